@@ -1,0 +1,112 @@
+"""The one error hierarchy of docbatch.
+
+Every failure that reaches a document's row is a :class:`DocbatchError` with a
+stable ``error_code`` (snake_case, never renamed once released: analysts filter
+on it).  The split that matters to the runner is retryable vs permanent::
+
+    DocbatchError
+    ├── TransientError              retried with backoff by docbatch.retry
+    │   ├── ThrottledError          throttling / provisioned throughput / limit exceeded
+    │   ├── ServiceError            HTTP 5xx from the service
+    │   ├── ConnectionFailed        reset, refused, DNS, TLS
+    │   └── RequestTimeout          connect or read timeout
+    └── PermanentError              fails the document at once
+        ├── BadImageError           undecodable, wrong format, too large/small, bomb
+        ├── SourceNotFound          missing local path or S3 object
+        ├── AccessDenied            credentials or bucket policy
+        ├── InvalidRequest          the service rejected a parameter
+        ├── ManifestRowError        malformed manifest row (empty source, bad doc_type, duplicate id)
+        ├── ConfigError             bad job file or options (raised before a run starts)
+        └── RetriesExhausted        a transient error outlived the retry budget
+
+Foreign exceptions (botocore, PIL, OSError) are translated in exactly one place per
+boundary (the engine or source that calls the foreign library), with ``raise ... from exc``.
+Messages must never contain recognised text, names, numbers or credentials.
+"""
+
+from __future__ import annotations
+
+
+class DocbatchError(Exception):
+    """Base of every docbatch error; ``error_code`` is stable and machine readable."""
+
+    error_code = "error"
+    retryable = False
+
+    def __init__(self, message: str, *, error_code: str | None = None) -> None:
+        super().__init__(message)
+        if error_code is not None:
+            self.error_code = error_code
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class TransientError(DocbatchError):
+    """A failure that may succeed if the same request is sent again later."""
+
+    error_code = "transient"
+    retryable = True
+
+
+class ThrottledError(TransientError):
+    """The service refused the call for rate reasons; also feeds the AIMD limiter."""
+
+    error_code = "throttled"
+
+
+class ServiceError(TransientError):
+    error_code = "service_error"
+
+
+class ConnectionFailed(TransientError):
+    error_code = "connection_error"
+
+
+class RequestTimeout(TransientError):
+    error_code = "timeout"
+
+
+class PermanentError(DocbatchError):
+    """A failure that sending the same request again cannot fix."""
+
+    error_code = "permanent"
+
+
+class BadImageError(PermanentError):
+    error_code = "bad_image"
+
+
+class SourceNotFound(PermanentError):
+    error_code = "not_found"
+
+
+class AccessDenied(PermanentError):
+    error_code = "access_denied"
+
+
+class InvalidRequest(PermanentError):
+    error_code = "invalid_request"
+
+
+class ManifestRowError(PermanentError):
+    error_code = "bad_manifest_row"
+
+
+class ConfigError(PermanentError):
+    error_code = "config_error"
+
+
+class RetriesExhausted(PermanentError):
+    """Raised by the retry layer; keeps the last transient error's code as a suffix."""
+
+    error_code = "retries_exhausted"
+
+    def __init__(self, last: TransientError, attempts: int) -> None:
+        super().__init__(
+            f"gave up after {attempts} attempts: {last.message}",
+            error_code=f"retries_exhausted:{last.error_code}",
+        )
+        self.last = last
+        self.attempts = attempts

@@ -1,0 +1,76 @@
+"""The typed records that flow through the pipeline.
+
+One manifest row becomes one :class:`Document`; the engine step turns it into one
+:class:`DocumentResult`.  Everything after the engine (parsers, sinks, reports) reads
+only these records and the DetectText-shaped response they carry, never the engine or
+source that produced them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Literal, Mapping
+
+DocType = Literal["receipt", "id", "auto"]
+DOC_TYPES: tuple[str, ...] = ("receipt", "id", "auto")
+Status = Literal["ok", "failed"]
+
+
+@dataclass(frozen=True)
+class Document:
+    """One manifest row: what to read, how to treat it, and columns to carry through."""
+
+    doc_id: str
+    source: str
+    doc_type: DocType
+    row_no: int
+    passthrough: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class S3Location:
+    bucket: str
+    key: str
+    version_id: str | None = None
+
+    @property
+    def uri(self) -> str:
+        return f"s3://{self.bucket}/{self.key}"
+
+
+@dataclass(frozen=True)
+class ImageInput:
+    """What an engine is handed: prepared bytes, or an S3 object the service reads itself.
+
+    Exactly one of ``data`` and ``s3`` is set.  ``width``/``height`` are known when the
+    bytes were decoded locally (they are not for a pass-through S3 object).
+    """
+
+    data: bytes | None = None
+    s3: S3Location | None = None
+    width: int | None = None
+    height: int | None = None
+    format: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.data is None) == (self.s3 is None):
+            raise ValueError("ImageInput needs exactly one of data or s3")
+
+
+@dataclass(frozen=True)
+class DocumentResult:
+    """The outcome of one document: a response, or an error, never both."""
+
+    document: Document
+    status: Status
+    engine: str
+    response: Mapping[str, Any] | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+    attempts: int = 0
+    latency_ms: int | None = None
+    processed_at: dt.datetime | None = None
+    image_width: int | None = None
+    image_height: int | None = None
+    extras: Mapping[str, Any] = field(default_factory=dict)

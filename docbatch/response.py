@@ -1,0 +1,117 @@
+"""Helpers over the Amazon Rekognition DetectText response shape.
+
+Every engine returns this shape (a plain dict, JSON-serialisable), so parsers and sinks
+never learn which engine ran.  See
+https://docs.aws.amazon.com/rekognition/latest/APIReference/API_DetectText.html
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping, Sequence
+
+#: DetectText returns at most this many WORD detections per image.
+WORD_CAP = 100
+
+
+@dataclass(frozen=True)
+class Box:
+    """An axis-aligned box in normalised (0..1) image coordinates."""
+
+    left: float
+    top: float
+    width: float
+    height: float
+
+    @property
+    def right(self) -> float:
+        return self.left + self.width
+
+    @property
+    def bottom(self) -> float:
+        return self.top + self.height
+
+
+def make_detection(
+    *,
+    id: int,
+    type: str,
+    text: str,
+    confidence: float,
+    polygon: Sequence[tuple[float, float]],
+    parent_id: int | None = None,
+) -> dict[str, Any]:
+    """Build one TextDetection from a 4-point polygon in normalised coordinates.
+
+    The bounding box is derived from the polygon (as the service does) so the two never
+    disagree; coordinates are clamped to 0..1.
+    """
+    pts = [(min(max(float(x), 0.0), 1.0), min(max(float(y), 0.0), 1.0)) for x, y in polygon]
+    xs = [p[0] for p in pts]
+    ys = [p[1] for p in pts]
+    det: dict[str, Any] = {
+        "DetectedText": text,
+        "Type": type,
+        "Id": id,
+        "Confidence": float(confidence),
+        "Geometry": {
+            "BoundingBox": {
+                "Width": max(xs) - min(xs),
+                "Height": max(ys) - min(ys),
+                "Left": min(xs),
+                "Top": min(ys),
+            },
+            "Polygon": [{"X": x, "Y": y} for x, y in pts],
+        },
+    }
+    if parent_id is not None:
+        det["ParentId"] = parent_id
+    return det
+
+
+def detections(response: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    return list(response.get("TextDetections") or [])
+
+
+def lines(response: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    return [d for d in detections(response) if d.get("Type") == "LINE"]
+
+
+def words(response: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    return [d for d in detections(response) if d.get("Type") == "WORD"]
+
+
+def box_of(detection: Mapping[str, Any]) -> Box | None:
+    """The detection's bounding box, or None when the response carries no geometry."""
+    bb = (detection.get("Geometry") or {}).get("BoundingBox")
+    if not bb:
+        return None
+    return Box(float(bb["Left"]), float(bb["Top"]), float(bb["Width"]), float(bb["Height"]))
+
+
+def word_cap_hit(response: Mapping[str, Any]) -> bool:
+    """True when the response holds as many WORDs as the service ever returns (text was lost)."""
+    return len(words(response)) >= WORD_CAP
+
+
+@dataclass(frozen=True)
+class ResponseSummary:
+    n_lines: int
+    n_words: int
+    mean_confidence: float | None
+    word_cap_hit: bool
+    text_model_version: str | None
+
+
+def summarize(response: Mapping[str, Any]) -> ResponseSummary:
+    ls = lines(response)
+    ws = words(response)
+    confs: Iterable[float] = [float(d["Confidence"]) for d in (ws or ls) if "Confidence" in d]
+    confs = list(confs)
+    return ResponseSummary(
+        n_lines=len(ls),
+        n_words=len(ws),
+        mean_confidence=(sum(confs) / len(confs)) if confs else None,
+        word_cap_hit=len(ws) >= WORD_CAP,
+        text_model_version=response.get("TextModelVersion"),
+    )
