@@ -1,0 +1,99 @@
+"""boto3 clients and the one translation of botocore failures into docbatch errors.
+
+Clients are built here, in the main thread before workers start (boto3 sessions are not
+thread-safe to create, clients are safe to share), with botocore's retries off so the
+tenacity layer in :mod:`docbatch.retry` is the only one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    ReadTimeoutError,
+)
+
+from . import errors as e
+
+_THROTTLE = {
+    "ThrottlingException",
+    "ProvisionedThroughputExceededException",
+    "LimitExceededException",
+    "Throttling",
+    "SlowDown",
+    "RequestLimitExceeded",
+    "TooManyRequestsException",
+}
+_NOT_FOUND = {"NoSuchKey", "NoSuchBucket", "NotFound", "404", "NoSuchVersion", "ResourceNotFoundException"}
+_DENIED = {"AccessDenied", "AccessDeniedException", "403", "Forbidden", "UnrecognizedClientException",
+           "InvalidSignatureException", "ExpiredTokenException", "InvalidClientTokenId"}
+_BAD_IMAGE = {"InvalidImageFormatException": "invalid_image_format", "ImageTooLargeException": "image_too_large"}
+_INVALID = {"InvalidParameterException": "invalid_parameter", "InvalidS3ObjectException": "invalid_s3_object",
+            "ValidationException": "invalid_parameter"}
+
+
+def make_session(profile: str | None = None, region: str | None = None) -> boto3.session.Session:
+    return boto3.session.Session(profile_name=profile, region_name=region)
+
+
+def make_client(
+    service: str,
+    *,
+    session: boto3.session.Session,
+    region: str | None = None,
+    endpoint_url: str | None = None,
+    connect_timeout: float = 5.0,
+    read_timeout: float = 30.0,
+    max_pool: int = 10,
+) -> Any:
+    """A client with docbatch's timeouts and without botocore's own retries."""
+    config = Config(
+        retries={"max_attempts": 1, "mode": "standard"},
+        connect_timeout=connect_timeout,
+        read_timeout=read_timeout,
+        max_pool_connections=max(10, max_pool),
+    )
+    return session.client(service, region_name=region, endpoint_url=endpoint_url, config=config)
+
+
+def translate(exc: BaseException, what: str) -> e.DocbatchError:
+    """Map a botocore exception to a docbatch error; ``what`` names the call, never data."""
+    if isinstance(exc, ClientError):
+        err = exc.response.get("Error", {})
+        code = str(err.get("Code", ""))
+        status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+        msg = f"{what}: {code or status} {err.get('Message', '')}".strip()
+        if code in _THROTTLE or status == 429:
+            return e.ThrottledError(msg, error_code=f"throttled:{code}" if code else "throttled")
+        if code in _NOT_FOUND or status == 404:
+            return e.SourceNotFound(msg, error_code="s3_not_found" if "S3" in what else "not_found")
+        if code in _DENIED or status == 403:
+            return e.AccessDenied(msg)
+        if code in _BAD_IMAGE:
+            return e.BadImageError(msg, error_code=_BAD_IMAGE[code])
+        if code in _INVALID:
+            return e.InvalidRequest(msg, error_code=_INVALID[code])
+        if status >= 500 or code in {"InternalServerError", "ServiceUnavailableException", "InternalError"}:
+            return e.ServiceError(msg, error_code=f"service_error:{status or code}")
+        return e.InvalidRequest(msg, error_code=f"aws:{code or status}")
+    if isinstance(exc, (ReadTimeoutError, ConnectTimeoutError)):
+        return e.RequestTimeout(f"{what}: {type(exc).__name__}")
+    if isinstance(exc, (ConnectionClosedError, EndpointConnectionError)):
+        return e.ConnectionFailed(f"{what}: {type(exc).__name__}")
+    if isinstance(exc, NoCredentialsError):
+        return e.AccessDenied(f"{what}: no AWS credentials found", error_code="no_credentials")
+    if isinstance(exc, BotoCoreError):
+        # urllib3 protocol errors, connection resets and the like surface as plain
+        # BotoCoreError subclasses (HTTPClientError): all of them are worth a retry.
+        return e.ConnectionFailed(f"{what}: {type(exc).__name__}")
+    if isinstance(exc, (ConnectionError, TimeoutError)):
+        return e.ConnectionFailed(f"{what}: {type(exc).__name__}")
+    raise exc

@@ -1,0 +1,71 @@
+"""Content-addressed response cache: the same image costs one engine call, ever.
+
+Keys are the SHA-256 of the image bytes (or of an S3 object's URI and ETag when the
+service reads the object itself) plus the engine name and model version, so a new model
+never serves stale answers.  Entries are gzip JSON, written to a temporary name and
+renamed, so a killed process never leaves a half entry that reads as valid.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Mapping
+
+
+def cache_key(*, content_hash: str, engine: str, model_version: str) -> str:
+    tag = hashlib.sha256(f"{engine}\0{model_version}".encode()).hexdigest()[:12]
+    return f"{content_hash}-{tag}"
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def write_json_gz(path: Path, obj: Any) -> None:
+    """Write gzip JSON atomically (temp file in the same folder, then rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json.gz")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(gzip.compress(json.dumps(obj, separators=(",", ":")).encode(), compresslevel=5))
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def read_json_gz(path: Path) -> Any:
+    return json.loads(gzip.decompress(path.read_bytes()))
+
+
+class ResponseCache:
+    """A folder of cached responses; safe for concurrent threads and processes."""
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root)
+
+    def _path(self, key: str) -> Path:
+        return self.root / key[:2] / f"{key}.json.gz"
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        path = self._path(key)
+        try:
+            return read_json_gz(path)
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError):
+            # A corrupt entry is a miss; the fresh answer will overwrite it.
+            return None
+
+    def put(self, key: str, response: Mapping[str, Any]) -> None:
+        try:
+            write_json_gz(self._path(key), dict(response))
+        except OSError:
+            # A read-only or full cache disk must not fail the document.
+            pass

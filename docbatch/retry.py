@@ -1,0 +1,74 @@
+"""The one retry layer: tenacity, transient errors only, full-jitter exponential backoff.
+
+botocore's own retries are switched off where clients are built (``max_attempts=1``), so
+attempts never multiply.  Permanent errors pass straight through; a transient error that
+outlives the budget becomes :class:`~docbatch.errors.RetriesExhausted`, which is permanent
+for that document (a resumed run with ``--retry-failed`` tries it again).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Callable, TypeVar
+
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+    stop_after_delay,
+    wait_random_exponential,
+)
+
+from .errors import DocbatchError, RetriesExhausted, ThrottledError, TransientError
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int = 8
+    max_seconds: float = 300.0
+    backoff_base: float = 0.5
+    backoff_max: float = 20.0
+
+
+def call_with_retry(
+    fn: Callable[[], T],
+    policy: RetryPolicy,
+    *,
+    on_throttled: Callable[[], None] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> tuple[T, int]:
+    """Call ``fn`` until it succeeds or the budget runs out; returns (value, attempts)."""
+
+    def before_sleep(state: RetryCallState) -> None:
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, ThrottledError) and on_throttled is not None:
+            on_throttled()
+
+    retrying = Retrying(
+        retry=retry_if_exception_type(TransientError),
+        stop=stop_after_attempt(policy.max_attempts) | stop_after_delay(policy.max_seconds),
+        wait=wait_random_exponential(multiplier=policy.backoff_base, max=policy.backoff_max),
+        sleep=sleep,
+        before_sleep=before_sleep,
+        reraise=True,
+    )
+    attempts = 0
+
+    def counted() -> T:
+        nonlocal attempts
+        attempts += 1
+        return fn()
+
+    try:
+        return retrying(counted), attempts
+    except TransientError as exc:
+        if isinstance(exc, ThrottledError) and on_throttled is not None:
+            on_throttled()
+        raise RetriesExhausted(exc, attempts) from exc
+    except DocbatchError as exc:
+        exc.attempts = attempts  # type: ignore[attr-defined]  # reported on the document row
+        raise

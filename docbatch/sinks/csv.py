@@ -1,0 +1,62 @@
+"""CSV parts for spreadsheets and tools without Parquet.
+
+Values are written in their typed text form (ISO dates and timestamps, decimals as
+written, never floats for money).  Text cells that a spreadsheet would run as a formula
+(starting with ``= + - @``, tab or carriage return) get a leading apostrophe, so a
+manifest or a receipt cannot inject formulas (OWASP CSV injection).  Nested columns (the
+detection polygon) are written as JSON.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from .base import SinkFormat, TableWriter
+
+_FORMULA_START = r"^[=+\-@\t\r]"
+
+
+def neutralise(column: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """Prefix formula-looking strings with an apostrophe; other values unchanged."""
+    risky = pc.fill_null(pc.match_substring_regex(column, _FORMULA_START), False)
+    return pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
+
+
+def _polygon_json(column: pa.ChunkedArray) -> pa.Array:
+    import json
+
+    values = [None if p is None else json.dumps(p, separators=(",", ":")) for p in column.to_pylist()]
+    return pa.array(values, type=pa.string())
+
+
+def csv_ready(table: pa.Table) -> pa.Table:
+    cols = []
+    for name in table.column_names:
+        col = table.column(name)
+        if pa.types.is_string(col.type):
+            col = neutralise(col)
+        elif pa.types.is_list(col.type) or pa.types.is_struct(col.type):
+            col = _polygon_json(col)
+        cols.append(col)
+    return pa.table(cols, names=table.column_names)
+
+
+class CsvWriter(TableWriter):
+    extension = "csv"
+
+    def _write_file(self, table: pa.Table, path: Path) -> None:
+        pacsv.write_csv(csv_ready(table), path, pacsv.WriteOptions(include_header=True))
+
+
+class CsvFormat(SinkFormat):
+    name = "csv"
+    subdir = "csv"
+
+    def writer(self, folder: Path, schema: pa.Schema) -> TableWriter:
+        return CsvWriter(folder, schema)
+
+

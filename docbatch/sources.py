@@ -1,0 +1,102 @@
+"""Reading a document's bytes: local paths and S3 objects.
+
+A source is a local path (already absolute, from the manifest reader), a ``file://`` URL
+or an ``s3://bucket/key`` URI.  For S3 the reader can also just *describe* the object
+(size, region) so the pipeline can hand it to Rekognition as an ``S3Object`` without
+downloading it.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from . import errors as e
+from .aws import translate
+from .records import S3Location
+
+
+def parse_s3_uri(uri: str) -> S3Location:
+    parsed = urlparse(uri)
+    if parsed.scheme != "s3" or not parsed.netloc or not parsed.path.strip("/"):
+        raise e.ManifestRowError(f"not an s3://bucket/key URI: {uri[:200]}", error_code="bad_source")
+    return S3Location(bucket=parsed.netloc, key=parsed.path.lstrip("/"))
+
+
+def local_path(source: str) -> Path:
+    if source.startswith("file://"):
+        return Path(unquote(urlparse(source).path))
+    return Path(source)
+
+
+def read_local(source: str) -> bytes:
+    path = local_path(source)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise e.SourceNotFound("local file not found", error_code="file_not_found") from exc
+    except IsADirectoryError as exc:
+        raise e.SourceNotFound("source is a directory, not a file", error_code="not_a_file") from exc
+    except PermissionError as exc:
+        raise e.AccessDenied("permission denied reading local file") from exc
+    except OSError as exc:
+        raise e.SourceNotFound(f"cannot read local file: {exc.strerror or type(exc).__name__}",
+                               error_code="file_unreadable") from exc
+
+
+@dataclass(frozen=True)
+class S3Head:
+    size: int
+    content_type: str | None
+    etag: str | None
+    region: str | None
+
+
+class S3Reader:
+    """Thread-safe S3 access through one shared client (built before workers start)."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+        self._regions: dict[str, str | None] = {}
+        self._lock = threading.Lock()
+
+    def bucket_region(self, bucket: str) -> str | None:
+        """The bucket's region (cached): Rekognition can read only same-region objects."""
+        with self._lock:
+            if bucket in self._regions:
+                return self._regions[bucket]
+        try:
+            resp = self._client.head_bucket(Bucket=bucket)
+            headers = resp.get("ResponseMetadata", {}).get("HTTPHeaders", {})
+            region = headers.get("x-amz-bucket-region")
+        except Exception as exc:  # noqa: BLE001 - translated below
+            err = translate(exc, "S3 HeadBucket")
+            headers = getattr(exc, "response", {}).get("ResponseMetadata", {}).get("HTTPHeaders", {})
+            region = headers.get("x-amz-bucket-region")
+            if region is None:
+                raise err from exc
+        with self._lock:
+            self._regions[bucket] = region
+        return region
+
+    def head(self, loc: S3Location) -> S3Head:
+        try:
+            resp = self._client.head_object(Bucket=loc.bucket, Key=loc.key)
+        except Exception as exc:  # noqa: BLE001 - translated
+            raise translate(exc, "S3 HeadObject") from exc
+        return S3Head(
+            size=int(resp.get("ContentLength", 0)),
+            content_type=resp.get("ContentType"),
+            etag=(resp.get("ETag") or "").strip('"') or None,
+            region=self.bucket_region(loc.bucket),
+        )
+
+    def read(self, loc: S3Location) -> bytes:
+        try:
+            resp = self._client.get_object(Bucket=loc.bucket, Key=loc.key)
+            return resp["Body"].read()
+        except Exception as exc:  # noqa: BLE001 - translated
+            raise translate(exc, "S3 GetObject") from exc

@@ -1,0 +1,174 @@
+"""The run journal: durable per-document state in SQLite (WAL) beside the outputs.
+
+It is what makes a re-run resume.  A document is *done* once its row here says so, and
+that is written only after its raw response is safely on disk, so a SIGKILL at any moment
+loses at most the in-flight documents, which the next run redoes.  The output tables
+are a projection of this journal (see :mod:`docbatch.outputs`), so they always agree
+with it.  Only the main thread writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator, Mapping
+
+from .records import Document, DocumentResult
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY,
+    row_no INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    doc_type TEXT NOT NULL,
+    passthrough TEXT NOT NULL,
+    manifest_row TEXT NOT NULL,
+    status TEXT,
+    retryable INTEGER NOT NULL DEFAULT 0,
+    error_code TEXT,
+    error_message TEXT,
+    engine TEXT,
+    attempts INTEGER,
+    latency_ms INTEGER,
+    processed_at TEXT,
+    image_width INTEGER,
+    image_height INTEGER,
+    cached INTEGER NOT NULL DEFAULT 0,
+    seen_run TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_seen ON documents (seen_run, row_no);
+CREATE TABLE IF NOT EXISTS runs (
+    run_id TEXT PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    outcome TEXT,
+    config TEXT NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class JournalRow:
+    """A document as the journal holds it (what the output tables are built from)."""
+
+    document: Document
+    status: str | None
+    error_code: str | None
+    error_message: str | None
+    engine: str | None
+    attempts: int | None
+    latency_ms: int | None
+    processed_at: dt.datetime | None
+    image_width: int | None
+    image_height: int | None
+    manifest_row: Mapping[str, Any]
+
+
+class Journal:
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(self.path, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+        self._pending = 0
+
+    # -- runs -------------------------------------------------------------------------------
+    def start_run(self, run_id: str, config: Mapping[str, Any]) -> None:
+        self._db.execute(
+            "INSERT INTO runs (run_id, started_at, config) VALUES (?, ?, ?)",
+            (run_id, _now(), json.dumps(config, default=str)),
+        )
+
+    def finish_run(self, run_id: str, outcome: str) -> None:
+        self.flush()
+        self._db.execute("UPDATE runs SET finished_at = ?, outcome = ? WHERE run_id = ?", (_now(), outcome, run_id))
+
+    # -- documents ------------------------------------------------------------------------------
+    def status_of(self, doc_id: str) -> tuple[str | None, bool] | None:
+        """(status, retryable) of a known document, or None if never seen."""
+        row = self._db.execute("SELECT status, retryable FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        return None if row is None else (row[0], bool(row[1]))
+
+    def _batched(self) -> None:
+        """Group cheap bookkeeping writes into one transaction (flushed by flush/record)."""
+        if self._pending == 0:
+            self._db.execute("BEGIN")
+        self._pending += 1
+        if self._pending >= 500:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._pending:
+            self._db.execute("COMMIT")
+            self._pending = 0
+
+    def see(self, doc: Document, manifest_row: Mapping[str, Any], run_id: str) -> None:
+        """Note that this run's manifest holds ``doc`` (keeps any earlier outcome)."""
+        self._batched()
+        self._db.execute(
+            """INSERT INTO documents (doc_id, row_no, source, doc_type, passthrough, manifest_row, seen_run)
+               VALUES (?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT(doc_id) DO UPDATE SET row_no = excluded.row_no, source = excluded.source,
+                 doc_type = excluded.doc_type, passthrough = excluded.passthrough,
+                 manifest_row = excluded.manifest_row, seen_run = excluded.seen_run""",
+            (doc.doc_id, doc.row_no, doc.source, doc.doc_type, json.dumps(dict(doc.passthrough)),
+             json.dumps(dict(manifest_row)), run_id),
+        )
+
+    def record(self, result: DocumentResult, *, retryable: bool = False) -> None:
+        """Durably record a document's outcome (one transaction: it is the commit point)."""
+        self.flush()
+        r = result
+        self._db.execute(
+            """UPDATE documents SET status = ?, retryable = ?, error_code = ?, error_message = ?, engine = ?,
+                 attempts = ?, latency_ms = ?, processed_at = ?, image_width = ?, image_height = ?, cached = ?
+               WHERE doc_id = ?""",
+            (r.status, int(retryable), r.error_code, r.error_message, r.engine, r.attempts, r.latency_ms,
+             r.processed_at.isoformat() if r.processed_at else None, r.image_width, r.image_height,
+             int(bool(r.extras.get("cached"))), r.document.doc_id),
+        )
+
+    def rows(self, run_id: str) -> Iterator[JournalRow]:
+        """This run's documents in manifest order (streamed, not loaded at once)."""
+        cur = self._db.execute(
+            """SELECT doc_id, row_no, source, doc_type, passthrough, status, error_code, error_message, engine,
+                      attempts, latency_ms, processed_at, image_width, image_height, manifest_row
+               FROM documents WHERE seen_run = ? ORDER BY row_no""",
+            (run_id,),
+        )
+        for row in cur:
+            doc = Document(doc_id=row[0], row_no=row[1], source=row[2], doc_type=row[3],  # type: ignore[arg-type]
+                           passthrough=json.loads(row[4]))
+            yield JournalRow(
+                document=doc, status=row[5], error_code=row[6], error_message=row[7], engine=row[8],
+                attempts=row[9], latency_ms=row[10],
+                processed_at=dt.datetime.fromisoformat(row[11]) if row[11] else None,
+                image_width=row[12], image_height=row[13], manifest_row=json.loads(row[14]),
+            )
+
+    def counts(self, run_id: str) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for status, n in self._db.execute(
+            "SELECT coalesce(status, 'pending'), count(*) FROM documents WHERE seen_run = ? GROUP BY 1", (run_id,)
+        ):
+            out[status] = n
+        return out
+
+    def error_counts(self, run_id: str) -> dict[str, int]:
+        return dict(self._db.execute(
+            "SELECT error_code, count(*) FROM documents WHERE seen_run = ? AND status = 'failed' GROUP BY 1",
+            (run_id,),
+        ).fetchall())
+
+    def close(self) -> None:
+        self.flush()
+        self._db.close()
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat()
