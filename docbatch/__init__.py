@@ -1,0 +1,43 @@
+"""docbatch: batch OCR of receipts and ID documents to typed Parquet and CSV.
+
+The public API is what ``__all__`` lists; everything else may change between versions.
+
+    >>> from docbatch import RunConfig, run_batch
+    >>> summary = run_batch(RunConfig(manifest="m.csv", out="out/", engine="local"))
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .config import RunConfig, load_job  # noqa: E402
+from .errors import (  # noqa: E402
+    AccessDenied,
+    BadImageError,
+    ConfigError,
+    DocbatchError,
+    PermanentError,
+    SourceNotFound,
+    ThrottledError,
+    TransientError,
+)
+from .records import Document, DocumentResult  # noqa: E402
+from .runner import RunSummary, run_batch  # noqa: E402
+
+__all__ = [
+    "AccessDenied",
+    "BadImageError",
+    "ConfigError",
+    "DocbatchError",
+    "Document",
+    "DocumentResult",
+    "PermanentError",
+    "RunConfig",
+    "RunSummary",
+    "SourceNotFound",
+    "ThrottledError",
+    "TransientError",
+    "__version__",
+    "load_job",
+    "run_batch",
+]

@@ -1,0 +1,163 @@
+"""The ``docbatch`` command: a thin layer over the library API.
+
+Each command builds the same objects a notebook would (``RunConfig``, ``run_batch``) and
+one handler maps docbatch errors to exit codes:
+
+    0  every document ok            3  finished, some documents failed (see failed.csv)
+    2  bad options, job or manifest 4  aborted by --max-failure-rate (re-run to resume)
+  130  interrupted (re-run to resume)
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .config import FORMATS, build_config, load_job
+from .errors import DocbatchError
+from .runner import EXIT_CONFIG
+
+log = logging.getLogger("docbatch")
+
+
+def _setup_logging(verbose: int, quiet: bool) -> None:
+    level = logging.WARNING if quiet else (logging.DEBUG if verbose else logging.INFO)
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    for noisy in ("botocore", "boto3", "urllib3", "s3transfer", "RapidOCR", "rapidocr"):
+        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+
+
+class _Handled(click.Group):
+    """Maps DocbatchError to a one-line message and exit code 2, in one place."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DocbatchError as exc:
+            click.echo(f"docbatch: error: {exc.message} [{exc.error_code}]", err=True)
+            ctx.exit(EXIT_CONFIG)
+
+
+@click.group(cls=_Handled, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="docbatch")
+@click.option("-v", "--verbose", count=True, help="More log output (debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors.")
+def main(verbose: int, quiet: bool) -> None:
+    """OCR a manifest of receipt and ID images into typed Parquet/CSV tables.
+
+    \b
+    Quick start (no AWS account needed, embedded OCR engine):
+      docbatch run jobs/sample.toml
+    With Amazon Rekognition:
+      docbatch manifest s3://bucket/receipts/ --doc-type receipt > m.csv
+      docbatch run --manifest m.csv --engine rekognition --region eu-west-1 --tps 10 --out out/
+    """
+    _setup_logging(verbose, quiet)
+
+
+@main.command()
+@click.argument("job", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--manifest", "-m", help="Manifest file (CSV, JSON Lines or Parquet) with a 'source' column.")
+@click.option("--out", "-o", help="Run folder for tables, raw responses, run.json and state (re-use it to resume).")
+@click.option("--engine", "-e", help="OCR engine: rekognition, local (embedded, no AWS), replay (saved responses).")
+@click.option("--doc-type", type=click.Choice(["receipt", "id", "auto"]), help="Default doc_type for rows without one.")
+@click.option("--format", "formats", help=f"Output formats, comma separated ({', '.join(FORMATS)}); default parquet.")
+@click.option("--region", help="AWS region for Rekognition.")
+@click.option("--profile", help="AWS profile name.")
+@click.option("--endpoint-url", help="Rekognition endpoint (e.g. a local fake-rekognition server).")
+@click.option("--s3-endpoint-url", help="S3 endpoint (e.g. a local S3-compatible server).")
+@click.option("--tps", type=float, help="Client-side DetectText request rate limit (requests/second).")
+@click.option("--concurrency", "-j", type=int, help="Workers (threads for AWS, processes for the local engine).")
+@click.option("--replay-dir", help="Folder of saved DetectText JSON for the replay engine.")
+@click.option("--cache-dir", help="Response cache folder (default ~/.cache/docbatch/responses).")
+@click.option("--no-cache", "no_cache", is_flag=True, default=None, help="Do not read or write the response cache.")
+@click.option("--retry-failed", is_flag=True, default=None, help="Also retry documents that failed permanently before.")
+@click.option("--max-failure-rate", type=float, help="Abort (resumably) when more than this fraction fails, e.g. 0.5.")
+@click.option("--max-attempts", type=int, help="Attempts per document for retryable errors (default 8).")
+@click.option("--read-timeout", type=float, help="Seconds to wait for a response before retrying.")
+@click.option("--date-order", type=click.Choice(["DMY", "MDY", "YMD"]), help="Locale hint for ambiguous dates.")
+@click.option("--decimal-separator", type=click.Choice([".", ","]), help="Locale hint for amounts.")
+@click.option("--default-currency", help="ISO 4217 code used when a receipt shows no currency.")
+@click.option("--redact", is_flag=True, default=None, help="Write hashed/masked names, numbers and dates of birth.")
+def run(job: Path | None, no_cache: bool | None, **options: Any) -> None:
+    """Run (or resume) a batch, from a JOB file and/or options.
+
+    Options override the job file.  Re-running the same command resumes: documents
+    already done are not sent to the engine again.
+    """
+    from .progress import ProgressReporter
+    from .runner import run_batch
+
+    overrides = {k: v for k, v in options.items() if v is not None}
+    if no_cache:
+        overrides["use_cache"] = False
+    config = load_job(job, overrides) if job else build_config(overrides)
+    summary = run_batch(config, subscribers=[ProgressReporter(interval=config.progress_interval)])
+    click.echo(summary.message, err=True)
+    sys.exit(summary.exit_code)
+
+
+@main.command()
+@click.argument("location")
+@click.option("--doc-type", type=click.Choice(["receipt", "id", "auto"]), help="Fill a doc_type column.")
+@click.option("--endpoint-url", help="S3 endpoint for s3:// locations.")
+@click.option("--region", help="AWS region for s3:// locations.")
+@click.option("--profile", help="AWS profile name.")
+def manifest(location: str, doc_type: str | None, endpoint_url: str | None, region: str | None,
+             profile: str | None) -> None:
+    """List images and PDFs under an s3:// prefix or a local folder as a CSV manifest on stdout."""
+    from . import aws
+    from .manifest import list_sources, write_manifest
+
+    client = None
+    if location.startswith("s3://"):
+        client = aws.make_client("s3", session=aws.make_session(profile, region), region=region,
+                                 endpoint_url=endpoint_url)
+    n = write_manifest(list_sources(location, s3_client=client), sys.stdout, doc_type=doc_type)
+    click.echo(f"{n} sources listed", err=True)
+
+
+@main.command()
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--format", "formats", help="Output formats (default: as the run was made).")
+@click.option("--redact", is_flag=True, default=None, help="Write hashed/masked identity fields.")
+def reparse(out: Path, formats: str | None, redact: bool | None) -> None:
+    """Rebuild a finished run's tables from its saved responses (no engine calls).
+
+    Use after upgrading docbatch's parsers; the raw responses and the journal are kept.
+    """
+    from .reparse import reparse_run
+
+    counts = reparse_run(out, formats=formats, redact=redact)
+    click.echo(", ".join(f"{k}={v}" for k, v in counts.items()), err=True)
+
+
+@main.command("fake-rekognition")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=9977, show_default=True, type=int)
+@click.option("--replay-dir", help="Answer from saved responses (<sha256>.json or <stem>.json) when present.")
+@click.option("--s3-endpoint-url", help="Where S3Object images are read from.")
+@click.option("--tps", type=float, help="Quota: requests/second before ThrottlingException.")
+@click.option("--latency", type=float, default=0.0, show_default=True, help="Seconds added to every answer.")
+@click.option("--fail-first", type=int, default=0, show_default=True,
+              help="Fail the first N requests for each image (with --fault).")
+@click.option("--fault", default="http500", show_default=True,
+              help="Fault kind for --fail-first: http500, http503, reset, slow, invalid_image, throttle.")
+def fake_rekognition(**options: Any) -> None:
+    """Serve the Rekognition DetectText protocol on 127.0.0.1 for offline pipeline tests.
+
+    Point docbatch (or any boto3 code) at it with --endpoint-url http://127.0.0.1:PORT.
+    Images without a saved response are read by the embedded local engine.
+    """
+    from .testing.fake_rekognition import serve_cli
+
+    serve_cli(**options)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

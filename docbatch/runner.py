@@ -1,0 +1,318 @@
+"""Orchestrating a batch: stream the manifest, bound the work in flight, journal results.
+
+The main thread alone reads the manifest, submits work, writes raw responses and the
+journal; workers (threads for network engines, processes for CPU-bound ones) only turn a
+:class:`Document` into a :class:`DocumentResult`.  At most ``2 x concurrency`` documents
+are in flight, so memory stays flat on any manifest size.  The output tables are built
+from the journal at the end (:mod:`docbatch.outputs`).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import datetime as dt
+import json
+import logging
+import multiprocessing
+import os
+import signal
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from . import __version__
+from .cache import write_json_gz
+from .config import RunConfig
+from .engines.base import engine_class
+from .errors import ConfigError
+from .manifest import passthrough_columns, read_manifest
+from .outputs import build_outputs, raw_name
+from .parse.document import ParseOptions
+from .parse.receipt import ReceiptHints
+from .pipeline import DocumentProcessor, build_processor
+from .progress import Subscriber
+from .records import DocumentResult
+from .state import Journal
+
+log = logging.getLogger("docbatch")
+
+EXIT_OK = 0
+EXIT_CONFIG = 2
+EXIT_SOME_FAILED = 3
+EXIT_ABORTED = 4
+EXIT_INTERRUPTED = 130
+
+
+@dataclass
+class RunSummary:
+    """What a run did; also written as ``run.json``."""
+
+    run_id: str
+    out_dir: str
+    outcome: str = "running"  # completed | aborted | interrupted
+    total: int = 0
+    ok: int = 0
+    failed: int = 0
+    resumed: int = 0
+    processed: int = 0
+    engine_calls: int = 0
+    cache_hits: int = 0
+    errors: dict[str, int] = field(default_factory=dict)
+    tables: dict[str, int] = field(default_factory=dict)
+    started_at: str = ""
+    finished_at: str = ""
+    elapsed_s: float = 0.0
+    message: str = ""
+
+    @property
+    def exit_code(self) -> int:
+        if self.outcome == "interrupted":
+            return EXIT_INTERRUPTED
+        if self.outcome == "aborted":
+            return EXIT_ABORTED
+        return EXIT_SOME_FAILED if self.failed else EXIT_OK
+
+
+# -- worker-process side (CPU-bound engines) ---------------------------------------------------
+_WORKER: DocumentProcessor | None = None
+
+
+def _init_worker(config: RunConfig) -> None:
+    global _WORKER
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    _WORKER = build_processor(config)
+
+
+def _process_in_worker(doc: Any) -> DocumentResult:
+    assert _WORKER is not None, "worker not initialised"
+    return _WORKER.process(doc)
+
+
+def _default_concurrency(config: RunConfig, parallelism: str) -> int:
+    if config.concurrency:
+        return config.concurrency
+    if parallelism == "processes":
+        return max(1, os.cpu_count() or 1)
+    return max(2, min(32, int(config.tps * 2)))
+
+
+class _StopFlag:
+    """Set by SIGINT/SIGTERM (or a caller) to stop submitting and wind down cleanly."""
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        self.signum: int | None = None
+
+    def __call__(self, signum: int, _frame: Any) -> None:
+        self.signum = signum
+        self.event.set()
+
+
+def run_batch(
+    config: RunConfig,
+    *,
+    subscribers: Iterable[Subscriber] = (),
+    stop: threading.Event | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> RunSummary:
+    """Run (or resume) the batch ``config`` describes; returns what happened.
+
+    Re-running with the same ``out`` resumes: documents already done are not sent again,
+    permanently failed ones only with ``retry_failed``.
+    """
+    out = Path(config.out)
+    out.mkdir(parents=True, exist_ok=True)
+    manifest = Path(config.manifest)
+    if not manifest.is_file():
+        raise ConfigError(f"manifest not found: {manifest}")
+    subs = list(subscribers)
+    started = time.monotonic()
+    run_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+    summary = RunSummary(run_id=run_id, out_dir=str(out),
+                         started_at=dt.datetime.now(dt.timezone.utc).isoformat())
+    pt_cols = passthrough_columns(manifest)
+    summary.total = sum(1 for _ in read_manifest(manifest, default_doc_type=config.doc_type))
+    cls = engine_class(config.engine)
+    concurrency = _default_concurrency(config, cls.parallelism)
+
+    journal = Journal(out / "state.sqlite")
+    journal.start_run(run_id, config.public_dict())
+    flag = _StopFlag()
+    if stop is not None:
+        flag.event = stop
+    restore = _install_signals(flag)
+    for s in subs:
+        s.on_start(summary)
+    processor: DocumentProcessor | None = None
+    try:
+        if cls.parallelism == "processes":
+            executor: cf.Executor = cf.ProcessPoolExecutor(
+                max_workers=concurrency, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_init_worker, initargs=(config,))
+            submit = lambda doc: executor.submit(_process_in_worker, doc)  # noqa: E731
+        else:
+            processor = build_processor(config, sleep=sleep)  # clients before threads
+            executor = cf.ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="docbatch")
+            submit = lambda doc: executor.submit(processor.process, doc)  # noqa: E731
+        try:
+            _drive(config, manifest, journal, run_id, summary, submit, concurrency, flag, subs, out)
+        finally:
+            executor.shutdown(wait=True, cancel_futures=True)
+            if processor is not None:
+                processor.close()
+        if summary.outcome == "running":
+            summary.outcome = "completed"
+            options = ParseOptions(
+                receipt_hints=ReceiptHints(date_order=config.date_order, decimal_separator=config.decimal_separator,
+                                           default_currency=config.default_currency,
+                                           run_date=dt.datetime.now(dt.timezone.utc).date()),
+                redact=config.redact,
+            )
+            summary.tables = build_outputs(journal, run_id, out_dir=out, formats=config.formats,
+                                           passthrough_columns=pt_cols, options=options,
+                                           part_rows=config.part_rows)
+        counts = journal.counts(run_id)
+        summary.ok, summary.failed = counts.get("ok", 0), counts.get("failed", 0)
+        summary.errors = journal.error_counts(run_id)
+        journal.finish_run(run_id, summary.outcome)
+    finally:
+        restore()
+        journal.close()
+    summary.elapsed_s = round(time.monotonic() - started, 3)
+    summary.finished_at = dt.datetime.now(dt.timezone.utc).isoformat()
+    summary.message = _closing_message(summary, config)
+    _write_run_json(out, summary, config, pt_cols)
+    for s in subs:
+        s.on_end(summary)
+    return summary
+
+
+def _drive(config: RunConfig, manifest: Path, journal: Journal, run_id: str, summary: RunSummary,
+           submit: Callable[[Any], cf.Future], concurrency: int, flag: _StopFlag,
+           subs: list[Subscriber], out: Path) -> None:
+    in_flight: set[cf.Future] = set()
+    limit = concurrency * 2
+
+    def collect(block: bool) -> None:
+        if not in_flight:
+            return
+        done, _ = cf.wait(in_flight, timeout=None if block else 0, return_when=cf.FIRST_COMPLETED)
+        for fut in done:
+            in_flight.discard(fut)
+            _record(fut.result(), journal, summary, out, subs)
+        if config.max_failure_rate is not None and summary.processed >= config.min_docs_for_failure_rate:
+            if summary.failed / summary.processed > config.max_failure_rate:
+                summary.outcome = "aborted"
+                flag.event.set()
+
+    for row in read_manifest(manifest, default_doc_type=config.doc_type):
+        if flag.event.is_set():
+            break
+        doc = row.document
+        if doc is None:  # malformed row: it still gets its documents row
+            from .records import Document
+
+            doc = Document(doc_id=_bad_row_id(row), source=str(row.raw.get("source") or ""),
+                           doc_type=config.doc_type, row_no=row.row_no,  # type: ignore[arg-type]
+                           passthrough={})
+            journal.see(doc, row.raw, run_id)
+            err = row.error
+            result = DocumentResult(document=doc, status="failed", engine=config.engine,
+                                    error_code=err.error_code if err else "bad_manifest_row",
+                                    error_message=err.message if err else "malformed row",
+                                    processed_at=dt.datetime.now(dt.timezone.utc))
+            _record(result, journal, summary, out, subs)
+            continue
+        known = journal.status_of(doc.doc_id)
+        journal.see(doc, row.raw, run_id)
+        if known is not None:
+            status, retryable = known
+            if status == "ok" or (status == "failed" and not retryable and not config.retry_failed):
+                summary.resumed += 1
+                for s in subs:
+                    s.on_skip(doc)
+                continue
+        while len(in_flight) >= limit:
+            collect(block=True)
+        in_flight.add(submit(doc))
+        collect(block=False)
+    journal.flush()
+    if flag.event.is_set() and summary.outcome == "running":
+        summary.outcome = "interrupted"
+    while in_flight:
+        collect(block=True)
+    if flag.event.is_set() and summary.outcome == "running":
+        summary.outcome = "interrupted"
+
+
+def _bad_row_id(row: Any) -> str:
+    raw_id = (row.raw.get("doc_id") or "").strip() if hasattr(row.raw, "get") else ""
+    code = row.error.error_code if row.error else ""
+    return raw_id if raw_id and code != "duplicate_doc_id" else f"row-{row.row_no}"
+
+
+def _record(result: DocumentResult, journal: Journal, summary: RunSummary, out: Path,
+            subs: list[Subscriber]) -> None:
+    if result.status == "ok" and result.response is not None:
+        write_json_gz(out / "raw" / raw_name(result.document.doc_id), result.response)
+    retryable = bool(result.error_code and result.error_code.startswith("retries_exhausted"))
+    journal.record(result, retryable=retryable)
+    summary.processed += 1
+    if result.status == "ok":
+        summary.ok += 1
+    else:
+        summary.failed += 1
+    if result.extras.get("cached"):
+        summary.cache_hits += 1
+    elif result.attempts:
+        summary.engine_calls += result.attempts
+    for s in subs:
+        s.on_result(result, summary)
+
+
+def _install_signals(flag: _StopFlag) -> Callable[[], None]:
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    old = {sig: signal.signal(sig, flag) for sig in (signal.SIGINT, signal.SIGTERM)}
+    return lambda: [signal.signal(sig, handler) for sig, handler in old.items()] and None
+
+
+def _closing_message(summary: RunSummary, config: RunConfig) -> str:
+    if summary.outcome == "interrupted":
+        return (f"interrupted after {summary.processed} documents; state is saved. "
+                f"Re-run the same command to resume (done documents are not sent again).")
+    if summary.outcome == "aborted":
+        return (f"aborted: failure rate over {config.max_failure_rate:.0%} after {summary.processed} documents "
+                f"(top errors: {_top(summary.errors)}). Fix the cause and re-run the same command to resume.")
+    return (f"{summary.ok} ok, {summary.failed} failed of {summary.total} "
+            f"({summary.resumed} already done); outputs in {summary.out_dir}"
+            + (f"; failed rows listed in {Path(summary.out_dir) / 'failed.csv'}" if summary.failed else ""))
+
+
+def _top(errors: dict[str, int]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in sorted(errors.items(), key=lambda kv: -kv[1])[:3]) or "none"
+
+
+def _write_run_json(out: Path, summary: RunSummary, config: RunConfig, pt_cols: list[str]) -> None:
+    body = {
+        "docbatch_version": __version__,
+        "run_id": summary.run_id,
+        "outcome": summary.outcome,
+        "engine": config.engine,
+        "counts": {"total": summary.total, "ok": summary.ok, "failed": summary.failed,
+                   "resumed": summary.resumed, "processed_this_run": summary.processed,
+                   "engine_calls": summary.engine_calls, "cache_hits": summary.cache_hits},
+        "errors": summary.errors,
+        "tables": summary.tables,
+        "timings": {"started_at": summary.started_at, "finished_at": summary.finished_at,
+                    "elapsed_s": summary.elapsed_s},
+        "config": config.public_dict(),
+        "passthrough_columns": pt_cols,
+        "message": summary.message,
+    }
+    tmp = out / ".run.json.tmp"
+    tmp.write_text(json.dumps(body, indent=2, default=str), encoding="utf-8")
+    os.replace(tmp, out / "run.json")
