@@ -22,7 +22,17 @@ from .errors import (  # noqa: E402
     TransientError,
 )
 from .records import Document, DocumentResult  # noqa: E402
-from .runner import RunSummary, run_batch  # noqa: E402
+
+
+def __getattr__(name: str) -> object:
+    # The runner pulls in engines, parsers and pyarrow; load it on first use so that
+    # importing a small part of docbatch (a parser, the errors) stays cheap.
+    if name in ("run_batch", "RunSummary"):
+        from . import runner
+
+        return getattr(runner, name)
+    raise AttributeError(f"module 'docbatch' has no attribute {name!r}")
+
 
 __all__ = [
     "AccessDenied",

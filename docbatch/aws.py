@@ -56,7 +56,7 @@ def make_client(
 ) -> Any:
     """A client with docbatch's timeouts and without botocore's own retries."""
     config = Config(
-        retries={"max_attempts": 1, "mode": "standard"},
+        retries={"total_max_attempts": 1, "mode": "standard"},
         connect_timeout=connect_timeout,
         read_timeout=read_timeout,
         max_pool_connections=max(10, max_pool),

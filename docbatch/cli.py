@@ -143,20 +143,27 @@ def reparse(out: Path, formats: str | None, redact: bool | None) -> None:
 @click.option("--replay-dir", help="Answer from saved responses (<sha256>.json or <stem>.json) when present.")
 @click.option("--s3-endpoint-url", help="Where S3Object images are read from.")
 @click.option("--tps", type=float, help="Quota: requests/second before ThrottlingException.")
+@click.option("--throttle-code", type=click.Choice(["ThrottlingException", "ProvisionedThroughputExceededException"]),
+              default="ThrottlingException", show_default=True, help="Error code sent over the quota.")
 @click.option("--latency", type=float, default=0.0, show_default=True, help="Seconds added to every answer.")
-@click.option("--fail-first", type=int, default=0, show_default=True,
-              help="Fail the first N requests for each image (with --fault).")
-@click.option("--fault", default="http500", show_default=True,
-              help="Fault kind for --fail-first: http500, http503, reset, slow, invalid_image, throttle.")
-def fake_rekognition(**options: Any) -> None:
+@click.option("--fault", "faults", multiple=True,
+              help="Inject faults, e.g. 'http500:first=2' (each image fails twice first), 'reset:every=5', "
+                   "'slow:probability=0.1:seed=7:seconds=30'. Kinds: http500 http503 reset slow invalid_image "
+                   "throttle. Repeatable.")
+def fake_rekognition(host: str, port: int, replay_dir: str | None, s3_endpoint_url: str | None,
+                     tps: float | None, throttle_code: str, latency: float, faults: tuple[str, ...]) -> None:
     """Serve the Rekognition DetectText protocol on 127.0.0.1 for offline pipeline tests.
 
     Point docbatch (or any boto3 code) at it with --endpoint-url http://127.0.0.1:PORT.
     Images without a saved response are read by the embedded local engine.
     """
-    from .testing.fake_rekognition import serve_cli
+    from .testing.fake_rekognition import Fault, FakeRekognitionServer
 
-    serve_cli(**options)
+    server = FakeRekognitionServer(host=host, port=port, replay_dir=replay_dir, s3_endpoint_url=s3_endpoint_url,
+                                   tps=tps, throttle_code=throttle_code, latency=latency,
+                                   faults=[Fault.parse(f) for f in faults])
+    click.echo(f"fake Rekognition listening on {server.start().endpoint_url} (Ctrl-C to stop)", err=True)
+    server.serve_forever()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -48,8 +48,10 @@ class TokenBucket:
         """Take a token if one is there (returns 0.0), else return the seconds to wait."""
         with self._lock:
             self._refill(self._clock())
-            if self._tokens >= 1.0:
-                self._tokens -= 1.0
+            # The epsilon absorbs float error: without it a wait of ~1e-16 s can fail to
+            # advance the clock and the caller spins forever.
+            if self._tokens >= 1.0 - 1e-9:
+                self._tokens = max(self._tokens - 1.0, 0.0)
                 return 0.0
             return (1.0 - self._tokens) / self.rate
 

@@ -1,0 +1,37 @@
+"""botocore failures map to the right side of the error hierarchy."""
+
+import pytest
+from botocore.exceptions import ClientError, ConnectionClosedError, ReadTimeoutError
+
+from docbatch import errors as e
+from docbatch.aws import translate
+
+
+def client_error(code: str, status: int) -> ClientError:
+    return ClientError({"Error": {"Code": code, "Message": "m"}, "ResponseMetadata": {"HTTPStatusCode": status}},
+                       "DetectText")
+
+
+@pytest.mark.parametrize(
+    "code, status, cls",
+    [
+        ("ThrottlingException", 400, e.ThrottledError),
+        ("ProvisionedThroughputExceededException", 400, e.ThrottledError),
+        ("LimitExceededException", 400, e.ThrottledError),
+        ("InternalServerError", 500, e.ServiceError),
+        ("ServiceUnavailableException", 503, e.ServiceError),
+        ("AccessDeniedException", 400, e.AccessDenied),
+        ("NoSuchKey", 404, e.SourceNotFound),
+        ("InvalidImageFormatException", 400, e.BadImageError),
+        ("InvalidS3ObjectException", 400, e.InvalidRequest),
+    ],
+)
+def test_client_errors(code, status, cls):
+    err = translate(client_error(code, status), "Rekognition DetectText")
+    assert isinstance(err, cls)
+    assert err.retryable == issubclass(cls, e.TransientError)
+
+
+def test_connection_reset_and_timeout_are_retryable():
+    assert isinstance(translate(ConnectionClosedError(endpoint_url="http://x"), "x"), e.ConnectionFailed)
+    assert isinstance(translate(ReadTimeoutError(endpoint_url="http://x"), "x"), e.RequestTimeout)

@@ -1,0 +1,48 @@
+"""One retry layer: transient errors are retried with backoff, permanent ones are not."""
+
+import pytest
+
+from docbatch.errors import BadImageError, RetriesExhausted, ServiceError, ThrottledError
+from docbatch.retry import RetryPolicy, call_with_retry
+
+
+def flaky(failures):
+    calls = {"n": 0}
+
+    def fn():
+        calls["n"] += 1
+        if failures:
+            raise failures.pop(0)
+        return "ok"
+
+    return fn, calls
+
+
+def test_transient_errors_are_retried_until_success():
+    fn, calls = flaky([ServiceError("500"), ThrottledError("slow down")])
+    slept = []
+    value, attempts = call_with_retry(fn, RetryPolicy(max_attempts=5), sleep=slept.append)
+    assert (value, attempts, calls["n"]) == ("ok", 3, 3)
+    assert len(slept) == 2 and all(0 <= s <= 20 for s in slept)
+
+
+def test_permanent_error_is_raised_at_once_with_its_attempt_count():
+    fn, calls = flaky([BadImageError("bad")])
+    with pytest.raises(BadImageError) as info:
+        call_with_retry(fn, RetryPolicy(max_attempts=5), sleep=lambda s: None)
+    assert calls["n"] == 1 and info.value.attempts == 1
+
+
+def test_exhausted_budget_becomes_a_permanent_error_naming_the_cause():
+    fn, calls = flaky([ServiceError("500", error_code="service_error:500")] * 10)
+    with pytest.raises(RetriesExhausted) as info:
+        call_with_retry(fn, RetryPolicy(max_attempts=3), sleep=lambda s: None)
+    assert calls["n"] == 3
+    assert info.value.error_code == "retries_exhausted:service_error:500"
+
+
+def test_throttling_is_reported_to_the_rate_limiter():
+    fn, _ = flaky([ThrottledError("t"), ThrottledError("t")])
+    seen = []
+    call_with_retry(fn, RetryPolicy(max_attempts=5), on_throttled=lambda: seen.append(1), sleep=lambda s: None)
+    assert len(seen) == 2
