@@ -1,0 +1,363 @@
+"""The embedded engine: rapidocr (PP-OCR on onnxruntime) answering in the DetectText shape.
+
+Why it looks the way it does:
+
+* **Offline by construction.**  The PP-OCR det/rec/cls ONNX files ship inside the rapidocr
+  wheel.  They are handed to rapidocr as explicit model paths, the one configuration in
+  which rapidocr never reaches its download code; a missing file is a
+  :class:`~docbatch.errors.ConfigError`, never a download.
+* **Cheap to construct, loaded once per process.**  The runner builds this engine inside
+  every worker process; the ONNX sessions are created on the first ``detect_text`` call
+  and cached per process id (a forked child never reuses its parent's sessions).
+* **One core per worker.**  onnxruntime and OpenCV default to one thread per core; the
+  runner already runs one process per core, so both are held to ``options["threads"]``
+  (default 1) to avoid oversubscription.
+* **Nothing written under ``$HOME``.**  onnxruntime persists a telemetry device id under
+  ``$HOME/.cache`` on import (and warns when it cannot); telemetry is switched off before
+  the import unless the user set ``ORT_DISABLE_TELEMETRY`` themselves.  rapidocr's
+  logger is held at ERROR so nothing of a document ever reaches the console.
+* **Rekognition's shape, real word geometry.**  One LINE per rapidocr text line, then its
+  WORDs (whitespace tokens, like the service).  Word boxes come from rapidocr's word
+  boxes when they are consistent with the line text; otherwise the line polygon is
+  apportioned by character offsets (:func:`line_words`).  The service's 100-word cap is
+  not applied: it is a service limit, not a property of OCR.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import math
+import os
+import threading
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any, Sequence
+
+from ..errors import BadImageError, ConfigError, InvalidRequest
+from ..records import Document, ImageInput
+from ..response import make_detection
+from .base import Engine, EngineSettings
+
+Point = tuple[float, float]
+Polygon = tuple[Point, Point, Point, Point]
+
+#: The ONNX files of the rapidocr wheel's default pipeline (PP-OCRv6 small det/rec, v2 cls).
+MODEL_FILES: dict[str, str] = {
+    "Det": "PP-OCRv6_det_small.onnx",
+    "Rec": "PP-OCRv6_rec_small.onnx",
+    "Cls": "ch_ppocr_mobile_v2.0_cls_mobile.onnx",
+}
+#: rapidocr's own floor on line scores (0..1); ``settings.min_confidence`` filters above it.
+_RAPIDOCR_TEXT_SCORE = 0.5
+
+_build_lock = threading.Lock()
+_ocr_by_key: dict[tuple[int, int], Any] = {}
+
+
+@dataclass(frozen=True)
+class WordPiece:
+    """A piece of a line as rapidocr reports it: a word (Latin) or a character (CJK)."""
+
+    text: str
+    confidence: float
+    polygon: Polygon
+
+
+@dataclass(frozen=True)
+class LineWord:
+    text: str
+    confidence: float
+    polygon: Polygon
+
+
+def _rapidocr_version() -> str:
+    try:
+        return version("rapidocr")
+    except PackageNotFoundError as exc:
+        raise ConfigError("the local engine needs the 'rapidocr' package") from exc
+
+
+def model_paths() -> dict[str, Path]:
+    """The wheel-bundled model files, located without importing rapidocr (cheap)."""
+    spec = importlib.util.find_spec("rapidocr")
+    if spec is None or not spec.submodule_search_locations:
+        raise ConfigError("the local engine needs the 'rapidocr' package")
+    models = Path(next(iter(spec.submodule_search_locations))) / "models"
+    paths = {task: models / name for task, name in MODEL_FILES.items()}
+    missing = [str(p) for p in paths.values() if not p.is_file()]
+    if missing:
+        raise ConfigError(
+            "rapidocr's bundled models are missing (docbatch never downloads models): "
+            + ", ".join(missing)
+        )
+    return paths
+
+
+class LocalEngine(Engine):
+    """CPU OCR in-process; no network, no credentials, no per-call cost."""
+
+    name = "local"
+    parallelism = "processes"
+    accepts_s3_object = False
+    rate_limited = False
+
+    def __init__(self, settings: EngineSettings) -> None:
+        super().__init__(settings)
+        threads = settings.options.get("threads", 1)
+        if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
+            raise ConfigError(f"local engine option 'threads' must be an integer >= 1, got {threads!r}")
+        self._threads = threads
+        self._version = _rapidocr_version()
+
+    @property
+    def model_version(self) -> str:
+        names = "+".join(MODEL_FILES[t] for t in ("Det", "Rec", "Cls"))
+        tag = f"rapidocr-{self._version}:{names}"
+        if self.settings.min_confidence > 0:
+            tag += f";min_confidence={self.settings.min_confidence:g}"
+        return tag
+
+    def detect_text(self, image: ImageInput | None, document: Document) -> dict[str, Any]:
+        if image is None or image.data is None:
+            raise InvalidRequest("the local engine reads image bytes, not S3 objects")
+        picture = _decode(image.data)
+        ocr = _ocr(self._threads)
+        try:
+            result = ocr(picture)
+        except Exception as exc:  # the one boundary where rapidocr/onnxruntime errors are translated
+            raise BadImageError(f"the local OCR engine failed on this image ({type(exc).__name__})") from exc
+        return {
+            "TextDetections": _detections(
+                result,
+                width=picture.width,
+                height=picture.height,
+                min_confidence=self.settings.min_confidence,
+            ),
+            "TextModelVersion": f"local-ppocr-{self._version}",
+        }
+
+
+def _decode(data: bytes) -> Any:
+    """Decode to an RGB PIL image (rapidocr converts PIL RGB to its BGR arrays itself)."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as opened:
+            if opened.mode in ("RGBA", "LA", "PA") or "transparency" in opened.info:
+                # Transparent pixels usually hide black: lay them on paper white, not on black.
+                rgba = opened.convert("RGBA")
+                picture = Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba).convert("RGB")
+            else:
+                picture = opened.convert("RGB")
+    except Exception as exc:  # PIL raises OSError, SyntaxError, ValueError, DecompressionBombError
+        raise BadImageError(f"the local engine cannot decode the image bytes ({type(exc).__name__})") from exc
+    if picture.width < 1 or picture.height < 1:
+        raise BadImageError("the image has no pixels")
+    return picture
+
+
+def _ocr(threads: int) -> Any:
+    """This process's rapidocr pipeline, built on first use."""
+    key = (os.getpid(), threads)
+    ocr = _ocr_by_key.get(key)
+    if ocr is None:
+        with _build_lock:
+            ocr = _ocr_by_key.get(key)
+            if ocr is None:
+                ocr = _ocr_by_key[key] = _build(threads)
+    return ocr
+
+
+def _build(threads: int) -> Any:
+    """A rapidocr pipeline on the bundled models, with its three ONNX sessions loaded."""
+    paths = model_paths()
+    os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+    import cv2
+    from rapidocr import RapidOCR
+
+    cv2.setNumThreads(threads)
+    params: dict[str, Any] = {
+        "Global.log_level": "error",
+        "Global.return_word_box": True,
+        "Global.text_score": _RAPIDOCR_TEXT_SCORE,
+        "EngineConfig.onnxruntime.intra_op_num_threads": threads,
+        "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+    }
+    for task, path in paths.items():
+        params[f"{task}.model_path"] = str(path)
+    try:
+        ocr = RapidOCR(params=params)
+        # rapidocr loads each ONNX session on first use; load them now so a broken install
+        # fails here as a ConfigError instead of as a bad image on every document.
+        ocr._load_det_model()
+        ocr._load_cls_model()
+        ocr._load_rec_model()
+    except Exception as exc:
+        raise ConfigError(f"cannot start the local OCR engine ({type(exc).__name__}: {exc})") from exc
+    return ocr
+
+
+def _detections(result: Any, *, width: int, height: int, min_confidence: float) -> list[dict[str, Any]]:
+    """rapidocr output -> LINE detections (Ids 0..n-1), then their WORDs (Ids n..)."""
+    texts = getattr(result, "txts", None) or ()
+    boxes = getattr(result, "boxes", None)
+    scores = getattr(result, "scores", None) or ()
+    if not texts or boxes is None:
+        return []
+    kept: list[tuple[str, float, Polygon]] = []
+    for raw_text, box, score in zip(texts, boxes, scores):
+        text = " ".join(str(raw_text).split())
+        confidence = float(score) * 100
+        polygon = _polygon(box)
+        if text and confidence >= min_confidence and polygon is not None:
+            kept.append((text, confidence, polygon))
+    groups = _match_word_groups(kept, getattr(result, "word_results", None) or ())
+
+    def norm(poly: Polygon) -> list[Point]:
+        return [(x / width, y / height) for x, y in poly]
+
+    lines = [
+        make_detection(id=i, type="LINE", text=text, confidence=conf, polygon=norm(poly))
+        for i, (text, conf, poly) in enumerate(kept)
+    ]
+    words: list[dict[str, Any]] = []
+    for line_id, ((text, conf, poly), pieces) in enumerate(zip(kept, groups)):
+        for word in line_words(text, poly, conf, pieces):
+            words.append(
+                make_detection(
+                    id=len(kept) + len(words),
+                    type="WORD",
+                    text=word.text,
+                    confidence=word.confidence,
+                    polygon=norm(word.polygon),
+                    parent_id=line_id,
+                )
+            )
+    return lines + words
+
+
+def _polygon(box: Any) -> Polygon | None:
+    """A 4-point polygon of finite floats from rapidocr's box, or None if malformed."""
+    try:
+        pts = [(float(p[0]), float(p[1])) for p in box]
+    except (TypeError, ValueError, IndexError):
+        return None
+    if len(pts) != 4 or not all(math.isfinite(c) for p in pts for c in p):
+        return None
+    return (pts[0], pts[1], pts[2], pts[3])
+
+
+def _match_word_groups(
+    lines: Sequence[tuple[str, float, Polygon]], word_results: Sequence[Any]
+) -> list[list[WordPiece] | None]:
+    """Pair each line with rapidocr's word pieces by content and position, not by index.
+
+    rapidocr leaves lines without word boxes out of ``word_results`` (or keeps raw,
+    box-less records there), so the two sequences can drift apart.  A group belongs to a
+    line when its pieces spell the line's text (whitespace ignored) and lie on the line.
+    """
+    unused = [g for g in (_pieces(group) for group in word_results) if g is not None]
+    out: list[list[WordPiece] | None] = []
+    for text, _, polygon in lines:
+        key = "".join(text.split())
+        match = next(
+            (
+                g
+                for g in unused
+                if "".join(p.text for p in g) == key and all(_on_line(p.polygon, polygon) for p in g)
+            ),
+            None,
+        )
+        if match is not None:
+            unused.remove(match)
+        out.append(match)
+    return out
+
+
+def _pieces(group: Any) -> list[WordPiece] | None:
+    """rapidocr's ``(text, score, box)`` triples of one line, or None when not in that form."""
+    try:
+        pieces = []
+        for text, conf, box in group:
+            polygon = _polygon(box)
+            if polygon is None or not isinstance(text, str):
+                return None
+            if text.strip():
+                pieces.append(WordPiece("".join(text.split()), float(conf), polygon))
+    except (TypeError, ValueError):
+        return None
+    return pieces or None
+
+
+def line_words(
+    text: str, polygon: Polygon, confidence: float, pieces: Sequence[WordPiece] | None
+) -> list[LineWord]:
+    """Split a line into whitespace WORDs, each with its own polygon (pixel coordinates).
+
+    The OCR's own pieces are used when they tile the words exactly and lie on the line;
+    otherwise each word gets the slice of the line polygon its characters occupy.
+    ``confidence`` (0..100) is the line's, used for words without a piece score.
+    """
+    tokens = text.split()
+    from_pieces = _words_from_pieces(tokens, polygon, pieces) if pieces else None
+    if from_pieces is not None:
+        return from_pieces
+    words = []
+    length = len(text)
+    start = 0
+    for token in tokens:
+        begin = text.index(token, start)
+        start = begin + len(token)
+        words.append(LineWord(token, confidence, _slice(polygon, begin / length, start / length)))
+    return words
+
+
+def _words_from_pieces(
+    tokens: Sequence[str], line: Polygon, pieces: Sequence[WordPiece]
+) -> list[LineWord] | None:
+    """Group consecutive pieces into the tokens they spell; None if they miss a token or leave the line."""
+    if not all(_on_line(p.polygon, line) for p in pieces):
+        return None
+    words = []
+    i = 0
+    for token in tokens:
+        spelled = ""
+        first = i
+        while i < len(pieces) and len(spelled) < len(token):
+            spelled += pieces[i].text
+            i += 1
+        if spelled != token:
+            return None
+        group = pieces[first:i]
+        polygon = (group[0].polygon[0], group[-1].polygon[1], group[-1].polygon[2], group[0].polygon[3])
+        conf = 100 * sum(p.confidence for p in group) / len(group)
+        words.append(LineWord(token, conf, polygon))
+    if i != len(pieces):
+        return None
+    return words
+
+
+def _on_line(piece: Polygon, line: Polygon) -> bool:
+    """A sane piece has area and its centre inside the line's box (half a line height slack)."""
+    xs = [x for x, _ in piece]
+    ys = [y for _, y in piece]
+    if max(xs) - min(xs) <= 0 or max(ys) - min(ys) <= 0:
+        return False
+    lx = [x for x, _ in line]
+    ly = [y for _, y in line]
+    slack = (max(ly) - min(ly)) / 2
+    cx = sum(xs) / 4
+    cy = sum(ys) / 4
+    return min(lx) - slack <= cx <= max(lx) + slack and min(ly) - slack <= cy <= max(ly) + slack
+
+
+def _slice(polygon: Polygon, t0: float, t1: float) -> Polygon:
+    """The part of a (top-left, top-right, bottom-right, bottom-left) quad from t0 to t1 of its length."""
+    tl, tr, br, bl = polygon
+
+    def lerp(a: Point, b: Point, t: float) -> Point:
+        return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
+
+    return (lerp(tl, tr, t0), lerp(tl, tr, t1), lerp(bl, br, t1), lerp(bl, br, t0))
