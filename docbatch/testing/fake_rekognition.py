@@ -1,0 +1,614 @@
+"""A local server speaking Amazon Rekognition's DetectText wire protocol.
+
+Why: pipelines (and docbatch's own functional tests) must be testable offline, through
+the *real* boto3 client, against the failures that matter in production: throttling,
+5xx, connection resets, read timeouts, bad images, missing S3 objects.  A mock of the
+client would test nothing of that; this is a real HTTP server on the loopback.
+
+Protocol (AWS JSON 1.1, as boto3's ``rekognition`` client sends it): ``POST /`` with
+``X-Amz-Target: RekognitionService.DetectText`` and a body ``{"Image": {"Bytes": b64}}``
+or ``{"Image": {"S3Object": {"Bucket", "Name", "Version"}}}`` plus optional ``Filters``.
+Signatures are accepted unchecked.  Errors use the AWS JSON error shape (HTTP status,
+body ``{"__type": code, "message": ...}``, header ``x-amzn-ErrorType``), which botocore
+turns into ``ClientError.response["Error"]["Code"]``.
+
+How a request is answered, in order:
+
+1. the per-server TPS quota (token bucket on the injected ``clock``) -> throttling error;
+2. the injected :class:`Fault` schedule (it sees only requests the quota let through);
+3. validation like the service: JPEG/PNG magic bytes, 5 MB for Bytes (15 MB for S3);
+4. a saved response from ``replay_dir`` (``<sha256 of bytes>.json``, or for S3Object
+   ``<object key stem>.json``, which answers without reading S3 at all, so replay works
+   offline), else the engine (the local OCR engine, built on first use);
+5. ``Filters`` (WordFilter, RegionsOfInterest), then the service's cap of 100 WORDs;
+6. ``latency`` (and a ``slow`` fault's delay) before the answer is sent.
+
+Use it as a context manager in tests, or block in a CLI::
+
+    FakeRekognitionServer(port=9000, replay_dir="responses").serve_forever()
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import logging
+import random
+import socket
+import struct
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path, PurePosixPath
+from typing import Any, Callable, Literal, Mapping, Protocol, Sequence, get_args
+
+from ..errors import BadImageError, ConfigError
+from ..records import Document, ImageInput
+from ..response import WORD_CAP
+
+log = logging.getLogger(__name__)
+
+DETECT_TEXT_TARGET = "RekognitionService.DetectText"
+CONTENT_TYPE = "application/x-amz-json-1.1"
+#: The service's limits: 5 MB for inline Bytes, 15 MB for an S3 object.
+MAX_BYTES = 5 * 1024 * 1024
+MAX_S3_BYTES = 15 * 1024 * 1024
+#: Reported when neither the replayed file nor the engine names a model version.
+DEFAULT_TEXT_MODEL_VERSION = "3.0"
+THROTTLE_CODES = ("ThrottlingException", "ProvisionedThroughputExceededException", "LimitExceededException")
+
+FaultKind = Literal["http500", "http503", "reset", "slow", "invalid_image", "throttle"]
+FAULT_KINDS: tuple[str, ...] = get_args(FaultKind)
+_FAULT_OPTIONS: dict[str, Callable[[str], Any]] = {
+    "every": int, "first": int, "seed": int, "probability": float, "seconds": float,
+}
+_JPEG_MAGIC = b"\xff\xd8\xff"
+_PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+_S3_UNREADABLE = "Unable to get object metadata from S3. Check object key, region and/or access permissions."
+
+
+class TextEngine(Protocol):
+    """Anything with docbatch's engine method; the server serialises calls to it."""
+
+    def detect_text(self, image: ImageInput, document: Document) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One injected failure and when it fires; exactly one of ``every``, ``first``, ``probability``.
+
+    * ``every=n``: the n-th, 2n-th, ... admitted request (counted over all images);
+    * ``first=n``: the first n requests *for each image* (retry tests: every image fails
+      n times, then succeeds);
+    * ``probability=p``: each request with chance p, from ``random.Random(seed)`` so a
+      run with the same request order is reproducible.
+
+    ``seconds`` is how long a ``slow`` fault stalls before answering (pick more than the
+    client's read timeout).  Faults are tried in order; the first that fires wins.
+    """
+
+    kind: FaultKind
+    every: int | None = None
+    first: int | None = None
+    probability: float | None = None
+    seed: int = 0
+    seconds: float = 5.0
+
+    def __post_init__(self) -> None:
+        if self.kind not in FAULT_KINDS:
+            raise ConfigError(f"unknown fault kind {self.kind!r}; known: {', '.join(FAULT_KINDS)}")
+        if sum(x is not None for x in (self.every, self.first, self.probability)) != 1:
+            raise ConfigError("a Fault needs exactly one of every=, first=, probability=")
+        if (self.every is not None and self.every < 1) or (self.first is not None and self.first < 0):
+            raise ConfigError("Fault every= must be >= 1 and first= >= 0")
+        if self.probability is not None and not 0.0 <= self.probability <= 1.0:
+            raise ConfigError("Fault probability= must be within 0..1")
+        if self.seconds < 0:
+            raise ConfigError("Fault seconds= must be >= 0")
+
+    @classmethod
+    def parse(cls, spec: str) -> Fault:
+        """Parse the CLI form ``KIND:key=value[:key=value...]``, e.g. ``reset:first=2``
+        or ``slow:probability=0.1:seed=7:seconds=30``."""
+        kind, *pairs = spec.strip().split(":")
+        options: dict[str, Any] = {}
+        for pair in pairs:
+            name, sep, value = pair.partition("=")
+            if not sep or name not in _FAULT_OPTIONS:
+                raise ConfigError(f"bad fault option {pair!r} in {spec!r}; known: {', '.join(_FAULT_OPTIONS)}")
+            try:
+                options[name] = _FAULT_OPTIONS[name](value)
+            except ValueError as exc:
+                raise ConfigError(f"bad value for {name} in fault {spec!r}") from exc
+        return cls(kind, **options)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    """One request as the server saw it (``time``: its arrival, on the server's ``clock``).
+
+    ``image_key`` is :func:`image_key` of the image (None when the request named none);
+    ``status`` is the HTTP status sent (None when the connection was reset instead);
+    ``outcome`` is ``"ok"``, the error code, or ``"reset"``; ``fault`` the injected kind.
+    """
+
+    time: float
+    image_key: str | None
+    status: int | None
+    outcome: str
+    fault: str | None = None
+
+
+def image_key(image: bytes | str) -> str:
+    """The server's per-image key: sha256 of the bytes, or of the ``s3://bucket/key`` URI.
+
+    Any other string is taken to be a key already.
+    """
+    if isinstance(image, bytes):
+        return hashlib.sha256(image).hexdigest()
+    if image.startswith("s3://"):
+        return hashlib.sha256(image.encode("utf-8")).hexdigest()
+    return image
+
+
+class FakeRekognitionServer:
+    """A threaded HTTP server answering DetectText like the service; see the module docstring.
+
+    ``tps``/``burst`` set the quota (``burst`` defaults to ``tps``; ``None`` = unlimited);
+    ``throttle_code`` is the error code of a throttled call; ``latency`` seconds are
+    added before every answer; ``engine`` replaces the local OCR engine (tests inject a
+    deterministic one); ``clock`` drives the quota and the request log's times.
+    """
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        replay_dir: str | Path | None = None,
+        s3_endpoint_url: str | None = None,
+        s3_region: str = "us-east-1",
+        tps: float | None = None,
+        burst: int | None = None,
+        throttle_code: str = "ThrottlingException",
+        latency: float = 0.0,
+        faults: Sequence[Fault] = (),
+        engine: TextEngine | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if throttle_code not in THROTTLE_CODES:
+            raise ConfigError(f"throttle_code must be one of {', '.join(THROTTLE_CODES)}")
+        if tps is not None and tps <= 0:
+            raise ConfigError("tps must be > 0 (or None for no quota)")
+        if burst is not None and (tps is None or burst < 1):
+            raise ConfigError("burst needs a tps and must be >= 1")
+        if latency < 0:
+            raise ConfigError("latency must be >= 0")
+        self.host = host
+        self.port = port
+        self.replay_dir = Path(replay_dir) if replay_dir is not None else None
+        self.s3_endpoint_url = s3_endpoint_url
+        self.s3_region = s3_region
+        self.throttle_code = throttle_code
+        self.latency = latency
+        self.faults = tuple(faults)
+        self._clock = clock
+        self._bucket = _TokenBucket(tps, burst or max(1, int(tps)), clock) if tps is not None else None
+        self._schedule = _FaultSchedule(self.faults)
+        self._engine = engine
+        self._owns_engine = engine is None
+        self._engine_lock = threading.Lock()
+        self._s3_client: Any = None
+        self._s3_lock = threading.Lock()
+        self._log: list[RequestRecord] = []
+        self._log_lock = threading.Lock()
+        self._connections: set[socket.socket] = set()
+        self._stopping = threading.Event()
+        self._httpd: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle ---------------------------------------------------------------------
+
+    def start(self) -> FakeRekognitionServer:
+        """Bind and serve in a daemon thread; returns self (``port=0`` picks a free port)."""
+        if self._httpd is not None or self._stopping.is_set():
+            raise ConfigError("a FakeRekognitionServer can be started once")
+        httpd = ThreadingHTTPServer((self.host, self.port), _Handler)
+        httpd.daemon_threads = True
+        httpd.app = self  # type: ignore[attr-defined]
+        self._httpd = httpd
+        self.port = httpd.server_address[1]
+        # a short poll keeps stop() quick: shutdown() waits for the loop to look again
+        self._thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="fake-rekognition", daemon=True)
+        self._thread.start()
+        log.info("fake Rekognition listening on %s", self.endpoint_url)
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, cut open keep-alive connections and wake stalled answers; idempotent."""
+        self._stopping.set()
+        httpd, self._httpd = self._httpd, None
+        if httpd is not None:
+            httpd.shutdown()
+            with self._log_lock:
+                connections = list(self._connections)
+            for conn in connections:
+                try:
+                    conn.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+            httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        if self._owns_engine and self._engine is not None and hasattr(self._engine, "close"):
+            self._engine.close()
+
+    def serve_forever(self) -> None:
+        """Start if needed and block until :meth:`stop` (from another thread) or Ctrl-C."""
+        if self._httpd is None:
+            self.start()
+        try:
+            while not self._stopping.wait(0.5):
+                pass
+        finally:
+            self.stop()
+
+    def __enter__(self) -> FakeRekognitionServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def endpoint_url(self) -> str:
+        if self._httpd is None:
+            raise ConfigError("the server is not running")
+        host = "127.0.0.1" if self.host in ("", "0.0.0.0") else self.host  # where a client can connect
+        return f"http://{host}:{self.port}"
+
+    # -- observation -------------------------------------------------------------------
+
+    @property
+    def request_log(self) -> list[RequestRecord]:
+        """A snapshot of every request so far, in the order they were answered."""
+        with self._log_lock:
+            return list(self._log)
+
+    def calls_for(self, image: bytes | str) -> int:
+        """How many DetectText requests named this image (bytes, ``s3://`` URI or key)."""
+        key = image_key(image)
+        with self._log_lock:
+            return sum(1 for r in self._log if r.image_key == key)
+
+    # -- answering ---------------------------------------------------------------------
+
+    def _answer(self, target: str, body: bytes) -> _Answer:
+        """Decide the whole answer to one request, record it, then wait out any delay."""
+        arrived = self._clock()
+        key: str | None = None
+        fault: Fault | None = None
+        try:
+            if target != DETECT_TEXT_TARGET:
+                raise _Reject(400, "UnknownOperationException", f"Unknown operation {target}")
+            request = _json_object(body)
+            key, data, s3_object = _image_of(request.get("Image"))
+            if self._bucket is not None and not self._bucket.take():
+                raise _Reject(400, self.throttle_code, "Rate exceeded")
+            fault = self._schedule.pick(key)
+            if fault is not None and fault.kind != "slow":
+                answer = _fault_answer(fault, self.throttle_code)
+            else:
+                answer = _Answer(200, self._detect(data, s3_object, request.get("Filters")), "ok")
+        except _Reject as rej:
+            answer = _Answer(rej.status, {"__type": rej.code, "message": rej.message}, rej.code)
+        except Exception:  # a server thread must answer, whatever broke
+            log.exception("fake Rekognition failed on a request")
+            answer = _Answer(500, {"__type": "InternalServerError", "message": "Internal server error"},
+                             "InternalServerError")
+        record = RequestRecord(arrived, key, None if answer.reset else answer.status, answer.outcome,
+                               fault.kind if fault is not None else None)
+        with self._log_lock:
+            self._log.append(record)
+        delay = self.latency + (fault.seconds if fault is not None and fault.kind == "slow" else 0.0)
+        if delay and not answer.reset:
+            self._stopping.wait(delay)
+        return answer
+
+    def _detect(self, data: bytes | None, s3_object: Mapping[str, Any] | None,
+                filters: Mapping[str, Any] | None) -> dict[str, Any]:
+        response: dict[str, Any] | None = None
+        if s3_object is not None:
+            response = self._replay(PurePosixPath(s3_object["Name"]).stem)
+            if response is None:
+                image, limit = self._fetch(s3_object), MAX_S3_BYTES
+        else:
+            image, limit = data or b"", MAX_BYTES
+        if response is None:
+            _check_image(image, limit)
+            response = self._replay(hashlib.sha256(image).hexdigest())
+            if response is None:
+                response = self._run_engine(image)
+        response = dict(response)
+        response.pop("ResponseMetadata", None)
+        if not isinstance(response.get("TextDetections"), list):
+            raise _Reject(500, "InternalServerError", "the saved or computed response has no TextDetections")
+        response["TextDetections"] = _select_words(response["TextDetections"], _word_filter(filters or {}))
+        response.setdefault("TextModelVersion", DEFAULT_TEXT_MODEL_VERSION)
+        return response
+
+    def _replay(self, name: str) -> dict[str, Any] | None:
+        if self.replay_dir is None:
+            return None
+        path = self.replay_dir / f"{name}.json"
+        if not path.is_file():
+            return None
+        return _json_object(path.read_bytes())
+
+    def _run_engine(self, data: bytes) -> dict[str, Any]:
+        digest = hashlib.sha256(data).hexdigest()
+        document = Document(doc_id=digest[:16], source=f"sha256:{digest}", doc_type="auto", row_no=0)
+        with self._engine_lock:  # one OCR at a time: the local engine is CPU-bound, not re-entrant
+            if self._engine is None:
+                from ..engines.base import EngineSettings, create_engine
+
+                self._engine = create_engine("local", EngineSettings())
+            try:
+                return self._engine.detect_text(ImageInput(data=data), document)
+            except BadImageError as exc:
+                raise _Reject(400, "InvalidImageFormatException", "Request has invalid image format") from exc
+
+    def _fetch(self, s3_object: Mapping[str, Any]) -> bytes:
+        import boto3
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        with self._s3_lock:
+            if self._s3_client is None:
+                self._s3_client = boto3.client("s3", endpoint_url=self.s3_endpoint_url, region_name=self.s3_region)
+        params = {"Bucket": s3_object["Bucket"], "Key": s3_object["Name"]}
+        if s3_object.get("Version"):
+            params["VersionId"] = s3_object["Version"]
+        try:
+            return self._s3_client.get_object(**params)["Body"].read()
+        except ClientError as exc:
+            raise _Reject(400, "InvalidS3ObjectException", _S3_UNREADABLE) from exc
+        except BotoCoreError as exc:
+            log.warning("fake Rekognition could not reach S3: %s", exc)
+            raise _Reject(500, "InternalServerError", "Internal server error") from exc
+
+
+# -- the HTTP side ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Answer:
+    status: int
+    payload: Mapping[str, Any] | None
+    outcome: str
+    reset: bool = False
+
+
+class _Reject(Exception):
+    """An answer in the AWS JSON error shape; never leaves this module."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as botocore's pooled connections expect
+    server_version = "docbatch-fake-rekognition"
+    timeout = 120  # drop idle keep-alive connections eventually
+    disable_nagle_algorithm = True  # headers and body go out as two writes: no 40 ms ACK stalls
+
+    def setup(self) -> None:
+        super().setup()
+        app: FakeRekognitionServer = self.server.app  # type: ignore[attr-defined]
+        with app._log_lock:
+            app._connections.add(self.connection)
+
+    def finish(self) -> None:
+        app: FakeRekognitionServer = self.server.app  # type: ignore[attr-defined]
+        with app._log_lock:
+            app._connections.discard(self.connection)
+        try:
+            super().finish()
+        except OSError:
+            pass
+
+    def do_POST(self) -> None:
+        app: FakeRekognitionServer = self.server.app  # type: ignore[attr-defined]
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        answer = app._answer(self.headers.get("X-Amz-Target", ""), body)
+        if answer.reset:
+            # SO_LINGER 0 makes close() send RST: the client sees a reset, not an answer.
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+            self.close_connection = True
+            return
+        payload = json.dumps(answer.payload).encode("utf-8")
+        try:
+            self.send_response(answer.status)
+            self.send_header("Content-Type", CONTENT_TYPE)
+            self.send_header("Content-Length", str(len(payload)))
+            self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
+            if answer.status >= 400:
+                self.send_header("x-amzn-ErrorType", answer.outcome)
+            self.end_headers()
+            self.wfile.write(payload)
+        except OSError:  # the client gave up (e.g. read timeout during a slow fault)
+            self.close_connection = True
+
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug("fake Rekognition: " + format, *args)
+
+
+# -- request parsing and validation -----------------------------------------------------
+
+
+def _json_object(body: bytes) -> dict[str, Any]:
+    try:
+        value = json.loads(body or b"{}")
+    except ValueError as exc:
+        raise _Reject(400, "SerializationException", "Request body is not valid JSON") from exc
+    if not isinstance(value, dict):
+        raise _Reject(400, "SerializationException", "Request body is not a JSON object")
+    return value
+
+
+def _image_of(image: Any) -> tuple[str, bytes | None, Mapping[str, Any] | None]:
+    """(key, bytes, S3Object) of the request's Image; exactly one of bytes and S3Object."""
+    if not isinstance(image, dict) or ("Bytes" in image) == ("S3Object" in image):
+        raise _Reject(400, "InvalidParameterException", "Request has invalid parameters")
+    if "Bytes" in image:
+        try:
+            data = base64.b64decode(image["Bytes"], validate=True)
+        except (binascii.Error, TypeError, ValueError) as exc:
+            raise _Reject(400, "InvalidParameterException", "Request has invalid parameters") from exc
+        return image_key(data), data, None
+    s3_object = image["S3Object"]
+    if not isinstance(s3_object, dict) or not s3_object.get("Bucket") or not s3_object.get("Name"):
+        raise _Reject(400, "InvalidParameterException", "Request has invalid parameters")
+    return image_key(f"s3://{s3_object['Bucket']}/{s3_object['Name']}"), None, s3_object
+
+
+def _check_image(data: bytes, limit: int) -> None:
+    if len(data) > limit:
+        raise _Reject(400, "ImageTooLargeException", f"Image size is too large; the limit is {limit} bytes")
+    if not (data.startswith(_JPEG_MAGIC) or data.startswith(_PNG_MAGIC)):
+        raise _Reject(400, "InvalidImageFormatException", "Request has invalid image format")
+
+
+def _fault_answer(fault: Fault, throttle_code: str) -> _Answer:
+    if fault.kind == "reset":
+        return _Answer(0, None, "reset", reset=True)
+    status, code, message = {
+        "http500": (500, "InternalServerError", "Internal server error"),
+        "http503": (503, "ServiceUnavailableException", "Service unavailable"),
+        "invalid_image": (400, "InvalidImageFormatException", "Request has invalid image format"),
+        "throttle": (400, throttle_code, "Rate exceeded"),
+    }[fault.kind]
+    return _Answer(status, {"__type": code, "message": message}, code)
+
+
+# -- quota and fault schedule -----------------------------------------------------------
+
+
+class _TokenBucket:
+    """``rate`` tokens per second up to ``capacity``; starts full (the service allows a burst)."""
+
+    def __init__(self, rate: float, capacity: int, clock: Callable[[], float]) -> None:
+        self._rate, self._capacity, self._clock = rate, float(capacity), clock
+        self._tokens = float(capacity)
+        self._last = clock()
+        self._lock = threading.Lock()
+
+    def take(self) -> bool:
+        with self._lock:
+            now = self._clock()
+            self._tokens = min(self._capacity, self._tokens + max(0.0, now - self._last) * self._rate)
+            self._last = now
+            if self._tokens >= 1.0 - 1e-9:
+                self._tokens -= 1.0
+                return True
+            return False
+
+
+class _FaultSchedule:
+    """Counts admitted requests (overall and per image) and says which fault, if any, fires."""
+
+    def __init__(self, faults: Sequence[Fault]) -> None:
+        self._faults = [(f, random.Random(f.seed)) for f in faults]
+        self._admitted = 0
+        self._per_image: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def pick(self, key: str) -> Fault | None:
+        with self._lock:
+            self._admitted += 1
+            nth_for_image = self._per_image[key] = self._per_image.get(key, 0) + 1
+            for fault, rng in self._faults:
+                if fault.every is not None:
+                    fires = self._admitted % fault.every == 0
+                elif fault.first is not None:
+                    fires = nth_for_image <= fault.first
+                else:
+                    fires = rng.random() < (fault.probability or 0.0)
+                if fires:
+                    return fault
+            return None
+
+
+# -- response shaping -------------------------------------------------------------------
+
+
+def _word_filter(filters: Mapping[str, Any]) -> Callable[[Mapping[str, Any]], bool]:
+    """The request's ``Filters`` as a predicate on WORD detections (no Filters: keep all)."""
+    word_filter = filters.get("WordFilter") or {}
+    min_conf = float(word_filter.get("MinConfidence", 0.0))
+    min_h = float(word_filter.get("MinBoundingBoxHeight", 0.0))
+    min_w = float(word_filter.get("MinBoundingBoxWidth", 0.0))
+    regions = filters.get("RegionsOfInterest") or []
+
+    def keep(word: Mapping[str, Any]) -> bool:
+        bb = (word.get("Geometry") or {}).get("BoundingBox") or {}
+        if float(word.get("Confidence", 100.0)) < min_conf:
+            return False
+        if float(bb.get("Height", 1.0)) < min_h or float(bb.get("Width", 1.0)) < min_w:
+            return False
+        return not regions or any(_in_region(bb, region) for region in regions)
+
+    return keep
+
+
+def _in_region(bb: Mapping[str, Any], region: Mapping[str, Any]) -> bool:
+    """The service keeps a word that lies more than half inside a region of interest.
+
+    Box regions use the exact overlap of the boxes; polygon regions test the word's centre.
+    """
+    left, top = float(bb.get("Left", 0.0)), float(bb.get("Top", 0.0))
+    width, height = float(bb.get("Width", 0.0)), float(bb.get("Height", 0.0))
+    if "BoundingBox" in region:
+        r = region["BoundingBox"]
+        r_left, r_top = float(r["Left"]), float(r["Top"])
+        ox = min(left + width, r_left + float(r["Width"])) - max(left, r_left)
+        oy = min(top + height, r_top + float(r["Height"])) - max(top, r_top)
+        area = width * height
+        return ox > 0 and oy > 0 and (area == 0 or ox * oy > area / 2)
+    points = [(float(p["X"]), float(p["Y"])) for p in region.get("Polygon") or []]
+    cx, cy = left + width / 2, top + height / 2
+    inside = False
+    for (x1, y1), (x2, y2) in zip(points, points[1:] + points[:1]):
+        if (y1 > cy) != (y2 > cy) and cx < x1 + (cy - y1) * (x2 - x1) / (y2 - y1):
+            inside = not inside
+    return inside
+
+
+def _select_words(detections: list[Mapping[str, Any]],
+                  keep: Callable[[Mapping[str, Any]], bool]) -> list[Mapping[str, Any]]:
+    """Keep filtered WORDs up to the service's cap of 100, in the response's (reading) order.
+
+    A LINE stays while at least one of its WORDs stays; a LINE with no WORD children at
+    all (some saved responses carry lines only) is left alone.
+    """
+    kept: set[int] = set()
+    parents_kept: set[Any] = set()
+    parents_dropped: set[Any] = set()
+    for index, det in enumerate(detections):
+        if det.get("Type") != "WORD":
+            continue
+        if len(kept) < WORD_CAP and keep(det):
+            kept.add(index)
+            parents_kept.add(det.get("ParentId"))
+        else:
+            parents_dropped.add(det.get("ParentId"))
+    return [
+        det for index, det in enumerate(detections)
+        if index in kept
+        or (det.get("Type") != "WORD" and (det.get("Id") in parents_kept or det.get("Id") not in parents_dropped))
+    ]
