@@ -1,0 +1,1 @@
+"""Evaluations of docbatch against real, labelled documents (run as ``python -m``)."""

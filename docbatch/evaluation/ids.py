@@ -1,0 +1,245 @@
+"""Identity parsing measured on ``../shared/data/mrz`` and ``../shared/data/driver-licenses``.
+
+Three measurements:
+
+* **MRZ text vectors** (no OCR): every valid vector must decode with the expected fields,
+  every deliberately invalid one must be flagged (``mrz_valid`` False).
+* **MRZ specimen images**: OCR (local engine, cached), then :func:`parse_identity`;
+  counts images whose MRZ was read exactly and check-digit valid, and per-field accuracy
+  against ``mrz_ground_truth.json`` (the no-MRZ image must come back without one).
+* **US licences**: the same pipeline on the 25 licence images, compared per field with
+  Textract AnalyzeID's answer (dates as dates, text case-folded, spaces and punctuation
+  ignored).  Textract is the anchor, not the truth: every disagreement is listed.
+
+    python -m docbatch.evaluation.ids --cache-dir .cache/ids-local
+    python -m docbatch.evaluation.ids --responses runs/x/raw     # saved responses
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from ..parse.aamva import decode_barcode
+from ..parse.identity import parse_identity
+from ..parse.mrz import decode, mrz_date, read_mrz
+
+DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+MRZ_DIR = DATA / "mrz"
+DL_DIR = DATA / "driver-licenses"
+#: ground-truth key -> (ids field, how the truth is read)
+MRZ_FIELDS = {
+    "surname": "last_name", "name": "first_name", "document_number": "document_number",
+    "birth_date": "date_of_birth", "expiry_date": "expiration_date", "nationality": "nationality",
+    "country": "issuing_country", "sex": "sex",
+}
+DL_FIELDS = ("first_name", "last_name", "middle_name", "date_of_birth", "expiration_date", "date_of_issue",
+             "document_number", "address", "city_in_address", "state_in_address", "zip_code_in_address",
+             "state_name", "class", "restrictions", "endorsements", "veteran", "id_type")
+DL_TARGET_FIELDS = ("first_name", "last_name", "date_of_birth", "expiration_date", "document_number")
+_ID_TYPES = {"DRIVER LICENSE FRONT": "drivers_license", "PASSPORT": "passport"}
+
+
+def squeeze(value: object) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return re.sub(r"[^0-9a-z]", "", str(value).casefold())
+
+
+def _pct(n: int, d: int) -> str:
+    return f"{100 * n / d:.1f}%" if d else "-"
+
+
+# ---- MRZ text vectors --------------------------------------------------------------------
+
+
+def _vector_field(mrz: Any, key: str, run_date: dt.date) -> object:
+    if key == "birth_date":
+        return mrz.date_of_birth(run_date=run_date)
+    if key == "expiry_date":
+        return mrz.expiration_date(run_date=run_date)
+    return {"surname": mrz.surname, "name": mrz.given_names, "document_number": mrz.document_number,
+            "nationality": mrz.nationality, "country": mrz.issuing_country, "sex": mrz.sex}[key]
+
+
+def _truth_mrz_value(key: str, value: str, run_date: dt.date) -> object:
+    if key in ("birth_date", "expiry_date"):
+        return mrz_date(value, birth=key == "birth_date", run_date=run_date)
+    if key == "sex" and value == "<":
+        return None
+    return None if value in ("", "None") else value
+
+
+def score_vectors(run_date: dt.date, verbose: bool) -> tuple[int, int, int, int]:
+    vectors = json.loads((MRZ_DIR / "mrz_text_vectors.json").read_text(encoding="utf-8"))
+    valid_ok = valid_n = invalid_ok = invalid_n = 0
+    for vec in vectors:
+        lines = vec["mrz"].split("\n")
+        mrz, repaired = decode(lines), read_mrz(lines)
+        if not vec["checker_valid"]:
+            invalid_n += 1
+            flagged = mrz is not None and not mrz.valid and repaired is not None and not repaired.valid
+            invalid_ok += flagged
+            if verbose and not flagged:
+                print(f"  vector {vec['example']}: invalid but not flagged")
+            continue
+        valid_n += 1
+        wrong = [k for k in MRZ_FIELDS if k in vec["fields"] and mrz is not None
+                 and squeeze(_vector_field(mrz, k, run_date) or "")
+                 != squeeze(_truth_mrz_value(k, vec["fields"][k], run_date) or "")]
+        ok = mrz is not None and mrz.valid and not wrong and repaired is not None and repaired.lines == mrz.lines
+        valid_ok += ok
+        if verbose and not ok:
+            print(f"  vector {vec['example']}: failed={mrz and mrz.failed} wrong fields={wrong}")
+    return valid_ok, valid_n, invalid_ok, invalid_n
+
+
+# ---- responses -----------------------------------------------------------------------------
+
+
+def response_loader(cache_dir: Path, responses: Path | None) -> Callable[[Path], Mapping[str, Any] | None]:
+    """Saved responses (``<image name>.json`` or ``<stem>.json``), else the local engine, cached."""
+    engine: list[Any] = []
+
+    def load(image: Path) -> Mapping[str, Any] | None:
+        for folder in ([responses] if responses else []) + [cache_dir]:
+            for name in (f"{image.name}.json", f"{image.stem}.json"):
+                if (folder / name).exists():
+                    return json.loads((folder / name).read_text(encoding="utf-8"))
+        if responses:
+            return None
+        from ..engines.base import EngineSettings, create_engine
+        from ..records import Document, ImageInput
+
+        if not engine:
+            engine.append(create_engine("local", EngineSettings()))
+        doc = Document(doc_id=image.stem, source=str(image), doc_type="id", row_no=0)
+        response = engine[0].detect_text(ImageInput(data=image.read_bytes()), doc)
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = cache_dir / f"{image.name}.json.tmp"
+        tmp.write_text(json.dumps(response), encoding="utf-8")
+        tmp.replace(cache_dir / f"{image.name}.json")
+        return response
+
+    return load
+
+
+def _parse(image: Path, load: Callable[[Path], Mapping[str, Any] | None], run_date: dt.date) -> dict[str, object] | None:
+    response = load(image)
+    if response is None:
+        return None
+    return parse_identity(response, barcode=decode_barcode(image.read_bytes()), run_date=run_date).fields
+
+
+# ---- MRZ images --------------------------------------------------------------------------
+
+
+def score_mrz_images(load: Callable[[Path], Mapping[str, Any] | None], run_date: dt.date, verbose: bool) -> None:
+    truth = json.loads((MRZ_DIR / "mrz_ground_truth.json").read_text(encoding="utf-8"))
+    exact = n = 0
+    right = {k: 0 for k in MRZ_FIELDS}
+    scored = {k: 0 for k in MRZ_FIELDS}
+    for entry in truth:
+        fields = _parse(MRZ_DIR / entry["image"], load, run_date)
+        if fields is None:
+            continue
+        n += 1
+        expected = entry.get("expected_mrz")
+        if not expected:
+            ok = fields["mrz_code"] is None and bool(fields["needs_review"])
+            exact += ok
+            print(f"  {entry['image']}: no MRZ expected -> {'flagged, none read' if ok else 'MRZ reported'}")
+            continue
+        ok = fields["mrz_code"] == expected and bool(fields["mrz_valid"])
+        exact += ok
+        for key, name in MRZ_FIELDS.items():
+            want = _truth_mrz_value(key, entry["fields"].get(key, ""), run_date)
+            scored[key] += 1
+            got_right = squeeze(fields.get(name) or "") == squeeze(want or "")
+            right[key] += got_right
+            if verbose and not got_right:
+                print(f"  {entry['image']} {name}: expected {want!r} got {fields.get(name)!r}")
+        if verbose and not ok:
+            print(f"  {entry['image']}: MRZ not exact/valid (failed: {fields['mrz_failed_checks']})")
+    print(f"MRZ specimen images: {exact}/{n} read correctly (exact, check-digit-valid MRZ; no MRZ where none)")
+    print("  " + "  ".join(f"{MRZ_FIELDS[k]} {_pct(right[k], scored[k])}" for k in MRZ_FIELDS))
+
+
+# ---- licences ------------------------------------------------------------------------------
+
+
+def textract_fields(path: Path) -> dict[str, object]:
+    """Textract AnalyzeID's answer, normalised: dates as dates, id_type to ours."""
+    out: dict[str, object] = {}
+    for entry in json.loads(path.read_text(encoding="utf-8")):
+        name = entry["Type"]["Text"].lower()
+        value = entry["ValueDetection"]
+        text = (value.get("Text") or "").strip()
+        if not text:
+            continue
+        norm = (value.get("NormalizedValue") or {}).get("Value")
+        if norm and (value.get("NormalizedValue") or {}).get("ValueType") == "Date":
+            out[name] = dt.date.fromisoformat(norm[:10])
+        elif name == "id_type":
+            out[name] = _ID_TYPES.get(text.upper(), text.lower())
+        else:
+            out[name] = text
+    return out
+
+
+def score_licences(load: Callable[[Path], Mapping[str, Any] | None], run_date: dt.date) -> dict[str, float]:
+    agree = {k: 0 for k in DL_FIELDS}
+    compared = {k: 0 for k in DL_FIELDS}
+    disagreements: list[str] = []
+    for answer in sorted((DL_DIR / "textract-analyzeid").glob("*.json")):
+        image = DL_DIR / "images" / f"driver-license-{answer.stem}.png"
+        fields = _parse(image, load, run_date) if image.exists() else None
+        if fields is None:
+            continue
+        anchor = textract_fields(answer)
+        for name in DL_FIELDS:
+            if name not in anchor:
+                continue
+            compared[name] += 1
+            ours = fields.get(name)
+            if ours is not None and squeeze(ours) == squeeze(anchor[name]):
+                agree[name] += 1
+            else:
+                disagreements.append(f"  {answer.stem:<14} {name:<20} textract={str(anchor[name])!r:<34} "
+                                     f"ours={ours if ours is None else str(ours)!r}"
+                                     f" ({fields.get(name + '_source')}, conf {fields.get(name + '_confidence')})")
+    print(f"US licences vs Textract AnalyzeID ({max(compared.values(), default=0)} images):")
+    for name in DL_FIELDS:
+        mark = "  *" if name in DL_TARGET_FIELDS else ""
+        print(f"  {name:<22}{agree[name]:>3}/{compared[name]:<3} {_pct(agree[name], compared[name]):>7}{mark}")
+    print("  (* target fields, goal >= 85%)\nDisagreements (Textract is an anchor, not the truth; judge each):")
+    print("\n".join(disagreements) or "  none")
+    return {k: agree[k] / compared[k] for k in DL_FIELDS if compared[k]}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m docbatch.evaluation.ids", description=__doc__.split("\n")[0])
+    ap.add_argument("--cache-dir", type=Path, default=Path(".cache/ids-local"), help="OCR responses are cached here")
+    ap.add_argument("--responses", type=Path, help="folder of saved DetectText JSON (<image name>.json)")
+    ap.add_argument("--run-date", type=dt.date.fromisoformat, default=dt.date.today())
+    ap.add_argument("--verbose", "-v", action="store_true")
+    args = ap.parse_args(argv)
+    if not MRZ_DIR.exists() or not DL_DIR.exists():
+        print(f"evaluation data not found under {DATA}", file=sys.stderr)
+        return 2
+    valid_ok, valid_n, invalid_ok, invalid_n = score_vectors(args.run_date, args.verbose)
+    print(f"MRZ text vectors: valid parsed with correct fields {valid_ok}/{valid_n}; "
+          f"invalid flagged {invalid_ok}/{invalid_n}")
+    load = response_loader(args.cache_dir, args.responses)
+    score_mrz_images(load, args.run_date, args.verbose)
+    score_licences(load, args.run_date)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,258 @@
+"""Receipt parsing measured on SROIE (ICDAR 2019 task 3) ground truth.
+
+Three sources of DetectText-shaped responses, one scoring:
+
+* ``--box`` (default): SROIE's human-transcribed lines (``box/NNN.csv``) turned into LINE and
+  WORD detections, so parsing is measured apart from OCR;
+* ``--responses DIR``: saved responses named ``<stem>.json`` (any engine);
+* ``--ocr-local``: the embedded engine run on ``img/`` (cached in ``--cache-dir``).
+
+Per field (company→vendor_name, date→receipt_date, address→vendor_address, total→total)
+it prints the share of documents matching exactly after normalisation, the share whose
+wrong value was at least flagged (field confidence at or below ``LOW_CONFIDENCE``,
+needs_review, or for dates date_ambiguous), and the needs_review share.  Box files are split into the tuning part
+(first ``--split`` files) and the rest, reported apart as a check of generalisation.
+
+    python -m docbatch.evaluation.receipts                 # perfect lines
+    python -m docbatch.evaluation.receipts --ocr-local --cache-dir /tmp/ocr-cache --jobs 2
+    python -m docbatch.evaluation.receipts --responses runs/x/raw
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import re
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping
+
+from ..parse.dates import find_dates
+from ..parse.receipt import ParsedReceipt, ReceiptHints, parse_receipt
+from ..response import make_detection
+
+DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+SROIE = DATA / "sroie-train"
+#: A field at or below this confidence counts as flagged for review.
+LOW_CONFIDENCE = 50.0
+FIELDS = {"company": "vendor_name", "date": "receipt_date", "address": "vendor_address", "total": "total"}
+
+
+def box_response(csv_path: Path, *, image_size: tuple[int, int] | None = None) -> dict[str, Any]:
+    """A DetectText response from one SROIE ``box/`` file (the perfect lines).
+
+    Each line becomes a LINE and its whitespace-separated words WORDs, the box apportioned
+    to words by character count; coordinates are normalised by the image size when known,
+    else by the largest box extent.
+    """
+    rows: list[tuple[list[float], str]] = []
+    for raw in csv_path.read_text(encoding="utf-8", errors="replace").splitlines():
+        parts = raw.split(",", 8)
+        if len(parts) < 9:
+            continue
+        try:
+            coords = [float(p) for p in parts[:8]]
+        except ValueError:
+            continue
+        if parts[8].strip():
+            rows.append((coords, parts[8].strip()))
+    if image_size:
+        width, height = image_size
+    else:
+        width = max((max(c[0::2]) for c, _ in rows), default=1.0) or 1.0
+        height = max((max(c[1::2]) for c, _ in rows), default=1.0) or 1.0
+    dets: list[dict[str, Any]] = []
+    word_dets: list[dict[str, Any]] = []
+    for line_id, (c, text) in enumerate(rows):
+        x0, x1 = min(c[0::2]) / width, max(c[0::2]) / width
+        y0, y1 = min(c[1::2]) / height, max(c[1::2]) / height
+        dets.append(make_detection(id=line_id, type="LINE", text=text, confidence=99.0,
+                                   polygon=[(x0, y0), (x1, y0), (x1, y1), (x0, y1)]))
+        per_char = (x1 - x0) / max(len(text), 1)
+        for m in re.finditer(r"\S+", text):
+            wx0, wx1 = x0 + m.start() * per_char, x0 + m.end() * per_char
+            word_dets.append(make_detection(
+                id=len(rows) + len(word_dets), type="WORD", text=m.group(0), confidence=99.0,
+                polygon=[(wx0, y0), (wx1, y0), (wx1, y1), (wx0, y1)], parent_id=line_id))
+    return {"TextDetections": dets + word_dets, "TextModelVersion": "sroie-box"}
+
+
+def _image_size(stem: str) -> tuple[int, int] | None:
+    path = SROIE / "img" / f"{stem}.jpg"
+    if not path.exists():
+        return None
+    from PIL import Image
+
+    with Image.open(path) as im:
+        return im.size
+
+
+def normalise_text(value: object) -> str:
+    """Case, whitespace and punctuation removed: what an analyst would call the same text."""
+    return re.sub(r"[\W_]+", "", str(value or "")).upper()
+
+
+def _truth_date(text: str) -> dt.date | None:
+    """SROIE's labels are Malaysian: day before month unless the year comes first."""
+    found = find_dates(text, pivot_year=2030, compact=True)
+    return found[0].pick("DMY")[0] if found else None
+
+
+def _truth_money(text: str) -> Decimal | None:
+    try:
+        return Decimal(re.sub(r"[^\d.]", "", text.replace(",", ""))).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        return None
+
+
+def field_matches(key: str, truth: str, value: object) -> bool:
+    if value is None:
+        return False
+    if key == "date":
+        return value == _truth_date(truth)
+    if key == "total":
+        return _truth_money(truth) == value
+    return normalise_text(truth) == normalise_text(value)
+
+
+@dataclass
+class Tally:
+    docs: int = 0
+    review: int = 0
+
+    def __post_init__(self) -> None:
+        self.right = {k: 0 for k in FIELDS}
+        self.wrong_flagged = {k: 0 for k in FIELDS}
+        self.scored = {k: 0 for k in FIELDS}
+
+    def add(self, truth: Mapping[str, str], parsed: ParsedReceipt) -> list[str]:
+        self.docs += 1
+        self.review += bool(parsed.fields.get("needs_review"))
+        misses = []
+        for key, name in FIELDS.items():
+            if not str(truth.get(key) or "").strip():
+                continue  # the label itself is missing (e.g. SROIE 033 has no total)
+            self.scored[key] += 1
+            value = parsed.fields.get(name)
+            if field_matches(key, truth[key], value):
+                self.right[key] += 1
+                continue
+            misses.append(key)
+            conf = parsed.fields.get(f"{name}_confidence")
+            flagged = parsed.fields.get("needs_review") or conf is None or conf <= LOW_CONFIDENCE
+            if flagged or (key == "date" and parsed.fields.get("date_ambiguous")):
+                self.wrong_flagged[key] += 1
+        return misses
+
+    def table(self, title: str) -> str:
+        lines = [f"{title}: {self.docs} documents, needs_review {_pct(self.review, self.docs)}",
+                 f"  {'field':<16}{'exact':>8}{'wrong':>7}{'wrong flagged':>15}"]
+        for key, name in FIELDS.items():
+            wrong = self.scored[key] - self.right[key]
+            lines.append(f"  {name:<16}{_pct(self.right[key], self.scored[key]):>8}{wrong:>7}"
+                         f"{_pct(self.wrong_flagged[key], wrong):>15}")
+        return "\n".join(lines)
+
+
+def _pct(n: int, d: int) -> str:
+    return f"{100 * n / d:.1f}%" if d else "-"
+
+
+def _truth(stem: str) -> dict[str, str] | None:
+    path = SROIE / "key" / f"{stem}.json"
+    return json.loads(path.read_text(encoding="utf-8", errors="replace")) if path.exists() else None
+
+
+def _score(groups: Iterable[tuple[str, list[str]]], load: Callable[[str], Mapping[str, Any] | None],
+           hints: ReceiptHints, verbose: bool) -> None:
+    for title, stems in groups:
+        tally = Tally()
+        for stem in stems:
+            truth, response = _truth(stem), load(stem)
+            if truth is None or response is None:
+                continue
+            parsed = parse_receipt(response, hints=hints)
+            misses = tally.add(truth, parsed)
+            if verbose and misses:
+                for key in misses:
+                    print(f"  {stem} {key}: truth={truth[key]!r} got={parsed.fields.get(FIELDS[key])!r}"
+                          f" conf={parsed.fields.get(FIELDS[key] + '_confidence')}"
+                          f" review={parsed.fields.get('review_reason')}")
+        print(tally.table(title))
+
+
+def _ocr_one(args: tuple[str, str]) -> tuple[str, bool]:
+    """Worker: OCR one SROIE image with the local engine into the cache folder."""
+    stem, cache_dir = args
+    out = Path(cache_dir) / f"{stem}.json"
+    if out.exists():
+        return stem, True
+    from ..engines.base import EngineSettings, create_engine
+    from ..records import Document, ImageInput
+
+    engine = _ENGINE.get("local") or _ENGINE.setdefault("local", create_engine("local", EngineSettings()))
+    img = SROIE / "img" / f"{stem}.jpg"
+    doc = Document(doc_id=stem, source=str(img), doc_type="receipt", row_no=0)
+    response = engine.detect_text(ImageInput(data=img.read_bytes()), doc)
+    tmp = out.with_suffix(".tmp")
+    tmp.write_text(json.dumps(response), encoding="utf-8")
+    tmp.replace(out)
+    return stem, True
+
+
+_ENGINE: dict[str, Any] = {}
+
+
+def _load_json(folder: Path) -> Callable[[str], Mapping[str, Any] | None]:
+    def load(stem: str) -> Mapping[str, Any] | None:
+        path = folder / f"{stem}.json"
+        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+    return load
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m docbatch.evaluation.receipts", description=__doc__.split("\n")[0])
+    ap.add_argument("--responses", type=Path, help="folder of saved DetectText JSON named <stem>.json")
+    ap.add_argument("--ocr-local", action="store_true", help="OCR img/ with the local engine")
+    ap.add_argument("--cache-dir", type=Path, default=Path(".cache/sroie-local"))
+    ap.add_argument("--jobs", type=int, default=2, help="OCR worker processes")
+    ap.add_argument("--split", type=int, default=400, help="box files used for tuning (first N)")
+    ap.add_argument("--date-order", choices=["DMY", "MDY", "YMD"], help="job hint, as a batch would set")
+    ap.add_argument("--verbose", "-v", action="store_true", help="list every wrong field")
+    args = ap.parse_args(argv)
+    if not SROIE.exists():
+        print(f"SROIE data not found at {SROIE}", file=sys.stderr)
+        return 2
+    hints = ReceiptHints(date_order=args.date_order, run_date=dt.date.today())
+    stems = sorted(p.stem for p in (SROIE / "box").glob("*.csv"))
+    if args.ocr_local:
+        args.cache_dir.mkdir(parents=True, exist_ok=True)
+        images = sorted(p.stem for p in (SROIE / "img").glob("*.jpg"))
+        todo = [(s, str(args.cache_dir)) for s in images if not (args.cache_dir / f"{s}.json").exists()]
+        if todo:
+            print(f"OCR of {len(todo)} images with the local engine ({args.jobs} processes)...", file=sys.stderr)
+            with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+                for i, _ in enumerate(pool.map(_ocr_one, todo), 1):
+                    if i % 10 == 0:
+                        print(f"  {i}/{len(todo)}", file=sys.stderr)
+        _score([("local engine on img/", images)], _load_json(args.cache_dir), hints, args.verbose)
+    elif args.responses:
+        found = sorted(p.stem for p in args.responses.glob("*.json"))
+        _score([(f"responses in {args.responses}", found)], _load_json(args.responses), hints, args.verbose)
+    else:
+        def load(stem: str) -> Mapping[str, Any]:
+            return box_response(SROIE / "box" / f"{stem}.csv", image_size=_image_size(stem))
+
+        _score([(f"perfect lines, tuning part (first {args.split})", stems[: args.split]),
+                (f"perfect lines, held apart (rest {len(stems) - args.split})", stems[args.split:])],
+               load, hints, args.verbose)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

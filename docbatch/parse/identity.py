@@ -1,0 +1,212 @@
+"""Identity documents: one ``ids`` row from the MRZ, the AAMVA barcode and the printed fields.
+
+Sources, strongest first: the MRZ (check digits prove what was read), the PDF417
+barcode of US licences (machine text, no OCR), then the printed (visual) fields.  Each
+field records its ``<name>_source`` and ``<name>_confidence`` (0..100).  The weaker
+sources are kept only to cross-check the stronger: ``fields_agree`` is False when the
+printed document number, names or dates contradict the MRZ or barcode.
+
+Privacy: nothing here logs or raises with recognised text; review reasons name fields,
+never values.  :func:`redact` is what ``--redact`` writes instead of the raw values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from ..response import lines as response_lines
+from ..sinks.schema import ID_FIELDS
+from .aamva import parse_aamva
+from .classify import cue_scores
+from .licence import LicenceFields, parse_licence
+from .mrz import Mrz, find_mrz, normalise
+
+FIELD_NAMES: tuple[str, ...] = tuple(name for name, _ in ID_FIELDS)
+#: Fields whose absence makes a document unusable for identity checks.
+KEY_FIELDS = ("last_name", "first_name", "date_of_birth", "expiration_date", "document_number")
+#: A key field read below this confidence sends the row to review.
+LOW_CONFIDENCE = 50.0
+_COMPARED = ("document_number", "last_name", "first_name", "date_of_birth", "expiration_date")
+
+
+@dataclass(frozen=True)
+class ParsedIdentity:
+    """One ``ids`` row (without doc_id/source): every IDS column name is a key."""
+
+    fields: dict[str, object]
+
+
+class _Row:
+    def __init__(self) -> None:
+        self.values: dict[str, object] = {}
+        self.conf: dict[str, float] = {}
+        self.source: dict[str, str] = {}
+
+    def put(self, name: str, value: object, confidence: float, source: str) -> None:
+        if value in (None, "") or name in self.values:
+            return
+        self.values[name] = value
+        self.conf[name] = round(float(confidence), 2)
+        self.source[name] = source
+
+
+def _from_mrz(row: _Row, mrz: Mrz, run_date: dt.date) -> None:
+    conf = mrz.confidence if mrz.valid else min(mrz.confidence, LOW_CONFIDENCE)
+    row.put("id_type", mrz.id_type, conf, "mrz")
+    row.put("last_name", mrz.surname, conf, "mrz")
+    row.put("first_name", mrz.given_names, conf, "mrz")
+    row.put("document_number", mrz.document_number, conf, "mrz")
+    row.put("date_of_birth", mrz.date_of_birth(run_date=run_date), conf, "mrz")
+    row.put("expiration_date", mrz.expiration_date(run_date=run_date), conf, "mrz")
+    row.put("sex", mrz.sex, conf, "mrz")
+    row.put("nationality", mrz.nationality, conf, "mrz")
+    row.put("issuing_country", mrz.issuing_country, conf, "mrz")
+    row.put("mrz_code", mrz.text, conf, "mrz")
+
+
+def _squeeze(value: object) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return re.sub(r"[^A-Z0-9]", "", str(value).upper())
+
+
+def _mrz_visual_disagreements(response: Mapping[str, Any], mrz: Mrz) -> list[str] | None:
+    """MRZ fields missing from the printed zone (None when there is no printed text)."""
+    raw = {normalise(line) for line in mrz.raw_lines}
+    visual = " ".join(str(d.get("DetectedText", "")) for d in response_lines(response)
+                      if normalise(str(d.get("DetectedText", ""))) not in raw)
+    squeezed = _squeeze(visual)
+    if len(squeezed) < 20:
+        return None
+    checks = {"document_number": mrz.document_number, "last_name": mrz.surname}
+    return [name for name, value in checks.items() if value and _squeeze(value) not in squeezed]
+
+
+def _merge_visual(row: _Row, visual: LicenceFields, *, strongest: str | None) -> list[str]:
+    """Add printed fields; return the compared fields where they contradict ``strongest``."""
+    disagree = []
+    for name, value in visual.values.items():
+        if name not in FIELD_NAMES:
+            continue
+        if strongest and row.source.get(name) == strongest and name in _COMPARED:
+            if _squeeze(value) != _squeeze(row.values[name]):
+                disagree.append(name)
+            continue
+        row.put(name, value, visual.confidence.get(name, 0.0), "visual")
+    return disagree
+
+
+def _reads_as_receipt(response: Mapping[str, Any]) -> bool:
+    id_cues, receipt_cues = cue_scores(response)
+    return receipt_cues > id_cues
+
+
+def parse_identity(response: Mapping[str, Any], *, barcode: str | None = None,
+                   run_date: dt.date) -> ParsedIdentity:
+    """Parse one identity document's DetectText response (and barcode text, when read)."""
+    row = _Row()
+    reasons: list[str] = []
+    mrz = find_mrz(response)
+    fields_agree: bool | None = None
+    if mrz is not None:
+        _from_mrz(row, mrz, run_date)
+        if not mrz.valid:
+            reasons.append("mrz checks failed: " + ",".join(mrz.failed))
+        disagree = _mrz_visual_disagreements(response, mrz)
+        if disagree is not None:
+            fields_agree = not disagree
+            if disagree:
+                reasons.append("printed zone disagrees with mrz on: " + ",".join(disagree))
+    elif not barcode and _reads_as_receipt(response):
+        reasons.append("not an identity document (no MRZ or barcode; the text reads as a receipt)")
+    else:
+        strongest = None
+        if barcode:
+            record = parse_aamva(barcode)
+            for name, value in record.fields.items():
+                row.put(name, value, 99.0, "barcode")
+            if record.errors:
+                reasons.append("barcode elements unreadable: " + ",".join(sorted(record.errors)))
+            strongest = "barcode" if record.fields.get("document_number") else None
+        visual = parse_licence(response, run_date=run_date)
+        disagree = _merge_visual(row, visual, strongest=strongest)
+        if strongest and any(n in visual.values for n in _COMPARED):
+            fields_agree = not disagree
+            if disagree:
+                reasons.append("printed fields disagree with barcode on: " + ",".join(disagree))
+    found = [k for k in KEY_FIELDS if k in row.values]
+    if not found:
+        if not reasons:
+            reasons.append("no identity fields found (no MRZ, barcode or labelled licence fields)")
+    else:
+        missing = [k for k in KEY_FIELDS if k not in row.values]
+        if missing:
+            reasons.append("missing: " + ",".join(missing))
+        low = [k for k in found if row.conf[k] < LOW_CONFIDENCE and row.source[k] != "mrz"]
+        if low:
+            reasons.append("low confidence: " + ",".join(low))
+    expiry = row.values.get("expiration_date")
+    fields: dict[str, object] = {}
+    for name in FIELD_NAMES:
+        fields[name] = row.values.get(name)
+        fields[f"{name}_confidence"] = row.conf.get(name)
+        fields[f"{name}_source"] = row.source.get(name)
+    if fields["id_type"] is None:
+        fields["id_type"], fields["id_type_confidence"] = "unknown", 0.0
+    fields.update(
+        mrz_valid=mrz.valid if mrz is not None else None,
+        mrz_failed_checks=",".join(mrz.failed) or None if mrz is not None else None,
+        expired=(expiry < run_date) if isinstance(expiry, dt.date) else None,
+        fields_agree=fields_agree,
+        needs_review=bool(reasons),
+        review_reason="; ".join(reasons) or None,
+    )
+    return ParsedIdentity(fields)
+
+
+#: What ``redact`` does to each personal field (written to the docs as the contract).
+REDACTION: dict[str, str] = {
+    "first_name": "hash", "middle_name": "hash", "last_name": "hash", "suffix": "hash",
+    "document_number": "mask", "address": "hash", "place_of_birth": "hash",
+    "zip_code_in_address": "mask", "date_of_birth": "drop", "mrz_code": "drop",
+}
+
+
+def _hash(value: str, key: bytes | None) -> str:
+    data = value.strip().casefold().encode("utf-8")
+    digest = hmac.new(key, data, hashlib.sha256).hexdigest() if key else hashlib.sha256(data).hexdigest()
+    return "sha256:" + digest[:16]
+
+
+def _mask(value: str, keep: int) -> str:
+    return "*" * max(len(value) - keep, 0) + value[-keep:] if len(value) > keep else "*" * len(value)
+
+
+def redact(fields: dict[str, object], *, key: bytes | None = None) -> dict[str, object]:
+    """A copy of an ``ids`` row safe to share (see :data:`REDACTION`).
+
+    Names, address and place of birth become ``sha256:<16 hex>`` of the case-folded value
+    (an HMAC when ``key`` is given: without one, common names can be guessed back, so a
+    key is recommended) - equal values still join.  The document number keeps its last 4
+    characters, the ZIP code its first 3; date of birth and the raw MRZ (which holds all of
+    them) are dropped.  Their confidences and sources stay.
+    """
+    out = dict(fields)
+    for name, how in REDACTION.items():
+        value = out.get(name)
+        if value is None:
+            continue
+        if how == "hash":
+            out[name] = _hash(str(value), key)
+        elif how == "mask" and name == "zip_code_in_address":
+            out[name] = str(value)[:3] + "*" * max(len(str(value)) - 3, 0)
+        elif how == "mask":
+            out[name] = _mask(str(value), 4)
+        else:
+            out[name] = None
+    return out

@@ -1,0 +1,119 @@
+"""What a receipt row is about, from its label words, tolerant of OCR misspellings.
+
+Labels are matched with ``rapidfuzz`` (a maintained C++ implementation of edit-distance
+ratios) against a small vocabulary, word-window by word-window with the spaces removed, so
+``T0TAL``, ``TOTA1``, ``SUB TOTAL`` and ``ROUR DING ADJUSTMENT`` are recognised while
+``CASHIER`` is not taken for ``CASH``.  Short labels (``TAX``, ``GST``, ``TIP``) must match
+exactly: one wrong letter in three is another word.
+
+When several phrases match, the longest wins (then the earlier class), so ``SUB TOTAL`` is
+never a total, ``TOTAL QTY`` never money, ``TOTAL (GST INCL)`` a total and not a tax, and
+``CHANGE DUE`` never the amount due.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from rapidfuzz.distance import Indel
+
+#: class -> phrases; the longest matching phrase decides, class order breaks ties.
+VOCABULARY: list[tuple[str, tuple[str, ...]]] = [
+    ("count", ("TOTAL QTY", "TOTAL QUANTITY", "TOTAL ITEMS", "TOTAL ITEM", "ITEM COUNT", "NO OF ITEMS",
+               "NO OF ITEM", "TOTAL PCS", "QTY TOTAL", "TOTAL SAVINGS", "SAVINGS", "YOUR SAVINGS", "YOU SAVED", "POINTS",
+               "TOTAL POINTS", "TOTAL UNITS", "TOTAL NO OF ITEMS")),
+    ("summary", ("GST SUMMARY", "TAX SUMMARY", "VAT SUMMARY", "SUMMARY")),
+    ("tax", ("SERVICE TAX", "SALES TAX", "SALES AND SERVICE TAX")),
+    ("service", ("SERVICE CHARGE", "SERVICE CHG", "SVC CHG", "SVC CHARGE", "SERVICE CHRG", "SERVICE")),
+    ("total_strong", ("TOTAL AFTER ADJ", "TOTAL AFTER ADJUSTMENT", "TOTAL AFTER ROUNDING", "ROUNDED TOTAL",
+                      "TOTAL ROUNDED", "ROUNDING TOTAL", "TOTAL ROUNDING")),
+    ("change", ("CHANGE", "CHANGE DUE", "BAKI", "KEMBALIAN", "CHANGE AMOUNT", "CHG")),
+    ("rounding", ("ROUNDING", "ROUNDING ADJ", "ROUNDING ADJUSTMENT", "ROUND ADJ", "ROUNDING ADJUSTMENT",
+                  "ADJUSTMENT", "ADJ", "PELARASAN")),
+    ("subtotal", ("SUBTOTAL", "SUB TOTAL", "TOTAL EXCL GST", "TOTAL EXCLUDING GST", "TOTAL EXCL TAX",
+                  "TOTAL BEFORE GST", "TOTAL BEFORE TAX", "TOTAL EXCLUDING TAX", "AMOUNT EXCL GST",
+                  "TOTAL EXCL", "TOTAL EXCLUSIVE OF GST", "NET SALES", "TOTAL BEFORE DISC", "EXCLUDING GST",
+                  "EXCL GST", "EXCLUSIVE GST", "EXCLUSIVE OF GST", "EXCLUDING TAX", "EXCL TAX", "BEFORE TAX",
+                  "BEFORE GST", "EXCLUDING SST", "EXCL SST", "AMT EXCL GST", "AMT PAID EXCL GST")),
+    ("tip", ("TIP", "TIPS", "GRATUITY")),
+    ("discount", ("DISCOUNT", "DISC", "LESS", "VOUCHER", "PROMOTION", "PROMO", "COUPON")),
+    ("total_strong", ("GRAND TOTAL", "AMOUNT DUE", "TOTAL DUE", "BALANCE DUE", "TOTAL PAYABLE",
+                      "AMOUNT PAYABLE", "NETT TOTAL", "NET TOTAL", "ROUNDED TOTAL", "TOTAL ROUNDED",
+                      "TOTAL AFTER ROUNDING", "TOTAL AFTER ADJ", "TOTAL INCL GST", "TOTAL INCLUSIVE GST",
+                      "TOTAL INCL TAX", "TOTAL GST INCL", "TOTAL TAX INCL", "TOTAL AMOUNT", "TOTAL AMT", "TOTAL SALES", "NETT AMOUNT",
+                      "NET AMOUNT", "TOTAL RM", "TOTAL MYR", "JUMLAH BESAR", "AMOUNT TO PAY",
+                      "TOTAL TO PAY", "PLEASE PAY", "TOTAL INCLUSIVE", "TOTAL INCL", "NETT",
+                      "MONTANT DU", "TOTAL A PAGAR")),
+    ("tax", ("GST", "SST", "TAX", "VAT", "HST", "PST", "QST", "TOTAL GST", "TOTAL TAX", "GST AMOUNT",
+             "TAX AMOUNT", "GST AMT", "TAX AMT", "SALES TAX", "SERVICE TAX", "GST PAYABLE", "TVA", "MWST", "IVA", "CUKAI")),
+    ("paid", ("CASH", "TUNAI", "TENDERED", "TENDER", "CASH TENDERED", "AMOUNT TENDERED", "PAID",
+              "AMOUNT PAID", "AMT PAID", "AMT PAID INCL GST", "AMOUNT PAID INCL GST", "PAYMENT", "CARD", "CREDIT CARD", "DEBIT CARD", "VISA", "MASTER", "MASTERCARD",
+              "AMEX", "DEBIT", "CREDIT", "NETS", "EFTPOS", "EWALLET", "E WALLET", "BOOST", "GRABPAY",
+              "TOUCH N GO", "CASH PAID", "CASH RECEIVED", "RECEIVED")),
+    ("total", ("TOTAL", "JUMLAH", "AMOUNT", "AMT", "BALANCE", "NET")),
+]
+
+_LOOKALIKE = str.maketrans({"0": "O", "1": "I", "5": "S", "8": "B", "$": "S"})
+
+
+def _normalise(text: str) -> list[str]:
+    """Upper-case words, letters for digits inside mostly-letter words, punctuation gone."""
+    words = []
+    for raw in re.split(r"[\s:./()\-*=#@,;|]+", text.upper()):
+        if not raw:
+            continue
+        letters = sum(c.isalpha() for c in raw)
+        if letters and letters >= len(raw) - 1 and len(raw) >= 3:
+            raw = raw.translate(_LOOKALIKE)
+        word = re.sub(r"[^A-Z0-9%&]", "", raw)
+        if word:
+            words.append(word)
+    return words
+
+
+def _cutoff(phrase: str) -> float:
+    n = len(phrase)
+    if n <= 4:
+        return 1.0
+    if n <= 7:
+        return 0.8
+    return 0.86
+
+
+def _matches(phrase: str, words: list[str]) -> bool:
+    target = phrase.replace(" ", "")
+    k = phrase.count(" ") + 1
+    cutoff = _cutoff(target)
+    for size in {max(1, k - 1), k, k + 1}:
+        for i in range(0, max(len(words) - size + 1, 0)):
+            window = "".join(words[i : i + size])
+            if abs(len(window) - len(target)) > (1 if len(target) < 10 else 2):
+                continue
+            if cutoff >= 1.0:
+                if window == target:
+                    return True
+            elif Indel.normalized_similarity(window, target) >= cutoff:
+                return True
+    return False
+
+
+@lru_cache(maxsize=4096)
+def classify(label_text: str) -> str | None:
+    """The class of a row's label words (amounts already removed), or None."""
+    words = _normalise(label_text)
+    if not words:
+        return None
+    best: tuple[int, int, str] | None = None
+    for order, (cls, phrases) in enumerate(VOCABULARY):
+        for phrase in phrases:
+            key = (len(phrase.replace(" ", "")), -order, cls)
+            if (best is None or key > best) and _matches(phrase, words):
+                best = key
+    return best[2] if best else None
+
+
+def has_word(text: str, *phrases: str) -> bool:
+    """Whether any of ``phrases`` occurs in ``text`` (same fuzzy rules as :func:`classify`)."""
+    words = _normalise(text)
+    return any(_matches(p, words) for p in phrases)

@@ -1,0 +1,77 @@
+"""Personal-name helpers for printed ID fields: splitting, name-likeness, line order.
+
+Kept apart from the licence layout logic because they are about names, not geometry:
+``LAST, FIRST MIDDLE`` splitting with suffixes, and the two cues that tell which of two
+unlabelled name lines is the family name (a Soundex-derived licence number, as several
+US states issue; a signature, written "First Last").
+"""
+
+from __future__ import annotations
+
+import re
+
+SUFFIXES = frozenset({"JR", "SR", "II", "III", "IV", "V"})
+
+
+def name_parts(value: str) -> dict[str, str]:
+    """``LAST, FIRST MIDDLE`` / ``FIRST MIDDLE`` / ``NAME, SUFFIX`` into parts."""
+    out: dict[str, str] = {}
+    if "," in value:
+        head, tail = (p.strip() for p in value.split(",", 1))
+        if tail in SUFFIXES:
+            out["suffix"] = tail
+            value = head
+        else:
+            out["last_name"] = head
+            value = tail
+    words = [w for w in re.split(r"[\s.,]+", value) if w]
+    if words and words[-1] in SUFFIXES and len(words) > 1:
+        out["suffix"] = words.pop()
+    if words:
+        out["first_name"] = words[0]
+    if len(words) > 1:
+        out["middle_name"] = " ".join(words[1:])
+    return out
+
+
+def is_name(text: str) -> bool:
+    """Letters (any script) with the punctuation names use; no digits."""
+    return bool(text) and text[0].isalpha() and all(c.isalpha() or c in " ,.'-" for c in text)
+
+
+def written_first(signatures: list[str], a: str, b: str) -> bool:
+    """True when a signature shows name ``a`` before name ``b`` (signatures read First Last)."""
+    for sig in signatures:
+        ia, ib = sig.find(a[:4]), sig.find(b[:4])
+        if 0 <= ia < ib:
+            return True
+    return False
+
+
+def soundex(name: str) -> str:
+    """American Soundex (letter + 3 digits): several states derive licence numbers from it."""
+    codes = {**dict.fromkeys("BFPV", "1"), **dict.fromkeys("CGJKQSXZ", "2"), **dict.fromkeys("DT", "3"),
+             "L": "4", **dict.fromkeys("MN", "5"), "R": "6"}
+    letters = [c for c in name.upper() if c.isalpha()]
+    if not letters:
+        return ""
+    out, last = letters[0], codes.get(letters[0], "")
+    for c in letters[1:]:
+        code = codes.get(c, "")
+        if code and code != last:
+            out += code
+        if c not in "HW":
+            last = code
+    return (out + "000")[:4]
+
+
+def given_first(upper: str, lower: str, signatures: list[str], number: str) -> bool:
+    """True when the upper of two unlabelled name lines is the given name.
+
+    Cues: a Soundex-derived licence number starts with the family name's code; a
+    signature is written "First Last".
+    """
+    up, low = upper.split(" ")[0], lower.split(" ")[0]
+    if number and number.startswith(soundex(low)) != number.startswith(soundex(up)):
+        return number.startswith(soundex(low))
+    return written_first(signatures, up, low)

@@ -1,0 +1,304 @@
+"""Receipt fields from a DetectText response (Textract AnalyzeExpense names, lower-cased).
+
+Reading order comes from geometry (:mod:`.receipt_lines`), never from LINE order.  Each
+field's confidence (0..100) is the lowest OCR confidence of the words it was read from,
+times how sure the rule that picked it is; a value read from a guess never carries a high
+confidence.  Input that is not a receipt (no text, no amounts) yields null fields with
+``needs_review`` and a reason, never an exception.
+
+The total is the amount of the strongest total label (``GRAND TOTAL``, ``AMOUNT DUE``,
+``NETT``, ``TOTAL (INCL GST)``, rounded totals; then plain ``TOTAL``), later rows winning
+ties, cross-checked against cash minus change and against the items, subtotal and tax.
+Cash, change, counts and tax-summary tables are never taken for the total.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Mapping
+
+from ..sinks.schema import RECEIPT_FIELDS
+from .dates import DateCandidate, find_dates, find_time, plausible
+from .labels import has_word
+from .money import currency_in, money
+from .receipt_header import find_address, find_payment, find_phone, find_receipt_number, find_vendor, header_end
+from .receipt_items import extract_items
+from .receipt_lines import Line, build_lines
+
+#: Fields at or below this confidence make the receipt need review (for the key fields).
+REVIEW_BELOW = 50.0
+_KEY_FIELDS = ("vendor_name", "receipt_date", "total")
+_TOTAL_STRENGTH = {"total_strong": 3.0, "total": 2.0}
+
+
+@dataclass(frozen=True)
+class ReceiptHints:
+    """Job-level options for a batch from one place."""
+
+    date_order: str | None = None  # "DMY" | "MDY" | "YMD" | None (infer)
+    decimal_separator: str | None = None  # "." | "," | None (infer per amount)
+    default_currency: str | None = None  # ISO 4217, used only when the receipt shows none
+    run_date: dt.date | None = None  # for date_plausible (not future, not > ~10 years old)
+
+
+@dataclass(frozen=True)
+class ParsedReceipt:
+    fields: dict[str, object]
+    items: list[dict[str, object]] = field(default_factory=list)
+
+
+def _empty_fields() -> dict[str, object]:
+    out: dict[str, object] = {}
+    for name, _ in RECEIPT_FIELDS:
+        out[name] = None
+        out[f"{name}_confidence"] = None
+    out.update(totals_consistent=None, date_plausible=None, date_ambiguous=None, needs_review=True,
+               review_reason=None)
+    return out
+
+
+def _conf(ocr: float, certainty: float) -> float:
+    return round(max(0.0, min(100.0, ocr * certainty)), 1)
+
+
+def _set(fields: dict[str, object], name: str, value: object, confidence: float | None) -> None:
+    fields[name] = value
+    fields[f"{name}_confidence"] = confidence if value is not None else None
+
+
+def _summary_start(lines: list[Line]) -> int:
+    """Index where a tax-summary table starts (its TOTAL row is not the receipt's total)."""
+    for ln in lines:
+        if ln.label == "summary" or (
+            len(ln.amounts) != 1 and has_word(ln.label_text, "GST", "TAX", "VAT", "SST")
+            and has_word(ln.label_text, "AMOUNT", "AMT", "RATE", "CODE", "EXCL") and ln.letters < 40
+        ):
+            return ln.index
+    return len(lines)
+
+
+def _first_amount(lines: list[Line], label: str, *, before: int | None = None) -> tuple[Decimal, Line] | None:
+    for ln in lines:
+        if before is not None and ln.index >= before:
+            break
+        if ln.label == label and ln.amounts:
+            return ln.amounts[-1].value, ln
+    return None
+
+
+def _pick_total(lines: list[Line], items_sum: Decimal | None) -> tuple[Decimal, Line, float] | None:
+    """(total, its line, certainty 0..1) or None; see the module docstring."""
+    table = _summary_start(lines)
+    paid = _first_amount(lines, "paid")
+    change = _first_amount(lines, "change")
+    tendered = paid[0] - change[0] if paid and change else None
+    candidates: list[tuple[float, Decimal, Line, float]] = []
+    for ln in lines:
+        strength = _TOTAL_STRENGTH.get(ln.label or "")
+        if strength is None or not ln.amounts or ln.index >= table:
+            continue
+        amount = ln.amounts[-1]
+        score = strength + 0.02 * ln.index
+        if len(ln.amounts) > 1 and ln.label == "total":
+            score -= 0.5
+        if tendered is not None and abs(amount.value - tendered) <= Decimal("0.001"):
+            score += 2.0
+        if items_sum is not None and abs(amount.value - items_sum) <= Decimal("0.05"):
+            score += 0.5
+        if amount.value <= 0:
+            score -= 3.0
+        candidates.append((score, amount.value, ln, amount.certainty))
+    if candidates:
+        best = max(candidates, key=lambda c: c[0])
+        score, value, ln, cert = best
+        others = {c[1] for c in candidates if c[0] > score - 1.0}
+        certainty = 0.95 if score >= 3.0 else 0.8 if score >= 2.0 else 0.5
+        if len(others) > 1:
+            certainty *= 0.85
+        rounded = _rounded(lines, ln, value, tendered)
+        if rounded:
+            return rounded[0], rounded[1], certainty * cert
+        return value, ln, certainty * cert
+    if tendered is not None and tendered > 0:
+        return tendered, paid[1], 0.45
+    if paid and not change:
+        return paid[0], paid[1], 0.4
+    pool = [a for ln in lines[:table] if ln.label not in ("paid", "change", "count", "tax", "rounding", "discount")
+            for a in ln.amounts]
+    if pool:
+        top = max(pool, key=lambda a: a.value)
+        line = next(ln for ln in lines if top in ln.amounts)
+        return top.value, line, 0.35
+    return None
+
+
+def _rounded(lines: list[Line], total_line: Line, value: Decimal, tendered: Decimal | None
+             ) -> tuple[Decimal, Line] | None:
+    """The rounded total when a rounding row follows the total and the rounded sum is confirmed.
+
+    Confirmation is the rounded sum printed just below (often unlabelled) or cash minus
+    change equal to it; an unconfirmed rounding row leaves the printed total alone.
+    """
+    after = lines[total_line.index + 1 : total_line.index + 4]
+    rounding = next((ln for ln in after if ln.label == "rounding" and ln.amounts), None)
+    if rounding is None or rounding.amounts[-1].value == 0:
+        return None
+    adj = rounding.amounts[-1].value
+    for target in (value + adj, value - adj):
+        for ln in lines[rounding.index + 1 : rounding.index + 3]:
+            if ln.label in (None, "total", "total_strong", "rounding") and any(a.value == target for a in ln.amounts):
+                return target, ln
+        if tendered is not None and tendered == target:
+            return target, total_line
+    return None
+
+
+def _pick_date(lines: list[Line], hints: ReceiptHints, run_date: dt.date, currency: str | None
+               ) -> tuple[dt.date, Line, DateCandidate, bool] | None:
+    best: tuple[float, Line, DateCandidate] | None = None
+    orders_seen: set[str] = set()
+    for ln in lines:
+        labelled = has_word(ln.text, "DATE", "TARIKH", "DATED", "FECHA", "DATUM", "DT")
+        for cand in find_dates(ln.text, pivot_year=run_date.year, compact=labelled):
+            if len(cand.readings) == 1:
+                orders_seen.update(cand.readings)
+            score = 1.0 - 0.01 * ln.index
+            if labelled:
+                score += 2.0
+            if find_time(ln.text):
+                score += 1.0
+            if has_word(ln.text, "EXPIRY", "EXP", "VALID", "DUE", "BEFORE", "UNTIL", "BIRTH", "DOB"):
+                score -= 2.5
+            if any(plausible(d, run_date) for d in cand.readings.values()):
+                score += 1.0
+            if best is None or score > best[0]:
+                best = (score, ln, cand)
+    if best is None:
+        return None
+    _, ln, cand = best
+    order = hints.date_order
+    if order is None:
+        plausible_orders = [o for o, d in cand.readings.items() if plausible(d, run_date)]
+        if len(plausible_orders) == 1:
+            order = plausible_orders[0]
+        elif orders_seen & {"DMY", "MDY"} and len(orders_seen & {"DMY", "MDY"}) == 1:
+            order = next(iter(orders_seen & {"DMY", "MDY"}))
+        elif currency == "USD":
+            order = "MDY"
+    date, ambiguous = cand.pick(order)
+    ambiguous = ambiguous or (hints.date_order is None and cand.ambiguous and order not in cand.readings)
+    return date, ln, cand, ambiguous
+
+
+def _consistency(total: Decimal | None, subtotal: Decimal | None, parts: Decimal, rounding: Decimal,
+                 items: list[dict[str, object]]) -> bool | None:
+    """Items (or subtotal) plus tax, service and tip, less discounts, equal the total?"""
+    if total is None or (subtotal is None and not items):
+        return None
+    tolerance = Decimal("0.05") + abs(rounding)
+    bases = []
+    if subtotal is not None:
+        bases.append(subtotal)
+    if items:
+        bases.append(sum((Decimal(str(i["price"])) for i in items), Decimal(0)))
+    for base in bases:
+        for extra in (parts, Decimal(0)):
+            if abs(base + extra - total) <= tolerance:
+                return True
+    return False
+
+
+def parse_receipt(response: Mapping[str, Any], *, hints: ReceiptHints = ReceiptHints()) -> ParsedReceipt:
+    """Parse one receipt; never raises on bad input (see the module docstring)."""
+    fields = _empty_fields()
+    run_date = hints.run_date or dt.date.today()
+    lines = build_lines(response, decimal_separator=hints.decimal_separator)
+    if not lines:
+        fields["review_reason"] = "no_text"
+        return ParsedReceipt(fields, [])
+    if not any(ln.amounts for ln in lines):
+        fields["review_reason"] = "not_a_receipt:no_amounts"
+        return ParsedReceipt(fields, [])
+    reasons: list[str] = []
+    end = header_end(lines)
+
+    vendor = find_vendor(lines, end)
+    if vendor:
+        _set(fields, "vendor_name", vendor.value, _conf(vendor.ocr_confidence, vendor.certainty))
+    address = find_address(lines, vendor, end)
+    if address:
+        _set(fields, "vendor_address", address.value, _conf(address.ocr_confidence, address.certainty))
+    for name, found in (("vendor_phone", find_phone(lines)), ("receipt_number", find_receipt_number(lines))):
+        if found:
+            _set(fields, name, found.value, _conf(found.ocr_confidence, found.certainty))
+    method, card = find_payment(lines)
+    for name, found in (("payment_method", method), ("card_last4", card)):
+        if found:
+            _set(fields, name, found.value, _conf(found.ocr_confidence, found.certainty))
+
+    currency, cur_certainty = currency_in((ln.text for ln in lines), default=hints.default_currency)
+    if currency:
+        _set(fields, "currency", currency, round(100 * cur_certainty, 1))
+
+    items_start = end
+    items = extract_items(lines, items_start)
+    items_sum = sum((Decimal(str(i["price"])) for i in items), Decimal(0)) if items else None
+    picked = _pick_total(lines, items_sum)
+    total = None
+    if picked:
+        total, tline, certainty = picked
+        total = money(total)
+        amount = tline.amounts[-1] if tline.amounts else None
+        ocr = tline.confidence(amount.start, amount.end) if amount else tline.confidence()
+        _set(fields, "total", total, _conf(ocr, certainty))
+    else:
+        reasons.append("total_missing")
+
+    before = picked[1].index + 1 if picked else None
+    table = _summary_start(lines)
+    values: dict[str, Decimal] = {}
+    for name, label in (("subtotal", "subtotal"), ("tax", "tax"), ("tip", "tip"), ("amount_paid", "paid")):
+        found = _first_amount(lines, label, before=table if label != "paid" else None)
+        if found:
+            value, ln = found
+            values[name] = money(value)
+            _set(fields, name, money(value), _conf(ln.confidence(), 0.85))
+    rounding = _first_amount(lines, "rounding", before=before)
+    service = _first_amount(lines, "service", before=before)
+    discounts = sum((abs(ln.amounts[-1].value) for ln in lines[items_start:before or len(lines)]
+                     if ln.label == "discount" and ln.amounts and ln.index >= items_start
+                     and not any(i["raw_text"].endswith(ln.text) for i in items)), Decimal(0))
+    parts = values.get("tax", Decimal(0)) + values.get("tip", Decimal(0)) + (service[0] if service else 0) - discounts
+    consistent = _consistency(total, values.get("subtotal"), parts, rounding[0] if rounding else Decimal(0), items)
+    fields["totals_consistent"] = consistent
+    if consistent and fields["total_confidence"] is not None:
+        fields["total_confidence"] = min(99.0, round(float(fields["total_confidence"]) * 1.1, 1))
+
+    picked_date = _pick_date(lines, hints, run_date, currency)
+    if picked_date:
+        date, dline, cand, ambiguous = picked_date
+        certainty = cand.certainty * (0.6 if ambiguous else 0.95)
+        _set(fields, "receipt_date", date, _conf(dline.confidence(cand.start, cand.end), certainty))
+        fields["date_ambiguous"] = ambiguous
+        fields["date_plausible"] = plausible(date, run_date)
+        if not fields["date_plausible"]:
+            reasons.append("date_implausible")
+        t = find_time(dline.text) or next((x for x in (find_time(ln.text) for ln in lines) if x), None)
+        if t:
+            _set(fields, "receipt_time", t[0], _conf(dline.confidence(), 0.85))
+    else:
+        reasons.append("date_missing")
+
+    if not vendor:
+        reasons.append("vendor_missing")
+    for name in _KEY_FIELDS:
+        conf = fields[f"{name}_confidence"]
+        if conf is not None and conf <= REVIEW_BELOW:
+            reasons.append(f"{name}_low_confidence")
+    if consistent is False and fields["total_confidence"] is not None and float(fields["total_confidence"]) < 80:
+        reasons.append("totals_inconsistent")
+    fields["needs_review"] = bool(reasons)
+    fields["review_reason"] = ";".join(reasons) or None
+    return ParsedReceipt(fields, items)

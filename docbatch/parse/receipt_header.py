@@ -1,0 +1,261 @@
+"""Who issued the receipt: vendor name, address, phone, and the receipt's own identifiers.
+
+The header is the block above the first date, amount or column-heading row.  The vendor
+is the header row that reads most like a business name (a legal-form or trade word such as
+``SDN BHD``, ``LTD``, ``TRADING``, ``RESTAURANT``; larger print; near the top) and least
+like an address, a registration number or a document title; the address is the run of
+address-like rows that follows it.  These are general properties of printed receipts, not
+knowledge of particular vendors.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from statistics import median
+
+from .labels import has_word
+from .receipt_lines import Line
+
+_BUSINESS = re.compile(
+    r"\b(SDN\.?\s*BH?D|S/B|BHD|BERHAD|ENTERPRISES?|ENT|TRADING|CO\.|COMPANY|CORP(ORATION)?|LTD|LIMITED|INC|LLC|"
+    r"GMBH|PLC|PTY|S\.?A\.?|SARL|MART|MINIMART|STORES?|SHOP|RESTAURANT|RESTORAN|CAFE|BAKERY|HARDWARE|"
+    r"PHARMACY|FARMASI|SUPERMARKET|HYPERMARKET|STATIONERY|BOOKSTORE|KEDAI|MARKETING|INDUSTRIES|HOLDINGS|"
+    r"SERVICES|CENT(RE|ER)|HOTEL|KITCHEN|FOODS?|TRADERS?|MARKET|GROCERY|DELI|BISTRO|PIZZA|BAR|PUB|"
+    r"OUTLET|STATION|ELECTRICAL|MOTOR|AUTO|FURNITURE|TEXTILE|NURSERY|CLINIC|MEDICAL)\b"
+)
+_ADDRESS = re.compile(
+    r"\b(JALAN|JLN|JL|TAMAN|TMN|LORONG|LRG|PERSIARAN|LEBUH|LEBUHRAYA|LOT|NO|BLOK|BLOCK|BLK|LEVEL|LVL|"
+    r"FLOOR|FLR|TINGKAT|ROAD|RD|STREET|ST|AVENUE|AVE|BLVD|BOULEVARD|DRIVE|DR|LANE|LN|WAY|HIGHWAY|HWY|SUITE|"
+    r"STE|UNIT|KM|BATU|KAMPUNG|KG|BANDAR|BDR|SEKSYEN|SECTION|PARK|PLAZA|SQUARE|COURT|CT|PO BOX|"
+    r"STRASSE|RUE|CALLE|AVENIDA)\b|(?<![\d(\-])\b\d{5}\b(?![\d\-])|\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b|\b\d+[,/-]\d+\b|^NO\.?\s?\d"
+)
+_NOISE = re.compile(
+    r"\b(TEL|TELEPHONE|PHONE|PH|FAX|HP|MOBILE|EMAIL|E-MAIL|WWW|HTTP|GST|SST|VAT|REG|REGISTRATION|"
+    r"CO\.?\s*NO|COMPANY\s*NO|ROC|TAX\s*INVOICE|INVOICE|RECEIPT|CASH\s*BILL|OFFICIAL|WELCOME|THANK|COPY|"
+    r"CASHIER|TABLE|MEMBER|ORDER|BILL|CHECK|ABN|TIN|NPWP|RUT|SIRET)\b|@|\.COM\b"
+)
+_REG_NO = re.compile(r"^\(?[A-Z]{0,3}\s*[\d\s\-]{4,}[A-Z]?\)?\s*$|^\(.*\d{4,}.*\)$")
+#: A registration number (``(126926-H)``, ``CO. REG: 860671-D``, ``273500-U``) and all after it.
+_TRAILING_REG = re.compile(
+    r"\s*[\(\[]?\s*(?:(?:CO|COMPANY|ROC|REG)\.?\s*(?:REG|NO)?\.?\s*:?\s*)?\d{4,}[\s-]?[A-Z]?\b.*$"
+)
+#: Words that only finish a business name: a row made of them belongs to the row above.
+_LEGAL_TAIL = re.compile(
+    r"^\(?(SDN\.?|BHD\.?|BERHAD|S/B|CO\.?|\(M\)|M|LTD\.?|LIMITED|INC\.?|LLC|PTE|PLC|GMBH|&|AND|ENTERPRISES?|TRADING)\)?$"
+)
+_LEGAL_FORM = re.compile(r"\b(SDN\.?\s*BH?D|S/B|BHD|BERHAD|ENTERPRISE|LTD|LIMITED|INC|LLC|PTE|PLC|GMBH|CORP)\b")
+_PHONE = re.compile(r"(?:(?<=[:\s])|^)(\+?\(?\d[\d\s\-()/]{6,}\d)")
+_PHONE_LABEL = re.compile(r"\b(TEL|TELEPHONE|PHONE|PH|T|HP|MOBILE|CALL)\b\.?\s*(NO\.?)?\s*[:.]?", re.I)
+
+
+@dataclass(frozen=True)
+class Found:
+    """A header field's value, the lines it came from and a 0..1 certainty."""
+
+    value: str
+    lines: tuple[Line, ...]
+    certainty: float
+
+    @property
+    def ocr_confidence(self) -> float:
+        return min((ln.confidence() for ln in self.lines), default=0.0)
+
+
+def header_end(lines: list[Line]) -> int:
+    """Index of the first row past the header (a date, amount, column heading or number)."""
+    from .dates import find_dates
+
+    for ln in lines:
+        up = ln.text.upper()
+        headings = sum(w in up.split() for w in ("QTY", "DESCRIPTION", "ITEM", "PRICE", "AMOUNT", "AMT", "DESC",
+                                                   "UNIT", "TOTAL", "RM"))
+        if (ln.amounts or headings >= 2 or find_dates(ln.text, pivot_year=2100)
+                or re.search(r"\b(INVOICE|RECEIPT|BILL|DOC|ORDER|TRANS)\w*\s*(NO|#|NUMBER)", up)):
+            return ln.index
+    return len(lines)
+
+
+def _is_address(text: str) -> bool:
+    return bool(_ADDRESS.search(text.upper()))
+
+
+def _is_noise(line: Line) -> bool:
+    up = line.text.upper()
+    return line.letters < 3 or bool(_NOISE.search(up)) or bool(_REG_NO.match(up)) or bool(_PHONE.search(up)
+                                                                                          and line.letters < 6)
+
+
+def clean_vendor(text: str) -> str:
+    """The name without registration numbers, leading serials or stray punctuation."""
+    m = _TRAILING_REG.search(text)
+    if m and m.start() >= 5:
+        text = text[: m.start()]
+    text = re.sub(r"^#\d+\s+(?=[A-Z])", "", text.strip())
+    return re.sub(r"\s+", " ", text).strip(" :;-*.,(")
+
+
+def _tail_only(text: str) -> bool:
+    words = clean_vendor(text).upper().split()
+    return bool(words) and all(_LEGAL_TAIL.match(w) for w in words)
+
+
+def _only_business_words(text: str) -> bool:
+    words = clean_vendor(text).upper().split()
+    return 0 < len(words) <= 3 and all(_LEGAL_TAIL.match(w) or _BUSINESS.fullmatch(w) for w in words)
+
+
+def _name_like(line: Line, end: int) -> bool:
+    up = line.text.upper()
+    return line.index < end and not _is_noise(line) and not _is_address(clean_vendor(up)) and ":" not in up
+
+
+def find_vendor(lines: list[Line], end: int) -> Found | None:
+    """The business name among the header rows (or the first rows when there is no header)."""
+    head = lines[: max(end, min(3, len(lines)))][:12]
+    pool = [ln for ln in head if not _is_noise(ln)]
+    if not pool:
+        return None
+    typical = median(ln.height for ln in pool) or 1e-9
+    best, best_score = None, float("-inf")
+    for rank, ln in enumerate(pool):
+        up = clean_vendor(ln.text.upper())
+        score = -0.35 * rank
+        if ":" in up:
+            score -= 2.0
+        if _LEGAL_FORM.search(up):
+            score += 3.5
+        elif _BUSINESS.search(up):
+            score += 2.5
+        if _is_address(up):
+            score -= 2.5
+        if ln.height > typical * 1.2:
+            score += 1.0
+        if sum(c.isdigit() for c in up) > len(up) / 3:
+            score -= 2.0
+        if score > best_score:
+            best, best_score = ln, score
+    assert best is not None
+    used = [best]
+    # A name broken over rows: "POPULAR BOOK" / "CO. (M) SDN BHD", "AIK HUAT HARDWARE" /
+    # "ENTERPRISE (SETIA ALAM) SDN BHD", "HOME MASTER HARDWARE &" / "ELECTRICAL".
+    prev = lines[best.index - 1] if best.index > 0 else None
+    first_word = clean_vendor(best.text).upper().split()[:1]
+    if prev is not None and _name_like(prev, end) and first_word and (
+        _LEGAL_TAIL.match(first_word[0]) or prev.text.rstrip().endswith("&") or _only_business_words(best.text)
+        or best.text.count(")") > best.text.count("(")
+    ) and not _LEGAL_FORM.search(prev.text.upper()):
+        used.insert(0, prev)
+    while len(used) < 3 and used[-1].index + 1 < len(lines):
+        nxt = lines[used[-1].index + 1]
+        joined = " ".join(ln.text for ln in used)
+        if not (_name_like(nxt, max(end, 1)) and (
+            joined.rstrip().endswith("&") or _tail_only(nxt.text) or joined.count("(") > joined.count(")")
+            or (not _LEGAL_FORM.search(joined.upper()) and _LEGAL_TAIL.match(nxt.text.upper().split()[0]))
+        )):
+            break
+        used.append(nxt)
+    value = clean_vendor(" ".join(ln.text for ln in used))
+    if not value:
+        return None
+    certainty = 0.9 if best_score >= 2.0 else 0.7 if best_score > -0.5 else 0.45
+    return Found(value, tuple(used), certainty)
+
+
+def find_address(lines: list[Line], vendor: Found | None, end: int) -> Found | None:
+    """The address rows after the vendor (registration rows skipped, contact rows stop it)."""
+    start = vendor.lines[-1].index + 1 if vendor else 0
+    stop = min(max(end, start + 1), len(lines), start + 8)
+    used: list[Line] = []
+    for ln in lines[start:stop]:
+        up = ln.text.upper()
+        if ln.amounts:
+            break
+        if _REG_NO.match(up) or re.search(r"\b(CO\.?\s*(REG|NO)|COMPANY\s*(REG|NO)|ROC|REG\.?\s*NO)\b", up):
+            if used:
+                break
+            continue
+        if _is_noise(ln):
+            if used:
+                break
+            continue
+        if not used and not _is_address(up):
+            continue
+        used.append(ln)
+        if len(used) >= 5:
+            break
+    if not used:
+        return None
+    parts = [used[0].text.strip()]
+    for ln in used[1:]:
+        sep = " " if parts[-1].endswith((",", ".")) else ", "
+        parts.append(sep + ln.text.strip())
+    certainty = 0.85 if any(re.search(r"\b\d{4,6}\b", ln.text) for ln in used) else 0.6
+    return Found("".join(parts), tuple(used), certainty)
+
+
+def find_phone(lines: list[Line]) -> Found | None:
+    """A labelled phone number first, else a phone-shaped number in the header."""
+    for labelled in (True, False):
+        for ln in lines[:15] if not labelled else lines:
+            up = ln.text.upper()
+            label = _PHONE_LABEL.search(up)
+            if labelled and not label:
+                continue
+            if not labelled and (ln.amounts or _NOISE.search(up) and not label):
+                continue
+            rest = up[label.end():] if label else up
+            m = _PHONE.search(" " + rest)
+            if m:
+                digits = re.sub(r"\D", "", m.group(1))
+                if 7 <= len(digits) <= 15:
+                    return Found(m.group(1).strip(), (ln,), 0.9 if labelled else 0.5)
+    return None
+
+
+_RECEIPT_NO = re.compile(
+    r"\b(INVOICE|INV|RECEIPT|RCPT|RECEIPT|BILL|DOC(?:UMENT)?|TRANS(?:ACTION)?|TXN|TRX|ORDER|SLIP|CHECK|CHK|"
+    r"BOLETA|FACTURA|CS|OR|SO|REF)\s*(?:NO|NUMBER|NUM|NBR|#)?\.?\s*[:#]?\s*(?P<v>[A-Z0-9][A-Z0-9\-/]{2,})",
+)
+
+
+def find_receipt_number(lines: list[Line]) -> Found | None:
+    """The receipt/invoice/document number printed after its label (or on the next row)."""
+    for ln in lines:
+        up = ln.text.upper()
+        for m in _RECEIPT_NO.finditer(up):
+            value = m.group("v")
+            if not any(c.isdigit() for c in value):
+                nxt = lines[ln.index + 1] if ln.index + 1 < len(lines) else None
+                if nxt is not None and re.fullmatch(r"[:#\s]*[A-Z0-9\-/]*\d[A-Z0-9\-/]*", nxt.text.upper()):
+                    return Found(nxt.text.strip(" :#"), (ln, nxt), 0.7)
+                continue
+            return Found(value, (ln,), 0.85)
+    return None
+
+
+_METHODS = [
+    ("VISA", ("VISA",)), ("MASTERCARD", ("MASTERCARD", "MASTER CARD", "MASTER")), ("AMEX", ("AMEX", "AMERICAN EXPRESS")),
+    ("DEBIT", ("DEBIT", "DEBIT CARD", "EFTPOS", "NETS", "INTERAC")), ("CREDIT", ("CREDIT CARD", "CREDIT")),
+    ("E-WALLET", ("EWALLET", "E WALLET", "GRABPAY", "BOOST", "TOUCH N GO", "ALIPAY", "WECHAT PAY")),
+    ("CASH", ("CASH", "TUNAI")),
+]
+
+
+def find_payment(lines: list[Line]) -> tuple[Found | None, Found | None]:
+    """Payment method (canonical upper-case name) and the card's last four digits."""
+    method = None
+    for ln in sorted(lines, key=lambda ln: (ln.label != "paid", ln.index)):
+        for name, phrases in _METHODS:
+            if has_word(ln.text, *phrases) and not re.search(r"CASH\s*BILL|CASHIER", ln.text.upper()):
+                method = Found(name, (ln,), 0.85 if ln.label == "paid" else 0.6)
+                break
+        if method:
+            break
+    card = None
+    for ln in lines:
+        m = re.search(r"(?:[X*•#]{2,}[\s\-]?){1,4}(\d{4})\b", ln.text.upper())
+        if m:
+            card = Found(m.group(1), (ln,), 0.9)
+            break
+    return method, card

@@ -1,0 +1,182 @@
+"""Identity rows: licence labels in their layouts, MRZ documents, bad input, redaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from docbatch.parse.identity import parse_identity, redact
+from docbatch.parse.names import soundex
+from docbatch.response import make_detection
+from docbatch.sinks.schema import IDS
+
+DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+RUN = dt.date(2026, 6, 1)
+
+
+def _response(rows: list[tuple[str, float, float]], *, char_w: float = 0.014, h: float = 0.045) -> dict:
+    """LINE + WORD detections; each row is (text, left, top), words apportioned by characters."""
+    dets: list[dict] = []
+    for text, x, y in rows:
+        line_id = len(dets)
+        right = x + char_w * len(text)
+        dets.append(make_detection(id=line_id, type="LINE", text=text, confidence=96.0,
+                                   polygon=[(x, y), (right, y), (right, y + h), (x, y + h)]))
+        offset = 0
+        for word in text.split(" "):
+            if word:
+                wx = x + char_w * offset
+                dets.append(make_detection(id=len(dets), type="WORD", text=word, confidence=96.0, parent_id=line_id,
+                                           polygon=[(wx, y), (wx + char_w * len(word), y),
+                                                    (wx + char_w * len(word), y + h), (wx, y + h)]))
+            offset += len(word) + 1
+    return {"TextDetections": dets}
+
+
+def _textract_blocks(path: Path) -> dict:
+    """A Textract AnalyzeID answer's LINE/WORD blocks as a DetectText response."""
+    doc = json.loads(path.read_text(encoding="utf-8"))["IdentityDocuments"][0]
+    dets = [make_detection(id=i, type=b["BlockType"], text=b["Text"], confidence=b["Confidence"],
+                           polygon=[(p["X"], p["Y"]) for p in b["Geometry"]["Polygon"]])
+            for i, b in enumerate(doc["Blocks"]) if b["BlockType"] in ("LINE", "WORD")]
+    return {"TextDetections": dets}
+
+
+def test_numbered_labels_above_values_read_like_textract():
+    path = DATA / "textract" / "analyze-id" / "fake_id.png.json"
+    if not path.exists():
+        pytest.skip("shared Textract sample not available")
+    f = parse_identity(_textract_blocks(path), run_date=RUN).fields
+    assert (f["last_name"], f["first_name"]) == ("MARÍA", "GARCÍA")  # AAMVA 1 = family, 2 = given
+    assert f["document_number"] == "736HDV7874JSB"
+    assert (f["date_of_issue"], f["expiration_date"], f["date_of_birth"]) == (
+        dt.date(2018, 3, 18), dt.date(2028, 1, 20), dt.date(2001, 3, 18))
+    assert (f["address"], f["city_in_address"], f["state_in_address"], f["zip_code_in_address"]) == (
+        "100 MARKET STREET", "BIGTOWN", "MA", "02801")
+    assert (f["class"], f["restrictions"], f["sex"], f["state_name"]) == ("D", "NONE", "F", "MASSACHUSETTS")
+    assert f["document_number_source"] == "visual" and f["needs_review"] is False
+
+
+def test_labels_glued_to_values_as_ocr_returns_them():
+    # Text as the local engine reads the California sample.
+    page = _response([("CALIFORNIA DRIVER LICENSE", 0.05, 0.03), ("DLI1234562", 0.33, 0.21), ("CLASS C", 0.66, 0.21),
+                      ("EXP 08/31/2030", 0.33, 0.29), ("END NONE", 0.66, 0.29), ("LNSAMPLE", 0.33, 0.36),
+                      ("FNALEXANDER JOSEPH", 0.33, 0.41), ("2570 24TH STREET", 0.33, 0.46),
+                      ("ANYTOWN, CA 95818", 0.33, 0.51), ("DOB08/31/1977", 0.33, 0.56), ("RSTRNONE", 0.33, 0.62),
+                      ("SEX M", 0.43, 0.75), ("ISS", 0.80, 0.81), ("08/31/2019", 0.80, 0.85)])
+    f = parse_identity(page, run_date=RUN).fields
+    assert (f["document_number"], f["last_name"], f["first_name"], f["middle_name"]) == (
+        "I1234562", "SAMPLE", "ALEXANDER", "JOSEPH")
+    assert (f["date_of_birth"], f["expiration_date"], f["date_of_issue"]) == (
+        dt.date(1977, 8, 31), dt.date(2030, 8, 31), dt.date(2019, 8, 31))
+    assert (f["class"], f["endorsements"], f["restrictions"], f["sex"]) == ("C", "NONE", "NONE", "M")
+    assert (f["address"], f["zip_code_in_address"], f["state_name"]) == ("2570 24TH STREET", "95818", "CALIFORNIA")
+    assert f["id_type"] == "drivers_license" and f["expired"] is False
+
+
+def test_aamva_numbers_prefix_labels_and_dashes_leave_the_number():
+    # Arizona / Minnesota / Wisconsin shapes from the Textract samples.
+    page = _response([("ARIZONA DRIVER LICENSE", 0.05, 0.03), ("4dDLN D08-954-796", 0.60, 0.27),
+                      ("3 DOB 01/01/1974", 0.60, 0.33), ("1.", 0.37, 0.42), ("SAMPLE", 0.40, 0.41),
+                      ("2", 0.37, 0.47), ("JELANI", 0.40, 0.46), ("8", 0.37, 0.52), ("123 MAIN ST", 0.40, 0.52),
+                      ("PHOENIX, AZ 85007", 0.40, 0.56), ("4b EXP 03/01/2024 4a ISS 03/01/2016", 0.37, 0.64),
+                      ("12 REST B", 0.37, 0.70), ("9 CLASS D", 0.60, 0.70)])
+    f = parse_identity(page, run_date=RUN).fields
+    assert (f["document_number"], f["last_name"], f["first_name"]) == ("D08954796", "SAMPLE", "JELANI")
+    assert (f["expiration_date"], f["date_of_issue"]) == (dt.date(2024, 3, 1), dt.date(2016, 3, 1))
+    assert (f["address"], f["restrictions"], f["class"]) == ("123 MAIN ST", "B", "D")
+    assert f["expired"] is True
+
+
+def test_unlabelled_name_lines_ordered_by_soundex_licence_number():
+    # Florida prints first name above last name; its number starts with Soundex(SAMPLE).
+    assert soundex("SAMPLE") == "S514" and soundex("ASHCRAFT") == "A261"
+    page = _response([("FLORIDA DRIVER LICENSE CLASS E", 0.30, 0.12), ("S514-172-80-844-0", 0.37, 0.19),
+                      ("JOE", 0.33, 0.28), ("SAMPLE", 0.33, 0.34), ("921 GETAWAY LANE", 0.33, 0.41),
+                      ("TALLAHASSEE, FL 32317", 0.33, 0.46), ("DOB:08-16-1960 SEX: M", 0.33, 0.52),
+                      ("ISSUED:02-01-2013", 0.33, 0.57), ("EXPIRES:07-10-2031", 0.33, 0.62)])
+    f = parse_identity(page, run_date=RUN).fields
+    assert (f["first_name"], f["last_name"], f["document_number"]) == ("JOE", "SAMPLE", "S514172808440")
+    assert f["last_name_confidence"] < f["date_of_birth_confidence"]  # structure, not a label
+
+
+def test_dates_whose_labels_were_lost_fall_back_to_order_with_lower_confidence():
+    page = _response([("MAINE DRIVER'S LICENSE", 0.05, 0.05), ("DL NO. 1234567", 0.32, 0.24),
+                      ("01/12/2031 01/12/1967", 0.32, 0.31), ("SAMPLE", 0.32, 0.37), ("NICK", 0.32, 0.42),
+                      ("123 STATE STREET", 0.32, 0.48), ("AUGUSTA, ME 04330-1234", 0.32, 0.53)])
+    f = parse_identity(page, run_date=RUN).fields
+    assert (f["date_of_birth"], f["expiration_date"]) == (dt.date(1967, 1, 12), dt.date(2031, 1, 12))
+    assert f["date_of_birth_confidence"] < 96.0
+    assert f["zip_code_in_address"] == "043301234"
+
+
+TD3 = ["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10"]
+
+
+def test_passport_fields_come_from_the_mrz_and_are_cross_checked():
+    page = _response([("PASSPORT UTOPIA", 0.1, 0.05), ("Passport No. L898902C3", 0.1, 0.15),
+                      ("Surname ERIKSSON", 0.1, 0.25), ("Given names ANNA MARIA", 0.1, 0.35),
+                      (TD3[0], 0.02, 0.80), (TD3[1], 0.02, 0.88)], char_w=0.021)
+    f = parse_identity(page, run_date=RUN).fields
+    assert (f["id_type"], f["last_name"], f["first_name"], f["document_number"]) == (
+        "passport", "ERIKSSON", "ANNA MARIA", "L898902C3")
+    assert (f["date_of_birth"], f["expiration_date"]) == (dt.date(1974, 8, 12), dt.date(2012, 4, 15))
+    assert f["last_name_source"] == "mrz" and f["mrz_code"] == "\n".join(TD3)
+    assert (f["mrz_valid"], f["mrz_failed_checks"], f["expired"], f["fields_agree"]) == (True, None, True, True)
+    assert f["needs_review"] is False
+
+
+def test_printed_zone_contradicting_the_mrz_is_flagged():
+    page = _response([("PASSPORT UTOPIA", 0.1, 0.05), ("Passport No. X1234567", 0.1, 0.15),
+                      ("Surname ERIKSSON", 0.1, 0.25), (TD3[0], 0.02, 0.80), (TD3[1], 0.02, 0.88)], char_w=0.021)
+    f = parse_identity(page, run_date=RUN).fields
+    assert f["fields_agree"] is False and "document_number" in f["review_reason"]
+
+
+def test_failed_check_digit_sends_to_review_with_its_name():
+    bad = TD3[1][:27] + "0" + TD3[1][28:]
+    f = parse_identity(_response([(TD3[0], 0.02, 0.80), (bad, 0.02, 0.88)], char_w=0.021), run_date=RUN).fields
+    assert f["mrz_valid"] is False and "expiration_date_check" in f["mrz_failed_checks"]
+    assert f["needs_review"] is True and f["expiration_date_confidence"] <= 50
+
+
+@pytest.mark.parametrize("rows", [[], [("5412 7512 3412 3456", 0.1, 0.5), ("VALID THRU 12/23", 0.1, 0.6)]])
+def test_not_an_id_gives_nulls_and_a_reason(rows):
+    f = parse_identity(_response(rows), run_date=RUN).fields
+    assert f["id_type"] == "unknown" and f["document_number"] is None and f["last_name"] is None
+    assert f["needs_review"] is True and "no identity fields" in f["review_reason"]
+
+
+def test_row_has_every_ids_column():
+    f = parse_identity(_response([]), run_date=RUN).fields
+    assert set(f) == set(IDS.names) - {"doc_id", "source"}
+
+
+def test_redact_hashes_names_masks_numbers_and_drops_birth_date():
+    page = _response([(TD3[0], 0.02, 0.80), (TD3[1], 0.02, 0.88)], char_w=0.021)
+    f = parse_identity(page, run_date=RUN).fields
+    r = redact(f)
+    assert r["last_name"].startswith("sha256:") and r["last_name"] == redact(dict(f))["last_name"]
+    assert r["document_number"] == "*****02C3"
+    assert r["date_of_birth"] is None and r["mrz_code"] is None
+    assert not any(v in str(r) for v in ("ERIKSSON", "ANNA", "L898902C3", "1974"))
+    assert redact(f, key=b"k")["last_name"] != r["last_name"]
+
+
+def test_single_name_label_with_comma_and_compact_labelled_date():
+    page = _response([("DRIVER LICENSE", 0.05, 0.05), ("LIC# 12345678", 0.3, 0.2), ("NAME SAMPLE, JOHN A", 0.3, 0.27),
+                      ("DOB 01061968", 0.3, 0.34), ("EXP 01/06/2031", 0.6, 0.34)])
+    f = parse_identity(page, run_date=RUN).fields
+    assert (f["last_name"], f["first_name"], f["middle_name"]) == ("SAMPLE", "JOHN", "A")
+    assert f["date_of_birth"] == dt.date(1968, 1, 6)
+
+
+def test_a_receipt_sent_as_an_id_gives_nulls_not_stray_fields():
+    page = _response([("COSTCO WHOLESALE", 0.1, 0.05), ("INVOICE NO. 12345678", 0.1, 0.1), ("07/10/2021 14:02", 0.1, 0.15),
+                      ("SUBTOTAL 45.10", 0.1, 0.3), ("TAX 3.61", 0.1, 0.35), ("TOTAL 48.71", 0.1, 0.4)])
+    f = parse_identity(page, run_date=RUN).fields
+    assert f["document_number"] is None and f["expiration_date"] is None
+    assert f["needs_review"] is True and "not an identity document" in f["review_reason"]

@@ -1,0 +1,149 @@
+"""ICAO 9303 MRZ: check digits, the five formats, OCR repair, finding the zone on a page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from docbatch.parse.mrz import check_digit, decode, find_mrz, mrz_date, read_mrz
+from docbatch.response import make_detection
+
+DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "mrz"
+RUN = dt.date(2026, 6, 1)
+
+# ICAO 9303 specimen zones (published in the standard itself).
+TD1 = ["I<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6", "ERIKSSON<<ANNA<MARIA<<<<<<<<<<"]
+TD2 = ["I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<", "D231458907UTO7408122F1204159<<<<<<<6"]
+TD3 = ["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10"]
+MRVA = ["V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L8988901C4XXX4009078F96121096ZE184226B<<<<<<"]
+MRVB = ["V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<", "L8988901C4XXX4009078F9612109<<<<<<<<"]
+
+
+def _vectors() -> list[dict]:
+    path = DATA / "mrz_text_vectors.json"
+    if not path.exists():
+        pytest.skip("shared MRZ vectors not available")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _response(texts: list[str]) -> dict:
+    """One LINE and one WORD per text, stacked down the page."""
+    dets = []
+    for i, text in enumerate(texts):
+        y = 0.05 + i * 0.06
+        poly = [(0.05, y), (0.95, y), (0.95, y + 0.04), (0.05, y + 0.04)]
+        dets.append(make_detection(id=2 * i, type="LINE", text=text, confidence=97.0, polygon=poly))
+        dets.append(make_detection(id=2 * i + 1, type="WORD", text=text, confidence=97.0, polygon=poly, parent_id=2 * i))
+    return {"TextDetections": dets}
+
+
+def test_check_digit_follows_the_7_3_1_weighting():
+    assert check_digit("L898902C3") == "6"
+    assert check_digit("740812") == "2"
+    assert check_digit("D23145890") == "7"
+    assert check_digit("<<<<<<") == "0"
+
+
+def test_every_valid_vector_is_valid_and_every_invalid_one_is_flagged():
+    for vec in _vectors():
+        mrz = decode(vec["mrz"].split("\n"))
+        assert mrz is not None, vec["example"]
+        assert mrz.valid is vec["checker_valid"], (vec["example"], mrz.failed)
+
+
+def test_valid_vectors_decode_to_the_expected_fields():
+    for vec in (v for v in _vectors() if v["checker_valid"]):
+        mrz = decode(vec["mrz"].split("\n"))
+        f = vec["fields"]
+        assert mrz.format == vec["mrz_type"]
+        assert mrz.surname == f["surname"] and mrz.given_names == f["name"]
+        assert mrz.document_number == f["document_number"]
+        assert mrz.nationality == f["nationality"].replace("<", "")
+        assert mrz.date_of_birth(run_date=RUN).strftime("%y%m%d") == f["birth_date"]
+        assert mrz.expiration_date(run_date=RUN).strftime("%y%m%d") == f["expiry_date"]
+
+
+def test_repair_never_turns_an_invalid_vector_valid():
+    for vec in (v for v in _vectors() if not v["checker_valid"]):
+        assert not read_mrz(vec["mrz"].split("\n")).valid, vec["example"]
+
+
+@pytest.mark.parametrize("lines,fmt,id_type", [(TD1, "TD1", "id_card"), (TD2, "TD2", "id_card"),
+                                               (TD3, "TD3", "passport"), (MRVA, "MRVA", "visa"),
+                                               (MRVB, "MRVB", "visa")])
+def test_each_icao_format_decodes(lines, fmt, id_type):
+    mrz = decode(lines)
+    assert (mrz.format, mrz.valid, mrz.id_type) == (fmt, True, id_type)
+    assert (mrz.surname, mrz.given_names, mrz.issuing_country, mrz.sex) == ("ERIKSSON", "ANNA MARIA", "UTO", "F")
+
+
+def test_failed_check_digits_are_named_per_field():
+    bad = [TD3[0], TD3[1][:19] + "3" + TD3[1][20:]]  # birth-date check digit 2 -> 3
+    mrz = decode(bad)
+    assert mrz.failed == ("date_of_birth_check", "composite_check")
+    assert mrz.raw_lines == tuple(bad)
+
+
+def test_unknown_country_code_is_invalid_even_with_good_check_digits():
+    mrz = decode(["P<ASUMXHMWD<<EBDALRXHYM<<<<<<<<<<<<<<<<<<<<<", "A2222222<0ASU7108215F04120411000146819<<<<44"])
+    assert "issuing_country_invalid" in mrz.failed and "nationality_invalid" in mrz.failed
+
+
+def test_long_td1_document_number_continues_into_optional_data():
+    line1 = "I<UTOD23145890<7349<<<<<<<<<<<"
+    line2 = "3407127M9507122UTO<<<<<<<<<<<"
+    line2 += check_digit(line1[5:30] + line2[0:7] + line2[8:15] + line2[18:29])
+    mrz = decode([line1, line2, "STEVENSON<<PETER<JOHN<<<<<<<<<"])
+    assert mrz.document_number == "D23145890734"
+    assert mrz.valid
+
+
+def test_ocr_confusions_are_repaired_by_field_type_and_check_digits():
+    ocr = ["P<UT0ERIKSS0N<<ANNA<MARIA<<<KK<<<<<<<<<<<<<", "L898902C36UT07408l22F12O4159ZE184226B<<<<<10"]
+    mrz = read_mrz(ocr)
+    assert mrz.lines == tuple(TD3) and mrz.valid
+    assert mrz.raw_lines == tuple(ocr)
+
+
+def test_alphanumeric_field_resolved_by_its_check_digit():
+    # 0 read as O inside the document number: only the check digit can tell.
+    mrz = read_mrz(["I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<", "D23145B9O7UTO7408122F1204159<<<<<<<6"])
+    assert mrz.document_number == "D23145890" and mrz.valid
+
+
+def test_filler_read_as_space_or_bracket_and_dropped_fillers_are_restored():
+    mrz = read_mrz(["I<UTOD231458907 <<<<<<<<<<<<<", "7408122F1204159UTO((<<<<<<<<<6", "ERIKSSON<<ANNA<MARIA<<<<<<<"])
+    assert mrz.lines == tuple(TD1) and mrz.valid
+
+
+def test_two_digit_years_birth_in_past_expiry_may_be_future():
+    assert mrz_date("740812", birth=True, run_date=RUN) == dt.date(1974, 8, 12)
+    assert mrz_date("250101", birth=True, run_date=RUN) == dt.date(2025, 1, 1)
+    assert mrz_date("300101", birth=True, run_date=RUN) == dt.date(1930, 1, 1)
+    assert mrz_date("300101", birth=False, run_date=RUN) == dt.date(2030, 1, 1)
+    assert mrz_date("961210", birth=False, run_date=RUN) == dt.date(1996, 12, 10)
+    assert mrz_date("991340", birth=False, run_date=RUN) is None
+
+
+def test_find_mrz_picks_the_zone_among_printed_text():
+    page = _response(["PASSPORT", "Surname ERIKSSON", "Date of birth 12 AUG 74", TD3[0], TD3[1]])
+    mrz = find_mrz(page)
+    assert mrz is not None and mrz.format == "TD3" and mrz.valid
+
+
+def test_find_mrz_returns_none_on_a_page_without_one():
+    assert find_mrz(_response(["TOTAL 12.50", "5412 7512 3412 3456", "VALID THRU 12/23"])) is None
+
+
+def test_surname_separator_misread_as_k_is_restored():
+    mrz = read_mrz(["IDESPBAA000589599999999R<<<<<<", "8001014F2501017ESP<<<<<<<<<<<7",
+                    "ESPANOLA<ESPANOLAK<CARMEN<<<<<"])
+    assert (mrz.surname, mrz.given_names) == ("ESPANOLA ESPANOLA", "CARMEN")
+
+
+def test_optional_data_without_check_digit_is_read_by_its_neighbours():
+    mrz = read_mrz(["V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L8988901C4XXX4009078F96121096ZE1B4226B<<<<<<"])
+    assert mrz.lines == tuple(MRVA)
