@@ -154,7 +154,8 @@ def build_outputs(
                     response = read_json_gz(raw_dir / raw_name(j.document.doc_id))
                 except (OSError, ValueError):
                     j = _lost_response(j)
-            parsed = parse_document(j.document.doc_type, response, options) if response is not None else None
+            parsed = (parse_document(j.document.doc_type, response, options, barcode=j.barcode)
+                      if response is not None else None)
             pt = {pt_map[k]: (None if v is None else str(v)) for k, v in j.document.passthrough.items()
                   if k in pt_map}
             buffers["documents"].append({**_document_row(j, response, parsed.detected_type if parsed else None),

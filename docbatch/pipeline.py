@@ -19,6 +19,7 @@ from . import errors as e
 from .cache import ResponseCache, cache_key, sha256_hex
 from .config import RunConfig
 from .engines.base import Engine, EngineSettings, create_engine
+from .parse.aamva import decode_barcode
 from .prep import ImageLimits, prepare
 from .ratelimit import TokenBucket
 from .records import Document, DocumentResult, ImageInput
@@ -140,6 +141,11 @@ class DocumentProcessor:
 
     def _ok(self, base: DocumentResult, response: dict[str, Any], image: ImageInput | None, attempts: int,
             started: float, *, cached: bool) -> DocumentResult:
+        extras: dict[str, Any] = {"cached": cached}
+        if base.document.doc_type in ("id", "auto") and image is not None and image.data is not None:
+            # Licences carry an AAMVA PDF417 barcode: the strongest source of their fields.
+            # Read it here, where the image bytes are, so parsing never needs the image again.
+            extras["barcode"] = decode_barcode(image.data)
         return replace(
             base,
             status="ok",
@@ -149,7 +155,7 @@ class DocumentProcessor:
             processed_at=self._now(),
             image_width=image.width if image else None,
             image_height=image.height if image else None,
-            extras={"cached": cached},
+            extras=extras,
         )
 
     def close(self) -> None:

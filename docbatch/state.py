@@ -37,6 +37,7 @@ CREATE TABLE IF NOT EXISTS documents (
     image_width INTEGER,
     image_height INTEGER,
     cached INTEGER NOT NULL DEFAULT 0,
+    barcode TEXT,
     seen_run TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS documents_seen ON documents (seen_run, row_no);
@@ -65,6 +66,7 @@ class JournalRow:
     image_width: int | None
     image_height: int | None
     manifest_row: Mapping[str, Any]
+    barcode: str | None = None
 
 
 class Journal:
@@ -126,18 +128,19 @@ class Journal:
         r = result
         self._db.execute(
             """UPDATE documents SET status = ?, retryable = ?, error_code = ?, error_message = ?, engine = ?,
-                 attempts = ?, latency_ms = ?, processed_at = ?, image_width = ?, image_height = ?, cached = ?
+                 attempts = ?, latency_ms = ?, processed_at = ?, image_width = ?, image_height = ?, cached = ?,
+                 barcode = ?
                WHERE doc_id = ?""",
             (r.status, int(retryable), r.error_code, r.error_message, r.engine, r.attempts, r.latency_ms,
              r.processed_at.isoformat() if r.processed_at else None, r.image_width, r.image_height,
-             int(bool(r.extras.get("cached"))), r.document.doc_id),
+             int(bool(r.extras.get("cached"))), r.extras.get("barcode"), r.document.doc_id),
         )
 
     def rows(self, run_id: str) -> Iterator[JournalRow]:
         """This run's documents in manifest order (streamed, not loaded at once)."""
         cur = self._db.execute(
             """SELECT doc_id, row_no, source, doc_type, passthrough, status, error_code, error_message, engine,
-                      attempts, latency_ms, processed_at, image_width, image_height, manifest_row
+                      attempts, latency_ms, processed_at, image_width, image_height, manifest_row, barcode
                FROM documents WHERE seen_run = ? ORDER BY row_no""",
             (run_id,),
         )
@@ -148,7 +151,7 @@ class Journal:
                 document=doc, status=row[5], error_code=row[6], error_message=row[7], engine=row[8],
                 attempts=row[9], latency_ms=row[10],
                 processed_at=dt.datetime.fromisoformat(row[11]) if row[11] else None,
-                image_width=row[12], image_height=row[13], manifest_row=json.loads(row[14]),
+                image_width=row[12], image_height=row[13], manifest_row=json.loads(row[14]), barcode=row[15],
             )
 
     def counts(self, run_id: str) -> dict[str, int]:

@@ -68,9 +68,10 @@ def header_end(lines: list[Line]) -> int:
 
     for ln in lines:
         up = ln.text.upper()
+        money_row = any(a.decimals == 2 or a.currency for a in ln.amounts)
         headings = sum(w in up.split() for w in ("QTY", "DESCRIPTION", "ITEM", "PRICE", "AMOUNT", "AMT", "DESC",
                                                    "UNIT", "TOTAL", "RM"))
-        if (ln.amounts or headings >= 2 or find_dates(ln.text, pivot_year=2100)
+        if (money_row or headings >= 2 or (ln.index >= 3 and find_dates(ln.text, pivot_year=2100))
                 or re.search(r"\b(INVOICE|RECEIPT|BILL|DOC|ORDER|TRANS)\w*\s*(NO|#|NUMBER)", up)):
             return ln.index
     return len(lines)
@@ -117,10 +118,12 @@ def find_vendor(lines: list[Line], end: int) -> Found | None:
     if not pool:
         return None
     typical = median(ln.height for ln in pool) or 1e-9
+    contact = next((ln.index for ln in head if re.search(r"\b(TEL|FAX|PHONE|GST|SST|VAT)\b", ln.text.upper())),
+                   len(lines))
     best, best_score = None, float("-inf")
     for rank, ln in enumerate(pool):
         up = clean_vendor(ln.text.upper())
-        score = -0.35 * rank
+        score = -0.35 * rank - (2.0 if ln.index > contact else 0.0)
         if ":" in up:
             score -= 2.0
         if _LEGAL_FORM.search(up):
@@ -162,26 +165,44 @@ def find_vendor(lines: list[Line], end: int) -> Found | None:
     return Found(value, tuple(used), certainty)
 
 
+_POSTCODE = re.compile(r"(?<![\d(\-])\b\d{5}\b(?![\d\-])|\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b|\b[A-Z]{1,2}\d{1,2}[A-Z]?\s\d[A-Z]{2}\b")
+_REG_ROW = re.compile(r"\(?\b[A-Z]{0,3}\d{4,}-?[A-Z]\b\)?|\b(CO|COMPANY|ROC|REG|BR|BRN|BUSINESS)\.?\s*(REG|NO)\b")
+
+
 def find_address(lines: list[Line], vendor: Found | None, end: int) -> Found | None:
-    """The address rows after the vendor (registration rows skipped, contact rows stop it)."""
+    """The address rows after the vendor (registration rows skipped, contact rows stop it).
+
+    The block ends at a contact, tax-id, date or money row, after five rows, or one row past
+    the postcode row (a trailing town, state or branch).
+    """
+    from .dates import find_dates
+
     start = vendor.lines[-1].index + 1 if vendor else 0
-    stop = min(max(end, start + 1), len(lines), start + 8)
     used: list[Line] = []
-    for ln in lines[start:stop]:
+    after_postcode: Line | None = None
+    for ln in lines[start : start + 10]:
         up = ln.text.upper()
-        if ln.amounts:
+        if ln.label in ("total", "total_strong", "subtotal", "paid", "tax") and ln.amounts:
             break
-        if _REG_NO.match(up) or re.search(r"\b(CO\.?\s*(REG|NO)|COMPANY\s*(REG|NO)|ROC|REG\.?\s*NO)\b", up):
-            if used:
-                break
-            continue
-        if _is_noise(ln):
+        if after_postcode is not None:
+            # One more row: a town, state or branch after the postcode.
+            if not (_is_noise(ln) or _REG_ROW.search(up) or find_dates(ln.text, pivot_year=2100)
+                    or ln.amounts or len(up.split()) > 5):
+                used.append(ln)
+            break
+        skip = (_REG_ROW.search(up) and not _ADDRESS.search(_REG_ROW.sub("", up)) or _is_noise(ln)
+                or find_dates(ln.text, pivot_year=2100) or any(a.decimals == 2 for a in ln.amounts))
+        if skip:
             if used:
                 break
             continue
         if not used and not _is_address(up):
+            if ln.index - start > 3:
+                break
             continue
         used.append(ln)
+        if _POSTCODE.search(up):
+            after_postcode = ln
         if len(used) >= 5:
             break
     if not used:
@@ -190,7 +211,7 @@ def find_address(lines: list[Line], vendor: Found | None, end: int) -> Found | N
     for ln in used[1:]:
         sep = " " if parts[-1].endswith((",", ".")) else ", "
         parts.append(sep + ln.text.strip())
-    certainty = 0.85 if any(re.search(r"\b\d{4,6}\b", ln.text) for ln in used) else 0.6
+    certainty = 0.85 if any(_POSTCODE.search(ln.text.upper()) for ln in used) else 0.6
     return Found("".join(parts), tuple(used), certainty)
 
 
