@@ -1,0 +1,58 @@
+"""Real Rekognition responses re-parsed through the replay engine round-trip into the tables."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+
+import pandas as pd
+
+from docbatch import RunConfig, run_batch
+
+from ..conftest import shared
+
+
+def test_real_rekognition_detections_round_trip(tmp_path):
+    src = shared("rekognition-detecttext")
+    replay = tmp_path / "replay"
+    replay.mkdir()
+    names = ["aws-sample-response1", "aws-sample-response2"]
+    for n in names:
+        shutil.copy(src / f"{n}.json", replay / f"{n}.json")
+    manifest = tmp_path / "m.csv"
+    with open(manifest, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["source", "doc_type"])
+        for n in names:
+            w.writerow([f"s3://never-read/{n}.jpg", "receipt"])
+    summary = run_batch(RunConfig(manifest=str(manifest), out=str(tmp_path / "out"), engine="replay",
+                                  replay_dir=str(replay), use_cache=False))
+    assert summary.ok == 2
+    det = pd.read_parquet(tmp_path / "out" / "detections")
+    for n in names:
+        original = json.loads((src / f"{n}.json").read_text())["TextDetections"]
+        mine = det[det["doc_id"] == n].sort_values("id")
+        assert len(mine) == len(original)
+        first = original[0]
+        row = mine.iloc[0]
+        assert row["text"] == first["DetectedText"] and row["type"] == first["Type"]
+        assert abs(row["left"] - first["Geometry"]["BoundingBox"]["Left"]) < 1e-6
+        assert len(row["polygon"]) == len(first["Geometry"]["Polygon"])
+    docs = pd.read_parquet(tmp_path / "out" / "documents").set_index("doc_id")
+    assert docs.loc[names[0], "text_model_version"] == "3.0"
+    assert docs["n_words"].gt(0).all()
+
+
+def test_a_missing_saved_response_fails_only_that_document(tmp_path):
+    replay = tmp_path / "replay"
+    replay.mkdir()
+    (replay / "a.json").write_text(json.dumps({"TextDetections": [], "TextModelVersion": "3.0"}))
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("source\nx/a.png\nx/b.png\n")
+    summary = run_batch(RunConfig(manifest=str(manifest), out=str(tmp_path / "out"), engine="replay",
+                                  replay_dir=str(replay), use_cache=False))
+    docs = pd.read_parquet(tmp_path / "out" / "documents").set_index("doc_id")
+    assert docs.loc["a", "status"] == "ok"
+    assert docs.loc["b", "error_code"] == "replay_missing"
+    assert summary.exit_code == 3
