@@ -101,14 +101,8 @@ def server(engine: WordsEngine):
 
 
 @pytest.fixture(scope="module")
-def moto_s3_url():
-    from moto.server import ThreadedMotoServer
-
-    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    moto.start()
-    host, port = moto.get_host_and_port()
-    yield f"http://{host}:{port}"
-    moto.stop()
+def moto_s3_url(moto_url):
+    return moto_url
 
 
 @pytest.fixture

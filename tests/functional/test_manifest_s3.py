@@ -9,7 +9,6 @@ import pytest
 from botocore.config import Config
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.s3.models import s3_backends
-from moto.server import ThreadedMotoServer
 
 from docbatch.errors import ConfigError, ConnectionFailed
 from docbatch.manifest import list_sources, read_manifest, write_manifest
@@ -36,12 +35,8 @@ def client_for(endpoint: str, **config):
 
 
 @pytest.fixture(scope="module")
-def endpoint():
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
+def endpoint(moto_url):
+    return moto_url
 
 
 @pytest.fixture(scope="module")

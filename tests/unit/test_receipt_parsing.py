@@ -1,0 +1,248 @@
+"""Receipt fields from DetectText responses: real SROIE receipts and small built ones.
+
+Real receipts are rebuilt from SROIE's transcribed lines (``box/``) exactly as the
+evaluation does; the tests skip when the shared data is absent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from docbatch.evaluation.receipts import box_response
+from docbatch.parse.receipt import ParsedReceipt, ReceiptHints, parse_receipt
+from docbatch.response import make_detection
+from docbatch.sinks.schema import RECEIPT_FIELDS
+
+DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+SROIE = DATA / "sroie-train"
+REKOGNITION = DATA / "rekognition-detecttext"
+RUN_DATE = dt.date(2019, 6, 1)
+HINTS = ReceiptHints(run_date=RUN_DATE)
+
+
+def sroie(stem: str, hints: ReceiptHints = HINTS) -> ParsedReceipt:
+    path = SROIE / "box" / f"{stem}.csv"
+    if not path.exists():
+        pytest.skip("shared SROIE data not available")
+    return parse_receipt(box_response(path), hints=hints)
+
+
+def built(rows: list[list[tuple[str, float]]], *, confidence: float = 99.0) -> dict:
+    """A response with one printed row per list entry: (text, left) words, 0.03 high."""
+    dets = []
+    for r, row in enumerate(rows):
+        top = 0.05 + r * 0.04
+        for text, left in row:
+            width = 0.02 * len(text)
+            dets.append(make_detection(id=len(dets), type="WORD", text=text, confidence=confidence,
+                                       polygon=[(left, top), (left + width, top), (left + width, top + 0.03),
+                                                (left, top + 0.03)]))
+    return {"TextDetections": dets}
+
+
+def words(line: str, left: float = 0.05) -> list[tuple[str, float]]:
+    out, x = [], left
+    for w in line.split():
+        out.append((w, x))
+        x += 0.02 * len(w) + 0.02
+    return out
+
+
+def receipt(*lines: str, hints: ReceiptHints = HINTS) -> ParsedReceipt:
+    """Rows of 'label | amount' text: the amount is printed at the right edge."""
+    rows = []
+    for line in lines:
+        label, _, amount = line.partition("|")
+        row = words(label.strip())
+        if amount.strip():
+            row += [(amount.strip(), 0.8)]
+        rows.append(row)
+    return parse_receipt(built(rows), hints=hints)
+
+
+# --- real receipts ---------------------------------------------------------------------
+
+
+def test_total_is_read_from_the_total_row_not_cash_or_change():
+    f = sroie("000").fields  # TOTAL 9.00, CASH 10.00, CHANGE 1.00
+    assert f["total"] == Decimal("9.00")
+    assert f["amount_paid"] == Decimal("10.00")
+    assert f["total_confidence"] > 80
+
+
+def test_date_with_time_and_vendor_address_from_a_real_receipt():
+    f = sroie("000").fields
+    assert f["receipt_date"] == dt.date(2018, 12, 25)
+    assert f["receipt_time"] == dt.time(20, 13, 39)
+    assert "JALAN SAGU 18" in f["vendor_address"] and "81100 JOHOR BAHRU" in f["vendor_address"]
+    assert f["date_plausible"] is True
+
+
+def test_rounding_row_gives_the_rounded_total():
+    f = sroie("001").fields  # TOTAL AMT 60.31, ROUNDING ADJ -0.01, RM 60.30
+    assert f["total"] == Decimal("60.30")
+
+
+def test_tax_summary_table_total_is_not_the_receipt_total():
+    f = sroie("300").fields  # TOTAL AFTER ADJ INCL GST 1.75; GST SUMMARY ... TOTAL 1.65 0.10
+    assert f["total"] == Decimal("1.75")
+    assert f["vendor_name"] == "AEON CO. (M) BHD"  # registration number dropped
+
+
+def test_skewed_photo_keeps_labels_with_their_amounts():
+    f = sroie("013").fields  # right column printed ~1 row lower than the labels
+    assert f["total"] == Decimal("15.00")
+    assert f["totals_consistent"] is True
+
+
+@pytest.mark.parametrize(
+    "stem, date",
+    [
+        ("030", dt.date(2018, 3, 5)),  # 05 MAR 2018
+        ("002", dt.date(2019, 1, 12)),  # 12-01-19
+        ("016", dt.date(2017, 12, 20)),  # year-first on the receipt
+        ("414", dt.date(2016, 10, 3)),  # OCT 3, 2016
+    ],
+)
+def test_real_date_formats(stem, date):
+    assert sroie(stem).fields["receipt_date"] == date
+
+
+def test_dollar_sign_amounts_and_currency():
+    f = sroie("030").fields  # $8.20 on a Malaysian receipt: "$" is shown, so a dollar
+    assert f["total"] == Decimal("8.20")
+    assert f["currency"] == "USD"
+    assert f["currency_confidence"] <= 60  # a bare "$" is a weak reading
+
+
+def test_item_name_above_its_price_row_is_one_item_with_raw_text():
+    items = sroie("000").items
+    assert len(items) == 1
+    item = items[0]
+    assert "KF MODELLING CLAY KIDDY FISH" in item["item"]
+    assert item["price"] == Decimal("9.00") and item["quantity"] == Decimal("1")
+    assert item["raw_text"].splitlines() == ["9556939040116 KF MODELLING CLAY KIDDY FISH", "1 PC * 9.000 0.00 9.00"]
+
+
+def test_real_rekognition_response_card_receipt():
+    path = REKOGNITION / "aws-sample-response1.json"
+    if not path.exists():
+        pytest.skip("shared Rekognition samples not available")
+    f = parse_receipt(json.loads(path.read_text()), hints=ReceiptHints(run_date=dt.date(2024, 1, 1))).fields
+    assert f["vendor_name"] == "ROYAL AUTO CENTRE"
+    assert f["total"] == Decimal("551.44")
+    assert f["payment_method"] == "VISA" and f["card_last4"] == "4813"
+    assert f["date_ambiguous"] is True  # 11/04/23: nothing on the receipt decides the order
+
+
+def test_real_rekognition_response_with_subtotal_tax_total():
+    path = REKOGNITION / "aws-sample-response2.json"
+    if not path.exists():
+        pytest.skip("shared Rekognition samples not available")
+    f = parse_receipt(json.loads(path.read_text()), hints=ReceiptHints(run_date=dt.date(2024, 1, 1))).fields
+    assert (f["subtotal"], f["tax"], f["total"]) == (Decimal("1077.99"), Decimal("140.14"), Decimal("1218.13"))
+    assert f["totals_consistent"] is True
+
+
+# --- built responses ----------------------------------------------------------------------
+
+
+def test_decimal_comma_is_cents_never_thousands():
+    f = receipt("CAFE CENTRAL GMBH", "Datum 24.12.2018", "Kaffee | 100,00", "TOTAL | 100,00 EUR").fields
+    assert f["total"] == Decimal("100.00")
+    assert f["currency"] == "EUR"
+
+
+def test_thousands_separators_both_conventions():
+    assert receipt("ACME LTD", "GRAND TOTAL | 1,234.56").fields["total"] == Decimal("1234.56")
+    assert receipt("ACME SA", "TOTAL | 1.234,56").fields["total"] == Decimal("1234.56")
+
+
+def test_job_decimal_hint_decides_three_digit_groups():
+    lines = ("ACME SA", "TOTAL | 1.234")
+    assert receipt(*lines, hints=ReceiptHints(decimal_separator=",", run_date=RUN_DATE)).fields["total"] == Decimal(
+        "1234.00")
+
+
+@pytest.mark.parametrize("sign, code", [("RM", "MYR"), ("€", "EUR"), ("£", "GBP"), ("S$", "SGD")])
+def test_currency_symbols(sign, code):
+    f = receipt("SHOP ENTERPRISE", f"TOTAL | {sign}12.50").fields
+    assert (f["total"], f["currency"]) == (Decimal("12.50"), code)
+
+
+def test_currency_is_null_unless_shown_or_defaulted():
+    assert receipt("SHOP LTD", "TOTAL | 12.50").fields["currency"] is None
+    hinted = receipt("SHOP LTD", "TOTAL | 12.50", hints=ReceiptHints(default_currency="MYR", run_date=RUN_DATE))
+    assert hinted.fields["currency"] == "MYR"
+
+
+@pytest.mark.parametrize("label", ["TOTAL", "GRAND TOTAL", "AMOUNT DUE", "NETT", "TOTAL (INCL GST)"])
+def test_total_labels(label):
+    f = receipt("SHOP LTD", "Item A | 4.00", "SUBTOTAL | 4.00", "CASH | 10.00", f"{label} | 4.00",
+                "CHANGE | 6.00").fields
+    assert f["total"] == Decimal("4.00")
+
+
+def test_change_and_cash_rows_are_not_the_total():
+    f = receipt("SHOP LTD", "Bread | 3.50", "TOTAL | 3.50", "CASH TENDERED | 50.00", "CHANGE DUE | 46.50").fields
+    assert f["total"] == Decimal("3.50")
+    assert f["amount_paid"] == Decimal("50.00")
+
+
+def test_ocr_letter_o_for_zero_is_repaired_with_lower_confidence():
+    f = receipt("SHOP LTD", "TOTAL | 1O.5O").fields
+    assert f["total"] == Decimal("10.50")
+    assert f["total_confidence"] < 80
+
+
+def test_misspelt_total_label_is_still_a_total():
+    assert receipt("SHOP LTD", "T0TAL | 7.25").fields["total"] == Decimal("7.25")
+
+
+def test_wrapped_item_name_is_one_item():
+    r = receipt("SHOP LTD", "Chocolate chip cookies family | 5.99", "pack 500g", "Milk 1L | 1.20", "TOTAL | 7.19")
+    assert [i["item"] for i in r.items] == ["Chocolate chip cookies family pack 500g", "Milk 1L"]
+    assert r.items[0]["raw_text"] == "Chocolate chip cookies family 5.99\npack 500g"
+    assert r.fields["totals_consistent"] is True
+
+
+def test_ambiguous_date_is_flagged_and_hint_resolves_it():
+    lines = ("SHOP LTD", "DATE: 03/04/2018", "TOTAL | 2.00")
+    free = receipt(*lines).fields
+    assert free["receipt_date"] == dt.date(2018, 4, 3) and free["date_ambiguous"] is True
+    us = receipt(*lines, hints=ReceiptHints(date_order="MDY", run_date=RUN_DATE)).fields
+    assert us["receipt_date"] == dt.date(2018, 3, 4) and us["date_ambiguous"] is False
+
+
+def test_future_date_is_implausible_and_needs_review():
+    f = receipt("SHOP LTD", "DATE: 25/12/2030", "TOTAL | 2.00").fields
+    assert f["date_plausible"] is False
+    assert f["needs_review"] is True and "date_implausible" in f["review_reason"]
+
+
+def test_non_receipt_text_gives_null_fields_and_a_reason():
+    r = receipt("DRIVER LICENSE", "JOHN SAMPLE", "DOB 01/02/1980", "123 MAIN ST")
+    assert all(r.fields[name] is None for name, _ in RECEIPT_FIELDS)
+    assert r.fields["needs_review"] is True and r.fields["review_reason"].startswith("not_a_receipt")
+    assert r.items == []
+
+
+@pytest.mark.parametrize("response", [{}, {"TextDetections": []}, {"TextDetections": [{"Type": "WORD"}]}])
+def test_empty_or_malformed_input_never_raises(response):
+    r = parse_receipt(response)
+    assert r.fields["needs_review"] is True and r.fields["total"] is None
+
+
+def test_field_keys_and_types_fit_the_receipts_schema():
+    r = sroie("000")
+    expected = {n for n, _ in RECEIPT_FIELDS} | {f"{n}_confidence" for n, _ in RECEIPT_FIELDS}
+    expected |= {"totals_consistent", "date_plausible", "date_ambiguous", "needs_review", "review_reason"}
+    assert set(r.fields) == expected
+    assert isinstance(r.fields["total"], Decimal) and r.fields["total"].as_tuple().exponent == -2
+    assert all(0 <= v <= 100 for k, v in r.fields.items() if k.endswith("_confidence") and v is not None)
+    assert set(r.items[0]) == {"line_no", "item", "quantity", "unit_price", "price", "raw_text", "confidence"}
