@@ -1,0 +1,94 @@
+"""The docbatch command as a user types it."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from docbatch.cli import main
+from docbatch.testing.fake_rekognition import image_key
+
+from ..conftest import text_png
+
+COMMANDS = ["run", "manifest", "reparse", "fake-rekognition"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_subcommand_has_useful_help(command):
+    result = CliRunner().invoke(main, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage:" in result.output and len(result.output.splitlines()) > 5
+
+
+def test_top_level_help_shows_the_quick_start():
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0 and "docbatch run jobs/sample.toml" in result.output
+
+
+def test_manifest_lists_a_folder_recursively_as_csv(tmp_path):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "x.png").write_bytes(b"x")
+    (tmp_path / "a" / "b" / "y.JPG").write_bytes(b"x")
+    (tmp_path / "a" / "notes.txt").write_text("no")
+    result = CliRunner().invoke(main, ["manifest", str(tmp_path / "a"), "--doc-type", "receipt"])
+    assert result.exit_code == 0
+    lines = result.stdout.strip().splitlines()
+    assert lines[0] == "source,doc_type"
+    assert sorted(Path(line.split(",")[0]).name for line in lines[1:]) == ["x.png", "y.JPG"]
+
+
+def test_a_missing_manifest_is_a_one_line_error_with_exit_code_2(tmp_path):
+    result = CliRunner().invoke(main, ["run", "--manifest", str(tmp_path / "nope.csv"), "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "manifest not found" in result.output
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_run_against_the_fake_rekognition_command(tmp_path, aws_env):
+    replay = tmp_path / "replay"
+    replay.mkdir()
+    response = {"TextDetections": [{"DetectedText": "TOTAL 9.99", "Type": "LINE", "Id": 0, "Confidence": 99.0}],
+                "TextModelVersion": "3.0"}
+    for i in range(3):
+        image = text_png(f"r{i}")
+        (tmp_path / f"r{i}.png").write_bytes(image)
+        (replay / f"{image_key(image)}.json").write_text(json.dumps(response))
+    (tmp_path / "m.csv").write_text("source,doc_type\n" + "".join(f"r{i}.png,receipt\n" for i in range(3)))
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "docbatch.cli", "fake-rekognition", "--port", str(port),
+                               "--replay-dir", str(replay), "--fault", "http500:first=1"],
+                              stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        result = subprocess.run(
+            [sys.executable, "-m", "docbatch.cli", "run", "--manifest", str(tmp_path / "m.csv"), "--out",
+             str(tmp_path / "out"), "--engine", "rekognition", "--region", "us-east-1", "--endpoint-url",
+             f"http://127.0.0.1:{port}", "--no-cache"],
+            capture_output=True, text=True, timeout=120, env=os.environ.copy())
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert result.returncode == 0, result.stderr[-2000:]
+    docs = pd.read_parquet(tmp_path / "out" / "documents")
+    assert (docs["status"] == "ok").all() and (docs["attempts"] == 2).all()
+    assert str(pd.read_parquet(tmp_path / "out" / "receipts")["total"].iloc[0]) == "9.99"
