@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import Any, Callable
 
+from . import aws
 from . import errors as e
 from .cache import ResponseCache, cache_key, sha256_hex
 from .config import RunConfig
@@ -165,8 +166,6 @@ class DocumentProcessor:
 def build_processor(config: RunConfig, *, sleep: Callable[[float], None] = time.sleep,
                     clock: Callable[[], float] = time.monotonic) -> DocumentProcessor:
     """Build engine, S3 client, limiter and cache for ``config`` (call in the main thread)."""
-    from . import aws
-
     engine = create_engine(config.engine, engine_settings(config))
     s3 = None
     if engine.needs_image:

@@ -34,7 +34,7 @@ from .parse.document import ParseOptions
 from .parse.receipt import ReceiptHints
 from .pipeline import DocumentProcessor, build_processor
 from .progress import Subscriber
-from .records import DocumentResult
+from .records import Document, DocumentResult
 from .state import Journal
 
 log = logging.getLogger("docbatch")
@@ -212,17 +212,14 @@ def _drive(config: RunConfig, manifest: Path, journal: Journal, run_id: str, sum
         if flag.event.is_set():
             break
         doc = row.document
-        if doc is None:  # malformed row: it still gets its documents row
-            from .records import Document
-
-            doc = Document(doc_id=_bad_row_id(row), source=str(row.raw.get("source") or ""),
+        if doc is None or row.error is not None:  # malformed row: it still gets its documents row
+            doc = Document(doc_id=row.doc_id, source=str(row.raw.get("source") or ""),
                            doc_type=config.doc_type, row_no=row.row_no,  # type: ignore[arg-type]
                            passthrough={})
             journal.see(doc, row.raw, run_id)
-            err = row.error
             result = DocumentResult(document=doc, status="failed", engine=config.engine,
-                                    error_code=err.error_code if err else "bad_manifest_row",
-                                    error_message=err.message if err else "malformed row",
+                                    error_code=row.error.error_code if row.error else "bad_manifest_row",
+                                    error_message=row.error.message if row.error else "malformed row",
                                     processed_at=dt.datetime.now(dt.timezone.utc))
             _record(result, journal, summary, out, subs)
             continue
@@ -246,12 +243,6 @@ def _drive(config: RunConfig, manifest: Path, journal: Journal, run_id: str, sum
         collect(block=True)
     if flag.event.is_set() and summary.outcome == "running":
         summary.outcome = "interrupted"
-
-
-def _bad_row_id(row: Any) -> str:
-    raw_id = (row.raw.get("doc_id") or "").strip() if hasattr(row.raw, "get") else ""
-    code = row.error.error_code if row.error else ""
-    return raw_id if raw_id and code != "duplicate_doc_id" else f"row-{row.row_no}"
 
 
 def _record(result: DocumentResult, journal: Journal, summary: RunSummary, out: Path,
