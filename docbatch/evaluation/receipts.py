@@ -25,6 +25,7 @@ import datetime as dt
 import json
 import re
 import sys
+import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -169,6 +170,8 @@ def _truth(stem: str) -> dict[str, str] | None:
 
 def _score(groups: Iterable[tuple[str, list[str]]], load: Callable[[str], Mapping[str, Any] | None],
            hints: ReceiptHints, verbose: bool) -> None:
+    groups = list(groups)
+    overall = Tally()
     for title, stems in groups:
         tally = Tally()
         for stem in stems:
@@ -177,12 +180,19 @@ def _score(groups: Iterable[tuple[str, list[str]]], load: Callable[[str], Mappin
                 continue
             parsed = parse_receipt(response, hints=hints)
             misses = tally.add(truth, parsed)
+            overall.add(truth, parsed)
             if verbose and misses:
                 for key in misses:
                     print(f"  {stem} {key}: truth={truth[key]!r} got={parsed.fields.get(FIELDS[key])!r}"
                           f" conf={parsed.fields.get(FIELDS[key] + '_confidence')}"
                           f" review={parsed.fields.get('review_reason')}")
         print(tally.table(title))
+    if len(groups) > 1:
+        print(overall.table("all"))
+
+
+#: One local engine per worker process (its ONNX sessions are costly to build).
+_ENGINE: dict[str, Any] = {}
 
 
 def _ocr_one(args: tuple[str, str]) -> tuple[str, bool]:
@@ -204,8 +214,6 @@ def _ocr_one(args: tuple[str, str]) -> tuple[str, bool]:
     return stem, True
 
 
-_ENGINE: dict[str, Any] = {}
-
 
 def _load_json(folder: Path) -> Callable[[str], Mapping[str, Any] | None]:
     def load(stem: str) -> Mapping[str, Any] | None:
@@ -219,7 +227,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m docbatch.evaluation.receipts", description=__doc__.split("\n")[0])
     ap.add_argument("--responses", type=Path, help="folder of saved DetectText JSON named <stem>.json")
     ap.add_argument("--ocr-local", action="store_true", help="OCR img/ with the local engine")
-    ap.add_argument("--cache-dir", type=Path, default=Path(".cache/sroie-local"))
+    ap.add_argument("--cache-dir", type=Path, default=Path(tempfile.gettempdir()) / "docbatch-sroie-local",
+                    help="where --ocr-local keeps its responses (re-runs are free)")
     ap.add_argument("--jobs", type=int, default=2, help="OCR worker processes")
     ap.add_argument("--split", type=int, default=400, help="box files used for tuning (first N)")
     ap.add_argument("--date-order", choices=["DMY", "MDY", "YMD"], help="job hint, as a batch would set")

@@ -31,7 +31,7 @@ _SEP = r"[\s\-/.,]*"
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("YMD", re.compile(r"(?<![\w.,])(?P<y>(?:19|20)\d\d)\s?[-/.]\s?(?P<a>\d{1,2})\s?[-/.]\s?(?P<b>\d{1,2})(?!\d)")),
-    ("NUM", re.compile(r"(?<![\w.,])(?P<a>\d{1,2})\s?(?P<s>[-/.])\s?(?P<b>\d{1,2})\s?(?P=s)\s?(?P<y>\d{4}|\d{2})(?![\d])")),
+    ("NUM", re.compile(r"(?<![\w.,])(?P<a>\d{1,2})\s?(?P<s>[-/.])\s?(?P<b>\d{1,2})\s?(?P=s)\s?(?P<y>\d{4}|\d{2})(?:(?!\d)|(?=\d{1,2}:\d\d))")),
     ("DMonY", re.compile(rf"(?<!\d)(?P<a>\d{{1,2}}){_SEP}{_MON}{_SEP}(?P<y>\d{{4}}|\d{{2}})(?!\d)")),
     ("MonDY", re.compile(rf"(?<![A-Za-z]){_MON}{_SEP}(?P<a>\d{{1,2}})(?:st|nd|rd|th)?,?\s*(?P<y>\d{{4}})(?!\d)")),
 ]
@@ -115,7 +115,7 @@ def find_dates(text: str, *, pivot_year: int, compact: bool = False) -> list[Dat
 
 def _readings(family: str, m: re.Match[str], pivot: int) -> dict[str, dt.date]:
     y = _year(m.group("y"), pivot)
-    if not 1990 <= y <= pivot + 1:
+    if not 1990 <= y <= pivot + 10:
         return {}
     if family == "YMD":
         d = _date(y, int(m.group("a")), int(m.group("b")))

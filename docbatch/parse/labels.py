@@ -8,7 +8,8 @@ exactly: one wrong letter in three is another word.
 
 When several phrases match, the longest wins (then the earlier class), so ``SUB TOTAL`` is
 never a total, ``TOTAL QTY`` never money, ``TOTAL (GST INCL)`` a total and not a tax, and
-``CHANGE DUE`` never the amount due.
+``CHANGE DUE`` never the amount due.  ``EXCL``/``INCL`` are one letter apart and mean
+opposite things, so those words must be read exactly.
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ VOCABULARY: list[tuple[str, tuple[str, ...]]] = [
                       "TOTAL TO PAY", "PLEASE PAY", "TOTAL INCLUSIVE", "TOTAL INCL", "NETT",
                       "MONTANT DU", "TOTAL A PAGAR")),
     ("tax", ("GST", "SST", "TAX", "VAT", "HST", "PST", "QST", "TOTAL GST", "TOTAL TAX", "GST AMOUNT",
-             "TAX AMOUNT", "GST AMT", "TAX AMT", "SALES TAX", "SERVICE TAX", "GST PAYABLE", "TVA", "MWST", "IVA", "CUKAI")),
+             "TAX AMOUNT", "GST AMT", "TAX AMT", "SALES TAX", "TOTAL INCLUDES GST", "TOTAL INCLUDED GST",
+             "INCLUDES GST", "INCLUDED GST", "GST INCLUDED", "TAX INCLUDED", "SERVICE TAX", "GST PAYABLE", "TVA", "MWST", "IVA", "CUKAI")),
     ("paid", ("CASH", "TUNAI", "TENDERED", "TENDER", "CASH TENDERED", "AMOUNT TENDERED", "PAID",
               "AMOUNT PAID", "AMT PAID", "AMT PAID INCL GST", "AMOUNT PAID INCL GST", "PAYMENT", "CARD", "CREDIT CARD", "DEBIT CARD", "VISA", "MASTER", "MASTERCARD",
               "AMEX", "DEBIT", "CREDIT", "NETS", "EFTPOS", "EWALLET", "E WALLET", "BOOST", "GRABPAY",
@@ -81,7 +83,14 @@ def _cutoff(phrase: str) -> float:
     return 0.86
 
 
+#: Prefixes that flip a label's meaning with one letter: fuzzy matching must keep them exact.
+_EXACT_PREFIXES = ("EXC", "INC")
+
+
 def _matches(phrase: str, words: list[str]) -> bool:
+    for prefix in _EXACT_PREFIXES:
+        if prefix in phrase and not any(w.startswith(prefix) for w in words):
+            return False
     target = phrase.replace(" ", "")
     k = phrase.count(" ") + 1
     cutoff = _cutoff(target)

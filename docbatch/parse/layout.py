@@ -2,14 +2,16 @@
 
 Engines split a printed row differently (Rekognition merges distant columns into one
 LINE, PP-OCR splits them), so parsers read *rows rebuilt from word boxes*, never raw
-LINE order.  A word joins a row when its vertical centre lies within the row's band;
-rows are ordered top to bottom, words left to right.  Responses without geometry (text
+LINE order.  A word joins the nearest row whose band holds its vertical centre and
+where no word already occupies its horizontal span (tightly printed lines never
+interleave); rows are ordered top to bottom, words left to right.  Responses without geometry (text
 only) fall back to one row per LINE in response order.
 
 Photographed receipts are rarely level: across a wide receipt a few degrees of skew move a
-right-hand price by more than a row's height.  The skew is estimated first (the slope
-that lines most words up with words elsewhere on their row, a projection-profile search)
-and centres are compared after removing it.
+right-hand price by more than a row's height.  The skew is estimated first, from the word
+polygons when the engine reports rotated ones (their median top-edge slope), else as the
+slope that lines most words up with words elsewhere on their row (a projection-profile
+search), and centres are compared after removing it.
 """
 
 from __future__ import annotations
@@ -73,15 +75,19 @@ def _centre(w: Word, slope: float) -> float:
 
 
 def estimate_skew(ws: list[Word], typical_h: float) -> float:
-    """The slope under which most pairs of side-by-side words share a row centre."""
+    """The slope under which most words share a row centre with a word beside them.
+
+    Level (slope 0) is kept unless a slope pairs clearly more words (5 %), so evenly
+    spaced rows are never tilted by one row's pitch.
+    """
     if len(ws) < 4:
         return 0.0
-    best, best_score = 0.0, -1
     tol = typical_h * 0.25
-    for slope in _SLOPES:
+
+    def score(slope: float) -> int:
         ordered = sorted(ws, key=lambda w: _centre(w, slope))
         cys = [_centre(w, slope) for w in ordered]
-        score = 0
+        paired = [False] * len(ordered)
         j = 0
         for i in range(len(ordered)):
             while cys[i] - cys[j] > tol:
@@ -89,10 +95,41 @@ def estimate_skew(ws: list[Word], typical_h: float) -> float:
             for k in range(j, i):
                 a, b = ordered[i].box, ordered[k].box
                 if a.left > b.right or b.left > a.right:
-                    score += 1
-        if score > best_score or (score == best_score and abs(slope) < abs(best)):
-            best, best_score = slope, score
-    return best
+                    paired[i] = paired[k] = True
+        return sum(paired)
+
+    level = score(0.0)
+    best, best_score = 0.0, level
+    for slope in _SLOPES:
+        s = score(slope)
+        if s > best_score or (s == best_score and abs(slope) < abs(best)):
+            best, best_score = slope, s
+    return best if best_score > level * 1.05 else 0.0
+
+
+def polygon_skew(dets: list[Mapping[str, Any]]) -> float | None:
+    """Median top-edge slope of rotated word polygons, or None when the polygons are level."""
+    slopes = []
+    for d in dets:
+        poly = (d.get("Geometry") or {}).get("Polygon") or []
+        if len(poly) == 4:
+            (x0, y0), (x1, y1) = (poly[0]["X"], poly[0]["Y"]), (poly[1]["X"], poly[1]["Y"])
+            if x1 - x0 > 1e-6:
+                slopes.append((y1 - y0) / (x1 - x0))
+    if len(slopes) < max(4, len(dets) // 2) or sum(1 for s in slopes if abs(s) > 1e-4) < len(slopes) // 2:
+        return None
+    return median(slopes)
+
+
+def _overlaps(w: Word, row: Row) -> bool:
+    """Whether ``w`` sits over a word already in ``row``: two words in one place are two rows."""
+    assert w.box is not None
+    for o in row.words:
+        assert o.box is not None
+        shared = min(w.box.right, o.box.right) - max(w.box.left, o.box.left)
+        if shared > 0.3 * min(w.box.width, o.box.width):
+            return True
+    return False
 
 
 def visual_rows(response: Mapping[str, Any]) -> list[Row]:
@@ -102,18 +139,21 @@ def visual_rows(response: Mapping[str, Any]) -> list[Row]:
         # No word geometry: one row per LINE, in the order the engine gave.
         return [Row([_word(d)]) for d in lines(response)]
     typical_h = median(w.box.height for w in ws if w.box) or 0.01
-    slope = estimate_skew(ws, typical_h)
+    slope = polygon_skew(words(response))
+    if slope is None:
+        slope = estimate_skew(ws, typical_h)
     rows: list[tuple[float, Row]] = []  # (centre y, row)
     for w in sorted(ws, key=lambda w: _centre(w, slope)):
         cy = _centre(w, slope)
         tol = max(min(w.box.height, typical_h * 1.5) * 0.5, typical_h * 0.35)
-        for i in range(len(rows) - 1, max(len(rows) - 4, -1), -1):
+        near = [i for i in range(max(len(rows) - 4, 0), len(rows))
+                if abs(cy - rows[i][0]) <= tol and not _overlaps(w, rows[i][1])]
+        if near:
+            i = min(near, key=lambda i: abs(cy - rows[i][0]))
             rcy, row = rows[i]
-            if abs(cy - rcy) <= tol:
-                row.words.append(w)
-                n = len(row.words)
-                rows[i] = ((rcy * (n - 1) + cy) / n, row)
-                break
+            row.words.append(w)
+            n = len(row.words)
+            rows[i] = ((rcy * (n - 1) + cy) / n, row)
         else:
             rows.append((cy, Row([w])))
     out = [row for _, row in rows]

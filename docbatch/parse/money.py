@@ -139,7 +139,7 @@ def _currency_of(sign: str | None) -> str | None:
 def find_amounts(text: str, *, decimal_separator: str | None = None) -> list[Amount]:
     """Every money amount in ``text``, left to right.
 
-    An amount needs decimals (1-3 shown) or a currency sign; dates, times, phone numbers and
+    An amount needs two or three decimals shown, thousands groups or a currency sign; dates, times, phone numbers and
     long codes are not amounts.
     """
     out: list[Amount] = []
@@ -152,8 +152,9 @@ def find_amounts(text: str, *, decimal_separator: str | None = None) -> list[Amo
             continue
         value, decimals, certainty = parsed
         sign = m.group("sign")
-        if decimals == 0 and not sign:
-            continue
+        grouped = decimals == 0 and any(c in ".," for c in num)
+        if decimals in (0, 1) and not sign and not grouped:
+            continue  # "1.5L", "x2": sizes and counts, not prices
         if decimals == 0 and len(num.replace(" ", "")) > 7:
             continue
         if len(re.sub(r"\D", "", num)) > 10:

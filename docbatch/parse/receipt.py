@@ -24,12 +24,14 @@ from .dates import DateCandidate, find_dates, find_time, plausible
 from .labels import has_word
 from .money import currency_in, money
 from .receipt_header import find_address, find_payment, find_phone, find_receipt_number, find_vendor, header_end
-from .receipt_items import extract_items
+from .receipt_items import SUMMARY, extract_items
 from .receipt_lines import Line, build_lines
 
 #: Fields at or below this confidence make the receipt need review (for the key fields).
 REVIEW_BELOW = 50.0
 _KEY_FIELDS = ("vendor_name", "receipt_date", "total")
+#: A total at or above this confidence (strong label, or confirmed by cash/change) is trusted.
+TRUSTED_TOTAL = 80.0
 _TOTAL_STRENGTH = {"total_strong": 3.0, "total": 2.0}
 
 
@@ -69,8 +71,14 @@ def _set(fields: dict[str, object], name: str, value: object, confidence: float 
 
 
 def _summary_start(lines: list[Line]) -> int:
-    """Index where a tax-summary table starts (its TOTAL row is not the receipt's total)."""
-    for ln in lines:
+    """Index where a tax-summary table starts (its TOTAL row is not the receipt's total).
+
+    Such a table follows the first total or subtotal row; an item column heading such as
+    ``ITEM QTY PRICE AMOUNT TAX`` above the items is not one.
+    """
+    first = next((ln.index for ln in lines if ln.label in ("subtotal", "total", "total_strong") and ln.amounts),
+                 len(lines))
+    for ln in lines[first:]:
         if ln.label == "summary" or (
             len(ln.amounts) != 1 and has_word(ln.label_text, "GST", "TAX", "VAT", "SST")
             and has_word(ln.label_text, "AMOUNT", "AMT", "RATE", "CODE", "EXCL") and ln.letters < 40
@@ -178,18 +186,18 @@ def _pick_date(lines: list[Line], hints: ReceiptHints, run_date: dt.date, curren
     if best is None:
         return None
     _, ln, cand = best
-    order = hints.date_order
+    order, guessed = hints.date_order, False
     if order is None:
         plausible_orders = [o for o, d in cand.readings.items() if plausible(d, run_date)]
         if len(plausible_orders) == 1:
             order = plausible_orders[0]
-        elif orders_seen & {"DMY", "MDY"} and len(orders_seen & {"DMY", "MDY"}) == 1:
+        elif len(orders_seen & {"DMY", "MDY"}) == 1:
             order = next(iter(orders_seen & {"DMY", "MDY"}))
-        elif currency == "USD":
-            order = "MDY"
-    date, ambiguous = cand.pick(order)
-    ambiguous = ambiguous or (hints.date_order is None and cand.ambiguous and order not in cand.readings)
-    return date, ln, cand, ambiguous
+        else:
+            # Nothing on the receipt decides: US dollars suggest month first, else day first.
+            order, guessed = ("MDY" if currency == "USD" else "DMY"), True
+    date, _ = cand.pick(order)
+    return date, ln, cand, guessed and cand.ambiguous
 
 
 def _consistency(total: Decimal | None, subtotal: Decimal | None, parts: Decimal, rounding: Decimal,
@@ -212,15 +220,29 @@ def _consistency(total: Decimal | None, subtotal: Decimal | None, parts: Decimal
 
 def parse_receipt(response: Mapping[str, Any], *, hints: ReceiptHints = ReceiptHints()) -> ParsedReceipt:
     """Parse one receipt; never raises on bad input (see the module docstring)."""
+    try:
+        lines = build_lines(response, decimal_separator=hints.decimal_separator)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        # A response not in the DetectText shape (missing geometry keys, non-numeric values).
+        return _unparsed("unreadable_response")
+    if not lines:
+        return _unparsed("no_text")
+    money_labels = {"total", "total_strong", "subtotal", "tax", "paid", "change"}
+    n_amounts = sum(len(ln.amounts) for ln in lines)
+    if n_amounts == 0 or (n_amounts < 2 and not any(ln.label in money_labels for ln in lines if ln.amounts)):
+        return _unparsed("not_a_receipt:no_amounts")
+    return _parse(lines, hints)
+
+
+def _unparsed(reason: str) -> ParsedReceipt:
+    fields = _empty_fields()
+    fields["review_reason"] = reason
+    return ParsedReceipt(fields, [])
+
+
+def _parse(lines: list[Line], hints: ReceiptHints) -> ParsedReceipt:
     fields = _empty_fields()
     run_date = hints.run_date or dt.date.today()
-    lines = build_lines(response, decimal_separator=hints.decimal_separator)
-    if not lines:
-        fields["review_reason"] = "no_text"
-        return ParsedReceipt(fields, [])
-    if not any(ln.amounts for ln in lines):
-        fields["review_reason"] = "not_a_receipt:no_amounts"
-        return ParsedReceipt(fields, [])
     reasons: list[str] = []
     end = header_end(lines)
 
@@ -267,9 +289,10 @@ def parse_receipt(response: Mapping[str, Any], *, hints: ReceiptHints = ReceiptH
             _set(fields, name, money(value), _conf(ln.confidence(), 0.85))
     rounding = _first_amount(lines, "rounding", before=before)
     service = _first_amount(lines, "service", before=before)
-    discounts = sum((abs(ln.amounts[-1].value) for ln in lines[items_start:before or len(lines)]
-                     if ln.label == "discount" and ln.amounts and ln.index >= items_start
-                     and not any(i["raw_text"].endswith(ln.text) for i in items)), Decimal(0))
+    # Discounts among the items are already negative item prices; these are the ones below.
+    below_items = next((ln.index for ln in lines[items_start:] if ln.label in SUMMARY and ln.amounts), len(lines))
+    discounts = sum((abs(ln.amounts[-1].value) for ln in lines[below_items:before or len(lines)]
+                     if ln.label == "discount" and ln.amounts), Decimal(0))
     parts = values.get("tax", Decimal(0)) + values.get("tip", Decimal(0)) + (service[0] if service else 0) - discounts
     consistent = _consistency(total, values.get("subtotal"), parts, rounding[0] if rounding else Decimal(0), items)
     fields["totals_consistent"] = consistent
@@ -285,9 +308,11 @@ def parse_receipt(response: Mapping[str, Any], *, hints: ReceiptHints = ReceiptH
         fields["date_plausible"] = plausible(date, run_date)
         if not fields["date_plausible"]:
             reasons.append("date_implausible")
-        t = find_time(dline.text) or next((x for x in (find_time(ln.text) for ln in lines) if x), None)
-        if t:
-            _set(fields, "receipt_time", t[0], _conf(dline.confidence(), 0.85))
+        for ln in [dline] + lines:
+            t = find_time(ln.text)
+            if t:
+                _set(fields, "receipt_time", t[0], _conf(ln.confidence(t[1], t[2]), 0.85 if ln is dline else 0.6))
+                break
     else:
         reasons.append("date_missing")
 
@@ -297,7 +322,9 @@ def parse_receipt(response: Mapping[str, Any], *, hints: ReceiptHints = ReceiptH
         conf = fields[f"{name}_confidence"]
         if conf is not None and conf <= REVIEW_BELOW:
             reasons.append(f"{name}_low_confidence")
-    if consistent is False and fields["total_confidence"] is not None and float(fields["total_confidence"]) < 80:
+    # Real receipts disagree with themselves (zero-rated lines, unprinted charges) and items
+    # are read heuristically: disagreement asks for review only for an unconfirmed total.
+    if consistent is False and float(fields["total_confidence"] or 0) < TRUSTED_TOTAL:
         reasons.append("totals_inconsistent")
     fields["needs_review"] = bool(reasons)
     fields["review_reason"] = ";".join(reasons) or None

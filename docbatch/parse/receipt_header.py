@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from statistics import median
 
+from .dates import find_dates
 from .labels import has_word
 from .receipt_lines import Line
 
@@ -33,7 +34,7 @@ _ADDRESS = re.compile(
 _NOISE = re.compile(
     r"\b(TEL|TELEPHONE|PHONE|PH|FAX|HP|MOBILE|EMAIL|E-MAIL|WWW|HTTP|GST|SST|VAT|REG|REGISTRATION|"
     r"CO\.?\s*NO|COMPANY\s*NO|ROC|TAX\s*INVOICE|INVOICE|RECEIPT|CASH\s*BILL|OFFICIAL|WELCOME|THANK|COPY|"
-    r"CASHIER|TABLE|MEMBER|ORDER|BILL|CHECK|ABN|TIN|NPWP|RUT|SIRET)\b|@|\.COM\b"
+    r"CASHIER|TABLE|MEMBER|ORDER|BILL|CHECK|ABN|TIN|NPWP|RUT|SIRET|INV|DOC|TRN|POS)\b|@|\.COM\b"
 )
 _REG_NO = re.compile(r"^\(?[A-Z]{0,3}\s*[\d\s\-]{4,}[A-Z]?\)?\s*$|^\(.*\d{4,}.*\)$")
 #: A registration number (``(126926-H)``, ``CO. REG: 860671-D``, ``273500-U``) and all after it.
@@ -44,7 +45,7 @@ _TRAILING_REG = re.compile(
 _LEGAL_TAIL = re.compile(
     r"^\(?(SDN\.?|BHD\.?|BERHAD|S/B|CO\.?|\(M\)|M|LTD\.?|LIMITED|INC\.?|LLC|PTE|PLC|GMBH|&|AND|ENTERPRISES?|TRADING)\)?$"
 )
-_LEGAL_FORM = re.compile(r"\b(SDN\.?\s*BH?D|S/B|BHD|BERHAD|ENTERPRISE|LTD|LIMITED|INC|LLC|PTE|PLC|GMBH|CORP)\b")
+_LEGAL_FORM = re.compile(r"\b(SDN\.?\s*BH?D|SDN|S/B|BHD|BERHAD|ENTERPRISE|LTD|LIMITED|INC|LLC|PTE|PLC|GMBH|CORP)\b")
 _PHONE = re.compile(r"(?:(?<=[:\s])|^)(\+?\(?\d[\d\s\-()/]{6,}\d)")
 _PHONE_LABEL = re.compile(r"\b(TEL|TELEPHONE|PHONE|PH|T|HP|MOBILE|CALL)\b\.?\s*(NO\.?)?\s*[:.]?", re.I)
 
@@ -64,11 +65,9 @@ class Found:
 
 def header_end(lines: list[Line]) -> int:
     """Index of the first row past the header (a date, amount, column heading or number)."""
-    from .dates import find_dates
-
     for ln in lines:
         up = ln.text.upper()
-        money_row = any(a.decimals == 2 or a.currency for a in ln.amounts)
+        money_row = any((a.decimals == 2 or a.currency) and a.certainty >= 0.8 for a in ln.amounts)
         headings = sum(w in up.split() for w in ("QTY", "DESCRIPTION", "ITEM", "PRICE", "AMOUNT", "AMT", "DESC",
                                                    "UNIT", "TOTAL", "RM"))
         if (money_row or headings >= 2 or (ln.index >= 3 and find_dates(ln.text, pivot_year=2100))
@@ -118,12 +117,12 @@ def find_vendor(lines: list[Line], end: int) -> Found | None:
     if not pool:
         return None
     typical = median(ln.height for ln in pool) or 1e-9
-    contact = next((ln.index for ln in head if re.search(r"\b(TEL|FAX|PHONE|GST|SST|VAT)\b", ln.text.upper())),
-                   len(lines))
+    contact = next((ln.index for ln in head
+                    if re.search(r"\b(TEL|FAX|PHONE|GST|SST|VAT|INVOICE|RECEIPT)\b", ln.text.upper())), len(lines))
     best, best_score = None, float("-inf")
     for rank, ln in enumerate(pool):
         up = clean_vendor(ln.text.upper())
-        score = -0.35 * rank - (2.0 if ln.index > contact else 0.0)
+        score = -0.35 * rank - (3.0 if ln.index > contact else 0.0)
         if ":" in up:
             score -= 2.0
         if _LEGAL_FORM.search(up):
@@ -131,7 +130,7 @@ def find_vendor(lines: list[Line], end: int) -> Found | None:
         elif _BUSINESS.search(up):
             score += 2.5
         if _is_address(up):
-            score -= 2.5
+            score -= 1.0 if _LEGAL_FORM.search(up) else 2.5
         if ln.height > typical * 1.2:
             score += 1.0
         if sum(c.isdigit() for c in up) > len(up) / 3:
@@ -143,7 +142,7 @@ def find_vendor(lines: list[Line], end: int) -> Found | None:
     # A name broken over rows: "POPULAR BOOK" / "CO. (M) SDN BHD", "AIK HUAT HARDWARE" /
     # "ENTERPRISE (SETIA ALAM) SDN BHD", "HOME MASTER HARDWARE &" / "ELECTRICAL".
     prev = lines[best.index - 1] if best.index > 0 else None
-    first_word = clean_vendor(best.text).upper().split()[:1]
+    first_word = re.split(r"[\s(]+", clean_vendor(best.text).upper())[:1]
     if prev is not None and _name_like(prev, end) and first_word and (
         _LEGAL_TAIL.match(first_word[0]) or prev.text.rstrip().endswith("&") or _only_business_words(best.text)
         or best.text.count(")") > best.text.count("(")
@@ -172,42 +171,46 @@ _REG_ROW = re.compile(r"\(?\b[A-Z]{0,3}\d{4,}-?[A-Z]\b\)?|\b(CO|COMPANY|ROC|REG|
 def find_address(lines: list[Line], vendor: Found | None, end: int) -> Found | None:
     """The address rows after the vendor (registration rows skipped, contact rows stop it).
 
-    The block ends at a contact, tax-id, date or money row, after five rows, or one row past
-    the postcode row (a trailing town, state or branch).
+    The block ends at a contact, tax-id, date or money row, after six rows, or one row past
+    the postcode row (a trailing town, state or branch; two when the first ends in a comma).
     """
-    from .dates import find_dates
-
     start = vendor.lines[-1].index + 1 if vendor else 0
     used: list[Line] = []
     after_postcode: Line | None = None
+    extra = 0
     for ln in lines[start : start + 10]:
         up = ln.text.upper()
         if ln.label in ("total", "total_strong", "subtotal", "paid", "tax") and ln.amounts:
             break
         if after_postcode is not None:
-            # One more row: a town, state or branch after the postcode.
-            if not (_is_noise(ln) or _REG_ROW.search(up) or find_dates(ln.text, pivot_year=2100)
+            # One more row (a town, state or branch), two when the row before ends in a comma.
+            if (_is_noise(ln) or _REG_ROW.search(up) or find_dates(ln.text, pivot_year=2100) or ":" in up
                     or ln.amounts or len(up.split()) > 5):
-                used.append(ln)
-            break
+                break
+            used.append(ln)
+            if extra or not ln.text.rstrip().endswith(","):
+                break
+            extra += 1
+            continue
         skip = (_REG_ROW.search(up) and not _ADDRESS.search(_REG_ROW.sub("", up)) or _is_noise(ln)
-                or find_dates(ln.text, pivot_year=2100) or any(a.decimals == 2 for a in ln.amounts))
+                or find_dates(ln.text, pivot_year=2100) or any(a.decimals == 2 and a.certainty >= 0.8
+                                                                for a in ln.amounts))
         if skip:
             if used:
                 break
             continue
-        if not used and not _is_address(up):
+        if not used and (not _is_address(up) or _LEGAL_FORM.search(up)):
             if ln.index - start > 3:
                 break
             continue
         used.append(ln)
         if _POSTCODE.search(up):
             after_postcode = ln
-        if len(used) >= 5:
+        if len(used) >= 6:
             break
     if not used:
         return None
-    parts = [used[0].text.strip()]
+    parts = [re.sub(r"^(?:[A-Z]{1,3}\s)?(?:ADD|ADDR|ADDRESS|ALAMAT)\s*:\s*", "", used[0].text.strip(), flags=re.I)]
     for ln in used[1:]:
         sep = " " if parts[-1].endswith((",", ".")) else ", "
         parts.append(sep + ln.text.strip())
@@ -227,6 +230,8 @@ def find_phone(lines: list[Line]) -> Found | None:
                 continue
             rest = up[label.end():] if label else up
             m = _PHONE.search(" " + rest)
+            if m and not labelled and ("/" in m.group(1) or not re.search(r"[\s\-()]", m.group(1).strip())):
+                continue  # an unlabelled bare digit run is a code, not a phone
             if m:
                 digits = re.sub(r"\D", "", m.group(1))
                 if 7 <= len(digits) <= 15:
@@ -246,6 +251,8 @@ def find_receipt_number(lines: list[Line]) -> Found | None:
         up = ln.text.upper()
         for m in _RECEIPT_NO.finditer(up):
             value = m.group("v")
+            if find_dates(value, pivot_year=2100):
+                continue
             if not any(c.isdigit() for c in value):
                 nxt = lines[ln.index + 1] if ln.index + 1 < len(lines) else None
                 if nxt is not None and re.fullmatch(r"[:#\s]*[A-Z0-9\-/]*\d[A-Z0-9\-/]*", nxt.text.upper()):

@@ -48,9 +48,19 @@ def _quantity(line: Line, price: Decimal, unit: Decimal | None) -> Decimal | Non
     return None
 
 
+def _unit_price(line: Line, price: Decimal) -> Decimal | None:
+    """The amount before the price that times a whole quantity gives the price (else the one before)."""
+    before = [money(a.value) for a in line.amounts[:-1]]
+    for unit in before:
+        if unit > 0 and (price / unit) == (price / unit).to_integral_value():
+            return unit
+    return before[-1] if before and before[-1] > 0 else None
+
+
 def _is_skippable(line: Line) -> bool:
     up = line.text.upper()
-    return (len(_HEADING.findall(up)) >= 2 or bool(find_dates(line.text, pivot_year=2100))
+    words = re.findall(r"[A-Z$]+", up)
+    return (len(_HEADING.findall(up)) >= 2 or all(_HEADING.fullmatch(w) or w in ("RM", "$", "X") for w in words) or bool(find_dates(line.text, pivot_year=2100))
             or find_time(line.text) is not None or bool(re.match(r"^[A-Z ]{2,12}\s?:", up))
             or line.letters < 2)
 
@@ -59,7 +69,9 @@ def extract_items(lines: list[Line], start: int) -> list[dict[str, object]]:
     """Items from ``lines[start:]`` up to the first summary row; see the module docstring."""
     block: list[Line] = []
     for ln in lines[start:]:
-        if ln.label in SUMMARY and (ln.amounts or ln.label in ("subtotal", "total", "total_strong", "summary")):
+        heading = len(_HEADING.findall(ln.text.upper())) >= 2
+        if ln.label in SUMMARY and (ln.amounts or (ln.label in ("subtotal", "total", "total_strong", "summary")
+                                                   and not heading)):
             break
         block.append(ln)
     items: list[dict[str, object]] = []
@@ -72,7 +84,7 @@ def extract_items(lines: list[Line], start: int) -> list[dict[str, object]]:
                 pending.append(ln)
             continue
         price = money(ln.amounts[-1].value)
-        unit = money(ln.amounts[-2].value) if len(ln.amounts) >= 2 else None
+        unit = _unit_price(ln, price)
         name = _name_of(ln)
         used = [ln]
         if pending:

@@ -48,6 +48,15 @@ def _label_text(text: str, amounts: list[Amount]) -> str:
     return re.sub(r"\s+", " ", out).strip()
 
 
+def _against(amount: Amount, text: str, sep: str | None) -> Amount:
+    """Lower the certainty of an amount whose cents separator is not the receipt's own."""
+    shown = text[amount.start : amount.end]
+    if sep and amount.decimals == 2 and len(shown) > 3 and shown[-3] in ".," and shown[-3] != sep:
+        return Amount(amount.value, amount.start, amount.end, amount.currency, amount.certainty * 0.5,
+                      amount.decimals)
+    return amount
+
+
 def build_lines(response: Mapping[str, Any], *, decimal_separator: str | None = None) -> list[Line]:
     """The response's visual rows as :class:`Line`\\ s, top to bottom.
 
@@ -64,7 +73,7 @@ def build_lines(response: Mapping[str, Any], *, decimal_separator: str | None = 
             spans.append((pos, pos + len(w.text), w.confidence))
             pos += len(w.text) + 1
         text = row.text
-        amounts = find_amounts(text, decimal_separator=sep)
+        amounts = [_against(a, text, sep) for a in find_amounts(text, decimal_separator=sep)]
         label_text = _label_text(text, amounts)
         label = classify(label_text) if (amounts or len(label_text) < 60) else None
         lines.append(Line(len(lines), row, text, amounts, label, label_text, spans))

@@ -220,7 +220,7 @@ def test_ambiguous_date_is_flagged_and_hint_resolves_it():
 
 
 def test_future_date_is_implausible_and_needs_review():
-    f = receipt("SHOP LTD", "DATE: 25/12/2030", "TOTAL | 2.00").fields
+    f = receipt("SHOP LTD", "DATE: 25/12/2021", "TOTAL | 2.00").fields  # after the run date
     assert f["date_plausible"] is False
     assert f["needs_review"] is True and "date_implausible" in f["review_reason"]
 
@@ -232,7 +232,10 @@ def test_non_receipt_text_gives_null_fields_and_a_reason():
     assert r.items == []
 
 
-@pytest.mark.parametrize("response", [{}, {"TextDetections": []}, {"TextDetections": [{"Type": "WORD"}]}])
+@pytest.mark.parametrize("response", [
+    {}, {"TextDetections": []}, {"TextDetections": [{"Type": "WORD"}]}, {"TextDetections": None},
+    {"TextDetections": [{"Type": "WORD", "DetectedText": "9.00", "Confidence": "n/a", "Geometry": {"BoundingBox": {}}}]},
+])
 def test_empty_or_malformed_input_never_raises(response):
     r = parse_receipt(response)
     assert r.fields["needs_review"] is True and r.fields["total"] is None
