@@ -4,14 +4,15 @@ Three measurements:
 
 * **MRZ text vectors** (no OCR): every valid vector must decode with the expected fields,
   every deliberately invalid one must be flagged (``mrz_valid`` False).
-* **MRZ specimen images**: OCR (local engine, cached), then :func:`parse_identity`;
+* **MRZ specimen images**: the pipeline with the local engine, then :func:`parse_identity`;
   counts images whose MRZ was read exactly and check-digit valid, and per-field accuracy
   against ``mrz_ground_truth.json`` (the no-MRZ image must come back without one).
 * **US licences**: the same pipeline on the 25 licence images, compared per field with
   Textract AnalyzeID's answer (dates as dates, text case-folded, spaces and punctuation
   ignored).  Textract is the anchor, not the truth: every disagreement is listed.
 
-    python -m docbatch.evaluation.ids --cache-dir .cache/ids-local
+    python -m docbatch.evaluation.ids                            # pipeline run into a temp work dir
+    python -m docbatch.evaluation.ids --work-dir /tmp/ids-eval   # choose where (re-runs are free)
     python -m docbatch.evaluation.ids --responses runs/x/raw     # saved responses
 """
 
@@ -22,9 +23,11 @@ import datetime as dt
 import json
 import re
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+from .pipeline import pipeline_responses, saved_responses
 from ..parse.aamva import decode_barcode
 from ..parse.identity import parse_identity
 from ..parse.mrz import decode, mrz_date, read_mrz
@@ -100,33 +103,6 @@ def score_vectors(run_date: dt.date, verbose: bool) -> tuple[int, int, int, int]
 
 
 # ---- responses -----------------------------------------------------------------------------
-
-
-def response_loader(cache_dir: Path, responses: Path | None) -> Callable[[Path], Mapping[str, Any] | None]:
-    """Saved responses (``<image name>.json`` or ``<stem>.json``), else the local engine, cached."""
-    engine: list[Any] = []
-
-    def load(image: Path) -> Mapping[str, Any] | None:
-        for folder in ([responses] if responses else []) + [cache_dir]:
-            for name in (f"{image.name}.json", f"{image.stem}.json"):
-                if (folder / name).exists():
-                    return json.loads((folder / name).read_text(encoding="utf-8"))
-        if responses:
-            return None
-        from ..engines.base import EngineSettings, create_engine
-        from ..records import Document, ImageInput
-
-        if not engine:
-            engine.append(create_engine("local", EngineSettings()))
-        doc = Document(doc_id=image.stem, source=str(image), doc_type="id", row_no=0)
-        response = engine[0].detect_text(ImageInput(data=image.read_bytes()), doc)
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = cache_dir / f"{image.name}.json.tmp"
-        tmp.write_text(json.dumps(response), encoding="utf-8")
-        tmp.replace(cache_dir / f"{image.name}.json")
-        return response
-
-    return load
 
 
 def _parse(image: Path, load: Callable[[Path], Mapping[str, Any] | None], run_date: dt.date) -> dict[str, object] | None:
@@ -224,8 +200,10 @@ def score_licences(load: Callable[[Path], Mapping[str, Any] | None], run_date: d
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m docbatch.evaluation.ids", description=__doc__.split("\n")[0])
-    ap.add_argument("--cache-dir", type=Path, default=Path(".cache/ids-local"), help="OCR responses are cached here")
-    ap.add_argument("--responses", type=Path, help="folder of saved DetectText JSON (<image name>.json)")
+    ap.add_argument("--work-dir", type=Path, default=Path(tempfile.gettempdir()) / "docbatch-eval-ids",
+                    help="the pipeline run over the images goes here (a re-run resumes: scoring again is free)")
+    ap.add_argument("--responses", type=Path,
+                    help="score saved DetectText JSON instead (<image name>.json, <stem>.json or a run's raw/)")
     ap.add_argument("--run-date", type=dt.date.fromisoformat, default=dt.date.today())
     ap.add_argument("--verbose", "-v", action="store_true")
     args = ap.parse_args(argv)
@@ -235,7 +213,11 @@ def main(argv: list[str] | None = None) -> int:
     valid_ok, valid_n, invalid_ok, invalid_n = score_vectors(args.run_date, args.verbose)
     print(f"MRZ text vectors: valid parsed with correct fields {valid_ok}/{valid_n}; "
           f"invalid flagged {invalid_ok}/{invalid_n}")
-    load = response_loader(args.cache_dir, args.responses)
+    if args.responses:
+        load = saved_responses(args.responses)
+    else:
+        images = sorted((MRZ_DIR / "images").iterdir()) + sorted((DL_DIR / "images").iterdir())
+        load = pipeline_responses([p for p in images if p.is_file()], args.work_dir, doc_type="id")
     score_mrz_images(load, args.run_date, args.verbose)
     score_licences(load, args.run_date)
     return 0

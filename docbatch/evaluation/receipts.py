@@ -5,7 +5,7 @@ Three sources of DetectText-shaped responses, one scoring:
 * ``--box`` (default): SROIE's human-transcribed lines (``box/NNN.csv``) turned into LINE and
   WORD detections, so parsing is measured apart from OCR;
 * ``--responses DIR``: saved responses named ``<stem>.json`` (any engine);
-* ``--ocr-local``: the embedded engine run on ``img/`` (cached in ``--cache-dir``).
+* ``--ocr-local``: the whole pipeline (``run_batch``, local engine) on ``img/``, in ``--work-dir``.
 
 Per field (company→vendor_name, date→receipt_date, address→vendor_address, total→total)
 it prints the share of documents matching exactly after normalisation, the share whose
@@ -14,7 +14,7 @@ needs_review, or for dates date_ambiguous), and the needs_review share.  Box fil
 (first ``--split`` files) and the rest, reported apart as a check of generalisation.
 
     python -m docbatch.evaluation.receipts                 # perfect lines
-    python -m docbatch.evaluation.receipts --ocr-local --cache-dir /tmp/ocr-cache --jobs 2
+    python -m docbatch.evaluation.receipts --ocr-local [--work-dir /tmp/sroie-eval]
     python -m docbatch.evaluation.receipts --responses runs/x/raw
 """
 
@@ -26,12 +26,12 @@ import json
 import re
 import sys
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
+from .pipeline import pipeline_responses
 from ..parse.dates import find_dates
 from ..parse.receipt import ParsedReceipt, ReceiptHints, parse_receipt
 from ..response import make_detection
@@ -191,45 +191,13 @@ def _score(groups: Iterable[tuple[str, list[str]]], load: Callable[[str], Mappin
         print(overall.table("all"))
 
 
-#: One local engine per worker process (its ONNX sessions are costly to build).
-_ENGINE: dict[str, Any] = {}
-
-
-def _ocr_one(args: tuple[str, str]) -> tuple[str, bool]:
-    """Worker: OCR one SROIE image with the local engine into the cache folder."""
-    stem, cache_dir = args
-    out = Path(cache_dir) / f"{stem}.json"
-    if out.exists():
-        return stem, True
-    from ..engines.base import EngineSettings, create_engine
-    from ..records import Document, ImageInput
-
-    engine = _ENGINE.get("local") or _ENGINE.setdefault("local", create_engine("local", EngineSettings()))
-    img = SROIE / "img" / f"{stem}.jpg"
-    doc = Document(doc_id=stem, source=str(img), doc_type="receipt", row_no=0)
-    response = engine.detect_text(ImageInput(data=img.read_bytes()), doc)
-    tmp = out.with_suffix(".tmp")
-    tmp.write_text(json.dumps(response), encoding="utf-8")
-    tmp.replace(out)
-    return stem, True
-
-
-
-def _load_json(folder: Path) -> Callable[[str], Mapping[str, Any] | None]:
-    def load(stem: str) -> Mapping[str, Any] | None:
-        path = folder / f"{stem}.json"
-        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
-
-    return load
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m docbatch.evaluation.receipts", description=__doc__.split("\n")[0])
     ap.add_argument("--responses", type=Path, help="folder of saved DetectText JSON named <stem>.json")
-    ap.add_argument("--ocr-local", action="store_true", help="OCR img/ with the local engine")
-    ap.add_argument("--cache-dir", type=Path, default=Path(tempfile.gettempdir()) / "docbatch-sroie-local",
-                    help="where --ocr-local keeps its responses (re-runs are free)")
-    ap.add_argument("--jobs", type=int, default=2, help="OCR worker processes")
+    ap.add_argument("--ocr-local", action="store_true", help="run the pipeline with the local engine on img/")
+    ap.add_argument("--work-dir", type=Path, default=Path(tempfile.gettempdir()) / "docbatch-eval-sroie",
+                    help="where --ocr-local's pipeline run goes (a re-run resumes: scoring again is free)")
+    ap.add_argument("--jobs", type=int, help="worker processes (default: one per core)")
     ap.add_argument("--split", type=int, default=400, help="box files used for tuning (first N)")
     ap.add_argument("--date-order", choices=["DMY", "MDY", "YMD"], help="job hint, as a batch would set")
     ap.add_argument("--verbose", "-v", action="store_true", help="list every wrong field")
@@ -240,16 +208,10 @@ def main(argv: list[str] | None = None) -> int:
     hints = ReceiptHints(date_order=args.date_order, run_date=dt.date.today())
     stems = sorted(p.stem for p in (SROIE / "box").glob("*.csv"))
     if args.ocr_local:
-        args.cache_dir.mkdir(parents=True, exist_ok=True)
-        images = sorted(p.stem for p in (SROIE / "img").glob("*.jpg"))
-        todo = [(s, str(args.cache_dir)) for s in images if not (args.cache_dir / f"{s}.json").exists()]
-        if todo:
-            print(f"OCR of {len(todo)} images with the local engine ({args.jobs} processes)...", file=sys.stderr)
-            with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-                for i, _ in enumerate(pool.map(_ocr_one, todo), 1):
-                    if i % 10 == 0:
-                        print(f"  {i}/{len(todo)}", file=sys.stderr)
-        _score([("local engine on img/", images)], _load_json(args.cache_dir), hints, args.verbose)
+        images = sorted((SROIE / "img").glob("*.jpg"))
+        by_image = pipeline_responses(images, args.work_dir, doc_type="receipt", concurrency=args.jobs)
+        _score([("pipeline, local engine on img/", [p.stem for p in images])],
+               lambda stem: by_image(SROIE / "img" / f"{stem}.jpg"), hints, args.verbose)
     elif args.responses:
         found = sorted(p.stem for p in args.responses.glob("*.json"))
         _score([(f"responses in {args.responses}", found)], _load_json(args.responses), hints, args.verbose)

@@ -1,0 +1,61 @@
+"""Responses for evaluations, produced by the real pipeline.
+
+An evaluation of "the pipeline with the local engine" must go through what users run:
+manifest, image preparation, engine, journal and ``raw/``.  :func:`pipeline_responses`
+writes a manifest of the images, runs :func:`docbatch.run_batch` into ``work_dir`` (a
+re-run resumes, so scoring again is free), and returns a loader of the saved responses.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping
+
+from ..cache import read_json_gz
+from ..config import RunConfig
+from ..outputs import raw_name
+from ..runner import run_batch
+
+
+def pipeline_responses(
+    images: Iterable[Path], work_dir: Path, *, doc_type: str, engine: str = "local",
+    concurrency: int | None = None,
+) -> Callable[[Path], Mapping[str, Any] | None]:
+    """Run ``images`` through the pipeline; return ``image path -> response`` (None if failed)."""
+    images = list(images)
+    work_dir.mkdir(parents=True, exist_ok=True)
+    manifest = work_dir / "manifest.csv"
+    with open(manifest, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["source", "doc_type", "doc_id"])
+        for image in images:
+            w.writerow([str(image.resolve()), doc_type, image.name])
+    summary = run_batch(RunConfig(manifest=str(manifest), out=str(work_dir / "run"), engine=engine,
+                                  doc_type=doc_type, concurrency=concurrency,
+                                  cache_dir=str(work_dir / "cache")))
+    print(f"pipeline: {summary.message}", file=sys.stderr)
+    raw = work_dir / "run" / "raw"
+
+    def load(image: Path) -> Mapping[str, Any] | None:
+        path = raw / raw_name(image.name)
+        return read_json_gz(path) if path.exists() else None
+
+    return load
+
+
+def saved_responses(folder: Path) -> Callable[[Path], Mapping[str, Any] | None]:
+    """Responses saved as ``<image name>.json``, ``<stem>.json`` or a run's ``raw/<id>.json.gz``."""
+
+    def load(image: Path) -> Mapping[str, Any] | None:
+        for name in (f"{image.name}.json", f"{image.stem}.json"):
+            if (folder / name).exists():
+                return json.loads((folder / name).read_text(encoding="utf-8"))
+        for name in (raw_name(image.name), raw_name(image.stem)):
+            if (folder / name).exists():
+                return read_json_gz(folder / name)
+        return None
+
+    return load
