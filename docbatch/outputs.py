@@ -127,7 +127,8 @@ def build_outputs(
     formats = list(formats)
     pt_map = passthrough_names(passthrough_columns)
     staging = out_dir / f".staging-{run_id}"
-    shutil.rmtree(staging, ignore_errors=True)
+    for stale in [*out_dir.glob(".staging-*"), *out_dir.glob(".trash-*")]:
+        shutil.rmtree(stale, ignore_errors=True)  # a full copy of the tables left by a run killed mid-build
     tables = _open_tables(staging, formats, list(pt_map.values()))
     buffers: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES}
     counts = {t: 0 for t in TABLES}
@@ -146,7 +147,13 @@ def build_outputs(
 
     staging.mkdir(parents=True, exist_ok=True)
     with open(failed_path, "w", newline="", encoding="utf-8") as fh:
-        failed_writer: csv.DictWriter | None = None
+        # failed.csv is itself a manifest: one fixed header (rows of a JSON Lines manifest
+        # differ in keys, a malformed row has none), canonical sources and doc ids, so it
+        # runs from any folder and keeps the ids.
+        failed_writer = csv.DictWriter(fh, fieldnames=list(dict.fromkeys(
+            ["source", "doc_type", "doc_id", *passthrough_columns, "error_code", "error_message"])),
+            extrasaction="ignore")
+        failed_writer.writeheader()
         for j in journal.rows(run_id):
             response = None
             if j.status == "ok":
@@ -170,28 +177,29 @@ def build_outputs(
                 if parsed.identity is not None:
                     buffers["ids"].append({**key, **parsed.identity, **pt})
             if j.status != "ok":
-                row = {**{k: ("" if v is None else v) for k, v in j.manifest_row.items()},
-                       "error_code": j.error_code or "", "error_message": j.error_message or ""}
-                if failed_writer is None:
-                    failed_writer = csv.DictWriter(fh, fieldnames=list(row))
-                    failed_writer.writeheader()
-                failed_writer.writerow(row)
+                row = {_manifest_column(k): ("" if v is None else v) for k, v in j.manifest_row.items()}
+                failed_writer.writerow({**row, "source": j.document.source, "doc_id": j.document.doc_id,
+                                        "error_code": j.error_code or "", "error_message": j.error_message or ""})
             docs_in_buffer += 1
             if docs_in_buffer >= part_rows:
                 flush()
                 docs_in_buffer = 0
-        if failed_writer is None:
-            fh.write("source,doc_type,doc_id,error_code,error_message\n")
     flush(final=True)
     _swap_into_place(staging, out_dir, formats)
     return counts
+
+
+def _manifest_column(name: str) -> str:
+    """A manifest's own spelling of source/doc_type/doc_id (e.g. "Source") as failed.csv writes it."""
+    role = name.strip().lower()
+    return role if role in ("source", "doc_type", "doc_id") else name
 
 
 def _lost_response(j: JournalRow) -> JournalRow:
     from dataclasses import replace
 
     return replace(j, status="failed", error_code="raw_response_missing",
-                   error_message="the saved response is missing or corrupt; re-run with --retry-failed")
+                   error_message="the saved response is missing or corrupt; delete it if present and re-run")
 
 
 def _swap_into_place(staging: Path, out_dir: Path, formats: list[str]) -> None:

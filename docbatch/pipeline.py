@@ -8,12 +8,14 @@ never stops a batch.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
+import threading
 import time
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from . import aws
 from . import errors as e
@@ -52,6 +54,30 @@ class _Prepared:
     content_hash: str | None
 
 
+class _KeyLocks:
+    """One lock per cache key while in use: two workers holding the same image bytes
+    (duplicate files in adjacent rows) must not both miss the cache and both pay; the
+    second waits for the first's answer.  Entries go when unused, so memory stays flat."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[str, list[Any]] = {}
+
+    @contextlib.contextmanager
+    def hold(self, key: str) -> Iterator[None]:
+        with self._guard:
+            entry = self._locks.setdefault(key, [threading.Lock(), 0])
+            entry[1] += 1
+        try:
+            with entry[0]:
+                yield
+        finally:
+            with self._guard:
+                entry[1] -= 1
+                if entry[1] == 0:
+                    del self._locks[key]
+
+
 class DocumentProcessor:
     """Everything a worker needs to process documents; thread-safe."""
 
@@ -76,6 +102,7 @@ class DocumentProcessor:
         self._sleep = sleep
         self._now = now
         self._region = getattr(engine, "region", None)
+        self._key_locks = _KeyLocks()
 
     # -- stages -------------------------------------------------------------------------
     def _read(self, doc: Document) -> _Prepared:
@@ -119,15 +146,16 @@ class DocumentProcessor:
         try:
             prepared = self._read(doc)
             image = prepared.image
-            key = None
-            if self.cache is not None and prepared.content_hash is not None:
-                key = cache_key(content_hash=prepared.content_hash, engine=self.engine.name,
-                                model_version=self.engine.model_version)
+            if self.cache is None or prepared.content_hash is None:
+                response, attempts = self._detect(image, doc)
+                return self._ok(base, response, image, attempts, started, cached=False)
+            key = cache_key(content_hash=prepared.content_hash, engine=self.engine.name,
+                            model_version=self.engine.model_version)
+            with self._key_locks.hold(key):
                 cached = self.cache.get(key)
                 if cached is not None:
                     return self._ok(base, cached, image, 0, started, cached=True)
-            response, attempts = self._detect(image, doc)
-            if self.cache is not None and key is not None:
+                response, attempts = self._detect(image, doc)
                 self.cache.put(key, response)
             return self._ok(base, response, image, attempts, started, cached=False)
         except e.DocbatchError as exc:

@@ -213,7 +213,7 @@ def _drive(config: RunConfig, manifest: Path, journal: Journal, run_id: str, sum
             break
         doc = row.document
         if doc is None or row.error is not None:  # malformed row: it still gets its documents row
-            doc = Document(doc_id=row.doc_id, source=str(row.raw.get("source") or ""),
+            doc = Document(doc_id=row.doc_id, source=_bad_row_source(row, manifest),
                            doc_type=config.doc_type, row_no=row.row_no,  # type: ignore[arg-type]
                            passthrough={})
             journal.see(doc, row.raw, run_id)
@@ -227,7 +227,9 @@ def _drive(config: RunConfig, manifest: Path, journal: Journal, run_id: str, sum
         journal.see(doc, row.raw, run_id)
         if known is not None:
             status, retryable = known
-            if status == "ok" or (status == "failed" and not retryable and not config.retry_failed):
+            # "ok" holds only while its saved response does: tables are rebuilt from raw/.
+            done = status == "ok" and (out / "raw" / raw_name(doc.doc_id)).is_file()
+            if done or (status == "failed" and not retryable and not config.retry_failed):
                 summary.resumed += 1
                 for s in subs:
                     s.on_skip(doc)
@@ -243,6 +245,15 @@ def _drive(config: RunConfig, manifest: Path, journal: Journal, run_id: str, sum
         collect(block=True)
     if flag.event.is_set() and summary.outcome == "running":
         summary.outcome = "interrupted"
+
+
+def _bad_row_source(row: Any, manifest: Path) -> str:
+    """A malformed row's source as given, a relative path made absolute as valid rows' are
+    (so failed.csv runs from the out folder); the column may be spelled "Source"."""
+    given = next((str(v or "").strip() for k, v in row.raw.items() if k.strip().lower() == "source"), "")
+    if not given or "://" in given or os.path.isabs(given):
+        return given
+    return os.path.normpath(os.path.join(os.path.abspath(manifest.parent), given))
 
 
 def _record(result: DocumentResult, journal: Journal, summary: RunSummary, out: Path,

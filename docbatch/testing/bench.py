@@ -1,0 +1,251 @@
+"""The test bench of the fault matrix: loopback servers, a far-side engine, images, and
+what a user can observe of a run (tables, Parquet files, the server's request log).
+
+Shared by ``python -m docbatch.testing.fault_matrix`` and the functional tests, so both
+measure the same things the same way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import re
+import subprocess
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator, Mapping, Sequence
+
+import pandas as pd
+import pyarrow.parquet as pq
+from PIL import Image, ImageDraw
+
+from ..config import RunConfig
+from ..response import make_detection
+from .fake_rekognition import FakeRekognitionServer, RequestRecord
+
+#: Columns that legitimately differ between two runs of the same documents.
+TIMING_COLUMNS = ("processed_at", "latency_ms", "attempts")
+TABLES = ("documents", "detections", "receipts", "receipt_items", "ids")
+CONCURRENCY = 4
+#: Dummy credentials for the loopback servers; both double as leak detectors in logs.
+DUMMY_ENV = {"AWS_ACCESS_KEY_ID": "AKIAFAULTMATRIX0000", "AWS_SECRET_ACCESS_KEY": "fault-matrix-secret-do-not-log",
+             "AWS_DEFAULT_REGION": "us-east-1"}
+#: Words only the far-side engine "recognises": they must never reach a log line.
+RECOGNISED_WORDS = ("CORNER", "SHOP")
+
+
+# -- the far side ----------------------------------------------------------------------
+
+
+class TinyReceiptEngine:
+    """Far-side OCR for the fake server: a three-line receipt whose total comes from the
+    image bytes, so every image has its own deterministic answer and no model is loaded."""
+
+    def detect_text(self, image: Any, document: Any) -> dict[str, Any]:
+        digest = hashlib.sha256(image.data).digest()
+        total = f"{int.from_bytes(digest[:2], 'big') % 10000 / 100:.2f}"
+        rows = [list(RECOGNISED_WORDS), ["25/12/2025"], ["TOTAL", total]]
+        lines, words = [], []
+        for i, row in enumerate(rows):
+            y = 0.1 + i * 0.1
+            lines.append(make_detection(id=i, type="LINE", text=" ".join(row), confidence=99.0,
+                                        polygon=[(0.1, y), (0.9, y), (0.9, y + 0.05), (0.1, y + 0.05)]))
+            for j, word in enumerate(row):
+                x = 0.1 + j * 0.4
+                words.append(make_detection(id=len(rows) + len(words), type="WORD", text=word, confidence=98.0,
+                                            polygon=[(x, y), (x + 0.3, y), (x + 0.3, y + 0.05), (x, y + 0.05)],
+                                            parent_id=i))
+        return {"TextDetections": lines + words}
+
+
+@contextlib.contextmanager
+def dummy_aws_env() -> Iterator[None]:
+    """Dummy credentials in ``os.environ`` (child processes inherit them); the user's own
+    AWS files, profile and session token are hidden, so nothing can reach a real account."""
+    env = {**DUMMY_ENV, "AWS_SHARED_CREDENTIALS_FILE": os.devnull, "AWS_CONFIG_FILE": os.devnull}
+    hidden = ("AWS_PROFILE", "AWS_SESSION_TOKEN")
+    saved = {k: os.environ.get(k) for k in [*env, *hidden]}
+    os.environ.update(env)
+    for key in hidden:
+        os.environ.pop(key, None)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@contextlib.contextmanager
+def aws_sandbox() -> Iterator[str]:
+    """:func:`dummy_aws_env` plus moto's S3 on loopback; yields its URL."""
+    import logging
+
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request access log
+    with dummy_aws_env():
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        server.start()
+        try:
+            host, port = server.get_host_and_port()
+            yield f"http://{host}:{port}"
+        finally:
+            server.stop()
+
+
+def text_image(text: str, *, size: tuple[int, int] = (240, 64)) -> bytes:
+    """A small real PNG with ``text`` on it (distinct texts, distinct bytes)."""
+    img = Image.new("RGB", size, "white")
+    ImageDraw.Draw(img).text((8, 20), text, fill="black")
+    buf = io.BytesIO()
+    img.save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def write_manifest(path: Path, rows: Sequence[Mapping[str, str]], columns: Sequence[str] = ()) -> Path:
+    """A CSV manifest; values are str and may hold undecodable bytes as surrogates."""
+    import csv
+
+    names = list(columns) or ["source", "doc_type", "doc_id", "cost_center", "note"]
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=names, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({name: row.get(name, "") for name in names})
+    path.write_bytes(buf.getvalue().encode("utf-8", "surrogateescape"))
+    return path
+
+
+# -- what a user can observe -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Calls:
+    """DetectText requests as the server saw them."""
+
+    requests: int  # every request, errors included
+    answered: int  # 200s the client could read
+    repeated: int  # 200s beyond the first for the same image (paid twice)
+    late: int  # 200s sent after a stall the client had already timed out on
+    ok_keys: frozenset[str]
+
+
+def count_calls(log: Sequence[RequestRecord]) -> Calls:
+    answered = [r for r in log if r.outcome == "ok" and r.fault != "slow"]
+    keys = Counter(r.image_key for r in answered)
+    late = sum(1 for r in log if r.outcome == "ok" and r.fault == "slow")
+    return Calls(len(log), len(answered), sum(n - 1 for n in keys.values()), late,
+                 frozenset(k for k in keys if k is not None))
+
+
+def read_tables(out: Path) -> dict[str, pd.DataFrame]:
+    """Every Parquet table of a run, without timing columns, in a stable row order."""
+    tables = {}
+    for name in TABLES:
+        folder = out / name
+        if not folder.is_dir():
+            continue
+        df = pd.read_parquet(folder)
+        df = df.drop(columns=[c for c in TIMING_COLUMNS if c in df.columns])
+        keys = [c for c in ("doc_id", "id", "line_no", "item_no") if c in df.columns]
+        tables[name] = df.sort_values(keys, kind="stable").reset_index(drop=True) if keys else df
+    return tables
+
+
+def table_differences(out: Path, baseline: Path) -> list[str]:
+    """What differs between two runs' tables (empty: same rows, same values)."""
+    got, want = read_tables(out), read_tables(baseline)
+    problems = []
+    for name in TABLES:
+        if (name in got) != (name in want):
+            problems.append(f"table {name} present in only one run")
+        elif name in got:
+            a, b = got[name], want[name]
+            if list(a.columns) != list(b.columns) or len(a) != len(b):
+                problems.append(f"{name}: {len(a)} rows/{len(a.columns)} cols vs {len(b)}/{len(b.columns)}")
+            elif not a.equals(b):
+                problems.append(f"{name}: values differ from the clean run")
+    return problems
+
+
+def broken_parquet(out: Path) -> list[str]:
+    """Visible Parquet files that do not load completely (there must be none, ever)."""
+    bad = []
+    for path in out.rglob("*.parquet"):
+        if any(part.startswith(".") for part in path.relative_to(out).parts):
+            continue  # staging and temp names: readers skip hidden paths
+        try:
+            pq.read_table(path)
+        except Exception:  # noqa: BLE001 - any failure to load is the finding
+            bad.append(str(path.relative_to(out)))
+    return bad
+
+
+# -- the bench: images, manifests, servers -------------------------------------------
+
+
+class Bench:
+    """A working folder with a standard image set and manifest, and the loopback servers.
+
+    ``moto_url`` is a running S3 endpoint with dummy credentials already in the
+    environment (:func:`aws_sandbox`, or the tests' fixtures).
+    """
+
+    def __init__(self, root: Path, *, moto_url: str, docs: int = 24) -> None:
+        self.root = Path(root)
+        self.moto_url = moto_url
+        self.docs = docs
+        self._manifest: Path | None = None
+        #: The out folder of an uninterrupted, fault-free run of :meth:`manifest` (set by the fault matrix).
+        self.baseline: Path | None = None
+        self._outs = Counter[str]()
+
+    def folder(self, name: str) -> Path:
+        """A new, empty working folder named after ``name`` (a second call gets ``name-2``)."""
+        slug = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower() or "run"
+        self._outs[slug] += 1
+        path = self.root / (slug if self._outs[slug] == 1 else f"{slug}-{self._outs[slug]}")
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def manifest(self) -> Path:
+        """``docs`` receipts as local PNGs, with passthrough columns (one formula-looking)."""
+        if self._manifest is None:
+            img = self.root / "img"
+            img.mkdir(parents=True, exist_ok=True)
+            rows = []
+            for i in range(self.docs):
+                (img / f"r{i:03d}.png").write_bytes(text_image(f"receipt {i}"))
+                rows.append({"source": f"img/r{i:03d}.png", "doc_type": "receipt", "cost_center": f"{i:04d}",
+                             "note": "=1+1" if i % 7 == 3 else f"batch {i % 3}"})
+            self._manifest = write_manifest(self.root / "manifest.csv", rows)
+        return self._manifest
+
+    def server(self, **kw: Any) -> FakeRekognitionServer:
+        return FakeRekognitionServer(engine=TinyReceiptEngine(), s3_endpoint_url=self.moto_url, **kw)
+
+    def config(self, manifest: Path, out: Path, server: FakeRekognitionServer, **kw: Any) -> RunConfig:
+        base: dict[str, Any] = dict(
+            manifest=str(manifest), out=str(out), engine="rekognition", region="us-east-1",
+            endpoint_url=server.endpoint_url, s3_endpoint_url=self.moto_url, tps=200, concurrency=CONCURRENCY,
+            use_cache=False, backoff_base=0.01, backoff_max=0.1, formats=("parquet", "csv"))
+        base.update(kw)
+        return RunConfig(**base)
+
+    def cli(self, manifest: Path, out: Path, server: FakeRekognitionServer, *extra: str) -> subprocess.Popen[str]:
+        """``docbatch run`` in a child process against ``server`` (which lives in this one)."""
+        cmd = [sys.executable, "-m", "docbatch.cli", "run", "--manifest", str(manifest), "--out", str(out),
+               "--engine", "rekognition", "--region", "us-east-1", "--endpoint-url", server.endpoint_url,
+               "--s3-endpoint-url", self.moto_url, "--tps", "200", "--concurrency", str(CONCURRENCY),
+               "--format", "parquet,csv", *extra]
+        here = str(Path(__file__).resolve().parents[2])  # this docbatch, installed or not
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [here, os.environ.get("PYTHONPATH")]))}
+        return subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                cwd=self.root)

@@ -1,0 +1,475 @@
+"""The fault matrix: evidence for "nothing lost, nothing paid twice" (issue #6).
+
+Each scenario drives docbatch's real code (manifest, sources, prep, Rekognition engine,
+limiter, retry, journal, outputs; the CLI in a subprocess where a process must die)
+against the fake Rekognition server and moto's S3 on 127.0.0.1, then reads only what a
+user can see: the output tables, the exit codes, and the server's request log.  Per
+scenario it reports how many DetectText calls answered 200 more than once for the same
+image ("repeated", paid twice), how many were redone after a SIGKILL ("redone", at most
+the documents in flight), and how many manifest rows are missing from ``documents``
+("lost", always 0).  Tables of every fault run must equal the clean run's, ignoring the
+per-run timing columns.
+
+    python -m docbatch.testing.fault_matrix [--docs N] [--keep DIR]
+
+exits non-zero when any scenario breaks its promise.  The far side is a tiny
+deterministic engine (no OCR model), so the whole matrix takes well under two minutes.
+The scenario functions are also what the functional tests call.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
+
+import pandas as pd
+
+from ..runner import run_batch
+from .bench import (
+    CONCURRENCY,
+    DUMMY_ENV,
+    RECOGNISED_WORDS,
+    Bench,
+    Calls,
+    aws_sandbox,
+    broken_parquet,
+    count_calls,
+    table_differences,
+    text_image,
+    write_manifest,
+)
+from .fake_rekognition import Fault
+from .hostile_inputs import build_hostile_case
+
+
+@dataclass
+class ScenarioResult:
+    """One row of the matrix; ``problems`` lists every broken expectation."""
+
+    name: str
+    documents: int
+    ok: int = 0
+    failed: dict[str, int] = field(default_factory=dict)
+    requests: int = 0
+    repeated: int = 0
+    redone: int = 0
+    lost: int = 0
+    seconds: float = 0.0
+    exit_codes: tuple[int, ...] = ()
+    notes: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems
+
+    def expect(self, condition: bool, problem: str) -> None:
+        if not condition:
+            self.problems.append(problem)
+
+
+def observe(result: ScenarioResult, out: Path, calls: Calls) -> pd.DataFrame:
+    """Fill counts from ``out``'s documents table and the calls; returns that table."""
+    docs = pd.read_parquet(out / "documents") if (out / "documents").is_dir() else pd.DataFrame(
+        {"row_no": [], "status": [], "error_code": []})
+    result.ok = int((docs["status"] == "ok").sum())
+    result.failed = dict(Counter(docs.loc[docs["status"] != "ok", "error_code"].fillna("?")))
+    rows = Counter(docs["row_no"].astype(int))
+    result.lost = sum(1 for n in range(1, result.documents + 1) if n not in rows)
+    result.expect(result.lost == 0, f"{result.lost} manifest rows missing from documents")
+    twice = sum(1 for n in rows.values() if n > 1)
+    result.expect(twice == 0, f"{twice} manifest rows appear more than once in documents")
+    result.requests += calls.requests
+    result.repeated += calls.repeated
+    result.expect(result.repeated == 0, f"{result.repeated} images answered (paid) more than once")
+    return docs
+
+
+# -- scenarios ---------------------------------------------------------------------------
+
+
+def _timed(name: str, bench: Bench) -> tuple[ScenarioResult, float]:
+    return ScenarioResult(name, bench.docs), time.monotonic()
+
+
+def baseline(bench: Bench) -> Path:
+    """The out folder of the bench's clean run (made on first use)."""
+    if bench.baseline is None:
+        clean(bench)
+    assert bench.baseline is not None
+    return bench.baseline
+
+
+def clean(bench: Bench) -> ScenarioResult:
+    """No faults: every document ok, one call each; also the baseline for the others."""
+    result, t0 = _timed("clean", bench)
+    out = bench.folder("clean") / "out"
+    with bench.server() as server:
+        summary = run_batch(bench.config(bench.manifest(), out, server))
+        calls = count_calls(server.request_log)
+    result.exit_codes = (summary.exit_code,)
+    observe(result, out, calls)
+    result.expect(summary.exit_code == 0, f"exit {summary.exit_code}, want 0")
+    result.expect(result.ok == bench.docs, f"{result.ok} ok of {bench.docs}")
+    result.expect(calls.requests == bench.docs, f"{calls.requests} requests for {bench.docs} images")
+    bench.baseline = out
+    result.seconds = time.monotonic() - t0
+    return result
+
+
+def _faulty(bench: Bench, name: str, server_kw: Mapping[str, Any], config_kw: Mapping[str, Any],
+            check: Callable[[ScenarioResult, Calls], None] = lambda r, c: None) -> ScenarioResult:
+    """One run against a faulty server: all ok in the end, no image paid twice, same tables."""
+    reference = baseline(bench)
+    result, t0 = _timed(name, bench)
+    out = bench.folder(name) / "out"
+    with bench.server(**server_kw) as server:
+        summary = run_batch(bench.config(bench.manifest(), out, server, **config_kw))
+        calls = count_calls(server.request_log)
+    result.exit_codes = (summary.exit_code,)
+    observe(result, out, calls)
+    result.expect(summary.exit_code == 0, f"exit {summary.exit_code}, want 0")
+    result.expect(result.ok == bench.docs, f"{result.ok} ok of {bench.docs}")
+    result.problems += table_differences(out, reference)
+    check(result, calls)
+    result.seconds = time.monotonic() - t0
+    return result
+
+
+def throttling_storm(bench: Bench) -> ScenarioResult:
+    """The quota is a tenth of the client's rate: the limiter backs off, nothing fails."""
+
+    def check(result: ScenarioResult, calls: Calls) -> None:
+        throttled = calls.requests - calls.answered
+        result.notes.append(f"{throttled} throttled")
+        result.expect(throttled > 0, "the quota never throttled: the scenario tested nothing")
+
+    return _faulty(bench, "throttling storm", {"tps": 8, "burst": 2},
+                   {"tps": 80, "concurrency": 8, "max_attempts": 30, "backoff_max": 0.5}, check)
+
+
+def server_errors(bench: Bench) -> ScenarioResult:
+    """Every image first meets two 503s, and every fifth request a 500."""
+
+    def check(result: ScenarioResult, calls: Calls) -> None:
+        result.expect(calls.requests >= 3 * bench.docs, f"only {calls.requests} requests: faults did not fire")
+
+    return _faulty(bench, "5xx burst", {"faults": [Fault("http503", first=2), Fault("http500", every=5)]},
+                   {"max_attempts": 6}, check)
+
+
+def connection_resets(bench: Bench) -> ScenarioResult:
+    """Every third request's connection is reset (RST) instead of answered."""
+
+    def check(result: ScenarioResult, calls: Calls) -> None:
+        result.expect(calls.requests > bench.docs, "no reset happened")
+
+    return _faulty(bench, "connection resets", {"faults": [Fault("reset", every=3)]}, {"max_attempts": 6}, check)
+
+
+def slow_responses(bench: Bench) -> ScenarioResult:
+    """Every fourth answer stalls 2 s, past a 1 s read timeout: the request is sent again.
+
+    Those late 200s are the one repeat a client cannot avoid (it never saw the answer);
+    they are reported as notes, not as "repeated".
+    """
+
+    def check(result: ScenarioResult, calls: Calls) -> None:
+        result.notes.append(f"{calls.late} answered after the client timed out (re-sent)")
+        result.expect(calls.late > 0, "no request stalled past the read timeout")
+
+    return _faulty(bench, "slow > read_timeout", {"faults": [Fault("slow", every=4, seconds=2.0)]},
+                   {"read_timeout": 1.0, "max_attempts": 4}, check)
+
+
+def failure_rate_abort(bench: Bench) -> ScenarioResult:
+    """Every call fails: the run aborts early (exit 4) and a re-run resumes to full success."""
+    reference = baseline(bench)
+    result, t0 = _timed("abort, then resume", bench)
+    out = bench.folder("abort") / "out"
+    with bench.server(faults=[Fault("http503", every=1)]) as server:
+        first = run_batch(bench.config(bench.manifest(), out, server, max_attempts=2, max_failure_rate=0.5,
+                                       min_docs_for_failure_rate=4, concurrency=2))
+        dead = count_calls(server.request_log)
+    with bench.server() as server:
+        second = run_batch(bench.config(bench.manifest(), out, server))
+        calls = count_calls(server.request_log)
+    result.exit_codes = (first.exit_code, second.exit_code)
+    result.expect(first.exit_code == 4, f"first run exit {first.exit_code}, want 4 (aborted)")
+    bound = 4 + 2 * 2  # min_docs_for_failure_rate + what may be in flight (2 x concurrency)
+    result.expect(first.processed <= bound, f"the abort came only after {first.processed} documents, not <= {bound}")
+    result.expect(dead.requests == 2 * first.processed, f"{dead.requests} calls for {first.processed} documents")
+    result.expect(second.exit_code == 0, f"resumed run exit {second.exit_code}, want 0")
+    result.notes.append(f"aborted after {first.processed} docs, {dead.requests} failed calls")
+    observe(result, out, calls)
+    result.requests += dead.requests
+    result.problems += table_differences(out, reference)
+    result.seconds = time.monotonic() - t0
+    return result
+
+
+def _wait_until_done(journal: Path, proc: subprocess.Popen[str], at_least: int, timeout: float = 60) -> int:
+    """Poll the child's journal until ``at_least`` documents are done; returns the count seen."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        with contextlib.suppress(sqlite3.Error):
+            db = sqlite3.connect(journal, timeout=0.1)
+            try:
+                done = db.execute("SELECT count(*) FROM documents WHERE status IS NOT NULL").fetchone()[0]
+            finally:
+                db.close()
+            if done >= at_least:
+                return done
+        time.sleep(0.01)
+    raise RuntimeError(f"the child run never reached {at_least} done documents (exit {proc.poll()})")
+
+
+def interrupted_resume(bench: Bench, sig: int = signal.SIGKILL, at: Sequence[float] = (1 / 3,)) -> ScenarioResult:
+    """``docbatch run`` is signalled mid-run, once per fraction in ``at`` (each time when the
+    journal shows that share done), then the same command runs to the end.
+
+    SIGKILL may lose only what was in flight (redone: at most the concurrency per kill);
+    SIGTERM/SIGINT finish what is in flight, exit 130 and say how to resume, so nothing is
+    redone.  Either way the final tables equal the uninterrupted run's, no visible Parquet
+    file is ever truncated, and stderr holds no credentials or recognised text.
+    """
+    reference = baseline(bench)
+    name = f"{signal.Signals(sig).name} x{len(at)} + resume"
+    result, t0 = _timed(name, bench)
+    out = bench.folder(signal.Signals(sig).name.lower()) / "out"
+    marks, stderr, broken = [0], [], []
+    with bench.server(latency=0.08) as server:
+        for fraction in at:
+            proc = bench.cli(bench.manifest(), out, server, "--no-cache")
+            try:
+                seen = _wait_until_done(out / "state.sqlite", proc, max(1, round(bench.docs * fraction)))
+                proc.send_signal(sig)
+                stderr.append(proc.communicate(timeout=60)[1])
+            finally:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.communicate()
+            result.exit_codes += (proc.returncode,)
+            result.notes.append(f"signalled at {seen} done")
+            marks.append(len(server.request_log))
+            broken += broken_parquet(out)
+        rerun = bench.cli(bench.manifest(), out, server, "--no-cache")
+        stderr.append(rerun.communicate(timeout=120)[1])
+        result.exit_codes += (rerun.returncode,)
+        log = server.request_log
+    runs = [count_calls(log[m:n]) for m, n in zip(marks, [*marks[1:], len(log)])]
+    want = -signal.SIGKILL if sig == signal.SIGKILL else 130
+    result.expect(result.exit_codes == (*[want] * len(at), 0), f"exit codes {result.exit_codes}, want {want}s then 0")
+    if sig != signal.SIGKILL:
+        result.expect(all("re-run the same command to resume" in e.lower() for e in stderr[:-1]),
+                      "no resume hint on stderr")
+    result.expect(not broken, f"unloadable Parquet after a signal: {broken}")
+    result.problems += log_leaks("".join(stderr))
+    result.redone = sum(len(run.ok_keys & frozenset().union(*(r.ok_keys for r in runs[:i])))
+                        for i, run in enumerate(runs) if i)
+    limit = CONCURRENCY * len(at) if sig == signal.SIGKILL else 0
+    result.expect(result.redone <= limit, f"{result.redone} documents redone, more than {limit}")
+    answered = sum(run.answered for run in runs)
+    cut = Counter(r.outcome for r in log if r.outcome != "ok")
+    if cut:
+        result.notes.append(f"requests cut off by the signal, never answered: {dict(cut)}")
+    observe(result, out, Calls(sum(r.requests for r in runs), answered, sum(r.repeated for r in runs), 0,
+                               frozenset().union(*(r.ok_keys for r in runs))))
+    result.expect(answered - result.redone == bench.docs,
+                  f"{answered} answers for {bench.docs} images with {result.redone} redone")
+    result.problems += table_differences(out, reference)
+    result.seconds = time.monotonic() - t0
+    return result
+
+
+def kill_during_build(bench: Bench) -> ScenarioResult:
+    """A finished run is re-run (nothing to send) and SIGKILLed while it rebuilds the
+    tables (one row per Parquet part, so the build takes a while): the old tables must
+    still load whole, the next run must rebuild them, and no hidden half-built copy of
+    the tables may stay behind."""
+    reference = baseline(bench)
+    result, t0 = _timed("SIGKILL in output build", bench)
+    work = bench.folder("build-kill")
+    out = work / "out"
+    job = work / "job.toml"
+    job.write_text("[job]\npart_rows = 1\n")
+    with bench.server() as server:
+        first = run_batch(bench.config(bench.manifest(), out, server, part_rows=1))
+        proc = bench.cli(bench.manifest(), out, server, "--no-cache", str(job))
+        try:
+            while proc.poll() is None and not any(out.glob(".staging-*/*/part-*")):
+                time.sleep(0.002)
+            killed_in_build = proc.poll() is None
+            proc.kill()
+            proc.communicate()
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        broken = broken_parquet(out)
+        after_kill = table_differences(out, reference)
+        rerun = bench.cli(bench.manifest(), out, server, "--no-cache", str(job))
+        rerun.communicate(timeout=120)
+        calls = count_calls(server.request_log)
+    result.exit_codes = (first.exit_code, proc.returncode, rerun.returncode)
+    result.expect(killed_in_build, "the run ended before its output build could be killed")
+    result.expect(result.exit_codes == (0, -signal.SIGKILL, 0), f"exit codes {result.exit_codes}")
+    result.expect(not broken, f"unloadable Parquet after the kill: {broken}")
+    result.expect(not after_kill, f"tables after the kill: {after_kill}")
+    observe(result, out, calls)
+    result.expect(calls.requests == bench.docs, f"{calls.requests} calls, want {bench.docs} (first run only)")
+    leftovers = sorted(p.name for p in out.iterdir() if p.name.startswith((".staging-", ".trash-")))
+    result.expect(not leftovers, f"hidden copies left behind: {leftovers}")
+    result.problems += table_differences(out, reference)
+    result.seconds = time.monotonic() - t0
+    return result
+
+
+def log_leaks(text: str) -> list[str]:
+    """Credentials or recognised text found in log output (there must be none)."""
+    secrets = [DUMMY_ENV["AWS_SECRET_ACCESS_KEY"], DUMMY_ENV["AWS_ACCESS_KEY_ID"], *RECOGNISED_WORDS]
+    return [f"log output contains {s[:6]}..." for s in secrets if s in text]
+
+
+def duplicate_images(bench: Bench) -> ScenarioResult:
+    """The same bytes under two paths cost one call; so does tomorrow's run with the same
+    cache in another out folder (zero calls); ``use_cache=False`` pays for every row;
+    ``reparse`` calls nothing."""
+    from ..reparse import reparse_run
+
+    result, t0 = _timed("duplicate images (cache)", bench)
+    work = bench.folder("dup")
+    cache = work / "cache"
+    k = max(2, bench.docs // 2)
+    rows = []
+    for i in range(k):  # each image twice, adjacent rows: the two copies are in flight together
+        data = text_image(f"twin {i}")
+        for side in ("a", "b"):
+            (work / side).mkdir(exist_ok=True)
+            (work / side / f"t{i}.png").write_bytes(data)
+            rows.append({"source": f"{side}/t{i}.png", "doc_type": "receipt", "cost_center": side})
+    result.documents = 2 * k
+    manifest = write_manifest(work / "manifest.csv", rows)
+    tomorrow = write_manifest(work / "tomorrow.csv", rows[::2])
+    with bench.server() as server:
+        today = run_batch(bench.config(manifest, work / "out", server, use_cache=True, cache_dir=str(cache)))
+        calls = count_calls(server.request_log)
+        mark = len(server.request_log)
+        run_batch(bench.config(tomorrow, work / "tomorrow", server, use_cache=True, cache_dir=str(cache)))
+        again = len(server.request_log) - mark
+        mark += again
+        entries = sorted(cache.rglob("*.json.gz"))
+        run_batch(bench.config(manifest, work / "nocache", server, use_cache=False, cache_dir=str(cache)))
+        uncached = len(server.request_log) - mark
+        result.expect(sorted(cache.rglob("*.json.gz")) == entries, "use_cache=False changed the cache")
+        mark += uncached
+        reparse_run(work / "out")
+        reparsed = len(server.request_log) - mark
+    result.exit_codes = (today.exit_code,)
+    observe(result, work / "out", calls)
+    result.expect(result.ok == 2 * k, f"{result.ok} ok of {2 * k}")
+    result.expect(calls.requests == k == len(entries), f"{calls.requests} calls, {len(entries)} cache entries "
+                                                       f"for {k} distinct images")
+    result.expect(today.cache_hits == k, f"{today.cache_hits} cache hits, want {k}")
+    result.expect(again == 0, f"tomorrow's run with the same cache made {again} calls")
+    result.expect(uncached == 2 * k, f"use_cache=False made {uncached} calls, want {2 * k}")
+    result.expect(reparsed == 0, f"reparse made {reparsed} calls")
+    result.notes.append(f"{k} distinct: {calls.requests} calls; tomorrow {again}; --no-cache {uncached}; "
+                        f"reparse {reparsed}")
+    result.seconds = time.monotonic() - t0
+    return result
+
+
+def hostile_input(bench: Bench) -> ScenarioResult:
+    """Every kind of bad input fails its own row with its own code; the rest succeed."""
+    result, t0 = _timed("hostile input", bench)
+    work = bench.folder("hostile")
+    case = build_hostile_case(work, bench.moto_url)
+    result.documents = len(case.expected)
+    out = work / "out"
+    with bench.server() as server:
+        summary = run_batch(bench.config(case.manifest, out, server))
+        calls = count_calls(server.request_log)
+        s3_object_calls = server.calls_for(case.same_region_uri)
+        other_region = (server.calls_for(case.other_region_uri), server.calls_for(case.other_region_bytes))
+    result.exit_codes = (summary.exit_code,)
+    docs = observe(result, out, calls).set_index("row_no")
+    for row_no, want in case.expected.items():
+        got = docs.loc[row_no, "error_code"] if row_no in docs.index else "<missing>"
+        got = None if pd.isna(got) else got
+        result.expect(got == want, f"row {row_no} ({case.labels[row_no]}): {got}, want {want}")
+    result.expect(summary.exit_code == 3, f"exit {summary.exit_code}, want 3")
+    result.expect(s3_object_calls == 1, f"same-region S3 object sent {s3_object_calls} times as S3Object")
+    result.expect(other_region == (0, 1), f"other-region object: {other_region} S3Object/Bytes calls, want (0, 1)")
+    result.seconds = time.monotonic() - t0
+    return result
+
+
+SCENARIOS: tuple[Callable[[Bench], ScenarioResult], ...] = (
+    clean, throttling_storm, server_errors, connection_resets, slow_responses, failure_rate_abort,
+    functools.partial(interrupted_resume, sig=signal.SIGKILL, at=(0.25, 0.6)),
+    functools.partial(interrupted_resume, sig=signal.SIGTERM),
+    kill_during_build, hostile_input, duplicate_images,
+)
+
+
+# -- the command -------------------------------------------------------------------------
+
+
+def format_table(results: Sequence[ScenarioResult]) -> str:
+    head = ("scenario", "docs", "ok", "failed by code", "requests", "repeated", "redone", "lost", "secs", "verdict")
+    body, details = [], []
+    for r in results:
+        failed = ", ".join(f"{k}={v}" for k, v in sorted(r.failed.items())) or "-"
+        if len(failed) > 40:
+            details.append(f"  {r.name}: failed by code: {failed}")
+            failed = f"{sum(r.failed.values())} in {len(r.failed)} codes (below)"
+        body.append((r.name, str(r.documents), str(r.ok), failed, str(r.requests), str(r.repeated), str(r.redone),
+                     str(r.lost), f"{r.seconds:.1f}", "ok" if r.passed else "FAIL"))
+    widths = [max(len(row[i]) for row in [head, *body]) for i in range(len(head))]
+    lines = [" | ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in [head, *body]]
+    lines.insert(1, "-+-".join("-" * w for w in widths))
+    lines += details
+    for r in results:
+        for note in r.notes:
+            lines.append(f"  {r.name}: {note}")
+        for problem in r.problems:
+            lines.append(f"  {r.name}: PROBLEM: {problem}")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m docbatch.testing.fault_matrix", description=__doc__.split("\n")[0])
+    parser.add_argument("--docs", type=int, default=24, help="documents in the standard manifest (default 24)")
+    parser.add_argument("--keep", type=Path, help="keep every run folder under DIR (default: a temp folder, removed)")
+    args = parser.parse_args(argv)
+    if args.keep is not None and args.keep.exists() and any(args.keep.iterdir()):
+        parser.error(f"--keep {args.keep}: the folder is not empty (earlier runs there would be resumed)")
+    root = args.keep or Path(tempfile.mkdtemp(prefix="docbatch-fault-matrix-"))
+    results = []
+    try:
+        with aws_sandbox() as moto_url:
+            bench = Bench(root, moto_url=moto_url, docs=max(6, args.docs))
+            for scenario in SCENARIOS:
+                results.append(scenario(bench))
+                print(f"  {results[-1].name}: {'ok' if results[-1].passed else 'FAIL'}", file=sys.stderr)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(root, ignore_errors=True)
+    print(format_table(results))
+    return 0 if all(r.passed for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
