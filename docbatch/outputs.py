@@ -168,7 +168,11 @@ def build_outputs(
             buffers["documents"].append({**_document_row(j, response, parsed.detected_type if parsed else None),
                                          **pt})
             if response is not None:
-                buffers["detections"].extend(_detection_rows(j.document.doc_id, response))
+                rows = _detection_rows(j.document.doc_id, response)
+                if options.redact and parsed is not None and parsed.identity is not None:
+                    # An ID's words are its holder's name, number and birth date.
+                    rows = [{**r, "text": None} for r in rows]
+                buffers["detections"].extend(rows)
             if parsed is not None:
                 key = {"doc_id": j.document.doc_id, "source": j.document.source}
                 if parsed.receipt is not None:

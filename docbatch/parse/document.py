@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -25,6 +26,10 @@ class ParseOptions:
     receipt_hints: ReceiptHints = field(default_factory=ReceiptHints)
     run_date: dt.date = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc).date())
     redact: bool = False
+    #: HMAC key for redacted hashes (``DOCBATCH_REDACT_KEY``); without one, common names
+    #: could be guessed back from a plain hash.
+    redact_key: bytes | None = field(default_factory=lambda: (os.environ.get("DOCBATCH_REDACT_KEY") or "").encode()
+                                     or None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -54,4 +59,4 @@ def parse_document(doc_type: str, response: Mapping[str, Any], options: ParseOpt
         ident = dict(parse_identity(response, barcode=barcode, run_date=options.run_date).fields)
     except Exception as exc:  # noqa: BLE001 - as above
         return ParsedDocument(kind, identity=_failed("identity", exc))
-    return ParsedDocument(kind, identity=redact(ident) if options.redact else ident)
+    return ParsedDocument(kind, identity=redact(ident, key=options.redact_key) if options.redact else ident)
