@@ -112,7 +112,7 @@ def manifest(location: str, doc_type: str | None, endpoint_url: str | None, regi
              profile: str | None) -> None:
     """List images and PDFs under an s3:// prefix or a local folder as a CSV manifest on stdout."""
     from . import aws
-    from .manifest import list_sources, write_manifest
+    from .listing import list_sources, write_manifest
 
     client = None
     if location.startswith("s3://"):

@@ -37,17 +37,10 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, TextIO
+from typing import Any, Iterator, Mapping, TextIO
 from urllib.parse import unquote
 
-from docbatch.errors import (
-    AccessDenied,
-    ConfigError,
-    ConnectionFailed,
-    DocbatchError,
-    ManifestRowError,
-    ServiceError,
-)
+from docbatch.errors import ConfigError, ManifestRowError
 from docbatch.records import DOC_TYPES, Document
 
 IMAGE_EXTENSIONS: tuple[str, ...] = (
@@ -59,7 +52,7 @@ _SHOWN_MAX = 200  # longest source quoted in an error message
 _ID_MAX = 100  # longest derived doc_id stem
 _PARQUET_BATCH = 1024
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
-_BUCKET = re.compile(r"[A-Za-z0-9._-]+")
+BUCKET_NAME = re.compile(r"[A-Za-z0-9._-]+")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _NOT_ID = re.compile(r"[^A-Za-z0-9._-]+")
 _RowData = tuple[dict[str, Any], str | None]  # (values by column, structural problem or None)
@@ -452,18 +445,18 @@ def _normalise_source(
     scheme, rest = match.group(1).lower(), given[match.end():]
     if scheme == "s3":
         bucket, _, key = rest.partition("/")
-        if not _BUCKET.fullmatch(bucket):
+        if not BUCKET_NAME.fullmatch(bucket):
             return bad("has no valid bucket name")
         if not key or key.endswith("/"):
             return bad("names no object (empty key or a folder)")
         return f"s3://{bucket}/{key}", None
     if scheme == "file":
-        path = _file_uri_path(rest)
+        path = file_uri_path(rest)
         return (path, None) if path else bad("is not a file:///absolute/path URI")
     return bad(f"has an unsupported scheme {scheme}:// (use s3://, file:// or a path)")
 
 
-def _file_uri_path(rest: str) -> str | None:
+def file_uri_path(rest: str) -> str | None:
     host, slash, path = rest.partition("/")
     if host not in ("", "localhost") or not slash:
         return None
@@ -477,113 +470,3 @@ def _stem_id(source: str) -> str:
         decomposed = unicodedata.normalize("NFKD", stem)
         stem = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _NOT_ID.sub("_", stem).strip("._-")[:_ID_MAX].rstrip("._-") or "doc"
-
-
-# ---------------------------------------------------------------- listing
-
-
-def list_sources(
-    location: str, *, s3_client: Any = None, extensions: Iterable[str] = IMAGE_EXTENSIONS
-) -> Iterator[str]:
-    """Every image/PDF under an S3 prefix or a local folder, for building a manifest.
-
-    ``s3://bucket/prefix`` lists with S3 prefix semantics (paginated, in key order) and
-    yields ``s3://bucket/key``.  A local folder (path or ``file://`` URI) is walked
-    recursively in sorted path order, yielding absolute paths; folder symlinks are not
-    followed (no cycles).  Extensions match case-insensitively; folder markers and hidden
-    names (``.DS_Store``, ``._x.jpg`` AppleDouble files) are skipped.
-    """
-    wanted = {e.lower() if e.startswith(".") else f".{e.lower()}" for e in extensions}
-    if location[:5].lower() == "s3://":
-        bucket, _, prefix = location[5:].partition("/")
-        if not _BUCKET.fullmatch(bucket):
-            raise ConfigError(f"{location!r} has no valid bucket name")
-        return _list_s3(bucket, prefix, s3_client or _default_s3_client(), wanted)
-    folder = location
-    if location[:7].lower() == "file://":
-        folder = _file_uri_path(location[7:]) or ""
-    folder = os.path.abspath(folder) if folder else ""
-    if not folder or not os.path.isdir(folder):
-        raise ConfigError(f"folder {location!r} does not exist or is not a folder")
-    return _walk(folder, wanted)
-
-
-def _wanted(name: str, wanted: set[str]) -> bool:
-    return bool(name) and not name.startswith(".") and os.path.splitext(name)[1].lower() in wanted
-
-
-def _default_s3_client() -> Any:
-    import boto3
-
-    return boto3.client("s3")
-
-
-def _list_s3(bucket: str, prefix: str, client: Any, wanted: set[str]) -> Iterator[str]:
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    try:
-        for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
-            for obj in page.get("Contents", ()):
-                key = obj["Key"]
-                if not key.endswith("/") and _wanted(key.rsplit("/", 1)[-1], wanted):
-                    yield f"s3://{bucket}/{key}"
-    except (BotoCoreError, ClientError) as exc:
-        raise _s3_list_error(exc, bucket) from exc
-
-
-def _s3_list_error(exc: Exception, bucket: str) -> DocbatchError:
-    """The one place botocore's listing errors become docbatch errors."""
-    from botocore.exceptions import ClientError, HTTPClientError, NoCredentialsError
-    from botocore.exceptions import ConnectionError as BotoConnectionError
-
-    where = f"s3://{bucket}/"
-    if isinstance(exc, NoCredentialsError):
-        return AccessDenied(f"cannot list {where}: no AWS credentials found")
-    if isinstance(exc, (BotoConnectionError, HTTPClientError)):
-        return ConnectionFailed(f"cannot list {where}: {type(exc).__name__}")
-    if not isinstance(exc, ClientError):
-        return ConfigError(f"cannot list {where}: {type(exc).__name__}")
-    code = exc.response.get("Error", {}).get("Code", "")
-    status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
-    if code == "NoSuchBucket":
-        return ConfigError(f"bucket {bucket!r} does not exist")
-    if status == 403 or code in ("AccessDenied", "AllAccessDisabled", "InvalidAccessKeyId"):
-        return AccessDenied(f"not allowed to list {where} ({code or status})")
-    if status >= 500:
-        return ServiceError(f"S3 failed listing {where} ({code or status})")
-    return ConfigError(f"cannot list {where} ({code or status})")
-
-
-def _walk(folder: str, wanted: set[str]) -> Iterator[str]:
-    # Sorting names with "/" appended to folders makes a depth-first walk come out in
-    # plain sorted order of the full paths ("a.jpg" < "a/b.jpg"), with no global sort.
-    try:
-        with os.scandir(folder) as it:
-            entries = [(e.name + "/" if e.is_dir(follow_symlinks=False) else e.name, e) for e in it]
-    except OSError as exc:
-        raise ConfigError(f"cannot read folder {folder!r} ({type(exc).__name__})") from exc
-    for key, entry in sorted(entries, key=lambda pair: pair[0]):
-        if entry.name.startswith("."):
-            continue
-        if key.endswith("/"):
-            yield from _walk(entry.path, wanted)
-        elif _wanted(entry.name, wanted) and entry.is_file():
-            yield entry.path
-
-
-def write_manifest(sources: Iterable[str], out: TextIO, *, doc_type: str | None = None) -> int:
-    """Write a CSV manifest of ``sources`` (header ``source[,doc_type]``); returns the row count.
-
-    The csv module quotes names with commas, quotes or newlines, so any name reads back.
-    """
-    if doc_type is not None:
-        doc_type = doc_type.strip().lower()
-        if doc_type not in DOC_TYPES:
-            raise ConfigError(f"doc_type must be one of {', '.join(DOC_TYPES)}")
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["source", "doc_type"] if doc_type else ["source"])
-    count = 0
-    for source in sources:
-        writer.writerow([source, doc_type] if doc_type else [source])
-        count += 1
-    return count

@@ -4,13 +4,15 @@ Three sources of DetectText-shaped responses, one scoring:
 
 * ``--box`` (default): SROIE's human-transcribed lines (``box/NNN.csv``) turned into LINE and
   WORD detections, so parsing is measured apart from OCR;
-* ``--responses DIR``: saved responses named ``<stem>.json`` (any engine);
+* ``--responses DIR``: saved responses named ``<stem>.json`` (any engine) or a run's ``raw/``
+  (``<image name>.json.gz``);
 * ``--ocr-local``: the whole pipeline (``run_batch``, local engine) on ``img/``, in ``--work-dir``.
 
 Per field (company→vendor_name, date→receipt_date, address→vendor_address, total→total)
 it prints the share of documents matching exactly after normalisation, the share whose
-wrong value was at least flagged (field confidence at or below ``LOW_CONFIDENCE``,
-needs_review, or for dates date_ambiguous), and the needs_review share.  Box files are split into the tuning part
+wrong value was flagged (field confidence at or below ``LOW_CONFIDENCE``, needs_review, or
+for dates date_ambiguous), the share whose right value was flagged all the same (false
+alarms), and the needs_review share.  Box files are split into the tuning part
 (first ``--split`` files) and the rest, reported apart as a check of generalisation.
 
     python -m docbatch.evaluation.receipts                 # perfect lines
@@ -31,7 +33,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
-from .pipeline import pipeline_responses
+from .pipeline import pipeline_responses, saved_responses
 from ..parse.dates import find_dates
 from ..parse.receipt import ParsedReceipt, ReceiptHints, parse_receipt
 from ..response import make_detection
@@ -120,6 +122,14 @@ def field_matches(key: str, truth: str, value: object) -> bool:
     return normalise_text(truth) == normalise_text(value)
 
 
+def is_flagged(parsed: ParsedReceipt, key: str) -> bool:
+    """Would a reviewer look at this field: low confidence, needs_review, or an ambiguous date?"""
+    name = FIELDS[key]
+    conf = parsed.fields.get(f"{name}_confidence")
+    return bool(parsed.fields.get("needs_review") or conf is None or conf <= LOW_CONFIDENCE
+                or (key == "date" and parsed.fields.get("date_ambiguous")))
+
+
 @dataclass
 class Tally:
     docs: int = 0
@@ -128,6 +138,7 @@ class Tally:
     def __post_init__(self) -> None:
         self.right = {k: 0 for k in FIELDS}
         self.wrong_flagged = {k: 0 for k in FIELDS}
+        self.right_flagged = {k: 0 for k in FIELDS}
         self.scored = {k: 0 for k in FIELDS}
 
     def add(self, truth: Mapping[str, str], parsed: ParsedReceipt) -> list[str]:
@@ -138,24 +149,23 @@ class Tally:
             if not str(truth.get(key) or "").strip():
                 continue  # the label itself is missing (e.g. SROIE 033 has no total)
             self.scored[key] += 1
-            value = parsed.fields.get(name)
-            if field_matches(key, truth[key], value):
+            flagged = is_flagged(parsed, key)
+            if field_matches(key, truth[key], parsed.fields.get(name)):
                 self.right[key] += 1
+                self.right_flagged[key] += flagged
                 continue
             misses.append(key)
-            conf = parsed.fields.get(f"{name}_confidence")
-            flagged = parsed.fields.get("needs_review") or conf is None or conf <= LOW_CONFIDENCE
-            if flagged or (key == "date" and parsed.fields.get("date_ambiguous")):
-                self.wrong_flagged[key] += 1
+            self.wrong_flagged[key] += flagged
         return misses
 
     def table(self, title: str) -> str:
         lines = [f"{title}: {self.docs} documents, needs_review {_pct(self.review, self.docs)}",
-                 f"  {'field':<16}{'exact':>8}{'wrong':>7}{'wrong flagged':>15}"]
+                 f"  {'field':<16}{'exact':>8}{'wrong':>7}{'wrong flagged':>15}{'right flagged':>15}"]
         for key, name in FIELDS.items():
             wrong = self.scored[key] - self.right[key]
             lines.append(f"  {name:<16}{_pct(self.right[key], self.scored[key]):>8}{wrong:>7}"
-                         f"{_pct(self.wrong_flagged[key], wrong):>15}")
+                         f"{_pct(self.wrong_flagged[key], wrong):>15}"
+                         f"{_pct(self.right_flagged[key], self.right[key]):>15}")
         return "\n".join(lines)
 
 
@@ -191,9 +201,14 @@ def _score(groups: Iterable[tuple[str, list[str]]], load: Callable[[str], Mappin
         print(overall.table("all"))
 
 
+def _response_stem(name: str) -> str:
+    """``000.jpg.json.gz`` (a run's ``raw/``), ``000.json`` or ``000.jpg.json`` -> ``000``."""
+    return re.sub(r"(\.(jpe?g|png|tiff?))?\.json(\.gz)?$", "", name, flags=re.I)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m docbatch.evaluation.receipts", description=__doc__.split("\n")[0])
-    ap.add_argument("--responses", type=Path, help="folder of saved DetectText JSON named <stem>.json")
+    ap.add_argument("--responses", type=Path, help="folder of saved DetectText JSON (<stem>.json) or a run's raw/ (<image>.json.gz)")
     ap.add_argument("--ocr-local", action="store_true", help="run the pipeline with the local engine on img/")
     ap.add_argument("--work-dir", type=Path, default=Path(tempfile.gettempdir()) / "docbatch-eval-sroie",
                     help="where --ocr-local's pipeline run goes (a re-run resumes: scoring again is free)")
@@ -213,8 +228,10 @@ def main(argv: list[str] | None = None) -> int:
         _score([("pipeline, local engine on img/", [p.stem for p in images])],
                lambda stem: by_image(SROIE / "img" / f"{stem}.jpg"), hints, args.verbose)
     elif args.responses:
-        found = sorted(p.stem for p in args.responses.glob("*.json"))
-        _score([(f"responses in {args.responses}", found)], _load_json(args.responses), hints, args.verbose)
+        found = sorted({_response_stem(p.name) for p in args.responses.glob("*.json*")})
+        by_image = saved_responses(args.responses)
+        _score([(f"responses in {args.responses}", found)],
+               lambda stem: by_image(SROIE / "img" / f"{stem}.jpg"), hints, args.verbose)
     else:
         def load(stem: str) -> Mapping[str, Any]:
             return box_response(SROIE / "box" / f"{stem}.csv", image_size=_image_size(stem))

@@ -48,7 +48,8 @@ from typing import Any, Callable, Literal, Mapping, Protocol, Sequence, get_args
 
 from ..errors import BadImageError, ConfigError
 from ..records import Document, ImageInput
-from ..response import WORD_CAP
+from ..ratelimit import TokenBucket
+from .response_shaping import select_words, word_filter
 
 log = logging.getLogger(__name__)
 
@@ -197,7 +198,10 @@ class FakeRekognitionServer:
         self.latency = latency
         self.faults = tuple(faults)
         self._clock = clock
-        self._bucket = _TokenBucket(tps, burst or max(1, int(tps)), clock) if tps is not None else None
+        # The quota is the same token bucket docbatch paces itself with, used to refuse
+        # rather than to wait (the service starts full: a burst is allowed).
+        self._bucket = (TokenBucket(tps, capacity=burst or max(1, int(tps)), clock=clock)
+                        if tps is not None else None)
         self._schedule = _FaultSchedule(self.faults)
         self._engine = engine
         self._owns_engine = engine is None
@@ -297,7 +301,7 @@ class FakeRekognitionServer:
                 raise _Reject(400, "UnknownOperationException", f"Unknown operation {target}")
             request = _json_object(body)
             key, data, s3_object = _image_of(request.get("Image"))
-            if self._bucket is not None and not self._bucket.take():
+            if self._bucket is not None and self._bucket.try_acquire() > 0:
                 raise _Reject(400, self.throttle_code, "Rate exceeded")
             fault = self._schedule.pick(key)
             if fault is not None and fault.kind != "slow":
@@ -337,7 +341,7 @@ class FakeRekognitionServer:
         response.pop("ResponseMetadata", None)
         if not isinstance(response.get("TextDetections"), list):
             raise _Reject(500, "InternalServerError", "the saved or computed response has no TextDetections")
-        response["TextDetections"] = _select_words(response["TextDetections"], _word_filter(filters or {}))
+        response["TextDetections"] = select_words(response["TextDetections"], word_filter(filters or {}))
         response.setdefault("TextModelVersion", DEFAULT_TEXT_MODEL_VERSION)
         return response
 
@@ -499,26 +503,6 @@ def _fault_answer(fault: Fault, throttle_code: str) -> _Answer:
 # -- quota and fault schedule -----------------------------------------------------------
 
 
-class _TokenBucket:
-    """``rate`` tokens per second up to ``capacity``; starts full (the service allows a burst)."""
-
-    def __init__(self, rate: float, capacity: int, clock: Callable[[], float]) -> None:
-        self._rate, self._capacity, self._clock = rate, float(capacity), clock
-        self._tokens = float(capacity)
-        self._last = clock()
-        self._lock = threading.Lock()
-
-    def take(self) -> bool:
-        with self._lock:
-            now = self._clock()
-            self._tokens = min(self._capacity, self._tokens + max(0.0, now - self._last) * self._rate)
-            self._last = now
-            if self._tokens >= 1.0 - 1e-9:
-                self._tokens -= 1.0
-                return True
-            return False
-
-
 class _FaultSchedule:
     """Counts admitted requests (overall and per image) and says which fault, if any, fires."""
 
@@ -542,73 +526,3 @@ class _FaultSchedule:
                 if fires:
                     return fault
             return None
-
-
-# -- response shaping -------------------------------------------------------------------
-
-
-def _word_filter(filters: Mapping[str, Any]) -> Callable[[Mapping[str, Any]], bool]:
-    """The request's ``Filters`` as a predicate on WORD detections (no Filters: keep all)."""
-    word_filter = filters.get("WordFilter") or {}
-    min_conf = float(word_filter.get("MinConfidence", 0.0))
-    min_h = float(word_filter.get("MinBoundingBoxHeight", 0.0))
-    min_w = float(word_filter.get("MinBoundingBoxWidth", 0.0))
-    regions = filters.get("RegionsOfInterest") or []
-
-    def keep(word: Mapping[str, Any]) -> bool:
-        bb = (word.get("Geometry") or {}).get("BoundingBox") or {}
-        if float(word.get("Confidence", 100.0)) < min_conf:
-            return False
-        if float(bb.get("Height", 1.0)) < min_h or float(bb.get("Width", 1.0)) < min_w:
-            return False
-        return not regions or any(_in_region(bb, region) for region in regions)
-
-    return keep
-
-
-def _in_region(bb: Mapping[str, Any], region: Mapping[str, Any]) -> bool:
-    """The service keeps a word that lies more than half inside a region of interest.
-
-    Box regions use the exact overlap of the boxes; polygon regions test the word's centre.
-    """
-    left, top = float(bb.get("Left", 0.0)), float(bb.get("Top", 0.0))
-    width, height = float(bb.get("Width", 0.0)), float(bb.get("Height", 0.0))
-    if "BoundingBox" in region:
-        r = region["BoundingBox"]
-        r_left, r_top = float(r["Left"]), float(r["Top"])
-        ox = min(left + width, r_left + float(r["Width"])) - max(left, r_left)
-        oy = min(top + height, r_top + float(r["Height"])) - max(top, r_top)
-        area = width * height
-        return ox > 0 and oy > 0 and (area == 0 or ox * oy > area / 2)
-    points = [(float(p["X"]), float(p["Y"])) for p in region.get("Polygon") or []]
-    cx, cy = left + width / 2, top + height / 2
-    inside = False
-    for (x1, y1), (x2, y2) in zip(points, points[1:] + points[:1]):
-        if (y1 > cy) != (y2 > cy) and cx < x1 + (cy - y1) * (x2 - x1) / (y2 - y1):
-            inside = not inside
-    return inside
-
-
-def _select_words(detections: list[Mapping[str, Any]],
-                  keep: Callable[[Mapping[str, Any]], bool]) -> list[Mapping[str, Any]]:
-    """Keep filtered WORDs up to the service's cap of 100, in the response's (reading) order.
-
-    A LINE stays while at least one of its WORDs stays; a LINE with no WORD children at
-    all (some saved responses carry lines only) is left alone.
-    """
-    kept: set[int] = set()
-    parents_kept: set[Any] = set()
-    parents_dropped: set[Any] = set()
-    for index, det in enumerate(detections):
-        if det.get("Type") != "WORD":
-            continue
-        if len(kept) < WORD_CAP and keep(det):
-            kept.add(index)
-            parents_kept.add(det.get("ParentId"))
-        else:
-            parents_dropped.add(det.get("ParentId"))
-    return [
-        det for index, det in enumerate(detections)
-        if index in kept
-        or (det.get("Type") != "WORD" and (det.get("Id") in parents_kept or det.get("Id") not in parents_dropped))
-    ]

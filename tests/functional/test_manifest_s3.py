@@ -11,7 +11,8 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.s3.models import s3_backends
 
 from docbatch.errors import ConfigError, ConnectionFailed
-from docbatch.manifest import list_sources, read_manifest, write_manifest
+from docbatch.listing import list_sources, write_manifest
+from docbatch.manifest import read_manifest
 
 # Unique: moto keeps one in-process store, shared with any other moto test in the session.
 BUCKET = f"docbatch-manifest-{uuid.uuid4().hex[:8]}"

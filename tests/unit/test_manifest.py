@@ -14,12 +14,11 @@ import pyarrow.parquet as pq
 import pytest
 
 from docbatch.errors import ConfigError, ManifestRowError
+from docbatch.listing import list_sources, write_manifest
 from docbatch.manifest import (
     ManifestRow,
-    list_sources,
     passthrough_columns,
     read_manifest,
-    write_manifest,
 )
 
 

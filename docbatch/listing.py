@@ -1,0 +1,102 @@
+"""Listing the images under an S3 prefix or a local folder, and writing them as a manifest.
+
+``docbatch manifest LOCATION`` is the usual way a nightly job's manifest is born: list
+what arrived, write ``source[,doc_type]`` CSV, run it.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from typing import Any, Iterable, Iterator, TextIO
+
+from .aws import translate
+from .errors import ConfigError, SourceNotFound
+from .manifest import BUCKET_NAME, IMAGE_EXTENSIONS, file_uri_path
+from .records import DOC_TYPES
+
+def list_sources(
+    location: str, *, s3_client: Any = None, extensions: Iterable[str] = IMAGE_EXTENSIONS
+) -> Iterator[str]:
+    """Every image/PDF under an S3 prefix or a local folder, for building a manifest.
+
+    ``s3://bucket/prefix`` lists with S3 prefix semantics (paginated, in key order) and
+    yields ``s3://bucket/key``.  A local folder (path or ``file://`` URI) is walked
+    recursively in sorted path order, yielding absolute paths; folder symlinks are not
+    followed (no cycles).  Extensions match case-insensitively; folder markers and hidden
+    names (``.DS_Store``, ``._x.jpg`` AppleDouble files) are skipped.
+    """
+    wanted = {e.lower() if e.startswith(".") else f".{e.lower()}" for e in extensions}
+    if location[:5].lower() == "s3://":
+        bucket, _, prefix = location[5:].partition("/")
+        if not BUCKET_NAME.fullmatch(bucket):
+            raise ConfigError(f"{location!r} has no valid bucket name")
+        return _list_s3(bucket, prefix, s3_client or _default_s3_client(), wanted)
+    folder = location
+    if location[:7].lower() == "file://":
+        folder = file_uri_path(location[7:]) or ""
+    folder = os.path.abspath(folder) if folder else ""
+    if not folder or not os.path.isdir(folder):
+        raise ConfigError(f"folder {location!r} does not exist or is not a folder")
+    return _walk(folder, wanted)
+
+
+def _wanted(name: str, wanted: set[str]) -> bool:
+    return bool(name) and not name.startswith(".") and os.path.splitext(name)[1].lower() in wanted
+
+
+def _default_s3_client() -> Any:
+    import boto3
+
+    return boto3.client("s3")
+
+
+def _list_s3(bucket: str, prefix: str, client: Any, wanted: set[str]) -> Iterator[str]:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+            for obj in page.get("Contents", ()):
+                key = obj["Key"]
+                if not key.endswith("/") and _wanted(key.rsplit("/", 1)[-1], wanted):
+                    yield f"s3://{bucket}/{key}"
+    except (BotoCoreError, ClientError) as exc:
+        err = translate(exc, f"S3 listing of s3://{bucket}/")
+        if isinstance(err, SourceNotFound):
+            raise ConfigError(f"bucket {bucket!r} does not exist") from exc
+        raise err from exc
+
+
+def _walk(folder: str, wanted: set[str]) -> Iterator[str]:
+    # Sorting names with "/" appended to folders makes a depth-first walk come out in
+    # plain sorted order of the full paths ("a.jpg" < "a/b.jpg"), with no global sort.
+    try:
+        with os.scandir(folder) as it:
+            entries = [(e.name + "/" if e.is_dir(follow_symlinks=False) else e.name, e) for e in it]
+    except OSError as exc:
+        raise ConfigError(f"cannot read folder {folder!r} ({type(exc).__name__})") from exc
+    for key, entry in sorted(entries, key=lambda pair: pair[0]):
+        if entry.name.startswith("."):
+            continue
+        if key.endswith("/"):
+            yield from _walk(entry.path, wanted)
+        elif _wanted(entry.name, wanted) and entry.is_file():
+            yield entry.path
+
+
+def write_manifest(sources: Iterable[str], out: TextIO, *, doc_type: str | None = None) -> int:
+    """Write a CSV manifest of ``sources`` (header ``source[,doc_type]``); returns the row count.
+
+    The csv module quotes names with commas, quotes or newlines, so any name reads back.
+    """
+    if doc_type is not None:
+        doc_type = doc_type.strip().lower()
+        if doc_type not in DOC_TYPES:
+            raise ConfigError(f"doc_type must be one of {', '.join(DOC_TYPES)}")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["source", "doc_type"] if doc_type else ["source"])
+    count = 0
+    for source in sources:
+        writer.writerow([source, doc_type] if doc_type else [source])
+        count += 1
+    return count
