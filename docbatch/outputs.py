@@ -9,34 +9,28 @@ table folder is swapped into place, so readers never see a half-written table.
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import csv
+import itertools
+import multiprocessing
 import os
-import re
 import shutil
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator
 
 import pyarrow as pa
 
-from .cache import read_json_gz, sha256_hex
-from .parse.document import ParseOptions, parse_document
-from .response import summarize
+from .parse.document import ParseOptions
+from .projection import DocumentRows, Projector
 from .sinks import SINKS
 from .sinks.base import TableWriter
 from .sinks.schema import PASSTHROUGH_TABLES, TABLES
 from .state import Journal, JournalRow
 
-_SAFE = re.compile(r"^[A-Za-z0-9._-]{1,120}$")
-
-
-def raw_name(doc_id: str) -> str:
-    """A file name for a doc_id: the id itself when safe, else a sanitised form plus a hash."""
-    if _SAFE.match(doc_id) and not doc_id.startswith("."):
-        return f"{doc_id}.json.gz"
-    clean = re.sub(r"[^A-Za-z0-9._-]+", "_", doc_id)[:80].lstrip(".")
-    return f"{clean}-{sha256_hex(doc_id.encode())[:12]}.json.gz"
+_CHUNK = 2000  # documents handed to the parse workers at a time
+PARALLEL_FROM = 1000  # documents in a run before parsing goes to worker processes
 
 
 def passthrough_names(columns: Iterable[str]) -> dict[str, str]:
@@ -66,53 +60,6 @@ def _open_tables(staging: Path, formats: Iterable[str], pt_out: list[str]) -> Ta
     return TableSet(dict(writers), schemas)
 
 
-def _document_row(j: JournalRow, response: Mapping[str, Any] | None, detected: str | None) -> dict[str, Any]:
-    s = summarize(response) if response is not None else None
-    return {
-        "doc_id": j.document.doc_id,
-        "row_no": j.document.row_no,
-        "source": j.document.source,
-        "doc_type": j.document.doc_type,
-        "detected_type": detected,
-        "status": j.status,
-        "error_code": j.error_code,
-        "error_message": j.error_message,
-        "engine": j.engine,
-        "text_model_version": s.text_model_version if s else None,
-        "n_lines": s.n_lines if s else None,
-        "n_words": s.n_words if s else None,
-        "word_cap_hit": s.word_cap_hit if s else None,
-        "mean_confidence": s.mean_confidence if s else None,
-        "image_width": j.image_width,
-        "image_height": j.image_height,
-        "attempts": j.attempts,
-        "latency_ms": j.latency_ms,
-        "processed_at": j.processed_at,
-    }
-
-
-def _detection_rows(doc_id: str, response: Mapping[str, Any]) -> list[dict[str, Any]]:
-    rows = []
-    for d in response.get("TextDetections") or []:
-        geo = d.get("Geometry") or {}
-        bb = geo.get("BoundingBox") or {}
-        poly = geo.get("Polygon")
-        rows.append({
-            "doc_id": doc_id,
-            "id": d.get("Id"),
-            "parent_id": d.get("ParentId"),
-            "type": d.get("Type"),
-            "text": d.get("DetectedText"),
-            "confidence": d.get("Confidence"),
-            "left": bb.get("Left"),
-            "top": bb.get("Top"),
-            "width": bb.get("Width"),
-            "height": bb.get("Height"),
-            "polygon": [{"x": p["X"], "y": p["Y"]} for p in poly] if poly else None,
-        })
-    return rows
-
-
 def build_outputs(
     journal: Journal,
     run_id: str,
@@ -122,8 +69,17 @@ def build_outputs(
     passthrough_columns: list[str],
     options: ParseOptions,
     part_rows: int = 50_000,
+    workers: int | None = None,
 ) -> dict[str, int]:
-    """Write every table for this run's documents; returns rows written per table."""
+    """Write every table for this run's documents; returns rows written per table.
+
+    Parsing costs tens of milliseconds a document, so a large run parses in ``workers``
+    processes (default: one per core once a run holds ``PARALLEL_FROM`` documents; small
+    runs are not worth a process start), in chunks, written in manifest order.
+    """
+    if workers is None:
+        n_docs = sum(journal.counts(run_id).values())
+        workers = (os.cpu_count() or 1) if n_docs >= PARALLEL_FROM else 1
     formats = list(formats)
     pt_map = passthrough_names(passthrough_columns)
     staging = out_dir / f".staging-{run_id}"
@@ -132,7 +88,7 @@ def build_outputs(
     tables = _open_tables(staging, formats, list(pt_map.values()))
     buffers: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES}
     counts = {t: 0 for t in TABLES}
-    raw_dir = out_dir / "raw"
+    project = Projector(raw_dir=out_dir / "raw", options=options, passthrough=pt_map)
     failed_path = staging / "failed.csv"
     docs_in_buffer = 0
 
@@ -154,36 +110,12 @@ def build_outputs(
             ["source", "doc_type", "doc_id", *passthrough_columns, "error_code", "error_message"])),
             extrasaction="ignore")
         failed_writer.writeheader()
-        for j in journal.rows(run_id):
-            response = None
-            if j.status == "ok":
-                try:
-                    response = read_json_gz(raw_dir / raw_name(j.document.doc_id))
-                except (OSError, ValueError):
-                    j = _lost_response(j)
-            parsed = (parse_document(j.document.doc_type, response, options, barcode=j.barcode)
-                      if response is not None else None)
-            pt = {pt_map[k]: (None if v is None else str(v)) for k, v in j.document.passthrough.items()
-                  if k in pt_map}
-            buffers["documents"].append({**_document_row(j, response, parsed.detected_type if parsed else None),
-                                         **pt})
-            if response is not None:
-                rows = _detection_rows(j.document.doc_id, response)
-                if options.redact and parsed is not None and parsed.identity is not None:
-                    # An ID's words are its holder's name, number and birth date.
-                    rows = [{**r, "text": None} for r in rows]
-                buffers["detections"].extend(rows)
-            if parsed is not None:
-                key = {"doc_id": j.document.doc_id, "source": j.document.source}
-                if parsed.receipt is not None:
-                    buffers["receipts"].append({**key, **parsed.receipt, **pt})
-                    buffers["receipt_items"].extend({"doc_id": j.document.doc_id, **it} for it in parsed.items)
-                if parsed.identity is not None:
-                    buffers["ids"].append({**key, **parsed.identity, **pt})
-            if j.status != "ok":
-                row = {_manifest_column(k): ("" if v is None else v) for k, v in j.manifest_row.items()}
-                failed_writer.writerow({**row, "source": j.document.source, "doc_id": j.document.doc_id,
-                                        "error_code": j.error_code or "", "error_message": j.error_message or ""})
+        for rows in _projected(journal.rows(run_id), project, workers):
+            buffers["documents"].append(rows.documents)
+            for name in ("detections", "receipts", "receipt_items", "ids"):
+                buffers[name].extend(getattr(rows, name))
+            if rows.failed is not None:
+                failed_writer.writerow(rows.failed)
             docs_in_buffer += 1
             if docs_in_buffer >= part_rows:
                 flush()
@@ -193,17 +125,19 @@ def build_outputs(
     return counts
 
 
-def _manifest_column(name: str) -> str:
-    """A manifest's own spelling of source/doc_type/doc_id (e.g. "Source") as failed.csv writes it."""
-    role = name.strip().lower()
-    return role if role in ("source", "doc_type", "doc_id") else name
+def _projected(rows: Iterable[JournalRow], project: Projector, workers: int) -> Iterator[DocumentRows]:
+    """``project`` over ``rows`` in order; in worker processes when ``workers`` > 1.
 
-
-def _lost_response(j: JournalRow) -> JournalRow:
-    from dataclasses import replace
-
-    return replace(j, status="failed", error_code="raw_response_missing",
-                   error_message="the saved response is missing or corrupt; delete it if present and re-run")
+    Rows go to the pool a chunk at a time (``Executor.map`` would submit them all at
+    once), so memory stays flat on any run size.
+    """
+    if workers <= 1:
+        yield from map(project, rows)
+        return
+    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        it = iter(rows)
+        while chunk := list(itertools.islice(it, _CHUNK)):
+            yield from pool.map(project, chunk, chunksize=max(1, len(chunk) // (workers * 4)))
 
 
 def _swap_into_place(staging: Path, out_dir: Path, formats: list[str]) -> None:

@@ -29,7 +29,8 @@ from .config import RunConfig
 from .engines.base import engine_class
 from .errors import ConfigError
 from .manifest import passthrough_columns, read_manifest
-from .outputs import build_outputs, raw_name
+from .outputs import build_outputs
+from .projection import raw_name
 from .parse.document import ParseOptions
 from .parse.receipt import ReceiptHints
 from .pipeline import DocumentProcessor, build_processor

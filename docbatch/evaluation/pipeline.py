@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from ..cache import read_json_gz
 from ..config import RunConfig
-from ..outputs import raw_name
+from ..projection import raw_name
 from ..runner import run_batch
 
 

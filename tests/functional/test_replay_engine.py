@@ -56,3 +56,32 @@ def test_a_missing_saved_response_fails_only_that_document(tmp_path):
     assert docs.loc["a", "status"] == "ok"
     assert docs.loc["b", "error_code"] == "replay_missing"
     assert summary.exit_code == 3
+
+
+def test_parsing_in_worker_processes_gives_the_same_tables_as_in_one(tmp_path):
+    from docbatch.outputs import build_outputs
+    from docbatch.parse.document import ParseOptions
+    from docbatch.state import Journal
+
+    src = shared("rekognition-detecttext")
+    replay = tmp_path / "replay"
+    replay.mkdir()
+    rows = []
+    for i in range(40):
+        name = f"aws-sample-response{1 + i % 2}"
+        shutil.copy(src / f"{name}.json", replay / f"doc{i}.json")
+        rows.append(f"scans/doc{i}.jpg,receipt,{i % 3}")
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("source,doc_type,team\n" + "\n".join(rows) + "\n")
+    out = tmp_path / "out"
+    summary = run_batch(RunConfig(manifest=str(manifest), out=str(out), engine="replay", replay_dir=str(replay),
+                                  use_cache=False))
+    serial = {t: pd.read_parquet(out / t) for t in ("documents", "receipts", "receipt_items", "detections")}
+    journal = Journal(out / "state.sqlite")
+    try:
+        build_outputs(journal, summary.run_id, out_dir=out, formats=["parquet"], passthrough_columns=["team"],
+                      options=ParseOptions(), workers=2)
+    finally:
+        journal.close()
+    for table, before in serial.items():
+        pd.testing.assert_frame_equal(pd.read_parquet(out / table), before)
