@@ -43,11 +43,15 @@ RECOGNISED_WORDS = ("CORNER", "SHOP")
 
 class TinyReceiptEngine:
     """Far-side OCR for the fake server: a three-line receipt whose total comes from the
-    image bytes, so every image has its own deterministic answer and no model is loaded."""
+    image bytes (or is ``total`` when given), so every image has its own deterministic
+    answer and no model is loaded."""
+
+    def __init__(self, total: str | None = None) -> None:
+        self.total = total
 
     def detect_text(self, image: Any, document: Any) -> dict[str, Any]:
         digest = hashlib.sha256(image.data).digest()
-        total = f"{int.from_bytes(digest[:2], 'big') % 10000 / 100:.2f}"
+        total = self.total or f"{int.from_bytes(digest[:2], 'big') % 10000 / 100:.2f}"
         rows = [list(RECOGNISED_WORDS), ["25/12/2025"], ["TOTAL", total]]
         lines, words = [], []
         for i, row in enumerate(rows):

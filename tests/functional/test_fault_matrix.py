@@ -10,21 +10,13 @@ from __future__ import annotations
 
 import logging
 
-import pytest
 
 from docbatch import run_batch
 from docbatch.progress import ProgressReporter
 from docbatch.testing import fault_matrix as fm
-from docbatch.testing.bench import Bench, dummy_aws_env
 from docbatch.testing.fake_rekognition import Fault
 
-DOCS = 12
-
-
-@pytest.fixture(scope="module")
-def bench(tmp_path_factory, moto_url):
-    with dummy_aws_env():
-        yield Bench(tmp_path_factory.mktemp("matrix"), moto_url=moto_url, docs=DOCS)
+from .conftest import BENCH_DOCS as DOCS
 
 
 def test_a_clean_run_sends_each_image_once_and_exits_0(bench):

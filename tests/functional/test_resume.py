@@ -11,20 +11,13 @@ import signal
 import sqlite3
 
 import pandas as pd
-import pytest
 
 from docbatch import run_batch
 from docbatch.testing import fault_matrix as fm
-from docbatch.testing.bench import Bench, dummy_aws_env, table_differences, text_image, write_manifest
+from docbatch.testing.bench import table_differences, text_image, write_manifest
 from docbatch.testing.fake_rekognition import Fault
 
-DOCS = 12
-
-
-@pytest.fixture(scope="module")
-def bench(tmp_path_factory, moto_url):
-    with dummy_aws_env():
-        yield Bench(tmp_path_factory.mktemp("resume"), moto_url=moto_url, docs=DOCS)
+from .conftest import BENCH_DOCS as DOCS
 
 
 def test_sigkill_twice_then_rerun_gives_the_uninterrupted_tables_redoing_only_in_flight_work(bench):

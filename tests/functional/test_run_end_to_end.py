@@ -18,31 +18,16 @@ import pyarrow.parquet as pq
 import pytest
 
 from docbatch import RunConfig, run_batch
-from docbatch.response import make_detection
+from docbatch.testing.bench import TinyReceiptEngine
 from docbatch.sinks.schema import DOCUMENTS
 from docbatch.testing.fake_rekognition import FakeRekognitionServer, Fault
 
 from ..conftest import text_png
 
 
-class ReceiptEngine:
-    """Far-side OCR: a tiny receipt, the same for every image."""
-
-    def detect_text(self, image: Any, document: Any) -> dict[str, Any]:
-        rows = [["CORNER", "SHOP"], ["25/12/2025"], ["TOTAL", "12.50"]]
-        lines, words = [], []
-        for i, row in enumerate(rows):
-            y = 0.1 + i * 0.1
-            lines.append(make_detection(id=i, type="LINE", text=" ".join(row), confidence=99.0,
-                                        polygon=[(0.1, y), (0.9, y), (0.9, y + 0.05), (0.1, y + 0.05)]))
-            for j, w in enumerate(row):
-                x = 0.1 + j * 0.4
-                words.append(make_detection(id=100 + i * 10 + j, type="WORD", text=w, confidence=98.0,
-                                            polygon=[(x, y), (x + 0.3, y), (x + 0.3, y + 0.05), (x, y + 0.05)],
-                                            parent_id=i))
-        for n, w in enumerate(words):
-            w["Id"] = len(lines) + n
-        return {"TextDetections": lines + words}
+def receipt_engine() -> TinyReceiptEngine:
+    """Far-side OCR: a tiny receipt (CORNER SHOP, 25/12/2025, TOTAL 12.50) for every image."""
+    return TinyReceiptEngine(total="12.50")
 
 
 @pytest.fixture
@@ -118,7 +103,7 @@ def documents(out: Path) -> pd.DataFrame:
 
 
 def test_mixed_manifest_gives_one_row_per_manifest_row_with_specific_errors(tmp_path, mixed_manifest, moto_url):
-    with FakeRekognitionServer(engine=ReceiptEngine(), s3_endpoint_url=moto_url) as server:
+    with FakeRekognitionServer(engine=receipt_engine(), s3_endpoint_url=moto_url) as server:
         summary = run_batch(config(mixed_manifest, tmp_path / "out", server, moto_url))
     docs = documents(tmp_path / "out")
     assert len(docs) == 10 and summary.total == 10
@@ -135,7 +120,7 @@ def test_mixed_manifest_gives_one_row_per_manifest_row_with_specific_errors(tmp_
 
 
 def test_s3_jpeg_and_png_are_sent_as_s3object_and_others_as_bytes(tmp_path, mixed_manifest, moto_url, bucket):
-    with FakeRekognitionServer(engine=ReceiptEngine(), s3_endpoint_url=moto_url) as server:
+    with FakeRekognitionServer(engine=receipt_engine(), s3_endpoint_url=moto_url) as server:
         run_batch(config(mixed_manifest, tmp_path / "out", server, moto_url))
         calls_a = server.calls_for(f"s3://{bucket}/in/good-a.png")
         calls_tif = server.calls_for(f"s3://{bucket}/in/good-b.tif")
@@ -145,7 +130,7 @@ def test_s3_jpeg_and_png_are_sent_as_s3object_and_others_as_bytes(tmp_path, mixe
 
 
 def test_outputs_load_back_with_the_declared_types(tmp_path, mixed_manifest, moto_url):
-    with FakeRekognitionServer(engine=ReceiptEngine(), s3_endpoint_url=moto_url) as server:
+    with FakeRekognitionServer(engine=receipt_engine(), s3_endpoint_url=moto_url) as server:
         run_batch(config(mixed_manifest, tmp_path / "out", server, moto_url))
     out = tmp_path / "out"
     schema = pq.read_schema(next((out / "documents").glob("*.parquet")))
@@ -161,14 +146,14 @@ def test_outputs_load_back_with_the_declared_types(tmp_path, mixed_manifest, mot
 
 
 def test_csv_output_neutralises_formula_cells(tmp_path, mixed_manifest, moto_url):
-    with FakeRekognitionServer(engine=ReceiptEngine(), s3_endpoint_url=moto_url) as server:
+    with FakeRekognitionServer(engine=receipt_engine(), s3_endpoint_url=moto_url) as server:
         run_batch(config(mixed_manifest, tmp_path / "out", server, moto_url))
     text = next((tmp_path / "out" / "csv" / "documents").glob("*.csv")).read_text()
     assert "'=1+1" in text and ",=1+1" not in text
 
 
 def test_failed_rows_are_listed_in_a_manifest_shaped_failed_csv(tmp_path, mixed_manifest, moto_url):
-    with FakeRekognitionServer(engine=ReceiptEngine(), s3_endpoint_url=moto_url) as server:
+    with FakeRekognitionServer(engine=receipt_engine(), s3_endpoint_url=moto_url) as server:
         run_batch(config(mixed_manifest, tmp_path / "out", server, moto_url))
     failed = pd.read_csv(tmp_path / "out" / "failed.csv", dtype=str)
     assert len(failed) == 7
@@ -183,7 +168,7 @@ def test_throttling_and_5xx_still_complete_every_good_document(tmp_path, moto_ur
         rows.append({"source": f"img/r{i}.png", "doc_type": "receipt"})
     manifest = write_manifest(tmp_path / "m.csv", rows)
     faults = [Fault("http500", first=1), Fault("throttle", every=4), Fault("http503", every=7)]
-    with FakeRekognitionServer(engine=ReceiptEngine(), tps=30, burst=2, faults=faults) as server:
+    with FakeRekognitionServer(engine=receipt_engine(), tps=30, burst=2, faults=faults) as server:
         summary = run_batch(config(manifest, tmp_path / "out", server, moto_url, max_attempts=10))
         statuses = [r.outcome for r in server.request_log]
     assert summary.ok == 12 and summary.failed == 0
@@ -194,7 +179,7 @@ def test_throttling_and_5xx_still_complete_every_good_document(tmp_path, moto_ur
 def test_a_5xx_storm_fails_only_after_the_retry_budget_with_a_specific_code(tmp_path, moto_url, aws_env):
     (tmp_path / "a.png").write_bytes(text_png("storm"))
     manifest = write_manifest(tmp_path / "m.csv", [{"source": "a.png", "doc_type": "receipt"}])
-    with FakeRekognitionServer(engine=ReceiptEngine(), faults=[Fault("http503", every=1)]) as server:
+    with FakeRekognitionServer(engine=receipt_engine(), faults=[Fault("http503", every=1)]) as server:
         summary = run_batch(config(manifest, tmp_path / "out", server, moto_url, max_attempts=3))
         calls = len(server.request_log)
     row = documents(tmp_path / "out").iloc[0]
