@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import re
 import threading
 import time
 from dataclasses import dataclass, replace
@@ -33,6 +34,19 @@ log = logging.getLogger("docbatch")
 
 _S3_PASSTHROUGH_EXT = {".jpg", ".jpeg", ".png"}
 _MAX_S3_OBJECT = 15 * 1024 * 1024
+_MD5_ETAG = re.compile(r"[0-9a-f]{32}")
+
+
+def _s3_content_key(uri: str, etag: str | None, size: int) -> str:
+    """A cache key for an object the service reads itself (its bytes are never fetched).
+
+    A single-part upload's ETag is the MD5 of its bytes, so the same image under two keys
+    or buckets shares one cache entry; other ETags (multipart ``...-N``) only name this
+    object's current version.
+    """
+    if etag and _MD5_ETAG.fullmatch(etag):
+        return sha256_hex(f"md5:{etag}:{size}".encode())
+    return sha256_hex(f"{uri}|{etag}".encode())
 
 
 def engine_settings(config: RunConfig) -> EngineSettings:
@@ -116,8 +130,7 @@ class DocumentProcessor:
                 head = self._with_retry(lambda: self.s3.head(loc))[0]
                 same_region = head.region is None or self._region is None or head.region == self._region
                 if head.size <= _MAX_S3_OBJECT and same_region and head.size > 0:
-                    key = sha256_hex(f"{loc.uri}|{head.etag}".encode())
-                    return _Prepared(ImageInput(s3=loc), key)
+                    return _Prepared(ImageInput(s3=loc), _s3_content_key(loc.uri, head.etag, head.size))
             data = self._with_retry(lambda: self.s3.read(loc))[0]
         else:
             data = read_local(doc.source)

@@ -110,6 +110,7 @@ class _StopFlag:
     def __call__(self, signum: int, _frame: Any) -> None:
         self.signum = signum
         self.event.set()
+        log.warning("stopping: finishing in-flight documents, then saving state (re-run to resume)")
 
 
 def run_batch(

@@ -186,3 +186,19 @@ def test_a_5xx_storm_fails_only_after_the_retry_budget_with_a_specific_code(tmp_
     assert row["error_code"] == "retries_exhausted:service_error:503"
     assert row["attempts"] == 3 and calls == 3  # botocore added no retries of its own
     assert summary.failed == 1
+
+
+def test_the_same_image_under_two_s3_keys_costs_one_call(tmp_path, aws_env, moto_url):
+    name = f"dups-{uuid.uuid4().hex[:8]}"
+    s3 = boto3.client("s3", endpoint_url=moto_url, region_name="us-east-1")
+    s3.create_bucket(Bucket=name)
+    image = text_png("same receipt")
+    for key in ("a/one.png", "b/two.png"):
+        s3.put_object(Bucket=name, Key=key, Body=image)
+    manifest = write_manifest(tmp_path / "m.csv", [{"source": f"s3://{name}/a/one.png"},
+                                                   {"source": f"s3://{name}/b/two.png"}])
+    with FakeRekognitionServer(engine=receipt_engine(), s3_endpoint_url=moto_url) as server:
+        summary = run_batch(config(manifest, tmp_path / "out", server, moto_url, use_cache=True,
+                                   cache_dir=str(tmp_path / "cache")))
+        calls = len(server.request_log)
+    assert (summary.ok, calls, summary.cache_hits) == (2, 1, 1)
