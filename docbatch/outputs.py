@@ -23,7 +23,7 @@ from typing import Any, Iterable, Iterator
 import pyarrow as pa
 
 from .parse.document import ParseOptions
-from .projection import DocumentRows, Projector
+from .projection import RAW_MISSING, DocumentRows, Projector
 from .sinks import SINKS
 from .sinks.base import TableWriter
 from .sinks.schema import PASSTHROUGH_TABLES, TABLES
@@ -111,7 +111,10 @@ def build_outputs(
             extrasaction="ignore")
         failed_writer.writeheader()
         for rows in _projected(journal.rows(run_id), project, workers):
-            buffers["documents"].append(rows.documents)
+            doc = rows.documents
+            if doc["error_code"] == RAW_MISSING:
+                journal.invalidate(doc["doc_id"], RAW_MISSING, doc["error_message"])
+            buffers["documents"].append(doc)
             for name in ("detections", "receipts", "receipt_items", "ids"):
                 buffers[name].extend(getattr(rows, name))
             if rows.failed is not None:

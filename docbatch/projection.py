@@ -20,6 +20,8 @@ from .response import summarize
 from .state import JournalRow
 
 _SAFE = re.compile(r"^[A-Za-z0-9._-]{1,120}$")
+#: error_code of a document whose saved response is gone or unreadable (redone next run).
+RAW_MISSING = "raw_response_missing"
 
 
 def raw_name(doc_id: str) -> str:
@@ -56,7 +58,7 @@ class Projector:
             try:
                 response = read_json_gz(self.raw_dir / raw_name(j.document.doc_id))
             except (OSError, ValueError):
-                j = replace(j, status="failed", error_code="raw_response_missing",
+                j = replace(j, status="failed", error_code=RAW_MISSING,
                             error_message="the saved response is missing or corrupt; re-run to fetch it again")
         parsed = (parse_document(j.document.doc_type, response, self.options, barcode=j.barcode)
                   if response is not None else None)

@@ -154,6 +154,14 @@ class Journal:
                 image_width=row[12], image_height=row[13], manifest_row=json.loads(row[14]), barcode=row[15],
             )
 
+    def invalidate(self, doc_id: str, error_code: str, message: str) -> None:
+        """Mark a done document as failed-retryable (its saved response was found unusable),
+        so the next run fetches it again, most often from the response cache."""
+        self.flush()
+        self._db.execute(
+            "UPDATE documents SET status = 'failed', retryable = 1, error_code = ?, error_message = ? "
+            "WHERE doc_id = ?", (error_code, message, doc_id))
+
     def counts(self, run_id: str) -> dict[str, int]:
         out: dict[str, int] = {}
         for status, n in self._db.execute(

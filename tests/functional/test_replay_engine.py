@@ -85,3 +85,21 @@ def test_parsing_in_worker_processes_gives_the_same_tables_as_in_one(tmp_path):
         journal.close()
     for table, before in serial.items():
         pd.testing.assert_frame_equal(pd.read_parquet(out / table), before)
+
+
+def test_a_corrupt_saved_response_is_reported_then_fetched_again_on_the_next_run(tmp_path):
+    replay = tmp_path / "replay"
+    replay.mkdir()
+    (replay / "a.json").write_text(json.dumps({"TextDetections": [], "TextModelVersion": "3.0"}))
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("source\nx/a.png\n")
+    cfg = RunConfig(manifest=str(manifest), out=str(tmp_path / "out"), engine="replay", replay_dir=str(replay),
+                    use_cache=False)
+    assert run_batch(cfg).exit_code == 0
+    (tmp_path / "out" / "raw" / "a.json.gz").write_bytes(b"not gzip")
+    second = run_batch(cfg)
+    docs = pd.read_parquet(tmp_path / "out" / "documents")
+    assert (second.exit_code, docs.loc[0, "error_code"]) == (3, "raw_response_missing")
+    third = run_batch(cfg)
+    assert (third.exit_code, third.processed) == (0, 1)
+    assert pd.read_parquet(tmp_path / "out" / "documents").loc[0, "status"] == "ok"
