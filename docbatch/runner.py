@@ -281,7 +281,12 @@ def _install_signals(flag: _StopFlag) -> Callable[[], None]:
     if threading.current_thread() is not threading.main_thread():
         return lambda: None
     old = {sig: signal.signal(sig, flag) for sig in (signal.SIGINT, signal.SIGTERM)}
-    return lambda: [signal.signal(sig, handler) for sig, handler in old.items()] and None
+
+    def restore() -> None:
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+
+    return restore
 
 
 def _closing_message(summary: RunSummary, config: RunConfig) -> str:

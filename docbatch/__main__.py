@@ -1,0 +1,5 @@
+"""``python -m docbatch`` is the ``docbatch`` command."""
+
+from .cli import main
+
+main()
