@@ -14,18 +14,28 @@ Three measurements:
     python -m docbatch.evaluation.ids                            # pipeline run into a temp work dir
     python -m docbatch.evaluation.ids --work-dir /tmp/ids-eval   # choose where (re-runs are free)
     python -m docbatch.evaluation.ids --responses runs/x/raw     # saved responses
+    python -m docbatch.evaluation.ids --degrade                  # also each image degradation
+    python -m docbatch.evaluation.ids --degrade rotate,lowres    # only these degradations
+
+``--degrade`` writes deterministic copies of the images (small rotation, low resolution and
+JPEG artefacts, blur with cropped margins: what phone photos and scans do to a document) under
+``<work-dir>/degraded/<name>/`` and scores each set the same way, so a parser tuned to the
+clean specimens shows where it breaks.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import json
 import re
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any, Callable, Mapping
+
+from PIL import Image, ImageFilter
 
 from .pipeline import pipeline_responses, saved_responses
 from ..parse.aamva import decode_barcode
@@ -102,10 +112,58 @@ def score_vectors(run_date: dt.date, verbose: bool) -> tuple[int, int, int, int]
     return valid_ok, valid_n, invalid_ok, invalid_n
 
 
+# ---- degradations -------------------------------------------------------------------------
+
+
+def _rotate(im: Image.Image) -> Image.Image:
+    return im.rotate(2.5, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=(255, 255, 255))
+
+
+def _lowres(im: Image.Image) -> Image.Image:
+    small = im.resize((round(im.width * 0.6), round(im.height * 0.6)), Image.Resampling.LANCZOS)
+    buf = io.BytesIO()
+    small.save(buf, format="JPEG", quality=35)
+    return Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+
+
+def _blur_crop(im: Image.Image) -> Image.Image:
+    dx, dy = round(im.width * 0.03), round(im.height * 0.03)
+    return im.crop((dx, dy, im.width - dx, im.height - dy)).filter(ImageFilter.GaussianBlur(1.2))
+
+
+#: name -> what a phone photo or a cheap scan does to a document (deterministic)
+DEGRADATIONS: dict[str, Callable[[Image.Image], Image.Image]] = {
+    "rotate": _rotate,        # 2.5 degrees off square
+    "lowres": _lowres,        # 60% resolution, JPEG quality 35
+    "blur-crop": _blur_crop,  # Gaussian blur 1.2 px, 3% of every margin cut off
+}
+
+
+def degrade_images(images: list[Path], name: str, folder: Path) -> dict[Path, Path]:
+    """Write ``images`` degraded by ``DEGRADATIONS[name]`` into ``folder`` (kept if present).
+
+    File names are kept (lossy steps are baked in, then saved in the original format), so
+    the degraded run's responses are looked up exactly like the clean run's.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    out: dict[Path, Path] = {}
+    for image in images:
+        target = folder / image.name
+        if not target.exists():
+            with Image.open(image) as im:
+                DEGRADATIONS[name](im.convert("RGB")).save(target)
+        out[image] = target
+    return out
+
+
 # ---- responses -----------------------------------------------------------------------------
 
 
-def _parse(image: Path, load: Callable[[Path], Mapping[str, Any] | None], run_date: dt.date) -> dict[str, object] | None:
+Loader = Callable[[Path], "Mapping[str, Any] | None"]
+
+
+def _parse(image: Path, load: Loader, run_date: dt.date) -> dict[str, object] | None:
+    """Parse the response for ``image``; the barcode is read from the same (possibly degraded) file."""
     response = load(image)
     if response is None:
         return None
@@ -115,13 +173,15 @@ def _parse(image: Path, load: Callable[[Path], Mapping[str, Any] | None], run_da
 # ---- MRZ images --------------------------------------------------------------------------
 
 
-def score_mrz_images(load: Callable[[Path], Mapping[str, Any] | None], run_date: dt.date, verbose: bool) -> None:
+def score_mrz_images(load: Loader, run_date: dt.date, verbose: bool, *,
+                     located: Mapping[Path, Path] | None = None) -> None:
     truth = json.loads((MRZ_DIR / "mrz_ground_truth.json").read_text(encoding="utf-8"))
     exact = n = 0
     right = {k: 0 for k in MRZ_FIELDS}
     scored = {k: 0 for k in MRZ_FIELDS}
     for entry in truth:
-        fields = _parse(MRZ_DIR / entry["image"], load, run_date)
+        image = MRZ_DIR / entry["image"]
+        fields = _parse((located or {}).get(image, image), load, run_date)
         if fields is None:
             continue
         n += 1
@@ -168,13 +228,14 @@ def textract_fields(path: Path) -> dict[str, object]:
     return out
 
 
-def score_licences(load: Callable[[Path], Mapping[str, Any] | None], run_date: dt.date) -> dict[str, float]:
+def score_licences(load: Loader, run_date: dt.date, *, located: Mapping[Path, Path] | None = None,
+                   verbose: bool = True) -> dict[str, float]:
     agree = {k: 0 for k in DL_FIELDS}
     compared = {k: 0 for k in DL_FIELDS}
     disagreements: list[str] = []
     for answer in sorted((DL_DIR / "textract-analyzeid").glob("*.json")):
         image = DL_DIR / "images" / f"driver-license-{answer.stem}.png"
-        fields = _parse(image, load, run_date) if image.exists() else None
+        fields = _parse((located or {}).get(image, image), load, run_date) if image.exists() else None
         if fields is None:
             continue
         anchor = textract_fields(answer)
@@ -193,8 +254,10 @@ def score_licences(load: Callable[[Path], Mapping[str, Any] | None], run_date: d
     for name in DL_FIELDS:
         mark = "  *" if name in DL_TARGET_FIELDS else ""
         print(f"  {name:<22}{agree[name]:>3}/{compared[name]:<3} {_pct(agree[name], compared[name]):>7}{mark}")
-    print("  (* target fields, goal >= 85%)\nDisagreements (Textract is an anchor, not the truth; judge each):")
-    print("\n".join(disagreements) or "  none")
+    print("  (* target fields, goal >= 85%)")
+    if verbose:
+        print("Disagreements (Textract is an anchor, not the truth; judge each):")
+        print("\n".join(disagreements) or "  none")
     return {k: agree[k] / compared[k] for k in DL_FIELDS if compared[k]}
 
 
@@ -205,6 +268,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--responses", type=Path,
                     help="score saved DetectText JSON instead (<image name>.json, <stem>.json or a run's raw/)")
     ap.add_argument("--run-date", type=dt.date.fromisoformat, default=dt.date.today())
+    ap.add_argument("--degrade", nargs="?", const=",".join(DEGRADATIONS), default="",
+                    help=f"also score degraded copies of the images (comma list of {', '.join(DEGRADATIONS)}; "
+                         "default all); needs the images, not --responses")
     ap.add_argument("--verbose", "-v", action="store_true")
     args = ap.parse_args(argv)
     if not MRZ_DIR.exists() or not DL_DIR.exists():
@@ -213,13 +279,25 @@ def main(argv: list[str] | None = None) -> int:
     valid_ok, valid_n, invalid_ok, invalid_n = score_vectors(args.run_date, args.verbose)
     print(f"MRZ text vectors: valid parsed with correct fields {valid_ok}/{valid_n}; "
           f"invalid flagged {invalid_ok}/{invalid_n}")
+    degradations = [d for d in args.degrade.split(",") if d]
+    unknown = sorted(set(degradations) - set(DEGRADATIONS))
+    if unknown or (degradations and args.responses):
+        ap.error(f"unknown degradation {unknown}" if unknown else "--degrade runs the pipeline; drop --responses")
+    images = [p for p in sorted((MRZ_DIR / "images").iterdir()) + sorted((DL_DIR / "images").iterdir())
+              if p.is_file()]
     if args.responses:
         load = saved_responses(args.responses)
     else:
-        images = sorted((MRZ_DIR / "images").iterdir()) + sorted((DL_DIR / "images").iterdir())
-        load = pipeline_responses([p for p in images if p.is_file()], args.work_dir, doc_type="id")
+        load = pipeline_responses(images, args.work_dir, doc_type="id")
     score_mrz_images(load, args.run_date, args.verbose)
-    score_licences(load, args.run_date)
+    score_licences(load, args.run_date, verbose=not degradations or args.verbose)
+    for name in degradations:
+        folder = args.work_dir / "degraded" / name
+        located = degrade_images(images, name, folder / "images")
+        print(f"\n=== degraded: {name} ===")
+        load = pipeline_responses(list(located.values()), folder, doc_type="id")
+        score_mrz_images(load, args.run_date, args.verbose, located=located)
+        score_licences(load, args.run_date, located=located, verbose=args.verbose)
     return 0
 
 

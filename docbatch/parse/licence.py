@@ -22,21 +22,21 @@ from statistics import median
 from typing import Any, Mapping
 
 from .layout import visual_rows
-from .names import given_first, is_name, name_parts
+from .names import given_first, is_name, is_name_label, name_parts, split_glued_given
 from .us_states import STATES, state_name_in
 
 _WORD_LABELS: list[tuple[str, str]] = [
     ("document_number", r"DL\s*N[O0]\.?|DLN|DL\s*#|DL|LIC(?:ENSE)?\s*(?:N[O0]\.?|#)|LICENSE\s*NUMBER|LIC\.?"
                         r"|IDN|ID\s*(?:N[O0]\.?|#)|CREDENTIAL\s*IDENTIFIER|CUSTOMER\s*(?:N[O0]\.?|ID)|NUMBER|N[O0]\.|N[O0]:"),
-    ("date_of_birth", r"D\.?\s*O\.?\s*B\.?|DATE\s*OF\s*BIRTH|BIRTH\s*DATE"),
+    ("date_of_birth", r"D\.?\s*O\.?\s*B\.?|D\.?\s*[O0]{1,2}\.?\s*[B8]\.?(?=[^\d-]|\d{1,2}[/.-]|$)|DATE\s*OF\s*BIRTH|BIRTH\s*DATE"),
     ("expiration_date", r"EXPIRATION\s*DATE|EXPIRATION|EXPIRES|EXP"),
-    ("date_of_issue", r"ISSUE\s*DATE|ISSUED|ISS"),
+    ("date_of_issue", r"ISSUE\s*DATE|ISSUED|[I1l]S[S5]"),
     ("last_name", r"LN|FAMILY\s*NAME|LAST\s*NAME|SURNAME|NAME"),
     ("first_name", r"FN|GIVEN\s*NAMES?|FIRST\s*NAME"),
     ("address", r"ADDRESS"),
     ("class", r"CLASS|CL"),
-    ("endorsements", r"ENDORSEMENTS|ENDORSE|END|EN"),
-    ("restrictions", r"RESTRICTIONS|RESTR|RSTR|REST\.?|RES|RE"),
+    ("endorsements", r"ENDORSEMENTS?|ENDORSE|END|EN"),
+    ("restrictions", r"RESTRICTIONS?|RESTR|RSTR|REST\.?|RES|RE"),
     ("sex", r"SEX|GENDER"),
     ("_other", r"HGT|HEIGHT|WGT|WEIGHT|EYES|HAIR|DD|REV|REPLACED|DONOR"),
 ]
@@ -49,16 +49,29 @@ _NUMBERED: dict[str, str] = {
     "18": "_other", "19": "_other",
 }
 _WORD_RE = re.compile(
-    r"(?<![A-Z0-9])(?P<num>\d{1,2}[ABD]?)?[.\s]*(?P<word>"
+    r"(?<![A-Z0-9])(?P<num>\d{1,2}[ABD]?|[GQ]A(?=\s*E)|^[IL](?=[.\s]*(?:FAMILY|GIVEN|ADDRESS|LAST|FIRST)))?[.\s]*(?P<word>"
     + "|".join(f"(?P<{name.strip('_')}{i}>{pattern})" for i, (name, pattern) in enumerate(_WORD_LABELS))
     + r")(?P<tail>[.:#\s]*)"
 )
 _NUM_ONLY_RE = re.compile(r"^(?P<num>4[ABD]|9A|1[25-9]|[12358])(?:[.:\s]*$|[.:\s]+(?=\S)|(?=[A-Z]))")
-_DATE_RE = re.compile(r"(\d{2})[/-](\d{2})[/-](\d{4})")
+#: MM/DD/YYYY with "/", "-" or "." and stray spaces; the second separator may be lost
+#: (``12/121979``) when a 19xx/20xx year follows.
+_DATE_RE = re.compile(r"(\d{2})\s?[/.-]\s?(\d{2})(?:\s?[/.-]\s?(\d{4})|((?:19|20)\d{2}))")
+#: MM/DD/YY, read only after a date label (a bare one is as likely a code as a date).
+_SHORT_DATE_RE = re.compile(r"(?<![\d/.-])(\d{2})[/.-](\d{2})[/.-](\d{2})(?![\d/.-])")
 _COMPACT_DATE_RE = re.compile(r"(?<!\d)(0[1-9]|1[0-2])([0-2]\d|3[01])((?:19|20)\d{2})(?!\d)")
-_CITY_RE = re.compile(r"^(?P<city>[A-Z][A-Z .'-]*?)[,.\s]*(?P<st>[A-Z]{2})[,.\s]*(?P<zip>\d{5})(?:[- ]?(?P<zip4>\d{4}))?\b")
+_CITY_RE = re.compile(r"^(?P<city>[A-Z][A-Z .'-]*?)[,.\s]*(?P<st>[A-Z]{2})[,.\s]*(?P<zip>[\dBOSIL]{5})"
+                      r"(?:[- ]?(?P<zip4>[\dBOSIL]{4}))?\b")
+#: Letters a blurred ZIP code's digits are read as.
+_ZIP_DIGITS = str.maketrans("BOSIL", "80511")
 _NAME_PREFIX = re.compile(r"^(?:1\s*[,.]?\s*2|[12])\s*[.]?\s*(?=[^\W\d_])")
 _FALLBACK_CONFIDENCE = 0.6
+#: What is left of a "LIC NO." / "NO." label glued to a number by a low-resolution read:
+#: LIC, LC, LICENSE, then an optional N/NO; or NO before a letter-and-digits number.
+_NUMBER_LABEL_REMNANT = re.compile(r"^(?:L[I1]?C(?:EN[CS]E)?[.:#\s]*(?:N?[O0])?|N[O0](?=[.:#\s]*[A-Z]?\d))[.:#\s]*")
+#: Long label words restored when OCR misreads one or two letters (``ENDORSEMENTE``).
+_LABEL_WORDS = ("ENDORSEMENTS", "ENDORSEMENT", "RESTRICTIONS", "RESTRICTION", "EXPIRATION", "EXPIRES",
+                "ADDRESS", "ISSUED", "LICENSE")
 
 
 @dataclass
@@ -113,11 +126,13 @@ def _segments(response: Mapping[str, Any]) -> list[_Seg]:
     rows = visual_rows(response)
     heights = [w.box.height for r in rows for w in r.words if w.box]
     gap_limit = 1.5 * (median(heights) if heights else 0.02)
+    aspects = [_char_aspect(w) for r in rows for w in r.words if w.box and len(w.text) >= 3]
+    usual_aspect = median(aspects) if aspects else 0.0
     segs: list[_Seg] = []
     for ri, row in enumerate(rows):
         current: list[Any] = []
         for w in row.words:
-            if w.box and len(w.text) >= 3 and w.box.height > 1.5 * w.box.width:
+            if w.box and len(w.text) >= 3 and _char_aspect(w) < 0.4 * usual_aspect:
                 continue  # rotated text (a vertical watermark or ghost name), not a field
             if current and w.box and current[-1].box and w.box.left - current[-1].box.right > gap_limit:
                 segs.append(_make_seg(current, ri))
@@ -126,7 +141,33 @@ def _segments(response: Mapping[str, Any]) -> list[_Seg]:
         if current:
             segs.append(_make_seg(current, ri))
     segs = [s for s in segs if s.text.strip()]
+    for seg in segs:
+        seg.text = re.sub(r"[A-Z]{7,}", lambda m: _label_word(m.group()), seg.text)
     return segs
+
+
+def _label_word(word: str) -> str:
+    """``word`` as the long label word it misreads (same length, one or two letters off).
+
+    An AAMVA field number read as a letter (``1.`` as ``L``, ``8.`` as ``L``) may lead the
+    word; it is kept, and the label found after it (``LADORESS`` -> ``LADDRESS``).
+    """
+    for head, body in ((word[:0], word), (word[:1], word[1:])):
+        for label in _LABEL_WORDS:
+            if len(label) == len(body) and body != label:
+                if sum(a != b for a, b in zip(body, label)) <= (2 if len(body) >= 10 else 1):
+                    return head + label
+    return word
+
+
+def _char_aspect(word: Any) -> float:
+    """Box width per character over box height.
+
+    Box sides are fractions of different image sides, so only a comparison with the
+    page's other words means anything: vertical text is many times narrower per
+    character, while a slightly tilted photo only makes boxes a little taller.
+    """
+    return word.box.width / max(len(word.text), 1) / max(word.box.height, 1e-6)
 
 
 def _make_seg(words: list[Any], row: int) -> _Seg:
@@ -204,17 +245,43 @@ def _nearby(label: _Label, segs: list[_Seg], labels: list[_Label]) -> list[tuple
         out += [(s, s.text) for s in sorted(right, key=lambda s: s.xs[0])[:1]]
     h = max(bottom - top, 0.01)
     below = [s for s in segs if top + 0.5 * h <= s.top <= bottom + 1.6 * h and s.xs
-             and s.xs[0] < x1 and s.right > x0 - 0.02 and id(s) not in labelled_starts]
+             and s.xs[0] < x1 and s.right > x0 - 0.02]
     for s in sorted(below, key=lambda s: (s.top, abs(s.xs[0] - x0))):
-        part = "".join(c for c, x in zip(s.text, s.xs) if x0 - 0.03 <= x < x1 - 0.005).strip()
+        part = _column_part(s, x0, x1, labels, whole_row_labelled=id(s) in labelled_starts)
         if part:
             out.append((s, part))
     return out
 
 
+def _column_part(seg: _Seg, x0: float, x1: float, labels: list[_Label], *, whole_row_labelled: bool) -> str:
+    """The text of ``seg`` under the column ``x0..x1``, up to the next label in it.
+
+    A segment opening with a label is its own field, unless that label lies left of the
+    column: a tilted photo merges rows, so a value can share a row with another field.
+    """
+    own = [lab for lab in labels if lab.seg is seg and not seg.text.strip(" .").isdigit()]
+    inside = [i for i, x in enumerate(seg.xs) if x0 - 0.03 <= x < x1 - 0.005]
+    if not inside:
+        return ""
+    if whole_row_labelled and any(lab.start == 0 and seg.x_at(lab.end - 1) >= x0 - 0.03 for lab in own):
+        return ""
+    chars = []
+    for i in inside:
+        if any(lab.start <= i < lab.end for lab in own):
+            if "".join(chars).strip():
+                break
+            continue
+        chars.append(seg.text[i])
+    return "".join(chars).strip()
+
+
 def _clean_number(value: str) -> str | None:
-    """A licence number: the first token (digit groups split by spaces or dashes joined)."""
-    tokens = value.replace("-", "").split()
+    """A licence number: the first token (digit groups split by spaces or dashes joined).
+
+    A label blurred into its number (``LICV007989``, ``LCNOP142...``, ``NOT1234...``)
+    loses the label's remnant first.
+    """
+    tokens = _NUMBER_LABEL_REMNANT.sub("", value.replace("-", "").strip()).split()
     if not tokens:
         return None
     token = tokens[0]
@@ -228,24 +295,44 @@ def _clean_number(value: str) -> str | None:
     return None
 
 
-def us_date(text: str, *, compact: bool = False) -> dt.date | None:
-    """The first MM/DD/YYYY (or MM-DD-YYYY) date; with ``compact``, MMDDYYYY too.
+def us_date(text: str, *, compact: bool = False, birth: bool = False,
+            run_date: dt.date | None = None) -> dt.date | None:
+    """The first plausible MM/DD/YYYY (or MM-DD-YYYY, MM.DD.YYYY) date.
 
-    Compact dates are read only after a date label: elsewhere eight digits are as likely
-    a number as a date.
+    With ``compact`` (after a date label) MMDDYYYY too, and with ``run_date`` MM/DD/YY,
+    its century chosen as for MRZ dates (a birth is never in the future; an expiry is
+    at most 50 years ahead).  Elsewhere eight or six digits are as likely a number as a
+    date.  A year outside 1900-2099 is a misread (``2618``), not a date.
     """
-    m = _DATE_RE.search(text) or (_COMPACT_DATE_RE.search(text) if compact else None)
-    if not m:
+    for m in _DATE_RE.finditer(text):
+        d = _plausible_date(int(m.group(3) or m.group(4)), int(m.group(1)), int(m.group(2)))
+        if d:
+            return d
+    m = _COMPACT_DATE_RE.search(text) if compact else None
+    if m:
+        return _plausible_date(int(m.group(3)), int(m.group(1)), int(m.group(2)))
+    m = _SHORT_DATE_RE.search(text) if compact and run_date else None
+    if m and run_date:
+        year = run_date.year // 100 * 100 + int(m.group(3))
+        if birth and year > run_date.year or not birth and year > run_date.year + 50:
+            year -= 100
+        d = _plausible_date(year, int(m.group(1)), int(m.group(2)))
+        return d if d and not (birth and d > run_date) else None
+    return None
+
+
+def _plausible_date(year: int, month: int, day: int) -> dt.date | None:
+    if not 1900 <= year <= 2099:
         return None
     try:
-        return dt.date(int(m.group(3)), int(m.group(1)), int(m.group(2)))
+        return dt.date(year, month, day)
     except ValueError:
         return None
 
 
-def _coerce(fld: str, value: str) -> object | None:
+def _coerce(fld: str, value: str, run_date: dt.date) -> object | None:
     if fld in ("date_of_birth", "expiration_date", "date_of_issue"):
-        return us_date(value, compact=True)
+        return us_date(value, compact=True, birth=fld == "date_of_birth", run_date=run_date)
     if fld == "document_number":
         return _clean_number(value)
     if fld == "sex":
@@ -262,21 +349,24 @@ def _coerce(fld: str, value: str) -> object | None:
     return None
 
 
-def _labelled(segs: list[_Seg], labels: list[_Label], out: LicenceFields) -> set[int]:
+def _labelled(segs: list[_Seg], labels: list[_Label], out: LicenceFields, run_date: dt.date) -> set[int]:
     """Fill fields from labels; returns the ids of segments consumed as values."""
     used: set[int] = set()
     for label in labels:
         if label.field == "_other" or label.field in out.values:
             continue
         inline = _inline_value(label, labels)
-        value = _coerce(label.field, inline) if inline else None
+        value = _coerce(label.field, inline, run_date) if inline else None
         conf = label.seg.confidence
         if value is None:
-            for cand, part in _nearby(label, segs, labels):
-                value = _coerce(label.field, part.strip(" .:#"))
+            nearby = _nearby(label, segs, labels)
+            for i, (cand, part) in enumerate(nearby):
+                value = _coerce(label.field, part.strip(" .:#"), run_date)
                 if value is not None:
                     used.add(id(cand))
                     conf = cand.confidence
+                    if label.field == "first_name":
+                        value = _given_names_below(str(value), cand, nearby[i + 1:], used)
                     break
         if value is not None:
             if label.field == "address" and inline:
@@ -286,23 +376,48 @@ def _labelled(segs: list[_Seg], labels: list[_Label], out: LicenceFields) -> set
     return used
 
 
+def _given_names_below(value: str, taken: _Seg, rest: list[tuple[_Seg, str]], used: set[int]) -> str:
+    """Given names printed one per line under their label (``THOMAS`` / ``ALEXANDER``).
+
+    A name-like line stacked right under the first given name, before any other label,
+    is the middle name; ``_nearby`` never offers a segment that opens with a label.
+    """
+    for cand, part in rest:
+        h = max(taken.height, 0.01)
+        if cand.row == taken.row or not taken.bottom - 0.3 * h <= cand.top <= taken.bottom + 0.6 * h:
+            continue
+        if is_name(part.strip(" .")) and len(part.strip(" .")) >= 1:
+            used.add(id(cand))
+            return f"{value} {part.strip(' .')}"
+        break
+    return value
+
+
 def _address_block(segs: list[_Seg], out: LicenceFields) -> _Seg | None:
     """Find the ``CITY, ST 12345`` line; fill city/state/zip and the street above it."""
     for seg in segs:
         text = re.sub(r"^\d\s+", "", seg.text)
         m = _CITY_RE.match(text)
-        if not m or m.group("st") not in STATES:
+        # A ZIP code may have one letter for a digit (``AZB5007``), not be mostly letters.
+        if not m or m.group("st") not in STATES or sum(c.isdigit() for c in m.group("zip")) < 4:
             continue
+        zip4 = m.group("zip4") or ""
         out.put("city_in_address", m.group("city").strip(" ,."), seg.confidence)
         out.put("state_in_address", m.group("st"), seg.confidence)
-        out.put("zip_code_in_address", m.group("zip") + (m.group("zip4") or ""), seg.confidence)
+        out.put("zip_code_in_address", (m.group("zip") + (zip4 if sum(c.isdigit() for c in zip4) >= 3 else ""))
+                .translate(_ZIP_DIGITS), seg.confidence)
         return seg
     return None
 
 
 def _street_like(seg: _Seg) -> bool:
-    """Opens with a house number (not a numbered name label like "1SAMPLE")."""
-    return bool(re.match(r"^\d", seg.text)) and len(seg.text) >= 6 and not re.match(r"^[12]\s*[.]?\s*[A-Z]", seg.text)
+    """Opens with a house number (not a numbered name label like "1SAMPLE") and names a street.
+
+    A licence number under a misread ``4d`` (``4S123-4567-6501-00``) also opens with a
+    digit, but has no street name: at least three letters, two of them together.
+    """
+    return (bool(re.match(r"^\d", seg.text)) and len(seg.text) >= 6 and not re.match(r"^[12]\s*[.]?\s*[A-Z]", seg.text)
+            and sum(c.isalpha() for c in seg.text) >= 3 and bool(re.search(r"[A-Z]{2}", seg.text)))
 
 
 def _block_above(segs: list[_Seg], city: _Seg, skip: set[int]) -> tuple[list[_Seg], list[_Seg]]:
@@ -323,6 +438,8 @@ def _block_above(segs: list[_Seg], city: _Seg, skip: set[int]) -> tuple[list[_Se
             continue
         if id(seg) in skip or _DATE_RE.search(seg.text):
             break
+        if is_name_label(seg.text):
+            continue
         block.append(seg)
         ref = seg
     block.reverse()
@@ -355,6 +472,17 @@ def _signatures(response: Mapping[str, Any]) -> list[str]:
         if text:
             out.append(re.sub(r"[^A-Z]", "", text.upper()))
     return out
+
+
+def _signature_words(response: Mapping[str, Any]) -> set[str]:
+    """Words of the mixed-case rows, split at spaces, punctuation and case turns (``ASample``)."""
+    words: set[str] = set()
+    for row in visual_rows(response):
+        for w in row.words:
+            if any(c.islower() for c in w.text):
+                split = re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", w.text)
+                words.update(p.upper() for p in re.split(r"[^A-Za-z]+", split) if p)
+    return words
 
 
 def _names(out: LicenceFields, block: list[_Seg], signatures: list[str]) -> None:
@@ -438,7 +566,7 @@ def parse_licence(response: Mapping[str, Any], *, run_date: dt.date) -> LicenceF
         return out
     labels = _find_labels(segs)
     numbered = sum(1 for lab in labels if lab.numbered) >= 2
-    used = _labelled(segs, labels, out)
+    used = _labelled(segs, labels, out, run_date)
     city = _address_block(segs, out)
     names: list[_Seg] = []
     if city is not None:
@@ -456,6 +584,12 @@ def parse_licence(response: Mapping[str, Any], *, run_date: dt.date) -> LicenceF
     if "document_number" not in out.values:
         _fallback_number(segs, used | {id(lab.seg) for lab in labels if lab.field != "document_number"}, out, numbered)
     _names(out, names, _signatures(response))
+    first = str(out.values.get("first_name") or "")
+    if first and "middle_name" not in out.values:
+        given, middle = split_glued_given(first, str(out.values.get("last_name") or ""), _signature_words(response))
+        if middle:
+            out.values["first_name"] = given
+            out.put("middle_name", middle, out.confidence["first_name"])
     _fallback_dates(segs, labels, out, run_date)
     text = " ".join(s.text for s in segs)
     if "VETERAN" in text:

@@ -42,6 +42,14 @@ _TO_LETTER = str.maketrans({"0": "O", "1": "I", "2": "Z", "4": "A", "5": "S", "6
 _AMBIGUOUS = {"0": "O", "O": "0", "D": "0", "Q": "0", "1": "I", "I": "1", "L": "1",
               "5": "S", "S": "5", "8": "B", "B": "8", "2": "Z", "Z": "2", "6": "G", "G": "6"}
 _SEX_FIX = {"H": "M", "N": "M", "P": "F", "E": "F"}
+#: Document code letter fixed by the format (ICAO 9303 parts 4 and 7): TD3 is a passport,
+#: MRV-A/B a visa; a misread leading letter is restored once the format is chosen.
+_CODE_LETTER = {"TD3": "P", "MRVA": "V", "MRVB": "V"}
+#: Letters OCR returns for ``<`` (beside the punctuation look-alikes mapped by normalise).
+_FILLER_LETTERS = "KC"
+#: A run of three or more such letters ending a field or touching a filler: no name or
+#: number holds "KKK" or "CCC", while a blurred or low-resolution filler run reads so.
+_LETTER_RUN = re.compile(r"(?:K{3,}|C{3,})(?=<|$)|(?<=<)(?:K{3,}|C{3,})")
 
 
 def char_value(char: str) -> int:
@@ -260,13 +268,8 @@ def _long_number_failed(fmt: _Format, fields: Mapping[str, str]) -> bool:
     return check_digit(fields["document_number"] + tail[:-1]) != tail[-1]
 
 
-def decode(lines: Sequence[str], *, raw_lines: Sequence[str] | None = None,
-           confidence: float = 100.0) -> Mrz | None:
-    """Decode exact MRZ lines (no repair); None when they fit no ICAO format."""
-    fmt = _format_for(lines)
-    if fmt is None:
-        return None
-    fields = {f.name: lines[f.line][f.start:f.end] for f in fmt.fields}
+def _failures(fmt: _Format, lines: Sequence[str], fields: Mapping[str, str]) -> list[str]:
+    """Every failed check digit and every field content the standard rules out."""
     failed = _failed_checks(fmt, lines)
     if _long_number_failed(fmt, fields) and "document_number_check" not in failed:
         failed.insert(0, "document_number_check")
@@ -278,6 +281,20 @@ def decode(lines: Sequence[str], *, raw_lines: Sequence[str] | None = None,
             failed.append(f"{name}_invalid")
     if fields["sex"] not in ("M", "F", "X", _FILLER):
         failed.append("sex_invalid")
+    return failed
+
+
+def decode(lines: Sequence[str], *, raw_lines: Sequence[str] | None = None,
+           confidence: float = 100.0, format: str | None = None) -> Mrz | None:
+    """Decode exact MRZ lines (no repair); None when they fit no ICAO format.
+
+    ``format`` forces one (a visa whose leading ``V`` was misread is still a visa).
+    """
+    fmt = _format_for(lines) if format is None else FORMATS[format]
+    if fmt is None or len(lines) != fmt.n_lines or any(len(line) != fmt.length for line in lines):
+        return None
+    fields = {f.name: lines[f.line][f.start:f.end] for f in fmt.fields}
+    failed = _failures(fmt, lines, fields)
     return Mrz(fmt.name, tuple(lines), tuple(raw_lines or lines), fields, tuple(failed), confidence)
 
 
@@ -320,10 +337,15 @@ def _fit(line: str, length: int) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _fillers_for_letter_runs(value: str) -> str:
+    """Runs of ``K``/``C`` read for fillers (see ``_LETTER_RUN``) back to fillers."""
+    return _LETTER_RUN.sub(lambda m: _FILLER * len(m.group()), value)
+
+
 def _coerce_names(value: str) -> str:
-    value = value.translate(_TO_LETTER)
-    # K read for '<': inside runs of fillers, and a trailing run of K's after a filler.
-    value = re.sub(r"(?<=<)K+(?=<|$)", lambda m: _FILLER * len(m.group()), value)
+    value = _fillers_for_letter_runs(value.translate(_TO_LETTER))
+    # K or C read for '<': inside runs of fillers, and a trailing run after a filler.
+    value = re.sub(r"(?<=<)[KC]+(?=<|$)", lambda m: _FILLER * len(m.group()), value)
     # The surname/given-names separator "<<" must precede the given names; when every
     # "<<" is trailing filler, a "K<" or "<K" between names is that separator misread.
     first_sep = value.find("<<")
@@ -355,21 +377,43 @@ def _coerce(fmt: _Format, lines: list[str]) -> list[str]:
         if f.kind == "num":
             value = value.translate(_TO_DIGIT)
         elif f.kind == "digit":
-            value = value if value == _FILLER else value.translate(_TO_DIGIT)
+            # K and C look like no digit: they are a filler (an empty field's check digit).
+            value = _FILLER if value in (_FILLER, *_FILLER_LETTERS) else value.translate(_TO_DIGIT)
         elif f.kind in ("alpha", "code"):
             value = value.translate(_TO_LETTER)
+            if f.kind == "code" and fmt.name in _CODE_LETTER:
+                value = _CODE_LETTER[fmt.name] + value[1:]
         elif f.kind == "name":
             value = _coerce_names(value)
         elif f.kind == "sex":
             value = _SEX_FIX.get(value, value)
-        elif f.kind == "alnum" and set(value) <= {"K", _FILLER}:
+        elif f.kind == "alnum" and (set(value) <= {"K", _FILLER} or set(value) <= {"C", _FILLER}):
             value = _FILLER * len(value)
         elif f.kind == "alnum":
+            value = _fillers_for_letter_runs(value)
             value = re.sub(r"(?<=<)K+$|K+(?=<+$)", lambda m: _FILLER * len(m.group()), value)
             if not any(c.name == f.name for c in fmt.checks):
                 value = _coerce_by_neighbours(value)
         chars[f.line][f.start:f.end] = list(value)
     return ["".join(c) for c in chars]
+
+
+def _agree_countries(fmt: _Format, lines: list[str]) -> list[str]:
+    """An unknown country code one letter away from the other country field becomes it.
+
+    No check digit covers the issuing state or the nationality, but they are usually the
+    same code, so ``GBB`` beside ``GBR`` is ``GBR`` misread (a blurred ``R`` reads ``B``).
+    """
+    spots = {f.name: f for f in fmt.fields if f.name in ("issuing_country", "nationality")}
+    values = {name: lines[f.line][f.start:f.end] for name, f in spots.items()}
+    for name, other in (("issuing_country", "nationality"), ("nationality", "issuing_country")):
+        value, ref = values[name], values[other]
+        if not valid_country(value) and valid_country(ref) and len(value) == len(ref) \
+                and sum(a != b for a, b in zip(value, ref)) == 1:
+            f = spots[name]
+            lines = list(lines)
+            lines[f.line] = lines[f.line][:f.start] + ref + lines[f.line][f.end:]
+    return lines
 
 
 def _ambiguous_positions(fmt: _Format, lines: Sequence[str], names: Iterable[str]) -> list[tuple[int, int, str]]:
@@ -406,6 +450,12 @@ def _resolve(fmt: _Format, lines: list[str], check: str, fields: tuple[str, ...]
     return lines
 
 
+def _stray(names: str) -> int:
+    """Characters after the names' closing filler run: text glued on past the zone's end."""
+    m = re.search(r"<{3,}", names)
+    return len(names[m.end():].replace(_FILLER, "")) if m else 0
+
+
 def repair(fmt_name: str, raw_lines: Sequence[str]) -> list[str]:
     """Best repaired lines for ``raw_lines`` read as an MRZ of format ``fmt_name``."""
     fmt = FORMATS[fmt_name]
@@ -413,35 +463,52 @@ def repair(fmt_name: str, raw_lines: Sequence[str]) -> list[str]:
     readings = [list(dict.fromkeys(_fit(normalise(r), fmt.length) + _fit(normalise(r.replace(" ", _FILLER)), fmt.length)))
                 for r in raw_lines]  # a space may be a dropped filler or nothing at all
     for variant in itertools.product(*readings):
-        lines = _coerce(fmt, list(variant))
+        lines = _agree_countries(fmt, _coerce(fmt, list(variant)))
         lines = _resolve(fmt, lines, "document_number", ("document_number",))
         if fmt.name == "TD3":
             lines = _resolve(fmt, lines, "optional_data", ("optional_data",))
         if any(c.name == "composite" for c in fmt.checks):
             extra = ("optional_data", "optional_data_2") if fmt.name == "TD1" else ("optional_data",)
             lines = _resolve(fmt, lines, "composite", extra)
-        # Fewest failed checks, then fewest repairs outside the names (name repairs are
-        # unverifiable, so they must not make a filler-shifted variant look cheaper).
+        # Fewest failed checks (a country code or date the standard rules out counts, so
+        # text glued before a line is cut off, not a filler run), then fewest repairs
+        # outside the names (name repairs are unverifiable, so they must not make a
+        # filler-shifted variant look cheaper), then least text past the names' end.
         changes = sum(lines[f.line][i] != variant[f.line][i]
                       for f in fmt.fields if f.kind != "name" for i in range(f.start, f.end))
-        score = (-len(_failed_checks(fmt, lines)), -changes)
+        fields = {f.name: lines[f.line][f.start:f.end] for f in fmt.fields}
+        score = (-len(_failures(fmt, lines, fields)), -changes, -_stray(fields["names"]))
         if best is None or score > best[0]:
             best = (score, lines)
     return best[1] if best else list(raw_lines)
 
 
+def _plausible(fmt: _Format, cleaned: Sequence[str]) -> bool:
+    """Line lengths that could be ``fmt`` as read.
+
+    OCR loses or adds a few characters anywhere; a line ending in a filler run (the names,
+    empty optional data) may lose much more, since a long faint run of ``<`` is often
+    dropped or split off as another word: it is padded back, and check digits judge.
+    """
+    if fmt.n_lines != len(cleaned):
+        return False
+    first = cleaned[0][0]
+    if first in "PIAC" and fmt.name.startswith("MRV") or first == "V" and fmt.name in ("TD2", "TD3"):
+        return False  # a readable document code decides between passport/ID and visa
+    return (any(abs(len(c) - fmt.length) <= 5 for c in cleaned)
+            and all(fmt.length // 3 <= len(c) <= fmt.length + 5 for c in cleaned))
+
+
 def read_mrz(raw_lines: Sequence[str], *, confidence: float = 100.0) -> Mrz | None:
     """Repair and decode OCR'd MRZ lines, choosing the format that fits them best."""
     cleaned = [normalise(r) for r in raw_lines]
-    if not cleaned or not cleaned[0]:
+    if not cleaned or not all(cleaned):
         return None
     results = []
     for fmt in FORMATS.values():
-        if fmt.n_lines != len(cleaned) or any(abs(len(c) - fmt.length) > 5 for c in cleaned):
+        if not _plausible(fmt, cleaned):
             continue
-        if (cleaned[0][0] == "V") != fmt.name.startswith("MRV") and fmt.n_lines == 2:
-            continue
-        mrz = decode(repair(fmt.name, cleaned), raw_lines=tuple(raw_lines), confidence=confidence)
+        mrz = decode(repair(fmt.name, cleaned), raw_lines=tuple(raw_lines), confidence=confidence, format=fmt.name)
         if mrz is not None:
             results.append(mrz)
     if not results:

@@ -3,12 +3,14 @@
 Kept apart from the licence layout logic because they are about names, not geometry:
 ``LAST, FIRST MIDDLE`` splitting with suffixes, and the two cues that tell which of two
 unlabelled name lines is the family name (a Soundex-derived licence number, as several
-US states issue; a signature, written "First Last").
+US states issue; a signature, written "First Last"); and the repairs of names OCR glued
+together or labels it misread into name-like text.
 """
 
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 
 SUFFIXES = frozenset({"JR", "SR", "II", "III", "IV", "V"})
 
@@ -75,3 +77,30 @@ def given_first(upper: str, lower: str, signatures: list[str], number: str) -> b
     if number and number.startswith(soundex(low)) != number.startswith(soundex(up)):
         return number.startswith(soundex(low))
     return written_first(signatures, up, low)
+
+
+#: Name labels of the AAMVA layout and older cards, squeezed.
+_NAME_LABELS = ("FAMILYNAME", "GIVENNAMES", "GIVENNAME", "LASTNAME", "FIRSTNAME")
+
+
+def is_name_label(text: str) -> bool:
+    """A name label OCR misread past its pattern (``GIVEN NAS``), not a person's name."""
+    squeezed = re.sub(r"[^A-Z]", "", text.upper())
+    return len(squeezed) >= 6 and any(SequenceMatcher(None, squeezed, label).ratio() >= 0.8
+                                      for label in _NAME_LABELS)
+
+
+def split_glued_given(given: str, last: str, words: set[str]) -> tuple[str, str | None]:
+    """``JOHNA`` read for ``JOHN A``: split glued given names at a word the signature shows.
+
+    OCR drops the narrow space between given names; the signature (or a printed "First
+    Last" line) spells the first name alone.  Split only when the rest is a word there
+    too, or long enough to be a middle name.  Returns (first name, middle name or None).
+    """
+    if " " in given:
+        return given, None
+    for word in sorted(words, key=len, reverse=True):
+        rest = given[len(word):]
+        if len(word) >= 3 and word != last and given.startswith(word) and rest and (rest in words or len(rest) >= 3):
+            return word, rest
+    return given, None

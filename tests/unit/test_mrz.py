@@ -147,3 +147,49 @@ def test_surname_separator_misread_as_k_is_restored():
 def test_optional_data_without_check_digit_is_read_by_its_neighbours():
     mrz = read_mrz(["V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L8988901C4XXX4009078F96121096ZE1B4226B<<<<<<"])
     assert mrz.lines == tuple(MRVA)
+
+
+# ---- degraded reads (blur, low resolution, tilt) ------------------------------------------
+ESP = ["IDESPBAA000589599999999R<<<<<<", "8001014F2501017ESP<<<<<<<<<<<7", "ESPANOLA<ESPANOLA<<CARMEN<<<<<"]
+POL = ["P<POLKOWALSKA<KWIATKOWSKA<<JOANNA<<<<<<<<<<<", "AA00000000POL6002084F1412314<<<<<<<<<<<<<<<4"]
+
+
+@pytest.mark.parametrize("letter", ["K", "C"])
+def test_filler_runs_read_as_k_or_c_are_fillers_again(letter):
+    ocr = [line.replace("<<<", letter * 3) for line in ESP]  # "CARMENCCC<<", "ESPCCCCCCCCC<<7"
+    mrz = read_mrz(ocr)
+    assert mrz.lines == tuple(ESP) and mrz.valid
+
+
+def test_letter_in_the_check_digit_of_empty_optional_data_is_a_filler():
+    ocr = [POL[0].replace("<<<<<<<<<<<", "KKKKKKKKKKK"), POL[1].replace("<<<<<<<<<<<<<<<4", "KKKKKKKKKKKKKKK4")]
+    mrz = read_mrz(ocr)
+    assert mrz.lines == tuple(POL) and mrz.valid
+
+
+def test_dropped_trailing_filler_runs_are_padded_back():
+    # The names line and TD1's empty optional data lose their whole "<" runs.
+    mrz = read_mrz([ESP[0].rstrip("<"), ESP[1], ESP[2].rstrip("<")])
+    assert mrz is not None and mrz.lines == tuple(ESP) and mrz.valid
+
+
+def test_text_glued_before_a_line_is_cut_off_by_the_country_code():
+    mrz = read_mrz(["ABC " + TD3[0], TD3[1]])
+    assert mrz.lines == tuple(TD3) and mrz.valid
+
+
+def test_text_glued_after_the_names_line_is_cut_off():
+    mrz = read_mrz([TD3[0] + " 12", TD3[1]])
+    assert mrz.lines == tuple(TD3) and mrz.given_names == "ANNA MARIA"
+
+
+def test_misread_visa_letter_still_reads_as_a_visa():
+    mrz = read_mrz(["Y" + MRVA[0][1:], MRVA[1]])
+    assert mrz.format == "MRVA" and mrz.lines == tuple(MRVA) and mrz.id_type == "visa"
+
+
+def test_unknown_nationality_one_letter_from_the_issuing_state_is_that_state():
+    # A blurred "R" reads "B": GBB is no code, GBR is the issuing state beside it.
+    line2 = TD3[1].replace("UTO", "UTB")
+    mrz = read_mrz([TD3[0], line2])
+    assert mrz.nationality == "UTO" and mrz.valid

@@ -1,0 +1,151 @@
+"""US licence printed fields read from degraded photos: OCR-misread labels, numbers with label
+remnants, date shapes, tilted rows and names split by lost spaces.  Text shapes are the local
+engine's reads of the shared licence samples, blurred, tilted or at low resolution."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from docbatch.parse.licence import parse_licence, us_date
+from docbatch.response import make_detection
+
+RUN = dt.date(2026, 6, 1)
+
+
+def _response(rows: list[tuple[str, float, float]], *, char_w: float = 0.014, h: float = 0.045) -> dict:
+    """LINE + WORD detections; each row is (text, left, top), words apportioned by characters."""
+    dets: list[dict] = []
+    for text, x, y in rows:
+        line_id = len(dets)
+        right = x + char_w * len(text)
+        dets.append(make_detection(id=line_id, type="LINE", text=text, confidence=96.0,
+                                   polygon=[(x, y), (right, y), (right, y + h), (x, y + h)]))
+        offset = 0
+        for word in text.split(" "):
+            if word:
+                wx = x + char_w * offset
+                dets.append(make_detection(id=len(dets), type="WORD", text=word, confidence=96.0, parent_id=line_id,
+                                           polygon=[(wx, y), (wx + char_w * len(word), y),
+                                                    (wx + char_w * len(word), y + h), (wx, y + h)]))
+            offset += len(word) + 1
+    return {"TextDetections": dets}
+
+
+def _fields(rows: list[tuple[str, float, float]]) -> dict[str, object]:
+    return parse_licence(_response(rows), run_date=RUN).values
+
+
+def test_birth_date_label_read_with_zeros_or_eight():
+    # A recent birth date: the "earliest date is the birth" fallback would not take it.
+    assert _fields([("D.O.8.01-05-2015", 0.34, 0.36)])["date_of_birth"] == dt.date(2015, 1, 5)
+    assert _fields([("D00B07/15/2016", 0.51, 0.50)])["date_of_birth"] == dt.date(2016, 7, 15)
+
+
+def test_number_starting_d08_is_not_a_birth_date_label():
+    f = _fields([("4dDLN D08-954-796", 0.60, 0.27), ("3 DOB 01/01/1974", 0.60, 0.33)])
+    assert (f["document_number"], f["date_of_birth"]) == ("D08954796", dt.date(1974, 1, 1))
+
+
+def test_issue_label_read_with_a_one():
+    assert _fields([("1ss01-05-2010", 0.34, 0.67)])["date_of_issue"] == dt.date(2010, 1, 5)
+
+
+def test_long_label_words_with_a_misread_letter_still_label():
+    f = _fields([("ENDORSEMENTE NONE", 0.63, 0.84), ("RESTHICTION NONE", 0.63, 0.89)])
+    assert (f["endorsements"], f["restrictions"]) == ("NONE", "NONE")
+
+
+def test_aamva_9a_read_as_ga_still_labels_endorsements():
+    assert _fields([("GaEND NONE", 0.57, 0.56)])["endorsements"] == "NONE"
+
+
+def test_label_remnants_glued_to_a_number_are_dropped():
+    assert _fields([("LICV007989", 0.64, 0.28)])["document_number"] == "V007989"
+    assert _fields([("DL NOT123456789", 0.30, 0.30)])["document_number"] == "T123456789"
+
+
+def test_date_with_an_impossible_year_is_not_read():
+    assert us_date("EXP 03/16/2618") is None
+    assert us_date("03/16/2618 12/12/2026") == dt.date(2026, 12, 12)
+
+
+def test_two_digit_year_after_a_label_takes_the_plausible_century():
+    f = _fields([("DOB 08/31/77", 0.33, 0.54), ("EXP 08-31-30", 0.33, 0.30)])
+    assert (f["date_of_birth"], f["expiration_date"]) == (dt.date(1977, 8, 31), dt.date(2030, 8, 31))
+
+
+def test_spaces_around_date_separators_are_allowed():
+    assert _fields([("DOB 08 /31/ 1977", 0.33, 0.54)])["date_of_birth"] == dt.date(1977, 8, 31)
+
+
+def test_short_tall_label_on_a_tilted_photo_is_kept_but_vertical_text_is_not():
+    # Box sides are fractions of the image's width and height: on a wide card a short
+    # tilted word can be "taller than wide"; a vertical ghost name is far narrower per letter.
+    rows = [("SAMPLE JANE", 0.30, 0.20), ("123 MAIN ST", 0.30, 0.30), ("EXP", 0.30, 0.50),
+            ("01/06/2023", 0.43, 0.50), ("02/02/2030", 0.30, 0.70)]
+    page = _response(rows, char_w=0.012, h=0.06)
+    for det in page["TextDetections"]:
+        if det["DetectedText"] == "EXP":  # 0.036 wide, 0.063 tall, as on the tilted sample
+            det["Geometry"]["BoundingBox"].update(Width=0.036, Height=0.063)
+    ghost = make_detection(id=99, type="WORD", text="VALID", confidence=90.0,
+                           polygon=[(0.05, 0.5), (0.08, 0.5), (0.08, 0.59), (0.05, 0.59)])
+    page["TextDetections"].append(ghost)
+    f = parse_licence(page, run_date=RUN).values
+    assert f["expiration_date"] == dt.date(2023, 1, 6)
+    assert "VALID" not in str(f.get("first_name")) + str(f.get("last_name"))
+
+
+def test_value_below_a_label_on_a_row_merged_with_another_field():
+    # A tilted photo merges "5 DD ..." and the issue date into one row under "4a ISS".
+    f = _fields([("18 EYES BRO 4AISS", 0.30, 0.80), ("5 DD S00000001CL10234 02/15/2019", 0.33, 0.84)])
+    assert f["date_of_issue"] == dt.date(2019, 2, 15)
+
+
+def test_given_names_glued_by_ocr_are_split_at_the_signature_first_name():
+    rows = [("1SAMPLE", 0.34, 0.36), ("2JOHNA", 0.34, 0.41), ("123 STREET ADDRESS", 0.36, 0.48),
+            ("MONTPELIER,VT 12345-1234", 0.36, 0.56), ("John ASample", 0.04, 0.83)]
+    f = _fields(rows)
+    assert (f["first_name"], f.get("middle_name"), f["last_name"]) == ("JOHN", "A", "SAMPLE")
+
+
+def test_given_names_one_per_line_under_their_label():
+    rows = [("1.FAMILY NAME", 0.32, 0.29), ("SAMPLECARD", 0.32, 0.33), ("2.GIVEN NAMES", 0.32, 0.37),
+            ("THOMAS", 0.32, 0.41), ("ALEXANDER", 0.32, 0.45), ("8.ADDRESS", 0.32, 0.50)]
+    f = _fields(rows)
+    assert (f["first_name"], f.get("middle_name"), f["last_name"]) == ("THOMAS", "ALEXANDER", "SAMPLECARD")
+
+
+def test_zip_code_with_one_digit_read_as_a_letter_still_makes_the_city_line():
+    rows = [("SAMPLE", 0.40, 0.40), ("JELANI", 0.40, 0.46), ("123 MAIN ST", 0.40, 0.52), ("PHOENIX, AZB5007", 0.40, 0.56)]
+    f = _fields(rows)
+    assert (f["city_in_address"], f["state_in_address"], f["zip_code_in_address"]) == ("PHOENIX", "AZ", "85007")
+    assert (f["last_name"], f["first_name"], f["address"]) == ("SAMPLE", "JELANI", "123 MAIN ST")
+
+
+def test_aamva_field_number_read_as_l_before_a_name_label():
+    rows = [("LFAMILYNAME", 0.32, 0.29), ("SAMPLECARD", 0.32, 0.33), ("2.GIVEN NAMES", 0.32, 0.37), ("THOMAS", 0.32, 0.41)]
+    assert _fields(rows)["last_name"] == "SAMPLECARD"
+
+
+def test_misread_label_word_after_a_misread_field_number():
+    rows = [("LADORESS", 0.32, 0.49), ("1234 COMMODORE DRIVE", 0.32, 0.53)]
+    assert _fields(rows)["address"] == "1234 COMMODORE DRIVE"
+
+
+def test_misread_name_label_is_not_a_name_line():
+    rows = [("SAMPLE", 0.34, 0.30), ("GIVEN NAS", 0.34, 0.35), ("HOLLY", 0.34, 0.39), ("23 HAZEN DR", 0.34, 0.49),
+            ("CONCORD.NH 03305", 0.34, 0.53)]
+    f = _fields(rows)
+    assert (f["last_name"], f["first_name"]) == ("SAMPLE", "HOLLY")
+
+
+def test_number_under_a_misread_4d_is_not_the_street_line():
+    rows = [("4S123-4567-6501-00", 0.33, 0.18), ("1SAMPLE", 0.33, 0.24), ("2DEREK THOMAS", 0.33, 0.30),
+            ("8 4802 SHEBOYGAN AVE", 0.33, 0.36), ("MADISON, WI 53705", 0.35, 0.41), ("15 SEX M", 0.32, 0.71),
+            ("9 CLASS D", 0.74, 0.17)]
+    f = _fields(rows)
+    assert (f["address"], f["document_number"]) == ("4802 SHEBOYGAN AVE", "S1234567650100")
+
+
+def test_date_with_its_second_separator_lost():
+    assert us_date("12/121979") == dt.date(1979, 12, 12)
