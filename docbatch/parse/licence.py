@@ -23,6 +23,7 @@ from typing import Any, Mapping
 
 from .layout import visual_rows
 from .names import given_first, is_name, is_name_label, name_parts, split_glued_given
+from .us_dates import US_DATE_RE, us_date
 from .us_states import STATES, state_name_in
 
 _WORD_LABELS: list[tuple[str, str]] = [
@@ -56,10 +57,7 @@ _WORD_RE = re.compile(
 _NUM_ONLY_RE = re.compile(r"^(?P<num>4[ABD]|9A|1[25-9]|[12358])(?:[.:\s]*$|[.:\s]+(?=\S)|(?=[A-Z]))")
 #: MM/DD/YYYY with "/", "-" or "." and stray spaces; the second separator may be lost
 #: (``12/121979``) when a 19xx/20xx year follows.
-_DATE_RE = re.compile(r"(\d{2})\s?[/.-]\s?(\d{2})(?:\s?[/.-]\s?(\d{4})|((?:19|20)\d{2}))")
 #: MM/DD/YY, read only after a date label (a bare one is as likely a code as a date).
-_SHORT_DATE_RE = re.compile(r"(?<![\d/.-])(\d{2})[/.-](\d{2})[/.-](\d{2})(?![\d/.-])")
-_COMPACT_DATE_RE = re.compile(r"(?<!\d)(0[1-9]|1[0-2])([0-2]\d|3[01])((?:19|20)\d{2})(?!\d)")
 _CITY_RE = re.compile(r"^(?P<city>[A-Z][A-Z .'-]*?)[,.\s]*(?P<st>[A-Z]{2})[,.\s]*(?P<zip>[\dBOSIL]{5})"
                       r"(?:[- ]?(?P<zip4>[\dBOSIL]{4}))?\b")
 #: Letters a blurred ZIP code's digits are read as.
@@ -295,41 +293,6 @@ def _clean_number(value: str) -> str | None:
     return None
 
 
-def us_date(text: str, *, compact: bool = False, birth: bool = False,
-            run_date: dt.date | None = None) -> dt.date | None:
-    """The first plausible MM/DD/YYYY (or MM-DD-YYYY, MM.DD.YYYY) date.
-
-    With ``compact`` (after a date label) MMDDYYYY too, and with ``run_date`` MM/DD/YY,
-    its century chosen as for MRZ dates (a birth is never in the future; an expiry is
-    at most 50 years ahead).  Elsewhere eight or six digits are as likely a number as a
-    date.  A year outside 1900-2099 is a misread (``2618``), not a date.
-    """
-    for m in _DATE_RE.finditer(text):
-        d = _plausible_date(int(m.group(3) or m.group(4)), int(m.group(1)), int(m.group(2)))
-        if d:
-            return d
-    m = _COMPACT_DATE_RE.search(text) if compact else None
-    if m:
-        return _plausible_date(int(m.group(3)), int(m.group(1)), int(m.group(2)))
-    m = _SHORT_DATE_RE.search(text) if compact and run_date else None
-    if m and run_date:
-        year = run_date.year // 100 * 100 + int(m.group(3))
-        if birth and year > run_date.year or not birth and year > run_date.year + 50:
-            year -= 100
-        d = _plausible_date(year, int(m.group(1)), int(m.group(2)))
-        return d if d and not (birth and d > run_date) else None
-    return None
-
-
-def _plausible_date(year: int, month: int, day: int) -> dt.date | None:
-    if not 1900 <= year <= 2099:
-        return None
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
-
-
 def _coerce(fld: str, value: str, run_date: dt.date) -> object | None:
     if fld in ("date_of_birth", "expiration_date", "date_of_issue"):
         return us_date(value, compact=True, birth=fld == "date_of_birth", run_date=run_date)
@@ -436,7 +399,7 @@ def _block_above(segs: list[_Seg], city: _Seg, skip: set[int]) -> tuple[list[_Se
             break
         if abs(seg.xs[0] - city.xs[0]) > 0.08 or seg.row == ref.row:
             continue
-        if id(seg) in skip or _DATE_RE.search(seg.text):
+        if id(seg) in skip or US_DATE_RE.search(seg.text):
             break
         if is_name_label(seg.text):
             continue
@@ -525,7 +488,7 @@ def _fallback_dates(segs: list[_Seg], labels: list[_Label], out: LicenceFields, 
                 # Dates after DD / REV / REPLACED are not the card's birth, issue or expiry.
                 end = lab.end + len(_inline_value(lab, labels)) + 1
                 text = text[:lab.start] + " " * (end - lab.start) + text[end:]
-        for m in _DATE_RE.finditer(text):
+        for m in US_DATE_RE.finditer(text):
             d = us_date(m.group(0))
             if d:
                 found.append((d, seg.confidence))
@@ -548,7 +511,7 @@ def _fallback_number(segs: list[_Seg], used: set[int], out: LicenceFields, numbe
     for seg in sorted(segs, key=lambda s: s.top):
         if id(seg) in used or _CITY_RE.match(seg.text):
             continue
-        text = _DATE_RE.sub(" ", seg.text).strip()
+        text = US_DATE_RE.sub(" ", seg.text).strip()
         if numbered:
             text = re.sub(r"^4(?=[A-Z])", "", text)
         for token in text.split(" "):

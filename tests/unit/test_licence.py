@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from docbatch.parse.licence import parse_licence, us_date
+from docbatch.parse.licence import parse_licence
+from docbatch.parse.us_dates import us_date
 from docbatch.response import make_detection
 
 RUN = dt.date(2026, 6, 1)
