@@ -201,14 +201,15 @@ def _score(groups: Iterable[tuple[str, list[str]]], load: Callable[[str], Mappin
         print(overall.table("all"))
 
 
-def _response_stem(name: str) -> str:
+def response_stem(name: str) -> str:
     """``000.jpg.json.gz`` (a run's ``raw/``), ``000.json`` or ``000.jpg.json`` -> ``000``."""
     return re.sub(r"(\.(jpe?g|png|tiff?))?\.json(\.gz)?$", "", name, flags=re.I)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m docbatch.evaluation.receipts", description=__doc__.split("\n")[0])
-    ap.add_argument("--responses", type=Path, help="folder of saved DetectText JSON (<stem>.json) or a run's raw/ (<image>.json.gz)")
+    ap.add_argument("--responses", type=Path,
+                    help="folder of saved DetectText JSON (<stem>.json) or a run's raw/ (<image>.json.gz)")
     ap.add_argument("--ocr-local", action="store_true", help="run the pipeline with the local engine on img/")
     ap.add_argument("--work-dir", type=Path, default=Path(tempfile.gettempdir()) / "docbatch-eval-sroie",
                     help="where --ocr-local's pipeline run goes (a re-run resumes: scoring again is free)")
@@ -228,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
         _score([("pipeline, local engine on img/", [p.stem for p in images])],
                lambda stem: by_image(SROIE / "img" / f"{stem}.jpg"), hints, args.verbose)
     elif args.responses:
-        found = sorted({_response_stem(p.name) for p in args.responses.glob("*.json*")})
+        found = sorted({response_stem(p.name) for p in args.responses.glob("*.json*")})
         by_image = saved_responses(args.responses)
         _score([(f"responses in {args.responses}", found)],
                lambda stem: by_image(SROIE / "img" / f"{stem}.jpg"), hints, args.verbose)

@@ -120,6 +120,7 @@ def find_vendor(lines: list[Line], end: int) -> Found | None:
     contact = next((ln.index for ln in head
                     if re.search(r"\b(TEL|FAX|PHONE|GST|SST|VAT|INVOICE|RECEIPT)\b", ln.text.upper())), len(lines))
     best, best_score = None, float("-inf")
+    scores: dict[int, float] = {}
     for rank, ln in enumerate(pool):
         up = clean_vendor(ln.text.upper())
         score = -0.35 * rank - (3.0 if ln.index > contact else 0.0)
@@ -135,6 +136,7 @@ def find_vendor(lines: list[Line], end: int) -> Found | None:
             score += 1.0
         if sum(c.isdigit() for c in up) > len(up) / 3:
             score -= 2.0
+        scores[ln.index] = score
         if score > best_score:
             best, best_score = ln, score
     assert best is not None
@@ -161,7 +163,38 @@ def find_vendor(lines: list[Line], end: int) -> Found | None:
     if not value:
         return None
     certainty = 0.9 if best_score >= 2.0 else 0.7 if best_score > -0.5 else 0.45
-    return Found(value, tuple(used), certainty)
+    return Found(value, tuple(used), certainty * _vendor_doubt(used, pool, scores, best_score))
+
+
+#: Signs of misread characters: an upper-case letter inside a lower-case word that does not
+#: start a new lower-case run (``WorId``, ``CafE``; ``PappaRich`` and ``McDonald`` are print),
+#: or an underscore.
+_MISREAD = re.compile(r"[a-z][A-Z](?![a-z]{2})|_")
+
+
+def _vendor_doubt(used: list[Line], pool: list[Line], scores: dict[int, float], best: float) -> float:
+    """1.0, or 0.5 when a reader should look at the pick.
+
+    That is when the name looks misread, when a name-like row of the same print size sits
+    just above it (a brand or a name broken over rows: ``GHEE HIANG`` / ``GH DISTRIBUTOR
+    & MARKETING SDN BHD``), or when another business-like row scores nearly as well
+    (``KIKU JAPANESE RESTAURANT`` and ``TK DIVISION KITCHEN SDN BHD``): which of them is
+    "the vendor" is then a judgement call.
+    """
+    if _MISREAD.search(" ".join(ln.text for ln in used)):
+        return 0.5
+    first = used[0]
+    above = next((ln for ln in pool if ln.index == first.index - 1), None)
+    if (above is not None and _name_like(above, first.index + 1) and above.letters >= 4
+            and 0.8 <= above.height / (first.height or 1e-9) <= 1.25):
+        return 0.5
+    taken = {ln.index for ln in used}
+    for ln in pool:
+        up = clean_vendor(ln.text.upper())
+        if (ln.index not in taken and scores[ln.index] >= best - 2.0
+                and (_LEGAL_FORM.search(up) or _BUSINESS.search(up))):
+            return 0.5
+    return 1.0
 
 
 _POSTCODE = re.compile(r"(?<![\d(\-])\b\d{5}\b(?![\d\-])|\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b|\b[A-Z]{1,2}\d{1,2}[A-Z]?\s\d[A-Z]{2}\b")
@@ -214,8 +247,24 @@ def find_address(lines: list[Line], vendor: Found | None, end: int) -> Found | N
     for ln in used[1:]:
         sep = " " if parts[-1].endswith((",", ".")) else ", "
         parts.append(sep + ln.text.strip())
-    certainty = 0.85 if any(_POSTCODE.search(ln.text.upper()) for ln in used) else 0.6
-    return Found("".join(parts), tuple(used), certainty)
+    return Found("".join(parts), tuple(used), _address_certainty(used, after_postcode))
+
+
+def _address_certainty(used: list[Line], postcode_row: Line | None) -> float:
+    """How sure the block's edges are.
+
+    Without a postcode row the block may have stopped early or started late (flagged).  A
+    last row after the postcode row with no address word and no punctuation carrying the
+    address on (``..., 56000 KUALA LUMPUR, MALAYSIA`` / ``SUNWAY VELOCITY``) is as often a
+    mall or branch name as a town or state (flagged too).
+    """
+    if postcode_row is None:
+        return 0.48
+    tail = used[-1]
+    if (tail is not postcode_row and not _is_address(tail.text.upper()) and len(tail.text.split()) > 1
+            and not postcode_row.text.rstrip().endswith(",") and not tail.text.rstrip().endswith((".", ","))):
+        return 0.47
+    return 0.85
 
 
 def find_phone(lines: list[Line]) -> Found | None:

@@ -108,6 +108,7 @@ def test_times_and_plausibility():
         ("CHANGE DUE", "change"),
         ("TOTAL QTY", "count"),
         ("SERVICE CHARGE 10%", "service"),
+        ("SERV. CHARGE (10%):", "service"),  # one letter from CHANGE: never cash change
         ("GST 6%", "tax"),
     ],
 )

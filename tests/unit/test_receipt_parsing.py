@@ -249,3 +249,71 @@ def test_field_keys_and_types_fit_the_receipts_schema():
     assert isinstance(r.fields["total"], Decimal) and r.fields["total"].as_tuple().exponent == -2
     assert all(0 <= v <= 100 for k, v in r.fields.items() if k.endswith("_confidence") and v is not None)
     assert set(r.items[0]) == {"line_no", "item", "quantity", "unit_price", "price", "raw_text", "confidence"}
+
+
+# --- Confidence that falls where a reader should look (project issue #4) ---------------
+
+
+def test_vendor_confidence_falls_when_another_business_row_rivals_the_pick():
+    # SROIE 156 prints the brand (KIKU JAPANESE RESTAURANT) and the company (TK DIVISION
+    # KITCHEN SDN BHD); either could be "the vendor", so the pick is flagged.
+    parsed = sroie("156")
+    assert parsed.fields["vendor_name_confidence"] <= 50
+    assert "vendor_name_low_confidence" in parsed.fields["review_reason"]
+
+
+def test_address_confidence_falls_when_a_name_like_row_follows_the_postcode_row():
+    # SROIE 072: "..., 56000 KUALA LUMPUR, MALAYSIA" then "SUNWAY VELOCITY" (a mall, not the address).
+    parsed = sroie("072")
+    assert parsed.fields["vendor_address"].endswith("SUNWAY VELOCITY")
+    assert parsed.fields["vendor_address_confidence"] <= 50
+
+
+def test_address_confidence_falls_without_a_postcode_row():
+    # SROIE 065's block stops before its "57000 KL" row.
+    parsed = sroie("065")
+    assert "57000" not in parsed.fields["vendor_address"]
+    assert parsed.fields["vendor_address_confidence"] <= 50
+
+
+def test_total_confidence_falls_when_cash_minus_change_disagrees():
+    # SROIE 167: CASH 100.00 - CHANGE 46.40 = 53.60, but the picked row reads 50.57.
+    parsed = sroie("167")
+    assert parsed.fields["total_confidence"] <= 50
+    assert parsed.fields["needs_review"]
+
+
+def test_total_is_not_trusted_when_both_sides_of_a_rounding_row_are_printed_as_totals():
+    # SROIE 146: "TOTAL: 72.93", "RND ADJ 0.02", "TTL ATF RND 72.95": either may be meant.
+    parsed = sroie("146")
+    assert parsed.fields["total"] in (Decimal("72.93"), Decimal("72.95"))
+    assert parsed.fields["total_confidence"] < 80
+
+
+def test_vendor_confidence_falls_when_a_same_size_name_row_sits_just_above_it():
+    # SROIE 318: "GHEE HIANG" over "GH DISTRIBUTOR & MARKETING SDN BHD": one name or a brand?
+    parsed = sroie("318")
+    assert parsed.fields["vendor_name"] == "GH DISTRIBUTOR & MARKETING SDN BHD"
+    assert parsed.fields["vendor_name_confidence"] <= 50
+
+
+def test_vendor_confidence_falls_when_the_name_looks_misread():
+    # An upper-case letter inside a lower-case word ("WorId") is an OCR confusion, not print.
+    parsed = receipt("Taste Of The WorId Sdn Bhd", "No 5, Jalan Besar, 50000 Kuala Lumpur",
+                     "TOTAL | 12.00", "CASH | 20.00", "CHANGE | 8.00")
+    assert parsed.fields["vendor_name"] == "Taste Of The WorId Sdn Bhd"
+    assert parsed.fields["vendor_name_confidence"] <= 50
+
+
+def test_an_item_reading_like_a_payment_word_is_not_paired_with_the_change_row():
+    # SROIE 259: "MISTER POTATO ..." (~ MASTER) among the items; CREDIT 42.35 / CHANGE .00
+    # below confirm the total, so it is not put in doubt.
+    parsed = sroie("259")
+    assert parsed.fields["total"] == Decimal("42.35")
+    assert parsed.fields["total_confidence"] > 50
+
+
+def test_a_camel_case_brand_is_not_taken_for_a_misread_name():
+    parsed = receipt("PappaRich Restaurant Sdn Bhd", "No 5, Jalan Besar, 50000 Kuala Lumpur",
+                     "TOTAL | 12.00", "CASH | 20.00", "CHANGE | 8.00")
+    assert parsed.fields["vendor_name_confidence"] > 50
