@@ -11,29 +11,14 @@ import pytest
 from docbatch.parse.identity import parse_identity, redact
 from docbatch.parse.names import soundex
 from docbatch.response import make_detection
+from docbatch.testing.responses import response_from_rows
 from docbatch.sinks.schema import IDS
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 RUN = dt.date(2026, 6, 1)
 
 
-def _response(rows: list[tuple[str, float, float]], *, char_w: float = 0.014, h: float = 0.045) -> dict:
-    """LINE + WORD detections; each row is (text, left, top), words apportioned by characters."""
-    dets: list[dict] = []
-    for text, x, y in rows:
-        line_id = len(dets)
-        right = x + char_w * len(text)
-        dets.append(make_detection(id=line_id, type="LINE", text=text, confidence=96.0,
-                                   polygon=[(x, y), (right, y), (right, y + h), (x, y + h)]))
-        offset = 0
-        for word in text.split(" "):
-            if word:
-                wx = x + char_w * offset
-                dets.append(make_detection(id=len(dets), type="WORD", text=word, confidence=96.0, parent_id=line_id,
-                                           polygon=[(wx, y), (wx + char_w * len(word), y),
-                                                    (wx + char_w * len(word), y + h), (wx, y + h)]))
-            offset += len(word) + 1
-    return {"TextDetections": dets}
+_response = response_from_rows
 
 
 def _textract_blocks(path: Path) -> dict:
