@@ -7,14 +7,12 @@ responses.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 
 from .errors import ConfigError
 from .outputs import build_outputs
-from .parse.document import ParseOptions
-from .parse.receipt import ReceiptHints
+from .parse.document import parse_options
 from .state import Journal
 
 
@@ -29,12 +27,7 @@ def reparse_run(out: str | Path, *, formats: str | None = None, redact: bool | N
         raise ConfigError(f"the last run in {out} did not complete; re-run it first")
     cfg = meta["config"]
     fmts = [f.strip() for f in formats.split(",")] if formats else cfg["formats"]
-    options = ParseOptions(
-        receipt_hints=ReceiptHints(date_order=cfg.get("date_order"), decimal_separator=cfg.get("decimal_separator"),
-                                   default_currency=cfg.get("default_currency"),
-                                   run_date=dt.datetime.now(dt.timezone.utc).date()),
-        redact=cfg.get("redact", False) if redact is None else redact,
-    )
+    options = parse_options({**cfg, "redact": cfg.get("redact", False) if redact is None else redact})
     journal = Journal(out / "state.sqlite")
     try:
         return build_outputs(journal, meta["run_id"], out_dir=out, formats=fmts,

@@ -31,8 +31,7 @@ from .errors import ConfigError
 from .manifest import passthrough_columns, read_manifest
 from .outputs import build_outputs
 from .projection import raw_name
-from .parse.document import ParseOptions
-from .parse.receipt import ReceiptHints
+from .parse.document import parse_options
 from .pipeline import DocumentProcessor, build_processor
 from .progress import Subscriber
 from .records import Document, DocumentResult
@@ -167,14 +166,8 @@ def run_batch(
                 processor.close()
         if summary.outcome == "running":
             summary.outcome = "completed"
-            options = ParseOptions(
-                receipt_hints=ReceiptHints(date_order=config.date_order, decimal_separator=config.decimal_separator,
-                                           default_currency=config.default_currency,
-                                           run_date=dt.datetime.now(dt.timezone.utc).date()),
-                redact=config.redact,
-            )
             summary.tables = build_outputs(journal, run_id, out_dir=out, formats=config.formats,
-                                           passthrough_columns=pt_cols, options=options,
+                                           passthrough_columns=pt_cols, options=parse_options(config.public_dict()),
                                            part_rows=config.part_rows)
         counts = journal.counts(run_id)
         summary.ok, summary.failed = counts.get("ok", 0), counts.get("failed", 0)

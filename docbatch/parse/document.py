@@ -32,6 +32,17 @@ class ParseOptions:
                                      or None, repr=False)
 
 
+def parse_options(config: Mapping[str, Any]) -> ParseOptions:
+    """The parsing options of a run, from its config (a ``RunConfig.public_dict()`` or run.json's)."""
+    return ParseOptions(
+        receipt_hints=ReceiptHints(date_order=config.get("date_order"),
+                                   decimal_separator=config.get("decimal_separator"),
+                                   default_currency=config.get("default_currency"),
+                                   run_date=dt.datetime.now(dt.timezone.utc).date()),
+        redact=bool(config.get("redact", False)),
+    )
+
+
 @dataclass(frozen=True)
 class ParsedDocument:
     detected_type: str
