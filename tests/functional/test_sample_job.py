@@ -11,6 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+pytestmark = pytest.mark.slow  # runs the embedded OCR engine
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
