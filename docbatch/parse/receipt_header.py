@@ -28,13 +28,14 @@ _BUSINESS = re.compile(
 _ADDRESS = re.compile(
     r"\b(JALAN|JLN|JL|TAMAN|TMN|LORONG|LRG|PERSIARAN|LEBUH|LEBUHRAYA|LOT|NO|BLOK|BLOCK|BLK|LEVEL|LVL|"
     r"FLOOR|FLR|TINGKAT|ROAD|RD|STREET|ST|AVENUE|AVE|BLVD|BOULEVARD|DRIVE|DR|LANE|LN|WAY|HIGHWAY|HWY|SUITE|"
-    r"STE|UNIT|KM|BATU|KAMPUNG|KG|BANDAR|BDR|SEKSYEN|SECTION|PARK|PLAZA|SQUARE|COURT|CT|PO BOX|"
-    r"STRASSE|RUE|CALLE|AVENIDA)\b|(?<![\d(\-])\b\d{5}\b(?![\d\-])|\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b|\b\d+[,/-]\d+\b|^NO\.?\s?\d"
+    r"STE|UNIT|KM|BATU|KAMPUNG|KG|BANDAR|BDR|SEKSYEN|SEK|MUKIM|SECTION|PARK|PLAZA|SQUARE|COURT|CT|PO BOX|"
+    r"STRASSE|RUE|CALLE|AVENIDA)\b|(?<![\d(\-])\b\d{5}(?:\b(?![\d\-])|(?=[A-Z]{2,}\b))|\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b|"
+    r"\b\d+[,/-]\d+\b|^NO\.?\s?\d|\bP\.?\s?T\.?\s?\d{3,}\b|^(?:\d{1,4}[A-Z]?|[A-Z0-9]{1,3}(?:-[A-Z0-9]{1,3}){1,3})(?:\s*[&-]\s*\d{1,4}[A-Z]?)*\s*,\s*[A-Z]|\b[A-Z]{1,3}\s?\d{1,3}/\d"
 )
 _NOISE = re.compile(
     r"\b(TEL|TELEPHONE|PHONE|PH|FAX|HP|MOBILE|EMAIL|E-MAIL|WWW|HTTP|GST|SST|VAT|REG|REGISTRATION|"
     r"CO\.?\s*NO|COMPANY\s*NO|ROC|TAX\s*INVOICE|INVOICE|RECEIPT|CASH\s*BILL|OFFICIAL|WELCOME|THANK|COPY|"
-    r"CASHIER|TABLE|MEMBER|ORDER|BILL|CHECK|ABN|TIN|NPWP|RUT|SIRET|INV|DOC|TRN|POS)\b|@|\.COM\b"
+    r"CASHIER|TABLE|MEMBER|ORDER|BILL|CHECK|ABN|TIN|NPWP|RUT|SIRET|INV|DOC|TRN|POS)\b|\S@|@\S|\.COM\b"
 )
 _REG_NO = re.compile(r"^\(?[A-Z]{0,3}\s*[\d\s\-]{4,}[A-Z]?\)?\s*$|^\(.*\d{4,}.*\)$")
 #: A registration number (``(126926-H)``, ``CO. REG: 860671-D``, ``273500-U``) and all after it.
@@ -136,6 +137,8 @@ def find_vendor(lines: list[Line], end: int) -> Found | None:
             score += 1.0
         if sum(c.isdigit() for c in up) > len(up) / 3:
             score -= 2.0
+        if not any(c.isupper() for c in ln.text):
+            score -= 1.5  # names are printed in capitals or title case; all lower case is a note
         scores[ln.index] = score
         if score > best_score:
             best, best_score = ln, score
@@ -197,8 +200,34 @@ def _vendor_doubt(used: list[Line], pool: list[Line], scores: dict[int, float], 
     return 1.0
 
 
-_POSTCODE = re.compile(r"(?<![\d(\-])\b\d{5}\b(?![\d\-])|\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b|\b[A-Z]{1,2}\d{1,2}[A-Z]?\s\d[A-Z]{2}\b")
+#: A five-digit postcode, also glued to its town by OCR (``57000KL``, ``81100JOHOR``); a
+#: Canadian or a British one.
+_POSTCODE = re.compile(r"(?<![\d(\-])\b\d{5}(?:\b(?![\d\-])|(?=[A-Z]{2,}\b))|\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b|\b[A-Z]{1,2}\d{1,2}[A-Z]?\s\d[A-Z]{2}\b")
+#: A land-lot or house number that looks like a postcode (``LOT P.T. 33198``, ``LOT 34817``).
+_LOT_NO = re.compile(r"\b(?:LOT|PTD|PT|P\.\s?T|NO)\b\.?\s*\d{5}\b")
 _REG_ROW = re.compile(r"\(?\b[A-Z]{0,3}\d{4,}-?[A-Z]\b\)?|\b(CO|COMPANY|ROC|REG|BR|BRN|BUSINESS)\.?\s*(REG|NO)\b")
+
+
+#: A country name ends an address: a row after it is a branch or mall name.
+_COUNTRY_END = re.compile(r"\b(MALAYSIA|SINGAPORE|INDONESIA|THAILAND|PHILIPPINES|AUSTRALIA|CANADA|USA|U\.S\.A|"
+                          r"UNITED STATES|UNITED KINGDOM|UK|GERMANY|DEUTSCHLAND|FRANCE|ESPA[NÑ]A|SPAIN)\W*$")
+#: A company registration number printed on an address row (``NO. 17-G, 822737-X``).
+_INLINE_REG = re.compile(r"[\s,]*[(\[]?\b\d{6,}-[A-Z]\b[)\]]?")
+
+
+def _not_address(line: Line) -> bool:
+    """A contact, tax-id or registration row, or a fragment too short to be an address row.
+
+    Unlike :func:`_is_noise` a short row that reads as an address is kept (``57000KL``,
+    ``NO 43-45-47G,``), and only a number with a phone's seven or more digits is a phone.
+    """
+    up = line.text.upper()
+    if _NOISE.search(up) or (_REG_NO.match(up) and not _POSTCODE.search(up)):
+        return True
+    phone = _PHONE.search(up)
+    if phone and len(re.sub(r"\D", "", phone.group(1))) >= 7 and line.letters < 6:
+        return True
+    return line.letters < 3 and not (_is_address(up) or _POSTCODE.search(up))
 
 
 def find_address(lines: list[Line], vendor: Found | None, end: int) -> Found | None:
@@ -206,8 +235,30 @@ def find_address(lines: list[Line], vendor: Found | None, end: int) -> Found | N
 
     The block ends at a contact, tax-id, date or money row, after six rows, or one row past
     the postcode row (a trailing town, state or branch; two when the first ends in a comma).
+
+    When nothing follows the vendor but an address block sits above it (OCR lost the name,
+    and a town row was taken for it) the block from the top is read, flagged.
     """
     start = vendor.lines[-1].index + 1 if vendor else 0
+    used, after_postcode = _address_rows(lines, start)
+    doubt = 1.0
+    if not used and start:
+        start, doubt = 0, 0.5
+        used, after_postcode = _address_rows(lines, start)
+    if not used:
+        return None
+    if used[0] is after_postcode:
+        used[:0] = _street_rows_above(lines, used[0], start)
+    texts = [_INLINE_REG.sub("", ln.text).strip() for ln in used]
+    parts = [re.sub(r"^(?:[A-Z]{1,3}\s)?(?:ADD|ADDR|ADDRESS|ALAMAT)\s*:\s*", "", texts[0], flags=re.I)]
+    for text in texts[1:]:
+        sep = " " if parts[-1].endswith((",", ".")) else ", "
+        parts.append(sep + text)
+    return Found("".join(parts), tuple(used), _address_certainty(lines, used, after_postcode) * doubt)
+
+
+def _address_rows(lines: list[Line], start: int) -> tuple[list[Line], Line | None]:
+    """The address block's rows from ``start`` on, and its postcode row if it has one."""
     used: list[Line] = []
     after_postcode: Line | None = None
     extra = 0
@@ -217,15 +268,15 @@ def find_address(lines: list[Line], vendor: Found | None, end: int) -> Found | N
             break
         if after_postcode is not None:
             # One more row (a town, state or branch), two when the row before ends in a comma.
-            if (_is_noise(ln) or _REG_ROW.search(up) or find_dates(ln.text, pivot_year=2100) or ":" in up
+            if (_not_address(ln) or _REG_ROW.search(up) or find_dates(ln.text, pivot_year=2100) or ":" in up
                     or ln.amounts or len(up.split()) > 5):
                 break
             used.append(ln)
-            if extra or not ln.text.rstrip().endswith(","):
+            if extra or not ln.text.rstrip().endswith(",") or _COUNTRY_END.search(up):
                 break
             extra += 1
             continue
-        skip = (_REG_ROW.search(up) and not _ADDRESS.search(_REG_ROW.sub("", up)) or _is_noise(ln)
+        skip = (_REG_ROW.search(up) and not _ADDRESS.search(_REG_ROW.sub("", up)) or _not_address(ln)
                 or find_dates(ln.text, pivot_year=2100) or any(a.decimals == 2 and a.certainty >= 0.8
                                                                 for a in ln.amounts))
         if skip:
@@ -237,32 +288,53 @@ def find_address(lines: list[Line], vendor: Found | None, end: int) -> Found | N
                 break
             continue
         used.append(ln)
-        if _POSTCODE.search(up):
+        if _POSTCODE.search(_LOT_NO.sub("", up)):
             after_postcode = ln
-        if len(used) >= 6:
+        if len(used) >= 6 or _COUNTRY_END.search(up):
             break
-    if not used:
-        return None
-    parts = [re.sub(r"^(?:[A-Z]{1,3}\s)?(?:ADD|ADDR|ADDRESS|ALAMAT)\s*:\s*", "", used[0].text.strip(), flags=re.I)]
-    for ln in used[1:]:
-        sep = " " if parts[-1].endswith((",", ".")) else ", "
-        parts.append(sep + ln.text.strip())
-    return Found("".join(parts), tuple(used), _address_certainty(used, after_postcode))
+    return used, after_postcode
 
 
-def _address_certainty(used: list[Line], postcode_row: Line | None) -> float:
+def _street_rows_above(lines: list[Line], postcode_row: Line, start: int) -> list[Line]:
+    """Up to two rows just above a block that starts at its postcode row.
+
+    A street is printed above the postcode; when OCR garbles its keyword (``1.OT 1851-A``,
+    ``JALANKPB 6``) or it has none (``KAWASAN PERINDUSTRIAN BALAKONG``) the rows between the
+    vendor (or its registration row) and the postcode row are still the street.
+    """
+    above: list[Line] = []
+    for ln in reversed(lines[max(start, postcode_row.index - 2) : postcode_row.index]):
+        up = ln.text.upper()
+        if (_not_address(ln) or len(_REG_ROW.sub("", up).split()) < 2 or _LEGAL_FORM.search(up) or ":" in up
+                or ln.amounts
+                or find_dates(ln.text, pivot_year=2100)):
+            break
+        above.insert(0, ln)
+    return above
+
+
+def _address_certainty(lines: list[Line], used: list[Line], postcode_row: Line | None) -> float:
     """How sure the block's edges are.
 
     Without a postcode row the block may have stopped early or started late (flagged).  A
     last row after the postcode row with no address word and no punctuation carrying the
     address on (``..., 56000 KUALA LUMPUR, MALAYSIA`` / ``SUNWAY VELOCITY``) is as often a
-    mall or branch name as a town or state (flagged too).
+    mall or branch name as a town or state (flagged too); so is a short name-like row left
+    under a block that ends at its country, and a digit-free row heading the block above
+    the house number (``SUSHI MENTAI PLAZA DANAU`` / ``NO.37-1, ...``).
     """
     if postcode_row is None:
         return 0.48
-    tail = used[-1]
+    tail, head = used[-1], used[0]
     if (tail is not postcode_row and not _is_address(tail.text.upper()) and len(tail.text.split()) > 1
             and not postcode_row.text.rstrip().endswith(",") and not tail.text.rstrip().endswith((".", ","))):
+        return 0.47
+    below = lines[tail.index + 1] if tail.index + 1 < len(lines) else None
+    if (_COUNTRY_END.search(tail.text.upper()) and below is not None and not _not_address(below)
+            and not _REG_ROW.search(below.text.upper()) and ":" not in below.text and not below.amounts
+            and not find_dates(below.text, pivot_year=2100) and len(below.text.split()) <= 5):
+        return 0.47
+    if len(used) > 1 and not re.search(r"\d", head.text) and re.match(r"(NO\b|LOT\b|\d)", used[1].text.upper()):
         return 0.47
     return 0.85
 
