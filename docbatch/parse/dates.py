@@ -19,6 +19,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from .money import OCR_DIGITS
+
 #: Month-name prefixes (English, Malay, Spanish/French/German/Portuguese where they differ).
 _MONTHS: dict[str, int] = {
     "JAN": 1, "FEB": 2, "FEV": 2, "MAR": 3, "MAC": 3, "APR": 4, "ABR": 4, "AVR": 4, "MAY": 5,
@@ -40,7 +42,6 @@ _TIME = re.compile(
     r"(?<![\d:])(?P<h>[01]?\d|2[0-3])\s?[:.]\s?(?P<m>[0-5]\d)(?:\s?[:.]\s?(?P<s>[0-5]\d))?(?!\d)"
     r"(?:\s?(?P<ampm>[AaPp])\.?\s?[Mm]\b)?"
 )
-_OCR = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "S": "5"})
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def _repair(text: str) -> str:
     """Digits for look-alike letters, only inside runs that are mostly digits."""
     return re.sub(
         r"(?<![A-Za-z])[\dOoIlS]{1,4}(?=[-/.:])|(?<=[-/.:])[\dOoIlS]{1,4}(?![A-Za-z])",
-        lambda m: m.group(0).translate(_OCR) if sum(c.isdigit() for c in m.group(0)) else m.group(0),
+        lambda m: m.group(0).translate(OCR_DIGITS) if sum(c.isdigit() for c in m.group(0)) else m.group(0),
         text,
     )
 

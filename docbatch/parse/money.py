@@ -45,7 +45,8 @@ AMOUNT_RE = re.compile(
     rf"(?<![\w.,/:-])(?P<neg>-\s?)?(?P<sign>{_SIGN_RE}|\b(?:{'|'.join(sorted(_CODES))})\b)?\s?"
     rf"(?P<num>{_NUM})(?P<trail>-)?(?![\w.,/:]*\d)(?=[A-Za-z]{{0,3}}\b|\W|$)"
 )
-_OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "S": "5", "I": "1", "l": "1"})
+#: Letters OCR reads in place of digits inside numbers (amounts here, dates in dates.py).
+OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "S": "5", "I": "1", "l": "1"})
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def _number(raw: str, hint: str | None) -> tuple[Decimal, int, float] | None:
     """Parse one printed number: (value, decimals shown, certainty) or None."""
     certainty = 1.0
     digits = raw.replace(" ", "")
-    repaired = digits.translate(_OCR_DIGITS)
+    repaired = digits.translate(OCR_DIGITS)
     if repaired != digits:
         # Letters read for digits: accept only when digits dominate the token.
         if sum(c.isdigit() for c in digits) < 2 or digits[0] in "SIl":
