@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 from ..cache import read_json_gz
 from ..config import RunConfig
+from ..progress import ProgressReporter
 from ..projection import raw_name
 from ..runner import run_batch
 
@@ -33,9 +35,12 @@ def pipeline_responses(
         w.writerow(["source", "doc_type", "doc_id"])
         for image in images:
             w.writerow([str(image.resolve()), doc_type, image.name])
+    if not logging.getLogger().handlers:  # progress lines for a run of minutes (OCR of ~3 s/image)
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     summary = run_batch(RunConfig(manifest=str(manifest), out=str(work_dir / "run"), engine=engine,
                                   doc_type=doc_type, concurrency=concurrency,
-                                  cache_dir=str(work_dir / "cache")))
+                                  cache_dir=str(work_dir / "cache")),
+                        subscribers=[ProgressReporter(interval=15.0)])
     print(f"pipeline: {summary.message}", file=sys.stderr)
     raw = work_dir / "run" / "raw"
 
