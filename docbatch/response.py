@@ -8,7 +8,7 @@ https://docs.aws.amazon.com/rekognition/latest/APIReference/API_DetectText.html
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 #: DetectText returns at most this many WORD detections per image.
 WORD_CAP = 100
@@ -89,11 +89,6 @@ def box_of(detection: Mapping[str, Any]) -> Box | None:
     return Box(float(bb["Left"]), float(bb["Top"]), float(bb["Width"]), float(bb["Height"]))
 
 
-def word_cap_hit(response: Mapping[str, Any]) -> bool:
-    """True when the response holds as many WORDs as the service ever returns (text was lost)."""
-    return len(words(response)) >= WORD_CAP
-
-
 @dataclass(frozen=True)
 class ResponseSummary:
     n_lines: int
@@ -106,12 +101,12 @@ class ResponseSummary:
 def summarize(response: Mapping[str, Any]) -> ResponseSummary:
     ls = lines(response)
     ws = words(response)
-    confs: Iterable[float] = [float(d["Confidence"]) for d in (ws or ls) if "Confidence" in d]
-    confs = list(confs)
+    confs = [float(d["Confidence"]) for d in (ws or ls) if "Confidence" in d]
     return ResponseSummary(
         n_lines=len(ls),
         n_words=len(ws),
         mean_confidence=(sum(confs) / len(confs)) if confs else None,
+        # As many WORDs as the service ever returns: text beyond them was lost.
         word_cap_hit=len(ws) >= WORD_CAP,
         text_model_version=response.get("TextModelVersion"),
     )

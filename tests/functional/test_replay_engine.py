@@ -44,14 +44,19 @@ def test_real_rekognition_detections_round_trip(tmp_path):
     assert docs["n_words"].gt(0).all()
 
 
-def test_a_missing_saved_response_fails_only_that_document(tmp_path):
+def replay_config(tmp_path, sources: list[str]) -> RunConfig:
+    """A replay run over ``sources`` where only ``a`` has a saved (empty) response."""
     replay = tmp_path / "replay"
     replay.mkdir()
     (replay / "a.json").write_text(json.dumps({"TextDetections": [], "TextModelVersion": "3.0"}))
     manifest = tmp_path / "m.csv"
-    manifest.write_text("source\nx/a.png\nx/b.png\n")
-    summary = run_batch(RunConfig(manifest=str(manifest), out=str(tmp_path / "out"), engine="replay",
-                                  replay_dir=str(replay), use_cache=False))
+    manifest.write_text("source\n" + "".join(f"{s}\n" for s in sources))
+    return RunConfig(manifest=str(manifest), out=str(tmp_path / "out"), engine="replay", replay_dir=str(replay),
+                     use_cache=False)
+
+
+def test_a_missing_saved_response_fails_only_that_document(tmp_path):
+    summary = run_batch(replay_config(tmp_path, ["x/a.png", "x/b.png"]))
     docs = pd.read_parquet(tmp_path / "out" / "documents").set_index("doc_id")
     assert docs.loc["a", "status"] == "ok"
     assert docs.loc["b", "error_code"] == "replay_missing"
@@ -88,13 +93,7 @@ def test_parsing_in_worker_processes_gives_the_same_tables_as_in_one(tmp_path):
 
 
 def test_a_corrupt_saved_response_is_reported_then_fetched_again_on_the_next_run(tmp_path):
-    replay = tmp_path / "replay"
-    replay.mkdir()
-    (replay / "a.json").write_text(json.dumps({"TextDetections": [], "TextModelVersion": "3.0"}))
-    manifest = tmp_path / "m.csv"
-    manifest.write_text("source\nx/a.png\n")
-    cfg = RunConfig(manifest=str(manifest), out=str(tmp_path / "out"), engine="replay", replay_dir=str(replay),
-                    use_cache=False)
+    cfg = replay_config(tmp_path, ["x/a.png"])
     assert run_batch(cfg).exit_code == 0
     (tmp_path / "out" / "raw" / "a.json.gz").write_bytes(b"not gzip")
     second = run_batch(cfg)
