@@ -23,7 +23,7 @@ from . import errors as e
 from .cache import ResponseCache, cache_key, sha256_hex
 from .config import RunConfig
 from .engines.base import Engine, EngineSettings, create_engine
-from .parse.aamva import decode_barcode
+from .parse.identity.aamva import decode_barcode
 from .prep import ImageLimits, prepare
 from .ratelimit import TokenBucket
 from .records import Document, DocumentResult, ImageInput

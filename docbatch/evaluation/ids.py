@@ -38,9 +38,9 @@ from typing import Any, Callable, Mapping
 from PIL import Image, ImageFilter
 
 from .pipeline import pipeline_responses, saved_responses
-from ..parse.aamva import decode_barcode
-from ..parse.identity import parse_identity
-from ..parse.mrz import decode, mrz_date, read_mrz
+from ..parse.identity.aamva import decode_barcode
+from ..parse.identity.parser import parse_identity
+from ..parse.identity.mrz import decode, mrz_date, read_mrz
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 MRZ_DIR = DATA / "mrz"

@@ -35,7 +35,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from .pipeline import pipeline_responses, saved_responses
 from ..parse.dates import find_dates
-from ..parse.receipt import ParsedReceipt, ReceiptHints, parse_receipt
+from ..parse.receipt.parser import ParsedReceipt, ReceiptHints, parse_receipt
 from ..response import make_detection
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"

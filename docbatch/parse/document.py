@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from .classify import classify
-from .identity import parse_identity, redact
-from .receipt import ReceiptHints, parse_receipt
+from .identity.parser import parse_identity, redact
+from .receipt.parser import ReceiptHints, parse_receipt
 
 log = logging.getLogger("docbatch")
 

@@ -7,8 +7,8 @@ import io
 
 import pytest
 
-from docbatch.parse.aamva import decode_barcode, parse_aamva, parse_date
-from docbatch.parse.identity import parse_identity
+from docbatch.parse.identity.aamva import decode_barcode, parse_aamva, parse_date
+from docbatch.parse.identity.parser import parse_identity
 from docbatch.response import make_detection
 
 RUN = dt.date(2026, 6, 1)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from docbatch.parse.identity import parse_identity, redact
-from docbatch.parse.names import soundex
+from docbatch.parse.identity.parser import parse_identity, redact
+from docbatch.parse.identity.names import soundex
 from docbatch.response import make_detection
 from docbatch.testing.responses import response_from_rows
 from docbatch.sinks.schema import IDS

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from docbatch.parse.licence import parse_licence
-from docbatch.parse.us_dates import us_date
+from docbatch.parse.identity.licence import parse_licence
+from docbatch.parse.identity.us_dates import us_date
 from docbatch.response import make_detection
 from docbatch.testing.responses import response_from_rows
 

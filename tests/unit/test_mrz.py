@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from docbatch.parse.mrz import check_digit, decode, find_mrz, mrz_date, read_mrz
+from docbatch.parse.identity.mrz import check_digit, decode, find_mrz, mrz_date, read_mrz
 from docbatch.response import make_detection
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "mrz"

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from docbatch.parse.dates import find_dates, find_time, plausible
-from docbatch.parse.labels import classify
+from docbatch.parse.receipt.labels import line_label
 from docbatch.parse.layout import visual_rows
 from docbatch.parse.money import currency_in, find_amounts
 from docbatch.response import make_detection
@@ -113,7 +113,7 @@ def test_times_and_plausibility():
     ],
 )
 def test_label_classes(label, cls):
-    assert classify(label) == cls
+    assert line_label(label) == cls
 
 
 def _word(i: int, text: str, left: float, top: float) -> dict:

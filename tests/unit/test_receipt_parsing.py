@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from docbatch.evaluation.receipts import box_response
-from docbatch.parse.receipt import ParsedReceipt, ReceiptHints, parse_receipt
+from docbatch.parse.receipt.parser import ParsedReceipt, ReceiptHints, parse_receipt
 from docbatch.response import make_detection
 from docbatch.sinks.schema import RECEIPT_FIELDS
 

@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass
 from statistics import median
 
-from .dates import find_dates
+from ..dates import find_dates
 from .labels import has_word
-from .receipt_lines import Line
+from .lines import Line
 
 _BUSINESS = re.compile(
     r"\b(SDN\.?\s*BH?D|S/B|BHD|BERHAD|ENTERPRISES?|ENT|TRADING|CO\.|COMPANY|CORP(ORATION)?|LTD|LIMITED|INC|LLC|"

@@ -19,10 +19,10 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from ..response import lines as response_lines
-from ..sinks.schema import ID_FIELDS
+from ...response import lines as response_lines
+from ...sinks.schema import ID_FIELDS
 from .aamva import parse_aamva
-from .classify import cue_scores
+from ..classify import cue_scores
 from .licence import LicenceFields, parse_licence
 from .mrz import Mrz, find_mrz, normalise
 

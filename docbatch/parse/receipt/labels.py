@@ -109,7 +109,7 @@ def _matches(phrase: str, words: list[str]) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def classify(label_text: str) -> str | None:
+def line_label(label_text: str) -> str | None:
     """The class of a row's label words (amounts already removed), or None."""
     words = _normalise(label_text)
     if not words:
@@ -124,6 +124,6 @@ def classify(label_text: str) -> str | None:
 
 
 def has_word(text: str, *phrases: str) -> bool:
-    """Whether any of ``phrases`` occurs in ``text`` (same fuzzy rules as :func:`classify`)."""
+    """Whether any of ``phrases`` occurs in ``text`` (same fuzzy rules as :func:`line_label`)."""
     words = _normalise(text)
     return any(_matches(p, words) for p in phrases)

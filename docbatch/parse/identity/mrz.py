@@ -26,9 +26,9 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
-from ..response import box_of, lines as response_lines
+from ...response import box_of, lines as response_lines
 from .countries import valid_country
-from .layout import visual_rows
+from ..layout import visual_rows
 
 _WEIGHTS = (7, 3, 1)
 _FILLER = "<"

@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from .dates import find_dates, find_time
-from .money import money
-from .receipt_lines import Line
+from ..dates import find_dates, find_time
+from ..money import money
+from .lines import Line
 
 #: Label classes that end the item block.
 SUMMARY = frozenset({"subtotal", "total", "total_strong", "tax", "paid", "change", "rounding", "tip", "service",

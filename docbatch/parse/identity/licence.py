@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from statistics import median
 from typing import Any, Mapping
 
-from .layout import visual_rows
+from ..layout import visual_rows
 from .names import given_first, is_name, is_name_label, name_parts, split_glued_given
 from .us_dates import US_DATE_RE, us_date
 from .us_states import STATES, state_name_in

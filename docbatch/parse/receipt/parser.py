@@ -21,13 +21,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Mapping
 
-from ..sinks.schema import RECEIPT_FIELDS
-from .dates import DateCandidate, find_dates, find_time, plausible
+from ...sinks.schema import RECEIPT_FIELDS
+from ..dates import DateCandidate, find_dates, find_time, plausible
 from .labels import has_word
-from .money import currency_in, money
-from .receipt_header import find_address, find_payment, find_phone, find_receipt_number, find_vendor, header_end
-from .receipt_items import SUMMARY, extract_items
-from .receipt_lines import Line, build_lines
+from ..money import currency_in, money
+from .header import find_address, find_payment, find_phone, find_receipt_number, find_vendor, header_end
+from .items import SUMMARY, extract_items
+from .lines import Line, build_lines
 
 #: Fields at or below this confidence make the receipt need review (for the key fields).
 REVIEW_BELOW = 50.0

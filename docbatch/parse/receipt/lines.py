@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from .labels import classify
-from .layout import Row, visual_rows
-from .money import Amount, find_amounts, preferred_decimal_separator
+from .labels import line_label
+from ..layout import Row, visual_rows
+from ..money import Amount, find_amounts, preferred_decimal_separator
 
 
 @dataclass
@@ -75,7 +75,7 @@ def build_lines(response: Mapping[str, Any], *, decimal_separator: str | None = 
         text = row.text
         amounts = [_against(a, text, sep) for a in find_amounts(text, decimal_separator=sep)]
         label_text = _label_text(text, amounts)
-        label = classify(label_text) if (amounts or len(label_text) < 60) else None
+        label = line_label(label_text) if (amounts or len(label_text) < 60) else None
         lines.append(Line(len(lines), row, text, amounts, label, label_text, spans))
     # A label alone on its row takes the amount printed alone on the next row.
     for line, nxt in zip(lines, lines[1:]):
