@@ -16,18 +16,19 @@ from .errors import (  # noqa: E402
     BadImageError,
     ConfigError,
     DocbatchError,
+    ExitCode,
     PermanentError,
     SourceNotFound,
     ThrottledError,
     TransientError,
 )
-from .records import Document, DocumentResult  # noqa: E402
+from .records import Document, DocumentResult, RunSummary  # noqa: E402
 
 
 def __getattr__(name: str) -> object:
     # The runner pulls in engines, parsers and pyarrow; load it on first use so that
     # importing a small part of docbatch (a parser, the errors) stays cheap.
-    if name in ("run_batch", "RunSummary"):
+    if name == "run_batch":
         from . import runner
 
         return getattr(runner, name)
@@ -41,6 +42,7 @@ __all__ = [
     "DocbatchError",
     "Document",
     "DocumentResult",
+    "ExitCode",
     "PermanentError",
     "RunConfig",
     "RunSummary",

@@ -26,22 +26,27 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def write_json_gz(path: Path, obj: Any) -> None:
-    """Write gzip JSON atomically (temp file in the same folder, then rename)."""
+def dumps_gz(obj: Any) -> bytes:
+    """A response as stored everywhere (cache entries and a run's raw/): compact gzip JSON."""
+    return gzip.compress(json.dumps(obj, separators=(",", ":")).encode(), compresslevel=5)
+
+
+def loads_gz(data: bytes) -> Any:
+    return json.loads(gzip.decompress(data))
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write a file atomically (temp file in the same folder, then rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json.gz")
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(gzip.compress(json.dumps(obj, separators=(",", ":")).encode(), compresslevel=5))
+            fh.write(data)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
-
-
-def read_json_gz(path: Path) -> Any:
-    return json.loads(gzip.decompress(path.read_bytes()))
 
 
 class ResponseCache:
@@ -56,7 +61,7 @@ class ResponseCache:
     def get(self, key: str) -> dict[str, Any] | None:
         path = self._path(key)
         try:
-            return read_json_gz(path)
+            return loads_gz(path.read_bytes())
         except FileNotFoundError:
             return None
         except (OSError, ValueError):
@@ -65,7 +70,7 @@ class ResponseCache:
 
     def put(self, key: str, response: Mapping[str, Any]) -> None:
         try:
-            write_json_gz(self._path(key), dict(response))
+            _write_atomic(self._path(key), dumps_gz(dict(response)))
         except OSError:
             # A read-only or full cache disk must not fail the document.
             pass

@@ -20,7 +20,6 @@ import click
 from . import __version__
 from .config import FORMATS, build_config, load_job
 from .errors import DocbatchError
-from .runner import EXIT_CONFIG
 
 log = logging.getLogger("docbatch")
 
@@ -33,14 +32,14 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
 
 
 class _Handled(click.Group):
-    """Maps DocbatchError to a one-line message and exit code 2, in one place."""
+    """Maps DocbatchError to a one-line message and its type's exit code, in one place."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except DocbatchError as exc:
             click.echo(f"docbatch: error: {exc.message} [{exc.error_code}]", err=True)
-            ctx.exit(EXIT_CONFIG)
+            ctx.exit(int(exc.exit_code))
 
 
 @click.group(cls=_Handled, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -99,7 +98,7 @@ def run(job: Path | None, no_cache: bool | None, **options: Any) -> None:
     config = load_job(job, overrides) if job else build_config(overrides)
     summary = run_batch(config, subscribers=[ProgressReporter(interval=config.progress_interval)])
     click.echo(summary.message, err=True)
-    sys.exit(summary.exit_code)
+    sys.exit(int(summary.exit_code))
 
 
 @main.command()

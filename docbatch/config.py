@@ -1,15 +1,21 @@
-"""``RunConfig``: every option of a run, frozen, and job files that set them.
+"""``RunConfig``: every option of a run, frozen, and job files that set them; the stage settings.
 
 The CLI and a notebook build the same object (``RunConfig(manifest=..., out=...)`` or
 ``load_job("jobs/nightly.toml", overrides)``), so a run behaves the same whichever way it
 was started.  Job files are TOML with a ``[job]`` table whose keys are the field names
 below; relative paths in a job file are relative to the file, so a job runs from any
 working directory.
+
+``RunConfig`` is what users write; no stage reads it.  :meth:`RunConfig.stages` turns it,
+once per run, into one small typed settings object per stage (engine, sources, retry,
+rate, parsing, outputs), and each stage takes only its own.  The environment is read here
+and nowhere else (the redaction key), and the run date is fixed here once.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 import sys
 from dataclasses import dataclass, field
@@ -31,6 +37,120 @@ def default_cache_dir() -> str:
     """Responses are cached across runs (tomorrow's manifest may repeat today's images)."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return os.path.join(base, "docbatch", "responses")
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """What an engine is built from; each engine reads what it needs (its own options it declares)."""
+
+    region: str | None = None
+    profile: str | None = None
+    endpoint_url: str | None = None
+    connect_timeout: float = 5.0
+    read_timeout: float = 30.0
+    replay_dir: str | None = None
+    min_confidence: float = 0.0
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SourceSettings:
+    """How documents' bytes are read (the S3 client for ``s3://`` sources)."""
+
+    region: str | None = None
+    profile: str | None = None
+    s3_endpoint_url: str | None = None
+    connect_timeout: float = 5.0
+    read_timeout: float = 30.0
+    max_pool: int = 10
+
+
+@dataclass(frozen=True)
+class RetrySettings:
+    """The one retry layer's budget (transient errors only)."""
+
+    max_attempts: int = 8
+    max_seconds: float = 300.0
+    backoff_base: float = 0.5
+    backoff_max: float = 20.0
+
+
+@dataclass(frozen=True)
+class RateSettings:
+    """Client-side pacing of paid calls and the number of workers."""
+
+    tps: float = 5.0
+    burst: float | None = None
+    concurrency: int | None = None
+
+
+@dataclass(frozen=True)
+class ParseSettings:
+    """Everything parsers may depend on besides the response: locale hints, the run date, redaction."""
+
+    date_order: str | None = None
+    decimal_separator: str | None = None
+    default_currency: str | None = None
+    run_date: dt.date = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc).date())
+    redact: bool = False
+    #: HMAC key for redacted hashes (``DOCBATCH_REDACT_KEY``); without one, common names
+    #: could be guessed back from a plain hash.
+    redact_key: bytes | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class OutputSettings:
+    """Which formats the tables are written in, and how many documents go in one part."""
+
+    formats: tuple[str, ...] = ("parquet",)
+    part_rows: int = 50_000
+
+
+@dataclass(frozen=True)
+class RunPolicy:
+    """What the runner decides: resume, the response cache, when to give up."""
+
+    cache_dir: str | None = None
+    retry_failed: bool = False
+    max_failure_rate: float | None = None
+    min_docs_for_failure_rate: int = 50
+    progress_interval: float = 10.0
+
+
+@dataclass(frozen=True)
+class Stages:
+    """One run's settings, stage by stage (built once by :meth:`RunConfig.stages`)."""
+
+    engine: EngineSettings
+    sources: SourceSettings
+    retry: RetrySettings
+    rate: RateSettings
+    parse: ParseSettings
+    output: OutputSettings
+    policy: RunPolicy
+
+
+def redact_key_from_env(environ: Mapping[str, str] | None = None) -> bytes | None:
+    """The redaction HMAC key (``DOCBATCH_REDACT_KEY``), the one place it is read."""
+    env = os.environ if environ is None else environ
+    return (env.get("DOCBATCH_REDACT_KEY") or "").encode() or None
+
+
+def parse_settings(values: Mapping[str, Any], *, run_date: dt.date | None = None,
+                   environ: Mapping[str, str] | None = None) -> ParseSettings:
+    """Parse settings from a run's options (a ``RunConfig.public_dict()`` or run.json's ``config``).
+
+    ``docbatch reparse`` rebuilds them from run.json with this same function, so a re-parse
+    reads documents exactly as the run did (but on today's date unless ``run_date`` is given).
+    """
+    return ParseSettings(
+        date_order=values.get("date_order"),
+        decimal_separator=values.get("decimal_separator"),
+        default_currency=values.get("default_currency"),
+        run_date=run_date or dt.datetime.now(dt.timezone.utc).date(),
+        redact=bool(values.get("redact", False)),
+        redact_key=redact_key_from_env(environ),
+    )
 
 
 @dataclass(frozen=True)
@@ -100,6 +220,29 @@ class RunConfig:
         if not self.use_cache:
             return None
         return self.cache_dir or default_cache_dir()
+
+    def stages(self, *, run_date: dt.date | None = None,
+               environ: Mapping[str, str] | None = None) -> Stages:
+        """The per-stage settings of a run of this config (call once per run)."""
+        return Stages(
+            engine=EngineSettings(
+                region=self.region, profile=self.profile, endpoint_url=self.endpoint_url,
+                connect_timeout=self.connect_timeout, read_timeout=self.read_timeout,
+                replay_dir=self.replay_dir, min_confidence=self.min_confidence,
+                options=dict(self.engine_options)),
+            sources=SourceSettings(
+                region=self.region, profile=self.profile, s3_endpoint_url=self.s3_endpoint_url,
+                connect_timeout=self.connect_timeout, read_timeout=self.read_timeout,
+                max_pool=self.concurrency or 10),
+            retry=RetrySettings(self.max_attempts, self.max_retry_seconds, self.backoff_base, self.backoff_max),
+            rate=RateSettings(tps=self.tps, burst=self.burst, concurrency=self.concurrency),
+            parse=parse_settings(self.public_dict(), run_date=run_date, environ=environ),
+            output=OutputSettings(formats=self.formats, part_rows=self.part_rows),
+            policy=RunPolicy(cache_dir=self.resolved_cache_dir, retry_failed=self.retry_failed,
+                             max_failure_rate=self.max_failure_rate,
+                             min_docs_for_failure_rate=self.min_docs_for_failure_rate,
+                             progress_interval=self.progress_interval),
+        )
 
     def public_dict(self) -> dict[str, Any]:
         """The config as written to run.json (no secrets are held here, only names)."""

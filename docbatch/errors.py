@@ -22,9 +22,25 @@ on it).  The split that matters to the runner is retryable vs permanent::
 Foreign exceptions (botocore, PIL, OSError) are translated in exactly one place per
 boundary (the engine or source that calls the foreign library), with ``raise ... from exc``.
 Messages must never contain recognised text, names, numbers or credentials.
+
+Exit codes belong here too (as OCRmyPDF's exceptions carry theirs): an error that stops a
+run before or outside the documents exits with its type's ``exit_code``; a run that
+finishes exits with the :class:`ExitCode` its outcome names.
 """
 
 from __future__ import annotations
+
+import enum
+
+
+class ExitCode(enum.IntEnum):
+    """What ``docbatch`` exits with (documented in ``docbatch --help`` and the README)."""
+
+    OK = 0
+    CONFIG = 2  # bad options, job file or manifest; a broken environment
+    SOME_FAILED = 3  # finished, some documents failed (see failed.csv)
+    ABORTED = 4  # aborted by --max-failure-rate (re-run to resume)
+    INTERRUPTED = 130  # SIGINT/SIGTERM (re-run to resume)
 
 
 class DocbatchError(Exception):
@@ -32,6 +48,7 @@ class DocbatchError(Exception):
 
     error_code = "error"
     retryable = False
+    exit_code: ExitCode = ExitCode.CONFIG
 
     def __init__(self, message: str, *, error_code: str | None = None) -> None:
         super().__init__(message)

@@ -14,8 +14,7 @@ import time
 from typing import TYPE_CHECKING, Any, Callable, TextIO
 
 if TYPE_CHECKING:
-    from .records import Document, DocumentResult
-    from .runner import RunSummary
+    from .records import Document, DocumentResult, RunSummary
 
 log = logging.getLogger("docbatch")
 

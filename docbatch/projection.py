@@ -1,87 +1,88 @@
 """One journal row to its rows in every output table.
 
-This is the per-document half of building outputs: load the saved response, parse it,
-and shape the rows of ``documents``, ``detections``, ``receipts``, ``receipt_items``,
-``ids`` and ``failed.csv``.  It is a pure function of its inputs and imports no table
-library, so the outputs builder can run it in worker processes (parsing is the CPU cost
-of a 100k-document finalisation) while keeping manifest order.
+This is the per-document half of building outputs: load the saved response from the run
+folder, parse it, and shape the rows of every catalogue table plus ``failed.csv``.  It is
+a pure function of its inputs (it writes nothing), so the outputs builder can run it in
+worker processes (parsing is the CPU cost of a 100k-document finalisation) while keeping
+manifest order.  ``--redact`` is applied here, once, to all of a document's rows.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any, Mapping
 
-from .cache import read_json_gz, sha256_hex
-from .parse.document import ParseOptions, parse_document
+from .config import ParseSettings
+from .parse.catalog import TABLES
+from .parse.document import ParsedDocument, parse_document
+from .parse.redaction import redact_tables
 from .response import summarize
-from .state import JournalRow
-
-_SAFE = re.compile(r"^[A-Za-z0-9._-]{1,120}$")
-#: error_code of a document whose saved response is gone or unreadable (redone next run).
-RAW_MISSING = "raw_response_missing"
-
-
-def raw_name(doc_id: str) -> str:
-    """A file name for a doc_id: the id itself when safe, else a sanitised form plus a hash."""
-    if _SAFE.match(doc_id) and not doc_id.startswith("."):
-        return f"{doc_id}.json.gz"
-    clean = re.sub(r"[^A-Za-z0-9._-]+", "_", doc_id)[:80].lstrip(".")
-    return f"{clean}-{sha256_hex(doc_id.encode())[:12]}.json.gz"
-
+from .runfolder import RunFolder
+from .state import RAW_MISSING, RAW_MISSING_MESSAGE, JournalRow
 
 @dataclass
 class DocumentRows:
-    """Everything one document contributes to the outputs."""
+    """Everything one document contributes to the outputs: rows per table, and its failed.csv row."""
 
-    documents: dict[str, Any]
-    detections: list[dict[str, Any]] = field(default_factory=list)
-    receipts: list[dict[str, Any]] = field(default_factory=list)
-    receipt_items: list[dict[str, Any]] = field(default_factory=list)
-    ids: list[dict[str, Any]] = field(default_factory=list)
+    tables: dict[str, list[dict[str, Any]]]
     failed: dict[str, Any] | None = None
+    #: True when the journal said ok but the saved response is unusable (the run marks it for redo).
+    raw_missing: bool = False
+
+    @property
+    def document(self) -> dict[str, Any]:
+        return self.tables["documents"][0]
 
 
 @dataclass(frozen=True)
 class Projector:
     """Picklable settings of the projection (sent once to each worker process)."""
 
-    raw_dir: Path
-    options: ParseOptions
-    passthrough: Mapping[str, str]  # manifest column -> output column
+    folder: RunFolder
+    settings: ParseSettings
+    passthrough: Mapping[str, str] = field(default_factory=dict)  # manifest column -> output column
 
     def __call__(self, j: JournalRow) -> DocumentRows:
         response = None
+        raw_missing = False
         if j.status == "ok":
             try:
-                response = read_json_gz(self.raw_dir / raw_name(j.document.doc_id))
+                response = self.folder.read_raw(j.document.doc_id)
             except (OSError, ValueError):
-                j = replace(j, status="failed", error_code=RAW_MISSING,
-                            error_message="the saved response is missing or corrupt; re-run to fetch it again")
-        parsed = (parse_document(j.document.doc_type, response, self.options, barcode=j.barcode)
+                raw_missing = True
+                j = replace(j, status="failed", error_code=RAW_MISSING, error_message=RAW_MISSING_MESSAGE)
+        parsed = (parse_document(j.document.doc_type, response, self.settings, barcode=j.barcode)
                   if response is not None else None)
         pt = {self.passthrough[k]: (None if v is None else str(v)) for k, v in j.document.passthrough.items()
               if k in self.passthrough}
-        out = DocumentRows(documents={**_document_row(j, response, parsed.detected_type if parsed else None), **pt})
+        tables: dict[str, list[dict[str, Any]]] = {
+            "documents": [{**_document_row(j, response, parsed.detected_type if parsed else None), **pt}]}
         if response is not None:
-            out.detections = _detection_rows(j.document.doc_id, response)
-            if self.options.redact and parsed is not None and parsed.identity is not None:
-                # An ID's words are its holder's name, number and birth date.
-                out.detections = [{**r, "text": None} for r in out.detections]
+            tables["detections"] = _detection_rows(j.document.doc_id, response)
         if parsed is not None:
-            key = {"doc_id": j.document.doc_id, "source": j.document.source}
-            if parsed.receipt is not None:
-                out.receipts = [{**key, **parsed.receipt, **pt}]
-                out.receipt_items = [{"doc_id": j.document.doc_id, **it} for it in parsed.items]
-            if parsed.identity is not None:
-                out.ids = [{**key, **parsed.identity, **pt}]
+            tables.update(_parsed_rows(j, parsed, pt))
+            if self.settings.redact:
+                tables = redact_tables(tables, key=self.settings.redact_key, identity=parsed.is_identity)
+        out = DocumentRows(tables=tables, raw_missing=raw_missing)
         if j.status != "ok":
             row = {_manifest_column(k): ("" if v is None else v) for k, v in j.manifest_row.items()}
             out.failed = {**row, "source": j.document.source, "doc_id": j.document.doc_id,
                           "error_code": j.error_code or "", "error_message": j.error_message or ""}
         return out
+
+
+def _parsed_rows(j: JournalRow, parsed: ParsedDocument, pt: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The parser's rows with their keys: every row gets doc_id; document-level rows also
+    the source and the manifest's passthrough columns (item rows do not repeat them)."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for table, rows in parsed.rows.items():
+        names = TABLES[table].names
+        key: dict[str, Any] = {"doc_id": j.document.doc_id}
+        if "source" in names:
+            key["source"] = j.document.source
+        extra = pt if TABLES[table].passthrough else {}
+        out[table] = [{**key, **r, **extra} for r in rows]
+    return out
 
 
 def _manifest_column(name: str) -> str:

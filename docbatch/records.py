@@ -12,6 +12,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Literal, Mapping
 
+from .errors import ExitCode
+
 DocType = Literal["receipt", "id", "auto"]
 DOC_TYPES: tuple[str, ...] = ("receipt", "id", "auto")
 Status = Literal["ok", "failed"]
@@ -37,6 +39,16 @@ class S3Location:
     @property
     def uri(self) -> str:
         return f"s3://{self.bucket}/{self.key}"
+
+
+@dataclass(frozen=True)
+class S3Head:
+    """What a HEAD of an S3 object tells: enough for an engine to say whether it reads it itself."""
+
+    size: int
+    content_type: str | None
+    etag: str | None
+    region: str | None
 
 
 @dataclass(frozen=True)
@@ -73,4 +85,37 @@ class DocumentResult:
     processed_at: dt.datetime | None = None
     image_width: int | None = None
     image_height: int | None = None
-    extras: Mapping[str, Any] = field(default_factory=dict)
+    #: True when the response came from the response cache (no call was made).
+    cached: bool = False
+    #: The text of the document's PDF417 barcode (US licences), read where the image bytes are.
+    barcode: str | None = None
+
+
+@dataclass
+class RunSummary:
+    """What a run did; also written as ``run.json``."""
+
+    run_id: str
+    out_dir: str
+    outcome: str = "running"  # completed | aborted | interrupted
+    total: int = 0
+    ok: int = 0
+    failed: int = 0
+    resumed: int = 0
+    processed: int = 0
+    engine_calls: int = 0
+    cache_hits: int = 0
+    errors: dict[str, int] = field(default_factory=dict)
+    tables: dict[str, int] = field(default_factory=dict)
+    started_at: str = ""
+    finished_at: str = ""
+    elapsed_s: float = 0.0
+    message: str = ""
+
+    @property
+    def exit_code(self) -> ExitCode:
+        if self.outcome == "interrupted":
+            return ExitCode.INTERRUPTED
+        if self.outcome == "aborted":
+            return ExitCode.ABORTED
+        return ExitCode.SOME_FAILED if self.failed else ExitCode.OK

@@ -7,31 +7,34 @@ responses.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
+from .config import OutputSettings, parse_settings
 from .errors import ConfigError
 from .outputs import build_outputs
-from .parse.document import parse_options
+from .runfolder import RunFolder
 from .state import Journal
 
 
 def reparse_run(out: str | Path, *, formats: str | None = None, redact: bool | None = None) -> dict[str, int]:
     """Re-parse the last completed run in ``out``; returns rows written per table."""
-    out = Path(out)
-    try:
-        meta = json.loads((out / "run.json").read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"{out} holds no finished run (no run.json)") from exc
+    folder = RunFolder(out)
+    meta = folder.read_run_json()
+    if meta is None:
+        raise ConfigError(f"{out} holds no finished run (no run.json)")
     if meta.get("outcome") != "completed":
         raise ConfigError(f"the last run in {out} did not complete; re-run it first")
     cfg = meta["config"]
-    fmts = [f.strip() for f in formats.split(",")] if formats else cfg["formats"]
-    options = parse_options({**cfg, "redact": cfg.get("redact", False) if redact is None else redact})
-    journal = Journal(out / "state.sqlite")
+    fmts = tuple(f.strip() for f in formats.split(",")) if formats else tuple(cfg["formats"])
+    parse = parse_settings({**cfg, "redact": cfg.get("redact", False) if redact is None else redact})
+    journal = Journal(folder.journal_path)
     try:
-        return build_outputs(journal, meta["run_id"], out_dir=out, formats=fmts,
-                             passthrough_columns=meta.get("passthrough_columns", []), options=options,
-                             part_rows=cfg.get("part_rows", 50_000))
+        run_id = meta["run_id"]
+        built = build_outputs(journal.rows(run_id), folder=folder, run_id=run_id,
+                              n_docs=sum(journal.counts(run_id).values()),
+                              output=OutputSettings(formats=fmts, part_rows=cfg.get("part_rows", 50_000)),
+                              parse=parse, passthrough_columns=meta.get("passthrough_columns", []))
+        journal.mark_raw_missing(built.raw_missing)
+        return built.counts
     finally:
         journal.close()

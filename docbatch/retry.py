@@ -9,7 +9,6 @@ for that document (a resumed run with ``--retry-failed`` tries it again).
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from typing import Callable, TypeVar
 
 from tenacity import (
@@ -21,27 +20,35 @@ from tenacity import (
     wait_random_exponential,
 )
 
-from .errors import DocbatchError, RetriesExhausted, ThrottledError, TransientError
+from .config import RetrySettings
+from .errors import RetriesExhausted, ThrottledError, TransientError
 
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    max_attempts: int = 8
-    max_seconds: float = 300.0
-    backoff_base: float = 0.5
-    backoff_max: float = 20.0
+class AttemptCounter:
+    """Counts the calls made for one document, whatever the outcome.
+
+    A document's row reports its attempts even when it fails permanently after some
+    transient errors, so the count lives with the caller rather than on the exception.
+    """
+
+    def __init__(self) -> None:
+        self.count = 0
 
 
 def call_with_retry(
     fn: Callable[[], T],
-    policy: RetryPolicy,
+    policy: RetrySettings,
     *,
     on_throttled: Callable[[], None] | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    counter: AttemptCounter | None = None,
 ) -> tuple[T, int]:
-    """Call ``fn`` until it succeeds or the budget runs out; returns (value, attempts)."""
+    """Call ``fn`` until it succeeds or the budget runs out; returns (value, attempts).
+
+    Every call is also added to ``counter`` when one is given (it survives a raise).
+    """
 
     def before_sleep(state: RetryCallState) -> None:
         exc = state.outcome.exception() if state.outcome else None
@@ -61,6 +68,8 @@ def call_with_retry(
     def counted() -> T:
         nonlocal attempts
         attempts += 1
+        if counter is not None:
+            counter.count += 1
         return fn()
 
     try:
@@ -69,6 +78,3 @@ def call_with_retry(
         if isinstance(exc, ThrottledError) and on_throttled is not None:
             on_throttled()
         raise RetriesExhausted(exc, attempts) from exc
-    except DocbatchError as exc:
-        exc.attempts = attempts  # type: ignore[attr-defined]  # reported on the document row
-        raise

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import datetime as dt
-import json
 import logging
 import multiprocessing
 import os
@@ -19,71 +18,32 @@ import signal
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from . import __version__
-from .cache import write_json_gz
-from .config import RunConfig
-from .engines.base import engine_class
+from .config import RateSettings, RunConfig, RunPolicy, Stages
+from .engines.base import Engine, engine_class
 from .errors import ConfigError
 from .manifest import passthrough_columns, read_manifest
 from .outputs import build_outputs
-from .projection import raw_name
-from .parse.document import parse_options
 from .pipeline import DocumentProcessor, build_processor
 from .progress import Subscriber
-from .records import Document, DocumentResult
+from .records import Document, DocumentResult, RunSummary
+from .runfolder import RunFolder
 from .state import Journal
 
 log = logging.getLogger("docbatch")
-
-EXIT_OK = 0
-EXIT_CONFIG = 2
-EXIT_SOME_FAILED = 3
-EXIT_ABORTED = 4
-EXIT_INTERRUPTED = 130
-
-
-@dataclass
-class RunSummary:
-    """What a run did; also written as ``run.json``."""
-
-    run_id: str
-    out_dir: str
-    outcome: str = "running"  # completed | aborted | interrupted
-    total: int = 0
-    ok: int = 0
-    failed: int = 0
-    resumed: int = 0
-    processed: int = 0
-    engine_calls: int = 0
-    cache_hits: int = 0
-    errors: dict[str, int] = field(default_factory=dict)
-    tables: dict[str, int] = field(default_factory=dict)
-    started_at: str = ""
-    finished_at: str = ""
-    elapsed_s: float = 0.0
-    message: str = ""
-
-    @property
-    def exit_code(self) -> int:
-        if self.outcome == "interrupted":
-            return EXIT_INTERRUPTED
-        if self.outcome == "aborted":
-            return EXIT_ABORTED
-        return EXIT_SOME_FAILED if self.failed else EXIT_OK
 
 
 # -- worker-process side (CPU-bound engines) ---------------------------------------------------
 _WORKER: DocumentProcessor | None = None
 
 
-def _init_worker(config: RunConfig) -> None:
+def _init_worker(stages: Stages, engine: Engine | str) -> None:
     global _WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
-    _WORKER = build_processor(config)
+    _WORKER = build_processor(stages, engine)
 
 
 def _process_in_worker(doc: Any) -> DocumentResult:
@@ -91,12 +51,12 @@ def _process_in_worker(doc: Any) -> DocumentResult:
     return _WORKER.process(doc)
 
 
-def _default_concurrency(config: RunConfig, parallelism: str) -> int:
-    if config.concurrency:
-        return config.concurrency
+def _default_concurrency(rate: RateSettings, parallelism: str) -> int:
+    if rate.concurrency:
+        return rate.concurrency
     if parallelism == "processes":
         return max(1, os.cpu_count() or 1)
-    return max(2, min(32, int(config.tps * 2)))
+    return max(2, min(32, int(rate.tps * 2)))
 
 
 class _StopFlag:
@@ -115,31 +75,36 @@ class _StopFlag:
 def run_batch(
     config: RunConfig,
     *,
+    engine: Engine | None = None,
     subscribers: Iterable[Subscriber] = (),
     stop: threading.Event | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> RunSummary:
     """Run (or resume) the batch ``config`` describes; returns what happened.
 
+    ``engine`` is an engine object to use instead of building ``config.engine`` by name
+    (a test's or a notebook's own; a ``"processes"`` engine must be picklable).
     Re-running with the same ``out`` resumes: documents already done are not sent again,
     permanently failed ones only with ``retry_failed``.
     """
-    out = Path(config.out)
-    out.mkdir(parents=True, exist_ok=True)
+    folder = RunFolder(config.out)
+    folder.create()
     manifest = Path(config.manifest)
     if not manifest.is_file():
         raise ConfigError(f"manifest not found: {manifest}")
+    stages = config.stages()
     subs = list(subscribers)
     started = time.monotonic()
     run_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
-    summary = RunSummary(run_id=run_id, out_dir=str(out),
+    summary = RunSummary(run_id=run_id, out_dir=str(folder.local_root),
                          started_at=dt.datetime.now(dt.timezone.utc).isoformat())
     pt_cols = passthrough_columns(manifest)
     summary.total = sum(1 for _ in read_manifest(manifest, default_doc_type=config.doc_type))
-    cls = engine_class(config.engine)
-    concurrency = _default_concurrency(config, cls.parallelism)
+    cls = type(engine) if engine is not None else engine_class(config.engine)
+    engine_name = cls.name
+    concurrency = _default_concurrency(stages.rate, cls.parallelism)
 
-    journal = Journal(out / "state.sqlite")
+    journal = Journal(folder.journal_path)
     journal.start_run(run_id, config.public_dict())
     flag = _StopFlag()
     if stop is not None:
@@ -152,23 +117,26 @@ def run_batch(
         if cls.parallelism == "processes":
             executor: cf.Executor = cf.ProcessPoolExecutor(
                 max_workers=concurrency, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_init_worker, initargs=(config,))
+                initializer=_init_worker, initargs=(stages, engine or config.engine))
             submit = lambda doc: executor.submit(_process_in_worker, doc)  # noqa: E731
         else:
-            processor = build_processor(config, sleep=sleep)  # clients before threads
+            processor = build_processor(stages, engine or config.engine, sleep=sleep)  # clients before threads
             executor = cf.ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="docbatch")
             submit = lambda doc: executor.submit(processor.process, doc)  # noqa: E731
         try:
-            _drive(config, manifest, journal, run_id, summary, submit, concurrency, flag, subs, out)
+            _drive(config, stages.policy, engine_name, manifest, journal, folder, run_id, summary, submit,
+                   concurrency, flag, subs)
         finally:
             executor.shutdown(wait=True, cancel_futures=True)
             if processor is not None:
                 processor.close()
         if summary.outcome == "running":
             summary.outcome = "completed"
-            summary.tables = build_outputs(journal, run_id, out_dir=out, formats=config.formats,
-                                           passthrough_columns=pt_cols, options=parse_options(config.public_dict()),
-                                           part_rows=config.part_rows)
+            built = build_outputs(journal.rows(run_id), folder=folder, run_id=run_id,
+                                  n_docs=sum(journal.counts(run_id).values()), output=stages.output,
+                                  parse=stages.parse, passthrough_columns=pt_cols)
+            journal.mark_raw_missing(built.raw_missing)
+            summary.tables = built.counts
         counts = journal.counts(run_id)
         summary.ok, summary.failed = counts.get("ok", 0), counts.get("failed", 0)
         summary.errors = journal.error_counts(run_id)
@@ -179,15 +147,15 @@ def run_batch(
     summary.elapsed_s = round(time.monotonic() - started, 3)
     summary.finished_at = dt.datetime.now(dt.timezone.utc).isoformat()
     summary.message = _closing_message(summary, config)
-    _write_run_json(out, summary, config, pt_cols)
+    folder.write_run_json(_run_json(summary, config, engine_name, pt_cols))
     for s in subs:
         s.on_end(summary)
     return summary
 
 
-def _drive(config: RunConfig, manifest: Path, journal: Journal, run_id: str, summary: RunSummary,
-           submit: Callable[[Any], cf.Future], concurrency: int, flag: _StopFlag,
-           subs: list[Subscriber], out: Path) -> None:
+def _drive(config: RunConfig, policy: RunPolicy, engine_name: str, manifest: Path, journal: Journal,
+           folder: RunFolder, run_id: str, summary: RunSummary, submit: Callable[[Any], cf.Future],
+           concurrency: int, flag: _StopFlag, subs: list[Subscriber]) -> None:
     in_flight: set[cf.Future] = set()
     limit = concurrency * 2
 
@@ -197,9 +165,9 @@ def _drive(config: RunConfig, manifest: Path, journal: Journal, run_id: str, sum
         done, _ = cf.wait(in_flight, timeout=None if block else 0, return_when=cf.FIRST_COMPLETED)
         for fut in done:
             in_flight.discard(fut)
-            _record(fut.result(), journal, summary, out, subs)
-        if config.max_failure_rate is not None and summary.processed >= config.min_docs_for_failure_rate:
-            if summary.failed / summary.processed > config.max_failure_rate:
+            _record(fut.result(), journal, summary, folder, subs)
+        if policy.max_failure_rate is not None and summary.processed >= policy.min_docs_for_failure_rate:
+            if summary.failed / summary.processed > policy.max_failure_rate:
                 summary.outcome = "aborted"
                 flag.event.set()
 
@@ -212,19 +180,19 @@ def _drive(config: RunConfig, manifest: Path, journal: Journal, run_id: str, sum
                            doc_type=config.doc_type, row_no=row.row_no,  # type: ignore[arg-type]
                            passthrough={})
             journal.see(doc, row.raw, run_id)
-            result = DocumentResult(document=doc, status="failed", engine=config.engine,
+            result = DocumentResult(document=doc, status="failed", engine=engine_name,
                                     error_code=row.error.error_code if row.error else "bad_manifest_row",
                                     error_message=row.error.message if row.error else "malformed row",
                                     processed_at=dt.datetime.now(dt.timezone.utc))
-            _record(result, journal, summary, out, subs)
+            _record(result, journal, summary, folder, subs)
             continue
         known = journal.status_of(doc.doc_id)
         journal.see(doc, row.raw, run_id)
         if known is not None:
             status, retryable = known
             # "ok" holds only while its saved response does: tables are rebuilt from raw/.
-            done = status == "ok" and (out / "raw" / raw_name(doc.doc_id)).is_file()
-            if done or (status == "failed" and not retryable and not config.retry_failed):
+            done = status == "ok" and folder.has_raw(doc.doc_id)
+            if done or (status == "failed" and not retryable and not policy.retry_failed):
                 summary.resumed += 1
                 for s in subs:
                     s.on_skip(doc)
@@ -251,10 +219,10 @@ def _bad_row_source(row: Any, manifest: Path) -> str:
     return os.path.normpath(os.path.join(os.path.abspath(manifest.parent), given))
 
 
-def _record(result: DocumentResult, journal: Journal, summary: RunSummary, out: Path,
+def _record(result: DocumentResult, journal: Journal, summary: RunSummary, folder: RunFolder,
             subs: list[Subscriber]) -> None:
     if result.status == "ok" and result.response is not None:
-        write_json_gz(out / "raw" / raw_name(result.document.doc_id), result.response)
+        folder.write_raw(result.document.doc_id, result.response)
     retryable = bool(result.error_code and result.error_code.startswith("retries_exhausted"))
     journal.record(result, retryable=retryable)
     summary.processed += 1
@@ -262,7 +230,7 @@ def _record(result: DocumentResult, journal: Journal, summary: RunSummary, out: 
         summary.ok += 1
     else:
         summary.failed += 1
-    if result.extras.get("cached"):
+    if result.cached:
         summary.cache_hits += 1
     elif result.attempts:
         summary.engine_calls += result.attempts
@@ -298,12 +266,12 @@ def _top(errors: dict[str, int]) -> str:
     return ", ".join(f"{k}={v}" for k, v in sorted(errors.items(), key=lambda kv: -kv[1])[:3]) or "none"
 
 
-def _write_run_json(out: Path, summary: RunSummary, config: RunConfig, pt_cols: list[str]) -> None:
-    body = {
+def _run_json(summary: RunSummary, config: RunConfig, engine_name: str, pt_cols: list[str]) -> dict[str, Any]:
+    return {
         "docbatch_version": __version__,
         "run_id": summary.run_id,
         "outcome": summary.outcome,
-        "engine": config.engine,
+        "engine": engine_name,
         "counts": {"total": summary.total, "ok": summary.ok, "failed": summary.failed,
                    "resumed": summary.resumed, "processed_this_run": summary.processed,
                    "engine_calls": summary.engine_calls, "cache_hits": summary.cache_hits},
@@ -315,6 +283,3 @@ def _write_run_json(out: Path, summary: RunSummary, config: RunConfig, pt_cols: 
         "passthrough_columns": pt_cols,
         "message": summary.message,
     }
-    tmp = out / ".run.json.tmp"
-    tmp.write_text(json.dumps(body, indent=2, default=str), encoding="utf-8")
-    os.replace(tmp, out / "run.json")

@@ -9,14 +9,13 @@ downloading it.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
 from . import errors as e
 from .aws import translate
-from .records import S3Location
+from .records import S3Head, S3Location
 
 
 def parse_s3_uri(uri: str) -> S3Location:
@@ -45,14 +44,6 @@ def read_local(source: str) -> bytes:
     except OSError as exc:
         raise e.SourceNotFound(f"cannot read local file: {exc.strerror or type(exc).__name__}",
                                error_code="file_unreadable") from exc
-
-
-@dataclass(frozen=True)
-class S3Head:
-    size: int
-    content_type: str | None
-    etag: str | None
-    region: str | None
 
 
 class S3Reader:

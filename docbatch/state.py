@@ -14,9 +14,13 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from .records import Document, DocumentResult
+
+#: error_code of a document whose saved response is gone or unreadable (redone next run).
+RAW_MISSING = "raw_response_missing"
+RAW_MISSING_MESSAGE = "the saved response is missing or corrupt; re-run to fetch it again"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -133,7 +137,7 @@ class Journal:
                WHERE doc_id = ?""",
             (r.status, int(retryable), r.error_code, r.error_message, r.engine, r.attempts, r.latency_ms,
              r.processed_at.isoformat() if r.processed_at else None, r.image_width, r.image_height,
-             int(bool(r.extras.get("cached"))), r.extras.get("barcode"), r.document.doc_id),
+             int(r.cached), r.barcode, r.document.doc_id),
         )
 
     def rows(self, run_id: str) -> Iterator[JournalRow]:
@@ -154,13 +158,13 @@ class Journal:
                 image_width=row[12], image_height=row[13], manifest_row=json.loads(row[14]), barcode=row[15],
             )
 
-    def invalidate(self, doc_id: str, error_code: str, message: str) -> None:
-        """Mark a done document as failed-retryable (its saved response was found unusable),
-        so the next run fetches it again, most often from the response cache."""
+    def mark_raw_missing(self, doc_ids: Iterable[str]) -> None:
+        """Mark done documents as failed-retryable because their saved response was found
+        unusable, so the next run fetches them again (most often from the response cache)."""
         self.flush()
-        self._db.execute(
+        self._db.executemany(
             "UPDATE documents SET status = 'failed', retryable = 1, error_code = ?, error_message = ? "
-            "WHERE doc_id = ?", (error_code, message, doc_id))
+            "WHERE doc_id = ?", [(RAW_MISSING, RAW_MISSING_MESSAGE, d) for d in doc_ids])
 
     def counts(self, run_id: str) -> dict[str, int]:
         out: dict[str, int] = {}

@@ -8,37 +8,52 @@ An engine turns one prepared image into a DetectText-shaped response (a dict wit
 * It raises only :mod:`docbatch.errors` types: foreign exceptions are translated inside
   the engine, so the retry layer can tell transient from permanent failures.
 * It does not retry: the runner owns the one retry layer.
-* Engines are built by :func:`create_engine` from a :class:`EngineSettings`; a
-  ``"processes"`` engine is built once per worker process, so its constructor must be
-  cheap to call there and its settings picklable.
+* A ``"processes"`` engine is built once per worker process (or pickled there when a
+  caller passes an engine object), so its constructor must be cheap and its state
+  picklable.
 
-New engines register with :func:`register` or through the ``docbatch.engines`` entry
-point group (value: a zero-argument callable returning the engine class).
+**An engine owns its facts.**  What it accepts (:class:`ImageSpec`: formats, byte and
+pixel limits), whether it reads S3 objects itself and which ones
+(:meth:`Engine.accepts_s3_object`), the region its client uses, its options with types
+and defaults (:attr:`Engine.options`), whether calls are paid and rate limited, and its
+word cap are declared on the class; the pipeline and image preparation ask the engine and
+name no service limit themselves.  Adding an engine is one module plus its registration
+(:func:`register`, or the ``docbatch.engines`` entry point group whose value is a
+zero-argument callable returning the engine class).
 """
 
 from __future__ import annotations
 
 import abc
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Any, Callable, ClassVar, Literal, Mapping
 
+from ..config import EngineSettings
 from ..errors import ConfigError
-from ..records import Document, ImageInput
+from ..prep import ImageSpec
+from ..records import Document, ImageInput, S3Head, S3Location
+
+__all__ = ["Engine", "EngineOption", "EngineSettings", "ImageSpec", "create_engine", "engine_class",
+           "engine_names", "register"]
 
 
 @dataclass(frozen=True)
-class EngineSettings:
-    """Options every engine may read; each takes what it needs and ignores the rest."""
+class EngineOption:
+    """One engine-specific option (``engine_options`` in a job, ``RunConfig.engine_options``)."""
 
-    region: str | None = None
-    profile: str | None = None
-    endpoint_url: str | None = None
-    connect_timeout: float = 5.0
-    read_timeout: float = 30.0
-    replay_dir: str | None = None
-    min_confidence: float = 0.0
-    options: Mapping[str, Any] = field(default_factory=dict)
+    type: type
+    default: Any
+    help: str
+    minimum: float | None = None
+
+    def check(self, engine: str, name: str, value: Any) -> Any:
+        # bool is an int in Python; an option typed int must not accept True.
+        if isinstance(value, bool) and self.type is not bool or not isinstance(value, self.type):
+            raise ConfigError(f"{engine} engine option {name!r} must be {self.type.__name__}, got {value!r}")
+        if self.minimum is not None and value < self.minimum:
+            raise ConfigError(f"{engine} engine option {name!r} must be >= {self.minimum:g}, got {value!r}")
+        return value
 
 
 class Engine(abc.ABC):
@@ -47,15 +62,42 @@ class Engine(abc.ABC):
     name: ClassVar[str]
     #: "threads" for network-bound engines, "processes" for CPU-bound ones.
     parallelism: ClassVar[Literal["threads", "processes"]] = "threads"
-    #: True when the engine can read an S3 object itself (no download by docbatch).
-    accepts_s3_object: ClassVar[bool] = False
     #: True when calls cost money / quota and go through the client-side rate limiter.
     rate_limited: ClassVar[bool] = False
-    #: True when the engine needs no image at all (answers from saved responses).
+    #: True when each call is billed (the cost estimate and run.json count them).
+    paid: ClassVar[bool] = False
+    #: False when the engine needs no image at all (answers from saved responses).
     needs_image: ClassVar[bool] = True
+    #: True when the engine may read some S3 objects itself (see accepts_s3_object).
+    reads_s3_objects: ClassVar[bool] = False
+    #: The most WORDs one answer can hold (None: no cap).
+    word_cap: ClassVar[int | None] = None
+    #: What image bytes it accepts.
+    image_spec: ClassVar[ImageSpec] = ImageSpec()
+    #: Its own options, by name.
+    options: ClassVar[Mapping[str, EngineOption]] = {}
 
     def __init__(self, settings: EngineSettings) -> None:
         self.settings = settings
+        self.option_values = self._check_options(settings.options)
+
+    @classmethod
+    def _check_options(cls, given: Mapping[str, Any]) -> dict[str, Any]:
+        unknown = sorted(set(given) - set(cls.options))
+        if unknown:
+            known = ", ".join(sorted(cls.options)) or "none"
+            raise ConfigError(f"unknown {cls.name} engine option(s) {', '.join(unknown)}; known: {known}")
+        return {name: opt.check(cls.name, name, given[name]) if name in given else opt.default
+                for name, opt in cls.options.items()}
+
+    @property
+    def region(self) -> str | None:
+        """The AWS region the engine's client uses (None for engines without one)."""
+        return None
+
+    def accepts_s3_object(self, location: S3Location, head: S3Head) -> bool:
+        """Whether the engine reads this S3 object itself (no download by docbatch)."""
+        return False
 
     @abc.abstractmethod
     def detect_text(self, image: ImageInput | None, document: Document) -> dict[str, Any]:

@@ -33,12 +33,13 @@ import threading
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, ClassVar, Mapping, Sequence
 
 from ..errors import BadImageError, ConfigError, InvalidRequest
+from ..prep import flatten_on_white, has_alpha
 from ..records import Document, ImageInput
 from ..response import make_detection
-from .base import Engine, EngineSettings
+from .base import Engine, EngineOption, EngineSettings, ImageSpec
 
 Point = tuple[float, float]
 Polygon = tuple[Point, Point, Point, Point]
@@ -58,15 +59,9 @@ _ocr_by_key: dict[tuple[int, int], Any] = {}
 
 @dataclass(frozen=True)
 class WordPiece:
-    """A piece of a line as rapidocr reports it: a word (Latin) or a character (CJK)."""
+    """Text with its confidence and pixel polygon: a piece of a line as rapidocr reports it
+    (a word in Latin script, a character in CJK), or a WORD that docbatch makes of pieces."""
 
-    text: str
-    confidence: float
-    polygon: Polygon
-
-
-@dataclass(frozen=True)
-class LineWord:
     text: str
     confidence: float
     polygon: Polygon
@@ -100,15 +95,15 @@ class LocalEngine(Engine):
 
     name = "local"
     parallelism = "processes"
-    accepts_s3_object = False
-    rate_limited = False
+    # Any size the memory guard allows: no service limit applies to bytes read in-process.
+    image_spec = ImageSpec(formats=frozenset({"JPEG", "PNG"}), max_bytes=None)
+    options: ClassVar[Mapping[str, EngineOption]] = {
+        "threads": EngineOption(int, 1, "onnxruntime/OpenCV threads per worker process", minimum=1),
+    }
 
     def __init__(self, settings: EngineSettings) -> None:
         super().__init__(settings)
-        threads = settings.options.get("threads", 1)
-        if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
-            raise ConfigError(f"local engine option 'threads' must be an integer >= 1, got {threads!r}")
-        self._threads = threads
+        self._threads = self.option_values["threads"]
         self._version = _rapidocr_version()
 
     @property
@@ -145,12 +140,7 @@ def _decode(data: bytes) -> Any:
 
     try:
         with Image.open(io.BytesIO(data)) as opened:
-            if opened.mode in ("RGBA", "LA", "PA") or "transparency" in opened.info:
-                # Transparent pixels usually hide black: lay them on paper white, not on black.
-                rgba = opened.convert("RGBA")
-                picture = Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba).convert("RGB")
-            else:
-                picture = opened.convert("RGB")
+            picture = flatten_on_white(opened) if has_alpha(opened) else opened.convert("RGB")
     except Exception as exc:  # PIL raises OSError, SyntaxError, ValueError, DecompressionBombError
         raise BadImageError(f"the local engine cannot decode the image bytes ({type(exc).__name__})") from exc
     if picture.width < 1 or picture.height < 1:
@@ -293,7 +283,7 @@ def _pieces(group: Any) -> list[WordPiece] | None:
 
 def line_words(
     text: str, polygon: Polygon, confidence: float, pieces: Sequence[WordPiece] | None
-) -> list[LineWord]:
+) -> list[WordPiece]:
     """Split a line into whitespace WORDs, each with its own polygon (pixel coordinates).
 
     The OCR's own pieces are used when they tile the words exactly and lie on the line;
@@ -310,13 +300,13 @@ def line_words(
     for token in tokens:
         begin = text.index(token, start)
         start = begin + len(token)
-        words.append(LineWord(token, confidence, _slice(polygon, begin / length, start / length)))
+        words.append(WordPiece(token, confidence, _slice(polygon, begin / length, start / length)))
     return words
 
 
 def _words_from_pieces(
     tokens: Sequence[str], line: Polygon, pieces: Sequence[WordPiece]
-) -> list[LineWord] | None:
+) -> list[WordPiece] | None:
     """Group consecutive pieces into the tokens they spell; None if they miss a token or leave the line."""
     if not all(_on_line(p.polygon, line) for p in pieces):
         return None
@@ -333,7 +323,7 @@ def _words_from_pieces(
         group = pieces[first:i]
         polygon = (group[0].polygon[0], group[-1].polygon[1], group[-1].polygon[2], group[0].polygon[3])
         conf = 100 * sum(p.confidence for p in group) / len(group)
-        words.append(LineWord(token, conf, polygon))
+        words.append(WordPiece(token, conf, polygon))
     if i != len(pieces):
         return None
     return words

@@ -3,46 +3,67 @@
 The client is built in ``__init__`` (main thread, before workers start) and shared by the
 worker threads.  botocore's retries are off (see :mod:`docbatch.aws`); every failure is
 translated to a docbatch error here so the runner's one retry layer can judge it.
+
+The service's facts live here and nowhere else: JPEG or PNG only, ``Bytes`` up to 5 MB,
+``S3Object`` up to 15 MB and only from a bucket in the client's own region, at most 100
+WORDs per answer.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import PurePosixPath
+from typing import Any, ClassVar, Mapping
 
 from .. import aws
-from ..records import Document, ImageInput
-from .base import Engine, EngineSettings
+from ..records import Document, ImageInput, S3Head, S3Location
+from .base import Engine, EngineOption, EngineSettings, ImageSpec
 
-#: Size limits of the service: Bytes up to 5 MB, S3 objects up to 15 MB.
-MAX_BYTES = 5 * 1024 * 1024
-MAX_S3_OBJECT_BYTES = 15 * 1024 * 1024
+_MB = 1024 * 1024
 
 
 class RekognitionEngine(Engine):
     name = "rekognition"
     parallelism = "threads"
-    accepts_s3_object = True
     rate_limited = True
+    paid = True
+    reads_s3_objects = True
+    word_cap = 100
+    image_spec = ImageSpec(formats=frozenset({"JPEG", "PNG"}), max_bytes=5 * _MB)
+    options: ClassVar[Mapping[str, EngineOption]] = {
+        "max_pool": EngineOption(int, 32, "HTTP connections in the client's pool", minimum=1),
+    }
+    #: S3 objects the service reads itself: JPEG/PNG by name, up to 15 MB.
+    S3_SUFFIXES = frozenset({".jpg", ".jpeg", ".png"})
+    MAX_S3_OBJECT_BYTES = 15 * _MB
 
     def __init__(self, settings: EngineSettings, *, session: Any = None) -> None:
         super().__init__(settings)
         session = session or aws.make_session(settings.profile, settings.region)
-        self.region = settings.region or session.region_name or "us-east-1"
+        self._region = settings.region or session.region_name or "us-east-1"
         self._client = aws.make_client(
             "rekognition",
             session=session,
-            region=self.region,
+            region=self._region,
             endpoint_url=settings.endpoint_url,
             connect_timeout=settings.connect_timeout,
             read_timeout=settings.read_timeout,
-            max_pool=int(settings.options.get("max_pool", 32)),
+            max_pool=self.option_values["max_pool"],
         )
+
+    @property
+    def region(self) -> str:
+        return self._region
 
     @property
     def model_version(self) -> str:
         # The service model changes behind one API; the response carries TextModelVersion,
         # and the cache keys on the engine name plus this marker.
-        return f"rekognition-{self.region}"
+        return f"rekognition-{self._region}"
+
+    def accepts_s3_object(self, location: S3Location, head: S3Head) -> bool:
+        same_region = head.region is None or head.region == self._region
+        return (PurePosixPath(location.key).suffix.lower() in self.S3_SUFFIXES
+                and 0 < head.size <= self.MAX_S3_OBJECT_BYTES and same_region)
 
     def detect_text(self, image: ImageInput | None, document: Document) -> dict[str, Any]:
         if image is None:

@@ -1,18 +1,20 @@
 """The sink contract: a format writes one table as numbered parts in one folder.
 
 A sink never decides *where* a run's tables live or when they become visible: the
-outputs builder hands it a staging folder and swaps finished folders into place, so a
-half-written part never looks complete.  New formats register in ``SINKS``.
+outputs builder hands it a folder inside the run folder's staging area (and its
+filesystem) and the run folder swaps finished folders into place, so a half-written part
+never looks complete.  Each part is written under a hidden temporary name and renamed
+when whole.  New formats register in ``SINKS``.
 """
 
 from __future__ import annotations
 
 import abc
-import os
-from pathlib import Path
-from typing import ClassVar
+import posixpath
+from typing import IO, ClassVar
 
 import pyarrow as pa
+import pyarrow.fs as pafs
 
 
 class TableWriter(abc.ABC):
@@ -20,28 +22,29 @@ class TableWriter(abc.ABC):
 
     extension: ClassVar[str]
 
-    def __init__(self, folder: Path, schema: pa.Schema) -> None:
+    def __init__(self, fs: pafs.FileSystem, folder: str, schema: pa.Schema) -> None:
+        self.fs = fs
         self.folder = folder
         self.schema = schema
         self.parts = 0
-        folder.mkdir(parents=True, exist_ok=True)
+        fs.create_dir(folder, recursive=True)
 
     def write(self, table: pa.Table) -> None:
         """Write one part (an empty table still writes a part, so readers see the schema)."""
-        path = self.folder / f"part-{self.parts:05d}.{self.extension}"
-        tmp = path.with_name(f".{path.name}.tmp")
-        self._write_file(table, tmp)
-        os.replace(tmp, path)
+        name = f"part-{self.parts:05d}.{self.extension}"
+        tmp = posixpath.join(self.folder, f".{name}.tmp")
+        with self.fs.open_output_stream(tmp) as fh:
+            self._write_part(table, fh)
+        self.fs.move(tmp, posixpath.join(self.folder, name))
         self.parts += 1
 
     @abc.abstractmethod
-    def _write_file(self, table: pa.Table, path: Path) -> None: ...
+    def _write_part(self, table: pa.Table, stream: IO[bytes]) -> None: ...
 
 
 class SinkFormat(abc.ABC):
-    name: ClassVar[str]
     #: Sub-folder of the run folder that holds this format's table folders ("" = top level).
     subdir: ClassVar[str]
 
     @abc.abstractmethod
-    def writer(self, folder: Path, schema: pa.Schema) -> TableWriter: ...
+    def writer(self, fs: pafs.FileSystem, folder: str, schema: pa.Schema) -> TableWriter: ...

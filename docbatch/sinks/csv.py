@@ -9,11 +9,13 @@ detection polygon) are written as JSON.
 
 from __future__ import annotations
 
-from pathlib import Path
+import json
+from typing import IO
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+import pyarrow.fs as pafs
 
 from .base import SinkFormat, TableWriter
 
@@ -26,9 +28,7 @@ def neutralise(column: pa.ChunkedArray | pa.Array) -> pa.Array:
     return pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
 
 
-def _polygon_json(column: pa.ChunkedArray) -> pa.Array:
-    import json
-
+def _nested_json(column: pa.ChunkedArray) -> pa.Array:
     values = [None if p is None else json.dumps(p, separators=(",", ":")) for p in column.to_pylist()]
     return pa.array(values, type=pa.string())
 
@@ -40,7 +40,7 @@ def csv_ready(table: pa.Table) -> pa.Table:
         if pa.types.is_string(col.type):
             col = neutralise(col)
         elif pa.types.is_list(col.type) or pa.types.is_struct(col.type):
-            col = _polygon_json(col)
+            col = _nested_json(col)
         cols.append(col)
     return pa.table(cols, names=table.column_names)
 
@@ -48,15 +48,14 @@ def csv_ready(table: pa.Table) -> pa.Table:
 class CsvWriter(TableWriter):
     extension = "csv"
 
-    def _write_file(self, table: pa.Table, path: Path) -> None:
-        pacsv.write_csv(csv_ready(table), path, pacsv.WriteOptions(include_header=True))
+    def _write_part(self, table: pa.Table, stream: IO[bytes]) -> None:
+        pacsv.write_csv(csv_ready(table), stream, pacsv.WriteOptions(include_header=True))
 
 
 class CsvFormat(SinkFormat):
-    name = "csv"
     subdir = "csv"
 
-    def writer(self, folder: Path, schema: pa.Schema) -> TableWriter:
-        return CsvWriter(folder, schema)
+    def writer(self, fs: pafs.FileSystem, folder: str, schema: pa.Schema) -> TableWriter:
+        return CsvWriter(fs, folder, schema)
 
 

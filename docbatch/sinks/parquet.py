@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import IO
 
 import pyarrow as pa
+import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
 from .base import SinkFormat, TableWriter
@@ -13,13 +14,12 @@ from .base import SinkFormat, TableWriter
 class ParquetWriter(TableWriter):
     extension = "parquet"
 
-    def _write_file(self, table: pa.Table, path: Path) -> None:
-        pq.write_table(table, path, compression="zstd")
+    def _write_part(self, table: pa.Table, stream: IO[bytes]) -> None:
+        pq.write_table(table, stream, compression="zstd")
 
 
 class ParquetFormat(SinkFormat):
-    name = "parquet"
     subdir = ""
 
-    def writer(self, folder: Path, schema: pa.Schema) -> TableWriter:
-        return ParquetWriter(folder, schema)
+    def writer(self, fs: pafs.FileSystem, folder: str, schema: pa.Schema) -> TableWriter:
+        return ParquetWriter(fs, folder, schema)

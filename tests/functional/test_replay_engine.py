@@ -64,8 +64,9 @@ def test_a_missing_saved_response_fails_only_that_document(tmp_path):
 
 
 def test_parsing_in_worker_processes_gives_the_same_tables_as_in_one(tmp_path):
+    from docbatch.config import OutputSettings, ParseSettings
     from docbatch.outputs import build_outputs
-    from docbatch.parse.document import ParseOptions
+    from docbatch.runfolder import RunFolder
     from docbatch.state import Journal
 
     src = shared("rekognition-detecttext")
@@ -84,8 +85,9 @@ def test_parsing_in_worker_processes_gives_the_same_tables_as_in_one(tmp_path):
     serial = {t: pd.read_parquet(out / t) for t in ("documents", "receipts", "receipt_items", "detections")}
     journal = Journal(out / "state.sqlite")
     try:
-        build_outputs(journal, summary.run_id, out_dir=out, formats=["parquet"], passthrough_columns=["team"],
-                      options=ParseOptions(), workers=2)
+        build_outputs(journal.rows(summary.run_id), folder=RunFolder(out), run_id=summary.run_id, n_docs=40,
+                      output=OutputSettings(formats=("parquet",)), parse=ParseSettings(),
+                      passthrough_columns=["team"], workers=2)
     finally:
         journal.close()
     for table, before in serial.items():

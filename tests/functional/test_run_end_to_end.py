@@ -18,11 +18,13 @@ import pyarrow.parquet as pq
 import pytest
 
 from docbatch import RunConfig, run_batch
-from docbatch.testing.bench import TinyReceiptEngine
-from docbatch.sinks.schema import DOCUMENTS
+from docbatch.sinks.schema import TABLES
+
+DOCUMENTS = TABLES["documents"]
 from docbatch.testing.fake_rekognition import FakeRekognitionServer, Fault
 
 from ..conftest import text_png
+from ..support.bench import TinyReceiptEngine
 
 
 def receipt_engine() -> TinyReceiptEngine:

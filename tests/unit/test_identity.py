@@ -8,13 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from docbatch.parse.identity.parser import parse_identity, redact
+from docbatch.parse.identity.parser import parse_identity
+from docbatch.parse.redaction import redact_row
 from docbatch.parse.identity.names import soundex
 from docbatch.response import make_detection
-from docbatch.testing.responses import response_from_rows
-from docbatch.sinks.schema import IDS
+from docbatch.parse.catalog import IDS
 
-DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+from ..conftest import SHARED as DATA
+from ..support.responses import response_from_rows
+
 RUN = dt.date(2026, 6, 1)
 
 
@@ -143,6 +145,9 @@ def test_row_has_every_ids_column():
 def test_redact_hashes_names_masks_numbers_and_drops_birth_date():
     page = _response([(TD3[0], 0.02, 0.80), (TD3[1], 0.02, 0.88)], char_w=0.021)
     f = parse_identity(page, run_date=RUN).fields
+    def redact(row, key=None):
+        return redact_row("ids", row, key=key, identity=True)
+
     r = redact(f)
     assert r["last_name"].startswith("sha256:") and r["last_name"] == redact(dict(f))["last_name"]
     assert r["document_number"] == "*****02C3"

@@ -1,4 +1,8 @@
-"""The embedded local engine answers like Rekognition DetectText, offline, on real images."""
+"""The embedded local engine answers like Rekognition DetectText, offline, on real images.
+
+Tests that run the OCR models (directly or through the module's response fixtures) are
+marked ``slow``; the contract, option, decoding and word-geometry tests are not.
+"""
 
 from __future__ import annotations
 
@@ -19,8 +23,10 @@ from docbatch.engines.local import LocalEngine, WordPiece, line_words, model_pat
 from docbatch.errors import BadImageError, ConfigError, InvalidRequest
 from docbatch.records import Document, ImageInput, S3Location
 
+from ..conftest import SHARED
+
 REPO = Path(__file__).resolve().parents[2]
-SROIE = REPO / ".." / "shared" / "data" / "sroie-train"
+SROIE = SHARED / "sroie-train"
 DOC = Document(doc_id="t1", source="memory", doc_type="receipt", row_no=0)
 RENDERED_LINES = ("TOTAL 12.50", "CASH 20.00")
 
@@ -86,7 +92,7 @@ def assert_detect_text_shape(response: Mapping[str, Any]) -> None:
 def test_local_engine_is_registered_with_its_contract() -> None:
     engine = create_engine("local", EngineSettings())
     assert isinstance(engine, LocalEngine)
-    assert (engine.name, engine.parallelism, engine.accepts_s3_object, engine.rate_limited) == (
+    assert (engine.name, engine.parallelism, engine.reads_s3_objects, engine.rate_limited) == (
         "local",
         "processes",
         False,
@@ -118,10 +124,12 @@ def test_threads_option_must_be_a_positive_integer(threads: object) -> None:
         LocalEngine(EngineSettings(options={"threads": threads}))
 
 
+@pytest.mark.slow
 def test_rendered_image_gives_a_valid_detect_text_response(rendered_response: dict[str, Any]) -> None:
     assert_detect_text_shape(rendered_response)
 
 
+@pytest.mark.slow
 def test_rendered_lines_are_recognised_top_to_bottom(rendered_response: dict[str, Any]) -> None:
     lines = by_type(rendered_response, "LINE")
     assert [d["DetectedText"] for d in lines] == list(RENDERED_LINES)
@@ -129,6 +137,7 @@ def test_rendered_lines_are_recognised_top_to_bottom(rendered_response: dict[str
     assert all(d["Confidence"] > 90 for d in lines)
 
 
+@pytest.mark.slow
 def test_rendered_words_have_their_own_boxes_left_to_right(rendered_response: dict[str, Any]) -> None:
     for line in by_type(rendered_response, "LINE"):
         words = [w for w in by_type(rendered_response, "WORD") if w["ParentId"] == line["Id"]]
@@ -143,6 +152,7 @@ def test_rendered_words_have_their_own_boxes_left_to_right(rendered_response: di
             assert box["Left"] + box["Width"] <= line_box["Left"] + line_box["Width"] + 0.01
 
 
+@pytest.mark.slow
 def test_transparent_png_is_read_as_dark_text_on_white(engine: LocalEngine) -> None:
     image = Image.new("RGBA", (640, 240), (0, 0, 0, 0))
     ImageDraw.Draw(image).text((60, 80), RENDERED_LINES[0], fill=(0, 0, 0, 255), font=ImageFont.load_default(size=40))
@@ -152,22 +162,26 @@ def test_transparent_png_is_read_as_dark_text_on_white(engine: LocalEngine) -> N
     assert [d["DetectedText"] for d in by_type(response, "LINE")] == [RENDERED_LINES[0]]
 
 
+@pytest.mark.slow
 def test_min_confidence_drops_lines_below_it(rendered_response: dict[str, Any]) -> None:
     strict = LocalEngine(EngineSettings(min_confidence=100.0))
     response = strict.detect_text(ImageInput(data=rendered_png()), DOC)
     assert response == {"TextDetections": [], "TextModelVersion": rendered_response["TextModelVersion"]}
 
 
+@pytest.mark.slow
 def test_receipt_scan_gives_a_valid_response(receipt_response: dict[str, Any]) -> None:
     assert_detect_text_shape(receipt_response)
     assert len(by_type(receipt_response, "LINE")) >= 20
 
 
+@pytest.mark.slow
 def test_receipt_total_is_among_the_recognised_words(receipt_response: dict[str, Any]) -> None:
     truth = json.loads((SROIE / "key" / "000.json").read_text())
     assert truth["total"] in {w["DetectedText"] for w in by_type(receipt_response, "WORD")}
 
 
+@pytest.mark.slow
 def test_receipt_words_lie_inside_their_lines(receipt_response: dict[str, Any]) -> None:
     lines = {d["Id"]: d["Geometry"]["BoundingBox"] for d in by_type(receipt_response, "LINE")}
     for word in by_type(receipt_response, "WORD"):
@@ -252,6 +266,7 @@ print(json.dumps([d["DetectedText"] for d in response["TextDetections"] if d["Ty
 """
 
 
+@pytest.mark.slow
 def test_runs_offline_with_an_unwritable_home_and_prints_nothing(tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("")

@@ -9,16 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
-from docbatch.evaluation.receipts import box_response
 from docbatch.parse.receipt.parser import ParsedReceipt, ReceiptHints, parse_receipt
 from docbatch.response import make_detection
-from docbatch.sinks.schema import RECEIPT_FIELDS
+from docbatch.parse.catalog import RECEIPT_FIELDS
+from evals.receipts import box_response
 
-DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+from ..conftest import SHARED as DATA
+
 SROIE = DATA / "sroie-train"
 REKOGNITION = DATA / "rekognition-detecttext"
 RUN_DATE = dt.date(2019, 6, 1)
@@ -227,7 +227,7 @@ def test_future_date_is_implausible_and_needs_review():
 
 def test_non_receipt_text_gives_null_fields_and_a_reason():
     r = receipt("DRIVER LICENSE", "JOHN SAMPLE", "DOB 01/02/1980", "123 MAIN ST")
-    assert all(r.fields[name] is None for name, _ in RECEIPT_FIELDS)
+    assert all(r.fields[name] is None for name in (f.name for f in RECEIPT_FIELDS))
     assert r.fields["needs_review"] is True and r.fields["review_reason"].startswith("not_a_receipt")
     assert r.items == []
 
@@ -243,7 +243,7 @@ def test_empty_or_malformed_input_never_raises(response):
 
 def test_field_keys_and_types_fit_the_receipts_schema():
     r = sroie("000")
-    expected = {n for n, _ in RECEIPT_FIELDS} | {f"{n}_confidence" for n, _ in RECEIPT_FIELDS}
+    expected = {f.name for f in RECEIPT_FIELDS} | {f"{f.name}_confidence" for f in RECEIPT_FIELDS}
     expected |= {"totals_consistent", "date_plausible", "date_ambiguous", "needs_review", "review_reason"}
     assert set(r.fields) == expected
     assert isinstance(r.fields["total"], Decimal) and r.fields["total"].as_tuple().exponent == -2

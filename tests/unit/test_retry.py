@@ -3,7 +3,8 @@
 import pytest
 
 from docbatch.errors import BadImageError, RetriesExhausted, ServiceError, ThrottledError
-from docbatch.retry import RetryPolicy, call_with_retry
+from docbatch.config import RetrySettings
+from docbatch.retry import AttemptCounter, call_with_retry
 
 
 def flaky(failures):
@@ -21,22 +22,23 @@ def flaky(failures):
 def test_transient_errors_are_retried_until_success():
     fn, calls = flaky([ServiceError("500"), ThrottledError("slow down")])
     slept = []
-    value, attempts = call_with_retry(fn, RetryPolicy(max_attempts=5), sleep=slept.append)
+    value, attempts = call_with_retry(fn, RetrySettings(max_attempts=5), sleep=slept.append)
     assert (value, attempts, calls["n"]) == ("ok", 3, 3)
     assert len(slept) == 2 and all(0 <= s <= 20 for s in slept)
 
 
-def test_permanent_error_is_raised_at_once_with_its_attempt_count():
-    fn, calls = flaky([BadImageError("bad")])
-    with pytest.raises(BadImageError) as info:
-        call_with_retry(fn, RetryPolicy(max_attempts=5), sleep=lambda s: None)
-    assert calls["n"] == 1 and info.value.attempts == 1
+def test_permanent_error_is_raised_at_once_and_its_attempts_are_still_counted():
+    fn, calls = flaky([ServiceError("500"), BadImageError("bad")])
+    counter = AttemptCounter()
+    with pytest.raises(BadImageError):
+        call_with_retry(fn, RetrySettings(max_attempts=5), sleep=lambda s: None, counter=counter)
+    assert calls["n"] == 2 and counter.count == 2
 
 
 def test_exhausted_budget_becomes_a_permanent_error_naming_the_cause():
     fn, calls = flaky([ServiceError("500", error_code="service_error:500")] * 10)
     with pytest.raises(RetriesExhausted) as info:
-        call_with_retry(fn, RetryPolicy(max_attempts=3), sleep=lambda s: None)
+        call_with_retry(fn, RetrySettings(max_attempts=3), sleep=lambda s: None)
     assert calls["n"] == 3
     assert info.value.error_code == "retries_exhausted:service_error:500"
 
@@ -44,5 +46,5 @@ def test_exhausted_budget_becomes_a_permanent_error_naming_the_cause():
 def test_throttling_is_reported_to_the_rate_limiter():
     fn, _ = flaky([ThrottledError("t"), ThrottledError("t")])
     seen = []
-    call_with_retry(fn, RetryPolicy(max_attempts=5), on_throttled=lambda: seen.append(1), sleep=lambda s: None)
+    call_with_retry(fn, RetrySettings(max_attempts=5), on_throttled=lambda: seen.append(1), sleep=lambda s: None)
     assert len(seen) == 2

@@ -7,26 +7,25 @@ sources are kept only to cross-check the stronger: ``fields_agree`` is False whe
 printed document number, names or dates contradict the MRZ or barcode.
 
 Privacy: nothing here logs or raises with recognised text; review reasons name fields,
-never values.  :func:`redact` is what ``--redact`` writes instead of the raw values.
+never values.  What ``--redact`` writes instead is the catalogue's policy
+(:mod:`docbatch.parse.redaction`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
 from ...response import lines as response_lines
-from ...sinks.schema import ID_FIELDS
 from .aamva import parse_aamva
+from ..catalog import ID_FIELDS
 from ..classify import cue_scores
 from .licence import LicenceFields, parse_licence
 from .mrz import Mrz, find_mrz, normalise
 
-FIELD_NAMES: tuple[str, ...] = tuple(name for name, _ in ID_FIELDS)
+FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in ID_FIELDS)
 #: Fields whose absence makes a document unusable for identity checks.
 KEY_FIELDS = ("last_name", "first_name", "date_of_birth", "expiration_date", "document_number")
 #: A key field read below this confidence sends the row to review.
@@ -167,46 +166,3 @@ def parse_identity(response: Mapping[str, Any], *, barcode: str | None = None,
         review_reason="; ".join(reasons) or None,
     )
     return ParsedIdentity(fields)
-
-
-#: What ``redact`` does to each personal field (written to the docs as the contract).
-REDACTION: dict[str, str] = {
-    "first_name": "hash", "middle_name": "hash", "last_name": "hash", "suffix": "hash",
-    "document_number": "mask", "address": "hash", "place_of_birth": "hash",
-    "zip_code_in_address": "mask", "date_of_birth": "drop", "mrz_code": "drop",
-}
-
-
-def _hash(value: str, key: bytes | None) -> str:
-    data = value.strip().casefold().encode("utf-8")
-    digest = hmac.new(key, data, hashlib.sha256).hexdigest() if key else hashlib.sha256(data).hexdigest()
-    return "sha256:" + digest[:16]
-
-
-def _mask(value: str, keep: int) -> str:
-    return "*" * max(len(value) - keep, 0) + value[-keep:] if len(value) > keep else "*" * len(value)
-
-
-def redact(fields: dict[str, object], *, key: bytes | None = None) -> dict[str, object]:
-    """A copy of an ``ids`` row safe to share (see :data:`REDACTION`).
-
-    Names, address and place of birth become ``sha256:<16 hex>`` of the case-folded value
-    (an HMAC when ``key`` is given: without one, common names can be guessed back, so a
-    key is recommended) - equal values still join.  The document number keeps its last 4
-    characters, the ZIP code its first 3; date of birth and the raw MRZ (which holds all of
-    them) are dropped.  Their confidences and sources stay.
-    """
-    out = dict(fields)
-    for name, how in REDACTION.items():
-        value = out.get(name)
-        if value is None:
-            continue
-        if how == "hash":
-            out[name] = _hash(str(value), key)
-        elif how == "mask" and name == "zip_code_in_address":
-            out[name] = str(value)[:3] + "*" * max(len(str(value)) - 3, 0)
-        elif how == "mask":
-            out[name] = _mask(str(value), 4)
-        else:
-            out[name] = None
-    return out

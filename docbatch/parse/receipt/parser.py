@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Mapping
 
-from ...sinks.schema import RECEIPT_FIELDS
+from ..catalog import RECEIPT_FIELDS
 from ..dates import DateCandidate, find_dates, find_time, plausible
 from .labels import has_word
 from ..money import currency_in, money
@@ -57,9 +57,9 @@ class ParsedReceipt:
 
 def _empty_fields() -> dict[str, object]:
     out: dict[str, object] = {}
-    for name, _ in RECEIPT_FIELDS:
-        out[name] = None
-        out[f"{name}_confidence"] = None
+    for f in RECEIPT_FIELDS:
+        out[f.name] = None
+        out[f"{f.name}_confidence"] = None
     out.update(totals_consistent=None, date_plausible=None, date_ambiguous=None, needs_review=True,
                review_reason=None)
     return out

@@ -1,0 +1,204 @@
+"""The catalogue of output tables and their fields: names, kinds, meaning, personal data.
+
+This is the one place that says which tables docbatch writes, which columns each holds,
+of what kind, what they mean and whether they hold personal data (and how ``--redact``
+treats them).  Everything else derives from it: the Parquet/CSV schemas
+(:mod:`docbatch.sinks.schema` maps kinds to Arrow types), the redaction policy
+(:mod:`docbatch.parse.redaction`), the parsers' empty rows, and the README's schema
+section (:func:`markdown`).  A new receipt field is one :class:`Field` here plus the
+parser code that fills it; a new table is one :class:`Table` here plus its producer.
+
+Kinds are abstract on purpose (``money``, ``date``...), so parsing never imports a table
+library; the sinks choose the physical types.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["string", "int32", "int64", "bool", "float32", "confidence", "money", "quantity", "date",
+               "time", "timestamp", "polygon"]
+#: How ``--redact`` writes a personal field: a keyed hash, the last 4 / first 3 characters
+#: only, dropped, or (detections' text) blanked on identity documents.
+Redaction = Literal["hash", "last4", "first3", "drop", "blank_on_id"]
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: Kind
+    description: str
+    redact: Redaction | None = None
+
+    @property
+    def personal(self) -> bool:
+        return self.redact is not None
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    fields: tuple[Field, ...]
+    #: Whether the manifest's own columns are appended (as strings).
+    passthrough: bool = False
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    def empty_row(self) -> dict[str, object]:
+        return dict.fromkeys(self.names)
+
+
+def _scored(fields: list[Field], *, sources: bool = False) -> list[Field]:
+    """Each field, then a ``_confidence`` per field (and a ``_source`` per field for ids)."""
+    out = list(fields)
+    out += [Field(f"{f.name}_confidence", "confidence", f"confidence 0..100 of {f.name}") for f in fields]
+    if sources:
+        out += [Field(f"{f.name}_source", "string", f"where {f.name} was read: mrz, barcode or visual")
+                for f in fields]
+    return out
+
+
+_KEY = (Field("doc_id", "string", "the document's id (manifest doc_id, or derived from the file name)"),
+        Field("source", "string", "where the image was read from (local path or s3:// URI)"))
+
+DOCUMENTS = Table("documents", "one row per manifest row: what happened to the document", (
+    *_KEY[:1],
+    Field("row_no", "int64", "the row's position in the manifest (1-based)"),
+    _KEY[1],
+    Field("doc_type", "string", "receipt, id or auto, as asked"),
+    Field("detected_type", "string", "receipt or id, as parsed (auto is classified from the text)"),
+    Field("status", "string", "ok or failed"),
+    Field("error_code", "string", "stable snake_case code of the failure (null when ok)"),
+    Field("error_message", "string", "what went wrong, without recognised text"),
+    Field("engine", "string", "the OCR engine that answered"),
+    Field("text_model_version", "string", "the engine's TextModelVersion"),
+    Field("n_lines", "int32", "LINE detections in the response"),
+    Field("n_words", "int32", "WORD detections in the response"),
+    Field("word_cap_hit", "bool", "the answer holds as many words as the service ever returns: text may be lost"),
+    Field("mean_confidence", "confidence", "mean WORD confidence 0..100"),
+    Field("image_width", "int32", "pixels of the image sent (null for S3 objects read by the service)"),
+    Field("image_height", "int32", "pixels of the image sent"),
+    Field("attempts", "int32", "engine calls made for the document in the run that processed it"),
+    Field("latency_ms", "int64", "wall time of the document's processing"),
+    Field("processed_at", "timestamp", "when the document was processed (UTC)"),
+), passthrough=True)
+
+DETECTIONS = Table("detections", "one row per LINE or WORD the engine returned", (
+    _KEY[0],
+    Field("id", "int32", "the detection's Id in the response"),
+    Field("parent_id", "int32", "a WORD's LINE Id"),
+    Field("type", "string", "LINE or WORD"),
+    Field("text", "string", "the recognised text", redact="blank_on_id"),
+    Field("confidence", "confidence", "the engine's confidence 0..100"),
+    Field("left", "float32", "bounding box left, 0..1 of the image width"),
+    Field("top", "float32", "bounding box top, 0..1 of the image height"),
+    Field("width", "float32", "bounding box width, 0..1"),
+    Field("height", "float32", "bounding box height, 0..1"),
+    Field("polygon", "polygon", "the detection's polygon, points in 0..1"),
+))
+
+RECEIPT_FIELDS: tuple[Field, ...] = (
+    Field("vendor_name", "string", "the merchant (Textract VENDOR_NAME)"),
+    Field("vendor_address", "string", "the merchant's address block"),
+    Field("vendor_phone", "string", "the merchant's phone number"),
+    Field("receipt_date", "date", "date of purchase (INVOICE_RECEIPT_DATE)"),
+    Field("receipt_time", "time", "time of purchase"),
+    Field("subtotal", "money", "amount before tax (SUBTOTAL)"),
+    Field("tax", "money", "tax amount (TAX)"),
+    Field("tip", "money", "tip or gratuity"),
+    Field("total", "money", "the amount the receipt says is due (TOTAL)"),
+    Field("amount_paid", "money", "amount tendered or charged"),
+    Field("currency", "string", "ISO 4217 code"),
+    Field("payment_method", "string", "cash, card, ..."),
+    Field("card_last4", "string", "last 4 digits of the card, when printed"),
+    Field("receipt_number", "string", "receipt, invoice or bill number"),
+)
+
+RECEIPTS = Table("receipts", "one row per receipt: fields, per-field confidence, validation flags", (
+    *_KEY,
+    *_scored(list(RECEIPT_FIELDS)),
+    Field("totals_consistent", "bool", "items, subtotal, tax and total add up"),
+    Field("date_plausible", "bool", "the date is not in the future nor implausibly old"),
+    Field("date_ambiguous", "bool", "day and month could be read either way"),
+    Field("needs_review", "bool", "a key field is missing, doubtful or inconsistent"),
+    Field("review_reason", "string", "why the row needs review (field names, never values)"),
+), passthrough=True)
+
+RECEIPT_ITEMS = Table("receipt_items", "one row per line item of a receipt", (
+    _KEY[0],
+    Field("line_no", "int32", "the item's position on the receipt"),
+    Field("item", "string", "item description (ITEM)"),
+    Field("quantity", "quantity", "quantity (QUANTITY)"),
+    Field("unit_price", "money", "price of one (UNIT_PRICE)"),
+    Field("price", "money", "line amount (PRICE)"),
+    Field("raw_text", "string", "the line as read"),
+    Field("confidence", "confidence", "lowest OCR confidence of the line's words"),
+))
+
+ID_FIELDS: tuple[Field, ...] = (
+    Field("id_type", "string", "passport, id_card, visa, drivers_license or unknown"),
+    Field("first_name", "string", "given name (FIRST_NAME)", redact="hash"),
+    Field("middle_name", "string", "middle name(s)", redact="hash"),
+    Field("last_name", "string", "surname (LAST_NAME)", redact="hash"),
+    Field("suffix", "string", "name suffix (JR, III)", redact="hash"),
+    Field("date_of_birth", "date", "date of birth", redact="drop"),
+    Field("date_of_issue", "date", "date of issue"),
+    Field("expiration_date", "date", "expiry date"),
+    Field("document_number", "string", "document or licence number", redact="last4"),
+    Field("sex", "string", "M, F or X"),
+    Field("nationality", "string", "ISO 3166 alpha-3 nationality (MRZ)"),
+    Field("issuing_country", "string", "ISO 3166 alpha-3 issuing state"),
+    Field("state_name", "string", "issuing US state"),
+    Field("state_in_address", "string", "state of the holder's address"),
+    Field("address", "string", "the holder's street address", redact="hash"),
+    Field("city_in_address", "string", "city of the holder's address"),
+    Field("zip_code_in_address", "string", "ZIP code of the holder's address", redact="first3"),
+    Field("county", "string", "county"),
+    Field("class", "string", "licence class"),
+    Field("restrictions", "string", "licence restrictions"),
+    Field("endorsements", "string", "licence endorsements"),
+    Field("veteran", "string", "veteran indicator"),
+    Field("place_of_birth", "string", "place of birth", redact="hash"),
+    Field("mrz_code", "string", "the machine-readable zone as read", redact="drop"),
+)
+
+IDS = Table("ids", "one row per identity document: fields with confidence and source, checks", (
+    *_KEY,
+    *_scored(list(ID_FIELDS), sources=True),
+    Field("mrz_valid", "bool", "every MRZ check digit holds"),
+    Field("mrz_failed_checks", "string", "the MRZ checks that failed"),
+    Field("expired", "bool", "the expiry date is before the run date"),
+    Field("fields_agree", "bool", "printed fields agree with the MRZ or barcode"),
+    Field("needs_review", "bool", "a key field is missing, doubtful or contradicted"),
+    Field("review_reason", "string", "why the row needs review (field names, never values)"),
+), passthrough=True)
+
+#: Every table docbatch writes, in the order they are written and documented.
+TABLES: dict[str, Table] = {t.name: t for t in (DOCUMENTS, DETECTIONS, RECEIPTS, RECEIPT_ITEMS, IDS)}
+
+
+def markdown() -> str:
+    """The schema of every table as Markdown (the README's schema section is this text)."""
+    out: list[str] = []
+    for table in TABLES.values():
+        out.append(f"#### `{table.name}`: {table.description}")
+        if table.passthrough:
+            out.append("Manifest columns follow the ones below, as strings.")
+        out.append("")
+        out.append("| column | kind | personal | meaning |")
+        out.append("|---|---|---|---|")
+        for f in table.fields:
+            if f.name.endswith(("_confidence", "_source")) and f.name not in ("mean_confidence",):
+                continue
+            out.append(f"| `{f.name}` | {f.kind} | {f.redact or ''} | {f.description} |")
+        scored = [f.name for f in table.fields if f.name.endswith("_confidence") and f.name != "mean_confidence"]
+        if scored:
+            tail = " and `<field>_source` (mrz, barcode, visual)" if any(
+                f.name.endswith("_source") for f in table.fields) else ""
+            out.append(f"| `<field>_confidence` | confidence | | per-field confidence 0..100{tail} |")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"

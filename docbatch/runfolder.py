@@ -1,0 +1,165 @@
+"""The run folder: every path and file of one run, behind one object.
+
+A run folder holds the output tables (one folder per table, ``csv/<table>/`` for CSV),
+``raw/`` responses by doc_id, ``failed.csv``, ``run.json`` and the journal
+(``state.sqlite``).  Nothing else in docbatch builds a path inside it: callers ask this
+object for writers and readers, so where the folder lives (a local disk today, S3 later)
+is this module's business alone.  Reads and writes go through one filesystem layer,
+:mod:`pyarrow.fs` (already a dependency, and it speaks S3), except the journal, which
+SQLite needs on a local disk.
+
+File names come from doc_ids in one way, :func:`raw_name`, which every reader uses
+(the replay engine pointed at a run folder included).  Tables are written to a staging
+folder and swapped into place whole (:class:`Staging`), so readers never see a
+half-written table, and docbatch deletes only what it staged.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import posixpath
+import re
+import uuid
+from pathlib import Path
+from typing import IO, Any, Iterable, Mapping
+
+import pyarrow.fs as pafs
+
+from .cache import dumps_gz, loads_gz, sha256_hex
+
+_SAFE = re.compile(r"^[A-Za-z0-9._-]{1,120}$")
+
+RAW = "raw"
+RUN_JSON = "run.json"
+FAILED_CSV = "failed.csv"
+JOURNAL = "state.sqlite"
+
+
+def raw_name(doc_id: str) -> str:
+    """The file name of a doc_id's saved response: the id itself when safe, else a
+    sanitised form plus a hash of the id (so ``scan 01#a`` and ``scan_01_a`` never collide)."""
+    if _SAFE.match(doc_id) and not doc_id.startswith("."):
+        return f"{doc_id}.json.gz"
+    clean = re.sub(r"[^A-Za-z0-9._-]+", "_", doc_id)[:80].lstrip(".")
+    return f"{clean}-{sha256_hex(doc_id.encode())[:12]}.json.gz"
+
+
+class RunFolder:
+    """One run's folder on a filesystem (local for now)."""
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.local_root = Path(root).resolve()
+        self.fs: pafs.FileSystem = pafs.LocalFileSystem()
+        self.root = self.local_root.as_posix()
+
+    def __repr__(self) -> str:
+        return f"RunFolder({self.root!r})"
+
+    def path(self, *parts: str) -> str:
+        return posixpath.join(self.root, *parts)
+
+    def create(self) -> None:
+        self.fs.create_dir(self.root, recursive=True)
+
+    # -- the journal (SQLite needs a local file) -----------------------------------------
+    @property
+    def journal_path(self) -> Path:
+        return self.local_root / JOURNAL
+
+    # -- raw responses ---------------------------------------------------------------------
+    def raw_path(self, doc_id: str) -> str:
+        return self.path(RAW, raw_name(doc_id))
+
+    def has_raw(self, doc_id: str) -> bool:
+        return self.fs.get_file_info(self.raw_path(doc_id)).type == pafs.FileType.File
+
+    def write_raw(self, doc_id: str, response: Mapping[str, Any]) -> None:
+        """Save a response whole or not at all (a killed run never leaves half a file)."""
+        self._write_atomic(self.raw_path(doc_id), dumps_gz(response))
+
+    def read_raw(self, doc_id: str) -> dict[str, Any]:
+        """The saved response; OSError when missing, ValueError when corrupt."""
+        return loads_gz(self._read(self.raw_path(doc_id)))
+
+    # -- run.json --------------------------------------------------------------------------
+    def write_run_json(self, body: Mapping[str, Any]) -> None:
+        self._write_atomic(self.path(RUN_JSON), json.dumps(body, indent=2, default=str).encode())
+
+    def read_run_json(self) -> dict[str, Any] | None:
+        """run.json of the last run, or None when the folder holds none."""
+        try:
+            return json.loads(self._read(self.path(RUN_JSON)))
+        except FileNotFoundError:
+            return None
+
+    # -- tables ----------------------------------------------------------------------------
+    def staging(self, run_id: str) -> Staging:
+        """A fresh staging area for this run's tables (stale ones of killed runs removed)."""
+        for info in self.fs.get_file_info(pafs.FileSelector(self.root, allow_not_found=True)):
+            name = posixpath.basename(info.path)
+            if info.type == pafs.FileType.Directory and name.startswith((".staging-", ".trash-")):
+                self.fs.delete_dir(info.path)  # a whole copy of the tables left by a run killed mid-build
+        return Staging(self, f".staging-{run_id}")
+
+    # -- plumbing --------------------------------------------------------------------------
+    def _read(self, path: str) -> bytes:
+        try:
+            with self.fs.open_input_stream(path) as fh:
+                return fh.read()
+        except FileNotFoundError:
+            raise
+        except OSError as exc:
+            if self.fs.get_file_info(path).type == pafs.FileType.NotFound:
+                raise FileNotFoundError(path) from exc
+            raise
+
+    def _write_atomic(self, path: str, data: bytes) -> None:
+        folder = posixpath.dirname(path)
+        self.fs.create_dir(folder, recursive=True)
+        tmp = posixpath.join(folder, f".tmp-{uuid.uuid4().hex}-{posixpath.basename(path)}")
+        try:
+            with self.fs.open_output_stream(tmp) as fh:
+                fh.write(data)
+            self.fs.move(tmp, path)
+        except BaseException:
+            if self.fs.get_file_info(tmp).type != pafs.FileType.NotFound:
+                self.fs.delete_file(tmp)
+            raise
+
+
+class Staging:
+    """Where a run's tables are written before they become visible, then swapped in."""
+
+    def __init__(self, folder: RunFolder, name: str) -> None:
+        self.folder = folder
+        self.fs = folder.fs
+        self.root = folder.path(name)
+        self._trash = folder.path(".trash-" + name)
+        self.fs.create_dir(self.root, recursive=True)
+
+    def table_path(self, subdir: str, table: str) -> str:
+        """The staging folder of one table in one format (``subdir`` is the format's, "" for Parquet)."""
+        return posixpath.join(self.root, subdir, table) if subdir else posixpath.join(self.root, table)
+
+    def open_failed_csv(self) -> IO[str]:
+        """A text stream for ``failed.csv`` (closed by the caller before :meth:`swap_into_place`)."""
+        raw = self.fs.open_output_stream(posixpath.join(self.root, FAILED_CSV))
+        return io.TextIOWrapper(raw, encoding="utf-8", newline="")
+
+    def swap_into_place(self, tables: Iterable[tuple[str, str]]) -> None:
+        """Replace each finished ``(subdir, table)`` folder and failed.csv, one rename each."""
+        moves = [(self.table_path(sub, t), self.folder.path(sub, t) if sub else self.folder.path(t))
+                 for sub, t in tables]
+        moves.append((posixpath.join(self.root, FAILED_CSV), self.folder.path(FAILED_CSV)))
+        for src, dst in moves:
+            self.fs.create_dir(posixpath.dirname(dst), recursive=True)
+            if self.fs.get_file_info(dst).type != pafs.FileType.NotFound:
+                old = posixpath.join(self._trash, posixpath.relpath(dst, self.folder.root))
+                self.fs.create_dir(posixpath.dirname(old), recursive=True)
+                self.fs.move(dst, old)
+            self.fs.move(src, dst)
+        for leftover in (self._trash, self.root):
+            if self.fs.get_file_info(leftover).type != pafs.FileType.NotFound:
+                self.fs.delete_dir(leftover)
