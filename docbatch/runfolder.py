@@ -6,7 +6,8 @@ A run folder holds the output tables (one folder per table, ``csv/<table>/`` for
 object for writers and readers, so where the folder lives (a local disk today, S3 later)
 is this module's business alone.  Reads and writes go through one filesystem layer,
 :mod:`pyarrow.fs` (already a dependency, and it speaks S3), except the journal, which
-SQLite needs on a local disk.
+SQLite needs on a local disk.  Streams are opened with ``compression=None``: pyarrow
+would otherwise gzip a file whose name ends in ``.gz`` a second time.
 
 File names come from doc_ids in one way, :func:`raw_name`, which every reader uses
 (the replay engine pointed at a run folder included).  Tables are written to a staging
@@ -106,7 +107,7 @@ class RunFolder:
     # -- plumbing --------------------------------------------------------------------------
     def _read(self, path: str) -> bytes:
         try:
-            with self.fs.open_input_stream(path) as fh:
+            with self.fs.open_input_stream(path, compression=None) as fh:
                 return fh.read()
         except FileNotFoundError:
             raise
@@ -120,7 +121,7 @@ class RunFolder:
         self.fs.create_dir(folder, recursive=True)
         tmp = posixpath.join(folder, f".tmp-{uuid.uuid4().hex}-{posixpath.basename(path)}")
         try:
-            with self.fs.open_output_stream(tmp) as fh:
+            with self.fs.open_output_stream(tmp, compression=None) as fh:
                 fh.write(data)
             self.fs.move(tmp, path)
         except BaseException:
@@ -145,7 +146,7 @@ class Staging:
 
     def open_failed_csv(self) -> IO[str]:
         """A text stream for ``failed.csv`` (closed by the caller before :meth:`swap_into_place`)."""
-        raw = self.fs.open_output_stream(posixpath.join(self.root, FAILED_CSV))
+        raw = self.fs.open_output_stream(posixpath.join(self.root, FAILED_CSV), compression=None)
         return io.TextIOWrapper(raw, encoding="utf-8", newline="")
 
     def swap_into_place(self, tables: Iterable[tuple[str, str]]) -> None:

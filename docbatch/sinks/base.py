@@ -33,7 +33,7 @@ class TableWriter(abc.ABC):
         """Write one part (an empty table still writes a part, so readers see the schema)."""
         name = f"part-{self.parts:05d}.{self.extension}"
         tmp = posixpath.join(self.folder, f".{name}.tmp")
-        with self.fs.open_output_stream(tmp) as fh:
+        with self.fs.open_output_stream(tmp, compression=None) as fh:
             self._write_part(table, fh)
         self.fs.move(tmp, posixpath.join(self.folder, name))
         self.parts += 1
