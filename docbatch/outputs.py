@@ -17,7 +17,7 @@ import itertools
 import multiprocessing
 import os
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import IO, Any, Iterable, Iterator
 
 import pyarrow as pa
 
@@ -88,13 +88,7 @@ def build_outputs(
                 buffered.clear()
 
     with staging.open_failed_csv() as fh:
-        # failed.csv is itself a manifest: one fixed header (rows of a JSON Lines manifest
-        # differ in keys, a malformed row has none), canonical sources and doc ids, so it
-        # runs from any folder and keeps the ids.
-        failed_writer = csv.DictWriter(fh, fieldnames=list(dict.fromkeys(
-            ["source", "doc_type", "doc_id", *passthrough_columns, "error_code", "error_message"])),
-            extrasaction="ignore")
-        failed_writer.writeheader()
+        failed_writer = _failed_csv(fh, passthrough_columns)
         docs_in_buffer = 0
         for doc_rows in _projected(rows, project, workers):
             if doc_rows.raw_missing:
@@ -110,6 +104,17 @@ def build_outputs(
     flush(final=True)
     staging.swap_into_place((SINKS[fmt].subdir, name) for fmt in output.formats for name in TABLES)
     return built
+
+
+def _failed_csv(fh: IO[str], passthrough_columns: list[str]) -> csv.DictWriter:
+    """failed.csv is itself a manifest: one fixed header (rows of a JSON Lines manifest
+    differ in keys, a malformed row has none), canonical sources and doc ids, so it runs
+    from any folder and keeps the ids."""
+    writer = csv.DictWriter(fh, fieldnames=list(dict.fromkeys(
+        ["source", "doc_type", "doc_id", *passthrough_columns, "error_code", "error_message"])),
+        extrasaction="ignore")
+    writer.writeheader()
+    return writer
 
 
 def _projected(rows: Iterable[JournalRow], project: Projector, workers: int) -> Iterator[DocumentRows]:

@@ -10,6 +10,7 @@ from the journal at the end (:mod:`docbatch.outputs`).
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import datetime as dt
 import logging
 import multiprocessing
@@ -19,7 +20,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from . import __version__
 from .config import RateSettings, RunConfig, RunPolicy, Stages
@@ -112,31 +113,13 @@ def run_batch(
     restore = _install_signals(flag)
     for s in subs:
         s.on_start(summary)
-    processor: DocumentProcessor | None = None
     try:
-        if cls.parallelism == "processes":
-            executor: cf.Executor = cf.ProcessPoolExecutor(
-                max_workers=concurrency, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_init_worker, initargs=(stages, engine or config.engine))
-            submit = lambda doc: executor.submit(_process_in_worker, doc)  # noqa: E731
-        else:
-            processor = build_processor(stages, engine or config.engine, sleep=sleep)  # clients before threads
-            executor = cf.ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="docbatch")
-            submit = lambda doc: executor.submit(processor.process, doc)  # noqa: E731
-        try:
+        with _workers(cls, stages, engine or config.engine, concurrency, sleep) as submit:
             _drive(config, stages.policy, engine_name, manifest, journal, folder, run_id, summary, submit,
                    concurrency, flag, subs)
-        finally:
-            executor.shutdown(wait=True, cancel_futures=True)
-            if processor is not None:
-                processor.close()
         if summary.outcome == "running":
             summary.outcome = "completed"
-            built = build_outputs(journal.rows(run_id), folder=folder, run_id=run_id,
-                                  n_docs=sum(journal.counts(run_id).values()), output=stages.output,
-                                  parse=stages.parse, passthrough_columns=pt_cols)
-            journal.mark_raw_missing(built.raw_missing)
-            summary.tables = built.counts
+            summary.tables = _build_tables(journal, folder, run_id, stages, pt_cols)
         counts = journal.counts(run_id)
         summary.ok, summary.failed = counts.get("ok", 0), counts.get("failed", 0)
         summary.errors = journal.error_counts(run_id)
@@ -151,6 +134,41 @@ def run_batch(
     for s in subs:
         s.on_end(summary)
     return summary
+
+
+@contextlib.contextmanager
+def _workers(cls: type[Engine], stages: Stages, engine: Engine | str, concurrency: int,
+             sleep: Callable[[float], None]) -> Iterator[Callable[[Document], cf.Future]]:
+    """A submit function over the engine's kind of pool: processes, each building its own
+    processor, for CPU-bound engines; threads sharing one processor (its clients are built
+    here, in the main thread, before any worker starts) for network-bound ones."""
+    processor: DocumentProcessor | None = None
+    if cls.parallelism == "processes":
+        executor: cf.Executor = cf.ProcessPoolExecutor(
+            max_workers=concurrency, mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init_worker, initargs=(stages, engine))
+        submit = lambda doc: executor.submit(_process_in_worker, doc)  # noqa: E731
+    else:
+        processor = build_processor(stages, engine, sleep=sleep)
+        executor = cf.ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="docbatch")
+        submit = lambda doc: executor.submit(processor.process, doc)  # noqa: E731
+    try:
+        yield submit
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+        if processor is not None:
+            processor.close()
+
+
+def _build_tables(journal: Journal, folder: RunFolder, run_id: str, stages: Stages,
+                  pt_cols: list[str]) -> dict[str, int]:
+    """Write the tables from the journal; documents whose saved response proved unusable are
+    marked for redo (the outputs builder only reports them)."""
+    built = build_outputs(journal.rows(run_id), folder=folder, run_id=run_id,
+                          n_docs=sum(journal.counts(run_id).values()), output=stages.output,
+                          parse=stages.parse, passthrough_columns=pt_cols)
+    journal.mark_raw_missing(built.raw_missing)
+    return built.counts
 
 
 def _drive(config: RunConfig, policy: RunPolicy, engine_name: str, manifest: Path, journal: Journal,
