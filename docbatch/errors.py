@@ -9,15 +9,19 @@ on it).  The split that matters to the runner is retryable vs permanent::
     │   ├── ThrottledError          throttling / provisioned throughput / limit exceeded
     │   ├── ServiceError            HTTP 5xx from the service
     │   ├── ConnectionFailed        reset, refused, DNS, TLS
-    │   └── RequestTimeout          connect or read timeout
-    └── PermanentError              fails the document at once
-        ├── BadImageError           undecodable, wrong format, too large/small, bomb
-        ├── SourceNotFound          missing local path or S3 object
-        ├── AccessDenied            credentials or bucket policy
-        ├── InvalidRequest          the service rejected a parameter
-        ├── ManifestRowError        malformed manifest row (empty source, bad doc_type, duplicate id)
-        ├── ConfigError             bad job file or options (raised before a run starts)
-        └── RetriesExhausted        a transient error outlived the retry budget
+    │   ├── RequestTimeout          connect or read timeout
+    │   └── InvalidResponse         a 200 answer that is not a valid response (never kept)
+    ├── PermanentError              fails the document at once
+    │   ├── BadImageError           undecodable, wrong format, too large/small, bomb
+    │   ├── SourceNotFound          missing local path or S3 object
+    │   ├── AccessDenied            bucket or object policy (the engine's own denial is an environment error)
+    │   ├── InvalidRequest          the service rejected a parameter
+    │   ├── ManifestRowError        malformed manifest row (empty source, bad doc_type, duplicate id)
+    │   ├── ConfigError             bad job file or options (raised before a run starts)
+    │   │   ├── ForeignFolder       --out holds files docbatch did not write
+    │   │   └── FolderLocked        another run holds the run folder
+    │   └── RetriesExhausted        a transient error outlived the retry budget
+    └── EnvironmentFailure          credentials, region, endpoint: stops the run, marks no document
 
 Foreign exceptions (botocore, PIL, OSError) are translated in exactly one place per
 boundary (the engine or source that calls the foreign library), with ``raise ... from exc``.
@@ -85,6 +89,13 @@ class RequestTimeout(TransientError):
     error_code = "timeout"
 
 
+class InvalidResponse(TransientError):
+    """The service answered 200 with something that is not a DetectText-shaped response
+    (HTML from a proxy, truncated JSON, no ``TextDetections``): sent again, never saved or cached."""
+
+    error_code = "invalid_response"
+
+
 class PermanentError(DocbatchError):
     """A failure that sending the same request again cannot fix."""
 
@@ -113,6 +124,22 @@ class ManifestRowError(PermanentError):
 
 class ConfigError(PermanentError):
     error_code = "config_error"
+
+
+class ForeignFolder(ConfigError):
+    error_code = "foreign_run_folder"
+
+
+class FolderLocked(ConfigError):
+    error_code = "run_folder_locked"
+
+
+class EnvironmentFailure(DocbatchError):
+    """The run cannot work at all here (no credentials, no region, endpoint unreachable,
+    the engine denies this account): the run stops at once and no document is marked, so
+    fixing the environment and re-running resumes cleanly."""
+
+    error_code = "environment"
 
 
 class RetriesExhausted(PermanentError):

@@ -24,6 +24,12 @@ def reparse_run(out: str | Path, *, formats: str | None = None, redact: bool | N
         raise ConfigError(f"{out} holds no finished run (no run.json)")
     if meta.get("outcome") != "completed":
         raise ConfigError(f"the last run in {out} did not complete; re-run it first")
+    folder.claim()
+    with folder.lock(f"reparse-{meta['run_id']}"):
+        return _rebuild(folder, meta, formats, redact)
+
+
+def _rebuild(folder: RunFolder, meta: dict, formats: str | None, redact: bool | None) -> dict[str, int]:
     cfg = meta["config"]
     fmts = tuple(f.strip() for f in formats.split(",")) if formats else tuple(cfg["formats"])
     parse = parse_settings({**cfg, "redact": cfg.get("redact", False) if redact is None else redact})

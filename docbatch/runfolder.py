@@ -13,22 +13,32 @@ File names come from doc_ids in one way, :func:`raw_name`, which every reader us
 (the replay engine pointed at a run folder included).  Tables are written to a staging
 folder and swapped into place whole (:class:`Staging`), so readers never see a
 half-written table, and docbatch deletes only what it staged.
+
+A folder is docbatch's only when it carries the marker file (:data:`MARKER`, with a format
+version): a run refuses a non-empty folder without one, so ``--out`` pointed at someone
+else's folder never deletes or overwrites their files.  A lock file (:class:`RunLock`)
+keeps two runs out of one folder; a lock left by a killed process is taken over.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import os
 import posixpath
 import re
+import socket
+import time
 import uuid
 from pathlib import Path
-from typing import IO, Any, Iterable, Mapping
+from typing import IO, Any, Callable, Iterable, Mapping
 
 import pyarrow.fs as pafs
 
+from . import __version__
 from .cache import dumps_gz, loads_gz, sha256_hex
+from .errors import ConfigError, FolderLocked, ForeignFolder
 
 _SAFE = re.compile(r"^[A-Za-z0-9._-]{1,120}$")
 
@@ -36,6 +46,12 @@ RAW = "raw"
 RUN_JSON = "run.json"
 FAILED_CSV = "failed.csv"
 JOURNAL = "state.sqlite"
+MARKER = ".docbatch-run.json"
+LOCK = ".docbatch-lock.json"
+#: Version of the run folder's layout; a newer docbatch reading an older folder may migrate it.
+FORMAT_VERSION = 1
+#: Staging and trash folders are named from run ids of this shape, and only those are deleted.
+_STAGED = re.compile(r"^\.(staging|trash)-(\.staging-)?\d{8}T\d{6}Z-[0-9a-f]{6}$")
 
 
 def raw_name(doc_id: str) -> str:
@@ -61,8 +77,36 @@ class RunFolder:
     def path(self, *parts: str) -> str:
         return posixpath.join(self.root, *parts)
 
-    def create(self) -> None:
+    def claim(self) -> None:
+        """Make sure the folder is docbatch's, creating it (with its marker) when new or empty.
+
+        A folder of an older docbatch (a journal and a run.json, no marker) is adopted.
+        Raises :class:`ForeignFolder` for a non-empty folder docbatch did not create.
+        """
+        info = self.fs.get_file_info(self.root)
+        if info.type == pafs.FileType.File:
+            raise ForeignFolder(f"--out {self.root} is a file, not a folder")
+        entries = ([] if info.type == pafs.FileType.NotFound else
+                   [posixpath.basename(i.path) for i in self.fs.get_file_info(pafs.FileSelector(self.root))])
+        if MARKER in entries:
+            marker = json.loads(self._read(self.path(MARKER)))
+            if int(marker.get("format", 0)) > FORMAT_VERSION:
+                raise ConfigError(f"run folder {self.root} was written by a newer docbatch "
+                                  f"(format {marker.get('format')}); upgrade docbatch to use it")
+            return
+        legacy = {JOURNAL, RUN_JSON} <= set(entries)
+        if entries and not legacy:
+            raise ForeignFolder(
+                f"--out {self.root} is not empty and is not a docbatch run folder (no {MARKER}); "
+                "choose a new or empty folder, docbatch will not write into or delete other files")
         self.fs.create_dir(self.root, recursive=True)
+        self._write_atomic(self.path(MARKER), json.dumps(
+            {"format": FORMAT_VERSION, "created_by": f"docbatch {__version__}",
+             "created_at": dt.datetime.now(dt.timezone.utc).isoformat()}).encode())
+
+    def lock(self, run_id: str, *, clock: Callable[[], float] = time.time) -> RunLock:
+        """Take the folder's lock for ``run_id`` (see :class:`RunLock`)."""
+        return RunLock(self, run_id, clock=clock).acquire()
 
     # -- the journal (SQLite needs a local file) -----------------------------------------
     @property
@@ -100,7 +144,7 @@ class RunFolder:
         """A fresh staging area for this run's tables (stale ones of killed runs removed)."""
         for info in self.fs.get_file_info(pafs.FileSelector(self.root, allow_not_found=True)):
             name = posixpath.basename(info.path)
-            if info.type == pafs.FileType.Directory and name.startswith((".staging-", ".trash-")):
+            if info.type == pafs.FileType.Directory and _STAGED.match(name):
                 self.fs.delete_dir(info.path)  # a whole copy of the tables left by a run killed mid-build
         return Staging(self, f".staging-{run_id}")
 
@@ -164,3 +208,92 @@ class Staging:
         for leftover in (self._trash, self.root):
             if self.fs.get_file_info(leftover).type != pafs.FileType.NotFound:
                 self.fs.delete_dir(leftover)
+
+
+class RunLock:
+    """One run at a time in a run folder.
+
+    The lock is a file created only if absent (``O_EXCL``) holding who took it (host,
+    pid, run id) and a heartbeat the holder refreshes.  A second run exits naming the
+    holder.  A lock is stale, and taken over, when its process is gone (same host) or
+    its heartbeat is older than :attr:`STALE_AFTER` seconds (another host, or a hung one).
+    """
+
+    STALE_AFTER = 600.0
+    REFRESH_EVERY = 60.0
+
+    def __init__(self, folder: RunFolder, run_id: str, *, clock: Callable[[], float] = time.time) -> None:
+        self.path = folder.local_root / LOCK
+        self.run_id = run_id
+        self._clock = clock
+        self._beat = 0.0
+
+    def _body(self) -> bytes:
+        return json.dumps({"host": socket.gethostname(), "pid": os.getpid(), "run_id": self.run_id,
+                           "heartbeat": self._clock()}).encode()
+
+    def acquire(self) -> RunLock:
+        for _ in range(2):
+            try:
+                fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            except FileExistsError:
+                holder = self._holder()
+                if holder is not None and not self._stale(holder):
+                    raise FolderLocked(
+                        f"run folder {self.path.parent} is in use by run {holder.get('run_id')} "
+                        f"(pid {holder.get('pid')} on {holder.get('host')}); wait for it to finish") from None
+                self.path.unlink(missing_ok=True)  # stale: its holder is gone
+                continue
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(self._body())
+            self._beat = self._clock()
+            return self
+        raise FolderLocked(f"could not take the lock of run folder {self.path.parent}")
+
+    def _holder(self) -> dict[str, Any] | None:
+        try:
+            return json.loads(self.path.read_bytes())
+        except FileNotFoundError:
+            return None
+        except ValueError:
+            return {}  # half-written by a process killed while taking it: stale
+
+    def _stale(self, holder: Mapping[str, Any]) -> bool:
+        if not holder:
+            return True
+        if self._clock() - float(holder.get("heartbeat", 0)) > self.STALE_AFTER:
+            return True
+        if holder.get("host") == socket.gethostname():
+            return not _alive(int(holder.get("pid", 0)))
+        return False
+
+    def refresh(self) -> None:
+        """Renew the heartbeat (cheap to call often: it writes at most every REFRESH_EVERY s)."""
+        if self._clock() - self._beat >= self.REFRESH_EVERY:
+            tmp = self.path.with_name(f".lock-{uuid.uuid4().hex}")
+            tmp.write_bytes(self._body())
+            os.replace(tmp, self.path)
+            self._beat = self._clock()
+
+    def release(self) -> None:
+        holder = self._holder()
+        if holder and holder.get("run_id") == self.run_id and holder.get("pid") == os.getpid():
+            self.path.unlink(missing_ok=True)
+
+    def __enter__(self) -> RunLock:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.release()
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

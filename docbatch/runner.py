@@ -31,7 +31,7 @@ from .outputs import build_outputs
 from .pipeline import DocumentProcessor, build_processor
 from .progress import Subscriber
 from .records import Document, DocumentResult, RunSummary
-from .runfolder import RunFolder
+from .runfolder import RunFolder, RunLock
 from .state import Journal
 
 log = logging.getLogger("docbatch")
@@ -88,15 +88,21 @@ def run_batch(
     Re-running with the same ``out`` resumes: documents already done are not sent again,
     permanently failed ones only with ``retry_failed``.
     """
-    folder = RunFolder(config.out)
-    folder.create()
     manifest = Path(config.manifest)
     if not manifest.is_file():
         raise ConfigError(f"manifest not found: {manifest}")
-    stages = config.stages()
-    subs = list(subscribers)
-    started = time.monotonic()
+    folder = RunFolder(config.out)
+    folder.claim()
     run_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+    with folder.lock(run_id) as lock:
+        return _run(config, engine, folder, lock, run_id, manifest, list(subscribers), stop, sleep)
+
+
+def _run(config: RunConfig, engine: Engine | None, folder: RunFolder, lock: RunLock, run_id: str,
+         manifest: Path, subs: list[Subscriber], stop: threading.Event | None,
+         sleep: Callable[[float], None]) -> RunSummary:
+    stages = config.stages()
+    started = time.monotonic()
     summary = RunSummary(run_id=run_id, out_dir=str(folder.local_root),
                          started_at=dt.datetime.now(dt.timezone.utc).isoformat())
     pt_cols = passthrough_columns(manifest)
@@ -115,8 +121,8 @@ def run_batch(
         s.on_start(summary)
     try:
         with _workers(cls, stages, engine or config.engine, concurrency, sleep) as submit:
-            _drive(config, stages.policy, engine_name, manifest, journal, folder, run_id, summary, submit,
-                   concurrency, flag, subs)
+            _drive(config, stages.policy, engine_name, manifest, journal, folder, lock, run_id, summary,
+                   submit, concurrency, flag, subs)
         if summary.outcome == "running":
             summary.outcome = "completed"
             summary.tables = _build_tables(journal, folder, run_id, stages, pt_cols)
@@ -172,8 +178,9 @@ def _build_tables(journal: Journal, folder: RunFolder, run_id: str, stages: Stag
 
 
 def _drive(config: RunConfig, policy: RunPolicy, engine_name: str, manifest: Path, journal: Journal,
-           folder: RunFolder, run_id: str, summary: RunSummary, submit: Callable[[Any], cf.Future],
-           concurrency: int, flag: _StopFlag, subs: list[Subscriber]) -> None:
+           folder: RunFolder, lock: RunLock, run_id: str, summary: RunSummary,
+           submit: Callable[[Any], cf.Future], concurrency: int, flag: _StopFlag,
+           subs: list[Subscriber]) -> None:
     in_flight: set[cf.Future] = set()
     limit = concurrency * 2
 
@@ -184,6 +191,7 @@ def _drive(config: RunConfig, policy: RunPolicy, engine_name: str, manifest: Pat
         for fut in done:
             in_flight.discard(fut)
             _record(fut.result(), journal, summary, folder, subs)
+        lock.refresh()
         if policy.max_failure_rate is not None and summary.processed >= policy.min_docs_for_failure_rate:
             if summary.failed / summary.processed > policy.max_failure_rate:
                 summary.outcome = "aborted"

@@ -1,0 +1,106 @@
+"""A run folder is docbatch's alone: foreign folders are refused, one run at a time, stale locks taken over."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from docbatch import RunConfig, run_batch
+from docbatch.errors import FolderLocked, ForeignFolder
+from docbatch.runfolder import LOCK, MARKER, RunFolder
+
+EMPTY = {"TextDetections": [], "TextModelVersion": "3.0"}
+
+
+def _config(tmp_path, out) -> RunConfig:
+    replay = tmp_path / "replay"
+    replay.mkdir(exist_ok=True)
+    (replay / "a.json").write_text(json.dumps(EMPTY))
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("source\nx/a.png\n")
+    return RunConfig(manifest=str(manifest), out=str(out), engine="replay", replay_dir=str(replay), use_cache=False)
+
+
+def _foreign_folder(root):
+    """Someone's folder that happens to use names docbatch writes."""
+    files = {
+        "documents/report.parquet": b"theirs", "receipts/notes.txt": b"theirs", "run.json": b"{}",
+        "failed.csv": b"theirs", ".staging-old/keep.txt": b"theirs", ".trash-x/keep.txt": b"theirs",
+    }
+    for rel, data in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(data)
+    return files
+
+
+def test_a_non_empty_folder_without_the_marker_is_refused_and_left_untouched(tmp_path):
+    out = tmp_path / "theirs"
+    files = _foreign_folder(out)
+    with pytest.raises(ForeignFolder, match="not a docbatch run folder"):
+        run_batch(_config(tmp_path, out))
+    for rel, data in files.items():
+        assert (out / rel).read_bytes() == data
+    assert not (out / "state.sqlite").exists() and not (out / MARKER).exists()
+
+
+def test_the_cli_says_so_in_one_line_and_exits_2(tmp_path):
+    out = tmp_path / "theirs"
+    _foreign_folder(out)
+    cfg = _config(tmp_path, out)
+    proc = subprocess.run([sys.executable, "-m", "docbatch", "run", "--manifest", cfg.manifest, "--out", str(out),
+                           "--engine", "replay", "--replay-dir", cfg.replay_dir, "--no-cache"],
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines()[-1].startswith("docbatch: error: --out")
+    assert "Traceback" not in proc.stderr
+
+
+def test_new_and_empty_folders_become_run_folders_and_rerun_resumes(tmp_path):
+    (tmp_path / "empty").mkdir()
+    for out in (tmp_path / "new", tmp_path / "empty"):
+        assert run_batch(_config(tmp_path, out)).ok == 1
+        assert json.loads((out / MARKER).read_text())["format"] == 1
+        assert run_batch(_config(tmp_path, out)).resumed == 1
+
+
+def test_only_staging_folders_docbatch_names_are_cleaned_up(tmp_path):
+    out = tmp_path / "out"
+    run_batch(_config(tmp_path, out))
+    (out / ".staging-mine" / "x").mkdir(parents=True)
+    killed = out / ".staging-20260101T000000Z-abc123"
+    (killed / "documents").mkdir(parents=True)
+    run_batch(_config(tmp_path, out))
+    assert (out / ".staging-mine" / "x").is_dir() and not killed.exists()
+
+
+def test_a_second_run_into_a_locked_folder_stops_naming_the_holder(tmp_path):
+    out = tmp_path / "out"
+    folder = RunFolder(out)
+    folder.claim()
+    with folder.lock("20261201T000000Z-aaaaaa"):
+        with pytest.raises(FolderLocked, match=f"pid {os.getpid()} on {socket.gethostname()}"):
+            run_batch(_config(tmp_path, out))
+    assert run_batch(_config(tmp_path, out)).ok == 1
+    assert not (out / LOCK).exists()
+
+
+def test_a_lock_left_by_a_killed_process_is_taken_over(tmp_path):
+    out = tmp_path / "out"
+    RunFolder(out).claim()
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    (out / LOCK).write_text(json.dumps({"host": socket.gethostname(), "pid": dead.pid, "run_id": "old",
+                                        "heartbeat": 4e9}))
+    assert run_batch(_config(tmp_path, out)).ok == 1
+
+
+def test_a_lock_whose_heartbeat_stopped_long_ago_is_taken_over(tmp_path):
+    out = tmp_path / "out"
+    RunFolder(out).claim()
+    (out / LOCK).write_text(json.dumps({"host": "another-host", "pid": 1, "run_id": "old", "heartbeat": 0}))
+    assert run_batch(_config(tmp_path, out)).ok == 1
