@@ -19,10 +19,18 @@ from .records import S3Head, S3Location
 
 
 def parse_s3_uri(uri: str) -> S3Location:
-    parsed = urlparse(uri)
-    if parsed.scheme != "s3" or not parsed.netloc or not parsed.path.strip("/"):
+    """Bucket and key of ``s3://bucket/key``, the key taken verbatim.
+
+    S3 keys are not URL paths: ``#``, ``?``, ``%`` and spaces are ordinary characters in
+    them, so no URL parser may touch the key (``urlparse`` would read ``inv.png#v2.png``
+    as ``inv.png`` and drop everything after a ``?``).
+    """
+    if uri[:5].lower() != "s3://":
         raise e.ManifestRowError(f"not an s3://bucket/key URI: {uri[:200]}", error_code="bad_source")
-    return S3Location(bucket=parsed.netloc, key=parsed.path.lstrip("/"))
+    bucket, _, key = uri[5:].partition("/")
+    if not bucket or not key:
+        raise e.ManifestRowError(f"not an s3://bucket/key URI: {uri[:200]}", error_code="bad_source")
+    return S3Location(bucket=bucket, key=key)
 
 
 def local_path(source: str) -> Path:
