@@ -8,12 +8,15 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from evals import shared_data
+
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT / ".." / "shared" / "data"
+#: The shared data set: ``$DOCBATCH_SHARED_DATA``, else ``<project root>/../shared/data``.
+SHARED = shared_data()
 
 
 def shared(*parts: str) -> Path:
-    """A path under ../shared/data, or skip the test when that data is absent."""
+    """A path under the shared data folder, or skip the test when that data is absent."""
     path = SHARED.joinpath(*parts)
     if not path.exists():
         pytest.skip(f"shared data not present: {path}")

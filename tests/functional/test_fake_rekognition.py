@@ -8,7 +8,6 @@ import io
 import json
 import shutil
 import time
-from pathlib import Path
 from typing import Any
 
 import boto3
@@ -22,7 +21,7 @@ from docbatch.records import Document, ImageInput
 from docbatch.response import make_detection, words
 from docbatch.testing.fake_rekognition import FakeRekognitionServer, Fault, image_key
 
-DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+from ..conftest import SHARED as DATA
 # total_max_attempts counts the first call: 1 means botocore never resends anything
 # ("max_attempts": 1 would still allow one retry).
 NO_RETRIES = {"total_max_attempts": 1, "mode": "standard"}

@@ -10,7 +10,7 @@ import pytest
 from docbatch.parse.classify import classify
 from docbatch.response import make_detection
 
-DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+from ..conftest import SHARED as DATA
 
 
 def _lines(texts: list[str]) -> dict:

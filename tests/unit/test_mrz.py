@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 
 import pytest
 
 from docbatch.parse.identity.mrz import check_digit, decode, find_mrz, mrz_date, read_mrz
 from docbatch.response import make_detection
 
-DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "mrz"
+from ..conftest import SHARED
+
+DATA = SHARED / "mrz"
 RUN = dt.date(2026, 6, 1)
 
 # ICAO 9303 specimen zones (published in the standard itself).

@@ -6,8 +6,8 @@ import gzip
 import json
 from pathlib import Path
 
-from docbatch.evaluation.pipeline import saved_responses
-from docbatch.evaluation.receipts import response_stem
+from evals.pipeline import saved_responses
+from evals.receipts import response_stem
 
 
 def test_stems_of_saved_responses_drop_image_and_json_suffixes():

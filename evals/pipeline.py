@@ -15,11 +15,11 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
-from ..cache import read_json_gz
-from ..config import RunConfig
-from ..progress import ProgressReporter
-from ..projection import raw_name
-from ..runner import run_batch
+from docbatch.cache import loads_gz
+from docbatch.config import RunConfig
+from docbatch.progress import ProgressReporter
+from docbatch.runfolder import RunFolder, raw_name
+from docbatch.runner import run_batch
 
 
 def pipeline_responses(
@@ -42,11 +42,10 @@ def pipeline_responses(
                                   cache_dir=str(work_dir / "cache")),
                         subscribers=[ProgressReporter(interval=15.0)])
     print(f"pipeline: {summary.message}", file=sys.stderr)
-    raw = work_dir / "run" / "raw"
+    folder = RunFolder(work_dir / "run")
 
     def load(image: Path) -> Mapping[str, Any] | None:
-        path = raw / raw_name(image.name)
-        return read_json_gz(path) if path.exists() else None
+        return folder.read_raw(image.name) if folder.has_raw(image.name) else None
 
     return load
 
@@ -60,7 +59,7 @@ def saved_responses(folder: Path) -> Callable[[Path], Mapping[str, Any] | None]:
                 return json.loads((folder / name).read_text(encoding="utf-8"))
         for name in (raw_name(image.name), raw_name(image.stem)):
             if (folder / name).exists():
-                return read_json_gz(folder / name)
+                return loads_gz((folder / name).read_bytes())
         return None
 
     return load

@@ -1,4 +1,4 @@
-"""Identity parsing measured on ``../shared/data/mrz`` and ``../shared/data/driver-licenses``.
+"""Identity parsing measured on the shared data's ``mrz/`` and ``driver-licenses/``.
 
 Three measurements:
 
@@ -11,11 +11,12 @@ Three measurements:
   Textract AnalyzeID's answer (dates as dates, text case-folded, spaces and punctuation
   ignored).  Textract is the anchor, not the truth: every disagreement is listed.
 
-    python -m docbatch.evaluation.ids                            # pipeline run into a temp work dir
-    python -m docbatch.evaluation.ids --work-dir /tmp/ids-eval   # choose where (re-runs are free)
-    python -m docbatch.evaluation.ids --responses runs/x/raw     # saved responses
-    python -m docbatch.evaluation.ids --degrade                  # also each image degradation
-    python -m docbatch.evaluation.ids --degrade rotate,lowres    # only these degradations
+    python -m evals.ids                            # pipeline run into a temp work dir
+    python -m evals.ids --work-dir /tmp/ids-eval   # choose where (re-runs are free)
+    python -m evals.ids --responses runs/x/raw     # saved responses
+    python -m evals.ids --degrade                  # also each image degradation
+    python -m evals.ids --degrade rotate,lowres    # only these degradations
+    python -m evals.ids --data /mnt/shared/data    # or DOCBATCH_SHARED_DATA=... (see evals.shared_data)
 
 ``--degrade`` writes deterministic copies of the images (small rotation, low resolution and
 JPEG artefacts, blur with cropped margins: what phone photos and scans do to a document) under
@@ -37,14 +38,13 @@ from typing import Any, Callable, Mapping
 
 from PIL import Image, ImageFilter
 
-from .pipeline import pipeline_responses, saved_responses
-from ..parse.identity.aamva import decode_barcode
-from ..parse.identity.parser import parse_identity
-from ..parse.identity.mrz import decode, mrz_date, read_mrz
+from docbatch.parse.identity.aamva import decode_barcode
+from docbatch.parse.identity.mrz import decode, mrz_date, read_mrz
+from docbatch.parse.identity.parser import parse_identity
 
-DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
-MRZ_DIR = DATA / "mrz"
-DL_DIR = DATA / "driver-licenses"
+from . import add_data_option, shared_data
+from .pipeline import pipeline_responses, saved_responses
+
 #: ground-truth key -> (ids field, how the truth is read)
 MRZ_FIELDS = {
     "surname": "last_name", "name": "first_name", "document_number": "document_number",
@@ -88,8 +88,8 @@ def _truth_mrz_value(key: str, value: str, run_date: dt.date) -> object:
     return None if value in ("", "None") else value
 
 
-def score_vectors(run_date: dt.date, verbose: bool) -> tuple[int, int, int, int]:
-    vectors = json.loads((MRZ_DIR / "mrz_text_vectors.json").read_text(encoding="utf-8"))
+def score_vectors(mrz_dir: Path, run_date: dt.date, verbose: bool) -> tuple[int, int, int, int]:
+    vectors = json.loads((mrz_dir / "mrz_text_vectors.json").read_text(encoding="utf-8"))
     valid_ok = valid_n = invalid_ok = invalid_n = 0
     for vec in vectors:
         lines = vec["mrz"].split("\n")
@@ -173,14 +173,14 @@ def _parse(image: Path, load: Loader, run_date: dt.date) -> dict[str, object] | 
 # ---- MRZ images --------------------------------------------------------------------------
 
 
-def score_mrz_images(load: Loader, run_date: dt.date, verbose: bool, *,
+def score_mrz_images(mrz_dir: Path, load: Loader, run_date: dt.date, verbose: bool, *,
                      located: Mapping[Path, Path] | None = None) -> None:
-    truth = json.loads((MRZ_DIR / "mrz_ground_truth.json").read_text(encoding="utf-8"))
+    truth = json.loads((mrz_dir / "mrz_ground_truth.json").read_text(encoding="utf-8"))
     exact = n = 0
     right = {k: 0 for k in MRZ_FIELDS}
     scored = {k: 0 for k in MRZ_FIELDS}
     for entry in truth:
-        image = MRZ_DIR / entry["image"]
+        image = mrz_dir / entry["image"]
         fields = _parse((located or {}).get(image, image), load, run_date)
         if fields is None:
             continue
@@ -228,13 +228,13 @@ def textract_fields(path: Path) -> dict[str, object]:
     return out
 
 
-def score_licences(load: Loader, run_date: dt.date, *, located: Mapping[Path, Path] | None = None,
+def score_licences(dl_dir: Path, load: Loader, run_date: dt.date, *, located: Mapping[Path, Path] | None = None,
                    verbose: bool = True) -> dict[str, float]:
     agree = {k: 0 for k in DL_FIELDS}
     compared = {k: 0 for k in DL_FIELDS}
     disagreements: list[str] = []
-    for answer in sorted((DL_DIR / "textract-analyzeid").glob("*.json")):
-        image = DL_DIR / "images" / f"driver-license-{answer.stem}.png"
+    for answer in sorted((dl_dir / "textract-analyzeid").glob("*.json")):
+        image = dl_dir / "images" / f"driver-license-{answer.stem}.png"
         fields = _parse((located or {}).get(image, image), load, run_date) if image.exists() else None
         if fields is None:
             continue
@@ -262,7 +262,8 @@ def score_licences(load: Loader, run_date: dt.date, *, located: Mapping[Path, Pa
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m docbatch.evaluation.ids", description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m evals.ids", description=__doc__.split("\n")[0])
+    add_data_option(ap)
     ap.add_argument("--work-dir", type=Path, default=Path(tempfile.gettempdir()) / "docbatch-eval-ids",
                     help="the pipeline run over the images goes here (a re-run resumes: scoring again is free)")
     ap.add_argument("--responses", type=Path,
@@ -273,31 +274,34 @@ def main(argv: list[str] | None = None) -> int:
                          "default all); needs the images, not --responses")
     ap.add_argument("--verbose", "-v", action="store_true")
     args = ap.parse_args(argv)
-    if not MRZ_DIR.exists() or not DL_DIR.exists():
-        print(f"evaluation data not found under {DATA}", file=sys.stderr)
+    data = shared_data(args.data)
+    mrz_dir, dl_dir = data / "mrz", data / "driver-licenses"
+    if not mrz_dir.exists() or not dl_dir.exists():
+        print(f"evaluation data not found under {data} (give --data DIR or set DOCBATCH_SHARED_DATA)",
+              file=sys.stderr)
         return 2
-    valid_ok, valid_n, invalid_ok, invalid_n = score_vectors(args.run_date, args.verbose)
+    valid_ok, valid_n, invalid_ok, invalid_n = score_vectors(mrz_dir, args.run_date, args.verbose)
     print(f"MRZ text vectors: valid parsed with correct fields {valid_ok}/{valid_n}; "
           f"invalid flagged {invalid_ok}/{invalid_n}")
     degradations = [d for d in args.degrade.split(",") if d]
     unknown = sorted(set(degradations) - set(DEGRADATIONS))
     if unknown or (degradations and args.responses):
         ap.error(f"unknown degradation {unknown}" if unknown else "--degrade runs the pipeline; drop --responses")
-    images = [p for p in sorted((MRZ_DIR / "images").iterdir()) + sorted((DL_DIR / "images").iterdir())
+    images = [p for p in sorted((mrz_dir / "images").iterdir()) + sorted((dl_dir / "images").iterdir())
               if p.is_file()]
     if args.responses:
         load = saved_responses(args.responses)
     else:
         load = pipeline_responses(images, args.work_dir, doc_type="id")
-    score_mrz_images(load, args.run_date, args.verbose)
-    score_licences(load, args.run_date, verbose=not degradations or args.verbose)
+    score_mrz_images(mrz_dir, load, args.run_date, args.verbose)
+    score_licences(dl_dir, load, args.run_date, verbose=not degradations or args.verbose)
     for name in degradations:
         folder = args.work_dir / "degraded" / name
         located = degrade_images(images, name, folder / "images")
         print(f"\n=== degraded: {name} ===")
         load = pipeline_responses(list(located.values()), folder, doc_type="id")
-        score_mrz_images(load, args.run_date, args.verbose, located=located)
-        score_licences(load, args.run_date, located=located, verbose=args.verbose)
+        score_mrz_images(mrz_dir, load, args.run_date, args.verbose, located=located)
+        score_licences(dl_dir, load, args.run_date, located=located, verbose=args.verbose)
     return 0
 
 

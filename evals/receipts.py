@@ -15,9 +15,12 @@ for dates date_ambiguous), the share whose right value was flagged all the same 
 alarms), and the needs_review share.  Box files are split into the tuning part
 (first ``--split`` files) and the rest, reported apart as a check of generalisation.
 
-    python -m docbatch.evaluation.receipts                 # perfect lines
-    python -m docbatch.evaluation.receipts --ocr-local [--work-dir /tmp/sroie-eval]
-    python -m docbatch.evaluation.receipts --responses runs/x/raw
+    python -m evals.receipts                 # perfect lines
+    python -m evals.receipts --ocr-local [--work-dir /tmp/sroie-eval]
+    python -m evals.receipts --responses runs/x/raw
+    python -m evals.receipts --data /mnt/shared/data   # or DOCBATCH_SHARED_DATA=...
+
+SROIE is read from ``<data>/sroie-train`` (see :func:`evals.shared_data`).
 """
 
 from __future__ import annotations
@@ -33,13 +36,13 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
-from .pipeline import pipeline_responses, saved_responses
-from ..parse.dates import find_dates
-from ..parse.receipt.parser import ParsedReceipt, ReceiptHints, parse_receipt
-from ..response import make_detection
+from docbatch.parse.dates import find_dates
+from docbatch.parse.receipt.parser import ParsedReceipt, ReceiptHints, parse_receipt
+from docbatch.response import make_detection
 
-DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
-SROIE = DATA / "sroie-train"
+from . import add_data_option, shared_data
+from .pipeline import pipeline_responses, saved_responses
+
 #: A field at or below this confidence counts as flagged for review.
 LOW_CONFIDENCE = 50.0
 FIELDS = {"company": "vendor_name", "date": "receipt_date", "address": "vendor_address", "total": "total"}
@@ -84,8 +87,8 @@ def box_response(csv_path: Path, *, image_size: tuple[int, int] | None = None) -
     return {"TextDetections": dets + word_dets, "TextModelVersion": "sroie-box"}
 
 
-def _image_size(stem: str) -> tuple[int, int] | None:
-    path = SROIE / "img" / f"{stem}.jpg"
+def _image_size(sroie: Path, stem: str) -> tuple[int, int] | None:
+    path = sroie / "img" / f"{stem}.jpg"
     if not path.exists():
         return None
     from PIL import Image
@@ -173,19 +176,19 @@ def _pct(n: int, d: int) -> str:
     return f"{100 * n / d:.1f}%" if d else "-"
 
 
-def _truth(stem: str) -> dict[str, str] | None:
-    path = SROIE / "key" / f"{stem}.json"
+def _truth(sroie: Path, stem: str) -> dict[str, str] | None:
+    path = sroie / "key" / f"{stem}.json"
     return json.loads(path.read_text(encoding="utf-8", errors="replace")) if path.exists() else None
 
 
-def _score(groups: Iterable[tuple[str, list[str]]], load: Callable[[str], Mapping[str, Any] | None],
+def _score(sroie: Path, groups: Iterable[tuple[str, list[str]]], load: Callable[[str], Mapping[str, Any] | None],
            hints: ReceiptHints, verbose: bool) -> None:
     groups = list(groups)
     overall = Tally()
     for title, stems in groups:
         tally = Tally()
         for stem in stems:
-            truth, response = _truth(stem), load(stem)
+            truth, response = _truth(sroie, stem), load(stem)
             if truth is None or response is None:
                 continue
             parsed = parse_receipt(response, hints=hints)
@@ -207,7 +210,8 @@ def response_stem(name: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m docbatch.evaluation.receipts", description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m evals.receipts", description=__doc__.split("\n")[0])
+    add_data_option(ap)
     ap.add_argument("--responses", type=Path,
                     help="folder of saved DetectText JSON (<stem>.json) or a run's raw/ (<image>.json.gz)")
     ap.add_argument("--ocr-local", action="store_true", help="run the pipeline with the local engine on img/")
@@ -218,26 +222,27 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--date-order", choices=["DMY", "MDY", "YMD"], help="job hint, as a batch would set")
     ap.add_argument("--verbose", "-v", action="store_true", help="list every wrong field")
     args = ap.parse_args(argv)
-    if not SROIE.exists():
-        print(f"SROIE data not found at {SROIE}", file=sys.stderr)
+    sroie = shared_data(args.data) / "sroie-train"
+    if not sroie.exists():
+        print(f"SROIE data not found at {sroie} (give --data DIR or set DOCBATCH_SHARED_DATA)", file=sys.stderr)
         return 2
     hints = ReceiptHints(date_order=args.date_order, run_date=dt.date.today())
-    stems = sorted(p.stem for p in (SROIE / "box").glob("*.csv"))
+    stems = sorted(p.stem for p in (sroie / "box").glob("*.csv"))
     if args.ocr_local:
-        images = sorted((SROIE / "img").glob("*.jpg"))
+        images = sorted((sroie / "img").glob("*.jpg"))
         by_image = pipeline_responses(images, args.work_dir, doc_type="receipt", concurrency=args.jobs)
-        _score([("pipeline, local engine on img/", [p.stem for p in images])],
-               lambda stem: by_image(SROIE / "img" / f"{stem}.jpg"), hints, args.verbose)
+        _score(sroie, [("pipeline, local engine on img/", [p.stem for p in images])],
+               lambda stem: by_image(sroie / "img" / f"{stem}.jpg"), hints, args.verbose)
     elif args.responses:
         found = sorted({response_stem(p.name) for p in args.responses.glob("*.json*")})
         by_image = saved_responses(args.responses)
-        _score([(f"responses in {args.responses}", found)],
-               lambda stem: by_image(SROIE / "img" / f"{stem}.jpg"), hints, args.verbose)
+        _score(sroie, [(f"responses in {args.responses}", found)],
+               lambda stem: by_image(sroie / "img" / f"{stem}.jpg"), hints, args.verbose)
     else:
         def load(stem: str) -> Mapping[str, Any]:
-            return box_response(SROIE / "box" / f"{stem}.csv", image_size=_image_size(stem))
+            return box_response(sroie / "box" / f"{stem}.csv", image_size=_image_size(sroie, stem))
 
-        _score([(f"perfect lines, tuning part (first {args.split})", stems[: args.split]),
+        _score(sroie, [(f"perfect lines, tuning part (first {args.split})", stems[: args.split]),
                 (f"perfect lines, held apart (rest {len(stems) - args.split})", stems[args.split:])],
                load, hints, args.verbose)
     return 0

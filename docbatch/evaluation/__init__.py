@@ -1,1 +1,0 @@
-"""Evaluations of docbatch against real, labelled documents (run as ``python -m``)."""
