@@ -39,7 +39,8 @@ from typing import Any, Callable, Mapping
 from PIL import Image, ImageFilter
 
 from docbatch.parse.identity.aamva import decode_barcode
-from docbatch.parse.identity.mrz import decode, mrz_date, read_mrz
+from docbatch.parse.identity.mrz_decode import decode, mrz_date
+from docbatch.parse.identity.mrz_repair import read_mrz
 from docbatch.parse.identity.parser import parse_identity
 
 from . import add_data_option, shared_data

@@ -13,7 +13,7 @@ import re
 from typing import Any, Mapping
 
 from ..response import lines, words
-from .identity.mrz import find_mrz
+from .identity.mrz_find import find_mrz
 
 _ID_WORDS = re.compile(
     r"(?<![A-Z])(?:DRIVER'?S?|LICEN[CS]E|PASSPORT|PASSEPORT|IDENTIFICATION|IDENTITY|IDENTIDAD|"

@@ -7,7 +7,9 @@ import json
 
 import pytest
 
-from docbatch.parse.identity.mrz import check_digit, decode, find_mrz, mrz_date, read_mrz
+from docbatch.parse.identity.mrz_decode import check_digit, decode, mrz_date
+from docbatch.parse.identity.mrz_find import find_mrz
+from docbatch.parse.identity.mrz_repair import read_mrz
 from docbatch.response import make_detection
 
 from ..conftest import SHARED

@@ -23,7 +23,9 @@ from .aamva import parse_aamva
 from ..catalog import ID_FIELDS
 from ..classify import cue_scores
 from .licence import LicenceFields, parse_licence
-from .mrz import Mrz, find_mrz, normalise
+from .mrz_decode import Mrz
+from .mrz_find import find_mrz
+from .mrz_repair import normalise
 
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in ID_FIELDS)
 #: Fields whose absence makes a document unusable for identity checks.

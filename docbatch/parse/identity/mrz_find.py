@@ -1,0 +1,52 @@
+"""Finding the MRZ in a DetectText response.
+
+The page is read twice, top to bottom: as visual rows (words joined by geometry) and as
+the engine's LINEs; lines that look like MRZ text are taken in windows of three (TD1) and
+two (the other formats), each window repaired and decoded by :func:`.mrz_repair.read_mrz`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from ...response import box_of, lines as response_lines
+from ..layout import visual_rows
+from .mrz_decode import FILLER, Mrz
+from .mrz_repair import normalise, read_mrz
+
+
+def _looks_like_mrz_line(text: str) -> bool:
+    if sum(c.islower() for c in text) > 2:
+        return False
+    norm = normalise(text)
+    if len(norm) < 24:
+        return False
+    return norm.count(FILLER) >= 2 or sum(c.isdigit() for c in norm) >= 0.4 * len(norm)
+
+
+def _candidate_lines(response: Mapping[str, Any]) -> list[list[tuple[str, float]]]:
+    """Two readings of the page, top to bottom: visual rows and the engine's LINEs."""
+    rows = [("".join(w.text for w in row.words), row.confidence, (row.top + row.bottom) / 2)
+            for row in visual_rows(response)]
+    lns = []
+    for det in response_lines(response):
+        box = box_of(det)
+        lns.append((str(det.get("DetectedText", "")), float(det.get("Confidence", 0.0)),
+                    box.top + box.height / 2 if box else 0.0))
+    return [[(t, c) for t, c, _ in sorted(src, key=lambda r: r[2]) if _looks_like_mrz_line(t)]
+            for src in (rows, lns)]
+
+
+def find_mrz(response: Mapping[str, Any]) -> Mrz | None:
+    """The best MRZ among the detections, or None when the page carries none."""
+    best: Mrz | None = None
+    for cands in _candidate_lines(response):
+        for size in (3, 2):
+            for i in range(len(cands) - size + 1):
+                window = cands[i:i + size]
+                mrz = read_mrz([t for t, _ in window], confidence=min(c for _, c in window))
+                if mrz is None or len(mrz.failed) > 3:
+                    continue
+                if best is None or (len(mrz.failed), -len(mrz.lines)) < (len(best.failed), -len(best.lines)):
+                    best = mrz
+    return best

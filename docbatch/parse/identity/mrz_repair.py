@@ -1,0 +1,241 @@
+"""Repair of OCR'd MRZ lines: from what an engine read to lines :func:`.mrz_decode.decode` accepts.
+
+OCR misreads the OCR-B font in predictable ways (``<`` as ``K``/``(``/space, ``0``/``O``,
+``1``/``I``, ``5``/``S``, ``8``/``B``, ``2``/``Z``), so repair is driven by what each
+position may hold: digits in dates and check digits, letters in country codes and names,
+and for alphanumeric fields (document number, optional data) the variant that satisfies
+the field's check digit.  The raw lines as read are kept beside the repaired ones
+(``Mrz.raw_lines``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from typing import Iterable, Sequence
+
+from .countries import valid_country
+from .mrz_decode import FILLER, FORMATS, Mrz, MrzFormat, decode, failed_checks, failures
+
+#: Characters OCR engines return for the ``<`` filler.
+_FILLER_LOOKALIKES = str.maketrans({c: "<" for c in "«‹〈＜(（[{|"})
+_TO_DIGIT = str.maketrans({"O": "0", "D": "0", "Q": "0", "U": "0", "I": "1", "L": "1",
+                           "T": "7", "Z": "2", "S": "5", "B": "8", "G": "6", "A": "4"})
+_TO_LETTER = str.maketrans({"0": "O", "1": "I", "2": "Z", "4": "A", "5": "S", "6": "G",
+                            "7": "T", "8": "B"})
+#: Pairs an alphanumeric field may have swapped; the check digit decides.
+_AMBIGUOUS = {"0": "O", "O": "0", "D": "0", "Q": "0", "1": "I", "I": "1", "L": "1",
+              "5": "S", "S": "5", "8": "B", "B": "8", "2": "Z", "Z": "2", "6": "G", "G": "6"}
+_SEX_FIX = {"H": "M", "N": "M", "P": "F", "E": "F"}
+#: Document code letter fixed by the format (ICAO 9303 parts 4 and 7): TD3 is a passport,
+#: MRV-A/B a visa; a misread leading letter is restored once the format is chosen.
+_CODE_LETTER = {"TD3": "P", "MRVA": "V", "MRVB": "V"}
+#: Letters OCR returns for ``<`` (beside the punctuation look-alikes mapped by normalise).
+_FILLER_LETTERS = "KC"
+#: A run of three or more such letters ending a field or touching a filler: no name or
+#: number holds "KKK" or "CCC", while a blurred or low-resolution filler run reads so.
+_LETTER_RUN = re.compile(r"(?:K{3,}|C{3,})(?=<|$)|(?<=<)(?:K{3,}|C{3,})")
+
+
+def normalise(text: str) -> str:
+    """Upper-case, map filler look-alikes to ``<`` and drop what the MRZ alphabet lacks."""
+    text = text.upper().translate(_FILLER_LOOKALIKES)
+    return re.sub(r"[^A-Z0-9<]", "", text)
+
+
+def _fit(line: str, length: int) -> list[str]:
+    """Variants of ``line`` brought to ``length`` by growing or shrinking filler runs."""
+    diff = length - len(line)
+    if diff == 0:
+        return [line]
+    runs = sorted(((m.end() - m.start(), m.start(), m.end()) for m in re.finditer("<+", line)), reverse=True)
+    out: list[str] = []
+    if diff > 0:
+        out.append(line + FILLER * diff)
+        for _, start, end in runs[:3]:
+            out.append(line[:end] + FILLER * diff + line[end:])
+    else:
+        for size, start, end in runs[:3]:
+            if size >= -diff:
+                out.append(line[:start] + line[start - diff:])
+        out += [line[:length], line[-diff:]]
+    return list(dict.fromkeys(out))
+
+
+def _fillers_for_letter_runs(value: str) -> str:
+    """Runs of ``K``/``C`` read for fillers (see ``_LETTER_RUN``) back to fillers."""
+    return _LETTER_RUN.sub(lambda m: FILLER * len(m.group()), value)
+
+
+def _coerce_names(value: str) -> str:
+    value = _fillers_for_letter_runs(value.translate(_TO_LETTER))
+    # K or C read for '<': inside runs of fillers, and a trailing run after a filler.
+    value = re.sub(r"(?<=<)[KC]+(?=<|$)", lambda m: FILLER * len(m.group()), value)
+    # The surname/given-names separator "<<" must precede the given names; when every
+    # "<<" is trailing filler, a "K<" or "<K" between names is that separator misread.
+    first_sep = value.find("<<")
+    if first_sep == -1 or not value[first_sep:].strip(FILLER):
+        m = re.search(r"(?<=[A-Z])K<(?=[A-Z])|(?<=[A-Z])<K(?=[A-Z])", value)
+        if m:
+            value = value[:m.start()] + "<<" + value[m.end():]
+    return value
+
+
+def _coerce_by_neighbours(value: str) -> str:
+    """A letter look-alike between two digits is a digit (``1B4`` is ``184``).
+
+    Only for fields no check digit of their own verifies (visa and TD1/TD2 optional
+    data): where a check digit exists, it decides instead.  The converse (a digit
+    between letters) is not assumed: codes such as ``ZE184226B`` mix them freely.
+    """
+    chars = list(value)
+    for i in range(1, len(chars) - 1):
+        if value[i - 1].isdigit() and value[i + 1].isdigit() and chars[i] in "OIZSBG":
+            chars[i] = chars[i].translate(_TO_DIGIT)
+    return "".join(chars)
+
+
+def _coerce(fmt: MrzFormat, lines: list[str]) -> list[str]:
+    chars = [list(line) for line in lines]
+    for f in fmt.fields:
+        value = "".join(chars[f.line][f.start:f.end])
+        if f.kind == "num":
+            value = value.translate(_TO_DIGIT)
+        elif f.kind == "digit":
+            # K and C look like no digit: they are a filler (an empty field's check digit).
+            value = FILLER if value in (FILLER, *_FILLER_LETTERS) else value.translate(_TO_DIGIT)
+        elif f.kind in ("alpha", "code"):
+            value = value.translate(_TO_LETTER)
+            if f.kind == "code" and fmt.name in _CODE_LETTER:
+                value = _CODE_LETTER[fmt.name] + value[1:]
+        elif f.kind == "name":
+            value = _coerce_names(value)
+        elif f.kind == "sex":
+            value = _SEX_FIX.get(value, value)
+        elif f.kind == "alnum" and (set(value) <= {"K", FILLER} or set(value) <= {"C", FILLER}):
+            value = FILLER * len(value)
+        elif f.kind == "alnum":
+            value = _fillers_for_letter_runs(value)
+            value = re.sub(r"(?<=<)K+$|K+(?=<+$)", lambda m: FILLER * len(m.group()), value)
+            if not any(c.name == f.name for c in fmt.checks):
+                value = _coerce_by_neighbours(value)
+        chars[f.line][f.start:f.end] = list(value)
+    return ["".join(c) for c in chars]
+
+
+def _agree_countries(fmt: MrzFormat, lines: list[str]) -> list[str]:
+    """An unknown country code one letter away from the other country field becomes it.
+
+    No check digit covers the issuing state or the nationality, but they are usually the
+    same code, so ``GBB`` beside ``GBR`` is ``GBR`` misread (a blurred ``R`` reads ``B``).
+    """
+    spots = {f.name: f for f in fmt.fields if f.name in ("issuing_country", "nationality")}
+    values = {name: lines[f.line][f.start:f.end] for name, f in spots.items()}
+    for name, other in (("issuing_country", "nationality"), ("nationality", "issuing_country")):
+        value, ref = values[name], values[other]
+        if not valid_country(value) and valid_country(ref) and len(value) == len(ref) \
+                and sum(a != b for a, b in zip(value, ref)) == 1:
+            f = spots[name]
+            lines = list(lines)
+            lines[f.line] = lines[f.line][:f.start] + ref + lines[f.line][f.end:]
+    return lines
+
+
+def _ambiguous_positions(fmt: MrzFormat, lines: Sequence[str], names: Iterable[str]) -> list[tuple[int, int, str]]:
+    out = []
+    for f in fmt.fields:
+        if f.name in names:
+            for pos in range(f.start, f.end):
+                alt = _AMBIGUOUS.get(lines[f.line][pos])
+                if alt is not None:
+                    out.append((f.line, pos, alt))
+    return out[:10]
+
+
+def _resolve(fmt: MrzFormat, lines: list[str], check: str, fields: tuple[str, ...]) -> list[str]:
+    """Swap look-alike characters in ``fields`` until ``check`` passes (fewest swaps)."""
+    if f"{check}_check" not in failed_checks(fmt, lines):
+        return lines
+    spots = _ambiguous_positions(fmt, lines, fields)
+    for n_swaps in range(1, min(len(spots), 3) + 1):
+        passing = []
+        for combo in itertools.combinations(spots, n_swaps):
+            trial = [list(line) for line in lines]
+            for line, pos, alt in combo:
+                trial[line][pos] = alt
+            joined = ["".join(t) for t in trial]
+            if f"{check}_check" not in failed_checks(fmt, joined):
+                passing.append(joined)
+        if passing:
+            # Several swaps can satisfy one check digit; document numbers put letters
+            # first (a prefix) then digits, so prefer the reading with fewest letters
+            # after digits, then fewest letters.
+            return min(passing, key=lambda ls: (len(re.findall(r"\d[A-Z]", "".join(ls))),
+                                                sum(c.isalpha() for c in "".join(ls))))
+    return lines
+
+
+def _stray(names: str) -> int:
+    """Characters after the names' closing filler run: text glued on past the zone's end."""
+    m = re.search(r"<{3,}", names)
+    return len(names[m.end():].replace(FILLER, "")) if m else 0
+
+
+def repair(fmt_name: str, raw_lines: Sequence[str]) -> list[str]:
+    """Best repaired lines for ``raw_lines`` read as an MRZ of format ``fmt_name``."""
+    fmt = FORMATS[fmt_name]
+    best: tuple[tuple[int, int], list[str]] | None = None
+    readings = [list(dict.fromkeys(_fit(normalise(r), fmt.length) + _fit(normalise(r.replace(" ", FILLER)), fmt.length)))
+                for r in raw_lines]  # a space may be a dropped filler or nothing at all
+    for variant in itertools.product(*readings):
+        lines = _agree_countries(fmt, _coerce(fmt, list(variant)))
+        lines = _resolve(fmt, lines, "document_number", ("document_number",))
+        if fmt.name == "TD3":
+            lines = _resolve(fmt, lines, "optional_data", ("optional_data",))
+        if any(c.name == "composite" for c in fmt.checks):
+            extra = ("optional_data", "optional_data_2") if fmt.name == "TD1" else ("optional_data",)
+            lines = _resolve(fmt, lines, "composite", extra)
+        # Fewest failed checks (a country code or date the standard rules out counts, so
+        # text glued before a line is cut off, not a filler run), then fewest repairs
+        # outside the names (name repairs are unverifiable, so they must not make a
+        # filler-shifted variant look cheaper), then least text past the names' end.
+        changes = sum(lines[f.line][i] != variant[f.line][i]
+                      for f in fmt.fields if f.kind != "name" for i in range(f.start, f.end))
+        fields = {f.name: lines[f.line][f.start:f.end] for f in fmt.fields}
+        score = (-len(failures(fmt, lines, fields)), -changes, -_stray(fields["names"]))
+        if best is None or score > best[0]:
+            best = (score, lines)
+    return best[1] if best else list(raw_lines)
+
+
+def _plausible(fmt: MrzFormat, cleaned: Sequence[str]) -> bool:
+    """Line lengths that could be ``fmt`` as read.
+
+    OCR loses or adds a few characters anywhere; a line ending in a filler run (the names,
+    empty optional data) may lose much more, since a long faint run of ``<`` is often
+    dropped or split off as another word: it is padded back, and check digits judge.
+    """
+    if fmt.n_lines != len(cleaned):
+        return False
+    first = cleaned[0][0]
+    if first in "PIAC" and fmt.name.startswith("MRV") or first == "V" and fmt.name in ("TD2", "TD3"):
+        return False  # a readable document code decides between passport/ID and visa
+    return (any(abs(len(c) - fmt.length) <= 5 for c in cleaned)
+            and all(fmt.length // 3 <= len(c) <= fmt.length + 5 for c in cleaned))
+
+
+def read_mrz(raw_lines: Sequence[str], *, confidence: float = 100.0) -> Mrz | None:
+    """Repair and decode OCR'd MRZ lines, choosing the format that fits them best."""
+    cleaned = [normalise(r) for r in raw_lines]
+    if not cleaned or not all(cleaned):
+        return None
+    results = []
+    for fmt in FORMATS.values():
+        if not _plausible(fmt, cleaned):
+            continue
+        mrz = decode(repair(fmt.name, cleaned), raw_lines=tuple(raw_lines), confidence=confidence, format=fmt.name)
+        if mrz is not None:
+            results.append(mrz)
+    if not results:
+        return None
+    return min(results, key=lambda m: (len(m.failed), -m.confidence))
