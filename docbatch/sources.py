@@ -8,6 +8,8 @@ downloading it.
 
 from __future__ import annotations
 
+import os
+import stat
 import threading
 from pathlib import Path
 from typing import Any
@@ -39,10 +41,30 @@ def local_path(source: str) -> Path:
     return Path(source)
 
 
+#: Larger local files are refused before reading (no engine takes them; memory stays bounded).
+MAX_LOCAL_BYTES = 512 * 1024 * 1024
+
+
 def read_local(source: str) -> bytes:
+    """The bytes of a regular local file.
+
+    The file is opened non-blocking and checked to be a regular file before any read: a
+    FIFO, socket or device as a source would otherwise block forever (ignoring SIGTERM).
+    """
     path = local_path(source)
     try:
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(fd, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if stat.S_ISDIR(st.st_mode):
+                raise IsADirectoryError(str(path))
+            if not stat.S_ISREG(st.st_mode):
+                raise e.SourceNotFound("source is not a regular file (a pipe, socket or device)",
+                                       error_code="not_a_regular_file")
+            if st.st_size > MAX_LOCAL_BYTES:
+                raise e.BadImageError(f"file is {st.st_size} bytes, over the {MAX_LOCAL_BYTES} byte limit",
+                                      error_code="file_too_large")
+            return fh.read(MAX_LOCAL_BYTES + 1)
     except FileNotFoundError as exc:
         raise e.SourceNotFound("local file not found", error_code="file_not_found") from exc
     except IsADirectoryError as exc:
