@@ -22,7 +22,8 @@ from ...response import lines as response_lines
 from .aamva import parse_aamva
 from ..catalog import ID_FIELDS
 from ..classify import cue_scores
-from .licence import LicenceFields, parse_licence
+from .licence import parse_licence
+from .licence_fields import LicenceFields
 from .mrz_decode import Mrz
 from .mrz_find import find_mrz
 from .mrz_repair import normalise

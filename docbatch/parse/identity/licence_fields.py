@@ -1,0 +1,77 @@
+"""The fields read from a licence, and how a candidate text becomes a field's value.
+
+Cleaning is per field: dates as US dates (see :mod:`.us_dates`), a licence number as its
+first token, ``M``/``F``, short class/endorsement/restriction codes, names without digits,
+a street line opening with a house number.  Anything else is no value (``None``), and the
+caller looks further.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from .us_dates import us_date
+
+#: What is left of a "LIC NO." / "NO." label glued to a number by a low-resolution read:
+#: LIC, LC, LICENSE, then an optional N/NO; or NO before a letter-and-digits number.
+_NUMBER_LABEL_REMNANT = re.compile(r"^(?:L[I1]?C(?:EN[CS]E)?[.:#\s]*(?:N?[O0])?|N[O0](?=[.:#\s]*[A-Z]?\d))[.:#\s]*")
+
+
+@dataclass
+class LicenceFields:
+    """Values read from a licence, their confidences (0..100) and the segment each came from.
+
+    ``put`` keeps the first value given for a field; a step that knows better removes it first.
+    """
+
+    values: dict[str, object] = field(default_factory=dict)
+    confidence: dict[str, float] = field(default_factory=dict)
+    origin: dict[str, int] = field(default_factory=dict)  # field -> id of the segment read
+
+    def put(self, name: str, value: object, confidence: float) -> None:
+        if value in (None, "") or name in self.values:
+            return
+        self.values[name] = value
+        self.confidence[name] = round(max(0.0, min(100.0, confidence)), 2)
+
+
+def clean_number(value: str) -> str | None:
+    """A licence number: the first token (digit groups split by spaces or dashes joined).
+
+    A label blurred into its number (``LICV007989``, ``LCNOP142...``, ``NOT1234...``)
+    loses the label's remnant first.
+    """
+    tokens = _NUMBER_LABEL_REMNANT.sub("", value.replace("-", "").strip()).split()
+    if not tokens:
+        return None
+    token = tokens[0]
+    for nxt in tokens[1:]:
+        if len(token) >= 6 or not nxt.isdigit():
+            break
+        token += nxt
+    token = re.split(r"[^A-Z0-9]", token)[0]
+    if 5 <= len(token) <= 16 and sum(c.isdigit() for c in token) >= 3:
+        return token
+    return None
+
+
+def clean_value(fld: str, value: str, run_date: dt.date) -> object | None:
+    """The value of field ``fld`` in ``value``, cleaned and typed; None when it holds none."""
+    if fld in ("date_of_birth", "expiration_date", "date_of_issue"):
+        return us_date(value, compact=True, birth=fld == "date_of_birth", run_date=run_date)
+    if fld == "document_number":
+        return clean_number(value)
+    if fld == "sex":
+        m = re.match(r"^([MF])\b|^([MF])(?=[^A-Z]|$)", value)
+        return (m.group(1) or m.group(2)) if m else None
+    if fld in ("class", "endorsements", "restrictions"):
+        token = value.split(" ")[0] if value else ""
+        return token if token and (token == "NONE" or len(token) <= 4) else None
+    if fld in ("last_name", "first_name"):
+        name = re.sub(r"[^\w ,.'-]|[\d_]", "", value).strip(" ,.")
+        return name if len(name.replace(" ", "")) >= 1 and not any(c.isdigit() for c in value) else None
+    if fld == "address":
+        return value if re.match(r"^\d+\s*[A-Z]", value) else None
+    return None

@@ -1,0 +1,162 @@
+"""Labels on a licence and the values they name.
+
+OCR glues labels to values (``LNSAMPLE``, ``DOB08/31/1977``) or puts them on their own
+line above the value, so a label's value is looked for inline first, then to its right,
+then below it, in the label's column.  What counts as a label is
+:mod:`.licence_vocabulary`; how a candidate text becomes a value, :mod:`.licence_fields`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from .licence_fields import LicenceFields, clean_value
+from .licence_segments import Segment
+from .licence_vocabulary import NEEDS_BOUNDARY, NUM_ONLY_RE, NUMBERED, WORD_LABELS, WORD_RE
+from .names import is_name
+
+
+@dataclass
+class Label:
+    """A label in ``seg.text[start:end]`` naming ``field``; ``numbered``: an AAMVA field number."""
+
+    field: str
+    seg: Segment
+    start: int
+    end: int
+    numbered: bool
+
+
+def find_labels(segs: list[Segment]) -> list[Label]:
+    """Every label on the card, in reading order (row, then left to right)."""
+    labels: list[Label] = []
+    for seg in segs:
+        for m in WORD_RE.finditer(seg.text):
+            word = re.sub(r"\s+", "", m.group("word"))
+            name = next(k for k, v in m.groupdict().items() if v and k not in ("num", "word", "tail"))
+            fld = WORD_LABELS[int(re.sub(r"\D", "", name))][0]
+            after = seg.text[m.end("word"):m.end("word") + 1]
+            at_start = m.start() == 0 or bool(m.group("num"))
+            glued = after.isalpha() and not m.group("tail")
+            if glued and (word in NEEDS_BOUNDARY and not m.group("num")
+                          or not (at_start or seg.text.startswith("NONE", m.end()))):
+                continue
+            labels.append(Label(fld, seg, m.start(), m.end(), bool(m.group("num"))))
+    for seg in segs:
+        for m in re.finditer(r"(?<![A-Z0-9])(4[ABD]|9A)(?=[A-Z]{0,4}[\s.:]|$)", seg.text):
+            if not any(lab.seg is seg and lab.start <= m.start() < lab.end for lab in labels):
+                labels.append(Label(NUMBERED[m.group(1)], seg, m.start(), m.end(), True))
+    numbered = sum(1 for lab in labels if lab.numbered) + sum(
+        1 for s in segs if re.match(r"^4[ABD]\b", s.text))
+    if numbered >= 2:
+        for seg in segs:
+            m = NUM_ONLY_RE.match(seg.text)
+            if m and not any(lab.seg is seg and lab.start == 0 for lab in labels):
+                labels.append(Label(NUMBERED[m.group("num")], seg, 0, m.end(), True))
+    labels.sort(key=lambda lab: (lab.seg.row, lab.seg.xs[0] if lab.seg.xs else 0, lab.start))
+    return labels
+
+
+def inline_value(label: Label, labels: list[Label]) -> str:
+    """The text after ``label`` on its own segment, up to the next label there."""
+    nxt = min((lab.start for lab in labels if lab.seg is label.seg and lab.start >= label.end), default=len(label.seg.text))
+    return label.seg.text[label.end:nxt].strip(" .:#,")
+
+
+def _nearby(label: Label, segs: list[Segment], labels: list[Label]) -> list[tuple[Segment, str]]:
+    """Text that may hold the label's value: right of it on its row, then below it.
+
+    Below, only the characters under the label's column count (up to the next label on
+    the row), since OCR often merges the values of side-by-side fields into one line.
+    """
+    seg = label.seg
+    x0 = seg.x_at(label.start)
+    top, bottom = seg.span_y(label.start, label.end)
+    row_xs = [lab.seg.x_at(lab.start) for lab in labels if lab.seg.row == seg.row]
+    x1 = min((x for x in row_xs if x > x0 + 1e-6), default=2.0)
+    later = [lab for lab in labels if lab.seg is seg and lab.start >= label.end]
+    # A segment opening with a label is not another label's value, unless it is nothing
+    # but a bare number ("1" under "12 RESTRICTIONS" is a value, not the family-name label).
+    labelled_starts = {id(lab.seg) for lab in labels if lab.start == 0 and not lab.seg.text.strip(" .").isdigit()}
+    out: list[tuple[Segment, str]] = []
+    if not later:
+        cy = (top + bottom) / 2
+        right = [s for s in segs if s.xs and seg.right - 1e-6 <= s.xs[0] < seg.right + 0.15
+                 and (s.row == seg.row or s.top <= cy <= s.bottom) and id(s) not in labelled_starts]
+        out += [(s, s.text) for s in sorted(right, key=lambda s: s.xs[0])[:1]]
+    h = max(bottom - top, 0.01)
+    below = [s for s in segs if top + 0.5 * h <= s.top <= bottom + 1.6 * h and s.xs
+             and s.xs[0] < x1 and s.right > x0 - 0.02]
+    for s in sorted(below, key=lambda s: (s.top, abs(s.xs[0] - x0))):
+        part = _column_part(s, x0, x1, labels, whole_row_labelled=id(s) in labelled_starts)
+        if part:
+            out.append((s, part))
+    return out
+
+
+def _column_part(seg: Segment, x0: float, x1: float, labels: list[Label], *, whole_row_labelled: bool) -> str:
+    """The text of ``seg`` under the column ``x0..x1``, up to the next label in it.
+
+    A segment opening with a label is its own field, unless that label lies left of the
+    column: a tilted photo merges rows, so a value can share a row with another field.
+    """
+    own = [lab for lab in labels if lab.seg is seg and not seg.text.strip(" .").isdigit()]
+    inside = [i for i, x in enumerate(seg.xs) if x0 - 0.03 <= x < x1 - 0.005]
+    if not inside:
+        return ""
+    if whole_row_labelled and any(lab.start == 0 and seg.x_at(lab.end - 1) >= x0 - 0.03 for lab in own):
+        return ""
+    chars = []
+    for i in inside:
+        if any(lab.start <= i < lab.end for lab in own):
+            if "".join(chars).strip():
+                break
+            continue
+        chars.append(seg.text[i])
+    return "".join(chars).strip()
+
+
+def fill_from_labels(segs: list[Segment], labels: list[Label], out: LicenceFields, run_date: dt.date) -> set[int]:
+    """Fill fields from labels; returns the ids of segments consumed as values."""
+    used: set[int] = set()
+    for label in labels:
+        if label.field == "_other" or label.field in out.values:
+            continue
+        inline = inline_value(label, labels)
+        value = clean_value(label.field, inline, run_date) if inline else None
+        conf = label.seg.confidence
+        if value is None:
+            nearby = _nearby(label, segs, labels)
+            for i, (cand, part) in enumerate(nearby):
+                value = clean_value(label.field, part.strip(" .:#"), run_date)
+                if value is not None:
+                    used.add(id(cand))
+                    conf = cand.confidence
+                    if label.field == "first_name":
+                        value = _given_names_below(str(value), cand, nearby[i + 1:], used)
+                    break
+        if value is not None:
+            if label.field == "address" and inline:
+                used.add(id(label.seg))
+            out.put(label.field, value, conf)
+            out.origin.setdefault(label.field, id(label.seg))
+    return used
+
+
+def _given_names_below(value: str, taken: Segment, rest: list[tuple[Segment, str]], used: set[int]) -> str:
+    """Given names printed one per line under their label (``THOMAS`` / ``ALEXANDER``).
+
+    A name-like line stacked right under the first given name, before any other label,
+    is the middle name; ``_nearby`` never offers a segment that opens with a label.
+    """
+    for cand, part in rest:
+        h = max(taken.height, 0.01)
+        if cand.row == taken.row or not taken.bottom - 0.3 * h <= cand.top <= taken.bottom + 0.6 * h:
+            continue
+        if is_name(part.strip(" .")) and len(part.strip(" .")) >= 1:
+            used.add(id(cand))
+            return f"{value} {part.strip(' .')}"
+        break
+    return value

@@ -1,0 +1,95 @@
+"""A licence's text as segments: runs of text on one visual row, with each character's place.
+
+Segments come from :func:`docbatch.parse.layout.visual_rows`, cut where a wide gap
+separates two words (side-by-side fields), without rotated text (vertical watermarks,
+ghost names); long label words misread by a letter or two are restored in their text
+(:func:`.licence_vocabulary.label_word`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from statistics import median
+from typing import Any, Mapping
+
+from ..layout import visual_rows
+from .licence_vocabulary import label_word
+
+
+@dataclass
+class Segment:
+    """A run of text on one visual row without a wide gap; per char: left x, (top, bottom)."""
+
+    text: str
+    xs: list[float]
+    ys: list[tuple[float, float]]
+    right: float
+    top: float
+    bottom: float
+    confidence: float
+    row: int
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+    def x_at(self, i: int) -> float:
+        return self.xs[i] if i < len(self.xs) else self.right
+
+    def span_y(self, start: int, end: int) -> tuple[float, float]:
+        """Top and bottom of the characters ``start:end`` (a label inside a taller line)."""
+        ys = self.ys[start:end] or self.ys
+        return min(y[0] for y in ys), max(y[1] for y in ys)
+
+
+def read_segments(response: Mapping[str, Any]) -> list[Segment]:
+    rows = visual_rows(response)
+    heights = [w.box.height for r in rows for w in r.words if w.box]
+    gap_limit = 1.5 * (median(heights) if heights else 0.02)
+    aspects = [_char_aspect(w) for r in rows for w in r.words if w.box and len(w.text) >= 3]
+    usual_aspect = median(aspects) if aspects else 0.0
+    segs: list[Segment] = []
+    for ri, row in enumerate(rows):
+        current: list[Any] = []
+        for w in row.words:
+            if w.box and len(w.text) >= 3 and _char_aspect(w) < 0.4 * usual_aspect:
+                continue  # rotated text (a vertical watermark or ghost name), not a field
+            if current and w.box and current[-1].box and w.box.left - current[-1].box.right > gap_limit:
+                segs.append(_make_seg(current, ri))
+                current = []
+            current.append(w)
+        if current:
+            segs.append(_make_seg(current, ri))
+    segs = [s for s in segs if s.text.strip()]
+    for seg in segs:
+        seg.text = re.sub(r"[A-Z]{7,}", lambda m: label_word(m.group()), seg.text)
+    return segs
+
+
+def _char_aspect(word: Any) -> float:
+    """Box width per character over box height.
+
+    Box sides are fractions of different image sides, so only a comparison with the
+    page's other words means anything: vertical text is many times narrower per
+    character, while a slightly tilted photo only makes boxes a little taller.
+    """
+    return word.box.width / max(len(word.text), 1) / max(word.box.height, 1e-6)
+
+
+def _make_seg(words: list[Any], row: int) -> Segment:
+    text, xs, ys = "", [], []
+    for w in words:
+        if text:
+            text += " "
+            xs.append(xs[-1] if xs else 0.0)
+            ys.append(ys[-1] if ys else (0.0, 0.0))
+        t = w.text.upper()
+        left = w.box.left if w.box else 0.0
+        width = w.box.width if w.box else 0.0
+        xs += [left + width * i / max(len(t), 1) for i in range(len(t))]
+        ys += [(w.box.top, w.box.bottom) if w.box else (0.0, 0.0)] * len(t)
+        text += t
+    boxes = [w.box for w in words if w.box]
+    return Segment(text, xs, ys, max((b.right for b in boxes), default=0.0), min((b.top for b in boxes), default=0.0),
+                max((b.bottom for b in boxes), default=0.0), min(w.confidence for w in words), row)

@@ -1,0 +1,200 @@
+"""Licence fields read from the card's structure, where no label names them.
+
+The name lines sit above the street and city lines (the ``CITY, ST 12345`` line is found
+by its shape); signatures and mixed-case printed names tell which name line is which;
+the birth date is the earliest date, the expiry the latest; a number-like token is the
+licence number.  Values from these fallbacks carry a lower confidence
+(:data:`FALLBACK_CONFIDENCE`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, Mapping
+
+from ..layout import visual_rows
+from .licence_fields import LicenceFields, clean_number
+from .licence_labels import Label, inline_value
+from .licence_segments import Segment
+from .names import given_first, is_name, is_name_label, name_parts
+from .us_dates import US_DATE_RE, us_date
+from .us_states import STATES
+
+#: The city line: ``CITY, ST 12345`` or ``CITY ST 12345-6789``, a blurred ZIP code allowed.
+_CITY_RE = re.compile(r"^(?P<city>[A-Z][A-Z .'-]*?)[,.\s]*(?P<st>[A-Z]{2})[,.\s]*(?P<zip>[\dBOSIL]{5})"
+                      r"(?:[- ]?(?P<zip4>[\dBOSIL]{4}))?\b")
+#: Letters a blurred ZIP code's digits are read as.
+_ZIP_DIGITS = str.maketrans("BOSIL", "80511")
+_NAME_PREFIX = re.compile(r"^(?:1\s*[,.]?\s*2|[12])\s*[.]?\s*(?=[^\W\d_])")
+#: Factor on the OCR confidence of a value read from the card's structure, not a label.
+FALLBACK_CONFIDENCE = 0.6
+
+
+def address_block(segs: list[Segment], out: LicenceFields) -> Segment | None:
+    """Find the ``CITY, ST 12345`` line; fill city/state/zip and the street above it."""
+    for seg in segs:
+        text = re.sub(r"^\d\s+", "", seg.text)
+        m = _CITY_RE.match(text)
+        # A ZIP code may have one letter for a digit (``AZB5007``), not be mostly letters.
+        if not m or m.group("st") not in STATES or sum(c.isdigit() for c in m.group("zip")) < 4:
+            continue
+        zip4 = m.group("zip4") or ""
+        out.put("city_in_address", m.group("city").strip(" ,."), seg.confidence)
+        out.put("state_in_address", m.group("st"), seg.confidence)
+        out.put("zip_code_in_address", (m.group("zip") + (zip4 if sum(c.isdigit() for c in zip4) >= 3 else ""))
+                .translate(_ZIP_DIGITS), seg.confidence)
+        return seg
+    return None
+
+
+def _street_like(seg: Segment) -> bool:
+    """Opens with a house number (not a numbered name label like "1SAMPLE") and names a street.
+
+    A licence number under a misread ``4d`` (``4S123-4567-6501-00``) also opens with a
+    digit, but has no street name: at least three letters, two of them together.
+    """
+    return (bool(re.match(r"^\d", seg.text)) and len(seg.text) >= 6 and not re.match(r"^[12]\s*[.]?\s*[A-Z]", seg.text)
+            and sum(c.isalpha() for c in seg.text) >= 3 and bool(re.search(r"[A-Z]{2}", seg.text)))
+
+
+def block_above(segs: list[Segment], city: Segment, skip: set[int]) -> tuple[list[Segment], list[Segment]]:
+    """The name and street lines: the left-aligned block stacked above the city line.
+
+    The block opens with a name line.  The street starts at the first line opening with
+    a digit (house number, or the AAMVA label 8 glued to it); without one, a block of
+    three or more lines is read as two name lines then the street.  Names are at most the two lines above the street.
+    """
+    block: list[Segment] = []
+    ref = city
+    for seg in sorted((s for s in segs if s.bottom <= ref.top + 0.5 * ref.height and s.row != city.row),
+                      key=lambda s: -s.top):
+        h = max(ref.height, 0.01)
+        if seg.top < ref.top - 3.0 * h or len(block) == 5:
+            break
+        if abs(seg.xs[0] - city.xs[0]) > 0.08 or seg.row == ref.row:
+            continue
+        if id(seg) in skip or US_DATE_RE.search(seg.text):
+            break
+        if is_name_label(seg.text):
+            continue
+        block.append(seg)
+        ref = seg
+    block.reverse()
+    while block and not is_name(_NAME_PREFIX.sub("", block[0].text.strip())) and not _street_like(block[0]):
+        block.pop(0)  # stray print above the name lines (a ghost number, a seal)
+    starts = [i for i, seg in enumerate(block) if _street_like(seg)]
+    if starts:
+        first = starts[0]
+    elif len(block) >= 3:
+        first = 2
+    else:
+        return [], []
+    names = [s for s in block[max(0, first - 2):first]
+             if is_name(_NAME_PREFIX.sub("", s.text.strip()))]
+    return names, block[first:]
+
+
+def street_text(lines: list[Segment], numbered: bool) -> str:
+    """The street lines as one line, without an ``ADDRESS`` or AAMVA ``8`` label."""
+    text = " ".join(re.sub(r"^(?:8\s*[.]?\s*)?ADDRESS[.:\s]*", "", s.text.strip()) for s in lines)
+    if numbered:
+        text = re.sub(r"^8\s*(?=\d)|^8\s+", "", text)
+    return re.sub(r"\s+", " ", text.replace(",", " ")).strip()
+
+
+def signature_rows(response: Mapping[str, Any]) -> list[str]:
+    """Mixed-case rows (signatures, printed "First Last" names), squeezed and upper-cased."""
+    out = []
+    for row in visual_rows(response):
+        text = "".join(w.text for w in row.words if any(c.islower() for c in w.text))
+        if text:
+            out.append(re.sub(r"[^A-Z]", "", text.upper()))
+    return out
+
+
+def signature_words(response: Mapping[str, Any]) -> set[str]:
+    """Words of the mixed-case rows, split at spaces, punctuation and case turns (``ASample``)."""
+    words: set[str] = set()
+    for row in visual_rows(response):
+        for w in row.words:
+            if any(c.islower() for c in w.text):
+                split = re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", w.text)
+                words.update(p.upper() for p in re.split(r"[^A-Za-z]+", split) if p)
+    return words
+
+
+def fill_names(out: LicenceFields, block: list[Segment], signatures: list[str]) -> None:
+    """Split labelled names into their parts; names still missing come from the name block."""
+    number = str(out.values.get("document_number") or "")
+    for key in ("last_name", "first_name"):
+        if key in out.values:
+            raw = str(out.values.pop(key))
+            if key == "first_name" and "last_name" in out.values:
+                raw = raw.replace(",", " ")  # "TINA, A" under label 2 is given names only
+            parts = name_parts(raw)
+            conf = out.confidence.pop(key)
+            if key == "last_name" and "last_name" not in parts:
+                parts = {"last_name": " ".join(v for k, v in parts.items() if k != "suffix"),
+                         **({"suffix": parts["suffix"]} if "suffix" in parts else {})}
+            for k, v in parts.items():
+                out.put(k, v, conf)
+    if ("last_name" in out.values and "first_name" in out.values) or not block:
+        return
+    texts = [_NAME_PREFIX.sub("", s.text).strip() for s in block]
+    conf = min((s.confidence for s in block), default=0.0) * FALLBACK_CONFIDENCE
+    if len(texts) == 1 and "," in texts[0]:
+        for k, v in name_parts(texts[0]).items():
+            out.put(k, v, conf)
+    elif len(texts) == 2:
+        last, given = texts  # AAMVA order: family name above given names
+        if "first_name" not in out.values and given_first(last, given, signatures, number):
+            last, given = given, last
+        if "first_name" not in out.values:
+            for k, v in name_parts(given).items():
+                out.put(k, v, conf)
+        out.put("last_name", last, conf)
+
+
+def fallback_dates(segs: list[Segment], labels: list[Label], out: LicenceFields, run_date: dt.date) -> None:
+    """Dates no label claimed: the earliest is the birth date, the latest the expiry, then the issue."""
+    found: list[tuple[dt.date, float]] = []
+    for seg in segs:
+        text = seg.text
+        for lab in labels:
+            if lab.seg is seg and lab.field == "_other":
+                # Dates after DD / REV / REPLACED are not the card's birth, issue or expiry.
+                end = lab.end + len(inline_value(lab, labels)) + 1
+                text = text[:lab.start] + " " * (end - lab.start) + text[end:]
+        for m in US_DATE_RE.finditer(text):
+            d = us_date(m.group(0))
+            if d:
+                found.append((d, seg.confidence))
+    taken = {out.values.get(k) for k in ("date_of_birth", "expiration_date", "date_of_issue")}
+    free = sorted({d for d, _ in found if d not in taken})
+    conf = {d: c for d, c in found}
+    if not free:
+        return
+    if "date_of_birth" not in out.values and free[0].year <= run_date.year - 14:
+        out.put("date_of_birth", free[0], conf[free[0]] * FALLBACK_CONFIDENCE)
+        free = free[1:]
+    if free and "expiration_date" not in out.values:
+        out.put("expiration_date", free[-1], conf[free[-1]] * FALLBACK_CONFIDENCE)
+        free = free[:-1]
+    if free and "date_of_issue" not in out.values:
+        out.put("date_of_issue", free[-1], conf[free[-1]] * FALLBACK_CONFIDENCE)
+
+
+def fallback_number(segs: list[Segment], used: set[int], out: LicenceFields, numbered: bool) -> None:
+    """The first number-like token (a letter in it, or seven characters) on a segment not used."""
+    for seg in sorted(segs, key=lambda s: s.top):
+        if id(seg) in used or _CITY_RE.match(seg.text):
+            continue
+        text = US_DATE_RE.sub(" ", seg.text).strip()
+        if numbered:
+            text = re.sub(r"^4(?=[A-Z])", "", text)
+        for token in text.split(" "):
+            number = clean_number(token)
+            if number and re.search(r"[A-Z]", number) or number and len(number) >= 7:
+                out.put("document_number", number, seg.confidence * FALLBACK_CONFIDENCE)
+                return

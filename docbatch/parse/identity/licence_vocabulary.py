@@ -1,0 +1,59 @@
+"""The vocabulary of US licence labels: word labels, AAMVA field numbers, label spellings.
+
+Word labels (``DOB``, ``EXP``, ``ISS``, ``DL``/``LIC#``, ``LN``/``FN``, ``CLASS``, ``REST``,
+``END``, ``SEX``) and, since the 2005 AAMVA card design standard, numbered labels (``1``
+family name, ``2`` given names, ``3`` birth date, ``4a`` issue, ``4b`` expiry, ``4d``
+number, ``8`` address, ``9`` class, ``9a`` endorsements, ``12`` restrictions, ``15``
+sex...).  Where they are found on a card is :mod:`.licence_labels`.
+"""
+
+from __future__ import annotations
+
+import re
+
+WORD_LABELS: list[tuple[str, str]] = [
+    ("document_number", r"DL\s*N[O0]\.?|DLN|DL\s*#|DL|LIC(?:ENSE)?\s*(?:N[O0]\.?|#)|LICENSE\s*NUMBER|LIC\.?"
+                        r"|IDN|ID\s*(?:N[O0]\.?|#)|CREDENTIAL\s*IDENTIFIER|CUSTOMER\s*(?:N[O0]\.?|ID)|NUMBER|N[O0]\.|N[O0]:"),
+    ("date_of_birth", r"D\.?\s*O\.?\s*B\.?|D\.?\s*[O0]{1,2}\.?\s*[B8]\.?(?=[^\d-]|\d{1,2}[/.-]|$)|DATE\s*OF\s*BIRTH|BIRTH\s*DATE"),
+    ("expiration_date", r"EXPIRATION\s*DATE|EXPIRATION|EXPIRES|EXP"),
+    ("date_of_issue", r"ISSUE\s*DATE|ISSUED|[I1l]S[S5]"),
+    ("last_name", r"LN|FAMILY\s*NAME|LAST\s*NAME|SURNAME|NAME"),
+    ("first_name", r"FN|GIVEN\s*NAMES?|FIRST\s*NAME"),
+    ("address", r"ADDRESS"),
+    ("class", r"CLASS|CL"),
+    ("endorsements", r"ENDORSEMENTS?|ENDORSE|END|EN"),
+    ("restrictions", r"RESTRICTIONS?|RESTR|RSTR|REST\.?|RES|RE"),
+    ("sex", r"SEX|GENDER"),
+    ("_other", r"HGT|HEIGHT|WGT|WEIGHT|EYES|HAIR|DD|REV|REPLACED|DONOR"),
+]
+#: Labels that must stand apart (short, or common word starts) unless a number precedes them.
+NEEDS_BOUNDARY = {"CL", "EN", "RE", "RES", "NUMBER", "NO.", "NO:", "N0.", "N0:", "LIC", "LIC.", "END", "DD", "REV"}
+NUMBERED: dict[str, str] = {
+    "1": "last_name", "2": "first_name", "3": "date_of_birth", "4A": "date_of_issue",
+    "4B": "expiration_date", "4D": "document_number", "5": "_other", "8": "address", "9": "class",
+    "9A": "endorsements", "12": "restrictions", "15": "sex", "16": "_other", "17": "_other",
+    "18": "_other", "19": "_other",
+}
+WORD_RE = re.compile(
+    r"(?<![A-Z0-9])(?P<num>\d{1,2}[ABD]?|[GQ]A(?=\s*E)|^[IL](?=[.\s]*(?:FAMILY|GIVEN|ADDRESS|LAST|FIRST)))?[.\s]*(?P<word>"
+    + "|".join(f"(?P<{name.strip('_')}{i}>{pattern})" for i, (name, pattern) in enumerate(WORD_LABELS))
+    + r")(?P<tail>[.:#\s]*)"
+)
+NUM_ONLY_RE = re.compile(r"^(?P<num>4[ABD]|9A|1[25-9]|[12358])(?:[.:\s]*$|[.:\s]+(?=\S)|(?=[A-Z]))")
+#: Long label words restored when OCR misreads one or two letters (``ENDORSEMENTE``).
+_LABEL_WORDS = ("ENDORSEMENTS", "ENDORSEMENT", "RESTRICTIONS", "RESTRICTION", "EXPIRATION", "EXPIRES",
+                "ADDRESS", "ISSUED", "LICENSE")
+
+
+def label_word(word: str) -> str:
+    """``word`` as the long label word it misreads (same length, one or two letters off).
+
+    An AAMVA field number read as a letter (``1.`` as ``L``, ``8.`` as ``L``) may lead the
+    word; it is kept, and the label found after it (``LADORESS`` -> ``LADDRESS``).
+    """
+    for head, body in ((word[:0], word), (word[:1], word[1:])):
+        for label in _LABEL_WORDS:
+            if len(label) == len(body) and body != label:
+                if sum(a != b for a, b in zip(body, label)) <= (2 if len(body) >= 10 else 1):
+                    return head + label
+    return word
