@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from docbatch.testing.bench import Bench, dummy_aws_env
+from ..support.bench import Bench, dummy_aws_env
 
 BENCH_DOCS = 12
 

@@ -1,6 +1,6 @@
 """Nothing lost, nothing paid twice, under every network fault (issue #6).
 
-Each test runs one scenario of ``python -m docbatch.testing.fault_matrix`` (docbatch's
+Each test runs one scenario of ``python -m benchmarks.fault_matrix`` (docbatch's
 real code against the fake Rekognition server and moto S3 on loopback) and checks its
 numbers: documents ok, DetectText requests, images answered more than once, manifest rows
 missing from ``documents``.  Every fault run's tables must equal the clean run's.
@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import logging
 
-
+from benchmarks import fault_matrix as fm
 from docbatch import run_batch
 from docbatch.progress import ProgressReporter
-from docbatch.testing import fault_matrix as fm
 from docbatch.testing.fake_rekognition import Fault
 
 from .conftest import BENCH_DOCS as DOCS

@@ -1,7 +1,7 @@
 """Hostile input: every bad file or row fails alone, with its own error code, and the batch
 goes on; images that are merely unusual (huge, CMYK, 16-bit, alpha, odd names) succeed.
 
-One run of the hostile manifest (see :mod:`docbatch.testing.hostile_inputs`) through the
+One run of the hostile manifest (see :mod:`tests.support.hostile_inputs`) through the
 real pipeline, against the fake Rekognition server and moto S3 with a bucket in another
 region; the tests below read its outputs and the server's request log.
 """
@@ -16,12 +16,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from benchmarks import fault_matrix as fm
 from docbatch import RunSummary, run_batch
 from docbatch.progress import ProgressReporter
-from docbatch.testing import fault_matrix as fm
-from docbatch.testing.bench import Bench, dummy_aws_env, text_image
 from docbatch.testing.fake_rekognition import FakeRekognitionServer
-from docbatch.testing.hostile_inputs import FORMULAS, HostileCase, build_hostile_case
+
+from ..support.bench import Bench, dummy_aws_env, text_image
+from ..support.hostile_inputs import FORMULAS, HostileCase, build_hostile_case
 
 
 @dataclass

@@ -12,11 +12,11 @@ import sqlite3
 
 import pandas as pd
 
+from benchmarks import fault_matrix as fm
 from docbatch import run_batch
-from docbatch.testing import fault_matrix as fm
-from docbatch.testing.bench import table_differences, text_image, write_manifest
 from docbatch.testing.fake_rekognition import Fault
 
+from ..support.bench import table_differences, text_image, write_manifest
 from .conftest import BENCH_DOCS as DOCS
 
 

@@ -9,7 +9,8 @@ import datetime as dt
 from docbatch.parse.identity.licence import parse_licence
 from docbatch.parse.identity.us_dates import us_date
 from docbatch.response import make_detection
-from docbatch.testing.responses import response_from_rows
+
+from ..support.responses import response_from_rows
 
 RUN = dt.date(2026, 6, 1)
 

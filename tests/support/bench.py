@@ -1,7 +1,7 @@
 """The test bench of the fault matrix: loopback servers, a far-side engine, images, and
 what a user can observe of a run (tables, Parquet files, the server's request log).
 
-Shared by ``python -m docbatch.testing.fault_matrix`` and the functional tests, so both
+Shared by ``python -m benchmarks.fault_matrix`` and the functional tests, so both
 measure the same things the same way.
 """
 
@@ -23,9 +23,10 @@ import pandas as pd
 import pyarrow.parquet as pq
 from PIL import Image, ImageDraw
 
-from ..config import RunConfig
-from ..response import make_detection
-from .fake_rekognition import FakeRekognitionServer, RequestRecord
+import docbatch
+from docbatch.config import RunConfig
+from docbatch.response import make_detection
+from docbatch.testing.fake_rekognition import FakeRekognitionServer, RequestRecord
 
 #: Columns that legitimately differ between two runs of the same documents.
 TIMING_COLUMNS = ("processed_at", "latency_ms", "attempts")
@@ -249,7 +250,7 @@ class Bench:
                "--engine", "rekognition", "--region", "us-east-1", "--endpoint-url", server.endpoint_url,
                "--s3-endpoint-url", self.moto_url, "--tps", "200", "--concurrency", str(CONCURRENCY),
                "--format", "parquet,csv", *extra]
-        here = str(Path(__file__).resolve().parents[2])  # this docbatch, installed or not
+        here = str(Path(docbatch.__file__).resolve().parents[1])  # this docbatch, installed or not
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [here, os.environ.get("PYTHONPATH")]))}
         return subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                 cwd=self.root)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..response import make_detection
+from docbatch.response import make_detection
 
 
 def response_from_rows(rows: list[tuple[str, float, float]], *, char_w: float = 0.014, h: float = 0.045,

@@ -10,7 +10,7 @@ the documents in flight), and how many manifest rows are missing from ``document
 ("lost", always 0).  Tables of every fault run must equal the clean run's, ignoring the
 per-run timing columns.
 
-    python -m docbatch.testing.fault_matrix [--docs N] [--keep DIR]
+    python -m benchmarks.fault_matrix [--docs N] [--keep DIR]     # from the project root
 
 exits non-zero when any scenario breaks its promise.  The far side is a tiny
 deterministic engine (no OCR model), so the whole matrix takes well under two minutes.
@@ -36,8 +36,10 @@ from typing import Any, Callable, Mapping, Sequence
 
 import pandas as pd
 
-from ..runner import run_batch
-from .bench import (
+from docbatch.reparse import reparse_run
+from docbatch.runner import run_batch
+from docbatch.testing.fake_rekognition import Fault
+from tests.support.bench import (
     CONCURRENCY,
     DUMMY_ENV,
     RECOGNISED_WORDS,
@@ -50,8 +52,7 @@ from .bench import (
     text_image,
     write_manifest,
 )
-from .fake_rekognition import Fault
-from .hostile_inputs import build_hostile_case
+from tests.support.hostile_inputs import build_hostile_case
 
 
 @dataclass
@@ -346,8 +347,6 @@ def duplicate_images(bench: Bench) -> ScenarioResult:
     """The same bytes under two paths cost one call; so does tomorrow's run with the same
     cache in another out folder (zero calls); ``use_cache=False`` pays for every row;
     ``reparse`` calls nothing."""
-    from ..reparse import reparse_run
-
     result, t0 = _timed("duplicate images (cache)", bench)
     work = bench.folder("dup")
     cache = work / "cache"
@@ -450,7 +449,7 @@ def format_table(results: Sequence[ScenarioResult]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m docbatch.testing.fault_matrix", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.fault_matrix", description=__doc__.split("\n")[0])
     parser.add_argument("--docs", type=int, default=24, help="documents in the standard manifest (default 24)")
     parser.add_argument("--keep", type=Path, help="keep every run folder under DIR (default: a temp folder, removed)")
     args = parser.parse_args(argv)
