@@ -38,7 +38,7 @@ import pandas as pd
 
 from docbatch.reparse import reparse_run
 from docbatch.runner import run_batch
-from docbatch.testing.fake_rekognition import Fault
+from docbatch.testing.faults import Fault
 from tests.support.bench import (
     CONCURRENCY,
     DUMMY_ENV,

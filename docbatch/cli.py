@@ -156,7 +156,8 @@ def fake_rekognition(host: str, port: int, replay_dir: str | None, s3_endpoint_u
     Point docbatch (or any boto3 code) at it with --endpoint-url http://127.0.0.1:PORT.
     Images without a saved response are read by the embedded local engine.
     """
-    from .testing.fake_rekognition import Fault, FakeRekognitionServer
+    from .testing.fake_rekognition import FakeRekognitionServer
+    from .testing.faults import Fault
 
     server = FakeRekognitionServer(host=host, port=port, replay_dir=replay_dir, s3_endpoint_url=s3_endpoint_url,
                                    tps=tps, throttle_code=throttle_code, latency=latency,

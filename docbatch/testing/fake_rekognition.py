@@ -15,7 +15,7 @@ turns into ``ClientError.response["Error"]["Code"]``.
 How a request is answered, in order:
 
 1. the per-server TPS quota (token bucket on the injected ``clock``) -> throttling error;
-2. the injected :class:`Fault` schedule (it sees only requests the quota let through);
+2. the injected fault schedule (:mod:`.faults`; it sees only requests the quota let through);
 3. validation like the service: JPEG/PNG magic bytes, 5 MB for Bytes (15 MB for S3);
 4. a saved response from ``replay_dir`` (``<sha256 of bytes>.json``, or for S3Object
    ``<object key stem>.json``, which answers without reading S3 at all, so replay works
@@ -35,7 +35,6 @@ import binascii
 import hashlib
 import json
 import logging
-import random
 import socket
 import struct
 import threading
@@ -44,11 +43,12 @@ import uuid
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable, Literal, Mapping, Protocol, Sequence, get_args
+from typing import Any, Callable, Mapping, Protocol, Sequence
 
 from ..errors import BadImageError, ConfigError
 from ..records import Document, ImageInput
 from ..ratelimit import TokenBucket
+from .faults import Fault, FaultSchedule
 from .response_shaping import select_words, word_filter
 
 log = logging.getLogger(__name__)
@@ -62,11 +62,6 @@ MAX_S3_BYTES = 15 * 1024 * 1024
 DEFAULT_TEXT_MODEL_VERSION = "3.0"
 THROTTLE_CODES = ("ThrottlingException", "ProvisionedThroughputExceededException", "LimitExceededException")
 
-FaultKind = Literal["http500", "http503", "reset", "slow", "invalid_image", "throttle"]
-FAULT_KINDS: tuple[str, ...] = get_args(FaultKind)
-_FAULT_OPTIONS: dict[str, Callable[[str], Any]] = {
-    "every": int, "first": int, "seed": int, "probability": float, "seconds": float,
-}
 _JPEG_MAGIC = b"\xff\xd8\xff"
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 _S3_UNREADABLE = "Unable to get object metadata from S3. Check object key, region and/or access permissions."
@@ -77,55 +72,6 @@ class TextEngine(Protocol):
 
     def detect_text(self, image: ImageInput, document: Document) -> dict[str, Any]: ...
 
-
-@dataclass(frozen=True)
-class Fault:
-    """One injected failure and when it fires; exactly one of ``every``, ``first``, ``probability``.
-
-    * ``every=n``: the n-th, 2n-th, ... admitted request (counted over all images);
-    * ``first=n``: the first n requests *for each image* (retry tests: every image fails
-      n times, then succeeds);
-    * ``probability=p``: each request with chance p, from ``random.Random(seed)`` so a
-      run with the same request order is reproducible.
-
-    ``seconds`` is how long a ``slow`` fault stalls before answering (pick more than the
-    client's read timeout).  Faults are tried in order; the first that fires wins.
-    """
-
-    kind: FaultKind
-    every: int | None = None
-    first: int | None = None
-    probability: float | None = None
-    seed: int = 0
-    seconds: float = 5.0
-
-    def __post_init__(self) -> None:
-        if self.kind not in FAULT_KINDS:
-            raise ConfigError(f"unknown fault kind {self.kind!r}; known: {', '.join(FAULT_KINDS)}")
-        if sum(x is not None for x in (self.every, self.first, self.probability)) != 1:
-            raise ConfigError("a Fault needs exactly one of every=, first=, probability=")
-        if (self.every is not None and self.every < 1) or (self.first is not None and self.first < 0):
-            raise ConfigError("Fault every= must be >= 1 and first= >= 0")
-        if self.probability is not None and not 0.0 <= self.probability <= 1.0:
-            raise ConfigError("Fault probability= must be within 0..1")
-        if self.seconds < 0:
-            raise ConfigError("Fault seconds= must be >= 0")
-
-    @classmethod
-    def parse(cls, spec: str) -> Fault:
-        """Parse the CLI form ``KIND:key=value[:key=value...]``, e.g. ``reset:first=2``
-        or ``slow:probability=0.1:seed=7:seconds=30``."""
-        kind, *pairs = spec.strip().split(":")
-        options: dict[str, Any] = {}
-        for pair in pairs:
-            name, sep, value = pair.partition("=")
-            if not sep or name not in _FAULT_OPTIONS:
-                raise ConfigError(f"bad fault option {pair!r} in {spec!r}; known: {', '.join(_FAULT_OPTIONS)}")
-            try:
-                options[name] = _FAULT_OPTIONS[name](value)
-            except ValueError as exc:
-                raise ConfigError(f"bad value for {name} in fault {spec!r}") from exc
-        return cls(kind, **options)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -202,7 +148,7 @@ class FakeRekognitionServer:
         # rather than to wait (the service starts full: a burst is allowed).
         self._bucket = (TokenBucket(tps, capacity=burst or max(1, int(tps)), clock=clock)
                         if tps is not None else None)
-        self._schedule = _FaultSchedule(self.faults)
+        self._schedule = FaultSchedule(self.faults)
         self._engine = engine
         self._owns_engine = engine is None
         self._engine_lock = threading.Lock()
@@ -498,31 +444,3 @@ def _fault_answer(fault: Fault, throttle_code: str) -> _Answer:
         "throttle": (400, throttle_code, "Rate exceeded"),
     }[fault.kind]
     return _Answer(status, {"__type": code, "message": message}, code)
-
-
-# -- quota and fault schedule -----------------------------------------------------------
-
-
-class _FaultSchedule:
-    """Counts admitted requests (overall and per image) and says which fault, if any, fires."""
-
-    def __init__(self, faults: Sequence[Fault]) -> None:
-        self._faults = [(f, random.Random(f.seed)) for f in faults]
-        self._admitted = 0
-        self._per_image: dict[str, int] = {}
-        self._lock = threading.Lock()
-
-    def pick(self, key: str) -> Fault | None:
-        with self._lock:
-            self._admitted += 1
-            nth_for_image = self._per_image[key] = self._per_image.get(key, 0) + 1
-            for fault, rng in self._faults:
-                if fault.every is not None:
-                    fires = self._admitted % fault.every == 0
-                elif fault.first is not None:
-                    fires = nth_for_image <= fault.first
-                else:
-                    fires = rng.random() < (fault.probability or 0.0)
-                if fires:
-                    return fault
-            return None

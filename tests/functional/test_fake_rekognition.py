@@ -19,7 +19,8 @@ from PIL import Image
 from docbatch.errors import ConfigError
 from docbatch.records import Document, ImageInput
 from docbatch.response import make_detection, words
-from docbatch.testing.fake_rekognition import FakeRekognitionServer, Fault, image_key
+from docbatch.testing.fake_rekognition import FakeRekognitionServer, image_key
+from docbatch.testing.faults import Fault
 
 from ..conftest import SHARED as DATA
 # total_max_attempts counts the first call: 1 means botocore never resends anything

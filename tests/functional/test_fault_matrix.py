@@ -13,7 +13,7 @@ import logging
 from benchmarks import fault_matrix as fm
 from docbatch import run_batch
 from docbatch.progress import ProgressReporter
-from docbatch.testing.fake_rekognition import Fault
+from docbatch.testing.faults import Fault
 
 from .conftest import BENCH_DOCS as DOCS
 

@@ -14,7 +14,7 @@ import pandas as pd
 
 from benchmarks import fault_matrix as fm
 from docbatch import run_batch
-from docbatch.testing.fake_rekognition import Fault
+from docbatch.testing.faults import Fault
 
 from ..support.bench import table_differences, text_image, write_manifest
 from .conftest import BENCH_DOCS as DOCS

@@ -21,7 +21,8 @@ from docbatch import RunConfig, run_batch
 from docbatch.sinks.schema import TABLES
 
 DOCUMENTS = TABLES["documents"]
-from docbatch.testing.fake_rekognition import FakeRekognitionServer, Fault
+from docbatch.testing.fake_rekognition import FakeRekognitionServer
+from docbatch.testing.faults import Fault
 
 from ..conftest import text_png
 from ..support.bench import TinyReceiptEngine
