@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import os
 import re
 import threading
 import time
@@ -25,9 +26,10 @@ from .engines.base import Engine, create_engine
 from .parse.identity import read_image_evidence
 from .prep import prepare
 from .ratelimit import TokenBucket
-from .records import Document, DocumentResult, ImageInput
+from .records import Document, DocumentResult, ImageInput, S3Head
+from .response import validate
 from .retry import AttemptCounter, call_with_retry
-from .sources import S3Reader, parse_s3_uri, read_local
+from .sources import S3Reader, local_path, parse_s3_uri, read_local
 
 log = logging.getLogger("docbatch")
 
@@ -46,10 +48,28 @@ def _s3_content_key(uri: str, etag: str | None, size: int) -> str:
     return sha256_hex(f"{uri}|{etag}".encode())
 
 
+def _valid(response: Any) -> bool:
+    """A cache entry is used only if it is a valid answer (entries from before validation
+    existed may not be); an invalid one is a miss, overwritten by the fresh answer."""
+    try:
+        validate(response)
+    except e.InvalidResponse:
+        return False
+    return True
+
+
 @dataclass
 class _Prepared:
     image: ImageInput | None
     content_hash: str | None
+
+
+@dataclass(frozen=True)
+class Known:
+    """A document the journal already holds, with the source identity it was done with:
+    the processor skips it when the source is still the same."""
+
+    identity: str | None
 
 
 class _KeyLocks:
@@ -100,7 +120,23 @@ class DocumentProcessor:
         self._key_locks = _KeyLocks()
 
     # -- stages -------------------------------------------------------------------------
-    def _read(self, doc: Document) -> _Prepared:
+    def _identify(self, doc: Document) -> tuple[str | None, S3Head | None]:
+        """The source's identity now (None when unreadable, or when the engine reads no image)."""
+        if not self.engine.needs_image:
+            return None, None
+        try:
+            if doc.source.startswith("s3://"):
+                if self.s3 is None:
+                    raise e.ConfigError("s3:// source but no S3 client configured")
+                loc = parse_s3_uri(doc.source)
+                head = self._with_retry(lambda: self.s3.head(loc))[0]
+                return f"{doc.source}|etag:{head.etag}|{head.size}", head
+            st = os.stat(local_path(doc.source))
+            return f"{doc.source}|{st.st_size}|{st.st_mtime_ns}", None
+        except (e.PermanentError, OSError):
+            return None, None  # the read reports the specific error
+
+    def _read(self, doc: Document, head: S3Head | None) -> _Prepared:
         if not self.engine.needs_image:
             return _Prepared(None, None)
         if doc.source.startswith("s3://"):
@@ -108,7 +144,7 @@ class DocumentProcessor:
                 raise e.ConfigError("s3:// source but no S3 client configured")
             loc = parse_s3_uri(doc.source)
             if self.engine.reads_s3_objects:
-                head = self._with_retry(lambda: self.s3.head(loc))[0]
+                head = head or self._with_retry(lambda: self.s3.head(loc))[0]
                 if self.engine.accepts_s3_object(loc, head):
                     return _Prepared(ImageInput(s3=loc), _s3_content_key(loc.uri, head.etag, head.size))
             data = self._with_retry(lambda: self.s3.read(loc))[0]
@@ -124,7 +160,7 @@ class DocumentProcessor:
         def once() -> dict[str, Any]:
             if self.limiter is not None:
                 self.limiter.acquire()
-            resp = self.engine.detect_text(image, doc)
+            resp = validate(self.engine.detect_text(image, doc))
             if self.limiter is not None:
                 self.limiter.on_success()
             return resp
@@ -133,12 +169,20 @@ class DocumentProcessor:
         return call_with_retry(once, self.retry, on_throttled=on_throttled, sleep=self._sleep, counter=counter)
 
     # -- the whole way --------------------------------------------------------------------
-    def process(self, doc: Document) -> DocumentResult:
+    def process(self, doc: Document, known: Known | None = None) -> DocumentResult:
+        """Process ``doc``; a ``known`` document whose source is unchanged comes back ``unchanged``.
+
+        A known document whose source cannot be read any more is kept as it was (its
+        answer still belongs to it); one whose source changed is processed again.
+        """
         started = time.monotonic()
-        base = DocumentResult(document=doc, status="failed", engine=self.engine.name)
+        identity, head = self._identify(doc)
+        base = DocumentResult(document=doc, status="failed", engine=self.engine.name, source_identity=identity)
+        if known is not None and (identity == known.identity or identity is None):
+            return replace(base, unchanged=True)
         counter = AttemptCounter()
         try:
-            prepared = self._read(doc)
+            prepared = self._read(doc, head)
             image = prepared.image
             if self.cache is None or prepared.content_hash is None:
                 response, attempts = self._detect(image, doc, counter)
@@ -147,7 +191,7 @@ class DocumentProcessor:
                             model_version=self.engine.model_version)
             with self._key_locks.hold(key):
                 cached = self.cache.get(key)
-                if cached is not None:
+                if cached is not None and _valid(cached):
                     return self._ok(base, cached, image, 0, started, cached=True)
                 response, attempts = self._detect(image, doc, counter)
                 self.cache.put(key, response)

@@ -89,6 +89,11 @@ class DocumentResult:
     cached: bool = False
     #: The text of the document's PDF417 barcode (US licences), read where the image bytes are.
     barcode: str | None = None
+    #: What the source was when read (path or URI with size and mtime, or ETag and size):
+    #: a resumed run redoes a document only when this changed.
+    source_identity: str | None = None
+    #: True when a resumed document's source was found unchanged and nothing was done.
+    unchanged: bool = False
 
 
 @dataclass
@@ -102,6 +107,8 @@ class RunSummary:
     ok: int = 0
     failed: int = 0
     resumed: int = 0
+    #: Documents done before whose source changed since, so they were processed again.
+    changed: int = 0
     processed: int = 0
     engine_calls: int = 0
     cache_hits: int = 0

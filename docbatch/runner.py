@@ -28,7 +28,7 @@ from .engines.base import Engine, engine_class
 from .errors import ConfigError
 from .manifest import passthrough_columns, read_manifest
 from .outputs import build_outputs
-from .pipeline import DocumentProcessor, build_processor
+from .pipeline import DocumentProcessor, Known, build_processor
 from .progress import Subscriber
 from .records import Document, DocumentResult, RunSummary
 from .runfolder import RunFolder, RunLock
@@ -47,9 +47,9 @@ def _init_worker(stages: Stages, engine: Engine | str) -> None:
     _WORKER = build_processor(stages, engine)
 
 
-def _process_in_worker(doc: Any) -> DocumentResult:
+def _process_in_worker(doc: Document, known: Known | None) -> DocumentResult:
     assert _WORKER is not None, "worker not initialised"
-    return _WORKER.process(doc)
+    return _WORKER.process(doc, known)
 
 
 def _default_concurrency(rate: RateSettings, parallelism: str) -> int:
@@ -144,7 +144,7 @@ def _run(config: RunConfig, engine: Engine | None, folder: RunFolder, lock: RunL
 
 @contextlib.contextmanager
 def _workers(cls: type[Engine], stages: Stages, engine: Engine | str, concurrency: int,
-             sleep: Callable[[float], None]) -> Iterator[Callable[[Document], cf.Future]]:
+             sleep: Callable[[float], None]) -> Iterator[Callable[[Document, Known | None], cf.Future]]:
     """A submit function over the engine's kind of pool: processes, each building its own
     processor, for CPU-bound engines; threads sharing one processor (its clients are built
     here, in the main thread, before any worker starts) for network-bound ones."""
@@ -153,11 +153,11 @@ def _workers(cls: type[Engine], stages: Stages, engine: Engine | str, concurrenc
         executor: cf.Executor = cf.ProcessPoolExecutor(
             max_workers=concurrency, mp_context=multiprocessing.get_context("spawn"),
             initializer=_init_worker, initargs=(stages, engine))
-        submit = lambda doc: executor.submit(_process_in_worker, doc)  # noqa: E731
+        submit = lambda doc, known: executor.submit(_process_in_worker, doc, known)  # noqa: E731
     else:
         processor = build_processor(stages, engine, sleep=sleep)
         executor = cf.ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="docbatch")
-        submit = lambda doc: executor.submit(processor.process, doc)  # noqa: E731
+        submit = lambda doc, known: executor.submit(processor.process, doc, known)  # noqa: E731
     try:
         yield submit
     finally:
@@ -179,9 +179,9 @@ def _build_tables(journal: Journal, folder: RunFolder, run_id: str, stages: Stag
 
 def _drive(config: RunConfig, policy: RunPolicy, engine_name: str, manifest: Path, journal: Journal,
            folder: RunFolder, lock: RunLock, run_id: str, summary: RunSummary,
-           submit: Callable[[Any], cf.Future], concurrency: int, flag: _StopFlag,
+           submit: Callable[[Document, Known | None], cf.Future], concurrency: int, flag: _StopFlag,
            subs: list[Subscriber]) -> None:
-    in_flight: set[cf.Future] = set()
+    in_flight: dict[cf.Future, Known | None] = {}
     limit = concurrency * 2
 
     def collect(block: bool) -> None:
@@ -189,8 +189,7 @@ def _drive(config: RunConfig, policy: RunPolicy, engine_name: str, manifest: Pat
             return
         done, _ = cf.wait(in_flight, timeout=None if block else 0, return_when=cf.FIRST_COMPLETED)
         for fut in done:
-            in_flight.discard(fut)
-            _record(fut.result(), journal, summary, folder, subs)
+            _record(fut.result(), journal, summary, folder, subs, in_flight.pop(fut))
         lock.refresh()
         if policy.max_failure_rate is not None and summary.processed >= policy.min_docs_for_failure_rate:
             if summary.failed / summary.processed > policy.max_failure_rate:
@@ -214,18 +213,19 @@ def _drive(config: RunConfig, policy: RunPolicy, engine_name: str, manifest: Pat
             continue
         known = journal.status_of(doc.doc_id)
         journal.see(doc, row.raw, run_id)
+        check: Known | None = None
         if known is not None:
-            status, retryable = known
+            status, retryable, identity = known
             # "ok" holds only while its saved response does: tables are rebuilt from raw/.
             done = status == "ok" and folder.has_raw(doc.doc_id)
             if done or (status == "failed" and not retryable and not policy.retry_failed):
-                summary.resumed += 1
-                for s in subs:
-                    s.on_skip(doc)
-                continue
+                if done and identity is None:  # done by an older docbatch, or by an engine without images
+                    _skipped(doc, summary, subs)
+                    continue
+                check = Known(identity)  # the worker skips it if its source is unchanged
         while len(in_flight) >= limit:
             collect(block=True)
-        in_flight.add(submit(doc))
+        in_flight[submit(doc, check)] = check
         collect(block=False)
     journal.flush()
     if flag.event.is_set() and summary.outcome == "running":
@@ -245,8 +245,20 @@ def _bad_row_source(row: Any, manifest: Path) -> str:
     return os.path.normpath(os.path.join(os.path.abspath(manifest.parent), given))
 
 
+def _skipped(doc: Document, summary: RunSummary, subs: list[Subscriber]) -> None:
+    summary.resumed += 1
+    for s in subs:
+        s.on_skip(doc)
+
+
 def _record(result: DocumentResult, journal: Journal, summary: RunSummary, folder: RunFolder,
-            subs: list[Subscriber]) -> None:
+            subs: list[Subscriber], check: Known | None = None) -> None:
+    if result.unchanged:
+        _skipped(result.document, summary, subs)
+        return
+    if check is not None:
+        summary.changed += 1
+        log.info("row %s: its source changed since it was done; processing it again", result.document.row_no)
     if result.status == "ok" and result.response is not None:
         folder.write_raw(result.document.doc_id, result.response)
     retryable = bool(result.error_code and result.error_code.startswith("retries_exhausted"))
@@ -284,7 +296,9 @@ def _closing_message(summary: RunSummary, config: RunConfig) -> str:
         return (f"aborted: failure rate over {config.max_failure_rate:.0%} after {summary.processed} documents "
                 f"(top errors: {_top(summary.errors)}). Fix the cause and re-run the same command to resume.")
     return (f"{summary.ok} ok, {summary.failed} failed of {summary.total} "
-            f"({summary.resumed} already done); outputs in {summary.out_dir}"
+            f"({summary.resumed} already done"
+            + (f", {summary.changed} redone because their source changed" if summary.changed else "")
+            + f"); outputs in {summary.out_dir}"
             + (f"; failed rows listed in {Path(summary.out_dir) / 'failed.csv'}" if summary.failed else ""))
 
 
@@ -299,7 +313,8 @@ def _run_json(summary: RunSummary, config: RunConfig, engine_name: str, pt_cols:
         "outcome": summary.outcome,
         "engine": engine_name,
         "counts": {"total": summary.total, "ok": summary.ok, "failed": summary.failed,
-                   "resumed": summary.resumed, "processed_this_run": summary.processed,
+                   "resumed": summary.resumed, "changed": summary.changed,
+                   "processed_this_run": summary.processed,
                    "engine_calls": summary.engine_calls, "cache_hits": summary.cache_hits},
         "errors": summary.errors,
         "tables": summary.tables,

@@ -42,7 +42,8 @@ CREATE TABLE IF NOT EXISTS documents (
     image_height INTEGER,
     cached INTEGER NOT NULL DEFAULT 0,
     barcode TEXT,
-    seen_run TEXT NOT NULL
+    seen_run TEXT NOT NULL,
+    source_identity TEXT
 );
 CREATE INDEX IF NOT EXISTS documents_seen ON documents (seen_run, row_no);
 CREATE TABLE IF NOT EXISTS runs (
@@ -81,7 +82,14 @@ class Journal:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        self._migrate()
         self._pending = 0
+
+    def _migrate(self) -> None:
+        """Journals of older versions lack newer columns; add them (NULL = unknown)."""
+        have = {row[1] for row in self._db.execute("PRAGMA table_info(documents)")}
+        if "source_identity" not in have:
+            self._db.execute("ALTER TABLE documents ADD COLUMN source_identity TEXT")
 
     # -- runs -------------------------------------------------------------------------------
     def start_run(self, run_id: str, config: Mapping[str, Any]) -> None:
@@ -95,10 +103,11 @@ class Journal:
         self._db.execute("UPDATE runs SET finished_at = ?, outcome = ? WHERE run_id = ?", (_now(), outcome, run_id))
 
     # -- documents ------------------------------------------------------------------------------
-    def status_of(self, doc_id: str) -> tuple[str | None, bool] | None:
-        """(status, retryable) of a known document, or None if never seen."""
-        row = self._db.execute("SELECT status, retryable FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
-        return None if row is None else (row[0], bool(row[1]))
+    def status_of(self, doc_id: str) -> tuple[str | None, bool, str | None] | None:
+        """(status, retryable, source identity) of a known document, or None if never seen."""
+        row = self._db.execute("SELECT status, retryable, source_identity FROM documents WHERE doc_id = ?",
+                               (doc_id,)).fetchone()
+        return None if row is None else (row[0], bool(row[1]), row[2])
 
     def _batched(self) -> None:
         """Group cheap bookkeeping writes into one transaction (flushed by flush/record)."""
@@ -133,11 +142,11 @@ class Journal:
         self._db.execute(
             """UPDATE documents SET status = ?, retryable = ?, error_code = ?, error_message = ?, engine = ?,
                  attempts = ?, latency_ms = ?, processed_at = ?, image_width = ?, image_height = ?, cached = ?,
-                 barcode = ?
+                 barcode = ?, source_identity = ?
                WHERE doc_id = ?""",
             (r.status, int(retryable), r.error_code, r.error_message, r.engine, r.attempts, r.latency_ms,
              r.processed_at.isoformat() if r.processed_at else None, r.image_width, r.image_height,
-             int(r.cached), r.barcode, r.document.doc_id),
+             int(r.cached), r.barcode, r.source_identity, r.document.doc_id),
         )
 
     def rows(self, run_id: str) -> Iterator[JournalRow]:
