@@ -110,3 +110,27 @@ def summarize(response: Mapping[str, Any]) -> ResponseSummary:
         word_cap_hit=len(ws) >= WORD_CAP,
         text_model_version=response.get("TextModelVersion"),
     )
+
+
+def validate(response: Any) -> dict[str, Any]:
+    """``response`` if it is a DetectText-shaped answer, else :class:`~docbatch.errors.InvalidResponse`.
+
+    Every engine answer passes here before anything keeps it (journal, raw/, cache): a
+    200 that is HTML from a proxy, truncated JSON or JSON without ``TextDetections``
+    must be sent again, not recorded as a document with no text.
+    """
+    from .errors import InvalidResponse
+
+    if not isinstance(response, dict):
+        raise InvalidResponse(f"the answer is not a JSON object ({type(response).__name__})")
+    dets = response.get("TextDetections")
+    if not isinstance(dets, list):
+        raise InvalidResponse("the answer has no TextDetections list")
+    for d in dets:
+        if not isinstance(d, dict) or d.get("Type") not in ("LINE", "WORD") \
+                or not isinstance(d.get("DetectedText"), str):
+            raise InvalidResponse("the answer holds a detection without Type LINE/WORD and text")
+        geo = d.get("Geometry")
+        if geo is not None and not isinstance(geo, dict):
+            raise InvalidResponse("the answer holds a detection with malformed geometry")
+    return response
