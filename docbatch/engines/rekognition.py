@@ -15,6 +15,7 @@ from pathlib import PurePosixPath
 from typing import Any, ClassVar, Mapping
 
 from .. import aws
+from ..errors import InvalidRequest
 from ..records import Document, ImageInput, S3Head, S3Location
 from .base import Engine, EngineOption, EngineSettings, ImageSpec
 
@@ -67,7 +68,7 @@ class RekognitionEngine(Engine):
 
     def detect_text(self, image: ImageInput | None, document: Document) -> dict[str, Any]:
         if image is None:
-            raise ValueError("rekognition needs an image")
+            raise InvalidRequest("rekognition needs an image")
         if image.s3 is not None:
             s3obj: dict[str, str] = {"Bucket": image.s3.bucket, "Name": image.s3.key}
             if image.s3.version_id:

@@ -30,12 +30,23 @@ class TableWriter(abc.ABC):
         fs.create_dir(folder, recursive=True)
 
     def write(self, table: pa.Table) -> None:
-        """Write one part (an empty table still writes a part, so readers see the schema)."""
+        """Write one part (an empty table still writes a part, so readers see the schema).
+
+        A table of another schema is refused (every part of a table has the table's
+        schema), and a part that fails mid-write leaves nothing behind.
+        """
+        if not table.schema.equals(self.schema, check_metadata=False):
+            raise ValueError(f"table does not fit the schema of {self.folder}")
         name = f"part-{self.parts:05d}.{self.extension}"
         tmp = posixpath.join(self.folder, f".{name}.tmp")
-        with self.fs.open_output_stream(tmp, compression=None) as fh:
-            self._write_part(table, fh)
-        self.fs.move(tmp, posixpath.join(self.folder, name))
+        try:
+            with self.fs.open_output_stream(tmp, compression=None) as fh:
+                self._write_part(table, fh)
+            self.fs.move(tmp, posixpath.join(self.folder, name))
+        except BaseException:
+            if self.fs.get_file_info(tmp).type != pafs.FileType.NotFound:
+                self.fs.delete_file(tmp)
+            raise
         self.parts += 1
 
     @abc.abstractmethod
