@@ -340,6 +340,8 @@ class _Answer:
     payload: Mapping[str, Any] | None
     outcome: str
     reset: bool = False
+    #: Bytes sent instead of the JSON payload (garbage answers).
+    raw: bytes | None = None
 
 
 class _Reject(Exception):
@@ -381,7 +383,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.connection.close()
             self.close_connection = True
             return
-        payload = json.dumps(answer.payload).encode("utf-8")
+        payload = answer.raw if answer.raw is not None else json.dumps(answer.payload).encode("utf-8")
         try:
             self.send_response(answer.status)
             self.send_header("Content-Type", CONTENT_TYPE)
@@ -434,9 +436,19 @@ def _check_image(data: bytes, limit: int) -> None:
         raise _Reject(400, "InvalidImageFormatException", "Request has invalid image format")
 
 
+#: 200 answers that are not DetectText responses.
+_GARBAGE = {
+    "html200": b"<html><body><h1>502 Bad Gateway</h1></body></html>",
+    "truncated200": b'{"TextDetections": [{"DetectedText": "TOT',
+    "notext200": b'{"TextModelVersion": "3.0"}',
+}
+
+
 def _fault_answer(fault: Fault, throttle_code: str) -> _Answer:
     if fault.kind == "reset":
         return _Answer(0, None, "reset", reset=True)
+    if fault.kind in _GARBAGE:
+        return _Answer(200, None, fault.kind, raw=_GARBAGE[fault.kind])
     status, code, message = {
         "http500": (500, "InternalServerError", "Internal server error"),
         "http503": (503, "ServiceUnavailableException", "Service unavailable"),
