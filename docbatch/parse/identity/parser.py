@@ -116,42 +116,71 @@ def parse_identity(response: Mapping[str, Any], *, barcode: str | None = None,
     mrz = find_mrz(response)
     fields_agree: bool | None = None
     if mrz is not None:
-        _from_mrz(row, mrz, run_date)
-        if not mrz.valid:
-            reasons.append("mrz checks failed: " + ",".join(mrz.failed))
-        disagree = _mrz_visual_disagreements(response, mrz)
-        if disagree is not None:
-            fields_agree = not disagree
-            if disagree:
-                reasons.append("printed zone disagrees with mrz on: " + ",".join(disagree))
+        fields_agree = _read_mrz_document(row, reasons, response, mrz, run_date)
     elif not barcode and _reads_as_receipt(response):
         reasons.append("not an identity document (no MRZ or barcode; the text reads as a receipt)")
     else:
-        strongest = None
-        if barcode:
-            record = parse_aamva(barcode)
-            for name, value in record.fields.items():
-                row.put(name, value, 99.0, "barcode")
-            if record.errors:
-                reasons.append("barcode elements unreadable: " + ",".join(sorted(record.errors)))
-            strongest = "barcode" if record.fields.get("document_number") else None
-        visual = parse_licence(response, run_date=run_date)
-        disagree = _merge_visual(row, visual, strongest=strongest)
-        if strongest and any(n in visual.values for n in _COMPARED):
-            fields_agree = not disagree
-            if disagree:
-                reasons.append("printed fields disagree with barcode on: " + ",".join(disagree))
+        fields_agree = _read_licence(row, reasons, response, barcode, run_date)
+    _review_key_fields(row, reasons)
+    return ParsedIdentity(_ids_row(row, reasons, mrz, fields_agree, run_date))
+
+
+def _read_mrz_document(row: _Row, reasons: list[str], response: Mapping[str, Any], mrz: Mrz,
+                       run_date: dt.date) -> bool | None:
+    """Fields from the MRZ; returns whether the printed zone agrees (None: no printed text)."""
+    _from_mrz(row, mrz, run_date)
+    if not mrz.valid:
+        reasons.append("mrz checks failed: " + ",".join(mrz.failed))
+    disagree = _mrz_visual_disagreements(response, mrz)
+    if disagree is None:
+        return None
+    if disagree:
+        reasons.append("printed zone disagrees with mrz on: " + ",".join(disagree))
+    return not disagree
+
+
+def _read_licence(row: _Row, reasons: list[str], response: Mapping[str, Any], barcode: str | None,
+                  run_date: dt.date) -> bool | None:
+    """Fields from the barcode, then the printed ones; returns whether print agrees with the barcode.
+
+    None when there is nothing to compare: no barcode with a document number, or no
+    compared field printed.
+    """
+    strongest = None
+    if barcode:
+        record = parse_aamva(barcode)
+        for name, value in record.fields.items():
+            row.put(name, value, 99.0, "barcode")
+        if record.errors:
+            reasons.append("barcode elements unreadable: " + ",".join(sorted(record.errors)))
+        strongest = "barcode" if record.fields.get("document_number") else None
+    visual = parse_licence(response, run_date=run_date)
+    disagree = _merge_visual(row, visual, strongest=strongest)
+    if not (strongest and any(n in visual.values for n in _COMPARED)):
+        return None
+    if disagree:
+        reasons.append("printed fields disagree with barcode on: " + ",".join(disagree))
+    return not disagree
+
+
+def _review_key_fields(row: _Row, reasons: list[str]) -> None:
+    """Review reasons for key fields that are missing or read with low confidence."""
     found = [k for k in KEY_FIELDS if k in row.values]
     if not found:
         if not reasons:
             reasons.append("no identity fields found (no MRZ, barcode or labelled licence fields)")
-    else:
-        missing = [k for k in KEY_FIELDS if k not in row.values]
-        if missing:
-            reasons.append("missing: " + ",".join(missing))
-        low = [k for k in found if row.conf[k] < LOW_CONFIDENCE and row.source[k] != "mrz"]
-        if low:
-            reasons.append("low confidence: " + ",".join(low))
+        return
+    missing = [k for k in KEY_FIELDS if k not in row.values]
+    if missing:
+        reasons.append("missing: " + ",".join(missing))
+    low = [k for k in found if row.conf[k] < LOW_CONFIDENCE and row.source[k] != "mrz"]
+    if low:
+        reasons.append("low confidence: " + ",".join(low))
+
+
+def _ids_row(row: _Row, reasons: list[str], mrz: Mrz | None, fields_agree: bool | None,
+             run_date: dt.date) -> dict[str, object]:
+    """The ``ids`` row: every field with its confidence and source, then the verdicts."""
     expiry = row.values.get("expiration_date")
     fields: dict[str, object] = {}
     for name in FIELD_NAMES:
@@ -168,4 +197,4 @@ def parse_identity(response: Mapping[str, Any], *, barcode: str | None = None,
         needs_review=bool(reasons),
         review_reason="; ".join(reasons) or None,
     )
-    return ParsedIdentity(fields)
+    return fields
