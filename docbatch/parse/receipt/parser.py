@@ -25,7 +25,7 @@ from ..catalog import RECEIPT_FIELDS
 from ..dates import DateCandidate, find_dates, find_time, plausible
 from .labels import has_word
 from ..money import currency_in, money
-from .header import find_address, find_payment, find_phone, find_receipt_number, find_vendor, header_end
+from .header import Found, find_address, find_payment, find_phone, find_receipt_number, find_vendor, header_end
 from .items import SUMMARY, extract_items
 from .lines import Line, build_lines
 
@@ -281,11 +281,24 @@ def _unparsed(reason: str) -> ParsedReceipt:
 
 
 def _parse(lines: list[Line], hints: ReceiptHints) -> ParsedReceipt:
+    """Read every field from the receipt's lines, then decide whether it needs review."""
     fields = _empty_fields()
     run_date = hints.run_date or dt.date.today()
     reasons: list[str] = []
     end = header_end(lines)
+    vendor = _read_header(fields, lines, end)
+    currency = _read_currency(fields, lines, hints)
+    items_start = end
+    items = extract_items(lines, items_start)
+    total, total_line = _read_total(fields, lines, items, reasons)
+    consistent = _read_amounts(fields, lines, items, items_start=items_start, total=total, total_line=total_line)
+    _read_date(fields, lines, hints, run_date, currency, reasons)
+    _review(fields, reasons, vendor_found=bool(vendor), consistent=consistent)
+    return ParsedReceipt(fields, items)
 
+
+def _read_header(fields: dict[str, object], lines: list[Line], end: int) -> Found | None:
+    """Vendor, address, phone, receipt number and payment; returns the vendor as found (or None)."""
     vendor = find_vendor(lines, end)
     if vendor:
         _set(fields, "vendor_name", vendor.value, _conf(vendor.ocr_confidence, vendor.certainty))
@@ -299,26 +312,39 @@ def _parse(lines: list[Line], hints: ReceiptHints) -> ParsedReceipt:
     for name, found in (("payment_method", method), ("card_last4", card)):
         if found:
             _set(fields, name, found.value, _conf(found.ocr_confidence, found.certainty))
+    return vendor
 
+
+def _read_currency(fields: dict[str, object], lines: list[Line], hints: ReceiptHints) -> str | None:
     currency, cur_certainty = currency_in((ln.text for ln in lines), default=hints.default_currency)
     if currency:
         _set(fields, "currency", currency, round(100 * cur_certainty, 1))
+    return currency
 
-    items_start = end
-    items = extract_items(lines, items_start)
+
+def _read_total(fields: dict[str, object], lines: list[Line], items: list[dict[str, object]],
+                reasons: list[str]) -> tuple[Decimal | None, Line | None]:
+    """The total and the line it was read from, or (None, None) with ``total_missing``."""
     items_sum = sum((Decimal(str(i["price"])) for i in items), Decimal(0)) if items else None
     picked = _pick_total(lines, items_sum)
-    total = None
-    if picked:
-        total, tline, certainty = picked
-        total = money(total)
-        amount = tline.amounts[-1] if tline.amounts else None
-        ocr = tline.confidence(amount.start, amount.end) if amount else tline.confidence()
-        _set(fields, "total", total, _conf(ocr, certainty))
-    else:
+    if not picked:
         reasons.append("total_missing")
+        return None, None
+    total, tline, certainty = picked
+    total = money(total)
+    amount = tline.amounts[-1] if tline.amounts else None
+    ocr = tline.confidence(amount.start, amount.end) if amount else tline.confidence()
+    _set(fields, "total", total, _conf(ocr, certainty))
+    return total, tline
 
-    before = picked[1].index + 1 if picked else None
+
+def _read_amounts(fields: dict[str, object], lines: list[Line], items: list[dict[str, object]], *,
+                  items_start: int, total: Decimal | None, total_line: Line | None) -> bool | None:
+    """Subtotal, tax, tip and amount paid; returns whether they, the items and the total add up.
+
+    A total that adds up gains confidence.
+    """
+    before = total_line.index + 1 if total_line is not None else None
     table = _summary_start(lines)
     values: dict[str, Decimal] = {}
     for name, label in (("subtotal", "subtotal"), ("tax", "tax"), ("tip", "tip"), ("amount_paid", "paid")):
@@ -338,25 +364,33 @@ def _parse(lines: list[Line], hints: ReceiptHints) -> ParsedReceipt:
     fields["totals_consistent"] = consistent
     if consistent and fields["total_confidence"] is not None:
         fields["total_confidence"] = min(99.0, round(float(fields["total_confidence"]) * 1.1, 1))
+    return consistent
 
+
+def _read_date(fields: dict[str, object], lines: list[Line], hints: ReceiptHints, run_date: dt.date,
+               currency: str | None, reasons: list[str]) -> None:
+    """The receipt date (with its plausibility and ambiguity) and the time, nearest the date first."""
     picked_date = _pick_date(lines, hints, run_date, currency)
-    if picked_date:
-        date, dline, cand, ambiguous = picked_date
-        certainty = cand.certainty * (0.6 if ambiguous else 0.95)
-        _set(fields, "receipt_date", date, _conf(dline.confidence(cand.start, cand.end), certainty))
-        fields["date_ambiguous"] = ambiguous
-        fields["date_plausible"] = plausible(date, run_date)
-        if not fields["date_plausible"]:
-            reasons.append("date_implausible")
-        for ln in [dline] + lines:
-            t = find_time(ln.text)
-            if t:
-                _set(fields, "receipt_time", t[0], _conf(ln.confidence(t[1], t[2]), 0.85 if ln is dline else 0.6))
-                break
-    else:
+    if not picked_date:
         reasons.append("date_missing")
+        return
+    date, dline, cand, ambiguous = picked_date
+    certainty = cand.certainty * (0.6 if ambiguous else 0.95)
+    _set(fields, "receipt_date", date, _conf(dline.confidence(cand.start, cand.end), certainty))
+    fields["date_ambiguous"] = ambiguous
+    fields["date_plausible"] = plausible(date, run_date)
+    if not fields["date_plausible"]:
+        reasons.append("date_implausible")
+    for ln in [dline] + lines:
+        t = find_time(ln.text)
+        if t:
+            _set(fields, "receipt_time", t[0], _conf(ln.confidence(t[1], t[2]), 0.85 if ln is dline else 0.6))
+            break
 
-    if not vendor:
+
+def _review(fields: dict[str, object], reasons: list[str], *, vendor_found: bool, consistent: bool | None) -> None:
+    """``needs_review`` and ``review_reason`` from the reasons so far and the key fields."""
+    if not vendor_found:
         reasons.append("vendor_missing")
     for name in _KEY_FIELDS:
         conf = fields[f"{name}_confidence"]
@@ -368,4 +402,3 @@ def _parse(lines: list[Line], hints: ReceiptHints) -> ParsedReceipt:
         reasons.append("totals_inconsistent")
     fields["needs_review"] = bool(reasons)
     fields["review_reason"] = ";".join(reasons) or None
-    return ParsedReceipt(fields, items)
