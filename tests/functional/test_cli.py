@@ -58,6 +58,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.slow  # two child processes: `docbatch fake-rekognition` and `docbatch run`
 def test_run_against_the_fake_rekognition_command(tmp_path, aws_env):
     replay = tmp_path / "replay"
     replay.mkdir()

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 
+import pytest
+
 from benchmarks import fault_matrix as fm
 from docbatch import run_batch
 from docbatch.progress import ProgressReporter
@@ -24,6 +26,7 @@ def test_a_clean_run_sends_each_image_once_and_exits_0(bench):
     assert (r.ok, r.requests, r.repeated, r.lost, r.exit_codes) == (DOCS, DOCS, 0, 0, (0,))
 
 
+@pytest.mark.slow  # waits on a real 8-per-second quota: over a second by design
 def test_a_throttling_storm_slows_down_and_still_finishes_every_document(bench):
     r = fm.throttling_storm(bench)
     assert r.problems == []  # includes: tables equal to the clean run's
@@ -45,6 +48,7 @@ def test_connection_resets_are_retried_without_paying_twice(bench):
     assert r.requests > DOCS
 
 
+@pytest.mark.slow  # real 2 s stalls past a real 1 s read timeout
 def test_answers_slower_than_the_read_timeout_are_sent_again_and_nothing_is_lost(bench):
     r = fm.slow_responses(bench)
     assert r.problems == []

@@ -7,6 +7,7 @@ import json
 import shutil
 
 import pandas as pd
+import pytest
 
 from docbatch import RunConfig, run_batch
 
@@ -63,6 +64,7 @@ def test_a_missing_saved_response_fails_only_that_document(tmp_path):
     assert summary.exit_code == 3
 
 
+@pytest.mark.slow  # starts a pool of parser worker processes
 def test_parsing_in_worker_processes_gives_the_same_tables_as_in_one(tmp_path):
     from docbatch.config import OutputSettings, ParseSettings
     from docbatch.outputs import build_outputs

@@ -11,6 +11,7 @@ import signal
 import sqlite3
 
 import pandas as pd
+import pytest
 
 from benchmarks import fault_matrix as fm
 from docbatch import run_batch
@@ -20,6 +21,7 @@ from ..support.bench import table_differences, text_image, write_manifest
 from .conftest import BENCH_DOCS as DOCS
 
 
+@pytest.mark.slow  # real `docbatch run` child processes, SIGKILLed twice, then a third run
 def test_sigkill_twice_then_rerun_gives_the_uninterrupted_tables_redoing_only_in_flight_work(bench):
     r = fm.interrupted_resume(bench, signal.SIGKILL, at=(0.25, 0.6))
     assert r.problems == []  # tables equal the clean run's; no truncated Parquet; no leaks
@@ -29,6 +31,7 @@ def test_sigkill_twice_then_rerun_gives_the_uninterrupted_tables_redoing_only_in
     assert r.requests >= DOCS + r.redone  # plus any request a kill cut off before it was answered
 
 
+@pytest.mark.slow  # a real `docbatch run` child process, SIGTERMed, then a second run
 def test_sigterm_finishes_in_flight_work_exits_130_and_the_rerun_redoes_nothing(bench):
     r = fm.interrupted_resume(bench, signal.SIGTERM)
     assert r.problems == []  # includes the "re-run the same command to resume" hint
@@ -36,6 +39,7 @@ def test_sigterm_finishes_in_flight_work_exits_130_and_the_rerun_redoes_nothing(
     assert (r.ok, r.lost, r.redone, r.requests) == (DOCS, 0, 0, DOCS)
 
 
+@pytest.mark.slow  # a real `docbatch run` child process, SIGINTed, then a second run
 def test_sigint_stops_like_sigterm(bench):
     r = fm.interrupted_resume(bench, signal.SIGINT)
     assert r.problems == []
@@ -43,6 +47,7 @@ def test_sigint_stops_like_sigterm(bench):
     assert (r.ok, r.redone, r.requests) == (DOCS, 0, DOCS)
 
 
+@pytest.mark.slow  # real `docbatch run` child processes, one SIGKILLed while it builds the tables
 def test_a_sigkill_during_the_output_build_leaves_whole_tables_and_no_hidden_copies(bench):
     r = fm.kill_during_build(bench)
     assert r.problems == []

@@ -163,6 +163,7 @@ def test_failed_rows_are_listed_in_a_manifest_shaped_failed_csv(tmp_path, mixed_
     assert {"source", "doc_type", "doc_id", "cost_center", "error_code"} <= set(failed.columns)
 
 
+@pytest.mark.slow  # waits on a real quota and real backoff: over a second by design
 def test_throttling_and_5xx_still_complete_every_good_document(tmp_path, moto_url, aws_env):
     (tmp_path / "img").mkdir()
     rows = []

@@ -48,6 +48,7 @@ def test_a_non_empty_folder_without_the_marker_is_refused_and_left_untouched(tmp
     assert not (out / "state.sqlite").exists() and not (out / MARKER).exists()
 
 
+@pytest.mark.slow  # a real `docbatch run` child process
 def test_the_cli_says_so_in_one_line_and_exits_2(tmp_path):
     out = tmp_path / "theirs"
     _foreign_folder(out)

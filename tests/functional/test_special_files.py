@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 
 import pandas as pd
+import pytest
 
 from ..support.bench import Bench, text_image, write_manifest
 
 
+@pytest.mark.slow  # a real `docbatch run` child process
 def test_a_fifo_among_images_fails_its_row_and_the_run_finishes(tmp_path, moto_url, aws_env):
     bench = Bench(tmp_path, moto_url=moto_url)
     (tmp_path / "a.png").write_bytes(text_image("first"))

@@ -59,6 +59,7 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.slow  # renders the whole sample set a second time (seconds of image encoding)
 def test_generator_writes_the_same_bytes_twice(generated: Path, tmp_path: Path) -> None:
     _load_generator().generate(tmp_path)
     assert _files(tmp_path) == _files(generated)
