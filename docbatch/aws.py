@@ -33,9 +33,17 @@ _THROTTLE = {
     "TooManyRequestsException",
 }
 _NOT_FOUND = {"NoSuchKey", "NoSuchBucket", "NotFound", "404", "NoSuchVersion", "ResourceNotFoundException"}
-_DENIED = {"AccessDenied", "AccessDeniedException", "403", "Forbidden", "UnrecognizedClientException",
-           "InvalidSignatureException", "ExpiredTokenException", "InvalidClientTokenId"}
-_BAD_IMAGE = {"InvalidImageFormatException": "invalid_image_format", "ImageTooLargeException": "image_too_large"}
+#: Object- or bucket-level denials: they fail one document (a policy may cover some keys only).
+_DENIED = {"AccessDenied", "403", "Forbidden"}
+#: The caller itself is refused (bad or expired credentials, no permission for the API):
+#: every document would fail the same way, so the run stops instead (EnvironmentFailure).
+_CALLER_REFUSED = {"AccessDeniedException", "UnrecognizedClientException", "InvalidSignatureException",
+                   "ExpiredTokenException", "ExpiredToken", "InvalidClientTokenId", "SignatureDoesNotMatch",
+                   "InvalidAccessKeyId", "TokenRefreshRequired"}
+_BAD_IMAGE = {"InvalidImageFormatException": "invalid_image_format", "ImageTooLargeException": "image_too_large",
+              # Textract's: not a format it reads (or a multi-page PDF/TIFF), over 10 MB, unreadable content
+              "UnsupportedDocumentException": "unsupported_document", "DocumentTooLargeException": "document_too_large",
+              "BadDocumentException": "bad_document"}
 _INVALID = {"InvalidParameterException": "invalid_parameter", "InvalidS3ObjectException": "invalid_s3_object",
             "ValidationException": "invalid_parameter"}
 
@@ -73,6 +81,9 @@ def translate(exc: BaseException, what: str) -> e.DocbatchError:
         msg = f"{what}: {code or status} {err.get('Message', '')}".strip()
         if code in _THROTTLE or status == 429:
             return e.ThrottledError(msg, error_code=f"throttled:{code}" if code else "throttled")
+        if code in _CALLER_REFUSED:
+            return e.EnvironmentFailure(f"{msg} (check the credentials and the IAM policy)",
+                                        error_code="caller_refused")
         if code in _NOT_FOUND or status == 404:
             return e.SourceNotFound(msg, error_code="s3_not_found" if "S3" in what else "not_found")
         if code in _DENIED or status == 403:
@@ -89,7 +100,7 @@ def translate(exc: BaseException, what: str) -> e.DocbatchError:
     if isinstance(exc, (ConnectionClosedError, EndpointConnectionError)):
         return e.ConnectionFailed(f"{what}: {type(exc).__name__}")
     if isinstance(exc, NoCredentialsError):
-        return e.AccessDenied(f"{what}: no AWS credentials found", error_code="no_credentials")
+        return e.EnvironmentFailure(f"{what}: no AWS credentials found", error_code="no_credentials")
     if isinstance(exc, BotoCoreError):
         # urllib3 protocol errors, connection resets and the like surface as plain
         # BotoCoreError subclasses (HTTPClientError): all of them are worth a retry.

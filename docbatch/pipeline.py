@@ -196,6 +196,8 @@ class DocumentProcessor:
                 response, attempts = self._detect(image, doc, counter)
                 self.cache.put(key, response)
             return self._ok(base, response, image, attempts, started, cached=False)
+        except e.EnvironmentFailure:
+            raise  # not this document's fault: the runner stops the run and marks nothing
         except e.DocbatchError as exc:
             return replace(base, error_code=exc.error_code, error_message=exc.message, attempts=counter.count,
                            latency_ms=int((time.monotonic() - started) * 1000), processed_at=self._now())

@@ -102,7 +102,7 @@ class RunSummary:
 
     run_id: str
     out_dir: str
-    outcome: str = "running"  # completed | aborted | interrupted
+    outcome: str = "running"  # completed | aborted | interrupted | stopped (broken environment)
     total: int = 0
     ok: int = 0
     failed: int = 0
@@ -121,6 +121,8 @@ class RunSummary:
 
     @property
     def exit_code(self) -> ExitCode:
+        if self.outcome == "stopped":
+            return ExitCode.CONFIG
         if self.outcome == "interrupted":
             return ExitCode.INTERRUPTED
         if self.outcome == "aborted":

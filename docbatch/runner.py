@@ -25,7 +25,8 @@ from typing import Any, Callable, Iterable, Iterator
 from . import __version__
 from .config import RateSettings, RunConfig, RunPolicy, Stages
 from .engines.base import Engine, engine_class
-from .errors import ConfigError
+from . import preflight
+from .errors import ConfigError, EnvironmentFailure
 from .manifest import passthrough_columns, read_manifest
 from .outputs import build_outputs
 from .pipeline import DocumentProcessor, Known, build_processor
@@ -91,23 +92,27 @@ def run_batch(
     manifest = Path(config.manifest)
     if not manifest.is_file():
         raise ConfigError(f"manifest not found: {manifest}")
+    stages = config.stages()
+    cls = type(engine) if engine is not None else engine_class(config.engine)
+    # Sources are read only by engines that need images (replay answers without them).
+    documents = (row.document for row in read_manifest(manifest, default_doc_type=config.doc_type)
+                 if row.document and cls.needs_image)
+    preflight.check(preflight.needs_of(documents, cls.aws_service), stages.engine, stages.sources)
     folder = RunFolder(config.out)
     folder.claim()
     run_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
     with folder.lock(run_id) as lock:
-        return _run(config, engine, folder, lock, run_id, manifest, list(subscribers), stop, sleep)
+        return _run(config, stages, cls, engine, folder, lock, run_id, manifest, list(subscribers), stop, sleep)
 
 
-def _run(config: RunConfig, engine: Engine | None, folder: RunFolder, lock: RunLock, run_id: str,
-         manifest: Path, subs: list[Subscriber], stop: threading.Event | None,
+def _run(config: RunConfig, stages: Stages, cls: type[Engine], engine: Engine | None, folder: RunFolder,
+         lock: RunLock, run_id: str, manifest: Path, subs: list[Subscriber], stop: threading.Event | None,
          sleep: Callable[[float], None]) -> RunSummary:
-    stages = config.stages()
     started = time.monotonic()
     summary = RunSummary(run_id=run_id, out_dir=str(folder.local_root),
                          started_at=dt.datetime.now(dt.timezone.utc).isoformat())
     pt_cols = passthrough_columns(manifest)
     summary.total = sum(1 for _ in read_manifest(manifest, default_doc_type=config.doc_type))
-    cls = type(engine) if engine is not None else engine_class(config.engine)
     engine_name = cls.name
     concurrency = _default_concurrency(stages.rate, cls.parallelism)
 
@@ -189,7 +194,16 @@ def _drive(config: RunConfig, policy: RunPolicy, engine_name: str, manifest: Pat
             return
         done, _ = cf.wait(in_flight, timeout=None if block else 0, return_when=cf.FIRST_COMPLETED)
         for fut in done:
-            _record(fut.result(), journal, summary, folder, subs, in_flight.pop(fut))
+            check = in_flight.pop(fut)
+            try:
+                result = fut.result()
+            except EnvironmentFailure as exc:
+                if summary.outcome == "running":
+                    summary.outcome, summary.message = "stopped", exc.message
+                    log.error("stopping: %s", exc.message)
+                flag.event.set()
+                continue
+            _record(result, journal, summary, folder, subs, check)
         lock.refresh()
         if policy.max_failure_rate is not None and summary.processed >= policy.min_docs_for_failure_rate:
             if summary.failed / summary.processed > policy.max_failure_rate:
@@ -289,6 +303,9 @@ def _install_signals(flag: _StopFlag) -> Callable[[], None]:
 
 
 def _closing_message(summary: RunSummary, config: RunConfig) -> str:
+    if summary.outcome == "stopped":
+        return (f"stopped: {summary.message}. No document was marked failed for it; "
+                f"fix it and re-run the same command to resume ({summary.processed} documents done this run).")
     if summary.outcome == "interrupted":
         return (f"interrupted after {summary.processed} documents; state is saved. "
                 f"Re-run the same command to resume (done documents are not sent again).")

@@ -70,6 +70,8 @@ class Engine(abc.ABC):
     needs_image: ClassVar[bool] = True
     #: True when the engine may read some S3 objects itself (see accepts_s3_object).
     reads_s3_objects: ClassVar[bool] = False
+    #: The boto3 service the engine calls (checked before a run: credentials, region, endpoint).
+    aws_service: ClassVar[str | None] = None
     #: The most WORDs one answer can hold (None: no cap).
     word_cap: ClassVar[int | None] = None
     #: What image bytes it accepts.
@@ -126,6 +128,11 @@ def _builtin() -> None:
 
         return RekognitionEngine
 
+    def textract() -> type[Engine]:
+        from .textract import TextractEngine
+
+        return TextractEngine
+
     def local() -> type[Engine]:
         from .local import LocalEngine
 
@@ -136,7 +143,8 @@ def _builtin() -> None:
 
         return ReplayEngine
 
-    for name, loader in (("rekognition", rekognition), ("local", local), ("replay", replay)):
+    for name, loader in (("rekognition", rekognition), ("textract", textract), ("local", local),
+                         ("replay", replay)):
         _REGISTRY.setdefault(name, loader)
 
 

@@ -28,6 +28,7 @@ class RekognitionEngine(Engine):
     rate_limited = True
     paid = True
     reads_s3_objects = True
+    aws_service = "rekognition"
     word_cap = 100
     image_spec = ImageSpec(formats=frozenset({"JPEG", "PNG"}), max_bytes=5 * _MB)
     options: ClassVar[Mapping[str, EngineOption]] = {

@@ -1,4 +1,4 @@
-"""A local server speaking Amazon Rekognition's DetectText wire protocol.
+"""A local server speaking Amazon Rekognition's DetectText and Textract's DetectDocumentText wire protocols.
 
 Why: pipelines (and docbatch's own functional tests) must be testable offline, through
 the *real* boto3 client, against the failures that matter in production: throttling,
@@ -12,15 +12,23 @@ Signatures are accepted unchecked.  Errors use the AWS JSON error shape (HTTP st
 body ``{"__type": code, "message": ...}``, header ``x-amzn-ErrorType``), which botocore
 turns into ``ClientError.response["Error"]["Code"]``.
 
+The same server answers ``X-Amz-Target: Textract.DetectDocumentText`` (``{"Document":
+...}``, as boto3's ``textract`` client sends it) with the same quota (one bucket for both
+protocols), faults, latency, replay folder and far-side engine; the answer is converted to
+``Blocks`` and nothing is capped.  What differs per service (limits, error codes, answer
+shape) is in :mod:`.dialects`.
+
 How a request is answered, in order:
 
 1. the per-server TPS quota (token bucket on the injected ``clock``) -> throttling error;
 2. the injected fault schedule (:mod:`.faults`; it sees only requests the quota let through);
 3. validation like the service: JPEG/PNG magic bytes, 5 MB for Bytes (15 MB for S3);
+   Textract: JPEG/PNG/TIFF/PDF, 10 MB;
 4. a saved response from ``replay_dir`` (``<sha256 of bytes>.json``, or for S3Object
    ``<object key stem>.json``, which answers without reading S3 at all, so replay works
    offline), else the engine (the local OCR engine, built on first use);
-5. ``Filters`` (WordFilter, RegionsOfInterest), then the service's cap of 100 WORDs;
+5. ``Filters`` (WordFilter, RegionsOfInterest), then the service's cap of 100 WORDs
+   (Textract: every word, as Blocks);
 6. ``latency`` (and a ``slow`` fault's delay) before the answer is sent.
 
 Use it as a context manager in tests, or block in a CLI::
@@ -48,22 +56,14 @@ from typing import Any, Callable, Mapping, Protocol, Sequence
 from ..errors import BadImageError, ConfigError
 from ..records import Document, ImageInput
 from ..ratelimit import TokenBucket
+from .dialects import DIALECTS, Dialect
 from .faults import Fault, FaultSchedule
-from .response_shaping import select_words, word_filter
 
 log = logging.getLogger(__name__)
 
-DETECT_TEXT_TARGET = "RekognitionService.DetectText"
 CONTENT_TYPE = "application/x-amz-json-1.1"
-#: The service's limits: 5 MB for inline Bytes, 15 MB for an S3 object.
-MAX_BYTES = 5 * 1024 * 1024
-MAX_S3_BYTES = 15 * 1024 * 1024
-#: Reported when neither the replayed file nor the engine names a model version.
-DEFAULT_TEXT_MODEL_VERSION = "3.0"
 THROTTLE_CODES = ("ThrottlingException", "ProvisionedThroughputExceededException", "LimitExceededException")
 
-_JPEG_MAGIC = b"\xff\xd8\xff"
-_PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 _S3_UNREADABLE = "Unable to get object metadata from S3. Check object key, region and/or access permissions."
 
 
@@ -80,7 +80,8 @@ class RequestRecord:
 
     ``image_key`` is :func:`image_key` of the image (None when the request named none);
     ``status`` is the HTTP status sent (None when the connection was reset instead);
-    ``outcome`` is ``"ok"``, the error code, or ``"reset"``; ``fault`` the injected kind.
+    ``outcome`` is ``"ok"``, the error code, or ``"reset"``; ``fault`` the injected kind;
+    ``service`` the protocol spoken (``"Rekognition"`` or ``"Textract"``; None: unknown).
     """
 
     time: float
@@ -88,6 +89,7 @@ class RequestRecord:
     status: int | None
     outcome: str
     fault: str | None = None
+    service: str | None = None
 
 
 def image_key(image: bytes | str) -> str:
@@ -242,18 +244,19 @@ class FakeRekognitionServer:
         arrived = self._clock()
         key: str | None = None
         fault: Fault | None = None
+        dialect = DIALECTS.get(target)
         try:
-            if target != DETECT_TEXT_TARGET:
+            if dialect is None:
                 raise _Reject(400, "UnknownOperationException", f"Unknown operation {target}")
             request = _json_object(body)
-            key, data, s3_object = _image_of(request.get("Image"))
+            key, data, s3_object = _image_of(request.get(dialect.image_field))
             if self._bucket is not None and self._bucket.try_acquire() > 0:
                 raise _Reject(400, self.throttle_code, "Rate exceeded")
             fault = self._schedule.pick(key)
             if fault is not None and fault.kind != "slow":
-                answer = _fault_answer(fault, self.throttle_code)
+                answer = _fault_answer(fault, self.throttle_code, dialect)
             else:
-                answer = _Answer(200, self._detect(data, s3_object, request.get("Filters")), "ok")
+                answer = _Answer(200, self._detect(dialect, request, data, s3_object), "ok")
         except _Reject as rej:
             answer = _Answer(rej.status, {"__type": rej.code, "message": rej.message}, rej.code)
         except Exception:  # a server thread must answer, whatever broke
@@ -261,7 +264,7 @@ class FakeRekognitionServer:
             answer = _Answer(500, {"__type": "InternalServerError", "message": "Internal server error"},
                              "InternalServerError")
         record = RequestRecord(arrived, key, None if answer.reset else answer.status, answer.outcome,
-                               fault.kind if fault is not None else None)
+                               fault.kind if fault is not None else None, dialect.service if dialect else None)
         with self._log_lock:
             self._log.append(record)
         delay = self.latency + (fault.seconds if fault is not None and fault.kind == "slow" else 0.0)
@@ -269,27 +272,27 @@ class FakeRekognitionServer:
             self._stopping.wait(delay)
         return answer
 
-    def _detect(self, data: bytes | None, s3_object: Mapping[str, Any] | None,
-                filters: Mapping[str, Any] | None) -> dict[str, Any]:
+    def _detect(self, dialect: Dialect, request: Mapping[str, Any], data: bytes | None,
+                s3_object: Mapping[str, Any] | None) -> dict[str, Any]:
         response: dict[str, Any] | None = None
         if s3_object is not None:
             response = self._replay(PurePosixPath(s3_object["Name"]).stem)
             if response is None:
-                image, limit = self._fetch(s3_object), MAX_S3_BYTES
+                image, limit = self._fetch(s3_object), dialect.max_s3_bytes
         else:
-            image, limit = data or b"", MAX_BYTES
+            image, limit = data or b"", dialect.max_bytes
         if response is None:
-            _check_image(image, limit)
+            refused = dialect.check(image, limit)
+            if refused is not None:
+                raise _Reject(400, *refused)
             response = self._replay(hashlib.sha256(image).hexdigest())
             if response is None:
-                response = self._run_engine(image)
+                response = self._run_engine(image, dialect)
         response = dict(response)
         response.pop("ResponseMetadata", None)
-        if not isinstance(response.get("TextDetections"), list):
+        if not isinstance(response.get("TextDetections", response.get("Blocks")), list):
             raise _Reject(500, "InternalServerError", "the saved or computed response has no TextDetections")
-        response["TextDetections"] = select_words(response["TextDetections"], word_filter(filters or {}))
-        response.setdefault("TextModelVersion", DEFAULT_TEXT_MODEL_VERSION)
-        return response
+        return dialect.shape(response, request)
 
     def _replay(self, name: str) -> dict[str, Any] | None:
         if self.replay_dir is None:
@@ -299,7 +302,7 @@ class FakeRekognitionServer:
             return None
         return _json_object(path.read_bytes())
 
-    def _run_engine(self, data: bytes) -> dict[str, Any]:
+    def _run_engine(self, data: bytes, dialect: Dialect) -> dict[str, Any]:
         digest = hashlib.sha256(data).hexdigest()
         document = Document(doc_id=digest[:16], source=f"sha256:{digest}", doc_type="auto", row_no=0)
         with self._engine_lock:  # one OCR at a time: the local engine is CPU-bound, not re-entrant
@@ -310,7 +313,7 @@ class FakeRekognitionServer:
             try:
                 return self._engine.detect_text(ImageInput(data=data), document)
             except BadImageError as exc:
-                raise _Reject(400, "InvalidImageFormatException", "Request has invalid image format") from exc
+                raise _Reject(400, dialect.unreadable, dialect.bad_format_message) from exc
 
     def _fetch(self, s3_object: Mapping[str, Any]) -> bytes:
         import boto3
@@ -429,13 +432,6 @@ def _image_of(image: Any) -> tuple[str, bytes | None, Mapping[str, Any] | None]:
     return image_key(f"s3://{s3_object['Bucket']}/{s3_object['Name']}"), None, s3_object
 
 
-def _check_image(data: bytes, limit: int) -> None:
-    if len(data) > limit:
-        raise _Reject(400, "ImageTooLargeException", f"Image size is too large; the limit is {limit} bytes")
-    if not (data.startswith(_JPEG_MAGIC) or data.startswith(_PNG_MAGIC)):
-        raise _Reject(400, "InvalidImageFormatException", "Request has invalid image format")
-
-
 #: 200 answers that are not DetectText responses.
 _GARBAGE = {
     "html200": b"<html><body><h1>502 Bad Gateway</h1></body></html>",
@@ -444,7 +440,7 @@ _GARBAGE = {
 }
 
 
-def _fault_answer(fault: Fault, throttle_code: str) -> _Answer:
+def _fault_answer(fault: Fault, throttle_code: str, dialect: Dialect) -> _Answer:
     if fault.kind == "reset":
         return _Answer(0, None, "reset", reset=True)
     if fault.kind in _GARBAGE:
@@ -452,7 +448,9 @@ def _fault_answer(fault: Fault, throttle_code: str) -> _Answer:
     status, code, message = {
         "http500": (500, "InternalServerError", "Internal server error"),
         "http503": (503, "ServiceUnavailableException", "Service unavailable"),
-        "invalid_image": (400, "InvalidImageFormatException", "Request has invalid image format"),
+        "invalid_image": (400, dialect.bad_format, dialect.bad_format_message),
         "throttle": (400, throttle_code, "Rate exceeded"),
+        "denied": (400, "AccessDeniedException", "User is not authorized to perform: rekognition:DetectText"),
+        "expired": (400, "ExpiredTokenException", "The security token included in the request is expired"),
     }[fault.kind]
     return _Answer(status, {"__type": code, "message": message}, code)

@@ -1,0 +1,104 @@
+"""A broken environment stops the run at once with one line, exit 2, and marks no document."""
+
+from __future__ import annotations
+
+import http.server
+import os
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from docbatch import run_batch
+from docbatch.testing.faults import Fault
+
+from ..support.bench import DUMMY_ENV, Bench, text_image, write_manifest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _cli(args, env_overrides, cwd):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update({"AWS_SHARED_CREDENTIALS_FILE": os.devnull, "AWS_CONFIG_FILE": os.devnull,
+                "PYTHONPATH": str(ROOT)}, **env_overrides)
+    return subprocess.run([sys.executable, "-m", "docbatch", "run", *args], env=env, capture_output=True,
+                          text=True, cwd=cwd, timeout=120)
+
+
+def _manifest(tmp_path, sources=None):
+    (tmp_path / "a.png").write_bytes(text_image("a"))
+    return write_manifest(tmp_path / "m.csv", [{"source": s, "doc_type": "receipt"} for s in (sources or ["a.png"])])
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _assert_stopped_cleanly(proc, out: Path, *words):
+    assert proc.returncode == 2, proc.stderr
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith("docbatch: error:") and all(w in last for w in words), last
+    assert "Traceback" not in proc.stderr
+    assert not (out / "state.sqlite").exists()  # no journal, so no document marked
+
+
+@pytest.mark.parametrize("env, words", [
+    ({"AWS_DEFAULT_REGION": "us-east-1"}, ["no AWS credentials"]),
+    ({**DUMMY_ENV, "AWS_PROFILE": "nightly-typo"}, ["profile", "nightly-typo"]),
+    ({k: v for k, v in DUMMY_ENV.items() if k != "AWS_DEFAULT_REGION"}, ["no AWS region", "--region"]),
+], ids=["no-credentials", "unknown-profile", "no-region"])
+def test_missing_credentials_profile_or_region_stop_before_any_document(tmp_path, env, words):
+    m = _manifest(tmp_path)
+    proc = _cli(["--manifest", str(m), "--out", str(tmp_path / "out"), "--engine", "rekognition",
+                 "--endpoint-url", f"http://127.0.0.1:{_free_port()}"], env, tmp_path)
+    _assert_stopped_cleanly(proc, tmp_path / "out", *words)
+
+
+def test_an_unreachable_endpoint_is_named_host_and_port(tmp_path):
+    port = _free_port()
+    proc = _cli(["--manifest", str(_manifest(tmp_path)), "--out", str(tmp_path / "out"), "--engine", "rekognition",
+                 "--endpoint-url", f"http://127.0.0.1:{port}"], DUMMY_ENV, tmp_path)
+    _assert_stopped_cleanly(proc, tmp_path / "out", f"127.0.0.1:{port}", "rekognition")
+
+
+def test_a_bucket_that_refuses_us_stops_the_run_naming_it(tmp_path, moto_url):
+    class Forbidden(http.server.BaseHTTPRequestHandler):
+        def do_HEAD(self):
+            self.send_response(403)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    s3 = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Forbidden)
+    threading.Thread(target=s3.serve_forever, daemon=True).start()
+    try:
+        bench = Bench(tmp_path, moto_url=moto_url)
+        with bench.server() as server:
+            proc = _cli(["--manifest", str(_manifest(tmp_path, ["s3://private-bucket/a.png"])),
+                         "--out", str(tmp_path / "out"), "--engine", "rekognition",
+                         "--endpoint-url", server.endpoint_url,
+                         "--s3-endpoint-url", f"http://127.0.0.1:{s3.server_address[1]}"], DUMMY_ENV, tmp_path)
+    finally:
+        s3.shutdown()
+    _assert_stopped_cleanly(proc, tmp_path / "out", "private-bucket")
+
+
+@pytest.mark.parametrize("kind", ["denied", "expired"])
+def test_credentials_refused_mid_run_stop_it_resumably_and_mark_nothing_failed(tmp_path, moto_url, aws_env, kind):
+    bench = Bench(tmp_path, moto_url=moto_url, docs=8)
+    out = tmp_path / "out"
+    with bench.server(faults=[Fault(kind, every=1)]) as server:
+        stopped = run_batch(bench.config(bench.manifest(), out, server, concurrency=1))
+    assert stopped.outcome == "stopped" and int(stopped.exit_code) == 2
+    assert stopped.failed == 0 and "credentials" in stopped.message
+    with bench.server() as server:
+        resumed = run_batch(bench.config(bench.manifest(), out, server))
+    assert (resumed.ok, resumed.failed) == (8, 0)
+    assert (pd.read_parquet(out / "documents")["status"] == "ok").all()
