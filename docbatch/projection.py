@@ -10,13 +10,16 @@ manifest order.  ``--redact`` is applied here, once, to all of a document's rows
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any, Mapping
 
 from .config import ParseSettings
+from .engines.base import engine_class
+from .errors import ConfigError
 from .parse.catalog import TABLES
 from .parse.document import ParsedDocument, parse_document
 from .parse.redaction import redact_tables
-from .response import summarize
+from .response import WORD_CAP, summarize
 from .runfolder import RunFolder
 from .state import RAW_MISSING, RAW_MISSING_MESSAGE, JournalRow
 
@@ -92,7 +95,7 @@ def _manifest_column(name: str) -> str:
 
 
 def _document_row(j: JournalRow, response: Mapping[str, Any] | None, detected: str | None) -> dict[str, Any]:
-    s = summarize(response) if response is not None else None
+    s = summarize(response, word_cap=_word_cap(j.engine)) if response is not None else None
     return {
         "doc_id": j.document.doc_id,
         "row_no": j.document.row_no,
@@ -114,6 +117,18 @@ def _document_row(j: JournalRow, response: Mapping[str, Any] | None, detected: s
         "latency_ms": j.latency_ms,
         "processed_at": j.processed_at,
     }
+
+
+@lru_cache(maxsize=None)
+def _word_cap(engine: str) -> int | None:
+    """The cap a document's answer may have hit: its engine's own (Textract and the local
+    OCR have none), or DetectText's for engines answering from saved responses and for
+    names no longer registered (the answer may come from a capped service)."""
+    try:
+        cls = engine_class(engine)
+    except ConfigError:
+        return WORD_CAP
+    return cls.word_cap if cls.needs_image else WORD_CAP
 
 
 def _detection_rows(doc_id: str, response: Mapping[str, Any]) -> list[dict[str, Any]]:

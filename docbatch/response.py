@@ -98,7 +98,8 @@ class ResponseSummary:
     text_model_version: str | None
 
 
-def summarize(response: Mapping[str, Any]) -> ResponseSummary:
+def summarize(response: Mapping[str, Any], *, word_cap: int | None = WORD_CAP) -> ResponseSummary:
+    """Counts of a response; ``word_cap`` is the most WORDs its engine ever returns (None: no cap)."""
     ls = lines(response)
     ws = words(response)
     confs = [float(d["Confidence"]) for d in (ws or ls) if "Confidence" in d]
@@ -107,7 +108,7 @@ def summarize(response: Mapping[str, Any]) -> ResponseSummary:
         n_words=len(ws),
         mean_confidence=(sum(confs) / len(confs)) if confs else None,
         # As many WORDs as the service ever returns: text beyond them was lost.
-        word_cap_hit=len(ws) >= WORD_CAP,
+        word_cap_hit=word_cap is not None and len(ws) >= word_cap,
         text_model_version=response.get("TextModelVersion"),
     )
 
