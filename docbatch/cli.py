@@ -17,18 +17,30 @@ from typing import Any
 
 import click
 
-from . import __version__
+from . import __version__, logs
 from .config import FORMATS, build_config, load_job
 from .errors import DocbatchError
 
 log = logging.getLogger("docbatch")
 
 
-def _setup_logging(verbose: int, quiet: bool) -> None:
-    level = logging.WARNING if quiet else (logging.DEBUG if verbose else logging.INFO)
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    for noisy in ("botocore", "boto3", "urllib3", "s3transfer", "RapidOCR", "rapidocr"):
-        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+def _log_options(f: Any) -> Any:
+    """-v/-q/--log-format, accepted before and after the subcommand (schedulers append flags)."""
+
+    def again(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        state = ctx.find_root().ensure_object(dict)
+        if value not in (None, 0, False):
+            state[param.name] = value
+            logs.setup(verbose=state.get("verbose", 0), quiet=state.get("quiet", False),
+                       fmt=state.get("log_format") or "text")
+        return value
+
+    f = click.option("--log-format", type=click.Choice(["text", "json"]), default=None, expose_value=False,
+                     callback=again, is_eager=True, help="Log lines as text or one JSON object per line.")(f)
+    f = click.option("-q", "--quiet", is_flag=True, default=False, expose_value=False, callback=again,
+                     is_eager=True, help="Only warnings and errors.")(f)
+    return click.option("-v", "--verbose", count=True, expose_value=False, callback=again, is_eager=True,
+                        help="docbatch's debug lines (why documents failed); libraries stay quiet.")(f)
 
 
 class _Handled(click.Group):
@@ -44,9 +56,8 @@ class _Handled(click.Group):
 
 @click.group(cls=_Handled, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="docbatch")
-@click.option("-v", "--verbose", count=True, help="More log output (debug).")
-@click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors.")
-def main(verbose: int, quiet: bool) -> None:
+@_log_options
+def main() -> None:
     """OCR a manifest of receipt and ID images into typed Parquet/CSV tables.
 
     \b
@@ -56,21 +67,25 @@ def main(verbose: int, quiet: bool) -> None:
       docbatch manifest s3://bucket/receipts/ --doc-type receipt > m.csv
       docbatch run --manifest m.csv --engine rekognition --region eu-west-1 --tps 10 --out out/
     """
-    _setup_logging(verbose, quiet)
+    state = click.get_current_context().ensure_object(dict)
+    if not state:
+        logs.setup()
 
 
 @main.command()
 @click.argument("job", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--manifest", "-m", help="Manifest file (CSV, JSON Lines or Parquet) with a 'source' column.")
 @click.option("--out", "-o", help="Run folder for tables, raw responses, run.json and state (re-use it to resume).")
-@click.option("--engine", "-e", help="OCR engine: rekognition, local (embedded, no AWS), replay (saved responses).")
+@click.option("--engine", "-e", help="OCR engine (required): rekognition, textract, local (embedded, no AWS), "
+              "replay (saved responses).")
 @click.option("--doc-type", type=click.Choice(["receipt", "id", "auto"]), help="Default doc_type for rows without one.")
 @click.option("--format", "formats", help=f"Output formats, comma separated ({', '.join(FORMATS)}); default parquet.")
-@click.option("--region", help="AWS region for Rekognition.")
+@click.option("--region", help="AWS region for Rekognition or Textract.")
 @click.option("--profile", help="AWS profile name.")
-@click.option("--endpoint-url", help="Rekognition endpoint (e.g. a local fake-rekognition server).")
+@click.option("--endpoint-url", help="Rekognition or Textract endpoint (e.g. a local fake-rekognition server: "
+              "it speaks both).")
 @click.option("--s3-endpoint-url", help="S3 endpoint (e.g. a local S3-compatible server).")
-@click.option("--tps", type=float, help="Client-side DetectText request rate limit (requests/second).")
+@click.option("--tps", type=float, help="Client-side rate limit of engine calls (requests/second).")
 @click.option("--concurrency", "-j", type=int, help="Workers (threads for AWS, processes for the local engine).")
 @click.option("--replay-dir", help="Folder of saved DetectText JSON for the replay engine.")
 @click.option("--cache-dir", help="Response cache folder (default ~/.cache/docbatch/responses).")
@@ -83,11 +98,17 @@ def main(verbose: int, quiet: bool) -> None:
 @click.option("--decimal-separator", type=click.Choice([".", ","]), help="Locale hint for amounts.")
 @click.option("--default-currency", help="ISO 4217 code used when a receipt shows no currency.")
 @click.option("--redact", is_flag=True, default=None, help="Write hashed/masked names, numbers and dates of birth.")
-def run(job: Path | None, no_cache: bool | None, **options: Any) -> None:
+@click.option("--date", "job_date", type=click.DateTime(["%Y-%m-%d"]),
+              help="The job's date for {date}/{yesterday} in paths (default: today, UTC).")
+@click.option("--dry-run", is_flag=True, default=False,
+              help="Check the environment and the manifest, print what would be called and its cost; call nothing.")
+@_log_options
+def run(job: Path | None, no_cache: bool | None, job_date: Any, dry_run: bool, **options: Any) -> None:
     """Run (or resume) a batch, from a JOB file and/or options.
 
-    Options override the job file.  Re-running the same command resumes: documents
-    already done are not sent to the engine again.
+    Options override the job file; every option can also come from a DOCBATCH_<OPTION>
+    environment variable (DOCBATCH_ENGINE, DOCBATCH_OUT, ...).  Re-running the same
+    command resumes: documents already done are not sent to the engine again.
     """
     from .progress import ProgressReporter
     from .runner import run_batch
@@ -95,14 +116,28 @@ def run(job: Path | None, no_cache: bool | None, **options: Any) -> None:
     overrides = {k: v for k, v in options.items() if v is not None}
     if no_cache:
         overrides["use_cache"] = False
-    config = load_job(job, overrides) if job else build_config(overrides)
+    day = job_date.date() if job_date else None
+    config = load_job(job, overrides, date=day) if job else build_config(overrides, date=day)
+    if dry_run:
+        from .plan import plan_run
+
+        click.echo(plan_run(config).describe())
+        return
     summary = run_batch(config, subscribers=[ProgressReporter(interval=config.progress_interval)])
     click.echo(summary.message, err=True)
     sys.exit(int(summary.exit_code))
 
 
+for _param in run.params:
+    # DOCBATCH_<OPTION> for every option of a scheduled run (a container's environment).
+    if isinstance(_param, click.Option) and _param.expose_value and _param.name:
+        _param.envvar = "DOCBATCH_" + {"job_date": "date"}.get(_param.name, _param.name).upper()
+        _param.show_envvar = True
+
+
 @main.command()
 @click.argument("location")
+@_log_options
 @click.option("--doc-type", type=click.Choice(["receipt", "id", "auto"]), help="Fill a doc_type column.")
 @click.option("--endpoint-url", help="S3 endpoint for s3:// locations.")
 @click.option("--region", help="AWS region for s3:// locations.")
@@ -123,6 +158,7 @@ def manifest(location: str, doc_type: str | None, endpoint_url: str | None, regi
 
 @main.command()
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@_log_options
 @click.option("--format", "formats", help="Output formats (default: as the run was made).")
 @click.option("--redact", is_flag=True, default=None, help="Write hashed/masked identity fields.")
 def reparse(out: Path, formats: str | None, redact: bool | None) -> None:
@@ -154,6 +190,8 @@ def fake_rekognition(host: str, port: int, replay_dir: str | None, s3_endpoint_u
                      tps: float | None, throttle_code: str, latency: float, faults: tuple[str, ...]) -> None:
     """Serve the Rekognition DetectText protocol on 127.0.0.1 for offline pipeline tests.
 
+    It answers Textract DetectDocumentText too (same quota and faults, every word as
+    Blocks), for --engine textract.
     Point docbatch (or any boto3 code) at it with --endpoint-url http://127.0.0.1:PORT.
     Images without a saved response are read by the embedded local engine.
     """

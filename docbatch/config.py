@@ -195,6 +195,8 @@ class RunConfig:
     # output
     part_rows: int = 50_000
     progress_interval: float = 10.0
+    #: The run's id (None: a new one per run; set when a job's paths use ``{run_id}``).
+    run_id: str | None = None
 
     def __post_init__(self) -> None:
         bad = [f for f in self.formats if f not in FORMATS]
@@ -255,12 +257,55 @@ class RunConfig:
 _FIELDS = {f.name for f in dataclasses.fields(RunConfig)}
 
 
-def build_config(values: Mapping[str, Any]) -> RunConfig:
-    """Build a RunConfig from loose values (job file or CLI), rejecting unknown keys."""
+ENGINE_HINT = ("local (embedded OCR, no AWS), rekognition, textract or replay: --engine, "
+               "engine = ... in the job file, or DOCBATCH_ENGINE")
+
+
+def new_run_id(now: dt.datetime | None = None) -> str:
+    """A run's id: sortable UTC time plus a random suffix (two runs in one second differ)."""
+    import uuid
+
+    now = now or dt.datetime.now(dt.timezone.utc)
+    return now.strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+
+
+def expand_templates(values: Mapping[str, Any], *, date: dt.date | None = None) -> dict[str, Any]:
+    """``{date}``, ``{yesterday}`` and ``{run_id}`` in paths and prefixes, so one job file
+    serves every night (``{date:%Y/%m/%d}`` formats as strftime does).
+
+    ``date`` is the job's logical date (``--date``; default today, UTC).  A ``{run_id}``
+    fixes the run's id here, so the folder and the run agree.
+    """
+    day = date or dt.datetime.now(dt.timezone.utc).date()
+    out = dict(values)
+    fill = {"date": day, "yesterday": day - dt.timedelta(days=1), "run_id": out.get("run_id") or new_run_id()}
+    used_run_id = False
+    for key in _PATH_FIELDS:
+        text = out.get(key)
+        if isinstance(text, str) and "{" in text:
+            try:
+                out[key] = text.format_map(fill)
+            except (KeyError, ValueError, IndexError) as exc:
+                raise ConfigError(f"{key} {text!r}: unknown template {exc}; use {{date}}, {{yesterday}} or "
+                                  "{run_id}") from exc
+            used_run_id = used_run_id or "{run_id" in text
+    if used_run_id:
+        out["run_id"] = fill["run_id"]
+    return out
+
+
+def build_config(values: Mapping[str, Any], *, date: dt.date | None = None) -> RunConfig:
+    """Build a RunConfig from loose values (job file or CLI), rejecting unknown keys.
+
+    Unlike ``RunConfig(...)`` in a notebook, a job or a command line must name its engine:
+    a forgotten flag must not silently run the slow embedded engine on a nightly batch.
+    """
     unknown = sorted(set(values) - _FIELDS)
     if unknown:
         raise ConfigError(f"unknown option(s): {', '.join(unknown)}")
-    vals = dict(values)
+    if not values.get("engine"):
+        raise ConfigError(f"no engine given; choose {ENGINE_HINT}")
+    vals = expand_templates(values, date=date)
     if isinstance(vals.get("formats"), str):
         vals["formats"] = tuple(x.strip() for x in vals["formats"].split(",") if x.strip())
     elif "formats" in vals:
@@ -274,7 +319,8 @@ def build_config(values: Mapping[str, Any]) -> RunConfig:
         raise ConfigError(str(exc)) from exc
 
 
-def load_job(path: str | os.PathLike[str], overrides: Mapping[str, Any] | None = None) -> RunConfig:
+def load_job(path: str | os.PathLike[str], overrides: Mapping[str, Any] | None = None, *,
+             date: dt.date | None = None) -> RunConfig:
     """Read a job TOML file, resolve its relative paths, apply ``overrides`` (None = unset)."""
     p = Path(path)
     try:
@@ -291,4 +337,4 @@ def load_job(path: str | os.PathLike[str], overrides: Mapping[str, Any] | None =
         if isinstance(job.get(key), str) and "://" not in job[key]:
             job[key] = str((base / job[key]).resolve()) if not os.path.isabs(job[key]) else job[key]
     job.update({k: v for k, v in (overrides or {}).items() if v is not None})
-    return build_config(job)
+    return build_config(job, date=date)

@@ -154,3 +154,31 @@ class RetriesExhausted(PermanentError):
         )
         self.last = last
         self.attempts = attempts
+
+
+#: What to do about the most common document error codes (by code or code prefix), printed
+#: with the top codes at the end of a run with failures.
+HINTS: dict[str, str] = {
+    "retries_exhausted": "transient: re-run the same command to retry these",
+    "retries_exhausted:throttled": "over quota: lower --tps or raise the account's quota, then re-run",
+    "file_not_found": "check the manifest's paths (relative paths are relative to the manifest)",
+    "s3_not_found": "check the keys (docbatch manifest s3://bucket/prefix/ lists exact keys)",
+    "access_denied": "the bucket or file policy refuses these objects",
+    "not_an_image": "these files are not images (PDF, text or HTML named .jpg?)",
+    "corrupt_image": "these files are truncated or damaged: fetch them again",
+    "empty_file": "these files are empty (0 bytes)",
+    "image_too_small": "these images are too small to hold legible text",
+    "bad_manifest_row": "fix these manifest rows (see failed.csv), then run failed.csv as a manifest",
+    "duplicate_doc_id": "give these rows distinct doc_ids",
+    "replay_missing": "no saved response for these documents in --replay-dir",
+    "raw_response_missing": "their saved responses were lost: re-run to fetch them again (from the cache)",
+}
+
+
+def hint_for(code: str) -> str | None:
+    """The hint for ``code``, or for its prefix (``retries_exhausted:service_error:500``)."""
+    while code:
+        if code in HINTS:
+            return HINTS[code]
+        code = code.rpartition(":")[0]
+    return None

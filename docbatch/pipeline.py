@@ -120,7 +120,7 @@ class DocumentProcessor:
         self._key_locks = _KeyLocks()
 
     # -- stages -------------------------------------------------------------------------
-    def _identify(self, doc: Document) -> tuple[str | None, S3Head | None]:
+    def identify(self, doc: Document) -> tuple[str | None, S3Head | None]:
         """The source's identity now (None when unreadable, or when the engine reads no image)."""
         if not self.engine.needs_image:
             return None, None
@@ -176,7 +176,7 @@ class DocumentProcessor:
         answer still belongs to it); one whose source changed is processed again.
         """
         started = time.monotonic()
-        identity, head = self._identify(doc)
+        identity, head = self.identify(doc)
         base = DocumentResult(document=doc, status="failed", engine=self.engine.name, source_identity=identity)
         if known is not None and (identity == known.identity or identity is None):
             return replace(base, unchanged=True)

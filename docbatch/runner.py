@@ -18,15 +18,15 @@ import os
 import signal
 import threading
 import time
-import uuid
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from . import __version__
-from .config import RateSettings, RunConfig, RunPolicy, Stages
+from . import logs
+from .config import RateSettings, RunConfig, RunPolicy, Stages, new_run_id
 from .engines.base import Engine, engine_class
 from . import preflight
-from .errors import ConfigError, EnvironmentFailure
+from .errors import ConfigError, EnvironmentFailure, hint_for
 from .manifest import passthrough_columns, read_manifest
 from .outputs import build_outputs
 from .pipeline import DocumentProcessor, Known, build_processor
@@ -100,7 +100,8 @@ def run_batch(
     preflight.check(preflight.needs_of(documents, cls.aws_service), stages.engine, stages.sources)
     folder = RunFolder(config.out)
     folder.claim()
-    run_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+    run_id = config.run_id or new_run_id()
+    logs.RUN_ID.run_id = run_id
     with folder.lock(run_id) as lock:
         return _run(config, stages, cls, engine, folder, lock, run_id, manifest, list(subscribers), stop, sleep)
 
@@ -282,6 +283,9 @@ def _record(result: DocumentResult, journal: Journal, summary: RunSummary, folde
         summary.ok += 1
     else:
         summary.failed += 1
+        doc = result.document
+        log.debug("row %s failed: %s (%s)", doc.row_no, result.error_code, result.error_message,
+                  extra={"doc_id": doc.doc_id, "row_no": doc.row_no, "code": result.error_code})
     if result.cached:
         summary.cache_hits += 1
     elif result.attempts:
@@ -312,11 +316,16 @@ def _closing_message(summary: RunSummary, config: RunConfig) -> str:
     if summary.outcome == "aborted":
         return (f"aborted: failure rate over {config.max_failure_rate:.0%} after {summary.processed} documents "
                 f"(top errors: {_top(summary.errors)}). Fix the cause and re-run the same command to resume.")
-    return (f"{summary.ok} ok, {summary.failed} failed of {summary.total} "
+    text = (f"{summary.ok} ok, {summary.failed} failed of {summary.total} "
             f"({summary.resumed} already done"
             + (f", {summary.changed} redone because their source changed" if summary.changed else "")
-            + f"); outputs in {summary.out_dir}"
-            + (f"; failed rows listed in {Path(summary.out_dir) / 'failed.csv'}" if summary.failed else ""))
+            + f"); outputs in {summary.out_dir}")
+    if summary.failed:
+        text += f"; failed rows listed in {Path(summary.out_dir) / 'failed.csv'}"
+        for code, n in sorted(summary.errors.items(), key=lambda kv: -kv[1])[:3]:
+            hint = hint_for(code)
+            text += f"\n  {n} x {code}" + (f": {hint}" if hint else "")
+    return text
 
 
 def _top(errors: dict[str, int]) -> str:

@@ -11,6 +11,15 @@ An engine turns one prepared image into a DetectText-shaped response (a dict wit
 * A ``"processes"`` engine is built once per worker process (or pickled there when a
   caller passes an engine object), so its constructor must be cheap and its state
   picklable.
+* It honours a region request: ``detect_text(image, document, region=r)`` answers about
+  that :class:`~docbatch.regions.Region` of the image (a box in the full image's 0..1
+  coordinates) as if it were the whole image: coordinates in the *region's* frame, within
+  0..1, and at most ``word_cap`` WORDs from the region.  Engines that read bytes crop them
+  (:func:`~docbatch.regions.crop_bytes`), engines that answer from saved responses keep
+  what lies wholly inside (:func:`~docbatch.regions.within`); a region needs image bytes,
+  never an S3 object (the pipeline downloads one when it tiles).  The pipeline asks for
+  regions only of engines with a ``word_cap`` (tiling); it calls ``detect_text(image,
+  document)`` otherwise, so an engine written before regions existed still runs.
 
 **An engine owns its facts.**  What it accepts (:class:`ImageSpec`: formats, byte and
 pixel limits), whether it reads S3 objects itself and which ones
@@ -33,6 +42,7 @@ from ..config import EngineSettings
 from ..errors import ConfigError
 from ..prep import ImageSpec
 from ..records import Document, ImageInput, S3Head, S3Location
+from ..regions import Region
 
 __all__ = ["Engine", "EngineOption", "EngineSettings", "ImageSpec", "create_engine", "engine_class",
            "engine_names", "register"]
@@ -48,6 +58,8 @@ class EngineOption:
     minimum: float | None = None
 
     def check(self, engine: str, name: str, value: Any) -> Any:
+        if value is None and self.default is None:
+            return None  # an option whose default is "not set" may be left unset
         # bool is an int in Python; an option typed int must not accept True.
         if isinstance(value, bool) and self.type is not bool or not isinstance(value, self.type):
             raise ConfigError(f"{engine} engine option {name!r} must be {self.type.__name__}, got {value!r}")
@@ -66,13 +78,16 @@ class Engine(abc.ABC):
     rate_limited: ClassVar[bool] = False
     #: True when each call is billed (the cost estimate and run.json count them).
     paid: ClassVar[bool] = False
+    #: List price of one call in USD (first pricing tier), for cost estimates; None when free.
+    price_per_call: ClassVar[float | None] = None
     #: False when the engine needs no image at all (answers from saved responses).
     needs_image: ClassVar[bool] = True
     #: True when the engine may read some S3 objects itself (see accepts_s3_object).
     reads_s3_objects: ClassVar[bool] = False
     #: The boto3 service the engine calls (checked before a run: credentials, region, endpoint).
     aws_service: ClassVar[str | None] = None
-    #: The most WORDs one answer can hold (None: no cap).
+    #: The most WORDs one answer can hold (None: no cap).  An option may set it per engine
+    #: object (the replay engine's ``word_cap``): the pipeline asks the object, not the class.
     word_cap: ClassVar[int | None] = None
     #: What image bytes it accepts.
     image_spec: ClassVar[ImageSpec] = ImageSpec()
@@ -102,8 +117,10 @@ class Engine(abc.ABC):
         return False
 
     @abc.abstractmethod
-    def detect_text(self, image: ImageInput | None, document: Document) -> dict[str, Any]:
-        """Return the DetectText response for ``image`` (``document`` is for keyed engines)."""
+    def detect_text(self, image: ImageInput | None, document: Document,
+                    region: Region | None = None) -> dict[str, Any]:
+        """Return the DetectText response for ``image`` (``document`` is for keyed engines),
+        or for ``region`` of it, in the region's frame (see the module's contract)."""
 
     @property
     def model_version(self) -> str:

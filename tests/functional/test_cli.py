@@ -47,7 +47,7 @@ def test_manifest_lists_a_folder_recursively_as_csv(tmp_path):
 
 
 def test_a_missing_manifest_is_a_one_line_error_with_exit_code_2(tmp_path):
-    result = CliRunner().invoke(main, ["run", "--manifest", str(tmp_path / "nope.csv"), "--out", str(tmp_path)])
+    result = CliRunner().invoke(main, ["run", "--engine", "local", "--manifest", str(tmp_path / "nope.csv"), "--out", str(tmp_path)])
     assert result.exit_code == 2
     assert "manifest not found" in result.output
 

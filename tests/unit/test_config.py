@@ -25,6 +25,6 @@ def test_unknown_key_in_job_is_an_error(tmp_path):
 
 def test_bad_format_is_an_error(tmp_path):
     job = tmp_path / "j.toml"
-    job.write_text('[job]\nmanifest = "m.csv"\nout = "o"\nformats = ["xlsx"]\n')
+    job.write_text('[job]\nmanifest = "m.csv"\nout = "o"\nengine = "local"\nformats = ["xlsx"]\n')
     with pytest.raises(ConfigError, match="xlsx"):
         load_job(job)
