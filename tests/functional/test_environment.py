@@ -48,6 +48,7 @@ def _assert_stopped_cleanly(proc, out: Path, *words):
     assert not (out / "state.sqlite").exists()  # no journal, so no document marked
 
 
+@pytest.mark.slow  # a real `docbatch run` child process per case
 @pytest.mark.parametrize("env, words", [
     ({"AWS_DEFAULT_REGION": "us-east-1"}, ["no AWS credentials"]),
     ({**DUMMY_ENV, "AWS_PROFILE": "nightly-typo"}, ["profile", "nightly-typo"]),
@@ -60,6 +61,7 @@ def test_missing_credentials_profile_or_region_stop_before_any_document(tmp_path
     _assert_stopped_cleanly(proc, tmp_path / "out", *words)
 
 
+@pytest.mark.slow  # a real `docbatch run` child process
 def test_an_unreachable_endpoint_is_named_host_and_port(tmp_path):
     port = _free_port()
     proc = _cli(["--manifest", str(_manifest(tmp_path)), "--out", str(tmp_path / "out"), "--engine", "rekognition",
@@ -67,6 +69,7 @@ def test_an_unreachable_endpoint_is_named_host_and_port(tmp_path):
     _assert_stopped_cleanly(proc, tmp_path / "out", f"127.0.0.1:{port}", "rekognition")
 
 
+@pytest.mark.slow  # a real `docbatch run` child process
 def test_a_bucket_that_refuses_us_stops_the_run_naming_it(tmp_path, moto_url):
     class Forbidden(http.server.BaseHTTPRequestHandler):
         def do_HEAD(self):

@@ -54,6 +54,7 @@ def test_an_unknown_template_is_a_config_error(tmp_path):
         build_config({"engine": "replay", "manifest": "{day}.csv", "out": "o"})
 
 
+@pytest.mark.slow  # a real `docbatch run` child process
 def test_options_come_from_docbatch_variables_and_flags_after_the_subcommand(tmp_path):
     replay = _replay_job(tmp_path)
     env = {"DOCBATCH_ENGINE": "replay", "DOCBATCH_REPLAY_DIR": str(replay), "DOCBATCH_MANIFEST": "m.csv",
@@ -67,6 +68,7 @@ def test_options_come_from_docbatch_variables_and_flags_after_the_subcommand(tmp
     assert "1 x replay_missing: no saved response" in proc.stderr
 
 
+@pytest.mark.slow  # a real `docbatch run --dry-run` child process
 def test_a_dry_run_checks_and_counts_but_calls_nothing(tmp_path, moto_url, aws_env):
     bench = Bench(tmp_path, moto_url=moto_url)
     (tmp_path / "a.png").write_bytes(text_image("a"))
