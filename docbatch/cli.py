@@ -91,6 +91,8 @@ def main() -> None:
 @click.option("--cache-dir", help="Response cache folder (default ~/.cache/docbatch/responses).")
 @click.option("--no-cache", "no_cache", is_flag=True, default=None, help="Do not read or write the response cache.")
 @click.option("--retry-failed", is_flag=True, default=None, help="Also retry documents that failed permanently before.")
+@click.option("--replace", is_flag=True, default=None,
+              help="Reuse a run folder that holds another manifest's batch (its tables become this one's).")
 @click.option("--max-failure-rate", type=float, help="Abort (resumably) when more than this fraction fails, e.g. 0.5.")
 @click.option("--max-attempts", type=int, help="Attempts per document for retryable errors (default 8).")
 @click.option("--read-timeout", type=float, help="Seconds to wait for a response before retrying.")

@@ -112,9 +112,23 @@ class RunPolicy:
 
     cache_dir: str | None = None
     retry_failed: bool = False
+    replace: bool = False
     max_failure_rate: float | None = None
     min_docs_for_failure_rate: int = 50
     progress_interval: float = 10.0
+
+
+#: ``auto`` reads a capped answer on in regions (engines with a word cap); ``off`` keeps it.
+TILING_MODES = ("auto", "off")
+
+
+@dataclass(frozen=True)
+class TilingSettings:
+    """Whether an answer holding the engine's word cap is read on in regions (:mod:`docbatch.tiling`)."""
+
+    enabled: bool = True
+    #: Calls spent on one document at most, the first included (then its words stay lost).
+    max_tiles: int = 16
 
 
 @dataclass(frozen=True)
@@ -128,6 +142,7 @@ class Stages:
     parse: ParseSettings
     output: OutputSettings
     policy: RunPolicy
+    tiling: TilingSettings = field(default_factory=TilingSettings)
 
 
 def redact_key_from_env(environ: Mapping[str, str] | None = None) -> bytes | None:
@@ -181,6 +196,8 @@ class RunConfig:
     replay_dir: str | None = None
     min_confidence: float = 0.0
     engine_options: Mapping[str, Any] = field(default_factory=dict)
+    #: auto: read past an engine's word cap in regions (``--tiling``); off: keep the capped answer.
+    tiling: str = "auto"
     # state, cache, failure policy
     cache_dir: str | None = None
     use_cache: bool = True
@@ -197,6 +214,8 @@ class RunConfig:
     progress_interval: float = 10.0
     #: The run's id (None: a new one per run; set when a job's paths use ``{run_id}``).
     run_id: str | None = None
+    #: Allow a run folder that holds another manifest's run: its tables become this manifest's.
+    replace: bool = False
 
     def __post_init__(self) -> None:
         bad = [f for f in self.formats if f not in FORMATS]
@@ -216,6 +235,8 @@ class RunConfig:
             raise ConfigError("date_order must be DMY, MDY or YMD")
         if self.decimal_separator not in (None, ".", ","):
             raise ConfigError("decimal_separator must be '.' or ','")
+        if self.tiling not in TILING_MODES:
+            raise ConfigError(f"tiling must be {' or '.join(TILING_MODES)}, not {self.tiling!r}")
 
     @property
     def resolved_cache_dir(self) -> str | None:
@@ -240,10 +261,11 @@ class RunConfig:
             rate=RateSettings(tps=self.tps, burst=self.burst, concurrency=self.concurrency),
             parse=parse_settings(self.public_dict(), run_date=run_date, environ=environ),
             output=OutputSettings(formats=self.formats, part_rows=self.part_rows),
-            policy=RunPolicy(cache_dir=self.resolved_cache_dir, retry_failed=self.retry_failed,
+            policy=RunPolicy(cache_dir=self.resolved_cache_dir, retry_failed=self.retry_failed, replace=self.replace,
                              max_failure_rate=self.max_failure_rate,
                              min_docs_for_failure_rate=self.min_docs_for_failure_rate,
                              progress_interval=self.progress_interval),
+            tiling=TilingSettings(enabled=self.tiling == "auto"),
         )
 
     def public_dict(self) -> dict[str, Any]:

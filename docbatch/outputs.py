@@ -76,7 +76,7 @@ def build_outputs(
         for name in TABLES}
     buffers: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES}
     built = BuiltTables(counts={t: 0 for t in TABLES})
-    project = Projector(folder=folder, settings=parse, passthrough=pt_map)
+    project = Projector(folder=folder, settings=parse, passthrough=pt_map, run_id=run_id)
 
     def flush(final: bool = False) -> None:
         for name, buffered in buffers.items():

@@ -44,6 +44,7 @@ class Projector:
     folder: RunFolder
     settings: ParseSettings
     passthrough: Mapping[str, str] = field(default_factory=dict)  # manifest column -> output column
+    run_id: str | None = None
 
     def __call__(self, j: JournalRow) -> DocumentRows:
         response = None
@@ -66,6 +67,9 @@ class Projector:
             tables.update(_parsed_rows(j, parsed, pt))
             if self.settings.redact:
                 tables = redact_tables(tables, key=self.settings.redact_key, identity=parsed.is_identity)
+        for table_rows in tables.values():
+            for r in table_rows:
+                r["run_id"] = self.run_id
         out = DocumentRows(tables=tables, raw_missing=raw_missing)
         if j.status != "ok":
             row = {_manifest_column(k): ("" if v is None else v) for k, v in j.manifest_row.items()}

@@ -44,6 +44,7 @@ _SAFE = re.compile(r"^[A-Za-z0-9._-]{1,120}$")
 
 RAW = "raw"
 RUN_JSON = "run.json"
+RUNS = "runs"
 FAILED_CSV = "failed.csv"
 JOURNAL = "state.sqlite"
 MARKER = ".docbatch-run.json"
@@ -130,7 +131,11 @@ class RunFolder:
 
     # -- run.json --------------------------------------------------------------------------
     def write_run_json(self, body: Mapping[str, Any]) -> None:
-        self._write_atomic(self.path(RUN_JSON), json.dumps(body, indent=2, default=str).encode())
+        """``run.json`` is the latest run; ``runs/<run_id>.json`` keeps every run's summary,
+        so a re-run never erases what an earlier one did."""
+        data = json.dumps(body, indent=2, default=str).encode()
+        self._write_atomic(self.path(RUNS, f"{body['run_id']}.json"), data)
+        self._write_atomic(self.path(RUN_JSON), data)
 
     def read_run_json(self) -> dict[str, Any] | None:
         """run.json of the last run, or None when the folder holds none."""

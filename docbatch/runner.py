@@ -118,7 +118,8 @@ def _run(config: RunConfig, stages: Stages, cls: type[Engine], engine: Engine | 
     concurrency = _default_concurrency(stages.rate, cls.parallelism)
 
     journal = Journal(folder.journal_path)
-    journal.start_run(run_id, config.public_dict())
+    _same_batch(journal, manifest, folder, stages.policy)
+    journal.start_run(run_id, {**config.public_dict(), "manifest": str(manifest.resolve())})
     flag = _StopFlag()
     if stop is not None:
         flag.event = stop
@@ -146,6 +147,17 @@ def _run(config: RunConfig, stages: Stages, cls: type[Engine], engine: Engine | 
     for s in subs:
         s.on_end(summary)
     return summary
+
+
+def _same_batch(journal: Journal, manifest: Path, folder: RunFolder, policy: RunPolicy) -> None:
+    """A run folder holds one manifest's batch: a run of another manifest would silently
+    replace its tables, so it is refused unless ``replace`` says so."""
+    last = journal.last_manifest()
+    if last is None or policy.replace or Path(last).resolve() == manifest.resolve():
+        return
+    journal.close()
+    raise ConfigError(f"run folder {folder.root} holds the batch of manifest {last}, not of {manifest.resolve()}; "
+                      "use another --out, or --replace to make its tables this manifest's")
 
 
 @contextlib.contextmanager
@@ -342,6 +354,7 @@ def _run_json(summary: RunSummary, config: RunConfig, engine_name: str, pt_cols:
                    "resumed": summary.resumed, "changed": summary.changed,
                    "processed_this_run": summary.processed,
                    "engine_calls": summary.engine_calls, "cache_hits": summary.cache_hits},
+        "exit_code": int(summary.exit_code),
         "errors": summary.errors,
         "tables": summary.tables,
         "timings": {"started_at": summary.started_at, "finished_at": summary.finished_at,

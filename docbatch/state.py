@@ -98,6 +98,13 @@ class Journal:
             (run_id, _now(), json.dumps(config, default=str)),
         )
 
+    def last_manifest(self) -> str | None:
+        """The manifest of the latest earlier run that got as far as documents, or None."""
+        row = self._db.execute(
+            "SELECT config FROM runs WHERE run_id IN (SELECT DISTINCT seen_run FROM documents) "
+            "ORDER BY started_at DESC LIMIT 1").fetchone()
+        return json.loads(row[0]).get("manifest") if row else None
+
     def finish_run(self, run_id: str, outcome: str) -> None:
         self.flush()
         self._db.execute("UPDATE runs SET finished_at = ?, outcome = ? WHERE run_id = ?", (_now(), outcome, run_id))

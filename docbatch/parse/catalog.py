@@ -177,8 +177,71 @@ IDS = Table("ids", "one row per identity document: fields with confidence and so
     Field("review_reason", "string", "why the row needs review (field names, never values)"),
 ), passthrough=True)
 
+RUN_ID = Field("run_id", "string", "the run that wrote the table (runs/<run_id>.json in the run folder)")
+
+
+def _with_run_id(table: Table) -> Table:
+    """Every table ends with ``run_id`` (before manifest columns), so runs can be told apart."""
+    return Table(table.name, table.description, (*table.fields, RUN_ID), passthrough=table.passthrough)
+
+
 #: Every table docbatch writes, in the order they are written and documented.
-TABLES: dict[str, Table] = {t.name: t for t in (DOCUMENTS, DETECTIONS, RECEIPTS, RECEIPT_ITEMS, IDS)}
+TABLES: dict[str, Table] = {t.name: _with_run_id(t) for t in (DOCUMENTS, DETECTIONS, RECEIPTS, RECEIPT_ITEMS, IDS)}
+
+# -- reconciliation (``docbatch reconcile``: receipts of a run against card transactions) -----
+_R_SIDE = (
+    Field("doc_id", "string", "the receipt's doc_id in the run's receipts table"),
+    Field("vendor_name", "string", "the receipt's merchant as read"),
+    Field("receipt_date", "date", "the receipt's date as read"),
+    Field("receipt_amount", "money", "the receipt amount compared (the total, or the amount named by amount_basis)"),
+    Field("currency", "string", "the receipt's ISO 4217 currency after resolution (null when unresolved)"),
+    Field("currency_source", "string", "where currency came from: receipt, job, vendor_country, transaction"),
+)
+_T_SIDE = (
+    Field("transaction_id", "string", "the transaction's id (from the export, else its row number)"),
+    Field("transaction_date", "date", "the day of the purchase on the statement (when the export has one)"),
+    Field("posted_date", "date", "the day the transaction posted (settled)"),
+    Field("descriptor", "string", "the card descriptor as exported"),
+    Field("transaction_amount", "money", "signed amount: positive is money spent, negative a refund or credit"),
+    Field("transaction_currency", "string", "ISO 4217 of the transaction (export column, header or option)"),
+    Field("card_last4", "string", "last 4 digits of the card on the transaction"),
+)
+_M_SIDE = (
+    Field("score", "float32", "match score 0..1 (amount, date, merchant, card, currency)"),
+    Field("margin", "float32", "how much the best assignment loses without this pair (small: ambiguous)"),
+    Field("reasons", "string", "the evidence behind the score, ';'-joined codes (amount_exact, date_lag_2, ...)"),
+    Field("amount_basis", "string", "total, subtotal, amount_paid, total_plus_tip, rounding, fx or tip"),
+    Field("amount_difference", "money", "transaction amount minus receipt amount"),
+    Field("days_after", "int32", "days from the receipt date to the transaction (or posted) date"),
+    Field("merchant_similarity", "float32", "0..1 similarity of vendor and descriptor after removing descriptor noise"),
+)
+
+MATCHES = Table("matches", "one row per receipt matched automatically to one card transaction",
+                (*_R_SIDE, *_T_SIDE, *_M_SIDE))
+NEEDS_REVIEW = Table("needs_review", "receipts a person must decide on, with their best candidate transaction", (
+    *_R_SIDE, *_T_SIDE, *_M_SIDE,
+    Field("review_reason", "string", "why: total_flagged, ambiguous, low_score, date_flagged, date_outside_window, "
+                                     "card_mismatch, currency_mismatch, currency_unresolved, duplicate_receipt"),
+    Field("alternative_transaction_id", "string", "the competing transaction when ambiguous"),
+    Field("alternative_doc_id", "string", "the competing receipt when ambiguous, or the receipt this one duplicates"),
+))
+UNMATCHED_RECEIPTS = Table("unmatched_receipts", "receipts with no transaction close enough to propose", (
+    *_R_SIDE,
+    Field("reason", "string", "no_candidate, below_threshold, total_missing or not_a_purchase"),
+    Field("best_transaction_id", "string", "the closest transaction, when one scored at all"),
+    Field("best_score", "float32", "its score 0..1"),
+))
+UNMATCHED_TRANSACTIONS = Table("unmatched_transactions", "transactions no receipt was matched or proposed for", (
+    *_T_SIDE,
+    Field("kind", "string", "purchase, refund or credit (payments, fees reversed)"),
+    Field("refund_of", "string", "transaction_id of the matched purchase this refund reverses, when found"),
+    Field("best_doc_id", "string", "the closest receipt, when one scored at all"),
+    Field("best_score", "float32", "its score 0..1"),
+))
+
+#: The tables ``docbatch reconcile`` writes (into its own folder, never into a run folder).
+RECONCILIATION_TABLES: dict[str, Table] = {
+    t.name: t for t in (MATCHES, NEEDS_REVIEW, UNMATCHED_RECEIPTS, UNMATCHED_TRANSACTIONS)}
 
 
 def markdown() -> str:

@@ -12,7 +12,7 @@ from ..support.bench import Bench, text_image, write_manifest
 
 
 def _run(bench, tmp_path, folder, server):
-    manifest = write_manifest(tmp_path / f"m-{folder.name}.csv", [{"source": str(folder / "receipt.png"),
+    manifest = write_manifest(tmp_path / "m.csv", [{"source": str(folder / "receipt.png"),
                                                                    "doc_type": "receipt"}])
     return run_batch(bench.config(manifest, tmp_path / "out", server))
 

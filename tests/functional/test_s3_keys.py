@@ -25,7 +25,7 @@ def odd_bucket(moto_url):
         s3 = boto3.client("s3", endpoint_url=moto_url, region_name="us-east-1")
         s3.create_bucket(Bucket=BUCKET)
         for i, key in enumerate(KEYS):
-            s3.put_object(Bucket=BUCKET, Key=key, Body=text_image(f"odd key {i}"))
+            s3.put_object(Bucket=BUCKET, Key=key, Body=text_image(f"odd key {i}", size=(320, 120)))
         yield s3
 
 

@@ -29,7 +29,7 @@ from docbatch.response import make_detection
 from docbatch.testing.fake_rekognition import FakeRekognitionServer, RequestRecord
 
 #: Columns that legitimately differ between two runs of the same documents.
-TIMING_COLUMNS = ("processed_at", "latency_ms", "attempts")
+TIMING_COLUMNS = ("processed_at", "latency_ms", "attempts", "run_id")
 TABLES = ("documents", "detections", "receipts", "receipt_items", "ids")
 CONCURRENCY = 4
 #: Dummy credentials for the loopback servers; both double as leak detectors in logs.
