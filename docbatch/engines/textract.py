@@ -44,6 +44,7 @@ class TextractEngine(Engine):
     paid = True
     reads_s3_objects = True
     aws_service = "textract"
+    price_per_call = 0.0015  # DetectDocumentText, per page, first 1M pages a month
     word_cap = None
     #: TIFF and PDF only with one page (prep refuses or splits the others); 10 MB inline.
     image_spec = ImageSpec(formats=frozenset({"JPEG", "PNG", "TIFF", "PDF"}), max_bytes=10 * _MB)
