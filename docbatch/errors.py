@@ -21,7 +21,8 @@ on it).  The split that matters to the runner is retryable vs permanent::
     │   │   ├── ForeignFolder       --out holds files docbatch did not write
     │   │   └── FolderLocked        another run holds the run folder
     │   └── RetriesExhausted        a transient error outlived the retry budget
-    └── EnvironmentFailure          credentials, region, endpoint: stops the run, marks no document
+    ├── EnvironmentFailure          credentials, region, endpoint: stops the run, marks no document
+    └── StorageError                the run folder cannot be written (full, read-only) or its journal read
 
 Foreign exceptions (botocore, PIL, OSError) are translated in exactly one place per
 boundary (the engine or source that calls the foreign library), with ``raise ... from exc``.
@@ -44,6 +45,7 @@ class ExitCode(enum.IntEnum):
     CONFIG = 2  # bad options, job file or manifest; a broken environment
     SOME_FAILED = 3  # finished, some documents failed (see failed.csv)
     ABORTED = 4  # aborted by --max-failure-rate (re-run to resume)
+    STORAGE = 5  # the run folder cannot be written or read: disk full, read-only, corrupt journal
     INTERRUPTED = 130  # SIGINT/SIGTERM (re-run to resume)
 
 
@@ -140,6 +142,15 @@ class EnvironmentFailure(DocbatchError):
     fixing the environment and re-running resumes cleanly."""
 
     error_code = "environment"
+
+
+class StorageError(DocbatchError):
+    """The run folder failed under the run: disk full, read-only, a corrupt journal.  What
+    was done is kept (responses and journal rows are written whole or not at all), so
+    the same command resumes once the disk is fixed."""
+
+    error_code = "storage"
+    exit_code = ExitCode.STORAGE
 
 
 class RetriesExhausted(PermanentError):

@@ -22,23 +22,26 @@ keeps two runs out of one folder; a lock left by a killed process is taken over.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import io
 import json
 import os
 import posixpath
 import re
 import socket
+import sqlite3
 import time
 import uuid
 from pathlib import Path
-from typing import IO, Any, Callable, Iterable, Mapping
+from typing import IO, Any, Callable, Iterable, Iterator, Mapping
 
 import pyarrow.fs as pafs
 
 from . import __version__
 from .cache import dumps_gz, loads_gz, sha256_hex
-from .errors import ConfigError, FolderLocked, ForeignFolder
+from .errors import ConfigError, FolderLocked, ForeignFolder, StorageError
 
 _SAFE = re.compile(r"^[A-Za-z0-9._-]{1,120}$")
 
@@ -213,6 +216,32 @@ class Staging:
         for leftover in (self._trash, self.root):
             if self.fs.get_file_info(leftover).type != pafs.FileType.NotFound:
                 self.fs.delete_dir(leftover)
+
+
+_STORAGE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO}
+
+
+@contextlib.contextmanager
+def storage_errors(folder: RunFolder) -> Iterator[None]:
+    """Turn a failing run folder (full, read-only, unwritable, a corrupt journal) into one
+    :class:`StorageError` line naming the folder and what to do."""
+    try:
+        yield
+    except sqlite3.DatabaseError as exc:
+        text = str(exc)
+        if "full" in text:
+            raise StorageError(f"the disk of {folder.root} is full ({text}); free space and re-run to resume") \
+                from exc
+        raise StorageError(f"the run journal {folder.journal_path} cannot be used ({text}); if it is corrupt, "
+                           "move it aside to start the folder afresh (saved responses are reused)") from exc
+    except OSError as exc:
+        if exc.errno not in _STORAGE_ERRNOS:
+            raise
+        what = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is exceeded",
+                errno.EROFS: "the file system is read-only"}.get(exc.errno, exc.strerror or "it cannot be written")
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise StorageError(f"cannot write the run folder {folder.root}: {what}{where}; fix it and re-run to "
+                           "resume (nothing half-written is kept)") from exc
 
 
 class RunLock:

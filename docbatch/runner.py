@@ -32,7 +32,7 @@ from .outputs import build_outputs
 from .pipeline import DocumentProcessor, Known, build_processor
 from .progress import Subscriber
 from .records import Document, DocumentResult, RunSummary
-from .runfolder import RunFolder, RunLock
+from .runfolder import RunFolder, RunLock, storage_errors
 from .state import Journal
 
 log = logging.getLogger("docbatch")
@@ -99,11 +99,13 @@ def run_batch(
                  if row.document and cls.needs_image)
     preflight.check(preflight.needs_of(documents, cls.aws_service), stages.engine, stages.sources)
     folder = RunFolder(config.out)
-    folder.claim()
     run_id = config.run_id or new_run_id()
     logs.RUN_ID.run_id = run_id
-    with folder.lock(run_id) as lock:
-        return _run(config, stages, cls, engine, folder, lock, run_id, manifest, list(subscribers), stop, sleep)
+    with storage_errors(folder):
+        folder.claim()
+        with folder.lock(run_id) as lock:
+            return _run(config, stages, cls, engine, folder, lock, run_id, manifest, list(subscribers), stop,
+                        sleep)
 
 
 def _run(config: RunConfig, stages: Stages, cls: type[Engine], engine: Engine | None, folder: RunFolder,

@@ -197,8 +197,15 @@ class Journal:
         ).fetchall())
 
     def close(self) -> None:
-        self.flush()
-        self._db.close()
+        """Commit what is pending and close; on a failing disk, roll back instead, so the
+        journal keeps only whole transactions and the original error is what surfaces."""
+        try:
+            self.flush()
+        except sqlite3.Error:
+            if self._db.in_transaction:
+                self._db.rollback()
+        finally:
+            self._db.close()
 
 
 def _now() -> str:
