@@ -29,6 +29,7 @@ from .sinks import SINKS
 from .sinks.base import TableWriter
 from .sinks.schema import arrow_schema
 from .state import JournalRow
+from .workers import die_with_parent
 
 _CHUNK = 2000  # documents handed to the parse workers at a time
 PARALLEL_FROM = 1000  # documents in a run before parsing goes to worker processes
@@ -126,7 +127,8 @@ def _projected(rows: Iterable[JournalRow], project: Projector, workers: int) -> 
     if workers <= 1:
         yield from map(project, rows)
         return
-    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                initializer=die_with_parent) as pool:
         it = iter(rows)
         while chunk := list(itertools.islice(it, _CHUNK)):
             yield from pool.map(project, chunk, chunksize=max(1, len(chunk) // (workers * 4)))

@@ -34,6 +34,7 @@ from .progress import Subscriber
 from .records import Document, DocumentResult, RunSummary
 from .runfolder import RunFolder, RunLock, storage_errors
 from .state import Journal
+from .workers import die_with_parent
 
 log = logging.getLogger("docbatch")
 
@@ -44,6 +45,7 @@ _WORKER: DocumentProcessor | None = None
 
 def _init_worker(stages: Stages, engine: Engine | str) -> None:
     global _WORKER
+    die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     _WORKER = build_processor(stages, engine)
 
