@@ -17,6 +17,7 @@ from .config import ParseSettings
 from .engines.base import engine_class
 from .errors import ConfigError
 from .parse.catalog import TABLES
+from .parse.classify import classify
 from .parse.document import ParsedDocument, parse_document
 from .parse.redaction import redact_tables
 from .response import WORD_CAP, summarize
@@ -66,7 +67,10 @@ class Projector:
         if parsed is not None:
             tables.update(_parsed_rows(j, parsed, pt))
             if self.settings.redact:
-                tables = redact_tables(tables, key=self.settings.redact_key, identity=parsed.is_identity)
+                # Redaction follows what the text is, not the manifest's label: an ID filed as a
+                # receipt still holds its holder's name and number.
+                identity = parsed.is_identity or classify(response) == "id"
+                tables = redact_tables(tables, key=self.settings.redact_key, identity=identity)
         for table_rows in tables.values():
             for r in table_rows:
                 r["run_id"] = self.run_id

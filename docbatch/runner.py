@@ -139,6 +139,8 @@ def _run(config: RunConfig, stages: Stages, cls: type[Engine], engine: Engine | 
             summary.tables = _build_tables(journal, folder, run_id, stages, pt_cols)
         counts = journal.counts(run_id)
         summary.ok, summary.failed = counts.get("ok", 0), counts.get("failed", 0)
+        if summary.outcome == "completed":
+            summary.total = sum(counts.values())  # exact: the rows this run's manifest held
         summary.errors = journal.error_counts(run_id)
         journal.finish_run(run_id, summary.outcome)
     finally:

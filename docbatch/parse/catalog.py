@@ -20,8 +20,9 @@ from typing import Literal
 Kind = Literal["string", "int32", "int64", "bool", "float32", "confidence", "money", "quantity", "date",
                "time", "timestamp", "polygon"]
 #: How ``--redact`` writes a personal field: a keyed hash, the last 4 / first 3 characters
-#: only, dropped, or (detections' text) blanked on identity documents.
-Redaction = Literal["hash", "last4", "first3", "drop", "blank_on_id"]
+#: only, dropped, or ``text`` (recognised text: blanked on identity documents, card
+#: numbers masked to their last 4 digits on the others).
+Redaction = Literal["hash", "last4", "first3", "drop", "text"]
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ DETECTIONS = Table("detections", "one row per LINE or WORD the engine returned",
     Field("id", "int32", "the detection's Id in the response"),
     Field("parent_id", "int32", "a WORD's LINE Id"),
     Field("type", "string", "LINE or WORD"),
-    Field("text", "string", "the recognised text", redact="blank_on_id"),
+    Field("text", "string", "the recognised text", redact="text"),
     Field("confidence", "confidence", "the engine's confidence 0..100"),
     Field("left", "float32", "bounding box left, 0..1 of the image width"),
     Field("top", "float32", "bounding box top, 0..1 of the image height"),
@@ -131,11 +132,11 @@ RECEIPTS = Table("receipts", "one row per receipt: fields, per-field confidence,
 RECEIPT_ITEMS = Table("receipt_items", "one row per line item of a receipt", (
     _KEY[0],
     Field("line_no", "int32", "the item's position on the receipt"),
-    Field("item", "string", "item description (ITEM)"),
+    Field("item", "string", "item description (ITEM)", redact="text"),
     Field("quantity", "quantity", "quantity (QUANTITY)"),
     Field("unit_price", "money", "price of one (UNIT_PRICE)"),
     Field("price", "money", "line amount (PRICE)"),
-    Field("raw_text", "string", "the line as read"),
+    Field("raw_text", "string", "the line as read", redact="text"),
     Field("confidence", "confidence", "lowest OCR confidence of the line's words"),
 ))
 
@@ -220,14 +221,16 @@ MATCHES = Table("matches", "one row per receipt matched automatically to one car
                 (*_R_SIDE, *_T_SIDE, *_M_SIDE))
 NEEDS_REVIEW = Table("needs_review", "receipts a person must decide on, with their best candidate transaction", (
     *_R_SIDE, *_T_SIDE, *_M_SIDE,
-    Field("review_reason", "string", "why: total_flagged, ambiguous, low_score, date_flagged, date_outside_window, "
-                                     "card_mismatch, currency_mismatch, currency_unresolved, duplicate_receipt"),
+    Field("review_reason", "string", "why, ';'-joined: total_flagged, ambiguous, low_score, date_outside_window, "
+                                     "date_missing, card_mismatch, currency_mismatch, currency_unresolved, "
+                                     "duplicate_receipt"),
     Field("alternative_transaction_id", "string", "the competing transaction when ambiguous"),
     Field("alternative_doc_id", "string", "the competing receipt when ambiguous, or the receipt this one duplicates"),
 ))
 UNMATCHED_RECEIPTS = Table("unmatched_receipts", "receipts with no transaction close enough to propose", (
     *_R_SIDE,
-    Field("reason", "string", "no_candidate, below_threshold, total_missing or not_a_purchase"),
+    Field("reason", "string", "no_candidate, below_threshold, candidate_taken (by a better pair), total_missing "
+                              "or not_a_purchase"),
     Field("best_transaction_id", "string", "the closest transaction, when one scored at all"),
     Field("best_score", "float32", "its score 0..1"),
 ))

@@ -70,3 +70,35 @@ def test_redact_leaves_no_holder_text_in_any_table_or_csv(replay_run):
         text = path.read_bytes()
         for secret in (b"ERIKSSON", b"ANNA", b"L898902C3", b"740812"):
             assert secret not in text, (path, secret)
+
+
+def _replay_one(tmp_path, response: dict, doc_type: str) -> Path:
+    replay = tmp_path / "replay-one"
+    replay.mkdir()
+    (replay / "doc.json").write_text(json.dumps(response))
+    manifest = tmp_path / "one.csv"
+    manifest.write_text(f"source,doc_type\nscans/doc.png,{doc_type}\n")
+    out = tmp_path / "out-one"
+    run_batch(RunConfig(manifest=str(manifest), out=str(out), engine="replay", replay_dir=str(replay),
+                        use_cache=False, redact=True, formats=("parquet", "csv")))
+    return out
+
+
+def test_an_id_filed_as_a_receipt_is_still_redacted_as_an_id(tmp_path):
+    out = _replay_one(tmp_path, passport_response(), "receipt")
+    det = pd.read_parquet(out / "detections")
+    assert det["text"].isna().all()
+    assert "ERIKSSON" not in "".join(p.read_text() for p in (out / "csv").rglob("*.csv"))
+
+
+def test_card_numbers_on_receipts_keep_only_their_last_four_digits(tmp_path):
+    rows = [["SHOP"], ["VISA", "4111", "1111", "1111", "1111"], ["TOTAL", "12.50"]]
+    lines, words = [], []
+    for i, row in enumerate(rows):
+        y = 0.1 + i * 0.1
+        lines.append(make_detection(id=i, type="LINE", text=" ".join(row), confidence=99.0,
+                                    polygon=[(0.1, y), (0.9, y), (0.9, y + 0.05), (0.1, y + 0.05)]))
+    out = _replay_one(tmp_path, {"TextDetections": lines, "TextModelVersion": "3.0"}, "receipt")
+    texts = pd.read_parquet(out / "detections")["text"].tolist()
+    assert "VISA ************1111" in texts and "TOTAL 12.50" in texts
+    assert "4111 1111" not in "".join(p.read_text() for p in (out / "csv").rglob("*.csv"))
