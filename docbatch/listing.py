@@ -1,19 +1,83 @@
-"""Listing the images under an S3 prefix or a local folder, and writing them as a manifest.
+"""Listing the images under an S3 prefix or a local folder, and where a run's manifest comes from.
 
 ``docbatch manifest LOCATION`` is the usual way a nightly job's manifest is born: list
-what arrived, write ``source[,doc_type]`` CSV, run it.
+what arrived, write ``source[,doc_type]`` CSV, run it.  ``docbatch run --manifest``
+takes the same locations directly (:func:`open_manifest`): a local file, an S3 object
+(``s3://bucket/m.csv``, fetched once; its relative sources are relative to its S3
+folder), or an S3 prefix ending in ``/`` (listed into a manifest).
 """
 
 from __future__ import annotations
 
 import csv
 import os
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Iterable, Iterator, TextIO
 
 from .aws import translate
 from .errors import ConfigError, SourceNotFound
-from .manifest import BUCKET_NAME, IMAGE_EXTENSIONS, file_uri_path
+from .manifest import BUCKET_NAME, IMAGE_EXTENSIONS, ManifestRow, file_uri_path, passthrough_columns, read_manifest
 from .records import DOC_TYPES
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """A run's manifest: the local file its rows are read from, and what the user named."""
+
+    path: Path
+    #: The manifest as named: a resolved local path or the ``s3://`` URI (what a run folder records).
+    name: str
+    #: Where relative sources resolve (a local folder, or ``s3://bucket/folder``).
+    base: str
+    default_doc_type: str = "auto"
+
+    def rows(self) -> Iterator[ManifestRow]:
+        return read_manifest(self.path, default_doc_type=self.default_doc_type, base_dir=self.base)
+
+    def passthrough_columns(self) -> list[str]:
+        return passthrough_columns(self.path)
+
+
+def open_manifest(location: str, *, default_doc_type: str, workdir: Path, s3_client: Any = None) -> Manifest:
+    """The manifest at ``location`` (local path, ``s3://`` object or ``s3://`` prefix ending in ``/``).
+
+    S3 manifests are fetched into ``workdir`` once per run; a prefix is listed there as
+    a ``source`` CSV, so one step replaces ``docbatch manifest`` + ``docbatch run``.
+    """
+    if location[:5].lower() != "s3://":
+        path = Path(location)
+        if not path.is_file():
+            raise ConfigError(f"manifest not found: {path}")
+        return Manifest(path, str(path.resolve()), str(path.resolve().parent), default_doc_type)
+    client = s3_client or _default_s3_client()
+    workdir.mkdir(parents=True, exist_ok=True)
+    local = workdir / "manifest.csv"
+    if location.endswith("/"):
+        with open(local, "w", newline="", encoding="utf-8") as fh:
+            n = write_manifest(list_sources(location, s3_client=client), fh)
+        if n == 0:
+            raise ConfigError(f"no images under {location}")
+        return Manifest(local, location, location.rstrip("/"), default_doc_type)
+    bucket, _, key = location[5:].partition("/")
+    if not BUCKET_NAME.fullmatch(bucket) or not key:
+        raise ConfigError(f"{location!r} is not an s3://bucket/key manifest (end a prefix with /)")
+    local = workdir / f"manifest{_suffixes(key)}"
+    try:
+        client.download_file(bucket, key, str(local))
+    except Exception as exc:  # noqa: BLE001 - translated
+        err = translate(exc, f"S3 GetObject of the manifest {location}")
+        if isinstance(err, SourceNotFound):
+            raise ConfigError(f"manifest not found: {location}") from exc
+        raise err from exc
+    return Manifest(local, location, f"s3://{bucket}/{posixpath.dirname(key)}".rstrip("/"), default_doc_type)
+
+
+def _suffixes(key: str) -> str:
+    """The manifest's format suffixes (``.csv``, ``.jsonl.gz``...), which the reader goes by."""
+    name = posixpath.basename(key)
+    return "".join(Path(name).suffixes[-2:]) or ".csv"
 
 def list_sources(
     location: str, *, s3_client: Any = None, extensions: Iterable[str] = IMAGE_EXTENSIONS

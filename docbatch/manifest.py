@@ -32,6 +32,7 @@ import io
 import itertools
 import json
 import os
+import posixpath
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -82,11 +83,12 @@ class ManifestRow:
 
 
 def read_manifest(
-    path: str | Path, *, default_doc_type: str = "auto", base_dir: Path | None = None
+    path: str | Path, *, default_doc_type: str = "auto", base_dir: str | Path | None = None
 ) -> Iterator[ManifestRow]:
     """Open ``path``, check its columns now, and return a lazy iterator of its rows.
 
-    Relative local sources resolve against ``base_dir`` (default: the manifest's folder).
+    Relative sources resolve against ``base_dir`` (default: the manifest's folder; an
+    ``s3://bucket/folder`` for a manifest read from S3).
     Raises ``ConfigError`` before returning for whole-file problems.
     """
     default = default_doc_type.strip().lower()
@@ -98,7 +100,8 @@ def read_manifest(
     except BaseException:
         rows.close()
         raise
-    base = os.path.abspath(base_dir if base_dir is not None else Path(path).parent)
+    base = str(base_dir) if str(base_dir or "").startswith("s3://") else \
+        os.path.abspath(base_dir if base_dir is not None else Path(path).parent)
     return _validated(rows, _RowChecker(base_dir=base, default_doc_type=default))
 
 
@@ -441,6 +444,11 @@ def _normalise_source(
         return bad("is not valid UTF-8 (save the manifest as UTF-8)")
     match = _SCHEME.match(given)
     if match is None:
+        if base_dir.startswith("s3://"):  # a manifest read from S3: relative to its S3 folder
+            key = posixpath.normpath(posixpath.join(base_dir[5:].partition("/")[2], given)).lstrip("/")
+            if key.startswith(".."):
+                return bad("points outside the bucket")
+            return f"s3://{base_dir[5:].partition('/')[0]}/{key}", None
         return os.path.normpath(os.path.join(base_dir, given)), None
     scheme, rest = match.group(1).lower(), given[match.end():]
     if scheme == "s3":

@@ -10,14 +10,15 @@ stat, or an S3 HEAD) and the run folder's journal, and calls no engine.
 from __future__ import annotations
 
 import sqlite3
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import preflight
+from . import aws, preflight
 from .config import RunConfig
 from .engines.base import engine_class
-from .manifest import read_manifest
+from .listing import open_manifest
 from .pipeline import build_processor
 from .runfolder import RunFolder
 
@@ -77,8 +78,12 @@ def plan_run(config: RunConfig) -> Plan:
     """The plan of ``config``'s run; raises what the run itself would raise before starting."""
     stages = config.stages()
     cls = engine_class(config.engine)
-    manifest = Path(config.manifest)
-    rows = list(read_manifest(manifest, default_doc_type=config.doc_type))
+    with tempfile.TemporaryDirectory(prefix="docbatch-manifest-") as workdir:
+        s3 = aws.make_client("s3", session=aws.make_session(stages.sources.profile, stages.sources.region),
+                             region=stages.sources.region, endpoint_url=stages.sources.s3_endpoint_url) \
+            if config.manifest.startswith("s3://") else None
+        rows = list(open_manifest(config.manifest, default_doc_type=config.doc_type, workdir=Path(workdir),
+                                  s3_client=s3).rows())
     documents = [r.document for r in rows if r.document is not None and r.error is None]
     preflight.check(preflight.needs_of(documents if cls.needs_image else [], cls.aws_service),
                     stages.engine, stages.sources)

@@ -16,6 +16,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -25,9 +26,9 @@ from . import __version__
 from . import logs
 from .config import RateSettings, RunConfig, RunPolicy, Stages, new_run_id
 from .engines.base import Engine, engine_class
-from . import preflight
+from . import aws, preflight
 from .errors import ConfigError, EnvironmentFailure, hint_for
-from .manifest import passthrough_columns, read_manifest
+from .listing import Manifest, open_manifest
 from .outputs import build_outputs
 from .pipeline import DocumentProcessor, Known, build_processor
 from .progress import Subscriber
@@ -91,39 +92,47 @@ def run_batch(
     Re-running with the same ``out`` resumes: documents already done are not sent again,
     permanently failed ones only with ``retry_failed``.
     """
-    manifest = Path(config.manifest)
-    if not manifest.is_file():
-        raise ConfigError(f"manifest not found: {manifest}")
     stages = config.stages()
     cls = type(engine) if engine is not None else engine_class(config.engine)
-    # Sources are read only by engines that need images (replay answers without them).
-    documents = (row.document for row in read_manifest(manifest, default_doc_type=config.doc_type)
-                 if row.document and cls.needs_image)
-    preflight.check(preflight.needs_of(documents, cls.aws_service), stages.engine, stages.sources)
-    folder = RunFolder(config.out)
-    run_id = config.run_id or new_run_id()
-    logs.RUN_ID.run_id = run_id
-    with storage_errors(folder):
-        folder.claim()
-        with folder.lock(run_id) as lock:
-            return _run(config, stages, cls, engine, folder, lock, run_id, manifest, list(subscribers), stop,
-                        sleep)
+    with tempfile.TemporaryDirectory(prefix="docbatch-manifest-") as workdir:
+        manifest = open_manifest(config.manifest, default_doc_type=config.doc_type, workdir=Path(workdir),
+                                 s3_client=_manifest_s3_client(config.manifest, stages))
+        # Sources are read only by engines that need images (replay answers without them).
+        documents = (row.document for row in manifest.rows() if row.document and cls.needs_image)
+        preflight.check(preflight.needs_of(documents, cls.aws_service), stages.engine, stages.sources)
+        folder = RunFolder(config.out)
+        run_id = config.run_id or new_run_id()
+        logs.RUN_ID.run_id = run_id
+        with storage_errors(folder):
+            folder.claim()
+            with folder.lock(run_id) as lock:
+                return _run(config, stages, cls, engine, folder, lock, run_id, manifest, list(subscribers), stop,
+                            sleep)
+
+
+def _manifest_s3_client(location: str, stages: Stages) -> Any:
+    if location[:5].lower() != "s3://":
+        return None
+    src = stages.sources
+    return aws.make_client("s3", session=aws.make_session(src.profile, src.region), region=src.region,
+                           endpoint_url=src.s3_endpoint_url, connect_timeout=src.connect_timeout,
+                           read_timeout=src.read_timeout)
 
 
 def _run(config: RunConfig, stages: Stages, cls: type[Engine], engine: Engine | None, folder: RunFolder,
-         lock: RunLock, run_id: str, manifest: Path, subs: list[Subscriber], stop: threading.Event | None,
+         lock: RunLock, run_id: str, manifest: Manifest, subs: list[Subscriber], stop: threading.Event | None,
          sleep: Callable[[float], None]) -> RunSummary:
     started = time.monotonic()
     summary = RunSummary(run_id=run_id, out_dir=str(folder.local_root),
                          started_at=dt.datetime.now(dt.timezone.utc).isoformat())
-    pt_cols = passthrough_columns(manifest)
-    summary.total = sum(1 for _ in read_manifest(manifest, default_doc_type=config.doc_type))
+    pt_cols = manifest.passthrough_columns()
+    summary.total = sum(1 for _ in manifest.rows())
     engine_name = cls.name
     concurrency = _default_concurrency(stages.rate, cls.parallelism)
 
     journal = Journal(folder.journal_path)
     _same_batch(journal, manifest, folder, stages.policy)
-    journal.start_run(run_id, {**config.public_dict(), "manifest": str(manifest.resolve())})
+    journal.start_run(run_id, {**config.public_dict(), "manifest": manifest.name})
     flag = _StopFlag()
     if stop is not None:
         flag.event = stop
@@ -155,14 +164,16 @@ def _run(config: RunConfig, stages: Stages, cls: type[Engine], engine: Engine | 
     return summary
 
 
-def _same_batch(journal: Journal, manifest: Path, folder: RunFolder, policy: RunPolicy) -> None:
+def _same_batch(journal: Journal, manifest: Manifest, folder: RunFolder, policy: RunPolicy) -> None:
     """A run folder holds one manifest's batch: a run of another manifest would silently
     replace its tables, so it is refused unless ``replace`` says so."""
     last = journal.last_manifest()
-    if last is None or policy.replace or Path(last).resolve() == manifest.resolve():
+    if last is None or policy.replace or last == manifest.name:
+        return
+    if "://" not in last and Path(last).resolve() == Path(manifest.name):  # recorded as given by older versions
         return
     journal.close()
-    raise ConfigError(f"run folder {folder.root} holds the batch of manifest {last}, not of {manifest.resolve()}; "
+    raise ConfigError(f"run folder {folder.root} holds the batch of manifest {last}, not of {manifest.name}; "
                       "use another --out, or --replace to make its tables this manifest's")
 
 
@@ -201,7 +212,7 @@ def _build_tables(journal: Journal, folder: RunFolder, run_id: str, stages: Stag
     return built.counts
 
 
-def _drive(config: RunConfig, policy: RunPolicy, engine_name: str, manifest: Path, journal: Journal,
+def _drive(config: RunConfig, policy: RunPolicy, engine_name: str, manifest: Manifest, journal: Journal,
            folder: RunFolder, lock: RunLock, run_id: str, summary: RunSummary,
            submit: Callable[[Document, Known | None], cf.Future], concurrency: int, flag: _StopFlag,
            subs: list[Subscriber]) -> None:
@@ -229,7 +240,7 @@ def _drive(config: RunConfig, policy: RunPolicy, engine_name: str, manifest: Pat
                 summary.outcome = "aborted"
                 flag.event.set()
 
-    for row in read_manifest(manifest, default_doc_type=config.doc_type):
+    for row in manifest.rows():
         if flag.event.is_set():
             break
         doc = row.document
@@ -269,13 +280,15 @@ def _drive(config: RunConfig, policy: RunPolicy, engine_name: str, manifest: Pat
         summary.outcome = "interrupted"
 
 
-def _bad_row_source(row: Any, manifest: Path) -> str:
+def _bad_row_source(row: Any, manifest: Manifest) -> str:
     """A malformed row's source as given, a relative path made absolute as valid rows' are
     (so failed.csv runs from the out folder); the column may be spelled "Source"."""
     given = next((str(v or "").strip() for k, v in row.raw.items() if k.strip().lower() == "source"), "")
     if not given or "://" in given or os.path.isabs(given):
         return given
-    return os.path.normpath(os.path.join(os.path.abspath(manifest.parent), given))
+    if manifest.base.startswith("s3://"):
+        return f"{manifest.base}/{given}"
+    return os.path.normpath(os.path.join(manifest.base, given))
 
 
 def _skipped(doc: Document, summary: RunSummary, subs: list[Subscriber]) -> None:
