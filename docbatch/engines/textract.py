@@ -29,6 +29,7 @@ from typing import Any, ClassVar, Iterable, Mapping, Sequence
 from .. import aws
 from ..errors import InvalidRequest, InvalidResponse
 from ..records import Document, ImageInput, S3Head, S3Location
+from ..regions import Region, crop_bytes, reframe
 from ..response import make_detection
 from .base import Engine, EngineOption, EngineSettings, ImageSpec
 
@@ -84,9 +85,12 @@ class TextractEngine(Engine):
         return (PurePosixPath(location.key).suffix.lower() in self.S3_SUFFIXES
                 and 0 < head.size <= self.MAX_S3_OBJECT_BYTES and same_region)
 
-    def detect_text(self, image: ImageInput | None, document: Document) -> dict[str, Any]:
+    def detect_text(self, image: ImageInput | None, document: Document,
+                    region: Region | None = None) -> dict[str, Any]:
         if image is None:
             raise InvalidRequest("textract needs an image")
+        if region is not None and not region.is_full:
+            return self._detect_region(image, document, region)
         if image.s3 is not None:
             s3obj: dict[str, str] = {"Bucket": image.s3.bucket, "Name": image.s3.key}
             if image.s3.version_id:
@@ -99,6 +103,14 @@ class TextractEngine(Engine):
         except Exception as exc:  # noqa: BLE001 - the one translation point for this engine
             raise aws.translate(exc, "Textract DetectDocumentText") from exc
         return to_detect_text(resp, min_confidence=self.settings.min_confidence)
+
+    def _detect_region(self, image: ImageInput, document: Document, region: Region) -> dict[str, Any]:
+        """Textract has no cap, so the pipeline never tiles it; a region asked for anyway
+        is read from a crop of the bytes and answered in the region's frame."""
+        if image.data is None:
+            raise InvalidRequest("textract reads a region from image bytes, not from an S3 object")
+        data, seen, width, height = crop_bytes(image.data, region, max_bytes=self.image_spec.max_bytes)
+        return reframe(self.detect_text(ImageInput(data=data, width=width, height=height), document), seen, region)
 
     def close(self) -> None:
         self._client.close()
