@@ -10,6 +10,8 @@ import textwrap
 import time
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 PARENT = textwrap.dedent("""
@@ -34,6 +36,7 @@ def _alive(pid: int) -> bool:
         return fh.read().split()[2] != "Z"
 
 
+@pytest.mark.slow  # a real parent process with a worker pool, SIGKILLed
 def test_workers_exit_when_their_parent_is_killed(tmp_path):
     script = tmp_path / "parent.py"
     script.write_text(PARENT)

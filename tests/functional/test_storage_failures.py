@@ -44,6 +44,7 @@ def small_disk(tmp_path):
     subprocess.run(["umount", "-l", str(mount)], capture_output=True)
 
 
+@pytest.mark.slow  # a real `docbatch run` child process
 def test_a_corrupt_journal_is_one_line_with_exit_5_and_nothing_else_touched(tmp_path):
     out = tmp_path / "out"
     run_batch(_replay_config(tmp_path, out))
