@@ -24,9 +24,9 @@ from .cache import ResponseCache, cache_key, sha256_hex
 from .config import RetrySettings, Stages
 from .engines.base import Engine, create_engine
 from .parse.identity import read_image_evidence
-from .prep import prepare
+from .prep import Pages, open_pages
 from .ratelimit import TokenBucket
-from .records import Document, DocumentResult, ImageInput, S3Head
+from .records import Document, DocumentResult, ImageInput, S3Head, page_doc_id
 from .response import validate
 from .retry import AttemptCounter, call_with_retry
 from .sources import S3Reader, local_path, parse_s3_uri, read_local
@@ -62,6 +62,12 @@ def _valid(response: Any) -> bool:
 class _Prepared:
     image: ImageInput | None
     content_hash: str | None
+    page: int | None = None
+    page_count: int | None = None
+    prep: tuple[str, ...] | None = None
+
+    def __call__(self) -> _Prepared:
+        return self  # already prepared: its own page loader (see _read)
 
 
 @dataclass(frozen=True)
@@ -136,9 +142,10 @@ class DocumentProcessor:
         except (e.PermanentError, OSError):
             return None, None  # the read reports the specific error
 
-    def _read(self, doc: Document, head: S3Head | None) -> _Prepared:
+    def _read(self, doc: Document, head: S3Head | None) -> list[Callable[[], _Prepared]]:
+        """One loader per page of the source; a page is decoded when its loader is called."""
         if not self.engine.needs_image:
-            return _Prepared(None, None)
+            return [_Prepared(None, None)]
         if doc.source.startswith("s3://"):
             if self.s3 is None:
                 raise e.ConfigError("s3:// source but no S3 client configured")
@@ -146,11 +153,12 @@ class DocumentProcessor:
             if self.engine.reads_s3_objects:
                 head = head or self._with_retry(lambda: self.s3.head(loc))[0]
                 if self.engine.accepts_s3_object(loc, head):
-                    return _Prepared(ImageInput(s3=loc), _s3_content_key(loc.uri, head.etag, head.size))
+                    return [_Prepared(ImageInput(s3=loc), _s3_content_key(loc.uri, head.etag, head.size), 1, 1, ())]
             data = self._with_retry(lambda: self.s3.read(loc))[0]
         else:
             data = read_local(doc.source)
-        return _Prepared(prepare(data, spec=self.engine.image_spec), sha256_hex(data))
+        pages = open_pages(data, spec=self.engine.image_spec)
+        return [_PageOf(pages, i, sha256_hex(data)) for i in range(len(pages))]
 
     def _with_retry(self, fn: Callable[[], Any]) -> tuple[Any, int]:
         return call_with_retry(fn, self.retry, sleep=self._sleep)
@@ -180,9 +188,15 @@ class DocumentProcessor:
         base = DocumentResult(document=doc, status="failed", engine=self.engine.name, source_identity=identity)
         if known is not None and (identity == known.identity or identity is None):
             return replace(base, unchanged=True)
+        return self._each_page(base, head, started)
+
+    def _answer(self, base: DocumentResult, page: Callable[[], _Prepared], started: float) -> DocumentResult:
+        """One page's answer: prepare it, then the cache or the engine; a failure is its result."""
+        doc = base.document
         counter = AttemptCounter()
         try:
-            prepared = self._read(doc, head)
+            prepared = page()
+            base = replace(base, page=prepared.page, page_count=prepared.page_count, prep=prepared.prep)
             image = prepared.image
             if self.cache is None or prepared.content_hash is None:
                 response, attempts = self._detect(image, doc, counter)
@@ -225,8 +239,63 @@ class DocumentProcessor:
             barcode=barcode,
         )
 
+    # -- the pages of a source (one for an image, N for a PDF or multi-page TIFF) ---------------
+    def _each_page(self, base: DocumentResult, head: S3Head | None, started: float) -> DocumentResult:
+        """The source read once, then each page answered on its own (a page that fails fails
+        alone); a multi-page source's result holds its pages (see ``DocumentResult.pages``)."""
+        try:
+            pages = self._read(base.document, head)
+        except Exception as exc:  # noqa: BLE001 - raised again in _answer, which makes it the result
+            pages = [_Raise(exc)]
+        if len(pages) == 1:
+            return self._answer(base, pages[0], started)
+        results = []
+        for n, page in enumerate(pages, 1):
+            doc = replace(base.document, doc_id=page_doc_id(base.document.doc_id, n))
+            page_base = replace(base, document=doc, page=n, page_count=len(pages))
+            results.append(self._answer(page_base, page, time.monotonic()))
+        return _whole(base, results, started)
+
     def close(self) -> None:
         self.engine.close()
+
+
+@dataclass(frozen=True)
+class _PageOf:
+    """Page ``index`` of a source, prepared when called; a page's cache key is the source's
+    content hash with its page number (a one-page source keeps the plain hash)."""
+
+    pages: Pages
+    index: int
+    content_hash: str
+
+    def __call__(self) -> _Prepared:
+        page = self.pages[self.index]
+        key = (self.content_hash if page.page_count == 1
+               else sha256_hex(f"{self.content_hash}#p{page.page}".encode()))
+        return _Prepared(page.image, key, page.page, page.page_count, page.prep)
+
+
+@dataclass(frozen=True)
+class _Raise:
+    """The loader of a source that could not be read: raises its error where a page's would be."""
+
+    error: Exception
+
+    def __call__(self) -> _Prepared:
+        raise self.error
+
+
+def _whole(base: DocumentResult, pages: list[DocumentResult], started: float) -> DocumentResult:
+    """A multi-page source's own result, summing up its pages (``DocumentResult.pages``)."""
+    whole = replace(pages[0], document=base.document, page=None, pages=tuple(pages),
+                    attempts=sum(p.attempts for p in pages), cached=all(p.cached for p in pages),
+                    latency_ms=int((time.monotonic() - started) * 1000))
+    failed = next((p for p in pages if p.status != "ok"), None)
+    if failed is None:
+        return whole
+    return replace(whole, status="failed", response=None, barcode=None, error_code=failed.error_code,
+                   error_message=f"page {failed.page} of {len(pages)}: {failed.error_message}")
 
 
 def build_processor(stages: Stages, engine: Engine | str, *, sleep: Callable[[float], None] = time.sleep,

@@ -94,6 +94,31 @@ class DocumentResult:
     source_identity: str | None = None
     #: True when a resumed document's source was found unchanged and nothing was done.
     unchanged: bool = False
+    #: This result's page of its source (1-based) and the source's page count; None when
+    #: nothing was decoded (a failure before decoding, an engine that reads no image).
+    page: int | None = None
+    page_count: int | None = None
+    #: What preparation did to the image sent, in order (``docbatch.prep.PREP_STEPS``, e.g.
+    #: ``("rendered:300dpi", "encoded:PNG")``); empty when the source went as it was, None
+    #: when nothing was read.
+    prep: tuple[str, ...] | None = None
+    #: A multi-page source's pages (PDF, multi-page TIFF): one result each, for a Document
+    #: with doc_id ``<doc_id>#p<N>`` (:func:`page_doc_id`) and the source's row_no, source
+    #: and passthrough.  Empty for a one-page source, which is this result itself.  When
+    #: set, record the pages (:meth:`each_page`), not this result: it only sums them up
+    #: (ok when every page is ok, else the first failed page's error; attempts and latency
+    #: summed; ``page_count`` set, ``page`` None; page 1's response, size and barcode when
+    #: all are ok, so a caller that knows nothing of pages still sees the first page).
+    pages: tuple[DocumentResult, ...] = ()
+
+    def each_page(self) -> tuple[DocumentResult, ...]:
+        """The results to record, one per page: the pages of a multi-page source, else this one."""
+        return self.pages or (self,)
+
+
+def page_doc_id(doc_id: str, page: int) -> str:
+    """The doc_id of page ``page`` of a multi-page source (a one-page source keeps its own)."""
+    return f"{doc_id}#p{page}"
 
 
 @dataclass

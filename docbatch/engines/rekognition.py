@@ -4,7 +4,8 @@ The client is built in ``__init__`` (main thread, before workers start) and shar
 worker threads.  botocore's retries are off (see :mod:`docbatch.aws`); every failure is
 translated to a docbatch error here so the runner's one retry layer can judge it.
 
-The service's facts live here and nowhere else: JPEG or PNG only, ``Bytes`` up to 5 MB,
+The service's facts live here and nowhere else: JPEG or PNG only, at least 80 pixels on
+each side, ``Bytes`` up to 5 MB,
 ``S3Object`` up to 15 MB and only from a bucket in the client's own region, at most 100
 WORDs per answer (a region of the image is sent as its own cropped image, so it gets 100
 WORDs of its own: how docbatch tiles past the cap).
@@ -33,7 +34,8 @@ class RekognitionEngine(Engine):
     aws_service = "rekognition"
     price_per_call = 0.001  # DetectText, per image, first 1M images a month
     word_cap = 100
-    image_spec = ImageSpec(formats=frozenset({"JPEG", "PNG"}), max_bytes=5 * _MB)
+    #: The service refuses images under 80 px on a side: smaller ones are enlarged to it.
+    image_spec = ImageSpec(formats=frozenset({"JPEG", "PNG"}), max_bytes=5 * _MB, upscale_below=80)
     options: ClassVar[Mapping[str, EngineOption]] = {
         "max_pool": EngineOption(int, 32, "HTTP connections in the client's pool", minimum=1),
     }

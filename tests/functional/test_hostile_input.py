@@ -18,6 +18,8 @@ import pytest
 
 from benchmarks import fault_matrix as fm
 from docbatch import RunSummary, run_batch
+from docbatch.engines.rekognition import RekognitionEngine
+from docbatch.prep import prepare
 from docbatch.progress import ProgressReporter
 from docbatch.testing.fake_rekognition import FakeRekognitionServer
 
@@ -65,8 +67,10 @@ def hostile(tmp_path_factory, moto_url):
     ("text file named .jpg", "not_an_image"),
     ("decompression bomb", "decompression_bomb"),
     ("animated GIF", "animated_image"),
-    ("multi-page TIFF", "multipage_unsupported"),
-    ("PDF", "pdf_unsupported"),
+    ("truncated PDF", "corrupt_image"),
+    ("truncated TIFF", "corrupt_image"),
+    ("truncated HEIC", "corrupt_image"),
+    ("password PDF", "pdf_encrypted"),
     ("missing local path", "file_not_found"),
     ("missing S3 object", "s3_not_found"),
     ("non-UTF-8 file name", "bad_source"),
@@ -92,12 +96,20 @@ def test_unusual_but_valid_images_succeed(hostile, label):
 def test_the_batch_goes_on_past_every_bad_row_and_exits_3(hostile):
     docs = pd.read_parquet(hostile.out / "documents")
     assert sorted(docs["row_no"]) == list(range(1, len(hostile.case.expected) + 1))
-    assert (hostile.summary.ok, hostile.summary.failed, hostile.summary.exit_code) == (11, 13, 3)
-    assert len(pd.read_csv(hostile.out / "failed.csv", dtype=str)) == 13
+    assert (hostile.summary.ok, hostile.summary.failed, hostile.summary.exit_code) == (13, 15, 3)
+    assert len(pd.read_csv(hostile.out / "failed.csv", dtype=str)) == 15
+
+
+@pytest.mark.parametrize("label", ["multi-page TIFF", "PDF"])
+def test_pdf_and_multi_page_tiff_are_read_page_by_page(hostile, label):
+    docs = pd.read_parquet(hostile.out / "documents")
+    rows = docs[docs["row_no"] == hostile.case.row_of(label)]
+    assert len(rows) >= 1 and set(rows["status"]) == {"ok"}
 
 
 def test_only_the_valid_images_reach_the_service_once_each(hostile):
-    assert len(hostile.server.request_log) == 11
+    # 13 good rows; the two-page TIFF is two calls, one per page.
+    assert len(hostile.server.request_log) == 14
     assert fm.count_calls(hostile.server.request_log).repeated == 0
 
 
@@ -114,7 +126,9 @@ def test_a_same_region_s3_object_is_sent_as_s3object(hostile):
 
 def test_an_object_in_another_region_is_downloaded_and_sent_as_bytes(hostile):
     assert hostile.server.calls_for(hostile.case.other_region_uri) == 0
-    assert hostile.server.calls_for(text_image("other region")) == 1
+    # Sent as prepared: the 64-px-high image is enlarged to the service's 80 px minimum.
+    sent = prepare(text_image("other region"), spec=RekognitionEngine.image_spec)
+    assert (sent.height, hostile.server.calls_for(sent.data)) == (80, 1)
 
 
 def test_formula_text_is_neutralised_in_csv_and_untouched_in_parquet(hostile):

@@ -2,9 +2,10 @@
 
 Used by the fault matrix and the functional tests.  The files are made here, small and
 deterministic (no sample data needed): empty, truncated, mislabelled, decompression-bomb,
-oversized, animated, CMYK/16-bit/alpha, multi-page, PDF, missing (local and S3), an
-object in a bucket of another region, undecodable and very long file names, formula-
-looking passthrough text, repeated and empty sources.
+oversized, animated, CMYK/16-bit/alpha, multi-page TIFF, PDF, truncated PDF/TIFF/HEIC, a
+password-protected PDF, missing (local and S3), an object in a bucket of another region,
+undecodable and very long file names, formula-looking passthrough text, repeated and empty
+sources.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from .bench import text_image, write_manifest
+from .formats import encrypted_pdf, save, truncated
 
 #: Passthrough values a spreadsheet would run as formulas (OWASP CSV injection).
 FORMULAS = ("=cmd|' /C calc'!A0", "@SUM(1+1)")
@@ -90,6 +92,10 @@ def multipage_tiff() -> bytes:
     return _save(pages[0], "TIFF", save_all=True, append_images=pages[1:])
 
 
+def heic() -> bytes:
+    return save(_drawn(), "HEIF")
+
+
 def build_hostile_case(work: Path, moto_url: str) -> HostileCase:
     """Write the files (local and in two moto buckets) and the manifest under ``work``."""
     import boto3
@@ -129,8 +135,12 @@ def build_hostile_case(work: Path, moto_url: str) -> HostileCase:
     add("CMYK JPEG", None, "cmyk.jpg", _save(_drawn("CMYK"), "JPEG"))
     add("16-bit PNG", None, "gray16.png", png_16bit())
     add("alpha PNG", None, "alpha.png", _save(_drawn("RGBA"), "PNG"))
-    add("multi-page TIFF", "multipage_unsupported", "pages.tif", multipage_tiff())
-    add("PDF", "pdf_unsupported", "doc.pdf", _save(_drawn(), "PDF"))
+    add("multi-page TIFF", None, "pages.tif", multipage_tiff())
+    add("PDF", None, "doc.pdf", _save(_drawn(), "PDF"))
+    add("truncated PDF", "corrupt_image", "cut.pdf", truncated(_save(_drawn(), "PDF")))
+    add("truncated TIFF", "corrupt_image", "cut.tif", truncated(multipage_tiff()))
+    add("truncated HEIC", "corrupt_image", "cut.heic", truncated(heic()))
+    add("password PDF", "pdf_encrypted", "locked.pdf", encrypted_pdf())
     add("missing local path", "file_not_found", "img/does-not-exist.png")
     add("missing S3 object", "s3_not_found", f"s3://{here}/in/missing.png")
     add("same-region S3 object", None, case.same_region_uri)

@@ -35,7 +35,7 @@ def test_jpeg_within_limits_is_passed_through_untouched():
     [
         (b"", "empty_file"),
         (b"just some text, named .jpg", "not_an_image"),
-        (b"%PDF-1.7\n...", "pdf_unsupported"),
+        (b"%PDF-1.7\n...", "corrupt_image"),  # PDFs are read now: a broken one is corrupt
     ],
 )
 def test_non_images_get_specific_codes(data, code):
