@@ -1,4 +1,4 @@
-"""The run folder: every path and file of one run, behind one object.
+"""The run folder: every path and file of one run, local or on S3, behind one object.
 
 A run folder holds the output tables (one folder per table, ``csv/<table>/`` for CSV),
 ``raw/`` responses by doc_id, ``failed.csv``, ``run.json`` and the journal
@@ -16,7 +16,7 @@ half-written table, and docbatch deletes only what it staged.
 
 A folder is docbatch's only when it carries the marker file (:data:`MARKER`, with a format
 version): a run refuses a non-empty folder without one, so ``--out`` pointed at someone
-else's folder never deletes or overwrites their files.  A lock file (:class:`RunLock`)
+else's folder never deletes or overwrites their files.  A lock (:mod:`docbatch.runlock`)
 keeps two runs out of one folder; a lock left by a killed process is taken over.
 """
 
@@ -30,18 +30,23 @@ import json
 import os
 import posixpath
 import re
-import socket
 import sqlite3
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Callable, Iterable, Iterator, Mapping
+from urllib.parse import urlsplit
+from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
 import pyarrow.fs as pafs
 
-from . import __version__
+from . import __version__, aws
 from .cache import dumps_gz, loads_gz, sha256_hex
-from .errors import ConfigError, FolderLocked, ForeignFolder, StorageError
+from .config import SourceSettings
+from .errors import ConfigError, ForeignFolder, StorageError
+
+if TYPE_CHECKING:
+    from .runlock import RunLock
 
 _SAFE = re.compile(r"^[A-Za-z0-9._-]{1,120}$")
 
@@ -68,15 +73,31 @@ def raw_name(doc_id: str) -> str:
 
 
 class RunFolder:
-    """One run's folder on a filesystem (local for now)."""
+    """One run's folder: a local path, or ``s3://bucket/prefix``.
 
-    def __init__(self, root: str | os.PathLike[str]) -> None:
-        self.local_root = Path(root).resolve()
-        self.fs: pafs.FileSystem = pafs.LocalFileSystem()
-        self.root = self.local_root.as_posix()
+    On S3 the tables, raw responses, failed list, run.json, marker and lock live in the
+    bucket; the journal is worked on in a local folder (``local_root``, under the user's
+    cache) and checkpointed to the bucket, so a new machine resumes from what S3 holds.
+    """
+
+    def __init__(self, root: str | os.PathLike[str], *, sources: SourceSettings | None = None) -> None:
+        text = os.fspath(root)
+        self.s3: S3Place | None = None
+        if text[:5].lower() == "s3://":
+            self.s3 = S3Place.of(text, sources or SourceSettings())
+            self.fs = self.s3.filesystem()
+            self.root = self.s3.fs_path
+            self.uri = self.s3.uri
+            self.local_root = _work_folder(self.uri)
+        else:
+            self.local_root = Path(text).resolve()
+            self.fs = pafs.LocalFileSystem()
+            self.root = self.local_root.as_posix()
+            self.uri = self.root
+        self._raw_index: set[str] | None = None
 
     def __repr__(self) -> str:
-        return f"RunFolder({self.root!r})"
+        return f"RunFolder({self.uri!r})"
 
     def path(self, *parts: str) -> str:
         return posixpath.join(self.root, *parts)
@@ -108,25 +129,62 @@ class RunFolder:
             {"format": FORMAT_VERSION, "created_by": f"docbatch {__version__}",
              "created_at": dt.datetime.now(dt.timezone.utc).isoformat()}).encode())
 
-    def lock(self, run_id: str, *, clock: Callable[[], float] = time.time) -> RunLock:
-        """Take the folder's lock for ``run_id`` (see :class:`RunLock`)."""
-        return RunLock(self, run_id, clock=clock).acquire()
+    def lock(self, run_id: str, *, clock: Callable[[], float] = time.time) -> "RunLock":
+        """Take the folder's lock for ``run_id`` (see :class:`~docbatch.runlock.RunLock`)."""
+        from .runlock import LocalLockFile, RunLock, S3LockObject
+
+        where = S3LockObject(self.s3, LOCK) if self.s3 is not None else LocalLockFile(self.local_root / LOCK)
+        return RunLock(where, run_id, folder=self.uri, clock=clock).acquire()
 
     # -- the journal (SQLite needs a local file) -----------------------------------------
     @property
     def journal_path(self) -> Path:
         return self.local_root / JOURNAL
 
+    def restore_journal(self) -> None:
+        """On S3, start from the journal checkpointed there (a new machine resumes from it)."""
+        if self.s3 is None:
+            return
+        self.local_root.mkdir(parents=True, exist_ok=True)
+        for stale in self.local_root.glob(JOURNAL + "*"):
+            stale.unlink()
+        try:
+            data = self._read(self.path(JOURNAL))
+        except FileNotFoundError:
+            return
+        tmp = self.journal_path.with_name(f".{JOURNAL}.download")
+        tmp.write_bytes(data)
+        os.replace(tmp, self.journal_path)
+
+    def checkpoint_journal(self, copy_to: Callable[[Path], None]) -> None:
+        """On S3, put a consistent copy of the journal (``copy_to`` writes one) into the bucket."""
+        if self.s3 is None:
+            return
+        copy = self.local_root / f".{JOURNAL}.checkpoint"
+        copy.unlink(missing_ok=True)
+        copy_to(copy)
+        try:
+            self._write_atomic(self.path(JOURNAL), copy.read_bytes())
+        finally:
+            copy.unlink(missing_ok=True)
+
     # -- raw responses ---------------------------------------------------------------------
     def raw_path(self, doc_id: str) -> str:
         return self.path(RAW, raw_name(doc_id))
 
     def has_raw(self, doc_id: str) -> bool:
-        return self.fs.get_file_info(self.raw_path(doc_id)).type == pafs.FileType.File
+        if self.s3 is None:
+            return self.fs.get_file_info(self.raw_path(doc_id)).type == pafs.FileType.File
+        if self._raw_index is None:  # one listing instead of a HEAD per document
+            listing = self.fs.get_file_info(pafs.FileSelector(self.path(RAW), allow_not_found=True))
+            self._raw_index = {posixpath.basename(i.path) for i in listing if i.type == pafs.FileType.File}
+        return raw_name(doc_id) in self._raw_index
 
     def write_raw(self, doc_id: str, response: Mapping[str, Any]) -> None:
         """Save a response whole or not at all (a killed run never leaves half a file)."""
         self._write_atomic(self.raw_path(doc_id), dumps_gz(response))
+        if self._raw_index is not None:
+            self._raw_index.add(raw_name(doc_id))
 
     def read_raw(self, doc_id: str) -> dict[str, Any]:
         """The saved response; OSError when missing, ValueError when corrupt."""
@@ -169,6 +227,10 @@ class RunFolder:
             raise
 
     def _write_atomic(self, path: str, data: bytes) -> None:
+        if self.s3 is not None:  # one PUT: an object is visible whole or not at all
+            with self.fs.open_output_stream(path, compression=None) as fh:
+                fh.write(data)
+            return
         folder = posixpath.dirname(path)
         self.fs.create_dir(folder, recursive=True)
         tmp = posixpath.join(folder, f".tmp-{uuid.uuid4().hex}-{posixpath.basename(path)}")
@@ -202,10 +264,18 @@ class Staging:
         return io.TextIOWrapper(raw, encoding="utf-8", newline="")
 
     def swap_into_place(self, tables: Iterable[tuple[str, str]]) -> None:
-        """Replace each finished ``(subdir, table)`` folder and failed.csv, one rename each."""
+        """Replace each finished ``(subdir, table)`` folder and failed.csv, one rename each.
+
+        S3 has no folder rename: there each part is copied over the one of the same name,
+        then older parts beyond the new count are deleted.  Every object appears whole;
+        for the moments of the swap a reader may see a mix of the old and new parts.
+        """
         moves = [(self.table_path(sub, t), self.folder.path(sub, t) if sub else self.folder.path(t))
                  for sub, t in tables]
         moves.append((posixpath.join(self.root, FAILED_CSV), self.folder.path(FAILED_CSV)))
+        if self.folder.s3 is not None:
+            self._swap_objects(moves)
+            return
         for src, dst in moves:
             self.fs.create_dir(posixpath.dirname(dst), recursive=True)
             if self.fs.get_file_info(dst).type != pafs.FileType.NotFound:
@@ -216,6 +286,75 @@ class Staging:
         for leftover in (self._trash, self.root):
             if self.fs.get_file_info(leftover).type != pafs.FileType.NotFound:
                 self.fs.delete_dir(leftover)
+
+
+    def _swap_objects(self, moves: list[tuple[str, str]]) -> None:
+        for src, dst in moves:
+            if self.fs.get_file_info(src).type == pafs.FileType.File:
+                self.fs.move(src, dst)
+                continue
+            new = {posixpath.basename(i.path) for i in self.fs.get_file_info(pafs.FileSelector(src))}
+            old = [i.path for i in self.fs.get_file_info(pafs.FileSelector(dst, allow_not_found=True))
+                   if posixpath.basename(i.path) not in new and i.type == pafs.FileType.File]
+            for name in sorted(new):
+                self.fs.move(posixpath.join(src, name), posixpath.join(dst, name))
+            for path in old:
+                self.fs.delete_file(path)
+        self.fs.delete_dir(self.root)
+
+
+@dataclass(frozen=True)
+class S3Place:
+    """Where an S3 run folder is, and how to reach its bucket."""
+
+    bucket: str
+    prefix: str
+    sources: SourceSettings
+
+    @classmethod
+    def of(cls, uri: str, sources: SourceSettings) -> S3Place:
+        bucket, _, prefix = uri[5:].partition("/")
+        if not bucket:
+            raise ConfigError(f"--out {uri!r} names no bucket")
+        return cls(bucket, prefix.strip("/"), sources)
+
+    @property
+    def uri(self) -> str:
+        return f"s3://{self.bucket}/{self.prefix}".rstrip("/")
+
+    @property
+    def fs_path(self) -> str:
+        return f"{self.bucket}/{self.prefix}".rstrip("/")
+
+    def key(self, name: str) -> str:
+        return f"{self.prefix}/{name}" if self.prefix else name
+
+    def filesystem(self) -> pafs.FileSystem:
+        session = aws.make_session(self.sources.profile, self.sources.region)
+        creds = session.get_credentials()
+        frozen = creds.get_frozen_credentials() if creds is not None else None
+        kwargs: dict[str, Any] = {"region": self.sources.region or session.region_name or "us-east-1",
+                                  "connect_timeout": self.sources.connect_timeout,
+                                  "request_timeout": self.sources.read_timeout}
+        if frozen is not None:
+            kwargs.update(access_key=frozen.access_key, secret_key=frozen.secret_key,
+                          session_token=frozen.token)
+        if self.sources.s3_endpoint_url:
+            parts = urlsplit(self.sources.s3_endpoint_url)
+            kwargs.update(endpoint_override=parts.netloc, scheme=parts.scheme or "https")
+        return pafs.S3FileSystem(**kwargs)
+
+    def client(self) -> Any:
+        src = self.sources
+        return aws.make_client("s3", session=aws.make_session(src.profile, src.region), region=src.region,
+                               endpoint_url=src.s3_endpoint_url, connect_timeout=src.connect_timeout,
+                               read_timeout=src.read_timeout)
+
+
+def _work_folder(uri: str) -> Path:
+    """The local working folder of an S3 run folder (its journal's working copy)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "docbatch" / "runs" / sha256_hex(uri.encode())[:16]
 
 
 _STORAGE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO}
@@ -244,90 +383,4 @@ def storage_errors(folder: RunFolder) -> Iterator[None]:
                            "resume (nothing half-written is kept)") from exc
 
 
-class RunLock:
-    """One run at a time in a run folder.
-
-    The lock is a file created only if absent (``O_EXCL``) holding who took it (host,
-    pid, run id) and a heartbeat the holder refreshes.  A second run exits naming the
-    holder.  A lock is stale, and taken over, when its process is gone (same host) or
-    its heartbeat is older than :attr:`STALE_AFTER` seconds (another host, or a hung one).
-    """
-
-    STALE_AFTER = 600.0
-    REFRESH_EVERY = 60.0
-
-    def __init__(self, folder: RunFolder, run_id: str, *, clock: Callable[[], float] = time.time) -> None:
-        self.path = folder.local_root / LOCK
-        self.run_id = run_id
-        self._clock = clock
-        self._beat = 0.0
-
-    def _body(self) -> bytes:
-        return json.dumps({"host": socket.gethostname(), "pid": os.getpid(), "run_id": self.run_id,
-                           "heartbeat": self._clock()}).encode()
-
-    def acquire(self) -> RunLock:
-        for _ in range(2):
-            try:
-                fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-            except FileExistsError:
-                holder = self._holder()
-                if holder is not None and not self._stale(holder):
-                    raise FolderLocked(
-                        f"run folder {self.path.parent} is in use by run {holder.get('run_id')} "
-                        f"(pid {holder.get('pid')} on {holder.get('host')}); wait for it to finish") from None
-                self.path.unlink(missing_ok=True)  # stale: its holder is gone
-                continue
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(self._body())
-            self._beat = self._clock()
-            return self
-        raise FolderLocked(f"could not take the lock of run folder {self.path.parent}")
-
-    def _holder(self) -> dict[str, Any] | None:
-        try:
-            return json.loads(self.path.read_bytes())
-        except FileNotFoundError:
-            return None
-        except ValueError:
-            return {}  # half-written by a process killed while taking it: stale
-
-    def _stale(self, holder: Mapping[str, Any]) -> bool:
-        if not holder:
-            return True
-        if self._clock() - float(holder.get("heartbeat", 0)) > self.STALE_AFTER:
-            return True
-        if holder.get("host") == socket.gethostname():
-            return not _alive(int(holder.get("pid", 0)))
-        return False
-
-    def refresh(self) -> None:
-        """Renew the heartbeat (cheap to call often: it writes at most every REFRESH_EVERY s)."""
-        if self._clock() - self._beat >= self.REFRESH_EVERY:
-            tmp = self.path.with_name(f".lock-{uuid.uuid4().hex}")
-            tmp.write_bytes(self._body())
-            os.replace(tmp, self.path)
-            self._beat = self._clock()
-
-    def release(self) -> None:
-        holder = self._holder()
-        if holder and holder.get("run_id") == self.run_id and holder.get("pid") == os.getpid():
-            self.path.unlink(missing_ok=True)
-
-    def __enter__(self) -> RunLock:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.release()
-
-
-def _alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
     return True

@@ -33,11 +33,14 @@ from .outputs import build_outputs
 from .pipeline import DocumentProcessor, Known, build_processor
 from .progress import Subscriber
 from .records import Document, DocumentResult, RunSummary
-from .runfolder import RunFolder, RunLock, storage_errors
+from .runfolder import RunFolder, storage_errors
+from .runlock import RunLock
 from .state import Journal
 from .workers import die_with_parent
 
 log = logging.getLogger("docbatch")
+#: Seconds between journal checkpoints of a run folder on S3.
+CHECKPOINT_EVERY = 30.0
 
 
 # -- worker-process side (CPU-bound engines) ---------------------------------------------------
@@ -100,7 +103,7 @@ def run_batch(
         # Sources are read only by engines that need images (replay answers without them).
         documents = (row.document for row in manifest.rows() if row.document and cls.needs_image)
         preflight.check(preflight.needs_of(documents, cls.aws_service), stages.engine, stages.sources)
-        folder = RunFolder(config.out)
+        folder = RunFolder(config.out, sources=stages.sources)
         run_id = config.run_id or new_run_id()
         logs.RUN_ID.run_id = run_id
         with storage_errors(folder):
@@ -123,13 +126,14 @@ def _run(config: RunConfig, stages: Stages, cls: type[Engine], engine: Engine | 
          lock: RunLock, run_id: str, manifest: Manifest, subs: list[Subscriber], stop: threading.Event | None,
          sleep: Callable[[float], None]) -> RunSummary:
     started = time.monotonic()
-    summary = RunSummary(run_id=run_id, out_dir=str(folder.local_root),
+    summary = RunSummary(run_id=run_id, out_dir=folder.uri,
                          started_at=dt.datetime.now(dt.timezone.utc).isoformat())
     pt_cols = manifest.passthrough_columns()
     summary.total = sum(1 for _ in manifest.rows())
     engine_name = cls.name
     concurrency = _default_concurrency(stages.rate, cls.parallelism)
 
+    folder.restore_journal()
     journal = Journal(folder.journal_path)
     _same_batch(journal, manifest, folder, stages.policy)
     journal.start_run(run_id, {**config.public_dict(), "manifest": manifest.name})
@@ -154,7 +158,10 @@ def _run(config: RunConfig, stages: Stages, cls: type[Engine], engine: Engine | 
         journal.finish_run(run_id, summary.outcome)
     finally:
         restore()
-        journal.close()
+        try:
+            folder.checkpoint_journal(journal.copy_to)
+        finally:
+            journal.close()
     summary.elapsed_s = round(time.monotonic() - started, 3)
     summary.finished_at = dt.datetime.now(dt.timezone.utc).isoformat()
     summary.message = _closing_message(summary, config)
@@ -218,6 +225,7 @@ def _drive(config: RunConfig, policy: RunPolicy, engine_name: str, manifest: Man
            subs: list[Subscriber]) -> None:
     in_flight: dict[cf.Future, Known | None] = {}
     limit = concurrency * 2
+    last_checkpoint = time.monotonic()
 
     def collect(block: bool) -> None:
         if not in_flight:
@@ -235,6 +243,10 @@ def _drive(config: RunConfig, policy: RunPolicy, engine_name: str, manifest: Man
                 continue
             _record(result, journal, summary, folder, subs, check)
         lock.refresh()
+        nonlocal last_checkpoint
+        if folder.s3 is not None and time.monotonic() - last_checkpoint >= CHECKPOINT_EVERY:
+            folder.checkpoint_journal(journal.copy_to)
+            last_checkpoint = time.monotonic()
         if policy.max_failure_rate is not None and summary.processed >= policy.min_docs_for_failure_rate:
             if summary.failed / summary.processed > policy.max_failure_rate:
                 summary.outcome = "aborted"
@@ -258,6 +270,13 @@ def _drive(config: RunConfig, policy: RunPolicy, engine_name: str, manifest: Man
         known = journal.status_of(doc.doc_id)
         journal.see(doc, row.raw, run_id)
         check: Known | None = None
+        if folder.s3 is not None and (known is None or known[0] is None) and folder.has_raw(doc.doc_id):
+            # Answered after the last journal checkpoint, before the machine was lost: its
+            # response is in the bucket, so it is done (its timings are not).
+            journal.record(DocumentResult(document=doc, status="ok", engine=engine_name,
+                                          processed_at=dt.datetime.now(dt.timezone.utc)))
+            _skipped(doc, summary, subs)
+            continue
         if known is not None:
             status, retryable, identity = known
             # "ok" holds only while its saved response does: tables are rebuilt from raw/.
