@@ -12,12 +12,13 @@ unusable, and the caller decides.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import csv
 import itertools
 import multiprocessing
 import os
 from dataclasses import dataclass, field
-from typing import IO, Any, Iterable, Iterator
+from typing import IO, Any, Callable, Iterable, Iterator
 
 import pyarrow as pa
 
@@ -27,6 +28,7 @@ from .projection import DocumentRows, Projector
 from .runfolder import RunFolder
 from .sinks import SINKS
 from .sinks.base import TableWriter
+from .sinks.csv import neutralise_text
 from .sinks.schema import arrow_schema
 from .state import JournalRow
 from .workers import die_with_parent
@@ -88,8 +90,12 @@ def build_outputs(
                 built.counts[name] += len(buffered)
                 buffered.clear()
 
-    with staging.open_failed_csv() as fh:
-        failed_writer = _failed_csv(fh, passthrough_columns)
+    with contextlib.ExitStack() as stack:
+        # failed.csv stays faithful (it is fed back as a manifest); the csv/ copy is escaped.
+        failed = [_failed_csv(stack.enter_context(staging.open_failed_csv()), passthrough_columns, escape=False)]
+        if "csv" in output.formats:
+            failed.append(_failed_csv(stack.enter_context(staging.open_failed_csv(escaped=True)),
+                                      passthrough_columns, escape=True))
         docs_in_buffer = 0
         for doc_rows in _projected(rows, project, workers):
             if doc_rows.raw_missing:
@@ -97,7 +103,8 @@ def build_outputs(
             for name, table_rows in doc_rows.tables.items():
                 buffers[name].extend(table_rows)
             if doc_rows.failed is not None:
-                failed_writer.writerow(doc_rows.failed)
+                for write in failed:
+                    write(doc_rows.failed)
             docs_in_buffer += 1
             if docs_in_buffer >= output.part_rows:
                 flush()
@@ -107,15 +114,18 @@ def build_outputs(
     return built
 
 
-def _failed_csv(fh: IO[str], passthrough_columns: list[str]) -> csv.DictWriter:
-    """failed.csv is itself a manifest: one fixed header (rows of a JSON Lines manifest
-    differ in keys, a malformed row has none), canonical sources and doc ids, so it runs
-    from any folder and keeps the ids."""
+def _failed_csv(fh: IO[str], passthrough_columns: list[str], *, escape: bool) -> Callable[[dict[str, Any]], None]:
+    """A row writer for failed.csv, itself a manifest: one fixed header (rows of a JSON Lines
+    manifest differ in keys, a malformed row has none), canonical sources and doc ids, so it
+    runs from any folder and keeps the ids.  ``escape`` neutralises formula-looking cells
+    (the copy under csv/ for spreadsheets; the manifest copy must keep values as given)."""
     writer = csv.DictWriter(fh, fieldnames=list(dict.fromkeys(
         ["source", "doc_type", "doc_id", *passthrough_columns, "error_code", "error_message"])),
         extrasaction="ignore")
     writer.writeheader()
-    return writer
+    if not escape:
+        return writer.writerow
+    return lambda row: writer.writerow({k: neutralise_text(v) for k, v in row.items()})
 
 
 def _projected(rows: Iterable[JournalRow], project: Projector, workers: int) -> Iterator[DocumentRows]:

@@ -54,6 +54,8 @@ RAW = "raw"
 RUN_JSON = "run.json"
 RUNS = "runs"
 FAILED_CSV = "failed.csv"
+#: failed.csv with formula-looking cells neutralised, for spreadsheets (written with CSV output).
+ESCAPED_FAILED_CSV = "csv/failed.csv"
 JOURNAL = "state.sqlite"
 MARKER = ".docbatch-run.json"
 LOCK = ".docbatch-lock.json"
@@ -258,9 +260,12 @@ class Staging:
         """The staging folder of one table in one format (``subdir`` is the format's, "" for Parquet)."""
         return posixpath.join(self.root, subdir, table) if subdir else posixpath.join(self.root, table)
 
-    def open_failed_csv(self) -> IO[str]:
-        """A text stream for ``failed.csv`` (closed by the caller before :meth:`swap_into_place`)."""
-        raw = self.fs.open_output_stream(posixpath.join(self.root, FAILED_CSV), compression=None)
+    def open_failed_csv(self, *, escaped: bool = False) -> IO[str]:
+        """A text stream for ``failed.csv`` (closed by the caller before :meth:`swap_into_place`);
+        ``escaped`` is the spreadsheet-safe copy under ``csv/``."""
+        path = posixpath.join(self.root, ESCAPED_FAILED_CSV if escaped else FAILED_CSV)
+        self.fs.create_dir(posixpath.dirname(path), recursive=True)
+        raw = self.fs.open_output_stream(path, compression=None)
         return io.TextIOWrapper(raw, encoding="utf-8", newline="")
 
     def swap_into_place(self, tables: Iterable[tuple[str, str]]) -> None:
@@ -272,7 +277,9 @@ class Staging:
         """
         moves = [(self.table_path(sub, t), self.folder.path(sub, t) if sub else self.folder.path(t))
                  for sub, t in tables]
-        moves.append((posixpath.join(self.root, FAILED_CSV), self.folder.path(FAILED_CSV)))
+        for name in (FAILED_CSV, ESCAPED_FAILED_CSV):
+            if self.fs.get_file_info(posixpath.join(self.root, name)).type == pafs.FileType.File:
+                moves.append((posixpath.join(self.root, name), self.folder.path(name)))
         if self.folder.s3 is not None:
             self._swap_objects(moves)
             return

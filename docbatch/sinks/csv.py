@@ -10,6 +10,7 @@ detection polygon) are written as JSON.
 from __future__ import annotations
 
 import json
+import re
 from typing import IO
 
 import pyarrow as pa
@@ -26,6 +27,13 @@ def neutralise(column: pa.ChunkedArray | pa.Array) -> pa.Array:
     """Prefix formula-looking strings with an apostrophe; other values unchanged."""
     risky = pc.fill_null(pc.match_substring_regex(column, _FORMULA_START), False)
     return pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
+
+
+def neutralise_text(value: object) -> object:
+    """One cell as :func:`neutralise` writes it (for rows written outside Arrow)."""
+    if isinstance(value, str) and re.match(_FORMULA_START, value):
+        return "'" + value
+    return value
 
 
 def _nested_json(column: pa.ChunkedArray) -> pa.Array:

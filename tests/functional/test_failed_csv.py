@@ -1,0 +1,34 @@
+"""failed.csv stays faithful for re-feeding; csv/failed.csv is the spreadsheet-safe copy."""
+
+from __future__ import annotations
+
+import csv
+
+from docbatch import RunConfig, run_batch
+
+
+def _rows(path):
+    with open(path, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_formula_cells_are_kept_in_failed_csv_and_escaped_in_its_csv_copy(tmp_path):
+    (tmp_path / "replay").mkdir()
+    manifest = tmp_path / "m.csv"
+    manifest.write_text('source,note\nx/missing.png,"=HYPERLINK(""http://x"")"\n')
+    run_batch(RunConfig(manifest=str(manifest), out=str(tmp_path / "out"), engine="replay",
+                        replay_dir=str(tmp_path / "replay"), use_cache=False, formats=("parquet", "csv")))
+    faithful = _rows(tmp_path / "out" / "failed.csv")
+    escaped = _rows(tmp_path / "out" / "csv" / "failed.csv")
+    assert faithful[0]["note"] == '=HYPERLINK("http://x")'
+    assert escaped[0]["note"] == '\'=HYPERLINK("http://x")'
+    assert faithful[0]["error_code"] == escaped[0]["error_code"] == "replay_missing"
+
+
+def test_without_csv_output_there_is_no_csv_copy(tmp_path):
+    (tmp_path / "replay").mkdir()
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("source\nx/missing.png\n")
+    run_batch(RunConfig(manifest=str(manifest), out=str(tmp_path / "out"), engine="replay",
+                        replay_dir=str(tmp_path / "replay"), use_cache=False))
+    assert (tmp_path / "out" / "failed.csv").is_file() and not (tmp_path / "out" / "csv").exists()
