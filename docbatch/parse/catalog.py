@@ -79,11 +79,14 @@ DOCUMENTS = Table("documents", "one row per manifest row: what happened to the d
     Field("text_model_version", "string", "the engine's TextModelVersion"),
     Field("n_lines", "int32", "LINE detections in the response"),
     Field("n_words", "int32", "WORD detections in the response"),
-    Field("word_cap_hit", "bool", "the answer holds as many words as the service ever returns: text may be lost"),
+    Field("word_cap_hit", "bool", "words may be missing: an answer held the engine's word cap and was not "
+                                  "read past it (tiling off, or it could not cut the text)"),
     Field("mean_confidence", "confidence", "mean WORD confidence 0..100"),
     Field("image_width", "int32", "pixels of the image sent (null for S3 objects read by the service)"),
     Field("image_height", "int32", "pixels of the image sent"),
     Field("attempts", "int32", "engine calls made for the document in the run that processed it"),
+    Field("n_calls", "int32", "engine calls answered for it in that run (tiles included; 0 when all were cached)"),
+    Field("tiles", "int32", "answers merged into its response: 1 read whole, more when tiled past the word cap"),
     Field("latency_ms", "int64", "wall time of the document's processing"),
     Field("processed_at", "timestamp", "when the document was processed (UTC)"),
 ), passthrough=True)
@@ -247,24 +250,35 @@ RECONCILIATION_TABLES: dict[str, Table] = {
     t.name: t for t in (MATCHES, NEEDS_REVIEW, UNMATCHED_RECEIPTS, UNMATCHED_TRANSACTIONS)}
 
 
-def markdown() -> str:
-    """The schema of every table as Markdown (the README's schema section is this text)."""
+def _listed(table: Table) -> list[Field]:
+    """The columns a reader needs spelled out (per-field confidences and sources are summarised)."""
+    return [f for f in table.fields if not (f.name.endswith(("_confidence", "_source")) and f.name != "mean_confidence")]
+
+
+def markdown(tables: list[str] | None = None) -> str:
+    """The schema of the tables as Markdown (``docbatch schema``; the README's schema section is this text)."""
     out: list[str] = []
-    for table in TABLES.values():
+    for table in (TABLES[t] for t in (tables or list(TABLES))):
         out.append(f"#### `{table.name}`: {table.description}")
         if table.passthrough:
-            out.append("Manifest columns follow the ones below, as strings.")
+            out.append("The manifest's own columns follow the ones below, as strings.")
         out.append("")
-        out.append("| column | kind | personal | meaning |")
+        out.append("| column | kind | personal data (`--redact`) | meaning |")
         out.append("|---|---|---|---|")
-        for f in table.fields:
-            if f.name.endswith(("_confidence", "_source")) and f.name not in ("mean_confidence",):
-                continue
+        for f in _listed(table):
             out.append(f"| `{f.name}` | {f.kind} | {f.redact or ''} | {f.description} |")
-        scored = [f.name for f in table.fields if f.name.endswith("_confidence") and f.name != "mean_confidence"]
-        if scored:
-            tail = " and `<field>_source` (mrz, barcode, visual)" if any(
-                f.name.endswith("_source") for f in table.fields) else ""
-            out.append(f"| `<field>_confidence` | confidence | | per-field confidence 0..100{tail} |")
+        if any(f.name.endswith("_source") for f in table.fields):
+            out.append("| `<field>_confidence`, `<field>_source` | confidence, string | | per field: 0..100, and "
+                       "where it was read (mrz, barcode, visual) |")
+        elif any(f.name.endswith("_confidence") and f.name != "mean_confidence" for f in table.fields):
+            out.append("| `<field>_confidence` | confidence | | per field: 0..100 |")
         out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def as_json(tables: list[str] | None = None) -> list[dict[str, object]]:
+    """The schema as data: every column of every table (``docbatch schema --format json``)."""
+    return [{"table": t.name, "description": t.description, "manifest_columns_follow": t.passthrough,
+             "columns": [{"name": f.name, "kind": f.kind, "personal": f.personal, "redact": f.redact,
+                          "description": f.description} for f in t.fields]}
+            for t in (TABLES[name] for name in (tables or list(TABLES)))]
