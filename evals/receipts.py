@@ -9,11 +9,12 @@ Three sources of DetectText-shaped responses, one scoring:
 * ``--ocr-local``: the whole pipeline (``run_batch``, local engine) on ``img/``, in ``--work-dir``.
 
 Per field (company→vendor_name, date→receipt_date, address→vendor_address, total→total)
-it prints the share of documents matching exactly after normalisation, the share whose
-wrong value was flagged (field confidence at or below ``LOW_CONFIDENCE``, needs_review, or
-for dates date_ambiguous), the share whose right value was flagged all the same (false
-alarms), and the needs_review share.  Box files are split into the tuning part
-(first ``--split`` files) and the rest, reported apart as a check of generalisation.
+it prints, with the documents tuned on and those held out of tuning side by side (box files
+000-312 / 313-625, images 000-074 / 075-149; ``--split``, ``--image-split``), the share
+matching exactly after normalisation and the gap between the two parts; then the flags:
+wrong values flagged / all wrong values, and right values flagged / all right values (false
+alarms).  A value is flagged when a review reason names its field, or its confidence is at
+or below the parser's review level (``LOW_CONFIDENCE``).
 
     python -m evals.receipts                 # perfect lines
     python -m evals.receipts --ocr-local [--work-dir /tmp/sroie-eval]
@@ -31,20 +32,24 @@ import json
 import re
 import sys
 import tempfile
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 from docbatch.parse.dates import find_dates
-from docbatch.parse.receipt.parser import ParsedReceipt, ReceiptHints, parse_receipt
+from docbatch.parse.receipt.parser import REVIEW_BELOW, ParsedReceipt, ReceiptHints, parse_receipt
 from docbatch.response import make_detection
 
 from . import add_data_option, shared_data
 from .pipeline import pipeline_responses, saved_responses
+from .scoring import Outcome, Split, accuracy_table, flag_table
+from .scoring import is_flagged as scoring_flagged
 
-#: A field at or below this confidence counts as flagged for review.
-LOW_CONFIDENCE = 50.0
+#: A field at or below this confidence counts as flagged for review (the parser's review level).
+LOW_CONFIDENCE = REVIEW_BELOW
+#: SROIE box files tuned on (000-312) and held out (313-625); images (000-149): 000-074 / 075-149.
+BOX_SPLIT = 313
+IMAGE_SPLIT = 75
 FIELDS = {"company": "vendor_name", "date": "receipt_date", "address": "vendor_address", "total": "total"}
 
 
@@ -125,51 +130,18 @@ def field_matches(key: str, truth: str, value: object) -> bool:
     return normalise_text(truth) == normalise_text(value)
 
 
+#: Review reasons that name a field without its name in them (``<field>_low_confidence`` does).
+REASON_ALIASES = {"vendor_name": ("vendor_missing",), "receipt_date": ("date_missing", "date_implausible"),
+                  "total": ("total_missing", "totals_inconsistent"), "vendor_address": ("address_missing",)}
+
+
 def is_flagged(parsed: ParsedReceipt, key: str) -> bool:
-    """Would a reviewer look at this field: low confidence, needs_review, or an ambiguous date?"""
-    name = FIELDS[key]
-    conf = parsed.fields.get(f"{name}_confidence")
-    return bool(parsed.fields.get("needs_review") or conf is None or conf <= LOW_CONFIDENCE
-                or (key == "date" and parsed.fields.get("date_ambiguous")))
+    """Would a reviewer look at this field: a review reason naming it, or its confidence low.
 
-
-@dataclass
-class Tally:
-    docs: int = 0
-    review: int = 0
-
-    def __post_init__(self) -> None:
-        self.right = {k: 0 for k in FIELDS}
-        self.wrong_flagged = {k: 0 for k in FIELDS}
-        self.right_flagged = {k: 0 for k in FIELDS}
-        self.scored = {k: 0 for k in FIELDS}
-
-    def add(self, truth: Mapping[str, str], parsed: ParsedReceipt) -> list[str]:
-        self.docs += 1
-        self.review += bool(parsed.fields.get("needs_review"))
-        misses = []
-        for key, name in FIELDS.items():
-            if not str(truth.get(key) or "").strip():
-                continue  # the label itself is missing (e.g. SROIE 033 has no total)
-            self.scored[key] += 1
-            flagged = is_flagged(parsed, key)
-            if field_matches(key, truth[key], parsed.fields.get(name)):
-                self.right[key] += 1
-                self.right_flagged[key] += flagged
-                continue
-            misses.append(key)
-            self.wrong_flagged[key] += flagged
-        return misses
-
-    def table(self, title: str) -> str:
-        lines = [f"{title}: {self.docs} documents, needs_review {_pct(self.review, self.docs)}",
-                 f"  {'field':<16}{'exact':>8}{'wrong':>7}{'wrong flagged':>15}{'right flagged':>15}"]
-        for key, name in FIELDS.items():
-            wrong = self.scored[key] - self.right[key]
-            lines.append(f"  {name:<16}{_pct(self.right[key], self.scored[key]):>8}{wrong:>7}"
-                         f"{_pct(self.wrong_flagged[key], wrong):>15}"
-                         f"{_pct(self.right_flagged[key], self.right[key]):>15}")
-        return "\n".join(lines)
+    Low is at or below the parser's review level (``REVIEW_BELOW``); a row's
+    ``needs_review`` for another field's reason does not flag this one.
+    """
+    return scoring_flagged(parsed.fields, FIELDS[key], below=REVIEW_BELOW, inclusive=True, aliases=REASON_ALIASES)
 
 
 def _pct(n: int, d: int) -> str:
@@ -181,27 +153,44 @@ def _truth(sroie: Path, stem: str) -> dict[str, str] | None:
     return json.loads(path.read_text(encoding="utf-8", errors="replace")) if path.exists() else None
 
 
-def _score(sroie: Path, groups: Iterable[tuple[str, list[str]]], load: Callable[[str], Mapping[str, Any] | None],
-           hints: ReceiptHints, verbose: bool) -> None:
-    groups = list(groups)
-    overall = Tally()
-    for title, stems in groups:
-        tally = Tally()
-        for stem in stems:
-            truth, response = _truth(sroie, stem), load(stem)
-            if truth is None or response is None:
-                continue
-            parsed = parse_receipt(response, hints=hints)
-            misses = tally.add(truth, parsed)
-            overall.add(truth, parsed)
-            if verbose and misses:
-                for key in misses:
-                    print(f"  {stem} {key}: truth={truth[key]!r} got={parsed.fields.get(FIELDS[key])!r}"
-                          f" conf={parsed.fields.get(FIELDS[key] + '_confidence')}"
-                          f" review={parsed.fields.get('review_reason')}")
-        print(tally.table(title))
-    if len(groups) > 1:
-        print(overall.table("all"))
+def receipt_outcomes(sroie: Path, stems: Iterable[str], load: Callable[[str], Mapping[str, Any] | None],
+                     hints: ReceiptHints, verbose: bool) -> tuple[list[Outcome], int]:
+    """Each scored field of each receipt as an :class:`Outcome` (doc = stem); and how many needed review."""
+    outcomes: list[Outcome] = []
+    review = 0
+    for stem in stems:
+        truth, response = _truth(sroie, stem), load(stem)
+        if truth is None or response is None:
+            continue
+        parsed = parse_receipt(response, hints=hints)
+        review += bool(parsed.fields.get("needs_review"))
+        for key, name in FIELDS.items():
+            if not str(truth.get(key) or "").strip():
+                continue  # the label itself is missing (e.g. SROIE 033 has no total)
+            right = field_matches(key, truth[key], parsed.fields.get(name))
+            outcomes.append(Outcome(stem, name, right, is_flagged(parsed, key)))
+            if verbose and not right:
+                print(f"  {stem} {key}: truth={truth[key]!r} got={parsed.fields.get(name)!r}"
+                      f" conf={parsed.fields.get(name + '_confidence')}"
+                      f" review={parsed.fields.get('review_reason')}")
+    return outcomes, review
+
+
+def _score(sroie: Path, title: str, stems: list[str], split: int, load: Callable[[str], Mapping[str, Any] | None],
+           hints: ReceiptHints, verbose: bool) -> list[Outcome]:
+    """Tuned part (stems before ``split``) and held-out part side by side, then the flags."""
+    cut = stems[split] if split < len(stems) else None
+    splits: list[Split] = [(f"tuned {stems[0]}-{stems[min(split, len(stems)) - 1]}",
+                            lambda s: cut is None or s < cut)]
+    if cut is not None:
+        splits += [(f"held out {cut}-{stems[-1]}", lambda s: s >= cut), ("all", lambda s: True)]
+    outcomes, review = receipt_outcomes(sroie, stems, load, hints, verbose)
+    docs = len({o.doc for o in outcomes})
+    print(f"{title}: {docs} documents, needs_review {_pct(review, docs)}")
+    print(accuracy_table(outcomes, list(FIELDS.values()), splits))
+    print("  flags (wrong values flagged / wrong; right values flagged / right):")
+    print(flag_table(outcomes, list(FIELDS.values()), splits))
+    return outcomes
 
 
 def response_stem(name: str) -> str:
@@ -218,7 +207,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work-dir", type=Path, default=Path(tempfile.gettempdir()) / "docbatch-eval-sroie",
                     help="where --ocr-local's pipeline run goes (a re-run resumes: scoring again is free)")
     ap.add_argument("--jobs", type=int, help="worker processes (default: one per core)")
-    ap.add_argument("--split", type=int, default=400, help="box files used for tuning (first N)")
+    ap.add_argument("--split", type=int, default=BOX_SPLIT, help="box files tuned on (first N; the rest held out)")
+    ap.add_argument("--image-split", type=int, default=IMAGE_SPLIT,
+                    help="images tuned on (first N; the rest held out), for --ocr-local and --responses")
     ap.add_argument("--date-order", choices=["DMY", "MDY", "YMD"], help="job hint, as a batch would set")
     ap.add_argument("--verbose", "-v", action="store_true", help="list every wrong field")
     args = ap.parse_args(argv)
@@ -231,20 +222,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.ocr_local:
         images = sorted((sroie / "img").glob("*.jpg"))
         by_image = pipeline_responses(images, args.work_dir, doc_type="receipt", concurrency=args.jobs)
-        _score(sroie, [("pipeline, local engine on img/", [p.stem for p in images])],
+        _score(sroie, "pipeline, local engine on img/", [p.stem for p in images], args.image_split,
                lambda stem: by_image(sroie / "img" / f"{stem}.jpg"), hints, args.verbose)
     elif args.responses:
         found = sorted({response_stem(p.name) for p in args.responses.glob("*.json*")})
         by_image = saved_responses(args.responses)
-        _score(sroie, [(f"responses in {args.responses}", found)],
+        _score(sroie, f"responses in {args.responses}", found, args.image_split,
                lambda stem: by_image(sroie / "img" / f"{stem}.jpg"), hints, args.verbose)
     else:
         def load(stem: str) -> Mapping[str, Any]:
             return box_response(sroie / "box" / f"{stem}.csv", image_size=_image_size(sroie, stem))
 
-        _score(sroie, [(f"perfect lines, tuning part (first {args.split})", stems[: args.split]),
-                (f"perfect lines, held apart (rest {len(stems) - args.split})", stems[args.split:])],
-               load, hints, args.verbose)
+        _score(sroie, "perfect lines (box/)", stems, args.split, load, hints, args.verbose)
     return 0
 
 

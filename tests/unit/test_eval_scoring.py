@@ -1,0 +1,44 @@
+"""The evaluations' scoring: what counts as flagged, and the tuned/held-out tables."""
+
+from __future__ import annotations
+
+from evals.ids import HELD_OUT_STATES, state_folds
+from evals.scoring import Outcome, accuracy_table, flag_table, fold_table, is_flagged, reason_names
+
+
+def test_a_reason_flags_only_the_fields_it_names():
+    row = {"needs_review": True, "review_reason": "low confidence: first_name; missing: document_number",
+           "first_name": "ANN", "first_name_confidence": 40.0, "last_name": "LEE", "last_name_confidence": 90.0}
+    assert is_flagged(row, "first_name", below=50)
+    assert is_flagged(row, "document_number", below=50)  # missing, and named
+    assert not is_flagged(row, "last_name", below=50)  # the row needs review, but not for this field
+    assert not reason_names("last_name_x", "last_name")
+
+
+def test_low_confidence_flags_without_a_reason_and_the_threshold_is_the_parsers():
+    row = {"needs_review": False, "total": 1, "total_confidence": 50.0}
+    assert not is_flagged(row, "total", below=50)
+    assert is_flagged(row, "total", below=50, inclusive=True)
+    assert is_flagged({"vendor_name": None, "needs_review": True, "review_reason": "vendor_missing"},
+                      "vendor_name", below=50, aliases={"vendor_name": ("vendor_missing",)})
+
+
+def test_tables_put_splits_side_by_side_with_the_gap_and_the_flag_target():
+    outcomes = [Outcome("a", "f", True, False), Outcome("b", "f", True, False),
+                Outcome("c", "f", False, True), Outcome("d", "f", True, True)]
+    splits = [("tuned", lambda d: d in "ab"), ("held out", lambda d: d in "cd")]
+    table = accuracy_table(outcomes, ["f"], splits)
+    assert "2/2 100.0%" in table and "1/2 50.0%" in table and "+50.0p" in table
+    flags = flag_table(outcomes, ["f"], splits)
+    assert "1/1 100.0%" in flags and "1/1 100.0%" in flags.splitlines()[2]
+    assert "ok" not in flags.splitlines()[2].split("1/1 100.0%")[-1]  # held out: every right value flagged
+    assert "fold 0 (2)" in fold_table(outcomes, ["f"], {"a": 0, "c": 0, "b": 1, "d": 1})
+
+
+def test_licence_folds_are_stable_and_the_held_out_states_are_folds_3_and_4():
+    states = ["alabama", "arizona", "california", "columbia", "florida", "hawaii", "illinois", "iowa", "kentucky",
+              "maine", "massachusetts", "minnesota", "missouri", "nebraska", "newhampshire", "newmexico",
+              "northcarolina", "ohio", "oregon", "rhodeisland", "southdakota", "texas", "vermont", "washington",
+              "wisconsin"]
+    folds = state_folds(states)
+    assert {s for s, k in folds.items() if k in (3, 4)} == HELD_OUT_STATES
