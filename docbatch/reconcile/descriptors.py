@@ -1,0 +1,122 @@
+"""Merchant names from card descriptors and receipts, made comparable.
+
+A card descriptor is the merchant's name after a payment processor, a terminal and a
+22-character field have been at it: ``SQ *BLUE BOTTLE COFFEE #0423 OAKLAND CA``,
+``TST* JOE'S PIZZA``, ``PAYPAL *EBAY``, ``BOOK TA K TAMAN DAYA SDN``.  A receipt's vendor
+line carries the legal form instead (``... SDN BHD``, ``LLC``, ``ENTERPRISE``).
+:func:`normalise_descriptor` strips both kinds of noise down to the words that name the
+merchant; :func:`merchant_similarity` compares two such names with rapidfuzz, allowing
+for truncation (a descriptor is often a prefix), squashed spaces and OCR damage.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from rapidfuzz import fuzz
+
+#: Processor and wallet prefixes: ``SQ *``, ``TST*``, ``PAYPAL *``, ``GRAB*``, ``AMZN Mktp``...
+_PREFIX = re.compile(
+    r"^(?:(?:SQ|SQU|TST|SP|PP|PAYPAL|IPAY88|GRAB|GRABPAY|GPAY|GOOGLE|APL|APPLE|AMZN|AMZ|STRIPE|SUMUP|ZETTLE|"
+    r"IZ|ZLR|CLOVER|TOAST|BOOST|TNG|TOUCH N GO|SHOPEEPAY|SHOPEE|MOLPAY|RAZER|EGHL|FPX|ECPAY|WPY|PY|DD|BT|CKE|"
+    r"MERCHANT|POS|EFTPOS|VIS|VISA|MC|DEBIT|PURCHASE|CARD)\s?[*#:]\s?)+")
+_PREFIX_WORDS = re.compile(r"^(?:POS|EFTPOS|PURCHASE|DEBIT CARD PURCHASE|CARD PURCHASE|VISA PURCHASE|"
+                           r"RECURRING|CONTACTLESS|PAYWAVE|SALE)\b\s*")
+#: Trailing reference codes: ``*1A2B3C``, ``#0423``, ``STORE 123``, ``NO. 12``, long digit runs.
+_CODES = re.compile(r"(?:[*#]\s?\w*\d\w*|\b(?:STORE|STR|BR|BRANCH|OUTLET|NO|LOT|UNIT|TERM|TID)\b\.?\s?\d+\w*|"
+                    r"\b\d{3,}\w*\b|\b\w*\d{4,}\w*\b)")
+_URL = re.compile(r"\b(?:WWW\.)?[\w-]+\.(?:COM|NET|ORG|CO|MY|SG|IO)(?:\.[A-Z]{2})?\b(?:/\S*)?")
+_PHONE = re.compile(r"\+?\d[\d\s-]{7,}\d")
+#: Legal forms and business words that name no merchant (as whole words, anywhere).
+_LEGAL = re.compile(
+    r"\b(?:SDN\.?\s?BHD\.?|SDN\.?\s?B\.?|SDN|BHD|BERHAD|S/B|PLT|LLC|L\.L\.C\.?|LLP|INC|INCORPORATED|CORP|"
+    r"CORPORATION|CO|COMPANY|LTD|LIMITED|PTE|PTY|PLC|GMBH|AG|SARL|SAS|BV|NV|ENTERPRISES?|ENTERPRIS|ENTERPRI|"
+    r"ENTERP|ENT|TRADING|HOLDINGS?|GROUP|\(M\)|M)\b\.?")
+#: A legal word cut short by a 22-character descriptor field (``ENTERPR``, ``BERH``), at the very end only.
+_CUT_LEGAL = re.compile(r"\s(?:" + "|".join(
+    w[:k] for w, shortest in (("ENTERPRISE", 4), ("BERHAD", 4), ("CORPORATION", 5), ("INCORPORATED", 5),
+                              ("LIMITED", 4), ("TRADING", 5), ("COMPANY", 5), ("HOLDINGS", 5))
+    for k in range(len(w), shortest - 1, -1)) + r")$")
+_STATES = (
+    # US states and territories (two letters, only at the end of a descriptor)
+    "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK "
+    "OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR"
+).split()
+_COUNTRIES = ("MY", "MYS", "MALAYSIA", "SG", "SGP", "SINGAPORE", "US", "USA", "GB", "GBR", "UK", "AU", "AUS",
+              "CA", "CAN", "NZ", "HK", "ID", "IDN", "TH", "PH", "IE", "FR", "DE", "NL")
+#: Places seen at the end of descriptors (Malaysian states and cities; large cities elsewhere).
+_PLACES = (
+    "JOHOR BAHRU", "JOHOR BHARU", "JOHOR", "JB", "KUALA LUMPUR", "KL", "WP KUALA LUMPUR", "SELANGOR", "PETALING JAYA",
+    "PJ", "SHAH ALAM", "SUBANG JAYA", "KLANG", "PUCHONG", "CHERAS", "KAJANG", "AMPANG", "CYBERJAYA", "PUTRAJAYA",
+    "SERI KEMBANGAN", "SERDANG", "RAWANG", "SETIA ALAM", "BANGI", "SEMENYIH", "SKUDAI", "MASAI", "PASIR GUDANG",
+    "KULAI", "BATU PAHAT", "MUAR", "KLUANG", "SEGAMAT", "PONTIAN", "MELAKA", "MALACCA", "PENANG", "PULAU PINANG",
+    "GEORGE TOWN", "IPOH", "PERAK", "KEDAH", "ALOR SETAR", "PAHANG", "KUANTAN", "TERENGGANU", "KELANTAN",
+    "KOTA BHARU", "NEGERI SEMBILAN", "SEREMBAN", "SABAH", "KOTA KINABALU", "SARAWAK", "KUCHING", "PERLIS",
+    "LABUAN", "SINGAPORE", "NEW YORK", "LOS ANGELES", "SAN FRANCISCO", "CHICAGO", "SEATTLE", "BOSTON", "AUSTIN",
+    "LONDON", "SYDNEY", "MELBOURNE", "TORONTO", "OAKLAND", "BROOKLYN", "PORTLAND", "DENVER", "HOUSTON", "DALLAS",
+    "MIAMI", "ATLANTA", "PHILADELPHIA",
+)
+_TAIL_PLACE = re.compile(r"(?:\s+(?:" + "|".join(sorted(map(re.escape, _PLACES), key=len, reverse=True)) + r"))+$")
+_TAIL_STATE = re.compile(r"\s+(?:" + "|".join(_STATES) + r")$")
+_TAIL_COUNTRY = re.compile(r"\s+(?:" + "|".join(_COUNTRIES) + r")$")
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c)).upper()
+
+
+def normalise_descriptor(text: str | None) -> str:
+    """The words that name the merchant, upper case, single-spaced ("" when nothing is left).
+
+    Removes processor prefixes, reference and store numbers, URLs and phone numbers,
+    trailing country, state and city names, legal forms and punctuation.  When removing
+    places or legal words would leave nothing (``SINGAPORE AIRLINES``, ``THE COMPANY``),
+    the name keeps them.
+    """
+    if not text:
+        return ""
+    s = _fold(str(text)).strip()
+    s = _PREFIX.sub("", s)
+    s = _PREFIX_WORDS.sub("", s)
+    s = _URL.sub(" ", s)
+    s = _PHONE.sub(" ", s)
+    s = _CODES.sub(" ", s)
+    s = re.sub(r"['`’.]", "", s)  # JOE'S -> JOES, D.I.Y. -> DIY
+    s = re.sub(r"\s+", " ", re.sub(r"[^A-Z0-9&/()]+", " ", s)).strip()
+    base = s
+    for tail in (_TAIL_COUNTRY, _TAIL_STATE, _TAIL_PLACE, _TAIL_COUNTRY):
+        cut = tail.sub("", s).strip()
+        if cut:
+            s = cut
+    named = _LEGAL.sub(" ", _CUT_LEGAL.sub("", s))
+    named = re.sub(r"[()&/]", " ", named)
+    named = re.sub(r"\s+", " ", named).strip()
+    if named:
+        return named
+    return re.sub(r"\s+", " ", re.sub(r"[()&/]", " ", s or base)).strip()
+
+
+def merchant_similarity(a: str | None, b: str | None) -> float | None:
+    """0..1 likeness of two merchant names (normalised here), None when either is empty.
+
+    The best of: token-sort ratio (word order), the plain ratio of the names with spaces
+    squashed, and, when one is a prefix-length fragment of the other (a truncated
+    descriptor), the partial ratio, discounted for very short fragments so that ``ABCD``
+    does not match every name containing it.
+    """
+    return similarity(normalise_descriptor(a), normalise_descriptor(b))
+
+
+def similarity(na: str, nb: str) -> float | None:
+    """:func:`merchant_similarity` of two names already normalised (the matcher normalises each once)."""
+    if not na or not nb:
+        return None
+    sa, sb = na.replace(" ", ""), nb.replace(" ", "")
+    best = max(fuzz.token_sort_ratio(na, nb), fuzz.ratio(sa, sb))
+    short, long_ = (sa, sb) if len(sa) <= len(sb) else (sb, sa)
+    if len(short) >= 4:
+        # A fragment's weight grows with its length: 4 letters say little, 12 a lot.
+        best = max(best, fuzz.partial_ratio(short, long_) * min(1.0, 0.55 + 0.045 * len(short)))
+    return round(best / 100.0, 3)

@@ -1,0 +1,211 @@
+"""Deciding, for every receipt and transaction, where it ends: matched, in review, or unmatched.
+
+Each receipt ends in exactly one of ``matches``, ``needs_review`` and
+``unmatched_receipts``; each transaction in ``matches``, as the candidate of a
+``needs_review`` row, or in ``unmatched_transactions``.  An assigned pair matches
+automatically only when its score reaches the auto threshold, its margin shows no close
+alternative, the receipt's total is not flagged, card and currency do not disagree and the
+currency is known; otherwise it goes to review with its reasons.  Receipts left without a
+transaction in the settlement window get a second, stricter search (the same amount, a
+similar merchant, any date): a date read wrong is still proposed, for review only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from .assign import Assigned, assign
+from .descriptors import normalise_descriptor, similarity
+from .receipts import Receipt
+from .scoring import Pair, Scorer
+from .settings import ReconcileSettings
+from .transactions import Transaction
+
+_REFUND_WORDS = re.compile(r"\b(?:REFUND|RETURN|REVERSAL|REVERSED|CHARGEBACK)\b", re.I)
+#: The second search accepts a pair whose date does not fit only with the same amount and this much merchant.
+_FALLBACK_MERCHANT = 0.8
+_FALLBACK_AMOUNTS = ("amount_exact", "amount_subtotal", "amount_amount_paid", "amount_total_plus_tip")
+
+
+@dataclass
+class Outcome:
+    tables: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+
+
+def match(receipts: list[Receipt], transactions: list[Transaction], settings: ReconcileSettings) -> Outcome:
+    """Every receipt and transaction placed in one of the reconciliation tables."""
+    ms = settings.match
+    scorer = Scorer(transactions, ms)
+    groups = _duplicate_groups(receipts)
+    pairs = [p for i, r in enumerate(receipts) for p in scorer.candidates(i, r)]
+    best_r: dict[int, Pair] = {}
+    best_t: dict[int, Pair] = {}
+    for p in pairs:
+        if p.receipt not in best_r or p.score > best_r[p.receipt].score:
+            best_r[p.receipt] = p
+        if p.transaction not in best_t or p.score > best_t[p.transaction].score:
+            best_t[p.transaction] = p
+    assigned = assign(pairs, n_receipts=len(receipts), floor=ms.review_threshold, groups=groups)
+    taken_r = {a.pair.receipt for a in assigned}
+    taken_t = {a.pair.transaction for a in assigned}
+    late = _second_search(receipts, scorer, taken_r, taken_t, groups, ms.review_threshold)
+    out = Outcome()
+    placed: dict[int, tuple[str, int]] = {}  # receipt -> (table, transaction)
+    for a, fallback in [(a, False) for a in assigned] + [(a, True) for a in late]:
+        table, row = _decide(a, receipts, transactions, settings, fallback=fallback)
+        out.tables[table].append(row)
+        placed[a.pair.receipt] = (table, a.pair.transaction)
+    used_t = {t for _, t in placed.values()}
+    placed_of_group = {groups[k]: k for k in placed if k in groups}
+    for i, r in enumerate(receipts):
+        if i in placed:
+            continue
+        dup = placed_of_group.get(groups[i]) if i in groups else None
+        if dup is not None:
+            t = transactions[placed[dup][1]]
+            row = {**_receipt_side(r, r.total), **_transaction_side(t), **_empty_match(),
+                   "review_reason": "duplicate_receipt", "alternative_doc_id": receipts[dup].doc_id,
+                   "alternative_transaction_id": None}
+            out.tables["needs_review"].append(_resolve_currency(row, r, t))
+            continue
+        out.tables["unmatched_receipts"].append(_unmatched_receipt(r, best_r.get(i), transactions, used_t,
+                                                                     ms.review_threshold))
+    matched = [a.pair for a in assigned + late]
+    for j, t in enumerate(transactions):
+        if j not in used_t:
+            out.tables["unmatched_transactions"].append(
+                _unmatched_transaction(t, j, transactions, matched, best_t.get(j), receipts))
+    return out
+
+
+def _duplicate_groups(receipts: list[Receipt]) -> dict[int, int]:
+    keys: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+    for i, r in enumerate(receipts):
+        if r.duplicate_key is not None:
+            keys[r.duplicate_key].append(i)
+    return {i: g for g, members in enumerate(v for v in keys.values() if len(v) > 1) for i in members}
+
+
+def _second_search(receipts: list[Receipt], scorer: Scorer, taken_r: set[int], taken_t: set[int],
+                   groups: dict[int, int], floor: float) -> list[Assigned]:
+    """Pairs for receipts with nothing in the window: the same amount and merchant, any date (review only)."""
+    pairs = []
+    taken_groups = {groups[k] for k in taken_r if k in groups}
+    for i, r in enumerate(receipts):
+        if i in taken_r or (i in groups and groups[i] in taken_groups):
+            continue
+        for p in scorer.candidates(i, r, any_date=True):
+            if (p.transaction not in taken_t and p.reasons[0] in _FALLBACK_AMOUNTS and p.merchant is not None
+                    and p.merchant >= _FALLBACK_MERCHANT and "date_outside_window" in p.reasons):
+                pairs.append(p)
+    return assign(pairs, n_receipts=len(receipts), floor=floor * 0.8, groups=groups)
+
+
+def _decide(a: Assigned, receipts: list[Receipt], transactions: list[Transaction], settings: ReconcileSettings,
+            *, fallback: bool) -> tuple[str, dict[str, Any]]:
+    ms = settings.match
+    p, r, t = a.pair, receipts[a.pair.receipt], transactions[a.pair.transaction]
+    reasons = []
+    if r.total_flagged:
+        reasons.append("total_flagged")
+    if fallback:
+        reasons.append("date_missing" if r.receipt_date is None else "date_outside_window")
+    ambiguous = a.margin < ms.ambiguity_margin and (a.alt_transaction is not None or a.alt_receipt is not None)
+    if ambiguous:
+        reasons.append("ambiguous")
+    if p.score < ms.auto_threshold:
+        reasons.append("low_score")
+    reasons += list(p.flags)
+    row = {**_receipt_side(r, p.receipt_amount), **_transaction_side(t), **_match_side(p, a.margin, t)}
+    row = _resolve_currency(row, r, t)
+    if row["currency"] is None:
+        reasons.append("currency_unresolved")
+    if not reasons:
+        return "matches", row
+    row["review_reason"] = ";".join(dict.fromkeys(reasons))
+    row["alternative_transaction_id"] = (transactions[a.alt_transaction].transaction_id
+                                         if ambiguous and a.alt_transaction is not None else None)
+    row["alternative_doc_id"] = (receipts[a.alt_receipt].doc_id
+                                 if ambiguous and a.alt_receipt is not None else None)
+    return "needs_review", row
+
+
+def _resolve_currency(row: dict[str, Any], r: Receipt, t: Transaction) -> dict[str, Any]:
+    if row["currency"] is None and t.currency:
+        row["currency"], row["currency_source"] = t.currency, "transaction"
+    return row
+
+
+def _receipt_side(r: Receipt, amount: Decimal | None) -> dict[str, Any]:
+    return {"doc_id": r.doc_id, "vendor_name": r.vendor_name, "receipt_date": r.receipt_date,
+            "receipt_amount": amount, "currency": r.currency, "currency_source": r.currency_source}
+
+
+def _transaction_side(t: Transaction | None) -> dict[str, Any]:
+    if t is None:
+        return dict.fromkeys(("transaction_id", "transaction_date", "posted_date", "descriptor",
+                              "transaction_amount", "transaction_currency", "card_last4"))
+    return {"transaction_id": t.transaction_id, "transaction_date": t.transaction_date,
+            "posted_date": t.posted_date, "descriptor": t.descriptor, "transaction_amount": t.amount,
+            "transaction_currency": t.currency, "card_last4": t.card_last4}
+
+
+def _match_side(p: Pair, margin: float, t: Transaction) -> dict[str, Any]:
+    return {"score": p.score, "margin": margin, "reasons": ";".join(p.reasons), "amount_basis": p.basis,
+            "amount_difference": abs(t.amount) - abs(p.receipt_amount), "days_after": p.days,
+            "merchant_similarity": p.merchant}
+
+
+def _empty_match() -> dict[str, Any]:
+    return dict.fromkeys(("score", "margin", "reasons", "amount_basis", "amount_difference", "days_after",
+                          "merchant_similarity"))
+
+
+def _unmatched_receipt(r: Receipt, best: Pair | None, transactions: list[Transaction], used: set[int],
+                       review_threshold: float) -> dict[str, Any]:
+    if not r.amounts:
+        reason = "total_missing" if r.total is None else "not_a_purchase"
+    elif best is None:
+        reason = "no_candidate"
+    else:
+        reason = "below_threshold"
+        if best.transaction in used and best.score >= review_threshold:
+            reason = "candidate_taken"
+    return {**_receipt_side(r, r.total), "reason": reason,
+            "best_transaction_id": transactions[best.transaction].transaction_id if best else None,
+            "best_score": best.score if best else None}
+
+
+def _unmatched_transaction(t: Transaction, j: int, transactions: list[Transaction], matched: list[Pair],
+                           best: Pair | None, receipts: list[Receipt]) -> dict[str, Any]:
+    kind, refund_of = "purchase", None
+    if t.amount < 0:
+        refund_of = _refunded_purchase(t, transactions, matched)
+        kind = "refund" if refund_of or _REFUND_WORDS.search(t.descriptor or "") else "credit"
+    return {**_transaction_side(t), "kind": kind, "refund_of": refund_of,
+            "best_doc_id": receipts[best.receipt].doc_id if best else None,
+            "best_score": best.score if best else None}
+
+
+def _refunded_purchase(t: Transaction, transactions: list[Transaction], matched: list[Pair]) -> str | None:
+    """The matched purchase a credit reverses: same merchant, at most its amount, on or after its date."""
+    name = normalise_descriptor(t.descriptor)
+    best: tuple[Decimal, int, str] | None = None
+    for p in matched:
+        purchase = transactions[p.transaction]
+        if purchase.amount <= 0 or -t.amount > purchase.amount or not (purchase.date and t.date):
+            continue
+        lag = (t.date - purchase.date).days
+        if not 0 <= lag <= 180:
+            continue
+        sim = similarity(name, normalise_descriptor(purchase.descriptor))
+        if sim is None or sim < 0.85:
+            continue
+        key = (purchase.amount + t.amount, lag, purchase.transaction_id)
+        if best is None or key < best:
+            best = key
+    return best[2] if best else None

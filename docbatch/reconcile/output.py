@@ -1,0 +1,127 @@
+"""A reconciliation's folder: its four tables (Parquet, ``csv/``) and ``summary.json``.
+
+Schemas come from the catalogue (:data:`~docbatch.parse.catalog.RECONCILIATION_TABLES`
+through :func:`~docbatch.sinks.schema.arrow_schema`), parts are written by docbatch's sinks.
+Like a run folder, the folder carries a marker: a non-empty folder docbatch did not write
+is refused, and a second reconciliation into the same folder replaces the tables whole
+(staged beside them, then swapped in; ``summary.json`` last).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import posixpath
+import uuid
+from collections import Counter, defaultdict
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import pyarrow as pa
+import pyarrow.fs as pafs
+
+from .. import __version__
+from ..errors import ConfigError, ForeignFolder
+from ..parse.catalog import RECONCILIATION_TABLES
+from ..sinks import SINKS
+from ..sinks.schema import arrow_schema
+
+MARKER = ".docbatch-recon.json"
+SUMMARY = "summary.json"
+
+
+def tables_of(rows: Mapping[str, list[dict[str, Any]]]) -> dict[str, pa.Table]:
+    """Each reconciliation table as an Arrow table of its catalogue schema (empty tables included)."""
+    return {name: pa.Table.from_pylist(list(rows.get(name, [])), schema=arrow_schema(table))
+            for name, table in RECONCILIATION_TABLES.items()}
+
+
+def _amounts(rows: Iterable[Mapping[str, Any]], amount: str, currency: str) -> dict[str, str]:
+    sums: dict[str, Decimal] = defaultdict(Decimal)
+    for row in rows:
+        if row.get(amount) is not None:
+            sums[row.get(currency) or "unknown"] += Decimal(str(row[amount]))
+    return {k: str(v) for k, v in sorted(sums.items())}
+
+
+def _reasons(rows: Iterable[Mapping[str, Any]], column: str) -> dict[str, int]:
+    counts: Counter[str] = Counter()
+    for row in rows:
+        counts.update(r for r in str(row.get(column) or "").split(";") if r)
+    return dict(counts.most_common())
+
+
+def summarise(rows: Mapping[str, list[dict[str, Any]]], *, n_receipts: int, n_transactions: int,
+              n_credits: int) -> dict[str, Any]:
+    """Counts and amounts (per currency, as decimal strings) of each outcome."""
+    m, rv = rows.get("matches", []), rows.get("needs_review", [])
+    ur, ut = rows.get("unmatched_receipts", []), rows.get("unmatched_transactions", [])
+    return {
+        "receipts": n_receipts,
+        "transactions": {"count": n_transactions, "debits": n_transactions - n_credits, "credits": n_credits},
+        "matched": {"count": len(m), "amount": _amounts(m, "transaction_amount", "transaction_currency"),
+                    "rate": round(len(m) / n_receipts, 4) if n_receipts else None},
+        "needs_review": {"count": len(rv), "amount": _amounts(rv, "receipt_amount", "currency"),
+                         "by_reason": _reasons(rv, "review_reason")},
+        "unmatched_receipts": {"count": len(ur), "amount": _amounts(ur, "receipt_amount", "currency"),
+                               "by_reason": _reasons(ur, "reason")},
+        "unmatched_transactions": {"count": len(ut), "amount": _amounts(ut, "transaction_amount",
+                                                                        "transaction_currency"),
+                                   "by_kind": _reasons(ut, "kind")},
+    }
+
+
+class ReconFolder:
+    """The folder a reconciliation writes (local)."""
+
+    def __init__(self, root: str | Path) -> None:
+        self.local_root = Path(root).resolve()
+        self.root = self.local_root.as_posix()
+        self.fs = pafs.LocalFileSystem()
+
+    def claim(self) -> None:
+        """Create the folder with its marker, or accept one docbatch reconciled into before."""
+        if self.local_root.is_file():
+            raise ForeignFolder(f"--out {self.root} is a file, not a folder")
+        if self.local_root.is_dir() and any(self.local_root.iterdir()):
+            if not (self.local_root / MARKER).exists():
+                raise ForeignFolder(f"--out {self.root} is not empty and is not a docbatch reconciliation folder "
+                                    f"(no {MARKER}); choose a new or empty folder")
+            return
+        self.local_root.mkdir(parents=True, exist_ok=True)
+        (self.local_root / MARKER).write_text(json.dumps(
+            {"format": 1, "kind": "reconciliation", "created_by": f"docbatch {__version__}",
+             "created_at": dt.datetime.now(dt.timezone.utc).isoformat()}), encoding="utf-8")
+
+    def write(self, tables: Mapping[str, pa.Table], summary: Mapping[str, Any], formats: Iterable[str]) -> None:
+        formats = list(formats)
+        unknown = [f for f in formats if f not in SINKS]
+        if unknown:
+            raise ConfigError(f"unknown output format(s) {', '.join(unknown)}; known: {', '.join(SINKS)}")
+        self.claim()
+        stage = posixpath.join(self.root, f".staging-{uuid.uuid4().hex[:12]}")
+        trash = stage.replace(".staging-", ".trash-")
+        placed: list[tuple[str, str]] = []
+        try:
+            for fmt in formats:
+                sink = SINKS[fmt]()
+                for name, table in tables.items():
+                    rel = posixpath.join(sink.subdir, name) if sink.subdir else name
+                    writer = sink.writer(self.fs, posixpath.join(stage, rel), table.schema)
+                    writer.write(table)
+                    placed.append((posixpath.join(stage, rel), posixpath.join(self.root, rel)))
+            for src, dst in placed:
+                self.fs.create_dir(posixpath.dirname(dst), recursive=True)
+                if self.fs.get_file_info(dst).type != pafs.FileType.NotFound:
+                    old = posixpath.join(trash, posixpath.relpath(dst, self.root))
+                    self.fs.create_dir(posixpath.dirname(old), recursive=True)
+                    self.fs.move(dst, old)
+                self.fs.move(src, dst)
+            tmp = self.local_root / f".tmp-{uuid.uuid4().hex}-{SUMMARY}"
+            tmp.write_text(json.dumps(summary, indent=2, default=str), encoding="utf-8")
+            tmp.replace(self.local_root / SUMMARY)
+        finally:
+            for leftover in (stage, trash):
+                if self.fs.get_file_info(leftover).type != pafs.FileType.NotFound:
+                    self.fs.delete_dir(leftover)

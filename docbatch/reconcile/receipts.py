@@ -1,0 +1,145 @@
+"""Receipts as reconciliation sees them: read from a run's outputs, never from its engine or journal.
+
+A receipt brings the amounts a card may have been charged (the total; the subtotal, the
+amount paid, the total plus a printed tip as alternatives), its date, its vendor, the card's
+last 4 digits when printed, a resolved currency (:mod:`.currency`) and the doubts the
+parser recorded.  A flagged total (missing, low confidence, or a total-related review
+reason) keeps the receipt out of automatic matching: it can only be proposed for review.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import pyarrow as pa
+
+from ..runfolder import MARKER, RunFolder
+from .currency import receipt_currency
+from .descriptors import normalise_descriptor
+from .errors import ReceiptsNotFound
+from .settings import MatchSettings
+
+_CARD_PAYMENT = re.compile(r"CARD|VISA|MASTER|AMEX|DEBIT|CREDIT|CONTACTLESS|PAYWAVE", re.I)
+_TOTAL_REASONS = ("total_missing", "total_low_confidence", "totals_inconsistent")
+
+
+@dataclass
+class Receipt:
+    doc_id: str
+    vendor_name: str | None
+    receipt_date: dt.date | None
+    total: Decimal | None
+    #: (basis, amount) pairs a card may have been charged, the total first.
+    amounts: list[tuple[str, Decimal]]
+    currency: str | None
+    currency_source: str | None
+    card_last4: str | None
+    total_flagged: bool
+    date_flagged: bool
+    vendor_key: str = ""
+    #: Receipts with the same key are one purchase scanned twice (vendor, date, total, time, number).
+    duplicate_key: tuple[Any, ...] | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def is_refund(self) -> bool:
+        return self.total is not None and self.total < 0
+
+
+def _run_receipts_path(root: Path) -> Path | None:
+    if (root / MARKER).exists() or (root / "receipts").is_dir():
+        folder = RunFolder(root)
+        return Path(folder.path("receipts"))
+    return None
+
+
+def read_receipt_rows(source: Any) -> list[dict[str, Any]]:
+    """Rows of a receipts table: a run folder, its ``receipts/`` folder, a Parquet file, a DataFrame or Arrow table."""
+    if isinstance(source, pa.Table):
+        return source.to_pylist()
+    if hasattr(source, "to_dict") and hasattr(source, "columns"):
+        return pa.Table.from_pandas(source, preserve_index=False).to_pylist()
+    import pyarrow.dataset as ds
+
+    root = Path(source)
+    path = _run_receipts_path(root) if root.is_dir() else None
+    path = path or root
+    if not path.exists():
+        raise ReceiptsNotFound(f"no receipts table at {root} (give a docbatch run folder or its receipts/ folder)")
+    try:
+        files = sorted(str(p) for p in path.glob("*.parquet")) if path.is_dir() else [str(path)]
+        if not files:
+            raise ReceiptsNotFound(f"{path} holds no Parquet parts (was the run written with --format csv only?)")
+        return ds.dataset(files, format="parquet").to_table().to_pylist()
+    except (OSError, pa.ArrowInvalid) as exc:
+        raise ReceiptsNotFound(f"cannot read the receipts table at {path}: {exc}") from exc
+
+
+def _money(value: Any) -> Decimal | None:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def prepare(rows: Iterable[Mapping[str, Any]], *, settings: MatchSettings, job_currency: str | None) -> list[Receipt]:
+    """Receipts ready to match, in the table's order."""
+    out = []
+    for row in rows:
+        reasons = set(str(row.get("review_reason") or "").split(";")) - {""}
+        total = _money(row.get("total"))
+        conf = row.get("total_confidence")
+        total_flagged = (total is None or bool(reasons & set(_TOTAL_REASONS))
+                         or any(r.startswith("total") for r in reasons)
+                         or conf is None or float(conf) <= settings.total_confidence_min)
+        date = _date(row.get("receipt_date"))
+        date_flagged = date is None or bool(reasons & {"date_missing", "date_implausible",
+                                                        "receipt_date_low_confidence"})
+        currency, source = receipt_currency(row, job_currency=job_currency)
+        vendor = row.get("vendor_name") or None
+        receipt = Receipt(
+            doc_id=str(row.get("doc_id")), vendor_name=vendor, receipt_date=date, total=total,
+            amounts=_alternatives(row, total, settings), currency=currency, currency_source=source,
+            card_last4=(str(row["card_last4"])[-4:] if row.get("card_last4") else None),
+            total_flagged=total_flagged, date_flagged=date_flagged, vendor_key=normalise_descriptor(vendor))
+        if vendor and date and total is not None:
+            receipt.duplicate_key = (receipt.vendor_key, date, total, row.get("receipt_time"),
+                                     row.get("receipt_number"))
+        out.append(receipt)
+    return out
+
+
+def _alternatives(row: Mapping[str, Any], total: Decimal | None, settings: MatchSettings) -> list[tuple[str, Decimal]]:
+    """The amounts a card may have been charged for this receipt, the total first."""
+    found: list[tuple[str, Decimal]] = []
+    if total is not None and total != 0:
+        found.append(("total", total))
+    subtotal, paid, tip = _money(row.get("subtotal")), _money(row.get("amount_paid")), _money(row.get("tip"))
+    if subtotal is not None and subtotal > 0 and (total is None or abs(total - subtotal) > 0):
+        found.append(("subtotal", subtotal))
+    if paid is not None and paid > 0 and paid != total:
+        card = bool(_CARD_PAYMENT.search(str(row.get("payment_method") or "")))
+        # Cash tendered (100.00 for a 80.90 bill) is no charge; a card slip's amount with a tip written in is.
+        if card or total is None or total < paid <= total * Decimal(str(1 + settings.max_tip)):
+            found.append(("amount_paid", paid))
+    if tip is not None and tip > 0 and total is not None:
+        found.append(("total_plus_tip", total + tip))
+    seen: set[Decimal] = set()
+    return [(b, v) for b, v in found if not (v in seen or seen.add(v))]

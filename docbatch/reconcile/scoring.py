@@ -1,0 +1,225 @@
+"""Candidate pairs and their scores.
+
+Blocking keeps the work near linear: transactions are bucketed by day, and a receipt
+looks only at the days of its settlement window, keeping (in numpy) those whose amount,
+or original amount, lies in the widest band any of its amounts allows (rounding, FX
+tolerance, a tip).  A receipt whose date is in doubt is looked up by exact amount instead.
+Each surviving pair is scored from three pieces of evidence, each 0..1:
+
+* amount (the best reading): exactly the total (1.0); exactly an alternative (subtotal,
+  amount paid, total plus printed tip: 0.9); within the rounding tolerance (0.85); within
+  the FX tolerance (0.8 falling to 0.6 at its edge); above the total by a tip of up to
+  ``max_tip`` (0.6, or 0.75 for a round tip: a whole amount, or 5/10/12/15/18/20/25 percent),
+  read only when the merchant agrees (similarity at least ``TIP_MERCHANT``);
+* date: the statement's transaction date on the receipt's day (1.0), the next day (0.75),
+  the day before (0.6), further (0.2: a statement's transaction date is the purchase day);
+  or, when the export has only a posted date, 0–2 days of lag (1.0) falling to 0.6 at the
+  window's end;
+* merchant: :func:`~.descriptors.merchant_similarity` (0.35 when a side has no name);
+
+combined with :attr:`MatchSettings.weights`, then card last 4 digits (+0.05 when equal,
+×0.6 when different) and currency (×0.7 when both are known and differ, unless the
+transaction's original amount is in the receipt's currency).  Each pair keeps the codes
+of its evidence (``amount_exact;date_lag_1;merchant_strong;card_match``).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+
+from .descriptors import normalise_descriptor, similarity
+from .receipts import Receipt
+from .settings import MatchSettings
+from .transactions import Transaction
+
+#: A tip is read only where the merchant agrees at least this much.
+TIP_MERCHANT = 0.6
+_ROUND_TIPS = (0.05, 0.10, 0.12, 0.15, 0.18, 0.20, 0.25)
+
+
+@dataclass(frozen=True)
+class Pair:
+    receipt: int
+    transaction: int
+    score: float
+    reasons: tuple[str, ...]
+    basis: str
+    receipt_amount: Decimal
+    days: int | None
+    merchant: float | None
+    flags: tuple[str, ...] = ()
+
+
+class Scorer:
+    """Scores receipts against one statement's transactions."""
+
+    def __init__(self, transactions: list[Transaction], settings: MatchSettings) -> None:
+        self.settings = settings
+        self.transactions = transactions
+        self.names = [normalise_descriptor(t.descriptor) for t in transactions]
+        # Blocking by date: transactions by day (their own date, else the posted date), then amounts in numpy.
+        self._by_day: dict[int, list[int]] = defaultdict(list)
+        for j, t in enumerate(transactions):
+            if t.date is not None:
+                self._by_day[t.date.toordinal()].append(j)
+        self._abs = np.array([float(abs(t.amount)) for t in transactions])
+        self._orig = np.array([float(t.original_amount) if t.original_amount is not None else np.nan
+                                   for t in transactions])
+        self._credit = np.array([t.amount < 0 for t in transactions], dtype=bool)
+        # For searches at any date (a receipt date in doubt): every amount, sorted.
+        keys = sorted([(abs(t.amount), j) for j, t in enumerate(transactions)]
+                      + [(t.original_amount, j) for j, t in enumerate(transactions) if t.original_amount is not None])
+        self._sorted = [k for k, _ in keys]
+        self._order = [j for _, j in keys]
+
+    # -- blocking ----------------------------------------------------------------------
+    def _band(self, receipt: Receipt, *, exact: bool = False) -> tuple[Decimal, Decimal]:
+        s = self.settings
+        values = [abs(v) for _, v in receipt.amounts]
+        if exact:
+            return min(values), max(values)
+        fx = Decimal(str(s.fx_tolerance))
+        lo = min(values) * (1 - fx) - s.rounding
+        hi = max(max(values) * (1 + fx), abs(receipt.total or 0) * Decimal(str(1 + s.max_tip))) + s.rounding
+        return lo, hi
+
+    def _near(self, receipt: Receipt) -> list[int]:
+        """Transactions dated in the window around the receipt whose amount lies in its band."""
+        assert receipt.receipt_date is not None
+        lo_d, hi_d = self.settings.lag_days
+        start = receipt.receipt_date.toordinal() + lo_d - self.settings.transaction_date_slack
+        end = receipt.receipt_date.toordinal() + hi_d
+        idx = [j for day in range(start, end + 1) for j in self._by_day.get(day, ())]
+        if not idx:
+            return []
+        ids = np.array(idx)
+        lo, hi = (float(v) for v in self._band(receipt))
+        amount, original = self._abs[ids], self._orig[ids]
+        keep = (((amount >= lo) & (amount <= hi)) | ((original >= lo) & (original <= hi)))
+        keep &= self._credit[ids] == receipt.is_refund
+        return ids[keep].tolist()
+
+    def _anywhere(self, receipt: Receipt) -> list[int]:
+        """Transactions of any date carrying exactly one of the receipt's amounts."""
+        lo, hi = self._band(receipt, exact=True)
+        a, b = bisect.bisect_left(self._sorted, lo), bisect.bisect_right(self._sorted, hi)
+        return [j for j in dict.fromkeys(self._order[a:b]) if (self.transactions[j].amount < 0) == receipt.is_refund]
+
+    def days(self, receipt: Receipt, t: Transaction) -> tuple[int, bool] | None:
+        """(days from the receipt to the transaction, whether that is the statement's transaction date)
+        when the pair fits the window, else None."""
+        if receipt.receipt_date is None:
+            return None
+        lo, hi = self.settings.lag_days
+        if t.transaction_date is not None:
+            d = (t.transaction_date - receipt.receipt_date).days
+            if lo - self.settings.transaction_date_slack <= d <= hi:
+                return d, True
+            return None
+        if t.posted_date is not None:
+            d = (t.posted_date - receipt.receipt_date).days
+            if lo <= d <= hi:
+                return d, False
+        return None
+
+    def candidates(self, index: int, receipt: Receipt, *, any_date: bool = False) -> list[Pair]:
+        """Every scored pair of this receipt in the window (``any_date``: the same amount at any date,
+        for receipts whose date is missing or read wrong)."""
+        if not receipt.amounts:
+            return []
+        if any_date:
+            found = self._anywhere(receipt)
+        elif receipt.receipt_date is None:
+            return []
+        else:
+            found = self._near(receipt)
+        out = []
+        for j in found:
+            t = self.transactions[j]
+            fit = self.days(receipt, t)
+            if fit is None and not any_date:
+                continue
+            pair = self.score(index, receipt, j, t, fit)
+            if pair is not None:
+                out.append(pair)
+        return out
+
+    # -- evidence ----------------------------------------------------------------------
+    def _amount(self, receipt: Receipt, t: Transaction) -> tuple[float, str, str, Decimal] | None:
+        """(evidence, code, basis, receipt amount) of the best amount reading, or None."""
+        s = self.settings
+        charged = abs(t.amount)
+        if t.original_amount is not None and t.original_currency and t.original_currency == receipt.currency:
+            charged = t.original_amount
+        best: tuple[float, str, str, Decimal] | None = None
+        for basis, value in receipt.amounts:
+            v = abs(value)
+            diff = charged - v
+            rel = float(abs(diff) / v) if v else 1.0
+            readings: list[tuple[float, str, str, Decimal]] = []
+            if diff == 0:
+                readings.append((1.0, "amount_exact", basis, value) if basis == "total" else
+                                (0.9, f"amount_{basis}", basis, value))
+            elif abs(diff) <= s.rounding:
+                readings.append((0.85, "amount_rounding", "rounding", value))
+            if diff != 0 and rel <= s.fx_tolerance:
+                readings.append((0.8 - 0.2 * rel / s.fx_tolerance, "amount_fx", "fx", value))
+            if basis == "total" and diff > 0 and rel <= s.max_tip:
+                round_tip = (charged == charged.to_integral_value() or diff == diff.to_integral_value()
+                             or any(abs(rel - p) <= 0.004 for p in _ROUND_TIPS))
+                readings.append((0.75 if round_tip else 0.6, "amount_tip", "tip", value))
+            for reading in readings:
+                if best is None or reading[0] > best[0]:
+                    best = reading
+        return best
+
+    def _date(self, fit: tuple[int, bool] | None) -> tuple[float, str]:
+        if fit is None:
+            return 0.2, "date_outside_window"
+        d, on_transaction_date = fit
+        if on_transaction_date:
+            # A statement's transaction date is the purchase day, or the next after midnight.
+            ev = {0: 1.0, 1: 0.75, -1: 0.6}.get(d, 0.2)
+            return ev, "date_same_day" if d == 0 else f"date_lag_{d}"
+        lo, hi = self.settings.lag_days
+        ev = 1.0 if d <= lo + 2 else 1.0 - 0.4 * (d - lo - 2) / max(hi - lo - 2, 1)
+        return max(ev, 0.6), f"posted_lag_{d}"
+
+    def score(self, i: int, receipt: Receipt, j: int, t: Transaction, fit: tuple[int, bool] | None) -> Pair | None:
+        amount = self._amount(receipt, t)
+        if amount is None:
+            return None
+        a, a_code, basis, value = amount
+        m = similarity(receipt.vendor_key, self.names[j])
+        if basis == "tip" and (m is None or m < TIP_MERCHANT):
+            return None  # a larger amount at another merchant is no tip, only noise
+        d, d_code = self._date(fit)
+        m_code = ("merchant_unknown" if m is None else "merchant_strong" if m >= 0.85
+                  else "merchant_partial" if m >= 0.6 else "merchant_weak")
+        wa, wd, wm = self.settings.weights
+        score = wa * a + wd * d + wm * (0.35 if m is None else m)
+        reasons = [a_code, d_code, m_code]
+        flags = []
+        if receipt.card_last4 and t.card_last4:
+            if receipt.card_last4 == t.card_last4:
+                score = min(1.0, score + 0.05)
+                reasons.append("card_match")
+            else:
+                score *= 0.6
+                reasons.append("card_mismatch")
+                flags.append("card_mismatch")
+        if receipt.currency and t.currency and receipt.currency_source != "transaction":
+            if receipt.currency == t.currency or t.original_currency == receipt.currency:
+                reasons.append("currency_match")
+            else:
+                score *= 0.7
+                reasons.append("currency_mismatch")
+                flags.append("currency_mismatch")
+        days = fit[0] if fit else (None if receipt.receipt_date is None or t.date is None
+                                   else (t.date - receipt.receipt_date).days)
+        return Pair(i, j, round(score, 4), tuple(reasons), basis, value, days, m, tuple(flags))

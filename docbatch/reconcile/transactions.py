@@ -1,0 +1,263 @@
+"""Card and bank transactions from CSV, Parquet, OFX and QIF exports.
+
+Every reader ends in the same :class:`Transaction`: one signed ``amount`` where positive is
+money spent and negative a refund or credit, whatever the export's convention.
+
+Tabular exports (CSV/TSV/Parquet, or a DataFrame) are read through a column mapping;
+columns the mapping leaves open are found by their header (``Transaction Date``, ``Posted
+Date``, ``Description``, ``Amount``, ``Debit``/``Credit``, ``Card No.``, ``Currency``...,
+case and punctuation ignored).  Lines above the header (account details many banks print
+first) are skipped.  A single amount column's sign is read from a ``CR``/``DR`` marker or a
+debit/credit column when there is one, else from :attr:`TransactionOptions.sign`; ``auto``
+takes the convention under which most rows are spending (and payments or refunds the
+exception), which is what a statement is.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Sequence
+
+from .errors import TransactionFileError
+from .settings import TransactionOptions
+from .values import currency_code, last4, parse_amount, parse_date_column
+
+_ALIASES: dict[str, tuple[str, ...]] = {
+    "transaction_date": ("transactiondate", "transdate", "txndate", "trandate", "purchasedate", "datetransaction",
+                         "dateoftransaction", "transactiondatetime", "dtuser", "saledate"),
+    "posted_date": ("posteddate", "postdate", "postingdate", "dateposted", "bookingdate", "settlementdate",
+                    "valuedate", "processdate", "processeddate", "dtposted", "date", "datum", "fecha"),
+    "descriptor": ("description", "merchant", "merchantname", "payee", "name", "details", "narrative",
+                   "transactiondescription", "particulars", "description1", "merchantdescription", "memo",
+                   "transactiondetails", "reference1", "beschreibung"),
+    "amount": ("amount", "transactionamount", "amt", "billingamount", "chargeamount", "value", "betrag", "sum",
+               "amountincurrency", "localamount", "trnamt"),
+    "debit": ("debit", "debits", "debitamount", "withdrawal", "withdrawals", "moneyout", "paidout", "charges",
+              "charge", "spent", "outflow"),
+    "credit": ("credit", "credits", "creditamount", "deposit", "deposits", "moneyin", "paidin", "payments",
+               "received", "inflow"),
+    "transaction_id": ("transactionid", "id", "reference", "referencenumber", "refno", "ref", "fitid",
+                       "transactionreference", "txnid", "transactionno", "receiptnumber"),
+    "card_last4": ("card", "cardno", "cardnumber", "cardlast4", "last4", "cardlastfour", "cardmember",
+                   "accountnumber", "account"),
+    "currency": ("currency", "ccy", "currencycode", "transactioncurrency", "billingcurrency"),
+    "original_amount": ("originalamount", "foreignamount", "foreigncurrencyamount", "amountinoriginalcurrency",
+                        "foreignspendamount", "sourceamount"),
+    "original_currency": ("originalcurrency", "foreigncurrency", "sourcecurrency"),
+    "direction": ("type", "transactiontype", "drcr", "debitcredit", "crdr", "indicator", "dc", "creditdebit"),
+}
+_CURRENCY_IN_HEADER = re.compile(r"\(([A-Z]{3})\)|\b(?:IN\s)?([A-Z]{3})$")
+_CREDIT_WORDS = re.compile(r"\b(?:PAYMENT|THANK YOU|REFUND|RETURN|REVERSAL|CREDIT|CASHBACK|REBATE)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Transaction:
+    """One statement line; ``amount`` is positive for money spent, negative for refunds and credits."""
+
+    transaction_id: str
+    transaction_date: dt.date | None
+    posted_date: dt.date | None
+    descriptor: str | None
+    amount: Decimal
+    currency: str | None = None
+    card_last4: str | None = None
+    original_amount: Decimal | None = None
+    original_currency: str | None = None
+
+    @property
+    def date(self) -> dt.date | None:
+        return self.transaction_date or self.posted_date
+
+
+def _key(header: object) -> str:
+    return re.sub(r"[^a-z0-9]", "", str(header).lower())
+
+
+def _canonical(header: str) -> tuple[str | None, str | None]:
+    """(canonical column, currency named in the header) of one header cell."""
+    text = str(header).strip()
+    cur = None
+    if m := _CURRENCY_IN_HEADER.search(text.upper()):
+        code = m.group(1) or m.group(2)
+        if currency_code(code) and _key(text[: m.start()]) in _ALIASES["amount"] + _ALIASES["debit"] + \
+                _ALIASES["credit"]:
+            cur, text = code, text[: m.start()]
+    key = _key(text)
+    for name, aliases in _ALIASES.items():
+        if key == _key(name) or key in aliases:
+            return name, cur
+    return None, None
+
+
+def resolve_columns(header: Sequence[object], options: TransactionOptions) -> tuple[dict[str, int], str | None]:
+    """Canonical column -> position in ``header``, and a currency named by an amount header."""
+    positions = {str(h).strip(): i for i, h in enumerate(header)}
+    lowered = {_key(h): i for i, h in enumerate(header)}
+    found: dict[str, int] = {}
+    header_currency = None
+    for i, h in enumerate(header):
+        name, cur = _canonical(str(h))
+        if name and name not in found:
+            found[name] = i
+            header_currency = header_currency or cur
+    for name, column in options.mapping.given().items():
+        pos = positions.get(column.strip(), lowered.get(_key(column)))
+        if pos is None:
+            raise TransactionFileError(f"mapped column {column!r} ({name}) is not in the export's header")
+        found[name] = pos
+    if not ({"amount"} & found.keys() or {"debit", "credit"} & found.keys()):
+        raise TransactionFileError("no amount column (Amount, or Debit/Credit) in the export; "
+                                   "name it with --map amount=COLUMN")
+    if not ({"transaction_date", "posted_date"} & found.keys()):
+        raise TransactionFileError("no date column in the export; name it with --map posted_date=COLUMN")
+    return found, header_currency
+
+
+def _looks_like_header(row: Sequence[str]) -> bool:
+    names = {_canonical(c)[0] for c in row if str(c).strip()}
+    return bool(names & {"amount", "debit", "credit"}) and bool(names & {"transaction_date", "posted_date"})
+
+
+def _read_csv_rows(data: bytes, options: TransactionOptions) -> tuple[list[str], list[list[str]]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    sample = "\n".join(text.splitlines()[:50])
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    rows = [r for r in csv.reader(io.StringIO(text), dialect) if any(c.strip() for c in r)]
+    given = set(options.mapping.given().values())
+    for i, row in enumerate(rows[:40]):
+        if _looks_like_header(row) or (given and given <= {c.strip() for c in row}):
+            return [c.strip() for c in row], rows[i + 1 :]
+    raise TransactionFileError("no header row with a date and an amount column in the first 40 lines "
+                               "(name the columns with --map)")
+
+
+def from_rows(header: Sequence[object], rows: Sequence[Sequence[object]], *, options: TransactionOptions,
+              id_prefix: str = "row") -> list[Transaction]:
+    """Transactions from a header and rows (CSV cells or typed values), per ``options``."""
+    cols, header_currency = resolve_columns(header, options)
+    width = len(header)
+    rows = [list(r) + [None] * (width - len(r)) for r in rows]
+
+    def column(name: str) -> list[Any]:
+        return [r[cols[name]] for r in rows] if name in cols else [None] * len(rows)
+
+    order = options.date_order
+    tdates = parse_date_column(column("transaction_date"), order=order, column="transaction_date")
+    pdates = parse_date_column(column("posted_date"), order=order, column="posted_date")
+    amounts = _signed_amounts(rows, cols, options, column("descriptor"))
+    default_currency = options.currency or header_currency
+    out: list[Transaction] = []
+    seen: set[str] = set()
+    ids, descs, cards, curs = column("transaction_id"), column("descriptor"), column("card_last4"), column("currency")
+    oamts, ocurs = column("original_amount"), column("original_currency")
+    for n, amount in enumerate(amounts):
+        if amount is None or (tdates[n] is None and pdates[n] is None):
+            continue  # a total, a balance or a note line, not a transaction
+        tid = str(ids[n]).strip() if ids[n] not in (None, "") else f"{id_prefix}-{n + 1}"
+        while tid in seen:
+            tid += "+"
+        seen.add(tid)
+        oamt = parse_amount(oamts[n], decimal_separator=options.decimal_separator)[0]
+        out.append(Transaction(
+            transaction_id=tid, transaction_date=tdates[n], posted_date=pdates[n],
+            descriptor=str(descs[n]).strip() if descs[n] not in (None, "") else None,
+            amount=amount, currency=currency_code(curs[n]) or default_currency, card_last4=last4(cards[n]),
+            original_amount=abs(oamt) if oamt is not None else None, original_currency=currency_code(ocurs[n])))
+    return out
+
+
+def _signed_amounts(rows: list[list[Any]], cols: dict[str, int], options: TransactionOptions,
+                    descriptors: list[Any]) -> list[Decimal | None]:
+    """Spend-positive amounts, one per row (None where the row has no amount)."""
+    sep = options.decimal_separator
+    if "amount" not in cols:
+        out: list[Decimal | None] = []
+        for r in rows:
+            debit = parse_amount(r[cols["debit"]], decimal_separator=sep)[0] if "debit" in cols else None
+            credit = parse_amount(r[cols["credit"]], decimal_separator=sep)[0] if "credit" in cols else None
+            if debit is None and credit is None:
+                out.append(None)
+            else:
+                out.append(abs(debit or Decimal(0)) - abs(credit or Decimal(0)))
+        return out
+    parsed = [parse_amount(r[cols["amount"]], decimal_separator=sep) for r in rows]
+    directions = [_direction(r[cols["direction"]]) if "direction" in cols else None for r in rows]
+    open_rows = [i for i, (v, marker) in enumerate(parsed) if v is not None and not (marker or directions[i])]
+    debit_negative = _debit_negative([parsed[i][0] for i in open_rows], [descriptors[i] for i in open_rows],
+                                     options.sign)
+    out = []
+    for i, (v, marker) in enumerate(parsed):
+        if v is None:
+            out.append(None)
+        elif marker or directions[i]:
+            out.append(-abs(v) if (marker or directions[i]) == "CR" else abs(v))
+        else:
+            out.append(-v if debit_negative else v)
+    return out
+
+
+_DIRECTIONS = {"CR": "CR", "C": "CR", "CREDIT": "CR", "CREDITS": "CR", "RETURN": "CR", "REFUND": "CR",
+               "PAYMENT": "CR", "DR": "DR", "D": "DR", "DEBIT": "DR", "DEBITS": "DR", "SALE": "DR", "PURCHASE": "DR"}
+
+
+def _direction(value: Any) -> str | None:
+    """``CR``/``DR`` from a debit/credit indicator cell (``Credit``, ``DR``, Chase's ``Sale``/``Return``)."""
+    return _DIRECTIONS.get(str(value or "").strip().upper().rstrip("."))
+
+
+def _debit_negative(values: list[Decimal | None], descriptors: list[Any], sign: str) -> bool:
+    if sign != "auto":
+        return sign == "debit_negative"
+    neg = [d for v, d in zip(values, descriptors) if v is not None and v < 0]
+    pos = [d for v, d in zip(values, descriptors) if v is not None and v > 0]
+
+    def credit_like(ds: list[Any]) -> float:
+        return sum(bool(_CREDIT_WORDS.search(str(d or ""))) for d in ds) / max(len(ds), 1)
+
+    # Payments and refunds are the exception: the side whose lines read like them is the credit side.
+    if neg and pos and abs(credit_like(neg) - credit_like(pos)) >= 0.5:
+        return credit_like(pos) > credit_like(neg)
+    return len(neg) > len(pos)
+
+
+def read_transactions(source: Any, *, options: TransactionOptions | None = None) -> list[Transaction]:
+    """Transactions from a file path (CSV/TSV, Parquet, OFX/QFX, QIF), a DataFrame or an Arrow table."""
+    from .ofx import looks_like_ofx, looks_like_qif, read_ofx, read_qif
+
+    options = options or TransactionOptions()
+    if hasattr(source, "to_pylist") and hasattr(source, "column_names"):  # pyarrow.Table
+        return from_rows(source.column_names, [list(r.values()) for r in source.to_pylist()], options=options)
+    if hasattr(source, "itertuples") and hasattr(source, "columns"):  # pandas.DataFrame
+        cells = source.astype(object).where(source.notna(), None)  # NaN, NaT and pd.NA are empty cells
+        return from_rows([str(c) for c in source.columns], [list(r) for r in cells.itertuples(index=False)],
+                         options=options)
+    path = Path(source)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise TransactionFileError(f"cannot read transactions file {path}: {exc.strerror or exc}") from exc
+    suffix = path.suffix.lower()
+    if suffix == ".parquet" or data[:4] == b"PAR1":
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(io.BytesIO(data))
+        return from_rows(table.column_names, [list(r.values()) for r in table.to_pylist()], options=options,
+                         id_prefix=path.stem)
+    if suffix in (".ofx", ".qfx") or looks_like_ofx(data):
+        return read_ofx(data, options=options)
+    if suffix == ".qif" or looks_like_qif(data):
+        return read_qif(data, options=options, id_prefix=path.stem)
+    header, rows = _read_csv_rows(data, options)
+    return from_rows(header, rows, options=options, id_prefix=path.stem)

@@ -1,0 +1,63 @@
+"""Card descriptor noise is removed before merchants are compared; currencies are never guessed."""
+
+from __future__ import annotations
+
+import pytest
+
+from docbatch.reconcile import merchant_similarity, normalise_descriptor
+from docbatch.reconcile.currency import receipt_currency, vendor_currency
+
+
+@pytest.mark.parametrize("raw, clean", [
+    ("SQ *BLUE BOTTLE COFFEE #0423 OAKLAND CA", "BLUE BOTTLE COFFEE"),
+    ("TST* JOE'S PIZZA", "JOES PIZZA"),
+    ("PAYPAL *EBAY", "EBAY"),
+    ("IPAY88*YONGCEN ENTERPR", "YONGCEN"),
+    ("STARBUCKS STORE 12345 SEATTLE WA", "STARBUCKS"),
+    ("99 SPEEDMART S/B 1234 JOHOR BAHRU MY", "99 SPEEDMART"),
+    ("MR D.I.Y. (M) SDN BHD", "MR DIY"),
+    ("BOOK TA .K (TAMAN DAYA) SDN BHD", "BOOK TA K TAMAN DAYA"),
+    ("YONGFATT ENTERPRISE", "YONGFATT"),
+    ("ACME WIDGETS LLC", "ACME WIDGETS"),
+    ("GLOBEX INC.", "GLOBEX"),
+    ("SINGAPORE AIRLINES", "SINGAPORE AIRLINES"),  # a place that is the name stays
+    ("", ""),
+])
+def test_normalise_descriptor(raw, clean):
+    assert normalise_descriptor(raw) == clean
+
+
+def test_similarity_survives_truncation_squashed_spaces_and_legal_forms():
+    assert merchant_similarity("LIGHTROOM GALLERY SDN BHD", "LIGHTROOM GALL") >= 0.85
+    assert merchant_similarity("BOOK TA .K (TAMAN DAYA) SDN BHD", "BOOKTA K TAMAN DAYA SDN") >= 0.85
+    assert merchant_similarity("AIK HUAT HARDWARE ENTERPRISE (SETIA ALAM) SDN BHD", "AIK HUAT HARDWARE ENT") >= 0.85
+    assert merchant_similarity("MR D.I.Y. (M) SDN BHD", "ABC HO TRADING") < 0.4
+    # a short fragment contained in a name is weak evidence, not a match
+    assert merchant_similarity("SAM SAM TRADING CO", "SAM") < 0.85
+    assert merchant_similarity(None, "SHELL") is None
+
+
+def test_a_bare_dollar_is_not_usd():
+    guessed = {"currency": "USD", "currency_confidence": 60.0}
+    malaysian = {**guessed, "vendor_name": "UNIHAKKA INTERNATIONAL SDN BHD",
+                 "vendor_address": "12, JALAN TAMPOI 7/4, 81200 JOHOR BAHRU, JOHOR"}
+    assert receipt_currency(malaysian, job_currency=None) == ("MYR", "vendor_country")
+    assert receipt_currency(malaysian, job_currency="sgd") == ("SGD", "job")
+    assert receipt_currency({**guessed, "vendor_name": "ACME"}, job_currency=None) == (None, None)
+    assert receipt_currency({"currency": "MYR", "currency_confidence": 95.0}, job_currency="USD") == ("MYR",
+                                                                                                    "receipt")
+    assert receipt_currency({"currency": "USD", "currency_confidence": 95.0}, job_currency=None) == ("USD",
+                                                                                                    "receipt")
+
+
+@pytest.mark.parametrize("fields, currency", [
+    ({"vendor_address": "GST REG NO: 000123456789"}, "MYR"),
+    ({"vendor_name": "KOPI PTE LTD", "vendor_address": "1 RAFFLES PLACE SINGAPORE 048616"}, "SGD"),
+    ({"vendor_name": "FLAT WHITE PTY LTD", "vendor_address": "ABN 51 824 753 556"}, "AUD"),
+    ({"vendor_name": "JOES PIZZA", "vendor_address": "150 E 14TH ST, NEW YORK, NY 10003"}, "USD"),
+    ({"vendor_name": "JOES PIZZA"}, None),
+    # two countries' signs: no answer rather than a guess
+    ({"vendor_name": "KOPI PTE LTD", "vendor_address": "81200 JOHOR BAHRU, JOHOR"}, None),
+])
+def test_vendor_country(fields, currency):
+    assert vendor_currency(fields) == currency

@@ -1,0 +1,156 @@
+"""Transactions from bank exports: header detection, column mapping, signs, dates, OFX and QIF."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+
+from docbatch.reconcile import ColumnMapping, TransactionFileError, TransactionOptions, read_transactions
+from docbatch.reconcile.values import parse_amount, parse_date_column
+
+D = Decimal
+
+
+def write(tmp_path, name: str, text: str):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_csv_with_account_lines_above_the_header_and_charges_negative(tmp_path):
+    path = write(tmp_path, "card.csv", (
+        "Account Name:,JANE\nCard Number:,XXXX-XXXX-XXXX-4821\n\n"
+        "Transaction Date,Posted Date,Description,Amount,Card No.,Reference\n"
+        "25/12/2018,27/12/2018,SQ *BLUE BOTTLE #12,-12.50,XXXX-4821,A1\n"
+        "26/12/2018,28/12/2018,TST* JOES PIZZA,-30.00,XXXX-4821,A2\n"
+        "27/12/2018,29/12/2018,PAYMENT - THANK YOU,500.00,XXXX-4821,A3\n"))
+    txns = read_transactions(path)
+    assert [t.transaction_id for t in txns] == ["A1", "A2", "A3"]
+    assert [t.amount for t in txns] == [D("12.50"), D("30.00"), D("-500.00")]  # spend positive
+    assert txns[0].transaction_date == dt.date(2018, 12, 25) and txns[0].posted_date == dt.date(2018, 12, 27)
+    assert txns[0].card_last4 == "4821" and txns[0].descriptor == "SQ *BLUE BOTTLE #12"
+
+
+def test_card_statement_convention_charges_positive_is_detected(tmp_path):
+    path = write(tmp_path, "cc.csv", "Date,Description,Amount\n2018-12-25,SHELL,45.10\n2018-12-26,AEON,12.00\n"
+                                     "2018-12-28,REFUND AEON,-12.00\n")
+    txns = read_transactions(path)
+    assert [t.amount for t in txns] == [D("45.10"), D("12.00"), D("-12.00")]
+    assert txns[0].posted_date == dt.date(2018, 12, 25) and txns[0].transaction_date is None  # a lone date: posted
+    assert [t.transaction_id for t in txns] == ["cc-1", "cc-2", "cc-3"]
+
+
+def test_sign_option_overrides_detection(tmp_path):
+    path = write(tmp_path, "x.csv", "Date,Description,Amount\n2018-12-25,A,-5.00\n2018-12-26,B,-6.00\n")
+    assert [t.amount for t in read_transactions(path)] == [D("5.00"), D("6.00")]
+    opts = TransactionOptions(sign="debit_positive")
+    assert [t.amount for t in read_transactions(path, options=opts)] == [D("-5.00"), D("-6.00")]
+
+
+def test_debit_credit_pair_semicolons_decimal_commas_and_header_currency(tmp_path):
+    path = write(tmp_path, "bank.csv", "Booking Date;Narrative;Debit (EUR);Credit (EUR)\n"
+                                       "03.01.2019;CAFE CENTRAL;1.234,50;\n04.01.2019;RETURN CAFE;;4,50\n"
+                                       "05.01.2019;CLOSING BALANCE;;\n")
+    txns = read_transactions(path, options=TransactionOptions(date_order="DMY"))
+    assert [(t.amount, t.currency) for t in txns] == [(D("1234.50"), "EUR"), (D("-4.50"), "EUR")]
+    assert txns[0].posted_date == dt.date(2019, 1, 3)
+
+
+def test_cr_dr_markers_and_a_direction_column(tmp_path):
+    path = write(tmp_path, "m.csv", "Trans Date,Details,Amount,Dr/Cr\n2019-01-03,SHOP,10.00,DR\n"
+                                    "2019-01-04,SHOP REFUND,10.00,CR\n2019-01-05,OTHER,7.00 CR,\n")
+    assert [t.amount for t in read_transactions(path)] == [D("10.00"), D("-10.00"), D("-7.00")]
+
+
+def test_mapping_names_columns_the_defaults_do_not_know(tmp_path):
+    path = write(tmp_path, "de.csv", "Buchungstag,Verwendungszweck,Umsatz,Waehrung\n"
+                                     "03.01.2019,REWE SAGT DANKE,-23.10,EUR\n")
+    with pytest.raises(TransactionFileError):
+        read_transactions(path)
+    opts = TransactionOptions(mapping=ColumnMapping.parse(["posted_date=Buchungstag", "descriptor=Verwendungszweck",
+                                                           "amount=Umsatz", "currency=Waehrung"]), date_order="DMY")
+    (t,) = read_transactions(path, options=opts)
+    assert (t.amount, t.descriptor, t.currency, t.posted_date) == (D("23.10"), "REWE SAGT DANKE", "EUR",
+                                                                  dt.date(2019, 1, 3))
+
+
+def test_day_month_order_is_decided_per_column_and_refused_when_open():
+    assert parse_date_column(["03/01/2019", "13/01/2019"], order=None, column="d") == [
+        dt.date(2019, 1, 3), dt.date(2019, 1, 13)]
+    assert parse_date_column(["01/03/2019", "01/13/2019"], order=None, column="d") == [
+        dt.date(2019, 1, 3), dt.date(2019, 1, 13)]
+    with pytest.raises(TransactionFileError, match="date-order"):
+        parse_date_column(["03/01/2019", "04/02/2019"], order=None, column="d")
+    assert parse_date_column(["03/01/2019"], order="MDY", column="d") == [dt.date(2019, 3, 1)]
+    assert parse_date_column(["25 Dec 2018", "20181226", "2018-12-27T10:00:00"], order=None, column="d") == [
+        dt.date(2018, 12, 25), dt.date(2018, 12, 26), dt.date(2018, 12, 27)]
+
+
+def test_amount_spellings():
+    assert parse_amount("(12.30)")[0] == D("-12.30")
+    assert parse_amount("12.30-")[0] == D("-12.30")
+    assert parse_amount("RM1,234.50") == (D("1234.50"), None)
+    assert parse_amount("1.234,50")[0] == D("1234.50")
+    assert parse_amount("45.00 CR") == (D("45.00"), "CR")
+    assert parse_amount("") == (None, None)
+    with pytest.raises(TransactionFileError):
+        parse_amount("twelve")
+
+
+OFX_SGML = """OFXHEADER:100
+DATA:OFXSGML
+VERSION:102
+
+<OFX><CREDITCARDMSGSRSV1><CCSTMTTRNRS><CCSTMTRS><CURDEF>MYR
+<CCACCTFROM><ACCTID>4111111111114821</CCACCTFROM>
+<BANKTRANLIST>
+<STMTTRN><TRNTYPE>DEBIT<DTPOSTED>20181227120000[+8:MYT]<DTUSER>20181225<TRNAMT>-12.50<FITID>F1
+<NAME>SQ *BLUE BOTTLE</STMTTRN>
+<STMTTRN><TRNTYPE>CREDIT<DTPOSTED>20181230<TRNAMT>12.50<FITID>F2<NAME>BLUE BOTTLE<MEMO>REFUND</STMTTRN>
+</BANKTRANLIST></CCSTMTRS></CCSTMTTRNRS></CREDITCARDMSGSRSV1></OFX>
+"""
+
+OFX_XML = """<?xml version="1.0"?><?OFX OFXHEADER="200" VERSION="220"?>
+<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS><CURDEF>USD</CURDEF>
+<BANKACCTFROM><ACCTID>000123459876</ACCTID></BANKACCTFROM><BANKTRANLIST>
+<STMTTRN><TRNTYPE>DEBIT</TRNTYPE><DTPOSTED>20190103</DTPOSTED><TRNAMT>-8.75</TRNAMT><FITID>X9</FITID>
+<NAME>TST* JOES PIZZA</NAME><CURRENCY><CURRATE>1.0</CURRATE><CURSYM>USD</CURSYM></CURRENCY></STMTTRN>
+</BANKTRANLIST></STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>
+"""
+
+
+def test_ofx_sgml_and_xml(tmp_path):
+    a, b = read_transactions(write(tmp_path, "s.ofx", OFX_SGML))
+    assert (a.transaction_id, a.amount, a.currency, a.card_last4) == ("F1", D("12.50"), "MYR", "4821")
+    assert a.transaction_date == dt.date(2018, 12, 25) and a.posted_date == dt.date(2018, 12, 27)
+    assert (b.amount, b.descriptor) == (D("-12.50"), "BLUE BOTTLE REFUND")
+    (x,) = read_transactions(write(tmp_path, "s.qfx", OFX_XML))
+    assert (x.transaction_id, x.amount, x.currency, x.descriptor) == ("X9", D("8.75"), "USD", "TST* JOES PIZZA")
+
+
+def test_qif(tmp_path):
+    text = "!Type:CCard\nD12/25/2018\nT-12.50\nPSQ *BLUE BOTTLE\n^\nD12/30'18\nT12.50\nPBLUE BOTTLE\nNREF7\n^\n"
+    a, b = read_transactions(write(tmp_path, "s.qif", text), options=TransactionOptions(currency="USD"))
+    assert (a.amount, a.posted_date, a.currency) == (D("12.50"), dt.date(2018, 12, 25), "USD")
+    assert (b.amount, b.posted_date, b.transaction_id) == (D("-12.50"), dt.date(2018, 12, 30), "REF7")
+    with pytest.raises(TransactionFileError):
+        read_transactions(write(tmp_path, "bad.qif", "!Type:Bank\nD12/25/2018\nT-1.00\n"))
+
+
+def test_parquet_and_dataframes_keep_their_types(tmp_path):
+    df = pd.DataFrame({"Transaction Date": [dt.date(2019, 1, 3)], "Description": ["SHELL"],
+                       "Amount": [Decimal("-40.00")], "Currency": ["myr"]})
+    df.to_parquet(tmp_path / "t.parquet")
+    for source in (tmp_path / "t.parquet", df):
+        (t,) = read_transactions(source)
+        assert (t.transaction_date, t.amount, t.currency) == (dt.date(2019, 1, 3), D("40.00"), "MYR")
+
+
+def test_an_export_without_amount_or_date_is_refused_with_a_hint(tmp_path):
+    with pytest.raises(TransactionFileError, match="--map"):
+        read_transactions(write(tmp_path, "x.csv", "When,What\n2019-01-01,thing\n"))
+    with pytest.raises(TransactionFileError, match="cannot read"):
+        read_transactions(tmp_path / "missing.csv")

@@ -1,0 +1,190 @@
+"""Matching: global one-to-one assignment, review for ambiguity and flagged totals, refunds, currency."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from docbatch.parse.catalog import RECEIPTS
+from docbatch.reconcile import ReconcileSettings, reconcile
+from docbatch.reconcile.receipts import prepare
+from docbatch.reconcile.scoring import Scorer
+from docbatch.reconcile.settings import MatchSettings
+from docbatch.reconcile.transactions import read_transactions
+from docbatch.sinks.schema import arrow_schema
+
+D = Decimal
+DAY = dt.date(2018, 12, 3)
+
+
+def receipts(*rows: dict[str, Any]) -> pa.Table:
+    """A receipts table as a run writes it; unnamed fields are confident and unflagged."""
+    full = [{"vendor_address": "12 JALAN SAGU, 81100 JOHOR BAHRU, JOHOR", "currency": "MYR",
+             "currency_confidence": 95.0, "total_confidence": 90.0, "needs_review": False, **r} for r in rows]
+    for r in full:
+        r["total"] = D(r["total"]) if r.get("total") is not None else None
+    return pa.Table.from_pylist(full, schema=arrow_schema(RECEIPTS))
+
+
+def statement(*rows: tuple[Any, ...], columns=("Posted Date", "Description", "Amount", "Reference")) -> pd.DataFrame:
+    return pd.DataFrame([list(r) for r in rows], columns=list(columns))
+
+
+def outcome(result) -> dict[str, list[tuple[str, str | None]]]:
+    return {name: [(r.get("doc_id") or r.get("transaction_id"), r.get("transaction_id") if "doc_id" in r else None)
+                   for r in table.to_pylist()] for name, table in result.tables.items()}
+
+
+def day(n: int) -> dt.date:
+    return DAY + dt.timedelta(days=n)
+
+
+def test_assignment_is_global_where_greedy_first_come_is_wrong():
+    # R1 likes T1 best (exact name) but T2 almost as well; R2 can only be T1 (T2 posted before R2's day).
+    recs = receipts({"doc_id": "R1", "vendor_name": "ALPHA MART", "receipt_date": day(0), "total": "10.00"},
+                    {"doc_id": "R2", "vendor_name": "ALPHA MART", "receipt_date": day(1), "total": "10.00"})
+    txns = statement((day(2), "ALPHA MART", "10.00", "T1"), (day(0), "ALPHA MRT JB", "10.00", "T2"))
+    settings = ReconcileSettings()
+    # what a greedy matcher in file order would do
+    prepared = prepare(recs.to_pylist(), settings=settings.match, job_currency=None)
+    scorer = Scorer(read_transactions(txns), settings.match)
+    taken: set[int] = set()
+    greedy = {}
+    for i, r in enumerate(prepared):
+        free = [p for p in scorer.candidates(i, r) if p.transaction not in taken]
+        if free:
+            best = max(free, key=lambda p: p.score)
+            taken.add(best.transaction)
+            greedy[r.doc_id] = scorer.transactions[best.transaction].transaction_id
+    assert greedy == {"R1": "T1"}  # R2 is left without its only transaction
+    result = reconcile(recs, txns, settings=settings)
+    assert sorted(outcome(result)["matches"]) == [("R1", "T2"), ("R2", "T1")]
+    for row in result.matches.to_pylist():
+        assert row["score"] >= settings.match.auto_threshold and row["reasons"].startswith("amount_exact")
+
+
+def test_two_equally_good_candidates_go_to_review_naming_the_other():
+    recs = receipts({"doc_id": "R1", "vendor_name": "KOPI KING", "receipt_date": day(0), "total": "8.20"})
+    txns = statement((day(1), "KOPI KING", "8.20", "T1"), (day(1), "KOPI KING", "8.20", "T2"))
+    result = reconcile(recs, txns)
+    assert result.matches.num_rows == 0
+    (row,) = result.needs_review.to_pylist()
+    assert "ambiguous" in row["review_reason"] and row["margin"] < 0.01
+    assert {row["transaction_id"], row["alternative_transaction_id"]} == {"T1", "T2"}
+    # the candidate is held by the review row; the other transaction stays unmatched
+    assert [r["transaction_id"] for r in result.unmatched_transactions.to_pylist()] == [
+        ({"T1", "T2"} - {row["transaction_id"]}).pop()]
+
+
+def test_a_flagged_total_never_matches_automatically():
+    base = {"vendor_name": "KOPI KING", "receipt_date": day(0), "total": "8.20"}
+    recs = receipts({**base, "doc_id": "low", "total_confidence": 44.0},
+                    {**base, "doc_id": "reason", "receipt_date": day(10), "needs_review": True,
+                     "review_reason": "totals_inconsistent"},
+                    {**base, "doc_id": "ok", "receipt_date": day(20)})
+    txns = statement((day(0), "KOPI KING", "8.20", "T1"), (day(10), "KOPI KING", "8.20", "T2"),
+                     (day(20), "KOPI KING", "8.20", "T3"))
+    result = reconcile(recs, txns)
+    assert outcome(result)["matches"] == [("ok", "T3")]
+    review = {r["doc_id"]: r for r in result.needs_review.to_pylist()}
+    assert review["low"]["transaction_id"] == "T1" and review["low"]["review_reason"] == "total_flagged"
+    assert review["reason"]["transaction_id"] == "T2" and review["reason"]["score"] == 1.0
+
+
+def test_weak_merchant_low_score_and_nothing_in_window():
+    recs = receipts({"doc_id": "weak", "vendor_name": "KEDAI PAPAN YEW CHUAN", "receipt_date": day(0),
+                     "total": "127.20"},
+                    {"doc_id": "late", "vendor_name": "SUNRISE BAKERY", "receipt_date": day(0), "total": "15.00"},
+                    {"doc_id": "none", "vendor_name": "NOBODY", "receipt_date": day(0), "total": "5.55"})
+    txns = statement((day(0), "TESCO STORE 15 SELANGOR MY", "127.20", "T1"),
+                     (day(40), "SUNRISE BAKERY", "15.00", "T2"))
+    result = reconcile(recs, txns)
+    review = {r["doc_id"]: r["review_reason"] for r in result.needs_review.to_pylist()}
+    assert review == {"weak": "low_score", "late": "date_outside_window;low_score"}
+    assert [(r["doc_id"], r["reason"]) for r in result.unmatched_receipts.to_pylist()] == [("none", "no_candidate")]
+
+
+def test_tips_fx_rounding_and_foreign_billing():
+    recs = receipts({"doc_id": "tip", "vendor_name": "THAI DELICIOUS RESTAURANT", "receipt_date": day(0),
+                     "total": "92.80"},
+                    {"doc_id": "fx", "vendor_name": "PRINT EXPERT SDN BHD", "receipt_date": day(0), "total": "100.00"},
+                    {"doc_id": "sgd", "vendor_name": "HOME MASTER HARDWARE", "receipt_date": day(0),
+                     "total": "15.90"})
+    cols = ("Transaction Date", "Description", "Amount", "Currency", "Original Amount", "Original Currency", "Ref")
+    txns = statement((day(0), "THAI DELICIOUS RESTAUR", "102.00", "MYR", None, None, "T1"),
+                     (day(0), "PRINT EXPERT SB", "101.20", "MYR", None, None, "T2"),
+                     (day(1), "HOME MASTER HARDWARE &", "5.18", "SGD", "15.90", "MYR", "T3"), columns=cols)
+    result = reconcile(recs, txns)
+    rows = {r["doc_id"]: r for r in result.matches.to_pylist()}
+    assert {d: (r["transaction_id"], r["amount_basis"]) for d, r in rows.items()} == {
+        "tip": ("T1", "tip"), "fx": ("T2", "fx"), "sgd": ("T3", "total")}
+    assert rows["tip"]["amount_difference"] == D("9.20") and "currency_match" in rows["sgd"]["reasons"]
+
+
+def test_refunds_are_credits_and_point_at_their_purchase():
+    recs = receipts({"doc_id": "buy", "vendor_name": "AEON BIG", "receipt_date": day(0), "total": "50.00"},
+                    {"doc_id": "cash", "vendor_name": "GIANT", "receipt_date": day(0), "total": "20.00"},
+                    {"doc_id": "return", "vendor_name": "WATSONS", "receipt_date": day(3), "total": "-12.00"})
+    txns = statement((day(1), "AEON BIG", "50.00", "T1"), (day(9), "REFUND AEON BIG", "-50.00", "T2"),
+                     (day(1), "GIANT", "-20.00", "T3"), (day(4), "WATSONS", "-12.00", "T4"),
+                     (day(5), "PAYMENT - THANK YOU", "-500.00", "T5"))
+    result = reconcile(recs, txns, settings=ReconcileSettings())
+    assert sorted(outcome(result)["matches"]) == [("buy", "T1"), ("return", "T4")]
+    assert [r["doc_id"] for r in result.unmatched_receipts.to_pylist()] == ["cash"]  # a credit is no purchase
+    kinds = {r["transaction_id"]: (r["kind"], r["refund_of"]) for r in result.unmatched_transactions.to_pylist()}
+    assert kinds == {"T2": ("refund", "T1"), "T3": ("credit", None), "T5": ("credit", None)}
+    assert result.summary["transactions"] == {"count": 5, "debits": 1, "credits": 4}
+
+
+def test_currency_resolution_never_defaults_to_usd():
+    dollar = {"currency": "USD", "currency_confidence": 60.0, "vendor_address": None}
+    recs = receipts({"doc_id": "my", "vendor_name": "UNIHAKKA SDN BHD", "receipt_date": day(0), "total": "8.20",
+                     **dollar},
+                    {"doc_id": "txn", "vendor_name": "JOES PIZZA", "receipt_date": day(0), "total": "9.00", **dollar},
+                    {"doc_id": "open", "vendor_name": "KOPI KING", "receipt_date": day(0), "total": "7.00", **dollar})
+    cols = ("Posted Date", "Description", "Amount", "Currency", "Ref")
+    txns = statement((day(0), "UNIHAKKA", "8.20", "MYR", "T1"), (day(0), "JOES PIZZA", "9.00", "SGD", "T2"),
+                     (day(0), "KOPI KING", "7.00", None, "T3"), columns=cols)
+    result = reconcile(recs, txns)
+    got = {r["doc_id"]: (r["currency"], r["currency_source"]) for t in ("matches", "needs_review")
+           for r in result.tables[t].to_pylist()}
+    assert got == {"my": ("MYR", "vendor_country"), "txn": ("SGD", "transaction"), "open": (None, None)}
+    assert result.needs_review.to_pylist()[0]["review_reason"] == "currency_unresolved"
+    # the job's currency says what "$" means: now the SGD transaction disagrees with the MYR job
+    job = reconcile(recs, txns, settings=ReconcileSettings(currency="MYR"))
+    assert {r["doc_id"] for r in job.matches.to_pylist()} == {"my", "open"}
+    assert "currency_mismatch" in job.needs_review.to_pylist()[0]["review_reason"]
+
+
+def test_a_receipt_scanned_twice_matches_once_and_the_copy_is_reviewed():
+    same = {"vendor_name": "LIGHTROOM GALLERY SDN BHD", "receipt_date": day(0), "total": "73.00"}
+    recs = receipts({**same, "doc_id": "016"}, {**same, "doc_id": "018"})
+    result = reconcile(recs, statement((day(1), "LIGHTROOM GALLERY SDN", "73.00", "T1")))
+    assert outcome(result)["matches"] in ([("016", "T1")], [("018", "T1")])
+    (dup,) = result.needs_review.to_pylist()
+    assert dup["review_reason"] == "duplicate_receipt" and dup["alternative_doc_id"] in ("016", "018")
+
+
+def test_card_last4_disagreeing_sends_to_review():
+    recs = receipts({"doc_id": "R", "vendor_name": "TONYMOLY VIVA CITY", "receipt_date": day(0), "total": "39.90",
+                     "card_last4": "1819"})
+    cols = ("Posted Date", "Description", "Amount", "Card No.", "Ref")
+    matched = reconcile(recs, statement((day(0), "TONYMOLY VIVA CITY", "39.90", "XXXX1819", "T1"), columns=cols))
+    assert "card_match" in matched.matches.to_pylist()[0]["reasons"]
+    other = reconcile(recs, statement((day(0), "TONYMOLY VIVA CITY", "39.90", "XXXX4821", "T1"), columns=cols))
+    assert "card_mismatch" in other.needs_review.to_pylist()[0]["review_reason"]
+
+
+def test_settings_refuse_nonsense():
+    import pytest
+
+    from docbatch.errors import ConfigError
+
+    with pytest.raises(ConfigError):
+        MatchSettings(lag_days=(5, 0))
+    with pytest.raises(ConfigError):
+        MatchSettings(auto_threshold=0.4, review_threshold=0.6)
