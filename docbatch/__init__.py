@@ -23,6 +23,7 @@ from .errors import (  # noqa: E402
     TransientError,
 )
 from .records import Document, DocumentResult, RunSummary  # noqa: E402
+from .reconcile import ReconcileResult, ReconcileSettings, reconcile  # noqa: E402
 
 
 def __getattr__(name: str) -> object:
@@ -44,6 +45,8 @@ __all__ = [
     "DocumentResult",
     "ExitCode",
     "PermanentError",
+    "ReconcileResult",
+    "ReconcileSettings",
     "RunConfig",
     "RunSummary",
     "SourceNotFound",
@@ -51,5 +54,6 @@ __all__ = [
     "TransientError",
     "__version__",
     "load_job",
+    "reconcile",
     "run_batch",
 ]

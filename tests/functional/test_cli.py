@@ -19,7 +19,7 @@ from docbatch.testing.fake_rekognition import image_key
 
 from ..conftest import text_png
 
-COMMANDS = ["run", "manifest", "reparse", "fake-rekognition"]
+COMMANDS = ["run", "manifest", "reparse", "reconcile", "fake-rekognition"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

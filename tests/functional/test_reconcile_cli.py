@@ -1,0 +1,112 @@
+"""``docbatch reconcile`` end to end: a run folder made by ``docbatch run`` (replay engine) and a bank export."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from docbatch.cli import main
+
+from ..support.responses import response_from_rows
+
+#: (doc_id, vendor, date as printed, total as printed); "cash" has no transaction, "dup" is "a" scanned again.
+RECEIPTS = [
+    ("a", "KEDAI BUKU MAJU SDN BHD", "03/12/2018", "12.50"),
+    ("b", "RESTORAN SELERA ENTERPRISE", "04/12/2018", "8.00"),
+    ("c", "KOPI KING SDN BHD", "05/12/2018", "8.20"),
+    ("cash", "PASAR MINI JIN SENG", "05/12/2018", "44.90"),
+    ("dup", "KEDAI BUKU MAJU SDN BHD", "03/12/2018", "12.50"),
+]
+STATEMENT = """Account Name:,CARDHOLDER
+Card Number:,XXXX-XXXX-XXXX-4821
+
+Transaction Date,Posted Date,Description,Amount,Currency,Reference
+03/12/2018,05/12/2018,KEDAI BUKU MAJU SDN B JOHOR BAHRU MY,-12.50,MYR,T1
+04/12/2018,06/12/2018,IPAY88*RESTORAN SELERA,-9.00,MYR,T2
+05/12/2018,07/12/2018,KOPI KING #0423,-8.20,MYR,T3
+05/12/2018,05/12/2018,KOPI KING #0424,-8.20,MYR,T4
+14/12/2018,15/12/2018,REFUND KEDAI BUKU MAJU SDN B,12.50,MYR,T5
+20/12/2018,20/12/2018,NETFLIX.COM,-45.00,MYR,T6
+"""
+
+
+def _receipt(vendor: str, date: str, total: str) -> dict:
+    rows = [(vendor, 0.2, 0.05), ("NO 12 JALAN SAGU 18, 81100 JOHOR BAHRU, JOHOR", 0.1, 0.1),
+            (f"DATE: {date}", 0.1, 0.2), ("ITEM", 0.1, 0.3), (total, 0.7, 0.3), ("TOTAL", 0.1, 0.35),
+            (f"RM {total}", 0.7, 0.35)]
+    return response_from_rows(rows)
+
+
+@pytest.fixture(scope="module")
+def run_folder(tmp_path_factory) -> Path:
+    base = tmp_path_factory.mktemp("recon")
+    replay = base / "replay"
+    replay.mkdir()
+    lines = ["source,doc_type,doc_id"]
+    for doc_id, vendor, date, total in RECEIPTS:
+        (replay / f"{doc_id}.json").write_text(json.dumps(_receipt(vendor, date, total)))
+        lines.append(f"scans/{doc_id}.jpg,receipt,{doc_id}")
+    (base / "m.csv").write_text("\n".join(lines) + "\n")
+    out = base / "run"
+    result = CliRunner().invoke(main, ["-q", "run", "--manifest", str(base / "m.csv"), "--out", str(out),
+                                       "--engine", "replay", "--replay-dir", str(replay), "--no-cache"])
+    assert result.exit_code == 0, result.output
+    (base / "card.csv").write_text(STATEMENT)
+    return out
+
+
+def test_reconcile_a_run_folder_against_a_card_export(run_folder):
+    recon = run_folder.parent / "recon"
+    args = ["reconcile", "--receipts", str(run_folder), "--transactions", str(run_folder.parent / "card.csv"),
+            "--out", str(recon)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "5 receipts, 6 transactions: 2 matched" in result.output
+
+    matches = pd.read_parquet(recon / "matches").set_index("doc_id")
+    assert matches["transaction_id"].to_dict() in ({"a": "T1", "b": "T2"}, {"dup": "T1", "b": "T2"})
+    assert matches.loc["b", "amount_basis"] == "tip" and str(matches.loc["b", "amount_difference"]) == "1.00"
+    assert all(matches["reasons"].str.contains("merchant_strong"))
+    review = pd.read_parquet(recon / "needs_review").set_index("doc_id")
+    assert review.loc["c", "review_reason"] == "ambiguous"  # two KOPI KING 8.20 on the same day
+    assert set(review.loc[["c"], ["transaction_id", "alternative_transaction_id"]].iloc[0]) == {"T3", "T4"}
+    assert "duplicate_receipt" in set(review["review_reason"])
+    unmatched = pd.read_parquet(recon / "unmatched_receipts")
+    assert unmatched["doc_id"].tolist() == ["cash"]
+    txns = pd.read_parquet(recon / "unmatched_transactions").set_index("transaction_id")
+    assert txns.loc["T5", "kind"] == "refund" and txns.loc["T5", "refund_of"] == "T1"
+    assert txns.loc["T6", "kind"] == "purchase"
+
+    summary = json.loads((recon / "summary.json").read_text())
+    assert summary["matched"] == {"count": 2, "amount": {"MYR": "21.50"}, "rate": 0.4}
+    assert summary["needs_review"]["count"] == 2 and summary["unmatched_receipts"]["count"] == 1
+    assert summary["unmatched_transactions"]["by_kind"] == {"purchase": 2, "refund": 1}  # T6, and T3 or T4
+    csv = pd.read_csv(next((recon / "csv" / "matches").glob("*.csv")), dtype=str)
+    assert len(csv) == 2 and set(csv["currency"]) == {"MYR"}
+
+    again = CliRunner().invoke(main, args + ["--format", "parquet", "--lag-days", "0:3"])
+    assert again.exit_code == 0, again.output  # a reconciliation folder is replaced whole
+    assert json.loads((recon / "summary.json").read_text())["settings"]["match"]["lag_days"] == [0, 3]
+
+
+def test_bad_inputs_exit_2_with_the_reason(run_folder, tmp_path):
+    card = run_folder.parent / "card.csv"
+    foreign = tmp_path / "notes"
+    foreign.mkdir()
+    (foreign / "mine.txt").write_text("keep me")
+    result = CliRunner().invoke(main, ["reconcile", "--receipts", str(run_folder), "--transactions", str(card),
+                                       "--out", str(foreign)])
+    assert result.exit_code == 2 and "foreign_run_folder" in result.output
+    assert (foreign / "mine.txt").read_text() == "keep me"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("When,What\n2019-01-01,thing\n")
+    result = CliRunner().invoke(main, ["reconcile", "--receipts", str(run_folder), "--transactions", str(bad),
+                                       "--out", str(tmp_path / "r")])
+    assert result.exit_code == 2 and "bad_transactions_file" in result.output
+    result = CliRunner().invoke(main, ["reconcile", "--receipts", str(tmp_path), "--transactions", str(card),
+                                       "--out", str(tmp_path / "r2")])
+    assert result.exit_code == 2 and "receipts_not_found" in result.output
