@@ -293,9 +293,9 @@ def licence_outcomes(dl_dir: Path, load: Loader, run_date: dt.date, *,
             right = ours is not None and squeeze(ours) == squeeze(anchor[name])
             flagged = licence_flagged(fields, name)
             outcomes.append(Outcome(answer.stem, name, right, flagged))
-            if not right:
+            if not right or flagged and name in DL_FLAG_FIELDS:
                 held = " [held out]" if answer.stem in HELD_OUT_STATES else ""
-                disagreements.append(f"  {answer.stem:<14} {name:<20} textract={str(anchor[name])!r:<34} "
+                disagreements.append(("  " if not right else "  right, flagged: ") +f"{answer.stem:<14} {name:<20} textract={str(anchor[name])!r:<34} "
                                      f"ours={ours if ours is None else str(ours)!r}"
                                      f" ({fields.get(name + '_source')}, conf {fields.get(name + '_confidence')}"
                                      f"{', flagged' if flagged else ''}){held}")
@@ -320,7 +320,7 @@ def score_licences(dl_dir: Path, load: Loader, run_date: dt.date, *, located: Ma
     print("Flags (wrong values flagged / wrong; right values flagged / right):")
     print(flag_table(outcomes, DL_FLAG_FIELDS, licence_splits()))
     if verbose:
-        print("Disagreements (Textract is an anchor, not the truth; judge each):")
+        print("Disagreements, and right values flagged (Textract is an anchor, not the truth; judge each):")
         shown = [d for d in disagreements if show_held_out or "[held out]" not in d]
         print("\n".join(shown) or "  none")
         if len(shown) < len(disagreements):

@@ -24,6 +24,7 @@ import datetime as dt
 import re
 from typing import Any, Mapping
 
+from .licence_checks import card_state, check_names, check_number, number_accepts
 from .licence_fields import LicenceFields
 from .licence_labels import fill_from_labels, find_labels
 from .licence_segments import Segment, read_segments
@@ -41,7 +42,9 @@ def parse_licence(response: Mapping[str, Any], *, run_date: dt.date) -> LicenceF
         return out
     labels = find_labels(segs)
     numbered = sum(1 for lab in labels if lab.numbered) >= 2
-    used = fill_from_labels(segs, labels, out, run_date)
+    probe = LicenceFields()  # the state is needed before the fields are read: a dry read of the city line
+    state = card_state(segs, address_block(segs, probe), str(probe.values.get("state_in_address") or ""))
+    used = fill_from_labels(segs, labels, out, run_date, accept={"document_number": number_accepts(state)})
     city = address_block(segs, out)
     names: list[Segment] = []
     if city is not None:
@@ -65,6 +68,8 @@ def parse_licence(response: Mapping[str, Any], *, run_date: dt.date) -> LicenceF
         if middle:
             out.values["first_name"] = given
             out.put("middle_name", middle, out.confidence["first_name"])
+    check_names(out, signature_words(response))
+    check_number(out, state)
     fallback_dates(segs, labels, out, run_date)
     text = " ".join(s.text for s in segs)
     if "VETERAN" in text:
@@ -85,3 +90,4 @@ def parse_licence(response: Mapping[str, Any], *, run_date: dt.date) -> LicenceF
     elif re.search(r"DRIVER|LICEN[CS]E|OPERATOR|PERMIT", text):
         out.put("id_type", "drivers_license", 90.0)
     return out
+

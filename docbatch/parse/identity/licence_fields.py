@@ -57,6 +57,21 @@ def clean_number(value: str) -> str | None:
     return None
 
 
+def number_readings(value: str) -> list[str]:
+    """Every reading of a licence number in ``value``: :func:`clean_number`'s first, then the
+    joins of its first one to five space-separated groups (``123 456 789`` is one number on
+    some cards, a number and another field's digits on others: the state's format decides).
+    """
+    first = clean_number(value)
+    out = [first] if first else []
+    tokens = _NUMBER_LABEL_REMNANT.sub("", value.replace("-", "").strip()).split()
+    for k in range(1, min(5, len(tokens)) + 1):
+        token = re.split(r"[^A-Z0-9]", "".join(tokens[:k]))[0]
+        if 5 <= len(token) <= 19 and sum(c.isdigit() for c in token) >= 3 and token not in out:
+            out.append(token)
+    return out
+
+
 def clean_value(fld: str, value: str, run_date: dt.date) -> object | None:
     """The value of field ``fld`` in ``value``, cleaned and typed; None when it holds none."""
     if fld in ("date_of_birth", "expiration_date", "date_of_issue"):

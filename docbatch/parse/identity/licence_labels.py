@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Callable, Mapping
 
-from .licence_fields import LicenceFields, clean_value
+from .licence_fields import LicenceFields, clean_value, number_readings
 from .licence_segments import Segment
 from .licence_vocabulary import NEEDS_BOUNDARY, NUM_ONLY_RE, NUMBERED, WORD_LABELS, WORD_RE
 from .names import is_name
@@ -118,31 +119,52 @@ def _column_part(seg: Segment, x0: float, x1: float, labels: list[Label], *, who
     return "".join(chars).strip()
 
 
-def fill_from_labels(segs: list[Segment], labels: list[Label], out: LicenceFields, run_date: dt.date) -> set[int]:
-    """Fill fields from labels; returns the ids of segments consumed as values."""
+def fill_from_labels(segs: list[Segment], labels: list[Label], out: LicenceFields, run_date: dt.date, *,
+                     accept: Mapping[str, Callable[[object], bool]] | None = None) -> set[int]:
+    """Fill fields from labels; returns the ids of segments consumed as values.
+
+    ``accept`` (per field) tells a good value from one merely readable: the label's first
+    accepted candidate (inline, right, below) wins, else its first readable one.
+    """
     used: set[int] = set()
     for label in labels:
         if label.field == "_other" or label.field in out.values:
             continue
+        good = (accept or {}).get(label.field)
+        picked: tuple[object, float, Segment | None, int] | None = None
         inline = inline_value(label, labels)
-        value = clean_value(label.field, inline, run_date) if inline else None
-        conf = label.seg.confidence
-        if value is None:
-            nearby = _nearby(label, segs, labels)
-            for i, (cand, part) in enumerate(nearby):
-                value = clean_value(label.field, part.strip(" .:#"), run_date)
-                if value is not None:
-                    used.add(id(cand))
-                    conf = cand.confidence
-                    if label.field == "first_name":
-                        value = _given_names_below(str(value), cand, nearby[i + 1:], used)
-                    break
+        value = _reading(label.field, inline, run_date, good) if inline else None
         if value is not None:
-            if label.field == "address" and inline:
-                used.add(id(label.seg))
-            out.put(label.field, value, conf)
-            out.origin.setdefault(label.field, id(label.seg))
+            picked = (value, label.seg.confidence, None, -1)
+        nearby = _nearby(label, segs, labels) if value is None or (good and not good(value)) else []
+        for i, (cand, part) in enumerate(nearby):
+            value = _reading(label.field, part.strip(" .:#"), run_date, good)
+            if value is None:
+                continue
+            if picked is None or good and good(value) and not good(picked[0]):
+                picked = (value, cand.confidence, cand, i)
+            if not good or good(value):
+                break
+        if picked is None:
+            continue
+        value, conf, cand, i = picked
+        if cand is not None:
+            used.add(id(cand))
+            if label.field == "first_name":
+                value = _given_names_below(str(value), cand, nearby[i + 1:], used)
+        if label.field == "address" and inline:
+            used.add(id(label.seg))
+        out.put(label.field, value, conf)
+        out.origin.setdefault(label.field, id(label.seg))
     return used
+
+
+def _reading(fld: str, text: str, run_date: dt.date, good: Callable[[object], bool] | None) -> object | None:
+    """The field's value in ``text``: for a number, the first reading ``good`` accepts, else the usual one."""
+    if fld == "document_number" and good is not None:
+        readings = number_readings(text)
+        return next((r for r in readings if good(r)), readings[0] if readings else None)
+    return clean_value(fld, text, run_date)
 
 
 def _given_names_below(value: str, taken: Segment, rest: list[tuple[Segment, str]], used: set[int]) -> str:

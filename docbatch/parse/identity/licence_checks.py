@@ -1,0 +1,99 @@
+"""What a licence's own text says about the values read from it: the state, the number's format, names.
+
+A value the card contradicts, or that nothing on the card supports, gets a confidence
+below review level instead of passing as read (a flag, not a guess):
+
+* **the issuing state** is read from the card: the state's name in the header (the
+  tallest print naming a state), else the state of the ``CITY, ST 12345`` line;
+* **the licence number** must fit one of that state's published formats
+  (:mod:`.licence_numbers`); among the label's candidates the one that fits wins, and a
+  number that fits none is kept but flagged (digits from a neighbouring field, a lost
+  digit, another field's value all break the format).  OCR's letter/digit confusions
+  (``5``/``S``, ``0``/``O``) are undone when exactly that makes the number fit;
+* **names**: a given name that ends with the family name read elsewhere
+  (``STANLEYSAMPLE`` / ``SAMPLE``) loses it; a single name token longer than names
+  usually are, with no space, signature or barcode to support it, is flagged as
+  possibly glued.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .licence_fields import LicenceFields
+from .licence_numbers import number_fits, repairs, squeeze_number, states_fitting
+from .licence_segments import Segment
+from .us_states import STATES, state_name_in
+
+#: Factor on a value's confidence that puts any OCR confidence below review level (50).
+DOUBT = 0.45
+#: Factor on a number repaired by undoing a letter/digit confusion to fit the format.
+REPAIRED = 0.9
+#: Factor on a number when the card's state is unknown but some state's format fits it.
+STATE_UNKNOWN = 0.85
+#: Longest given name / family name read as one token without support (letters).
+LONG_GIVEN, LONG_FAMILY = 11, 13
+_CODES = {name: code for code, name in STATES.items()}
+
+
+def card_state(segs: list[Segment], city: Segment | None, address_state: str | None) -> str | None:
+    """The issuing state's USPS code: the tallest print naming a state, else the address's state."""
+    for seg in sorted(segs, key=lambda s: -s.height):
+        if seg is city:
+            continue
+        name = state_name_in(seg.text)
+        if name:
+            return _CODES.get(name)
+    return address_state if address_state in STATES else None
+
+
+def number_accepts(state: str | None):  # noqa: ANN201 - a predicate for fill_from_labels
+    """A predicate preferring, among a label's candidate values, a number fitting the state's format."""
+
+    def accept(value: object) -> bool:
+        fits = number_fits(state, str(value))
+        return bool(states_fitting(str(value))) if fits is None else fits
+
+    return accept
+
+
+def check_number(out: LicenceFields, state: str | None) -> None:
+    """Lower the number's confidence when it fits no format of the card's state (see the module doc)."""
+    number = out.values.get("document_number")
+    if not number:
+        return
+    conf = out.confidence["document_number"]
+    fits = number_fits(state, str(number))
+    if fits:
+        return
+    if fits is None:
+        out.confidence["document_number"] = round(conf * (STATE_UNKNOWN if states_fitting(str(number)) else DOUBT), 2)
+        return
+    fixed = repairs(state, str(number), limit=1)
+    if len(fixed) == 1 and len(squeeze_number(str(number))) == len(fixed[0]):
+        out.values["document_number"] = fixed[0]
+        out.confidence["document_number"] = round(conf * REPAIRED, 2)
+        return
+    out.confidence["document_number"] = round(conf * DOUBT, 2)
+
+
+def check_names(out: LicenceFields, support: set[str]) -> None:
+    """Strip a family name glued to the given name; flag long unsupported single-token names.
+
+    ``support``: words the card spells apart elsewhere (signature, printed "First Last").
+    """
+    last = str(out.values.get("last_name") or "")
+    first = str(out.values.get("first_name") or "")
+    squeezed_last = re.sub(r"[^A-Z]", "", last)
+    if first and squeezed_last and " " not in first and len(first) > len(squeezed_last) + 1:
+        if first.endswith(squeezed_last):
+            out.values["first_name"] = first[: -len(squeezed_last)]
+            first = str(out.values["first_name"])
+        elif first.startswith(squeezed_last):
+            out.values["first_name"] = first[len(squeezed_last):]
+            first = str(out.values["first_name"])
+    for name, longest in (("first_name", LONG_GIVEN), ("last_name", LONG_FAMILY)):
+        value = str(out.values.get(name) or "")
+        tokens = [t for t in re.split(r"[\s,.'-]+", value) if t]
+        if any(len(t) > longest and t not in support for t in tokens):
+            out.confidence[name] = round(out.confidence[name] * DOUBT, 2)

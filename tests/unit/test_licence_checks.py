@@ -1,0 +1,81 @@
+"""Licence-number formats (the data table and its use) and the checks that flag values the card does not support."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from docbatch.parse.identity.licence import parse_licence
+from docbatch.parse.identity.licence_numbers import FORMATS, compile_format, number_fits, repairs, states_fitting
+from docbatch.parse.identity.us_states import STATES
+
+from ..support.responses import response_from_rows
+
+RUN = dt.date(2026, 6, 1)
+
+
+def test_every_state_and_dc_has_formats_that_compile():
+    assert set(STATES) - set(FORMATS) <= {"VI", "AS", "MP"}  # territories without a published table here
+    for state, specs in FORMATS.items():
+        assert specs, state
+        for spec in specs:
+            compile_format(spec)
+    with pytest.raises(ValueError):
+        compile_format("a n8 ?")
+
+
+@pytest.mark.parametrize(("state", "number", "fits"), [
+    ("CA", "I1234562", True), ("CA", "I11234562", False), ("CA", "12345678", False),
+    ("FL", "S123-456-78-900-0", True), ("FL", "S123-456-78-900", False),
+    ("WI", "S123-4567-8901-23", True), ("NY", "123 456 789", True), ("NY", "ID123", False),
+    ("WA", "WDLABCD123EF", True), ("WA", "WDL123", False), ("VT", "1234567A", True), ("NV", "X12345678", True),
+    ("NH", "NHL12345678", True), ("NH", "12ABC34567", True), ("MO", "A123456R", True), ("IA", "123XX6789", True),
+    ("TX", "12345678", True), ("TX", "123456789", False), ("PA", "1234567", False),
+])
+def test_numbers_fit_their_states_published_formats(state: str, number: str, fits: bool):
+    assert number_fits(state, number) is fits
+
+
+def test_unknown_state_has_no_verdict_and_a_number_may_fit_many_states():
+    assert number_fits(None, "12345678") is None and number_fits("ZZ", "1") is None
+    assert {"PA", "TX", "VT"} <= set(states_fitting("12345678"))
+    assert states_fitting("12345678901234567") == [] and set(states_fitting("ID123")) == {"AZ", "CO", "OH"}
+
+
+def test_letter_digit_confusions_are_undone_only_where_the_format_says():
+    assert repairs("FL", "5123-456-78-900-0") == ["S123456789000"]
+    assert repairs("PA", "1234S678") == ["12345678"]
+    assert repairs("CA", "I1234562") == []  # already fits
+    assert repairs("TX", "ABCDEFGHIJ") == []
+
+
+def _licence(rows: list[tuple[str, float, float]]):
+    return parse_licence(response_from_rows(rows), run_date=RUN)
+
+
+def test_a_number_that_fits_no_format_of_the_cards_state_is_flagged():
+    good = _licence([("CALIFORNIA", 0.05, 0.02), ("DL I1234562", 0.40, 0.15), ("EXP 08/31/2029", 0.40, 0.22)])
+    bad = _licence([("CALIFORNIA", 0.05, 0.02), ("DL I11234562", 0.40, 0.15), ("EXP 08/31/2029", 0.40, 0.22)])
+    assert good.values["document_number"] == "I1234562" and good.confidence["document_number"] > 90
+    assert bad.values["document_number"] == "I11234562" and bad.confidence["document_number"] < 50
+
+
+def test_among_a_labels_candidates_the_one_fitting_the_format_wins():
+    # The label's own line holds a short number (another field's); the licence number sits under the label.
+    f = _licence([("NEW YORK STATE", 0.05, 0.02), ("DLN 12345", 0.40, 0.15), ("123 456 789", 0.40, 0.21)])
+    assert f.values["document_number"] == "123456789"
+
+
+def test_the_state_comes_from_the_address_line_when_no_header_names_it():
+    f = _licence([("DL 5123-456-78-900-0", 0.40, 0.10), ("1 SAMPLE", 0.40, 0.20), ("2 ANN", 0.40, 0.26),
+                  ("8 123 MAIN ST", 0.40, 0.32), ("MIAMI, FL 33101", 0.40, 0.38)])
+    assert f.values["document_number"] == "S123456789000"  # 5 read for S, undone by the format
+
+
+def test_a_given_name_glued_to_the_family_name_loses_it_and_long_tokens_are_flagged():
+    f = _licence([("LN SAMPLE", 0.40, 0.10), ("FN STANLEYSAMPLE", 0.40, 0.17)])
+    assert (f.values["first_name"], f.values["last_name"]) == ("STANLEY", "SAMPLE")
+    assert f.confidence["first_name"] > 90
+    glued = _licence([("LN DOE", 0.40, 0.10), ("FN JEFFERYJAMES", 0.40, 0.17)])
+    assert glued.values["first_name"] == "JEFFERYJAMES" and glued.confidence["first_name"] < 50
