@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz import fuzz, process
 
 #: Processor and wallet prefixes: ``SQ *``, ``TST*``, ``PAYPAL *``, ``GRAB*``, ``AMZN Mktp``...
 _PREFIX = re.compile(
@@ -120,3 +121,19 @@ def similarity(na: str, nb: str) -> float | None:
         # A fragment's weight grows with its length: 4 letters say little, 12 a lot.
         best = max(best, fuzz.partial_ratio(short, long_) * min(1.0, 0.55 + 0.045 * len(short)))
     return round(best / 100.0, 3)
+
+
+def similarities(name: str, names: list[str]) -> np.ndarray:
+    """:func:`similarity` of one normalised name against many, vectorised (NaN where a side is empty)."""
+    out = np.full(len(names), np.nan)
+    if not name or not names:
+        return out
+    squashed = [n.replace(" ", "") for n in names]
+    sa = name.replace(" ", "")
+    best = np.maximum(process.cdist([name], names, scorer=fuzz.token_sort_ratio)[0],
+                      process.cdist([sa], squashed, scorer=fuzz.ratio)[0]).astype(float)
+    short = np.minimum(len(sa), np.array([len(n) for n in squashed]))
+    partial = process.cdist([sa], squashed, scorer=fuzz.partial_ratio)[0] * np.minimum(1.0, 0.55 + 0.045 * short)
+    best = np.where(short >= 4, np.maximum(best, partial), best)
+    empty = np.array([not n for n in names])
+    return np.where(empty, np.nan, np.round(best / 100.0, 3))

@@ -9,8 +9,8 @@ Each surviving pair is scored from three pieces of evidence, each 0..1:
 * amount (the best reading): exactly the total (1.0); exactly an alternative (subtotal,
   amount paid, total plus printed tip: 0.9); within the rounding tolerance (0.85); within
   the FX tolerance (0.8 falling to 0.6 at its edge); above the total by a tip of up to
-  ``max_tip`` (0.6, or 0.75 for a round tip: a whole amount, or 5/10/12/15/18/20/25 percent),
-  read only when the merchant agrees (similarity at least ``TIP_MERCHANT``);
+  ``max_tip`` (0.6, or 0.75 for a round tip: a whole amount, or 5/10/12/15/18/20/25 percent);
+  FX and tips are read only when the merchant agrees (similarity at least ``LOOSE_MERCHANT``);
 * date: the statement's transaction date on the receipt's day (1.0), the next day (0.75),
   the day before (0.6), further (0.2: a statement's transaction date is the purchase day);
   or, when the export has only a posted date, 0–2 days of lag (1.0) falling to 0.6 at the
@@ -32,13 +32,13 @@ from decimal import Decimal
 
 import numpy as np
 
-from .descriptors import normalise_descriptor, similarity
+from .descriptors import normalise_descriptor, similarities, similarity
 from .receipts import Receipt
 from .settings import MatchSettings
 from .transactions import Transaction
 
-#: A tip is read only where the merchant agrees at least this much.
-TIP_MERCHANT = 0.6
+#: An FX difference or a tip is read only where the merchant agrees at least this much.
+LOOSE_MERCHANT = 0.6
 _ROUND_TIPS = (0.05, 0.10, 0.12, 0.15, 0.18, 0.20, 0.25)
 
 
@@ -78,16 +78,6 @@ class Scorer:
         self._order = [j for _, j in keys]
 
     # -- blocking ----------------------------------------------------------------------
-    def _band(self, receipt: Receipt, *, exact: bool = False) -> tuple[Decimal, Decimal]:
-        s = self.settings
-        values = [abs(v) for _, v in receipt.amounts]
-        if exact:
-            return min(values), max(values)
-        fx = Decimal(str(s.fx_tolerance))
-        lo = min(values) * (1 - fx) - s.rounding
-        hi = max(max(values) * (1 + fx), abs(receipt.total or 0) * Decimal(str(1 + s.max_tip))) + s.rounding
-        return lo, hi
-
     def _near(self, receipt: Receipt) -> list[int]:
         """Transactions dated in the window around the receipt whose amount lies in its band."""
         assert receipt.receipt_date is not None
@@ -98,15 +88,26 @@ class Scorer:
         if not idx:
             return []
         ids = np.array(idx)
-        lo, hi = (float(v) for v in self._band(receipt))
-        amount, original = self._abs[ids], self._orig[ids]
-        keep = (((amount >= lo) & (amount <= hi)) | ((original >= lo) & (original <= hi)))
-        keep &= self._credit[ids] == receipt.is_refund
-        return ids[keep].tolist()
+        ids = ids[self._credit[ids] == receipt.is_refund]
+        s, r = self.settings, float(self.settings.rounding)
+        values = np.array([float(abs(v)) for _, v in receipt.amounts])
+        amount, original = self._abs[ids][:, None], self._orig[ids][:, None]
+        tight = ((np.abs(amount - values) <= r + 1e-9) | (np.abs(original - values) <= r + 1e-9)).any(axis=1)
+        fx = values * s.fx_tolerance + r
+        loose = ((np.abs(amount - values) <= fx) | (np.abs(original - values) <= fx)).any(axis=1)
+        total = float(abs(receipt.total or 0))
+        loose |= (amount[:, 0] > total) & (amount[:, 0] <= total * (1 + s.max_tip) + r)
+        loose &= ~tight
+        if loose.any():  # FX and tips are read only where the merchant agrees: one vectorised test
+            sims = similarities(receipt.vendor_key, [self.names[j] for j in ids[loose]])
+            loose[np.flatnonzero(loose)[~(sims >= LOOSE_MERCHANT)]] = False
+        tip = loose
+        return ids[tight | tip].tolist()
 
     def _anywhere(self, receipt: Receipt) -> list[int]:
         """Transactions of any date carrying exactly one of the receipt's amounts."""
-        lo, hi = self._band(receipt, exact=True)
+        values = [abs(v) for _, v in receipt.amounts]
+        lo, hi = min(values), max(values)
         a, b = bisect.bisect_left(self._sorted, lo), bisect.bisect_right(self._sorted, hi)
         return [j for j in dict.fromkeys(self._order[a:b]) if (self.transactions[j].amount < 0) == receipt.is_refund]
 
@@ -196,8 +197,8 @@ class Scorer:
             return None
         a, a_code, basis, value = amount
         m = similarity(receipt.vendor_key, self.names[j])
-        if basis == "tip" and (m is None or m < TIP_MERCHANT):
-            return None  # a larger amount at another merchant is no tip, only noise
+        if basis in ("tip", "fx") and (m is None or m < LOOSE_MERCHANT):
+            return None  # another merchant's different amount is no tip nor conversion, only noise
         d, d_code = self._date(fit)
         m_code = ("merchant_unknown" if m is None else "merchant_strong" if m >= 0.85
                   else "merchant_partial" if m >= 0.6 else "merchant_weak")
