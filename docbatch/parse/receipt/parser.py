@@ -28,6 +28,7 @@ from ..money import currency_in, money
 from .header import Found, find_address, find_payment, find_phone, find_receipt_number, find_vendor, header_end
 from .items import SUMMARY, extract_items
 from .lines import Line, build_lines
+from .words import repair_words
 
 #: Fields at or below this confidence make the receipt need review (for the key fields).
 REVIEW_BELOW = 50.0
@@ -301,10 +302,11 @@ def _read_header(fields: dict[str, object], lines: list[Line], end: int) -> Foun
     """Vendor, address, phone, receipt number and payment; returns the vendor as found (or None)."""
     vendor = find_vendor(lines, end)
     if vendor:
-        _set(fields, "vendor_name", vendor.value, _conf(vendor.ocr_confidence, vendor.certainty))
+        _set(fields, "vendor_name", repair_words(vendor.value)[0], _conf(vendor.ocr_confidence, vendor.certainty))
     address = find_address(lines, vendor, end)
     if address:
-        _set(fields, "vendor_address", address.value, _conf(address.ocr_confidence, address.certainty))
+        _set(fields, "vendor_address", repair_words(address.value)[0],
+             _conf(address.ocr_confidence, address.certainty))
     for name, found in (("vendor_phone", find_phone(lines)), ("receipt_number", find_receipt_number(lines))):
         if found:
             _set(fields, name, found.value, _conf(found.ocr_confidence, found.certainty))
