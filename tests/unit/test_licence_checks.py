@@ -79,3 +79,26 @@ def test_a_given_name_glued_to_the_family_name_loses_it_and_long_tokens_are_flag
     assert f.confidence["first_name"] > 90
     glued = _licence([("LN DOE", 0.40, 0.10), ("FN JEFFERYJAMES", 0.40, 0.17)])
     assert glued.values["first_name"] == "JEFFERYJAMES" and glued.confidence["first_name"] < 50
+
+
+def test_small_field_numbers_read_as_superscripts_still_label_their_values():
+    f = _licence([("4d DLN 123456789", 0.40, 0.08), ("¹THOMPSON", 0.40, 0.16), ("²ASHLEY ANN", 0.40, 0.22),
+                  ("⁸3709 LAKE DR", 0.40, 0.28), ("OXF0RD,_MT 59601", 0.40, 0.34)])
+    assert (f.values["last_name"], f.values["first_name"], f.values["middle_name"]) == ("THOMPSON", "ASHLEY", "ANN")
+    assert (f.values["address"], f.values["city_in_address"], f.values["state_in_address"]) == (
+        "3709 LAKE DR", "OXFORD", "MT")
+
+
+def test_a_caption_of_two_label_words_covers_the_whole_value_below_it():
+    # "DL NUMBER" over "76368707437": the column starts at DL, not at NUMBER.
+    f = _licence([("SOUTH CAROLINA", 0.05, 0.02), ("DL NUMBER", 0.40, 0.10), ("76368707437", 0.40, 0.16)])
+    assert f.values["document_number"] == "76368707437"
+
+
+def test_a_given_name_longer_than_the_signatures_is_flagged_not_split():
+    rows = [("LN OKAFOR", 0.40, 0.10), ("FN WEIJ", 0.40, 0.17)]
+    page = response_from_rows(rows)
+    sig = response_from_rows([("Wei Okafor", 0.05, 0.80)])
+    page["TextDetections"] += [dict(d, Id=d["Id"] + 100) for d in sig["TextDetections"]]
+    f = parse_licence(page, run_date=RUN)
+    assert f.values["first_name"] == "WEIJ" and f.confidence["first_name"] < 50

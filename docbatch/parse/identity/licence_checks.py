@@ -9,11 +9,13 @@ below review level instead of passing as read (a flag, not a guess):
   (:mod:`.licence_numbers`); among the label's candidates the one that fits wins, and a
   number that fits none is kept but flagged (digits from a neighbouring field, a lost
   digit, another field's value all break the format).  OCR's letter/digit confusions
-  (``5``/``S``, ``0``/``O``) are undone when exactly that makes the number fit;
+  (``5``/``S``, ``0``/``O``) are undone, and a neighbouring label's letters glued on after
+  the digits dropped, when exactly that makes the number fit;
 * **names**: a given name that ends with the family name read elsewhere
   (``STANLEYSAMPLE`` / ``SAMPLE``) loses it; a single name token longer than names
   usually are, with no space, signature or barcode to support it, is flagged as
-  possibly glued.
+  possibly glued, and so is a given name one or two letters longer than the one the
+  signature spells (a middle initial glued on).
 """
 
 from __future__ import annotations
@@ -74,6 +76,15 @@ def check_number(out: LicenceFields, state: str | None) -> None:
         out.values["document_number"] = fixed[0]
         out.confidence["document_number"] = round(conf * REPAIRED, 2)
         return
+    # Letters of a neighbouring label glued on (``B7336...855ASS`` from ``CLASS``): the part
+    # before the turn from digits to letters, when exactly that part fits.
+    squeezed = squeeze_number(str(number))
+    cuts = [m.start() for m in re.finditer(r"(?<=\d)(?=[A-Z]{2,}$)", squeezed)]
+    fitting = [squeezed[:i] for i in cuts if number_fits(state, squeezed[:i])]
+    if len(fitting) == 1:
+        out.values["document_number"] = fitting[0]
+        out.confidence["document_number"] = round(conf * REPAIRED, 2)
+        return
     out.confidence["document_number"] = round(conf * DOUBT, 2)
 
 
@@ -92,6 +103,12 @@ def check_names(out: LicenceFields, support: set[str]) -> None:
         elif first.startswith(squeezed_last):
             out.values["first_name"] = first[len(squeezed_last):]
             first = str(out.values["first_name"])
+    if first and " " not in first and first not in support and any(
+            len(w) >= 3 and first.startswith(w) and 1 <= len(first) - len(w) <= 2 for w in support):
+        # The signature spells a shorter given name: a middle initial glued on (``WEIJ`` / "Wei"), or
+        # a letter the signature's OCR lost; which one, only a reader can tell.
+        out.confidence["first_name"] = round(out.confidence["first_name"] * DOUBT, 2)
+        return
     for name, longest in (("first_name", LONG_GIVEN), ("last_name", LONG_FAMILY)):
         value = str(out.values.get(name) or "")
         tokens = [t for t in re.split(r"[\s,.'-]+", value) if t]

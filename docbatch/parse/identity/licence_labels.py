@@ -57,7 +57,24 @@ def find_labels(segs: list[Segment]) -> list[Label]:
             if m and not any(lab.seg is seg and lab.start == 0 for lab in labels):
                 labels.append(Label(NUMBERED[m.group("num")], seg, 0, m.end(), True))
     labels.sort(key=lambda lab: (lab.seg.row, lab.seg.xs[0] if lab.seg.xs else 0, lab.start))
-    return labels
+    return _merge_adjacent(labels)
+
+
+def _merge_adjacent(labels: list[Label]) -> list[Label]:
+    """Two labels of one field side by side (``DL NUMBER``, ``LICENSE NO``) are one label.
+
+    Apart, the first one's column would end where the second begins, and a value printed
+    under both would be cut.
+    """
+    out: list[Label] = []
+    for lab in labels:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.seg is lab.seg and prev.field == lab.field and prev.field != "_other"
+                and lab.start >= prev.end and not lab.seg.text[prev.end:lab.start].strip(" .:#")):
+            out[-1] = Label(prev.field, prev.seg, prev.start, max(prev.end, lab.end), prev.numbered or lab.numbered)
+            continue
+        out.append(lab)
+    return out
 
 
 def inline_value(label: Label, labels: list[Label]) -> str:
@@ -162,8 +179,9 @@ def fill_from_labels(segs: list[Segment], labels: list[Label], out: LicenceField
 def _reading(fld: str, text: str, run_date: dt.date, good: Callable[[object], bool] | None) -> object | None:
     """The field's value in ``text``: for a number, the first reading ``good`` accepts, else the usual one."""
     if fld == "document_number" and good is not None:
+        # A number printed in groups is all of its groups: the longest reading that fits.
         readings = number_readings(text)
-        return next((r for r in readings if good(r)), readings[0] if readings else None)
+        return max((r for r in readings if good(r)), key=len, default=readings[0] if readings else None)
     return clean_value(fld, text, run_date)
 
 

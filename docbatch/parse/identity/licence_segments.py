@@ -63,8 +63,15 @@ def read_segments(response: Mapping[str, Any]) -> list[Segment]:
             segs.append(_make_seg(current, ri))
     segs = [s for s in segs if s.text.strip()]
     for seg in segs:
-        seg.text = re.sub(r"[A-Z]{7,}", lambda m: label_word(m.group()), seg.text)
+        seg.text = re.sub(r"[A-Z]{7,}", lambda m: label_word(m.group().translate(_OCR_CHARS)), seg.text)
+        seg.text = seg.text.translate(_OCR_CHARS)
     return segs
+
+
+#: Small print read as superscripts (AAMVA field numbers set small before their values:
+#: ``¹SAMPLE``, ``⁸123 MAIN ST``) and a space read as an underscore; one character for one,
+#: so the characters' places stay.
+_OCR_CHARS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹_", "0123456789 ")
 
 
 def _char_aspect(word: Any) -> float:

@@ -22,8 +22,10 @@ from .us_dates import US_DATE_RE, us_date
 from .us_states import STATES
 
 #: The city line: ``CITY, ST 12345`` or ``CITY ST 12345-6789``, a blurred ZIP code allowed.
-_CITY_RE = re.compile(r"^(?P<city>[A-Z][A-Z .'-]*?)[,.\s]*(?P<st>[A-Z]{2})[,.\s]*(?P<zip>[\dBOSIL]{5})"
+_CITY_RE = re.compile(r"^(?P<city>[A-Z][A-Z01 .'-]*?)[,.\s]*(?P<st>[A-Z]{2})[,.\s]*(?P<zip>[\dBOSIL]{5})"
                       r"(?:[- ]?(?P<zip4>[\dBOSIL]{4}))?\b")
+#: Digits a city's letters are read as (``OXF0RD``).
+_CITY_LETTERS = str.maketrans("01", "OI")
 #: Letters a blurred ZIP code's digits are read as.
 _ZIP_DIGITS = str.maketrans("BOSIL", "80511")
 _NAME_PREFIX = re.compile(r"^(?:1\s*[,.]?\s*2|[12])\s*[.]?\s*(?=[^\W\d_])")
@@ -40,7 +42,7 @@ def address_block(segs: list[Segment], out: LicenceFields) -> Segment | None:
         if not m or m.group("st") not in STATES or sum(c.isdigit() for c in m.group("zip")) < 4:
             continue
         zip4 = m.group("zip4") or ""
-        out.put("city_in_address", m.group("city").strip(" ,."), seg.confidence)
+        out.put("city_in_address", m.group("city").strip(" ,.").translate(_CITY_LETTERS), seg.confidence)
         out.put("state_in_address", m.group("st"), seg.confidence)
         out.put("zip_code_in_address", (m.group("zip") + (zip4 if sum(c.isdigit() for c in zip4) >= 3 else ""))
                 .translate(_ZIP_DIGITS), seg.confidence)
