@@ -51,8 +51,7 @@ class TinyReceiptEngine:
         self.total = total
 
     def detect_text(self, image: Any, document: Any) -> dict[str, Any]:
-        digest = hashlib.sha256(image.data).digest()
-        total = self.total or f"{int.from_bytes(digest[:2], 'big') % 10000 / 100:.2f}"
+        total = self.total or tiny_total(image.data)
         rows = [list(RECOGNISED_WORDS), ["25/12/2025"], ["TOTAL", total]]
         lines, words = [], []
         for i, row in enumerate(rows):
@@ -65,6 +64,12 @@ class TinyReceiptEngine:
                                             polygon=[(x, y), (x + 0.3, y), (x + 0.3, y + 0.05), (x, y + 0.05)],
                                             parent_id=i))
         return {"TextDetections": lines + words}
+
+
+def tiny_total(data: bytes) -> str:
+    """The total :class:`TinyReceiptEngine` reads on an image of these bytes."""
+    digest = hashlib.sha256(data).digest()
+    return f"{int.from_bytes(digest[:2], 'big') % 10000 / 100:.2f}"
 
 
 @contextlib.contextmanager
@@ -150,23 +155,24 @@ def count_calls(log: Sequence[RequestRecord]) -> Calls:
                  frozenset(k for k in keys if k is not None))
 
 
-def read_tables(out: Path) -> dict[str, pd.DataFrame]:
-    """Every Parquet table of a run, without timing columns, in a stable row order."""
+def read_tables(out: Path, *, ignore: Sequence[str] = ()) -> dict[str, pd.DataFrame]:
+    """Every Parquet table of a run, without timing columns (nor ``ignore``), in a stable row order."""
     tables = {}
     for name in TABLES:
         folder = out / name
         if not folder.is_dir():
             continue
         df = pd.read_parquet(folder)
-        df = df.drop(columns=[c for c in TIMING_COLUMNS if c in df.columns])
+        df = df.drop(columns=[c for c in (*TIMING_COLUMNS, *ignore) if c in df.columns])
         keys = [c for c in ("doc_id", "id", "line_no", "item_no") if c in df.columns]
         tables[name] = df.sort_values(keys, kind="stable").reset_index(drop=True) if keys else df
     return tables
 
 
-def table_differences(out: Path, baseline: Path) -> list[str]:
-    """What differs between two runs' tables (empty: same rows, same values)."""
-    got, want = read_tables(out), read_tables(baseline)
+def table_differences(out: Path, baseline: Path, *, ignore: Sequence[str] = ()) -> list[str]:
+    """What differs between two runs' tables (empty: same rows, same values), ``ignore``
+    naming columns that may differ too."""
+    got, want = read_tables(out, ignore=ignore), read_tables(baseline, ignore=ignore)
     problems = []
     for name in TABLES:
         if (name in got) != (name in want):
@@ -176,7 +182,8 @@ def table_differences(out: Path, baseline: Path) -> list[str]:
             if list(a.columns) != list(b.columns) or len(a) != len(b):
                 problems.append(f"{name}: {len(a)} rows/{len(a.columns)} cols vs {len(b)}/{len(b.columns)}")
             elif not a.equals(b):
-                problems.append(f"{name}: values differ from the clean run")
+                cols = [c for c in a.columns if not a[c].equals(b[c])]
+                problems.append(f"{name}: values differ from the clean run in {', '.join(cols[:4])}")
     return problems
 
 
@@ -191,6 +198,104 @@ def broken_parquet(out: Path) -> list[str]:
         except Exception:  # noqa: BLE001 - any failure to load is the finding
             bad.append(str(path.relative_to(out)))
     return bad
+
+
+def load_table(out: Path | str, name: str, *, s3_endpoint_url: str | None = None) -> pd.DataFrame | None:
+    """One output table as a reader sees it (a local run folder or ``s3://bucket/prefix/``);
+    None when the run folder has no such table."""
+    out = str(out)
+    if not out.startswith("s3://"):
+        folder = Path(out) / name
+        return pd.read_parquet(folder) if folder.is_dir() else None
+    import boto3
+
+    bucket, _, prefix = out[len("s3://"):].partition("/")
+    prefix = f"{prefix.rstrip('/')}/{name}/".lstrip("/")
+    client = boto3.client("s3", endpoint_url=s3_endpoint_url, region_name="us-east-1")
+    pages = client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
+    keys = sorted(o["Key"] for page in pages for o in page.get("Contents", ())
+                  if o["Key"].endswith(".parquet") and "/." not in o["Key"][len(prefix) - 1:])
+    if not keys:
+        return None
+    frames = [pq.read_table(io.BytesIO(client.get_object(Bucket=bucket, Key=k)["Body"].read())).to_pandas()
+              for k in keys]
+    return pd.concat(frames, ignore_index=True)
+
+
+def source_bytes(source: str, *, s3_endpoint_url: str | None = None) -> bytes | None:
+    """The bytes a source holds now (a local path or ``s3://bucket/key``); None when gone."""
+    if source.startswith("s3://") and s3_endpoint_url is None:
+        return None  # never ask real AWS
+    try:
+        if source.startswith("s3://"):
+            import boto3
+
+            bucket, _, key = source[len("s3://"):].partition("/")  # no URL semantics: keys may hold # and ?
+            client = boto3.client("s3", endpoint_url=s3_endpoint_url, region_name="us-east-1")
+            return client.get_object(Bucket=bucket, Key=key)["Body"].read()
+        return Path(source.removeprefix("file://")).read_bytes()
+    except Exception:  # noqa: BLE001 - a source that cannot be read now cannot be judged
+        return None
+
+
+def sent_forms(data: bytes) -> list[bytes]:
+    """Every form in which a source of these bytes can reach the far side: as they are (an
+    S3Object, an image sent untouched) and each page as docbatch prepares it for Rekognition
+    (enlarged, converted, rendered)."""
+    from docbatch.engines.rekognition import RekognitionEngine
+    from docbatch.errors import DocbatchError
+    from docbatch.prep import prepare_pages
+
+    forms = [data]
+    with contextlib.suppress(DocbatchError):
+        forms += [page.image.data for page in prepare_pages(data, spec=RekognitionEngine.image_spec)
+                  if page.image.data is not None and page.image.data != data]
+    return forms
+
+
+def expected_totals(data: bytes) -> set[str]:
+    """Every total the far side can have read on a source of these bytes (:func:`sent_forms`)."""
+    return {tiny_total(form) for form in sent_forms(data)}
+
+
+def wrong_rows(receipts: pd.DataFrame | None, *, s3_endpoint_url: str | None = None) -> list[str]:
+    """doc_ids of receipts whose total is not what the far side reads on that row's own
+    source (the row holds another image's fields).  A source gone since cannot be judged."""
+    if receipts is None or receipts.empty:
+        return []
+    wrong, known = [], {}
+    for doc_id, source, total in zip(receipts["doc_id"], receipts["source"], receipts["total"]):
+        if source not in known:
+            data = source_bytes(str(source), s3_endpoint_url=s3_endpoint_url)
+            known[source] = None if data is None else expected_totals(data)
+        if known[source] is not None and (pd.isna(total) or f"{total:.2f}" not in known[source]):
+            wrong.append(str(doc_id))
+    return wrong
+
+
+def snapshot(root: Path, *, skip: Sequence[Path] = ()) -> dict[str, str]:
+    """sha256 of every regular file under ``root`` (by relative path), leaving out the files
+    and folders in ``skip``: what :func:`harmed` compares against."""
+    skipped = [Path(p).resolve() for p in skip]
+    files = {}
+    for path in sorted(Path(root).rglob("*")):
+        real = path.resolve()
+        if path.is_symlink() or not path.is_file() or any(real == s or s in real.parents for s in skipped):
+            continue
+        files[str(path.relative_to(root))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return files
+
+
+def harmed(before: Mapping[str, str], root: Path) -> list[str]:
+    """Files of a :func:`snapshot` that were deleted or changed since (there must be none)."""
+    hurt = []
+    for rel, digest in before.items():
+        path = Path(root) / rel
+        if not path.is_file():
+            hurt.append(f"{rel} deleted")
+        elif hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+            hurt.append(f"{rel} overwritten")
+    return hurt
 
 
 # -- the bench: images, manifests, servers -------------------------------------------
@@ -244,13 +349,16 @@ class Bench:
         base.update(kw)
         return RunConfig(**base)
 
-    def cli(self, manifest: Path, out: Path, server: FakeRekognitionServer, *extra: str) -> subprocess.Popen[str]:
-        """``docbatch run`` in a child process against ``server`` (which lives in this one)."""
+    def cli(self, manifest: Path, out: Path | str, server: FakeRekognitionServer, *extra: str,
+            env: Mapping[str, str] | None = None) -> subprocess.Popen[str]:
+        """``docbatch run`` in a child process against ``server`` (which lives in this one);
+        ``env`` adds to (or overrides) this process's environment."""
         cmd = [sys.executable, "-m", "docbatch.cli", "run", "--manifest", str(manifest), "--out", str(out),
                "--engine", "rekognition", "--region", "us-east-1", "--endpoint-url", server.endpoint_url,
                "--s3-endpoint-url", self.moto_url, "--tps", "200", "--concurrency", str(CONCURRENCY),
                "--format", "parquet,csv", *extra]
         here = str(Path(docbatch.__file__).resolve().parents[1])  # this docbatch, installed or not
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [here, os.environ.get("PYTHONPATH")]))}
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [here, os.environ.get("PYTHONPATH")])),
+               **(env or {})}
         return subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                 cwd=self.root)
