@@ -1,9 +1,11 @@
-"""Nothing lost, nothing paid twice, under every network fault (issue #6).
+"""Nothing lost, nothing paid twice, nothing wrong, nothing of anyone else's touched, under
+every network fault (issue #6).
 
 Each test runs one scenario of ``python -m benchmarks.fault_matrix`` (docbatch's
 real code against the fake Rekognition server and moto S3 on loopback) and checks its
 numbers: documents ok, DetectText requests, images answered more than once, manifest rows
-missing from ``documents``.  Every fault run's tables must equal the clean run's.
+missing from ``documents``, rows holding another image's fields, foreign files deleted or
+overwritten.  Every fault run's tables must equal the clean run's.
 """
 
 from __future__ import annotations
@@ -89,3 +91,12 @@ def test_the_table_shows_every_scenario_and_spells_out_broken_promises():
     assert [c.strip() for c in text.splitlines()[0].split("|")][:4] == ["scenario", "docs", "ok", "failed by code"]
     assert "file_not_found=1" in text and "lossy: PROBLEM: 1 row lost" in text
     assert [line.rsplit("|", 1)[1].strip() for line in text.splitlines()[2:4]] == ["ok", "FAIL"]
+
+
+def test_the_table_counts_wrong_rows_and_harmed_foreign_files_and_says_skip():
+    head = [c.strip() for c in fm.format_table([]).splitlines()[0].split("|")]
+    assert head[7:10] == ["lost", "wrong", "foreign"]
+    mixed = fm.ScenarioResult("mixed", 2, ok=2, wrong=1, foreign=2, problems=["x"])
+    skipped = fm.ScenarioResult("no tmpfs", 2, skipped="cannot mount")
+    rows = [[c.strip() for c in line.split("|")] for line in fm.format_table([mixed, skipped]).splitlines()[2:4]]
+    assert (rows[0][8], rows[0][9], rows[0][-1], rows[1][-1]) == ("1", "2", "FAIL", "skip")
