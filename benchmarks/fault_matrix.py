@@ -1,5 +1,5 @@
 """The fault matrix: evidence for "nothing lost, nothing wrong, nothing paid twice, nothing
-of anyone else's touched" (issue #6).
+of anyone else's touched" (issues #6 and #11).
 
 Each scenario drives docbatch's real code (manifest, sources, prep, Rekognition engine,
 limiter, retry, journal, outputs; the CLI in a subprocess where a process must die or its
@@ -15,10 +15,15 @@ deleted or overwritten ("foreign": the inputs, other run folders, someone's fold
 ``--out``).  Lost, wrong and foreign must be 0 everywhere; tables of every fault run must
 equal the clean run's, ignoring the per-run timing columns.
 
+The network and signal scenarios are here; the nightly run's folder, inputs and environment
+(foreign folder, replaced image, garbage 200s, FIFO, two runs, corrupt journal, lost
+credentials) in :mod:`.fault_scenarios`; read-only and full disks (a real tmpfs, root
+needed, else ``skip``) and S3 output with SIGKILL in :mod:`.fault_storage`.
+
     python -m benchmarks.fault_matrix [--docs N] [--keep DIR]     # from the project root
 
 exits non-zero when any scenario breaks its promise.  The far side is a tiny
-deterministic engine (no OCR model), so the whole matrix takes about a minute.
+deterministic engine (no OCR model), so the whole matrix takes about five minutes.
 The scenario functions are also what the functional tests call.
 """
 
@@ -54,6 +59,7 @@ from tests.support.bench import (
 )
 from tests.support.hostile_inputs import build_hostile_case
 
+from . import fault_scenarios, fault_storage
 from .fault_core import (  # ScenarioResult, clean, log_leaks: this module's API too
     ScenarioResult,
     baseline,
@@ -344,6 +350,12 @@ SCENARIOS: tuple[Callable[[Bench], ScenarioResult], ...] = (
     functools.partial(interrupted_resume, sig=signal.SIGKILL, at=(0.25, 0.6)),
     functools.partial(interrupted_resume, sig=signal.SIGTERM),
     kill_during_build, hostile_input, duplicate_images,
+    # the nightly run's folder, inputs and environment (issue #11)
+    fault_scenarios.foreign_folder, functools.partial(fault_scenarios.foreign_folder, lookalike=True),
+    fault_scenarios.renamed_images, fault_scenarios.garbage_answers,
+    fault_scenarios.fifo_source, fault_scenarios.concurrent_runs, fault_scenarios.corrupt_journal,
+    fault_storage.read_only_folder, fault_storage.full_disk, fault_scenarios.lost_credentials,
+    fault_storage.s3_output_sigkill,
 )
 
 

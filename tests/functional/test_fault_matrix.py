@@ -1,5 +1,5 @@
 """Nothing lost, nothing paid twice, nothing wrong, nothing of anyone else's touched, under
-every network fault (issue #6).
+every network fault (issue #6) and every nightly-run hazard (issue #11).
 
 Each test runs one scenario of ``python -m benchmarks.fault_matrix`` (docbatch's
 real code against the fake Rekognition server and moto S3 on loopback) and checks its
@@ -11,14 +11,18 @@ overwritten.  Every fault run's tables must equal the clean run's.
 from __future__ import annotations
 
 import logging
+import signal
 
 import pytest
 
 from benchmarks import fault_matrix as fm
+from benchmarks import fault_scenarios as fs
+from benchmarks import fault_storage as fst
 from docbatch import run_batch
 from docbatch.progress import ProgressReporter
 from docbatch.testing.faults import Fault
 
+from ..support.bench import CONCURRENCY
 from .conftest import BENCH_DOCS as DOCS
 
 
@@ -100,3 +104,120 @@ def test_the_table_counts_wrong_rows_and_harmed_foreign_files_and_says_skip():
     skipped = fm.ScenarioResult("no tmpfs", 2, skipped="cannot mount")
     rows = [[c.strip() for c in line.split("|")] for line in fm.format_table([mixed, skipped]).splitlines()[2:4]]
     assert (rows[0][8], rows[0][9], rows[0][-1], rows[1][-1]) == ("1", "2", "FAIL", "skip")
+
+
+# -- the nightly run's folder, inputs and environment (issue #11) ---------------------------
+
+
+def _clean(r: fm.ScenarioResult) -> None:
+    """The promise of every scenario: no row lost, none wrong, no foreign file harmed."""
+    if r.skipped:
+        pytest.skip(r.skipped)
+    assert (r.lost, r.wrong, r.foreign) == (0, 0, 0), r.problems
+
+
+@pytest.mark.slow  # `docbatch run` child processes
+def test_a_foreign_folder_is_refused_before_any_call_and_left_untouched(bench):
+    r = fs.foreign_folder(bench)
+    _clean(r)
+    assert r.problems == []  # also: one line naming --out, nothing written into their folder
+    assert (r.exit_codes, r.ok, r.requests) == ((2, 0), DOCS, DOCS)  # the refused run called nothing
+
+
+@pytest.mark.slow  # `docbatch run` child processes
+@pytest.mark.xfail(strict=True, reason="RunFolder.claim adopts any folder holding files named run.json and "
+                   "state.sqlite as a pre-marker docbatch run folder (names only): the run exits 0 after writing "
+                   "its tables into their SQLite database, deleting their documents/report.parquet and "
+                   "overwriting their run.json and failed.csv")
+def test_a_foreign_folder_with_its_own_run_json_and_state_sqlite_is_refused_too(bench):
+    r = fs.foreign_folder(bench, lookalike=True)
+    assert r.exit_codes[0] == 2 and r.foreign == 0, r.problems
+    _clean(r)
+    assert r.problems == []
+
+
+@pytest.mark.slow  # two runs, ~4 s
+def test_an_image_replaced_under_its_name_is_read_again_and_no_row_holds_another_images_fields(bench):
+    r = fs.renamed_images(bench)
+    _clean(r)
+    assert r.problems == []  # also: 4 changed, the rest resumed, r003 names folder B's file
+    assert (r.ok, r.repeated, r.requests) == (DOCS, 0, DOCS + 2)  # swapped images come from the cache
+
+
+@pytest.mark.slow  # two runs, ~5 s
+def test_garbage_200s_are_asked_again_never_kept_nor_cached(bench):
+    r = fs.garbage_answers(bench)
+    _clean(r)
+    assert r.problems == []  # also: clean tables, valid cache entries, tomorrow's run calls nothing
+    assert (r.ok, r.repeated) == (DOCS, 0) and r.requests > DOCS
+
+
+@pytest.mark.slow  # a `docbatch run` child process
+def test_a_fifo_a_link_to_it_and_dev_zero_fail_their_rows_and_the_run_finishes(bench):
+    r = fs.fifo_source(bench)
+    _clean(r)
+    assert r.problems == []
+    assert (r.exit_codes, r.ok, r.failed, r.requests) == ((3,), DOCS - 3, {"not_a_regular_file": 3}, DOCS - 3)
+
+
+@pytest.mark.slow  # five `docbatch run` child processes
+def test_a_second_run_into_a_busy_folder_exits_2_naming_the_holder_and_pays_nothing(bench):
+    r = fs.concurrent_runs(bench)
+    _clean(r)
+    assert r.problems == []  # also: the holder's pid and host on the refused run's last line
+    assert r.exit_codes[:3] == (2, 0, 0) and sorted(r.exit_codes[3:]) == [0, 2]
+    assert (r.ok, r.repeated, r.requests) == (DOCS, 0, 2 * DOCS)  # one call per image in each folder
+
+
+@pytest.fixture(scope="module")
+def corrupt(bench):
+    return fs.corrupt_journal(bench)
+
+
+@pytest.mark.slow  # `docbatch run` child processes, one SIGKILLed
+def test_a_corrupt_journal_is_exit_5_with_one_line_and_moved_aside_the_run_finishes(corrupt):
+    _clean(corrupt)
+    assert corrupt.exit_codes == (-signal.SIGKILL, 5, 0)
+    assert [p for p in corrupt.problems if "redone" not in p] == []  # redone: the xfail below
+    assert corrupt.ok == DOCS
+
+
+@pytest.mark.slow  # `docbatch run` child processes, one SIGKILLed
+@pytest.mark.xfail(strict=True, reason="a local run folder whose journal was moved aside does not reuse the "
+                   "answers saved in raw/ (runner adopts raw/ only for S3 run folders), although the exit-5 "
+                   "message says 'saved responses are reused': without the response cache every document done "
+                   "before is paid again")
+def test_a_journal_moved_aside_reuses_the_saved_answers(corrupt):
+    assert corrupt.redone <= CONCURRENCY
+
+
+@pytest.mark.slow  # a real tmpfs remounted read-only (root), `docbatch run` children
+def test_a_read_only_folder_is_exit_5_without_a_call_and_resumes_once_writable(bench):
+    r = fst.read_only_folder(bench)
+    _clean(r)
+    assert r.problems == []
+    assert (r.exit_codes, r.ok, r.requests, r.redone) == ((0, 5, 0), DOCS, DOCS, 0)
+
+
+@pytest.mark.slow  # a real tmpfs filled mid-run (root), `docbatch run` children
+def test_a_disk_full_mid_run_is_exit_5_and_once_freed_the_run_finishes(bench):
+    r = fst.full_disk(bench)
+    _clean(r)
+    assert r.problems == []  # also: no half-written file, the clean run's tables
+    assert r.exit_codes == (5, 0) and r.ok == DOCS and r.redone <= 2 * CONCURRENCY
+
+
+@pytest.mark.slow  # `docbatch run` child processes
+def test_credentials_refused_mid_run_stop_it_and_once_back_nothing_is_paid_twice(bench):
+    r = fs.lost_credentials(bench)
+    _clean(r)
+    assert r.problems == []  # also: no document marked failed by the stopped run
+    assert (r.exit_codes, r.ok, r.redone) == ((2, 0), DOCS, 0)
+
+
+@pytest.mark.slow  # `docbatch run` child processes, one SIGKILLed
+def test_s3_output_survives_sigkill_and_a_new_machine_repeating_at_most_the_in_flight_calls(bench):
+    r = fst.s3_output_sigkill(bench)
+    _clean(r)
+    assert r.problems == []  # also: nothing half-written or local, the bucket's other objects untouched
+    assert r.exit_codes == (-signal.SIGKILL, 0) and r.ok == DOCS and r.redone <= 2 * CONCURRENCY
