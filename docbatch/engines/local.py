@@ -38,6 +38,7 @@ from typing import Any, ClassVar, Mapping, Sequence
 from ..errors import BadImageError, ConfigError, InvalidRequest
 from ..prep import flatten_on_white, has_alpha
 from ..records import Document, ImageInput
+from ..regions import Region, pixel_box, reframe
 from ..response import make_detection
 from .base import Engine, EngineOption, EngineSettings, ImageSpec
 
@@ -114,10 +115,19 @@ class LocalEngine(Engine):
             tag += f";min_confidence={self.settings.min_confidence:g}"
         return tag
 
-    def detect_text(self, image: ImageInput | None, document: Document) -> dict[str, Any]:
+    def detect_text(self, image: ImageInput | None, document: Document,
+                    region: Region | None = None) -> dict[str, Any]:
         if image is None or image.data is None:
             raise InvalidRequest("the local engine reads image bytes, not S3 objects")
         picture = _decode(image.data)
+        if region is not None and not region.is_full:
+            # A region is read from the pixels it covers, then answered in its own frame.
+            l, t, r, b = pixel_box(region, picture.width, picture.height)
+            seen = Region(l / picture.width, t / picture.height, (r - l) / picture.width, (b - t) / picture.height)
+            return reframe(self._read(picture.crop((l, t, r, b))), seen, region)
+        return self._read(picture)
+
+    def _read(self, picture: Any) -> dict[str, Any]:
         ocr = _ocr(self._threads)
         try:
             result = ocr(picture)

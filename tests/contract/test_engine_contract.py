@@ -26,6 +26,7 @@ from docbatch.engines import local as local_engine
 from docbatch.engines.base import Engine, EngineOption, EngineSettings, ImageSpec, engine_class, engine_names
 from docbatch.errors import BadImageError, ConfigError, DocbatchError, PermanentError, TransientError
 from docbatch.records import Document, ImageInput, S3Head, S3Location
+from docbatch.regions import Region
 from docbatch.response import make_detection
 from docbatch.runfolder import RunFolder
 from docbatch.testing.fake_rekognition import FakeRekognitionServer, Fault
@@ -370,6 +371,27 @@ def test_coordinates_are_within_0_1_and_the_box_holds_the_polygon(harness: Harne
             assert -EPS <= x <= 1 + EPS and -EPS <= y <= 1 + EPS, f"detection {d['Id']}: {point} leaves the image"
             assert left - EPS <= x <= left + width + EPS and top - EPS <= y <= top + height + EPS, \
                 f"detection {d['Id']}: polygon point {point} outside its box {box}"
+
+
+#: A band of the image the engines are asked about: the lower part, where the samples
+#: hold text (the generated receipt's total and its edge row).
+BAND = Region.band(0.5, 1.0)
+
+
+@pytest.mark.parametrize(("harness", "sample"), _sample_params(), indirect=["harness"])
+def test_a_region_answer_is_in_the_regions_frame_within_0_1(harness: Harness, sample: str) -> None:
+    """Asked for a region, the engine answers as if the region were the image: coordinates
+    within 0..1 of the region, which mapped back lie inside the region of the full image."""
+    image, doc = harness.request_for(sample)
+    dets = harness.build().detect_text(image, doc, region=BAND)["TextDetections"]
+    for d in dets:
+        box, polygon = d["Geometry"]["BoundingBox"], d["Geometry"]["Polygon"]
+        for value in (box["Left"], box["Top"], box["Left"] + box["Width"], box["Top"] + box["Height"]):
+            assert -EPS <= value <= 1 + EPS, f"detection {d['Id']}: box {box} leaves the region's frame"
+        for point in polygon:
+            assert -EPS <= point["X"] <= 1 + EPS and -EPS <= point["Y"] <= 1 + EPS, f"{point} leaves the frame"
+            full_y = BAND.top + point["Y"] * BAND.height
+            assert BAND.top - EPS <= full_y <= BAND.bottom + EPS, f"{point} maps outside the region"
 
 
 @pytest.mark.parametrize("harness", _engine_params(), indirect=True)
