@@ -224,9 +224,9 @@ MATCHES = Table("matches", "one row per receipt matched automatically to one car
                 (*_R_SIDE, *_T_SIDE, *_M_SIDE))
 NEEDS_REVIEW = Table("needs_review", "receipts a person must decide on, with their best candidate transaction", (
     *_R_SIDE, *_T_SIDE, *_M_SIDE,
-    Field("review_reason", "string", "why, ';'-joined: total_flagged, ambiguous, low_score, date_outside_window, "
-                                     "date_missing, card_mismatch, currency_mismatch, currency_unresolved, "
-                                     "duplicate_receipt"),
+    Field("review_reason", "string", "why, ';'-joined: total_flagged, ambiguous, low_score, merchant_mismatch, "
+                                     "date_far, amount_uncertain, date_outside_window, date_missing, card_mismatch, "
+                                     "currency_mismatch, currency_unresolved, duplicate_receipt"),
     Field("alternative_transaction_id", "string", "the competing transaction when ambiguous"),
     Field("alternative_doc_id", "string", "the competing receipt when ambiguous, or the receipt this one duplicates"),
 ))

@@ -34,6 +34,12 @@ _LEGAL = re.compile(
     r"\b(?:SDN\.?\s?BHD\.?|SDN\.?\s?B\.?|SDN|BHD|BERHAD|S/B|PLT|LLC|L\.L\.C\.?|LLP|INC|INCORPORATED|CORP|"
     r"CORPORATION|CO|COMPANY|LTD|LIMITED|PTE|PTY|PLC|GMBH|AG|SARL|SAS|BV|NV|ENTERPRISES?|ENTERPRIS|ENTERPRI|"
     r"ENTERP|ENT|TRADING|HOLDINGS?|GROUP|\(M\)|M)\b\.?")
+#: Words that open many merchants' names (Malay: company, business, enterprise, shop, restaurant):
+#: kept in the name, but a match on them alone says nothing (see :func:`similarity`).
+_GENERIC = re.compile(r"\b(?:SYARIKAT|SYKT|PERNIAGAAN|PERUSAHAAN|KEDAI|RESTORAN)\b")
+_CUT_GENERIC = re.compile(r"\s?\b(?:" + "|".join(
+    w[:k] for w, shortest in (("PERNIAGAAN", 4), ("PERUSAHAAN", 5), ("SYARIKAT", 4), ("RESTORAN", 5))
+    for k in range(len(w), shortest - 1, -1)) + r")$")
 #: A legal word cut short by a 22-character descriptor field (``ENTERPR``, ``BERH``), at the very end only.
 _CUT_LEGAL = re.compile(r"\s(?:" + "|".join(
     w[:k] for w, shortest in (("ENTERPRISE", 4), ("BERHAD", 4), ("CORPORATION", 5), ("INCORPORATED", 5),
@@ -110,21 +116,37 @@ def merchant_similarity(a: str | None, b: str | None) -> float | None:
     return similarity(normalise_descriptor(a), normalise_descriptor(b))
 
 
+def _distinct(name: str) -> str:
+    """The name without the generic words that open many names (``SYARIKAT PERNIAGAAN GIN KEE`` -> ``GIN KEE``)."""
+    return re.sub(r"\s+", " ", _GENERIC.sub(" ", _CUT_GENERIC.sub("", name))).strip()
+
+
 def similarity(na: str, nb: str) -> float | None:
-    """:func:`merchant_similarity` of two names already normalised (the matcher normalises each once)."""
+    """:func:`merchant_similarity` of two names already normalised (the matcher normalises each once).
+
+    Whole-name ratios compare the names' distinctive words (generic ones like ``SYARIKAT
+    PERNIAGAAN`` removed; names of generic words only count half), and a truncated
+    fragment weighs by how many distinctive letters it holds.
+    """
     if not na or not nb:
         return None
+    da, db = _distinct(na), _distinct(nb)
+    if da and db:
+        best = max(fuzz.token_sort_ratio(da, db), fuzz.ratio(da.replace(" ", ""), db.replace(" ", "")))
+    else:
+        best = 0.5 * max(fuzz.token_sort_ratio(na, nb), fuzz.ratio(na.replace(" ", ""), nb.replace(" ", "")))
     sa, sb = na.replace(" ", ""), nb.replace(" ", "")
-    best = max(fuzz.token_sort_ratio(na, nb), fuzz.ratio(sa, sb))
-    short, long_ = (sa, sb) if len(sa) <= len(sb) else (sb, sa)
+    (short, distinct), long_ = ((sa, da), sb) if len(sa) <= len(sb) else ((sb, db), sa)
     if len(short) >= 4:
-        # A fragment's weight grows with its length: 4 letters say little, 12 a lot.
-        best = max(best, fuzz.partial_ratio(short, long_) * min(1.0, 0.55 + 0.045 * len(short)))
+        # A fragment's weight grows with its distinctive length: 4 letters say little, 12 a lot.
+        weight = min(1.0, 0.55 + 0.045 * len(distinct.replace(" ", "")))
+        best = max(best, fuzz.partial_ratio(short, long_) * weight)
     return round(best / 100.0, 3)
 
 
 def similarities(name: str, names: list[str]) -> np.ndarray:
-    """:func:`similarity` of one normalised name against many, vectorised (NaN where a side is empty)."""
+    """An upper bound of :func:`similarity` of one normalised name against many, vectorised
+    (whole names, fragments weighed by their full length; NaN where a side is empty): a prefilter."""
     out = np.full(len(names), np.nan)
     if not name or not names:
         return out

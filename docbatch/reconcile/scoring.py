@@ -9,17 +9,23 @@ Each surviving pair is scored from three pieces of evidence, each 0..1:
 * amount (the best reading): exactly the total (1.0); exactly an alternative (subtotal,
   amount paid, total plus printed tip: 0.9); within the rounding tolerance (0.85); within
   the FX tolerance (0.8 falling to 0.6 at its edge); above the total by a tip of up to
-  ``max_tip`` (0.6, or 0.75 for a round tip: a whole amount, or 5/10/12/15/18/20/25 percent);
+  ``max_tip`` (0.75 for a round tip: a whole amount, or 5/10/12/15/18/20/25 percent; an odd
+  tip 0.5);
   FX and tips are read only when the merchant agrees (similarity at least ``LOOSE_MERCHANT``);
 * date: the statement's transaction date on the receipt's day (1.0), the next day (0.75),
   the day before (0.6), further (0.2: a statement's transaction date is the purchase day);
   or, when the export has only a posted date, 0–2 days of lag (1.0) falling to 0.6 at the
   window's end;
-* merchant: :func:`~.descriptors.merchant_similarity` (0.35 when a side has no name);
+* merchant: :func:`~.descriptors.merchant_similarity` rescaled so that the similarity of
+  unrelated names (0.35) is 0 and 0.85 is 1 (0.3 when a side has no name);
 
 combined with :attr:`MatchSettings.weights`, then card last 4 digits (+0.05 when equal,
 ×0.6 when different) and currency (×0.7 when both are known and differ, unless the
-transaction's original amount is in the receipt's currency).  Each pair keeps the codes
+transaction's original amount is in the receipt's currency).  Whatever the score, a pair
+whose merchant does not agree (similarity under ``LOOSE_MERCHANT``, or a side without a
+name), whose statement purchase day is two or more days off, whose amount differs by an odd
+tip or by a tip or conversion not on the same or next day, or whose card or currency
+disagrees carries a flag that keeps it from matching without a person.  Each pair keeps the codes
 of its evidence (``amount_exact;date_lag_1;merchant_strong;card_match``).
 """
 
@@ -37,9 +43,19 @@ from .receipts import Receipt
 from .settings import MatchSettings
 from .transactions import Transaction
 
+#: Merchant similarity at or below this is no evidence (see :func:`merchant_evidence`).
+MERCHANT_FLOOR = 0.35
 #: An FX difference or a tip is read only where the merchant agrees at least this much.
 LOOSE_MERCHANT = 0.6
 _ROUND_TIPS = (0.05, 0.10, 0.12, 0.15, 0.18, 0.20, 0.25)
+
+
+def merchant_evidence(m: float | None) -> float:
+    """Similarity as evidence: unrelated names already score 0.3-0.5 on fuzzy ratios (shared
+    letters, a common word), so 0.35 counts as nothing and 0.85 as everything; an unknown side 0.3."""
+    if m is None:
+        return 0.3
+    return min(1.0, max(0.0, (m - MERCHANT_FLOOR) / (0.85 - MERCHANT_FLOOR)))
 
 
 @dataclass(frozen=True)
@@ -173,7 +189,8 @@ class Scorer:
             if basis == "total" and diff > 0 and rel <= s.max_tip:
                 round_tip = (charged == charged.to_integral_value() or diff == diff.to_integral_value()
                              or any(abs(rel - p) <= 0.004 for p in _ROUND_TIPS))
-                readings.append((0.75 if round_tip else 0.6, "amount_tip", "tip", value))
+                readings.append((0.75, "amount_tip", "tip", value) if round_tip else
+                                (0.5, "amount_tip_odd", "tip", value))
             for reading in readings:
                 if best is None or reading[0] > best[0]:
                     best = reading
@@ -203,9 +220,17 @@ class Scorer:
         m_code = ("merchant_unknown" if m is None else "merchant_strong" if m >= 0.85
                   else "merchant_partial" if m >= 0.6 else "merchant_weak")
         wa, wd, wm = self.settings.weights
-        score = wa * a + wd * d + wm * (0.35 if m is None else m)
+        score = wa * a + wd * d + wm * merchant_evidence(m)
         reasons = [a_code, d_code, m_code]
-        flags = []
+        # Automatic only when each piece agrees: a merchant that does not (or no name to compare),
+        # or a statement's purchase day two or more days off, leaves the pair to a person.
+        flags = [] if m is not None and m >= LOOSE_MERCHANT else ["merchant_mismatch"]
+        if fit is not None and d < 0.6:
+            flags.append("date_far")
+        # A tip or a conversion explains a different amount only on the same or the next day, and a
+        # tip only when round (a whole amount, a usual percentage): else another purchase there does too.
+        if a_code == "amount_tip_odd" or (basis in ("tip", "fx") and d < 0.75):
+            flags.append("amount_uncertain")
         if receipt.card_last4 and t.card_last4:
             if receipt.card_last4 == t.card_last4:
                 score = min(1.0, score + 0.05)
