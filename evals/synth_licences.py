@@ -36,7 +36,7 @@ from docbatch.parse.identity.licence_numbers import FORMATS
 from docbatch.parse.identity.parser import LOW_CONFIDENCE, parse_identity
 from docbatch.parse.identity.us_states import STATES
 
-from .pipeline import pipeline_responses
+from .pipeline import pipeline_responses, saved_responses
 from .scoring import Outcome, accuracy_table, flag_table, is_flagged
 
 #: Bumped whenever a change to the generator changes the cards (their folder is keyed by it).
@@ -254,11 +254,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=12)
     ap.add_argument("--work-dir", type=Path, default=Path(tempfile.gettempdir()) / "docbatch-eval-synth-licences")
     ap.add_argument("--run-date", type=dt.date.fromisoformat, default=dt.date(2026, 6, 1))
+    ap.add_argument("--responses", type=Path, help="score saved responses (a run's raw/) instead of running the pipeline")
     ap.add_argument("--show-held-out", action="store_true", help="also list the held-out cards' misses")
     args = ap.parse_args(argv)
     key = f"v{GENERATOR_VERSION}-seed{args.seed}"
     cards = generate(args.work_dir / f"cards-{key}", args.count, args.seed)
-    load = pipeline_responses([c for c, _ in cards], args.work_dir / f"run-{key}", doc_type="id")
+    if args.responses:
+        load = saved_responses(args.responses)
+    else:
+        load = pipeline_responses([c for c, _ in cards], args.work_dir / f"run-{key}", doc_type="id")
     half = args.count // 2
     outcomes: list[Outcome] = []
     misses: list[str] = []
