@@ -107,7 +107,7 @@ class Foreign:
     def check(self, result: ScenarioResult) -> None:
         hurt = harmed(self.before, self.root)
         result.foreign += len(hurt)
-        result.expect(not hurt, f"foreign files harmed: {hurt[:5]}")
+        result.expect(not hurt, f"foreign files harmed: {hurt[:8]}")
 
 
 def watched(scenario: Callable[[Bench], ScenarioResult]) -> Callable[..., ScenarioResult]:

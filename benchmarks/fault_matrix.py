@@ -23,7 +23,7 @@ needed, else ``skip``) and S3 output with SIGKILL in :mod:`.fault_storage`.
     python -m benchmarks.fault_matrix [--docs N] [--keep DIR]     # from the project root
 
 exits non-zero when any scenario breaks its promise.  The far side is a tiny
-deterministic engine (no OCR model), so the whole matrix takes about five minutes.
+deterministic engine (no OCR model), so the whole matrix takes two to three minutes.
 The scenario functions are also what the functional tests call.
 """
 
