@@ -36,7 +36,8 @@ class Dialect:
     """One service's side of the protocol.
 
     ``shape`` turns the far side's answer (DetectText-shaped, or saved Textract
-    ``Blocks``) and the request into the JSON body sent back.
+    ``Blocks``) and the request into the JSON body sent back (``cap_order``: which WORDs
+    a capped service keeps, see :mod:`.response_shaping`).
     """
 
     service: str
@@ -51,7 +52,7 @@ class Dialect:
     bad_format: str
     unreadable: str
     bad_format_message: str
-    shape: Callable[[Mapping[str, Any], Mapping[str, Any]], dict[str, Any]]
+    shape: Callable[..., dict[str, Any]]
 
     def check(self, data: bytes, limit: int) -> tuple[str, str] | None:
         """(error code, message) when the service would refuse these bytes, else None."""
@@ -62,17 +63,20 @@ class Dialect:
         return None
 
 
-def _rekognition_answer(response: Mapping[str, Any], request: Mapping[str, Any]) -> dict[str, Any]:
+def _rekognition_answer(response: Mapping[str, Any], request: Mapping[str, Any], *,
+                        cap_order: str = "reading") -> dict[str, Any]:
     """Filters, then the service's cap of 100 WORDs (see :mod:`.response_shaping`)."""
     answer = dict(response)
     if "TextDetections" not in answer and isinstance(answer.get("Blocks"), list):
         answer = detections_from_blocks(answer["Blocks"], model_version=DEFAULT_TEXT_MODEL_VERSION)
-    answer["TextDetections"] = select_words(answer["TextDetections"], word_filter(request.get("Filters") or {}))
+    answer["TextDetections"] = select_words(answer["TextDetections"], word_filter(request.get("Filters") or {}),
+                                            order=cap_order)
     answer.setdefault("TextModelVersion", DEFAULT_TEXT_MODEL_VERSION)
     return answer
 
 
-def _textract_answer(response: Mapping[str, Any], request: Mapping[str, Any]) -> dict[str, Any]:
+def _textract_answer(response: Mapping[str, Any], request: Mapping[str, Any], *,
+                     cap_order: str = "reading") -> dict[str, Any]:
     """A DetectDocumentText answer: every word (no cap, no filters)."""
     if isinstance(response.get("Blocks"), list):
         blocks = response["Blocks"]

@@ -1,15 +1,26 @@
 """Shaping a full OCR answer the way DetectText would return it: Filters and the word cap.
 
 The service applies the request's ``WordFilter`` and ``RegionsOfInterest`` and returns at
-most 100 WORDs; the fake server applies the same rules to whatever its engine or replay
-file produced, so clients meet the service's limits offline.
+most 100 WORDs (:attr:`RekognitionEngine.word_cap <docbatch.engines.rekognition.RekognitionEngine>`);
+the fake server applies the same rules to whatever its engine or replay file produced, so
+clients meet the service's limits offline.
+
+Which 100 WORDs the service keeps is not documented.  The server keeps the first 100 in
+its answer's reading order by default (``word_cap_order="reading"``: top to bottom, as
+the far-side OCR lists them), and can keep the most confident (``"confidence"``) or a
+seeded random sample (``"random"``) instead, so clients (tiling) are tested against
+every choice the service could make.
 """
 
 from __future__ import annotations
 
 from typing import Any, Callable, Mapping
 
-from ..response import WORD_CAP
+from ..engines.rekognition import RekognitionEngine
+from ..regions import answer_seed, cap_words
+
+#: DetectText's cap, as the engine class declares it.
+WORD_CAP = RekognitionEngine.word_cap
 
 
 def word_filter(filters: Mapping[str, Any]) -> Callable[[Mapping[str, Any]], bool]:
@@ -54,26 +65,13 @@ def _in_region(bb: Mapping[str, Any], region: Mapping[str, Any]) -> bool:
     return inside
 
 
-def select_words(detections: list[Mapping[str, Any]],
-                  keep: Callable[[Mapping[str, Any]], bool]) -> list[Mapping[str, Any]]:
-    """Keep filtered WORDs up to the service's cap of 100, in the response's (reading) order.
+def select_words(detections: list[Mapping[str, Any]], keep: Callable[[Mapping[str, Any]], bool], *,
+                 order: str = "reading") -> list[Mapping[str, Any]]:
+    """Keep filtered WORDs up to the service's cap of 100, chosen in ``order`` (see the
+    module docstring; ``random`` is seeded by the answer itself, so it is repeatable).
 
-    A LINE stays while at least one of its WORDs stays; a LINE with no WORD children at
-    all (some saved responses carry lines only) is left alone.
+    A LINE stays, with its full text, while at least one of its WORDs stays; a LINE with
+    no WORD children at all (some saved responses carry lines only) is left alone.
     """
-    kept: set[int] = set()
-    parents_kept: set[Any] = set()
-    parents_dropped: set[Any] = set()
-    for index, det in enumerate(detections):
-        if det.get("Type") != "WORD":
-            continue
-        if len(kept) < WORD_CAP and keep(det):
-            kept.add(index)
-            parents_kept.add(det.get("ParentId"))
-        else:
-            parents_dropped.add(det.get("ParentId"))
-    return [
-        det for index, det in enumerate(detections)
-        if index in kept
-        or (det.get("Type") != "WORD" and (det.get("Id") in parents_kept or det.get("Id") not in parents_dropped))
-    ]
+    return cap_words(detections, WORD_CAP, order=order, seed=answer_seed({"TextDetections": detections}),
+                     keep=keep)
