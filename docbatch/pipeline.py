@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterator
 from . import aws
 from . import errors as e
 from .cache import ResponseCache, cache_key, sha256_hex
-from .config import RetrySettings, Stages
+from .config import RetrySettings, Stages, TilingSettings
 from .engines.base import Engine, create_engine
 from .parse.identity import read_image_evidence
 from .prep import Pages, open_pages
@@ -30,6 +30,9 @@ from .records import Document, DocumentResult, ImageInput, S3Head, page_doc_id
 from .response import validate
 from .retry import AttemptCounter, call_with_retry
 from .sources import S3Reader, local_path, parse_s3_uri, read_local
+from .prep import prepare
+from .regions import Region
+from .tiling import TiledAnswer, n_words, read_tiled
 
 log = logging.getLogger("docbatch")
 
@@ -68,6 +71,20 @@ class _Prepared:
 
     def __call__(self) -> _Prepared:
         return self  # already prepared: its own page loader (see _read)
+
+
+@dataclass
+class _Read:
+    """A page's answer and what it cost: the calls of this run, the answers merged."""
+
+    response: dict[str, Any]
+    tiles: int
+    n_calls: int
+    word_cap_hit: bool
+
+    @property
+    def cached(self) -> bool:
+        return self.n_calls == 0
 
 
 @dataclass(frozen=True)
@@ -113,10 +130,12 @@ class DocumentProcessor:
         s3: S3Reader | None = None,
         limiter: TokenBucket | None = None,
         cache: ResponseCache | None = None,
+        tiling: TilingSettings | None = None,
         sleep: Callable[[float], None] = time.sleep,
         now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc),
     ) -> None:
         self.engine = engine
+        self.tiling = tiling or TilingSettings()
         self.retry = retry
         self.s3 = s3
         self.limiter = limiter
@@ -163,12 +182,16 @@ class DocumentProcessor:
     def _with_retry(self, fn: Callable[[], Any]) -> tuple[Any, int]:
         return call_with_retry(fn, self.retry, sleep=self._sleep)
 
-    def _detect(self, image: ImageInput | None, doc: Document,
-                counter: AttemptCounter) -> tuple[dict[str, Any], int]:
+    def _detect(self, image: ImageInput | None, doc: Document, counter: AttemptCounter,
+                region: Region | None = None) -> tuple[dict[str, Any], int]:
         def once() -> dict[str, Any]:
             if self.limiter is not None:
                 self.limiter.acquire()
-            resp = validate(self.engine.detect_text(image, doc))
+            # An engine is asked for a region only when tiling (engines written before
+            # regions existed keep working without one).
+            answer = (self.engine.detect_text(image, doc) if region is None
+                      else self.engine.detect_text(image, doc, region=region))
+            resp = validate(answer)
             if self.limiter is not None:
                 self.limiter.on_success()
             return resp
@@ -197,19 +220,8 @@ class DocumentProcessor:
         try:
             prepared = page()
             base = replace(base, page=prepared.page, page_count=prepared.page_count, prep=prepared.prep)
-            image = prepared.image
-            if self.cache is None or prepared.content_hash is None:
-                response, attempts = self._detect(image, doc, counter)
-                return self._ok(base, response, image, attempts, started, cached=False)
-            key = cache_key(content_hash=prepared.content_hash, engine=self.engine.name,
-                            model_version=self.engine.model_version)
-            with self._key_locks.hold(key):
-                cached = self.cache.get(key)
-                if cached is not None and _valid(cached):
-                    return self._ok(base, cached, image, 0, started, cached=True)
-                response, attempts = self._detect(image, doc, counter)
-                self.cache.put(key, response)
-            return self._ok(base, response, image, attempts, started, cached=False)
+            read = self._read_answer(doc, prepared, counter)
+            return self._ok(base, read, prepared.image, counter.count, started)
         except e.EnvironmentFailure:
             raise  # not this document's fault: the runner stops the run and marks nothing
         except e.DocbatchError as exc:
@@ -221,22 +233,79 @@ class DocumentProcessor:
                            attempts=counter.count, latency_ms=int((time.monotonic() - started) * 1000),
                            processed_at=self._now())
 
-    def _ok(self, base: DocumentResult, response: dict[str, Any], image: ImageInput | None, attempts: int,
-            started: float, *, cached: bool) -> DocumentResult:
+    # -- the answer: one call, or tiles past the engine's word cap ------------------------------
+    def _read_answer(self, doc: Document, prepared: _Prepared, counter: AttemptCounter) -> _Read:
+        """The answer: one call, or, when it holds the engine's word cap and tiling is on,
+        further calls on regions merged into one (:mod:`docbatch.tiling`).
+
+        Every call goes through the limiter and the one retry layer, and every answer is
+        cached under its own region (same bytes, engine, model, region), so a run that
+        died between tiles pays none of them again.
+        """
+        base_key = None
+        if self.cache is not None and prepared.content_hash is not None:
+            base_key = cache_key(content_hash=prepared.content_hash, engine=self.engine.name,
+                                 model_version=self.engine.model_version)
+        calls = [0]
+        cut_from: list[ImageInput | None] = []  # what regions are cut from (an S3 object is fetched once)
+
+        def read(region: Region | None) -> dict[str, Any]:
+            key = base_key if region is None or base_key is None else f"{base_key}-{region.key}"
+            if key is not None and self.cache is not None:
+                hit = self.cache.get(key)
+                if hit is not None and _valid(hit):
+                    return hit
+            image = prepared.image if region is None else self._region_source(prepared, cut_from)
+            response = self._detect(image, doc, counter, region)[0]
+            calls[0] += 1
+            if key is not None and self.cache is not None:
+                self.cache.put(key, response)
+            return response
+
+        cap = self.engine.word_cap
+        with self._key_locks.hold(base_key) if base_key is not None else contextlib.nullcontext():
+            if cap is None or not self.tiling.enabled:
+                first = read(None)
+                tiled = TiledAnswer(first, 1, cap is not None and n_words(first) >= cap)
+            else:
+                height = prepared.image.height if prepared.image is not None else None
+                tiled = read_tiled(read, word_cap=cap, image_height=height, max_tiles=self.tiling.max_tiles)
+        return _Read(tiled.response, tiled.tiles, calls[0], tiled.lost)
+
+    def _region_source(self, prepared: _Prepared, cut_from: list[ImageInput | None]) -> ImageInput | None:
+        """The image a region is cut from: the prepared bytes, or an S3 object the service
+        read itself, downloaded now (only documents that need tiles pay the download)."""
+        image = prepared.image
+        if image is None or image.s3 is None:
+            return image
+        if not cut_from:
+            if self.s3 is None:
+                raise e.ConfigError("s3:// source but no S3 client configured")
+            location = image.s3
+            data = self._with_retry(lambda: self.s3.read(location))[0]
+            cut_from.append(prepare(data, spec=self.engine.image_spec))
+        return cut_from[0]
+
+    def _ok(self, base: DocumentResult, read: _Read, image: ImageInput | None, attempts: int,
+            started: float) -> DocumentResult:
         # Parsing never needs the image again: what it needs from the pixels is read now.
         barcode = (read_image_evidence(base.document.doc_type, image.data)
                    if image is not None and image.data is not None else None)
         return replace(
             base,
             status="ok",
-            response=response,
+            response=read.response,
             attempts=attempts,
             latency_ms=int((time.monotonic() - started) * 1000),
             processed_at=self._now(),
             image_width=image.width if image else None,
             image_height=image.height if image else None,
-            cached=cached,
+            cached=read.cached,
             barcode=barcode,
+            tiles=read.tiles,
+            n_calls=read.n_calls,
+            word_cap_hit=read.word_cap_hit,
+            prep=(*base.prep, f"tiled:{read.tiles}") if read.tiles > 1 and base.prep is not None else base.prep,
         )
 
     # -- the pages of a source (one for an image, N for a PDF or multi-page TIFF) ---------------
@@ -321,5 +390,6 @@ def build_processor(stages: Stages, engine: Engine | str, *, sleep: Callable[[fl
         s3=s3,
         limiter=limiter,
         cache=ResponseCache(cache_dir) if cache_dir else None,
+        tiling=stages.tiling,
         sleep=sleep,
     )

@@ -20,7 +20,7 @@ from .parse.catalog import TABLES
 from .parse.classify import classify
 from .parse.document import ParsedDocument, parse_document
 from .parse.redaction import redact_tables
-from .response import WORD_CAP, summarize
+from .response import summarize
 from .runfolder import RunFolder
 from .state import RAW_MISSING, RAW_MISSING_MESSAGE, JournalRow
 
@@ -56,7 +56,8 @@ class Projector:
             except (OSError, ValueError):
                 raw_missing = True
                 j = replace(j, status="failed", error_code=RAW_MISSING, error_message=RAW_MISSING_MESSAGE)
-        parsed = (parse_document(j.document.doc_type, response, self.settings, barcode=j.barcode)
+        parsed = (parse_document(j.document.doc_type, response, self.settings, barcode=j.barcode,
+                                 word_cap_hit=bool(_word_cap_hit(j, response)))
                   if response is not None else None)
         pt = {self.passthrough[k]: (None if v is None else str(v)) for k, v in j.document.passthrough.items()
               if k in self.passthrough}
@@ -117,14 +118,24 @@ def _document_row(j: JournalRow, response: Mapping[str, Any] | None, detected: s
         "text_model_version": s.text_model_version if s else None,
         "n_lines": s.n_lines if s else None,
         "n_words": s.n_words if s else None,
-        "word_cap_hit": s.word_cap_hit if s else None,
+        "word_cap_hit": _word_cap_hit(j, response),
         "mean_confidence": s.mean_confidence if s else None,
         "image_width": j.image_width,
         "image_height": j.image_height,
         "attempts": j.attempts,
+        "n_calls": j.n_calls,
+        "tiles": j.tiles,
         "latency_ms": j.latency_ms,
         "processed_at": j.processed_at,
     }
+
+
+def _word_cap_hit(j: JournalRow, response: Mapping[str, Any] | None) -> bool | None:
+    """Whether words may be missing past the engine's cap: as the processor recorded it
+    (after tiling), or, for documents journaled before it did, judged from the answer."""
+    if j.word_cap_hit is not None or response is None:
+        return j.word_cap_hit if response is not None else None
+    return summarize(response, word_cap=_word_cap(j.engine)).word_cap_hit
 
 
 @lru_cache(maxsize=None)
@@ -132,11 +143,12 @@ def _word_cap(engine: str) -> int | None:
     """The cap a document's answer may have hit: its engine's own (Textract and the local
     OCR have none), or DetectText's for engines answering from saved responses and for
     names no longer registered (the answer may come from a capped service)."""
+    detect_text_cap = engine_class("rekognition").word_cap
     try:
         cls = engine_class(engine)
     except ConfigError:
-        return WORD_CAP
-    return cls.word_cap if cls.needs_image else WORD_CAP
+        return detect_text_cap
+    return cls.word_cap if cls.needs_image else detect_text_cap
 
 
 def _detection_rows(doc_id: str, response: Mapping[str, Any]) -> list[dict[str, Any]]:

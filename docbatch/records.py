@@ -87,6 +87,14 @@ class DocumentResult:
     image_height: int | None = None
     #: True when the response came from the response cache (no call was made).
     cached: bool = False
+    #: Answers merged into the response: 1 when the image was read whole, more when an
+    #: answer held the engine's word cap and the rest was read in regions (tiling).
+    tiles: int | None = None
+    #: Engine calls answered for the document in this run (tiles from the cache not counted).
+    n_calls: int | None = None
+    #: Words may be missing: an answer held the engine's word cap and was not read past
+    #: (tiling off, one row of capped text, or the tile budget spent).
+    word_cap_hit: bool | None = None
     #: The text of the document's PDF417 barcode (US licences), read where the image bytes are.
     barcode: str | None = None
     #: What the source was when read (path or URI with size and mtime, or ETag and size):

@@ -10,10 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
-#: DetectText returns at most this many WORD detections per image.
-WORD_CAP = 100
-
-
 @dataclass(frozen=True)
 class Box:
     """An axis-aligned box in normalised (0..1) image coordinates."""
@@ -98,8 +94,13 @@ class ResponseSummary:
     text_model_version: str | None
 
 
-def summarize(response: Mapping[str, Any], *, word_cap: int | None = WORD_CAP) -> ResponseSummary:
-    """Counts of a response; ``word_cap`` is the most WORDs its engine ever returns (None: no cap)."""
+def summarize(response: Mapping[str, Any], *, word_cap: int | None = None) -> ResponseSummary:
+    """Counts of a response; ``word_cap`` is the most WORDs its engine ever returns (None: no cap).
+
+    The engine's cap is the engine's fact (``Engine.word_cap``) and whether a document
+    still lost words is the processor's (after tiling, ``DocumentResult.word_cap_hit``);
+    this judges an answer alone, for documents journaled before the processor recorded it.
+    """
     ls = lines(response)
     ws = words(response)
     confs = [float(d["Confidence"]) for d in (ws or ls) if "Confidence" in d]

@@ -22,6 +22,9 @@ from .records import Document, DocumentResult
 RAW_MISSING = "raw_response_missing"
 RAW_MISSING_MESSAGE = "the saved response is missing or corrupt; re-run to fetch it again"
 
+#: Added by migration (new journals too): calls, tiles and the word cap of each document.
+_TILING_COLUMNS = ("n_calls", "tiles", "word_cap_hit")
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     doc_id TEXT PRIMARY KEY,
@@ -72,6 +75,11 @@ class JournalRow:
     image_height: int | None
     manifest_row: Mapping[str, Any]
     barcode: str | None = None
+    #: Engine calls answered in the run that processed it, answers merged (tiles), and
+    #: whether words may still be missing past the engine's word cap (None: unknown).
+    n_calls: int | None = None
+    tiles: int | None = None
+    word_cap_hit: bool | None = None
 
 
 class Journal:
@@ -90,6 +98,9 @@ class Journal:
         have = {row[1] for row in self._db.execute("PRAGMA table_info(documents)")}
         if "source_identity" not in have:
             self._db.execute("ALTER TABLE documents ADD COLUMN source_identity TEXT")
+        for column in _TILING_COLUMNS:
+            if column not in have:
+                self._db.execute(f"ALTER TABLE documents ADD COLUMN {column} INTEGER")
 
     # -- runs -------------------------------------------------------------------------------
     def start_run(self, run_id: str, config: Mapping[str, Any]) -> None:
@@ -146,6 +157,7 @@ class Journal:
         """Durably record a document's outcome (one transaction: it is the commit point)."""
         self.flush()
         r = result
+        self._record_tiling(r)  # first: the outcome below stays the commit point
         self._db.execute(
             """UPDATE documents SET status = ?, retryable = ?, error_code = ?, error_message = ?, engine = ?,
                  attempts = ?, latency_ms = ?, processed_at = ?, image_width = ?, image_height = ?, cached = ?,
@@ -156,11 +168,19 @@ class Journal:
              int(r.cached), r.barcode, r.source_identity, r.document.doc_id),
         )
 
+    def _record_tiling(self, r: DocumentResult) -> None:
+        """A document's calls, tiles and word cap, written just before its outcome (a crash
+        between the two leaves the outcome as it was, so the document is redone)."""
+        self._db.execute(
+            "UPDATE documents SET n_calls = ?, tiles = ?, word_cap_hit = ? WHERE doc_id = ?",
+            (r.n_calls, r.tiles, None if r.word_cap_hit is None else int(r.word_cap_hit), r.document.doc_id))
+
     def rows(self, run_id: str) -> Iterator[JournalRow]:
         """This run's documents in manifest order (streamed, not loaded at once)."""
         cur = self._db.execute(
             """SELECT doc_id, row_no, source, doc_type, passthrough, status, error_code, error_message, engine,
-                      attempts, latency_ms, processed_at, image_width, image_height, manifest_row, barcode
+                      attempts, latency_ms, processed_at, image_width, image_height, manifest_row, barcode,
+                      n_calls, tiles, word_cap_hit
                FROM documents WHERE seen_run = ? ORDER BY row_no""",
             (run_id,),
         )
@@ -172,6 +192,7 @@ class Journal:
                 attempts=row[9], latency_ms=row[10],
                 processed_at=dt.datetime.fromisoformat(row[11]) if row[11] else None,
                 image_width=row[12], image_height=row[13], manifest_row=json.loads(row[14]), barcode=row[15],
+                n_calls=row[16], tiles=row[17], word_cap_hit=None if row[18] is None else bool(row[18]),
             )
 
     def mark_raw_missing(self, doc_ids: Iterable[str]) -> None:

@@ -44,9 +44,31 @@ def receipt_hints(settings: ParseSettings) -> ReceiptHints:
                         default_currency=settings.default_currency, run_date=settings.run_date)
 
 
+#: The review reason of a document whose words may be missing past its engine's word cap.
+WORD_CAP_REASON = "word_cap"
+
+
 def parse_document(doc_type: str, response: Mapping[str, Any], settings: ParseSettings,
-                   *, barcode: str | None = None) -> ParsedDocument:
-    """Parse ``response`` as ``doc_type`` (``auto`` classifies first)."""
+                   *, barcode: str | None = None, word_cap_hit: bool = False) -> ParsedDocument:
+    """Parse ``response`` as ``doc_type`` (``auto`` classifies first).
+
+    ``word_cap_hit`` is the documents row's fact (words may still be missing past the
+    engine's word cap, after tiling or with it off): the row then needs review, with the
+    reason ``word_cap`` (a total at the bottom of a long receipt may be the one lost).
+    """
+    parsed = _parse(doc_type, response, settings, barcode=barcode)
+    if word_cap_hit:
+        for table in ("receipts", "ids"):
+            for row in parsed.rows.get(table, []):
+                reasons = [r for r in str(row.get("review_reason") or "").split(";") if r.strip()]
+                row["needs_review"] = True
+                row["review_reason"] = ";".join([*reasons, WORD_CAP_REASON]) if table == "receipts" \
+                    else "; ".join([*(r.strip() for r in reasons), WORD_CAP_REASON])
+    return parsed
+
+
+def _parse(doc_type: str, response: Mapping[str, Any], settings: ParseSettings,
+           *, barcode: str | None = None) -> ParsedDocument:
     kind = classify(response) if doc_type == "auto" else doc_type
     if kind == "receipt":
         try:
