@@ -70,7 +70,15 @@ def test_among_a_labels_candidates_the_one_fitting_the_format_wins():
 def test_the_state_comes_from_the_address_line_when_no_header_names_it():
     f = _licence([("DL 5123-456-78-900-0", 0.40, 0.10), ("1 SAMPLE", 0.40, 0.20), ("2 ANN", 0.40, 0.26),
                   ("8 123 MAIN ST", 0.40, 0.32), ("MIAMI, FL 33101", 0.40, 0.38)])
-    assert f.values["document_number"] == "S123456789000"  # 5 read for S, undone by the format
+    # 5 read for S, undone by the format, and trusted: S is the family name's initial.
+    assert f.values["document_number"] == "S123456789000" and f.confidence["document_number"] > 80
+
+
+def test_a_letter_where_the_format_wants_digits_is_left_as_printed_and_flagged():
+    f = _licence([("COLORADO", 0.05, 0.02), ("DL S55501234", 0.40, 0.10), ("LN RIVERA", 0.40, 0.2)])
+    assert f.values["document_number"] == "S55501234" and f.confidence["document_number"] < 50
+    g = _licence([("FLORIDA", 0.05, 0.02), ("DL 5123-456-78-900-0", 0.40, 0.10), ("LN DOE", 0.40, 0.2)])
+    assert g.values["document_number"] == "S123456789000" and g.confidence["document_number"] < 50
 
 
 def test_a_given_name_glued_to_the_family_name_loses_it_and_long_tokens_are_flagged():

@@ -8,9 +8,10 @@ below review level instead of passing as read (a flag, not a guess):
 * **the licence number** must fit one of that state's published formats
   (:mod:`.licence_numbers`); among the label's candidates the one that fits wins, and a
   number that fits none is kept but flagged (digits from a neighbouring field, a lost
-  digit, another field's value all break the format).  OCR's letter/digit confusions
-  (``5``/``S``, ``0``/``O``) are undone, and a neighbouring label's letters glued on after
-  the digits dropped, when exactly that makes the number fit;
+  digit, another field's value all break the format).  A digit read where the format
+  wants a letter (``5``/``S``) is undone (trusted when it is the family name's initial),
+  and a neighbouring label's letters glued on after the digits dropped, when exactly that
+  makes the number fit;
 * **names**: a given name that ends with the family name read elsewhere
   (``STANLEYSAMPLE`` / ``SAMPLE``) loses it; a single name token longer than names
   usually are, with no space, signature or barcode to support it, is flagged as
@@ -71,14 +72,21 @@ def check_number(out: LicenceFields, state: str | None) -> None:
     if fits is None:
         out.confidence["document_number"] = round(conf * (STATE_UNKNOWN if states_fitting(str(number)) else DOUBT), 2)
         return
-    fixed = repairs(state, str(number), limit=1)
-    if len(fixed) == 1 and len(squeeze_number(str(number))) == len(fixed[0]):
+    # A digit read where the format wants a letter (``5123...`` for ``S123...``) is undone;
+    # it is trusted when that letter is the family name's initial (Soundex-style numbers
+    # open with it), else flagged.  A letter where the format wants a digit is left as
+    # printed and flagged: a clear letter is as likely a number of another series.
+    squeezed = squeeze_number(str(number))
+    fixed = [f for f in repairs(state, squeezed, limit=1)
+             if all(a == b or a.isdigit() and b.isalpha() for a, b in zip(squeezed, f))]
+    if len(fixed) == 1:
+        initial = str(out.values.get("last_name") or "")[:1]
+        changed = {b for a, b in zip(squeezed, fixed[0]) if a != b}
         out.values["document_number"] = fixed[0]
-        out.confidence["document_number"] = round(conf * REPAIRED, 2)
+        out.confidence["document_number"] = round(conf * (REPAIRED if changed == {initial} else DOUBT), 2)
         return
     # Letters of a neighbouring label glued on (``B7336...855ASS`` from ``CLASS``): the part
     # before the turn from digits to letters, when exactly that part fits.
-    squeezed = squeeze_number(str(number))
     cuts = [m.start() for m in re.finditer(r"(?<=\d)(?=[A-Z]{2,}$)", squeezed)]
     fitting = [squeezed[:i] for i in cuts if number_fits(state, squeezed[:i])]
     if len(fitting) == 1:

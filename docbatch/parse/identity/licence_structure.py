@@ -122,7 +122,7 @@ def signature_words(response: Mapping[str, Any]) -> set[str]:
         for w in row.words:
             if any(c.islower() for c in w.text):
                 split = re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", w.text)
-                words.update(p.upper() for p in re.split(r"[^A-Za-z]+", split) if p)
+                words.update(p.upper() for p in re.split(r"[\W\d_]+", split) if p)  # any script's letters
     return words
 
 
