@@ -27,10 +27,8 @@ How a request is answered, in order:
 4. a saved response from ``replay_dir`` (``<sha256 of bytes>.json``, or for S3Object
    ``<object key stem>.json``, which answers without reading S3 at all, so replay works
    offline), else the engine (the local OCR engine, built on first use);
-5. ``Filters`` (WordFilter, RegionsOfInterest), then the service's cap of 100 WORDs:
-   the first 100 in reading order unless ``word_cap_order`` says otherwise (the service
-   does not document its choice; see :mod:`.response_shaping`), a LINE kept with its full
-   text while one of its WORDs is (Textract: every word, as Blocks);
+5. ``Filters`` (WordFilter, RegionsOfInterest), then the service's cap of 100 WORDs
+   (Textract: every word, as Blocks);
 6. ``latency`` (and a ``slow`` fault's delay) before the answer is sent.
 
 Use it as a context manager in tests, or block in a CLI::
@@ -58,7 +56,6 @@ from typing import Any, Callable, Mapping, Protocol, Sequence
 from ..errors import BadImageError, ConfigError
 from ..records import Document, ImageInput
 from ..ratelimit import TokenBucket
-from ..regions import CAP_ORDERS
 from .dialects import DIALECTS, Dialect
 from .faults import Fault, FaultSchedule
 
@@ -113,9 +110,7 @@ class FakeRekognitionServer:
     ``tps``/``burst`` set the quota (``burst`` defaults to ``tps``; ``None`` = unlimited);
     ``throttle_code`` is the error code of a throttled call; ``latency`` seconds are
     added before every answer; ``engine`` replaces the local OCR engine (tests inject a
-    deterministic one); ``clock`` drives the quota and the request log's times;
-    ``word_cap_order`` is which 100 WORDs a DetectText answer keeps (``reading``, the
-    default, ``confidence`` or ``random``; see :mod:`.response_shaping`).
+    deterministic one); ``clock`` drives the quota and the request log's times.
     """
 
     def __init__(
@@ -133,11 +128,7 @@ class FakeRekognitionServer:
         faults: Sequence[Fault] = (),
         engine: TextEngine | None = None,
         clock: Callable[[], float] = time.monotonic,
-        word_cap_order: str = "reading",
     ) -> None:
-        if word_cap_order not in CAP_ORDERS:
-            raise ConfigError(f"word_cap_order must be one of {', '.join(CAP_ORDERS)}")
-        self.word_cap_order = word_cap_order
         if throttle_code not in THROTTLE_CODES:
             raise ConfigError(f"throttle_code must be one of {', '.join(THROTTLE_CODES)}")
         if tps is not None and tps <= 0:
@@ -167,6 +158,8 @@ class FakeRekognitionServer:
         self._s3_lock = threading.Lock()
         self._log: list[RequestRecord] = []
         self._log_lock = threading.Lock()
+        self._t0 = clock()
+        self._seconds: dict[int, list[int]] = {}  # second since start -> [admitted, throttled]
         self._connections: set[socket.socket] = set()
         self._stopping = threading.Event()
         self._httpd: ThreadingHTTPServer | None = None
@@ -214,8 +207,13 @@ class FakeRekognitionServer:
         if self._httpd is None:
             self.start()
         try:
-            while not self._stopping.wait(0.5):
-                pass
+            logged = 0  # seconds already logged (the one under way is not over)
+            while not self._stopping.wait(1.0):
+                over = int(self._clock() - self._t0)
+                for second, admitted, throttled in self.per_second()[logged:over]:
+                    if admitted or throttled:
+                        log.info("second %d: %d admitted, %d throttled", second, admitted, throttled)
+                logged = max(logged, over)
         finally:
             self.stop()
 
@@ -239,6 +237,13 @@ class FakeRekognitionServer:
         """A snapshot of every request so far, in the order they were answered."""
         with self._log_lock:
             return list(self._log)
+
+    def per_second(self) -> list[tuple[int, int, int]]:
+        """(second, admitted, throttled) for every second since the server was made, on its
+        ``clock``: how a client's calls met the quota (throttled: a throttling code was sent)."""
+        with self._log_lock:
+            last = max(self._seconds, default=-1)
+            return [(s, *self._seconds.get(s, (0, 0))) for s in range(last + 1)]
 
     def calls_for(self, image: bytes | str) -> int:
         """How many DetectText requests named this image (bytes, ``s3://`` URI or key)."""
@@ -276,6 +281,7 @@ class FakeRekognitionServer:
                                fault.kind if fault is not None else None, dialect.service if dialect else None)
         with self._log_lock:
             self._log.append(record)
+            self._seconds.setdefault(int(arrived - self._t0), [0, 0])[answer.outcome in THROTTLE_CODES] += 1
         delay = self.latency + (fault.seconds if fault is not None and fault.kind == "slow" else 0.0)
         if delay and not answer.reset:
             self._stopping.wait(delay)
@@ -301,7 +307,7 @@ class FakeRekognitionServer:
         response.pop("ResponseMetadata", None)
         if not isinstance(response.get("TextDetections", response.get("Blocks")), list):
             raise _Reject(500, "InternalServerError", "the saved or computed response has no TextDetections")
-        return dialect.shape(response, request, cap_order=self.word_cap_order)
+        return dialect.shape(response, request)
 
     def _replay(self, name: str) -> dict[str, Any] | None:
         if self.replay_dir is None:
