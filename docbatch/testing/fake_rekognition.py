@@ -27,8 +27,10 @@ How a request is answered, in order:
 4. a saved response from ``replay_dir`` (``<sha256 of bytes>.json``, or for S3Object
    ``<object key stem>.json``, which answers without reading S3 at all, so replay works
    offline), else the engine (the local OCR engine, built on first use);
-5. ``Filters`` (WordFilter, RegionsOfInterest), then the service's cap of 100 WORDs
-   (Textract: every word, as Blocks);
+5. ``Filters`` (WordFilter, RegionsOfInterest), then the service's cap of 100 WORDs:
+   the first 100 in reading order unless ``word_cap_order`` says otherwise (the service
+   does not document its choice; see :mod:`.response_shaping`), a LINE kept with its full
+   text while one of its WORDs is (Textract: every word, as Blocks);
 6. ``latency`` (and a ``slow`` fault's delay) before the answer is sent.
 
 Use it as a context manager in tests, or block in a CLI::
@@ -56,6 +58,7 @@ from typing import Any, Callable, Mapping, Protocol, Sequence
 from ..errors import BadImageError, ConfigError
 from ..records import Document, ImageInput
 from ..ratelimit import TokenBucket
+from ..regions import CAP_ORDERS
 from .dialects import DIALECTS, Dialect
 from .faults import Fault, FaultSchedule
 
@@ -110,7 +113,9 @@ class FakeRekognitionServer:
     ``tps``/``burst`` set the quota (``burst`` defaults to ``tps``; ``None`` = unlimited);
     ``throttle_code`` is the error code of a throttled call; ``latency`` seconds are
     added before every answer; ``engine`` replaces the local OCR engine (tests inject a
-    deterministic one); ``clock`` drives the quota and the request log's times.
+    deterministic one); ``clock`` drives the quota and the request log's times;
+    ``word_cap_order`` is which 100 WORDs a DetectText answer keeps (``reading``, the
+    default, ``confidence`` or ``random``; see :mod:`.response_shaping`).
     """
 
     def __init__(
@@ -128,7 +133,11 @@ class FakeRekognitionServer:
         faults: Sequence[Fault] = (),
         engine: TextEngine | None = None,
         clock: Callable[[], float] = time.monotonic,
+        word_cap_order: str = "reading",
     ) -> None:
+        if word_cap_order not in CAP_ORDERS:
+            raise ConfigError(f"word_cap_order must be one of {', '.join(CAP_ORDERS)}")
+        self.word_cap_order = word_cap_order
         if throttle_code not in THROTTLE_CODES:
             raise ConfigError(f"throttle_code must be one of {', '.join(THROTTLE_CODES)}")
         if tps is not None and tps <= 0:
@@ -307,7 +316,7 @@ class FakeRekognitionServer:
         response.pop("ResponseMetadata", None)
         if not isinstance(response.get("TextDetections", response.get("Blocks")), list):
             raise _Reject(500, "InternalServerError", "the saved or computed response has no TextDetections")
-        return dialect.shape(response, request)
+        return dialect.shape(response, request, cap_order=self.word_cap_order)
 
     def _replay(self, name: str) -> dict[str, Any] | None:
         if self.replay_dir is None:
