@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from . import __version__, logs
-from .config import FORMATS, build_config, load_job
+from .config import AUTO_TPS, FORMATS, build_config, load_job
 from .errors import DocbatchError
 
 log = logging.getLogger("docbatch")
@@ -41,6 +41,20 @@ def _log_options(f: Any) -> Any:
                      is_eager=True, help="Only warnings and errors.")(f)
     return click.option("-v", "--verbose", count=True, expose_value=False, callback=again, is_eager=True,
                         help="docbatch's debug lines (why documents failed); libraries stay quiet.")(f)
+
+
+class _Tps(click.ParamType):
+    """Calls per second, or ``auto`` (the account's quota, from Service Quotas)."""
+
+    name = "N|auto"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and value.strip().lower() == AUTO_TPS:
+            return AUTO_TPS
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is neither a number nor {AUTO_TPS!r}", param, ctx)
 
 
 class _Handled(click.Group):
@@ -85,8 +99,10 @@ def main() -> None:
 @click.option("--endpoint-url", help="Rekognition or Textract endpoint (e.g. a local fake-rekognition server: "
               "it speaks both).")
 @click.option("--s3-endpoint-url", help="S3 endpoint (e.g. a local S3-compatible server).")
-@click.option("--tps", type=float, help="Client-side rate limit of engine calls (requests/second).")
-@click.option("--concurrency", "-j", type=int, help="Workers (threads for AWS, processes for the local engine).")
+@click.option("--tps", type=_Tps(), help="Engine calls per second, paced evenly and cut on throttling; 'auto': "
+              "start from the account's quota (Service Quotas) and adapt.")
+@click.option("--concurrency", "-j", type=int, help="Workers (threads for AWS, processes for the local engine); "
+              "AWS calls in flight are sized from latency x rate, at most this (default 64).")
 @click.option("--replay-dir", help="Folder of saved DetectText JSON for the replay engine.")
 @click.option("--cache-dir", help="Response cache folder (default ~/.cache/docbatch/responses).")
 @click.option("--no-cache", "no_cache", is_flag=True, default=None, help="Do not read or write the response cache.")

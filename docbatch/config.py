@@ -30,6 +30,8 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 FORMATS = ("parquet", "csv")
+#: ``tps = "auto"``: start from the account's quota in Service Quotas (:mod:`docbatch.quota`).
+AUTO_TPS = "auto"
 _PATH_FIELDS = ("manifest", "out", "replay_dir", "cache_dir")
 
 
@@ -79,7 +81,8 @@ class RetrySettings:
 class RateSettings:
     """Client-side pacing of paid calls and the number of workers."""
 
-    tps: float = 5.0
+    #: calls/s, or ``AUTO_TPS`` (the account's quota)
+    tps: float | str = 5.0
     burst: float | None = None
     concurrency: int | None = None
 
@@ -182,8 +185,10 @@ class RunConfig:
     profile: str | None = None
     endpoint_url: str | None = None
     s3_endpoint_url: str | None = None
-    tps: float = 5.0
+    #: calls/s, or "auto": the account's quota read from Service Quotas, then adapted
+    tps: float | str = 5.0
     burst: float | None = None
+    #: most calls in flight (default: sized from latency x rate, at most 64)
     concurrency: int | None = None
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
@@ -223,7 +228,11 @@ class RunConfig:
             raise ConfigError(f"unknown output format(s) {bad}; choose from {', '.join(FORMATS)}")
         if self.doc_type not in ("receipt", "id", "auto"):
             raise ConfigError(f"doc_type must be receipt, id or auto, not {self.doc_type!r}")
-        if self.tps <= 0:
+        if isinstance(self.tps, str) and self.tps.strip().lower() == AUTO_TPS:
+            object.__setattr__(self, "tps", AUTO_TPS)
+        elif isinstance(self.tps, bool) or not isinstance(self.tps, (int, float)):
+            raise ConfigError(f"tps must be a number of calls per second or {AUTO_TPS!r}, not {self.tps!r}")
+        elif self.tps <= 0:
             raise ConfigError("tps must be positive")
         if self.concurrency is not None and self.concurrency < 1:
             raise ConfigError("concurrency must be at least 1")

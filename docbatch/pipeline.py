@@ -25,7 +25,8 @@ from .config import RetrySettings, Stages, TilingSettings
 from .engines.base import Engine, create_engine
 from .parse.identity import read_image_evidence
 from .prep import Pages, open_pages
-from .ratelimit import TokenBucket
+from .quota import limiter_for
+from .ratelimit import RateLimiter
 from .records import Document, DocumentResult, ImageInput, S3Head, page_doc_id
 from .response import validate
 from .retry import AttemptCounter, call_with_retry
@@ -128,7 +129,7 @@ class DocumentProcessor:
         engine: Engine,
         retry: RetrySettings,
         s3: S3Reader | None = None,
-        limiter: TokenBucket | None = None,
+        limiter: RateLimiter | None = None,
         cache: ResponseCache | None = None,
         tiling: TilingSettings | None = None,
         sleep: Callable[[float], None] = time.sleep,
@@ -184,20 +185,21 @@ class DocumentProcessor:
 
     def _detect(self, image: ImageInput | None, doc: Document, counter: AttemptCounter,
                 region: Region | None = None) -> tuple[dict[str, Any], int]:
-        def once() -> dict[str, Any]:
-            if self.limiter is not None:
-                self.limiter.acquire()
-            # An engine is asked for a region only when tiling (engines written before
-            # regions existed keep working without one).
-            answer = (self.engine.detect_text(image, doc) if region is None
-                      else self.engine.detect_text(image, doc, region=region))
-            resp = validate(answer)
-            if self.limiter is not None:
-                self.limiter.on_success()
-            return resp
+        tries = 0
 
-        on_throttled = self.limiter.on_throttled if self.limiter is not None else None
-        return call_with_retry(once, self.retry, on_throttled=on_throttled, sleep=self._sleep, counter=counter)
+        def once() -> dict[str, Any]:
+            nonlocal tries
+            tries += 1
+            # Every attempt, a retry too, waits for its slot in the one shared line and
+            # reports its outcome (throttling cuts the rate) to the limiter.
+            with self.limiter.call(retry=tries > 1) if self.limiter is not None else contextlib.nullcontext():
+                # An engine is asked for a region only when tiling (engines written before
+                # regions existed keep working without one).
+                answer = (self.engine.detect_text(image, doc) if region is None
+                          else self.engine.detect_text(image, doc, region=region))
+                return validate(answer)
+
+        return call_with_retry(once, self.retry, sleep=self._sleep, counter=counter)
 
     # -- the whole way --------------------------------------------------------------------
     def process(self, doc: Document, known: Known | None = None) -> DocumentResult:
@@ -382,7 +384,7 @@ def build_processor(stages: Stages, engine: Engine | str, *, sleep: Callable[[fl
         s3 = S3Reader(client)
     limiter = None
     if engine.rate_limited:
-        limiter = TokenBucket(stages.rate.tps, capacity=stages.rate.burst, clock=clock, sleep=sleep)
+        limiter = limiter_for(stages.rate, engine, clock=clock, sleep=sleep)
     cache_dir = stages.policy.cache_dir
     return DocumentProcessor(
         engine=engine,

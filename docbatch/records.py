@@ -151,6 +151,8 @@ class RunSummary:
     finished_at: str = ""
     elapsed_s: float = 0.0
     message: str = ""
+    #: The paced engine's call figures (run.json ``calls``; :meth:`RateLimiter.figures`), empty otherwise.
+    calls: dict[str, Any] = field(default_factory=dict)
 
     @property
     def exit_code(self) -> ExitCode:

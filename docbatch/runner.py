@@ -2,8 +2,9 @@
 
 The main thread alone reads the manifest, submits work, writes raw responses and the
 journal; workers (threads for network engines, processes for CPU-bound ones) only turn a
-:class:`Document` into a :class:`DocumentResult`.  At most ``2 x concurrency`` documents
-are in flight, so memory stays flat on any manifest size.  The output tables are built
+:class:`Document` into a :class:`DocumentResult`.  A paced engine has as many documents in
+flight as its rate x latency needs (Little's law, :meth:`~docbatch.ratelimit.RateLimiter.in_flight_target`),
+other engines at most ``2 x concurrency``, so memory stays flat on any manifest size.  The output tables are built
 from the journal at the end (:mod:`docbatch.outputs`).
 """
 
@@ -24,7 +25,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from . import __version__
 from . import logs
-from .config import RateSettings, RunConfig, RunPolicy, Stages, new_run_id
+from .config import AUTO_TPS, RateSettings, RunConfig, RunPolicy, Stages, new_run_id
 from .engines.base import Engine, engine_class
 from . import aws, preflight
 from .errors import ConfigError, EnvironmentFailure, hint_for
@@ -32,6 +33,7 @@ from .listing import Manifest, open_manifest
 from .outputs import build_outputs
 from .pipeline import DocumentProcessor, Known, build_processor
 from .progress import Subscriber
+from .ratelimit import RateLimiter, describe_calls
 from .records import Document, DocumentResult, RunSummary
 from .runfolder import RunFolder, storage_errors
 from .runlock import RunLock
@@ -64,7 +66,8 @@ def _default_concurrency(rate: RateSettings, parallelism: str) -> int:
         return rate.concurrency
     if parallelism == "processes":
         return max(1, os.cpu_count() or 1)
-    return max(2, min(32, int(rate.tps * 2)))
+    # threads of an unpaced engine; a paced one has up to its limiter's max_in_flight (see _workers)
+    return max(2, min(32, int((16 if rate.tps == AUTO_TPS else rate.tps) * 2)))
 
 
 class _StopFlag:
@@ -144,9 +147,10 @@ def _run(config: RunConfig, stages: Stages, cls: type[Engine], engine: Engine | 
     for s in subs:
         s.on_start(summary)
     try:
-        with _workers(cls, stages, engine or config.engine, concurrency, sleep) as submit:
+        with _workers(cls, stages, engine or config.engine, concurrency, sleep) as (submit, pacer):
             _drive(config, stages.policy, engine_name, manifest, journal, folder, lock, run_id, summary,
-                   submit, concurrency, flag, subs)
+                   submit, pacer.in_flight_target if pacer else (lambda: concurrency * 2), flag, subs)
+        summary.calls = pacer.figures() if pacer else {}
         if summary.outcome == "running":
             summary.outcome = "completed"
             summary.tables = _build_tables(journal, folder, run_id, stages, pt_cols)
@@ -164,7 +168,7 @@ def _run(config: RunConfig, stages: Stages, cls: type[Engine], engine: Engine | 
             journal.close()
     summary.elapsed_s = round(time.monotonic() - started, 3)
     summary.finished_at = dt.datetime.now(dt.timezone.utc).isoformat()
-    summary.message = _closing_message(summary, config)
+    summary.message = _closing_message(summary, config) + describe_calls(summary.calls)
     folder.write_run_json(_run_json(summary, config, engine_name, pt_cols))
     for s in subs:
         s.on_end(summary)
@@ -186,10 +190,12 @@ def _same_batch(journal: Journal, manifest: Manifest, folder: RunFolder, policy:
 
 @contextlib.contextmanager
 def _workers(cls: type[Engine], stages: Stages, engine: Engine | str, concurrency: int,
-             sleep: Callable[[float], None]) -> Iterator[Callable[[Document, Known | None], cf.Future]]:
+             sleep: Callable[[float], None]
+             ) -> Iterator[tuple[Callable[[Document, Known | None], cf.Future], RateLimiter | None]]:
     """A submit function over the engine's kind of pool: processes, each building its own
     processor, for CPU-bound engines; threads sharing one processor (its clients are built
-    here, in the main thread, before any worker starts) for network-bound ones."""
+    here, in the main thread, before any worker starts) for network-bound ones; with the
+    processor's limiter, if its engine is paced (up to its max_in_flight threads)."""
     processor: DocumentProcessor | None = None
     if cls.parallelism == "processes":
         executor: cf.Executor = cf.ProcessPoolExecutor(
@@ -198,10 +204,11 @@ def _workers(cls: type[Engine], stages: Stages, engine: Engine | str, concurrenc
         submit = lambda doc, known: executor.submit(_process_in_worker, doc, known)  # noqa: E731
     else:
         processor = build_processor(stages, engine, sleep=sleep)
-        executor = cf.ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="docbatch")
+        pool = processor.limiter.max_in_flight if processor.limiter is not None else concurrency
+        executor = cf.ThreadPoolExecutor(max_workers=pool, thread_name_prefix="docbatch")
         submit = lambda doc, known: executor.submit(processor.process, doc, known)  # noqa: E731
     try:
-        yield submit
+        yield submit, processor.limiter if processor is not None else None
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
         if processor is not None:
@@ -221,10 +228,9 @@ def _build_tables(journal: Journal, folder: RunFolder, run_id: str, stages: Stag
 
 def _drive(config: RunConfig, policy: RunPolicy, engine_name: str, manifest: Manifest, journal: Journal,
            folder: RunFolder, lock: RunLock, run_id: str, summary: RunSummary,
-           submit: Callable[[Document, Known | None], cf.Future], concurrency: int, flag: _StopFlag,
+           submit: Callable[[Document, Known | None], cf.Future], limit: Callable[[], int], flag: _StopFlag,
            subs: list[Subscriber]) -> None:
     in_flight: dict[cf.Future, Known | None] = {}
-    limit = concurrency * 2
     last_checkpoint = time.monotonic()
 
     def collect(block: bool) -> None:
@@ -286,7 +292,7 @@ def _drive(config: RunConfig, policy: RunPolicy, engine_name: str, manifest: Man
                     _skipped(doc, summary, subs)
                     continue
                 check = Known(identity)  # the worker skips it if its source is unchanged
-        while len(in_flight) >= limit:
+        while len(in_flight) >= limit():
             collect(block=True)
         in_flight[submit(doc, check)] = check
         collect(block=False)
@@ -399,5 +405,6 @@ def _run_json(summary: RunSummary, config: RunConfig, engine_name: str, pt_cols:
                     "elapsed_s": summary.elapsed_s},
         "config": config.public_dict(),
         "passthrough_columns": pt_cols,
+        "calls": summary.calls,
         "message": summary.message,
     }

@@ -1,0 +1,130 @@
+"""Pacing at the quota through the real wire: run_batch -> boto3 -> the fake Rekognition
+server's TPS quota, read back from the server's own per-second log; and ``--tps auto``
+through the real boto3 ``service-quotas`` client against the far-side stub."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import boto3
+import pytest
+from botocore.config import Config
+
+from docbatch import RunConfig, run_batch
+from docbatch.config import build_config
+from docbatch.errors import ConfigError
+from docbatch.quota import auto_rate, read_tps_quota
+from docbatch.testing.fake_rekognition import FakeRekognitionServer
+from docbatch.testing.fake_service_quotas import FakeServiceQuotas
+
+from ..conftest import text_png
+from ..support.bench import TinyReceiptEngine
+
+QUOTA = 40
+
+
+def manifest_of(folder: Path, n: int) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        (folder / f"{i}.png").write_bytes(text_png(f"receipt {i}", size=(160, 80)))
+    manifest = folder / "manifest.csv"
+    manifest.write_text("source,doc_type\n" + "".join(f"{i}.png,receipt\n" for i in range(n)))
+    return manifest
+
+
+def test_a_short_run_at_the_quota_is_paced_under_it_with_its_figures_in_run_json(tmp_path, aws_env):
+    """The server keeps a burst of only 4 calls: a client that bursts (as the old token bucket did
+    at start-up, a full bucket plus a second of refill) is throttled at once."""
+    manifest = manifest_of(tmp_path / "in", 30)
+    with FakeRekognitionServer(engine=TinyReceiptEngine(), tps=QUOTA, burst=4, latency=0.05) as server:
+        summary = run_batch(RunConfig(manifest=str(manifest), out=str(tmp_path / "out"), engine="rekognition",
+                                      region="us-east-1", endpoint_url=server.endpoint_url, tps=QUOTA,
+                                      use_cache=False))
+        seconds = server.per_second()
+    assert summary.ok == 30
+    admitted, throttled = sum(s[1] for s in seconds), sum(s[2] for s in seconds)
+    assert throttled / (admitted + throttled) <= 0.01
+    assert max(s[1] for s in seconds) <= QUOTA + 1  # arrival jitter aside, never above the quota in a second
+    calls = json.loads((tmp_path / "out" / "run.json").read_text())["calls"]
+    assert calls["calls"] == admitted + throttled and calls["throttled"] == throttled
+    assert {"calls_per_s", "retries", "latency_ms", "tps", "in_flight"} <= set(calls)
+    assert calls["latency_ms"]["p50"] >= 50
+    # Little's law: 40/s x ~55 ms is about 2 calls in flight, not a pool of 32 threads
+    assert calls["in_flight"]["peak"] <= 8
+    assert "calls: 30" in summary.message
+
+
+def test_the_server_counts_admitted_and_throttled_calls_per_second(aws_env):
+    clock = [0.0]
+    with FakeRekognitionServer(engine=TinyReceiptEngine(), tps=2, burst=2, clock=lambda: clock[0]) as server:
+        client = boto3.client("rekognition", endpoint_url=server.endpoint_url, region_name="us-east-1",
+                              config=Config(retries={"total_max_attempts": 1}))
+        image = {"Bytes": text_png("x", size=(100, 100))}
+        outcomes = []
+        for t in (0.1, 0.2, 0.3, 2.5):
+            clock[0] = t
+            try:
+                client.detect_text(Image=image)
+                outcomes.append("ok")
+            except client.exceptions.ThrottlingException:
+                outcomes.append("throttled")
+    assert outcomes == ["ok", "ok", "throttled", "ok"]
+    assert server.per_second() == [(0, 2, 1), (1, 0, 0), (2, 1, 0)]
+
+
+# -- --tps auto -------------------------------------------------------------------------------
+@pytest.fixture
+def quotas(monkeypatch):
+    def start(**kw) -> FakeServiceQuotas:
+        stub = FakeServiceQuotas(**kw).__enter__()
+        monkeypatch.setenv("AWS_ENDPOINT_URL_SERVICE_QUOTAS", stub.endpoint_url)
+        started.append(stub)
+        return stub
+
+    started: list[FakeServiceQuotas] = []
+    yield start
+    for stub in started:
+        stub.__exit__()
+
+
+def test_the_detecttext_quota_is_found_by_name_and_its_applied_value_read(aws_env, quotas):
+    stub = quotas(applied={"DetectText": 75.0}, page_size=2)
+    client = boto3.client("service-quotas", region_name="us-east-1")
+    quota = read_tps_quota(client, "rekognition", "DetectText")
+    assert (quota.code, quota.value, quota.applied) == ("L-FAKE0003", 75.0, True)
+    assert stub.calls == ["ListAWSDefaultServiceQuotas", "ListAWSDefaultServiceQuotas", "GetServiceQuota"]
+
+
+def test_a_quota_never_changed_for_the_account_is_its_default(aws_env, quotas):
+    quotas(default=50.0)
+    assert auto_rate("rekognition", region="us-east-1", profile=None) == (50.0, "service-quotas:L-FAKE0003")
+    assert auto_rate("textract", region="us-east-1", profile=None) == (50.0, "service-quotas:L-FAKE0102")
+
+
+def test_an_unreadable_quota_warns_and_paces_at_the_fallback(aws_env, quotas, caplog):
+    quotas(denied=True)
+    with caplog.at_level(logging.WARNING, logger="docbatch"):
+        assert auto_rate("rekognition", region="us-east-1", profile=None) == (5.0, "fallback")
+    assert "AccessDeniedException" in caplog.text and "--tps N" in caplog.text
+
+
+def test_tps_auto_runs_from_the_quota_read(tmp_path, aws_env, quotas):
+    quotas(applied={"DetectText": 30.0})
+    manifest = manifest_of(tmp_path / "in", 10)
+    with FakeRekognitionServer(engine=TinyReceiptEngine(), tps=30) as server:
+        config = build_config({"manifest": str(manifest), "out": str(tmp_path / "out"), "engine": "rekognition",
+                               "region": "us-east-1", "endpoint_url": server.endpoint_url, "tps": "AUTO",
+                               "use_cache": False})
+        assert config.tps == "auto"
+        summary = run_batch(config)
+    assert summary.ok == 10
+    tps = json.loads((tmp_path / "out" / "run.json").read_text())["calls"]["tps"]
+    assert (tps["source"], tps["start"], tps["ceiling"]) == ("service-quotas:L-FAKE0003", 30.0, 30.0)
+
+
+@pytest.mark.parametrize("bad", ["fast", 0, -1, True])
+def test_tps_is_a_positive_number_or_auto(tmp_path, bad):
+    with pytest.raises(ConfigError, match="tps"):
+        RunConfig(manifest="m.csv", out=str(tmp_path), tps=bad)
