@@ -128,3 +128,16 @@ def test_tps_auto_runs_from_the_quota_read(tmp_path, aws_env, quotas):
 def test_tps_is_a_positive_number_or_auto(tmp_path, bad):
     with pytest.raises(ConfigError, match="tps"):
         RunConfig(manifest="m.csv", out=str(tmp_path), tps=bad)
+
+
+def test_the_command_line_takes_a_number_or_auto_for_tps(tmp_path):
+    from click.testing import CliRunner
+
+    from docbatch.cli import main
+
+    args = ["run", "--manifest", str(tmp_path / "m.csv"), "--out", str(tmp_path / "out"), "--engine", "rekognition"]
+    refused = CliRunner().invoke(main, [*args, "--tps", "fast"])
+    assert refused.exit_code == 2 and "neither a number nor 'auto'" in refused.output
+    from docbatch.cli import _Tps
+
+    assert (_Tps().convert("Auto", None, None), _Tps().convert("2.5", None, None)) == ("auto", 2.5)
