@@ -111,6 +111,9 @@ def main() -> None:
               help="Reuse a run folder that holds another manifest's batch (its tables become this one's).")
 @click.option("--max-failure-rate", type=float, help="Abort (resumably) when more than this fraction fails, e.g. 0.5.")
 @click.option("--max-attempts", type=int, help="Attempts per document for retryable errors (default 8).")
+@click.option("--tiling", type=click.Choice(["auto", "off"]), help="auto (default): an answer holding the engine's "
+              "word cap (Rekognition: 100 words) is read on in bands of the image, merged into one; off: keep it "
+              "(the document needs review, reason word_cap).")
 @click.option("--read-timeout", type=float, help="Seconds to wait for a response before retrying.")
 @click.option("--date-order", type=click.Choice(["DMY", "MDY", "YMD"]), help="Locale hint for ambiguous dates.")
 @click.option("--decimal-separator", type=click.Choice([".", ","]), help="Locale hint for amounts.")

@@ -167,16 +167,16 @@ def table(title: str, results: list[tuple[str, list[Score]]], parts: list[str]) 
     """Rows: setups; columns: each metric for every part (tuned | held out | all)."""
     metrics = [("total", "total"), ("date", "date"), ("vendor", "company"), ("address", "address")]
     cell = 3 * 6 + 2
-    head = f"{'':<34}" + "".join(f"{m:^{cell}}" for m, _ in metrics) + f"{'calls/doc':^{cell}}{'cap hit %':^{cell}}"
-    sub = f"{'(' + ' | '.join(parts) + ')':<34}" + "".join(f"{'':^{cell}}" for _ in range(len(metrics) + 2))
-    lines = [title, head, sub.rstrip()]
+    head = f"{'':<34}" + "".join(f"{m:^{cell}}" for m, _ in [*metrics, ("calls/doc", ""), ("cap hit %", "")])
+    sub = f"{'':<34}" + f"{'|'.join(f'{p:>5}' for p in parts):^{cell}}" * (len(metrics) + 2)
+    lines = [title, head.rstrip(), sub.rstrip()]
     for label, scores in results:
         cells = []
         for _, key in metrics:
             cells.append("|".join(_pct(s.right[key], s.scored[key]) for s in scores))
         cells.append("|".join(f"{s.calls / s.docs:5.2f}" if s.docs else "    -" for s in scores))
         cells.append("|".join(_pct(s.cap_hit, s.docs) for s in scores))
-        lines.append(f"{label:<34}" + "".join(f"{c:^{cell}}" for c in cells))
+        lines.append((f"{label:<34}" + "".join(f"{c:^{cell}}" for c in cells)).rstrip())
     return "\n".join(lines)
 
 
@@ -210,8 +210,9 @@ def perfect_lines(sroie: Path, work: Path, truth: Mapping[str, Mapping[str, str]
         docs, receipts = _run(setup, manifest, work / f"run-{i}", replay_dir=str(work / f"replay-{setup.replay}"),
                               use_cache=False)
         results.append((setup.label, [score(truth, docs, receipts, part) for part in _splits(stems)]))
-    return table(f"SROIE perfect lines, {len(stems)} receipts, replay engine", results,
-                 ["000-312", "313-625", "all"])
+    return table(f"SROIE perfect lines, {len(stems)} receipts, replay engine (tuned: 000-312, held out: 313-625)",
+                 results,
+                 ["tuned", "held", "all"])
 
 
 def ocr(sroie: Path, work: Path, truth: Mapping[str, Mapping[str, str]], jobs: int | None) -> str:
@@ -235,7 +236,8 @@ def ocr(sroie: Path, work: Path, truth: Mapping[str, Mapping[str, str]], jobs: i
             docs, receipts = _run(setup, manifest, work / f"ocr-{setup.tiling}", endpoint_url=server.endpoint_url,
                                   region="us-east-1", cache_dir=str(work / "cache"), tps=50.0, concurrency=4)
             results.append((setup.label, [score(truth, docs, receipts, part) for part in _splits(stems)]))
-    return table(f"SROIE images, {len(stems)} receipts, real OCR", results, ["000-312", "313-625", "all"])
+    return table(f"SROIE images, {len(stems)} receipts, real OCR (tuned: 000-312, held out: 313-625)", results,
+                 ["tuned", "held", "all"])
 
 
 def main(argv: list[str] | None = None) -> int:

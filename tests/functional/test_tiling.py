@@ -209,3 +209,24 @@ def test_a_sigkill_between_tiles_then_a_rerun_repays_no_tile(tmp_path):
     docs = documents(out)
     assert docs.loc["long", ["tiles", "n_calls", "n_words", "word_cap_hit"]].tolist() == [3, 1, 202, False]
     assert totals(out)["long"] == LONG_TOTAL
+
+
+@pytest.mark.slow  # two command-line runs
+def test_the_command_line_tiles_a_replayed_capped_service_and_tiling_off_keeps_the_cap(tmp_path):
+    from click.testing import CliRunner
+
+    from docbatch.cli import main
+
+    engine = StripeReceiptEngine(LONG)
+    (tmp_path / "saved").mkdir()
+    (tmp_path / "saved" / "long.json").write_text(
+        json.dumps(engine.detect_text(ImageInput(data=receipt_png(LONG)))))
+    (tmp_path / "m.csv").write_text("source,doc_type,doc_id\nlong.png,receipt,long\n")
+    (tmp_path / "job.toml").write_text(
+        '[job]\nmanifest = "m.csv"\nengine = "replay"\nreplay_dir = "saved"\nengine_options = {word_cap = 100}\n')
+    for out, extra in (("on", []), ("off", ["--tiling", "off"])):
+        result = CliRunner().invoke(main, ["run", str(tmp_path / "job.toml"), "--out", str(tmp_path / out), *extra])
+        assert result.exit_code == 0, result.output
+    on, off = documents(tmp_path / "on"), documents(tmp_path / "off")
+    assert on.loc["long", ["n_words", "tiles", "word_cap_hit"]].tolist() == [202, 3, False]
+    assert off.loc["long", ["n_words", "tiles", "word_cap_hit"]].tolist() == [100, 1, True]

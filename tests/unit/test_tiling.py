@@ -279,3 +279,13 @@ def test_the_replay_engine_honours_regions_and_replays_a_capped_service(tmp_path
     assert comparable(tiled.response) == comparable(full)
     with pytest.raises(ConfigError):
         create_engine("replay", EngineSettings(replay_dir=str(tmp_path), options={"word_cap_order": "alphabetical"}))
+
+
+def test_tiling_is_a_run_option_built_into_the_stage_settings():
+    from docbatch.config import RunConfig
+    from docbatch.errors import ConfigError
+
+    assert RunConfig(manifest="m.csv", out="o").stages().tiling.enabled
+    assert not RunConfig(manifest="m.csv", out="o", tiling="off").stages().tiling.enabled
+    with pytest.raises(ConfigError):
+        RunConfig(manifest="m.csv", out="o", tiling="sideways")
