@@ -114,6 +114,7 @@ def main() -> None:
 @click.option("--tiling", type=click.Choice(["auto", "off"]), help="auto (default): an answer holding the engine's "
               "word cap (Rekognition: 100 words) is read on in bands of the image, merged into one; off: keep it "
               "(the document needs review, reason word_cap).")
+@click.option("--max-calls", type=int, help="Paid calls this run may make at most; it stops (resumably) before more.")
 @click.option("--read-timeout", type=float, help="Seconds to wait for a response before retrying.")
 @click.option("--date-order", type=click.Choice(["DMY", "MDY", "YMD"]), help="Locale hint for ambiguous dates.")
 @click.option("--decimal-separator", type=click.Choice([".", ","]), help="Locale hint for amounts.")

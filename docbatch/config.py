@@ -119,6 +119,7 @@ class RunPolicy:
     max_failure_rate: float | None = None
     min_docs_for_failure_rate: int = 50
     progress_interval: float = 10.0
+    max_calls: int | None = None
 
 
 #: ``auto`` reads a capped answer on in regions (engines with a word cap); ``off`` keeps it.
@@ -209,6 +210,8 @@ class RunConfig:
     retry_failed: bool = False
     max_failure_rate: float | None = None
     min_docs_for_failure_rate: int = 50
+    #: Paid calls this run may make at most (a cost guard; the run stops resumably before passing it).
+    max_calls: int | None = None
     # parsing
     date_order: str | None = None
     decimal_separator: str | None = None
@@ -238,6 +241,8 @@ class RunConfig:
             raise ConfigError("concurrency must be at least 1")
         if self.max_attempts < 1:
             raise ConfigError("max_attempts must be at least 1")
+        if self.max_calls is not None and self.max_calls < 0:
+            raise ConfigError("max_calls is a number of calls, 0 or more")
         if self.max_failure_rate is not None and not 0 < self.max_failure_rate <= 1:
             raise ConfigError("max_failure_rate is a fraction in (0, 1]")
         if self.date_order not in (None, "DMY", "MDY", "YMD"):
@@ -273,7 +278,7 @@ class RunConfig:
             policy=RunPolicy(cache_dir=self.resolved_cache_dir, retry_failed=self.retry_failed, replace=self.replace,
                              max_failure_rate=self.max_failure_rate,
                              min_docs_for_failure_rate=self.min_docs_for_failure_rate,
-                             progress_interval=self.progress_interval),
+                             progress_interval=self.progress_interval, max_calls=self.max_calls),
             tiling=TilingSettings(enabled=self.tiling == "auto"),
         )
 

@@ -21,7 +21,9 @@ on it).  The split that matters to the runner is retryable vs permanent::
     │   │   ├── ForeignFolder       --out holds files docbatch did not write
     │   │   └── FolderLocked        another run holds the run folder
     │   └── RetriesExhausted        a transient error outlived the retry budget
-    ├── EnvironmentFailure          credentials, region, endpoint: stops the run, marks no document
+    ├── RunStopped                  stops the run resumably; the document at hand is not marked
+    │   ├── EnvironmentFailure      credentials, region, endpoint (exit 2)
+    │   └── BudgetReached           --max-calls would be passed by the next paid call (exit 4)
     └── StorageError                the run folder cannot be written (full, read-only) or its journal read
 
 Foreign exceptions (botocore, PIL, OSError) are translated in exactly one place per
@@ -136,12 +138,25 @@ class FolderLocked(ConfigError):
     error_code = "run_folder_locked"
 
 
-class EnvironmentFailure(DocbatchError):
+class RunStopped(DocbatchError):
+    """Not a document's fault: the run stops (resumably) and the document at hand is not marked."""
+
+    error_code = "stopped"
+
+
+class EnvironmentFailure(RunStopped):
     """The run cannot work at all here (no credentials, no region, endpoint unreachable,
     the engine denies this account): the run stops at once and no document is marked, so
     fixing the environment and re-running resumes cleanly."""
 
     error_code = "environment"
+
+
+class BudgetReached(RunStopped):
+    """The next paid call would pass ``--max-calls``: the run stops before making it."""
+
+    error_code = "budget_reached"
+    exit_code = ExitCode.ABORTED
 
 
 class StorageError(DocbatchError):

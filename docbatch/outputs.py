@@ -25,7 +25,7 @@ import pyarrow as pa
 from .config import OutputSettings, ParseSettings
 from .parse.catalog import TABLES
 from .projection import DocumentRows, Projector
-from .runfolder import RunFolder
+from .runfolder import RunFolder, Staging
 from .sinks import SINKS
 from .sinks.base import TableWriter
 from .sinks.csv import neutralise_text
@@ -73,10 +73,7 @@ def build_outputs(
     pt_map = passthrough_names(passthrough_columns)
     staging = folder.staging(run_id)
     schemas = {name: arrow_schema(t, pt_map.values()) for name, t in TABLES.items()}
-    writers: dict[str, list[TableWriter]] = {
-        name: [SINKS[fmt]().writer(folder.fs, staging.table_path(SINKS[fmt].subdir, name), schemas[name])
-               for fmt in output.formats]
-        for name in TABLES}
+    writers = _open_writers(folder, staging, output.formats, schemas)
     buffers: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES}
     built = BuiltTables(counts={t: 0 for t in TABLES})
     project = Projector(folder=folder, settings=parse, passthrough=pt_map, run_id=run_id)
@@ -97,12 +94,14 @@ def build_outputs(
             failed.append(_failed_csv(stack.enter_context(staging.open_failed_csv(escaped=True)),
                                       passthrough_columns, escape=True))
         docs_in_buffer = 0
+        last_failed: str | None = None
         for doc_rows in _projected(rows, project, workers):
             if doc_rows.raw_missing:
                 built.raw_missing.append(doc_rows.document["doc_id"])
             for name, table_rows in doc_rows.tables.items():
                 buffers[name].extend(table_rows)
-            if doc_rows.failed is not None:
+            if doc_rows.failed is not None and doc_rows.failed["doc_id"] != last_failed:
+                last_failed = doc_rows.failed["doc_id"]  # the pages of a source fail it once
                 for write in failed:
                     write(doc_rows.failed)
             docs_in_buffer += 1
@@ -112,6 +111,14 @@ def build_outputs(
     flush(final=True)
     staging.swap_into_place((SINKS[fmt].subdir, name) for fmt in output.formats for name in TABLES)
     return built
+
+
+def _open_writers(folder: RunFolder, staging: Staging, formats: Iterable[str],
+                  schemas: dict[str, pa.Schema]) -> dict[str, list[TableWriter]]:
+    """Every catalogue table's writer in every format, in the staging area."""
+    return {name: [SINKS[fmt]().writer(folder.fs, staging.table_path(SINKS[fmt].subdir, name), schema)
+                   for fmt in formats]
+            for name, schema in schemas.items()}
 
 
 def _failed_csv(fh: IO[str], passthrough_columns: list[str], *, escape: bool) -> Callable[[dict[str, Any]], None]:

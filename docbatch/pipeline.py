@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-import os
 import re
 import threading
 import time
@@ -20,6 +19,7 @@ from typing import Any, Callable, Iterator
 
 from . import aws
 from . import errors as e
+from .budget import CallBudget
 from .cache import ResponseCache, cache_key, sha256_hex
 from .config import RetrySettings, Stages, TilingSettings
 from .engines.base import Engine, create_engine
@@ -30,7 +30,7 @@ from .ratelimit import RateLimiter
 from .records import Document, DocumentResult, ImageInput, S3Head, page_doc_id
 from .response import validate
 from .retry import AttemptCounter, call_with_retry
-from .sources import S3Reader, local_path, parse_s3_uri, read_local
+from .sources import S3Reader, parse_s3_uri, read_local, source_identity
 from .prep import prepare
 from .regions import Region
 from .tiling import TiledAnswer, n_words, read_tiled
@@ -132,6 +132,7 @@ class DocumentProcessor:
         limiter: RateLimiter | None = None,
         cache: ResponseCache | None = None,
         tiling: TilingSettings | None = None,
+        budget: CallBudget | None = None,
         sleep: Callable[[float], None] = time.sleep,
         now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc),
     ) -> None:
@@ -141,6 +142,7 @@ class DocumentProcessor:
         self.s3 = s3
         self.limiter = limiter
         self.cache = cache
+        self.budget = budget
         self._sleep = sleep
         self._now = now
         self._key_locks = _KeyLocks()
@@ -156,9 +158,8 @@ class DocumentProcessor:
                     raise e.ConfigError("s3:// source but no S3 client configured")
                 loc = parse_s3_uri(doc.source)
                 head = self._with_retry(lambda: self.s3.head(loc))[0]
-                return f"{doc.source}|etag:{head.etag}|{head.size}", head
-            st = os.stat(local_path(doc.source))
-            return f"{doc.source}|{st.st_size}|{st.st_mtime_ns}", None
+                return source_identity(doc.source, head), head
+            return source_identity(doc.source), None
         except (e.PermanentError, OSError):
             return None, None  # the read reports the specific error
 
@@ -190,6 +191,8 @@ class DocumentProcessor:
         def once() -> dict[str, Any]:
             nonlocal tries
             tries += 1
+            if self.budget is not None:
+                self.budget.take()
             # Every attempt, a retry too, waits for its slot in the one shared line and
             # reports its outcome (throttling cuts the rate) to the limiter.
             with self.limiter.call(retry=tries > 1) if self.limiter is not None else contextlib.nullcontext():
@@ -224,7 +227,7 @@ class DocumentProcessor:
             base = replace(base, page=prepared.page, page_count=prepared.page_count, prep=prepared.prep)
             read = self._read_answer(doc, prepared, counter)
             return self._ok(base, read, prepared.image, counter.count, started)
-        except e.EnvironmentFailure:
+        except e.RunStopped:
             raise  # not this document's fault: the runner stops the run and marks nothing
         except e.DocbatchError as exc:
             return replace(base, error_code=exc.error_code, error_message=exc.message, attempts=counter.count,
@@ -393,5 +396,7 @@ def build_processor(stages: Stages, engine: Engine | str, *, sleep: Callable[[fl
         limiter=limiter,
         cache=ResponseCache(cache_dir) if cache_dir else None,
         tiling=stages.tiling,
+        # A budget counts paid calls; threads share it (process engines are not paid).
+        budget=CallBudget(stages.policy.max_calls) if stages.policy.max_calls is not None and engine.paid else None,
         sleep=sleep,
     )

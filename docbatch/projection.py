@@ -78,7 +78,8 @@ class Projector:
         out = DocumentRows(tables=tables, raw_missing=raw_missing)
         if j.status != "ok":
             row = {_manifest_column(k): ("" if v is None else v) for k, v in j.manifest_row.items()}
-            out.failed = {**row, "source": j.document.source, "doc_id": j.document.doc_id,
+            # A failed page lists its source once, under the source's id: failed.csv is a manifest.
+            out.failed = {**row, "source": j.document.source, "doc_id": j.parent_id or j.document.doc_id,
                           "error_code": j.error_code or "", "error_message": j.error_message or ""}
         return out
 
@@ -109,6 +110,8 @@ def _document_row(j: JournalRow, response: Mapping[str, Any] | None, detected: s
         "doc_id": j.document.doc_id,
         "row_no": j.document.row_no,
         "source": j.document.source,
+        "page": j.page,
+        "page_count": j.page_count,
         "doc_type": j.document.doc_type,
         "detected_type": detected,
         "status": j.status,
@@ -122,6 +125,7 @@ def _document_row(j: JournalRow, response: Mapping[str, Any] | None, detected: s
         "mean_confidence": s.mean_confidence if s else None,
         "image_width": j.image_width,
         "image_height": j.image_height,
+        "prep": j.prep,
         "attempts": j.attempts,
         "n_calls": j.n_calls,
         "tiles": j.tiles,

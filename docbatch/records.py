@@ -153,11 +153,13 @@ class RunSummary:
     message: str = ""
     #: The paced engine's call figures (run.json ``calls``; :meth:`RateLimiter.figures`), empty otherwise.
     calls: dict[str, Any] = field(default_factory=dict)
+    #: The exit code of what stopped the run (outcome "stopped").
+    stop_exit_code: ExitCode = ExitCode.CONFIG
 
     @property
     def exit_code(self) -> ExitCode:
         if self.outcome == "stopped":
-            return ExitCode.CONFIG
+            return self.stop_exit_code
         if self.outcome == "interrupted":
             return ExitCode.INTERRUPTED
         if self.outcome == "aborted":

@@ -121,7 +121,7 @@ class RunFolder:
                 raise ConfigError(f"run folder {self.root} was written by a newer docbatch "
                                   f"(format {marker.get('format')}); upgrade docbatch to use it")
             return
-        legacy = {JOURNAL, RUN_JSON} <= set(entries)
+        legacy = {JOURNAL, RUN_JSON} <= set(entries) and self._written_by_docbatch()
         if entries and not legacy:
             raise ForeignFolder(
                 f"--out {self.root} is not empty and is not a docbatch run folder (no {MARKER}); "
@@ -130,6 +130,17 @@ class RunFolder:
         self._write_atomic(self.path(MARKER), json.dumps(
             {"format": FORMAT_VERSION, "created_by": f"docbatch {__version__}",
              "created_at": dt.datetime.now(dt.timezone.utc).isoformat()}).encode())
+
+    def _written_by_docbatch(self) -> bool:
+        """A folder of a docbatch from before the marker: its run.json says so, and its journal
+        is a SQLite database with docbatch's tables (names alone prove nothing)."""
+        try:
+            meta = json.loads(self._read(self.path(RUN_JSON)))
+            header = self._read(self.path(JOURNAL))[:16]
+        except (OSError, ValueError):
+            return False
+        return (isinstance(meta, dict) and "docbatch_version" in meta and "run_id" in meta
+                and header == b"SQLite format 3\x00")
 
     def lock(self, run_id: str, *, clock: Callable[[], float] = time.time) -> "RunLock":
         """Take the folder's lock for ``run_id`` (see :class:`~docbatch.runlock.RunLock`)."""

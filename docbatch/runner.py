@@ -28,7 +28,7 @@ from . import logs
 from .config import AUTO_TPS, RateSettings, RunConfig, RunPolicy, Stages, new_run_id
 from .engines.base import Engine, engine_class
 from . import aws, preflight
-from .errors import ConfigError, EnvironmentFailure, hint_for
+from .errors import ConfigError, DocbatchError, RunStopped, hint_for
 from .listing import Manifest, open_manifest
 from .outputs import build_outputs
 from .pipeline import DocumentProcessor, Known, build_processor
@@ -37,7 +37,8 @@ from .ratelimit import RateLimiter, describe_calls
 from .records import Document, DocumentResult, RunSummary
 from .runfolder import RunFolder, storage_errors
 from .runlock import RunLock
-from .state import Journal
+from .sources import S3Reader, parse_s3_uri, source_identity
+from .state import PAGED, Journal, retryable
 from .workers import die_with_parent
 
 log = logging.getLogger("docbatch")
@@ -241,9 +242,10 @@ def _drive(config: RunConfig, policy: RunPolicy, engine_name: str, manifest: Man
             check = in_flight.pop(fut)
             try:
                 result = fut.result()
-            except EnvironmentFailure as exc:
+            except RunStopped as exc:
                 if summary.outcome == "running":
                     summary.outcome, summary.message = "stopped", exc.message
+                    summary.stop_exit_code = exc.exit_code
                     log.error("stopping: %s", exc.message)
                 flag.event.set()
                 continue
@@ -263,35 +265,16 @@ def _drive(config: RunConfig, policy: RunPolicy, engine_name: str, manifest: Man
             break
         doc = row.document
         if doc is None or row.error is not None:  # malformed row: it still gets its documents row
-            doc = Document(doc_id=row.doc_id, source=_bad_row_source(row, manifest),
-                           doc_type=config.doc_type, row_no=row.row_no,  # type: ignore[arg-type]
-                           passthrough={})
-            journal.see(doc, row.raw, run_id)
-            result = DocumentResult(document=doc, status="failed", engine=engine_name,
-                                    error_code=row.error.error_code if row.error else "bad_manifest_row",
-                                    error_message=row.error.message if row.error else "malformed row",
-                                    processed_at=dt.datetime.now(dt.timezone.utc))
-            _record(result, journal, summary, folder, subs)
+            _record(_bad_row(row, manifest, config.doc_type, engine_name, journal, run_id), journal, summary,
+                    folder, subs)
             continue
         known = journal.status_of(doc.doc_id)
         journal.see(doc, row.raw, run_id)
-        check: Known | None = None
-        if folder.s3 is not None and (known is None or known[0] is None) and folder.has_raw(doc.doc_id):
-            # Answered after the last journal checkpoint, before the machine was lost: its
-            # response is in the bucket, so it is done (its timings are not).
-            journal.record(DocumentResult(document=doc, status="ok", engine=engine_name,
-                                          processed_at=dt.datetime.now(dt.timezone.utc)))
+        decision = _resume_decision(doc, known, journal, folder, policy, engine_name)
+        if decision == "done":
             _skipped(doc, summary, subs)
             continue
-        if known is not None:
-            status, retryable, identity = known
-            # "ok" holds only while its saved response does: tables are rebuilt from raw/.
-            done = status == "ok" and folder.has_raw(doc.doc_id)
-            if done or (status == "failed" and not retryable and not policy.retry_failed):
-                if done and identity is None:  # done by an older docbatch, or by an engine without images
-                    _skipped(doc, summary, subs)
-                    continue
-                check = Known(identity)  # the worker skips it if its source is unchanged
+        check = decision
         while len(in_flight) >= limit():
             collect(block=True)
         in_flight[submit(doc, check)] = check
@@ -303,6 +286,79 @@ def _drive(config: RunConfig, policy: RunPolicy, engine_name: str, manifest: Man
         collect(block=True)
     if flag.event.is_set() and summary.outcome == "running":
         summary.outcome = "interrupted"
+
+
+def _bad_row(row: Any, manifest: Manifest, doc_type: str, engine_name: str, journal: Journal,
+             run_id: str) -> DocumentResult:
+    """A malformed manifest row's failed result (it is journaled like any document)."""
+    doc = Document(doc_id=row.doc_id, source=_bad_row_source(row, manifest), doc_type=doc_type,  # type: ignore[arg-type]
+                   row_no=row.row_no, passthrough={})
+    journal.see(doc, row.raw, run_id)
+    return DocumentResult(document=doc, status="failed", engine=engine_name,
+                          error_code=row.error.error_code if row.error else "bad_manifest_row",
+                          error_message=row.error.message if row.error else "malformed row",
+                          processed_at=dt.datetime.now(dt.timezone.utc))
+
+
+def _resume_decision(doc: Document, known: tuple[str | None, bool, str | None] | None, journal: Journal,
+                     folder: RunFolder, policy: RunPolicy, engine_name: str) -> Known | None | str:
+    """``"done"`` (skip it), a :class:`Known` (the worker skips it if its source is unchanged),
+    or None (process it)."""
+    if (known is None or known[0] is None) and folder.has_raw(doc.doc_id):
+        # An answer saved but not journaled: after the last checkpoint of an S3 folder, or a
+        # journal moved aside.  It is this document's only if it was read from the source as
+        # it is now (the saved answer says what its source was).
+        facts = adoptable(doc, folder)
+        if facts is not None:
+            prep = facts.get("prep")
+            journal.record(DocumentResult(
+                document=doc, status="ok", engine=engine_name, source_identity=facts["source_identity"],
+                image_width=facts.get("image_width"), image_height=facts.get("image_height"),
+                page=facts.get("page"), page_count=facts.get("page_count"), n_calls=facts.get("n_calls"),
+                tiles=facts.get("tiles"), word_cap_hit=facts.get("word_cap_hit"),
+                prep=tuple(prep) if prep is not None else None, barcode=facts.get("barcode"),
+                processed_at=dt.datetime.now(dt.timezone.utc)))
+            return "done"
+    if known is None:
+        return None
+    status, may_retry, identity = known
+    # "ok" holds only while its saved response does: tables are rebuilt from raw/.
+    done = (status == "ok" and folder.has_raw(doc.doc_id)) or (status == PAGED and journal.pages_done(doc.doc_id))
+    if not done and not (status == "failed" and not may_retry and not policy.retry_failed):
+        return None
+    if done and identity is None:  # done by an older docbatch, or by an engine without images
+        return "done"
+    return Known(identity)
+
+
+#: The key under which a saved answer records what the journal would need to adopt it.
+SOURCE_KEY = "Docbatch"
+
+
+def _facts(page: DocumentResult, identity: str | None) -> dict[str, Any]:
+    return {"source_identity": identity, "image_width": page.image_width, "image_height": page.image_height,
+            "page": page.page, "page_count": page.page_count, "n_calls": page.n_calls, "tiles": page.tiles,
+            "word_cap_hit": page.word_cap_hit,
+            "prep": list(page.prep) if page.prep is not None else None, "barcode": page.barcode}
+
+
+def adoptable(doc: Document, folder: RunFolder) -> dict[str, Any] | None:
+    """The facts saved with ``doc``'s answer when its source is still what was read, else None."""
+    try:
+        facts = folder.read_raw(doc.doc_id).get(SOURCE_KEY)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(facts, dict) or not facts.get("source_identity"):
+        return None
+    try:
+        if doc.source.startswith("s3://"):
+            client = folder.s3.client() if folder.s3 else aws.make_client("s3", session=aws.make_session())
+            current = source_identity(doc.source, S3Reader(client).head(parse_s3_uri(doc.source)))
+        else:
+            current = source_identity(doc.source)
+    except (OSError, DocbatchError):
+        return None
+    return facts if facts["source_identity"] == current else None
 
 
 def _bad_row_source(row: Any, manifest: Manifest) -> str:
@@ -330,10 +386,14 @@ def _record(result: DocumentResult, journal: Journal, summary: RunSummary, folde
     if check is not None:
         summary.changed += 1
         log.info("row %s: its source changed since it was done; processing it again", result.document.row_no)
-    if result.status == "ok" and result.response is not None:
-        folder.write_raw(result.document.doc_id, result.response)
-    retryable = bool(result.error_code and result.error_code.startswith("retries_exhausted"))
-    journal.record(result, retryable=retryable)
+    for page in result.each_page():  # a multi-page source: one saved answer per page
+        if page.status == "ok" and page.response is not None:
+            # The answer carries what its source was, so a lost journal can adopt it safely.
+            folder.write_raw(page.document.doc_id, {**page.response, SOURCE_KEY: _facts(page, result.source_identity)})
+    if result.pages:
+        journal.record_pages(result)
+    else:
+        journal.record(result, retryable=retryable(result))
     summary.processed += 1
     if result.status == "ok":
         summary.ok += 1

@@ -76,6 +76,15 @@ def read_local(source: str) -> bytes:
                                error_code="file_unreadable") from exc
 
 
+def source_identity(source: str, head: S3Head | None = None) -> str:
+    """What a source is now, as the journal keeps it: path/URI with size and mtime (local) or
+    ETag and size (S3, from ``head``).  Raises OSError for an unreadable local file."""
+    if head is not None:
+        return f"{source}|etag:{head.etag}|{head.size}"
+    st = os.stat(local_path(source))
+    return f"{source}|{st.st_size}|{st.st_mtime_ns}"
+
+
 class S3Reader:
     """Thread-safe S3 access through one shared client (built before workers start)."""
 

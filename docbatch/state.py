@@ -24,6 +24,10 @@ RAW_MISSING_MESSAGE = "the saved response is missing or corrupt; re-run to fetch
 
 #: Added by migration (new journals too): calls, tiles and the word cap of each document.
 _TILING_COLUMNS = ("n_calls", "tiles", "word_cap_hit")
+#: Added by migration: a page of a multi-page source (its own row, ``<doc_id>#p<N>``).
+_PAGE_COLUMNS = {"parent_id": "TEXT", "page": "INTEGER", "page_count": "INTEGER", "prep": "TEXT"}
+#: The status of a multi-page source's own row: its pages hold the outcome (and the tables' rows).
+PAGED = "paged"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -80,6 +84,18 @@ class JournalRow:
     n_calls: int | None = None
     tiles: int | None = None
     word_cap_hit: bool | None = None
+    #: A page of a multi-page source: the source's doc_id, the page and the count.
+    parent_id: str | None = None
+    page: int | None = None
+    page_count: int | None = None
+    #: What preparation did to the image sent ("; "-joined steps).
+    prep: str | None = None
+
+
+def retryable(result: DocumentResult) -> bool:
+    """A failure the next run tries again without --retry-failed: transient errors that
+    outlived this run's retry budget."""
+    return bool(result.error_code and result.error_code.startswith("retries_exhausted"))
 
 
 class Journal:
@@ -101,6 +117,10 @@ class Journal:
         for column in _TILING_COLUMNS:
             if column not in have:
                 self._db.execute(f"ALTER TABLE documents ADD COLUMN {column} INTEGER")
+        for column, kind in _PAGE_COLUMNS.items():
+            if column not in have:
+                self._db.execute(f"ALTER TABLE documents ADD COLUMN {column} {kind}")
+        self._db.execute("CREATE INDEX IF NOT EXISTS documents_parent ON documents (parent_id)")
 
     # -- runs -------------------------------------------------------------------------------
     def start_run(self, run_id: str, config: Mapping[str, Any]) -> None:
@@ -152,6 +172,8 @@ class Journal:
             (doc.doc_id, doc.row_no, doc.source, doc.doc_type, json.dumps(dict(doc.passthrough)),
              json.dumps(dict(manifest_row)), run_id),
         )
+        # The pages of a multi-page source belong to every run whose manifest holds it.
+        self._db.execute("UPDATE documents SET seen_run = ? WHERE parent_id = ?", (run_id, doc.doc_id))
 
     def record(self, result: DocumentResult, *, retryable: bool = False) -> None:
         """Durably record a document's outcome (one transaction: it is the commit point)."""
@@ -168,20 +190,54 @@ class Journal:
              int(r.cached), r.barcode, r.source_identity, r.document.doc_id),
         )
 
+    def record_pages(self, source: DocumentResult) -> None:
+        """Record a multi-page source: one row per page (``<doc_id>#p<N>``, with the source's
+        row_no, passthrough and manifest row), then the source's own row as ``paged``.
+
+        The source's row is written last: it is what says the source is done.  Pages of an
+        earlier, longer version of the file are dropped.
+        """
+        parent = source.document.doc_id
+        self.flush()
+        self._db.execute("DELETE FROM documents WHERE parent_id = ? AND page > ?", (parent, len(source.pages)))
+        for page in source.pages:
+            self._db.execute(
+                """INSERT INTO documents (doc_id, row_no, source, doc_type, passthrough, manifest_row, seen_run,
+                                          parent_id, page, page_count)
+                   SELECT ?, row_no, source, doc_type, passthrough, manifest_row, seen_run, doc_id, ?, ?
+                   FROM documents WHERE doc_id = ?
+                   ON CONFLICT(doc_id) DO UPDATE SET seen_run = excluded.seen_run, parent_id = excluded.parent_id""",
+                (page.document.doc_id, page.page, page.page_count, parent))
+            self.record(page, retryable=retryable(page))
+        self._db.execute(
+            "UPDATE documents SET status = ?, retryable = ?, error_code = ?, source_identity = ?, page_count = ? "
+            "WHERE doc_id = ?",
+            (PAGED, int(any(retryable(p) for p in source.pages)), source.error_code, source.source_identity,
+             len(source.pages), parent))
+
+    def pages_done(self, doc_id: str) -> bool:
+        """Whether every page of a multi-page source is ok."""
+        row = self._db.execute("SELECT count(*), sum(status = 'ok') FROM documents WHERE parent_id = ?",
+                               (doc_id,)).fetchone()
+        return bool(row[0]) and row[0] == row[1]
+
     def _record_tiling(self, r: DocumentResult) -> None:
-        """A document's calls, tiles and word cap, written just before its outcome (a crash
+        """A document's calls, tiles, word cap, page and preparation, written just before its outcome (a crash
         between the two leaves the outcome as it was, so the document is redone)."""
         self._db.execute(
-            "UPDATE documents SET n_calls = ?, tiles = ?, word_cap_hit = ? WHERE doc_id = ?",
-            (r.n_calls, r.tiles, None if r.word_cap_hit is None else int(r.word_cap_hit), r.document.doc_id))
+            "UPDATE documents SET n_calls = ?, tiles = ?, word_cap_hit = ?, prep = ?, page = ?, page_count = ? "
+            "WHERE doc_id = ?",
+            (r.n_calls, r.tiles, None if r.word_cap_hit is None else int(r.word_cap_hit),
+             None if r.prep is None else "; ".join(r.prep), r.page, r.page_count, r.document.doc_id))
 
     def rows(self, run_id: str) -> Iterator[JournalRow]:
         """This run's documents in manifest order (streamed, not loaded at once)."""
         cur = self._db.execute(
             """SELECT doc_id, row_no, source, doc_type, passthrough, status, error_code, error_message, engine,
                       attempts, latency_ms, processed_at, image_width, image_height, manifest_row, barcode,
-                      n_calls, tiles, word_cap_hit
-               FROM documents WHERE seen_run = ? ORDER BY row_no""",
+                      n_calls, tiles, word_cap_hit, parent_id, page, page_count, prep
+               FROM documents WHERE seen_run = ? AND coalesce(status, '') != 'paged'
+               ORDER BY row_no, coalesce(page, 0)""",
             (run_id,),
         )
         for row in cur:
@@ -193,6 +249,7 @@ class Journal:
                 processed_at=dt.datetime.fromisoformat(row[11]) if row[11] else None,
                 image_width=row[12], image_height=row[13], manifest_row=json.loads(row[14]), barcode=row[15],
                 n_calls=row[16], tiles=row[17], word_cap_hit=None if row[18] is None else bool(row[18]),
+                parent_id=row[19], page=row[20], page_count=row[21], prep=row[22],
             )
 
     def mark_raw_missing(self, doc_ids: Iterable[str]) -> None:
@@ -206,7 +263,8 @@ class Journal:
     def counts(self, run_id: str) -> dict[str, int]:
         out: dict[str, int] = {}
         for status, n in self._db.execute(
-            "SELECT coalesce(status, 'pending'), count(*) FROM documents WHERE seen_run = ? GROUP BY 1", (run_id,)
+            "SELECT coalesce(status, 'pending'), count(*) FROM documents WHERE seen_run = ? "
+            "AND coalesce(status, '') != 'paged' GROUP BY 1", (run_id,)
         ):
             out[status] = n
         return out

@@ -70,6 +70,8 @@ DOCUMENTS = Table("documents", "one row per manifest row: what happened to the d
     *_KEY[:1],
     Field("row_no", "int64", "the row's position in the manifest (1-based)"),
     _KEY[1],
+    Field("page", "int32", "the page of a multi-page source (PDF, TIFF); its doc_id is <doc_id>#p<page>"),
+    Field("page_count", "int32", "pages in the source (1 for an image)"),
     Field("doc_type", "string", "receipt, id or auto, as asked"),
     Field("detected_type", "string", "receipt or id, as parsed (auto is classified from the text)"),
     Field("status", "string", "ok or failed"),
@@ -84,6 +86,8 @@ DOCUMENTS = Table("documents", "one row per manifest row: what happened to the d
     Field("mean_confidence", "confidence", "mean WORD confidence 0..100"),
     Field("image_width", "int32", "pixels of the image sent (null for S3 objects read by the service)"),
     Field("image_height", "int32", "pixels of the image sent"),
+    Field("prep", "string", "what preparation did to the image sent, '; '-joined (rendered:300dpi, rotated:90cw, "
+          "converted:CMYK>RGB, upscaled:..., encoded:PNG; empty: sent as it was)"),
     Field("attempts", "int32", "engine calls made for the document in the run that processed it"),
     Field("n_calls", "int32", "engine calls answered for it in that run (tiles included; 0 when all were cached)"),
     Field("tiles", "int32", "answers merged into its response: 1 read whole, more when tiled past the word cap"),

@@ -125,10 +125,6 @@ def test_a_foreign_folder_is_refused_before_any_call_and_left_untouched(bench):
 
 
 @pytest.mark.slow  # `docbatch run` child processes
-@pytest.mark.xfail(strict=True, reason="RunFolder.claim adopts any folder holding files named run.json and "
-                   "state.sqlite as a pre-marker docbatch run folder (names only): the run exits 0 after writing "
-                   "its tables into their SQLite database, deleting their documents/report.parquet and "
-                   "overwriting their run.json and failed.csv")
 def test_a_foreign_folder_with_its_own_run_json_and_state_sqlite_is_refused_too(bench):
     r = fs.foreign_folder(bench, lookalike=True)
     assert r.exit_codes[0] == 2 and r.foreign == 0, r.problems
@@ -178,15 +174,11 @@ def corrupt(bench):
 def test_a_corrupt_journal_is_exit_5_with_one_line_and_moved_aside_the_run_finishes(corrupt):
     _clean(corrupt)
     assert corrupt.exit_codes == (-signal.SIGKILL, 5, 0)
-    assert [p for p in corrupt.problems if "redone" not in p] == []  # redone: the xfail below
+    assert corrupt.problems == []
     assert corrupt.ok == DOCS
 
 
 @pytest.mark.slow  # `docbatch run` child processes, one SIGKILLed
-@pytest.mark.xfail(strict=True, reason="a local run folder whose journal was moved aside does not reuse the "
-                   "answers saved in raw/ (runner adopts raw/ only for S3 run folders), although the exit-5 "
-                   "message says 'saved responses are reused': without the response cache every document done "
-                   "before is paid again")
 def test_a_journal_moved_aside_reuses_the_saved_answers(corrupt):
     assert corrupt.redone <= CONCURRENCY
 

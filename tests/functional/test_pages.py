@@ -1,0 +1,72 @@
+"""A PDF or multi-page TIFF is one documents row per page, through the whole run and its resume."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from PIL import Image
+
+from docbatch import run_batch
+
+from ..support.bench import Bench, text_image, write_manifest
+from ..support.formats import multipage_tiff, pdf_of_jpegs, truncated
+
+
+def _jpeg(text: str) -> bytes:
+    buf = io.BytesIO()
+    Image.open(io.BytesIO(text_image(text, size=(400, 160)))).convert("RGB").save(buf, format="JPEG")
+    return buf.getvalue()
+
+
+def _run(bench, tmp_path, server, **kw):
+    manifest = write_manifest(tmp_path / "m.csv", [
+        {"source": "statement.pdf", "doc_type": "receipt", "doc_id": "stmt", "team": "ap"},
+        {"source": "one.png", "doc_type": "receipt", "doc_id": "one", "team": "ar"}],
+        columns=["source", "doc_type", "doc_id", "team"])
+    return run_batch(bench.config(manifest, tmp_path / "out", server, **kw))
+
+
+def test_each_page_is_a_row_with_the_rows_passthrough_and_a_rerun_resumes(tmp_path, moto_url, aws_env):
+    bench = Bench(tmp_path, moto_url=moto_url)
+    (tmp_path / "statement.pdf").write_bytes(pdf_of_jpegs([_jpeg("page one"), _jpeg("page two")]))
+    (tmp_path / "one.png").write_bytes(text_image("single", size=(400, 160)))
+    with bench.server() as server:
+        first = _run(bench, tmp_path, server)
+        again = _run(bench, tmp_path, server)
+        calls = len(server.request_log)
+    docs = pd.read_parquet(tmp_path / "out" / "documents").set_index("doc_id")
+    assert list(docs.index) == ["stmt#p1", "stmt#p2", "one"]
+    assert docs.loc["stmt#p2", ["page", "page_count", "team", "row_no"]].tolist() == [2, 2, "ap", 1]
+    assert docs.loc["one", ["page", "page_count"]].tolist() == [1, 1]
+    assert docs.loc["stmt#p1", "prep"].startswith("rendered:")
+    assert (first.ok, first.failed) == (3, 0) and (again.resumed, again.processed) == (2, 0) and calls == 3
+    receipts = pd.read_parquet(tmp_path / "out" / "receipts")
+    assert sorted(receipts["doc_id"]) == ["one", "stmt#p1", "stmt#p2"]
+
+
+def test_a_source_whose_page_count_changed_is_read_again_page_by_page(tmp_path, moto_url, aws_env):
+    bench = Bench(tmp_path, moto_url=moto_url)
+    tiff = tmp_path / "statement.pdf"
+    pages = [Image.open(io.BytesIO(_jpeg(f"page {n}"))) for n in range(3)]
+    tiff.write_bytes(multipage_tiff(pages))
+    (tmp_path / "one.png").write_bytes(text_image("single", size=(400, 160)))
+    with bench.server() as server:
+        _run(bench, tmp_path, server)
+        tiff.write_bytes(multipage_tiff(pages[:2]))
+        second = _run(bench, tmp_path, server)
+    docs = pd.read_parquet(tmp_path / "out" / "documents")
+    assert second.changed == 1
+    assert sorted(docs["doc_id"]) == ["one", "stmt#p1", "stmt#p2"]
+
+
+def test_a_source_with_a_damaged_page_is_listed_once_in_failed_csv(tmp_path, moto_url, aws_env):
+    bench = Bench(tmp_path, moto_url=moto_url)
+    pages = [Image.open(io.BytesIO(_jpeg(f"page {n}"))) for n in range(2)]
+    (tmp_path / "statement.pdf").write_bytes(truncated(multipage_tiff(pages, compression="tiff_deflate")))
+    (tmp_path / "one.png").write_bytes(text_image("single", size=(400, 160)))
+    with bench.server() as server:
+        summary = _run(bench, tmp_path, server)
+    failed = pd.read_csv(tmp_path / "out" / "failed.csv", dtype=str)
+    assert summary.failed >= 1
+    assert failed["doc_id"].tolist() == ["stmt"] and failed["team"].tolist() == ["ap"]
