@@ -110,3 +110,22 @@ def test_a_given_name_longer_than_the_signatures_is_flagged_not_split():
     page["TextDetections"] += [dict(d, Id=d["Id"] + 100) for d in sig["TextDetections"]]
     f = parse_licence(page, run_date=RUN)
     assert f.values["first_name"] == "WEIJ" and f.confidence["first_name"] < 50
+
+
+def test_digits_before_a_label_that_are_not_its_field_number_end_the_value_before_it():
+    # "...047-36" ends the number, "CLASS" is glued to it; the number is read whole, and flagged
+    # since where it ends is a guess.
+    f = _licence([("NEW JERSEY", 0.05, 0.02), ("DLB-729-766-878-047-36CLASSC", 0.40, 0.10)])
+    assert f.values["document_number"] == "B72976687804736" and f.confidence["document_number"] < 50
+    spaced = _licence([("WYOMING", 0.05, 0.02), ("DL 7338 5248 66 CLASS D", 0.40, 0.10)])
+    assert spaced.values["document_number"] == "7338524866" and spaced.confidence["document_number"] > 90
+    # "1 CLARK" is field 1 (the family name), not "CL" (class) with a stray number.
+    named = _licence([("4d DLN 379-821-540-013", 0.40, 0.10), ("1 CLARK", 0.40, 0.17), ("2 JAMES", 0.40, 0.23)])
+    assert (named.values["last_name"], named.values["first_name"]) == ("CLARK", "JAMES")
+    # An AAMVA number with its letter read as a digit still opens its label ("48" for "4d").
+    assert _licence([("RHODE ISLAND", 0.05, 0.02), ("48LICV007989", 0.40, 0.10)]).values["document_number"] == "V007989"
+
+
+def test_full_width_punctuation_is_plain_punctuation():
+    f = _licence([("NAME WHITE，ELIZABETH", 0.40, 0.10)])
+    assert (f.values["last_name"], f.values["first_name"]) == ("WHITE", "ELIZABETH")

@@ -67,8 +67,11 @@ def number_readings(value: str) -> list[str]:
     tokens = _NUMBER_LABEL_REMNANT.sub("", value.replace("-", "").strip()).split()
     for k in range(1, min(5, len(tokens)) + 1):
         token = re.split(r"[^A-Z0-9]", "".join(tokens[:k]))[0]
-        if 5 <= len(token) <= 19 and sum(c.isdigit() for c in token) >= 3 and token not in out:
-            out.append(token)
+        # A neighbouring label glued after the digits (``...04736CLASSC``): the part before it too.
+        glued = re.match(r"^(.*?\d)(?=[A-Z]{2,}[A-Z0-9]*$)", token)
+        for reading in (token, glued.group(1) if glued else ""):
+            if 5 <= len(reading) <= 19 and sum(c.isdigit() for c in reading) >= 3 and reading not in out:
+                out.append(reading)
     return out
 
 

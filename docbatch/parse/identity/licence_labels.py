@@ -38,13 +38,19 @@ def find_labels(segs: list[Segment]) -> list[Label]:
             word = re.sub(r"\s+", "", m.group("word"))
             name = next(k for k, v in m.groupdict().items() if v and k not in ("num", "word", "tail"))
             fld = WORD_LABELS[int(re.sub(r"\D", "", name))][0]
+            num, start = m.group("num"), m.start()
+            if num and num[0].isdigit() and NUMBERED.get(num.upper()) != fld and not _misread_number(num, fld):
+                # Digits before a label that are not its AAMVA number (``...047-36CLASS``,
+                # ``7338 5248 66 CLASS``, ``1 CLARK``) end the value before it, or are another
+                # field's number: not part of the label.
+                num, start = None, m.start("word")
             after = seg.text[m.end("word"):m.end("word") + 1]
-            at_start = m.start() == 0 or bool(m.group("num"))
+            at_start = start == 0 or bool(num)
             glued = after.isalpha() and not m.group("tail")
-            if glued and (word in NEEDS_BOUNDARY and not m.group("num")
+            if glued and (word in NEEDS_BOUNDARY and not num
                           or not (at_start or seg.text.startswith("NONE", m.end()))):
                 continue
-            labels.append(Label(fld, seg, m.start(), m.end(), bool(m.group("num"))))
+            labels.append(Label(fld, seg, start, m.end(), bool(num)))
     for seg in segs:
         for m in re.finditer(r"(?<![A-Z0-9])(4[ABD]|9A)(?=[A-Z]{0,4}[\s.:]|$)", seg.text):
             if not any(lab.seg is seg and lab.start <= m.start() < lab.end for lab in labels):
@@ -58,6 +64,16 @@ def find_labels(segs: list[Segment]) -> list[Label]:
                 labels.append(Label(NUMBERED[m.group("num")], seg, 0, m.end(), True))
     labels.sort(key=lambda lab: (lab.seg.row, lab.seg.xs[0] if lab.seg.xs else 0, lab.start))
     return _merge_adjacent(labels)
+
+
+#: Factor on a number's confidence when another field's text is glued right after it.
+GLUED = 0.45
+
+
+def _misread_number(num: str, fld: str) -> bool:
+    """``num`` is the field's AAMVA number with its letter read as a digit (``48`` for ``4d``)."""
+    own = [k for k, v in NUMBERED.items() if v == fld and len(k) == 2 and k[1].isalpha()]
+    return len(num) == 2 and any(num[0] == k[0] and num[1].isdigit() for k in own)
 
 
 def _merge_adjacent(labels: list[Label]) -> list[Label]:
@@ -148,23 +164,25 @@ def fill_from_labels(segs: list[Segment], labels: list[Label], out: LicenceField
         if label.field == "_other" or label.field in out.values:
             continue
         good = (accept or {}).get(label.field)
-        picked: tuple[object, float, Segment | None, int] | None = None
+        picked: tuple[object, float, Segment | None, int, str] | None = None
         inline = inline_value(label, labels)
         value = _reading(label.field, inline, run_date, good) if inline else None
         if value is not None:
-            picked = (value, label.seg.confidence, None, -1)
+            picked = (value, label.seg.confidence, None, -1, inline)
         nearby = _nearby(label, segs, labels) if value is None or (good and not good(value)) else []
         for i, (cand, part) in enumerate(nearby):
             value = _reading(label.field, part.strip(" .:#"), run_date, good)
             if value is None:
                 continue
             if picked is None or good and good(value) and not good(picked[0]):
-                picked = (value, cand.confidence, cand, i)
+                picked = (value, cand.confidence, cand, i, part)
             if not good or good(value):
                 break
         if picked is None:
             continue
-        value, conf, cand, i = picked
+        value, conf, cand, i, text = picked
+        if label.field == "document_number" and re.search(re.escape(str(value)) + "[A-Z]{2}", re.sub(r"(?<=[A-Z0-9])[\s-](?=\d)", "", text)):
+            conf *= GLUED  # another field's text ran into the number: where it ends is a guess
         if cand is not None:
             used.add(id(cand))
             if label.field == "first_name":

@@ -9,6 +9,7 @@ ghost names); long label words misread by a letter or two are restored in their 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from statistics import median
 from typing import Any, Mapping
@@ -63,15 +64,22 @@ def read_segments(response: Mapping[str, Any]) -> list[Segment]:
             segs.append(_make_seg(current, ri))
     segs = [s for s in segs if s.text.strip()]
     for seg in segs:
-        seg.text = re.sub(r"[A-Z]{7,}", lambda m: label_word(m.group().translate(_OCR_CHARS)), seg.text)
-        seg.text = seg.text.translate(_OCR_CHARS)
+        seg.text = "".join(_plain(c) for c in seg.text)
+        seg.text = re.sub(r"[A-Z]{7,}", lambda m: label_word(m.group()), seg.text)
     return segs
 
 
-#: Small print read as superscripts (AAMVA field numbers set small before their values:
-#: ``¹SAMPLE``, ``⁸123 MAIN ST``) and a space read as an underscore; one character for one,
-#: so the characters' places stay.
-_OCR_CHARS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹_", "0123456789 ")
+def _plain(char: str) -> str:
+    """One character as plain text, one for one so the characters' places stay.
+
+    Small print read as superscripts (AAMVA field numbers set small before their values:
+    ``¹SAMPLE``, ``⁸123 MAIN ST``) and full-width punctuation (``WHITE，ELIZABETH``) are their
+    compatibility forms (NFKC); a space read as an underscore is a space.
+    """
+    if char == "_":
+        return " "
+    plain = unicodedata.normalize("NFKC", char)
+    return plain.upper() if len(plain) == 1 else char
 
 
 def _char_aspect(word: Any) -> float:
