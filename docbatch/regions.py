@@ -129,22 +129,25 @@ def reframe(response: Mapping[str, Any], seen: Region, asked: Region) -> dict[st
     return out
 
 
+def _clamp(v: float) -> float:
+    return min(max(v, 0.0), 1.0)
+
+
 def _clamped(det: dict[str, Any]) -> dict[str, Any]:
     geo = det.get("Geometry")
     if not isinstance(geo, Mapping):
         return det
-    clamp = lambda v: min(max(v, 0.0), 1.0)  # noqa: E731
     bb = geo.get("BoundingBox")
     if isinstance(bb, Mapping):
-        left, top = clamp(float(bb["Left"])), clamp(float(bb["Top"]))
-        right = clamp(float(bb["Left"]) + float(bb["Width"]))
-        bottom = clamp(float(bb["Top"]) + float(bb["Height"]))
+        left, top = _clamp(float(bb["Left"])), _clamp(float(bb["Top"]))
+        right = _clamp(float(bb["Left"]) + float(bb["Width"]))
+        bottom = _clamp(float(bb["Top"]) + float(bb["Height"]))
         if (left, top, right - left, bottom - top) != (bb["Left"], bb["Top"], bb["Width"], bb["Height"]):
             geo = {**geo, "BoundingBox": {**bb, "Left": left, "Top": top, "Width": right - left,
                                           "Height": bottom - top}}
     poly = geo.get("Polygon")
     if isinstance(poly, list):
-        geo = {**geo, "Polygon": [{**p, "X": clamp(float(p["X"])), "Y": clamp(float(p["Y"]))} for p in poly]}
+        geo = {**geo, "Polygon": [{**p, "X": _clamp(float(p["X"])), "Y": _clamp(float(p["Y"]))} for p in poly]}
     det["Geometry"] = geo
     return det
 

@@ -224,7 +224,7 @@ class _Tiler:
         if answer.n_words < self.cap:
             self.own(a, b, answer)
             return
-        rows = _rows([ln for ln in answer.lines if a <= ln.cy < b or (b >= 1 and ln.cy == b)])
+        rows = _rows([ln for ln in answer.lines if _within(ln.cy, a, b)])
         if self.calls >= self.max_tiles or (len(rows) == 1 and rows[0].n_words >= self.cap):
             self.own(a, b, answer)  # out of budget, or one row holds the cap: it cannot be cut
             self.lost = True
@@ -277,7 +277,7 @@ class _Tiler:
         for ln in seen:
             if ln.cy < cut and not any(_overlaps(ln, other) for other in answer.lines):
                 return False  # a line above the cut the capped answer did not show
-        found = sum(ln.n_words for ln in seen if cut <= ln.cy < b or (b >= 1 and ln.cy == b))
+        found = sum(ln.n_words for ln in seen if _within(ln.cy, cut, b))
         # A capped prefix stops before text it did not return: a line it cut short, or
         # more past the cut than its own last row (or the continuation is capped too).
         return (rest.n_words >= self.cap or any(not ln.complete for ln in last.lines)
@@ -288,7 +288,7 @@ class _Tiler:
         (``capped``: an answer for ``a..b`` held the cap, so it holds at least that many words)."""
         if b <= a:
             return
-        rows = _merge_rows(_rows([ln for ln in known if a <= ln.cy < b or (b >= 1 and ln.cy == b)]))
+        rows = _merge_rows(_rows([ln for ln in known if _within(ln.cy, a, b)]))
         estimate = max(_estimate(rows), self.cap if capped else 0)
         k = max(2 if capped else 1, math.ceil(estimate / (PLAN_FILL * self.cap)))
         if k == 1:
@@ -394,6 +394,11 @@ def _cuts(rows: list[_Row], k: int) -> list[float]:
     return sorted(set(cuts))
 
 
+def _within(y: float, a: float, b: float) -> bool:
+    """Whether ``y`` lies in the band ``a..b`` (the image's bottom edge belongs to the last band)."""
+    return a <= y < b or (b >= 1 and y == b)
+
+
 def _touches_edge(ln: _Line, region: Region, eps: float) -> bool:
     """A line at a band's inner edge may be half outside the crop: not read whole."""
     return (region.top > 0 and ln.top < region.top + eps) or (region.bottom < 1 and ln.bottom > region.bottom - eps)
@@ -422,17 +427,15 @@ def merge(owned: list[tuple[float, float, _Answer]], eps: float,
     others: list[_Line] = []  # lines kept from the answers before this one
     orphans: list[dict[str, Any]] = []
     for a, b, answer in sorted(owned, key=lambda t: t[0]):
-        def mine(cy: float) -> bool:
-            return a <= cy < b or (b >= 1 and cy == b)
-
         others = list(kept)
         for ln in answer.lines:
             # One answer's own lines are never de-duplicated (receipts print lines twice).
-            if mine(ln.cy) and not _touches_edge(ln, answer.region, eps) and not any(_same(ln, k) for k in others):
+            if _within(ln.cy, a, b) and not _touches_edge(ln, answer.region, eps) \
+                    and not any(_same(ln, k) for k in others):
                 kept.append(ln)
         for w in answer.orphans:
             bb = box(w)
-            if bb is not None and mine((bb[1] + bb[3]) / 2):
+            if bb is not None and _within((bb[1] + bb[3]) / 2, a, b):
                 orphans.append(w)
     dets: list[dict[str, Any]] = []
     words: list[dict[str, Any]] = []

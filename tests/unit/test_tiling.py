@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import math
 import random
-from pathlib import Path
 from typing import Any, Callable
 
 import pytest
@@ -21,7 +20,12 @@ from evals.capped import reading_order, varied_confidence
 from evals.receipts import box_response
 
 from ..conftest import shared
-from ..support.long_receipt import StripeReceiptEngine, comparable, receipt_png, receipt_texts
+from ..support.long_receipt import (
+    StripeReceiptEngine,
+    comparable,
+    receipt_png,
+    receipt_texts,
+)
 
 ORDERS = ("reading", "confidence", "random")
 #: SROIE receipts of 102 to 218 words (two columns of labels and values, lines printed twice).
