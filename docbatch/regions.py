@@ -235,12 +235,15 @@ def pixel_box(region: Region, width: int, height: int) -> tuple[int, int, int, i
     return left, top, max(right, left + 1), max(bottom, top + 1)
 
 
-def crop_bytes(data: bytes, region: Region, *, max_bytes: int | None = None) -> tuple[bytes, Region, int, int]:
+def crop_bytes(data: bytes, region: Region, *, max_bytes: int | None = None,
+               min_side: int | None = None) -> tuple[bytes, Region, int, int]:
     """Crop encoded image bytes to ``region``: (PNG or JPEG bytes, the region the crop shows, width, height).
 
     The crop is pixel-exact, so the region it shows can be a fraction of a pixel larger
-    than the one asked for; callers re-express answers with :func:`reframe`.  PNG unless
-    that is over ``max_bytes`` (then JPEG, quality lowered until it fits).
+    than the one asked for; callers re-express answers with :func:`reframe`.  A crop with
+    a side under ``min_side`` (a service's minimum) is enlarged to it, which changes no
+    normalised coordinate.  PNG unless that is over ``max_bytes`` (then JPEG, quality
+    lowered until it fits).
     """
     from PIL import Image
 
@@ -255,6 +258,10 @@ def crop_bytes(data: bytes, region: Region, *, max_bytes: int | None = None) -> 
     except (OSError, SyntaxError, ValueError) as exc:
         raise BadImageError("the image cannot be decoded to crop a region of it", error_code="corrupt_image") from exc
     seen = Region(l / width, t / height, (r - l) / width, (b - t) / height)
+    if min_side is not None and min(piece.size) < min_side:
+        scale = min_side / min(piece.size)
+        piece = piece.resize((max(min_side, round(piece.width * scale)), max(min_side, round(piece.height * scale))),
+                             Image.Resampling.LANCZOS)
     buf = io.BytesIO()
     piece.save(buf, format="PNG")
     quality = 90
@@ -262,4 +269,4 @@ def crop_bytes(data: bytes, region: Region, *, max_bytes: int | None = None) -> 
         buf = io.BytesIO()
         piece.save(buf, format="JPEG", quality=quality)
         quality -= 15
-    return buf.getvalue(), seen, r - l, b - t
+    return buf.getvalue(), seen, piece.width, piece.height

@@ -101,7 +101,8 @@ class RekognitionEngine(Engine):
         than before, and a crop is certain to get up to 100 words of its own."""
         if image.data is None:
             raise InvalidRequest("rekognition reads a region from image bytes, not from an S3 object")
-        data, seen, width, height = crop_bytes(image.data, region, max_bytes=self.image_spec.max_bytes)
+        data, seen, width, height = crop_bytes(image.data, region, max_bytes=self.image_spec.max_bytes,
+                                               min_side=self.image_spec.upscale_below)
         answer = self.detect_text(ImageInput(data=data, width=width, height=height), document)
         return reframe(answer, seen, region)
 

@@ -293,3 +293,11 @@ def test_tiling_is_a_run_option_built_into_the_stage_settings():
     assert not RunConfig(manifest="m.csv", out="o", tiling="off").stages().tiling.enabled
     with pytest.raises(ConfigError):
         RunConfig(manifest="m.csv", out="o", tiling="sideways")
+
+
+def test_a_crop_under_the_services_minimum_side_is_enlarged_with_the_same_frame():
+    png = receipt_png(receipt_texts(6))
+    data, seen, w, h = crop_bytes(png, Region.band(0.40, 0.45), min_side=80)
+    with Image.open(io.BytesIO(data)) as crop:
+        assert crop.size == (w, h) and h == 80 and w > 80
+    assert seen == crop_bytes(png, Region.band(0.40, 0.45))[1]
