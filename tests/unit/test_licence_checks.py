@@ -129,3 +129,9 @@ def test_digits_before_a_label_that_are_not_its_field_number_end_the_value_befor
 def test_full_width_punctuation_is_plain_punctuation():
     f = _licence([("NAME WHITE，ELIZABETH", 0.40, 0.10)])
     assert (f.values["last_name"], f.values["first_name"]) == ("WHITE", "ELIZABETH")
+
+
+def test_a_number_whose_label_ocr_lost_is_found_in_groups_before_the_next_label():
+    f = _licence([("VIRGINIA", 0.05, 0.02), ("E54 036 614 363 CLASS CM", 0.40, 0.10),
+                  ("DOB 12/12/1984", 0.40, 0.17)])
+    assert f.values["document_number"] == "E54036614363"

@@ -60,7 +60,9 @@ def parse_licence(response: Mapping[str, Any], *, run_date: dt.date) -> LicenceF
     if any(out.origin.get("restrictions") == id(s) for s in names):
         del out.values["restrictions"], out.confidence["restrictions"]  # "1,2" read as "12": a name line
     if "document_number" not in out.values:
-        fallback_number(segs, used | {id(lab.seg) for lab in labels if lab.field != "document_number"}, out, numbered)
+        fallback_number(segs, used | {id(lab.seg) for lab in labels if lab.field != "document_number"}, out, numbered,
+                        fits=number_accepts(state) if state else None,
+                        before_label={id(lab.seg): lab.start for lab in reversed(labels)})
     fill_names(out, names, signature_rows(response))
     first = str(out.values.get("first_name") or "")
     if first and "middle_name" not in out.values:

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from ..layout import visual_rows
-from .licence_fields import LicenceFields, clean_number
+from .licence_fields import LicenceFields, clean_number, number_readings
 from .licence_labels import Label, inline_value
 from .licence_segments import Segment
 from .names import given_first, is_name, is_name_label, name_parts
@@ -187,14 +187,36 @@ def fallback_dates(segs: list[Segment], labels: list[Label], out: LicenceFields,
         out.put("date_of_issue", free[-1], conf[free[-1]] * FALLBACK_CONFIDENCE)
 
 
-def fallback_number(segs: list[Segment], used: set[int], out: LicenceFields, numbered: bool) -> None:
-    """The first number-like token (a letter in it, or seven characters) on a segment not used."""
+def fallback_number(segs: list[Segment], used: set[int], out: LicenceFields, numbered: bool, *,
+                    fits: Callable[[object], bool] | None = None, before_label: dict[int, int] | None = None) -> None:
+    """A number no label names: the first printed in groups that fits the state's format
+    (``fits``; ``E54 036 614 363 CLASS CM`` where OCR lost the number's label: the text
+    before a segment's first label counts, ``before_label``), else the first number-like
+    token (a letter in it, or seven characters) on a segment not used."""
+    texts, grouped_texts = [], []
     for seg in sorted(segs, key=lambda s: s.top):
-        if id(seg) in used or _CITY_RE.match(seg.text):
+        if _CITY_RE.match(seg.text):
+            continue
+        cut = (before_label or {}).get(id(seg))
+        if cut is not None and cut > 0:
+            grouped_texts.append((seg, US_DATE_RE.sub(" ", seg.text[:cut]).strip()))
+        if id(seg) in used:
             continue
         text = US_DATE_RE.sub(" ", seg.text).strip()
         if numbered:
             text = re.sub(r"^4(?=[A-Z])", "", text)
+        texts.append((seg, text))
+        if cut is None:
+            grouped_texts.append((seg, text))
+    if fits is not None:
+        for seg, text in sorted(grouped_texts, key=lambda st: st[0].top):
+            tokens = text.split(" ")
+            for i in range(len(tokens)):
+                grouped = [r for r in number_readings(" ".join(tokens[i:i + 5])) if fits(r) and len(r) >= 7]
+                if grouped:
+                    out.put("document_number", max(grouped, key=len), seg.confidence * FALLBACK_CONFIDENCE)
+                    return
+    for seg, text in texts:
         for token in text.split(" "):
             number = clean_number(token)
             if number and re.search(r"[A-Z]", number) or number and len(number) >= 7:
