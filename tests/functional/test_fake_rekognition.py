@@ -23,6 +23,10 @@ from docbatch.testing.fake_rekognition import FakeRekognitionServer, image_key
 from docbatch.testing.faults import Fault
 
 from ..conftest import SHARED as DATA
+
+# Whole batches against loopback servers (moto S3, the fake Rekognition/Textract server):
+# seconds per module, so outside `-m "not slow"`; the default run (and CI) runs them.
+pytestmark = pytest.mark.slow
 # total_max_attempts counts the first call: 1 means botocore never resends anything
 # ("max_attempts": 1 would still allow one retry).
 NO_RETRIES = {"total_max_attempts": 1, "mode": "standard"}

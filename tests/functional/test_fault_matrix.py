@@ -25,6 +25,10 @@ from docbatch.testing.faults import Fault
 from ..support.bench import CONCURRENCY
 from .conftest import BENCH_DOCS as DOCS
 
+# Whole batches against loopback servers (moto S3, the fake Rekognition/Textract server):
+# seconds per module, so outside `-m "not slow"`; the default run (and CI) runs them.
+pytestmark = pytest.mark.slow
+
 
 def test_a_clean_run_sends_each_image_once_and_exits_0(bench):
     r = fm.clean(bench)

@@ -26,6 +26,10 @@ from docbatch.testing.fake_rekognition import FakeRekognitionServer
 from ..support.bench import Bench, dummy_aws_env, text_image
 from ..support.hostile_inputs import FORMULAS, HostileCase, build_hostile_case
 
+# Whole batches against loopback servers (moto S3, the fake Rekognition/Textract server):
+# seconds per module, so outside `-m "not slow"`; the default run (and CI) runs them.
+pytestmark = pytest.mark.slow
+
 
 @dataclass
 class Hostile:

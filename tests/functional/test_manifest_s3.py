@@ -14,6 +14,10 @@ from docbatch.errors import ConfigError, ConnectionFailed
 from docbatch.listing import list_sources, write_manifest
 from docbatch.manifest import read_manifest
 
+# Whole batches against loopback servers (moto S3, the fake Rekognition/Textract server):
+# seconds per module, so outside `-m "not slow"`; the default run (and CI) runs them.
+pytestmark = pytest.mark.slow
+
 # Unique: moto keeps one in-process store, shared with any other moto test in the session.
 BUCKET = f"docbatch-manifest-{uuid.uuid4().hex[:8]}"
 N_IMAGES = 1100  # more than one list_objects_v2 page (1000 keys)

@@ -5,12 +5,17 @@ from __future__ import annotations
 import io
 
 import pandas as pd
+import pytest
 from PIL import Image
 
 from docbatch import run_batch
 
 from ..support.bench import Bench, text_image, write_manifest
 from ..support.formats import multipage_tiff, pdf_of_jpegs, truncated
+
+# Whole batches against loopback servers (moto S3, the fake Rekognition/Textract server):
+# seconds per module, so outside `-m "not slow"`; the default run (and CI) runs them.
+pytestmark = pytest.mark.slow
 
 
 def _jpeg(text: str) -> bytes:

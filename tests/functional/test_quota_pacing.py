@@ -22,6 +22,10 @@ from docbatch.testing.fake_service_quotas import FakeServiceQuotas
 from ..conftest import text_png
 from ..support.bench import TinyReceiptEngine
 
+# Whole batches against loopback servers (moto S3, the fake Rekognition/Textract server):
+# seconds per module, so outside `-m "not slow"`; the default run (and CI) runs them.
+pytestmark = pytest.mark.slow
+
 QUOTA = 40
 
 

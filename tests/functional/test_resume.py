@@ -20,6 +20,10 @@ from docbatch.testing.faults import Fault
 from ..support.bench import table_differences, text_image, write_manifest
 from .conftest import BENCH_DOCS as DOCS
 
+# Whole batches against loopback servers (moto S3, the fake Rekognition/Textract server):
+# seconds per module, so outside `-m "not slow"`; the default run (and CI) runs them.
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.slow  # real `docbatch run` child processes, SIGKILLed twice, then a third run
 def test_sigkill_twice_then_rerun_gives_the_uninterrupted_tables_redoing_only_in_flight_work(bench):

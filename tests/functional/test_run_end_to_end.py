@@ -27,6 +27,10 @@ from docbatch.testing.faults import Fault
 from ..conftest import text_png
 from ..support.bench import TinyReceiptEngine
 
+# Whole batches against loopback servers (moto S3, the fake Rekognition/Textract server):
+# seconds per module, so outside `-m "not slow"`; the default run (and CI) runs them.
+pytestmark = pytest.mark.slow
+
 
 def receipt_engine() -> TinyReceiptEngine:
     """Far-side OCR: a tiny receipt (CORNER SHOP, 25/12/2025, TOTAL 12.50) for every image."""

@@ -10,6 +10,10 @@ from docbatch import run_batch
 
 from ..support.bench import Bench, dummy_aws_env, text_image
 
+# Whole batches against loopback servers (moto S3, the fake Rekognition/Textract server):
+# seconds per module, so outside `-m "not slow"`; the default run (and CI) runs them.
+pytestmark = pytest.mark.slow
+
 BUCKET = "docbatch-nightly-in"
 
 

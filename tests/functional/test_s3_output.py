@@ -20,6 +20,10 @@ from docbatch.runfolder import RunFolder
 
 from ..support.bench import CONCURRENCY, Bench, dummy_aws_env
 
+# Whole batches against loopback servers (moto S3, the fake Rekognition/Textract server):
+# seconds per module, so outside `-m "not slow"`; the default run (and CI) runs them.
+pytestmark = pytest.mark.slow
+
 BUCKET = "docbatch-nightly-out"
 
 

@@ -31,6 +31,10 @@ from docbatch.testing.faults import Fault
 from ..conftest import text_png
 from ..support.bench import TinyReceiptEngine
 
+# Whole batches against loopback servers (moto S3, the fake Rekognition/Textract server):
+# seconds per module, so outside `-m "not slow"`; the default run (and CI) runs them.
+pytestmark = pytest.mark.slow
+
 
 class LongReceiptEngine:
     """Far-side OCR: a receipt of 30 lines and 140 words, TOTAL 42.00 on the last line."""

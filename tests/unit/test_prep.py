@@ -79,12 +79,14 @@ def test_exif_rotation_is_applied():
     assert (out.width, out.height) == (100, 300)
 
 
+@pytest.mark.slow  # shrinks a noise image step by step (~2 s)
 def test_oversized_image_is_shrunk_under_the_byte_limit():
     img = Image.effect_noise((1500, 1500), 100).convert("RGB")
     out = prepare(encoded(img, "PNG"), spec=ImageSpec(max_bytes=200_000))
     assert len(out.data) <= 200_000 and out.format == "JPEG"
 
 
+@pytest.mark.slow  # encodes a 6 MB noise PNG (~2 s)
 def test_byte_limits_are_the_engines_own():
     """Rekognition's 5 MB Bytes limit shrinks a large scan; the embedded engine takes it whole."""
     from docbatch.engines.local import LocalEngine
