@@ -42,3 +42,15 @@ def test_licence_folds_are_stable_and_the_held_out_states_are_folds_3_and_4():
               "wisconsin"]
     folds = state_folds(states)
     assert {s for s, k in folds.items() if k in (3, 4)} == HELD_OUT_STATES
+
+
+def test_generated_licences_are_deterministic_and_their_numbers_fit_their_states(tmp_path):
+    from docbatch.parse.identity.licence_numbers import number_fits
+    from evals.synth_licences import UNSEEN_STATES, generate
+
+    cards = generate(tmp_path / "a", 2, seed=5)
+    again = generate(tmp_path / "b", 2, seed=5)
+    assert [t for _, t in cards] == [t for _, t in again]
+    assert (tmp_path / "a" / "synth-000.png").read_bytes() == (tmp_path / "b" / "synth-000.png").read_bytes()
+    for _, truth in cards:
+        assert truth["state"] in UNSEEN_STATES and number_fits(truth["state"], truth["document_number"])
