@@ -23,97 +23,42 @@ of AnalyzeExpense and AnalyzeID answers.
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
-from typing import Any, ClassVar, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from .. import aws
 from ..errors import InvalidRequest, InvalidResponse
-from ..records import Document, ImageInput, S3Head, S3Location
-from ..regions import Region, crop_bytes, reframe
+from ..records import Document, ImageInput
+from ..regions import Region
 from ..response import make_detection
-from .base import Engine, EngineOption, EngineSettings, ImageSpec
+from .aws_engine import AwsEngine
+from .base import ImageSpec
 
 _MB = 1024 * 1024
 
 __all__ = ["TextractEngine", "detections_from_blocks", "to_detect_text"]
 
 
-class TextractEngine(Engine):
+class TextractEngine(AwsEngine):
     name = "textract"
-    parallelism = "threads"
-    rate_limited = True
-    paid = True
-    reads_s3_objects = True
     aws_service = "textract"
     price_per_call = 0.0015  # DetectDocumentText, per page, first 1M pages a month
     word_cap = None
     #: TIFF and PDF only with one page (prep refuses or splits the others); 10 MB inline.
     image_spec = ImageSpec(formats=frozenset({"JPEG", "PNG", "TIFF", "PDF"}), max_bytes=10 * _MB)
-    options: ClassVar[Mapping[str, EngineOption]] = {
-        "max_pool": EngineOption(int, 32, "HTTP connections in the client's pool", minimum=1),
-    }
-    #: S3 objects the service reads itself: single-page formats by name, up to 10 MB.
-    S3_SUFFIXES = frozenset({".jpg", ".jpeg", ".png"})
+    #: S3 objects the service reads itself: single-page formats by name (JPEG/PNG), up to 10 MB.
     MAX_S3_OBJECT_BYTES = 10 * _MB
-
-    def __init__(self, settings: EngineSettings, *, session: Any = None) -> None:
-        super().__init__(settings)
-        session = session or aws.make_session(settings.profile, settings.region)
-        self._region = settings.region or session.region_name or "us-east-1"
-        self._client = aws.make_client(
-            "textract",
-            session=session,
-            region=self._region,
-            endpoint_url=settings.endpoint_url,
-            connect_timeout=settings.connect_timeout,
-            read_timeout=settings.read_timeout,
-            max_pool=self.option_values["max_pool"],
-        )
-
-    @property
-    def region(self) -> str:
-        return self._region
-
-    @property
-    def model_version(self) -> str:
-        # As for Rekognition: the answer names its model (DetectDocumentTextModelVersion,
-        # kept as TextModelVersion); the cache keys on the engine name plus this marker.
-        return f"textract-{self._region}"
-
-    def accepts_s3_object(self, location: S3Location, head: S3Head) -> bool:
-        same_region = head.region is None or head.region == self._region
-        return (PurePosixPath(location.key).suffix.lower() in self.S3_SUFFIXES
-                and 0 < head.size <= self.MAX_S3_OBJECT_BYTES and same_region)
 
     def detect_text(self, image: ImageInput | None, document: Document,
                     region: Region | None = None) -> dict[str, Any]:
         if image is None:
             raise InvalidRequest("textract needs an image")
         if region is not None and not region.is_full:
-            return self._detect_region(image, document, region)
-        if image.s3 is not None:
-            s3obj: dict[str, str] = {"Bucket": image.s3.bucket, "Name": image.s3.key}
-            if image.s3.version_id:
-                s3obj["Version"] = image.s3.version_id
-            payload: dict[str, Any] = {"S3Object": s3obj}
-        else:
-            payload = {"Bytes": image.data}
+            return self.detect_region(image, document, region)
         try:
-            resp = self._client.detect_document_text(Document=payload)
+            resp = self._client.detect_document_text(Document=self.image_payload(image))
         except Exception as exc:  # noqa: BLE001 - the one translation point for this engine
             raise aws.translate(exc, "Textract DetectDocumentText") from exc
         return to_detect_text(resp, min_confidence=self.settings.min_confidence)
-
-    def _detect_region(self, image: ImageInput, document: Document, region: Region) -> dict[str, Any]:
-        """Textract has no cap, so the pipeline never tiles it; a region asked for anyway
-        is read from a crop of the bytes and answered in the region's frame."""
-        if image.data is None:
-            raise InvalidRequest("textract reads a region from image bytes, not from an S3 object")
-        data, seen, width, height = crop_bytes(image.data, region, max_bytes=self.image_spec.max_bytes)
-        return reframe(self.detect_text(ImageInput(data=data, width=width, height=height), document), seen, region)
-
-    def close(self) -> None:
-        self._client.close()
 
 
 def to_detect_text(response: Any, *, min_confidence: float = 0.0) -> dict[str, Any]:

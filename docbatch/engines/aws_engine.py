@@ -1,0 +1,90 @@
+"""What the AWS engines share: one boto3 client per run, S3 objects read by the service, regions by crop.
+
+Rekognition and Textract differ in their API call, limits and answer shape (each in its
+own module); how they are reached does not: a client built in the main thread before
+workers start and shared by them (botocore's retries off, see :mod:`docbatch.aws`), an
+``S3Object`` passed through when the object is of a format the service reads itself, in
+the client's region and under its size limit, and a region of the image read from a crop
+of the bytes (the pipeline tiles past a word cap this way).
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from typing import Any, ClassVar, Mapping
+
+from .. import aws
+from ..errors import InvalidRequest
+from ..records import Document, ImageInput, S3Head, S3Location
+from ..regions import Region, crop_bytes, reframe
+from .base import Engine, EngineOption, EngineSettings
+
+
+class AwsEngine(Engine):
+    """An engine calling one AWS service through a shared boto3 client."""
+
+    parallelism = "threads"
+    rate_limited = True
+    paid = True
+    reads_s3_objects = True
+    options: ClassVar[Mapping[str, EngineOption]] = {
+        "max_pool": EngineOption(int, 32, "HTTP connections in the client's pool", minimum=1),
+    }
+    #: S3 objects the service reads itself, by name suffix, and their size limit.
+    S3_SUFFIXES: ClassVar[frozenset[str]] = frozenset({".jpg", ".jpeg", ".png"})
+    MAX_S3_OBJECT_BYTES: ClassVar[int]
+
+    def __init__(self, settings: EngineSettings, *, session: Any = None) -> None:
+        super().__init__(settings)
+        session = session or aws.make_session(settings.profile, settings.region)
+        self._region = settings.region or session.region_name or "us-east-1"
+        self._client = aws.make_client(
+            str(self.aws_service),
+            session=session,
+            region=self._region,
+            endpoint_url=settings.endpoint_url,
+            connect_timeout=settings.connect_timeout,
+            read_timeout=settings.read_timeout,
+            max_pool=self.option_values["max_pool"],
+        )
+
+    @property
+    def region(self) -> str:
+        return self._region
+
+    @property
+    def model_version(self) -> str:
+        # The service's model changes behind one API; the answer names its model, and the
+        # cache keys on the engine name plus this marker.
+        return f"{self.name}-{self._region}"
+
+    def accepts_s3_object(self, location: S3Location, head: S3Head) -> bool:
+        same_region = head.region is None or head.region == self._region
+        return (PurePosixPath(location.key).suffix.lower() in self.S3_SUFFIXES
+                and 0 < head.size <= self.MAX_S3_OBJECT_BYTES and same_region)
+
+    @staticmethod
+    def image_payload(image: ImageInput) -> dict[str, Any]:
+        """The ``Image``/``Document`` argument both services take: an S3Object or Bytes."""
+        if image.s3 is not None:
+            s3obj: dict[str, str] = {"Bucket": image.s3.bucket, "Name": image.s3.key}
+            if image.s3.version_id:
+                s3obj["Version"] = image.s3.version_id
+            return {"S3Object": s3obj}
+        return {"Bytes": image.data}
+
+    def detect_region(self, image: ImageInput, document: Document, region: Region) -> dict[str, Any]:
+        """A region read from a crop of the bytes, answered in the region's frame.
+
+        Not ``Filters.RegionsOfInterest``: nothing shows that a service applies its word cap
+        after that filter rather than before, and a crop is certain to get a cap of its own.
+        """
+        if image.data is None:
+            raise InvalidRequest(f"{self.name} reads a region from image bytes, not from an S3 object")
+        data, seen, width, height = crop_bytes(image.data, region, max_bytes=self.image_spec.max_bytes,
+                                               min_side=self.image_spec.upscale_below)
+        answer = self.detect_text(ImageInput(data=data, width=width, height=height), document)
+        return reframe(answer, seen, region)
+
+    def close(self) -> None:
+        self._client.close()
