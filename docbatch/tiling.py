@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
@@ -139,7 +140,8 @@ def read_tiled(read: Reader, *, word_cap: int, image_height: int | None = None,
     tiler.overlap = _overlap(answer.lines)
     tiler.cover(0.0, 1.0, answer)
     cuts = tuple(sorted({a for a, _, _ in tiler.owned if a > 0}))
-    return TiledAnswer(merge(tiler.owned, tiler.overlap / 4, first), tiler.calls, tiler.lost, cuts)
+    merged = merge(tiler.owned, tiler.overlap / 4, first, whole=answer)
+    return TiledAnswer(merged, tiler.calls, tiler.lost, cuts)
 
 
 def _overlap(lines: list[_Line]) -> float:
@@ -420,19 +422,20 @@ def _same(a: _Line, b: _Line) -> bool:
         and _overlaps(a, b, 0.5)
 
 
-def merge(owned: list[tuple[float, float, _Answer]], eps: float,
-          first: Mapping[str, Any]) -> dict[str, Any]:
-    """One DetectText-shaped answer from the lines each band owns (see the module docstring)."""
-    kept: list[_Line] = []
-    others: list[_Line] = []  # lines kept from the answers before this one
+def merge(owned: list[tuple[float, float, _Answer]], eps: float, first: Mapping[str, Any], *,
+          whole: _Answer | None = None) -> dict[str, Any]:
+    """One DetectText-shaped answer from the lines each band owns (see the module docstring).
+
+    ``whole`` is the first answer, about the whole image: a band's line that is one of its
+    complete lines (one to one, by box) is taken as the whole image read it, since an OCR
+    reads a line best with the whole page around it (and the merge then equals an
+    uncapped answer wherever the cap did not cut).
+    """
+    kept = _lines_owned(owned, eps)
+    if whole is not None:
+        kept = _prefer_whole(kept, whole)
     orphans: list[dict[str, Any]] = []
-    for a, b, answer in sorted(owned, key=lambda t: t[0]):
-        others = list(kept)
-        for ln in answer.lines:
-            # One answer's own lines are never de-duplicated (receipts print lines twice).
-            if _within(ln.cy, a, b) and not _touches_edge(ln, answer.region, eps) \
-                    and not any(_same(ln, k) for k in others):
-                kept.append(ln)
+    for a, b, answer in owned:
         for w in answer.orphans:
             bb = box(w)
             if bb is not None and _within((bb[1] + bb[3]) / 2, a, b):
@@ -451,4 +454,38 @@ def merge(owned: list[tuple[float, float, _Answer]], eps: float,
         w["Id"] = len(dets) + offset
     out = {k: v for k, v in first.items() if k != "TextDetections"}
     out["TextDetections"] = dets + words
+    return out
+
+
+def _lines_owned(owned: list[tuple[float, float, _Answer]], eps: float) -> list[_Line]:
+    """Each band's lines (centre in the band, not at its inner edge), top band first; a
+    line two answers both own is kept once."""
+    kept: list[_Line] = []
+    for a, b, answer in sorted(owned, key=lambda t: t[0]):
+        others = list(kept)  # lines kept from the answers before this one
+        for ln in answer.lines:
+            # One answer's own lines are never de-duplicated (receipts print lines twice).
+            if _within(ln.cy, a, b) and not _touches_edge(ln, answer.region, eps) \
+                    and not any(_same(ln, k) for k in others):
+                kept.append(ln)
+    return kept
+
+
+def _prefer_whole(kept: list[_Line], whole: _Answer) -> list[_Line]:
+    """``kept`` with each band's line replaced by the whole image's reading of it, where
+    exactly one complete line of the whole image overlaps it and it alone (a band's line
+    whose whole-image reading is kept already is the same line read twice: dropped)."""
+    whole_ids = {id(c) for c in whole.lines}
+    kept_ids = {id(ln) for ln in kept}
+    complete = [c for c in whole.lines if c.complete]
+    tiles = [ln for ln in kept if id(ln) not in whole_ids]
+    matches = {id(ln): [c for c in complete if _overlaps(ln, c, 0.5)] for ln in tiles}
+    claims = Counter(id(c) for ln in tiles for c in matches[id(ln)])
+    out = []
+    for ln in kept:
+        found = matches.get(id(ln), [])
+        if len(found) != 1 or claims[id(found[0])] != 1:
+            out.append(ln)
+        elif id(found[0]) not in kept_ids:
+            out.append(found[0])
     return out

@@ -15,9 +15,9 @@ scores the ``receipts`` table against SROIE's labels:
   (``--engine rekognition``, tiling off and on; tiles are crops the server reads again).
 
 Calls per document are the answers merged into each response (``tiles``), what a run with
-a cold cache pays.  Every figure is printed for the first half of the box files (000-312,
-the part parsers were tuned on), the held-out rest (313-625), and all, side by side; the
-tiling itself has no tuned parameters.
+a cold cache pays.  Every figure is printed for the part parsers were tuned on (box files
+000-312; images 000-074), the held-out rest (313-625; 075-149), and all, side by side;
+the tiling itself has no tuned parameters.
 
     python -m evals.capped [--orders] [--ocr] [--work-dir DIR] [--data DIR]
 """
@@ -45,8 +45,10 @@ from docbatch.runner import run_batch
 from . import add_data_option, shared_data
 from .receipts import FIELDS, _image_size, box_response, field_matches
 
-#: The SROIE box files before this stem are the tuned half; the rest are held out.
+#: Box files before this stem are the tuned half of the perfect lines; the rest are held out.
 HELD_OUT_FROM = "313"
+#: The same for the 150 images (the parsers were tuned on the first half of them).
+IMAGES_HELD_OUT_FROM = "075"
 WORD_CAP = 100
 
 
@@ -167,8 +169,8 @@ def table(title: str, results: list[tuple[str, list[Score]]], parts: list[str]) 
     """Rows: setups; columns: each metric for every part (tuned | held out | all)."""
     metrics = [("total", "total"), ("date", "date"), ("vendor", "company"), ("address", "address")]
     cell = 3 * 6 + 2
-    head = f"{'':<34}" + "".join(f"{m:^{cell}}" for m, _ in [*metrics, ("calls/doc", ""), ("cap hit %", "")])
-    sub = f"{'':<34}" + f"{'|'.join(f'{p:>5}' for p in parts):^{cell}}" * (len(metrics) + 2)
+    head = f"{'':<38}" + "".join(f"{m:^{cell}}" for m, _ in [*metrics, ("calls/doc", ""), ("cap hit %", "")])
+    sub = f"{'':<38}" + f"{'|'.join(f'{p:>5}' for p in parts):^{cell}}" * (len(metrics) + 2)
     lines = [title, head.rstrip(), sub.rstrip()]
     for label, scores in results:
         cells = []
@@ -176,13 +178,13 @@ def table(title: str, results: list[tuple[str, list[Score]]], parts: list[str]) 
             cells.append("|".join(_pct(s.right[key], s.scored[key]) for s in scores))
         cells.append("|".join(f"{s.calls / s.docs:5.2f}" if s.docs else "    -" for s in scores))
         cells.append("|".join(_pct(s.cap_hit, s.docs) for s in scores))
-        lines.append((f"{label:<34}" + "".join(f"{c:^{cell}}" for c in cells)).rstrip())
+        lines.append((f"{label:<38}" + "".join(f"{c:^{cell}}" for c in cells)).rstrip())
     return "\n".join(lines)
 
 
-def _splits(stems: list[str]) -> list[list[str]]:
-    tuned = [s for s in stems if s < HELD_OUT_FROM]
-    held = [s for s in stems if s >= HELD_OUT_FROM]
+def _splits(stems: list[str], held_from: str = HELD_OUT_FROM) -> list[list[str]]:
+    tuned = [s for s in stems if s < held_from]
+    held = [s for s in stems if s >= held_from]
     return [tuned, held, stems]
 
 
@@ -224,7 +226,8 @@ def ocr(sroie: Path, work: Path, truth: Mapping[str, Mapping[str, str]], jobs: i
     results = []
     reference = Setup("local OCR, uncapped", "local")
     docs, receipts = _run(reference, manifest, work / "ocr-local", cache_dir=str(work / "cache"), concurrency=jobs)
-    results.append((reference.label, [score(truth, docs, receipts, part) for part in _splits(stems)]))
+    results.append((reference.label, [score(truth, docs, receipts, part)
+                                      for part in _splits(stems, IMAGES_HELD_OUT_FROM)]))
     for key, value in {"AWS_ACCESS_KEY_ID": "evals", "AWS_SECRET_ACCESS_KEY": "evals",
                        "AWS_DEFAULT_REGION": "us-east-1", "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
                        "AWS_CONFIG_FILE": os.devnull}.items():
@@ -235,8 +238,9 @@ def ocr(sroie: Path, work: Path, truth: Mapping[str, Mapping[str, str]], jobs: i
             # One cache for both: the tiled run pays only its tiles (calls/doc counts them all).
             docs, receipts = _run(setup, manifest, work / f"ocr-{setup.tiling}", endpoint_url=server.endpoint_url,
                                   region="us-east-1", cache_dir=str(work / "cache"), tps=50.0, concurrency=4)
-            results.append((setup.label, [score(truth, docs, receipts, part) for part in _splits(stems)]))
-    return table(f"SROIE images, {len(stems)} receipts, real OCR (tuned: 000-312, held out: 313-625)", results,
+            results.append((setup.label, [score(truth, docs, receipts, part)
+                                          for part in _splits(stems, IMAGES_HELD_OUT_FROM)]))
+    return table(f"SROIE images, {len(stems)} receipts, real OCR (tuned: 000-074, held out: 075-149)", results,
                  ["tuned", "held", "all"])
 
 
