@@ -25,9 +25,11 @@ Each band owns the lines whose centre lies in it (bands partition the image; a b
 read with one line height of overlap on each side as the safety net, so a line near a
 cut is whole in the band that owns it).  Lines touching a band's inner edge are ignored
 (a crop may show half a line); a line two answers both own (an OCR box straddling a cut)
-is kept once (same text, overlapping boxes).  Ids are renumbered, LINEs first and then
-their WORDs with ParentIds kept consistent; geometry is mapped back from each band's
-frame (the first answer's detections are kept as they came).
+is kept once (same text, overlapping boxes); where a band re-read a line the first answer
+holds whole, the first answer's reading is kept (an OCR reads a line best with the whole
+page around it).  Ids are renumbered, LINEs first and then their WORDs with ParentIds kept
+consistent; geometry is mapped back from each band's frame (the first answer's
+detections are kept as they came).
 
 What cannot be cut (one row of ``word_cap`` words) or the call budget (``max_tiles``)
 ends tiling with words still lost: :attr:`TiledAnswer.lost`, the document's
