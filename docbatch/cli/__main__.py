@@ -1,0 +1,5 @@
+"""``python -m docbatch.cli`` is the ``docbatch`` command."""
+
+from . import main
+
+main()

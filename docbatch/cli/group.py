@@ -1,0 +1,58 @@
+"""The command group, its shared options and the one place errors become exit codes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from .. import __version__, logs
+from ..errors import DocbatchError
+
+
+def log_options(f: Any) -> Any:
+    """-v/-q/--log-format, accepted before and after the subcommand (schedulers append flags)."""
+
+    def again(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        state = ctx.find_root().ensure_object(dict)
+        if value not in (None, 0, False):
+            state[param.name] = value
+            logs.setup(verbose=state.get("verbose", 0), quiet=state.get("quiet", False),
+                       fmt=state.get("log_format") or "text")
+        return value
+
+    f = click.option("--log-format", type=click.Choice(["text", "json"]), default=None, expose_value=False,
+                     callback=again, is_eager=True, help="Log lines as text or one JSON object per line.")(f)
+    f = click.option("-q", "--quiet", is_flag=True, default=False, expose_value=False, callback=again,
+                     is_eager=True, help="Only warnings and errors.")(f)
+    return click.option("-v", "--verbose", count=True, expose_value=False, callback=again, is_eager=True,
+                        help="docbatch's debug lines (why documents failed); libraries stay quiet.")(f)
+
+
+class _Handled(click.Group):
+    """Maps DocbatchError to a one-line message and its type's exit code, in one place."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DocbatchError as exc:
+            click.echo(f"docbatch: error: {exc.message} [{exc.error_code}]", err=True)
+            ctx.exit(int(exc.exit_code))
+
+
+@click.group(cls=_Handled, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="docbatch")
+@log_options
+def main() -> None:
+    """OCR a manifest of receipt and ID images into typed Parquet/CSV tables.
+
+    \b
+    Quick start (no AWS account needed, embedded OCR engine):
+      docbatch run jobs/sample.toml
+    With Amazon Rekognition:
+      docbatch manifest s3://bucket/receipts/ --doc-type receipt > m.csv
+      docbatch run --manifest m.csv --engine rekognition --region eu-west-1 --tps 10 --out out/
+    """
+    state = click.get_current_context().ensure_object(dict)
+    if not state:
+        logs.setup()
