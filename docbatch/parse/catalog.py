@@ -114,7 +114,7 @@ RECEIPT_FIELDS: tuple[Field, ...] = (
     Field("vendor_address", "string", "the merchant's address block"),
     Field("vendor_phone", "string", "the merchant's phone number"),
     Field("receipt_date", "date", "date of purchase (INVOICE_RECEIPT_DATE)"),
-    Field("receipt_time", "time", "time of purchase"),
+    Field("receipt_time", "time", "time of purchase, 24-hour 'HH:MM:SS' text (Athena and Glue have no TIME type)"),
     Field("subtotal", "money", "amount before tax (SUBTOTAL)"),
     Field("tax", "money", "tax amount (TAX)"),
     Field("tip", "money", "tip or gratuity"),

@@ -166,12 +166,16 @@ def find_amounts(text: str, *, decimal_separator: str | None = None) -> list[Amo
     return out
 
 
-def currency_in(texts: Iterable[str], *, default: str | None = None) -> tuple[str | None, float]:
-    """The receipt's currency and a 0..1 certainty; never a guess.
+def currency_in(texts: Iterable[str], *, default: str | None = None,
+                country: str | None = None) -> tuple[str | None, float, bool]:
+    """The receipt's currency, a 0..1 certainty, and whether a bare ``$`` was left unresolved; never a guess.
 
     A code (``MYR``), a one-currency sign (``RM``, ``€``) or a qualified dollar (``S$``)
-    names it.  A bare ``$`` names a dollar: the job default when that is a dollar currency,
-    else USD with lowered certainty.  Nothing on the receipt: the job default, else None.
+    names it.  A bare ``$`` names a dollar only with evidence: the job default when that
+    is a dollar currency, else ``country`` (the currency of the vendor's country, read from
+    its name, address and tax ids: a Malaysian shop's ``$`` is ringgit); without either it
+    stays None and the third value says so (the receipt is flagged, never a silent USD).
+    Nothing on the receipt: the job default, else None.
     """
     found: dict[str, int] = {}
     bare_dollar = False
@@ -191,11 +195,13 @@ def currency_in(texts: Iterable[str], *, default: str | None = None) -> tuple[st
             if code in _CODES or code == "MYR":
                 found[code] = found.get(code, 0) + 1
     if found:
-        return max(found, key=lambda c: found[c]), 0.95
+        return max(found, key=lambda c: found[c]), 0.95, False
     if bare_dollar:
         if default in _DOLLARS:
-            return default, 0.9
-        return "USD", 0.6
+            return default, 0.9, False
+        if country:
+            return country, 0.7, False
+        return None, 0.0, True
     if default:
-        return default, 0.5
-    return None, 0.0
+        return default, 0.5, False
+    return None, 0.0, False

@@ -52,10 +52,16 @@ def test_three_digit_group_follows_the_hint():
 
 
 def test_currency_needs_evidence():
-    assert currency_in(["TOTAL 12.00"]) == (None, 0.0)
+    assert currency_in(["TOTAL 12.00"]) == (None, 0.0, False)
     assert currency_in(["TOTAL 12.00"], default="CAD")[0] == "CAD"
     assert currency_in(["TOTAL (RM): 9.00"])[0] == "MYR"
     assert currency_in(["TOTAL $12.00"], default="CAD")[0] == "CAD"  # a bare $ takes the job's dollar
+
+
+def test_a_bare_dollar_is_resolved_from_evidence_or_left_unresolved():
+    assert currency_in(["TOTAL $12.00"], country="MYR")[:2] == ("MYR", 0.7)  # a Malaysian shop's "$"
+    assert currency_in(["TOTAL $12.00"]) == (None, 0.0, True)  # no evidence: null and flagged, not USD
+    assert currency_in(["TOTAL US$12.00"])[0] == "USD"
 
 
 @pytest.mark.parametrize(

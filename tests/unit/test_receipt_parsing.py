@@ -78,7 +78,7 @@ def test_total_is_read_from_the_total_row_not_cash_or_change():
 def test_date_with_time_and_vendor_address_from_a_real_receipt():
     f = sroie("000").fields
     assert f["receipt_date"] == dt.date(2018, 12, 25)
-    assert f["receipt_time"] == dt.time(20, 13, 39)
+    assert f["receipt_time"] == "20:13:39"
     assert "JALAN SAGU 18" in f["vendor_address"] and "81100 JOHOR BAHRU" in f["vendor_address"]
     assert f["date_plausible"] is True
 
@@ -113,11 +113,19 @@ def test_real_date_formats(stem, date):
     assert sroie(stem).fields["receipt_date"] == date
 
 
-def test_dollar_sign_amounts_and_currency():
-    f = sroie("030").fields  # $8.20 on a Malaysian receipt: "$" is shown, so a dollar
+def test_a_bare_dollar_on_a_malaysian_receipt_is_ringgit_not_usd():
+    f = sroie("030").fields  # $8.20 on a Malaysian receipt: the vendor's country says which dollar
     assert f["total"] == Decimal("8.20")
-    assert f["currency"] == "USD"
-    assert f["currency_confidence"] <= 60  # a bare "$" is a weak reading
+    assert f["currency"] == "MYR"
+    assert f["currency_confidence"] == 70.0  # resolved from the vendor's country, not printed
+    assert "currency_unresolved" not in (f["review_reason"] or "")
+
+
+def test_a_bare_dollar_without_evidence_is_null_and_flagged_never_usd():
+    f = parse_receipt(built([[("JOES DINER", 0.1)], [("TOTAL", 0.1), ("$12.50", 0.7)]]), hints=HINTS).fields
+    assert f["total"] == Decimal("12.50")
+    assert f["currency"] is None and f["currency_confidence"] is None
+    assert f["needs_review"] and "currency_unresolved" in f["review_reason"].split(";")
 
 
 def test_item_name_above_its_price_row_is_one_item_with_raw_text():

@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Any, Mapping
 
 from ..catalog import RECEIPT_FIELDS
+from ..country import country_currency
 from ..dates import DateCandidate, find_dates, find_time, plausible
 from .labels import has_word
 from ..money import currency_in, money
@@ -288,7 +289,7 @@ def _parse(lines: list[Line], hints: ReceiptHints) -> ParsedReceipt:
     reasons: list[str] = []
     end = header_end(lines)
     vendor = _read_header(fields, lines, end)
-    currency = _read_currency(fields, lines, hints)
+    currency = _read_currency(fields, lines, hints, end, reasons)
     items_start = end
     items = extract_items(lines, items_start)
     total, total_line = _read_total(fields, lines, items, reasons)
@@ -317,10 +318,20 @@ def _read_header(fields: dict[str, object], lines: list[Line], end: int) -> Foun
     return vendor
 
 
-def _read_currency(fields: dict[str, object], lines: list[Line], hints: ReceiptHints) -> str | None:
-    currency, cur_certainty = currency_in((ln.text for ln in lines), default=hints.default_currency)
+def _read_currency(fields: dict[str, object], lines: list[Line], hints: ReceiptHints, end: int,
+                   reasons: list[str]) -> str | None:
+    """The currency from the receipt's signs, a bare ``$`` from the vendor's country, else null
+    and ``currency_unresolved``; returns what the date order may lean on (a bare ``$`` still
+    hints at month-first dates)."""
+    header = " ".join([str(fields["vendor_name"] or ""), str(fields["vendor_address"] or ""),
+                       *(ln.text for ln in lines[:end])])
+    currency, cur_certainty, unresolved = currency_in((ln.text for ln in lines), default=hints.default_currency,
+                                                      country=country_currency(header))
     if currency:
         _set(fields, "currency", currency, round(100 * cur_certainty, 1))
+    if unresolved:
+        reasons.append("currency_unresolved")
+        return "USD"
     return currency
 
 
@@ -386,7 +397,7 @@ def _read_date(fields: dict[str, object], lines: list[Line], hints: ReceiptHints
     for ln in [dline] + lines:
         t = find_time(ln.text)
         if t:
-            _set(fields, "receipt_time", t[0], _conf(ln.confidence(t[1], t[2]), 0.85 if ln is dline else 0.6))
+            _set(fields, "receipt_time", t[0].isoformat("seconds"), _conf(ln.confidence(t[1], t[2]), 0.85 if ln is dline else 0.6))
             break
 
 

@@ -1,0 +1,52 @@
+"""The vendor's country, and so its currency, from the text of a receipt's header.
+
+``$`` names a dozen currencies, so a bare ``$`` is resolved from where the vendor is:
+legal suffixes (``SDN BHD``, ``PTE LTD``, ``PTY LTD``), states, cities and postcodes, and
+tax registration formats (Malaysian GST/SST, ABN, Canadian GST/HST).  Only a country
+with one currency answers, and only when the signs point to one country: two countries'
+signs are no answer rather than a guess.  Used by the receipt parser and by
+reconciliation (:mod:`docbatch.reconcile.currency`).
+"""
+
+from __future__ import annotations
+
+import re
+
+_MY_STATES = ("JOHOR", "SELANGOR", "KUALA LUMPUR", "WILAYAH PERSEKUTUAN", "PULAU PINANG", "PENANG", "PERAK", "KEDAH",
+              "MELAKA", "MALACCA", "NEGERI SEMBILAN", "PAHANG", "TERENGGANU", "KELANTAN", "SABAH", "SARAWAK",
+              "PERLIS", "PUTRAJAYA", "LABUAN")
+_MY_CITIES = ("JOHOR BAHRU", "PETALING JAYA", "SHAH ALAM", "SUBANG JAYA", "KLANG", "PUCHONG", "CHERAS", "KAJANG",
+              "AMPANG", "SKUDAI", "MASAI", "KULAI", "BATU PAHAT", "MUAR", "KLUANG", "SERI KEMBANGAN", "SEMENYIH",
+              "RAWANG", "IPOH", "KUANTAN", "SEREMBAN", "KOTA BHARU", "KOTA KINABALU", "KUCHING", "ALOR SETAR",
+              "GEORGETOWN", "GEORGE TOWN", "BANGI", "CYBERJAYA", "PASIR GUDANG", "SETIA ALAM", "SELAYANG")
+_US_STATES = ("AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC "
+              "ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC").split()
+
+#: (country's currency, pattern over vendor name + address + tax ids, upper case).
+_COUNTRY_SIGNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("MYR", re.compile(
+        r"\bSDN\.?\s?BHD\b|\bS/B\b|\bBERHAD\b|\bMALAYSIA\b"
+        r"|\b\d{5}\s*,?\s*(?:" + "|".join(_MY_STATES + _MY_CITIES) + r")\b"
+        r"|\b(?:" + "|".join(_MY_STATES) + r")\s*,?\s*\d{5}\b"
+        r"|\bGST\s*(?:REG(?:ISTRATION)?\.?|ID|NO)\.?\s*(?:NO\.?)?\s*[:.]?\s*0{3}\d{9}\b"  # MY GST: 12 digits, 000...
+        r"|\bSST\s*(?:REG(?:ISTRATION)?\.?|ID|NO)?\.?\s*(?:NO\.?)?\s*[:.]?\s*[A-Z]\d{2}-\d{4}-\d{8}\b")),
+    ("SGD", re.compile(r"\bPTE\.?\s?LTD\b|\bSINGAPORE\b|\bGST\s*REG\w*\.?\s*(?:NO\.?)?\s*[:.]?\s*[MT]\d-?\d{7}-?\d\b"
+                       r"|\bUEN\b")),
+    ("AUD", re.compile(r"\bPTY\.?\s?LTD\b|\bABN\s*[:.]?\s*\d{2}\s?\d{3}\s?\d{3}\s?\d{3}\b|\bAUSTRALIA\b"
+                       r"|\b(?:NSW|VIC|QLD|WA|SA|TAS|ACT|NT)\s+\d{4}\b")),
+    ("NZD", re.compile(r"\bNEW ZEALAND\b|\bGST\s*(?:NO\.?)?\s*[:.]?\s*\d{2,3}-\d{3}-\d{3}\b")),
+    ("HKD", re.compile(r"\bHONG KONG\b|\bKOWLOON\b")),
+    ("CAD", re.compile(r"\bCANADA\b|\b(?:GST|HST)\s*(?:NO\.?|#)?\s*[:.]?\s*\d{9}\s?RT\s?\d{4}\b"
+                       r"|\b(?:ON|QC|BC|AB|MB|SK|NS|NB|NL|PE)\s+[A-Z]\d[A-Z]\s?\d[A-Z]\d\b")),
+    ("USD", re.compile(r"\b(?:" + "|".join(_US_STATES) + r")\s+\d{5}(?:-\d{4})?\b|\bUNITED STATES\b|\bU\.S\.A\.?\b")),
+)
+
+
+
+def country_currency(text: str) -> str | None:
+    """The currency of the one country ``text`` (vendor name, address, tax ids) points to, else None."""
+    up = text.upper()
+    if not up.strip():
+        return None
+    hits = {code for code, pattern in _COUNTRY_SIGNS if pattern.search(up)}
+    return hits.pop() if len(hits) == 1 else None
