@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .errors import ConfigError
+from .shards import Shard, resolve as resolve_shard
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -85,6 +86,8 @@ class RateSettings:
     tps: float | str = 5.0
     burst: float | None = None
     concurrency: int | None = None
+    #: Shards sharing the account's quota: each paces at ``tps / share`` (``auto`` too).
+    share: int = 1
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,8 @@ class Stages:
     output: OutputSettings
     policy: RunPolicy
     tiling: TilingSettings = field(default_factory=TilingSettings)
+    #: The part of the manifest this run does (None: all of it; see :mod:`docbatch.shards`).
+    shard: Shard | None = None
 
 
 def redact_key_from_env(environ: Mapping[str, str] | None = None) -> bytes | None:
@@ -224,6 +229,9 @@ class RunConfig:
     run_id: str | None = None
     #: Allow a run folder that holds another manifest's run: its tables become this manifest's.
     replace: bool = False
+    #: "i/N": do shard i (0-based) of N of the manifest into the shared ``out`` (``--shard``);
+    #: unset inside an AWS Batch array job, the job's array index and size decide.
+    shard: str | None = None
 
     def __post_init__(self) -> None:
         bad = [f for f in self.formats if f not in FORMATS]
@@ -251,6 +259,8 @@ class RunConfig:
             raise ConfigError("decimal_separator must be '.' or ','")
         if self.tiling not in TILING_MODES:
             raise ConfigError(f"tiling must be {' or '.join(TILING_MODES)}, not {self.tiling!r}")
+        if self.shard is not None:
+            Shard.parse(self.shard)
 
     @property
     def resolved_cache_dir(self) -> str | None:
@@ -261,6 +271,7 @@ class RunConfig:
     def stages(self, *, run_date: dt.date | None = None,
                environ: Mapping[str, str] | None = None) -> Stages:
         """The per-stage settings of a run of this config (call once per run)."""
+        shard = resolve_shard(self.shard, os.environ if environ is None else environ)
         return Stages(
             engine=EngineSettings(
                 region=self.region, profile=self.profile, endpoint_url=self.endpoint_url,
@@ -272,7 +283,8 @@ class RunConfig:
                 connect_timeout=self.connect_timeout, read_timeout=self.read_timeout,
                 max_pool=self.concurrency or 10),
             retry=RetrySettings(self.max_attempts, self.max_retry_seconds, self.backoff_base, self.backoff_max),
-            rate=RateSettings(tps=self.tps, burst=self.burst, concurrency=self.concurrency),
+            rate=RateSettings(tps=self.tps, burst=self.burst, concurrency=self.concurrency,
+                              share=shard.count if shard is not None else 1),
             parse=parse_settings(self.public_dict(), run_date=run_date, environ=environ),
             output=OutputSettings(formats=self.formats, part_rows=self.part_rows),
             policy=RunPolicy(cache_dir=self.resolved_cache_dir, retry_failed=self.retry_failed, replace=self.replace,
@@ -280,6 +292,7 @@ class RunConfig:
                              min_docs_for_failure_rate=self.min_docs_for_failure_rate,
                              progress_interval=self.progress_interval, max_calls=self.max_calls),
             tiling=TilingSettings(enabled=self.tiling == "auto"),
+            shard=shard,
         )
 
     def public_dict(self) -> dict[str, Any]:

@@ -19,7 +19,8 @@ on it).  The split that matters to the runner is retryable vs permanent::
     │   ├── ManifestRowError        malformed manifest row (empty source, bad doc_type, duplicate id)
     │   ├── ConfigError             bad job file or options (raised before a run starts)
     │   │   ├── ForeignFolder       --out holds files docbatch did not write
-    │   │   └── FolderLocked        another run holds the run folder
+    │   │   ├── FolderLocked        another run holds the run folder
+    │   │   └── ShardsIncomplete    docbatch merge: a shard is missing, unfinished or of another batch
     │   └── RetriesExhausted        a transient error outlived the retry budget
     ├── RunStopped                  stops the run resumably; the document at hand is not marked
     │   ├── EnvironmentFailure      credentials, region, endpoint (exit 2)
@@ -132,6 +133,10 @@ class ConfigError(PermanentError):
 
 class ForeignFolder(ConfigError):
     error_code = "foreign_run_folder"
+
+
+class ShardsIncomplete(ConfigError):
+    error_code = "shards_incomplete"
 
 
 class FolderLocked(ConfigError):

@@ -119,6 +119,8 @@ def limiter_for(rate: RateSettings, engine: Any, *, clock: Callable[[], float] =
         tps, source = auto_rate(engine.aws_service, region=engine.region, profile=engine.settings.profile)
     else:
         tps, source = float(rate.tps), "option"
+    if rate.share > 1:  # shards of one run share the account's quota evenly
+        tps, source = tps / rate.share, f"{source}/{rate.share} shards"
     ceiling = rate.concurrency or DEFAULT_MAX_IN_FLIGHT
     pool = getattr(engine, "option_values", {}).get("max_pool")
     if isinstance(pool, int) and pool > 0:

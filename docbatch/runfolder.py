@@ -44,9 +44,11 @@ from . import __version__, aws
 from .cache import dumps_gz, loads_gz, sha256_hex
 from .config import SourceSettings
 from .errors import ConfigError, ForeignFolder, StorageError
+from .shards import SHARDS, check_layout
 
 if TYPE_CHECKING:
     from .runlock import RunLock
+    from .shards import Shard
 
 _SAFE = re.compile(r"^[A-Za-z0-9._-]{1,120}$")
 
@@ -80,10 +82,18 @@ class RunFolder:
     On S3 the tables, raw responses, failed list, run.json, marker and lock live in the
     bucket; the journal is worked on in a local folder (``local_root``, under the user's
     cache) and checkpointed to the bucket, so a new machine resumes from what S3 holds.
+
+    A ``shard`` of a split run (:mod:`docbatch.shards`) keeps its journal, lock, run.json,
+    runs/, staging and failed.csv in its own folder (``shards/<i>-of-<N>/``) and writes its
+    table parts beside the other shards' under names of its own.
     """
 
-    def __init__(self, root: str | os.PathLike[str], *, sources: SourceSettings | None = None) -> None:
+    def __init__(self, root: str | os.PathLike[str], *, sources: SourceSettings | None = None,
+                 shard: Shard | None = None) -> None:
         text = os.fspath(root)
+        self.shard = shard
+        #: This run's own files' folder, relative to the run folder ("" unsharded).
+        self.home = shard.home if shard is not None else ""
         self.s3: S3Place | None = None
         if text[:5].lower() == "s3://":
             self.s3 = S3Place.of(text, sources or SourceSettings())
@@ -104,6 +114,10 @@ class RunFolder:
     def path(self, *parts: str) -> str:
         return posixpath.join(self.root, *parts)
 
+    def own(self, *parts: str) -> str:
+        """A path among this run's (or this shard's) own files."""
+        return posixpath.join(self.root, self.home, *parts) if self.home else self.path(*parts)
+
     def claim(self) -> None:
         """Make sure the folder is docbatch's, creating it (with its marker) when new or empty.
 
@@ -120,6 +134,7 @@ class RunFolder:
             if int(marker.get("format", 0)) > FORMAT_VERSION:
                 raise ConfigError(f"run folder {self.root} was written by a newer docbatch "
                                   f"(format {marker.get('format')}); upgrade docbatch to use it")
+            self._check_split(entries)
             return
         legacy = {JOURNAL, RUN_JSON} <= set(entries) and self._written_by_docbatch()
         if entries and not legacy:
@@ -130,6 +145,12 @@ class RunFolder:
         self._write_atomic(self.path(MARKER), json.dumps(
             {"format": FORMAT_VERSION, "created_by": f"docbatch {__version__}",
              "created_at": dt.datetime.now(dt.timezone.utc).isoformat()}).encode())
+
+    def _check_split(self, entries: list[str]) -> None:
+        """One folder, one split: shards of another N, or shards and an unsharded run, are refused."""
+        shards = [posixpath.basename(i.path) for i in self.fs.get_file_info(
+            pafs.FileSelector(self.path(SHARDS), allow_not_found=True))] if SHARDS in entries else []
+        check_layout(self.shard, shards, unsharded_state=JOURNAL in entries or LOCK in entries, folder=self.uri)
 
     def _written_by_docbatch(self) -> bool:
         """A folder of a docbatch from before the marker: its run.json says so, and its journal
@@ -146,23 +167,27 @@ class RunFolder:
         """Take the folder's lock for ``run_id`` (see :class:`~docbatch.runlock.RunLock`)."""
         from .runlock import LocalLockFile, RunLock, S3LockObject
 
-        where = S3LockObject(self.s3, LOCK) if self.s3 is not None else LocalLockFile(self.local_root / LOCK)
+        name = posixpath.join(self.home, LOCK) if self.home else LOCK
+        if self.s3 is None:
+            (self.local_root / self.home).mkdir(parents=True, exist_ok=True)
+        where = S3LockObject(self.s3, name) if self.s3 is not None else LocalLockFile(self.local_root / name)
         return RunLock(where, run_id, folder=self.uri, clock=clock).acquire()
 
     # -- the journal (SQLite needs a local file) -----------------------------------------
     @property
     def journal_path(self) -> Path:
-        return self.local_root / JOURNAL
+        return self.local_root / self.home / JOURNAL if self.home else self.local_root / JOURNAL
 
     def restore_journal(self) -> None:
         """On S3, start from the journal checkpointed there (a new machine resumes from it)."""
         if self.s3 is None:
             return
-        self.local_root.mkdir(parents=True, exist_ok=True)
-        for stale in self.local_root.glob(JOURNAL + "*"):
+        work = self.journal_path.parent
+        work.mkdir(parents=True, exist_ok=True)
+        for stale in work.glob(JOURNAL + "*"):
             stale.unlink()
         try:
-            data = self._read(self.path(JOURNAL))
+            data = self._read(self.own(JOURNAL))
         except FileNotFoundError:
             return
         tmp = self.journal_path.with_name(f".{JOURNAL}.download")
@@ -173,11 +198,11 @@ class RunFolder:
         """On S3, put a consistent copy of the journal (``copy_to`` writes one) into the bucket."""
         if self.s3 is None:
             return
-        copy = self.local_root / f".{JOURNAL}.checkpoint"
+        copy = self.journal_path.with_name(f".{JOURNAL}.checkpoint")
         copy.unlink(missing_ok=True)
         copy_to(copy)
         try:
-            self._write_atomic(self.path(JOURNAL), copy.read_bytes())
+            self._write_atomic(self.own(JOURNAL), copy.read_bytes())
         finally:
             copy.unlink(missing_ok=True)
 
@@ -206,22 +231,54 @@ class RunFolder:
     # -- run.json --------------------------------------------------------------------------
     def write_run_json(self, body: Mapping[str, Any]) -> None:
         """``run.json`` is the latest run; ``runs/<run_id>.json`` keeps every run's summary,
-        so a re-run never erases what an earlier one did."""
+        so a re-run never erases what an earlier one did (a shard's: in its own folder, naming it)."""
+        if self.shard is not None:
+            body = {**body, "shard": {"index": self.shard.index, "count": self.shard.count}}
         data = json.dumps(body, indent=2, default=str).encode()
-        self._write_atomic(self.path(RUNS, f"{body['run_id']}.json"), data)
-        self._write_atomic(self.path(RUN_JSON), data)
+        self._write_atomic(self.own(RUNS, f"{body['run_id']}.json"), data)
+        self._write_atomic(self.own(RUN_JSON), data)
 
     def read_run_json(self) -> dict[str, Any] | None:
         """run.json of the last run, or None when the folder holds none."""
         try:
-            return json.loads(self._read(self.path(RUN_JSON)))
+            return json.loads(self._read(self.own(RUN_JSON)))
         except FileNotFoundError:
             return None
+
+    # -- a split run's shards (docbatch merge) -----------------------------------------------
+    def shards(self) -> list[Shard]:
+        """The shards whose own folders this run folder holds."""
+        from .shards import parse_name
+
+        listing = self.fs.get_file_info(pafs.FileSelector(self.path(SHARDS), allow_not_found=True))
+        found = (parse_name(posixpath.basename(i.path)) for i in listing if i.type == pafs.FileType.Directory)
+        return sorted((s for s in found if s is not None), key=lambda s: (s.count, s.index))
+
+    def read_own(self, name: str) -> bytes | None:
+        """One of this run's (or shard's) own files (``failed.csv``, ``csv/failed.csv``...), None when absent."""
+        try:
+            return self._read(self.own(name))
+        except FileNotFoundError:
+            return None
+
+    def write_own(self, name: str, data: bytes) -> None:
+        self._write_atomic(self.own(name), data)
+
+    def holds_lock(self) -> bool:
+        """Whether this run's (or shard's) lock is there: a run holds it, or one was killed."""
+        return self.fs.get_file_info(self.own(LOCK)).type == pafs.FileType.File
+
+    def table_parts(self, table: str, subdir: str = "") -> list[str]:
+        """The visible part files of one table (hidden temporary names left out), sorted."""
+        folder = self.path(subdir, table) if subdir else self.path(table)
+        listing = self.fs.get_file_info(pafs.FileSelector(folder, allow_not_found=True))
+        return sorted(i.path for i in listing
+                      if i.type == pafs.FileType.File and not posixpath.basename(i.path).startswith((".", "_")))
 
     # -- tables ----------------------------------------------------------------------------
     def staging(self, run_id: str) -> Staging:
         """A fresh staging area for this run's tables (stale ones of killed runs removed)."""
-        for info in self.fs.get_file_info(pafs.FileSelector(self.root, allow_not_found=True)):
+        for info in self.fs.get_file_info(pafs.FileSelector(self.own(), allow_not_found=True)):
             name = posixpath.basename(info.path)
             if info.type == pafs.FileType.Directory and _STAGED.match(name):
                 self.fs.delete_dir(info.path)  # a whole copy of the tables left by a run killed mid-build
@@ -263,8 +320,8 @@ class Staging:
     def __init__(self, folder: RunFolder, name: str) -> None:
         self.folder = folder
         self.fs = folder.fs
-        self.root = folder.path(name)
-        self._trash = folder.path(".trash-" + name)
+        self.root = folder.own(name)
+        self._trash = folder.own(".trash-" + name)
         self.fs.create_dir(self.root, recursive=True)
 
     def table_path(self, subdir: str, table: str) -> str:
@@ -284,15 +341,17 @@ class Staging:
 
         S3 has no folder rename: there each part is copied over the one of the same name,
         then older parts beyond the new count are deleted.  Every object appears whole;
-        for the moments of the swap a reader may see a mix of the old and new parts.
+        for the moments of the swap a reader may see a mix of the old and new parts.  A
+        shard's parts are moved the same way, on any filesystem, renamed with its prefix
+        (only parts of its own prefix are ever replaced or deleted).
         """
         moves = [(self.table_path(sub, t), self.folder.path(sub, t) if sub else self.folder.path(t))
                  for sub, t in tables]
         for name in (FAILED_CSV, ESCAPED_FAILED_CSV):
             if self.fs.get_file_info(posixpath.join(self.root, name)).type == pafs.FileType.File:
-                moves.append((posixpath.join(self.root, name), self.folder.path(name)))
-        if self.folder.s3 is not None:
-            self._swap_objects(moves)
+                moves.append((posixpath.join(self.root, name), self.folder.own(name)))
+        if self.folder.s3 is not None or self.folder.shard is not None:
+            self._swap_objects(moves, self.folder.shard.part_prefix if self.folder.shard is not None else "")
             return
         for src, dst in moves:
             self.fs.create_dir(posixpath.dirname(dst), recursive=True)
@@ -306,16 +365,24 @@ class Staging:
                 self.fs.delete_dir(leftover)
 
 
-    def _swap_objects(self, moves: list[tuple[str, str]]) -> None:
+    def _swap_objects(self, moves: list[tuple[str, str]], prefix: str) -> None:
+        """File by file: each new part over the one of its name (``prefix`` + its name), then
+        the old parts of that prefix beyond the new ones deleted."""
+        local = self.folder.s3 is None
         for src, dst in moves:
+            if local:
+                self.fs.create_dir(posixpath.dirname(dst), recursive=True)
             if self.fs.get_file_info(src).type == pafs.FileType.File:
                 self.fs.move(src, dst)
                 continue
-            new = {posixpath.basename(i.path) for i in self.fs.get_file_info(pafs.FileSelector(src))}
+            if local:
+                self.fs.create_dir(dst, recursive=True)
+            new = {prefix + posixpath.basename(i.path) for i in self.fs.get_file_info(pafs.FileSelector(src))}
             old = [i.path for i in self.fs.get_file_info(pafs.FileSelector(dst, allow_not_found=True))
-                   if posixpath.basename(i.path) not in new and i.type == pafs.FileType.File]
+                   if posixpath.basename(i.path) not in new and i.type == pafs.FileType.File
+                   and posixpath.basename(i.path).startswith(prefix)]
             for name in sorted(new):
-                self.fs.move(posixpath.join(src, name), posixpath.join(dst, name))
+                self.fs.move(posixpath.join(src, name[len(prefix):]), posixpath.join(dst, name))
             for path in old:
                 self.fs.delete_file(path)
         self.fs.delete_dir(self.root)

@@ -27,7 +27,7 @@ from . import __version__
 from . import logs
 from .config import AUTO_TPS, RateSettings, RunConfig, RunPolicy, Stages, new_run_id
 from .engines.base import Engine, engine_class
-from . import aws, preflight
+from . import aws, preflight, shards
 from .errors import ConfigError, DocbatchError, RunStopped, hint_for
 from .listing import Manifest, open_manifest
 from .outputs import build_outputs
@@ -102,12 +102,14 @@ def run_batch(
     stages = config.stages()
     cls = type(engine) if engine is not None else engine_class(config.engine)
     with tempfile.TemporaryDirectory(prefix="docbatch-manifest-") as workdir:
-        manifest = open_manifest(config.manifest, default_doc_type=config.doc_type, workdir=Path(workdir),
-                                 s3_client=_manifest_s3_client(config.manifest, stages))
+        manifest = shards.select(open_manifest(config.manifest, default_doc_type=config.doc_type,
+                                               workdir=Path(workdir),
+                                               s3_client=_manifest_s3_client(config.manifest, stages)),
+                                 stages.shard)
         # Sources are read only by engines that need images (replay answers without them).
         documents = (row.document for row in manifest.rows() if row.document and cls.needs_image)
         preflight.check(preflight.needs_of(documents, cls.aws_service), stages.engine, stages.sources)
-        folder = RunFolder(config.out, sources=stages.sources)
+        folder = RunFolder(config.out, sources=stages.sources, shard=stages.shard)
         run_id = config.run_id or new_run_id()
         logs.RUN_ID.run_id = run_id
         with storage_errors(folder):

@@ -54,6 +54,8 @@ class _Tps(click.ParamType):
 @click.option("--tiling", type=click.Choice(["auto", "off"]), help="auto (default): an answer holding the engine's "
               "word cap (Rekognition: 100 words) is read on in bands of the image, merged into one; off: keep it "
               "(the document needs review, reason word_cap).")
+@click.option("--shard", help="Do shard I of N (0-based, e.g. 0/4) of the manifest into the shared --out; inside an "
+              "AWS Batch array job, AWS_BATCH_JOB_ARRAY_INDEX and AWS_BATCH_JOB_ARRAY_SIZE when not given.")
 @click.option("--max-calls", type=int, help="Paid calls this run may make at most; it stops (resumably) before more.")
 @click.option("--read-timeout", type=float, help="Seconds to wait for a response before retrying.")
 @click.option("--date-order", type=click.Choice(["DMY", "MDY", "YMD"]), help="Locale hint for ambiguous dates.")

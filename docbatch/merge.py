@@ -1,0 +1,161 @@
+"""``docbatch merge OUT``: check that a split run is whole, then write its summary.
+
+The shards of a run (:mod:`docbatch.shards`) write their table parts side by side, so the
+folder reads as one dataset as soon as every shard is done.  Before anything downstream
+reads it, merge makes sure of that: every shard of the split has finished the same
+manifest's batch (its own ``run.json`` says ``completed``, no lock is left), every shard's
+parts are there, and no doc_id appears twice.  Only then does it write the run folder's
+own ``run.json`` (counts summed, each shard's run named) and one ``failed.csv`` of every
+shard's failed rows.  A shard that is missing, unfinished or of another batch is named,
+and nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import posixpath
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from . import __version__
+from .config import SourceSettings
+from .errors import ConfigError, ShardsIncomplete
+from .parse.catalog import TABLES
+from .runfolder import ESCAPED_FAILED_CSV, FAILED_CSV, RUN_JSON, RunFolder
+from .shards import Shard
+from .sinks import SINKS
+
+_SUMMED = ("total", "ok", "failed", "resumed", "changed", "processed_this_run", "engine_calls", "cache_hits")
+
+
+@dataclass
+class MergeResult:
+    """A whole split run: its shards, summed counts, rows per table."""
+
+    out: str
+    count: int
+    counts: dict[str, int] = field(default_factory=dict)
+    tables: dict[str, int] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        c = self.counts
+        return (f"{self.count} shards complete: {c.get('total', 0)} documents ({c.get('ok', 0)} ok, "
+                f"{c.get('failed', 0)} failed), every manifest row once; tables: "
+                + ", ".join(f"{k}={v}" for k, v in self.tables.items()) + f"; run.json in {self.out}")
+
+
+def merge_shards(out: str, *, sources: SourceSettings | None = None) -> MergeResult:
+    """Check the split run in ``out`` and write its run.json and failed.csv (see the module doc)."""
+    folder = RunFolder(out, sources=sources)
+    found = folder.shards()
+    splits = sorted({s.count for s in found})
+    if not splits:
+        raise ConfigError(f"run folder {folder.uri} holds no shards (shards/<i>-of-<N>/): nothing to merge")
+    if len(splits) > 1:
+        raise ShardsIncomplete(f"run folder {folder.uri} mixes splits in {' and '.join(map(str, splits))} shards")
+    count = splits[0]
+    metas = _finished_shards(folder, count, sources)
+    manifests = {m["config"].get("manifest") for m in metas}
+    if len(manifests) > 1:
+        raise ShardsIncomplete(f"the shards of {folder.uri} ran different manifests: "
+                               + "; ".join(f"shard {i}: {m['config'].get('manifest')}" for i, m in enumerate(metas)))
+    tables = _check_parts(folder, count, metas)
+    result = MergeResult(out=folder.uri, count=count, tables=tables,
+                         counts={k: sum(int(m["counts"].get(k, 0)) for m in metas) for k in _SUMMED})
+    _write_summary(folder, count, metas, result, sources)
+    return result
+
+
+def _finished_shards(folder: RunFolder, count: int, sources: SourceSettings | None) -> list[dict[str, Any]]:
+    """Each shard's run.json, in shard order; every shard not finished is named at once."""
+    metas, problems = [], []
+    for index in range(count):
+        own = RunFolder(folder.uri, sources=sources, shard=Shard(index, count))
+        meta = own.read_run_json()
+        if meta is None:
+            problems.append(f"shard {index}/{count} has not run (no {own.home}/{RUN_JSON})")
+        elif own.holds_lock():
+            problems.append(f"shard {index}/{count} is running, or was killed (its lock is there): re-run it")
+        elif meta.get("outcome") != "completed":
+            problems.append(f"shard {index}/{count} did not complete (its last run {meta.get('run_id')} was "
+                            f"{meta.get('outcome')}): re-run it to resume")
+        metas.append(meta or {})
+    if problems:
+        raise ShardsIncomplete(f"run folder {folder.uri} is not whole: " + "; ".join(problems))
+    return metas
+
+
+def _check_parts(folder: RunFolder, count: int, metas: list[dict[str, Any]]) -> dict[str, int]:
+    """Every shard's parts of every table are there; each doc_id is in the documents table once
+    and each shard has the rows its run.json says.  Returns rows per table (from the shards' run.json)."""
+    formats = metas[0]["config"].get("formats") or ["parquet"]
+    fmt = "parquet" if "parquet" in formats else formats[0]
+    prefixes = [Shard(i, count).part_prefix for i in range(count)]
+    for table in TABLES:
+        names = [posixpath.basename(p) for p in folder.table_parts(table, SINKS[fmt].subdir)]
+        lacking = [i for i, prefix in enumerate(prefixes) if not any(n.startswith(prefix) for n in names)]
+        if lacking:
+            raise ShardsIncomplete(f"table {table} of {folder.uri} has no parts of shard(s) "
+                                   f"{', '.join(f'{i}/{count}' for i in lacking)}: re-run them")
+    ids: Counter[str] = Counter()
+    for i, prefix in enumerate(prefixes):
+        parts = [p for p in folder.table_parts("documents", SINKS[fmt].subdir)
+                 if posixpath.basename(p).startswith(prefix)]
+        shard_ids = [d for p in parts for d in _doc_ids(folder, p, fmt)]
+        want = int(metas[i].get("tables", {}).get("documents", len(shard_ids)))
+        if len(shard_ids) != want:
+            raise ShardsIncomplete(f"shard {i}/{count}'s documents parts hold {len(shard_ids)} rows, its run.json "
+                                   f"says {want}: re-run the shard")
+        ids.update(shard_ids)
+    twice = sorted(d for d, n in ids.items() if n > 1)
+    if twice:
+        raise ShardsIncomplete(f"{len(twice)} doc_id(s) appear in more than one shard of {folder.uri} "
+                               f"(first: {twice[0]!r}); the shards did not run one split of one manifest")
+    return {t: sum(int(m.get("tables", {}).get(t, 0)) for m in metas) for t in TABLES}
+
+
+def _doc_ids(folder: RunFolder, path: str, fmt: str) -> list[str]:
+    with folder.fs.open_input_stream(path, compression=None) as fh:
+        data = fh.read()
+    if fmt == "parquet":
+        table = pq.read_table(io.BytesIO(data), columns=["doc_id"])
+    else:
+        table = pacsv.read_csv(io.BytesIO(data), convert_options=pacsv.ConvertOptions(
+            include_columns=["doc_id"], column_types={"doc_id": "string"}))
+    return [str(v) for v in table.column("doc_id").to_pylist()]
+
+
+def _write_summary(folder: RunFolder, count: int, metas: list[dict[str, Any]], result: MergeResult,
+                   sources: SourceSettings | None) -> None:
+    """The run folder's own failed.csv (every shard's rows, one header) and run.json."""
+    for name in (FAILED_CSV, ESCAPED_FAILED_CSV):
+        pieces = [RunFolder(folder.uri, sources=sources, shard=Shard(i, count)).read_own(name) for i in range(count)]
+        present = [p for p in pieces if p is not None]
+        if present:
+            header, *_ = present[0].splitlines(keepends=True) or [b""]
+            body = b"".join(line for p in present for line in p.splitlines(keepends=True)[1:])
+            folder.write_own(name, header + body)
+    errors: Counter[str] = Counter()
+    for m in metas:
+        errors.update(m.get("errors") or {})
+    body = {
+        "docbatch_version": __version__,
+        "merged_at": dt.datetime.now(dt.timezone.utc).isoformat(),
+        "outcome": "completed",
+        "engine": metas[0].get("engine"),
+        "shards": [{"index": i, "count": count, "run_id": m.get("run_id"), "counts": m.get("counts")}
+                   for i, m in enumerate(metas)],
+        "counts": result.counts,
+        "errors": dict(errors),
+        "tables": result.tables,
+        "exit_code": max(int(m.get("exit_code", 0)) for m in metas),
+        "config": {**metas[0].get("config", {}), "shard": None},
+        "passthrough_columns": metas[0].get("passthrough_columns", []),
+    }
+    folder.write_own(RUN_JSON, json.dumps(body, indent=2, default=str).encode())
