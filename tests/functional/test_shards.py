@@ -1,0 +1,201 @@
+"""A run split in shards into one run folder (local, and S3 on moto) equals the run of one
+process row for row: every manifest row once, no paid call twice, `docbatch merge` whole."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import threading
+import uuid
+from pathlib import Path
+
+import boto3
+import pandas as pd
+import pytest
+from PIL import Image
+
+from docbatch import run_batch
+from docbatch.errors import ConfigError, ShardsIncomplete
+from docbatch.merge import merge_shards
+from docbatch.shards import of
+
+from ..support.bench import Bench, count_calls, load_table, table_differences, text_image, write_manifest
+from ..support.formats import multipage_tiff
+
+# Whole batches against loopback servers, some in child processes.
+pytestmark = pytest.mark.slow
+
+DOCS = 16
+BUCKET = "docbatch-shards"
+
+
+def _manifest(root: Path) -> Path:
+    """16 receipts, a row that is malformed and a 3-page TIFF (its pages must stay together)."""
+    (root / "img").mkdir(parents=True, exist_ok=True)
+    rows = []
+    for i in range(DOCS):
+        (root / "img" / f"r{i:03d}.png").write_bytes(text_image(f"shard receipt {i}"))
+        rows.append({"source": f"img/r{i:03d}.png", "doc_type": "receipt", "cost_center": f"{i:04d}"})
+    pages = [Image.open(io.BytesIO(text_image(f"statement page {n}", size=(400, 160)))) for n in range(3)]
+    (root / "img" / "statement.tif").write_bytes(multipage_tiff(pages))
+    rows += [{"source": "img/statement.tif", "doc_type": "receipt", "doc_id": "statement"},
+             {"source": "", "doc_type": "receipt", "doc_id": "empty-row"}]
+    return write_manifest(root / "manifest.csv", rows, columns=["source", "doc_type", "doc_id", "cost_center"])
+
+
+@pytest.fixture
+def bench(tmp_path, moto_url, aws_env):
+    return Bench(tmp_path, moto_url=moto_url)
+
+
+def _single(bench: Bench, manifest: Path) -> Path:
+    out = bench.folder("single")
+    with bench.server() as server:
+        run_batch(bench.config(manifest, out, server))
+    return out
+
+
+def test_four_shards_equal_one_process_row_for_row_and_pay_no_call_twice(bench, tmp_path):
+    manifest = _manifest(tmp_path)
+    single = _single(bench, manifest)
+    out = bench.folder("sharded")
+    with bench.server() as server:
+        summaries = [run_batch(bench.config(manifest, out, server, shard=f"{i}/4")) for i in range(4)]
+        calls = count_calls(server.request_log)
+    assert table_differences(out, single) == []
+    docs = pd.read_parquet(out / "documents")
+    assert docs["doc_id"].is_unique and len(docs) == DOCS + 3 + 1
+    assert (calls.requests, calls.repeated) == (DOCS + 3, 0)
+    assert sum(s.total for s in summaries) == DOCS + 3 + 1
+    parts = {p.name for p in (out / "documents").iterdir()}
+    assert parts == {f"shard-{i}-of-4-part-00000.parquet" for i in range(4)}
+    pages = pd.read_parquet(out / "documents" / f"shard-{of('statement', 4)}-of-4-part-00000.parquet")
+    assert {"statement#p1", "statement#p2", "statement#p3"} <= set(pages["doc_id"])
+
+
+def test_a_shard_run_again_resumes_and_leaves_the_other_shards_parts_alone(bench, tmp_path):
+    manifest = _manifest(tmp_path)
+    out = bench.folder("sharded")
+    with bench.server() as server:
+        for i in range(4):
+            run_batch(bench.config(manifest, out, server, shard=f"{i}/4"))
+        others = {p.name: p.read_bytes() for p in (out / "receipts").iterdir() if not p.name.startswith("shard-2")}
+        again = run_batch(bench.config(manifest, out, server, shard="2/4"))
+        assert len(server.request_log) == DOCS + 3  # nothing paid again
+    assert again.engine_calls == 0 and again.processed == again.failed  # only a malformed row is noted again
+    assert {p.name: p.read_bytes() for p in (out / "receipts").iterdir() if p.name in others} == others
+    assert pd.read_parquet(out / "documents")["doc_id"].is_unique
+
+
+def test_four_concurrent_shard_processes_fill_one_folder_and_merge_says_it_is_whole(bench, tmp_path):
+    manifest = _manifest(tmp_path)
+    single = _single(bench, manifest)
+    out = bench.folder("sharded")
+    with bench.server(latency=0.02) as server:
+        procs = [bench.cli(manifest, out, server, "--no-cache", "--shard", f"{i}/4") for i in range(4)]
+        results = [p.communicate(timeout=300) for p in procs]
+        calls = count_calls(server.request_log)
+    codes = [p.returncode for p in procs]
+    assert codes[of("empty-row", 4)] == 3 and sorted(codes) == [0, 0, 0, 3], results  # the malformed row's shard
+    assert (calls.requests, calls.repeated) == (DOCS + 3, 0)
+    assert table_differences(out, single) == []
+    merged = subprocess.run([sys.executable, "-m", "docbatch.cli", "merge", str(out)], capture_output=True,
+                            text=True, timeout=120)
+    assert merged.returncode == 0, merged.stderr
+    assert "4 shards complete: 20 documents" in merged.stdout
+    run = json.loads((out / "run.json").read_text())
+    assert run["counts"]["total"] == DOCS + 4 and len(run["shards"]) == 4
+    failed = pd.read_csv(out / "failed.csv", dtype=str)
+    assert list(failed["doc_id"]) == ["empty-row"]
+
+
+def test_merge_names_the_shard_that_has_not_run_or_did_not_finish(bench, tmp_path):
+    manifest = _manifest(tmp_path)
+    out = bench.folder("sharded")
+    with bench.server() as server:
+        for i in (0, 1, 3):
+            run_batch(bench.config(manifest, out, server, shard=f"{i}/4"))
+        with pytest.raises(ShardsIncomplete, match=r"shard 2/4 has not run"):
+            merge_shards(str(out))
+        stop = threading.Event()
+        stop.set()  # stopped before its first document: the run is interrupted
+        run_batch(bench.config(manifest, out, server, shard="2/4"), stop=stop)
+        with pytest.raises(ShardsIncomplete, match=r"shard 2/4 did not complete .* interrupted"):
+            merge_shards(str(out))
+        run_batch(bench.config(manifest, out, server, shard="2/4"))
+    assert merge_shards(str(out)).counts["total"] == DOCS + 4
+    assert json.loads((out / "run.json").read_text())["outcome"] == "completed"
+
+
+def test_another_split_or_an_unsharded_run_is_refused_in_a_split_folder(bench, tmp_path):
+    manifest = _manifest(tmp_path)
+    out = bench.folder("sharded")
+    with bench.server() as server:
+        run_batch(bench.config(manifest, out, server, shard="0/4"))
+        with pytest.raises(ConfigError, match="split in 4 shards, not 3"):
+            run_batch(bench.config(manifest, out, server, shard="0/3"))
+        with pytest.raises(ConfigError, match="--shard i/4"):
+            run_batch(bench.config(manifest, out, server))
+        assert len(server.request_log) == len(pd.read_parquet(out / "documents").query("status == 'ok'"))
+
+
+def test_aws_batch_array_variables_select_the_shard_and_an_option_wins(bench, tmp_path, monkeypatch):
+    manifest = _manifest(tmp_path)
+    monkeypatch.setenv("AWS_BATCH_JOB_ARRAY_INDEX", "1")
+    monkeypatch.setenv("AWS_BATCH_JOB_ARRAY_SIZE", "3")
+    by_env, by_option = bench.folder("env"), bench.folder("option")
+    with bench.server() as server:
+        run_batch(bench.config(manifest, by_env, server))
+        run_batch(bench.config(manifest, by_option, server, shard="0/2"))
+    held = set(pd.read_parquet(by_env / "documents")["doc_id"].str.split("#").str[0])
+    assert held and {of(d, 3) for d in held} == {1}
+    assert json.loads((by_env / "shards" / "1-of-3" / "run.json").read_text())["shard"] == {"index": 1, "count": 3}
+    assert (by_option / "shards" / "0-of-2" / "run.json").is_file()
+
+
+@pytest.fixture
+def s3(moto_url, aws_env):
+    client = boto3.client("s3", endpoint_url=moto_url, region_name="us-east-1")
+    client.create_bucket(Bucket=BUCKET)
+    return client
+
+
+def test_four_concurrent_shards_into_one_s3_folder_equal_one_process(bench, tmp_path, s3, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    manifest = _manifest(tmp_path)
+    single_out = f"s3://{BUCKET}/single-{uuid.uuid4().hex[:6]}"
+    out = f"s3://{BUCKET}/sharded-{uuid.uuid4().hex[:6]}"
+    with bench.server() as server:
+        run_batch(bench.config(manifest, single_out, server))
+        before = len(server.request_log)
+        errors: list[BaseException] = []
+
+        def shard(i: int) -> None:
+            try:
+                run_batch(bench.config(manifest, out, server, shard=f"{i}/4"))
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=shard, args=(i,)) for i in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=300)
+        sharded_calls = count_calls(server.request_log[before:])
+    assert errors == []
+    assert (sharded_calls.requests, sharded_calls.repeated) == (DOCS + 3, 0)
+    for table in ("documents", "detections", "receipts"):
+        got = load_table(out, table, s3_endpoint_url=bench.moto_url)
+        want = load_table(single_out, table, s3_endpoint_url=bench.moto_url)
+        ignore = ["run_id", "processed_at", "latency_ms", "attempts"]
+        keys = [c for c in ("doc_id", "id") if c in got.columns]
+        tidy = lambda df: df.drop(columns=[c for c in ignore if c in df]).sort_values(keys).reset_index(drop=True)  # noqa: E731
+        pd.testing.assert_frame_equal(tidy(got), tidy(want))
+    from docbatch.config import SourceSettings
+
+    result = merge_shards(out, sources=SourceSettings(s3_endpoint_url=bench.moto_url))
+    assert result.counts["total"] == DOCS + 4
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix=out.split("/", 3)[3] + "/")["Contents"]]
+    assert sum(k.endswith("/state.sqlite") for k in keys) == 4 and not any(".staging-" in k for k in keys)
