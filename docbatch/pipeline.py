@@ -73,6 +73,10 @@ class _Prepared:
     def __call__(self) -> _Prepared:
         return self  # already prepared: its own page loader (see _read)
 
+    @property
+    def page_hash(self) -> str | None:
+        return self.content_hash
+
 
 @dataclass
 class _Read:
@@ -163,7 +167,7 @@ class DocumentProcessor:
         except (e.PermanentError, OSError):
             return None, None  # the read reports the specific error
 
-    def _read(self, doc: Document, head: S3Head | None) -> list[Callable[[], _Prepared]]:
+    def _read(self, doc: Document, head: S3Head | None) -> list[_Prepared | _PageOf]:
         """One loader per page of the source; a page is decoded when its loader is called."""
         if not self.engine.needs_image:
             return [_Prepared(None, None)]
@@ -247,10 +251,7 @@ class DocumentProcessor:
         cached under its own region (same bytes, engine, model, region), so a run that
         died between tiles pays none of them again.
         """
-        base_key = None
-        if self.cache is not None and prepared.content_hash is not None:
-            base_key = cache_key(content_hash=prepared.content_hash, engine=self.engine.name,
-                                 model_version=self.engine.model_version)
+        base_key = self._cache_key(prepared.content_hash)
         calls = [0]
         cut_from: list[ImageInput | None] = []  # what regions are cut from (an S3 object is fetched once)
 
@@ -276,6 +277,22 @@ class DocumentProcessor:
                 height = prepared.image.height if prepared.image is not None else None
                 tiled = read_tiled(read, word_cap=cap, image_height=height, max_tiles=self.tiling.max_tiles)
         return _Read(tiled.response, tiled.tiles, calls[0], tiled.lost)
+
+    def _cache_key(self, content_hash: str | None) -> str | None:
+        if self.cache is None or content_hash is None:
+            return None
+        return cache_key(content_hash=content_hash, engine=self.engine.name, model_version=self.engine.model_version)
+
+    def cached_pages(self, doc: Document) -> list[bool]:
+        """For each page of ``doc``'s source, whether its first answer is in the response cache,
+        so a run would call nothing for it (``docbatch estimate`` counts calls with this).
+        Reads the source as :meth:`process` does and raises what that read raises."""
+        cached = []
+        for page in self._read(doc, None):
+            key = self._cache_key(page.page_hash)
+            hit = self.cache.get(key) if key is not None and self.cache is not None else None
+            cached.append(hit is not None and _valid(hit))
+        return cached
 
     def _region_source(self, prepared: _Prepared, cut_from: list[ImageInput | None]) -> ImageInput | None:
         """The image a region is cut from: the prepared bytes, or an S3 object the service
@@ -343,11 +360,14 @@ class _PageOf:
     index: int
     content_hash: str
 
+    @property
+    def page_hash(self) -> str:
+        return (self.content_hash if len(self.pages) == 1
+                else sha256_hex(f"{self.content_hash}#p{self.index + 1}".encode()))
+
     def __call__(self) -> _Prepared:
         page = self.pages[self.index]
-        key = (self.content_hash if page.page_count == 1
-               else sha256_hex(f"{self.content_hash}#p{page.page}".encode()))
-        return _Prepared(page.image, key, page.page, page.page_count, page.prep)
+        return _Prepared(page.image, self.page_hash, page.page, page.page_count, page.prep)
 
 
 @dataclass(frozen=True)

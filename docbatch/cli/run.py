@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from ..config import AUTO_TPS, FORMATS, build_config, load_job
+from ..config import AUTO_TPS, FORMATS, RunConfig, build_config, load_job
 from .group import log_options, main
 
 
@@ -77,11 +77,7 @@ def run(job: Path | None, no_cache: bool | None, job_date: Any, dry_run: bool, *
     from ..progress import ProgressReporter
     from ..runner import run_batch
 
-    overrides = {k: v for k, v in options.items() if v is not None}
-    if no_cache:
-        overrides["use_cache"] = False
-    day = job_date.date() if job_date else None
-    config = load_job(job, overrides, date=day) if job else build_config(overrides, date=day)
+    config = config_from(job, no_cache, job_date, options)
     if dry_run:
         from ..plan import plan_run
 
@@ -90,6 +86,15 @@ def run(job: Path | None, no_cache: bool | None, job_date: Any, dry_run: bool, *
     summary = run_batch(config, subscribers=[ProgressReporter(interval=config.progress_interval)])
     click.echo(summary.message, err=True)
     sys.exit(int(summary.exit_code))
+
+
+def config_from(job: Path | None, no_cache: bool | None, job_date: Any, options: dict[str, Any]) -> RunConfig:
+    """The run's config from a job file and/or ``docbatch run``'s options (shared by ``estimate``)."""
+    overrides = {k: v for k, v in options.items() if v is not None}
+    if no_cache:
+        overrides["use_cache"] = False
+    day = job_date.date() if job_date else None
+    return load_job(job, overrides, date=day) if job else build_config(overrides, date=day)
 
 
 for _param in run.params:

@@ -1,0 +1,54 @@
+"""docbatch estimate: the paid calls a run would make, counted before it as the server counts them after."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from docbatch.cli import main
+from docbatch.testing.fake_rekognition import FakeRekognitionServer
+
+from ..support.bench import TinyReceiptEngine
+
+pytestmark = pytest.mark.slow  # whole runs against the loopback server
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _invoke(*args: str) -> str:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    assert result.exit_code in (0, 3), result.output
+    return result.output
+
+
+def _estimated_calls(output: str) -> int:
+    return int(re.search(r"paid calls:\s+(\d+)", output)[1])
+
+
+def test_the_sample_jobs_estimate_is_the_number_of_calls_the_server_counts(tmp_path, aws_env):
+    with FakeRekognitionServer(engine=TinyReceiptEngine()) as server:
+        job = [str(ROOT / "jobs" / "sample.toml"), "--engine", "rekognition", "--region", "us-east-1",
+               "--endpoint-url", server.endpoint_url, "--tps", "100", "--cache-dir", str(tmp_path / "cache")]
+        first = _invoke("estimate", *job, "--out", str(tmp_path / "out"))
+        assert server.request_log == []  # an estimate calls nothing
+        _invoke("run", *job, "--out", str(tmp_path / "out"))
+        assert _estimated_calls(first) == len(server.request_log) == 10
+        assert "$0.01 at $0.001 per call" in first
+        resumed = _invoke("estimate", *job, "--out", str(tmp_path / "out"))
+        cached = _invoke("estimate", *job, "--out", str(tmp_path / "elsewhere"))
+    assert _estimated_calls(resumed) == 0 and "already done:        10" in resumed
+    assert _estimated_calls(cached) == 0 and "(10 from the response cache)" in cached
+
+
+def test_a_price_per_call_and_a_shard_are_taken_as_given(tmp_path, aws_env):
+    with FakeRekognitionServer(engine=TinyReceiptEngine()) as server:
+        job = [str(ROOT / "jobs" / "sample.toml"), "--engine", "textract", "--region", "us-east-1",
+               "--endpoint-url", server.endpoint_url, "--no-cache", "--out", str(tmp_path / "out")]
+        whole = _estimated_calls(_invoke("estimate", *job))
+        shards = [_estimated_calls(_invoke("estimate", *job, "--shard", f"{i}/3")) for i in range(3)]
+        priced = _invoke("estimate", *job, "--price-per-call", "0.5")
+    assert sum(shards) == whole == 10
+    assert "$5.00 at $0.5 per call" in priced
