@@ -30,7 +30,7 @@ from .manifest import ManifestRow
 SHARDS = "shards"
 _NAME = re.compile(r"^(\d+)-of-(\d+)$")
 _SPEC = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
-#: AWS Batch sets the first in every child of an array job; the second the job definition sets.
+#: AWS Batch sets both in every child of an array job (the index from 0, the parent's array size).
 BATCH_INDEX = "AWS_BATCH_JOB_ARRAY_INDEX"
 BATCH_SIZE = "AWS_BATCH_JOB_ARRAY_SIZE"
 
@@ -62,8 +62,8 @@ class Shard:
             return None
         size = environ.get(BATCH_SIZE, "").strip()
         if not size.isdigit() or not index.isdigit():
-            raise ConfigError(f"{BATCH_INDEX}={index!r} but {BATCH_SIZE}={size!r}: set {BATCH_SIZE} to the "
-                              "array size in the job definition's environment (or give --shard i/N)")
+            raise ConfigError(f"{BATCH_INDEX}={index!r} but {BATCH_SIZE}={size!r}: not an AWS Batch array "
+                              "child's pair of numbers; give --shard i/N (or DOCBATCH_SHARD)")
         return cls(int(index), int(size))
 
     @property

@@ -49,8 +49,8 @@ def test_aws_batch_array_variables_choose_the_shard_when_no_option_is_given():
     assert resolve(None, {}) is None
 
 
-def test_an_array_index_without_the_array_size_names_the_variable_to_set():
-    with pytest.raises(ConfigError, match="AWS_BATCH_JOB_ARRAY_SIZE"):
+def test_an_array_index_without_the_array_size_names_both_and_the_option():
+    with pytest.raises(ConfigError, match="AWS_BATCH_JOB_ARRAY_SIZE=''.*--shard i/N"):
         resolve(None, {"AWS_BATCH_JOB_ARRAY_INDEX": "0"})
 
 
