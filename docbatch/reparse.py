@@ -13,12 +13,15 @@ from .config import OutputSettings, parse_settings
 from .errors import ConfigError
 from .outputs import build_outputs
 from .runfolder import RunFolder
+from .shards import Shard
 from .state import Journal
 
 
-def reparse_run(out: str | Path, *, formats: str | None = None, redact: bool | None = None) -> dict[str, int]:
-    """Re-parse the last completed run in ``out``; returns rows written per table."""
-    folder = RunFolder(out)
+def reparse_run(out: str | Path, *, formats: str | None = None, redact: bool | None = None,
+                shard: str | None = None) -> dict[str, int]:
+    """Re-parse the last completed run in ``out`` (of one ``shard``, "i/N", in a split run's
+    folder: each shard re-parses its own rows); returns rows written per table."""
+    folder = RunFolder(out, shard=Shard.parse(shard) if shard else None)
     meta = folder.read_run_json()
     if meta is None:
         raise ConfigError(f"{out} holds no finished run (no run.json)")

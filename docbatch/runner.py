@@ -16,6 +16,7 @@ import datetime as dt
 import logging
 import multiprocessing
 import os
+import posixpath
 import signal
 import tempfile
 import threading
@@ -35,7 +36,7 @@ from .pipeline import DocumentProcessor, Known, build_processor
 from .progress import Subscriber
 from .ratelimit import RateLimiter, describe_calls
 from .records import Document, DocumentResult, RunSummary
-from .runfolder import RunFolder, storage_errors
+from .runfolder import FAILED_CSV, RunFolder, storage_errors
 from .runlock import RunLock
 from .sources import S3Reader, parse_s3_uri, source_identity
 from .state import PAGED, Journal, retryable
@@ -171,7 +172,7 @@ def _run(config: RunConfig, stages: Stages, cls: type[Engine], engine: Engine | 
             journal.close()
     summary.elapsed_s = round(time.monotonic() - started, 3)
     summary.finished_at = dt.datetime.now(dt.timezone.utc).isoformat()
-    summary.message = _closing_message(summary, config) + describe_calls(summary.calls)
+    summary.message = _closing_message(summary, config, posixpath.join(folder.uri, folder.home, FAILED_CSV)) + describe_calls(summary.calls)
     folder.write_run_json(_run_json(summary, config, engine_name, pt_cols))
     for s in subs:
         s.on_end(summary)
@@ -424,7 +425,7 @@ def _install_signals(flag: _StopFlag) -> Callable[[], None]:
     return restore
 
 
-def _closing_message(summary: RunSummary, config: RunConfig) -> str:
+def _closing_message(summary: RunSummary, config: RunConfig, failed_csv: str) -> str:
     if summary.outcome == "stopped":
         return (f"stopped: {summary.message}. No document was marked failed for it; "
                 f"fix it and re-run the same command to resume ({summary.processed} documents done this run).")
@@ -439,7 +440,7 @@ def _closing_message(summary: RunSummary, config: RunConfig) -> str:
             + (f", {summary.changed} redone because their source changed" if summary.changed else "")
             + f"); outputs in {summary.out_dir}")
     if summary.failed:
-        text += f"; failed rows listed in {Path(summary.out_dir) / 'failed.csv'}"
+        text += f"; failed rows listed in {failed_csv}"
         for code, n in sorted(summary.errors.items(), key=lambda kv: -kv[1])[:3]:
             hint = hint_for(code)
             text += f"\n  {n} x {code}" + (f": {hint}" if hint else "")

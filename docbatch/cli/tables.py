@@ -14,14 +14,15 @@ from .group import log_options, main
 @log_options
 @click.option("--format", "formats", help="Output formats (default: as the run was made).")
 @click.option("--redact", is_flag=True, default=None, help="Write hashed/masked identity fields.")
-def reparse(out: Path, formats: str | None, redact: bool | None) -> None:
+@click.option("--shard", help="In a split run's folder: re-parse this shard's rows (I/N, as it ran).")
+def reparse(out: Path, formats: str | None, redact: bool | None, shard: str | None) -> None:
     """Rebuild a finished run's tables from its saved responses (no engine calls).
 
     Use after upgrading docbatch's parsers; the raw responses and the journal are kept.
     """
     from ..reparse import reparse_run
 
-    counts = reparse_run(out, formats=formats, redact=redact)
+    counts = reparse_run(out, formats=formats, redact=redact, shard=shard)
     click.echo(", ".join(f"{k}={v}" for k, v in counts.items()), err=True)
 
 

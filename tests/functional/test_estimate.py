@@ -52,3 +52,33 @@ def test_a_price_per_call_and_a_shard_are_taken_as_given(tmp_path, aws_env):
         priced = _invoke("estimate", *job, "--price-per-call", "0.5")
     assert sum(shards) == whole == 10
     assert "$5.00 at $0.5 per call" in priced
+
+
+def test_past_the_word_cap_the_rest_of_a_stopped_run_is_estimated_at_the_calls_per_page_it_measured(tmp_path,
+                                                                                                  aws_env):
+    from docbatch import RunConfig, run_batch
+    from docbatch.plan import plan_run
+
+    from ..support.long_receipt import StripeReceiptEngine, receipt_png, receipt_texts
+
+    texts = receipt_texts(60)  # 202 words: tiled past Rekognition's 100
+    rows = []
+    for i in range(6):
+        (tmp_path / f"long{i}.png").write_bytes(receipt_png(texts, receipt=i))
+        rows.append(f"long{i}.png,receipt,long{i}")
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("source,doc_type,doc_id\n" + "\n".join(rows) + "\n")
+    with FakeRekognitionServer(engine=StripeReceiptEngine(*[texts] * 6)) as server:
+        config = RunConfig(manifest=str(manifest), out=str(tmp_path / "out"), engine="rekognition",
+                           region="us-east-1", endpoint_url=server.endpoint_url, tps=100, concurrency=1,
+                           use_cache=False)
+        before = plan_run(config)
+        stopped = run_batch(RunConfig(**{**config.public_dict(), "max_calls": 7}))
+        rest = plan_run(config)
+        paid = len(server.request_log)
+        run_batch(config)
+        rest_paid = len(server.request_log) - paid
+    assert before.calls == 6 and before.lower_bound  # nothing measured yet: one per page, "or more"
+    assert stopped.outcome == "stopped" and stopped.ok == 2 and paid == 7
+    assert not rest.lower_bound and rest.calls_per_page == 3.0
+    assert rest.calls == rest_paid == 12

@@ -199,3 +199,21 @@ def test_four_concurrent_shards_into_one_s3_folder_equal_one_process(bench, tmp_
     assert result.counts["total"] == DOCS + 4
     keys = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix=out.split("/", 3)[3] + "/")["Contents"]]
     assert sum(k.endswith("/state.sqlite") for k in keys) == 4 and not any(".staging-" in k for k in keys)
+
+
+def test_reparse_of_a_split_folder_is_per_shard_and_refused_without_one(bench, tmp_path):
+    from docbatch.reparse import reparse_run
+
+    manifest = _manifest(tmp_path)
+    single = _single(bench, manifest)
+    out = bench.folder("sharded")
+    with bench.server() as server:
+        for i in range(4):
+            run_batch(bench.config(manifest, out, server, shard=f"{i}/4"))
+    merge_shards(str(out))  # writes OUT/run.json: reparse must still not take the folder for an unsharded run
+    with pytest.raises(ConfigError, match="--shard i/4"):
+        reparse_run(out)
+    for i in range(4):
+        reparse_run(out, shard=f"{i}/4")
+    assert table_differences(out, single) == []
+    assert not (out / "state.sqlite").exists()
