@@ -20,7 +20,10 @@ on it).  The split that matters to the runner is retryable vs permanent::
     │   ├── ConfigError             bad job file or options (raised before a run starts)
     │   │   ├── ForeignFolder       --out holds files docbatch did not write
     │   │   ├── FolderLocked        another run holds the run folder
-    │   │   └── ShardsIncomplete    docbatch merge: a shard is missing, unfinished or of another batch
+    │   │   ├── ShardsIncomplete    docbatch merge: a shard is missing, unfinished or of another batch
+    │   │   ├── TransactionFileError  reconcile: a card/bank export it cannot read (format, columns, dates)
+    │   │   ├── ReceiptsNotFound    reconcile: --receipts names no run folder nor receipts table
+    │   │   └── BadColumnMapping    reconcile: --map names an unknown column kind or a column not in the export
     │   └── RetriesExhausted        a transient error outlived the retry budget
     ├── RunStopped                  stops the run resumably; the document at hand is not marked
     │   ├── EnvironmentFailure      credentials, region, endpoint (exit 2)
@@ -141,6 +144,20 @@ class ShardsIncomplete(ConfigError):
 
 class FolderLocked(ConfigError):
     error_code = "run_folder_locked"
+
+
+class TransactionFileError(ConfigError):
+    """Reconciliation's inputs, not documents, are wrong: exit 2 naming the file and what to change."""
+
+    error_code = "bad_transactions_file"
+
+
+class ReceiptsNotFound(ConfigError):
+    error_code = "receipts_not_found"
+
+
+class BadColumnMapping(ConfigError):
+    error_code = "bad_column_mapping"
 
 
 class RunStopped(DocbatchError):

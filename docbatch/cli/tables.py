@@ -38,10 +38,10 @@ def schema(tables: tuple[str, ...], fmt: str) -> None:
     import json
 
     from ..errors import ConfigError
-    from ..parse.catalog import TABLES, as_json, markdown
+    from ..parse.catalog import ALL_TABLES, as_json, markdown
 
-    unknown = [t for t in tables if t not in TABLES]
+    unknown = [t for t in tables if t not in ALL_TABLES]
     if unknown:
-        raise ConfigError(f"unknown table(s) {', '.join(unknown)}; known: {', '.join(TABLES)}")
+        raise ConfigError(f"unknown table(s) {', '.join(unknown)}; known: {', '.join(ALL_TABLES)}")
     names = list(tables) or None
     click.echo(markdown(names) if fmt == "markdown" else json.dumps(as_json(names), indent=2), nl=fmt == "json")

@@ -249,9 +249,16 @@ UNMATCHED_TRANSACTIONS = Table("unmatched_transactions", "transactions no receip
     Field("best_score", "float32", "its score 0..1"),
 ))
 
+RECON_RUN_ID = Field("run_id", "string", "the run whose receipts table was reconciled (the receipt's own run; "
+                                         "on unmatched_transactions, the run all the receipts came from)")
+
 #: The tables ``docbatch reconcile`` writes (into its own folder, never into a run folder).
 RECONCILIATION_TABLES: dict[str, Table] = {
-    t.name: t for t in (MATCHES, NEEDS_REVIEW, UNMATCHED_RECEIPTS, UNMATCHED_TRANSACTIONS)}
+    t.name: Table(t.name, t.description, (*t.fields, RECON_RUN_ID))
+    for t in (MATCHES, NEEDS_REVIEW, UNMATCHED_RECEIPTS, UNMATCHED_TRANSACTIONS)}
+
+#: Every table docbatch describes (``docbatch schema``, the README): a run's, then reconciliation's.
+ALL_TABLES: dict[str, Table] = {**TABLES, **RECONCILIATION_TABLES}
 
 
 def _listed(table: Table) -> list[Field]:
@@ -262,7 +269,10 @@ def _listed(table: Table) -> list[Field]:
 def markdown(tables: list[str] | None = None) -> str:
     """The schema of the tables as Markdown (``docbatch schema``; the README's schema section is this text)."""
     out: list[str] = []
-    for table in (TABLES[t] for t in (tables or list(TABLES))):
+    for table in (ALL_TABLES[t] for t in (tables or list(ALL_TABLES))):
+        if table.name == next(iter(RECONCILIATION_TABLES)):
+            out.append("Written by `docbatch reconcile` into its own folder:")
+            out.append("")
         out.append(f"#### `{table.name}`: {table.description}")
         if table.passthrough:
             out.append("The manifest's own columns follow the ones below, as strings.")
@@ -285,4 +295,4 @@ def as_json(tables: list[str] | None = None) -> list[dict[str, object]]:
     return [{"table": t.name, "description": t.description, "manifest_columns_follow": t.passthrough,
              "columns": [{"name": f.name, "kind": f.kind, "personal": f.personal, "redact": f.redact,
                           "description": f.description} for f in t.fields]}
-            for t in (TABLES[name] for name in (tables or list(TABLES)))]
+            for t in (ALL_TABLES[name] for name in (tables or list(ALL_TABLES)))]

@@ -17,18 +17,20 @@ from .settings import ColumnMapping, MatchSettings, ReconcileSettings, Transacti
 
 _LAZY = {
     "merchant_similarity": "descriptors", "normalise_descriptor": "descriptors",
-    "ReceiptsNotFound": "errors", "TransactionFileError": "errors",
     "Transaction": "transactions", "read_transactions": "transactions",
 }
 
 
 def __getattr__(name: str) -> object:
+    if name in ("ReceiptsNotFound", "TransactionFileError", "BadColumnMapping"):
+        return getattr(importlib.import_module("..errors", __name__), name)
     if name in _LAZY:
         return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [
+    "BadColumnMapping",
     "ColumnMapping",
     "MatchSettings",
     "ReceiptsNotFound",

@@ -60,7 +60,7 @@ def reconcile(receipts: Any, transactions: Any, *, out: str | Path | None = None
     cannot read.
     """
     from .matching import match
-    from .output import ReconFolder, summarise, tables_of
+    from .output import ReconFolder, stamp_run_ids, summarise, tables_of
     from .receipts import prepare, read_receipt_rows
     from .transactions import read_transactions
 
@@ -69,6 +69,7 @@ def reconcile(receipts: Any, transactions: Any, *, out: str | Path | None = None
     prepared = prepare(rows, settings=settings.match, job_currency=settings.currency)
     statement = read_transactions(transactions, options=settings.transactions)
     outcome = match(prepared, statement, settings)
+    stamp_run_ids(outcome.tables, rows)
     summary = summarise(outcome.tables, n_receipts=len(prepared), n_transactions=len(statement),
                         n_credits=sum(t.amount < 0 for t in statement))
     summary = {"docbatch_version": __version__, "created_at": dt.datetime.now(dt.timezone.utc).isoformat(),

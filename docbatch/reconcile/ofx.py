@@ -13,7 +13,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from .errors import TransactionFileError
+from ..errors import TransactionFileError
 from .settings import TransactionOptions
 from .transactions import Transaction, from_rows
 

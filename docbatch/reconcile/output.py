@@ -37,6 +37,20 @@ def tables_of(rows: Mapping[str, list[dict[str, Any]]]) -> dict[str, pa.Table]:
             for name, table in RECONCILIATION_TABLES.items()}
 
 
+def stamp_run_ids(rows: Mapping[str, list[dict[str, Any]]], receipts: Iterable[Mapping[str, Any]]) -> None:
+    """Give every row the ``run_id`` of the run its receipt came from (in place).
+
+    Rows about a receipt take that receipt's own ``run_id``; rows about a transaction alone
+    take the run all the receipts came from, or null when they came from several (or none).
+    """
+    by_doc = {r.get("doc_id"): r.get("run_id") for r in receipts}
+    runs = set(by_doc.values()) - {None}
+    single = runs.pop() if len(runs) == 1 else None
+    for table in rows.values():
+        for row in table:
+            row["run_id"] = by_doc.get(row["doc_id"]) if row.get("doc_id") is not None else single
+
+
 def _amounts(rows: Iterable[Mapping[str, Any]], amount: str, currency: str) -> dict[str, str]:
     sums: dict[str, Decimal] = defaultdict(Decimal)
     for row in rows:

@@ -21,7 +21,7 @@ import pyarrow as pa
 from ..runfolder import MARKER, RunFolder
 from .currency import receipt_currency
 from .descriptors import normalise_descriptor
-from .errors import ReceiptsNotFound
+from ..errors import ReceiptsNotFound
 from .settings import MatchSettings
 
 _CARD_PAYMENT = re.compile(r"CARD|VISA|MASTER|AMEX|DEBIT|CREDIT|CONTACTLESS|PAYWAVE", re.I)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Literal, Mapping
 
-from ..errors import ConfigError
+from ..errors import BadColumnMapping, ConfigError
 
 Sign = Literal["auto", "debit_negative", "debit_positive"]
 
@@ -56,12 +56,12 @@ class ColumnMapping:
             for item in items:
                 key, sep, value = item.partition("=")
                 if not sep or not value:
-                    raise ConfigError(f"--map wants CANONICAL=COLUMN, got {item!r}")
+                    raise BadColumnMapping(f"--map wants CANONICAL=COLUMN, got {item!r}")
                 pairs[key.strip()] = value.strip()
         unknown = sorted(set(pairs) - set(CANONICAL))
         if unknown:
-            raise ConfigError(f"unknown transaction column(s) {', '.join(unknown)}; "
-                              f"known: {', '.join(CANONICAL)}")
+            raise BadColumnMapping(f"unknown transaction column(s) {', '.join(unknown)}; "
+                                   f"known: {', '.join(CANONICAL)}")
         return cls(**pairs)
 
     def given(self) -> dict[str, str]:

@@ -24,7 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Sequence
 
-from .errors import TransactionFileError
+from ..errors import BadColumnMapping, TransactionFileError
 from .settings import TransactionOptions
 from .values import currency_code, last4, parse_amount, parse_date_column
 
@@ -109,7 +109,7 @@ def resolve_columns(header: Sequence[object], options: TransactionOptions) -> tu
     for name, column in options.mapping.given().items():
         pos = positions.get(column.strip(), lowered.get(_key(column)))
         if pos is None:
-            raise TransactionFileError(f"mapped column {column!r} ({name}) is not in the export's header")
+            raise BadColumnMapping(f"mapped column {column!r} ({name}) is not in the export's header")
         found[name] = pos
     if not ({"amount"} & found.keys() or {"debit", "credit"} & found.keys()):
         raise TransactionFileError("no amount column (Amount, or Debit/Credit) in the export; "

@@ -7,7 +7,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from docbatch.cli import main
-from docbatch.parse.catalog import TABLES, markdown
+from docbatch.parse.catalog import ALL_TABLES, markdown
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -21,7 +21,7 @@ def test_docbatch_schema_prints_every_table_and_flags_personal_columns():
     result = CliRunner().invoke(main, ["schema", "--format", "json"])
     assert result.exit_code == 0
     tables = {t["table"]: t for t in json.loads(result.output)}
-    assert set(tables) == set(TABLES)
+    assert set(tables) == set(ALL_TABLES)
     ids = {c["name"]: c for c in tables["ids"]["columns"]}
     assert ids["last_name"]["personal"] and ids["last_name"]["redact"] == "hash"
     assert not ids["expiration_date"]["personal"]

@@ -1,0 +1,51 @@
+"""Reconciliation's tables as an analyst meets them: described by the catalogue, tied to their run, clear errors."""
+
+from __future__ import annotations
+
+import json
+
+import pyarrow as pa
+from click.testing import CliRunner
+
+from docbatch.cli import main
+from docbatch.errors import BadColumnMapping, ConfigError, ExitCode, ReceiptsNotFound, TransactionFileError
+from docbatch.parse.catalog import RECONCILIATION_TABLES
+from docbatch.reconcile import reconcile
+
+from .test_reconcile_matching import day, receipts, statement
+
+
+def test_docbatch_schema_describes_the_reconciliation_tables_with_run_id():
+    result = CliRunner().invoke(main, ["schema", "matches", "unmatched_transactions", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    tables = {t["table"]: [c["name"] for c in t["columns"]] for t in json.loads(result.output)}
+    assert set(tables) == {"matches", "unmatched_transactions"}
+    assert all(columns[-1] == "run_id" for columns in tables.values())
+
+
+def test_every_reconciliation_row_carries_the_run_id_of_its_receipts():
+    recs = receipts({"doc_id": "R1", "vendor_name": "ALPHA MART", "receipt_date": day(0), "total": "10.00"},
+                    {"doc_id": "R2", "vendor_name": "BETA CAFE", "receipt_date": day(0), "total": "99.00"})
+    recs = recs.append_column("run_id", pa.array(["20181205T010000Z-ab12"] * 2))
+    txns = statement((day(1), "ALPHA MART", "10.00", "T1"), (day(1), "NETFLIX.COM", "45.00", "T9"))
+    result = reconcile(recs, txns)
+    assert set(result.tables) == set(RECONCILIATION_TABLES)
+    for name in ("matches", "unmatched_receipts", "unmatched_transactions"):
+        table: pa.Table = result.tables[name]
+        assert table.num_rows == 1, name
+        assert table.column("run_id").to_pylist() == ["20181205T010000Z-ab12"], name
+
+
+def test_reconciliation_errors_are_config_errors_of_the_one_tree_exiting_2():
+    for error in (TransactionFileError, ReceiptsNotFound, BadColumnMapping):
+        assert issubclass(error, ConfigError) and error.exit_code == ExitCode.CONFIG
+
+
+def test_a_bad_column_mapping_is_one_line_and_exit_2(tmp_path):
+    card = tmp_path / "card.csv"
+    card.write_text("Date,Amount\n2018-12-03,10.00\n")
+    result = CliRunner().invoke(main, ["reconcile", "--receipts", str(tmp_path), "--transactions", str(card),
+                                       "--out", str(tmp_path / "r"), "--map", "amuont=Betrag"])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [result.output.strip()]
+    assert "unknown transaction column(s) amuont" in result.output and "[bad_column_mapping]" in result.output
