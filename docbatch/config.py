@@ -110,6 +110,8 @@ class OutputSettings:
 
     formats: tuple[str, ...] = ("parquet",)
     part_rows: int = 50_000
+    #: Hive-style partition keys (``--partition-by``; :data:`~docbatch.parse.catalog.PARTITION_KEYS`).
+    partition_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -224,6 +226,8 @@ class RunConfig:
     redact: bool = False
     # output
     part_rows: int = 50_000
+    #: Split every table into Hive-style folders by these keys (run_date, doc_type, ...).
+    partition_by: tuple[str, ...] = ()
     progress_interval: float = 10.0
     #: The run's id (None: a new one per run; set when a job's paths use ``{run_id}``).
     run_id: str | None = None
@@ -237,6 +241,7 @@ class RunConfig:
         bad = [f for f in self.formats if f not in FORMATS]
         if bad or not self.formats:
             raise ConfigError(f"unknown output format(s) {bad}; choose from {', '.join(FORMATS)}")
+        check_partition_keys(self.partition_by)
         if self.doc_type not in ("receipt", "id", "auto"):
             raise ConfigError(f"doc_type must be receipt, id or auto, not {self.doc_type!r}")
         if isinstance(self.tps, str) and self.tps.strip().lower() == AUTO_TPS:
@@ -286,7 +291,7 @@ class RunConfig:
             rate=RateSettings(tps=self.tps, burst=self.burst, concurrency=self.concurrency,
                               share=shard.count if shard is not None else 1),
             parse=parse_settings(self.public_dict(), run_date=run_date, environ=environ),
-            output=OutputSettings(formats=self.formats, part_rows=self.part_rows),
+            output=OutputSettings(formats=self.formats, part_rows=self.part_rows, partition_by=self.partition_by),
             policy=RunPolicy(cache_dir=self.resolved_cache_dir, retry_failed=self.retry_failed, replace=self.replace,
                              max_failure_rate=self.max_failure_rate,
                              min_docs_for_failure_rate=self.min_docs_for_failure_rate,
@@ -299,11 +304,21 @@ class RunConfig:
         """The config as written to run.json (no secrets are held here, only names)."""
         d = dataclasses.asdict(self)
         d["formats"] = list(self.formats)
+        d["partition_by"] = list(self.partition_by)
         d["engine_options"] = dict(self.engine_options)
         return d
 
 
 _FIELDS = {f.name for f in dataclasses.fields(RunConfig)}
+
+
+def check_partition_keys(keys: tuple[str, ...]) -> None:
+    """Refuse a partition key docbatch cannot fill, or one named twice."""
+    from .parse.catalog import PARTITION_KEYS
+
+    unknown = [k for k in keys if k not in PARTITION_KEYS]
+    if unknown or len(set(keys)) != len(keys):
+        raise ConfigError(f"partition_by {list(keys)}: each key once, from {', '.join(PARTITION_KEYS)}")
 
 
 ENGINE_HINT = ("local (embedded OCR, no AWS), rekognition, textract or replay: --engine, "
@@ -355,10 +370,11 @@ def build_config(values: Mapping[str, Any], *, date: dt.date | None = None) -> R
     if not values.get("engine"):
         raise ConfigError(f"no engine given; choose {ENGINE_HINT}")
     vals = expand_templates(values, date=date)
-    if isinstance(vals.get("formats"), str):
-        vals["formats"] = tuple(x.strip() for x in vals["formats"].split(",") if x.strip())
-    elif "formats" in vals:
-        vals["formats"] = tuple(vals["formats"])
+    for listed in ("formats", "partition_by"):  # "a,b" from a flag or the environment, a list in TOML
+        if isinstance(vals.get(listed), str):
+            vals[listed] = tuple(x.strip() for x in vals[listed].split(",") if x.strip())
+        elif listed in vals:
+            vals[listed] = tuple(vals[listed])
     for required in ("manifest", "out"):
         if not vals.get(required):
             raise ConfigError(f"no {required} given (job file or --{required})")

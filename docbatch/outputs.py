@@ -14,6 +14,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import csv
+import datetime as dt
 import itertools
 import multiprocessing
 import os
@@ -29,6 +30,7 @@ from .runfolder import RunFolder, Staging
 from .sinks import SINKS
 from .sinks.base import TableWriter
 from .sinks.csv import neutralise_text
+from .sinks.partition import PartitionedWriter, with_partition_columns
 from .sinks.schema import arrow_schema
 from .state import JournalRow
 from .workers import die_with_parent
@@ -72,8 +74,10 @@ def build_outputs(
         workers = (os.cpu_count() or 1) if n_docs >= PARALLEL_FROM else 1
     pt_map = passthrough_names(passthrough_columns)
     staging = folder.staging(run_id)
-    schemas = {name: arrow_schema(t, pt_map.values()) for name, t in TABLES.items()}
-    writers = _open_writers(folder, staging, output.formats, schemas)
+    keys = output.partition_by
+    schemas = {name: with_partition_columns(arrow_schema(t, pt_map.values()), keys) for name, t in TABLES.items()}
+    run_values = {"run_date": run_date_of(run_id, parse.run_date)}
+    writers = _open_writers(folder, staging, output.formats, schemas, keys, run_values)
     buffers: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES}
     built = BuiltTables(counts={t: 0 for t in TABLES})
     project = Projector(folder=folder, settings=parse, passthrough=pt_map, run_id=run_id)
@@ -98,7 +102,10 @@ def build_outputs(
         for doc_rows in _projected(rows, project, workers):
             if doc_rows.raw_missing:
                 built.raw_missing.append(doc_rows.document["doc_id"])
+            values = {k: run_values[k] if k in run_values else doc_rows.document.get(k) for k in keys}
             for name, table_rows in doc_rows.tables.items():
+                for row in table_rows:
+                    row.update(values)
                 buffers[name].extend(table_rows)
             if doc_rows.failed is not None and doc_rows.failed["doc_id"] != last_failed:
                 last_failed = doc_rows.failed["doc_id"]  # the pages of a source fail it once
@@ -113,12 +120,27 @@ def build_outputs(
     return built
 
 
-def _open_writers(folder: RunFolder, staging: Staging, formats: Iterable[str],
-                  schemas: dict[str, pa.Schema]) -> dict[str, list[TableWriter]]:
-    """Every catalogue table's writer in every format, in the staging area."""
-    return {name: [SINKS[fmt]().writer(folder.fs, staging.table_path(SINKS[fmt].subdir, name), schema)
-                   for fmt in formats]
-            for name, schema in schemas.items()}
+def run_date_of(run_id: str, fallback: dt.date) -> str:
+    """The UTC day a run started, from its id (``20261201T010203Z-...``); ``fallback`` for a chosen id."""
+    try:
+        return dt.datetime.strptime(run_id[:8], "%Y%m%d").date().isoformat()
+    except ValueError:
+        return fallback.isoformat()
+
+
+Writer = TableWriter | PartitionedWriter
+
+
+def _open_writers(folder: RunFolder, staging: Staging, formats: Iterable[str], schemas: dict[str, pa.Schema],
+                  keys: tuple[str, ...], run_values: dict[str, str]) -> dict[str, list[Writer]]:
+    """Every catalogue table's writer in every format, in the staging area (partitioned when ``keys``)."""
+    def writer(fmt: str, name: str, schema: pa.Schema) -> Writer:
+        path = staging.table_path(SINKS[fmt].subdir, name)
+        if keys:
+            return PartitionedWriter(SINKS[fmt](), folder.fs, path, schema, keys, run_values)
+        return SINKS[fmt]().writer(folder.fs, path, schema)
+
+    return {name: [writer(fmt, name, schema) for fmt in formats] for name, schema in schemas.items()}
 
 
 def _failed_csv(fh: IO[str], passthrough_columns: list[str], *, escape: bool) -> Callable[[dict[str, Any]], None]:

@@ -41,7 +41,8 @@ def _rebuild(folder: RunFolder, meta: dict, formats: str | None, redact: bool | 
         run_id = meta["run_id"]
         built = build_outputs(journal.rows(run_id), folder=folder, run_id=run_id,
                               n_docs=sum(journal.counts(run_id).values()),
-                              output=OutputSettings(formats=fmts, part_rows=cfg.get("part_rows", 50_000)),
+                              output=OutputSettings(formats=fmts, part_rows=cfg.get("part_rows", 50_000),
+                                                    partition_by=tuple(cfg.get("partition_by", ()))),
                               parse=parse, passthrough_columns=meta.get("passthrough_columns", []))
         journal.mark_raw_missing(built.raw_missing)
         return built.counts

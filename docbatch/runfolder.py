@@ -377,15 +377,26 @@ class Staging:
                 continue
             if local:
                 self.fs.create_dir(dst, recursive=True)
-            new = {prefix + posixpath.basename(i.path) for i in self.fs.get_file_info(pafs.FileSelector(src))}
-            old = [i.path for i in self.fs.get_file_info(pafs.FileSelector(dst, allow_not_found=True))
-                   if posixpath.basename(i.path) not in new and i.type == pafs.FileType.File
+            # recursive: a partitioned table's parts sit in key=value/ folders
+            new = {_prefixed(posixpath.relpath(i.path, src), prefix): posixpath.relpath(i.path, src)
+                   for i in self.fs.get_file_info(pafs.FileSelector(src, recursive=True))
+                   if i.type == pafs.FileType.File}
+            old = [i.path for i in self.fs.get_file_info(pafs.FileSelector(dst, allow_not_found=True, recursive=True))
+                   if posixpath.relpath(i.path, dst) not in new and i.type == pafs.FileType.File
                    and posixpath.basename(i.path).startswith(prefix)]
             for name in sorted(new):
-                self.fs.move(posixpath.join(src, name[len(prefix):]), posixpath.join(dst, name))
+                if local:
+                    self.fs.create_dir(posixpath.dirname(posixpath.join(dst, name)), recursive=True)
+                self.fs.move(posixpath.join(src, new[name]), posixpath.join(dst, name))
             for path in old:
                 self.fs.delete_file(path)
         self.fs.delete_dir(self.root)
+
+
+def _prefixed(rel: str, prefix: str) -> str:
+    """A part's path below its table folder with a shard's ``prefix`` on its file name."""
+    head, name = posixpath.split(rel)
+    return posixpath.join(head, prefix + name)
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,8 @@ class _Tps(click.ParamType):
               "replay (saved responses).")
 @click.option("--doc-type", type=click.Choice(["receipt", "id", "auto"]), help="Default doc_type for rows without one.")
 @click.option("--format", "formats", help=f"Output formats, comma separated ({', '.join(FORMATS)}); default parquet.")
+@click.option("--partition-by", help="Write every table as Hive-style folders by these keys, comma separated "
+              "(run_date, doc_type, detected_type, status), e.g. receipts/run_date=2026-12-01/part-00000.parquet.")
 @click.option("--region", help="AWS region for Rekognition or Textract.")
 @click.option("--profile", help="AWS profile name.")
 @click.option("--endpoint-url", help="Rekognition or Textract endpoint (e.g. a local fake-rekognition server: "

@@ -28,12 +28,16 @@ def reparse(out: Path, formats: str | None, redact: bool | None, shard: str | No
 
 @main.command()
 @click.argument("tables", nargs=-1)
-@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True)
-def schema(tables: tuple[str, ...], fmt: str) -> None:
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json", "athena"]), default="markdown",
+              show_default=True, help="athena: CREATE EXTERNAL TABLE statements over the Parquet parts.")
+@click.option("--location", metavar="S3_URI", help="athena: the run (or reconciliation) folder, e.g. s3://bucket/out/; "
+              "each table's LOCATION is its folder in it.")
+@click.option("--partition-by", help="athena: the run's --partition-by keys (PARTITIONED BY; run tables only).")
+def schema(tables: tuple[str, ...], fmt: str, location: str | None, partition_by: str | None) -> None:
     """Print the output tables' columns: kind, meaning, and whether they hold personal data.
 
     From the one catalogue of fields the Parquet/CSV schemas are built from (TABLES: all
-    when none are named).
+    when none are named); ``--format athena`` prints DDL from the same Arrow schemas.
     """
     import json
 
@@ -44,4 +48,26 @@ def schema(tables: tuple[str, ...], fmt: str) -> None:
     if unknown:
         raise ConfigError(f"unknown table(s) {', '.join(unknown)}; known: {', '.join(ALL_TABLES)}")
     names = list(tables) or None
+    if fmt == "athena":
+        click.echo(athena_ddl(names or list(ALL_TABLES), location=location, partition_by=partition_by))
+        return
     click.echo(markdown(names) if fmt == "markdown" else json.dumps(as_json(names), indent=2), nl=fmt == "json")
+
+
+def athena_ddl(names: list[str], *, location: str | None, partition_by: str | None) -> str:
+    """``CREATE EXTERNAL TABLE`` for each named table, partitioned as a run with ``partition_by`` writes them."""
+    from ..config import check_partition_keys
+    from ..parse.catalog import ALL_TABLES, TABLES
+    from ..sinks.athena import create_table
+    from ..sinks.partition import with_partition_columns
+    from ..sinks.schema import arrow_schema
+
+    keys = tuple(k.strip() for k in (partition_by or "").split(",") if k.strip())
+    check_partition_keys(keys)
+    out = []
+    for name in names:
+        table = ALL_TABLES[name]
+        table_keys = keys if name in TABLES else ()
+        out.append(create_table(name, with_partition_columns(arrow_schema(table), table_keys), location=location,
+                                partition_by=table_keys, description=table.description))
+    return "\n\n".join(out)

@@ -261,6 +261,19 @@ RECONCILIATION_TABLES: dict[str, Table] = {
 ALL_TABLES: dict[str, Table] = {**TABLES, **RECONCILIATION_TABLES}
 
 
+#: What ``--partition-by`` may split every table by, in Hive-style folders (``key=value/``):
+#: a value of the run, or of the document (each row of every table takes its document's).
+#: Partition columns are strings, in the folder names and not in the files (as Hive, Athena,
+#: pandas and DuckDB expect); a null value goes under ``key=__HIVE_DEFAULT_PARTITION__``, and
+#: an empty table's one part under ``key=none``.
+PARTITION_KEYS: dict[str, str] = {
+    "run_date": "the UTC day the run started, YYYY-MM-DD (the date its run_id begins with)",
+    "doc_type": "the document's doc_type as asked: receipt, id or auto",
+    "detected_type": "receipt or id, as parsed",
+    "status": "ok or failed",
+}
+
+
 def _listed(table: Table) -> list[Field]:
     """The columns a reader needs spelled out (per-field confidences and sources are summarised)."""
     return [f for f in table.fields if not (f.name.endswith(("_confidence", "_source")) and f.name != "mean_confidence")]

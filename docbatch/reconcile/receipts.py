@@ -72,10 +72,13 @@ def read_receipt_rows(source: Any) -> list[dict[str, Any]]:
     if not path.exists():
         raise ReceiptsNotFound(f"no receipts table at {root} (give a docbatch run folder or its receipts/ folder)")
     try:
-        files = sorted(str(p) for p in path.glob("*.parquet")) if path.is_dir() else [str(path)]
+        # flat parts, or Hive-style key=value/ folders (--partition-by)
+        files = sorted(str(p) for p in path.rglob("*.parquet") if not p.name.startswith(".")) if path.is_dir() \
+            else [str(path)]
         if not files:
             raise ReceiptsNotFound(f"{path} holds no Parquet parts (was the run written with --format csv only?)")
-        return ds.dataset(files, format="parquet").to_table().to_pylist()
+        base = str(path) if path.is_dir() else None
+        return ds.dataset(files, format="parquet", partitioning="hive", partition_base_dir=base).to_table().to_pylist()
     except (OSError, pa.ArrowInvalid) as exc:
         raise ReceiptsNotFound(f"cannot read the receipts table at {path}: {exc}") from exc
 

@@ -1,7 +1,10 @@
 """CSV parts for spreadsheets and tools without Parquet.
 
-Values are written in their typed text form (ISO dates and timestamps, decimals as
-written, never floats for money).  Text cells that a spreadsheet would run as a formula
+One record per line: a line break inside a text value (an address block, an item's
+raw lines) is written as the two characters ``\n``, so ``wc -l``, ``split``, ``grep`` and
+line-oriented loaders count records right.  Values are written in their typed text form
+(ISO dates and timestamps, decimals as written, never floats for money; text such as
+``0420`` as written: read it with ``dtype=str``).  Text cells that a spreadsheet would run as a formula
 (starting with ``= + - @``, tab or carriage return) get a leading apostrophe, so a
 manifest or a receipt cannot inject formulas (OWASP CSV injection).  Nested columns (the
 detection polygon) are written as JSON.
@@ -21,6 +24,7 @@ import pyarrow.fs as pafs
 from .base import SinkFormat, TableWriter
 
 _FORMULA_START = r"^[=+\-@\t\r]"
+_LINE_BREAK = r"\r\n|\r|\n"
 
 
 def neutralise(column: pa.ChunkedArray | pa.Array) -> pa.Array:
@@ -29,10 +33,17 @@ def neutralise(column: pa.ChunkedArray | pa.Array) -> pa.Array:
     return pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
 
 
+def one_line(column: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """Line breaks inside values as the two characters ``\\n`` (one record per CSV line)."""
+    return pc.replace_substring_regex(column, _LINE_BREAK, r"\\n")  # RE2: "\\" is one backslash
+
+
 def neutralise_text(value: object) -> object:
-    """One cell as :func:`neutralise` writes it (for rows written outside Arrow)."""
-    if isinstance(value, str) and re.match(_FORMULA_START, value):
-        return "'" + value
+    """One cell as :func:`csv_ready` writes it (for rows written outside Arrow)."""
+    if isinstance(value, str):
+        value = re.sub(_LINE_BREAK, r"\\n", value)
+        if re.match(_FORMULA_START, value):
+            return "'" + value
     return value
 
 
@@ -46,7 +57,7 @@ def csv_ready(table: pa.Table) -> pa.Table:
     for name in table.column_names:
         col = table.column(name)
         if pa.types.is_string(col.type):
-            col = neutralise(col)
+            col = neutralise(one_line(col))
         elif pa.types.is_list(col.type) or pa.types.is_struct(col.type):
             col = _nested_json(col)
         cols.append(col)

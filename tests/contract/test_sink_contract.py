@@ -35,7 +35,8 @@ UTC = dt.timezone.utc
 
 #: Realistic values of every kind the catalogue knows (two each; a third row is all None).
 VALUES: dict[Kind, tuple[Any, ...]] = {
-    "string": ("CORNER SHOP, 12 High St\nLondon", '=HYPERLINK("http://x","y")', "Café Ünïcode € \"quoted\""),
+    "string": ("CORNER SHOP, 12 High St\nLondon\r\nSW1", '=HYPERLINK("http://x","y")', "Café Ünïcode € \"quoted\"",
+               "0420"),
     "int32": (3, -7),
     "int64": (2**40 + 1, 0),
     "bool": (True, False),
@@ -84,7 +85,8 @@ def _csv_text(kind: Kind, value: Any) -> str:
     if value is None:
         return ""
     if kind == "string":
-        return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+        value = value.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")  # one record a line
+        return "'" + value if value[:1] in ("=", "+", "-", "@", "\t") else value
     if kind == "bool":
         return "true" if value else "false"
     if kind in ("money", "quantity", "int32", "int64"):
@@ -317,6 +319,18 @@ def test_rows_of_every_kind_read_back_equal(tmp_path: Path, fmt: str, name: str)
     folder.writer.write(typed(folder.table, rows))
     (part,) = folder.parts()
     folder.reader.check_rows(part, folder.table, rows)
+
+
+@pytest.mark.parametrize("name", list(CATALOG))
+def test_a_csv_part_holds_one_record_per_line(tmp_path: Path, name: str) -> None:
+    folder = Folder(tmp_path, "csv", name)
+    rows = sample_rows(folder.table)
+    folder.writer.write(typed(folder.table, rows))
+    (part,) = folder.parts()
+    lines = part.read_bytes().decode("utf-8").split("\n")
+    assert lines[-1] == "" and len(lines[:-1]) == 1 + len(rows)  # the header, then one line per row
+    assert "\r" not in "".join(lines)
+    assert all(next(csv.reader([line])) for line in lines[:-1])  # each line is a whole record on its own
 
 
 @pytest.mark.parametrize(("fmt", "name"), _cases())

@@ -124,3 +124,23 @@ def test_a_foreign_prefix_is_refused_and_left_alone(tmp_path, moto_url, aws_env,
     with bench.server() as server, pytest.raises(ForeignFolder):
         run_batch(bench.config(bench.manifest(), f"s3://{BUCKET}/{prefix}", server))
     assert _keys(s3, prefix) == ["documents/report.parquet"]
+
+
+def test_a_partitioned_run_on_s3_writes_hive_keys_and_a_rerun_replaces_them(tmp_path, moto_url, aws_env, s3,
+                                                                             new_machine):
+    import datetime as dt
+
+    bench = Bench(tmp_path, moto_url=moto_url, docs=4)
+    prefix = f"runs/{uuid.uuid4().hex[:6]}/"
+    os.chdir(tmp_path)
+    day = dt.datetime.now(dt.timezone.utc).date().isoformat()
+    place = f"run_date={day}/doc_type=receipt/"
+    expected = {f"receipts/{place}part-00000.parquet", f"csv/receipts/{place}part-00000.csv"}
+    with bench.server() as server:
+        config = bench.config(bench.manifest(), f"s3://{BUCKET}/{prefix}", server, partition_by=("run_date", "doc_type"))
+        for _ in range(2):  # the second run resumes (nothing to call) and swaps rebuilt tables over the first's
+            summary = run_batch(config)
+            assert (summary.ok, summary.failed) == (4, 0)
+            keys = _keys(s3, prefix)
+            assert expected <= set(keys) and not [k for k in keys if ".staging-" in k or ".tmp" in k]
+            assert len(_table(s3, prefix, "receipts")) == 4

@@ -1,0 +1,155 @@
+"""A run folder as an analyst loads it: Hive partitions, one-line CSV, the Athena DDL, typed columns.
+
+A real run (replay engine, :mod:`tests.support.replay_run`) read with pandas, DuckDB, the
+``csv`` module and sqlglot's Athena parser, never with docbatch's own readers.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+import duckdb
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+import sqlglot
+from click.testing import CliRunner
+from sqlglot import exp
+
+from docbatch.cli import main
+from docbatch.parse.catalog import TABLES
+from docbatch.reconcile import reconcile
+from docbatch.reparse import reparse_run
+
+from ..support.replay_run import RECEIPTS, replay_run
+
+pytestmark = pytest.mark.slow  # whole runs through the CLI (seconds)
+
+KEYS = ("run_date", "doc_type")
+
+
+@pytest.fixture(scope="module")
+def flat(tmp_path_factory):
+    return replay_run(tmp_path_factory.mktemp("flat"), "--format", "parquet,csv")
+
+
+@pytest.fixture(scope="module")
+def partitioned(tmp_path_factory):
+    return replay_run(tmp_path_factory.mktemp("hive"), "--format", "parquet,csv", "--partition-by", ",".join(KEYS))
+
+
+def today() -> str:
+    return dt.datetime.now(dt.timezone.utc).date().isoformat()
+
+
+def test_partitioned_tables_are_hive_folders_without_the_partition_columns_in_the_files(partitioned):
+    parts = sorted(p.relative_to(partitioned).as_posix() for p in (partitioned / "receipts").rglob("*.parquet"))
+    assert parts == [f"receipts/run_date={today()}/doc_type=receipt/part-00000.parquet"]
+    assert not set(KEYS) & set(pq.read_schema(partitioned / parts[0]).names)
+    assert sorted(p.relative_to(partitioned / "csv").as_posix() for p in (partitioned / "csv" / "receipts").rglob("*.csv")) \
+        == [f"receipts/run_date={today()}/doc_type=receipt/part-00000.csv"]
+
+
+def test_pandas_reads_a_partitioned_folder_as_the_flat_table_plus_its_keys(flat, partitioned):
+    hive = pd.read_parquet(partitioned / "receipts").sort_values("doc_id").reset_index(drop=True)
+    plain = pd.read_parquet(flat / "receipts").sort_values("doc_id").reset_index(drop=True)
+    assert list(hive["run_date"].astype(str)) == [today()] * len(RECEIPTS)
+    assert list(hive["doc_type"].astype(str)) == ["receipt"] * len(RECEIPTS)
+    same = [c for c in plain.columns if c not in ("run_id", "processed_at", "source")]
+    pd.testing.assert_frame_equal(hive[same], plain[same])
+
+
+def test_duckdb_reads_the_partitions_with_hive_partitioning(partitioned):
+    rows = duckdb.sql(f"SELECT doc_type, CAST(run_date AS VARCHAR) AS d, count(*) AS n FROM read_parquet("
+                      f"'{partitioned}/documents/**/*.parquet', hive_partitioning=true) GROUP BY ALL").fetchall()
+    assert rows == [("receipt", today(), len(RECEIPTS))]
+
+
+def test_an_empty_table_keeps_its_schema_in_a_partition_no_row_has(partitioned):
+    (part,) = (partitioned / "ids").rglob("*.parquet")
+    assert part.parent.name == "doc_type=none"
+    assert pd.read_parquet(partitioned / "ids").empty
+    assert "document_number" in pd.read_parquet(partitioned / "ids").columns
+
+
+def test_reparse_and_reconcile_work_on_a_partitioned_run(partitioned, tmp_path):
+    counts = reparse_run(partitioned)
+    assert counts["receipts"] == len(RECEIPTS)
+    assert [p.parent.parent.name for p in (partitioned / "receipts").rglob("*.parquet")] == [f"run_date={today()}"]
+    card = tmp_path / "card.csv"
+    card.write_text("Posted Date,Description,Amount\n2018-12-04,KEDAI BUKU MAJU SDN B,-12.50\n")
+    result = reconcile(partitioned, card)
+    assert result.matches.column("doc_id").to_pylist() == ["a"]
+
+
+def test_csv_is_one_record_per_line_and_keeps_leading_zeros(flat):
+    for table in TABLES:
+        for part in (flat / "csv" / table).glob("*.csv"):
+            with open(part, encoding="utf-8", newline="") as fh:
+                records = list(csv.reader(fh))
+            lines = part.read_text(encoding="utf-8").splitlines()
+            assert len(lines) == len(records), part  # no record spans two lines
+    (part,) = (flat / "csv" / "receipts").glob("*.csv")
+    receipts = pd.read_csv(part, dtype=str).set_index("doc_id")  # the README's dtype hint
+    assert {d: receipts.loc[d, "cost_center"] for d, *_, c in RECEIPTS} == {d: c for d, *_, c in RECEIPTS}
+
+
+def test_receipt_time_is_hh_mm_ss_text_and_a_bare_dollar_is_not_usd(flat):
+    receipts = pd.read_parquet(flat / "receipts").set_index("doc_id")
+    assert receipts.loc["a", "receipt_time"] == "20:13:39"
+    assert receipts.loc["a", "currency"] == "MYR"
+    assert pd.isna(receipts.loc["b", "currency"]) and "currency_unresolved" in receipts.loc["b", "review_reason"]
+
+
+def test_each_parquet_column_carries_its_catalogue_description(flat):
+    (part,) = (flat / "receipts").glob("*.parquet")
+    field = pq.read_schema(part).field("total")
+    assert field.metadata[b"description"] == b"the amount the receipt says is due (TOTAL)"
+    assert field.metadata[b"kind"] == b"money" and field.metadata[b"personal"] == b"false"
+
+
+# -- the Athena DDL against the files ---------------------------------------------------------------
+
+#: What Athena reads each Parquet physical type of these files as (this test's own table).
+_ATHENA = {"string": "STRING", "large_string": "STRING", "int32": "INT", "int64": "BIGINT", "bool": "BOOLEAN",
+           "float": "FLOAT", "double": "DOUBLE", "date32[day]": "DATE", "timestamp[ms, tz=UTC]": "TIMESTAMP",
+           "decimal128(18, 2)": "DECIMAL(18, 2)", "decimal128(18, 3)": "DECIMAL(18, 3)",
+           "list<element: struct<x: float, y: float>>": "ARRAY<STRUCT<x FLOAT, y FLOAT>>"}
+
+
+def ddl_columns(ddl: str) -> dict[str, tuple[dict[str, str], dict[str, str], str | None]]:
+    """Per table: columns -> type, partition columns -> type, LOCATION, from sqlglot's Athena parse."""
+    out = {}
+    for stmt in sqlglot.parse(ddl, read="athena"):
+        assert isinstance(stmt, exp.Create) and stmt.args.get("kind") == "TABLE"
+        cols = {c.name: c.args["kind"].sql("hive").upper() for c in stmt.this.expressions}
+        props = stmt.args["properties"]
+        parts = props.find(exp.PartitionedByProperty)
+        pcols = {c.name: c.args["kind"].sql("hive").upper() for c in parts.this.expressions} if parts else {}
+        loc = props.find(exp.LocationProperty)
+        assert props.find(exp.FileFormatProperty).this.name.upper() == "PARQUET"
+        out[stmt.this.this.name] = (cols, pcols, loc.this.name if loc else None)
+    return out
+
+
+def _expected(schema) -> dict[str, str]:
+    return {f.name: sqlglot.parse_one(f"CAST(x AS {_ATHENA[str(f.type)]})", read="athena").to.sql("hive").upper()
+            for f in schema}
+
+
+@pytest.mark.parametrize("folder_name, options", [("flat", []), ("partitioned", ["--partition-by", ",".join(KEYS)])])
+def test_the_athena_ddl_parses_and_equals_the_parquet_files_schema(request, folder_name, options):
+    folder = request.getfixturevalue(folder_name)
+    result = CliRunner().invoke(main, ["schema", "--format", "athena", "--location", "s3://bucket/out/", *options])
+    assert result.exit_code == 0, result.output
+    tables = ddl_columns(result.output)
+    for name in TABLES:
+        cols, pcols, location = tables[name]
+        (part, *_) = sorted((folder / name).rglob("*.parquet"))
+        schema = pq.read_schema(part)
+        file_cols = {k: v for k, v in _expected(schema).items() if k != "cost_center"}  # manifest columns: the user's
+        assert cols == file_cols, name
+        assert list(pcols) == [p.split("=")[0] for p in part.relative_to(folder / name).parent.parts]
+        assert set(pcols.values()) <= {"STRING"}
+        assert location == f"s3://bucket/out/{name}/"
