@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Callable
 
+from .callseries import CallSeries, latency_buckets
 from .errors import ThrottledError
 
 __all__ = ["CallStats", "RateLimiter", "Ticket", "TokenBucket", "describe_calls"]
@@ -105,6 +106,10 @@ class _Histogram:
                 return math.exp((b + 0.5) * self._STEP)
         return None  # pragma: no cover - the loop always reaches the rank
 
+    def buckets(self) -> dict[str, Any]:
+        """The histogram as ~10%-wide buckets (run.json ``latency_histogram``, for plots)."""
+        return latency_buckets(self._bins, self._STEP)
+
 
 class CallStats:
     """What the limiter saw of a run's paid calls (its lock guards every field)."""
@@ -121,6 +126,8 @@ class CallStats:
         self.last_done: float | None = None
         self.peak_in_flight = 0
         self.latency = _Histogram()
+        #: answered calls per interval (run.json ``per_interval``)
+        self.series = CallSeries()
 
 
 class RateLimiter:
@@ -253,6 +260,7 @@ class RateLimiter:
             s = self.stats
             self._in_flight = max(0, self._in_flight - 1)
             s.last_done = now
+            s.series.add(now, outcome)
             if outcome == "ok":
                 s.ok += 1
             elif outcome == "throttled":
@@ -311,6 +319,8 @@ class RateLimiter:
                 "retries": s.retries,
                 "calls_per_s": round(s.calls / span, 2) if span > 0 else None,
                 "latency_ms": {"p50": _ms(p50), "p95": _ms(p95)},
+                "latency_histogram": s.latency.buckets(),
+                "per_interval": s.series.as_dict(),
                 "tps": {"source": self.source, "start": round(self.start_rate, 3), "ceiling": round(self.ceiling, 3),
                         "final": round(self.rate, 3), "cuts": s.cuts},
                 "in_flight": {"peak": s.peak_in_flight, "max": self.max_in_flight},
