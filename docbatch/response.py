@@ -27,6 +27,15 @@ class Box:
     def bottom(self) -> float:
         return self.top + self.height
 
+    @property
+    def area(self) -> float:
+        return self.width * self.height
+
+    def union(self, other: Box) -> Box:
+        """The smallest box holding both."""
+        left, top = min(self.left, other.left), min(self.top, other.top)
+        return Box(left, top, max(self.right, other.right) - left, max(self.bottom, other.bottom) - top)
+
 
 def make_detection(
     *,

@@ -61,6 +61,8 @@ ESCAPED_FAILED_CSV = "csv/failed.csv"
 JOURNAL = "state.sqlite"
 MARKER = ".docbatch-run.json"
 LOCK = ".docbatch-lock.json"
+#: The page ``docbatch report`` writes by default.
+REPORT = "report.html"
 #: Version of the run folder's layout; a newer docbatch reading an older folder may migrate it.
 FORMAT_VERSION = 1
 #: Staging and trash folders are named from run ids of this shape, and only those are deleted.

@@ -10,7 +10,7 @@ one handler maps docbatch errors to exit codes:
 
 from __future__ import annotations
 
-from . import estimate, listing, merge, reconcile, run, servers, tables  # noqa: F401  (each registers its commands)
+from . import estimate, listing, merge, reconcile, report, run, servers, tables  # noqa: F401  (each registers its commands)
 from .group import main
 
 __all__ = ["main"]

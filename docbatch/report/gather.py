@@ -1,0 +1,110 @@
+"""What a report is made of, read from a run folder (local or S3) and a reconciliation folder.
+
+Only outputs are read: ``run.json`` and ``runs/*.json``, the ``documents``, ``receipts``
+and ``ids`` tables, the LINE detections of the documents shown for review (filtered as
+they are read, so a large run's detections never sit in memory), and a reconciliation's
+``summary.json`` and tables.  Never the journal, never the engine.  Every path comes from
+the run folder object, so a folder on S3 reads like a local one.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import pyarrow.dataset as ds
+import pyarrow.fs as pafs
+
+from ..errors import ConfigError
+from ..runfolder import RUNS, RunFolder
+
+#: The run tables a report reads, and the reconciliation tables it reads.
+RUN_TABLES = ("documents", "receipts", "ids")
+RECON_TABLES = ("matches", "needs_review", "unmatched_receipts", "unmatched_transactions")
+#: Columns of the detections a review crop needs.
+LINE_COLUMNS = ["doc_id", "id", "text", "left", "top", "width", "height"]
+
+
+@dataclass
+class Recon:
+    """A reconciliation's summary and tables (rows as dicts)."""
+
+    folder: str
+    summary: dict[str, Any]
+    tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+
+@dataclass
+class RunData:
+    """A run folder's facts: run.json, every run's summary, and the tables' rows."""
+
+    folder: RunFolder
+    run: dict[str, Any]
+    history: list[dict[str, Any]]
+    tables: dict[str, list[dict[str, Any]]]
+    recon: Recon | None = None
+
+    @property
+    def redacted(self) -> bool:
+        """Whether the run was made with ``--redact``."""
+        return bool((self.run.get("config") or {}).get("redact"))
+
+
+def gather(folder: RunFolder, *, recon: str | Path | None = None) -> RunData:
+    """Read what a report shows; a folder without run.json is refused with one clear line."""
+    run = folder.read_run_json()
+    if run is None:
+        raise ConfigError(f"{folder.uri} holds no run.json: not a finished docbatch run folder "
+                          "(run `docbatch run` into it first)")
+    tables = {name: read_parts(folder.fs, folder.table_parts(name)) for name in RUN_TABLES}
+    return RunData(folder=folder, run=run, history=_history(folder), tables=tables,
+                   recon=read_recon(recon) if recon is not None else None)
+
+
+def read_parts(fs: pafs.FileSystem, files: list[str], *, columns: list[str] | None = None,
+               where: Any = None) -> list[dict[str, Any]]:
+    """The rows of a table's Parquet parts ([] when the run wrote none)."""
+    files = [f for f in files if f.endswith(".parquet")]
+    if not files:
+        return []
+    dataset = ds.dataset(files, filesystem=fs, format="parquet")
+    return dataset.to_table(columns=columns, filter=where).to_pylist()
+
+
+def lines_of(folder: RunFolder, doc_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+    """LINE detections of ``doc_ids`` (read with a filter: only those documents' rows)."""
+    wanted = sorted(set(doc_ids))
+    if not wanted:
+        return {}
+    where = ds.field("doc_id").isin(wanted) & (ds.field("type") == "LINE")
+    out: dict[str, list[dict[str, Any]]] = {}
+    for row in read_parts(folder.fs, folder.table_parts("detections"), columns=LINE_COLUMNS, where=where):
+        out.setdefault(row["doc_id"], []).append(row)
+    return out
+
+
+def read_recon(root: str | Path) -> Recon:
+    """A ``docbatch reconcile`` output folder (local): summary.json and its four tables."""
+    path = Path(root).resolve()
+    summary_path = path / "summary.json"
+    if not summary_path.is_file():
+        raise ConfigError(f"--recon {root} holds no summary.json: not a `docbatch reconcile` output folder")
+    fs = pafs.LocalFileSystem()
+    tables = {name: read_parts(fs, sorted(str(p) for p in (path / name).glob("*.parquet"))) for name in RECON_TABLES}
+    return Recon(folder=str(path), summary=json.loads(summary_path.read_text(encoding="utf-8")), tables=tables)
+
+
+def _history(folder: RunFolder) -> list[dict[str, Any]]:
+    """Every run's summary from runs/, oldest first (run ids sort by time)."""
+    out = []
+    for info in folder.fs.get_file_info(pafs.FileSelector(folder.own(RUNS), allow_not_found=True)):
+        if info.type == pafs.FileType.File and info.path.endswith(".json"):
+            with folder.fs.open_input_stream(info.path, compression=None) as fh:
+                try:
+                    out.append(json.loads(fh.read()))
+                except ValueError:
+                    continue  # a summary damaged by hand is left out, not fatal
+    return sorted(out, key=lambda r: str(r.get("run_id", "")))
+
