@@ -107,4 +107,3 @@ def _history(folder: RunFolder) -> list[dict[str, Any]]:
                 except ValueError:
                     continue  # a summary damaged by hand is left out, not fatal
     return sorted(out, key=lambda r: str(r.get("run_id", "")))
-
