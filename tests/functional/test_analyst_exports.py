@@ -13,15 +13,14 @@ import duckdb
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-import sqlglot
 from click.testing import CliRunner
-from sqlglot import exp
 
 from docbatch.cli import main
 from docbatch.parse.catalog import TABLES
 from docbatch.reconcile import reconcile
 from docbatch.reparse import reparse_run
 
+from ..support.athena import athena_types, ddl_columns
 from ..support.replay_run import RECEIPTS, replay_run
 
 pytestmark = pytest.mark.slow  # whole runs through the CLI (seconds)
@@ -111,33 +110,6 @@ def test_each_parquet_column_carries_its_catalogue_description(flat):
 
 # -- the Athena DDL against the files ---------------------------------------------------------------
 
-#: What Athena reads each Parquet physical type of these files as (this test's own table).
-_ATHENA = {"string": "STRING", "large_string": "STRING", "int32": "INT", "int64": "BIGINT", "bool": "BOOLEAN",
-           "float": "FLOAT", "double": "DOUBLE", "date32[day]": "DATE", "timestamp[ms, tz=UTC]": "TIMESTAMP",
-           "decimal128(18, 2)": "DECIMAL(18, 2)", "decimal128(18, 3)": "DECIMAL(18, 3)",
-           "list<element: struct<x: float, y: float>>": "ARRAY<STRUCT<x FLOAT, y FLOAT>>"}
-
-
-def ddl_columns(ddl: str) -> dict[str, tuple[dict[str, str], dict[str, str], str | None]]:
-    """Per table: columns -> type, partition columns -> type, LOCATION, from sqlglot's Athena parse."""
-    out = {}
-    for stmt in sqlglot.parse(ddl, read="athena"):
-        assert isinstance(stmt, exp.Create) and stmt.args.get("kind") == "TABLE"
-        cols = {c.name: c.args["kind"].sql("hive").upper() for c in stmt.this.expressions}
-        props = stmt.args["properties"]
-        parts = props.find(exp.PartitionedByProperty)
-        pcols = {c.name: c.args["kind"].sql("hive").upper() for c in parts.this.expressions} if parts else {}
-        loc = props.find(exp.LocationProperty)
-        assert props.find(exp.FileFormatProperty).this.name.upper() == "PARQUET"
-        out[stmt.this.this.name] = (cols, pcols, loc.this.name if loc else None)
-    return out
-
-
-def _expected(schema) -> dict[str, str]:
-    return {f.name: sqlglot.parse_one(f"CAST(x AS {_ATHENA[str(f.type)]})", read="athena").to.sql("hive").upper()
-            for f in schema}
-
-
 @pytest.mark.parametrize("folder_name, options", [("flat", []), ("partitioned", ["--partition-by", ",".join(KEYS)])])
 def test_the_athena_ddl_parses_and_equals_the_parquet_files_schema(request, folder_name, options):
     folder = request.getfixturevalue(folder_name)
@@ -148,7 +120,7 @@ def test_the_athena_ddl_parses_and_equals_the_parquet_files_schema(request, fold
         cols, pcols, location = tables[name]
         (part, *_) = sorted((folder / name).rglob("*.parquet"))
         schema = pq.read_schema(part)
-        file_cols = {k: v for k, v in _expected(schema).items() if k != "cost_center"}  # manifest columns: the user's
+        file_cols = {k: v for k, v in athena_types(schema).items() if k != "cost_center"}  # manifest columns: the user's
         assert cols == file_cols, name
         assert list(pcols) == [p.split("=")[0] for p in part.relative_to(folder / name).parent.parts]
         assert set(pcols.values()) <= {"STRING"}
