@@ -58,18 +58,21 @@ def gather(folder: RunFolder, *, recon: str | Path | None = None) -> RunData:
     if run is None:
         raise ConfigError(f"{folder.uri} holds no run.json: not a finished docbatch run folder "
                           "(run `docbatch run` into it first)")
-    tables = {name: read_parts(folder.fs, folder.table_parts(name)) for name in RUN_TABLES}
+    tables = {name: read_table(folder.fs, folder.path(name)) for name in RUN_TABLES}
     return RunData(folder=folder, run=run, history=_history(folder), tables=tables,
                    recon=read_recon(recon) if recon is not None else None)
 
 
-def read_parts(fs: pafs.FileSystem, files: list[str], *, columns: list[str] | None = None,
+def read_table(fs: pafs.FileSystem, path: str, *, columns: list[str] | None = None,
                where: Any = None) -> list[dict[str, Any]]:
-    """The rows of a table's Parquet parts ([] when the run wrote none)."""
-    files = [f for f in files if f.endswith(".parquet")]
+    """The rows of a table folder: flat Parquet parts, or Hive-style ``key=value/`` folders
+    (``--partition-by``: the keys come back as columns); [] when the run wrote none."""
+    listing = fs.get_file_info(pafs.FileSelector(path, recursive=True, allow_not_found=True))
+    files = sorted(i.path for i in listing if i.type == pafs.FileType.File and i.path.endswith(".parquet")
+                   and not any(p.startswith((".", "_")) for p in i.path[len(path):].split("/")))
     if not files:
         return []
-    dataset = ds.dataset(files, filesystem=fs, format="parquet")
+    dataset = ds.dataset(files, filesystem=fs, format="parquet", partitioning="hive", partition_base_dir=path)
     return dataset.to_table(columns=columns, filter=where).to_pylist()
 
 
@@ -80,7 +83,7 @@ def lines_of(folder: RunFolder, doc_ids: Iterable[str]) -> dict[str, list[dict[s
         return {}
     where = ds.field("doc_id").isin(wanted) & (ds.field("type") == "LINE")
     out: dict[str, list[dict[str, Any]]] = {}
-    for row in read_parts(folder.fs, folder.table_parts("detections"), columns=LINE_COLUMNS, where=where):
+    for row in read_table(folder.fs, folder.path("detections"), columns=LINE_COLUMNS, where=where):
         out.setdefault(row["doc_id"], []).append(row)
     return out
 
@@ -92,7 +95,7 @@ def read_recon(root: str | Path) -> Recon:
     if not summary_path.is_file():
         raise ConfigError(f"--recon {root} holds no summary.json: not a `docbatch reconcile` output folder")
     fs = pafs.LocalFileSystem()
-    tables = {name: read_parts(fs, sorted(str(p) for p in (path / name).glob("*.parquet"))) for name in RECON_TABLES}
+    tables = {name: read_table(fs, (path / name).as_posix()) for name in RECON_TABLES}
     return Recon(folder=str(path), summary=json.loads(summary_path.read_text(encoding="utf-8")), tables=tables)
 
 

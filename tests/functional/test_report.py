@@ -42,3 +42,30 @@ def test_a_run_folder_on_s3_gets_its_report_beside_its_tables(tmp_path, aws_env,
     assert seen["counts.total"] == str(run["counts"]["total"]) and seen["counts.failed"] == "2"
     assert seen["calls.calls"] == str(run["calls"]["calls"])
     assert page.count('src="data:image/jpeg;base64,') == 4  # the faint receipt's fields, cut from local images
+
+
+@pytest.mark.slow
+def test_a_partitioned_run_is_read_through_its_key_value_folders(tmp_path):
+    from docbatch import RunConfig, run_batch
+    from docbatch.report import build_report
+
+    from ..support.report_run import RECEIPTS, rows_of
+    from ..support.responses import response_from_rows
+
+    replay = tmp_path / "replay"
+    replay.mkdir()
+    lines = ["source,doc_type,doc_id"]
+    for doc_id, vendor, date, total, conf in RECEIPTS[-3:]:
+        (replay / f"{doc_id}.json").write_text(json.dumps(response_from_rows(rows_of(vendor, date, total),
+                                                                             confidence=conf)))
+        lines.append(f"scans/{doc_id}.jpg,receipt,{doc_id}")
+    (tmp_path / "m.csv").write_text("\n".join(lines) + "\n")
+    out = tmp_path / "run"
+    run_batch(RunConfig(manifest=str(tmp_path / "m.csv"), out=str(out), engine="replay", replay_dir=str(replay),
+                        use_cache=False, partition_by=("doc_type", "status")))
+    assert (out / "documents" / "doc_type=receipt" / "status=ok").is_dir()
+    build_report(out)
+    page = (out / "report.html").read_text()
+    assert keyed_values(page)["counts.total"] == "3"
+    assert "<td>receipt</td><td class=\"num\">3</td>" in page  # type x status, from the documents table
+    assert "Receipts: 3 rows" in page and "faint" in page[page.index("Documents needing review"):]
