@@ -169,7 +169,8 @@ def review_section(entries: Sequence[ReviewEntry], total: int, *, redact: bool) 
     rows = []
     for e in entries:
         fields = "".join(_field_cell(f) for f in e.fields) or '<span class="note">no single field named</span>'
-        rows.append([Raw(f"<b>{esc(e.doc_id)}</b><br><span class=\"note\">{esc(e.kind)}</span>"),
+        kind = "receipt" if e.kind == "receipts" else "identity document"
+        rows.append([Raw(f"<b>{esc(e.doc_id)}</b><br><span class=\"note\">{kind}</span>"),
                      Raw("<br>".join(f'<span class="reason">{esc(r)}</span>' for r in e.reasons)), Raw(fields)])
     body = (note(f"{len(entries):,} of {total:,} rows needing review shown" + ("" if len(entries) == total else
                  " (the rest: needs_review in the receipts and ids tables)") + "."
