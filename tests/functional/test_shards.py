@@ -217,3 +217,26 @@ def test_reparse_of_a_split_folder_is_per_shard_and_refused_without_one(bench, t
         reparse_run(out, shard=f"{i}/4")
     assert table_differences(out, single) == []
     assert not (out / "state.sqlite").exists()
+
+
+def test_tps_auto_gives_each_shard_its_share_of_the_quota(bench, tmp_path, monkeypatch):
+    from docbatch.testing.fake_service_quotas import FakeServiceQuotas
+
+    manifest = _manifest(tmp_path)
+    out = bench.folder("sharded")
+    with FakeServiceQuotas(applied={"DetectText": 40.0}) as quotas, bench.server() as server:
+        monkeypatch.setenv("AWS_ENDPOINT_URL_SERVICE_QUOTAS", quotas.endpoint_url)
+        run_batch(bench.config(manifest, out, server, shard="1/4", tps="auto"))
+    tps = json.loads((out / "shards" / "1-of-4" / "run.json").read_text())["calls"]["tps"]
+    assert (tps["source"], tps["start"], tps["ceiling"]) == ("service-quotas:L-FAKE0003/4 shards", 10.0, 10.0)
+
+
+def test_a_shard_over_the_quota_left_to_it_cuts_its_rate_and_loses_nothing(bench, tmp_path):
+    manifest = _manifest(tmp_path)
+    out = bench.folder("sharded")
+    with bench.server(tps=4, burst=1) as server:  # the account's quota, the other shards' share taken
+        summary = run_batch(bench.config(manifest, out, server, shard="0/2", tps=40))
+        calls = count_calls(server.request_log)
+    tps = summary.calls["tps"]
+    assert tps["start"] == 20.0 and tps["cuts"] >= 1 and tps["final"] < 20.0
+    assert calls.repeated == 0 and summary.failed == sum(1 for d in ("empty-row",) if of(d, 2) == 0)
