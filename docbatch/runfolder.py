@@ -271,11 +271,12 @@ class RunFolder:
         return self.fs.get_file_info(self.own(LOCK)).type == pafs.FileType.File
 
     def table_parts(self, table: str, subdir: str = "") -> list[str]:
-        """The visible part files of one table (hidden temporary names left out), sorted."""
+        """The visible part files of one table, in its partition folders too (hidden temporary
+        names left out, as dataset readers leave them), sorted."""
         folder = self.path(subdir, table) if subdir else self.path(table)
-        listing = self.fs.get_file_info(pafs.FileSelector(folder, allow_not_found=True))
-        return sorted(i.path for i in listing
-                      if i.type == pafs.FileType.File and not posixpath.basename(i.path).startswith((".", "_")))
+        listing = self.fs.get_file_info(pafs.FileSelector(folder, allow_not_found=True, recursive=True))
+        return sorted(i.path for i in listing if i.type == pafs.FileType.File and not any(
+            part.startswith((".", "_")) for part in posixpath.relpath(i.path, folder).split("/")))
 
     # -- tables ----------------------------------------------------------------------------
     def staging(self, run_id: str) -> Staging:

@@ -240,3 +240,17 @@ def test_a_shard_over_the_quota_left_to_it_cuts_its_rate_and_loses_nothing(bench
     tps = summary.calls["tps"]
     assert tps["start"] == 20.0 and tps["cuts"] >= 1 and tps["final"] < 20.0
     assert calls.repeated == 0 and summary.failed == sum(1 for d in ("empty-row",) if of(d, 2) == 0)
+
+
+def test_shards_of_a_partitioned_run_fill_the_same_partition_folders_and_merge(bench, tmp_path):
+    manifest = _manifest(tmp_path)
+    single = bench.folder("single")
+    out = bench.folder("sharded")
+    keys = ("doc_type", "status")
+    with bench.server() as server:
+        run_batch(bench.config(manifest, single, server, partition_by=keys))
+        for i in range(4):
+            run_batch(bench.config(manifest, out, server, shard=f"{i}/4", partition_by=keys))
+    assert table_differences(out, single) == []
+    assert any(p.name.startswith("shard-") for p in (out / "documents" / "doc_type=receipt").rglob("*.parquet"))
+    assert merge_shards(str(out)).counts["total"] == DOCS + 4
