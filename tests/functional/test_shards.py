@@ -71,6 +71,10 @@ def test_four_shards_equal_one_process_row_for_row_and_pay_no_call_twice(bench, 
     assert sum(s.total for s in summaries) == DOCS + 3 + 1
     parts = {p.name for p in (out / "documents").iterdir()}
     assert parts == {f"shard-{i}-of-4-part-00000.parquet" for i in range(4)}
+    import duckdb
+
+    assert duckdb.sql(f"SELECT count(*), count(DISTINCT doc_id) FROM '{out}/receipts/*.parquet'").fetchall() == [(
+        DOCS + 3, DOCS + 3)]
     pages = pd.read_parquet(out / "documents" / f"shard-{of('statement', 4)}-of-4-part-00000.parquet")
     assert {"statement#p1", "statement#p2", "statement#p3"} <= set(pages["doc_id"])
 
