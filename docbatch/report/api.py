@@ -52,17 +52,22 @@ def render(data: RunData, *, redact: bool, max_review_rows: int, cropper: Croppe
     documents = {str(d.get("doc_id")): d for d in data.tables["documents"]}
     entries = review_entries(rows, documents, lines_of(data.folder, (str(r.get("doc_id")) for _, r in rows)),
                              cropper, redact=redact)
-    run = data.run
-    timings = run.get("timings") or {}
-    subtitle = (f"run {run.get('run_id')} · {run.get('outcome')} (exit {run.get('exit_code')}) · engine "
-                f"{run.get('engine')} · {_when(timings.get('started_at'))} → {_when(timings.get('finished_at'))} "
-                f"({timings.get('elapsed_s')} s) · {data.folder.uri} · report by docbatch {__version__}, "
-                f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC")
+    subtitle = _subtitle(data)
     sections = [documents_section(data), calls_section(data), fields_section(data), checks_section(data)]
     if data.recon is not None:
         sections.append(recon_section(data.recon))
     sections += [review_section(entries, total, redact=redact), history_section(data.history)]
     return page("docbatch run report", subtitle, sections)
+
+
+def _subtitle(data: RunData) -> str:
+    """Which run, how it ended, when, where: the line under the title."""
+    run, timings = data.run, data.run.get("timings") or {}
+    which = f"run {run.get('run_id')}" if run.get("run_id") else f"{len(data.shard_runs)} shards merged"
+    when = (f"{_when(timings.get('started_at'))} → {_when(timings.get('finished_at'))} ({timings.get('elapsed_s')} s)"
+            if timings else f"merged {_when(run.get('merged_at'))}")
+    return (f"{which} · {run.get('outcome')} (exit {run.get('exit_code')}) · engine {run.get('engine')} · {when} · "
+            f"{data.folder.uri} · report by docbatch {__version__}, {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC")
 
 
 def _when(stamp: Any) -> str:

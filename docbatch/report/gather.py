@@ -19,6 +19,7 @@ import pyarrow.fs as pafs
 
 from ..errors import ConfigError
 from ..runfolder import RUNS, RunFolder
+from ..shards import Shard
 
 #: The run tables a report reads, and the reconciliation tables it reads.
 RUN_TABLES = ("documents", "receipts", "ids")
@@ -45,6 +46,8 @@ class RunData:
     history: list[dict[str, Any]]
     tables: dict[str, list[dict[str, Any]]]
     recon: Recon | None = None
+    #: Each shard's own run.json, in shard order, for a split run that ``docbatch merge`` summed.
+    shard_runs: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def redacted(self) -> bool:
@@ -60,7 +63,17 @@ def gather(folder: RunFolder, *, recon: str | Path | None = None) -> RunData:
                           "(run `docbatch run` into it first)")
     tables = {name: read_table(folder.fs, folder.path(name)) for name in RUN_TABLES}
     return RunData(folder=folder, run=run, history=_history(folder), tables=tables,
-                   recon=read_recon(recon) if recon is not None else None)
+                   recon=read_recon(recon) if recon is not None else None, shard_runs=_shard_runs(folder, run))
+
+
+def _shard_runs(folder: RunFolder, run: dict[str, Any]) -> list[dict[str, Any]]:
+    """A merged run's shards' own run.json (their call figures are not summed: rates and
+    percentiles do not add)."""
+    out = []
+    for s in run.get("shards") or []:
+        own = RunFolder(folder.uri, sources=folder.s3.sources if folder.s3 else None, shard=Shard(int(s["index"]), int(s["count"])))
+        out.append(own.read_run_json() or {})
+    return out
 
 
 def read_table(fs: pafs.FileSystem, path: str, *, columns: list[str] | None = None,

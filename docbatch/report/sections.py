@@ -78,6 +78,8 @@ def calls_section(data: RunData) -> str:
                                          marks={"p50": lat.get("p50"), "p95": lat.get("p95")}))
         elif not per:
             body += note("This run.json predates per-interval call figures: totals only.")
+    elif data.shard_runs:
+        body += _shard_calls(data.shard_runs)
     else:
         body += note(f"The {data.run.get('engine')} engine makes no paced paid calls: documents over time "
                      "and their processing times, from the documents table.")
@@ -97,6 +99,19 @@ def _parsed(data: RunData) -> list[tuple[str, str, list[dict[str, Any]]]]:
     """(table, title, rows) of the parsed tables that have rows."""
     return [(kind, title, data.tables[kind]) for kind, title in (("receipts", "Receipts"), ("ids", "Identity documents"))
             if data.tables.get(kind)]
+
+
+def _shard_calls(shard_runs: Sequence[Mapping[str, Any]]) -> str:
+    """A split run's calls, one row per shard (each shard paced its share of the rate)."""
+    rows = []
+    for i, r in enumerate(shard_runs):
+        c = r.get("calls") or {}
+        lat = c.get("latency_ms") or {}
+        rows.append([f"{i}/{len(shard_runs)}", r.get("run_id"), c.get("calls"), c.get("throttled"), c.get("retries"),
+                     c.get("calls_per_s"), lat.get("p50"), lat.get("p95")])
+    return note("A split run: each shard's call figures, from shards/<i>-of-<N>/run.json.") + table(
+        ["shard", "run", "calls", "throttled", "retries", "calls/s", "p50 ms", "p95 ms"], rows,
+        numeric=[2, 3, 4, 5, 6, 7])
 
 
 def fields_section(data: RunData) -> str:

@@ -69,3 +69,17 @@ def test_a_partitioned_run_is_read_through_its_key_value_folders(tmp_path):
     assert keyed_values(page)["counts.total"] == "3"
     assert "<td>receipt</td><td class=\"num\">3</td>" in page  # type x status, from the documents table
     assert "Receipts: 3 rows" in page and "faint" in page[page.index("Documents needing review"):]
+
+
+@pytest.mark.slow
+def test_a_merged_split_run_shows_each_shards_calls(tmp_path, aws_env):
+    from docbatch.report import build_report
+
+    made = make_report_run(tmp_path, shards=2, reconcile_it=False)
+    build_report(made.out)
+    page = (made.out / "report.html").read_text()
+    assert keyed_values(page)["counts.total"] == str(made.run["counts"]["total"]) == "11"
+    assert "2 shards merged" in page
+    for i in range(2):
+        calls = json.loads((made.out / "shards" / f"{i}-of-2" / "run.json").read_text())["calls"]
+        assert f"<td>{i}/2</td>" in page and f'<td class="num">{calls["calls"]}</td>' in page

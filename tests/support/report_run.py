@@ -18,6 +18,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from docbatch import RunConfig, run_batch
+from docbatch.merge import merge_shards
 from docbatch.reconcile import reconcile
 from docbatch.testing.fake_rekognition import FakeRekognitionServer
 
@@ -62,8 +63,9 @@ class ReportRun:
 
 
 def make_report_run(base: Path, *, out: str | None = None, s3_endpoint_url: str | None = None,
-                    reconcile_it: bool = True) -> ReportRun:
-    """The run (into ``out``: ``base/run`` by default, or an s3:// URI) and its reconciliation."""
+                    reconcile_it: bool = True, shards: int | None = None) -> ReportRun:
+    """The run (into ``out``: ``base/run`` by default, or an s3:// URI) and its reconciliation;
+    with ``shards``, that many shards of it into the one folder, then merged."""
     replay, images = base / "replay", base / "img"
     replay.mkdir(parents=True, exist_ok=True)
     images.mkdir(exist_ok=True)
@@ -80,9 +82,13 @@ def make_report_run(base: Path, *, out: str | None = None, s3_endpoint_url: str 
     (base / "m.csv").write_text("\n".join(lines) + "\n")
     target = out or str(base / "run")
     with FakeRekognitionServer(replay_dir=replay, tps=4, latency=0.02) as server:
-        run_batch(RunConfig(manifest=str(base / "m.csv"), out=target, engine="rekognition", region="us-east-1",
-                            endpoint_url=server.endpoint_url, s3_endpoint_url=s3_endpoint_url, tps=12,
-                            use_cache=False, backoff_base=0.02, backoff_max=0.2, formats=("parquet",)))
+        for shard in ([f"{i}/{shards}" for i in range(shards)] if shards else [None]):
+            run_batch(RunConfig(manifest=str(base / "m.csv"), out=target, engine="rekognition", region="us-east-1",
+                                endpoint_url=server.endpoint_url, s3_endpoint_url=s3_endpoint_url, tps=12,
+                                use_cache=False, backoff_base=0.02, backoff_max=0.2, formats=("parquet",),
+                                shard=shard))
+    if shards:
+        merge_shards(target)
     recon = base / "recon"
     if reconcile_it:
         (base / "card.csv").write_text(STATEMENT)
