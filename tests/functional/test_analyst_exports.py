@@ -125,3 +125,15 @@ def test_the_athena_ddl_parses_and_equals_the_parquet_files_schema(request, fold
         assert list(pcols) == [p.split("=")[0] for p in part.relative_to(folder / name).parent.parts]
         assert set(pcols.values()) <= {"STRING"}
         assert location == f"s3://bucket/out/{name}/"
+
+
+def test_the_report_and_merge_see_every_part_of_a_partitioned_run(partitioned):
+    from docbatch.report.gather import gather
+    from docbatch.runfolder import RunFolder
+
+    folder = RunFolder(partitioned)
+    assert [p.rsplit("/", 3)[1:] for p in folder.table_parts("receipts")] == \
+        [[f"run_date={today()}", "doc_type=receipt", "part-00000.parquet"]]
+    receipts = gather(folder).tables["receipts"]
+    assert sorted(r["doc_id"] for r in receipts) == [r[0] for r in RECEIPTS]
+    assert {r["doc_type"] for r in receipts} == {"receipt"}
