@@ -28,3 +28,25 @@ def test_bad_format_is_an_error(tmp_path):
     job.write_text('[job]\nmanifest = "m.csv"\nout = "o"\nengine = "local"\nformats = ["xlsx"]\n')
     with pytest.raises(ConfigError, match="xlsx"):
         load_job(job)
+
+
+def test_partition_by_from_a_job_list_a_flag_or_the_environment(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from docbatch.cli import main
+
+    job = tmp_path / "j.toml"
+    job.write_text('[job]\nmanifest = "m.csv"\nout = "o"\nengine = "local"\npartition_by = ["run_date", "doc_type"]\n')
+    assert load_job(job).partition_by == ("run_date", "doc_type")
+    assert load_job(job, {"partition_by": "status"}).partition_by == ("status",)
+    assert load_job(job).stages().output.partition_by == ("run_date", "doc_type")
+    monkeypatch.setenv("DOCBATCH_PARTITION_BY", "run_dat")  # read by `docbatch run`, refused before any work
+    result = CliRunner().invoke(main, ["run", str(job), "--dry-run"])
+    assert result.exit_code == 2 and "partition_by ['run_dat']" in result.output
+
+
+def test_a_partition_key_docbatch_cannot_fill_is_an_error(tmp_path):
+    job = tmp_path / "j.toml"
+    job.write_text('[job]\nmanifest = "m.csv"\nout = "o"\nengine = "local"\npartition_by = ["vendor_name"]\n')
+    with pytest.raises(ConfigError, match="vendor_name"):
+        load_job(job)
