@@ -34,6 +34,8 @@ FORMATS = ("parquet", "csv")
 #: ``tps = "auto"``: start from the account's quota in Service Quotas (:mod:`docbatch.quota`).
 AUTO_TPS = "auto"
 _PATH_FIELDS = ("manifest", "out", "replay_dir", "cache_dir")
+#: Where documents are processed (``--executor``): this machine's pool, or a Ray cluster.
+EXECUTORS = ("local", "ray")
 
 
 def default_cache_dir() -> str:
@@ -127,6 +129,17 @@ class RunPolicy:
     max_calls: int | None = None
 
 
+@dataclass(frozen=True)
+class ExecutorSettings:
+    """Where the workers run (:mod:`docbatch.executors`): ``local`` (threads or processes on this
+    machine, as the engine asks) or ``ray`` (actors on the cluster at ``ray_address``)."""
+
+    kind: str = "local"
+    #: ``ray.init``'s address: None (Ray's default: $RAY_ADDRESS, else a new local instance),
+    #: ``local`` (always a new local instance), ``auto`` or ``ray://host:10001``.
+    ray_address: str | None = None
+
+
 #: ``auto`` reads a capped answer on in regions (engines with a word cap); ``off`` keeps it.
 TILING_MODES = ("auto", "off")
 
@@ -154,6 +167,7 @@ class Stages:
     tiling: TilingSettings = field(default_factory=TilingSettings)
     #: The part of the manifest this run does (None: all of it; see :mod:`docbatch.shards`).
     shard: Shard | None = None
+    executor: ExecutorSettings = field(default_factory=ExecutorSettings)
 
 
 def redact_key_from_env(environ: Mapping[str, str] | None = None) -> bytes | None:
@@ -211,6 +225,10 @@ class RunConfig:
     engine_options: Mapping[str, Any] = field(default_factory=dict)
     #: auto: read past an engine's word cap in regions (``--tiling``); off: keep the capped answer.
     tiling: str = "auto"
+    #: local: this machine's threads or processes; ray: actors on a Ray cluster (CPU-bound engines).
+    executor: str = "local"
+    #: The Ray cluster for ``executor = "ray"`` (None: Ray's default; "local": a new local instance).
+    ray_address: str | None = None
     # state, cache, failure policy
     cache_dir: str | None = None
     use_cache: bool = True
@@ -266,6 +284,10 @@ class RunConfig:
             raise ConfigError(f"tiling must be {' or '.join(TILING_MODES)}, not {self.tiling!r}")
         if self.shard is not None:
             Shard.parse(self.shard)
+        if self.executor not in EXECUTORS:
+            raise ConfigError(f"executor must be {' or '.join(EXECUTORS)}, not {self.executor!r}")
+        if self.ray_address is not None and self.executor != "ray":
+            raise ConfigError("ray_address is for executor = \"ray\" (--executor ray)")
 
     @property
     def resolved_cache_dir(self) -> str | None:
@@ -298,6 +320,7 @@ class RunConfig:
                              progress_interval=self.progress_interval, max_calls=self.max_calls),
             tiling=TilingSettings(enabled=self.tiling == "auto"),
             shard=shard,
+            executor=ExecutorSettings(kind=self.executor, ray_address=self.ray_address),
         )
 
     def public_dict(self) -> dict[str, Any]:

@@ -10,7 +10,8 @@ on it).  The split that matters to the runner is retryable vs permanent::
     │   ├── ServiceError            HTTP 5xx from the service
     │   ├── ConnectionFailed        reset, refused, DNS, TLS
     │   ├── RequestTimeout          connect or read timeout
-    │   └── InvalidResponse         a 200 answer that is not a valid response (never kept)
+    │   ├── InvalidResponse         a 200 answer that is not a valid response (never kept)
+    │   └── WorkerLost              the worker process died under the document (crash, OOM)
     ├── PermanentError              fails the document at once
     │   ├── BadImageError           undecodable, wrong format, too large/small, bomb
     │   ├── SourceNotFound          missing local path or S3 object
@@ -102,6 +103,13 @@ class InvalidResponse(TransientError):
     (HTML from a proxy, truncated JSON, no ``TextDetections``): sent again, never saved or cached."""
 
     error_code = "invalid_response"
+
+
+class WorkerLost(TransientError):
+    """The worker processing the document died (a crash, the OOM killer, a lost Ray node):
+    not the document's answer; it is sent again, and a re-run retries it past the budget."""
+
+    error_code = "worker_lost"
 
 
 class PermanentError(DocbatchError):
@@ -208,6 +216,8 @@ class RetriesExhausted(PermanentError):
 #: with the top codes at the end of a run with failures.
 HINTS: dict[str, str] = {
     "retries_exhausted": "transient: re-run the same command to retry these",
+    "retries_exhausted:worker_lost": "a worker died on these (crash, out of memory): re-run; if it repeats, "
+                                     "give workers more memory or run them alone with --executor local -v",
     "retries_exhausted:throttled": "over quota: lower --tps or raise the account's quota, then re-run",
     "file_not_found": "check the manifest's paths (relative paths are relative to the manifest)",
     "s3_not_found": "check the keys (docbatch manifest s3://bucket/prefix/ lists exact keys)",

@@ -1,8 +1,9 @@
 """Orchestrating a batch: stream the manifest, bound the work in flight, journal results.
 
 The main thread alone reads the manifest, submits work, writes raw responses and the
-journal; workers (threads for network engines, processes for CPU-bound ones) only turn a
-:class:`Document` into a :class:`DocumentResult`.  A paced engine has as many documents in
+journal; workers (an executor's: threads for network engines, processes for CPU-bound ones,
+or Ray actors, see :mod:`docbatch.executors`) only turn a :class:`Document` into a
+:class:`DocumentResult`.  A paced engine has as many documents in
 flight as its rate x latency needs (Little's law, :meth:`~docbatch.ratelimit.RateLimiter.in_flight_target`),
 other engines at most ``2 x concurrency``, so memory stays flat on any manifest size.  The output tables are built
 from the journal at the end (:mod:`docbatch.outputs`).
@@ -11,10 +12,8 @@ from the journal at the end (:mod:`docbatch.outputs`).
 from __future__ import annotations
 
 import concurrent.futures as cf
-import contextlib
 import datetime as dt
 import logging
-import multiprocessing
 import os
 import posixpath
 import signal
@@ -22,54 +21,29 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable
 
 from . import __version__
 from . import logs
-from .config import AUTO_TPS, RateSettings, RunConfig, RunPolicy, Stages, new_run_id
+from .config import RunConfig, RunPolicy, Stages, new_run_id
 from .engines.base import Engine, engine_class
 from . import aws, preflight, shards
 from .errors import ConfigError, DocbatchError, RunStopped, hint_for
 from .listing import Manifest, open_manifest
 from .outputs import build_outputs
-from .pipeline import DocumentProcessor, Known, build_processor
+from .executors import open_executor
+from .pipeline import Known
 from .progress import Subscriber
-from .ratelimit import RateLimiter, describe_calls
+from .ratelimit import describe_calls
 from .records import Document, DocumentResult, RunSummary
 from .runfolder import FAILED_CSV, RunFolder, storage_errors
 from .runlock import RunLock
 from .sources import S3Reader, parse_s3_uri, source_identity
 from .state import PAGED, Journal, retryable
-from .workers import die_with_parent
 
 log = logging.getLogger("docbatch")
 #: Seconds between journal checkpoints of a run folder on S3.
 CHECKPOINT_EVERY = 30.0
-
-
-# -- worker-process side (CPU-bound engines) ---------------------------------------------------
-_WORKER: DocumentProcessor | None = None
-
-
-def _init_worker(stages: Stages, engine: Engine | str) -> None:
-    global _WORKER
-    die_with_parent()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
-    _WORKER = build_processor(stages, engine)
-
-
-def _process_in_worker(doc: Document, known: Known | None) -> DocumentResult:
-    assert _WORKER is not None, "worker not initialised"
-    return _WORKER.process(doc, known)
-
-
-def _default_concurrency(rate: RateSettings, parallelism: str) -> int:
-    if rate.concurrency:
-        return rate.concurrency
-    if parallelism == "processes":
-        return max(1, os.cpu_count() or 1)
-    # threads of an unpaced engine; a paced one has up to its limiter's max_in_flight (see _workers)
-    return max(2, min(32, int((16 if rate.tps == AUTO_TPS else rate.tps) * 2)))
 
 
 class _StopFlag:
@@ -138,7 +112,6 @@ def _run(config: RunConfig, stages: Stages, cls: type[Engine], engine: Engine | 
     pt_cols = manifest.passthrough_columns()
     summary.total = sum(1 for _ in manifest.rows())
     engine_name = cls.name
-    concurrency = _default_concurrency(stages.rate, cls.parallelism)
 
     folder.restore_journal()
     journal = Journal(folder.journal_path)
@@ -151,10 +124,10 @@ def _run(config: RunConfig, stages: Stages, cls: type[Engine], engine: Engine | 
     for s in subs:
         s.on_start(summary)
     try:
-        with _workers(cls, stages, engine or config.engine, concurrency, sleep) as (submit, pacer):
+        with open_executor(stages, cls, engine or config.engine, sleep=sleep) as executor:
             _drive(config, stages.policy, engine_name, manifest, journal, folder, lock, run_id, summary,
-                   submit, pacer.in_flight_target if pacer else (lambda: concurrency * 2), flag, subs)
-        summary.calls = pacer.figures() if pacer else {}
+                   executor.submit, executor.in_flight_target, flag, subs)
+        summary.calls = executor.limiter.figures() if executor.limiter is not None else {}
         if summary.outcome == "running":
             summary.outcome = "completed"
             summary.tables = _build_tables(journal, folder, run_id, stages, pt_cols)
@@ -190,33 +163,6 @@ def _same_batch(journal: Journal, manifest: Manifest, folder: RunFolder, policy:
     journal.close()
     raise ConfigError(f"run folder {folder.root} holds the batch of manifest {last}, not of {manifest.name}; "
                       "use another --out, or --replace to make its tables this manifest's")
-
-
-@contextlib.contextmanager
-def _workers(cls: type[Engine], stages: Stages, engine: Engine | str, concurrency: int,
-             sleep: Callable[[float], None]
-             ) -> Iterator[tuple[Callable[[Document, Known | None], cf.Future], RateLimiter | None]]:
-    """A submit function over the engine's kind of pool: processes, each building its own
-    processor, for CPU-bound engines; threads sharing one processor (its clients are built
-    here, in the main thread, before any worker starts) for network-bound ones; with the
-    processor's limiter, if its engine is paced (up to its max_in_flight threads)."""
-    processor: DocumentProcessor | None = None
-    if cls.parallelism == "processes":
-        executor: cf.Executor = cf.ProcessPoolExecutor(
-            max_workers=concurrency, mp_context=multiprocessing.get_context("spawn"),
-            initializer=_init_worker, initargs=(stages, engine))
-        submit = lambda doc, known: executor.submit(_process_in_worker, doc, known)  # noqa: E731
-    else:
-        processor = build_processor(stages, engine, sleep=sleep)
-        pool = processor.limiter.max_in_flight if processor.limiter is not None else concurrency
-        executor = cf.ThreadPoolExecutor(max_workers=pool, thread_name_prefix="docbatch")
-        submit = lambda doc, known: executor.submit(processor.process, doc, known)  # noqa: E731
-    try:
-        yield submit, processor.limiter if processor is not None else None
-    finally:
-        executor.shutdown(wait=True, cancel_futures=True)
-        if processor is not None:
-            processor.close()
 
 
 def _build_tables(journal: Journal, folder: RunFolder, run_id: str, stages: Stages,

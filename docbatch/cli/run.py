@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from ..config import AUTO_TPS, FORMATS, RunConfig, build_config, load_job
+from ..config import AUTO_TPS, EXECUTORS, FORMATS, RunConfig, build_config, load_job
 from .group import log_options, main
 
 
@@ -45,6 +45,11 @@ class _Tps(click.ParamType):
               "start from the account's quota (Service Quotas) and adapt.")
 @click.option("--concurrency", "-j", type=int, help="Workers (threads for AWS, processes for the local engine); "
               "AWS calls in flight are sized from latency x rate, at most this (default 64).")
+@click.option("--executor", type=click.Choice(EXECUTORS), help="Where CPU-bound engines (local) run: local "
+              "(processes on this machine, the default) or ray (actors on a Ray cluster; pip install "
+              "'docbatch[ray]').")
+@click.option("--ray-address", help="The Ray cluster for --executor ray: auto, ray://HOST:10001, or local (a new "
+              "instance on this machine); default: $RAY_ADDRESS, else a new local instance.")
 @click.option("--replay-dir", help="Folder of saved DetectText JSON for the replay engine.")
 @click.option("--cache-dir", help="Response cache folder (default ~/.cache/docbatch/responses).")
 @click.option("--no-cache", "no_cache", is_flag=True, default=None, help="Do not read or write the response cache.")
