@@ -3,4 +3,5 @@
     python -m benchmarks.fault_matrix    # the fault matrix (nothing lost, nothing paid twice)
     python benchmarks/quota.py           # achieved rate against a DetectText quota
     python benchmarks/local_engine.py    # embedded engine throughput per worker count
+    python benchmarks/ray_executor.py    # the same, process pool beside Ray actors
 """

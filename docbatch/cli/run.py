@@ -43,7 +43,7 @@ class _Tps(click.ParamType):
 @click.option("--s3-endpoint-url", help="S3 endpoint (e.g. a local S3-compatible server).")
 @click.option("--tps", type=_Tps(), help="Engine calls per second, paced evenly and cut on throttling; 'auto': "
               "start from the account's quota (Service Quotas) and adapt.")
-@click.option("--concurrency", "-j", type=int, help="Workers (threads for AWS, processes for the local engine); "
+@click.option("--concurrency", "-j", type=int, help="Workers (threads for AWS, processes or Ray actors for the local engine); "
               "AWS calls in flight are sized from latency x rate, at most this (default 64).")
 @click.option("--executor", type=click.Choice(EXECUTORS), help="Where CPU-bound engines (local) run: local "
               "(processes on this machine, the default) or ray (actors on a Ray cluster; pip install "
