@@ -258,3 +258,19 @@ def test_shards_of_a_partitioned_run_fill_the_same_partition_folders_and_merge(b
     assert table_differences(out, single) == []
     assert any(p.name.startswith("shard-") for p in (out / "documents" / "doc_type=receipt").rglob("*.parquet"))
     assert merge_shards(str(out)).counts["total"] == DOCS + 4
+
+
+def test_partitioned_shards_put_their_parts_side_by_side_in_each_partition_and_merge(bench, tmp_path):
+    manifest = _manifest(tmp_path)
+    out = bench.folder("sharded-partitioned")
+    with bench.server() as server:
+        for _ in range(2):  # the second pass resumes each shard and swaps its parts over its own only
+            for i in range(2):
+                run_batch(bench.config(manifest, out, server, shard=f"{i}/2", partition_by=("status",)))
+    merge_shards(out)
+    assert {p.relative_to(out / "documents").as_posix() for p in (out / "documents").rglob("*.parquet")} == {
+        f"status={s}/shard-{i}-of-2-part-00000.parquet" for s in ("ok", "failed") for i in range(2)
+        if (s == "ok" or of("empty-row", 2) == i)}
+    docs = pd.read_parquet(out / "documents")
+    assert docs["doc_id"].is_unique and len(docs) == DOCS + 3 + 1
+    assert docs.set_index("doc_id").loc["empty-row", "status"] == "failed"
