@@ -154,6 +154,9 @@ def _write_summary(folder: RunFolder, count: int, metas: list[dict[str, Any]], r
         "counts": result.counts,
         "errors": dict(errors),
         "tables": result.tables,
+        # the split run's span: from the first shard's start to the last shard's end
+        "timings": {"started_at": min(str(m.get("timings", {}).get("started_at") or "") for m in metas) or None,
+                    "finished_at": max(str(m.get("timings", {}).get("finished_at") or "") for m in metas) or None},
         "exit_code": max(int(m.get("exit_code", 0)) for m in metas),
         "config": {**metas[0].get("config", {}), "shard": None},
         "passthrough_columns": metas[0].get("passthrough_columns", []),
