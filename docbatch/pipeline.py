@@ -170,7 +170,9 @@ class DocumentProcessor:
     def _read(self, doc: Document, head: S3Head | None) -> list[_Prepared | _PageOf]:
         """One loader per page of the source; a page is decoded when its loader is called."""
         if not self.engine.needs_image:
-            return [_Prepared(None, None)]
+            count = self.engine.page_count(doc)
+            return [_Prepared(None, None)] if count == 1 else [_Prepared(None, None, n, count)
+                                                               for n in range(1, count + 1)]
         if doc.source.startswith("s3://"):
             if self.s3 is None:
                 raise e.ConfigError("s3:// source but no S3 client configured")
@@ -327,7 +329,8 @@ class DocumentProcessor:
             tiles=read.tiles,
             n_calls=read.n_calls,
             word_cap_hit=read.word_cap_hit,
-            prep=(*base.prep, f"tiled:{read.tiles}") if read.tiles > 1 and base.prep is not None else base.prep,
+            # Tiling is said even where nothing was prepared (saved words cut by region).
+            prep=(*(base.prep or ()), f"tiled:{read.tiles}") if read.tiles > 1 else base.prep,
         )
 
     # -- the pages of a source (one for an image, N for a PDF or multi-page TIFF) ---------------

@@ -116,6 +116,12 @@ class Engine(abc.ABC):
         """Whether the engine reads this S3 object itself (no download by docbatch)."""
         return False
 
+    def page_count(self, document: Document) -> int:
+        """How many pages ``document``'s source has, for an engine that reads no image
+        (``needs_image`` False): nothing decodes the source, so the engine says, and each
+        page is then asked for on its own (doc_id ``<doc_id>#p<N>``).  One by default."""
+        return 1
+
     @abc.abstractmethod
     def detect_text(self, image: ImageInput | None, document: Document,
                     region: Region | None = None) -> dict[str, Any]:

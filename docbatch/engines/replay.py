@@ -4,7 +4,10 @@ Users re-parse a run without paying again; tests and evaluations run on known re
 ``replay_dir`` is either a run folder (its ``raw/`` is read, with the run folder's own
 file names, :func:`~docbatch.runfolder.raw_name`) or a plain folder of
 ``<doc_id>.json`` / ``<file stem>.json`` (``.json.gz`` too), the shape the service returns.
-A doc_id never names a file outside the folder.
+A doc_id never names a file outside the folder.  A paged run's folder replays page by
+page: a document with no answer of its own but answers for ``<doc_id>#p1`` .. ``#p<N>``
+(a PDF or multi-page TIFF read before) has N pages (:meth:`ReplayEngine.page_count`),
+each answered from its own file.
 
 A region request is honoured on the saved words: those lying wholly inside the region,
 in its frame (:func:`~docbatch.regions.within`).  The ``word_cap`` option replays a
@@ -17,11 +20,12 @@ from __future__ import annotations
 
 import gzip
 import json
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar, Mapping
 
 from ..errors import BadImageError, ConfigError, SourceNotFound
-from ..records import Document, ImageInput
+from ..records import Document, ImageInput, page_doc_id
 from ..regions import CAP_ORDERS, Region, answer_seed, cap_words, within
 from ..runfolder import RAW, raw_name
 from .base import Engine, EngineOption, EngineSettings
@@ -64,6 +68,18 @@ class ReplayEngine(Engine):
         names += [f"{n}{ext}" for n in dict.fromkeys([document.doc_id, stem]) for ext in (".json", ".json.gz")]
         paths = [folder / name for folder in self._folders for name in dict.fromkeys(names)]
         return [p for p in paths if p.resolve().parent in self._folders]
+
+    def page_count(self, document: Document) -> int:
+        """The pages of a paged run (a PDF or multi-page TIFF read before): no answer saved
+        for the document itself, one for each of ``<doc_id>#p1`` .. ``#p<N>``.  A document
+        with its own answer, or with none at all, is one page."""
+        if any(p.is_file() for p in self._candidates(document)):
+            return 1
+        count = 0
+        while any(p.is_file() for p in self._candidates(replace(document, doc_id=page_doc_id(document.doc_id,
+                                                                                              count + 1)))):
+            count += 1
+        return max(count, 1)
 
     def detect_text(self, image: ImageInput | None, document: Document,
                     region: Region | None = None) -> dict[str, Any]:

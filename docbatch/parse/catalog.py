@@ -87,7 +87,8 @@ DOCUMENTS = Table("documents", "one row per manifest row: what happened to the d
     Field("image_width", "int32", "pixels of the image sent (null for S3 objects read by the service)"),
     Field("image_height", "int32", "pixels of the image sent"),
     Field("prep", "string", "what preparation did to the image sent, '; '-joined (rendered:300dpi, rotated:90cw, "
-          "converted:CMYK>RGB, upscaled:..., encoded:PNG; empty: sent as it was)"),
+          "converted:CMYK>RGB, upscaled:..., encoded:PNG, tiled:3 = read in 3 answers past the word cap; "
+          "empty: sent as it was)"),
     Field("attempts", "int32", "engine calls made for the document in the run that processed it"),
     Field("n_calls", "int32", "engine calls answered for it in that run (tiles included; 0 when all were cached)"),
     Field("tiles", "int32", "answers merged into its response: 1 read whole, more when tiled past the word cap"),

@@ -40,8 +40,9 @@ __all__ = ["PREP_STEPS", "ImageSpec", "Pages", "PreparedPage", "flatten_on_white
            "prepare", "prepare_pages"]
 
 #: What a prep step can be (a step reads ``name:detail``, e.g. ``rendered:300dpi``), in the
-#: order they are applied.
-PREP_STEPS = ("rendered", "rotated", "converted", "flattened", "upscaled", "resized", "encoded")
+#: order they are applied.  The last, ``tiled:<answers>``, is the pipeline's: the page was
+#: read in regions past its engine's word cap (:mod:`docbatch.tiling`), not prepared here.
+PREP_STEPS = ("rendered", "rotated", "converted", "flattened", "upscaled", "resized", "encoded", "tiled")
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from docbatch import run_batch
+from docbatch import RunConfig, run_batch
 
 from ..support.bench import Bench, text_image, write_manifest
 from ..support.formats import multipage_tiff, pdf_of_jpegs, truncated
@@ -75,3 +75,23 @@ def test_a_source_with_a_damaged_page_is_listed_once_in_failed_csv(tmp_path, mot
     failed = pd.read_csv(tmp_path / "out" / "failed.csv", dtype=str)
     assert summary.failed >= 1
     assert failed["doc_id"].tolist() == ["stmt"] and failed["team"].tolist() == ["ap"]
+
+
+def test_a_paged_runs_folder_replays_each_page_by_its_page_id(tmp_path, moto_url, aws_env):
+    """The replay engine reads no image, so it cannot count a PDF's pages itself: it finds
+    them among the saved answers (``<doc_id>#p<N>``), and each page gets its own answer."""
+    bench = Bench(tmp_path, moto_url=moto_url)
+    (tmp_path / "statement.pdf").write_bytes(pdf_of_jpegs([_jpeg("page one"), _jpeg("page two")]))
+    (tmp_path / "one.png").write_bytes(text_image("single", size=(400, 160)))
+    with bench.server() as server:
+        _run(bench, tmp_path, server)
+    manifest = tmp_path / "m.csv"
+    replayed = run_batch(RunConfig(manifest=str(manifest), out=str(tmp_path / "replayed"), engine="replay",
+                                   replay_dir=str(tmp_path / "out"), use_cache=False))
+    paid = pd.read_parquet(tmp_path / "out" / "detections").sort_values(["doc_id", "id"])
+    again = pd.read_parquet(tmp_path / "replayed" / "detections").sort_values(["doc_id", "id"])
+    docs = pd.read_parquet(tmp_path / "replayed" / "documents").set_index("doc_id")
+    assert (replayed.ok, replayed.failed) == (3, 0)
+    assert list(docs.index) == ["stmt#p1", "stmt#p2", "one"]
+    assert docs.loc["stmt#p2", ["page", "page_count", "team"]].tolist() == [2, 2, "ap"]
+    assert again[["doc_id", "text"]].values.tolist() == paid[["doc_id", "text"]].values.tolist()

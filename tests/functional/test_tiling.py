@@ -230,3 +230,25 @@ def test_the_command_line_tiles_a_replayed_capped_service_and_tiling_off_keeps_t
     on, off = documents(tmp_path / "on"), documents(tmp_path / "off")
     assert on.loc["long", ["n_words", "tiles", "word_cap_hit"]].tolist() == [202, 3, False]
     assert off.loc["long", ["n_words", "tiles", "word_cap_hit"]].tolist() == [100, 1, True]
+
+
+@pytest.mark.slow  # two runs
+def test_the_prep_column_records_tiling_as_a_known_step_whatever_the_engine(receipts, tmp_path):
+    """Bytes cropped by a service engine and saved words cut by the replay engine alike:
+    ``tiled:<answers>``, one of PREP_STEPS; a document read whole says nothing of tiling."""
+    from docbatch.prep import PREP_STEPS
+
+    engine = StripeReceiptEngine(LONG, SHORT)
+    (tmp_path / "saved").mkdir()
+    for name, texts, receipt in (("long", LONG, 0), ("short", SHORT, 1)):
+        (tmp_path / "saved" / f"{name}.json").write_text(
+            json.dumps(engine.detect_text(ImageInput(data=receipt_png(texts, receipt=receipt)))))
+    with FakeRekognitionServer(engine=engine) as server:
+        run_batch(config(receipts, tmp_path / "bytes", server))
+    run_batch(RunConfig(manifest=str(receipts), out=str(tmp_path / "replay"), engine="replay",
+                        replay_dir=str(tmp_path / "saved"), engine_options={"word_cap": 100}, use_cache=False))
+    for out in ("bytes", "replay"):
+        prep = documents(tmp_path / out)["prep"].fillna("")
+        steps = {name: [s.split(":")[0] for s in value.split("; ") if s] for name, value in prep.items()}
+        assert "tiled:3" in prep["long"].split("; ") and "tiled" not in steps["short"], out
+        assert {s for found in steps.values() for s in found} <= set(PREP_STEPS), out
