@@ -13,6 +13,7 @@ as it is, Rekognition requests get it converted and capped like any other answer
 
 from __future__ import annotations
 
+import io
 import uuid
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
@@ -29,6 +30,7 @@ DEFAULT_TEXTRACT_MODEL_VERSION = "1.0"
 
 _JPEG, _PNG = b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n"
 _TIFF_LE, _TIFF_BE, _PDF = b"II*\x00", b"MM\x00*", b"%PDF"
+_EXIF_ORIENTATION = 0x0112
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,23 @@ class Dialect:
     unreadable: str
     bad_format_message: str
     shape: Callable[..., dict[str, Any]]
+    #: A JPEG is read turned upright by its EXIF orientation, and the answer's coordinates
+    #: are the upright image's (Rekognition documents this; Textract does not say).
+    orients_jpeg: bool = False
+
+    def seen(self, data: bytes) -> bytes:
+        """The image as the service reads it: an EXIF-oriented JPEG turned upright (given to
+        the far side losslessly, as PNG), anything else as it came."""
+        if not (self.orients_jpeg and data.startswith(_JPEG)):
+            return data
+        from PIL import Image, ImageOps
+
+        with Image.open(io.BytesIO(data)) as image:
+            if image.getexif().get(_EXIF_ORIENTATION, 1) in (0, 1):
+                return data
+            buf = io.BytesIO()
+            ImageOps.exif_transpose(image).save(buf, format="PNG")
+        return buf.getvalue()
 
     def check(self, data: bytes, limit: int) -> tuple[str, str] | None:
         """(error code, message) when the service would refuse these bytes, else None."""
@@ -130,7 +149,7 @@ REKOGNITION = Dialect(
     max_bytes=5 * _MB, max_s3_bytes=15 * _MB, magics=(_JPEG, _PNG),
     too_large="ImageTooLargeException", bad_format="InvalidImageFormatException",
     unreadable="InvalidImageFormatException", bad_format_message="Request has invalid image format",
-    shape=_rekognition_answer)
+    shape=_rekognition_answer, orients_jpeg=True)
 TEXTRACT = Dialect(
     service="Textract", target="Textract.DetectDocumentText", image_field="Document",
     max_bytes=10 * _MB, max_s3_bytes=10 * _MB, magics=(_JPEG, _PNG, _TIFF_LE, _TIFF_BE, _PDF),

@@ -26,7 +26,8 @@ How a request is answered, in order:
    Textract: JPEG/PNG/TIFF/PDF, 10 MB;
 4. a saved response from ``replay_dir`` (``<sha256 of bytes>.json``, or for S3Object
    ``<object key stem>.json``, which answers without reading S3 at all, so replay works
-   offline), else the engine (the local OCR engine, built on first use);
+   offline), else the engine (the local OCR engine, built on first use), which reads a
+   Rekognition JPEG turned upright by its EXIF orientation, as the service does;
 5. ``Filters`` (WordFilter, RegionsOfInterest), then the service's cap of 100 WORDs:
    the first 100 in reading order unless ``word_cap_order`` says otherwise (the service
    does not document its choice; see :mod:`.response_shaping`), a LINE kept with its full
@@ -335,7 +336,7 @@ class FakeRekognitionServer:
 
                 self._engine = create_engine("local", EngineSettings())
             try:
-                return self._engine.detect_text(ImageInput(data=data), document)
+                return self._engine.detect_text(ImageInput(data=dialect.seen(data)), document)
             except BadImageError as exc:
                 raise _Reject(400, dialect.unreadable, dialect.bad_format_message) from exc
 

@@ -27,7 +27,8 @@ from docbatch.testing.fake_rekognition import FakeRekognitionServer
 from docbatch.testing.faults import Fault
 
 from ..support.bench import dummy_aws_env
-from ..support.long_receipt import StripeReceiptEngine, comparable, receipt_png, receipt_texts
+from ..support.long_receipt import (BarReceiptEngine, StripeReceiptEngine, comparable, receipt_jpeg, receipt_png,
+                                    receipt_texts)
 
 LONG = receipt_texts(60)  # 202 words: three answers of at most 100
 SHORT = receipt_texts(8, total="9.00")  # 46 words: one answer
@@ -175,6 +176,31 @@ def test_an_s3_object_read_by_the_service_is_downloaded_only_when_it_needs_tiles
     assert keys.count(image_key("s3://tiles/long.png")) == 1 and keys.count(image_key("s3://tiles/short.png")) == 1
     assert len(keys) == 4 and totals(tmp_path / "out") == {"long": LONG_TOTAL, "short": "9.00"}
     assert documents(tmp_path / "out").loc["long", "tiles"] == 3
+
+
+@pytest.mark.slow  # a batch through moto S3 and the capped server
+def test_a_phone_photo_on_s3_turned_by_exif_is_tiled_from_its_upright_pixels(tmp_path, moto_url):
+    """The service reads an S3 JPEG upright (EXIF orientation), so its first answer is in the
+    upright frame: the tiles must be cut from the upright image too, never from the stored
+    sideways pixels.  The same receipt stored upright is the reference."""
+    import boto3
+
+    s3 = boto3.client("s3", endpoint_url=moto_url, region_name="us-east-1")
+    s3.create_bucket(Bucket="photos")
+    s3.put_object(Bucket="photos", Key="turned.jpg", Body=receipt_jpeg(LONG, orientation=6))
+    s3.put_object(Bucket="photos", Key="upright.jpg", Body=receipt_jpeg(LONG))
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("source,doc_type,doc_id\ns3://photos/turned.jpg,receipt,turned\n"
+                        "s3://photos/upright.jpg,receipt,upright\n")
+    engine = BarReceiptEngine(LONG)
+    with FakeRekognitionServer(engine=engine, s3_endpoint_url=moto_url) as server:
+        summary = run_batch(config(manifest, tmp_path / "out", server, s3_endpoint_url=moto_url))
+    folder, docs = RunFolder(tmp_path / "out"), documents(tmp_path / "out")
+    assert summary.ok == 2
+    assert docs.loc["turned", ["n_words", "tiles", "word_cap_hit"]].tolist() == [202, 3, False]
+    assert comparable(folder.read_raw("turned"), 6) == comparable(folder.read_raw("upright"), 6) \
+        == comparable(engine.detect_text(ImageInput(data=receipt_jpeg(LONG))), 6)
+    assert totals(tmp_path / "out") == {"turned": LONG_TOTAL, "upright": LONG_TOTAL}
 
 
 @pytest.mark.slow  # a real `docbatch run` child process, SIGKILLed between two tiles, then a second run
