@@ -10,9 +10,17 @@ scores the ``receipts`` table against SROIE's labels:
   replay engine three ways: uncapped, capped at 100 WORDs with ``--tiling off``, and
   capped with tiling.  ``--orders`` adds the cap keeping the most confident or a random
   100 WORDs (confidences made to differ), and the annotation order as listed.
+  The same lines also go through ``--engine textract`` to the project's protocol server
+  (boto3, DetectDocumentText's wire format, the Blocks conversion both ways): each receipt
+  is a small placeholder image whose bytes the server answers from the saved lines
+  (``<sha256>.json``); an image without a saved answer is refused, never OCR'd.
 * **OCR** (``--ocr``, minutes): the local engine on the 150 SROIE images, uncapped, and
-  behind the project's Rekognition-protocol server with its 100-word cap
-  (``--engine rekognition``, tiling off and on; tiles are crops the server reads again).
+  behind the project's protocol server: Rekognition with its 100-word cap
+  (``--engine rekognition``, tiling off and on; tiles are crops the server reads again),
+  and Textract (``--engine textract``, no cap).  The server answers a whole image with the
+  uncapped run's answer for the same bytes (the same deterministic OCR, so nothing is read
+  twice) and runs the OCR on crops; docbatch's cache (``--work-dir``) keeps every answer,
+  so a second run reads nothing.
 
 Calls per document are the answers merged into each response (``tiles``), what a run with
 a cold cache pays.  Every figure is printed for the part parsers were tuned on (box files
@@ -27,6 +35,7 @@ from __future__ import annotations
 import argparse
 import csv
 import hashlib
+import io
 import json
 import logging
 import os
@@ -40,7 +49,9 @@ from typing import Any, Iterator, Mapping
 import pandas as pd
 
 from docbatch.config import RunConfig
-from docbatch.runner import run_batch
+from docbatch.runfolder import RunFolder
+from docbatch.runner import SOURCE_KEY, run_batch
+from docbatch.testing.fake_rekognition import FakeRekognitionServer, ReplayOnly
 
 from . import add_data_option, shared_data
 from .receipts import FIELDS, _image_size, box_response, field_matches
@@ -90,13 +101,46 @@ class Setup:
     tiling: str = "auto"
     options: Mapping[str, Any] | None = None
     replay: str = "reading"  # which prepared responses the replay engine reads
-    endpoint: bool = False  # the engine talks to the fake server
 
 
 def _write_replay(folder: Path, responses: Mapping[str, Mapping[str, Any]]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for stem, response in responses.items():
         (folder / f"{stem}.json").write_text(json.dumps(response), encoding="utf-8")
+
+
+def _answers_by_bytes(folder: Path, answers: Iterator[tuple[bytes, Mapping[str, Any]]]) -> Path:
+    """Answers the protocol server gives for these image bytes (``<sha256>.json``)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for data, response in answers:
+        (folder / f"{hashlib.sha256(data).hexdigest()}.json").write_text(json.dumps(response), encoding="utf-8")
+    return folder
+
+
+def placeholder_png(stem: str) -> bytes:
+    """A small grey PNG of its own for each receipt: bytes the server can tell apart."""
+    from PIL import Image
+
+    digest = hashlib.sha256(stem.encode()).digest()
+    image = Image.new("L", (64, 64), 255)
+    image.putdata(list(digest) * (64 * 64 // len(digest)))
+    buf = io.BytesIO()
+    image.save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def loopback_aws() -> None:
+    """Dummy credentials and no config files: the loopback server only, nothing may reach AWS."""
+    for key, value in {"AWS_ACCESS_KEY_ID": "evals", "AWS_SECRET_ACCESS_KEY": "evals",
+                       "AWS_DEFAULT_REGION": "us-east-1", "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+                       "AWS_CONFIG_FILE": os.devnull}.items():
+        os.environ[key] = value
+
+
+def _server_run(setup: Setup, manifest: Path, out: Path, server: FakeRekognitionServer,
+                **extra: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return _run(setup, manifest, out, endpoint_url=server.endpoint_url, region="us-east-1", tps=200.0,
+                concurrency=4, **extra)
 
 
 def _manifest(path: Path, rows: Iterator[tuple[str, str]]) -> Path:
@@ -212,14 +256,41 @@ def perfect_lines(sroie: Path, work: Path, truth: Mapping[str, Mapping[str, str]
         docs, receipts = _run(setup, manifest, work / f"run-{i}", replay_dir=str(work / f"replay-{setup.replay}"),
                               use_cache=False)
         results.append((setup.label, [score(truth, docs, receipts, part) for part in _splits(stems)]))
-    return table(f"SROIE perfect lines, {len(stems)} receipts, replay engine (tuned: 000-312, held out: 313-625)",
+    docs, receipts = _textract_lines(work, stems, prepared["reading"])
+    results.append(("Textract, local protocol server", [score(truth, docs, receipts, part)
+                                                        for part in _splits(stems)]))
+    return table(f"SROIE perfect lines, {len(stems)} receipts, replay engine; Textract: the protocol server "
+                 "(tuned: 000-312, held out: 313-625)",
                  results,
                  ["tuned", "held", "all"])
 
 
-def ocr(sroie: Path, work: Path, truth: Mapping[str, Mapping[str, str]], jobs: int | None) -> str:
-    from docbatch.testing.fake_rekognition import FakeRekognitionServer
+def _textract_lines(work: Path, stems: list[str],
+                    responses: Mapping[str, Mapping[str, Any]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The perfect lines through ``--engine textract`` and the protocol server (see the module doc)."""
+    images = work / "placeholders"
+    images.mkdir(parents=True, exist_ok=True)
+    for stem in stems:
+        (images / f"{stem}.png").write_bytes(placeholder_png(stem))
+    replay = _answers_by_bytes(work / "replay-textract", ((placeholder_png(s), responses[s]) for s in stems))
+    manifest = _manifest(work / "textract-manifest.csv", ((s, str(images / f"{s}.png")) for s in stems))
+    loopback_aws()
+    with FakeRekognitionServer(replay_dir=replay, engine=ReplayOnly()) as server:
+        return _server_run(Setup("Textract, local protocol server", "textract"), manifest, work / "run-textract",
+                           server, use_cache=False)
 
+
+def _saved_answers(run: Path, images: list[Path]) -> Iterator[tuple[bytes, Mapping[str, Any]]]:
+    """Each image's bytes with the answer a run saved for it (what docbatch itself added dropped)."""
+    folder = RunFolder(run)
+    for image in images:
+        if folder.has_raw(image.stem):
+            answer = dict(folder.read_raw(image.stem))
+            answer.pop(SOURCE_KEY, None)
+            yield image.read_bytes(), answer
+
+
+def ocr(sroie: Path, work: Path, truth: Mapping[str, Mapping[str, str]], jobs: int | None) -> str:
     images = sorted((sroie / "img").glob("*.jpg"))
     stems = [p.stem for p in images]
     manifest = _manifest(work / "ocr-manifest.csv", ((p.stem, str(p.resolve())) for p in images))
@@ -228,16 +299,17 @@ def ocr(sroie: Path, work: Path, truth: Mapping[str, Mapping[str, str]], jobs: i
     docs, receipts = _run(reference, manifest, work / "ocr-local", cache_dir=str(work / "cache"), concurrency=jobs)
     results.append((reference.label, [score(truth, docs, receipts, part)
                                       for part in _splits(stems, IMAGES_HELD_OUT_FROM)]))
-    for key, value in {"AWS_ACCESS_KEY_ID": "evals", "AWS_SECRET_ACCESS_KEY": "evals",
-                       "AWS_DEFAULT_REGION": "us-east-1", "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-                       "AWS_CONFIG_FILE": os.devnull}.items():
-        os.environ[key] = value  # the loopback server only: nothing here may reach AWS
-    with FakeRekognitionServer() as server:  # the local OCR behind DetectText's protocol and cap
+    loopback_aws()
+    # The local OCR behind both protocols: whole images answered as the uncapped run read
+    # them (same bytes, same OCR), crops read by the OCR.
+    whole = _answers_by_bytes(work / "replay-ocr", _saved_answers(work / "ocr-local", images))
+    with FakeRekognitionServer(replay_dir=whole) as server:
         for setup in (Setup("local OCR behind capped server, off", "rekognition", "off"),
-                      Setup("local OCR behind capped server, on", "rekognition", "auto")):
-            # One cache for both: the tiled run pays only its tiles (calls/doc counts them all).
-            docs, receipts = _run(setup, manifest, work / f"ocr-{setup.tiling}", endpoint_url=server.endpoint_url,
-                                  region="us-east-1", cache_dir=str(work / "cache"), tps=50.0, concurrency=4)
+                      Setup("local OCR behind capped server, on", "rekognition", "auto"),
+                      Setup("local OCR behind Textract server", "textract")):
+            # One cache for all: the tiled run pays only its tiles (calls/doc counts them all).
+            docs, receipts = _server_run(setup, manifest, work / f"ocr-{setup.engine}-{setup.tiling}", server,
+                                         cache_dir=str(work / "cache"))
             results.append((setup.label, [score(truth, docs, receipts, part)
                                           for part in _splits(stems, IMAGES_HELD_OUT_FROM)]))
     return table(f"SROIE images, {len(stems)} receipts, real OCR (tuned: 000-074, held out: 075-149)", results,

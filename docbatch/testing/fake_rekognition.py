@@ -77,6 +77,13 @@ class TextEngine(Protocol):
     def detect_text(self, image: ImageInput, document: Document) -> dict[str, Any]: ...
 
 
+class ReplayOnly:
+    """A far side for a server that must answer from ``replay_dir`` alone: an image without
+    a saved answer is refused like an unreadable one (visibly), never read by an OCR."""
+
+    def detect_text(self, image: ImageInput, document: Document) -> dict[str, Any]:
+        raise BadImageError("no saved answer for these bytes")
+
 
 @dataclass(frozen=True)
 class RequestRecord:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -73,3 +74,40 @@ def test_rerunning_the_sample_resumes_without_engine_calls(sample_run):
     assert proc.returncode == 0, proc.stderr[-2000:]
     counts = json.loads((out / "run.json").read_text())["counts"]
     assert counts["resumed"] == counts["total"] and counts["engine_calls"] == 0
+
+
+def test_the_sample_job_runs_through_textract_against_the_local_protocol_server(sample_run, tmp_path):
+    """``--engine textract`` on the sample job: boto3's textract client, DetectDocumentText's
+    wire format and its Blocks, to the local server, whose far side answers each image as
+    the embedded OCR read it in the sample run (no OCR twice); the tables come out the same."""
+    from click.testing import CliRunner
+
+    from docbatch.cli import main
+    from docbatch.runfolder import RunFolder
+    from docbatch.runner import SOURCE_KEY
+    from docbatch.testing.fake_rekognition import FakeRekognitionServer, ReplayOnly
+
+    from ..support.bench import dummy_aws_env
+
+    _, local = sample_run
+    manifest = pd.read_csv(ROOT / "sample_data" / "manifest.csv", dtype=str)
+    (tmp_path / "answers").mkdir()
+    for row in manifest.itertuples():
+        answer = RunFolder(local).read_raw(row.doc_id)
+        answer.pop(SOURCE_KEY)
+        digest = hashlib.sha256((ROOT / "sample_data" / row.source).read_bytes()).hexdigest()
+        (tmp_path / "answers" / f"{digest}.json").write_text(json.dumps(answer))
+    out = tmp_path / "textract"
+    with dummy_aws_env(), FakeRekognitionServer(replay_dir=tmp_path / "answers", engine=ReplayOnly()) as server:
+        result = CliRunner().invoke(main, ["run", str(ROOT / "jobs" / "sample.toml"), "--out", str(out),
+                                           "--engine", "textract", "--region", "us-east-1",
+                                           "--endpoint-url", server.endpoint_url, "--no-cache"])
+        log = server.request_log
+    assert result.exit_code == 0, result.output
+    assert [r.service for r in log] == ["Textract"] * len(manifest) and {r.outcome for r in log} == {"ok"}
+    docs = pd.read_parquet(out / "documents")
+    assert (docs["status"] == "ok").all() and set(docs["engine"]) == {"textract"}
+    for table, key in (("receipts", ["total", "receipt_date", "vendor_name"]), ("ids", ["document_number"])):
+        mine = pd.read_parquet(out / table).set_index("doc_id").sort_index()[key]
+        theirs = pd.read_parquet(local / table).set_index("doc_id").sort_index()[key]
+        pd.testing.assert_frame_equal(mine, theirs)
