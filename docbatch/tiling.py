@@ -36,6 +36,12 @@ ends tiling with words still lost: :attr:`TiledAnswer.lost`, the document's
 ``word_cap_hit``.  A service that lists lines top down, keeps a prefix of them, yet drops
 whole lines above its last one (a second column listed after the first) is caught only
 where the continuation re-reads; above that, such lines stay lost unseen.
+
+No tiling up front (bands before any whole-image answer when the image's shape says the
+text will not fit): it does not pay.  A whole-image answer that is a reading-order prefix
+is trusted down to its last complete row, so it is no wasted call (SROIE perfect lines:
+1.69 calls per receipt, bound 1.64); blind bands cut lines and need overlap; the shape
+predicts badly (150 SROIE images: words vs height/width r = 0.52; 3 of 24 over 2.5 fit 100).
 """
 
 from __future__ import annotations
