@@ -33,7 +33,10 @@ def reparse(out: Path, formats: str | None, redact: bool | None, shard: str | No
 @click.option("--location", metavar="S3_URI", help="athena: the run (or reconciliation) folder, e.g. s3://bucket/out/; "
               "each table's LOCATION is its folder in it.")
 @click.option("--partition-by", help="athena: the run's --partition-by keys (PARTITIONED BY; run tables only).")
-def schema(tables: tuple[str, ...], fmt: str, location: str | None, partition_by: str | None) -> None:
+@click.option("--manifest-columns", metavar="A,B", help="athena: the manifest's own columns the run carried "
+              "(STRING, after docbatch's, in the tables that take them).")
+def schema(tables: tuple[str, ...], fmt: str, location: str | None, partition_by: str | None,
+           manifest_columns: str | None) -> None:
     """Print the output tables' columns: kind, meaning, and whether they hold personal data.
 
     From the one catalogue of fields the Parquet/CSV schemas are built from (TABLES: all
@@ -49,14 +52,18 @@ def schema(tables: tuple[str, ...], fmt: str, location: str | None, partition_by
         raise ConfigError(f"unknown table(s) {', '.join(unknown)}; known: {', '.join(ALL_TABLES)}")
     names = list(tables) or None
     if fmt == "athena":
-        click.echo(athena_ddl(names or list(ALL_TABLES), location=location, partition_by=partition_by))
+        click.echo(athena_ddl(names or list(ALL_TABLES), location=location, partition_by=partition_by,
+                              manifest_columns=manifest_columns))
         return
     click.echo(markdown(names) if fmt == "markdown" else json.dumps(as_json(names), indent=2), nl=fmt == "json")
 
 
-def athena_ddl(names: list[str], *, location: str | None, partition_by: str | None) -> str:
-    """``CREATE EXTERNAL TABLE`` for each named table, partitioned as a run with ``partition_by`` writes them."""
+def athena_ddl(names: list[str], *, location: str | None, partition_by: str | None,
+               manifest_columns: str | None = None) -> str:
+    """``CREATE EXTERNAL TABLE`` for each named table, as a run with ``partition_by`` and these
+    manifest columns writes them (named as the run names them: ``manifest_`` before a name docbatch owns)."""
     from ..config import check_partition_keys
+    from ..outputs import passthrough_names
     from ..parse.catalog import ALL_TABLES, TABLES
     from ..sinks.athena import create_table
     from ..sinks.partition import with_partition_columns
@@ -64,10 +71,12 @@ def athena_ddl(names: list[str], *, location: str | None, partition_by: str | No
 
     keys = tuple(k.strip() for k in (partition_by or "").split(",") if k.strip())
     check_partition_keys(keys)
+    passthrough = list(passthrough_names(c.strip() for c in (manifest_columns or "").split(",") if c.strip()).values())
     out = []
     for name in names:
         table = ALL_TABLES[name]
         table_keys = keys if name in TABLES else ()
-        out.append(create_table(name, with_partition_columns(arrow_schema(table), table_keys), location=location,
+        schema = with_partition_columns(arrow_schema(table, passthrough), table_keys)
+        out.append(create_table(name, schema, location=location,
                                 partition_by=table_keys, description=table.description))
     return "\n\n".join(out)
