@@ -132,7 +132,7 @@ def field_matches(key: str, truth: str, value: object) -> bool:
 
 #: Review reasons that name a field without its name in them (``<field>_low_confidence`` does).
 REASON_ALIASES = {"vendor_name": ("vendor_missing",), "receipt_date": ("date_missing", "date_implausible"),
-                  "total": ("total_missing", "totals_inconsistent"), "vendor_address": ("address_missing",)}
+                  "total": ("total_missing", "totals_inconsistent", "total_doubt"), "vendor_address": ("address_missing",)}
 
 
 def is_flagged(parsed: ParsedReceipt, key: str) -> bool:

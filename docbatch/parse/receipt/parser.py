@@ -28,6 +28,7 @@ from .labels import has_word
 from ..money import currency_in, money
 from .header import Found, find_address, find_payment, find_phone, find_receipt_number, find_vendor, header_end
 from .items import SUMMARY, extract_items
+from .total_checks import total_doubts
 from .lines import Line, build_lines
 from .words import repair_words
 
@@ -118,8 +119,12 @@ def _tendered(lines: list[Line]) -> tuple[Decimal, Line] | None:
     return None
 
 
-def _pick_total(lines: list[Line], items_sum: Decimal | None) -> tuple[Decimal, Line, float] | None:
-    """(total, its line, certainty 0..1) or None; see the module docstring."""
+def _pick_total(lines: list[Line], items_sum: Decimal | None) -> tuple[Decimal, Line, float, bool | None] | None:
+    """(total, its line, certainty 0..1, rounded from a labelled row) or None; see the module docstring.
+
+    The last item is None when no rounding was applied, else whether the rounded figure was
+    printed on a total or rounding row (False: cash minus change or an unlabelled row).
+    """
     table = _summary_start(lines)
     paid = _first_amount(lines, "paid")
     change = _first_amount(lines, "change")
@@ -149,23 +154,24 @@ def _pick_total(lines: list[Line], items_sum: Decimal | None) -> tuple[Decimal, 
         if len(others) > 1:
             certainty *= 0.85
         rounded = _rounded(lines, ln, value, tendered)
+        from_label = None
         if rounded:
-            value, ln = rounded
+            value, ln, from_label = rounded
         if tendered is not None and tendered > 0 and tendered != value:
             certainty *= 0.45  # cash minus change says otherwise
         elif _rounding_in_doubt(lines, ln, value):
             certainty *= 0.6
-        return value, ln, certainty * cert
+        return value, ln, certainty * cert, from_label
     if paired is not None and paired[0] > 0:
-        return paired[0], paired[1], 0.45
+        return paired[0], paired[1], 0.45, None
     if paid and not change:
-        return paid[0], paid[1], 0.4
+        return paid[0], paid[1], 0.4, None
     pool = [a for ln in lines[:table] if ln.label not in ("paid", "change", "count", "tax", "rounding", "discount")
             for a in ln.amounts]
     if pool:
         top = max(pool, key=lambda a: a.value)
         line = next(ln for ln in lines if top in ln.amounts)
-        return top.value, line, 0.35
+        return top.value, line, 0.35, None
     return None
 
 
@@ -185,11 +191,12 @@ def _rounding_in_doubt(lines: list[Line], total_line: Line, value: Decimal) -> b
 
 
 def _rounded(lines: list[Line], total_line: Line, value: Decimal, tendered: Decimal | None
-             ) -> tuple[Decimal, Line] | None:
+             ) -> tuple[Decimal, Line, bool] | None:
     """The rounded total when a rounding row follows the total and the rounded sum is confirmed.
 
     Confirmation is the rounded sum printed just below (often unlabelled) or cash minus
-    change equal to it; an unconfirmed rounding row leaves the printed total alone.
+    change equal to it; an unconfirmed rounding row leaves the printed total alone.  The last
+    item says whether the rounded sum was read from a labelled (total or rounding) row.
     """
     after = lines[total_line.index + 1 : total_line.index + 4]
     rounding = next((ln for ln in after if ln.label == "rounding" and ln.amounts), None)
@@ -199,9 +206,9 @@ def _rounded(lines: list[Line], total_line: Line, value: Decimal, tendered: Deci
     for target in (value + adj, value - adj):
         for ln in lines[rounding.index + 1 : rounding.index + 3]:
             if ln.label in (None, "total", "total_strong", "rounding") and any(a.value == target for a in ln.amounts):
-                return target, ln
+                return target, ln, ln.label is not None
         if tendered is not None and tendered == target:
-            return target, total_line
+            return target, total_line, False
     return None
 
 
@@ -292,8 +299,10 @@ def _parse(lines: list[Line], hints: ReceiptHints) -> ParsedReceipt:
     currency = _read_currency(fields, lines, hints, end, reasons)
     items_start = end
     items = extract_items(lines, items_start)
-    total, total_line = _read_total(fields, lines, items, reasons)
+    total, total_line, doubted = _read_total(fields, lines, items, reasons)
     consistent = _read_amounts(fields, lines, items, items_start=items_start, total=total, total_line=total_line)
+    if doubted:  # after the arithmetic's boost: a doubted total stays at review level
+        fields["total_confidence"] = min(float(fields["total_confidence"] or 0), REVIEW_BELOW)
     _read_date(fields, lines, hints, run_date, currency, reasons)
     _review(fields, reasons, vendor_found=bool(vendor), consistent=consistent)
     return ParsedReceipt(fields, items)
@@ -336,19 +345,27 @@ def _read_currency(fields: dict[str, object], lines: list[Line], hints: ReceiptH
 
 
 def _read_total(fields: dict[str, object], lines: list[Line], items: list[dict[str, object]],
-                reasons: list[str]) -> tuple[Decimal | None, Line | None]:
-    """The total and the line it was read from, or (None, None) with ``total_missing``."""
+                reasons: list[str]) -> tuple[Decimal | None, Line | None, bool]:
+    """The total, the line it was read from and whether it is in doubt.
+
+    (None, None, False) with ``total_missing`` when there is none; in doubt (see
+    :mod:`.total_checks`) adds ``total_doubt:<signs>`` to the reasons.
+    """
     items_sum = sum((Decimal(str(i["price"])) for i in items), Decimal(0)) if items else None
     picked = _pick_total(lines, items_sum)
     if not picked:
         reasons.append("total_missing")
-        return None, None
-    total, tline, certainty = picked
+        return None, None, False
+    total, tline, certainty, from_label = picked
+    doubts = total_doubts(lines, total, tline, rounded_from_label=from_label, items_sum=items_sum,
+                          table=_summary_start(lines))
+    if doubts:
+        reasons.append("total_doubt:" + ",".join(doubts))
     total = money(total)
     amount = tline.amounts[-1] if tline.amounts else None
     ocr = tline.confidence(amount.start, amount.end) if amount else tline.confidence()
     _set(fields, "total", total, _conf(ocr, certainty))
-    return total, tline
+    return total, tline, bool(doubts)
 
 
 def _read_amounts(fields: dict[str, object], lines: list[Line], items: list[dict[str, object]], *,

@@ -1,0 +1,85 @@
+"""Evidence against a picked total: the receipt's own arithmetic and rows that disagree with it.
+
+A total read from the strongest label is usually right, but a few layouts make another
+figure just as defensible, or show that the labelled amount is not what was charged.
+Each check here names one such sign; the parser flags the total (reason
+``total_doubt:<sign>``, confidence at review level) rather than guess between figures:
+
+* ``rounding_unprinted``: a cash-rounding row, and the rounded figure taken from cash minus
+  change or an unlabelled row while the receipt's labelled total is the unrounded sum;
+* ``subtotal_unexplained``: the items add up to the subtotal but the total differs from it
+  with no tax, discount, service, tip or rounding row between them;
+* ``subtotal_above_total``: the subtotal exceeds the total and no discount is printed;
+* ``large_discount``: a discount of a fifth or more of the subtotal between subtotal and
+  total (the sum before and after it are both "the total" to someone);
+* ``negative_total``: a total label carries a negative amount (a credit or return note);
+* ``total_is_tendered``: a change row with no payment row, and the total minus the change
+  equals another total or the items (the "total" is the cash handed over);
+* ``paid_below_total``: a payment row with no change row pays less than the total.
+
+These are properties of receipts in general (arithmetic, labels), not of particular vendors.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Sequence
+
+from .lines import Line
+
+_TOTALS = ("total", "total_strong")
+_EXPLAINS = ("tax", "discount", "service", "rounding", "tip")
+#: A discount at least this share of the subtotal makes both sums defensible totals.
+LARGE_DISCOUNT = Decimal("0.2")
+
+
+def _last(ln: Line) -> Decimal:
+    return ln.amounts[-1].value
+
+
+def _labelled(lines: Sequence[Line], *labels: str, before: int | None = None) -> list[Line]:
+    return [ln for ln in lines if ln.label in labels and ln.amounts and (before is None or ln.index < before)]
+
+
+def total_doubts(lines: Sequence[Line], total: Decimal, total_line: Line, *, rounded_from_label: bool | None,
+                 items_sum: Decimal | None, table: int) -> list[str]:
+    """The signs (see the module docstring) that the picked ``total`` may not be the receipt's total.
+
+    ``rounded_from_label``: None when no rounding was applied, else whether the rounded
+    figure was read from a total or rounding row.  ``table``: where a tax-summary table starts.
+    """
+    doubts: list[str] = []
+    if rounded_from_label is False:
+        doubts.append("rounding_unprinted")
+    subtotals = _labelled(lines, "subtotal", before=table)
+    sub = subtotals[0] if subtotals else None
+    discounts = _labelled(lines, "discount")
+    if sub is not None and _last(sub) != total:
+        between = [ln for ln in lines[sub.index + 1 : total_line.index] if ln.amounts]
+        if items_sum == _last(sub) and not any(ln.label in _EXPLAINS for ln in between):
+            doubts.append("subtotal_unexplained")
+        if _last(sub) > total and not discounts:
+            doubts.append("subtotal_above_total")
+        off = sum((abs(_last(ln)) for ln in between if ln.label == "discount"), Decimal(0))
+        if off and off >= LARGE_DISCOUNT * abs(_last(sub)):
+            doubts.append("large_discount")
+    if any(_last(ln) < 0 for ln in _labelled(lines, "total_strong", before=table)):
+        doubts.append("negative_total")
+    doubts += _payment_doubts(lines, total, total_line, items_sum)
+    return doubts
+
+
+def _payment_doubts(lines: Sequence[Line], total: Decimal, total_line: Line, items_sum: Decimal | None) -> list[str]:
+    """Signs from the payment and change rows (see the module docstring)."""
+    changes = _labelled(lines, "change")
+    paid = [_last(ln) for ln in _labelled(lines, "paid")]
+    out: list[str] = []
+    if changes and not paid:
+        others = {a.value for ln in _labelled(lines, *_TOTALS) if ln is not total_line for a in ln.amounts}
+        if items_sum is not None:
+            others.add(items_sum)
+        if any(total - _last(ch) in others for ch in changes):
+            out.append("total_is_tendered")
+    if paid and not changes and all(0 < p < total for p in paid):
+        out.append("paid_below_total")
+    return out

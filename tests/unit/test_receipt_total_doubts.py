@@ -1,0 +1,80 @@
+"""A picked total the receipt's own figures argue against is flagged, not trusted.
+
+Each test builds a receipt showing one sign (see ``docbatch.parse.receipt.total_checks``)
+and checks that the total goes to review with the sign named and its confidence at review
+level; a receipt whose figures agree is not flagged.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from docbatch.parse.receipt.parser import REVIEW_BELOW
+
+from .test_receipt_parsing import receipt
+
+HEAD = ("KEDAI RUNCIT MAJU SDN BHD", "NO 5, JALAN BESAR, 50000 KUALA LUMPUR", "DATE: 12/03/2018")
+
+
+def doubt(*rows: str) -> tuple[Decimal | None, str, float]:
+    """(total, review reason, total confidence) of a receipt with ``rows`` under a header."""
+    f = receipt(*HEAD, *rows).fields
+    return f["total"], str(f["review_reason"] or ""), float(f["total_confidence"] or 0)
+
+
+def test_a_receipt_whose_figures_agree_has_no_total_doubt():
+    total, reason, conf = doubt("PENCIL | 9.00", "TOTAL | 9.00", "CASH | 10.00", "CHANGE | 1.00")
+    assert total == Decimal("9.00") and "total_doubt" not in reason and conf > REVIEW_BELOW
+
+
+def test_rounded_total_taken_from_cash_minus_change_is_flagged():
+    # Only the unrounded sum is labelled a total; the rounded figure is cash - change.
+    total, reason, conf = doubt("PENCIL | 12.37", "TOTAL | 12.37", "ROUNDING ADJ | -0.02",
+                                "CASH | 50.00", "CHANGE | 37.65")
+    assert total == Decimal("12.35")
+    assert "rounding_unprinted" in reason and conf <= REVIEW_BELOW
+
+
+def test_rounded_total_printed_on_its_own_total_row_is_not_a_rounding_doubt():
+    total, reason, _ = doubt("PENCIL | 12.37", "TOTAL | 12.37", "ROUNDING ADJ | -0.02",
+                             "TOTAL ROUNDED | 12.35", "CASH | 50.00", "CHANGE | 37.65")
+    assert total == Decimal("12.35") and "rounding_unprinted" not in reason
+
+
+def test_total_differing_from_items_and_subtotal_with_nothing_between_is_flagged():
+    total, reason, conf = doubt("2 TAU SAR PNEAH | 25.00", "SUBTOTAL | 25.00", "NET TOTAL | 50.00")
+    assert total == Decimal("50.00") and "subtotal_unexplained" in reason and conf <= REVIEW_BELOW
+
+
+def test_subtotal_above_the_total_without_a_discount_is_flagged():
+    _, reason, conf = doubt("SUBTOTAL | 105.57", "GST | 5.33", "TOTAL | 10.55")
+    assert "subtotal_above_total" in reason and conf <= REVIEW_BELOW
+
+
+@pytest.mark.parametrize("discount, flagged", [("27.60", True), ("1.00", False)])
+def test_a_discount_of_a_fifth_of_the_subtotal_or_more_is_flagged(discount, flagged):
+    grand = f"{Decimal('60.60') - Decimal(discount):.2f}"
+    total, reason, _ = doubt("PIZZA | 60.60", "SUB-TOTAL | 60.60", f"COUPON DISCOUNT | {discount}",
+                             f"GRAND TOTAL | {grand}")
+    assert total == Decimal(grand)
+    assert ("large_discount" in reason) is flagged
+
+
+def test_a_negative_amount_on_a_total_row_is_flagged():
+    _, reason, conf = doubt("BREAD | 12.98", "TOTAL 0% SUPPLIES | 12.98", "RETURNS | -14.71",
+                            "TOTAL PAYABLE | -1.73")
+    assert "negative_total" in reason and conf <= REVIEW_BELOW
+
+
+def test_a_total_that_is_the_cash_handed_over_is_flagged():
+    # No payment row: the "GRAND TOTAL" is the cash, and minus the change it is the amount.
+    total, reason, conf = doubt("PARKING TICKET | 5.00", "AMOUNT INCL. GST | 5.00", "GRAND TOTAL | 10.00",
+                                "CHANGE | 5.00")
+    assert total == Decimal("10.00") and "total_is_tendered" in reason and conf <= REVIEW_BELOW
+
+
+def test_a_payment_below_the_total_with_no_change_row_is_flagged():
+    total, reason, conf = doubt("OPENER | 8.80", "PLASTIC BAG | 0.20", "TOTAL INCL. GST | 10.00", "CASH | 1.00")
+    assert total == Decimal("10.00") and "paid_below_total" in reason and conf <= REVIEW_BELOW
