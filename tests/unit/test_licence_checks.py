@@ -61,6 +61,14 @@ def test_a_number_that_fits_no_format_of_the_cards_state_is_flagged():
     assert bad.values["document_number"] == "I11234562" and bad.confidence["document_number"] < 50
 
 
+@pytest.mark.parametrize(("number", "flagged"), [("S00000001", True), ("S000000001", True), ("S12340561", False)])
+def test_a_fitting_number_with_a_run_ocr_may_miscount_is_flagged(number: str, flagged: bool):
+    # Kentucky takes a letter and 8 or 9 digits: a run of zeros read one short still fits.
+    f = _licence([("KENTUCKY", 0.05, 0.02), (f"DL {number}", 0.40, 0.15), ("EXP 08/31/2029", 0.40, 0.22)])
+    assert f.values["document_number"] == number
+    assert (f.confidence["document_number"] < 50) is flagged
+
+
 def test_among_a_labels_candidates_the_one_fitting_the_format_wins():
     # The label's own line holds a short number (another field's); the licence number sits under the label.
     f = _licence([("NEW YORK STATE", 0.05, 0.02), ("DLN 12345", 0.40, 0.15), ("123 456 789", 0.40, 0.21)])
