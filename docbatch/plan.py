@@ -31,7 +31,7 @@ from .errors import DocbatchError
 from .listing import open_manifest
 from .pipeline import DocumentProcessor, build_processor
 from .records import Document
-from .runfolder import RunFolder
+from .runfolder import JOURNAL, RunFolder
 from .state import PAGED
 
 
@@ -142,23 +142,36 @@ def plan_run(config: RunConfig, *, calls_per_page: float | None = None,
                 shard=f"{stages.shard.index}/{stages.shard.count}" if stages.shard else None)
     plan.malformed.update(r.error.error_code for r in rows if r.error is not None)
     folder = RunFolder(config.out, sources=stages.sources, shard=stages.shard)
-    if plan.word_cap:
-        measured = measured_calls_per_page(folder.journal_path, cls.name)
-        if calls_per_page is not None:
-            plan.calls_per_page, plan.calls_source = calls_per_page, "--calls-per-page"
-        elif measured is not None:
-            plan.calls_per_page, plan.calls_source = measured, "measured on this run folder's earlier answers"
-    processor = build_processor(stages, config.engine)
-    try:
-        _count_documents(plan, documents, processor, folder, cls.needs_image)
-    finally:
-        processor.close()
+    with tempfile.TemporaryDirectory(prefix="docbatch-plan-") as tmp:
+        journal = _journal_of(folder, Path(tmp))
+        if plan.word_cap:
+            measured = measured_calls_per_page(journal, cls.name)
+            if calls_per_page is not None:
+                plan.calls_per_page, plan.calls_source = calls_per_page, "--calls-per-page"
+            elif measured is not None:
+                plan.calls_per_page, plan.calls_source = measured, "measured on this run folder's earlier answers"
+        processor = build_processor(stages, config.engine)
+        try:
+            _count_documents(plan, documents, processor, folder, _known(journal), cls.needs_image)
+        finally:
+            processor.close()
     return plan
 
 
+def _journal_of(folder: RunFolder, tmp: Path) -> Path:
+    """The journal a run would resume from: the local one, or on S3 the copy checkpointed in the
+    bucket (read into ``tmp``: a run's working copy on this machine is never touched)."""
+    if folder.s3 is None:
+        return folder.journal_path
+    copy = tmp / JOURNAL
+    data = folder.read_own(JOURNAL)
+    if data is not None:
+        copy.write_bytes(data)
+    return copy
+
+
 def _count_documents(plan: Plan, documents: list[Document], processor: DocumentProcessor, folder: RunFolder,
-                     needs_image: bool) -> None:
-    known = _known(folder.journal_path)
+                     known: dict[str, tuple[str | None, str | None, bool]], needs_image: bool) -> None:
     for doc in documents:
         identity, _ = processor.identify(doc)
         status, done_identity, pages_ok = known.get(doc.doc_id, (None, None, False))

@@ -82,3 +82,25 @@ def test_past_the_word_cap_the_rest_of_a_stopped_run_is_estimated_at_the_calls_p
     assert stopped.outcome == "stopped" and stopped.ok == 2 and paid == 7
     assert not rest.lower_bound and rest.calls_per_page == 3.0
     assert rest.calls == rest_paid == 12
+
+
+def test_on_a_new_machine_an_s3_folders_estimate_counts_what_the_bucket_says_is_done(tmp_path, moto_url, aws_env,
+                                                                                   monkeypatch):
+    import boto3
+
+    from docbatch import run_batch
+    from docbatch.plan import plan_run
+
+    from ..support.bench import Bench
+
+    boto3.client("s3", endpoint_url=moto_url, region_name="us-east-1").create_bucket(Bucket="docbatch-estimate")
+    bench = Bench(tmp_path, moto_url=moto_url, docs=5)
+    out = "s3://docbatch-estimate/runs/night"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "machine-1"))
+    with bench.server() as server:
+        config = bench.config(bench.manifest(), out, server)
+        run_batch(config)
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "machine-2"))  # no local journal here
+        plan = plan_run(config)
+    assert (plan.done, plan.calls) == (5, 0)
+    assert not (tmp_path / "machine-2").exists()
