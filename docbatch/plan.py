@@ -26,7 +26,7 @@ from pathlib import Path
 
 from . import aws, preflight, shards
 from .config import RunConfig
-from .engines.base import engine_class
+from .engines.base import engine_class, engine_names
 from .errors import DocbatchError
 from .listing import open_manifest
 from .pipeline import DocumentProcessor, build_processor
@@ -53,6 +53,8 @@ class Plan:
     calls_per_page: float = 1.0
     calls_source: str = "one call per page"
     shard: str | None = None
+    #: every paid engine's (name, list price, word cap), to price the same pages on each
+    list_prices: list[tuple[str, float, int | None]] = field(default_factory=list)
 
     @property
     def calls(self) -> int:
@@ -88,7 +90,25 @@ class Plan:
             lines.append(f"  estimated cost:      ${self.cost:,.2f} at ${self.price_per_call or 0:g} per call")
         else:
             lines.append("  paid calls:          0 (this engine is not billed)")
+        lines.extend(self._priced_on_each_engine())
         return "\n".join(lines)
+
+    def _priced_on_each_engine(self) -> list[str]:
+        """The pages to answer priced on every paid engine at its list price, to choose one by.
+
+        Another engine's response cache is not consulted (a cache answers only its own
+        engine), so its calls are every page; past its word cap they are a lower bound.
+        """
+        if not self.list_prices or not self.pages:
+            return []
+        lines = ["  on each paid engine, at list price:"]
+        for name, price, cap in self.list_prices:
+            if name == self.engine and self.paid:
+                calls, more = self.calls, " or more" if self.lower_bound else ""
+            else:
+                calls, more = self.pages, " or more" if cap else ""
+            lines.append(f"    {name:<12} {calls} calls{more} at ${price:g}: ${calls * price:,.2f}")
+        return lines
 
 
 def _known(journal: Path) -> dict[str, tuple[str | None, str | None, bool]]:
@@ -139,7 +159,8 @@ def plan_run(config: RunConfig, *, calls_per_page: float | None = None,
     plan = Plan(engine=cls.name, rows=len(rows), paid=cls.paid,
                 price_per_call=cls.price_per_call if price_per_call is None else price_per_call,
                 word_cap=cls.word_cap if stages.tiling.enabled else None,
-                shard=f"{stages.shard.index}/{stages.shard.count}" if stages.shard else None)
+                shard=f"{stages.shard.index}/{stages.shard.count}" if stages.shard else None,
+                list_prices=_list_prices())
     plan.malformed.update(r.error.error_code for r in rows if r.error is not None)
     folder = RunFolder(config.out, sources=stages.sources, shard=stages.shard)
     with tempfile.TemporaryDirectory(prefix="docbatch-plan-") as tmp:
@@ -156,6 +177,12 @@ def plan_run(config: RunConfig, *, calls_per_page: float | None = None,
         finally:
             processor.close()
     return plan
+
+
+def _list_prices() -> list[tuple[str, float, int | None]]:
+    """(name, list price per call, word cap) of every registered paid engine."""
+    engines = [engine_class(name) for name in engine_names()]
+    return [(e.name, e.price_per_call, e.word_cap) for e in engines if e.paid and e.price_per_call]
 
 
 def _journal_of(folder: RunFolder, tmp: Path) -> Path:

@@ -43,6 +43,16 @@ def test_the_sample_jobs_estimate_is_the_number_of_calls_the_server_counts(tmp_p
     assert _estimated_calls(cached) == 0 and "(10 from the response cache)" in cached
 
 
+def test_the_estimate_prices_the_same_pages_on_each_paid_engine(tmp_path, aws_env):
+    with FakeRekognitionServer(engine=TinyReceiptEngine()) as server:
+        out = _invoke("estimate", str(ROOT / "jobs" / "sample.toml"), "--engine", "rekognition", "--region",
+                      "us-east-1", "--endpoint-url", server.endpoint_url, "--no-cache", "--out", str(tmp_path / "o"))
+    # Rekognition's 100-word cap may add tile calls nobody can count before reading: a lower bound;
+    # Textract has no cap: one call per page, at its own list price.
+    assert "rekognition  10 calls or more at $0.001: $0.01" in out
+    assert "textract     10 calls at $0.0015: $0.01" in out
+
+
 def test_a_price_per_call_and_a_shard_are_taken_as_given(tmp_path, aws_env):
     with FakeRekognitionServer(engine=TinyReceiptEngine()) as server:
         job = [str(ROOT / "jobs" / "sample.toml"), "--engine", "textract", "--region", "us-east-1",
