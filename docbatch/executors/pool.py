@@ -5,6 +5,13 @@ processor (its engine loaded once per process); a ``"threads"`` engine shares on
 processor among threads (its clients are built here, in the main thread, before any
 worker starts), with the processor's limiter if its engine is paced (up to its
 max_in_flight threads).
+
+A process that dies (a crash in native code, the OOM killer) breaks the whole process pool:
+every document in flight fails with ``BrokenProcessPool`` and nothing says which one killed
+it.  The pool is replaced, and those documents are sent again one at a time to a pool of one
+process, where a death is the document's own: it is sent again up to the run's attempt
+budget, then fails ``retries_exhausted:worker_lost`` (the next run retries it); the others
+are answered as usual.
 """
 
 from __future__ import annotations
@@ -13,6 +20,9 @@ import concurrent.futures as cf
 import multiprocessing
 import os
 import signal
+import threading
+from collections import deque
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from ..config import AUTO_TPS, RateSettings, Stages
@@ -21,7 +31,7 @@ from ..pipeline import DocumentProcessor, Known, build_processor
 from ..ratelimit import RateLimiter
 from ..records import Document, DocumentResult
 from ..workers import die_with_parent
-from .base import Executor
+from .base import Executor, worker_lost
 
 # -- worker-process side (CPU-bound engines) ---------------------------------------------------
 _WORKER: DocumentProcessor | None = None
@@ -58,20 +68,84 @@ class LocalPool(Executor):
         super().__init__(**kwargs)
         self._concurrency = default_concurrency(self.stages.rate, self.engine_class.parallelism)
         self._processor: DocumentProcessor | None = None
+        self._lock = threading.Lock()
+        self._attempts = max(1, self.stages.retry.max_attempts)
+        #: Documents in flight when a pool broke, run alone one after another (see the module).
+        self._suspects: deque[tuple[Document, Known | None, cf.Future, int]] = deque()
+        self._alone: cf.ProcessPoolExecutor | None = None
+        self._alone_busy = False
         if self.engine_class.parallelism == "processes":
-            self._pool: cf.Executor = cf.ProcessPoolExecutor(
-                max_workers=self._concurrency, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_init_worker, initargs=(self.stages, self.engine))
+            self._pool: cf.Executor = self._processes()
         else:
             self._processor = build_processor(self.stages, self.engine, sleep=self.sleep)
             limiter = self._processor.limiter
             threads = limiter.max_in_flight if limiter is not None else self._concurrency
             self._pool = cf.ThreadPoolExecutor(max_workers=threads, thread_name_prefix="docbatch")
 
+    def _processes(self, workers: int | None = None) -> cf.ProcessPoolExecutor:
+        return cf.ProcessPoolExecutor(max_workers=workers or self._concurrency,
+                                      mp_context=multiprocessing.get_context("spawn"),
+                                      initializer=_init_worker, initargs=(self.stages, self.engine))
+
     def submit(self, doc: Document, known: Known | None) -> cf.Future:
         if self._processor is not None:
             return self._pool.submit(self._processor.process, doc, known)
-        return self._pool.submit(_process_in_worker, doc, known)
+        out: cf.Future = cf.Future()
+        self._send(doc, known, out)
+        return out
+
+    def _send(self, doc: Document, known: Known | None, out: cf.Future) -> None:
+        with self._lock:
+            pool = self._pool
+        future = _submit(pool, doc, known, out)
+        if future is not None:
+            future.add_done_callback(lambda done: self._finish(done, pool, doc, known, out))
+
+    def _finish(self, done: cf.Future, pool: cf.Executor, doc: Document, known: Known | None,
+                out: cf.Future) -> None:
+        if not isinstance(_error(done), BrokenProcessPool):
+            _copy(done, out)
+            return
+        with self._lock:
+            if self._pool is pool:  # the first document to see the break replaces the pool
+                self._pool = self._processes()
+                pool.shutdown(wait=False, cancel_futures=True)
+            self._suspects.append((doc, known, out, 0))
+        self._next_suspect()
+
+    def _next_suspect(self) -> None:
+        """Run the next suspect alone (one at a time: a death then names its document)."""
+        with self._lock:
+            if self._alone_busy or not self._suspects:
+                return
+            self._alone_busy = True
+            doc, known, out, attempts = self._suspects.popleft()
+            if self._alone is None:
+                self._alone = self._processes(1)
+            alone = self._alone
+        future = _submit(alone, doc, known, out)
+        if future is None:
+            with self._lock:
+                self._alone_busy = False
+            return
+        future.add_done_callback(lambda done: self._suspect_done(done, alone, doc, known, out, attempts + 1))
+
+    def _suspect_done(self, done: cf.Future, alone: cf.Executor, doc: Document, known: Known | None,
+                      out: cf.Future, attempts: int) -> None:
+        if not isinstance(_error(done), BrokenProcessPool):
+            _copy(done, out)
+        else:
+            with self._lock:
+                if self._alone is alone:
+                    self._alone = None
+                    alone.shutdown(wait=False, cancel_futures=True)
+                if attempts < self._attempts:
+                    self._suspects.appendleft((doc, known, out, attempts))
+            if attempts >= self._attempts:
+                out.set_result(worker_lost(doc, self.engine_class.name, attempts, "a worker process exited"))
+        with self._lock:
+            self._alone_busy = False
+        self._next_suspect()
 
     @property
     def limiter(self) -> RateLimiter | None:
@@ -83,7 +157,35 @@ class LocalPool(Executor):
 
     def close(self) -> None:
         try:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            with self._lock:
+                pools = [p for p in (self._pool, self._alone) if p is not None]
+            for pool in pools:
+                pool.shutdown(wait=True, cancel_futures=True)
         finally:
             if self._processor is not None:
                 self._processor.close()
+
+
+def _submit(pool: cf.Executor, doc: Document, known: Known | None, out: cf.Future) -> cf.Future | None:
+    """``pool.submit`` of one document; a pool that broke meanwhile gives a broken future."""
+    try:
+        return pool.submit(_process_in_worker, doc, known)
+    except BrokenProcessPool as exc:
+        broken: cf.Future = cf.Future()
+        broken.set_exception(exc)
+        return broken
+    except RuntimeError as exc:  # shut down: the run is ending
+        out.set_exception(exc)
+        return None
+
+
+def _error(done: cf.Future) -> BaseException | None:
+    return cf.CancelledError() if done.cancelled() else done.exception()
+
+
+def _copy(done: cf.Future, out: cf.Future) -> None:
+    error = _error(done)
+    if error is None:
+        out.set_result(done.result())
+    else:
+        out.set_exception(error)
