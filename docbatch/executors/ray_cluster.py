@@ -85,8 +85,9 @@ class RayExecutor(Executor):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         if self.engine_class.parallelism != "processes":
-            raise ConfigError(f"--executor ray spreads CPU-bound engines (local); {self.engine_class.name} calls "
-                              "a service paced at --tps from one process: use --executor local")
+            raise ConfigError(f"--executor ray spreads CPU-bound engines (local); the {self.engine_class.name} "
+                              "engine runs in threads of one process (a paid engine is paced there against its "
+                              "quota): use --executor local")
         ray = self._ray = _import_ray()
         self._started = _init(ray, self.stages.executor.ray_address)
         try:

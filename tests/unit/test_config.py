@@ -50,3 +50,24 @@ def test_a_partition_key_docbatch_cannot_fill_is_an_error(tmp_path):
     job.write_text('[job]\nmanifest = "m.csv"\nout = "o"\nengine = "local"\npartition_by = ["vendor_name"]\n')
     with pytest.raises(ConfigError, match="vendor_name"):
         load_job(job)
+
+
+def test_the_executor_is_local_or_ray_and_a_ray_address_needs_ray(tmp_path):
+    from docbatch.config import RunConfig
+
+    stages = RunConfig(manifest="m.csv", out="o", executor="ray", ray_address="auto").stages()
+    assert (stages.executor.kind, stages.executor.ray_address) == ("ray", "auto")
+    with pytest.raises(ConfigError, match="executor must be local or ray"):
+        RunConfig(manifest="m.csv", out="o", executor="dask")
+    with pytest.raises(ConfigError, match="ray_address is for"):
+        RunConfig(manifest="m.csv", out="o", ray_address="auto")
+
+
+def test_the_ray_executor_refuses_an_engine_that_runs_in_threads_before_starting_ray(tmp_path):
+    from docbatch.config import RunConfig
+    from docbatch.engines.replay import ReplayEngine
+    from docbatch.executors import open_executor
+
+    stages = RunConfig(manifest="m.csv", out="o", executor="ray").stages()
+    with pytest.raises(ConfigError, match="runs in threads of one process"):
+        open_executor(stages, ReplayEngine, "replay", sleep=lambda s: None)
