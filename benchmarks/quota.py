@@ -115,6 +115,19 @@ def run_docbatch(manifest: Path, out: Path, *, quota: float, latency: float, tps
         return _outcome(server, summary.failed, wall, summary.calls.get("in_flight", {}).get("peak"))
 
 
+def naive_pool(client: Any, paths: list[Path], threads: int) -> int:
+    """What a user would write: ``threads`` threads calling ``detect_text`` on each file; the failures."""
+    def one(path: Path) -> bool:
+        try:
+            client.detect_text(Image={"Bytes": path.read_bytes()})
+            return True
+        except Exception:  # noqa: BLE001 - what the naive loop would log and skip
+            return False
+
+    with cf.ThreadPoolExecutor(threads) as pool:
+        return sum(not ok for ok in pool.map(one, paths))
+
+
 def run_naive(paths: list[Path], *, quota: float, latency: float) -> Outcome:
     import boto3
     from botocore.config import Config
@@ -124,16 +137,8 @@ def run_naive(paths: list[Path], *, quota: float, latency: float) -> Outcome:
                               config=Config(retries={"mode": "adaptive", "max_attempts": 10},
                                             max_pool_connections=NAIVE_THREADS))
 
-        def one(path: Path) -> bool:
-            try:
-                client.detect_text(Image={"Bytes": path.read_bytes()})
-                return True
-            except Exception:  # noqa: BLE001 - what the naive loop would log and skip
-                return False
-
         started = time.monotonic()
-        with cf.ThreadPoolExecutor(NAIVE_THREADS) as pool:
-            failed = sum(not ok for ok in pool.map(one, paths))
+        failed = naive_pool(client, paths, NAIVE_THREADS)
         wall = time.monotonic() - started
         return _outcome(server, failed, wall, NAIVE_THREADS)
 

@@ -35,10 +35,10 @@ def loads_gz(data: bytes) -> Any:
     return json.loads(gzip.decompress(data))
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes) -> None:
     """Write a file atomically (temp file in the same folder, then rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json.gz")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=f"-{path.name}")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -70,7 +70,7 @@ class ResponseCache:
 
     def put(self, key: str, response: Mapping[str, Any]) -> None:
         try:
-            _write_atomic(self._path(key), dumps_gz(dict(response)))
+            write_atomic(self._path(key), dumps_gz(dict(response)))
         except OSError:
             # A read-only or full cache disk must not fail the document.
             pass

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Literal, Mapping
+from typing import Any, Callable, Literal, Mapping
 
 from .errors import ExitCode
 
@@ -153,6 +153,8 @@ class RunSummary:
     message: str = ""
     #: The paced engine's call figures (run.json ``calls``; :meth:`RateLimiter.figures`), empty otherwise.
     calls: dict[str, Any] = field(default_factory=dict)
+    #: The same figures so far, while the run goes (for progress; None: no paced engine).
+    live_calls: Callable[[], dict[str, Any]] | None = field(default=None, repr=False, compare=False)
     #: The exit code of what stopped the run (outcome "stopped").
     stop_exit_code: ExitCode = ExitCode.CONFIG
 

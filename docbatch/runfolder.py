@@ -32,7 +32,6 @@ import posixpath
 import re
 import sqlite3
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -41,7 +40,7 @@ from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 import pyarrow.fs as pafs
 
 from . import __version__, aws
-from .cache import dumps_gz, loads_gz, sha256_hex
+from .cache import dumps_gz, loads_gz, sha256_hex, write_atomic
 from .config import SourceSettings
 from .errors import ConfigError, ForeignFolder, StorageError
 from .shards import SHARDS, check_layout
@@ -214,7 +213,7 @@ class RunFolder:
 
     def has_raw(self, doc_id: str) -> bool:
         if self.s3 is None:
-            return self.fs.get_file_info(self.raw_path(doc_id)).type == pafs.FileType.File
+            return os.path.isfile(self.raw_path(doc_id))
         if self._raw_index is None:  # one listing instead of a HEAD per document
             listing = self.fs.get_file_info(pafs.FileSelector(self.path(RAW), allow_not_found=True))
             self._raw_index = {posixpath.basename(i.path) for i in listing if i.type == pafs.FileType.File}
@@ -304,17 +303,7 @@ class RunFolder:
             with self.fs.open_output_stream(path, compression=None) as fh:
                 fh.write(data)
             return
-        folder = posixpath.dirname(path)
-        self.fs.create_dir(folder, recursive=True)
-        tmp = posixpath.join(folder, f".tmp-{uuid.uuid4().hex}-{posixpath.basename(path)}")
-        try:
-            with self.fs.open_output_stream(tmp, compression=None) as fh:
-                fh.write(data)
-            self.fs.move(tmp, path)
-        except BaseException:
-            if self.fs.get_file_info(tmp).type != pafs.FileType.NotFound:
-                self.fs.delete_file(tmp)
-            raise
+        write_atomic(Path(path), data)  # a temporary file renamed: plain os calls, any thread
 
 
 class Staging:

@@ -1,9 +1,10 @@
 """Orchestrating a batch: stream the manifest, bound the work in flight, journal results.
 
-The main thread alone reads the manifest, submits work, writes raw responses and the
-journal; workers (an executor's: threads for network engines, processes for CPU-bound ones,
-or Ray actors, see :mod:`docbatch.executors`) only turn a :class:`Document` into a
-:class:`DocumentResult`.  A paced engine has as many documents in
+The main thread alone reads the manifest, submits work and writes the journal; workers (an
+executor's: threads for network engines, processes for CPU-bound ones, or Ray actors, see
+:mod:`docbatch.executors`) turn a :class:`Document` into a :class:`DocumentResult`, and
+its answers are saved (:mod:`docbatch.answers`) in the thread that completes its future
+before the main thread sees it, so an answer is journaled only once it is on disk.  A paced engine has as many documents in
 flight as its rate x latency needs (Little's law, :meth:`~docbatch.ratelimit.RateLimiter.in_flight_target`),
 other engines at most ``2 x concurrency``, so memory stays flat on any manifest size.  The output tables are built
 from the journal at the end (:mod:`docbatch.outputs`).
@@ -28,7 +29,8 @@ from . import logs
 from .config import RunConfig, RunPolicy, Stages, new_run_id
 from .engines.base import Engine, engine_class
 from . import aws, preflight, shards
-from .errors import ConfigError, DocbatchError, RunStopped, hint_for
+from .answers import adoptable, kept_after, save_answers
+from .errors import ConfigError, RunStopped, hint_for
 from .listing import Manifest, open_manifest
 from .outputs import build_outputs
 from .executors import open_executor
@@ -38,7 +40,6 @@ from .ratelimit import describe_calls
 from .records import Document, DocumentResult, RunSummary
 from .runfolder import FAILED_CSV, RunFolder, storage_errors
 from .runlock import RunLock
-from .sources import S3Reader, parse_s3_uri, source_identity
 from .state import PAGED, Journal, retryable
 
 log = logging.getLogger("docbatch")
@@ -125,8 +126,10 @@ def _run(config: RunConfig, stages: Stages, cls: type[Engine], engine: Engine | 
         s.on_start(summary)
     try:
         with open_executor(stages, cls, engine or config.engine, sleep=sleep) as executor:
+            summary.live_calls = executor.limiter.figures if executor.limiter is not None else None
+            submit = kept_after(executor.submit, lambda result: save_answers(result, folder))
             _drive(config, stages.policy, engine_name, manifest, journal, folder, lock, run_id, summary,
-                   executor.submit, executor.in_flight_target, flag, subs)
+                   submit, executor.in_flight_target, flag, subs)
         summary.calls = executor.limiter.figures() if executor.limiter is not None else {}
         if summary.outcome == "running":
             summary.outcome = "completed"
@@ -198,7 +201,7 @@ def _drive(config: RunConfig, policy: RunPolicy, engine_name: str, manifest: Man
                     log.error("stopping: %s", exc.message)
                 flag.event.set()
                 continue
-            _record(result, journal, summary, folder, subs, check)
+            _record(result, journal, summary, subs, check)
         lock.refresh()
         nonlocal last_checkpoint
         if folder.s3 is not None and time.monotonic() - last_checkpoint >= CHECKPOINT_EVERY:
@@ -215,7 +218,7 @@ def _drive(config: RunConfig, policy: RunPolicy, engine_name: str, manifest: Man
         doc = row.document
         if doc is None or row.error is not None:  # malformed row: it still gets its documents row
             _record(_bad_row(row, manifest, config.doc_type, engine_name, journal, run_id), journal, summary,
-                    folder, subs)
+                    subs)
             continue
         known = journal.status_of(doc.doc_id)
         journal.see(doc, row.raw, run_id)
@@ -280,36 +283,6 @@ def _resume_decision(doc: Document, known: tuple[str | None, bool, str | None] |
     return Known(identity)
 
 
-#: The key under which a saved answer records what the journal would need to adopt it.
-SOURCE_KEY = "Docbatch"
-
-
-def _facts(page: DocumentResult, identity: str | None) -> dict[str, Any]:
-    return {"source_identity": identity, "image_width": page.image_width, "image_height": page.image_height,
-            "page": page.page, "page_count": page.page_count, "n_calls": page.n_calls, "tiles": page.tiles,
-            "word_cap_hit": page.word_cap_hit,
-            "prep": list(page.prep) if page.prep is not None else None, "barcode": page.barcode}
-
-
-def adoptable(doc: Document, folder: RunFolder) -> dict[str, Any] | None:
-    """The facts saved with ``doc``'s answer when its source is still what was read, else None."""
-    try:
-        facts = folder.read_raw(doc.doc_id).get(SOURCE_KEY)
-    except (OSError, ValueError):
-        return None
-    if not isinstance(facts, dict) or not facts.get("source_identity"):
-        return None
-    try:
-        if doc.source.startswith("s3://"):
-            client = folder.s3.client() if folder.s3 else aws.make_client("s3", session=aws.make_session())
-            current = source_identity(doc.source, S3Reader(client).head(parse_s3_uri(doc.source)))
-        else:
-            current = source_identity(doc.source)
-    except (OSError, DocbatchError):
-        return None
-    return facts if facts["source_identity"] == current else None
-
-
 def _bad_row_source(row: Any, manifest: Manifest) -> str:
     """A malformed row's source as given, a relative path made absolute as valid rows' are
     (so failed.csv runs from the out folder); the column may be spelled "Source"."""
@@ -327,18 +300,14 @@ def _skipped(doc: Document, summary: RunSummary, subs: list[Subscriber]) -> None
         s.on_skip(doc)
 
 
-def _record(result: DocumentResult, journal: Journal, summary: RunSummary, folder: RunFolder,
-            subs: list[Subscriber], check: Known | None = None) -> None:
+def _record(result: DocumentResult, journal: Journal, summary: RunSummary, subs: list[Subscriber],
+            check: Known | None = None) -> None:
     if result.unchanged:
         _skipped(result.document, summary, subs)
         return
     if check is not None:
         summary.changed += 1
         log.info("row %s: its source changed since it was done; processing it again", result.document.row_no)
-    for page in result.each_page():  # a multi-page source: one saved answer per page
-        if page.status == "ok" and page.response is not None:
-            # The answer carries what its source was, so a lost journal can adopt it safely.
-            folder.write_raw(page.document.doc_id, {**page.response, SOURCE_KEY: _facts(page, result.source_identity)})
     if result.pages:
         journal.record_pages(result)
     else:

@@ -1,10 +1,15 @@
 """The run journal: durable per-document state in SQLite (WAL) beside the outputs.
 
 It is what makes a re-run resume.  A document is *done* once its row here says so, and
-that is written only after its raw response is safely on disk, so a SIGKILL at any moment
-loses at most the in-flight documents, which the next run redoes.  The output tables
-are a projection of this journal (see :mod:`docbatch.outputs`), so they always agree
-with it.  Only the main thread writes.
+that is written only after its raw response is safely on disk.  Writes are grouped: one
+transaction holds up to ``commit_docs`` documents or ``commit_seconds`` of them (a commit
+per document cost more than the rest of a document's way through the main thread).  A
+SIGKILL loses at most the outcomes of the open group, never marks a document done without
+its answer, and costs no call: the answers of the lost group are on disk with their source
+identity, and the next run adopts them (see :mod:`docbatch.answers`); only the documents in
+flight (and failures of the open group) are asked again.  The output tables are a
+projection of this journal (see :mod:`docbatch.outputs`), so they always agree with it.
+Only the main thread writes.
 """
 
 from __future__ import annotations
@@ -12,9 +17,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from .records import Document, DocumentResult
 
@@ -99,8 +105,16 @@ def retryable(result: DocumentResult) -> bool:
 
 
 class Journal:
-    def __init__(self, path: str | Path) -> None:
+    """The journal of one run folder; ``commit_docs``/``commit_seconds`` bound a group of
+    writes (``clock`` measures the seconds)."""
+
+    def __init__(self, path: str | Path, *, commit_docs: int = 500, commit_seconds: float = 0.5,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.path = Path(path)
+        self.commit_docs = commit_docs
+        self.commit_seconds = commit_seconds
+        self._clock = clock
+        self._opened = 0.0
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -147,22 +161,27 @@ class Journal:
                                (doc_id,)).fetchone()
         return None if row is None else (row[0], bool(row[1]), row[2])
 
-    def _batched(self) -> None:
-        """Group cheap bookkeeping writes into one transaction (flushed by flush/record)."""
+    def _begin(self) -> None:
+        """Open the group's transaction (if none is open) for one document's writes."""
         if self._pending == 0:
             self._db.execute("BEGIN")
+            self._opened = self._clock()
         self._pending += 1
-        if self._pending >= 500:
+
+    def _maybe_commit(self) -> None:
+        """Commit the group once it holds ``commit_docs`` documents or is ``commit_seconds`` old."""
+        if self._pending >= self.commit_docs or self._clock() - self._opened >= self.commit_seconds:
             self.flush()
 
     def flush(self) -> None:
+        """Commit the open group now."""
         if self._pending:
             self._db.execute("COMMIT")
             self._pending = 0
 
     def see(self, doc: Document, manifest_row: Mapping[str, Any], run_id: str) -> None:
         """Note that this run's manifest holds ``doc`` (keeps any earlier outcome)."""
-        self._batched()
+        self._begin()
         self._db.execute(
             """INSERT INTO documents (doc_id, row_no, source, doc_type, passthrough, manifest_row, seen_run)
                VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -174,20 +193,27 @@ class Journal:
         )
         # The pages of a multi-page source belong to every run whose manifest holds it.
         self._db.execute("UPDATE documents SET seen_run = ? WHERE parent_id = ?", (run_id, doc.doc_id))
+        self._maybe_commit()
 
     def record(self, result: DocumentResult, *, retryable: bool = False) -> None:
-        """Durably record a document's outcome (one transaction: it is the commit point)."""
-        self.flush()
-        r = result
-        self._record_tiling(r)  # first: the outcome below stays the commit point
+        """Record a document's outcome (durable with its group's commit, see the module docstring)."""
+        self._begin()
+        self._outcome(result, retryable)
+        self._maybe_commit()
+
+    def _outcome(self, r: DocumentResult, retryable: bool) -> None:
+        """One statement: the outcome with its calls, tiles, word cap, page and preparation."""
         self._db.execute(
             """UPDATE documents SET status = ?, retryable = ?, error_code = ?, error_message = ?, engine = ?,
                  attempts = ?, latency_ms = ?, processed_at = ?, image_width = ?, image_height = ?, cached = ?,
-                 barcode = ?, source_identity = ?
+                 barcode = ?, source_identity = ?, n_calls = ?, tiles = ?, word_cap_hit = ?, prep = ?, page = ?,
+                 page_count = ?
                WHERE doc_id = ?""",
             (r.status, int(retryable), r.error_code, r.error_message, r.engine, r.attempts, r.latency_ms,
              r.processed_at.isoformat() if r.processed_at else None, r.image_width, r.image_height,
-             int(r.cached), r.barcode, r.source_identity, r.document.doc_id),
+             int(r.cached), r.barcode, r.source_identity, r.n_calls, r.tiles,
+             None if r.word_cap_hit is None else int(r.word_cap_hit), None if r.prep is None else "; ".join(r.prep),
+             r.page, r.page_count, r.document.doc_id),
         )
 
     def record_pages(self, source: DocumentResult) -> None:
@@ -198,7 +224,7 @@ class Journal:
         earlier, longer version of the file are dropped.
         """
         parent = source.document.doc_id
-        self.flush()
+        self._begin()
         self._db.execute("DELETE FROM documents WHERE parent_id = ? AND page > ?", (parent, len(source.pages)))
         for page in source.pages:
             self._db.execute(
@@ -208,27 +234,19 @@ class Journal:
                    FROM documents WHERE doc_id = ?
                    ON CONFLICT(doc_id) DO UPDATE SET seen_run = excluded.seen_run, parent_id = excluded.parent_id""",
                 (page.document.doc_id, page.page, page.page_count, parent))
-            self.record(page, retryable=retryable(page))
+            self._outcome(page, retryable(page))
         self._db.execute(
             "UPDATE documents SET status = ?, retryable = ?, error_code = ?, source_identity = ?, page_count = ? "
             "WHERE doc_id = ?",
             (PAGED, int(any(retryable(p) for p in source.pages)), source.error_code, source.source_identity,
              len(source.pages), parent))
+        self._maybe_commit()
 
     def pages_done(self, doc_id: str) -> bool:
         """Whether every page of a multi-page source is ok."""
         row = self._db.execute("SELECT count(*), sum(status = 'ok') FROM documents WHERE parent_id = ?",
                                (doc_id,)).fetchone()
         return bool(row[0]) and row[0] == row[1]
-
-    def _record_tiling(self, r: DocumentResult) -> None:
-        """A document's calls, tiles, word cap, page and preparation, written just before its outcome (a crash
-        between the two leaves the outcome as it was, so the document is redone)."""
-        self._db.execute(
-            "UPDATE documents SET n_calls = ?, tiles = ?, word_cap_hit = ?, prep = ?, page = ?, page_count = ? "
-            "WHERE doc_id = ?",
-            (r.n_calls, r.tiles, None if r.word_cap_hit is None else int(r.word_cap_hit),
-             None if r.prep is None else "; ".join(r.prep), r.page, r.page_count, r.document.doc_id))
 
     def rows(self, run_id: str) -> Iterator[JournalRow]:
         """This run's documents in manifest order (streamed, not loaded at once)."""

@@ -28,7 +28,8 @@ class AwsEngine(Engine):
     paid = True
     reads_s3_objects = True
     options: ClassVar[Mapping[str, EngineOption]] = {
-        "max_pool": EngineOption(int, 32, "HTTP connections in the client's pool", minimum=1),
+        # 64: as many connections as the pacer keeps calls in flight at most (quota.DEFAULT_MAX_IN_FLIGHT)
+        "max_pool": EngineOption(int, 64, "HTTP connections in the client's pool", minimum=1),
     }
     #: S3 objects the service reads itself, by name suffix, and their size limit.
     S3_SUFFIXES: ClassVar[frozenset[str]] = frozenset({".jpg", ".jpeg", ".png"})

@@ -1,6 +1,6 @@
 """The executor contract: documents in, results back, in workers the executor owns.
 
-The runner alone reads the manifest, journals and writes raw responses; an executor only
+The runner alone reads the manifest, journals and saves answers (:mod:`docbatch.answers`); an executor only
 turns a :class:`~docbatch.records.Document` into a :class:`~docbatch.records.DocumentResult`
 somewhere (threads or processes on this machine, Ray actors on a cluster).  Contract:
 

@@ -1,0 +1,219 @@
+"""docbatch's own cost: documents a second against a server that costs nothing, and peak memory
+by manifest size, beside the pool a user would write instead.
+
+    python benchmarks/overhead.py                          # 3,000 docs x 2 rounds, 200k vs 1M rows
+    python benchmarks/overhead.py --docs 1000 --rows 20000,100000   # a quick run
+
+* overhead: a local Rekognition-protocol server (:mod:`docbatch.testing.fake_rekognition`)
+  with no quota and no latency, in a process of its own (as a service is: it must not take
+  the client's interpreter lock), answering a fixed tiny line; ``--docs`` tiny PNGs.
+  docbatch is ``run_batch`` with the Rekognition engine, 32 calls in flight (journal, saved
+  answers, tables: the whole run); the naive pool is 32 threads calling boto3
+  ``detect_text`` on the same files, nothing kept.  Rounds alternate between the two (the
+  machine is shared: the range is printed).  docs/s is wall time; CPU ms/doc is the client
+  process's own CPU (all threads; docbatch's parse workers too), which other work on the
+  machine does not inflate.
+* memory: a run of a ``--rows`` manifest through the replay engine (every 10th row answered
+  by a saved one-line receipt, the others failing as "no saved response"), tables built, in
+  a fresh process per size; peak RSS of the run's process and of its largest parse worker.
+
+Prints one table.  For a profile of the per-document path, run it under py-spy (see the
+README: ``python benchmarks/profile_summary.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
+
+from benchmarks.quota import TinyReceipt, make_images, naive_pool  # noqa: E402
+from docbatch import RunConfig, run_batch  # noqa: E402
+from docbatch.testing.fake_rekognition import FakeRekognitionServer  # noqa: E402
+
+THREADS = 32
+
+
+def _serve(port: Any) -> None:
+    """The server's process: serve until terminated."""
+    server = FakeRekognitionServer(engine=TinyReceipt()).start()
+    port.value = server.port
+    while True:
+        time.sleep(3600)
+
+
+class ServerProcess:
+    """The unlimited zero-latency server in a child process."""
+
+    def __enter__(self) -> str:
+        ctx = multiprocessing.get_context("spawn")
+        port = ctx.Value("i", 0)
+        self.proc = ctx.Process(target=_serve, args=(port,), daemon=True)
+        self.proc.start()
+        while port.value == 0:
+            if not self.proc.is_alive():
+                raise RuntimeError("the server process died")
+            time.sleep(0.05)
+        return f"http://127.0.0.1:{port.value}"
+
+    def __exit__(self, *exc: object) -> None:
+        self.proc.terminate()
+        self.proc.join(5)
+
+
+@dataclass
+class Round:
+    docs_s: float
+    cpu_ms: float
+    failed: int
+
+
+def _cpu() -> float:
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def docbatch_round(manifest: Path, out: Path, endpoint: str, n: int) -> Round:
+    started, cpu = time.monotonic(), _cpu()
+    summary = run_batch(RunConfig(
+        manifest=str(manifest), out=str(out), engine="rekognition", region="us-east-1", endpoint_url=endpoint,
+        tps=1e6, concurrency=THREADS, use_cache=False, formats=("parquet",)))
+    wall = time.monotonic() - started
+    return Round(n / wall, (_cpu() - cpu) * 1000 / n, summary.failed + (n - summary.ok - summary.failed))
+
+
+def naive_round(paths: list[Path], endpoint: str) -> Round:
+    import boto3
+    from botocore.config import Config
+
+    client = boto3.client("rekognition", region_name="us-east-1", endpoint_url=endpoint,
+                          config=Config(max_pool_connections=THREADS))
+
+    started, cpu = time.monotonic(), _cpu()
+    failed = naive_pool(client, paths, THREADS)
+    wall = time.monotonic() - started
+    return Round(len(paths) / wall, (_cpu() - cpu) * 1000 / len(paths), failed)
+
+
+def overhead(work: Path, docs: int, rounds: int) -> tuple[list[Round], list[Round]]:
+    manifest, paths = make_images(work / "images", docs)
+    ours: list[Round] = []
+    theirs: list[Round] = []
+    with ServerProcess() as endpoint:
+        naive_round(paths[:200], endpoint)  # warm both sides' first connections and imports
+        for i in range(rounds):
+            theirs.append(naive_round(paths, endpoint))
+            ours.append(docbatch_round(manifest, work / f"out{i}", endpoint, docs))
+    return ours, theirs
+
+
+# -- memory ------------------------------------------------------------------------------------
+def _detection(text: str) -> dict[str, Any]:
+    poly = [{"X": 0.1, "Y": 0.1}, {"X": 0.5, "Y": 0.1}, {"X": 0.5, "Y": 0.15}, {"X": 0.1, "Y": 0.15}]
+    return {"DetectedText": text, "Type": "LINE", "Id": 0, "Confidence": 99.0,
+            "Geometry": {"BoundingBox": {"Width": 0.4, "Height": 0.05, "Left": 0.1, "Top": 0.1}, "Polygon": poly}}
+
+
+def memory_run(rows: int, work: Path) -> dict[str, Any]:
+    """One run of a ``rows``-row manifest (in this process: call it in a fresh one)."""
+    replay = work / "replay"
+    replay.mkdir(parents=True, exist_ok=True)
+    (replay / "r.json").write_text(json.dumps({"TextDetections": [_detection("TOTAL 1.00")]}))
+    manifest = work / "manifest.csv"
+    with manifest.open("w") as fh:
+        fh.write("source,doc_type,doc_id,batch\n")
+        fh.writelines(f"d{i}/{'r' if i % 10 == 0 else 'x'}.png,receipt,d{i},b{i % 7}\n" for i in range(rows))
+    started = time.monotonic()
+    summary = run_batch(RunConfig(manifest=str(manifest), out=str(work / "out"), engine="replay",
+                                  replay_dir=str(replay), use_cache=False, formats=("parquet",)))
+    return {"rows": rows, "ok": summary.ok, "failed": summary.failed, "wall_s": time.monotonic() - started,
+            "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "worker_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+
+
+def memory(work: Path, sizes: list[int]) -> list[dict[str, Any]]:
+    out = []
+    for n in sizes:
+        folder = work / f"rows{n}"
+        done = subprocess.run([sys.executable, __file__, "--memory-run", str(n), str(folder)], check=True,
+                              capture_output=True, text=True)
+        out.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    return out
+
+
+def _span(values: list[float], fmt: str) -> str:
+    lo, hi = min(values), max(values)
+    return format(lo, fmt) if f"{lo:{fmt}}" == f"{hi:{fmt}}" else f"{lo:{fmt}}–{hi:{fmt}}"
+
+
+def rows_of(ours: list[Round], theirs: list[Round], mem: list[dict[str, Any]], docs: int) -> list[tuple[str, ...]]:
+    rows = []
+    if ours:
+        rows.append((f"pipeline overhead: zero-latency unlimited server, {docs:,} tiny PNGs, {THREADS} in flight: "
+                     "docs/s", _span([r.docs_s for r in ours], ",.0f"), _span([r.docs_s for r in theirs], ",.0f"),
+                     ">= 1,000"))
+        rows.append(("  client CPU ms per document (all threads; docbatch's parse workers too)",
+                     _span([r.cpu_ms for r in ours], ".2f"), _span([r.cpu_ms for r in theirs], ".2f"), ""))
+    for m in mem:
+        rows.append((f"{m['rows']:,}-row manifest, tables built: peak RSS (largest parse worker)",
+                     f"{m['rss_mb']:.0f} MB ({m['worker_rss_mb']:.0f} MB), {m['wall_s']:.0f} s", "-", "< 300 MB flat"))
+    return rows
+
+
+def print_table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> None:
+    widths = [max(len(str(r[i])) for r in (header, *rows)) for i in range(len(header))]
+    print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths)) + " |")
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for r in rows:
+        print("| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths)) + " |")
+
+
+def machine_line() -> str:
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return (f"{os.cpu_count()} cores, {platform.system()} {platform.machine()}, Python {platform.python_version()}, "
+            f"load average {load:.1f} at the end")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--docs", type=int, default=3000, help="tiny PNGs for the overhead rows")
+    parser.add_argument("--rounds", type=int, default=2, help="rounds of each side in the overhead rows")
+    parser.add_argument("--rows", default="200000,1000000", help="manifest sizes for peak RSS, comma-separated "
+                        "('' to skip)")
+
+
+def run(args: argparse.Namespace, work: Path) -> tuple[list[tuple[str, ...]], int]:
+    """The overhead and memory rows, and how many documents failed in them."""
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "bench")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "bench")
+    ours, theirs = overhead(work / "overhead", args.docs, args.rounds) if args.docs else ([], [])
+    mem = memory(work / "memory", [int(n) for n in args.rows.split(",") if n.strip()])
+    return rows_of(ours, theirs, mem, args.docs), sum(r.failed for r in (*ours, *theirs))
+
+
+def main() -> None:
+    if len(sys.argv) == 4 and sys.argv[1] == "--memory-run":
+        print(json.dumps(memory_run(int(sys.argv[2]), Path(sys.argv[3]))))
+        return
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_arguments(parser)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        rows, failed = run(args, Path(tmp))
+    print(f"{machine_line()}; documents that failed in the overhead rows: {failed}")
+    print_table(rows, ("what", "docbatch", f"naive ({THREADS} threads)", "target"))
+
+
+if __name__ == "__main__":
+    main()

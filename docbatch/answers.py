@@ -1,0 +1,87 @@
+"""A run's saved answers (``raw/``): saved off the main thread, adopted when the journal lost them.
+
+An answer is saved, with the facts the journal would need to adopt it, before the journal
+may say its document is done; the thread that completes its future saves it (the main
+thread would otherwise spend its time compressing JSON while the request threads wait).
+An answer found without its journal row (after a SIGKILL lost the open group of journal
+writes, after the last checkpoint of a folder on S3, or with a journal moved aside) is
+its document's only if its source is still what was read.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+from typing import TYPE_CHECKING, Any, Callable
+
+from . import aws
+from .errors import DocbatchError
+from .records import Document, DocumentResult
+from .sources import S3Reader, parse_s3_uri, source_identity
+
+if TYPE_CHECKING:
+    from .pipeline import Known
+    from .runfolder import RunFolder
+
+#: The key under which a saved answer records what the journal would need to adopt it.
+SOURCE_KEY = "Docbatch"
+
+Submit = Callable[[Document, "Known | None"], cf.Future]
+
+
+def facts(page: DocumentResult, identity: str | None) -> dict[str, Any]:
+    """What a saved answer records of its document (a lost journal row is rebuilt from it)."""
+    return {"source_identity": identity, "image_width": page.image_width, "image_height": page.image_height,
+            "page": page.page, "page_count": page.page_count, "n_calls": page.n_calls, "tiles": page.tiles,
+            "word_cap_hit": page.word_cap_hit,
+            "prep": list(page.prep) if page.prep is not None else None, "barcode": page.barcode}
+
+
+def save_answers(result: DocumentResult, folder: RunFolder) -> None:
+    """Save a result's answers (before the journal may say it is done); any thread may call it."""
+    if result.unchanged:
+        return
+    for page in result.each_page():  # a multi-page source: one saved answer per page
+        if page.status == "ok" and page.response is not None:
+            # The answer carries what its source was, so a lost journal can adopt it safely.
+            folder.write_raw(page.document.doc_id, {**page.response, SOURCE_KEY: facts(page, result.source_identity)})
+
+
+def adoptable(doc: Document, folder: RunFolder) -> dict[str, Any] | None:
+    """The facts saved with ``doc``'s answer when its source is still what was read, else None."""
+    try:
+        saved = folder.read_raw(doc.doc_id).get(SOURCE_KEY)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(saved, dict) or not saved.get("source_identity"):
+        return None
+    try:
+        if doc.source.startswith("s3://"):
+            client = folder.s3.client() if folder.s3 else aws.make_client("s3", session=aws.make_session())
+            current = source_identity(doc.source, S3Reader(client).head(parse_s3_uri(doc.source)))
+        else:
+            current = source_identity(doc.source)
+    except (OSError, DocbatchError):
+        return None
+    return saved if saved["source_identity"] == current else None
+
+
+def kept_after(submit: Submit, keep: Callable[[DocumentResult], None]) -> Submit:
+    """``submit`` (an executor's) whose futures resolve once ``keep`` has had their result, in
+    the thread that completed it (a pool's worker thread, a process pool's or Ray's result
+    thread), before the main thread sees it."""
+    def kept(doc: Document, known: Known | None) -> cf.Future:
+        outer: cf.Future = cf.Future()
+
+        def done(inner: cf.Future) -> None:
+            try:
+                result = inner.result()
+                keep(result)
+            except BaseException as exc:  # noqa: BLE001 - handed to the main thread as the future's error
+                outer.set_exception(exc)
+            else:
+                outer.set_result(result)
+
+        submit(doc, known).add_done_callback(done)
+        return outer
+
+    return kept
