@@ -3,6 +3,7 @@ the pool a user would write instead.
 
     python benchmarks/quota.py                # 3,000 documents a row (about 8 minutes)
     python benchmarks/quota.py --docs 600     # a quick run
+    python benchmarks/quota.py --overhead     # plus overhead and peak RSS (benchmarks/overhead.py): the table
 
 Every row runs against a fresh local Rekognition-protocol server on 127.0.0.1
 (:mod:`docbatch.testing.fake_rekognition`) that enforces a TPS quota (a token bucket
@@ -154,6 +155,10 @@ def main() -> None:
     parser.add_argument("--quota", type=float, default=50.0, help="the server's DetectText quota Q, calls/s")
     parser.add_argument("--latency", type=float, default=0.12, help="server latency per request, seconds")
     parser.add_argument("--settle", type=int, default=5, help="seconds --tps auto is given to converge")
+    parser.add_argument("--overhead", action="store_true", help="append benchmarks/overhead.py's rows (pipeline "
+                        "overhead at --overhead-docs, peak RSS at --rows): the issue's whole table in one run")
+    parser.add_argument("--overhead-docs", type=int, default=3000, help="tiny PNGs for the overhead rows")
+    parser.add_argument("--rows", default="200000,1000000", help="manifest sizes for peak RSS ('' to skip)")
     args = parser.parse_args()
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "bench")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "bench")
@@ -171,6 +176,11 @@ def main() -> None:
             del os.environ["AWS_ENDPOINT_URL_SERVICE_QUOTAS"]
         by_latency = {lat: (run_docbatch(small_manifest, work / f"lat{lat}", quota=q, latency=lat, tps=q),
                             run_naive(small_paths, quota=q, latency=lat)) for lat in (0.03, 1.0)}
+        extra: list[tuple[str, ...]] = []
+        if args.overhead:
+            from benchmarks import overhead
+
+            extra, _ = overhead.run(argparse.Namespace(docs=args.overhead_docs, rounds=2, rows=args.rows), work)
 
     auto_share, auto_thr = auto.settled(q, args.settle)
     settled = (f"{auto_share:.3f}", f"{auto_thr:.2%} ({_pct(auto)})") if auto_share == auto_share else (
@@ -190,6 +200,7 @@ def main() -> None:
         rows.append((f"{lat * 1000:g} ms latency, {small:,} docs: share of Q / throttled / calls in flight",
                      f"{db.share:.3f} / {_pct(db)} / {db.in_flight}", f"{nv.share:.3f} / {_pct(nv)} / {nv.in_flight}",
                      ""))
+    rows += [(r[0], r[1], r[2] + " (plain boto3)" if r[2] != "-" else r[2], r[3]) for r in extra]
     failed = sum(o.failed for o in (matched, naive, auto, *(x for pair in by_latency.values() for x in pair)))
     print(f"{os.cpu_count()} cores, {platform.system()} {platform.machine()}, Python {platform.python_version()}; "
           f"documents that failed in any row: {failed}")

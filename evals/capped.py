@@ -50,7 +50,8 @@ import pandas as pd
 
 from docbatch.config import RunConfig
 from docbatch.runfolder import RunFolder
-from docbatch.runner import SOURCE_KEY, run_batch
+from docbatch.answers import SOURCE_KEY
+from docbatch.runner import run_batch
 from docbatch.testing.fake_rekognition import FakeRekognitionServer, ReplayOnly
 
 from . import add_data_option, shared_data

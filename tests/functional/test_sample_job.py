@@ -84,7 +84,7 @@ def test_the_sample_job_runs_through_textract_against_the_local_protocol_server(
 
     from docbatch.cli import main
     from docbatch.runfolder import RunFolder
-    from docbatch.runner import SOURCE_KEY
+    from docbatch.answers import SOURCE_KEY
     from docbatch.testing.fake_rekognition import FakeRekognitionServer, ReplayOnly
 
     from ..support.bench import dummy_aws_env
