@@ -34,7 +34,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +46,9 @@ import pyarrow.dataset as ds
 from docbatch import reconcile
 from docbatch.config import RunConfig
 from docbatch.reconcile import MatchSettings, ReconcileSettings
+from docbatch.reconcile.descriptors import normalise_descriptor, similarity
 from docbatch.reconcile.receipts import prepare
+from docbatch.reconcile.scoring import LOOSE_MERCHANT
 from docbatch.runner import run_batch
 from evals import add_data_option, shared_data
 from evals.receipts import _image_size, _truth_date, _truth_money, box_response, normalise_text
@@ -119,6 +121,8 @@ class Figures:
     flagged: int = 0
 
     right_unflagged: int = 0
+    #: true matches not matched automatically, by the first reason that held each back (see :func:`held_back`)
+    missed: dict[str, int] = field(default_factory=dict)
 
     def row(self) -> dict[str, str]:
         p = self.right / self.auto if self.auto else float("nan")
@@ -138,7 +142,8 @@ def _true_matches(st: Statement) -> int:
     return sum(1 for docs in st.truth.values() if docs & st.receipts)
 
 
-def score_ours(result: Any, st: Statement, verbose: bool, flagged: set[str] | None = None) -> Figures:
+def score_ours(result: Any, st: Statement, verbose: bool, flagged: set[str] | None = None,
+               merchants: dict[str, str] | None = None) -> Figures:
     f = Figures(_true_matches(st))
     flagged = flagged or set()
     flagged_txns = {t for t, docs in st.truth.items() if docs & st.receipts and docs & st.receipts <= flagged}
@@ -158,9 +163,77 @@ def score_ours(result: Any, st: Statement, verbose: bool, flagged: set[str] | No
         f.review += 1
         if row["doc_id"] in st.truth.get(row["transaction_id"] or "", frozenset()):
             f.review_right += 1
+    if merchants is not None:
+        f.missed = held_back(result, st, right_txns, flagged, merchants)
     if verbose:
         _print_missed(result, st, right_txns)
     return f
+
+
+#: Why a true match was not automatic, in the order they are tested (the first that applies counts).
+HELD_BACK = (("total_flagged", "receipt's total flagged (never automatic)"),
+             ("no_amount", "no amount read (total missing or zero)"),
+             ("trading_name", "descriptor under another trading name"),
+             ("vendor_misread", "vendor name misread or missing"),
+             ("ambiguous", "ambiguous: a close second candidate"),
+             ("date", "date outside the window or far"),
+             ("amount", "amount outside tolerance, odd tip/FX"),
+             ("card_currency", "card or currency disagree"),
+             ("low_score", "low score, other"),
+             ("elsewhere", "receipt given another transaction"))
+
+
+def held_back(result: Any, st: Statement, right_txns: set[str], flagged: set[str],
+              merchants: dict[str, str]) -> dict[str, int]:
+    """Each true match not matched automatically, counted under the first :data:`HELD_BACK` reason.
+
+    The merchant reasons use the truth: a descriptor that does not resemble the purchase's
+    merchant is another trading name (no name comparison can find it); one that does, with
+    the pair's merchant evidence failing, means the parser read the vendor wrong."""
+    where: dict[str, tuple[str, set[str], Any]] = {}
+    for row in result.needs_review.to_pylist():
+        where[row["doc_id"]] = ("review", set(row["review_reason"].split(";")), row["transaction_id"])
+    for row in result.unmatched_receipts.to_pylist():
+        where[row["doc_id"]] = ("unmatched", {row["reason"]}, row["best_transaction_id"])
+    by_id = {r["transaction_id"]: r for r in st.rows}
+    counts: dict[str, int] = dict.fromkeys((k for k, _ in HELD_BACK), 0)
+    for tid, docs in st.truth.items():
+        given = sorted(docs & st.receipts)
+        if not given or tid in right_txns:
+            continue
+        doc = next((d for d in given if d not in flagged), None)
+        counts[_reason(doc, where.get(doc or ""), tid, by_id[tid]["descriptor"], merchants.get(given[0], ""))] += 1
+    return counts
+
+
+def _reason(doc: str | None, place: tuple[str, set[str], Any] | None, tid: str, descriptor: str,
+            merchant: str) -> str:
+    if doc is None:
+        return "total_flagged"
+    if place is None:
+        return "elsewhere"
+    table, reasons, proposed = place
+    if reasons & {"total_missing", "not_a_purchase"}:
+        return "no_amount"
+    if table == "review" and reasons == {"duplicate_receipt"}:
+        return "elsewhere"
+    if "merchant_mismatch" in reasons or "low_score" in reasons or table == "unmatched":
+        sim = similarity(normalise_descriptor(merchant), normalise_descriptor(descriptor)) or 0.0
+        if sim < LOOSE_MERCHANT:
+            return "trading_name"
+        if "merchant_mismatch" in reasons:
+            return "vendor_misread"
+    if "ambiguous" in reasons:
+        return "ambiguous"
+    if reasons & {"date_outside_window", "date_far", "date_missing"}:
+        return "date"
+    if table == "unmatched" or "amount_uncertain" in reasons:
+        return "amount"
+    if reasons & {"card_mismatch", "currency_mismatch", "currency_unresolved"}:
+        return "card_currency"
+    if proposed != tid:
+        return "elsewhere"
+    return "low_score"
 
 
 def _print_missed(result: Any, st: Statement, right_txns: set[str]) -> None:
@@ -212,7 +285,8 @@ def run_split(name: str, sroie: Path, run: Path, stems: list[str], work: Path, s
     elapsed = time.monotonic() - t0
     flagged = {r.doc_id for r in prepare(table.to_pylist(), settings=settings.match, job_currency=settings.currency)
                if r.total_flagged}
-    ours = score_ours(result, st, verbose, flagged)
+    merchants = {d: p.merchant for p in bought for d in p.doc_ids}
+    ours = score_ours(result, st, verbose, flagged, merchants)
     naive = score_naive(table.to_pandas(), st)
     return ours, naive, st, {"seconds": elapsed, "receipts": table.num_rows, "transactions": len(st.rows),
                              "summary": result.summary}
@@ -299,6 +373,9 @@ def render(results: list[tuple[str, Figures, Figures, Statement, dict[str, Any]]
     rows = [(o.row(), n.row()) for _, o, n, *_ in results]
     for key, label in labels:
         lines.append(f"  {label:<28}" + "".join(f"{pair[k][key]:>20}" for pair in rows for k in (0, 1)))
+    lines += ["", "  true matches not automatic, by the first reason:" + "".join(f"{name:>20}" for name, *_ in results)]
+    for key, label in HELD_BACK:
+        lines.append(f"    {label:<46}" + "".join(f"{o.missed.get(key, 0):>20}" for _, o, *_ in results))
     return "\n".join(lines)
 
 

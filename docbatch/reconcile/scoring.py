@@ -10,7 +10,8 @@ Each surviving pair is scored from three pieces of evidence, each 0..1:
   amount paid, total plus printed tip: 0.9); within the rounding tolerance (0.85); within
   the FX tolerance (0.8 falling to 0.6 at its edge); above the total by a tip of up to
   ``max_tip`` (0.75 for a round tip: a whole amount, or 5/10/12/15/18/20/25 percent; an odd
-  tip 0.5);
+  tip 0.5), or by a whole tip of at most ``max_tip_amount`` (0.75: small bills' tips are
+  whole amounts far above any percentage);
   FX and tips are read only when the merchant agrees (similarity at least ``LOOSE_MERCHANT``);
 * date: the statement's transaction date on the receipt's day (1.0), the next day (0.75),
   the day before (0.6), further (0.2: a statement's transaction date is the purchase day);
@@ -112,7 +113,8 @@ class Scorer:
         fx = values * s.fx_tolerance + r
         loose = ((np.abs(amount - values) <= fx) | (np.abs(original - values) <= fx)).any(axis=1)
         total = float(abs(receipt.total or 0))
-        loose |= (amount[:, 0] > total) & (amount[:, 0] <= total * (1 + s.max_tip) + r)
+        most = max(total * (1 + s.max_tip), total + float(s.max_tip_amount))
+        loose |= (amount[:, 0] > total) & (amount[:, 0] <= most + r)
         loose &= ~tight
         if loose.any():  # FX and tips are read only where the merchant agrees: one vectorised test
             sims = similarities(receipt.vendor_key, [self.names[j] for j in ids[loose]])
@@ -186,15 +188,23 @@ class Scorer:
                 readings.append((0.85, "amount_rounding", "rounding", value))
             if diff != 0 and rel <= s.fx_tolerance:
                 readings.append((0.8 - 0.2 * rel / s.fx_tolerance, "amount_fx", "fx", value))
-            if basis == "total" and diff > 0 and rel <= s.max_tip:
-                round_tip = (charged == charged.to_integral_value() or diff == diff.to_integral_value()
-                             or any(abs(rel - p) <= 0.004 for p in _ROUND_TIPS))
-                readings.append((0.75, "amount_tip", "tip", value) if round_tip else
-                                (0.5, "amount_tip_odd", "tip", value))
+            if basis == "total" and diff > 0:
+                readings += self._tip(charged, diff, rel, value)
             for reading in readings:
                 if best is None or reading[0] > best[0]:
                     best = reading
         return best
+
+    def _tip(self, charged: Decimal, diff: Decimal, rel: float, value: Decimal) -> list[tuple[float, str, str, Decimal]]:
+        """A tip reading of a charge above the total: up to ``max_tip`` of it (odd tips weakly), or a
+        whole tip of up to ``max_tip_amount`` (2.00 on a 4.50 coffee is 44% but an ordinary tip)."""
+        whole = charged == charged.to_integral_value() or diff == diff.to_integral_value()
+        if rel <= self.settings.max_tip:
+            round_tip = whole or any(abs(rel - p) <= 0.004 for p in _ROUND_TIPS)
+            return [(0.75, "amount_tip", "tip", value) if round_tip else (0.5, "amount_tip_odd", "tip", value)]
+        if whole and diff <= self.settings.max_tip_amount:
+            return [(0.75, "amount_tip", "tip", value)]
+        return []
 
     def _date(self, fit: tuple[int, bool] | None) -> tuple[float, str]:
         if fit is None:

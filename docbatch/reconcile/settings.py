@@ -97,6 +97,8 @@ class MatchSettings:
     fx_tolerance: float = 0.03
     #: A transaction this much above the total (fraction) may be the total plus a tip.
     max_tip: float = 0.30
+    #: A whole tip up to this amount is read whatever its fraction (2.00 on a 4.50 bill).
+    max_tip_amount: Decimal = Decimal("5.00")
     #: Scores at or above this match automatically (when not ambiguous nor flagged).
     auto_threshold: float = 0.80
     #: Scores at or above this (and below auto) go to review; below it the pair is not proposed.

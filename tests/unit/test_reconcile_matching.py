@@ -125,6 +125,17 @@ def test_tips_fx_rounding_and_foreign_billing():
     assert rows["tip"]["amount_difference"] == D("9.20") and "currency_match" in rows["sgd"]["reasons"]
 
 
+def test_a_whole_tip_on_a_small_bill_is_a_tip_though_far_above_any_percentage():
+    # 2.00 on a 4.50 coffee is 44%; 1.37 on 4.50 (30%) is no whole tip, and above max_tip it is no tip at all.
+    recs = receipts({"doc_id": "coffee", "vendor_name": "KOPI KING", "receipt_date": day(0), "total": "4.50"},
+                    {"doc_id": "odd", "vendor_name": "TEH TARIK PLACE", "receipt_date": day(0), "total": "4.50"})
+    txns = statement((day(1), "KOPI KING", "6.50", "T1"), (day(1), "TEH TARIK PLACE", "5.87", "T2"))
+    result = reconcile(recs, txns)
+    assert [(r["doc_id"], r["transaction_id"], r["amount_basis"]) for r in result.matches.to_pylist()] == [
+        ("coffee", "T1", "tip")]
+    assert [(r["doc_id"], r["reason"]) for r in result.unmatched_receipts.to_pylist()] == [("odd", "no_candidate")]
+
+
 def test_refunds_are_credits_and_point_at_their_purchase():
     recs = receipts({"doc_id": "buy", "vendor_name": "AEON BIG", "receipt_date": day(0), "total": "50.00"},
                     {"doc_id": "cash", "vendor_name": "GIANT", "receipt_date": day(0), "total": "20.00"},
