@@ -62,6 +62,11 @@ def test_a_discount_of_a_fifth_of_the_subtotal_or_more_is_flagged(discount, flag
     assert ("large_discount" in reason) is flagged
 
 
+def test_a_subtotal_above_the_total_by_a_rounding_row_is_not_a_doubt():
+    _, reason, _ = doubt("TOTAL SALES (EXCLUDING GST) | 80.91", "ROUNDING | -0.01", "TOTAL SALES (INCLUSIVE OF GST) | 80.90")
+    assert "subtotal_above_total" not in reason
+
+
 def test_a_negative_amount_on_a_total_row_is_flagged():
     _, reason, conf = doubt("BREAD | 12.98", "TOTAL 0% SUPPLIES | 12.98", "RETURNS | -14.71",
                             "TOTAL PAYABLE | -1.73")
@@ -73,6 +78,11 @@ def test_a_total_that_is_the_cash_handed_over_is_flagged():
     total, reason, conf = doubt("PARKING TICKET | 5.00", "AMOUNT INCL. GST | 5.00", "GRAND TOTAL | 10.00",
                                 "CHANGE | 5.00")
     assert total == Decimal("10.00") and "total_is_tendered" in reason and conf <= REVIEW_BELOW
+
+
+def test_a_zero_change_row_does_not_make_the_total_the_cash_handed_over():
+    _, reason, _ = doubt("NASI LEMAK | 7.10", "TEH O | 1.10", "TOTAL AMOUNT | 8.20", "CHANGE | 0.00")
+    assert "total_is_tendered" not in reason
 
 
 def test_a_payment_below_the_total_with_no_change_row_is_flagged():

@@ -9,11 +9,12 @@ Each check here names one such sign; the parser flags the total (reason
   change or an unlabelled row while the receipt's labelled total is the unrounded sum;
 * ``subtotal_unexplained``: the items add up to the subtotal but the total differs from it
   with no tax, discount, service, tip or rounding row between them;
-* ``subtotal_above_total``: the subtotal exceeds the total and no discount is printed;
+* ``subtotal_above_total``: the subtotal exceeds the total by more than a rounding row
+  between them and no discount is printed;
 * ``large_discount``: a discount of a fifth or more of the subtotal between subtotal and
   total (the sum before and after it are both "the total" to someone);
 * ``negative_total``: a total label carries a negative amount (a credit or return note);
-* ``total_is_tendered``: a change row with no payment row, and the total minus the change
+* ``total_is_tendered``: a change row (not zero) with no payment row, and the total minus the change
   equals another total or the items (the "total" is the cash handed over);
 * ``paid_below_total``: a payment row with no change row pays less than the total.
 
@@ -58,7 +59,8 @@ def total_doubts(lines: Sequence[Line], total: Decimal, total_line: Line, *, rou
         between = [ln for ln in lines[sub.index + 1 : total_line.index] if ln.amounts]
         if items_sum == _last(sub) and not any(ln.label in _EXPLAINS for ln in between):
             doubts.append("subtotal_unexplained")
-        if _last(sub) > total and not discounts:
+        rounding = sum((abs(_last(ln)) for ln in between if ln.label == "rounding"), Decimal(0))
+        if _last(sub) - total > rounding and not discounts:
             doubts.append("subtotal_above_total")
         off = sum((abs(_last(ln)) for ln in between if ln.label == "discount"), Decimal(0))
         if off and off >= LARGE_DISCOUNT * abs(_last(sub)):
@@ -78,7 +80,7 @@ def _payment_doubts(lines: Sequence[Line], total: Decimal, total_line: Line, ite
         others = {a.value for ln in _labelled(lines, *_TOTALS) if ln is not total_line for a in ln.amounts}
         if items_sum is not None:
             others.add(items_sum)
-        if any(total - _last(ch) in others for ch in changes):
+        if any(_last(ch) > 0 and total - _last(ch) in others for ch in changes):
             out.append("total_is_tendered")
     if paid and not changes and all(0 < p < total for p in paid):
         out.append("paid_below_total")
