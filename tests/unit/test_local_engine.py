@@ -110,18 +110,38 @@ def test_models_are_the_files_bundled_in_the_rapidocr_wheel() -> None:
         assert path.resolve().is_relative_to(package_dir / "models")
 
 
-def test_model_version_names_rapidocr_and_each_model_file(engine: LocalEngine) -> None:
+def test_model_version_names_rapidocr_and_each_model_file_it_runs(engine: LocalEngine) -> None:
     version = engine.model_version
+    paths = model_paths()
     assert version.startswith("rapidocr-")
-    assert all(path.name in version for path in model_paths().values())
+    assert paths["Det"].name in version and paths["Rec"].name in version
+    assert paths["Cls"].name not in version  # line orientation is off by default
+    assert paths["Cls"].name in LocalEngine(EngineSettings(options={"orientation": True})).model_version
     assert version == LocalEngine(EngineSettings()).model_version
     assert LocalEngine(EngineSettings(min_confidence=80)).model_version != version
+
+
+@pytest.mark.parametrize("option", [{"max_side": 1600}, {"det_min_side": 640}, {"det_max_side": 1600}])
+def test_a_size_that_changes_what_is_read_changes_the_model_version(engine: LocalEngine, option: dict) -> None:
+    assert LocalEngine(EngineSettings(options=option)).model_version != engine.model_version
+
+
+def test_recognition_batch_and_threads_do_not_change_the_model_version(engine: LocalEngine) -> None:
+    options = {"rec_batch": 4, "threads": 2}  # how, not what, it reads
+    assert LocalEngine(EngineSettings(options=options)).model_version == engine.model_version
 
 
 @pytest.mark.parametrize("threads", [0, -1, "2", 1.5, True])
 def test_threads_option_must_be_a_positive_integer(threads: object) -> None:
     with pytest.raises(ConfigError):
         LocalEngine(EngineSettings(options={"threads": threads}))
+
+
+@pytest.mark.parametrize("option", [{"max_side": 10}, {"det_max_side": 0}, {"rec_batch": 0},
+                                    {"orientation": "yes"}, {"det_min_side": 1.5}])
+def test_size_batch_and_orientation_options_are_checked(option: dict) -> None:
+    with pytest.raises(ConfigError):
+        LocalEngine(EngineSettings(options=option))
 
 
 @pytest.mark.slow

@@ -1,0 +1,78 @@
+"""What the local engine hands its models: the decoded picture, and the detector's scale.
+
+Why these sizes: PP-OCR's cost and memory on a scan are mostly the text detector's, and they
+grow with the pixels of its input, while what it needs is text a few pixels high.  A receipt
+scanned at 300 dpi (2481 x 3508) holds ten times the pixels the detector needs to find its
+lines; the recognizer reads each line from the picture at its own fixed height (48 px), so
+it needs the picture only as sharp as its smallest text.  So:
+
+* the picture is decoded at most :attr:`Sizing.max_side` on its longest side (a JPEG is
+  decoded straight at a reduced scale where that is large enough: less time and memory
+  than decoding every pixel and shrinking afterwards);
+* the detector sees the picture scaled so that its short side is at least
+  ``det_min_side`` (small images, like a licence photo, are enlarged, as rapidocr does by
+  default) and its long side at most ``det_max_side`` (large scans are shrunk).
+
+Answers are in 0..1 coordinates of the picture, so shrinking it changes no geometry.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import BadImageError
+from ..prep import flatten_on_white, has_alpha
+
+
+@dataclass(frozen=True)
+class Sizing:
+    """Pixel budgets of the local engine (see the module docstring for why)."""
+
+    max_side: int = 2000
+    det_min_side: int = 736
+    det_max_side: int = 1280
+
+    def detector_limit(self, width: int, height: int) -> tuple[str, int]:
+        """rapidocr's ``(limit_type, limit_side_len)`` that gives this picture the detector's scale.
+
+        rapidocr either enlarges the short side to a limit (``"min"``) or shrinks the long
+        side to one (``"max"``); the scale wanted here is chosen per picture, then said in
+        whichever of the two reaches it.
+        """
+        short, long = min(width, height), max(width, height)
+        ratio = min(max(1.0, self.det_min_side / short), self.det_max_side / long)
+        if ratio >= 1.0:
+            return "min", max(1, round(short * ratio))
+        return "max", max(32, round(long * ratio))
+
+
+def decode(data: bytes, max_side: int | None) -> Any:
+    """An RGB PIL picture of ``data``, at most ``max_side`` on its longest side (None: full size)."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as opened:
+            if max_side is not None and max(opened.size) > max_side:
+                scale = max_side / max(opened.size)
+                # JPEG only: decode at the smallest 1/2, 1/4, 1/8 scale still at least this size.
+                opened.draft("RGB", (math.ceil(opened.width * scale), math.ceil(opened.height * scale)))
+            picture = flatten_on_white(opened) if has_alpha(opened) else opened.convert("RGB")
+    except Exception as exc:  # PIL raises OSError, SyntaxError, ValueError, DecompressionBombError
+        raise BadImageError(f"the local engine cannot decode the image bytes ({type(exc).__name__})") from exc
+    if picture.width < 1 or picture.height < 1:
+        raise BadImageError("the image has no pixels")
+    return shrink(picture, max_side)
+
+
+def shrink(picture: Any, max_side: int | None) -> Any:
+    """``picture`` scaled down (antialiased) to at most ``max_side`` on its longest side."""
+    from PIL import Image
+
+    if max_side is None or max(picture.size) <= max_side:
+        return picture
+    scale = max_side / max(picture.size)
+    size = (max(1, round(picture.width * scale)), max(1, round(picture.height * scale)))
+    return picture.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)

@@ -1,0 +1,62 @@
+"""What the local engine hands its models: the picture's size and the detector's scale."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from docbatch.engines.local_inputs import Sizing, decode, shrink
+from docbatch.errors import BadImageError
+
+SIZING = Sizing(max_side=2000, det_min_side=736, det_max_side=1280)
+
+
+def encoded(size: tuple[int, int], fmt: str) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, "white").save(out, format=fmt)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("size", "limit"),
+    [
+        ((642, 401), ("min", 736)),    # a licence photo: short side enlarged, as rapidocr does
+        ((1414, 2000), ("max", 1280)),  # a 300 dpi A4 scan (after max_side): long side shrunk
+        ((900, 1100), ("min", 900)),   # already inside both bounds: read as it is
+        ((463, 1013), ("min", 585)),   # a narrow receipt: enlarged only until its long side is 1280
+        ((200, 3000), ("max", 1280)),  # a long strip: the long side bound wins over the short side's
+    ],
+)
+def test_detector_scale_enlarges_small_pictures_and_shrinks_large_ones(size: tuple, limit: tuple) -> None:
+    assert SIZING.detector_limit(*size) == limit
+
+
+def test_detector_scale_is_symmetric_in_orientation() -> None:
+    assert SIZING.detector_limit(2000, 1414) == SIZING.detector_limit(1414, 2000)
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
+def test_a_large_image_is_decoded_at_most_max_side_long(fmt: str) -> None:
+    picture = decode(encoded((1240, 1754), fmt), 500)
+    assert max(picture.size) == 500 and picture.mode == "RGB"
+    assert abs(picture.width / picture.height - 1240 / 1754) < 0.01
+
+
+def test_an_image_within_max_side_keeps_every_pixel() -> None:
+    assert decode(encoded((640, 360), "JPEG"), 2000).size == (640, 360)
+
+
+def test_no_max_side_decodes_at_full_size() -> None:
+    assert decode(encoded((1240, 1754), "JPEG"), None).size == (1240, 1754)
+
+
+def test_shrink_leaves_small_pictures_alone() -> None:
+    picture = Image.new("RGB", (300, 200))
+    assert shrink(picture, 500) is picture
+
+
+def test_undecodable_bytes_are_a_bad_image() -> None:
+    with pytest.raises(BadImageError, match="cannot decode"):
+        decode(b"not an image", 2000)
