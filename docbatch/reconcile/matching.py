@@ -5,7 +5,10 @@ Each receipt ends in exactly one of ``matches``, ``needs_review`` and
 ``needs_review`` row, or in ``unmatched_transactions``.  An assigned pair matches
 automatically only when its score reaches the auto threshold, its margin shows no close
 alternative, the receipt's total is not flagged, card and currency do not disagree and the
-currency is known; otherwise it goes to review with its reasons.  Receipts left without a
+currency is known; otherwise it goes to review with its reasons.  A receipt whose vendor
+the parser could not read is the exception for the merchant alone: its exact total on the
+day, with no competitor and a descriptor naming no other receipt's vendor, matches
+(:func:`_vendor_unread`).  Receipts left without a
 transaction in the settlement window get a second, stricter search (the same amount, a
 similar merchant, any date): a date read wrong is still proposed, for review only.
 """
@@ -19,10 +22,10 @@ from decimal import Decimal
 from typing import Any
 
 from .assign import Assigned, assign
-from .descriptors import normalise_descriptor, similarity
+from .descriptors import normalise_descriptor, similarities, similarity
 from .receipts import Receipt
-from .scoring import Pair, Scorer
-from .settings import ReconcileSettings
+from .scoring import LOOSE_MERCHANT, Pair, Scorer
+from .settings import MatchSettings, ReconcileSettings
 from .transactions import Transaction
 
 _REFUND_WORDS = re.compile(r"\b(?:REFUND|RETURN|REVERSAL|REVERSED|CHARGEBACK)\b", re.I)
@@ -55,8 +58,9 @@ def match(receipts: list[Receipt], transactions: list[Transaction], settings: Re
     late = _second_search(receipts, scorer, taken_r, taken_t, groups, ms.review_threshold)
     out = Outcome()
     placed: dict[int, tuple[str, int]] = {}  # receipt -> (table, transaction)
+    known = [r.vendor_key for r in receipts if r.vendor_key and not r.vendor_flagged]
     for a, fallback in [(a, False) for a in assigned] + [(a, True) for a in late]:
-        table, row = _decide(a, receipts, transactions, settings, fallback=fallback)
+        table, row = _decide(a, receipts, transactions, settings, fallback=fallback, known=known)
         out.tables[table].append(row)
         placed[a.pair.receipt] = (table, a.pair.transaction)
     used_t = {t for _, t in placed.values()}
@@ -105,10 +109,27 @@ def _second_search(receipts: list[Receipt], scorer: Scorer, taken_r: set[int], t
     return assign(pairs, n_receipts=len(receipts), floor=floor * 0.8, groups=groups)
 
 
+def _vendor_unread(a: Assigned, r: Receipt, t: Transaction, known: list[str], ms: MatchSettings) -> bool:
+    """A pair held back only because the receipt's vendor, which the parser could not read, is
+    unlike the descriptor, that is sure on everything else: exactly the total, on the purchase day
+    (or posted within two days of it), with no other candidate on either side, and a descriptor
+    that names none of the batch's readable vendors (a same-amount purchase elsewhere that day would).
+    """
+    p = a.pair
+    on_day = p.reasons[1] == "date_same_day" or (p.reasons[1].startswith("posted_lag_") and p.days is not None
+                                                  and p.days <= ms.lag_days[0] + 2)
+    if not (r.vendor_flagged and p.flags == ("merchant_mismatch",) and p.reasons[0] == "amount_exact" and on_day
+            and a.alt_transaction is None and a.alt_receipt is None):
+        return False
+    name = normalise_descriptor(t.descriptor)
+    return bool(name) and not (similarities(name, known) >= LOOSE_MERCHANT).any()
+
+
 def _decide(a: Assigned, receipts: list[Receipt], transactions: list[Transaction], settings: ReconcileSettings,
-            *, fallback: bool) -> tuple[str, dict[str, Any]]:
+            *, fallback: bool, known: list[str]) -> tuple[str, dict[str, Any]]:
     ms = settings.match
     p, r, t = a.pair, receipts[a.pair.receipt], transactions[a.pair.transaction]
+    unread = not fallback and _vendor_unread(a, r, t, known, ms)
     reasons = []
     if r.total_flagged:
         reasons.append("total_flagged")
@@ -117,10 +138,12 @@ def _decide(a: Assigned, receipts: list[Receipt], transactions: list[Transaction
     ambiguous = a.margin < ms.ambiguity_margin and (a.alt_transaction is not None or a.alt_receipt is not None)
     if ambiguous:
         reasons.append("ambiguous")
-    if p.score < ms.auto_threshold:
+    if p.score < ms.auto_threshold and not unread:
         reasons.append("low_score")
-    reasons += list(p.flags)
+    reasons += [] if unread else list(p.flags)
     row = {**_receipt_side(r, p.receipt_amount), **_transaction_side(t), **_match_side(p, a.margin, t)}
+    if unread:
+        row["reasons"] += ";vendor_unread_sole_candidate"
     row = _resolve_currency(row, r, t)
     if row["currency"] is None:
         reasons.append("currency_unresolved")

@@ -26,6 +26,7 @@ from .settings import MatchSettings
 
 _CARD_PAYMENT = re.compile(r"CARD|VISA|MASTER|AMEX|DEBIT|CREDIT|CONTACTLESS|PAYWAVE", re.I)
 _TOTAL_REASONS = ("total_missing", "total_low_confidence", "totals_inconsistent")
+_VENDOR_REASONS = ("vendor_missing", "vendor_name_low_confidence")
 
 
 @dataclass
@@ -42,6 +43,9 @@ class Receipt:
     total_flagged: bool
     date_flagged: bool
     vendor_key: str = ""
+    #: The parser could not read the vendor (missing, or its name at low confidence): a name
+    #: unlike the descriptor is then no evidence against a pair (see :mod:`.matching`).
+    vendor_flagged: bool = False
     #: Receipts with the same key are one purchase scanned twice (vendor, date, total, time, number).
     duplicate_key: tuple[Any, ...] | None = None
     notes: list[str] = field(default_factory=list)
@@ -121,7 +125,8 @@ def prepare(rows: Iterable[Mapping[str, Any]], *, settings: MatchSettings, job_c
             doc_id=str(row.get("doc_id")), vendor_name=vendor, receipt_date=date, total=total,
             amounts=_alternatives(row, total, settings), currency=currency, currency_source=source,
             card_last4=(str(row["card_last4"])[-4:] if row.get("card_last4") else None),
-            total_flagged=total_flagged, date_flagged=date_flagged, vendor_key=normalise_descriptor(vendor))
+            total_flagged=total_flagged, date_flagged=date_flagged, vendor_key=normalise_descriptor(vendor),
+            vendor_flagged=not vendor or bool(reasons & set(_VENDOR_REASONS)))
         if vendor and date and total is not None:
             receipt.duplicate_key = (receipt.vendor_key, date, total, row.get("receipt_time"),
                                      row.get("receipt_number"))

@@ -136,6 +136,37 @@ def test_a_whole_tip_on_a_small_bill_is_a_tip_though_far_above_any_percentage():
     assert [(r["doc_id"], r["reason"]) for r in result.unmatched_receipts.to_pylist()] == [("odd", "no_candidate")]
 
 
+def test_an_unread_vendor_is_no_evidence_against_an_exact_sole_candidate_on_the_day():
+    # The parser read the vendor at low confidence ("KIKU..." for a TK DIVISION KITCHEN receipt): exact
+    # total, same day, nothing else competing -> automatic; the same pair with a confidently read vendor,
+    # or posted a week later with a readable one elsewhere, still goes to review.
+    unread = {"vendor_name_confidence": 44.6, "review_reason": "vendor_name_low_confidence", "needs_review": True}
+    recs = receipts({"doc_id": "unread", "vendor_name": "KIKU JAPANESE RESTAURANT", "receipt_date": day(0),
+                     "total": "29.70", **unread},
+                    {"doc_id": "read", "vendor_name": "SOON HUAT MACHINERY", "receipt_date": day(0), "total": "41.30"})
+    txns = statement((day(0), "SP *TK DIVISION KITCHE", "29.70", "T1"), (day(0), "BOOK TA K TAMAN DAYA", "41.30", "T2"))
+    result = reconcile(recs, txns)
+    assert [(r["doc_id"], r["transaction_id"]) for r in result.matches.to_pylist()] == [("unread", "T1")]
+    assert "vendor_unread_sole_candidate" in result.matches.to_pylist()[0]["reasons"]
+    assert {r["doc_id"]: r["review_reason"] for r in result.needs_review.to_pylist()} == {
+        "read": "low_score;merchant_mismatch"}
+
+
+def test_an_unread_vendor_is_not_matched_to_a_descriptor_naming_another_receipts_vendor():
+    # A cash receipt whose vendor is unreadable, and a same-day same-amount charge at a merchant another
+    # receipt names: that is someone else's purchase as likely as this one.
+    unread = {"vendor_name_confidence": 44.6, "review_reason": "vendor_name_low_confidence", "needs_review": True}
+    recs = receipts({"doc_id": "unread", "vendor_name": "MENARA DION #02-03", "receipt_date": day(0),
+                     "total": "5.00", **unread},
+                    {"doc_id": "other", "vendor_name": "SANYU STATIONERY SHOP", "receipt_date": day(-9),
+                     "total": "12.00"})
+    txns = statement((day(0), "SANYU STATIONERY SHOP", "5.00", "T1"))
+    result = reconcile(recs, txns)
+    assert result.matches.num_rows == 0
+    assert {r["doc_id"]: r["review_reason"] for r in result.needs_review.to_pylist()} == {
+        "unread": "low_score;merchant_mismatch"}
+
+
 def test_refunds_are_credits_and_point_at_their_purchase():
     recs = receipts({"doc_id": "buy", "vendor_name": "AEON BIG", "receipt_date": day(0), "total": "50.00"},
                     {"doc_id": "cash", "vendor_name": "GIANT", "receipt_date": day(0), "total": "20.00"},
