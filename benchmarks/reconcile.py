@@ -20,7 +20,9 @@ matches over automatic matches.  Recall: purchases matched rightly over purchase
 receipt the matcher was given.  "Recall incl. review" also counts receipts in review whose
 proposed transaction is the right one.  A receipt whose total the parser flagged never
 matches automatically (it goes to review with its best candidate), so the last rows give
-how many true matches that rule holds back and the recall over the others.
+how many true matches that rule holds back and the recall over the others; the table under
+them counts every true match not matched automatically by the first reason that held it back
+(:data:`HELD_BACK`), so that the distance to the recall target has its causes beside it.
 """
 
 from __future__ import annotations
