@@ -139,7 +139,7 @@ class LocalEngine(Engine):
         tasks = ("Det", "Rec", "Cls") if self._config.orientation else ("Det", "Rec")
         names = "+".join(MODEL_FILES[t] for t in tasks)
         s = self._config.sizing
-        tag = (f"rapidocr-{self._version}:{names};side={s.max_side};det={s.det_min_side}-{s.det_max_side};"
+        tag = (f"rapidocr-{self._version}:{names};side={s.max_side};det>={s.det_min_side},<={s.det_max_side};"
                f"rec={_REC_MIN_WIDTH}")
         if self.settings.min_confidence > 0:
             tag += f";min_confidence={self.settings.min_confidence:g}"

@@ -9,9 +9,10 @@ it needs the picture only as sharp as its smallest text.  So:
 * the picture is decoded at most :attr:`Sizing.max_side` on its longest side (a JPEG is
   decoded straight at a reduced scale where that is large enough: less time and memory
   than decoding every pixel and shrinking afterwards);
-* the detector sees the picture scaled so that its short side is at least
-  ``det_min_side`` (small images, like a licence photo, are enlarged, as rapidocr does by
-  default) and its long side at most ``det_max_side`` (large scans are shrunk).
+* the detector sees a picture whose short side is under ``det_min_side`` enlarged to it, as
+  rapidocr does by default (a typical receipt, a licence photo: capping that enlargement made
+  boxes that misread characters, "290" as "29O"), and a larger one shrunk until its long side is
+  at most ``det_max_side``, its short side never below ``det_min_side`` (large scans).
 
 Answers are in 0..1 coordinates of the picture, so shrinking it changes no geometry.
 """
@@ -43,7 +44,9 @@ class Sizing:
         whichever of the two reaches it.
         """
         short, long = min(width, height), max(width, height)
-        ratio = min(max(1.0, self.det_min_side / short), self.det_max_side / long)
+        if short < self.det_min_side:  # enlarged as rapidocr does: a smaller scale misreads (SROIE 026, 123)
+            return "min", self.det_min_side
+        ratio = max(self.det_min_side / short, min(1.0, self.det_max_side / long))
         if ratio >= 1.0:
             return "min", max(1, round(short * ratio))
         return "max", max(32, round(long * ratio))

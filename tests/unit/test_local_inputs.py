@@ -25,8 +25,9 @@ def encoded(size: tuple[int, int], fmt: str) -> bytes:
         ((642, 401), ("min", 736)),    # a licence photo: short side enlarged, as rapidocr does
         ((1414, 2000), ("max", 1280)),  # a 300 dpi A4 scan (after max_side): long side shrunk
         ((900, 1100), ("min", 900)),   # already inside both bounds: read as it is
-        ((463, 1013), ("min", 585)),   # a narrow receipt: enlarged only until its long side is 1280
-        ((200, 3000), ("max", 1280)),  # a long strip: the long side bound wins over the short side's
+        ((463, 1013), ("min", 736)),   # a narrow receipt: enlarged as rapidocr does, whatever its length
+        ((200, 3000), ("min", 736)),   # a long strip too: the long side bound only shrinks large pictures
+        ((800, 3000), ("max", 2760)),  # shrunk for its long side, but never below 736 on the short side
     ],
 )
 def test_detector_scale_enlarges_small_pictures_and_shrinks_large_ones(size: tuple, limit: tuple) -> None:
