@@ -34,7 +34,7 @@ class Sizing:
 
     max_side: int = 2000
     det_min_side: int = 736
-    det_max_side: int = 1280
+    det_max_side: int = 2000  # = max_side: no shrinking by default (a smaller scale cost receipt fields)
 
     def detector_limit(self, width: int, height: int) -> tuple[str, int]:
         """rapidocr's ``(limit_type, limit_side_len)`` that gives this picture the detector's scale.
