@@ -17,7 +17,7 @@ Why it looks the way it does:
   the detector reads it at its own, smaller scale (:mod:`.local_inputs`): most of the time
   and memory of a large scan went to detecting text at a resolution it does not need.
   Recognition reads the detected lines ``rec_batch`` at a time.  The line orientation
-  model (cls, which turns upside-down lines) is off unless ``orientation`` is set:
+  model (cls, which turns upside-down lines) can be switched off (``orientation``):
   documents are scanned or photographed upright, and it cost time on every line.
 * **Nothing written under ``$HOME``.**  onnxruntime persists a telemetry device id under
   ``$HOME/.cache`` on import (and warns when it cannot); telemetry is switched off before
@@ -61,10 +61,12 @@ MODEL_FILES: dict[str, str] = {
 #: rapidocr's own floor on line scores (0..1); ``settings.min_confidence`` filters above it.
 _RAPIDOCR_TEXT_SCORE = 0.5
 #: The narrowest input of the recognizer, px at its 48 px height.  rapidocr pads every line to
-#: at least 320 (PaddleOCR's training width): a receipt's many short words ("RM", "2.50") were
-#: read through mostly padding, slower and worse (word recall on SROIE scans 85.5% -> 87.4%,
-#: CPU per scan 3.4 s -> 2.4 s, at 96).
-_REC_MIN_WIDTH = 96
+#: at least 320 (PaddleOCR's training width), the default.  ``rec_min_width=96`` with
+#: ``rec_batch=1`` and ``orientation=false`` reads a scan in less CPU and finds more words
+#: (word recall on SROIE scans 85.5% -> 87.4%, CPU per scan 3.4 s -> 2.4 s), but the receipt
+#: evaluation's held-out addresses fell 89.2% -> 83.8% with them: opt-in until each is measured
+#: on its own (README, the embedded engine's speed).
+_REC_MIN_WIDTH = 320
 
 _SIZING = Sizing()
 _build_lock = threading.Lock()
@@ -119,17 +121,19 @@ class LocalEngine(Engine):
                                      "at least this, px", minimum=32),
         "det_max_side": EngineOption(int, _SIZING.det_max_side, "text detector's input: long side shrunk to at "
                                      "most this, px", minimum=64),
-        "rec_batch": EngineOption(int, 1, "text lines per recognition call (a batch is padded to its widest "
-                                  "line: with one thread, one line a call is fastest)", minimum=1),
-        "orientation": EngineOption(bool, False, "classify each line as upright or upside down (the cls "
-                                    "model); scans and photos of documents are upright", ),
+        "rec_batch": EngineOption(int, 6, "text lines per recognition call (a batch is padded to its widest "
+                                  "line: with one thread, 1 is fastest)", minimum=1),
+        "rec_min_width": EngineOption(int, _REC_MIN_WIDTH, "recognizer's narrowest input, px (96 reads short "
+                                      "words faster)", minimum=16),
+        "orientation": EngineOption(bool, True, "classify each line as upright or upside down (the cls "
+                                    "model; false saves its time on upright scans)", ),
     }
 
     def __init__(self, settings: EngineSettings) -> None:
         super().__init__(settings)
         values = self.option_values
         self._config = _Config(threads=values["threads"], rec_batch=values["rec_batch"],
-                               orientation=values["orientation"],
+                               rec_min_width=values["rec_min_width"], orientation=values["orientation"],
                                sizing=Sizing(values["max_side"], values["det_min_side"], values["det_max_side"]))
         self._version = _rapidocr_version()
 
@@ -140,7 +144,7 @@ class LocalEngine(Engine):
         names = "+".join(MODEL_FILES[t] for t in tasks)
         s = self._config.sizing
         tag = (f"rapidocr-{self._version}:{names};side={s.max_side};det>={s.det_min_side},<={s.det_max_side};"
-               f"rec={_REC_MIN_WIDTH}")
+               f"rec={self._config.rec_min_width}")
         if self.settings.min_confidence > 0:
             tag += f";min_confidence={self.settings.min_confidence:g}"
         return tag
@@ -181,6 +185,7 @@ class _Config:
 
     threads: int
     rec_batch: int
+    rec_min_width: int
     orientation: bool
     sizing: Sizing
 
@@ -215,7 +220,7 @@ def _build(config: _Config) -> Any:
         # The picture arrives at most max_side long (local_inputs): rapidocr must not resize it again.
         "Global.max_side_len": config.sizing.max_side,
         "Rec.rec_batch_num": config.rec_batch,
-        "Rec.rec_img_shape": [3, 48, _REC_MIN_WIDTH],
+        "Rec.rec_img_shape": [3, 48, config.rec_min_width],
         "EngineConfig.onnxruntime.intra_op_num_threads": config.threads,
         "EngineConfig.onnxruntime.inter_op_num_threads": 1,
     }

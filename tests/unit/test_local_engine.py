@@ -115,8 +115,8 @@ def test_model_version_names_rapidocr_and_each_model_file_it_runs(engine: LocalE
     paths = model_paths()
     assert version.startswith("rapidocr-")
     assert paths["Det"].name in version and paths["Rec"].name in version
-    assert paths["Cls"].name not in version  # line orientation is off by default
-    assert paths["Cls"].name in LocalEngine(EngineSettings(options={"orientation": True})).model_version
+    assert paths["Cls"].name in version  # line orientation is on by default
+    assert paths["Cls"].name not in LocalEngine(EngineSettings(options={"orientation": False})).model_version
     assert version == LocalEngine(EngineSettings()).model_version
     assert LocalEngine(EngineSettings(min_confidence=80)).model_version != version
 
