@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from docbatch import run_batch
 
 from ..support.bench import Bench
 
 
+@pytest.mark.slow  # a whole batch through servers: over a second
 def test_a_run_stops_at_its_budget_and_the_next_run_finishes_without_repaying(tmp_path, moto_url, aws_env):
     bench = Bench(tmp_path, moto_url=moto_url, docs=10)
     out = tmp_path / "out"

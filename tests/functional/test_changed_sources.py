@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pandas as pd
+import pytest
 
 from docbatch import run_batch
 
@@ -17,6 +18,7 @@ def _run(bench, tmp_path, folder, server):
     return run_batch(bench.config(manifest, tmp_path / "out", server))
 
 
+@pytest.mark.slow  # a whole batch through servers: over a second
 def test_same_name_from_another_folder_is_not_taken_for_done(tmp_path, moto_url, aws_env):
     bench = Bench(tmp_path, moto_url=moto_url)
     a, b = tmp_path / "A", tmp_path / "B"
@@ -35,6 +37,7 @@ def test_same_name_from_another_folder_is_not_taken_for_done(tmp_path, moto_url,
     assert receipts["total"].iloc[0] != total_a
 
 
+@pytest.mark.slow  # a whole batch through servers: over a second
 def test_an_image_rewritten_in_place_is_read_again_and_an_untouched_one_is_not(tmp_path, moto_url, aws_env):
     bench = Bench(tmp_path, moto_url=moto_url)
     folder = tmp_path / "in"
@@ -50,6 +53,7 @@ def test_an_image_rewritten_in_place_is_read_again_and_an_untouched_one_is_not(t
         assert (changed.resumed, changed.changed, len(server.request_log)) == (0, 1, 2)
 
 
+@pytest.mark.slow  # a whole batch through servers: over a second
 def test_a_done_document_whose_source_was_deleted_keeps_its_answer(tmp_path, moto_url, aws_env):
     bench = Bench(tmp_path, moto_url=moto_url)
     folder = tmp_path / "in"

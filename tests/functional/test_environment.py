@@ -93,6 +93,7 @@ def test_a_bucket_that_refuses_us_stops_the_run_naming_it(tmp_path, moto_url):
     _assert_stopped_cleanly(proc, tmp_path / "out", "private-bucket")
 
 
+@pytest.mark.slow  # a whole batch through servers: over a second
 @pytest.mark.parametrize("kind", ["denied", "expired"])
 def test_credentials_refused_mid_run_stop_it_resumably_and_mark_nothing_failed(tmp_path, moto_url, aws_env, kind):
     bench = Bench(tmp_path, moto_url=moto_url, docs=8)

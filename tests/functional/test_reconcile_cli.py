@@ -59,6 +59,7 @@ def run_folder(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.mark.slow  # a whole batch through servers: over a second
 def test_reconcile_a_run_folder_against_a_card_export(run_folder):
     recon = run_folder.parent / "recon"
     args = ["reconcile", "--receipts", str(run_folder), "--transactions", str(run_folder.parent / "card.csv"),

@@ -29,6 +29,7 @@ def odd_bucket(moto_url):
         yield s3
 
 
+@pytest.mark.slow  # a whole batch through servers: over a second
 def test_listing_writes_every_odd_key_as_given(odd_bucket):
     buf = io.StringIO()
     write_manifest(list_sources(f"s3://{BUCKET}/r/", s3_client=odd_bucket), buf)
@@ -37,6 +38,7 @@ def test_listing_writes_every_odd_key_as_given(odd_bucket):
                                                                           for line in listed}
 
 
+@pytest.mark.slow  # a whole batch through servers: over a second
 def test_each_odd_key_is_read_as_its_own_object(tmp_path, moto_url, odd_bucket):
     """Keys with an image suffix go to the service as S3Object, the others are downloaded
     and sent as Bytes: both ways must read exactly the object named."""

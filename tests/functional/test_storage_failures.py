@@ -72,6 +72,7 @@ def test_a_read_only_run_folder_is_one_line_and_resumes_once_writable(tmp_path, 
     assert run_batch(_replay_config(tmp_path, out)).ok == 3
 
 
+@pytest.mark.slow  # a whole batch through servers: over a second
 def test_a_full_disk_mid_run_keeps_what_was_done_and_the_rerun_finishes(tmp_path, small_disk):
     out = small_disk / "out"
     filler = small_disk / "filler"

@@ -72,6 +72,7 @@ def whole(engine: StripeReceiptEngine, texts: list[str], receipt: int) -> list[t
     return comparable(engine.detect_text(ImageInput(data=receipt_png(texts, receipt=receipt))))
 
 
+@pytest.mark.slow  # a whole batch through servers: over a second
 def test_a_long_receipt_comes_back_whole_through_the_capped_server_with_its_calls_counted(receipts, tmp_path):
     engine = StripeReceiptEngine(LONG, SHORT)
     with FakeRekognitionServer(engine=engine) as server:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from evals.ids import HELD_OUT_STATES, state_folds
 from evals.scoring import Outcome, accuracy_table, flag_table, fold_table, is_flagged, reason_names
 
@@ -44,6 +46,7 @@ def test_licence_folds_are_stable_and_the_held_out_states_are_folds_3_and_4():
     assert {s for s, k in folds.items() if k in (3, 4)} == HELD_OUT_STATES
 
 
+@pytest.mark.slow  # renders licence images: over a second
 def test_generated_licences_are_deterministic_and_their_numbers_fit_their_states(tmp_path):
     from docbatch.parse.identity.licence_numbers import number_fits
     from evals.synth_licences import UNSEEN_STATES, generate

@@ -65,6 +65,7 @@ def test_generator_writes_the_same_bytes_twice(generated: Path, tmp_path: Path) 
     assert _files(tmp_path) == _files(generated)
 
 
+@pytest.mark.slow  # renders the whole sample set (seconds of image encoding)
 def test_committed_truth_and_manifest_are_what_the_generator_writes(generated: Path) -> None:
     for name in ("truth.json", "manifest.csv"):
         assert (SAMPLE / name).read_text(encoding="utf-8") == (generated / name).read_text(encoding="utf-8")
