@@ -143,3 +143,25 @@ def test_a_number_whose_label_ocr_lost_is_found_in_groups_before_the_next_label(
     f = _licence([("VIRGINIA", 0.05, 0.02), ("E54 036 614 363 CLASS CM", 0.40, 0.10),
                   ("DOB 12/12/1984", 0.40, 0.17)])
     assert f.values["document_number"] == "E54036614363"
+
+
+def _with_word_confidence(rows: list[tuple[str, float, float]], word: str, confidence: float):
+    page = response_from_rows(rows)
+    for d in page["TextDetections"]:
+        if d["Type"] == "WORD" and d["DetectedText"] == word:
+            d["Confidence"] = confidence
+    return parse_licence(page, run_date=RUN)
+
+
+def test_a_numbers_confidence_is_its_own_words_not_a_misread_word_beside_it():
+    # OCR misread the label ("MND" for "4d NO") at 27%; the number itself was read clearly.
+    f = _with_word_confidence([("OREGON", 0.05, 0.02), ("MND A123456", 0.40, 0.10), ("DOB 12/12/1979", 0.40, 0.17)],
+                              "MND", 27.0)
+    assert f.values["document_number"] == "A123456" and f.confidence["document_number"] >= 50
+    unsure = _with_word_confidence([("OREGON", 0.05, 0.02), ("MND A123456", 0.40, 0.10)], "A123456", 27.0)
+    assert unsure.confidence["document_number"] < 50
+
+
+def test_a_labelled_values_confidence_leaves_out_its_labels_word():
+    f = _with_word_confidence([("CALIFORNIA", 0.05, 0.02), ("DL I1234562", 0.40, 0.15)], "DL", 40.0)
+    assert f.values["document_number"] == "I1234562" and f.confidence["document_number"] > 90

@@ -93,10 +93,14 @@ def _merge_adjacent(labels: list[Label]) -> list[Label]:
     return out
 
 
+def inline_end(label: Label, labels: list[Label]) -> int:
+    """Where the text after ``label`` on its own segment ends: the next label there, or the end."""
+    return min((lab.start for lab in labels if lab.seg is label.seg and lab.start >= label.end), default=len(label.seg.text))
+
+
 def inline_value(label: Label, labels: list[Label]) -> str:
     """The text after ``label`` on its own segment, up to the next label there."""
-    nxt = min((lab.start for lab in labels if lab.seg is label.seg and lab.start >= label.end), default=len(label.seg.text))
-    return label.seg.text[label.end:nxt].strip(" .:#,")
+    return label.seg.text[label.end:inline_end(label, labels)].strip(" .:#,")
 
 
 def _nearby(label: Label, segs: list[Segment], labels: list[Label]) -> list[tuple[Segment, str]]:
@@ -168,14 +172,14 @@ def fill_from_labels(segs: list[Segment], labels: list[Label], out: LicenceField
         inline = inline_value(label, labels)
         value = _reading(label.field, inline, run_date, good) if inline else None
         if value is not None:
-            picked = (value, label.seg.confidence, None, -1, inline)
+            picked = (value, label.seg.confidence_of(label.end, inline_end(label, labels)), None, -1, inline)
         nearby = _nearby(label, segs, labels) if value is None or (good and not good(value)) else []
         for i, (cand, part) in enumerate(nearby):
             value = _reading(label.field, part.strip(" .:#"), run_date, good)
             if value is None:
                 continue
             if picked is None or good and good(value) and not good(picked[0]):
-                picked = (value, cand.confidence, cand, i, part)
+                picked = (value, cand.confidence_of_part(part), cand, i, part)
             if not good or good(value):
                 break
         if picked is None:

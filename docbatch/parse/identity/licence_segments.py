@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from statistics import median
 from typing import Any, Mapping
 
@@ -20,7 +20,8 @@ from .licence_vocabulary import label_word
 
 @dataclass
 class Segment:
-    """A run of text on one visual row without a wide gap; per char: left x, (top, bottom)."""
+    """A run of text on one visual row without a wide gap; per char: left x, (top, bottom), and
+    the OCR confidence of the word it belongs to (``confidence`` is the lowest of the run)."""
 
     text: str
     xs: list[float]
@@ -30,6 +31,7 @@ class Segment:
     bottom: float
     confidence: float
     row: int
+    confs: list[float] = field(default_factory=list)
 
     @property
     def height(self) -> float:
@@ -37,6 +39,20 @@ class Segment:
 
     def x_at(self, i: int) -> float:
         return self.xs[i] if i < len(self.xs) else self.right
+
+    def confidence_of(self, start: int, end: int) -> float:
+        """The OCR confidence of the words ``text[start:end]`` was read from.
+
+        A value's own words, not the whole run: a misread label or a smudge beside a
+        clearly read number says nothing about the number.
+        """
+        picked = [c for ch, c in zip(self.text[start:end], self.confs[start:end]) if not ch.isspace()]
+        return min(picked, default=self.confidence)
+
+    def confidence_of_part(self, part: str) -> float:
+        """The confidence of the words holding ``part``, the first place it is found (else the run's)."""
+        i = self.text.find(part) if part else -1
+        return self.confidence_of(i, i + len(part)) if i >= 0 else self.confidence
 
     def span_y(self, start: int, end: int) -> tuple[float, float]:
         """Top and bottom of the characters ``start:end`` (a label inside a taller line)."""
@@ -93,18 +109,21 @@ def _char_aspect(word: Any) -> float:
 
 
 def _make_seg(words: list[Any], row: int) -> Segment:
-    text, xs, ys = "", [], []
+    text, xs, ys, confs = "", [], [], []
     for w in words:
         if text:
             text += " "
             xs.append(xs[-1] if xs else 0.0)
             ys.append(ys[-1] if ys else (0.0, 0.0))
+            confs.append(confs[-1] if confs else 0.0)
         t = w.text.upper()
         left = w.box.left if w.box else 0.0
         width = w.box.width if w.box else 0.0
         xs += [left + width * i / max(len(t), 1) for i in range(len(t))]
         ys += [(w.box.top, w.box.bottom) if w.box else (0.0, 0.0)] * len(t)
+        confs += [w.confidence] * len(t)
         text += t
     boxes = [w.box for w in words if w.box]
     return Segment(text, xs, ys, max((b.right for b in boxes), default=0.0), min((b.top for b in boxes), default=0.0),
-                max((b.bottom for b in boxes), default=0.0), min(w.confidence for w in words), row)
+                max((b.bottom for b in boxes), default=0.0), min(w.confidence for w in words), row,
+                   confs)

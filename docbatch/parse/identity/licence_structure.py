@@ -171,7 +171,7 @@ def fallback_dates(segs: list[Segment], labels: list[Label], out: LicenceFields,
         for m in US_DATE_RE.finditer(text):
             d = us_date(m.group(0))
             if d:
-                found.append((d, seg.confidence))
+                found.append((d, seg.confidence_of(m.start(), m.end())))
     taken = {out.values.get(k) for k in ("date_of_birth", "expiration_date", "date_of_issue")}
     free = sorted({d for d, _ in found if d not in taken})
     conf = {d: c for d, c in found}
@@ -214,11 +214,23 @@ def fallback_number(segs: list[Segment], used: set[int], out: LicenceFields, num
             for i in range(len(tokens)):
                 grouped = [r for r in number_readings(" ".join(tokens[i:i + 5])) if fits(r) and len(r) >= 7]
                 if grouped:
-                    out.put("document_number", max(grouped, key=len), seg.confidence * FALLBACK_CONFIDENCE)
+                    number = max(grouped, key=len)
+                    conf = seg.confidence_of_part(_covering(tokens[i:], number))
+                    out.put("document_number", number, conf * FALLBACK_CONFIDENCE)
                     return
     for seg, text in texts:
         for token in text.split(" "):
             number = clean_number(token)
             if number and re.search(r"[A-Z]", number) or number and len(number) >= 7:
-                out.put("document_number", number, seg.confidence * FALLBACK_CONFIDENCE)
+                out.put("document_number", number, seg.confidence_of_part(token) * FALLBACK_CONFIDENCE)
                 return
+
+
+def _covering(tokens: list[str], number: str) -> str:
+    """The first tokens that together spell at least ``number``'s characters, as printed."""
+    spelled = 0
+    for k, token in enumerate(tokens):
+        spelled += len(re.sub(r"[^A-Z0-9]", "", token))
+        if spelled >= len(number):
+            return " ".join(tokens[: k + 1])
+    return " ".join(tokens)
