@@ -121,14 +121,15 @@ def test_model_version_names_rapidocr_and_each_model_file_it_runs(engine: LocalE
     assert LocalEngine(EngineSettings(min_confidence=80)).model_version != version
 
 
-@pytest.mark.parametrize("option", [{"max_side": 1600}, {"det_min_side": 640}, {"det_max_side": 1600}])
-def test_a_size_that_changes_what_is_read_changes_the_model_version(engine: LocalEngine, option: dict) -> None:
+@pytest.mark.parametrize("option", [{"max_side": 1600}, {"det_min_side": 640}, {"det_max_side": 1600},
+                                    {"rec_min_width": 96}, {"rec_batch": 1}])
+def test_a_setting_that_changes_what_is_read_changes_the_model_version(engine: LocalEngine, option: dict) -> None:
     assert LocalEngine(EngineSettings(options=option)).model_version != engine.model_version
 
 
-def test_recognition_batch_and_threads_do_not_change_the_model_version(engine: LocalEngine) -> None:
-    options = {"rec_batch": 4, "threads": 2}  # how, not what, it reads
-    assert LocalEngine(EngineSettings(options=options)).model_version == engine.model_version
+def test_threads_do_not_change_the_model_version(engine: LocalEngine) -> None:
+    # how, not what, it reads
+    assert LocalEngine(EngineSettings(options={"threads": 2})).model_version == engine.model_version
 
 
 @pytest.mark.parametrize("threads", [0, -1, "2", 1.5, True])
