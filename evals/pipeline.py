@@ -24,10 +24,16 @@ from docbatch.runner import run_batch
 
 def pipeline_responses(
     images: Iterable[Path], work_dir: Path, *, doc_type: str, engine: str = "local",
-    concurrency: int | None = None,
+    concurrency: int | None = None, engine_options: Mapping[str, Any] | None = None,
 ) -> Callable[[Path], Mapping[str, Any] | None]:
-    """Run ``images`` through the pipeline; return ``image path -> response`` (None if failed)."""
+    """Run ``images`` through the pipeline; return ``image path -> response`` (None if failed).
+
+    Each set of ``engine_options`` gets its own run folder in ``work_dir`` (a run resumed with
+    other options would keep the first answers) and shares the response cache, whose keys hold
+    every option that changes what is read.
+    """
     images = list(images)
+    options = dict(engine_options or {})
     work_dir.mkdir(parents=True, exist_ok=True)
     manifest = work_dir / "manifest.csv"
     with open(manifest, "w", newline="", encoding="utf-8") as fh:
@@ -37,17 +43,25 @@ def pipeline_responses(
             w.writerow([str(image.resolve()), doc_type, image.name])
     if not logging.getLogger().handlers:  # progress lines for a run of minutes (OCR of ~3 s/image)
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
-    summary = run_batch(RunConfig(manifest=str(manifest), out=str(work_dir / "run"), engine=engine,
+    out = work_dir / run_folder_name(options)
+    summary = run_batch(RunConfig(manifest=str(manifest), out=str(out), engine=engine,
                                   doc_type=doc_type, concurrency=concurrency,
-                                  cache_dir=str(work_dir / "cache")),
+                                  cache_dir=str(work_dir / "cache"), engine_options=options),
                         subscribers=[ProgressReporter(interval=15.0)])
     print(f"pipeline: {summary.message}", file=sys.stderr)
-    folder = RunFolder(work_dir / "run")
+    folder = RunFolder(out)
 
     def load(image: Path) -> Mapping[str, Any] | None:
         return folder.read_raw(image.name) if folder.has_raw(image.name) else None
 
     return load
+
+
+def run_folder_name(engine_options: Mapping[str, Any]) -> str:
+    """``run`` for the engine's defaults, else ``run-`` and the options (``run-orientation=false,rec_batch=1``)."""
+    if not engine_options:
+        return "run"
+    return "run-" + ",".join(f"{k}={json.dumps(v)}" for k, v in sorted(engine_options.items()))
 
 
 def saved_responses(folder: Path) -> Callable[[Path], Mapping[str, Any] | None]:

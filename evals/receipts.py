@@ -18,6 +18,7 @@ or below the parser's review level (``LOW_CONFIDENCE``).
 
     python -m evals.receipts                 # perfect lines
     python -m evals.receipts --ocr-local [--work-dir /tmp/sroie-eval]
+    python -m evals.receipts --ocr-local --work-dir /tmp/sroie-eval --engine-option rec_batch=1
     python -m evals.receipts --responses runs/x/raw
     python -m evals.receipts --data /mnt/shared/data   # or DOCBATCH_SHARED_DATA=...
 
@@ -198,6 +199,17 @@ def response_stem(name: str) -> str:
     return re.sub(r"(\.(jpe?g|png|tiff?))?\.json(\.gz)?$", "", name, flags=re.I)
 
 
+def engine_option(text: str) -> tuple[str, Any]:
+    """``KEY=VALUE`` -> ``(KEY, value)``: VALUE read as JSON (``1``, ``false``), else kept as text."""
+    key, sep, raw = text.partition("=")
+    if not sep or not key.strip():
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
+    try:
+        return key.strip(), json.loads(raw)
+    except ValueError:
+        return key.strip(), raw
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m evals.receipts", description=__doc__.split("\n")[0])
     add_data_option(ap)
@@ -206,6 +218,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ocr-local", action="store_true", help="run the pipeline with the local engine on img/")
     ap.add_argument("--work-dir", type=Path, default=Path(tempfile.gettempdir()) / "docbatch-eval-sroie",
                     help="where --ocr-local's pipeline run goes (a re-run resumes: scoring again is free)")
+    ap.add_argument("--engine-option", action="append", default=[], metavar="KEY=VALUE", type=engine_option,
+                    help="a local engine option (JSON value, else text), e.g. rec_batch=1 or orientation=false; "
+                         "repeatable; each set of options runs in its own folder of --work-dir, sharing its cache")
     ap.add_argument("--jobs", type=int, help="worker processes (default: one per core)")
     ap.add_argument("--split", type=int, default=BOX_SPLIT, help="box files tuned on (first N; the rest held out)")
     ap.add_argument("--image-split", type=int, default=IMAGE_SPLIT,
@@ -221,7 +236,8 @@ def main(argv: list[str] | None = None) -> int:
     stems = sorted(p.stem for p in (sroie / "box").glob("*.csv"))
     if args.ocr_local:
         images = sorted((sroie / "img").glob("*.jpg"))
-        by_image = pipeline_responses(images, args.work_dir, doc_type="receipt", concurrency=args.jobs)
+        by_image = pipeline_responses(images, args.work_dir, doc_type="receipt", concurrency=args.jobs,
+                                      engine_options=dict(args.engine_option))
         _score(sroie, "pipeline, local engine on img/", [p.stem for p in images], args.image_split,
                lambda stem: by_image(sroie / "img" / f"{stem}.jpg"), hints, args.verbose)
     elif args.responses:
