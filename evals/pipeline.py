@@ -9,13 +9,14 @@ re-run resumes, so scoring again is free), and returns a loader of the saved res
 from __future__ import annotations
 
 import csv
+import io
 import json
 import logging
 import sys
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
-from docbatch.cache import loads_gz
+from docbatch.cache import loads_gz, write_atomic
 from docbatch.config import RunConfig
 from docbatch.progress import ProgressReporter
 from docbatch.runfolder import RunFolder, raw_name
@@ -36,11 +37,13 @@ def pipeline_responses(
     options = dict(engine_options or {})
     work_dir.mkdir(parents=True, exist_ok=True)
     manifest = work_dir / "manifest.csv"
-    with open(manifest, "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["source", "doc_type", "doc_id"])
-        for image in images:
-            w.writerow([str(image.resolve()), doc_type, image.name])
+    rows = io.StringIO(newline="")
+    w = csv.writer(rows)
+    w.writerow(["source", "doc_type", "doc_id"])
+    for image in images:
+        w.writerow([str(image.resolve()), doc_type, image.name])
+    # Renamed into place: evaluations of other options may be starting in the same work_dir.
+    write_atomic(manifest, rows.getvalue().encode("utf-8"))
     if not logging.getLogger().handlers:  # progress lines for a run of minutes (OCR of ~3 s/image)
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     out = work_dir / run_folder_name(options)
