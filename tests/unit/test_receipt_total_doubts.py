@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 
-from docbatch.parse.receipt.parser import REVIEW_BELOW
+from docbatch.parse.receipt.parser import REVIEW_BELOW, TRUSTED_TOTAL
 
 from .test_receipt_parsing import receipt
 
@@ -88,3 +88,64 @@ def test_a_zero_change_row_does_not_make_the_total_the_cash_handed_over():
 def test_a_payment_below_the_total_with_no_change_row_is_flagged():
     total, reason, conf = doubt("OPENER | 8.80", "PLASTIC BAG | 0.20", "TOTAL INCL. GST | 10.00", "CASH | 1.00")
     assert total == Decimal("10.00") and "paid_below_total" in reason and conf <= REVIEW_BELOW
+
+
+# --- evidence that settles a doubt ------------------------------------------------------
+
+
+def test_a_change_printed_with_a_trailing_minus_still_confirms_the_total():
+    # "CHANGE RM: 6.00-" is 6.00 handed back: cash 30.40 - 6.00 is the labelled total.
+    total, reason, conf = doubt("SET LUNCH | 24.40", "TOTAL AMOUNT | 24.40", "CASH | 30.40", "CHANGE RM: | 6.00-")
+    assert total == Decimal("24.40") and conf > REVIEW_BELOW and "total" not in reason
+
+
+def test_a_cash_row_printed_negative_still_confirms_the_rounded_total():
+    total, _, conf = doubt("BOOK | 41.07", "TOTAL RM | 41.07", "ROUNDING ADJ | -0.02",
+                           "NET TOTAL | 41.05", "CASH | -50.00", "CHANGE | 8.95")
+    assert total == Decimal("41.05") and conf >= TRUSTED_TOTAL
+
+
+def test_a_rounded_sum_on_a_plain_total_row_stays_in_doubt_though_the_cash_pays_it():
+    # SROIE 149: "TOTAL SALES INCLUSIVE GST 26.82", rounding, "AMOUNT TO BE PAID 26.80", cash pays 26.80,
+    # and the receipt's total is annotated 26.82: a plain row settles nothing.
+    total, _, conf = doubt("SOAP | 26.82", "TOTAL SALES INCLUSIVE GST | 26.82", "ROUNDING ADJUSTMENT | -0.02",
+                           "AMOUNT TO BE PAID | 26.80", "CASH RECEIVED | 50.00", "CHANGE | 23.20")
+    assert total == Decimal("26.80") and conf < TRUSTED_TOTAL
+
+
+def test_a_rounded_total_that_cash_minus_change_confirms_is_trusted():
+    # Both sides of the rounding row are printed totals; the payment says which one was paid.
+    total, reason, conf = doubt("RICE | 33.92", "TOTAL RM | 33.92", "ROUNDING ADJUSTMENT | -0.02",
+                                "TOTAL ROUNDED RM | 33.90", "CASH RM | 50.00", "CHANGE RM | 16.10")
+    assert total == Decimal("33.90") and conf >= TRUSTED_TOTAL and "total" not in reason
+
+
+def test_a_rounded_total_the_payment_does_not_confirm_stays_in_doubt():
+    total, _, conf = doubt("RICE | 33.92", "TOTAL RM | 33.92", "ROUNDING ADJUSTMENT | -0.02",
+                           "TOTAL ROUNDED RM | 33.90", "CARD | 33.92")
+    assert total == Decimal("33.90") and conf < TRUSTED_TOTAL  # the card slip shows the other sum
+
+
+def test_a_total_read_from_the_payment_rows_and_equal_to_the_subtotal_is_trusted():
+    # No total label: "SUBTOTAL RM20.40" and "CASH RM20.40" are two rows that agree.
+    total, reason, conf = doubt("BACON | 4.90", "WALNUT RAISIN | 8.60", "DARK RYE BUN | 6.90",
+                                "SUBTOTAL | 20.40", "CASH | 20.40")
+    assert total == Decimal("20.40") and conf > REVIEW_BELOW and "total" not in reason
+
+
+def test_a_total_read_from_cash_minus_change_and_equal_to_the_items_is_trusted():
+    total, reason, conf = doubt("VEGETABLES | 2.20", "SEAFOOD | 8.50", "PAYMENT DETAILS", "CASH | 100.00",
+                                "CASH CHANGE | 89.30")
+    assert total == Decimal("10.70") and conf > REVIEW_BELOW and "total" not in reason
+
+
+def test_a_total_read_from_the_payment_rows_that_the_items_contradict_stays_flagged():
+    total, reason, conf = doubt("VEGETABLES | 2.20", "SEAFOOD | 8.50", "CASH | 100.00", "CHANGE | 80.00")
+    assert total == Decimal("20.00") and conf <= REVIEW_BELOW
+
+
+def test_an_unlabelled_total_equal_to_the_subtotal_plus_tax_is_trusted():
+    # SROIE 016: the till cut its labels to "TO :" and "CA :"; subtotal plus GST lands on the figure.
+    total, reason, conf = doubt("2 * RM 33.02 | 66.04", "1 * RM 2.83 | 2.83", "SUB TOTAL : RM | 68.87",
+                                "GST/TAX 6% : RM | 4.13", "TO : RM | 73.00", "CHANGE: RM | 0.00")
+    assert total == Decimal("73.00") and conf > REVIEW_BELOW and "total" not in reason

@@ -39,6 +39,8 @@ _KEY_FIELDS = ("vendor_name", "receipt_date", "total")
 #: items that fail to add up then do not ask for review (items are read heuristically, and on
 #: SROIE almost every such receipt's labelled total was right).
 TRUSTED_TOTAL = 75.0
+#: Certainty of a total read without a total label but confirmed by two other rows (see _corroborated).
+CORROBORATED = 0.8
 _TOTAL_STRENGTH = {"total_strong": 3.0, "total": 2.0}
 
 
@@ -115,7 +117,8 @@ def _tendered(lines: list[Line]) -> tuple[Decimal, Line] | None:
         paid = next((p for p in reversed(lines[max(0, ln.index - 3) : ln.index]) if p.label == "paid" and p.amounts),
                     None)
         if paid is not None:
-            return paid.amounts[-1].value - ln.amounts[-1].value, paid
+            # Magnitudes: tills print "CHANGE 6.00-" and "CASH -50.00" for money handed over and back.
+            return abs(paid.amounts[-1].value) - abs(ln.amounts[-1].value), paid
     return None
 
 
@@ -159,7 +162,7 @@ def _pick_total(lines: list[Line], items_sum: Decimal | None) -> tuple[Decimal, 
             value, ln, from_label = rounded
         if tendered is not None and tendered > 0 and tendered != value:
             certainty *= 0.45  # cash minus change says otherwise
-        elif _rounding_in_doubt(lines, ln, value):
+        elif not _paid_as_rounded(ln, value, tendered) and _rounding_in_doubt(lines, ln, value):
             certainty *= 0.6
         return value, ln, certainty * cert, from_label
     if paired is not None and paired[0] > 0:
@@ -173,6 +176,14 @@ def _pick_total(lines: list[Line], items_sum: Decimal | None) -> tuple[Decimal, 
         line = next(ln for ln in lines if top in ln.amounts)
         return top.value, line, 0.35, None
     return None
+
+
+def _paid_as_rounded(total_line: Line, value: Decimal, tendered: Decimal | None) -> bool:
+    """The figure on a rounded-total row (``TOTAL ROUNDED``, ``NET TOTAL``, the rounding row's
+    own sum) is what cash minus change paid: two readings settle which side of the rounding is
+    the total.  A plain ``TOTAL``/``AMOUNT`` row is no such settlement (on SROIE such a row paid
+    by cash is annotated the unrounded sum as often as the rounded one)."""
+    return tendered is not None and tendered == value and total_line.label in ("total_strong", "rounding")
 
 
 def _rounding_in_doubt(lines: list[Line], total_line: Line, value: Decimal) -> bool:
@@ -377,11 +388,13 @@ def _read_amounts(fields: dict[str, object], lines: list[Line], items: list[dict
     before = total_line.index + 1 if total_line is not None else None
     table = _summary_start(lines)
     values: dict[str, Decimal] = {}
+    subtotal_line = None
     for name, label in (("subtotal", "subtotal"), ("tax", "tax"), ("tip", "tip"), ("amount_paid", "paid")):
         found = _first_amount(lines, label, before=table if label != "paid" else None)
         if found:
             value, ln = found
             values[name] = money(value)
+            subtotal_line = ln if name == "subtotal" else subtotal_line
             _set(fields, name, money(value), _conf(ln.confidence(), 0.85))
     rounding = _first_amount(lines, "rounding", before=before)
     service = _first_amount(lines, "service", before=before)
@@ -392,9 +405,30 @@ def _read_amounts(fields: dict[str, object], lines: list[Line], items: list[dict
     parts = values.get("tax", Decimal(0)) + values.get("tip", Decimal(0)) + (service[0] if service else 0) - discounts
     consistent = _consistency(total, values.get("subtotal"), parts, rounding[0] if rounding else Decimal(0), items)
     fields["totals_consistent"] = consistent
+    if total is not None and total_line is not None and _corroborated(
+            total, total_line, consistent, values.get("subtotal"), subtotal_line, parts):
+        confirmed = _conf(total_line.confidence(), CORROBORATED)
+        fields["total_confidence"] = max(float(fields["total_confidence"] or 0), confirmed)
     if consistent and fields["total_confidence"] is not None:
         fields["total_confidence"] = min(99.0, round(float(fields["total_confidence"]) * 1.1, 1))
     return consistent
+
+
+def _corroborated(total: Decimal, total_line: Line, consistent: bool | None, subtotal: Decimal | None,
+                  subtotal_line: Line | None, parts: Decimal) -> bool:
+    """A total read without a total label that two other readings land on.
+
+    Read from the payment rows (cash minus change, or a payment with no change), it is
+    confirmed when the items or the subtotal add up to it; read as the largest unlabelled
+    amount, when the subtotal on another row plus a printed tax or charge equals it.  Either
+    way two rows of the receipt agree on the figure, which is stronger than any one label.
+    """
+    if total_line.label in ("total", "total_strong"):
+        return False
+    if total_line.label == "paid":
+        return bool(consistent)
+    return (subtotal is not None and subtotal_line is not total_line and parts != 0
+            and abs(subtotal + parts - total) <= Decimal("0.01"))
 
 
 def _read_date(fields: dict[str, object], lines: list[Line], hints: ReceiptHints, run_date: dt.date,
