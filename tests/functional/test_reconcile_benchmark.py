@@ -1,0 +1,38 @@
+"""The reconciliation benchmark measures the parser as it is now, not the one that parsed its cached run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from benchmarks.reconcile import parsed_receipts, parser_fingerprint
+
+BOX = ("10,10,300,10,300,30,10,30,KEDAI BUKU MAJU SDN BHD\n"
+       "10,40,300,40,300,60,10,60,DATE: 03/12/2018\n"
+       "10,70,200,70,200,90,10,90,PENCIL\n"
+       "220,70,300,70,300,90,220,90,12.50\n"
+       "10,100,200,100,200,120,10,120,TOTAL\n"
+       "220,100,300,100,300,120,220,120,12.50\n")
+
+
+@pytest.mark.slow
+def test_a_cached_benchmark_run_is_reparsed_when_the_parser_changed(tmp_path: Path):
+    sroie = tmp_path / "sroie-train"
+    for sub in ("key", "box", "img"):
+        (sroie / sub).mkdir(parents=True)
+    for stem in ("000", "001"):
+        (sroie / "box" / f"{stem}.csv").write_text(BOX, encoding="utf-8")
+        (sroie / "key" / f"{stem}.json").write_text(json.dumps({"total": "12.50"}), encoding="utf-8")
+    work = tmp_path / "work"
+    run = parsed_receipts(sroie, work, ["000", "001"])
+    tables = sorted((run / "receipts").rglob("*.parquet"))
+    assert tables
+    # Another parser made these tables: they are gone from view, and the stamp says so.
+    for part in tables:
+        part.unlink()
+    (work / "parser-fingerprint.txt").write_text("an older parser")
+    again = parsed_receipts(sroie, work, ["000", "001"])
+    assert again == run and sorted((run / "receipts").rglob("*.parquet"))
+    assert (work / "parser-fingerprint.txt").read_text() == parser_fingerprint()
