@@ -143,7 +143,7 @@ class Figures:
     flagged: int = 0
 
     right_unflagged: int = 0
-    #: true matches not matched automatically, by the first reason that held each back (see :func:`held_back`)
+    #: true matches not matched automatically, by the first reason that held each back (see :func:`miss_reasons`)
     missed: dict[str, int] = field(default_factory=dict)
 
     def row(self) -> dict[str, str]:
@@ -185,10 +185,11 @@ def score_ours(result: Any, st: Statement, verbose: bool, flagged: set[str] | No
         f.review += 1
         if row["doc_id"] in st.truth.get(row["transaction_id"] or "", frozenset()):
             f.review_right += 1
+    reasons = miss_reasons(result, st, right_txns, flagged, merchants) if merchants is not None else {}
     if merchants is not None:
-        f.missed = held_back(result, st, right_txns, flagged, merchants)
+        f.missed = {key: sum(1 for r in reasons.values() if r == key) for key, _ in HELD_BACK}
     if verbose:
-        _print_missed(result, st, right_txns)
+        _print_missed(result, st, right_txns, reasons)
     return f
 
 
@@ -205,9 +206,9 @@ HELD_BACK = (("total_flagged", "receipt's total flagged (never automatic)"),
              ("elsewhere", "receipt given another transaction"))
 
 
-def held_back(result: Any, st: Statement, right_txns: set[str], flagged: set[str],
-              merchants: dict[str, str]) -> dict[str, int]:
-    """Each true match not matched automatically, counted under the first :data:`HELD_BACK` reason.
+def miss_reasons(result: Any, st: Statement, right_txns: set[str], flagged: set[str],
+                 merchants: dict[str, str]) -> dict[str, str]:
+    """transaction id -> the first :data:`HELD_BACK` reason, for each true match not matched automatically.
 
     The merchant reasons use the truth: a descriptor that does not resemble the purchase's
     merchant is another trading name (no name comparison can find it); one that does, with
@@ -218,14 +219,14 @@ def held_back(result: Any, st: Statement, right_txns: set[str], flagged: set[str
     for row in result.unmatched_receipts.to_pylist():
         where[row["doc_id"]] = ("unmatched", {row["reason"]}, row["best_transaction_id"])
     by_id = {r["transaction_id"]: r for r in st.rows}
-    counts: dict[str, int] = dict.fromkeys((k for k, _ in HELD_BACK), 0)
+    out: dict[str, str] = {}
     for tid, docs in st.truth.items():
         given = sorted(docs & st.receipts)
         if not given or tid in right_txns:
             continue
         doc = next((d for d in given if d not in flagged), None)
-        counts[_reason(doc, where.get(doc or ""), tid, by_id[tid]["descriptor"], merchants.get(given[0], ""))] += 1
-    return counts
+        out[tid] = _reason(doc, where.get(doc or ""), tid, by_id[tid]["descriptor"], merchants.get(given[0], ""))
+    return out
 
 
 def _reason(doc: str | None, place: tuple[str, set[str], Any] | None, tid: str, descriptor: str,
@@ -258,8 +259,9 @@ def _reason(doc: str | None, place: tuple[str, set[str], Any] | None, tid: str, 
     return "low_score"
 
 
-def _print_missed(result: Any, st: Statement, right_txns: set[str]) -> None:
-    """Each purchase whose given receipt was not matched to it automatically, and where that receipt went."""
+def _print_missed(result: Any, st: Statement, right_txns: set[str], reasons: dict[str, str]) -> None:
+    """Each purchase whose given receipt was not matched to it automatically, why (:data:`HELD_BACK`'s
+    key) and where that receipt went."""
     where: dict[str, str] = {}
     for table in ("needs_review", "unmatched_receipts"):
         for row in getattr(result, table).to_pylist():
@@ -271,7 +273,7 @@ def _print_missed(result: Any, st: Statement, right_txns: set[str]) -> None:
         given = sorted(docs & st.receipts)
         if given and tid not in right_txns:
             t = by_id[tid]
-            print(f"  missed: {tid} {t['descriptor']!r} {t['amount']} {t['transaction_date']} "
+            print(f"  missed [{reasons.get(tid, '?')}]: {tid} {t['descriptor']!r} {t['amount']} {t['transaction_date']} "
                   f"<- {given}: {[where.get(d, 'matched elsewhere') for d in given]}", file=sys.stderr)
 
 
