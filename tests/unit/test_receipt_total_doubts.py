@@ -149,3 +149,12 @@ def test_an_unlabelled_total_equal_to_the_subtotal_plus_tax_is_trusted():
     total, reason, conf = doubt("2 * RM 33.02 | 66.04", "1 * RM 2.83 | 2.83", "SUB TOTAL : RM | 68.87",
                                 "GST/TAX 6% : RM | 4.13", "TO : RM | 73.00", "CHANGE: RM | 0.00")
     assert total == Decimal("73.00") and conf > REVIEW_BELOW and "total" not in reason
+
+
+def test_a_column_heading_run_into_the_first_item_row_does_not_start_a_tax_table():
+    # SROIE 006: "ITEM QTY S/PRICE S/PRICE AMOUNT TAX" shares a row with the first item; the
+    # receipt's TOTAL SALES rows below it are the total, not a tax summary's.
+    total, reason, conf = doubt("ITEM QTY S/PRICE S/PRICE AMOUNT TAX 1072 1 80.00 80.00 | 80.00",
+                                "1071 1 17.00 17.00 | 17.00", "TOTAL SALES : | 97.00", "CASH : | 97.00",
+                                "CHANGE : | 0.00")
+    assert total == Decimal("97.00") and conf > REVIEW_BELOW and "total" not in reason

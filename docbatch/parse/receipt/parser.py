@@ -83,11 +83,12 @@ def _summary_start(lines: list[Line]) -> int:
     """Index where a tax-summary table starts (its TOTAL row is not the receipt's total).
 
     Such a table follows the first total or subtotal row; an item column heading such as
-    ``ITEM QTY PRICE AMOUNT TAX`` above the items is not one.
+    ``ITEM QTY PRICE AMOUNT TAX`` above the items is not one, even run into the first item's
+    row (which its ``AMOUNT`` then makes the first "total" row).
     """
     first = next((ln.index for ln in lines if ln.label in ("subtotal", "total", "total_strong") and ln.amounts),
                  len(lines))
-    for ln in lines[first:]:
+    for ln in lines[first + 1 :]:
         if ln.label == "summary" or (
             len(ln.amounts) != 1 and has_word(ln.label_text, "GST", "TAX", "VAT", "SST")
             and has_word(ln.label_text, "AMOUNT", "AMT", "RATE", "CODE", "EXCL") and ln.letters < 40
