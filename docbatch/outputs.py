@@ -18,6 +18,7 @@ import datetime as dt
 import itertools
 import multiprocessing
 import os
+import time
 from dataclasses import dataclass, field
 from typing import IO, Any, Callable, Iterable, Iterator
 
@@ -36,7 +37,12 @@ from .state import JournalRow
 from .workers import die_with_parent
 
 _CHUNK = 2000  # documents handed to the parse workers at a time
-PARALLEL_FROM = 1000  # documents in a run before parsing goes to worker processes
+_PROBE = 200  # documents parsed here first, timed, to decide whether workers are worth it
+PARALLEL_FROM = 1000  # documents in a run before parsing may go to worker processes
+#: CPU seconds of parsing still to do, as the first ``_PROBE`` documents parsed here predict,
+#: under which no worker processes are started: each costs ~1.5 s of CPU to start (imports),
+#: which a batch of cheap documents (failures, one-line answers) never wins back.
+PARALLEL_WORTH_S = 6.0
 
 
 def passthrough_names(columns: Iterable[str]) -> dict[str, str]:
@@ -66,10 +72,13 @@ def build_outputs(
 ) -> BuiltTables:
     """Write every table for the journal ``rows`` (one run's documents, in manifest order).
 
-    Parsing costs tens of milliseconds a document, so a large run parses in ``workers``
-    processes (default: one per core once a run holds ``PARALLEL_FROM`` documents; small
-    runs are not worth a process start), in chunks, written in manifest order.
+    Parsing costs up to tens of milliseconds a document, so a large run parses in
+    ``workers`` processes, in chunks, written in manifest order.  By default (``workers``
+    None) a run of ``PARALLEL_FROM`` documents or more parses its first ``_PROBE`` here and
+    starts one process per core only if the rest would take ``PARALLEL_WORTH_S`` CPU
+    seconds or more at that pace (small or cheap runs are not worth a process start).
     """
+    adaptive = workers is None
     if workers is None:
         workers = (os.cpu_count() or 1) if n_docs >= PARALLEL_FROM else 1
     pt_map = passthrough_names(passthrough_columns)
@@ -109,7 +118,7 @@ def build_outputs(
                                       passthrough_columns, escape=True))
         docs_in_buffer = 0
         last_failed: str | None = None
-        for doc_rows in _projected(rows, project, workers):
+        for doc_rows in _projected(rows, project, workers, n_docs if adaptive else None):
             if doc_rows.raw_missing:
                 built.raw_missing.append(doc_rows.document["doc_id"])
             values = {k: run_values[k] if k in run_values else doc_rows.document.get(k) for k in keys}
@@ -169,17 +178,27 @@ def _failed_csv(fh: IO[str], passthrough_columns: list[str], *, escape: bool) ->
     return lambda row: writer.writerow({k: neutralise_text(v) for k, v in row.items()})
 
 
-def _projected(rows: Iterable[JournalRow], project: Projector, workers: int) -> Iterator[DocumentRows]:
+def _projected(rows: Iterable[JournalRow], project: Projector, workers: int,
+               n_docs: int | None = None) -> Iterator[DocumentRows]:
     """``project`` over ``rows`` in order; in worker processes when ``workers`` > 1.
 
-    Rows go to the pool a chunk at a time (``Executor.map`` would submit them all at
-    once), so memory stays flat on any run size.
+    With ``n_docs`` (the run's size), the first ``_PROBE`` rows are projected here and timed: the
+    pool starts only if the other ``n_docs`` would cost ``PARALLEL_WORTH_S`` CPU seconds
+    or more at its pace.  Rows go to the pool a chunk at a time (``Executor.map`` would
+    submit them all at once), so memory stays flat on any run size.
     """
+    it = iter(rows)
+    if workers > 1 and n_docs is not None:
+        started = time.thread_time()
+        first = [project(row) for row in itertools.islice(it, _PROBE)]
+        per_doc = (time.thread_time() - started) / max(1, len(first))
+        yield from first
+        if per_doc * (n_docs - len(first)) < PARALLEL_WORTH_S:
+            workers = 1
     if workers <= 1:
-        yield from map(project, rows)
+        yield from map(project, it)
         return
     with cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                 initializer=die_with_parent) as pool:
-        it = iter(rows)
         while chunk := list(itertools.islice(it, _CHUNK)):
             yield from pool.map(project, chunk, chunksize=max(1, len(chunk) // (workers * 4)))

@@ -66,8 +66,9 @@ class ReplayEngine(Engine):
         stem = PurePosixPath(document.source.rstrip("/")).name.rsplit(".", 1)[0]
         names = [raw_name(document.doc_id)]
         names += [f"{n}{ext}" for n in dict.fromkeys([document.doc_id, stem]) for ext in (".json", ".json.gz")]
-        paths = [folder / name for folder in self._folders for name in dict.fromkeys(names)]
-        return [p for p in paths if p.resolve().parent in self._folders]
+        # A name that is one plain file name stays in its folder (no resolve(): a path
+        # lookup per candidate dominated a replayed run's time).
+        return [folder / name for folder in self._folders for name in dict.fromkeys(names) if _plain_name(name)]
 
     def page_count(self, document: Document) -> int:
         """The pages of a paged run (a PDF or multi-page TIFF read before): no answer saved
@@ -111,3 +112,8 @@ class ReplayEngine(Engine):
                 return resp
         raise SourceNotFound("no saved response for this document (by doc_id or file stem)",
                              error_code="replay_missing")
+
+
+def _plain_name(name: str) -> bool:
+    """Whether ``name`` names a file in the folder it is joined to, never one outside it."""
+    return name not in ("", ".", "..") and "/" not in name and "\\" not in name and "\0" not in name

@@ -22,7 +22,9 @@ with a specific ``error_code``:
 ======================= ================================================================
 
 Rooms: :mod:`.spec` (the engine's limits), :mod:`.decode` (bytes to upright pixels, the one
-place foreign decoder errors are translated), :mod:`.fit` (pixels to accepted bytes).
+place foreign decoder errors are translated), :mod:`.fit` (pixels to accepted bytes),
+:mod:`.intact` (PNG and JPEG proven whole without decoding: a page sent as stored is never
+decoded).
 """
 
 from __future__ import annotations
@@ -93,6 +95,10 @@ class Pages(Sequence[PreparedPage]):
             index += len(self)
         if not 0 <= index < len(self):
             raise IndexError(f"page index {index} out of range for {len(self)} pages")
+        if self._source.unchanged:  # sent as stored, proven whole: no pixels decoded
+            width, height = self._source.size
+            return PreparedPage(image=ImageInput(data=self._data, width=width, height=height,
+                                                 format=self._source.format), page=1, page_count=1)
         frame = decode_page(self._data, self._source, index, self._spec)
         image, steps = fit(frame, self._spec, self._data)
         return PreparedPage(image=image, page=index + 1, page_count=len(self), prep=tuple(steps))

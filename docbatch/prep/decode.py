@@ -22,6 +22,7 @@ from typing import Any, Iterator
 from PIL import Image
 
 from ..errors import BadImageError
+from .intact import jpeg_whole, png_chunks
 from .spec import ImageSpec
 
 #: PDF pages of vector text are drawn at the usual OCR scanning resolution; pages that are a
@@ -56,10 +57,14 @@ _heif_registered = False
 
 @dataclass(frozen=True)
 class Source:
-    """What a source's header says: its format (a Pillow name, or ``"PDF"``) and page count."""
+    """What a source's header says: its format (a Pillow name, or ``"PDF"``) and page count;
+    ``unchanged`` when its one image goes to the engine exactly as stored (see
+    :func:`sendable_unchanged`), with its ``size``."""
 
     format: str
     page_count: int
+    unchanged: bool = False
+    size: tuple[int, int] = (0, 0)
 
 
 @dataclass
@@ -113,7 +118,27 @@ def open_source(data: bytes, spec: ImageSpec) -> Source:
         if frames > 1 and img.format in ANIMATED:
             raise BadImageError(f"{img.format} with {frames} frames is an animation, not a document; "
                                 "save the frame to read as an image", error_code="animated_image")
-        return Source(img.format or fmt or "unknown", frames if img.format in PAGED else 1)
+        return Source(img.format or fmt or "unknown", frames if img.format in PAGED else 1,
+                      unchanged=frames == 1 and sendable_unchanged(img, data, spec), size=img.size)
+
+
+def sendable_unchanged(img: Image.Image, data: bytes, spec: ImageSpec) -> bool:
+    """Whether ``data``, opened as ``img`` (header only), goes to the engine as it is, proven
+    whole without decoding its pixels (:mod:`.intact`): what :func:`~.fit.fit` would send
+    unchanged (a format the engine takes, 8-bit RGB or grey without transparency, no
+    orientation to apply, within the sizes and bytes), so decoding it would be wasted."""
+    if img.format not in spec.formats or img.mode not in ("RGB", "L") or "transparency" in img.info:
+        return False
+    width, height = img.size
+    if ((spec.upscale_below and min(width, height) < spec.upscale_below) or max(width, height) > spec.max_side
+            or (spec.max_bytes is not None and len(data) > spec.max_bytes)):
+        return False
+    if img.format == "PNG":  # its EXIF may follow the pixels: a PNG with any goes the long way
+        chunks = png_chunks(data)
+        return chunks is not None and b"eXIf" not in chunks
+    if img.format == "JPEG":
+        return jpeg_whole(data) and _orientation(img) not in _ORIENTATIONS
+    return False
 
 
 def decode_page(data: bytes, source: Source, index: int, spec: ImageSpec) -> Frame:

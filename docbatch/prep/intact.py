@@ -1,0 +1,44 @@
+"""Whether PNG or JPEG bytes are whole, read from their structure without decoding pixels.
+
+A page that goes to the engine exactly as stored needs no pixels, only proof that the file
+is complete: a truncated or damaged file must be refused before a paid call, as decoding
+it would.  PNG: every chunk from the signature to ``IEND`` is whole and its CRC matches
+(a cut or a flipped byte anywhere, the compressed pixels too, fails one).  JPEG: the header
+parsed (Pillow reads it up to the scan) and the end-of-image marker closes the file (a cut
+download has none).  What does not prove whole here is decoded as before, which decides.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_JPEG_EOI = b"\xff\xd9"
+_CHUNK = struct.Struct(">I4s")
+
+
+def png_chunks(data: bytes) -> list[bytes] | None:
+    """The chunk types of a whole PNG (``IHDR`` first, ``IEND`` last, every CRC right), else None."""
+    if not data.startswith(_PNG_SIGNATURE):
+        return None
+    types: list[bytes] = []
+    pos, end = len(_PNG_SIGNATURE), len(data)
+    view = memoryview(data)
+    while pos + 12 <= end:
+        length, kind = _CHUNK.unpack_from(data, pos)
+        stop = pos + 8 + length
+        if stop + 4 > end:
+            return None
+        if zlib.crc32(view[pos + 4:stop]) != int.from_bytes(view[stop:stop + 4], "big"):
+            return None
+        types.append(kind)
+        if kind == b"IEND":
+            return types if types[0] == b"IHDR" else None
+        pos = stop + 4
+    return None
+
+
+def jpeg_whole(data: bytes) -> bool:
+    """Whether JPEG bytes end with the end-of-image marker (a cut file does not)."""
+    return data.startswith(b"\xff\xd8") and data.endswith(_JPEG_EOI)
