@@ -158,3 +158,10 @@ def test_a_column_heading_run_into_the_first_item_row_does_not_start_a_tax_table
                                 "1071 1 17.00 17.00 | 17.00", "TOTAL SALES : | 97.00", "CASH : | 97.00",
                                 "CHANGE : | 0.00")
     assert total == Decimal("97.00") and conf > REVIEW_BELOW and "total" not in reason
+
+
+def test_a_rounded_total_after_its_own_total_label_on_a_shared_row_is_no_rounding_doubt():
+    # SROIE 263: the rounded sum shares a row with the savings count: "TOTAL SAVING 0.00 TOTAL 41.50".
+    total, reason, conf = doubt("3 ITEMS | 41.48", "ITEM 3 TOTAL WITH GST @ 6% | 41.48", "QTY 8 ROUNDING | 0.02",
+                                "TOTAL SAVING 0.00 TOTAL | 41.50", "TENDER", "MASTER 5148 | 41.50", "CHANGE | 0.00")
+    assert total == Decimal("41.50") and "rounding_unprinted" not in reason and conf > REVIEW_BELOW

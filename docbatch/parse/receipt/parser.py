@@ -24,7 +24,7 @@ from typing import Any, Mapping
 from ..catalog import RECEIPT_FIELDS
 from ..country import country_currency
 from ..dates import DateCandidate, find_dates, find_time, plausible
-from .labels import has_word
+from .labels import has_word, line_label
 from ..money import currency_in, money
 from .header import Found, find_address, find_payment, find_phone, find_receipt_number, find_vendor, header_end
 from .items import SUMMARY, extract_items
@@ -217,10 +217,21 @@ def _rounded(lines: list[Line], total_line: Line, value: Decimal, tendered: Deci
     adj = rounding.amounts[-1].value
     for target in (value + adj, value - adj):
         for ln in lines[rounding.index + 1 : rounding.index + 3]:
-            if ln.label in (None, "total", "total_strong", "rounding") and any(a.value == target for a in ln.amounts):
-                return target, ln, ln.label is not None
+            own = _own_label(ln, target)
+            if own in ("total", "total_strong") or (
+                    ln.label in (None, "total", "total_strong", "rounding") and any(a.value == target for a in ln.amounts)):
+                return target, ln, ln.label is not None or own is not None
         if tendered is not None and tendered == target:
             return target, total_line, False
+    return None
+
+
+def _own_label(ln: Line, value: Decimal) -> str | None:
+    """The label printed just before ``value`` on a row holding two label-amount pairs
+    (``TOTAL SAVING 0.00 TOTAL 41.50``: the row is a count, its last amount a total)."""
+    for before, amount in zip(ln.amounts, ln.amounts[1:]):
+        if amount.value == value:
+            return line_label(ln.text[before.end : amount.start].strip())
     return None
 
 
