@@ -249,6 +249,28 @@ def textract_fields(path: Path) -> dict[str, object]:
     return out
 
 
+#: Textract AnalyzeID values the card itself contradicts, each checked by eye on the image
+#: (Textract is the anchor, not the truth): state -> field -> (Textract's value as scored,
+#: what the card prints, what was checked).  One applies only while Textract's answer still
+#: holds the recorded value; ``--raw-anchor`` scores against Textract as it answered.
+ANCHOR_CORRECTIONS: dict[str, dict[str, tuple[object, object, str]]] = {
+    "kentucky": {"document_number": ("S000000001", "S00000001",
+                                     "printed S00-000-001, a letter and 8 digits; the DD line repeats S00000001")},
+    "hawaii": {"date_of_birth": (dt.date(198, 2, 21), dt.date(1984, 2, 21),
+                                 "printed DOB 02/21/1984; Textract's text '02/21/198' lost the last digit")},
+}
+
+
+def correct_anchor(state: str, anchor: dict[str, object]) -> list[str]:
+    """Apply :data:`ANCHOR_CORRECTIONS` of ``state`` to ``anchor`` in place; one note per correction made."""
+    notes = []
+    for name, (theirs, printed, checked) in ANCHOR_CORRECTIONS.get(state, {}).items():
+        if name in anchor and squeeze(anchor[name]) == squeeze(theirs):
+            anchor[name] = printed
+            notes.append(f"  {state} {name}: textract {str(theirs)!r} -> {str(printed)!r} ({checked})")
+    return notes
+
+
 #: States whose documents were kept out of the licence parser's development from issue 12
 #: on (folds 3 and 4 of :func:`state_folds`): the held-out split.  The rules written before
 #: then had seen every state, so the held-out figure is honest only about later changes.
@@ -275,9 +297,13 @@ def licence_flagged(fields: Mapping[str, object], name: str) -> bool:
     return is_flagged(fields, name, below=ID_LOW_CONFIDENCE)
 
 
-def licence_outcomes(dl_dir: Path, load: Loader, run_date: dt.date, *,
-                     located: Mapping[Path, Path] | None = None) -> tuple[list[Outcome], list[str]]:
-    """Every compared field of every licence as an :class:`Outcome` (doc = state), and the disagreements."""
+def licence_outcomes(dl_dir: Path, load: Loader, run_date: dt.date, *, located: Mapping[Path, Path] | None = None,
+                     raw_anchor: bool = False, notes: list[str] | None = None) -> tuple[list[Outcome], list[str]]:
+    """Every compared field of every licence as an :class:`Outcome` (doc = state), and the disagreements.
+
+    Textract's answers are corrected by :data:`ANCHOR_CORRECTIONS` unless ``raw_anchor``;
+    ``notes`` collects what was corrected.
+    """
     outcomes: list[Outcome] = []
     disagreements: list[str] = []
     for answer in sorted((dl_dir / "textract-analyzeid").glob("*.json")):
@@ -286,6 +312,9 @@ def licence_outcomes(dl_dir: Path, load: Loader, run_date: dt.date, *,
         if fields is None:
             continue
         anchor = textract_fields(answer)
+        corrected = [] if raw_anchor else correct_anchor(answer.stem, anchor)
+        if notes is not None:
+            notes.extend(corrected)
         for name in DL_FIELDS:
             if name not in anchor:
                 continue
@@ -303,15 +332,20 @@ def licence_outcomes(dl_dir: Path, load: Loader, run_date: dt.date, *,
 
 
 def score_licences(dl_dir: Path, load: Loader, run_date: dt.date, *, located: Mapping[Path, Path] | None = None,
-                   verbose: bool = True, show_held_out: bool = True) -> dict[str, float]:
+                   verbose: bool = True, show_held_out: bool = True, raw_anchor: bool = False) -> dict[str, float]:
     """Licence tables: tuned vs held-out states, leave-states-out folds, flag calibration.
 
     ``show_held_out=False`` leaves the held-out states' disagreements out of the listing
     (what to look at while tuning); their figures are always printed.
     """
-    outcomes, disagreements = licence_outcomes(dl_dir, load, run_date, located=located)
+    notes: list[str] = []
+    outcomes, disagreements = licence_outcomes(dl_dir, load, run_date, located=located, raw_anchor=raw_anchor,
+                                               notes=notes)
     states = sorted({o.doc for o in outcomes})
-    print(f"US licences vs Textract AnalyzeID ({len(states)} images), tuned vs held-out states:")
+    anchor = "as answered" if raw_anchor else f"with {len(notes)} answers the card contradicts corrected"
+    print(f"US licences vs Textract AnalyzeID ({len(states)} images, {anchor}), tuned vs held-out states:")
+    if notes:
+        print("\n".join(notes))
     print(accuracy_table(outcomes, DL_FIELDS, licence_splits(), marked=DL_TARGET_FIELDS))
     print("  (* target fields, goal >= 90% held out; gap = tuned - held out, in points)")
     print(f"Leave-states-out ({STATE_FOLDS} folds, alphabetical index mod {STATE_FOLDS}; "
@@ -342,6 +376,8 @@ def main(argv: list[str] | None = None) -> int:
                     help=f"also score degraded copies of the images (comma list of {', '.join(DEGRADATIONS)}; "
                          "default all); needs the images, not --responses")
     ap.add_argument("--verbose", "-v", action="store_true")
+    ap.add_argument("--raw-anchor", action="store_true",
+                    help="score licences against Textract as it answered (no corrections of values the card contradicts)")
     ap.add_argument("--hide-held-out", action="store_true",
                     help="do not list the held-out states' disagreements (their figures are still printed)")
     args = ap.parse_args(argv)
@@ -366,7 +402,7 @@ def main(argv: list[str] | None = None) -> int:
         load = pipeline_responses(images, args.work_dir, doc_type="id")
     score_mrz_images(mrz_dir, load, args.run_date, args.verbose)
     score_licences(dl_dir, load, args.run_date, verbose=not degradations or args.verbose,
-                   show_held_out=not args.hide_held_out)
+                   show_held_out=not args.hide_held_out, raw_anchor=args.raw_anchor)
     for name in degradations:
         folder = args.work_dir / "degraded" / name
         located = degrade_images(images, name, folder / "images")
@@ -374,7 +410,7 @@ def main(argv: list[str] | None = None) -> int:
         load = pipeline_responses(list(located.values()), folder, doc_type="id")
         score_mrz_images(mrz_dir, load, args.run_date, args.verbose, located=located)
         score_licences(dl_dir, load, args.run_date, located=located, verbose=args.verbose,
-                       show_held_out=not args.hide_held_out)
+                       show_held_out=not args.hide_held_out, raw_anchor=args.raw_anchor)
     return 0
 
 

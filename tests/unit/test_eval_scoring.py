@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from evals.ids import HELD_OUT_STATES, state_folds
+from evals.digit_runs import run_length
+from evals.ids import HELD_OUT_STATES, correct_anchor, state_folds
 from evals.scoring import Outcome, accuracy_table, flag_table, fold_table, is_flagged, reason_names
 
 
@@ -57,3 +60,16 @@ def test_generated_licences_are_deterministic_and_their_numbers_fit_their_states
     assert (tmp_path / "a" / "synth-000.png").read_bytes() == (tmp_path / "b" / "synth-000.png").read_bytes()
     for _, truth in cards:
         assert truth["state"] in UNSEEN_STATES and number_fits(truth["state"], truth["document_number"])
+
+
+def test_an_anchor_answer_the_card_contradicts_is_corrected_only_while_textract_still_gives_it():
+    anchor: dict[str, object] = {"document_number": "S000000001", "date_of_birth": dt.date(1980, 7, 15)}
+    notes = correct_anchor("kentucky", anchor)
+    assert anchor["document_number"] == "S00000001" and len(notes) == 1
+    changed = {"document_number": "S12345678"}
+    assert correct_anchor("kentucky", changed) == [] and changed == {"document_number": "S12345678"}
+    assert correct_anchor("hawaii", {"date_of_birth": dt.date(198, 2, 21)})  # dates compare as dates
+
+
+def test_a_run_is_the_longest_stretch_of_one_character():
+    assert run_length("N99999999") == 8 and run_length("S00-000-001") == 3 and run_length("") == 0

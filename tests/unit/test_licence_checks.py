@@ -61,12 +61,12 @@ def test_a_number_that_fits_no_format_of_the_cards_state_is_flagged():
     assert bad.values["document_number"] == "I11234562" and bad.confidence["document_number"] < 50
 
 
-@pytest.mark.parametrize(("number", "flagged"), [("S00000001", True), ("S000000001", True), ("S12340561", False)])
-def test_a_fitting_number_with_a_run_ocr_may_miscount_is_flagged(number: str, flagged: bool):
-    # Kentucky takes a letter and 8 or 9 digits: a run of zeros read one short still fits.
+@pytest.mark.parametrize("number", ["S00000001", "S000000001", "N99999999"])
+def test_a_fitting_number_holding_a_run_of_one_digit_is_trusted(number: str):
+    # Kentucky takes a letter and 8 or 9 digits: both readings fit, and the card prints what it prints
+    # (the local engine counts such runs right: python -m evals.digit_runs).
     f = _licence([("KENTUCKY", 0.05, 0.02), (f"DL {number}", 0.40, 0.15), ("EXP 08/31/2029", 0.40, 0.22)])
-    assert f.values["document_number"] == number
-    assert (f.confidence["document_number"] < 50) is flagged
+    assert f.values["document_number"] == number and f.confidence["document_number"] > 90
 
 
 def test_among_a_labels_candidates_the_one_fitting_the_format_wins():
