@@ -4,9 +4,9 @@ The CLI and a notebook build the same frozen objects.  The scoring's weights and
 were chosen with ``python -m benchmarks.reconcile --tune`` on the tuning half of the benchmark
 only (SROIE keys 000–312, four statement seeds: fewest wrong matches, then most right ones)
 and checked on the held-out half (313–625).  With the gates of :mod:`.scoring` (merchant,
-date, amount must each agree) that grid is flat: its top eight rows get 880–882 right and
-none wrong (909–911 before the parser's total doubt checks sent more totals to review); the
-defaults are its top row.
+date, amount must each agree) that grid is flat: its top eight rows get 933–935 right and
+none wrong (880–882 before issue 14 stopped the parser flagging totals two of the receipt's
+rows agree on; 909–911 before the total doubt checks); the defaults are its top row.
 """
 
 from __future__ import annotations
