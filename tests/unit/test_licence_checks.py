@@ -165,3 +165,12 @@ def test_a_numbers_confidence_is_its_own_words_not_a_misread_word_beside_it():
 def test_a_labelled_values_confidence_leaves_out_its_labels_word():
     f = _with_word_confidence([("CALIFORNIA", 0.05, 0.02), ("DL I1234562", 0.40, 0.15)], "DL", 40.0)
     assert f.values["document_number"] == "I1234562" and f.confidence["document_number"] > 90
+
+
+def test_each_unlabelled_name_line_keeps_its_own_confidence():
+    # The family-name line above the street was read badly; the given-name line under it was not.
+    rows = [("OHIO DRIVER LICENSE", 0.05, 0.02), ("DOE", 0.40, 0.25), ("JANE", 0.40, 0.31),
+            ("123 ANYWHERE ST", 0.40, 0.37), ("ANYTOWN, OH 12345", 0.40, 0.43)]
+    f = _with_word_confidence(rows, "DOE", 40.0)
+    assert (f.values["last_name"], f.values["first_name"]) == ("DOE", "JANE")
+    assert f.confidence["last_name"] < 50 <= f.confidence["first_name"]

@@ -144,18 +144,19 @@ def fill_names(out: LicenceFields, block: list[Segment], signatures: list[str]) 
     if ("last_name" in out.values and "first_name" in out.values) or not block:
         return
     texts = [_NAME_PREFIX.sub("", s.text).strip() for s in block]
-    conf = min((s.confidence for s in block), default=0.0) * FALLBACK_CONFIDENCE
+    # Each name from its own line's words: a garbled family-name line says nothing of the given name.
+    confs = [s.confidence * FALLBACK_CONFIDENCE for s in block]
     if len(texts) == 1 and "," in texts[0]:
         for k, v in name_parts(texts[0]).items():
-            out.put(k, v, conf)
+            out.put(k, v, confs[0])
     elif len(texts) == 2:
-        last, given = texts  # AAMVA order: family name above given names
+        (last, last_conf), (given, given_conf) = zip(texts, confs)  # AAMVA order: family name above given names
         if "first_name" not in out.values and given_first(last, given, signatures, number):
-            last, given = given, last
+            (last, last_conf), (given, given_conf) = (given, given_conf), (last, last_conf)
         if "first_name" not in out.values:
             for k, v in name_parts(given).items():
-                out.put(k, v, conf)
-        out.put("last_name", last, conf)
+                out.put(k, v, given_conf)
+        out.put("last_name", last, last_conf)
 
 
 def fallback_dates(segs: list[Segment], labels: list[Label], out: LicenceFields, run_date: dt.date) -> None:
