@@ -20,9 +20,11 @@ matches over automatic matches.  Recall: purchases matched rightly over purchase
 receipt the matcher was given.  "Recall incl. review" also counts receipts in review whose
 proposed transaction is the right one.  A receipt whose total the parser flagged never
 matches automatically (it goes to review with its best candidate), so the last rows give
-how many true matches that rule holds back and the recall over the others; the table under
-them counts every true match not matched automatically by the first reason that held it back
-(:data:`HELD_BACK`), so that the distance to the recall target has its causes beside it.
+how many true matches that rule holds back (right totals the parser flagged + wrong totals it
+caught), the recall over the others, and the ceiling the rule sets on automatic recall (and
+would set if no right total were flagged); the table under them counts every true match not
+matched automatically by the first reason that held it back (:data:`HELD_BACK`), so that the
+distance to the recall target has its causes beside it.
 """
 
 from __future__ import annotations
@@ -141,6 +143,8 @@ class Figures:
     review_right: int = 0
     #: true matches whose receipts' totals are all flagged (the matcher may only propose them)
     flagged: int = 0
+    #: of those, the ones whose flagged totals are all wrong (an extraction error, rightly flagged)
+    flagged_wrong: int = 0
 
     right_unflagged: int = 0
     #: true matches not matched automatically, by the first reason that held each back (see :func:`miss_reasons`)
@@ -155,7 +159,12 @@ class Figures:
                 "review_right": str(self.review_right) if self.review >= 0 else "-",
                 "recall_review": (f"{100 * (self.right + self.review_right) / self.true_matches:.1f}%"
                                   if self.review >= 0 else "-"),
-                "flagged": str(self.flagged) if self.review >= 0 else "-",
+                "flagged": (f"{self.flagged} = {self.flagged - self.flagged_wrong} + {self.flagged_wrong}"
+                            if self.review >= 0 else "-"),
+                "ceiling": (f"{100 * (self.true_matches - self.flagged) / self.true_matches:.1f}%"
+                            if self.review >= 0 else "-"),
+                "ceiling_wrong": (f"{100 * (self.true_matches - self.flagged_wrong) / self.true_matches:.1f}%"
+                                  if self.review >= 0 else "-"),
                 "recall_unflagged": (f"{100 * self.right_unflagged / (self.true_matches - self.flagged):.1f}%"
                                      if self.review >= 0 else "-")}
 
@@ -165,11 +174,14 @@ def _true_matches(st: Statement) -> int:
 
 
 def score_ours(result: Any, st: Statement, verbose: bool, flagged: set[str] | None = None,
-               merchants: dict[str, str] | None = None) -> Figures:
+               merchants: dict[str, str] | None = None, misread: set[str] | None = None) -> Figures:
+    """``flagged``: receipts whose total the parser flagged; ``misread``: receipts whose total is
+    not the answer key's; ``merchants``: doc_id -> the key's merchant (for the reasons of misses)."""
     f = Figures(_true_matches(st))
-    flagged = flagged or set()
+    flagged, misread = flagged or set(), misread or set()
     flagged_txns = {t for t, docs in st.truth.items() if docs & st.receipts and docs & st.receipts <= flagged}
     f.flagged = len(flagged_txns)
+    f.flagged_wrong = sum(1 for t in flagged_txns if st.truth[t] & st.receipts <= misread)
     right_txns = set()
     for row in result.matches.to_pylist():
         f.auto += 1
@@ -185,7 +197,7 @@ def score_ours(result: Any, st: Statement, verbose: bool, flagged: set[str] | No
         f.review += 1
         if row["doc_id"] in st.truth.get(row["transaction_id"] or "", frozenset()):
             f.review_right += 1
-    reasons = miss_reasons(result, st, right_txns, flagged, merchants) if merchants is not None else {}
+    reasons = miss_reasons(result, st, right_txns, flagged, merchants, misread) if merchants is not None else {}
     if merchants is not None:
         f.missed = {key: sum(1 for r in reasons.values() if r == key) for key, _ in HELD_BACK}
     if verbose:
@@ -194,7 +206,8 @@ def score_ours(result: Any, st: Statement, verbose: bool, flagged: set[str] | No
 
 
 #: Why a true match was not automatic, in the order they are tested (the first that applies counts).
-HELD_BACK = (("total_flagged", "receipt's total flagged (never automatic)"),
+HELD_BACK = (("total_flagged_right", "right total flagged (never automatic)"),
+             ("total_flagged_wrong", "wrong total flagged (never automatic)"),
              ("no_amount", "no amount read (total missing or zero)"),
              ("trading_name", "descriptor under another trading name"),
              ("vendor_misread", "vendor name misread or missing"),
@@ -207,7 +220,7 @@ HELD_BACK = (("total_flagged", "receipt's total flagged (never automatic)"),
 
 
 def miss_reasons(result: Any, st: Statement, right_txns: set[str], flagged: set[str],
-                 merchants: dict[str, str]) -> dict[str, str]:
+                 merchants: dict[str, str], misread: set[str] = frozenset()) -> dict[str, str]:
     """transaction id -> the first :data:`HELD_BACK` reason, for each true match not matched automatically.
 
     The merchant reasons use the truth: a descriptor that does not resemble the purchase's
@@ -225,14 +238,14 @@ def miss_reasons(result: Any, st: Statement, right_txns: set[str], flagged: set[
         if not given or tid in right_txns:
             continue
         doc = next((d for d in given if d not in flagged), None)
-        out[tid] = _reason(doc, where.get(doc or ""), tid, by_id[tid]["descriptor"], merchants.get(given[0], ""))
+        if doc is None:  # a parser false alarm, or an extraction error it caught
+            out[tid] = "total_flagged_wrong" if set(given) <= misread else "total_flagged_right"
+        else:
+            out[tid] = _reason(where.get(doc), tid, by_id[tid]["descriptor"], merchants.get(given[0], ""))
     return out
 
 
-def _reason(doc: str | None, place: tuple[str, set[str], Any] | None, tid: str, descriptor: str,
-            merchant: str) -> str:
-    if doc is None:
-        return "total_flagged"
+def _reason(place: tuple[str, set[str], Any] | None, tid: str, descriptor: str, merchant: str) -> str:
     if place is None:
         return "elsewhere"
     table, reasons, proposed = place
@@ -310,7 +323,10 @@ def run_split(name: str, sroie: Path, run: Path, stems: list[str], work: Path, s
     flagged = {r.doc_id for r in prepare(table.to_pylist(), settings=settings.match, job_currency=settings.currency)
                if r.total_flagged}
     merchants = {d: p.merchant for p in bought for d in p.doc_ids}
-    ours = score_ours(result, st, verbose, flagged, merchants)
+    truth_total = {d: p.total for p in bought for d in p.doc_ids}
+    misread = {r["doc_id"] for r in table.to_pylist()
+               if r["doc_id"] in truth_total and r["total"] != truth_total[r["doc_id"]]}
+    ours = score_ours(result, st, verbose, flagged, merchants, misread)
     naive = score_naive(table.to_pandas(), st)
     return ours, naive, st, {"seconds": elapsed, "receipts": table.num_rows, "transactions": len(st.rows),
                              "summary": result.summary}
@@ -390,8 +406,9 @@ def render(results: list[tuple[str, Figures, Figures, Statement, dict[str, Any]]
     labels = [("true", "true matches"), ("auto", "matched automatically"), ("right", "  right"),
               ("wrong", "  wrong"), ("precision", "precision"), ("recall", "recall"),
               ("review", "in review"), ("review_right", "  right candidate proposed"),
-              ("recall_review", "recall incl. review"), ("flagged", "true matches, total flagged"),
-              ("recall_unflagged", "recall, totals not flagged")]
+              ("recall_review", "recall incl. review"), ("flagged", "total flagged: right+wrong"),
+              ("recall_unflagged", "recall, totals not flagged"),
+              ("ceiling", "ceiling: flagged never auto"), ("ceiling_wrong", "  if no right total flagged")]
     head = f"  {'':<28}" + "".join(f"{name + ' ' + who:>20}" for name, *_ in results for who in ("ours", "naive"))
     lines += ["", head]
     rows = [(o.row(), n.row()) for _, o, n, *_ in results]
