@@ -174,3 +174,9 @@ def test_each_unlabelled_name_line_keeps_its_own_confidence():
     f = _with_word_confidence(rows, "DOE", 40.0)
     assert (f.values["last_name"], f.values["first_name"]) == ("DOE", "JANE")
     assert f.confidence["last_name"] < 50 <= f.confidence["first_name"]
+
+
+def test_a_number_whose_reading_leaves_out_digits_glued_to_the_next_fields_label_is_flagged():
+    # "381 CLASS" read "38ALASS": 484756850 fits Nevada's nine digits, but "38" may be the number's.
+    f = _licence([("NEVADA", 0.05, 0.02), ("DL NO. 484 756 850 38ALASS D", 0.40, 0.10)])
+    assert f.values["document_number"] == "484756850" and f.confidence["document_number"] < 50

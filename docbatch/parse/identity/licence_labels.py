@@ -185,8 +185,11 @@ def fill_from_labels(segs: list[Segment], labels: list[Label], out: LicenceField
         if picked is None:
             continue
         value, conf, cand, i, text = picked
-        if label.field == "document_number" and re.search(re.escape(str(value)) + "[A-Z]{2}", re.sub(r"(?<=[A-Z0-9])[\s-](?=\d)", "", text)):
-            conf *= GLUED  # another field's text ran into the number: where it ends is a guess
+        if label.field == "document_number" and re.search(re.escape(str(value)) + r"\d*[A-Z]{2}",
+                                                          re.sub(r"(?<=[A-Z0-9])[\s-](?=\d)", "", text)):
+            # Another field's text ran into the number, right after it or after digits the reading
+            # left out (``484 756 850 38ALASS``: is ``38`` the number's?): where it ends is a guess.
+            conf *= GLUED
         if cand is not None:
             used.add(id(cand))
             if label.field == "first_name":
