@@ -14,6 +14,7 @@ Each row is one whole run: manifest, OCR, journal, tables.  Needs ``pip install
 from __future__ import annotations
 
 import argparse
+import csv
 import logging
 import os
 import sys
@@ -23,8 +24,28 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.local_engine import copies  # noqa: E402
 from docbatch import RunConfig, run_batch  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def copies(folder: Path, repeat: int) -> tuple[Path, int]:
+    """The sample's images ``repeat`` times, each copy one byte different (no cache hits)."""
+    with open(ROOT / "sample_data" / "manifest.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    manifest = folder / "manifest.csv"
+    n = 0
+    with open(manifest, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["source", "doc_type"])
+        for k in range(repeat):
+            for row in rows:
+                src = ROOT / "sample_data" / row["source"]
+                dst = folder / f"{k}-{src.name}"
+                dst.write_bytes(src.read_bytes() + bytes([k]))  # trailing byte: same image, new hash
+                w.writerow([str(dst), row["doc_type"]])
+                n += 1
+    return manifest, n
 
 
 def main() -> None:
