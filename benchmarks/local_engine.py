@@ -2,8 +2,10 @@
 
     python benchmarks/local_engine.py                  # 40 largest SROIE scans, 2 processes (~3 min)
     python benchmarks/local_engine.py --images 10      # a quick look
+    python benchmarks/local_engine.py --variant rec_batch=1 --variant orientation=false   # more docbatch rows
 
-Both sides read the same images with the same number of worker processes:
+Every side reads the same images with the same number of worker processes (direct first,
+then docbatch with its defaults or ``--option``, then each ``--variant``):
 
 * docbatch: ``run_batch`` with the local engine (manifest, image checks, journal, ``raw/``,
   tables), no response cache;
@@ -143,7 +145,7 @@ class Row:
     def cells(self) -> list[str]:
         def pct(split: str) -> str:
             found, words = self.recall[split]
-            return f"{100 * found / max(words, 1):.1f}%"
+            return f"{100 * found / words:.1f}%" if words else "-"
 
         found, words = (sum(v[i] for v in self.recall.values()) for i in (0, 1))
         return [self.name, f"{self.read}/{self.images}", f"{self.wall:.1f}", f"{self.images / self.wall:.2f}",
@@ -242,6 +244,15 @@ def table(rows: Sequence[Row]) -> str:
     return "\n".join(lines)
 
 
+def parse_options(text: str) -> dict[str, Any]:
+    """``NAME=JSON[,NAME=JSON...]`` -> engine options (``rec_batch=1,orientation=false``)."""
+    return {name.strip(): json.loads(value) for name, _, value in (o.partition("=") for o in text.split(",") if o)}
+
+
+def label(options: dict[str, Any]) -> str:
+    return "docbatch local" + (" " + ",".join(f"{k}={json.dumps(v)}" for k, v in options.items()) if options else "")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=default_data(), help="the shared data folder")
@@ -249,30 +260,34 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2, help="worker processes on both sides")
     ap.add_argument("--option", action="append", default=[], metavar="NAME=JSON",
                     help="a local engine option for docbatch's side, e.g. det_max_side=1600 or orientation=true")
+    ap.add_argument("--variant", action="append", default=[], metavar="NAME=JSON[,NAME=JSON]",
+                    help="another docbatch row with these engine options (repeatable), in the same run")
     ap.add_argument("--skip-direct", action="store_true", help="only docbatch (while tuning)")
     args = ap.parse_args()
-    options = {name: json.loads(value) for name, _, value in (o.partition("=") for o in args.option)}
+    sides = [parse_options(",".join(args.option))] + [parse_options(v) for v in args.variant]
     sroie = args.data / "sroie-train"
     if not (sroie / "img").is_dir():
         sys.exit(f"no SROIE images under {sroie} (see --data)")
     images = largest_images(sroie / "img", args.images)
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
-        rows = [measure("docbatch local", images, sroie / "box", docbatch_side(args.workers, options, Path(tmp)))]
+        rows = []
         if not args.skip_direct:
             rows.append(measure("rapidocr direct", images, sroie / "box",
                                 pool_side(args.workers, _direct_read, _direct_init)))
+        rows += [measure(label(o), images, sroie / "box", docbatch_side(args.workers, o, Path(tmp))) for o in sides]
         if has_tesseract():
             rows.append(measure("tesseract", images, sroie / "box", pool_side(args.workers, _tesseract_read)))
     load_after = os.getloadavg()
     print(f"{os.cpu_count()} cores, {platform.system()} {platform.machine()}, Python {platform.python_version()}; "
           f"{len(images)} largest SROIE scans ({images[-1].name}..), {args.workers} worker processes; "
-          f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} (1 min)"
-          + (f"; docbatch engine options {options}" if options else ""))
+          f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} (1 min)")
     print(table(rows))
-    if len(rows) > 1:
-        print(f"docbatch / direct: {(rows[1].wall / rows[0].wall):.2f}x the images/s, "
-              f"{rows[0].rss_mb / max(rows[1].rss_mb, 1):.2f}x the peak RSS")
+    if not args.skip_direct:
+        direct = rows[0]
+        for row in rows[1:1 + len(sides)]:
+            print(f"{row.name} / direct: {direct.wall / row.wall:.2f}x the images/s, "
+                  f"{direct.cpu / max(row.cpu, 1e-9):.2f}x less CPU, {row.rss_mb / max(direct.rss_mb, 1):.2f}x the peak RSS")
 
 
 if __name__ == "__main__":
