@@ -13,9 +13,9 @@ Why it looks the way it does:
 * **One core per worker.**  onnxruntime and OpenCV default to one thread per core; the
   runner already runs one process per core, so both are held to ``options["threads"]``
   (default 1) to avoid oversubscription.
-* **Pixels where they are needed.**  The picture is decoded at most ``max_side`` long and
-  the detector reads it at its own, smaller scale (:mod:`.local_inputs`): most of the time
-  and memory of a large scan went to detecting text at a resolution it does not need.
+* **Pixels where they are needed.**  The picture is decoded less than twice ``max_side``
+  long, rapidocr shrinks it to ``max_side``, and the detector reads it at its own scale
+  (:mod:`.local_inputs`).
   Recognition reads the detected lines ``rec_batch`` at a time.  The line orientation
   model (cls, which turns upside-down lines) can be switched off (``orientation``):
   documents are scanned or photographed upright, and it cost time on every line.
@@ -46,7 +46,7 @@ from ..records import Document, ImageInput
 from ..regions import Region, pixel_box, reframe
 from ..response import make_detection
 from .base import Engine, EngineOption, EngineSettings, ImageSpec
-from .local_inputs import Sizing, decode, shrink
+from .local_inputs import Sizing, decode, reduce
 
 Point = tuple[float, float]
 Polygon = tuple[Point, Point, Point, Point]
@@ -148,7 +148,7 @@ class LocalEngine(Engine):
         names = "+".join(MODEL_FILES[t] for t in tasks)
         s = self._config.sizing
         tag = (f"rapidocr-{self._version}:{names};side={s.max_side};det>={s.det_min_side},<={s.det_max_side};"
-               f"rec={self._config.rec_min_width};batch={self._config.rec_batch}")
+               f"rec={self._config.rec_min_width};batch={self._config.rec_batch};shrunk_by=rapidocr")
         if self.settings.min_confidence > 0:
             tag += f";min_confidence={self.settings.min_confidence:g}"
         return tag
@@ -163,7 +163,7 @@ class LocalEngine(Engine):
             picture = decode(image.data, None)
             l, t, r, b = pixel_box(region, picture.width, picture.height)
             seen = Region(l / picture.width, t / picture.height, (r - l) / picture.width, (b - t) / picture.height)
-            return reframe(self._read(shrink(picture.crop((l, t, r, b)), max_side)), seen, region)
+            return reframe(self._read(reduce(picture.crop((l, t, r, b)), max_side)), seen, region)
         return self._read(decode(image.data, max_side))
 
     def _read(self, picture: Any) -> dict[str, Any]:
@@ -221,7 +221,7 @@ def _build(config: _Config) -> Any:
         "Global.return_word_box": True,
         "Global.text_score": _RAPIDOCR_TEXT_SCORE,
         "Global.use_cls": config.orientation,
-        # The picture arrives at most max_side long (local_inputs): rapidocr must not resize it again.
+        # The picture arrives less than twice max_side long (local_inputs): rapidocr shrinks it to max_side.
         "Global.max_side_len": config.sizing.max_side,
         "Rec.rec_batch_num": config.rec_batch,
         "Rec.rec_img_shape": [3, 48, config.rec_min_width],
