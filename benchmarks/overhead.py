@@ -13,29 +13,37 @@ by manifest size, beside the pool a user would write instead.
   machine is shared: the range is printed).  docs/s is wall time; CPU ms/doc is the client
   process's own CPU (all threads; docbatch's parse workers too), which other work on the
   machine does not inflate.
+* what the machine can do at all: the server's own CPU per document in both sides'
+  rounds (read from /proc), the docs/s both sides could reach if the cores did nothing but
+  client and server (cores x 1,000 / their CPU ms per document), and the server alone
+  driven by a minimal client (8 keep-alive sockets sending pre-built requests): on 2 cores
+  with the server on one, that bounds any client's docs/s.
 * memory: a run of a ``--rows`` manifest through the replay engine (every 10th row answered
   by a saved one-line receipt, the others failing as "no saved response"), tables built, in
   a fresh process per size; peak RSS of the run's process and of its largest parse worker.
 
-Prints one table.  For a profile of the per-document path, run it under py-spy (see the
-README: ``python benchmarks/profile_summary.py``).
+Prints one table.  For a profile of the per-document path by stage:
+``python benchmarks/profile_overhead.py``.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import multiprocessing
 import os
 import platform
 import resource
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 
@@ -72,12 +80,65 @@ class ServerProcess:
         self.proc.terminate()
         self.proc.join(5)
 
+    def cpu_s(self) -> float:
+        """The server process's CPU seconds so far (all its threads), from /proc."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+# -- what the machine can do at all -------------------------------------------------------------
+@dataclass
+class Ceiling:
+    """The server alone, driven by a minimal client, and what that leaves for any client."""
+
+    req_s: float
+    server_ms: float  # server CPU per request
+    client_ms: float  # the minimal client's CPU per request
+
+
+def _minimal_client(endpoint: str, body: bytes, stop_at: float, counts: list[int]) -> None:
+    """Pre-built DetectText requests on one keep-alive socket, answers read by Content-Length."""
+    host, port = endpoint.rsplit("/", 1)[1].split(":")
+    request = (f"POST / HTTP/1.1\r\nHost: {host}:{port}\r\nX-Amz-Target: RekognitionService.DetectText\r\n"
+               f"Content-Type: application/x-amz-json-1.1\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body
+    with socket.create_connection((host, int(port))) as sock:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        buf = b""
+        while time.monotonic() < stop_at:
+            sock.sendall(request)
+            while b"\r\n\r\n" not in buf:
+                buf += sock.recv(65536)
+            head, _, buf = buf.partition(b"\r\n\r\n")
+            length = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
+            while len(buf) < length:
+                buf += sock.recv(65536)
+            buf = buf[length:]
+            counts[0] += 1
+
+
+def ceiling(server: ServerProcess, endpoint: str, image: Path, *, seconds: float = 5.0,
+            connections: int = 8) -> Ceiling:
+    """Requests a second the server answers for a client that costs next to nothing."""
+    body = json.dumps({"Image": {"Bytes": base64.b64encode(image.read_bytes()).decode()}}).encode()
+    counts = [0]
+    stop_at = time.monotonic() + seconds
+    threads = [threading.Thread(target=_minimal_client, args=(endpoint, body, stop_at, counts))
+               for _ in range(connections)]
+    started, cpu, served = time.monotonic(), _cpu(), server.cpu_s()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall, n = time.monotonic() - started, max(1, counts[0])
+    return Ceiling(n / wall, (server.cpu_s() - served) * 1000 / n, (_cpu() - cpu) * 1000 / n)
+
 
 @dataclass
 class Round:
     docs_s: float
     cpu_ms: float
     failed: int
+    server_ms: float = float("nan")  # the server process's CPU per document
 
 
 def _cpu() -> float:
@@ -107,16 +168,26 @@ def naive_round(paths: list[Path], endpoint: str) -> Round:
     return Round(len(paths) / wall, (_cpu() - cpu) * 1000 / len(paths), failed)
 
 
-def overhead(work: Path, docs: int, rounds: int) -> tuple[list[Round], list[Round]]:
+def _with_server_cpu(server: ServerProcess, n: int, round_: Callable[[], Round]) -> Round:
+    served = server.cpu_s()
+    done = round_()
+    done.server_ms = (server.cpu_s() - served) * 1000 / n
+    return done
+
+
+def overhead(work: Path, docs: int, rounds: int) -> tuple[list[Round], list[Round], Ceiling]:
     manifest, paths = make_images(work / "images", docs)
     ours: list[Round] = []
     theirs: list[Round] = []
-    with ServerProcess() as endpoint:
+    server = ServerProcess()
+    with server as endpoint:
         naive_round(paths[:200], endpoint)  # warm both sides' first connections and imports
+        alone = ceiling(server, endpoint, paths[0])
         for i in range(rounds):
-            theirs.append(naive_round(paths, endpoint))
-            ours.append(docbatch_round(manifest, work / f"out{i}", endpoint, docs))
-    return ours, theirs
+            theirs.append(_with_server_cpu(server, docs, lambda: naive_round(paths, endpoint)))
+            ours.append(_with_server_cpu(server, docs, lambda: docbatch_round(manifest, work / f"out{i}",
+                                                                              endpoint, docs)))
+    return ours, theirs, alone
 
 
 # -- memory ------------------------------------------------------------------------------------
@@ -139,6 +210,7 @@ def memory_run(rows: int, work: Path) -> dict[str, Any]:
     summary = run_batch(RunConfig(manifest=str(manifest), out=str(work / "out"), engine="replay",
                                   replay_dir=str(replay), use_cache=False, formats=("parquet",)))
     return {"rows": rows, "ok": summary.ok, "failed": summary.failed, "wall_s": time.monotonic() - started,
+            "cpu_ms_per_row": _cpu() * 1000 / rows,
             "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             "worker_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
 
@@ -158,7 +230,14 @@ def _span(values: list[float], fmt: str) -> str:
     return format(lo, fmt) if f"{lo:{fmt}}" == f"{hi:{fmt}}" else f"{lo:{fmt}}–{hi:{fmt}}"
 
 
-def rows_of(ours: list[Round], theirs: list[Round], mem: list[dict[str, Any]], docs: int) -> list[tuple[str, ...]]:
+def _best_case(rounds: list[Round]) -> float:
+    """docs/s if this machine's cores did nothing but the client and the server (CPU-bound)."""
+    per_doc = min(r.cpu_ms + r.server_ms for r in rounds)
+    return (os.cpu_count() or 1) * 1000 / per_doc
+
+
+def rows_of(ours: list[Round], theirs: list[Round], mem: list[dict[str, Any]], docs: int,
+            alone: Ceiling | None = None) -> list[tuple[str, ...]]:
     rows = []
     if ours:
         rows.append((f"pipeline overhead: zero-latency unlimited server, {docs:,} tiny PNGs, {THREADS} in flight: "
@@ -166,9 +245,19 @@ def rows_of(ours: list[Round], theirs: list[Round], mem: list[dict[str, Any]], d
                      ">= 1,000"))
         rows.append(("  client CPU ms per document (all threads; docbatch's parse workers too)",
                      _span([r.cpu_ms for r in ours], ".2f"), _span([r.cpu_ms for r in theirs], ".2f"), ""))
+        rows.append(("  server CPU ms per document (its own process, same run)",
+                     _span([r.server_ms for r in ours], ".2f"), _span([r.server_ms for r in theirs], ".2f"), ""))
+        rows.append((f"  ceiling on {os.cpu_count()} idle cores: cores x 1,000 / (client + server CPU ms): docs/s",
+                     f"{_best_case(ours):,.0f}", f"{_best_case(theirs):,.0f}", ">= 1,000"))
+    if alone is not None:
+        rows.append(("the server alone, minimal keep-alive client (8 sockets, pre-built requests): requests/s",
+                     "-", f"{alone.req_s:,.0f}", ""))
+        rows.append(("  server / minimal client CPU ms per request", "-",
+                     f"{alone.server_ms:.2f} / {alone.client_ms:.2f}", ""))
     for m in mem:
-        rows.append((f"{m['rows']:,}-row manifest, tables built: peak RSS (largest parse worker)",
-                     f"{m['rss_mb']:.0f} MB ({m['worker_rss_mb']:.0f} MB), {m['wall_s']:.0f} s", "-", "< 300 MB flat"))
+        rows.append((f"{m['rows']:,}-row manifest, tables built: peak RSS (largest parse worker), wall, CPU/row",
+                     f"{m['rss_mb']:.0f} MB ({m['worker_rss_mb']:.0f} MB), {m['wall_s']:.0f} s, "
+                     f"{m.get('cpu_ms_per_row', float('nan')):.2f} ms", "-", "< 300 MB flat"))
     return rows
 
 
@@ -197,9 +286,9 @@ def run(args: argparse.Namespace, work: Path) -> tuple[list[tuple[str, ...]], in
     """The overhead and memory rows, and how many documents failed in them."""
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "bench")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "bench")
-    ours, theirs = overhead(work / "overhead", args.docs, args.rounds) if args.docs else ([], [])
+    ours, theirs, alone = overhead(work / "overhead", args.docs, args.rounds) if args.docs else ([], [], None)
     mem = memory(work / "memory", [int(n) for n in args.rows.split(",") if n.strip()])
-    return rows_of(ours, theirs, mem, args.docs), sum(r.failed for r in (*ours, *theirs))
+    return rows_of(ours, theirs, mem, args.docs, alone), sum(r.failed for r in (*ours, *theirs))
 
 
 def main() -> None:
