@@ -23,7 +23,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFilter
 
 from .pipeline import pipeline_responses
-from .synth_licences import _FONTS, _font
+from .synth_licences import FONTS, font
 
 
 def draw_lines(folder: Path, count: int, seed: int) -> dict[Path, str]:
@@ -38,9 +38,9 @@ def draw_lines(folder: Path, count: int, seed: int) -> dict[Path, str]:
         number = head + digit * run + tail
         im = Image.new("RGB", (640, 400), (235, 238, 245))
         draw = ImageDraw.Draw(im)
-        face = _font(rng.choice(_FONTS), rng.randint(22, 32))
-        draw.text((200, 40), "DRIVER LICENSE", font=_font(_FONTS[0], 28), fill=(20, 40, 90))
-        draw.text((200, 110), "DL NO.", font=_font(_FONTS[0], 16), fill=(120, 30, 30))
+        face = font(rng.choice(FONTS), rng.randint(22, 32))
+        draw.text((200, 40), "DRIVER LICENSE", font=font(FONTS[0], 28), fill=(20, 40, 90))
+        draw.text((200, 110), "DL NO.", font=font(FONTS[0], 16), fill=(120, 30, 30))
         draw.text((270, 104), number, font=face, fill=(10, 10, 10))
         draw.text((200, 170), "DOB 02/01/1977", font=face, fill=(10, 10, 10))
         if i % 2:

@@ -59,11 +59,12 @@ _STREETS = ("MAIN", "OAK", "PINE", "MAPLE", "CEDAR", "ELM", "WASHINGTON", "LAKE"
 _SUFFIX = ("ST", "AVE", "RD", "DR", "LN", "BLVD", "CT", "WAY")
 _CITIES = ("SPRINGFIELD", "RIVERTON", "FAIRVIEW", "GREENVILLE", "MADISON", "CLINTON", "FRANKLIN", "SALEM",
            "GEORGETOWN", "ARLINGTON", "ASHLAND", "DOVER", "MILTON", "NEWPORT", "OXFORD")
-_FONTS = ("DejaVuSans-Bold.ttf", "DejaVuSans.ttf", "DejaVuSansCondensed-Bold.ttf", "DejaVuSerif-Bold.ttf",
-          "DejaVuSansMono-Bold.ttf")
+FONTS = ("DejaVuSans-Bold.ttf", "DejaVuSans.ttf", "DejaVuSansCondensed-Bold.ttf", "DejaVuSerif-Bold.ttf",
+         "DejaVuSansMono-Bold.ttf")
 
 
-def _font(name: str, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+def font(name: str, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """The face ``name`` at ``size`` px; Pillow's own face where the DejaVu fonts are not installed."""
     try:
         return ImageFont.truetype(name, size)
     except OSError:
@@ -134,8 +135,8 @@ class _Card:
             phase, amp, y0 = rng.uniform(0, 6.3), rng.uniform(8, 40), k * self.h / 12
             pts = [(x, y0 + amp * math.sin(x / rng.uniform(30, 80) + phase)) for x in range(0, self.w + 8, 8)]
             self.draw.line(pts, fill=tuple(max(0, c - rng.randint(10, 25)) for c in tint), width=1)
-        self.value_face = _font(rng.choice(_FONTS), rng.randint(22, 32))
-        self.label_face = _font(rng.choice(_FONTS[:3]), rng.randint(14, 20))
+        self.value_face = font(rng.choice(FONTS), rng.randint(22, 32))
+        self.label_face = font(rng.choice(FONTS[:3]), rng.randint(14, 20))
         self.label_ink = rng.choice(((30, 60, 130), (120, 30, 30), (60, 60, 60), (20, 90, 60)))
         self.gap = rng.choice((4, 8, 12, 18))  # label to value
 
@@ -156,10 +157,10 @@ class _Card:
 def render(p: dict[str, Any], rng: random.Random) -> Image.Image:
     """One card of ``p`` in a layout drawn at random (see the module docstring)."""
     c = _Card(rng)
-    header = _font(rng.choice(_FONTS), rng.randint(34, 52))
+    header = font(rng.choice(FONTS), rng.randint(34, 52))
     c.text((30, 16), p["state_name"] if rng.random() < 0.8 else p["state_name"].title(), header, c.label_ink)
     c.text((c.w * rng.uniform(0.5, 0.62), 26), rng.choice(("DRIVER LICENSE", "DRIVER'S LICENSE", "USA")),
-           _font(_FONTS[0], 26), c.label_ink)
+           font(FONTS[0], 26), c.label_ink)
     px1 = int(c.w * rng.uniform(0.25, 0.3))
     c.draw.rectangle((30, 110, px1, int(c.h * 0.7)), fill=(200, 204, 210), outline=(150, 150, 150))
     x, x2 = px1 + 30, int(c.w * rng.uniform(0.62, 0.7))
@@ -215,7 +216,7 @@ def render(p: dict[str, Any], rng: random.Random) -> Image.Image:
 def _finish(c: _Card, p: dict[str, Any], rng: random.Random) -> Image.Image:
     """Signature (mixed case), then what photos and scans do: a small rotation, blur, a lower resolution."""
     sig = f"{p['first_name'].title()} {p['last_name'].title()}"
-    c.text((40, c.h - 70), sig, _font("DejaVuSerif-Italic.ttf", rng.randint(22, 30)), (40, 40, 110))
+    c.text((40, c.h - 70), sig, font("DejaVuSerif-Italic.ttf", rng.randint(22, 30)), (40, 40, 110))
     image = c.image
     if rng.random() < 0.4:
         image = image.rotate(rng.uniform(-2.5, 2.5), resample=Image.Resampling.BICUBIC, expand=True,
