@@ -73,3 +73,11 @@ def test_a_short_word_after_the_postcode_must_be_a_town_abbreviation(town, flagg
 ])
 def test_malaysian_postcodes_are_checked_against_the_state_after_them(address, agrees):
     assert postcode_state_agrees(address) is agrees
+
+
+@pytest.mark.parametrize("second_row, flagged", [("JIAWEI HOUSE", True), ("13, JLN TASIK UTAMA 8,", False)])
+def test_a_name_like_row_under_the_vendor_makes_the_name_a_judgement_call(second_row, flagged):
+    # SROIE 065: "RESTAURANT JIAWEI" / "JIAWEI HOUSE", labelled as one name; an address row is no such row.
+    f = header("RESTAURANT JIAWEI", second_row, "MEDAN NIAGA DAMAI SG BESI,", "57000 KL")
+    assert f["vendor_name"] == "RESTAURANT JIAWEI"
+    assert (float(f["vendor_name_confidence"]) <= REVIEW_BELOW) is flagged

@@ -180,7 +180,8 @@ def _vendor_doubt(used: list[Line], pool: list[Line], scores: dict[int, float], 
 
     That is when the name looks misread, when a name-like row of the same print size sits
     just above it (a brand or a name broken over rows: ``GHEE HIANG`` / ``GH DISTRIBUTOR
-    & MARKETING SDN BHD``), or when another business-like row scores nearly as well
+    & MARKETING SDN BHD``) or, without digits, just below it (``RESTAURANT JIAWEI`` /
+    ``JIAWEI HOUSE``: whether the second row is part of the name is a judgement call), or when another business-like row scores nearly as well
     (``KIKU JAPANESE RESTAURANT`` and ``TK DIVISION KITCHEN SDN BHD``): which of them is
     "the vendor" is then a judgement call.
     """
@@ -190,6 +191,11 @@ def _vendor_doubt(used: list[Line], pool: list[Line], scores: dict[int, float], 
     above = next((ln for ln in pool if ln.index == first.index - 1), None)
     if (above is not None and _name_like(above, first.index + 1) and above.letters >= 4
             and 0.8 <= above.height / (first.height or 1e-9) <= 1.25):
+        return 0.5
+    last = used[-1]
+    below = next((ln for ln in pool if ln.index == last.index + 1), None)
+    if (below is not None and _name_like(below, below.index + 1) and below.letters >= 4
+            and not re.search(r"\d", below.text) and 0.8 <= below.height / (last.height or 1e-9) <= 1.25):
         return 0.5
     taken = {ln.index for ln in used}
     for ln in pool:
