@@ -61,11 +61,10 @@ MODEL_FILES: dict[str, str] = {
 #: rapidocr's own floor on line scores (0..1); ``settings.min_confidence`` filters above it.
 _RAPIDOCR_TEXT_SCORE = 0.5
 #: The narrowest input of the recognizer, px at its 48 px height.  rapidocr pads every line to
-#: at least 320 (PaddleOCR's training width), the default.  ``rec_min_width=96`` with
-#: ``rec_batch=1`` and ``orientation=false`` reads a scan in less CPU and finds more words
-#: (word recall on SROIE scans 85.5% -> 87.4%, CPU per scan 3.4 s -> 2.4 s), but the receipt
-#: evaluation's held-out addresses fell 89.2% -> 83.8% with them: opt-in until each is measured
-#: on its own (README, the embedded engine's speed).
+#: at least 320 (PaddleOCR's training width), the default.  96 reads short words in less CPU, but
+#: measured on its own on the receipt evaluation it lost a held-out total (97.3% -> 96.0%; one
+#: line a call, ``rec_batch=1``, lost held-out addresses 86.5% -> 82.4%): both stay options
+#: (README, the embedded engine's speed).
 _REC_MIN_WIDTH = 320
 
 _SIZING = Sizing()
