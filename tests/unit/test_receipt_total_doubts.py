@@ -165,23 +165,3 @@ def test_a_rounded_total_after_its_own_total_label_on_a_shared_row_is_no_roundin
     total, reason, conf = doubt("3 ITEMS | 41.48", "ITEM 3 TOTAL WITH GST @ 6% | 41.48", "QTY 8 ROUNDING | 0.02",
                                 "TOTAL SAVING 0.00 TOTAL | 41.50", "TENDER", "MASTER 5148 | 41.50", "CHANGE | 0.00")
     assert total == Decimal("41.50") and "rounding_unprinted" not in reason and conf > REVIEW_BELOW
-
-
-def test_both_sums_of_a_rounding_printed_as_totals_is_flagged():
-    # SROIE image 149: the sum before rounding on the strongest total row, the rounded sum
-    # paid; its annotator took the unrounded one, most others the rounded one.
-    total, reason, conf = doubt("FRUIT PLUS | 26.82", "TOTAL SALES INCLUSIVE GST : | 26.82",
-                                "ROUNDING ADJUSTMENT: | -0.02", "AMOUNT TO BE PAID : | 26.80",
-                                "CASH RECEIVED: | 50.00", "CHANGE : | 23.20")
-    assert total == Decimal("26.80") and "both_sums_printed" in reason and conf <= REVIEW_BELOW
-
-
-def test_both_sums_printed_is_settled_by_a_rounded_total_row_that_cash_paid():
-    _, reason, _ = doubt("PENCIL | 12.37", "TOTAL | 12.37", "ROUNDING ADJ | -0.02",
-                         "TOTAL ROUNDED | 12.35", "CASH | 50.00", "CHANGE | 37.65")
-    assert "both_sums_printed" not in reason
-
-
-def test_two_totals_a_cent_apart_with_no_rounding_row_are_flagged():
-    total, reason, conf = doubt("PENCIL | 102.39", "TOTAL | 102.39", "NET TOTAL | 102.40")
-    assert "rounding_unexplained" in reason and conf <= REVIEW_BELOW

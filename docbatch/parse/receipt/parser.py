@@ -10,9 +10,8 @@ The total is the amount of the strongest total label (``GRAND TOTAL``, ``AMOUNT 
 ``NETT``, ``TOTAL (INCL GST)``, rounded totals; then plain ``TOTAL``), later rows winning
 ties, cross-checked against cash minus change and against the items, subtotal and tax.
 Cash, change, counts and tax-summary tables are never taken for the total.  Its confidence
-falls below review level when cash minus change disagrees with it, when the receipt's own
-figures argue against it (:mod:`.total_checks`), and when both sides of a rounding row are
-printed as totals unless label strength or payment settles which (``both_sums_printed``).
+falls below review level when cash minus change disagrees with it, and drops when both
+sides of a rounding row are printed as totals (which one is "the total" is then unclear).
 """
 
 from __future__ import annotations
@@ -165,6 +164,8 @@ def _pick_total(lines: list[Line], items_sum: Decimal | None) -> tuple[Decimal, 
             value, ln, from_label = rounded
         if tendered is not None and tendered > 0 and tendered != value:
             certainty *= 0.45  # cash minus change says otherwise
+        elif not _paid_as_rounded(ln, value, tendered) and _rounding_in_doubt(lines, ln, value):
+            certainty *= 0.6
         return value, ln, certainty * cert, from_label
     if paired is not None and paired[0] > 0:
         return paired[0], paired[1], 0.45, None
@@ -188,8 +189,7 @@ def _paid_as_rounded(total_line: Line, value: Decimal, tendered: Decimal | None)
 
 
 def _rounding_in_doubt(lines: list[Line], total_line: Line, value: Decimal) -> bool:
-    """A rounding row near the total, and the total on its other side printed on a total row
-    labelled at least as strongly (a tie of plain ``TOTAL`` rows goes to the later one) or paid.
+    """A rounding row near the total, and the total on its other side printed too.
 
     Both the sum before rounding and the rounded sum are then on the receipt, and which of
     the two a reader calls "the total" differs between receipts (and between annotators).
@@ -200,15 +200,7 @@ def _rounding_in_doubt(lines: list[Line], total_line: Line, value: Decimal) -> b
         return False
     adj = abs(rounding.amounts[-1].value)
     others = {value + adj, value - adj}
-    mine = _TOTAL_STRENGTH.get(total_line.label or "", _TOTAL_STRENGTH["total"])  # a picked row is a total row
-    paid = {ln.amounts[-1].value for ln in lines if ln.label == "paid" and ln.amounts}
-
-    def rival(ln: Line, amount: Decimal) -> bool:
-        theirs = _TOTAL_STRENGTH.get(ln.label or "")
-        return theirs is not None and amount in others and (
-            theirs > mine or theirs == mine == _TOTAL_STRENGTH["total_strong"] or amount in paid)
-
-    return any(rival(ln, a.value) for ln in lines for a in ln.amounts)
+    return any(a.value in others for ln in lines if ln.label in ("total", "total_strong") for a in ln.amounts)
 
 
 def _rounded(lines: list[Line], total_line: Line, value: Decimal, tendered: Decimal | None
@@ -397,9 +389,6 @@ def _read_total(fields: dict[str, object], lines: list[Line], items: list[dict[s
     total, tline, certainty, from_label = picked
     doubts = total_doubts(lines, total, tline, rounded_from_label=from_label, items_sum=items_sum,
                           table=_summary_start(lines))
-    paired = _tendered(lines)
-    if not _paid_as_rounded(tline, total, paired[0] if paired else None) and _rounding_in_doubt(lines, tline, total):
-        doubts.append("both_sums_printed")
     if doubts:
         reasons.append("total_doubt:" + ",".join(doubts))
     total = money(total)

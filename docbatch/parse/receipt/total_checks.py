@@ -16,10 +16,7 @@ Each check here names one such sign; the parser flags the total (reason
 * ``negative_total``: a total label carries a negative amount (a credit or return note);
 * ``total_is_tendered``: a change row (not zero) with no payment row, and the total minus the change
   equals another total or the items (the "total" is the cash handed over);
-* ``paid_below_total``: a payment row with no change row pays less than the total;
-* ``rounding_unexplained``: another total row's amount is within a rounding step (five
-  cents) of the total and no rounding row accounts for the difference (one that does is
-  the parser's ``both_sums_printed``).
+* ``paid_below_total``: a payment row with no change row pays less than the total.
 
 These are properties of receipts in general (arithmetic, labels), not of particular vendors.
 """
@@ -35,8 +32,6 @@ _TOTALS = ("total", "total_strong")
 _EXPLAINS = ("tax", "discount", "service", "rounding", "tip")
 #: A discount at least this share of the subtotal makes both sums defensible totals.
 LARGE_DISCOUNT = Decimal("0.2")
-#: Cash totals are rounded to five cents: two totals closer than this are one sum, rounded or not.
-ROUNDING_STEP = Decimal("0.05")
 
 
 def _last(ln: Line) -> Decimal:
@@ -73,18 +68,7 @@ def total_doubts(lines: Sequence[Line], total: Decimal, total_line: Line, *, rou
     if any(_last(ln) < 0 for ln in _labelled(lines, "total_strong", before=table)):
         doubts.append("negative_total")
     doubts += _payment_doubts(lines, total, total_line, items_sum)
-    doubts += _rounding_doubts(lines, total, table)
     return doubts
-
-
-def _rounding_doubts(lines: Sequence[Line], total: Decimal, table: int) -> list[str]:
-    """Another total row's amount within a rounding step of the total (see the module docstring)."""
-    near = {_last(ln) for ln in _labelled(lines, *_TOTALS, before=table)} - {total}
-    near = {v for v in near if abs(v - total) < ROUNDING_STEP}
-    if not near:
-        return []
-    adjustments = {abs(_last(ln)) for ln in _labelled(lines, "rounding") if _last(ln)}
-    return [] if any(abs(v - total) in adjustments for v in near) else ["rounding_unexplained"]
 
 
 def _payment_doubts(lines: Sequence[Line], total: Decimal, total_line: Line, items_sum: Decimal | None) -> list[str]:
