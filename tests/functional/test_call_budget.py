@@ -24,6 +24,7 @@ def test_a_run_stops_at_its_budget_and_the_next_run_finishes_without_repaying(tm
     assert (pd.read_parquet(out / "documents")["status"] == "ok").all()
 
 
+@pytest.mark.slow  # a whole batch through servers: half a second
 def test_a_budget_of_zero_calls_nothing_and_marks_nothing(tmp_path, moto_url, aws_env):
     bench = Bench(tmp_path, moto_url=moto_url, docs=3)
     with bench.server() as server:

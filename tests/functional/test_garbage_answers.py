@@ -13,6 +13,7 @@ from ..support.bench import Bench
 GARBAGE = ["html200", "truncated200", "notext200"]
 
 
+@pytest.mark.slow  # a whole batch through servers per kind
 @pytest.mark.parametrize("kind", GARBAGE)
 def test_a_garbage_200_is_retried_and_the_good_answer_kept(tmp_path, moto_url, aws_env, kind):
     bench = Bench(tmp_path, moto_url=moto_url, docs=3)

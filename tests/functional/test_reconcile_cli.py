@@ -94,6 +94,7 @@ def test_reconcile_a_run_folder_against_a_card_export(run_folder):
     assert json.loads((recon / "summary.json").read_text())["settings"]["match"]["lag_days"] == [0, 3]
 
 
+@pytest.mark.slow  # reconciles a run folder several times: over half a second
 def test_bad_inputs_exit_2_with_the_reason(run_folder, tmp_path):
     card = run_folder.parent / "card.csv"
     foreign = tmp_path / "notes"

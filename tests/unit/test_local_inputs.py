@@ -45,6 +45,7 @@ def test_a_large_image_is_decoded_at_least_max_side_and_under_twice_it(fmt: str)
     assert abs(picture.width / picture.height - 1240 / 1754) < 0.01
 
 
+@pytest.mark.slow  # decodes an A4 scan at 300 dpi: half a second
 @pytest.mark.parametrize("size", [(640, 360), (2481, 3508)])
 def test_an_image_under_twice_max_side_keeps_every_pixel(size: tuple) -> None:
     # rapidocr shrinks it to max_side itself, as it read the 300 dpi SROIE scans
