@@ -154,6 +154,16 @@ def clean(bench: Bench) -> ScenarioResult:
     return result
 
 
+def wait_until_exists(path: Path, proc: subprocess.Popen[str], timeout: float = 60) -> None:
+    """Poll until the child has created ``path`` (its run folder's lock, say)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        if Path(path).exists():
+            return
+        time.sleep(0.01)
+    raise RuntimeError(f"the child run never created {Path(path).name} (exit {proc.poll()})")
+
+
 def wait_until_done(journal: Path, proc: subprocess.Popen[str], at_least: int, timeout: float = 60) -> int:
     """Poll the child's journal until ``at_least`` documents are done; returns the count seen."""
     deadline = time.monotonic() + timeout

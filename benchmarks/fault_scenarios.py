@@ -44,6 +44,7 @@ from .fault_core import (
     one_clear_line,
     timed,
     wait_until_done,
+    wait_until_exists,
     watched,
 )
 
@@ -246,10 +247,12 @@ def concurrent_runs(bench: Bench) -> ScenarioResult:
     result, t0 = timed("two runs, one --out", bench)
     work = bench.folder("concurrent")
     out, fresh = work / "out", work / "fresh"
-    with bench.server(latency=0.05) as server:
+    # Slow answers from the start keep the first run busy (24 images, 4 in flight: 12 s) until
+    # the second has been turned away; waiting for a done document instead raced the journal,
+    # which commits every half second: a whole fast run could end before one showed.
+    with bench.server(latency=2.0) as server:
         first = bench.cli(bench.manifest(), out, server, "--no-cache")
-        wait_until_done(out / "state.sqlite", first, 1)
-        server.latency = 2.0  # the first run stays busy until the second one has been turned away
+        wait_until_exists(out / LOCK, first)
         second = bench.cli(bench.manifest(), out, server, "--no-cache")
         err = finish(second, result, "the second run", timeout=60)
         first_still_running = first.poll() is None
@@ -257,7 +260,7 @@ def concurrent_runs(bench: Bench) -> ScenarioResult:
         finish(first, result, "the first run")
         finish(bench.cli(bench.manifest(), out, server, "--no-cache"), result, "the later run")
         calls = count_calls(server.request_log)
-    with bench.server(latency=0.1) as server:
+    with bench.server(latency=1.0) as server:  # the winner works >= 6 s: the loser, however late it starts, finds it there
         pair = [bench.cli(bench.manifest(), fresh, server, "--no-cache") for _ in range(2)]
         errs = [finish(p, result, f"simultaneous run {i + 1}") for i, p in enumerate(pair)]
         pair_calls = count_calls(server.request_log)
