@@ -21,7 +21,7 @@ from typing import Callable, Sequence
 import pandas as pd
 
 from docbatch.runner import run_batch
-from docbatch.testing.fake_rekognition import RequestRecord
+from docbatch.testing.fake_rekognition import FakeRekognitionServer, RequestRecord
 from tests.support.bench import (
     DUMMY_ENV,
     RECOGNISED_WORDS,
@@ -152,6 +152,24 @@ def clean(bench: Bench) -> ScenarioResult:
     bench.baseline = out
     result.seconds = time.monotonic() - t0
     return result
+
+
+def settled_log_length(server: FakeRekognitionServer, quiet: float = 0.3, timeout: float = 10) -> int:
+    """The server's request count once no request has been answered for ``quiet`` seconds.
+
+    A killed client's requests still in flight are answered (and logged) after it is gone:
+    a mark taken at once would count them in the next run's share of the log.
+    """
+    deadline = time.monotonic() + timeout
+    seen, since = len(server.request_log), time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.02)
+        now = len(server.request_log)
+        if now != seen:
+            seen, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            break
+    return seen
 
 
 def wait_until_exists(path: Path, proc: subprocess.Popen[str], timeout: float = 60) -> None:

@@ -66,6 +66,7 @@ from .fault_core import (  # ScenarioResult, clean, log_leaks: this module's API
     clean,
     log_leaks,
     observe,
+    settled_log_length,
     timed,
     wait_until_done,
     watched,
@@ -196,7 +197,7 @@ def interrupted_resume(bench: Bench, sig: int = signal.SIGKILL, at: Sequence[flo
                     proc.communicate()
             result.exit_codes += (proc.returncode,)
             result.notes.append(f"signalled at {seen} done")
-            marks.append(len(server.request_log))
+            marks.append(settled_log_length(server))  # the signalled run's in-flight calls are its own
             broken += broken_parquet(out)
         rerun = bench.cli(bench.manifest(), out, server, "--no-cache")
         stderr.append(rerun.communicate(timeout=120)[1])

@@ -37,6 +37,7 @@ from .fault_core import (
     observe,
     one_clear_line,
     repeats,
+    settled_log_length,
     timed,
     wait_until_done,
     watched,
@@ -192,7 +193,7 @@ def s3_output_sigkill(bench: Bench) -> ScenarioResult:
             time.sleep(0.01)
         proc.send_signal(signal.SIGKILL)
         finish(proc, result, "the killed run")
-        mark = len(server.request_log)
+        mark = settled_log_length(server)  # the killed run's in-flight calls are its own
         finish(bench.cli(manifest, out, server, "--no-cache", env={"XDG_CACHE_HOME": str(work / "machine-2")}),
                result, "the run on a new machine")
         log = server.request_log
