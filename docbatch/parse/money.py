@@ -2,7 +2,8 @@
 
 Hand-written rather than ``price-parser``: that library guesses the decimal separator per
 string and knows nothing of a batch-level hint, of the separator the rest of the receipt
-uses, of OCR confusions (``1O.5O``) or of trailing tax codes (``2.50SR``, ``5.00-``).  The
+uses, of OCR confusions (``1O.5O``), of trailing tax codes (``2.50SR``, ``5.00-``) or of a minus
+after the currency sign (``RM-0.20``, a discount).  The
 rules here are few and explicit:
 
 * ``100,00`` is one hundred: a separator followed by exactly one or two digits is always
@@ -42,7 +43,7 @@ _SIGN_RE = r"(?:US\$|AU\$|CA\$|NZ\$|HK\$|S\$|A\$|C\$|R\$|RM|\$|€|£|₹|¥|₩
 #: A number as printed, OCR letters allowed inside (validated later).
 _NUM = r"(?:[0-9OoSIl](?:[0-9OoSIl]|[.,](?=[0-9OoSIl])|\s(?=\d{3}\b))*[0-9Oo]|\d|\.\d\d(?!\d))"
 AMOUNT_RE = re.compile(
-    rf"(?<![\w.,/:-])(?P<neg>-\s?)?(?P<sign>{_SIGN_RE}|\b(?:{'|'.join(sorted(_CODES))})\b)?\s?"
+    rf"(?<![\w.,/:-])(?P<neg>-\s?)?(?:(?P<sign>{_SIGN_RE}|\b(?:{'|'.join(sorted(_CODES))})\b)(?P<signed>-)?)?\s?"
     rf"(?P<num>{_NUM})(?P<trail>-)?(?![\w.,/:]*\d)(?=[A-Za-z]{{0,3}}\b|\W|$)"
 )
 #: Letters OCR reads in place of digits inside numbers (amounts here, dates in dates.py).
@@ -160,7 +161,7 @@ def find_amounts(text: str, *, decimal_separator: str | None = None) -> list[Amo
             continue
         if len(re.sub(r"\D", "", num)) > 10:
             continue
-        if m.group("neg") or m.group("trail"):
+        if m.group("neg") or m.group("signed") or m.group("trail"):
             value = -value
         out.append(Amount(value, m.start(), m.end(), _currency_of(sign), certainty, decimals))
     return out

@@ -28,6 +28,7 @@ def values(text: str, **kw) -> list[Decimal]:
         ("RM 9.00", [Decimal("9.00")]),
         ("2.50SR", [Decimal("2.50")]),  # trailing tax code
         ("5.00-", [Decimal("-5.00")]),  # trailing minus of a discount
+        ("DISCOUNT RM-0.20", [Decimal("-0.20")]),  # the minus after the currency sign
         ("RM .01", [Decimal("0.01")]),
         ("$15", [Decimal("15")]),  # integers only next to a currency sign
     ],
@@ -116,6 +117,9 @@ def test_times_and_plausibility():
         ("SERVICE CHARGE 10%", "service"),
         ("SERV. CHARGE (10%):", "service"),  # one letter from CHANGE: never cash change
         ("GST 6%", "tax"),
+        ("TOTAL PAID", "paid"),  # the cash handed over, not a total
+        ("AFTER DISCOUNT:", "subtotal"),  # a running sum, not a discount
+        ("TOTAL AFTER DISCOUNT", "total_strong"),
     ],
 )
 def test_label_classes(label, cls):

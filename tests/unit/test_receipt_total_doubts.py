@@ -165,3 +165,54 @@ def test_a_rounded_total_after_its_own_total_label_on_a_shared_row_is_no_roundin
     total, reason, conf = doubt("3 ITEMS | 41.48", "ITEM 3 TOTAL WITH GST @ 6% | 41.48", "QTY 8 ROUNDING | 0.02",
                                 "TOTAL SAVING 0.00 TOTAL | 41.50", "TENDER", "MASTER 5148 | 41.50", "CHANGE | 0.00")
     assert total == Decimal("41.50") and "rounding_unprinted" not in reason and conf > REVIEW_BELOW
+
+
+def test_a_subtotal_above_the_total_made_up_by_a_returns_row_is_no_doubt():
+    # SROIE 352 (a bakery's delivery note): returned bread is a negative section below the sales.
+    total, reason, conf = doubt("CR-VANILLA | 28.32", "TOTAL 6% SUPPLIES (EXCL. GST): | 28.32", "GST: | 1.69",
+                                "TOTAL 6% SUPPLIES (INC. GST): | 30.01", "TOTAL 0% SUPPLIES: | -7.43",
+                                "TOTAL PAYABLE: | 22.58")
+    assert total == Decimal("22.58") and "total" not in reason and conf >= TRUSTED_TOTAL
+
+
+def test_a_subtotal_above_the_total_that_a_negative_row_does_not_make_up_is_still_flagged():
+    _, reason, conf = doubt("SUBTOTAL | 105.57", "GST | 5.33", "RETURNS | -7.43", "TOTAL | 10.55")
+    assert "subtotal_above_total" in reason and conf <= REVIEW_BELOW
+
+
+def test_a_large_discount_with_service_and_tax_charged_after_it_is_no_doubt():
+    # SROIE 037: the service charge and GST are levied on the discounted sum, so it was never 79.60.
+    total, reason, conf = doubt("3 SABA SHIO YAKI SET | 53.70", "1 SALMON SHIO SET | 25.90", "SUBTOTAL | 79.60",
+                                "DISCOUNT | -30.00", "TOTAL AMOUNT : | 49.60", "SERV CHARGE 10% | 4.96",
+                                "GST @ 6% | 3.27", "ROUNDING ADJ : | -0.03", "TOTAL AMOUNT: | 57.80")
+    assert total == Decimal("57.80") and "large_discount" not in reason and conf > REVIEW_BELOW
+
+
+def test_a_large_discount_with_the_tax_printed_only_under_the_total_stays_in_doubt():
+    # Domino's coupons: "6% GST INCLUDED" below the grand total settles nothing.
+    _, reason, conf = doubt("PIZZA | 60.60", "SUB-TOTAL | 60.60", "COUPON DISCOUNT | 27.60", "GRAND TOTAL | 33.00",
+                            "*6% GST INCLUDED : | 1.87")
+    assert "large_discount" in reason and conf <= REVIEW_BELOW
+
+
+def test_the_running_sum_after_a_zero_discount_is_no_discount():
+    # SROIE 408: "AFTER DISCOUNT: RM9.20" below "DISCOUNT: RM0.00" is the sum, not 100% off.
+    total, reason, conf = doubt("ALACARTE SUSHI | 9.20", "TOTAL EXCL GST | RM9.20", "DISCOUNT: | RM0.00",
+                                "AFTER DISCOUNT: | RM9.20", "GST: | RM0.55", "TOTAL SALES: | RM9.75",
+                                "TENDERED: | RM10.00", "CHANGE : | RM0.25")
+    assert total == Decimal("9.75") and "total" not in reason and conf >= TRUSTED_TOTAL
+
+
+def test_discounts_printed_after_the_currency_sign_and_a_total_paid_row_confirm_the_rounded_total():
+    # SROIE 521: "DISCOUNT RM-0.20" under each item, both sides of the rounding printed, "TOTAL PAID" the cash.
+    total, reason, conf = doubt("BUTTER SLICE CHEESE 1 | RM4.15", "DISCOUNT | RM-0.20", "EUROPE BUN 1 | RM3.70",
+                                "DISCOUNT | RM-0.18", "TOTAL (INCL GST) | RM7.47", "ROUNDING | RM0.03",
+                                "GRAND TOTAL | RM7.50", "TOTAL PAID | RM50.00", "CHANGE | RM42.50")
+    assert total == Decimal("7.50") and "total" not in reason and conf >= TRUSTED_TOTAL
+
+
+def test_a_saving_taken_off_among_the_items_makes_them_add_up():
+    # SROIE 097: "STAT-GREAT SAVING -6.40" under the item is part of the sum, not a savings count.
+    f = receipt(*HEAD, "PHOTOCOPY PAPER 2PC @ 13.69 | 27.38", "STAT-GREAT SAVING | -6.40", "TOTAL RM INCL. OF GST | 20.98",
+                "ROUNDING ADJ | 0.02", "TOTAL RM | 21.00", "CASH | -50.00", "CHANGE | 29.00").fields
+    assert f["totals_consistent"] is True and "total" not in str(f["review_reason"] or "")

@@ -5,7 +5,8 @@ cash, ...).  Rows without an amount are names waiting for their price: a name pr
 its quantity/price row (``KF MODELLING CLAY`` / ``1 PC * 9.000 9.00``) or a name that wraps
 onto the next row.  A waiting row joins the next priced row when that row has no name of its
 own, else it is the wrapped tail of the item before it.  The raw text of every row used is
-kept.
+kept.  A saving printed among the items with a negative amount is an item too (a
+discount), not the end of the block.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from ..dates import find_dates, find_time
 from ..money import money
+from .labels import has_word
 from .lines import Line
 
 #: Label classes that end the item block.
@@ -65,11 +67,21 @@ def _is_skippable(line: Line) -> bool:
             or line.letters < 2)
 
 
+def _item_saving(line: Line) -> bool:
+    """A saving taken off among the items (``STAT-GREAT SAVING -6.40``): a negative price, not
+    the savings count a till prints under its total (``TOTAL SAVINGS``, ``YOU SAVED``)."""
+    return (line.label == "count" and bool(line.amounts) and line.amounts[-1].value < 0
+            and has_word(line.label_text, "SAVING", "SAVINGS") and not has_word(line.label_text, "TOTAL"))
+
+
 def extract_items(lines: list[Line], start: int) -> list[dict[str, object]]:
     """Items from ``lines[start:]`` up to the first summary row; see the module docstring."""
     block: list[Line] = []
     for ln in lines[start:]:
         heading = len(_HEADING.findall(ln.text.upper())) >= 2
+        if _item_saving(ln):
+            block.append(ln)
+            continue
         if ln.label in SUMMARY and (ln.amounts or (ln.label in ("subtotal", "total", "total_strong", "summary")
                                                    and not heading)):
             break
@@ -100,7 +112,7 @@ def extract_items(lines: list[Line], start: int) -> list[dict[str, object]]:
             pending = []
         if ln.label == "discount" and price > 0:
             price = -price
-        if not name and ln.label != "discount":
+        if not name and ln.label != "discount" and not _item_saving(ln):
             continue
         items.append({
             "line_no": len(items) + 1,

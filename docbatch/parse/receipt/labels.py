@@ -29,7 +29,8 @@ VOCABULARY: list[tuple[str, tuple[str, ...]]] = [
     ("service", ("SERVICE CHARGE", "SERVICE CHG", "SVC CHG", "SVC CHARGE", "SERVICE CHRG", "SERVICE",
                  "SERV CHARGE", "SERV CHG", "SRV CHG", "SRV CHARGE")),
     ("total_strong", ("TOTAL AFTER ADJ", "TOTAL AFTER ADJUSTMENT", "TOTAL AFTER ROUNDING", "ROUNDED TOTAL",
-                      "TOTAL ROUNDED", "ROUNDING TOTAL", "TOTAL ROUNDING")),
+                      "TOTAL ROUNDED", "ROUNDING TOTAL", "TOTAL ROUNDING", "TOTAL AFTER DISCOUNT",
+                      "TOTAL AFTER DISC")),
     ("change", ("CHANGE", "CHANGE DUE", "BAKI", "KEMBALIAN", "CHANGE AMOUNT", "CHG")),
     ("rounding", ("ROUNDING", "ROUNDING ADJ", "ROUNDING ADJUSTMENT", "ROUND ADJ", "ROUNDING ADJUSTMENT",
                   "ADJUSTMENT", "ADJ", "PELARASAN")),
@@ -37,7 +38,9 @@ VOCABULARY: list[tuple[str, tuple[str, ...]]] = [
                   "TOTAL BEFORE GST", "TOTAL BEFORE TAX", "TOTAL EXCLUDING TAX", "AMOUNT EXCL GST",
                   "TOTAL EXCL", "TOTAL EXCLUSIVE OF GST", "NET SALES", "TOTAL BEFORE DISC", "EXCLUDING GST",
                   "EXCL GST", "EXCLUSIVE GST", "EXCLUSIVE OF GST", "EXCLUDING TAX", "EXCL TAX", "BEFORE TAX",
-                  "BEFORE GST", "EXCLUDING SST", "EXCL SST", "AMT EXCL GST", "AMT PAID EXCL GST")),
+                  "BEFORE GST", "EXCLUDING SST", "EXCL SST", "AMT EXCL GST", "AMT PAID EXCL GST",
+                  # a running sum below the discount row, charges still to come (not a discount)
+                  "AFTER DISCOUNT", "AFTER DISC")),
     ("tip", ("TIP", "TIPS", "GRATUITY")),
     ("discount", ("DISCOUNT", "DISC", "LESS", "VOUCHER", "PROMOTION", "PROMO", "COUPON")),
     ("total_strong", ("GRAND TOTAL", "AMOUNT DUE", "TOTAL DUE", "BALANCE DUE", "TOTAL PAYABLE",
@@ -53,7 +56,7 @@ VOCABULARY: list[tuple[str, tuple[str, ...]]] = [
     ("paid", ("CASH", "TUNAI", "TENDERED", "TENDER", "CASH TENDERED", "AMOUNT TENDERED", "PAID",
               "AMOUNT PAID", "AMT PAID", "AMT PAID INCL GST", "AMOUNT PAID INCL GST", "PAYMENT", "CARD", "CREDIT CARD", "DEBIT CARD", "VISA", "MASTER", "MASTERCARD",
               "AMEX", "DEBIT", "CREDIT", "NETS", "EFTPOS", "EWALLET", "E WALLET", "BOOST", "GRABPAY",
-              "TOUCH N GO", "CASH PAID", "CASH RECEIVED", "RECEIVED")),
+              "TOUCH N GO", "CASH PAID", "CASH RECEIVED", "RECEIVED", "TOTAL PAID", "TOTAL TENDERED")),
     ("total", ("TOTAL", "JUMLAH", "AMOUNT", "AMT", "BALANCE", "NET")),
 ]
 

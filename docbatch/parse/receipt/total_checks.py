@@ -10,9 +10,11 @@ Each check here names one such sign; the parser flags the total (reason
 * ``subtotal_unexplained``: the items add up to the subtotal but the total differs from it
   with no tax, discount, service, tip or rounding row between them;
 * ``subtotal_above_total``: the subtotal exceeds the total by more than a rounding row
-  between them and no discount is printed;
+  between them, no discount is printed and no negative row between them (returns) makes
+  up the difference;
 * ``large_discount``: a discount of a fifth or more of the subtotal between subtotal and
-  total (the sum before and after it are both "the total" to someone);
+  total (the sum before and after it are both "the total" to someone), unless a tax or
+  service charge follows the discount before the total (it is levied on the discounted sum);
 * ``negative_total``: a total label carries a negative amount (a credit or return note);
 * ``total_is_tendered``: a change row (not zero) with no payment row, and the total minus the change
   equals another total or the items (the "total" is the cash handed over);
@@ -60,15 +62,31 @@ def total_doubts(lines: Sequence[Line], total: Decimal, total_line: Line, *, rou
         if items_sum == _last(sub) and not any(ln.label in _EXPLAINS for ln in between):
             doubts.append("subtotal_unexplained")
         rounding = sum((abs(_last(ln)) for ln in between if ln.label == "rounding"), Decimal(0))
-        if _last(sub) - total > rounding and not discounts:
+        if _last(sub) - total > rounding and not discounts and not _credited(_last(sub), total, between, rounding):
             doubts.append("subtotal_above_total")
         off = sum((abs(_last(ln)) for ln in between if ln.label == "discount"), Decimal(0))
-        if off and off >= LARGE_DISCOUNT * abs(_last(sub)):
+        if off and off >= LARGE_DISCOUNT * abs(_last(sub)) and not _charged_after_discount(between):
             doubts.append("large_discount")
     if any(_last(ln) < 0 for ln in _labelled(lines, "total_strong", before=table)):
         doubts.append("negative_total")
     doubts += _payment_doubts(lines, total, total_line, items_sum)
     return doubts
+
+
+def _credited(subtotal: Decimal, total: Decimal, between: Sequence[Line], rounding: Decimal) -> bool:
+    """The subtotal plus the taxes and the negative rows printed between it and the total (a
+    returns section: ``TOTAL 0% SUPPLIES: -7.43``) lands on the total: the receipt's own sum."""
+    taxes = sum((_last(ln) for ln in between if ln.label in ("tax", "service") and _last(ln) > 0), Decimal(0))
+    credits = sum((_last(ln) for ln in between if ln.label != "rounding" and _last(ln) < 0), Decimal(0))
+    return credits < 0 and abs(subtotal + taxes + credits - total) <= rounding + Decimal("0.005")
+
+
+def _charged_after_discount(between: Sequence[Line]) -> bool:
+    """A tax or service charge printed after the discount row and before the total: it is
+    levied on the discounted sum, so the discount lowered the price (the sum before it was
+    never owed) rather than paying part of it like a coupon."""
+    last = max((k for k, ln in enumerate(between) if ln.label == "discount"), default=None)
+    return last is not None and any(ln.label in ("tax", "service") and _last(ln) > 0 for ln in between[last + 1:])
 
 
 def _payment_doubts(lines: Sequence[Line], total: Decimal, total_line: Line, items_sum: Decimal | None) -> list[str]:
