@@ -122,16 +122,17 @@ def open_source(data: bytes, spec: ImageSpec) -> Source:
                       unchanged=frames == 1 and sendable_unchanged(img, data, spec), size=img.size)
 
 
+def plain_8bit(img: Image.Image) -> bool:
+    """8-bit RGB or grey without transparency: what every engine takes without conversion."""
+    return img.mode in ("RGB", "L") and "transparency" not in img.info
+
+
 def sendable_unchanged(img: Image.Image, data: bytes, spec: ImageSpec) -> bool:
     """Whether ``data``, opened as ``img`` (header only), goes to the engine as it is, proven
     whole without decoding its pixels (:mod:`.intact`): what :func:`~.fit.fit` would send
     unchanged (a format the engine takes, 8-bit RGB or grey without transparency, no
     orientation to apply, within the sizes and bytes), so decoding it would be wasted."""
-    if img.format not in spec.formats or img.mode not in ("RGB", "L") or "transparency" in img.info:
-        return False
-    width, height = img.size
-    if ((spec.upscale_below and min(width, height) < spec.upscale_below) or max(width, height) > spec.max_side
-            or (spec.max_bytes is not None and len(data) > spec.max_bytes)):
+    if not plain_8bit(img) or not spec.takes_as_stored(img.format, img.size, len(data)):
         return False
     if img.format == "PNG":  # its EXIF may follow the pixels: a PNG with any goes the long way
         chunks = png_chunks(data)

@@ -15,7 +15,7 @@ from PIL import Image
 
 from ..errors import BadImageError
 from ..records import ImageInput
-from .decode import Frame
+from .decode import Frame, plain_8bit
 from .spec import ImageSpec
 
 #: Sources whose pixels already went through lossy compression: re-encoded as JPEG where the
@@ -39,7 +39,7 @@ def flatten_on_white(img: Image.Image) -> Image.Image:
 
 def to_8bit(img: Image.Image) -> tuple[Image.Image, str | None]:
     """CMYK, 16-bit, bilevel, palette and alpha images as 8-bit RGB or L, and the step taken."""
-    if img.mode in ("RGB", "L") and not has_alpha(img):
+    if plain_8bit(img):
         return img, None
     if img.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
         # Scale the real range into 0..255 rather than clipping (16-bit scans are dark otherwise).
@@ -73,8 +73,7 @@ def fit(frame: Frame, spec: ImageSpec, original: bytes) -> tuple[ImageInput, lis
     if max(scaled) > spec.max_side:
         img = _resize(img, spec.max_side / max(scaled))
     fmt = frame.format
-    if (frame.as_stored and not steps and img.size == size and fmt in spec.formats
-            and not _over(len(original), spec.max_bytes)):
+    if frame.as_stored and not steps and spec.takes_as_stored(fmt, size, len(original)):
         return ImageInput(data=original, width=size[0], height=size[1], format=fmt), []
     data, fmt, img, quality = _encode(img, spec, lossy=frame.format in LOSSY)
     if img.size != scaled:

@@ -24,3 +24,11 @@ class ImageSpec:
     min_side: int = 32
     max_side: int = 10_000
     upscale_below: int | None = None
+
+    def takes_as_stored(self, fmt: str | None, size: tuple[int, int], nbytes: int) -> bool:
+        """Whether an 8-bit image of this format, size and byte count goes to the engine as
+        stored: a format it takes, nothing to enlarge or shrink, within the bytes.  The one
+        rule both the header-only path (:func:`~.decode.sendable_unchanged`) and the decoded
+        one (:func:`~.fit.fit`) ask, so the two cannot drift apart."""
+        return (fmt in self.formats and not (self.upscale_below and min(size) < self.upscale_below)
+                and max(size) <= self.max_side and (self.max_bytes is None or nbytes <= self.max_bytes))

@@ -10,6 +10,8 @@ from PIL import Image, ImageDraw
 
 from docbatch.errors import BadImageError
 from docbatch.prep import ImageSpec, open_pages
+from docbatch.prep.decode import decode_page, open_source
+from docbatch.prep.fit import fit
 from docbatch.prep.intact import jpeg_whole, png_chunks
 
 SPEC = ImageSpec(max_bytes=5 * 1024 * 1024, upscale_below=80)
@@ -70,3 +72,19 @@ def test_png_chunks_names_every_chunk_of_a_whole_file_and_none_of_a_cut_one():
     data = saved("PNG")
     assert png_chunks(data)[0] == b"IHDR" and png_chunks(data)[-1] == b"IEND"
     assert png_chunks(data[:-1]) is None and png_chunks(b"not a png") is None
+
+
+AGREEMENT_SPECS = [SPEC, ImageSpec(), ImageSpec(formats=frozenset({"PNG"})), ImageSpec(max_side=250),
+                   ImageSpec(upscale_below=250), ImageSpec(max_bytes=2_000)]
+AGREEMENT_IMAGES = [("PNG", "L", {}), ("PNG", "RGB", {}), ("JPEG", "RGB", {}), ("PNG", "RGBA", {}),
+                    ("PNG", "P", {}), ("PNG", "L", {"transparency": 0}), ("TIFF", "RGB", {})]
+
+
+@pytest.mark.parametrize("spec", AGREEMENT_SPECS, ids=lambda s: f"{sorted(s.formats)}-{s.max_side}-{s.max_bytes}")
+@pytest.mark.parametrize("fmt, mode, options", AGREEMENT_IMAGES, ids=lambda v: str(v))
+def test_the_header_only_verdict_is_what_the_decoded_path_would_send(spec, fmt, mode, options):
+    """Skipping the decode is right only when decoding would have sent the same bytes."""
+    data = saved(fmt, mode, **options)
+    source = open_source(data, spec)
+    sent, _ = fit(decode_page(data, source, 0, spec), spec, data)
+    assert source.unchanged == (sent.data is data)
