@@ -16,7 +16,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Sequence, TypeVar
 
 import pandas as pd
 
@@ -33,6 +33,8 @@ from tests.support.bench import (
     snapshot,
     wrong_rows,
 )
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -172,30 +174,40 @@ def settled_log_length(server: FakeRekognitionServer, quiet: float = 0.3, timeou
     return seen
 
 
-def wait_until_exists(path: Path, proc: subprocess.Popen[str], timeout: float = 60) -> None:
-    """Poll until the child has created ``path`` (its run folder's lock, say)."""
+def _poll_child(proc: subprocess.Popen[str], probe: Callable[[], T | None], timeout: float, what: str) -> T:
+    """Poll ``probe`` while the child runs until it returns a value; the child ending or the
+    timeout first is an error naming ``what`` never happened."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and proc.poll() is None:
-        if Path(path).exists():
-            return
+        seen = probe()
+        if seen is not None:
+            return seen
         time.sleep(0.01)
-    raise RuntimeError(f"the child run never created {Path(path).name} (exit {proc.poll()})")
+    raise RuntimeError(f"the child run never {what} (exit {proc.poll()})")
+
+
+def wait_until_exists(path: Path, proc: subprocess.Popen[str], timeout: float = 60) -> None:
+    """Poll until the child has created ``path`` (its run folder's lock, say)."""
+    _poll_child(proc, lambda: True if Path(path).exists() else None, timeout, f"created {Path(path).name}")
+
+
+def _done_count(journal: Path) -> int | None:
+    """Documents with a status in the child's journal, or None while it cannot be read."""
+    with contextlib.suppress(sqlite3.Error):
+        db = sqlite3.connect(f"{Path(journal).resolve().as_uri()}?mode=ro", uri=True, timeout=0.1)
+        try:
+            return db.execute("SELECT count(*) FROM documents WHERE status IS NOT NULL").fetchone()[0]
+        finally:
+            db.close()
+    return None
 
 
 def wait_until_done(journal: Path, proc: subprocess.Popen[str], at_least: int, timeout: float = 60) -> int:
     """Poll the child's journal until ``at_least`` documents are done; returns the count seen."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and proc.poll() is None:
-        with contextlib.suppress(sqlite3.Error):
-            db = sqlite3.connect(f"{Path(journal).resolve().as_uri()}?mode=ro", uri=True, timeout=0.1)
-            try:
-                done = db.execute("SELECT count(*) FROM documents WHERE status IS NOT NULL").fetchone()[0]
-            finally:
-                db.close()
-            if done >= at_least:
-                return done
-        time.sleep(0.01)
-    raise RuntimeError(f"the child run never reached {at_least} done documents (exit {proc.poll()})")
+    def probe() -> int | None:
+        done = _done_count(journal)
+        return done if done is not None and done >= at_least else None
+    return _poll_child(proc, probe, timeout, f"reached {at_least} done documents")
 
 
 def log_leaks(text: str) -> list[str]:
