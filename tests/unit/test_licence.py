@@ -136,3 +136,23 @@ def test_number_under_a_misread_4d_is_not_the_street_line():
 
 def test_date_with_its_second_separator_lost():
     assert us_date("12/121979") == dt.date(1979, 12, 12)
+
+
+def test_a_zero_read_for_the_o_of_a_family_name_is_the_letter():
+    numbered = parse_licence(response_from_rows([
+        ("NEVADA", 0.05, 0.02), ("4D DLN 2203 5559 87", 0.30, 0.12), ("1 0'BRIEN", 0.30, 0.25),
+        ("2 WILLIAM", 0.30, 0.30), ("1289 PARK AVE", 0.31, 0.35), ("DOVER, NV 61273", 0.30, 0.40)]), run_date=RUN)
+    assert (numbered.values["last_name"], numbered.values["first_name"]) == ("O'BRIEN", "WILLIAM")
+    assert numbered.values["address"] == "1289 PARK AVE"
+    captioned = parse_licence(response_from_rows([("LAST NAME", 0.30, 0.25), ("0LSEN", 0.30, 0.29)]), run_date=RUN)
+    assert captioned.values["last_name"] == "OLSEN"
+
+
+def test_a_given_name_line_glued_to_its_field_number_by_a_one_for_i_is_read_and_flagged():
+    # Rhode Island's "2 I AM" read "21AM": the 1 is the I the name opens with; whether the
+    # given names are "IAM" or "I AM" nothing on the line tells, so the reading is flagged.
+    f = parse_licence(response_from_rows([
+        ("RHODE ISLAND", 0.05, 0.02), ("SAMPLE", 0.366, 0.43), ("21AM", 0.342, 0.48),
+        ("8600 NEW LONDON AVE", 0.346, 0.53), ("CRANSTON, RI 02920", 0.37, 0.58)]), run_date=RUN)
+    assert f.values["last_name"] == "SAMPLE" and f.confidence["last_name"] >= 50
+    assert f.values["first_name"] == "IAM" and f.confidence["first_name"] < 50

@@ -180,3 +180,45 @@ def test_a_number_whose_reading_leaves_out_digits_glued_to_the_next_fields_label
     # "381 CLASS" read "38ALASS": 484756850 fits Nevada's nine digits, but "38" may be the number's.
     f = _licence([("NEVADA", 0.05, 0.02), ("DL NO. 484 756 850 38ALASS D", 0.40, 0.10)])
     assert f.values["document_number"] == "484756850" and f.confidence["document_number"] < 50
+
+
+@pytest.mark.parametrize("state, printed, number", [
+    ("KANSAS", "LIC# U4V1N", "U4V1N"),           # letter, digit, letter, digit, letter
+    ("NEW YORK", "4D DLN XVCUMZYD", "XVCUMZYD"),  # eight letters
+    ("UTAH", "4D DLN 2007", "2007"),              # four to ten digits
+    ("DELAWARE", "DL NO. 5", "5"),                # one to seven digits
+])
+def test_a_labelled_number_of_a_shape_only_its_states_format_allows_is_read(state: str, printed: str, number: str):
+    f = _licence([(state, 0.05, 0.02), (printed, 0.30, 0.15), ("DOB 10/18/1951", 0.30, 0.22)])
+    assert f.values["document_number"] == number and f.confidence["document_number"] > 90
+
+
+def test_a_number_of_the_usual_shape_under_the_label_beats_a_short_one_beside_it():
+    # Alabama numbers have one to eight digits: "12" on the label's line fits, but the eight digits under it do too.
+    f = _licence([("ALABAMA", 0.05, 0.02), ("DL 12", 0.30, 0.15), ("12345678", 0.30, 0.21)])
+    assert f.values["document_number"] == "12345678"
+
+
+def test_a_letter_and_zero_opening_a_number_are_not_taken_for_a_no_labels_remnant_when_only_they_fit():
+    # New York's letter and 18 digits, printed under a "LICENSE NO." caption: "N0" is the number's own.
+    f = _licence([("NEW YORK", 0.05, 0.02), ("LICENSE NO.", 0.30, 0.15), ("N078665553635601334", 0.30, 0.20)])
+    assert f.values["document_number"] == "N078665553635601334" and f.confidence["document_number"] > 90
+
+
+def test_an_accent_the_recogniser_put_on_a_label_letter_does_not_hide_the_label():
+    f = _licence([("KANSAS", 0.05, 0.02), ("LÍC# U4V1N", 0.30, 0.15), ("CLÁSS CM", 0.63, 0.15)])
+    assert (f.values["document_number"], f.values["class"]) == ("U4V1N", "CM")
+
+
+@pytest.mark.parametrize("caption", ["LICEÑSE NO.", "LICEN5E NO.", "OPERATOR NO."])
+def test_a_caption_whose_first_word_is_misread_or_unknown_still_covers_the_whole_value_below(caption: str):
+    # Only "NO." is a label word; its column opens at the caption's first word, so "920" is not cut off.
+    f = _licence([("NEVADA", 0.05, 0.02), (caption, 0.30, 0.17), ("CLASS", 0.63, 0.17),
+                  ("920 610 089 687", 0.30, 0.21), ("D", 0.63, 0.21)])
+    assert f.values["document_number"] == "920610089687"
+
+
+def test_one_letter_glued_after_a_number_that_fits_without_it_is_cut_off_and_flagged():
+    # New Jersey: a letter and 14 digits; the trailing M is a neighbour's letter or a misread digit.
+    f = _licence([("NEW JERSEY", 0.05, 0.02), ("LICENSE NOR77703244604296M", 0.30, 0.15)])
+    assert f.values["document_number"] == "R77703244604296" and f.confidence["document_number"] < 50

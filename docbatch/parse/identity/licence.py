@@ -27,6 +27,7 @@ from typing import Any, Mapping
 from .licence_checks import card_state, check_names, check_number, number_accepts
 from .licence_fields import LicenceFields
 from .licence_labels import fill_from_labels, find_labels
+from .licence_numbers import number_fits
 from .licence_segments import Segment, read_segments
 from .licence_structure import (FALLBACK_CONFIDENCE, address_block, block_above, fallback_dates, fallback_number,
                                 fill_names, signature_rows, signature_words, street_text)
@@ -44,7 +45,8 @@ def parse_licence(response: Mapping[str, Any], *, run_date: dt.date) -> LicenceF
     numbered = sum(1 for lab in labels if lab.numbered) >= 2
     probe = LicenceFields()  # the state is needed before the fields are read: a dry read of the city line
     state = card_state(segs, address_block(segs, probe), str(probe.values.get("state_in_address") or ""))
-    used = fill_from_labels(segs, labels, out, run_date, accept={"document_number": number_accepts(state)})
+    used = fill_from_labels(segs, labels, out, run_date, accept={"document_number": number_accepts(state)},
+                           own_format=(lambda v: bool(number_fits(state, str(v)))) if state else None)
     city = address_block(segs, out)
     names: list[Segment] = []
     if city is not None:

@@ -88,12 +88,13 @@ def check_number(out: LicenceFields, state: str | None) -> None:
         out.confidence["document_number"] = round(conf * (REPAIRED if changed == {initial} else DOUBT), 2)
         return
     # Letters of a neighbouring label glued on (``B7336...855ASS`` from ``CLASS``): the part
-    # before the turn from digits to letters, when exactly that part fits.
-    cuts = [m.start() for m in re.finditer(r"(?<=\d)(?=[A-Z]{2,}$)", squeezed)]
+    # before the turn from digits to letters, when exactly that part fits.  One letter is as
+    # likely a misread digit as a neighbour's: the part that fits is kept, and flagged.
+    cuts = [m.start() for m in re.finditer(r"(?<=\d)(?=[A-Z]+$)", squeezed)]
     fitting = [squeezed[:i] for i in cuts if number_fits(state, squeezed[:i])]
     if len(fitting) == 1:
         out.values["document_number"] = fitting[0]
-        out.confidence["document_number"] = round(conf * REPAIRED, 2)
+        out.confidence["document_number"] = round(conf * (REPAIRED if len(squeezed) - len(fitting[0]) >= 2 else DOUBT), 2)
         return
     out.confidence["document_number"] = round(conf * DOUBT, 2)
 

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from .names import letters_for_digits
 from .us_dates import us_date
 
 #: What is left of a "LIC NO." / "NO." label glued to a number by a low-resolution read:
@@ -57,20 +58,27 @@ def clean_number(value: str) -> str | None:
     return None
 
 
-def number_readings(value: str) -> list[str]:
+def number_readings(value: str, *, strip_label: bool = True, any_shape: bool = False) -> list[str]:
     """Every reading of a licence number in ``value``: :func:`clean_number`'s first, then the
     joins of its first one to five space-separated groups (``123 456 789`` is one number on
     some cards, a number and another field's digits on others: the state's format decides).
+
+    ``strip_label=False`` keeps what looks like a label's remnant (``N078...`` is New York's
+    letter and digits, not ``NO`` glued to a number); ``any_shape`` drops the usual shape of a
+    number (five characters, three digits) for a reading the state's own format vouches for
+    (Kansas ``K1Z2A``, New York's eight letters, Delaware's one to seven digits).
     """
-    first = clean_number(value)
+    first = clean_number(value) if strip_label else None
     out = [first] if first else []
-    tokens = _NUMBER_LABEL_REMNANT.sub("", value.replace("-", "").strip()).split()
+    text = value.replace("-", "").strip()
+    tokens = (_NUMBER_LABEL_REMNANT.sub("", text) if strip_label else text).split()
     for k in range(1, min(5, len(tokens)) + 1):
         token = re.split(r"[^A-Z0-9]", "".join(tokens[:k]))[0]
         # A neighbouring label glued after the digits (``...04736CLASSC``): the part before it too.
         glued = re.match(r"^(.*?\d)(?=[A-Z]{2,}[A-Z0-9]*$)", token)
         for reading in (token, glued.group(1) if glued else ""):
-            if 5 <= len(reading) <= 19 and sum(c.isdigit() for c in reading) >= 3 and reading not in out:
+            shaped = 5 <= len(reading) <= 19 and sum(c.isdigit() for c in reading) >= 3
+            if (shaped or any_shape and reading) and reading not in out:
                 out.append(reading)
     return out
 
@@ -88,6 +96,7 @@ def clean_value(fld: str, value: str, run_date: dt.date) -> object | None:
         token = value.split(" ")[0] if value else ""
         return token if token and (token == "NONE" or len(token) <= 4) else None
     if fld in ("last_name", "first_name"):
+        value = letters_for_digits(value)
         name = re.sub(r"[^\w ,.'-]|[\d_]", "", value).strip(" ,.")
         return name if len(name.replace(" ", "")) >= 1 and not any(c.isdigit() for c in value) else None
     if fld == "address":

@@ -15,7 +15,7 @@ from typing import Callable, Mapping
 
 from .licence_fields import LicenceFields, clean_value, number_readings
 from .licence_segments import Segment
-from .licence_vocabulary import NEEDS_BOUNDARY, NUM_ONLY_RE, NUMBERED, WORD_LABELS, WORD_RE
+from .licence_vocabulary import NEEDS_BOUNDARY, NUM_ONLY_RE, NUMBERED, WORD_LABELS, WORD_RE, unaccented
 from .names import is_name
 
 
@@ -34,7 +34,8 @@ def find_labels(segs: list[Segment]) -> list[Label]:
     """Every label on the card, in reading order (row, then left to right)."""
     labels: list[Label] = []
     for seg in segs:
-        for m in WORD_RE.finditer(seg.text):
+        text = unaccented(seg.text)
+        for m in WORD_RE.finditer(text):
             word = re.sub(r"\s+", "", m.group("word"))
             name = next(k for k, v in m.groupdict().items() if v and k not in ("num", "word", "tail"))
             fld = WORD_LABELS[int(re.sub(r"\D", "", name))][0]
@@ -44,11 +45,11 @@ def find_labels(segs: list[Segment]) -> list[Label]:
                 # ``7338 5248 66 CLASS``, ``1 CLARK``) end the value before it, or are another
                 # field's number: not part of the label.
                 num, start = None, m.start("word")
-            after = seg.text[m.end("word"):m.end("word") + 1]
+            after = text[m.end("word"):m.end("word") + 1]
             at_start = start == 0 or bool(num)
             glued = after.isalpha() and not m.group("tail")
             if glued and (word in NEEDS_BOUNDARY and not num
-                          or not (at_start or seg.text.startswith("NONE", m.end()))):
+                          or not (at_start or text.startswith("NONE", m.end()))):
                 continue
             labels.append(Label(fld, seg, start, m.end(), bool(num)))
     for seg in segs:
@@ -107,13 +108,14 @@ def _nearby(label: Label, segs: list[Segment], labels: list[Label]) -> list[tupl
     """Text that may hold the label's value: right of it on its row, then below it.
 
     Below, only the characters under the label's column count (up to the next label on
-    the row), since OCR often merges the values of side-by-side fields into one line.
+    the row), since OCR often merges the values of side-by-side fields into one line.  The
+    column opens where the label's words do (:func:`_column_start`).
     """
     seg = label.seg
-    x0 = seg.x_at(label.start)
     top, bottom = seg.span_y(label.start, label.end)
     row_xs = [lab.seg.x_at(lab.start) for lab in labels if lab.seg.row == seg.row]
-    x1 = min((x for x in row_xs if x > x0 + 1e-6), default=2.0)
+    x1 = min((x for x in row_xs if x > seg.x_at(label.start) + 1e-6), default=2.0)
+    x0 = _column_start(label, labels)
     later = [lab for lab in labels if lab.seg is seg and lab.start >= label.end]
     # A segment opening with a label is not another label's value, unless it is nothing
     # but a bare number ("1" under "12 RESTRICTIONS" is a value, not the family-name label).
@@ -132,6 +134,19 @@ def _nearby(label: Label, segs: list[Segment], labels: list[Label]) -> list[tupl
         if part:
             out.append((s, part))
     return out
+
+
+def _column_start(label: Label, labels: list[Label]) -> float:
+    """Where the label's column opens: at the label, or at the start of its segment when
+    words no label claims lead it there (``LICEN5E NO.``, ``OPERATOR NO.``: a misread or
+    unknown first word of the label), so a value under the whole label is not cut short
+    by the width of that word.  Text with digits before it is another field's value."""
+    seg = label.seg
+    lead = seg.text[:label.start].replace(" ", "")
+    first = not any(lab.seg is seg and lab.start < label.start for lab in labels)
+    if first and len(lead) >= 3 and sum(c.isalpha() for c in lead) >= 0.75 * len(lead):
+        return seg.xs[0]
+    return seg.x_at(label.start)
 
 
 def _column_part(seg: Segment, x0: float, x1: float, labels: list[Label], *, whole_row_labelled: bool) -> str:
@@ -157,30 +172,34 @@ def _column_part(seg: Segment, x0: float, x1: float, labels: list[Label], *, who
 
 
 def fill_from_labels(segs: list[Segment], labels: list[Label], out: LicenceFields, run_date: dt.date, *,
-                     accept: Mapping[str, Callable[[object], bool]] | None = None) -> set[int]:
+                     accept: Mapping[str, Callable[[object], bool]] | None = None,
+                     own_format: Callable[[object], bool] | None = None) -> set[int]:
     """Fill fields from labels; returns the ids of segments consumed as values.
 
     ``accept`` (per field) tells a good value from one merely readable: the label's first
     accepted candidate (inline, right, below) wins, else its first readable one.
+    ``own_format``: the card's state's number formats (None when the state is unknown); a
+    number of a shape no other state prints (``K1Z2A``, one digit) counts only when it fits
+    them, and only when no candidate of the usual shape fits.
     """
     used: set[int] = set()
     for label in labels:
         if label.field == "_other" or label.field in out.values:
             continue
         good = (accept or {}).get(label.field)
+        best = _BEST if good else _READABLE
         picked: tuple[object, float, Segment | None, int, str] | None = None
+        rank = -1
         inline = inline_value(label, labels)
-        value = _reading(label.field, inline, run_date, good) if inline else None
+        value, r = _reading(label.field, inline, run_date, good, own_format) if inline else (None, -1)
         if value is not None:
-            picked = (value, label.seg.confidence_of(label.end, inline_end(label, labels)), None, -1, inline)
-        nearby = _nearby(label, segs, labels) if value is None or (good and not good(value)) else []
+            picked, rank = (value, label.seg.confidence_of(label.end, inline_end(label, labels)), None, -1, inline), r
+        nearby = _nearby(label, segs, labels) if rank < best else []
         for i, (cand, part) in enumerate(nearby):
-            value = _reading(label.field, part.strip(" .:#"), run_date, good)
-            if value is None:
-                continue
-            if picked is None or good and good(value) and not good(picked[0]):
-                picked = (value, cand.confidence_of_part(part), cand, i, part)
-            if not good or good(value):
+            value, r = _reading(label.field, part.strip(" .:#"), run_date, good, own_format)
+            if value is not None and r > rank:
+                picked, rank = (value, cand.confidence_of_part(part), cand, i, part), r
+            if rank == best:
                 break
         if picked is None:
             continue
@@ -201,13 +220,26 @@ def fill_from_labels(segs: list[Segment], labels: list[Label], out: LicenceField
     return used
 
 
-def _reading(fld: str, text: str, run_date: dt.date, good: Callable[[object], bool] | None) -> object | None:
-    """The field's value in ``text``: for a number, the first reading ``good`` accepts, else the usual one."""
-    if fld == "document_number" and good is not None:
-        # A number printed in groups is all of its groups: the longest reading that fits.
-        readings = number_readings(text)
-        return max((r for r in readings if good(r)), key=len, default=readings[0] if readings else None)
-    return clean_value(fld, text, run_date)
+#: Ranks of a candidate value: readable; a number fitting only the card's state's unusual shapes;
+#: a number of the usual shape fitting the formats (the best a label can find).
+_READABLE, _OWN_SHAPE, _BEST = 0, 1, 2
+
+
+def _reading(fld: str, text: str, run_date: dt.date, good: Callable[[object], bool] | None,
+             own_format: Callable[[object], bool] | None) -> tuple[object | None, int]:
+    """The field's value in ``text`` and its rank: for a number, the longest reading that fits
+    (a number printed in groups is all of its groups), a label's remnant cut off where that
+    still fits; else one of an unusual shape fitting ``own_format``; else the usual reading."""
+    if fld != "document_number" or good is None:
+        value = clean_value(fld, text, run_date)
+        return value, _READABLE
+    for check, rank, any_shape in ((good, _BEST, False), (own_format, _OWN_SHAPE, True)):
+        for strip in (True, False):
+            fitting = [r for r in number_readings(text, strip_label=strip, any_shape=any_shape) if check and check(r)]
+            if fitting:
+                return max(fitting, key=len), rank
+    readings = number_readings(text)
+    return (readings[0], _READABLE) if readings else (None, _READABLE)
 
 
 def _given_names_below(value: str, taken: Segment, rest: list[tuple[Segment, str]], used: set[int]) -> str:

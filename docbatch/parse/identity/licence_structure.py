@@ -14,10 +14,11 @@ import re
 from typing import Any, Callable, Mapping
 
 from ..layout import visual_rows
+from .licence_checks import DOUBT
 from .licence_fields import LicenceFields, clean_number, number_readings
 from .licence_labels import Label, inline_value
 from .licence_segments import Segment
-from .names import given_first, is_name, is_name_label, name_parts
+from .names import given_first, is_name, is_name_label, letters_for_digits, name_parts
 from .us_dates import US_DATE_RE, us_date
 from .us_states import STATES
 
@@ -29,6 +30,8 @@ _CITY_LETTERS = str.maketrans("01", "OI")
 #: Letters a blurred ZIP code's digits are read as.
 _ZIP_DIGITS = str.maketrans("BOSIL", "80511")
 _NAME_PREFIX = re.compile(r"^(?:1\s*[,.]?\s*2|[12])\s*[.]?\s*(?=[^\W\d_])")
+#: An AAMVA name field number, then a ``1`` glued to letters: the ``I`` a name opens with.
+_ONE_FOR_I = re.compile(r"^([12]\s*[.]?\s*)1(?=[A-Z])")
 #: Factor on the OCR confidence of a value read from the card's structure, not a label.
 FALLBACK_CONFIDENCE = 0.6
 
@@ -56,7 +59,8 @@ def _street_like(seg: Segment) -> bool:
     A licence number under a misread ``4d`` (``4S123-4567-6501-00``) also opens with a
     digit, but has no street name: at least three letters, two of them together.
     """
-    return (bool(re.match(r"^\d", seg.text)) and len(seg.text) >= 6 and not re.match(r"^[12]\s*[.]?\s*[A-Z]", seg.text)
+    return (bool(re.match(r"^\d", seg.text)) and len(seg.text) >= 6
+            and not re.match(r"^[12]\s*[.]?\s*[A-Z]", letters_for_digits(seg.text))
             and sum(c.isalpha() for c in seg.text) >= 3 and bool(re.search(r"[A-Z]{2}", seg.text)))
 
 
@@ -83,7 +87,7 @@ def block_above(segs: list[Segment], city: Segment, skip: set[int]) -> tuple[lis
         block.append(seg)
         ref = seg
     block.reverse()
-    while block and not is_name(_NAME_PREFIX.sub("", block[0].text.strip())) and not _street_like(block[0]):
+    while block and not is_name(_name_text(block[0])) and not _street_like(block[0]):
         block.pop(0)  # stray print above the name lines (a ghost number, a seal)
     starts = [i for i, seg in enumerate(block) if _street_like(seg)]
     if starts:
@@ -92,9 +96,22 @@ def block_above(segs: list[Segment], city: Segment, skip: set[int]) -> tuple[lis
         first = 2
     else:
         return [], []
-    names = [s for s in block[max(0, first - 2):first]
-             if is_name(_NAME_PREFIX.sub("", s.text.strip()))]
+    names = [s for s in block[max(0, first - 2):first] if is_name(_name_text(s))]
     return names, block[first:]
+
+
+def _name_text(seg: Segment) -> str:
+    """A name line's text without its AAMVA field number, a zero beside letters read as ``O``,
+    and a ``1`` glued between the field number and letters read as ``I`` (``21AM``)."""
+    text = _ONE_FOR_I.sub(r"\1I", letters_for_digits(seg.text.strip()))
+    return _NAME_PREFIX.sub("", text).strip()
+
+
+def _name_confidence(seg: Segment) -> float:
+    """A name line's confidence as a fallback; a guessed ``I`` for ``1`` puts it below review level:
+    ``21AM`` is ``2 IAM`` or ``2 I AM``, and nothing on the line tells which."""
+    guessed = _ONE_FOR_I.match(letters_for_digits(seg.text.strip()))
+    return seg.confidence * FALLBACK_CONFIDENCE * (DOUBT if guessed else 1.0)
 
 
 def street_text(lines: list[Segment], numbered: bool) -> str:
@@ -143,9 +160,9 @@ def fill_names(out: LicenceFields, block: list[Segment], signatures: list[str]) 
                 out.put(k, v, conf)
     if ("last_name" in out.values and "first_name" in out.values) or not block:
         return
-    texts = [_NAME_PREFIX.sub("", s.text).strip() for s in block]
+    texts = [_name_text(s) for s in block]
     # Each name from its own line's words: a garbled family-name line says nothing of the given name.
-    confs = [s.confidence * FALLBACK_CONFIDENCE for s in block]
+    confs = [_name_confidence(s) for s in block]
     if len(texts) == 1 and "," in texts[0]:
         for k, v in name_parts(texts[0]).items():
             out.put(k, v, confs[0])

@@ -10,6 +10,7 @@ sex...).  Where they are found on a card is :mod:`.licence_labels`.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 WORD_LABELS: list[tuple[str, str]] = [
     ("document_number", r"DL\s*N[O0]\.?|DLN|DL\s*#|DL|LIC(?:ENSE)?\s*(?:N[O0]\.?|#)|LICENSE\s*NUMBER|LIC\.?"
@@ -57,3 +58,17 @@ def label_word(word: str) -> str:
                 if sum(a != b for a, b in zip(body, label)) <= (2 if len(body) >= 10 else 1):
                     return head + label
     return word
+
+
+def unaccented(text: str) -> str:
+    """``text`` with accented Latin letters as bare ones, one for one (``LICEÑSE`` -> ``LICENSE``).
+
+    For finding labels only: the recogniser puts accents on label letters, and a label
+    word with one is not found; values keep theirs (``GARCÍA`` is printed so).
+    """
+    return "".join(_bare(c) for c in text)
+
+
+def _bare(char: str) -> str:
+    base = unicodedata.normalize("NFKD", char)[:1]
+    return base if char.isalpha() and base.isascii() and base.isalpha() else char

@@ -36,6 +36,19 @@ def name_parts(value: str) -> dict[str, str]:
     return out
 
 
+#: A zero beside a letter or apostrophe and no other digit: the letter O (``0'BRIEN``, ``0LSEN``).
+_ZERO_FOR_O = re.compile(r"(?<![0-9])0(?=[A-Z'])|(?<=[A-Z'])0(?![0-9])")
+
+
+def letters_for_digits(text: str) -> str:
+    """A name line with the zero OCR reads for an ``O`` beside letters as the ``O``.
+
+    Zeros among digits (an AAMVA field number, a date) stay: only a zero touching a
+    letter or an apostrophe, with no digit beside it, is taken for the letter.
+    """
+    return _ZERO_FOR_O.sub("O", text)
+
+
 def is_name(text: str) -> bool:
     """Letters (any script) with the punctuation names use; no digits."""
     return bool(text) and text[0].isalpha() and all(c.isalpha() or c in " ,.'-" for c in text)
