@@ -130,6 +130,9 @@ RECEIPT_FIELDS: tuple[Field, ...] = (
 RECEIPTS = Table("receipts", "one row per receipt: fields, per-field confidence, validation flags", (
     *_KEY,
     *_scored(list(RECEIPT_FIELDS)),
+    Field("vendor_aliases", "string", "other names the receipt prints for its merchant, '; '-joined (a brand row, "
+          "the owning company, a web domain, a footer's 'shopping at'): a card may bill under any of them",
+          redact="text"),
     Field("totals_consistent", "bool", "items, subtotal, tax and total add up"),
     Field("date_plausible", "bool", "the date is not in the future nor implausibly old"),
     Field("date_ambiguous", "bool", "day and month could be read either way"),

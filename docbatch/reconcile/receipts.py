@@ -3,7 +3,7 @@
 A receipt brings the amounts a card may have been charged (the total; the subtotal, the
 amount paid, the total plus a printed tip as alternatives), its date, its vendor, the card's
 last 4 digits when printed, a resolved currency (:mod:`.currency`) and the doubts the
-parser recorded.  A flagged total (missing, low confidence, or a total-related review
+parser recorded, and the other names it prints for its merchant.  A flagged total (missing, low confidence, or a total-related review
 reason) keeps the receipt out of automatic matching: it can only be proposed for review.
 """
 
@@ -46,6 +46,8 @@ class Receipt:
     #: The parser could not read the vendor (missing, or its name at low confidence): a name
     #: unlike the descriptor is then no evidence against a pair (see :mod:`.matching`).
     vendor_flagged: bool = False
+    #: Other names the receipt prints for its merchant (brand row, owning company, web domain), normalised.
+    alias_keys: tuple[str, ...] = ()
     #: Receipts with the same key are one purchase scanned twice (vendor, date, total, time, number).
     duplicate_key: tuple[Any, ...] | None = None
     notes: list[str] = field(default_factory=list)
@@ -126,12 +128,19 @@ def prepare(rows: Iterable[Mapping[str, Any]], *, settings: MatchSettings, job_c
             amounts=_alternatives(row, total, settings), currency=currency, currency_source=source,
             card_last4=(str(row["card_last4"])[-4:] if row.get("card_last4") else None),
             total_flagged=total_flagged, date_flagged=date_flagged, vendor_key=normalise_descriptor(vendor),
-            vendor_flagged=not vendor or bool(reasons & set(_VENDOR_REASONS)))
+            vendor_flagged=not vendor or bool(reasons & set(_VENDOR_REASONS)),
+            alias_keys=_alias_keys(row.get("vendor_aliases"), normalise_descriptor(vendor)))
         if vendor and date and total is not None:
             receipt.duplicate_key = (receipt.vendor_key, date, total, row.get("receipt_time"),
                                      row.get("receipt_number"))
         out.append(receipt)
     return out
+
+
+def _alias_keys(aliases: Any, vendor_key: str) -> tuple[str, ...]:
+    """The receipt's other merchant names (``vendor_aliases``, '; '-joined), normalised, its vendor's left out."""
+    keys = (normalise_descriptor(a) for a in str(aliases or "").split(";"))
+    return tuple(dict.fromkeys(k for k in keys if k and k != vendor_key))
 
 
 def _alternatives(row: Mapping[str, Any], total: Decimal | None, settings: MatchSettings) -> list[tuple[str, Decimal]]:

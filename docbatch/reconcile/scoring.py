@@ -17,7 +17,8 @@ Each surviving pair is scored from three pieces of evidence, each 0..1:
   the day before (0.6), further (0.2: a statement's transaction date is the purchase day);
   or, when the export has only a posted date, 0–2 days of lag (1.0) falling to 0.6 at the
   window's end;
-* merchant: :func:`~.descriptors.merchant_similarity` rescaled so that the similarity of
+* merchant: :func:`~.descriptors.merchant_similarity` (of the vendor, or of another name the
+  receipt prints for its merchant when that is a strong likeness: ``merchant_alias``) rescaled so that the similarity of
   unrelated names (0.35) is 0 and 0.85 is 1 (0.3 when a side has no name);
 
 combined with :attr:`MatchSettings.weights`, then card last 4 digits (+0.05 when equal,
@@ -48,6 +49,8 @@ from .transactions import Transaction
 MERCHANT_FLOOR = 0.35
 #: An FX difference or a tip is read only where the merchant agrees at least this much.
 LOOSE_MERCHANT = 0.6
+#: Another name the receipt prints (see :meth:`Scorer.merchant`) counts only when at least this alike.
+ALIAS_MERCHANT = 0.85
 _ROUND_TIPS = (0.05, 0.10, 0.12, 0.15, 0.18, 0.20, 0.25)
 
 
@@ -117,8 +120,11 @@ class Scorer:
         loose |= (amount[:, 0] > total) & (amount[:, 0] <= most + r)
         loose &= ~tight
         if loose.any():  # FX and tips are read only where the merchant agrees: one vectorised test
-            sims = similarities(receipt.vendor_key, [self.names[j] for j in ids[loose]])
-            loose[np.flatnonzero(loose)[~(sims >= LOOSE_MERCHANT)]] = False
+            names = [self.names[j] for j in ids[loose]]
+            agree = similarities(receipt.vendor_key, names) >= LOOSE_MERCHANT
+            for alias in receipt.alias_keys:
+                agree |= similarities(alias, names) >= ALIAS_MERCHANT
+            loose[np.flatnonzero(loose)[~agree]] = False
         tip = loose
         return ids[tight | tip].tolist()
 
@@ -218,12 +224,25 @@ class Scorer:
         ev = 1.0 if d <= lo + 2 else 1.0 - 0.4 * (d - lo - 2) / max(hi - lo - 2, 1)
         return max(ev, 0.6), f"posted_lag_{d}"
 
+    def merchant(self, receipt: Receipt, j: int) -> tuple[float | None, bool]:
+        """(similarity of the receipt's merchant to transaction ``j``'s descriptor, whether an alias gave it).
+
+        The vendor's name, or another name the receipt prints for its merchant (a brand row, the
+        owning company, a web domain) when that one is at least ``ALIAS_MERCHANT`` alike: a
+        receipt prints several such rows, so a loose likeness to one of them is no evidence."""
+        m = similarity(receipt.vendor_key, self.names[j])
+        best = max((s for s in (similarity(a, self.names[j]) for a in receipt.alias_keys) if s is not None),
+                   default=None)
+        if best is not None and best >= ALIAS_MERCHANT and (m is None or best > m):
+            return best, True
+        return m, False
+
     def score(self, i: int, receipt: Receipt, j: int, t: Transaction, fit: tuple[int, bool] | None) -> Pair | None:
         amount = self._amount(receipt, t)
         if amount is None:
             return None
         a, a_code, basis, value = amount
-        m = similarity(receipt.vendor_key, self.names[j])
+        m, by_alias = self.merchant(receipt, j)
         if basis in ("tip", "fx") and (m is None or m < LOOSE_MERCHANT):
             return None  # another merchant's different amount is no tip nor conversion, only noise
         d, d_code = self._date(fit)
@@ -231,7 +250,7 @@ class Scorer:
                   else "merchant_partial" if m >= 0.6 else "merchant_weak")
         wa, wd, wm = self.settings.weights
         score = wa * a + wd * d + wm * merchant_evidence(m)
-        reasons = [a_code, d_code, m_code]
+        reasons = [a_code, d_code, m_code] + (["merchant_alias"] if by_alias else [])
         # Automatic only when each piece agrees: a merchant that does not (or no name to compare),
         # or a statement's purchase day two or more days off, leaves the pair to a person.
         flags = [] if m is not None and m >= LOOSE_MERCHANT else ["merchant_mismatch"]

@@ -252,7 +252,8 @@ def test_empty_or_malformed_input_never_raises(response):
 def test_field_keys_and_types_fit_the_receipts_schema():
     r = sroie("000")
     expected = {f.name for f in RECEIPT_FIELDS} | {f"{f.name}_confidence" for f in RECEIPT_FIELDS}
-    expected |= {"totals_consistent", "date_plausible", "date_ambiguous", "needs_review", "review_reason"}
+    expected |= {"vendor_aliases", "totals_consistent", "date_plausible", "date_ambiguous", "needs_review",
+                 "review_reason"}
     assert set(r.fields) == expected
     assert isinstance(r.fields["total"], Decimal) and r.fields["total"].as_tuple().exponent == -2
     assert all(0 <= v <= 100 for k, v in r.fields.items() if k.endswith("_confidence") and v is not None)

@@ -167,6 +167,27 @@ def test_an_unread_vendor_is_not_matched_to_a_descriptor_naming_another_receipts
         "unread": "low_score;merchant_mismatch"}
 
 
+def test_a_descriptor_naming_another_name_the_receipt_prints_matches_automatically():
+    # SROIE 322: the vendor row is the franchisee's legal name; the brand printed above it is what the card bills.
+    brand = {"doc_id": "brand", "vendor_name": "MAXINCOME RESOURCES SDN BHD", "receipt_date": day(0), "total": "18.80"}
+    txns = statement((day(0), "PAYPAL *FAMILYMART STO", "18.80", "T1"))
+    result = reconcile(receipts({**brand, "vendor_aliases": "FAMILYMART; KLIA2"}), txns)
+    (row,) = result.matches.to_pylist()
+    assert row["transaction_id"] == "T1" and "merchant_alias" in row["reasons"]
+    assert {r["doc_id"]: r["review_reason"] for r in reconcile(receipts(brand), txns).needs_review.to_pylist()} == {
+        "brand": "low_score;merchant_mismatch"}
+
+
+def test_a_loose_likeness_to_one_of_the_receipts_other_names_is_no_evidence():
+    # "OLD ASIA" (a brand row) is 0.63 like "AIRASIA", above the 0.6 a vendor needs: a receipt prints several
+    # such rows, and a loose likeness to one of them says little.
+    recs = receipts({"doc_id": "R1", "vendor_name": "CHEF LEE SDN BHD", "vendor_aliases": "OLD ASIA",
+                     "receipt_date": day(0), "total": "96.20"})
+    result = reconcile(recs, statement((day(0), "AIRASIA BERHAD", "96.20", "T1")))
+    assert result.matches.num_rows == 0
+    assert [r["review_reason"] for r in result.needs_review.to_pylist()] == ["low_score;merchant_mismatch"]
+
+
 def test_refunds_are_credits_and_point_at_their_purchase():
     recs = receipts({"doc_id": "buy", "vendor_name": "AEON BIG", "receipt_date": day(0), "total": "50.00"},
                     {"doc_id": "cash", "vendor_name": "GIANT", "receipt_date": day(0), "total": "20.00"},

@@ -26,6 +26,7 @@ from ..country import country_currency
 from ..dates import DateCandidate, find_dates, find_time, plausible
 from .labels import has_word, line_label
 from ..money import currency_in, money
+from .aliases import find_aliases
 from .header_checks import PLAIN_LATIN_CURRENCIES, address_signs, fold_marks, repair_slips
 from .header import Found, find_address, find_payment, find_phone, find_receipt_number, find_vendor, header_end
 from .items import SUMMARY, extract_items
@@ -66,8 +67,8 @@ def _empty_fields() -> dict[str, object]:
     for f in RECEIPT_FIELDS:
         out[f.name] = None
         out[f"{f.name}_confidence"] = None
-    out.update(totals_consistent=None, date_plausible=None, date_ambiguous=None, needs_review=True,
-               review_reason=None)
+    out.update(vendor_aliases=None, totals_consistent=None, date_plausible=None, date_ambiguous=None,
+               needs_review=True, review_reason=None)
     return out
 
 
@@ -320,6 +321,7 @@ def _parse(lines: list[Line], hints: ReceiptHints) -> ParsedReceipt:
     reasons: list[str] = []
     end = header_end(lines)
     vendor = _read_header(fields, lines, end)
+    fields["vendor_aliases"] = "; ".join(find_aliases(lines, end, vendor)) or None
     currency = _read_currency(fields, lines, hints, end, reasons)
     if fields["currency"] is None or fields["currency"] in PLAIN_LATIN_CURRENCIES:
         for name in ("vendor_name", "vendor_address"):

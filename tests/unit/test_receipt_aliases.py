@@ -1,0 +1,51 @@
+"""The other names a receipt prints for its merchant (``vendor_aliases``): what a card may bill under.
+
+Built receipts, each printing its merchant a second way (a brand row, the owning company, a
+web domain, a footer); rows that name a place or a person are not names of the merchant.
+"""
+
+from __future__ import annotations
+
+from .test_receipt_parsing import receipt
+
+TAIL = ("DATE: 12/03/2018", "PENCIL | 9.00", "TOTAL | 9.00")
+
+
+def aliases(*rows: str) -> tuple[str | None, list[str]]:
+    f = receipt(*rows, *TAIL).fields
+    return f["vendor_name"], str(f["vendor_aliases"] or "").split("; ") if f["vendor_aliases"] else []
+
+
+def test_a_brand_row_above_the_legal_name_is_an_alias():
+    vendor, names = aliases("FAMILYMART", "MAXINCOME RESOURCES SDN BHD (383322-D)",
+                            "NO 16A, JALAN ASTAKA U8/83, 40150 SHAH ALAM")
+    assert vendor == "MAXINCOME RESOURCES SDN BHD" and names == ["FAMILYMART"]
+
+
+def test_the_owning_company_after_its_label_is_an_alias():
+    _, names = aliases("OLD ASIA", "OWN BY: CHEF LEE SDN BHD", "CO.NO. (458592-T)",
+                       "LG226, LGF, 1 UTAMA SHOPPING CENTRE,", "LEBUH BANDAR UTAMA, 47800 PETALING JAYA.")
+    assert "CHEF LEE SDN BHD" in names
+
+
+def test_web_and_mail_domains_name_the_merchant_but_mail_providers_do_not():
+    _, names = aliases("POPULAR BOOK CO. (M) SDN BHD", "NO 8, JALAN 7/118B, 56000 KUALA LUMPUR",
+                       "WWW.POPULAR.COM.MY", "SHOP69@HOTMAIL.COM")
+    assert names == ["POPULAR"]
+
+
+def test_a_footer_naming_the_shop_is_an_alias():
+    _, names = aliases("TK DIVISION KITCHEN SDN BHD", "NO 5, JALAN BESAR, 50000 KUALA LUMPUR",
+                       "THANK YOU FOR DINING AT KIKU JAPANESE RESTAURANT. PLEASE COME AGAIN")
+    assert names == ["KIKU JAPANESE RESTAURANT"]
+
+
+def test_a_name_broken_over_two_rows_is_an_alias_whole():
+    _, names = aliases("PASAR RAYA MEGA MAJU", "(SEMENYIH) SDN BHD", "NO 24, 25 & 26, JALAN BUNGA RAYA 4,")
+    assert "PASAR RAYA MEGA MAJU (SEMENYIH) SDN BHD" in names
+
+
+def test_rows_below_the_vendor_naming_a_branch_mall_or_town_are_not_aliases():
+    _, names = aliases("KEDAI RUNCIT MAJU SDN BHD", "NO 5, JALAN BESAR, 56000 KUALA LUMPUR, MALAYSIA",
+                       "KL FESTIVAL CITY MALL", "SETAPAK")
+    assert names == []
