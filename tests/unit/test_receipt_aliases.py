@@ -49,3 +49,10 @@ def test_rows_below_the_vendor_naming_a_branch_mall_or_town_are_not_aliases():
     _, names = aliases("KEDAI RUNCIT MAJU SDN BHD", "NO 5, JALAN BESAR, 56000 KUALA LUMPUR, MALAYSIA",
                        "KL FESTIVAL CITY MALL", "SETAPAK")
     assert names == []
+
+
+def test_a_company_row_below_the_vendor_known_by_its_registration_number_is_an_alias():
+    # SROIE 517: the vendor pick is the mall; "SB" is no legal form the header knows, the number is.
+    _, names = aliases("PUSAT DAGANGAN PHILEO DAMANSARA", "UNIT 105, BLOCK A, NO.9, JALAN 16/11, 46350 PETALING JAYA",
+                       "MYNEWS RETAIL SB(306295-X) FKA BISON STORES SB")
+    assert names == ["MYNEWS RETAIL SB"]

@@ -24,6 +24,8 @@ _DOMAIN = re.compile(r"(?:\bW{2,3}\.|@\s?|\b)([A-Z0-9][A-Z0-9-]{2,})(?:\.|\s(?=C
 #: Mail and hosting domains that name no merchant.
 _GENERIC_DOMAINS = frozenset({"HOTMAIL", "GMAIL", "YAHOO", "OUTLOOK", "LIVE", "ICLOUD", "STREAMYX", "FACEBOOK",
                               "INSTAGRAM", "GOOGLE", "BLOGSPOT", "WORDPRESS", "WIX", "TM", "MSN", "AOL", "QQ"})
+#: A company registration number printed after a name (``MYNEWS RETAIL SB(306295-X)``).
+_COMPANY_NO = re.compile(r"[A-Z.]\s?\(\s?\d{5,7}-?[A-Z]\s?\)")
 #: A header row naming where the shop is, not who it is (a mall, an airport terminal).
 _PLACE = re.compile(r"\b(?:MALL|MEGAMALL|SHOPPING\s+CENT(?:RE|ER)|AIRPORT|TERMINAL|ARRIVALS?|DEPARTURES?)\b")
 #: A footer that names the shop: "THANK YOU FOR DINING AT ...", "TQ FOR SHOPPING WITH ...".
@@ -40,9 +42,10 @@ def find_aliases(lines: list[Line], end: int, vendor: Found | None) -> list[str]
     head = lines[: max(end, min(3, len(lines)))][:12]
     first = min(taken, default=0)
     for ln in head:
-        # Above the vendor: a brand or logo row.  Below it only a company (its legal form says so):
-        # the rows there are the branch, the town, the mall, the staff.
-        if ln.index not in taken and (ln.index < first or _LEGAL_FORM.search(ln.text.upper())):
+        # Above the vendor: a brand or logo row.  Below it only a company (its legal form or its
+        # registration number says so): the rows there are the branch, the town, the mall, the staff.
+        up = ln.text.upper()
+        if ln.index not in taken and (ln.index < first or _LEGAL_FORM.search(up) or _COMPANY_NO.search(up)):
             found += _header_name(ln)
     # A name broken over two rows, the second only its tail: "PASAR RAYA MEGA MAJU" / "(SEMENYIH) SDN BHD".
     for a, b in zip(head, head[1:]):
