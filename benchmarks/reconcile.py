@@ -82,12 +82,14 @@ def parsed_receipts(sroie: Path, work: Path, stems: list[str]) -> Path:
     run = work / "run"
     info = run / "run.json"
     stamp = work / "parser-fingerprint.txt"
+    # Taken before parsing: a source edited while this runs must not stamp tables parsed by the old code.
+    fingerprint = parser_fingerprint()
     if info.exists():
         body = json.loads(info.read_text())
         if body.get("counts", {}).get("ok") == len(stems):
-            if not stamp.exists() or stamp.read_text() != parser_fingerprint():
+            if not stamp.exists() or stamp.read_text() != fingerprint:
                 reparse_run(run)
-                stamp.write_text(parser_fingerprint())
+                stamp.write_text(fingerprint)
             return run
     responses = work / "responses"
     responses.mkdir(parents=True, exist_ok=True)
@@ -105,7 +107,7 @@ def parsed_receipts(sroie: Path, work: Path, stems: list[str]) -> Path:
     summary = run_batch(RunConfig(manifest=str(manifest), out=str(run), engine="replay", replay_dir=str(responses),
                                   doc_type="receipt", use_cache=False))
     print(f"pipeline: {summary.message} ({time.monotonic() - t0:.0f} s)", file=sys.stderr)
-    stamp.write_text(parser_fingerprint())
+    stamp.write_text(fingerprint)
     return run
 
 

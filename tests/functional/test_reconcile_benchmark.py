@@ -36,3 +36,28 @@ def test_a_cached_benchmark_run_is_reparsed_when_the_parser_changed(tmp_path: Pa
     again = parsed_receipts(sroie, work, ["000", "001"])
     assert again == run and sorted((run / "receipts").rglob("*.parquet"))
     assert (work / "parser-fingerprint.txt").read_text() == parser_fingerprint()
+
+
+@pytest.mark.slow
+def test_a_parser_edited_while_the_benchmark_reparses_is_not_stamped_on_the_old_tables(tmp_path: Path, monkeypatch):
+    import benchmarks.reconcile as bench
+
+    sroie = tmp_path / "sroie-train"
+    for sub in ("key", "box", "img"):
+        (sroie / sub).mkdir(parents=True)
+    (sroie / "box" / "000.csv").write_text(BOX, encoding="utf-8")
+    (sroie / "key" / "000.json").write_text(json.dumps({"total": "12.50"}), encoding="utf-8")
+    work = tmp_path / "work"
+    parsed_receipts(sroie, work, ["000"])
+    (work / "parser-fingerprint.txt").write_text("an older parser")
+    before = parser_fingerprint()
+    reparse = bench.reparse_run
+
+    def reparse_then_edit(run):  # the sources change while this process reparses with the code it loaded
+        out = reparse(run)
+        monkeypatch.setattr(bench, "parser_fingerprint", lambda: "edited meanwhile")
+        return out
+
+    monkeypatch.setattr(bench, "reparse_run", reparse_then_edit)
+    bench.parsed_receipts(sroie, work, ["000"])
+    assert (work / "parser-fingerprint.txt").read_text() == before
