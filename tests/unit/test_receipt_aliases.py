@@ -56,3 +56,10 @@ def test_a_company_row_below_the_vendor_known_by_its_registration_number_is_an_a
     _, names = aliases("PUSAT DAGANGAN PHILEO DAMANSARA", "UNIT 105, BLOCK A, NO.9, JALAN 16/11, 46350 PETALING JAYA",
                        "MYNEWS RETAIL SB(306295-X) FKA BISON STORES SB")
     assert names == ["MYNEWS RETAIL SB"]
+
+
+def test_with_no_vendor_found_a_company_row_among_the_first_rows_is_an_alias():
+    # SROIE 314: the image opens with the foot of another receipt, so no header is found above the first amount.
+    vendor, names = aliases("| 0.00", "3180404", "* * * THANK YOU * * *", "GOODS SOLD ARE NOT REFUNDABLE",
+                            "CHECKERS HYPERMARKET SDN BHD", "LOT 2942 & 2945, JLN SERI SENTOSA 8,", "58000 KUALA LUMPUR.")
+    assert vendor is None and names == ["CHECKERS HYPERMARKET SDN BHD"]

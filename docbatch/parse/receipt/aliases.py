@@ -39,7 +39,9 @@ def find_aliases(lines: list[Line], end: int, vendor: Found | None) -> list[str]
     taken = {ln.index for ln in vendor.lines} if vendor else set()
     own = _key(vendor.value) if vendor else ""
     found: list[str] = []
-    head = lines[: max(end, min(3, len(lines)))][:12]
+    # No vendor found (the image may open with the foot of another receipt): a company row among the
+    # first rows still names the merchant.
+    head = lines[: max(end, min(3, len(lines)))][:12] if vendor else lines[:12]
     first = min(taken, default=0)
     for ln in head:
         # Above the vendor: a brand or logo row.  Below it only a company (its legal form or its
