@@ -169,9 +169,11 @@ def receipt_outcomes(sroie: Path, stems: Iterable[str], load: Callable[[str], Ma
             if not str(truth.get(key) or "").strip():
                 continue  # the label itself is missing (e.g. SROIE 033 has no total)
             right = field_matches(key, truth[key], parsed.fields.get(name))
-            outcomes.append(Outcome(stem, name, right, is_flagged(parsed, key)))
-            if verbose and not right:
-                print(f"  {stem} {key}: truth={truth[key]!r} got={parsed.fields.get(name)!r}"
+            flagged = is_flagged(parsed, key)
+            outcomes.append(Outcome(stem, name, right, flagged))
+            if verbose and (flagged or not right):
+                kind = ("wrong, flagged" if flagged else "WRONG, NOT FLAGGED") if not right else "right, flagged"
+                print(f"  {stem} {key} ({kind}): truth={truth[key]!r} got={parsed.fields.get(name)!r}"
                       f" conf={parsed.fields.get(name + '_confidence')}"
                       f" review={parsed.fields.get('review_reason')}")
     return outcomes, review
@@ -226,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--image-split", type=int, default=IMAGE_SPLIT,
                     help="images tuned on (first N; the rest held out), for --ocr-local and --responses")
     ap.add_argument("--date-order", choices=["DMY", "MDY", "YMD"], help="job hint, as a batch would set")
-    ap.add_argument("--verbose", "-v", action="store_true", help="list every wrong field")
+    ap.add_argument("--verbose", "-v", action="store_true", help="list every wrong field and every right one flagged (false alarm)")
     args = ap.parse_args(argv)
     sroie = shared_data(args.data) / "sroie-train"
     if not sroie.exists():

@@ -19,6 +19,9 @@ _MY_CITIES = ("JOHOR BAHRU", "PETALING JAYA", "SHAH ALAM", "SUBANG JAYA", "KLANG
               "AMPANG", "SKUDAI", "MASAI", "KULAI", "BATU PAHAT", "MUAR", "KLUANG", "SERI KEMBANGAN", "SEMENYIH",
               "RAWANG", "IPOH", "KUANTAN", "SEREMBAN", "KOTA BHARU", "KOTA KINABALU", "KUCHING", "ALOR SETAR",
               "GEORGETOWN", "GEORGE TOWN", "BANGI", "CYBERJAYA", "PASIR GUDANG", "SETIA ALAM", "SELAYANG")
+#: A Malaysian state (also as its honorific, ``DARUL EHSAN``, ``D.E``) or a country, as an address's last words.
+_REGION = re.compile(r"\b(?:" + "|".join(_MY_STATES) + r"|DARUL\s+\w+|D\.?\s?E|MALAYSIA|SINGAPORE|INDONESIA|THAILAND|"
+                     r"AUSTRALIA|CANADA|USA|U\.S\.A|UNITED STATES|UNITED KINGDOM|NEW ZEALAND)\b")
 _US_STATES = ("AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC "
               "ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC").split()
 
@@ -41,6 +44,15 @@ _COUNTRY_SIGNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("USD", re.compile(r"\b(?:" + "|".join(_US_STATES) + r")\s+\d{5}(?:-\d{4})?\b|\bUNITED STATES\b|\bU\.S\.A\.?\b")),
 )
 
+
+
+def names_region(text: str) -> bool:
+    """Does ``text`` (an address row) name a Malaysian state or a country?
+
+    Such a row is part of the address, however few address words it has (``SELANGOR DARUL
+    EHSAN``, ``KLANG SELANGOR D.E, MALAYSIA``).
+    """
+    return bool(_REGION.search(text.upper()))
 
 
 def country_currency(text: str) -> str | None:

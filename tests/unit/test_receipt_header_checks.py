@@ -81,3 +81,57 @@ def test_a_name_like_row_under_the_vendor_makes_the_name_a_judgement_call(second
     f = header("RESTAURANT JIAWEI", second_row, "MEDAN NIAGA DAMAI SG BESI,", "57000 KL")
     assert f["vendor_name"] == "RESTAURANT JIAWEI"
     assert (float(f["vendor_name_confidence"]) <= REVIEW_BELOW) is flagged
+
+
+@pytest.mark.parametrize("vendor", [
+    "LJAN HING STATIONERY SDN BHD",  # a word opening with a consonant and J: I read as J
+    "SWC ENTERORISE SDN BHD",  # one letter from ENTERPRISE
+    "HAPPY SNACKS ENTYERPRISE",
+])
+def test_a_vendor_with_a_misread_word_is_flagged(vendor):
+    f = header(vendor, "NO.32 & 33, JALAN SR 1/9, SEKSYEN 9,", "43300 SERI KEMBANGAN, SELANGOR")
+    assert float(f["vendor_name_confidence"]) <= REVIEW_BELOW
+    assert "vendor_name_low_confidence" in str(f["review_reason"])
+
+
+def test_a_vendor_of_real_words_and_names_is_not_flagged():
+    f = header("LIAN HING STATIONERY SDN BHD", "NO.32 & 33, JALAN SR 1/9, SEKSYEN 9,",
+               "43300 SERI KEMBANGAN, SELANGOR")
+    assert float(f["vendor_name_confidence"]) > REVIEW_BELOW
+
+
+@pytest.mark.parametrize("street", [
+    "23, J1n Burung Jentayu, Tmn Bukit",  # a digit inside a lower-case word
+    "1.OT 1851-A & 1851-B, JALAN KPB 6,",  # a digit and a dot before a word: LOT
+    "NO 8, JALAN 7/118B, DESA TUN RAZAK, Setangor",  # one letter from SELANGOR
+])
+def test_an_address_with_a_misread_word_is_flagged(street):
+    f = header("FARMASI MALURI S/B", street, "52100 KUALA LUMPUR")
+    assert float(f["vendor_address_confidence"]) <= REVIEW_BELOW
+
+
+@pytest.mark.parametrize("street", ["23, Jln Burung Jentayu, Tmn Bukit", "NO.1, JALAN PJU 1A/46, SS21/39,",
+                                    "LOT 1851-A & 1851-B, JALAN KPB 6,", "NO 8, JALAN PERMAS 9/5, Selangor"])
+def test_an_address_of_real_words_codes_and_numbers_is_not_flagged(street):
+    f = header("FARMASI MALURI S/B", street, "52100 KUALA LUMPUR")
+    assert float(f["vendor_address_confidence"]) > REVIEW_BELOW
+
+
+@pytest.mark.parametrize("tail", ["SELANGOR DARUL EHSAN", "KLANG SELANGOR D.E, MALAYSIA"])
+def test_a_last_row_naming_the_state_or_country_is_part_of_the_address(tail):
+    # SROIE 021-026 / 016-018: the state on its own row after the postcode row is no branch name.
+    f = header("KEDAI RUNCIT MAJU SDN BHD", "NO. 53, JALAN BESAR,", "45600 BATANG BERJUNTAI", tail)
+    assert str(f["vendor_address"]).endswith(tail)
+    assert float(f["vendor_address_confidence"]) > REVIEW_BELOW
+
+
+def test_a_last_row_after_the_postcode_that_is_no_address_leaves_the_block_in_doubt():
+    f = header("KEDAI RUNCIT MAJU SDN BHD", "NO. 53, JALAN BESAR,", "45600 BATANG BERJUNTAI", "PREPAY CHIT NUMBER")
+    assert float(f["vendor_address_confidence"]) <= REVIEW_BELOW
+
+
+def test_an_address_without_postcode_that_ends_at_its_state_is_not_in_doubt():
+    f = header("KEDAI RUNCIT MAJU SDN BHD", "NO.12, JALAN SS4C/5, PETALING JAYA,", "SELANGOR DARUL EHSAN")
+    assert float(f["vendor_address_confidence"]) > REVIEW_BELOW
+    f = header("KEDAI RUNCIT MAJU SDN BHD", "NO.50, JALAN PBS 14/11,", "KAWASAN PERINDUSTRIAN BUKIT SERDANG,")
+    assert float(f["vendor_address_confidence"]) <= REVIEW_BELOW

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from statistics import median
 
+from ..country import names_region
 from ..dates import find_dates
 from .labels import has_word
 from .lines import Line
@@ -53,11 +54,12 @@ _PHONE_LABEL = re.compile(r"\b(TEL|TELEPHONE|PHONE|PH|T|HP|MOBILE|CALL)\b\.?\s*(
 
 @dataclass(frozen=True)
 class Found:
-    """A header field's value, the lines it came from and a 0..1 certainty."""
+    """A header field's value, the lines it came from, a 0..1 certainty and the doubts that lowered it."""
 
     value: str
     lines: tuple[Line, ...]
     certainty: float
+    signs: tuple[str, ...] = ()
 
     @property
     def ocr_confidence(self) -> float:
@@ -166,7 +168,8 @@ def find_vendor(lines: list[Line], end: int) -> Found | None:
     if not value:
         return None
     certainty = 0.9 if best_score >= 2.0 else 0.7 if best_score > -0.5 else 0.45
-    return Found(value, tuple(used), certainty * _vendor_doubt(used, pool, scores, best_score))
+    sign = _vendor_doubt(used, pool, scores, best_score)
+    return Found(value, tuple(used), certainty * (0.5 if sign else 1.0), (sign,) if sign else ())
 
 
 #: Signs of misread characters: an upper-case letter inside a lower-case word that does not
@@ -175,8 +178,8 @@ def find_vendor(lines: list[Line], end: int) -> Found | None:
 _MISREAD = re.compile(r"[a-z][A-Z](?![a-z]{2})|_")
 
 
-def _vendor_doubt(used: list[Line], pool: list[Line], scores: dict[int, float], best: float) -> float:
-    """1.0, or 0.5 when a reader should look at the pick.
+def _vendor_doubt(used: list[Line], pool: list[Line], scores: dict[int, float], best: float) -> str | None:
+    """Why a reader should look at the pick (its certainty is then halved), or None.
 
     That is when the name looks misread, when a name-like row of the same print size sits
     just above it (a brand or a name broken over rows: ``GHEE HIANG`` / ``GH DISTRIBUTOR
@@ -186,24 +189,24 @@ def _vendor_doubt(used: list[Line], pool: list[Line], scores: dict[int, float], 
     "the vendor" is then a judgement call.
     """
     if _MISREAD.search(" ".join(ln.text for ln in used)):
-        return 0.5
+        return "misread"
     first = used[0]
     above = next((ln for ln in pool if ln.index == first.index - 1), None)
     if (above is not None and _name_like(above, first.index + 1) and above.letters >= 4
             and 0.8 <= above.height / (first.height or 1e-9) <= 1.25):
-        return 0.5
+        return "name_row_above"
     last = used[-1]
     below = next((ln for ln in pool if ln.index == last.index + 1), None)
     if (below is not None and _name_like(below, below.index + 1) and below.letters >= 4
             and not re.search(r"\d", below.text) and 0.8 <= below.height / (last.height or 1e-9) <= 1.25):
-        return 0.5
+        return "name_row_below"
     taken = {ln.index for ln in used}
     for ln in pool:
         up = clean_vendor(ln.text.upper())
         if (ln.index not in taken and scores[ln.index] >= best - 2.0
                 and (_LEGAL_FORM.search(up) or _BUSINESS.search(up))):
-            return 0.5
-    return 1.0
+            return "rival_business_row"
+    return None
 
 
 #: A five-digit postcode, also glued to its town by OCR (``57000KL``, ``81100JOHOR``); a
@@ -247,9 +250,9 @@ def find_address(lines: list[Line], vendor: Found | None, end: int) -> Found | N
     """
     start = vendor.lines[-1].index + 1 if vendor else 0
     used, after_postcode = _address_rows(lines, start)
-    doubt = 1.0
+    signs: tuple[str, ...] = ()
     if not used and start:
-        start, doubt = 0, 0.5
+        start, signs = 0, ("block_above_vendor",)
         used, after_postcode = _address_rows(lines, start)
     if not used:
         return None
@@ -260,7 +263,10 @@ def find_address(lines: list[Line], vendor: Found | None, end: int) -> Found | N
     for text in texts[1:]:
         sep = " " if parts[-1].endswith((",", ".")) else ", "
         parts.append(sep + text)
-    return Found("".join(parts), tuple(used), _address_certainty(lines, used, after_postcode) * doubt)
+    edge = _address_edge_doubt(lines, used, after_postcode)
+    signs += (edge,) if edge else ()
+    certainty = (0.48 if edge == "no_postcode" else 0.47 if edge else 0.85) * (0.5 if "block_above_vendor" in signs else 1)
+    return Found("".join(parts), tuple(used), certainty, signs)
 
 
 def _address_rows(lines: list[Line], start: int) -> tuple[list[Line], Line | None]:
@@ -319,8 +325,8 @@ def _street_rows_above(lines: list[Line], postcode_row: Line, start: int) -> lis
     return above
 
 
-def _address_certainty(lines: list[Line], used: list[Line], postcode_row: Line | None) -> float:
-    """How sure the block's edges are.
+def _address_edge_doubt(lines: list[Line], used: list[Line], postcode_row: Line | None) -> str | None:
+    """Why the block's edges are in doubt (its certainty drops below review level), or None.
 
     Without a postcode row the block may have stopped early or started late (flagged).  A
     last row after the postcode row with no address word and no punctuation carrying the
@@ -329,20 +335,21 @@ def _address_certainty(lines: list[Line], used: list[Line], postcode_row: Line |
     under a block that ends at its country, and a digit-free row heading the block above
     the house number (``SUSHI MENTAI PLAZA DANAU`` / ``NO.37-1, ...``).
     """
-    if postcode_row is None:
-        return 0.48
     tail, head = used[-1], used[0]
+    if postcode_row is None:
+        return None if names_region(tail.text) else "no_postcode"
     if (tail is not postcode_row and not _is_address(tail.text.upper()) and len(tail.text.split()) > 1
+            and not names_region(tail.text)
             and not postcode_row.text.rstrip().endswith(",") and not tail.text.rstrip().endswith((".", ","))):
-        return 0.47
+        return "tail_not_address"
     below = lines[tail.index + 1] if tail.index + 1 < len(lines) else None
     if (_COUNTRY_END.search(tail.text.upper()) and below is not None and not _not_address(below)
             and not _REG_ROW.search(below.text.upper()) and ":" not in below.text and not below.amounts
             and not find_dates(below.text, pivot_year=2100) and len(below.text.split()) <= 5):
-        return 0.47
+        return "name_after_country"
     if len(used) > 1 and not re.search(r"\d", head.text) and re.match(r"(NO\b|LOT\b|\d)", used[1].text.upper()):
-        return 0.47
-    return 0.85
+        return "name_heads_block"
+    return None
 
 
 def find_phone(lines: list[Line]) -> Found | None:

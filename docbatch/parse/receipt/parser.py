@@ -27,7 +27,7 @@ from ..dates import DateCandidate, find_dates, find_time, plausible
 from .labels import has_word, line_label
 from ..money import currency_in, money
 from .aliases import find_aliases
-from .header_checks import PLAIN_LATIN_CURRENCIES, address_signs, fold_marks, repair_slips
+from .header_checks import PLAIN_LATIN_CURRENCIES, address_signs, fold_marks, misread_signs, repair_slips
 from .header import Found, find_address, find_payment, find_phone, find_receipt_number, find_vendor, header_end
 from .items import SUMMARY, extract_items
 from .total_checks import total_doubts
@@ -341,14 +341,16 @@ def _read_header(fields: dict[str, object], lines: list[Line], end: int) -> Foun
     """Vendor, address, phone, receipt number and payment; returns the vendor as found (or None)."""
     vendor = find_vendor(lines, end)
     if vendor:
-        _set(fields, "vendor_name", repair_words(repair_slips(vendor.value))[0],
-             _conf(vendor.ocr_confidence, vendor.certainty))
+        value = repair_words(repair_slips(vendor.value))[0]
+        confidence = _conf(vendor.ocr_confidence, vendor.certainty)
+        _set(fields, "vendor_name", value, min(confidence, REVIEW_BELOW) if misread_signs(value) else confidence)
     address = find_address(lines, vendor, end)
     if address:
         value = repair_words(repair_slips(address.value))[0]
         confidence = _conf(address.ocr_confidence, address.certainty)
         # A misread the text itself shows (see .header_checks) is at review level whatever OCR said.
-        _set(fields, "vendor_address", value, min(confidence, REVIEW_BELOW) if address_signs(value) else confidence)
+        doubted = address_signs(value) or misread_signs(value)
+        _set(fields, "vendor_address", value, min(confidence, REVIEW_BELOW) if doubted else confidence)
     for name, found in (("vendor_phone", find_phone(lines)), ("receipt_number", find_receipt_number(lines))):
         if found:
             _set(fields, name, found.value, _conf(found.ocr_confidence, found.certainty))
