@@ -19,6 +19,8 @@ _MY_CITIES = ("JOHOR BAHRU", "PETALING JAYA", "SHAH ALAM", "SUBANG JAYA", "KLANG
               "AMPANG", "SKUDAI", "MASAI", "KULAI", "BATU PAHAT", "MUAR", "KLUANG", "SERI KEMBANGAN", "SEMENYIH",
               "RAWANG", "IPOH", "KUANTAN", "SEREMBAN", "KOTA BHARU", "KOTA KINABALU", "KUCHING", "ALOR SETAR",
               "GEORGETOWN", "GEORGE TOWN", "BANGI", "CYBERJAYA", "PASIR GUDANG", "SETIA ALAM", "SELAYANG")
+#: Malaysian states and towns named in addresses (the multi-word ones let a misread word be repaired).
+MY_PLACE_NAMES = _MY_STATES + _MY_CITIES
 #: A Malaysian state (also as its honorific, ``DARUL EHSAN``, ``D.E``) or a country, as an address's last words.
 _REGION = re.compile(r"\b(?:" + "|".join(_MY_STATES) + r"|DARUL\s+\w+|D\.?\s?E|MALAYSIA|SINGAPORE|INDONESIA|THAILAND|"
                      r"AUSTRALIA|CANADA|USA|U\.S\.A|UNITED STATES|UNITED KINGDOM|NEW ZEALAND)\b")

@@ -135,3 +135,16 @@ def test_an_address_without_postcode_that_ends_at_its_state_is_not_in_doubt():
     assert float(f["vendor_address_confidence"]) > REVIEW_BELOW
     f = header("KEDAI RUNCIT MAJU SDN BHD", "NO.50, JALAN PBS 14/11,", "KAWASAN PERINDUSTRIAN BUKIT SERDANG,")
     assert float(f["vendor_address_confidence"]) <= REVIEW_BELOW
+
+
+def test_a_name_joined_to_the_trade_words_under_it_is_a_judgement_call():
+    # SROIE 040/041: "THREE STOOGES" / "BISTRO & CAFE", labelled as the first row alone.
+    f = header("THREE STOOGES", "BISTRO & CAFE", "109, SS21/1A,", "47400 PETALING JAYA, SELANGOR")
+    assert f["vendor_name"] == "THREE STOOGES BISTRO & CAFE"
+    assert float(f["vendor_name_confidence"]) <= REVIEW_BELOW
+
+
+def test_a_name_broken_before_its_legal_form_is_not_in_doubt():
+    f = header("POPULAR BOOK", "CO. (M) SDN BHD", "NO 8, JALAN 7/118B,", "56000 KUALA LUMPUR, MALAYSIA")
+    assert f["vendor_name"] == "POPULAR BOOK CO. (M) SDN BHD"
+    assert float(f["vendor_name_confidence"]) > REVIEW_BELOW

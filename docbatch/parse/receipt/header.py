@@ -146,6 +146,7 @@ def find_vendor(lines: list[Line], end: int) -> Found | None:
             best, best_score = ln, score
     assert best is not None
     used = [best]
+    joined_trade = False
     # A name broken over rows: "POPULAR BOOK" / "CO. (M) SDN BHD", "AIK HUAT HARDWARE" /
     # "ENTERPRISE (SETIA ALAM) SDN BHD", "HOME MASTER HARDWARE &" / "ELECTRICAL".
     prev = lines[best.index - 1] if best.index > 0 else None
@@ -155,6 +156,10 @@ def find_vendor(lines: list[Line], end: int) -> Found | None:
         or best.text.count(")") > best.text.count("(")
     ) and not _LEGAL_FORM.search(prev.text.upper()):
         used.insert(0, prev)
+        # "THREE STOOGES" / "BISTRO & CAFE": whether the trade words are part of the name is a
+        # judgement call (SROIE's labels keep the first row alone), so the name is flagged.
+        joined_trade = (_only_business_words(best.text) and not _LEGAL_FORM.search(best.text.upper())
+                        and not prev.text.rstrip().endswith("&") and not _LEGAL_TAIL.match(first_word[0]))
     while len(used) < 3 and used[-1].index + 1 < len(lines):
         nxt = lines[used[-1].index + 1]
         joined = " ".join(ln.text for ln in used)
@@ -168,7 +173,7 @@ def find_vendor(lines: list[Line], end: int) -> Found | None:
     if not value:
         return None
     certainty = 0.9 if best_score >= 2.0 else 0.7 if best_score > -0.5 else 0.45
-    sign = _vendor_doubt(used, pool, scores, best_score)
+    sign = "trade_row_joined" if joined_trade else _vendor_doubt(used, pool, scores, best_score)
     return Found(value, tuple(used), certainty * (0.5 if sign else 1.0), (sign,) if sign else ())
 
 

@@ -32,7 +32,7 @@ from .header import Found, find_address, find_payment, find_phone, find_receipt_
 from .items import SUMMARY, extract_items
 from .total_checks import total_doubts
 from .lines import Line, build_lines
-from .words import repair_words
+from .words import repair_place_names, repair_words
 
 #: Fields at or below this confidence make the receipt need review (for the key fields).
 REVIEW_BELOW = 50.0
@@ -346,7 +346,7 @@ def _read_header(fields: dict[str, object], lines: list[Line], end: int) -> Foun
         _set(fields, "vendor_name", value, min(confidence, REVIEW_BELOW) if misread_signs(value) else confidence)
     address = find_address(lines, vendor, end)
     if address:
-        value = repair_words(repair_slips(address.value))[0]
+        value = repair_place_names(repair_words(repair_slips(address.value))[0])
         confidence = _conf(address.ocr_confidence, address.certainty)
         # A misread the text itself shows (see .header_checks) is at review level whatever OCR said.
         doubted = address_signs(value) or misread_signs(value)

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from ..country import MY_PLACE_NAMES
+
 _ADDRESS_WORDS = """
 JALAN LORONG PERSIARAN LEBUH LEBUHRAYA LINGKARAN TAMAN KAWASAN PERINDUSTRIAN PERUSAHAAN INDUSTRI BANDAR
 BARU BESAR KAMPUNG KAMPONG SEKSYEN MUKIM BATU BLOK BLOCK LEVEL FLOOR TINGKAT PLAZA KOMPLEKS PUSAT
@@ -93,3 +95,32 @@ def repair_words(text: str) -> tuple[str, int]:
         return _cased(m.group(), known)
 
     return _WORD.sub(fix, text), count
+
+
+def _slip(read: str, known: str) -> bool:
+    """``read`` is ``known`` with one look-alike character misread (any length)."""
+    diff = [(a, b) for a, b in zip(read.upper(), known) if a != b]
+    return len(read) == len(known) and len(diff) == 1 and frozenset(diff[0]) in _LOOKALIKE
+
+
+_PLACES = [name.split() for name in MY_PLACE_NAMES if " " in name]
+
+
+def repair_place_names(text: str) -> str:
+    """``text`` with one look-alike slip in a word of a multi-word place name repaired by the
+    other words (``SHAH ALAN`` -> ``SHAH ALAM``, ``Kuala Lunpur``): a short word on its own is
+    too often a real word one slip from a known one, the whole name is not."""
+    tokens = list(_WORD.finditer(text))
+    fixes: dict[int, str] = {}
+    for at in range(len(tokens)):
+        for words in _PLACES:
+            run = tokens[at : at + len(words)]
+            if len(run) < len(words) or any(text[a.end() : b.start()].strip() for a, b in zip(run, run[1:])):
+                continue
+            slips = [i for i, (m, w) in enumerate(zip(run, words)) if m.group().upper() != w]
+            if len(slips) == 1 and _slip(run[slips[0]].group(), words[slips[0]]):
+                fixes[at + slips[0]] = _cased(run[slips[0]].group(), words[slips[0]])
+    for index in sorted(fixes, reverse=True):
+        m = tokens[index]
+        text = text[: m.start()] + fixes[index] + text[m.end() :]
+    return text
