@@ -148,3 +148,11 @@ def test_a_name_broken_before_its_legal_form_is_not_in_doubt():
     f = header("POPULAR BOOK", "CO. (M) SDN BHD", "NO 8, JALAN 7/118B,", "56000 KUALA LUMPUR, MALAYSIA")
     assert f["vendor_name"] == "POPULAR BOOK CO. (M) SDN BHD"
     assert float(f["vendor_name_confidence"]) > REVIEW_BELOW
+
+
+def test_a_branch_in_brackets_under_the_postcode_row_is_part_of_the_address():
+    # SROIE 002/004: "(MR DIY TESCO TERBAU)" under the state, labelled with the address.
+    f = header("MR D.I.Y. (M) SDN BHD", "LOT 1851-A & 1851-B, JALAN KPB 6,", "43300 SERI KEMBANGAN, SELANGOR",
+               "(TESCO PUTRA NILAI)")
+    assert str(f["vendor_address"]).endswith("(TESCO PUTRA NILAI)")
+    assert float(f["vendor_address_confidence"]) > REVIEW_BELOW

@@ -330,6 +330,11 @@ def _street_rows_above(lines: list[Line], postcode_row: Line, start: int) -> lis
     return above
 
 
+#: A branch printed under the address: in brackets (``(TESCO PUTRA NILAI)``) or a store number and its
+#: place (``1245-DESA SRI HARTAMAS``).
+_BRANCH_ROW = re.compile(r"^\s*\(.*\)\W*$")
+
+
 def _address_edge_doubt(lines: list[Line], used: list[Line], postcode_row: Line | None) -> str | None:
     """Why the block's edges are in doubt (its certainty drops below review level), or None.
 
@@ -344,7 +349,7 @@ def _address_edge_doubt(lines: list[Line], used: list[Line], postcode_row: Line 
     if postcode_row is None:
         return None if names_region(tail.text) else "no_postcode"
     if (tail is not postcode_row and not _is_address(tail.text.upper()) and len(tail.text.split()) > 1
-            and not names_region(tail.text)
+            and not names_region(tail.text) and not _BRANCH_ROW.match(tail.text.upper())
             and not postcode_row.text.rstrip().endswith(",") and not tail.text.rstrip().endswith((".", ","))):
         return "tail_not_address"
     below = lines[tail.index + 1] if tail.index + 1 < len(lines) else None
