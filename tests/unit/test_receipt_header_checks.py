@@ -156,3 +156,17 @@ def test_a_branch_in_brackets_under_the_postcode_row_is_part_of_the_address():
                "(TESCO PUTRA NILAI)")
     assert str(f["vendor_address"]).endswith("(TESCO PUTRA NILAI)")
     assert float(f["vendor_address_confidence"]) > REVIEW_BELOW
+
+
+def test_an_underscore_in_a_name_is_a_space_and_no_misread():
+    # SROIE image 011: the space of "AIK HUAT" read as an underscore, every word at 100%.
+    f = header("AIK_HUAT HARDWARE ENTERPRISE SDN BHD", "NO. 17-G, JALAN SETIA INDAH,", "40170 SHAH ALAM, SELANGOR")
+    assert f["vendor_name"] == "AIK HUAT HARDWARE ENTERPRISE SDN BHD"
+    assert float(f["vendor_name_confidence"]) > REVIEW_BELOW
+
+
+@pytest.mark.parametrize("vendor, flagged", [("Banh Mi CafE", True), ("Taste Of The WorId Sdn Bhd", False),
+                                             ("PappaRich Sdn Bhd", False)])
+def test_a_capital_inside_a_word_of_the_name_is_a_misread_unless_a_known_word_repairs_it(vendor, flagged):
+    f = header(vendor, "LOT 38, 39 101 BOULEVARD, JALAN KENARI 5,", "47170 PUCHONG, SELANGOR")
+    assert (float(f["vendor_name_confidence"]) <= REVIEW_BELOW) is flagged

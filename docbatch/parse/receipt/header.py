@@ -177,12 +177,6 @@ def find_vendor(lines: list[Line], end: int) -> Found | None:
     return Found(value, tuple(used), certainty * (0.5 if sign else 1.0), (sign,) if sign else ())
 
 
-#: Signs of misread characters: an upper-case letter inside a lower-case word that does not
-#: start a new lower-case run (``WorId``, ``CafE``; ``PappaRich`` and ``McDonald`` are print),
-#: or an underscore.
-_MISREAD = re.compile(r"[a-z][A-Z](?![a-z]{2})|_")
-
-
 def _vendor_doubt(used: list[Line], pool: list[Line], scores: dict[int, float], best: float) -> str | None:
     """Why a reader should look at the pick (its certainty is then halved), or None.
 
@@ -193,8 +187,6 @@ def _vendor_doubt(used: list[Line], pool: list[Line], scores: dict[int, float], 
     (``KIKU JAPANESE RESTAURANT`` and ``TK DIVISION KITCHEN SDN BHD``): which of them is
     "the vendor" is then a judgement call.
     """
-    if _MISREAD.search(" ".join(ln.text for ln in used)):
-        return "misread"
     first = used[0]
     above = next((ln for ln in pool if ln.index == first.index - 1), None)
     if (above is not None and _name_like(above, first.index + 1) and above.letters >= 4

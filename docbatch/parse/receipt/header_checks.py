@@ -6,19 +6,21 @@ confidence alone cannot tell them apart; the text itself can:
 * **repairs** (the value changes, it is not flagged): marks the recogniser puts on Latin
   letters of a receipt written without them (``JÁLAN``, ``Simpàng``, ``INVOICÉ``, ``Totäl``)
   and full-width punctuation, unless the receipt's currency is of a country whose receipts
-  are printed with accents (a receipt showing no currency is taken as unaccented); ``SON BHD`` for ``SDN BHD``; an ``O`` ending a house
-  number (``NO 29O``) and ``3R0`` for ``3RD``;
+  are printed with accents (a receipt showing no currency is taken as unaccented); ``SON
+  BHD`` for ``SDN BHD``; an ``O`` ending a house number (``NO 29O``), ``3R0`` for ``3RD``,
+  an underscore for a space (``AIK_HUAT``);
 * **address signs** (the address drops to review level, :func:`address_signs`): a Malaysian
   postcode outside the range of the state printed after it (every one of SROIE's 626
   transcribed addresses agrees), and a short word after the postcode that is no town
-  abbreviation (``52000 XL`` for ``52000 KL``).
-
-* **misread words** (vendor or address drops to review level, :func:`misread_signs`): a long
-  word one letter away from a known header word but not itself one (``ENTYERPRISE``,
-  ``ENTERORISE``, ``SETANGOR``), a digit between letters of a lower-case word or a digit
-  and a dot before a word (``J1n``, ``1.OT``), and a word opening with a consonant and a
-  ``J`` (``LJAN`` for ``LIAN``): none occurs in SROIE's 626 transcribed vendors and
-  addresses but six long near-words, two of them the transcriber's slips.
+  abbreviation (``52000 XL`` for ``52000 KL``);
+* **misread words** (vendor or address drops to review level, :func:`misread_signs`): a
+  word of eight letters or more one letter from a known header word but not itself one
+  (``ENTYERPRISE``, ``ENTERORISE``, ``SETANGOR``), a digit between letters of a lower-case
+  word or a digit and a dot before a word (``J1n``, ``1.OT``), a word opening with a
+  consonant and a ``J`` (``LJAN`` for ``LIAN``), and in a name a capital inside a
+  lower-case word once known words are repaired (``CafE``; ``WorId`` is ``World``).  On
+  SROIE's 626 transcribed vendors and addresses only six long near-words occur, two of
+  them the transcriber's slips.
 
 These are properties of receipts and of OCR in general, not knowledge of particular vendors.
 """
@@ -37,6 +39,7 @@ _SLIPS = (
     (re.compile(r"\bS[O0]N(?=\.?\s*BHD\b)"), "SDN"),  # SON BHD: D read as O
     (re.compile(r"(?<![\w.])(\d+)O\b"), r"\g<1>0"),  # NO 29O: house numbers take no letter O
     (re.compile(r"\b(\d*[23])R0\b"), r"\1RD"),  # 3R0 FLR
+    (re.compile(r"\s*_+\s*"), " "),  # AIK_HUAT: a space or dot read as an underscore
 )
 #: Town abbreviations printed after a Malaysian postcode (``57000 KL``, ``46000 PJ``).
 _TOWN_CODES = frozenset({"KL", "PJ", "JB", "KK", "WP", "SA", "SEK", "KG", "BDR", "TMN", "JLN", "SG", "BT"})
@@ -76,6 +79,9 @@ def address_signs(address: str) -> list[str]:
     return signs
 
 
+#: An upper-case letter inside a lower-case word that does not start a new lower-case run
+#: (``CafE``; ``PappaRich`` and ``McDonald`` are print).
+_CASE_SLIP = re.compile(r"[a-z][A-Z](?![a-z]{2})")
 _DIGIT_IN_WORD = re.compile(r"[A-Za-z]\d[a-z]|[a-z]\d[A-Za-z]|(?<![\w.])\d\.[A-Za-z]{2,}\b")
 _ODD_ONSET = re.compile(r"\b[B-DF-HK-NP-TV-Z]J[AEIOU][A-Z]", re.I)
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -102,11 +108,17 @@ def near_known_word(word: str) -> bool:
     return _one_letter_away(up)
 
 
-def misread_signs(text: str) -> list[str]:
-    """Signs that a vendor or address holds a misread word (see the module docstring); empty when none."""
+def misread_signs(text: str, *, name: bool = False) -> list[str]:
+    """Signs that a vendor or address holds a misread word (see the module docstring); empty when none.
+
+    ``name``: a vendor name, where a capital inside a lower-case word is a slip too (``CafE``);
+    an address mixes cases freely (``CherasDT``, ``SS2/72A``).
+    """
     signs = []
     if any(near_known_word(w) for w in re.findall(r"[A-Za-z]+", text)):
         signs.append("near_known_word")
+    if name and _CASE_SLIP.search(text):
+        signs.append("case_slip")
     if _DIGIT_IN_WORD.search(text):
         signs.append("digit_in_word")
     if _ODD_ONSET.search(text):

@@ -343,7 +343,7 @@ def _read_header(fields: dict[str, object], lines: list[Line], end: int) -> Foun
     if vendor:
         value = repair_words(repair_slips(vendor.value))[0]
         confidence = _conf(vendor.ocr_confidence, vendor.certainty)
-        _set(fields, "vendor_name", value, min(confidence, REVIEW_BELOW) if misread_signs(value) else confidence)
+        _set(fields, "vendor_name", value, min(confidence, REVIEW_BELOW) if misread_signs(value, name=True) else confidence)
     address = find_address(lines, vendor, end)
     if address:
         value = repair_place_names(repair_words(repair_slips(address.value))[0])
