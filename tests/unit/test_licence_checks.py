@@ -121,10 +121,10 @@ def test_a_given_name_longer_than_the_signatures_is_flagged_not_split():
 
 
 def test_digits_before_a_label_that_are_not_its_field_number_end_the_value_before_it():
-    # "...047-36" ends the number, "CLASS" is glued to it; the number is read whole, and flagged
-    # since where it ends is a guess.
+    # "...047-36" ends the number, "CLASS" is glued to it; the number is read whole, and trusted:
+    # New Jersey's letter and 14 digits fix its length, so a digit lost to the label would not fit.
     f = _licence([("NEW JERSEY", 0.05, 0.02), ("DLB-729-766-878-047-36CLASSC", 0.40, 0.10)])
-    assert f.values["document_number"] == "B72976687804736" and f.confidence["document_number"] < 50
+    assert f.values["document_number"] == "B72976687804736" and f.confidence["document_number"] > 90
     spaced = _licence([("WYOMING", 0.05, 0.02), ("DL 7338 5248 66 CLASS D", 0.40, 0.10)])
     assert spaced.values["document_number"] == "7338524866" and spaced.confidence["document_number"] > 90
     # "1 CLARK" is field 1 (the family name), not "CL" (class) with a stray number.
@@ -222,3 +222,23 @@ def test_one_letter_glued_after_a_number_that_fits_without_it_is_cut_off_and_fla
     # New Jersey: a letter and 14 digits; the trailing M is a neighbour's letter or a misread digit.
     f = _licence([("NEW JERSEY", 0.05, 0.02), ("LICENSE NOR77703244604296M", 0.30, 0.15)])
     assert f.values["document_number"] == "R77703244604296" and f.confidence["document_number"] < 50
+
+
+def test_a_number_glued_to_a_label_is_flagged_when_one_digit_fewer_would_fit_as_well():
+    # Montana prints 13 or 14 digits: had the label taken the last digit, the rest would fit too.
+    f = _licence([("MONTANA", 0.05, 0.02), ("4D DLN 62966144331456LASS CM", 0.30, 0.10)])
+    assert f.values["document_number"] == "62966144331456" and f.confidence["document_number"] < 50
+    # Maryland prints a letter and 12 digits: a lost digit would not fit.
+    g = _licence([("MARYLAND", 0.05, 0.02), ("LICENSE NO P246093724797LASSA", 0.30, 0.10)])
+    assert g.values["document_number"] == "P246093724797" and g.confidence["document_number"] > 90
+
+
+def test_a_street_naming_a_state_is_not_the_issuing_state_even_when_printed_taller_than_the_header():
+    page = response_from_rows([("PENNSYLVANIA", 0.05, 0.02)], h=0.04)
+    body = response_from_rows([("DLN 2810-9919", 0.31, 0.15), ("LN SMITH", 0.31, 0.29),
+                               ("8771 WASHINGTON ST", 0.31, 0.42), ("FRANKLIN, PA 80276", 0.31, 0.48)], h=0.05)
+    page["TextDetections"] += [dict(d, Id=d["Id"] + 100) for d in body["TextDetections"]]
+    f = parse_licence(page, run_date=RUN)
+    # Pennsylvania's eight digits, not Washington's letter and eleven characters.
+    assert f.values["state_name"] == "PENNSYLVANIA"
+    assert f.values["document_number"] == "28109919" and f.confidence["document_number"] > 90

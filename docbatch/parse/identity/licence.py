@@ -24,7 +24,7 @@ import datetime as dt
 import re
 from typing import Any, Mapping
 
-from .licence_checks import card_state, check_names, check_number, number_accepts
+from .licence_checks import card_state, check_names, check_number, number_accepts, state_header
 from .licence_fields import LicenceFields
 from .licence_labels import fill_from_labels, find_labels
 from .licence_numbers import number_fits
@@ -78,13 +78,9 @@ def parse_licence(response: Mapping[str, Any], *, run_date: dt.date) -> LicenceF
     text = " ".join(s.text for s in segs)
     if "VETERAN" in text:
         out.put("veteran", "VETERAN", 90.0)
-    for seg in sorted(segs, key=lambda s: -s.height):
-        if seg is city:
-            continue
-        name = state_name_in(seg.text)
-        if name:
-            out.put("state_name", name, seg.confidence)
-            break
+    header = state_header(segs, city, str(out.values.get("state_in_address") or ""))
+    if header is not None:
+        out.put("state_name", state_name_in(header.text), header.confidence)
     if "state_name" not in out.values and out.values.get("state_in_address") in STATES:
         out.put("state_name", STATES[str(out.values["state_in_address"])], out.confidence["state_in_address"] * FALLBACK_CONFIDENCE)
     if re.search(r"PASSPORT", text):

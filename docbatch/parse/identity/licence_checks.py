@@ -41,14 +41,20 @@ LONG_GIVEN, LONG_FAMILY = 11, 13
 _CODES = {name: code for code, name in STATES.items()}
 
 
+def state_header(segs: list[Segment], city: Segment | None, address_state: str | None) -> Segment | None:
+    """The print naming the issuing state: of the lines naming a state, not opening with a digit
+    (a street, ``8771 WASHINGTON ST``, or a numbered field), one agreeing with the address's state
+    if any (a licence is issued where its holder lives), else the tallest."""
+    named = [seg for seg in segs if seg is not city and state_name_in(seg.text) and not seg.text[:1].isdigit()]
+    agreeing = [seg for seg in named if _CODES.get(str(state_name_in(seg.text))) == address_state]
+    return max(agreeing or named, key=lambda s: s.height, default=None)
+
+
 def card_state(segs: list[Segment], city: Segment | None, address_state: str | None) -> str | None:
-    """The issuing state's USPS code: the tallest print naming a state, else the address's state."""
-    for seg in sorted(segs, key=lambda s: -s.height):
-        if seg is city:
-            continue
-        name = state_name_in(seg.text)
-        if name:
-            return _CODES.get(name)
+    """The issuing state's USPS code: from :func:`state_header`, else the address's state."""
+    header = state_header(segs, city, address_state)
+    if header is not None:
+        return _CODES.get(str(state_name_in(header.text)))
     return address_state if address_state in STATES else None
 
 

@@ -204,10 +204,7 @@ def fill_from_labels(segs: list[Segment], labels: list[Label], out: LicenceField
         if picked is None:
             continue
         value, conf, cand, i, text = picked
-        if label.field == "document_number" and re.search(re.escape(str(value)) + r"\d*[A-Z]{2}",
-                                                          re.sub(r"(?<=[A-Z0-9])[\s-](?=\d)", "", text)):
-            # Another field's text ran into the number, right after it or after digits the reading
-            # left out (``484 756 850 38ALASS``: is ``38`` the number's?): where it ends is a guess.
+        if label.field == "document_number" and _end_in_doubt(str(value), text, good):
             conf *= GLUED
         if cand is not None:
             used.add(id(cand))
@@ -218,6 +215,20 @@ def fill_from_labels(segs: list[Segment], labels: list[Label], out: LicenceField
         out.put(label.field, value, conf)
         out.origin.setdefault(label.field, id(label.seg))
     return used
+
+
+def _end_in_doubt(number: str, text: str, good: Callable[[object], bool] | None) -> bool:
+    """Another field's text ran into the number, right after it or after digits the reading
+    left out (``484 756 850 38ALASS``: is ``38`` the number's?): where it ends is a guess.
+
+    Unless nothing was left out and the number one character shorter would not fit the
+    state's formats (Maryland's letter and 12 digits in ``P246093724797LASSA``): a digit
+    lost to the label would have shown as a number that does not fit.
+    """
+    m = re.search(re.escape(number) + r"(\d*)[A-Z]{2}", re.sub(r"(?<=[A-Z0-9])[\s-](?=\d)", "", text))
+    if m is None:
+        return False
+    return bool(m.group(1)) or good is None or good(number[:-1])
 
 
 #: Ranks of a candidate value: readable; a number fitting only the card's state's unusual shapes;
