@@ -156,3 +156,17 @@ def test_a_given_name_line_glued_to_its_field_number_by_a_one_for_i_is_read_and_
         ("8600 NEW LONDON AVE", 0.346, 0.53), ("CRANSTON, RI 02920", 0.37, 0.58)]), run_date=RUN)
     assert f.values["last_name"] == "SAMPLE" and f.confidence["last_name"] >= 50
     assert f.values["first_name"] == "IAM" and f.confidence["first_name"] < 50
+
+
+def test_a_value_row_lifted_by_a_taller_word_beside_it_is_still_read_under_its_caption():
+    # OCR ran the expiry date beside into the given names' row; the date's taller box made the
+    # row start above the caption's middle, where no value was looked for.
+    page = response_from_rows([("FIRST NAME", 0.32, 0.405), ("EXPIRES", 0.63, 0.39)], h=0.042)
+    value = response_from_rows([("ROBERT BETTY", 0.32, 0.44)], h=0.06, char_w=0.021)
+    date = response_from_rows([("11/12/2027", 0.63, 0.422)], h=0.07)
+    merged = [dict(d, Id=d["Id"] + 100) for d in value["TextDetections"]]
+    merged += [dict(d, Id=d["Id"] + 200, ParentId=100) for d in date["TextDetections"] if d["Type"] == "WORD"]
+    merged[0]["DetectedText"] = "ROBERT BETTY 11/12/2027"
+    page["TextDetections"] += merged
+    f = parse_licence(page, run_date=RUN)
+    assert (f.values["first_name"], f.values["middle_name"]) == ("ROBERT", "BETTY")

@@ -242,3 +242,19 @@ def test_a_street_naming_a_state_is_not_the_issuing_state_even_when_printed_tall
     # Pennsylvania's eight digits, not Washington's letter and eleven characters.
     assert f.values["state_name"] == "PENNSYLVANIA"
     assert f.values["document_number"] == "28109919" and f.confidence["document_number"] > 90
+
+
+@pytest.mark.parametrize("state, printed, number", [
+    ("VIRGINIA", "4D DLN0147-0638-1", "014706381"),                     # "DLN0": the 0 is the number's
+    ("MICHIGAN", "DL NO. K616 8494 4670 9 CLASS DM", "K616849446709"),  # "9 CLASS": the 9 is the number's
+])
+def test_a_digit_a_neighbouring_label_may_have_taken_is_the_numbers_when_only_then_it_fits(
+        state: str, printed: str, number: str):
+    f = _licence([(state, 0.05, 0.02), (printed, 0.30, 0.12)])
+    assert f.values["document_number"] == number and f.confidence["document_number"] > 90
+
+
+def test_a_field_number_the_licence_number_fits_without_stays_the_next_labels():
+    # Georgia prints 7 to 9 digits: "12345678 9 CLASS D" is eight digits and class under field 9.
+    f = _licence([("GEORGIA", 0.05, 0.02), ("4D DLN 12345678 9 CLASS D", 0.30, 0.12)])
+    assert (f.values["document_number"], f.values["class"]) == ("12345678", "D")

@@ -104,6 +104,24 @@ def inline_value(label: Label, labels: list[Label]) -> str:
     return label.seg.text[label.end:inline_end(label, labels)].strip(" .:#,")
 
 
+def _inline_texts(label: Label, labels: list[Label]) -> list[tuple[str, int, int]]:
+    """The text after ``label`` on its segment (and where it lies), then, for a number, the same
+    text with a digit a label beside it may have taken: the ``0`` of ``DLN0147...`` (``N0`` is
+    also ``NO``) and the field number of the next label (``4670 9 CLASS``: ``9`` is class's
+    number, or the licence number's last digit).  Only a better reading wins over the first.
+    """
+    seg, end = label.seg, inline_end(label, labels)
+    out = [(inline_value(label, labels), label.end, end)]
+    if not out[0][0] or label.field != "document_number":
+        return out
+    if seg.text[label.end - 1] == "0" and seg.text[label.end:label.end + 1].isdigit():
+        out.append(("0" + out[0][0], label.end - 1, end))
+    lead = re.match(r"\d+", seg.text[end:])
+    if lead and end < len(seg.text):
+        out.append((seg.text[label.end:end + lead.end()].strip(" .:#,"), label.end, end + lead.end()))
+    return out
+
+
 def _nearby(label: Label, segs: list[Segment], labels: list[Label]) -> list[tuple[Segment, str]]:
     """Text that may hold the label's value: right of it on its row, then below it.
 
@@ -127,13 +145,21 @@ def _nearby(label: Label, segs: list[Segment], labels: list[Label]) -> list[tupl
                  and (s.row == seg.row or s.top <= cy <= s.bottom) and id(s) not in labelled_starts]
         out += [(s, s.text) for s in sorted(right, key=lambda s: s.xs[0])[:1]]
     h = max(bottom - top, 0.01)
-    below = [s for s in segs if top + 0.5 * h <= s.top <= bottom + 1.6 * h and s.xs
+    # A segment's top in the column: a taller word beside it (another field's value OCR ran
+    # into the row) does not lift the row out of reach.
+    tops = {id(s): _column_top(s, x0, x1) for s in segs if s.xs}
+    below = [s for s in segs if s.xs and top + 0.5 * h <= tops[id(s)] <= bottom + 1.6 * h
              and s.xs[0] < x1 and s.right > x0 - 0.02]
-    for s in sorted(below, key=lambda s: (s.top, abs(s.xs[0] - x0))):
+    for s in sorted(below, key=lambda s: (tops[id(s)], abs(s.xs[0] - x0))):
         part = _column_part(s, x0, x1, labels, whole_row_labelled=id(s) in labelled_starts)
         if part:
             out.append((s, part))
     return out
+
+
+def _column_top(seg: Segment, x0: float, x1: float) -> float:
+    """The top of ``seg``'s characters under the column ``x0..x1`` (its own top when none are)."""
+    return min((y[0] for x, y in zip(seg.xs, seg.ys) if x0 - 0.03 <= x < x1 - 0.005), default=seg.top)
 
 
 def _column_start(label: Label, labels: list[Label]) -> float:
@@ -191,9 +217,10 @@ def fill_from_labels(segs: list[Segment], labels: list[Label], out: LicenceField
         picked: tuple[object, float, Segment | None, int, str] | None = None
         rank = -1
         inline = inline_value(label, labels)
-        value, r = _reading(label.field, inline, run_date, good, own_format) if inline else (None, -1)
-        if value is not None:
-            picked, rank = (value, label.seg.confidence_of(label.end, inline_end(label, labels)), None, -1, inline), r
+        for text, start, end in _inline_texts(label, labels):
+            value, r = _reading(label.field, text, run_date, good, own_format)
+            if value is not None and r > rank:
+                picked, rank = (value, label.seg.confidence_of(start, end), None, -1, text), r
         nearby = _nearby(label, segs, labels) if rank < best else []
         for i, (cand, part) in enumerate(nearby):
             value, r = _reading(label.field, part.strip(" .:#"), run_date, good, own_format)
