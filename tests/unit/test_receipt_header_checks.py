@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 
 from docbatch.parse.country import postcode_state_agrees
-from docbatch.parse.receipt.parser import REVIEW_BELOW
+from docbatch.parse.receipt.parser import REVIEW_BELOW, parse_receipt
 
-from .test_receipt_parsing import receipt
+from .test_receipt_parsing import built, receipt, words
 
 BODY = ("DATE: 12/03/2018", "PENCIL | 9.00", "TOTAL RM | 9.00")
 
@@ -170,3 +170,23 @@ def test_an_underscore_in_a_name_is_a_space_and_no_misread():
 def test_a_capital_inside_a_word_of_the_name_is_a_misread_unless_a_known_word_repairs_it(vendor, flagged):
     f = header(vendor, "LOT 38, 39 101 BOULEVARD, JALAN KENARI 5,", "47170 PUCHONG, SELANGOR")
     assert (float(f["vendor_name_confidence"]) <= REVIEW_BELOW) is flagged
+
+
+def _with_word_confidence(word: str, confidence: float) -> dict[str, object]:
+    rows = [words(r) for r in ("KEDAI RUNCIT MAJU SDN BHD", f"NO 290, {word} AIR PANAS, SETAPAK,",
+                               "53200, KUALA LUMPUR.")]
+    rows += [words("DATE: 12/03/2018"), words("PENCIL") + [("9.00", 0.8)], words("TOTAL RM") + [("9.00", 0.8)]]
+    response = built(rows)
+    for det in response["TextDetections"]:
+        if det["DetectedText"] == word:
+            det["Confidence"] = confidence
+    return parse_receipt(response).fields
+
+
+def test_a_known_address_word_the_engine_was_unsure_of_does_not_flag_the_address():
+    # SROIE images 118/125: "JALAN" read at 55-57%, every other word at 100%.
+    assert float(_with_word_confidence("JALAN", 55.0)["vendor_address_confidence"]) > REVIEW_BELOW
+
+
+def test_an_unknown_address_word_the_engine_was_unsure_of_flags_the_address():
+    assert float(_with_word_confidence("JLANS", 55.0)["vendor_address_confidence"]) <= REVIEW_BELOW

@@ -347,7 +347,7 @@ def _read_header(fields: dict[str, object], lines: list[Line], end: int) -> Foun
     address = find_address(lines, vendor, end)
     if address:
         value = repair_place_names(repair_words(repair_slips(address.value))[0])
-        confidence = _conf(address.ocr_confidence, address.certainty)
+        confidence = _conf(address.unknown_word_confidence, address.certainty)
         # A misread the text itself shows (see .header_checks) is at review level whatever OCR said.
         doubted = address_signs(value) or misread_signs(value)
         _set(fields, "vendor_address", value, min(confidence, REVIEW_BELOW) if doubted else confidence)
