@@ -190,3 +190,11 @@ def test_a_known_address_word_the_engine_was_unsure_of_does_not_flag_the_address
 
 def test_an_unknown_address_word_the_engine_was_unsure_of_flags_the_address():
     assert float(_with_word_confidence("JLANS", 55.0)["vendor_address_confidence"]) <= REVIEW_BELOW
+
+
+def test_a_word_near_a_known_english_word_is_no_misread_on_a_receipt_in_another_language():
+    body = ("FECHA: 12/03/2018", "PAELLA | 9.00 €", "TOTAL | 9.00 €")
+    f = header("RESTAURANTE CASA PACO", "CALLE MAYOR 12, 28013 MADRID", body=body)
+    assert float(f["vendor_name_confidence"]) > REVIEW_BELOW
+    f = header("RESTAURANTE CASA PACO SDN BHD", "NO 5, JALAN BESAR,", "41100 KLANG, SELANGOR")
+    assert float(f["vendor_name_confidence"]) <= REVIEW_BELOW

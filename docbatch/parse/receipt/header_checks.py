@@ -108,14 +108,16 @@ def near_known_word(word: str) -> bool:
     return _one_letter_away(up)
 
 
-def misread_signs(text: str, *, name: bool = False) -> list[str]:
+def misread_signs(text: str, *, name: bool = False, plain: bool = True) -> list[str]:
     """Signs that a vendor or address holds a misread word (see the module docstring); empty when none.
 
     ``name``: a vendor name, where a capital inside a lower-case word is a slip too (``CafE``);
-    an address mixes cases freely (``CherasDT``, ``SS2/72A``).
+    an address mixes cases freely (``CherasDT``, ``SS2/72A``).  ``plain``: a receipt in
+    unaccented Latin (:data:`PLAIN_LATIN_CURRENCIES`), the languages of the known words; on
+    others a word near one is often a word of its own language (``RESTAURANTE``).
     """
     signs = []
-    if any(near_known_word(w) for w in re.findall(r"[A-Za-z]+", text)):
+    if plain and any(near_known_word(w) for w in re.findall(r"[A-Za-z]+", text)):
         signs.append("near_known_word")
     if name and _CASE_SLIP.search(text):
         signs.append("case_slip")
@@ -124,3 +126,11 @@ def misread_signs(text: str, *, name: bool = False) -> list[str]:
     if _ODD_ONSET.search(text):
         signs.append("odd_onset")
     return signs
+
+
+def checked_header_text(value: str, *, vendor: bool, plain: bool) -> tuple[str, bool]:
+    """A vendor name or address with marks folded on a ``plain`` receipt, and whether its text
+    shows a misread (:func:`misread_signs`, and for an address :func:`address_signs`)."""
+    value = fold_marks(value) if plain else value
+    doubted = misread_signs(value, name=vendor, plain=plain) or (not vendor and address_signs(value))
+    return value, bool(doubted)

@@ -27,7 +27,7 @@ from ..dates import DateCandidate, find_dates, find_time, plausible
 from .labels import has_word, line_label
 from ..money import currency_in, money
 from .aliases import find_aliases
-from .header_checks import PLAIN_LATIN_CURRENCIES, address_signs, fold_marks, misread_signs, repair_slips
+from .header_checks import PLAIN_LATIN_CURRENCIES, checked_header_text, repair_slips
 from .header import Found, find_address, find_payment, find_phone, find_receipt_number, find_vendor, header_end
 from .items import SUMMARY, extract_items
 from .total_checks import total_doubts
@@ -323,9 +323,13 @@ def _parse(lines: list[Line], hints: ReceiptHints) -> ParsedReceipt:
     vendor = _read_header(fields, lines, end)
     fields["vendor_aliases"] = "; ".join(find_aliases(lines, end, vendor)) or None
     currency = _read_currency(fields, lines, hints, end, reasons)
-    if fields["currency"] is None or fields["currency"] in PLAIN_LATIN_CURRENCIES:
-        for name in ("vendor_name", "vendor_address"):
-            fields[name] = fold_marks(fields[name]) if isinstance(fields[name], str) else fields[name]
+    plain = fields["currency"] is None or fields["currency"] in PLAIN_LATIN_CURRENCIES
+    for name in ("vendor_name", "vendor_address"):
+        if isinstance(fields[name], str):
+            # A misread the text itself shows (see .header_checks) is at review level whatever OCR said.
+            fields[name], doubted = checked_header_text(fields[name], vendor=name == "vendor_name", plain=plain)
+            if doubted:
+                fields[f"{name}_confidence"] = min(float(fields[f"{name}_confidence"]), REVIEW_BELOW)
     items_start = end
     items = extract_items(lines, items_start)
     total, total_line, doubted = _read_total(fields, lines, items, reasons)
@@ -341,16 +345,12 @@ def _read_header(fields: dict[str, object], lines: list[Line], end: int) -> Foun
     """Vendor, address, phone, receipt number and payment; returns the vendor as found (or None)."""
     vendor = find_vendor(lines, end)
     if vendor:
-        value = repair_words(repair_slips(vendor.value))[0]
-        confidence = _conf(vendor.ocr_confidence, vendor.certainty)
-        _set(fields, "vendor_name", value, min(confidence, REVIEW_BELOW) if misread_signs(value, name=True) else confidence)
+        _set(fields, "vendor_name", repair_words(repair_slips(vendor.value))[0],
+             _conf(vendor.ocr_confidence, vendor.certainty))
     address = find_address(lines, vendor, end)
     if address:
-        value = repair_place_names(repair_words(repair_slips(address.value))[0])
-        confidence = _conf(address.unknown_word_confidence, address.certainty)
-        # A misread the text itself shows (see .header_checks) is at review level whatever OCR said.
-        doubted = address_signs(value) or misread_signs(value)
-        _set(fields, "vendor_address", value, min(confidence, REVIEW_BELOW) if doubted else confidence)
+        _set(fields, "vendor_address", repair_place_names(repair_words(repair_slips(address.value))[0]),
+             _conf(address.unknown_word_confidence, address.certainty))
     for name, found in (("vendor_phone", find_phone(lines)), ("receipt_number", find_receipt_number(lines))):
         if found:
             _set(fields, name, found.value, _conf(found.ocr_confidence, found.certainty))
