@@ -18,9 +18,10 @@ confidence alone cannot tell them apart; the text itself can:
   (``ENTYERPRISE``, ``ENTERORISE``, ``SETANGOR``), a digit between letters of a lower-case
   word or a digit and a dot before a word (``J1n``, ``1.OT``), a word opening with a
   consonant and a ``J`` (``LJAN`` for ``LIAN``), and in a name a capital inside a
-  lower-case word once known words are repaired (``CafE``; ``WorId`` is ``World``).  On
-  SROIE's 626 transcribed vendors and addresses only six long near-words occur, two of
-  them the transcriber's slips.
+  lower-case word once known words are repaired (``CafE``; ``WorId`` is ``World``).  Of
+  SROIE's 626 labelled vendors and 626 addresses these flag 5 addresses: ``PARINDUSTRIAN``
+  (twice, as printed), ``SELANGIR`` (the labeller's slip), ``COMPLEKS`` and ``LABUHRAYA``
+  (other spellings of ``KOMPLEKS``, ``LEBUHRAYA``).
 
 These are properties of receipts and of OCR in general, not knowledge of particular vendors.
 """
