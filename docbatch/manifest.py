@@ -20,7 +20,6 @@ when :func:`read_manifest` is called, before any row is read.
 
 from __future__ import annotations
 
-import array
 import codecs
 import contextlib
 import csv
@@ -42,6 +41,7 @@ from typing import Any, Iterator, Mapping, TextIO
 from urllib.parse import unquote
 
 from docbatch.errors import ConfigError, ManifestRowError
+from docbatch.firstrows import FirstRows
 from docbatch.records import DOC_TYPES, Document
 
 IMAGE_EXTENSIONS: tuple[str, ...] = (
@@ -329,43 +329,6 @@ def _digest(text: str) -> int:
     return int.from_bytes(data, "little") or 1
 
 
-class _FirstRows:
-    """digest -> first row number: an open-addressing table in two flat arrays.
-
-    Why not a dict: a dict entry with its int objects costs ~90 bytes, this ~24 to 48, and a
-    manifest of ten million rows keeps two of these.  Linear probing, load <= 1/2.
-    """
-
-    def __init__(self) -> None:
-        self._keys = array.array("Q", bytes(8 * 1024))  # 0 marks an empty slot
-        self._rows = array.array("I", bytes(4 * 1024))
-        self._used = 0
-
-    def setdefault(self, digest: int, row_no: int) -> int:
-        """The row already holding ``digest``, or ``row_no`` after recording it."""
-        keys, mask = self._keys, len(self._keys) - 1
-        slot = digest & mask
-        while keys[slot]:
-            if keys[slot] == digest:
-                return self._rows[slot]
-            slot = (slot + 1) & mask
-        keys[slot], self._rows[slot] = digest, row_no
-        self._used += 1
-        if 2 * self._used > len(keys):
-            self._grow()
-        return row_no
-
-    def _grow(self) -> None:
-        old = zip(self._keys, self._rows)
-        size = 2 * len(self._keys)
-        self._keys = array.array("Q", bytes(8 * size))
-        self._rows = array.array("I", bytes(4 * size))
-        self._used = 0
-        for digest, row_no in old:
-            if digest:
-                self.setdefault(digest, row_no)
-
-
 def _sha8(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
@@ -376,8 +339,8 @@ class _RowChecker:
     def __init__(self, *, base_dir: str, default_doc_type: str) -> None:
         self._base_dir = base_dir
         self._default = default_doc_type
-        self._source_rows = _FirstRows()
-        self._id_rows = _FirstRows()
+        self._source_rows = FirstRows()
+        self._id_rows = FirstRows()
 
     def check(self, row_no: int, values: dict[str, Any], problem: str | None) -> ManifestRow:
         source_col, type_col, id_col, passthrough_keys = _roles(tuple(values))
