@@ -207,12 +207,44 @@ def memory_run(rows: int, work: Path) -> dict[str, Any]:
         fh.write("source,doc_type,doc_id,batch\n")
         fh.writelines(f"d{i}/{'r' if i % 10 == 0 else 'x'}.png,receipt,d{i},b{i % 7}\n" for i in range(rows))
     started = time.monotonic()
-    summary = run_batch(RunConfig(manifest=str(manifest), out=str(work / "out"), engine="replay",
-                                  replay_dir=str(replay), use_cache=False, formats=("parquet",)))
+    with WorkerPeak() as workers:
+        summary = run_batch(RunConfig(manifest=str(manifest), out=str(work / "out"), engine="replay",
+                                      replay_dir=str(replay), use_cache=False, formats=("parquet",)))
     return {"rows": rows, "ok": summary.ok, "failed": summary.failed, "wall_s": time.monotonic() - started,
             "cpu_ms_per_row": _cpu() * 1000 / rows,
             "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "worker_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+            "worker_rss_mb": workers.peak_mb}
+
+
+class WorkerPeak:
+    """The largest peak RSS (VmHWM) of this process's worker processes, read from /proc while
+    they live.  Not RUSAGE_CHILDREN: a child started by fork or vfork and exec reports the
+    parent's RSS at its start as its own maximum (the old figures' "largest worker" was the
+    run's process at the moment the parse workers started)."""
+
+    def __init__(self, every_s: float = 0.25) -> None:
+        self.peak_mb = 0.0
+        self._every = every_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def __enter__(self) -> WorkerPeak:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _watch(self) -> None:
+        while not self._stop.wait(self._every):
+            for child in multiprocessing.active_children():
+                try:
+                    status = Path(f"/proc/{child.pid}/status").read_text()
+                except OSError:
+                    continue
+                hwm = next((line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")), "0")
+                self.peak_mb = max(self.peak_mb, int(hwm) / 1024)
 
 
 def memory(work: Path, sizes: list[int]) -> list[dict[str, Any]]:
