@@ -15,6 +15,7 @@ opposite things, so those words must be read exactly.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz.distance import Indel
@@ -61,21 +62,26 @@ VOCABULARY: list[tuple[str, tuple[str, ...]]] = [
 ]
 
 _LOOKALIKE = str.maketrans({"0": "O", "1": "I", "5": "S", "8": "B", "$": "S"})
+_SPLIT = re.compile(r"[\s:./()\-*=#@,;|]+")
+_NOT_KEPT = re.compile(r"[^A-Z0-9%&]")
 
 
-def _normalise(text: str) -> list[str]:
-    """Upper-case words, letters for digits inside mostly-letter words, punctuation gone."""
+@lru_cache(maxsize=1024)
+def _normalise(text: str) -> tuple[str, ...]:
+    """Upper-case words, letters for digits inside mostly-letter words, punctuation gone.
+
+    Cached: a receipt's lines are asked about many phrases (payment, tax, dates, savings)."""
     words = []
-    for raw in re.split(r"[\s:./()\-*=#@,;|]+", text.upper()):
+    for raw in _SPLIT.split(text.upper()):
         if not raw:
             continue
         letters = sum(c.isalpha() for c in raw)
         if letters and letters >= len(raw) - 1 and len(raw) >= 3:
             raw = raw.translate(_LOOKALIKE)
-        word = re.sub(r"[^A-Z0-9%&]", "", raw)
+        word = _NOT_KEPT.sub("", raw)
         if word:
             words.append(word)
-    return words
+    return tuple(words)
 
 
 def _cutoff(phrase: str) -> float:
@@ -91,23 +97,52 @@ def _cutoff(phrase: str) -> float:
 _EXACT_PREFIXES = ("EXC", "INC")
 
 
-def _matches(phrase: str, words: list[str]) -> bool:
-    for prefix in _EXACT_PREFIXES:
-        if prefix in phrase and not any(w.startswith(prefix) for w in words):
-            return False
+@dataclass(frozen=True)
+class _Phrase:
+    """A phrase as matched: spaces removed, window sizes, cutoff, length slack, exact prefixes."""
+
+    target: str
+    sizes: tuple[int, ...]
+    cutoff: float
+    slack: int
+    exact: tuple[str, ...]
+
+
+@lru_cache(maxsize=1024)  # the vocabulary's and the callers' constant phrases
+def _phrase(phrase: str) -> _Phrase:
     target = phrase.replace(" ", "")
     k = phrase.count(" ") + 1
-    cutoff = _cutoff(target)
-    for size in {max(1, k - 1), k, k + 1}:
-        for i in range(0, max(len(words) - size + 1, 0)):
-            window = "".join(words[i : i + size])
-            if abs(len(window) - len(target)) > (1 if len(target) < 10 else 2):
-                continue
-            if cutoff >= 1.0:
-                if window == target:
-                    return True
-            elif Indel.normalized_similarity(window, target) >= cutoff:
+    return _Phrase(target, tuple(sorted({max(1, k - 1), k, k + 1})), _cutoff(target),
+                   1 if len(target) < 10 else 2, tuple(p for p in _EXACT_PREFIXES if p in phrase))
+
+
+@lru_cache(maxsize=4096)
+def _windows(words: tuple[str, ...], size: int) -> dict[int, tuple[str, ...]]:
+    """Every run of ``size`` consecutive words, spaces removed, by length (shared by every
+    phrase asked about the same words; a phrase looks only at lengths it may match)."""
+    by_length: dict[int, list[str]] = {}
+    for i in range(len(words) - size + 1):
+        window = "".join(words[i : i + size])
+        by_length.setdefault(len(window), []).append(window)
+    return {n: tuple(ws) for n, ws in by_length.items()}
+
+
+def _matches(phrase: str, words: tuple[str, ...]) -> bool:
+    p = _phrase(phrase)
+    for prefix in p.exact:
+        if not any(w.startswith(prefix) for w in words):
+            return False
+    n = len(p.target)
+    for size in p.sizes:
+        by_length = _windows(words, size)
+        if p.cutoff >= 1.0:
+            if p.target in by_length.get(n, ()):
                 return True
+            continue
+        for length in range(n - p.slack, n + p.slack + 1):
+            for window in by_length.get(length, ()):
+                if Indel.normalized_similarity(window, p.target) >= p.cutoff:
+                    return True
     return False
 
 

@@ -12,6 +12,7 @@ words business names are made of.  Case is kept (``Jaian`` -> ``Jalan``).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..country import MY_PLACE_NAMES
 
@@ -44,8 +45,15 @@ _SHORT = frozenset({"SDN", "BHD", "LOT"})
 _LOOKALIKE = {frozenset(p) for p in ("0O", "0D", "1I", "1L", "IL", "5S", "8B", "2Z", "6G", "CE", "NH", "UD", "KR",
                                       "MN", "OD", "OQ", "VY", "FE", "PR", "TI")}
 _WORD = re.compile(r"[A-Za-z0-9]+")
+#: Every known and short word by its length: a reading is compared only with words of its own
+#: length (a scan of the whole vocabulary per word was most of a small receipt's parsing).
+_BY_LENGTH: dict[int, list[str]] = {}
+for _word in sorted(KNOWN_WORDS | _SHORT):
+    _BY_LENGTH.setdefault(len(_word), []).append(_word)
+del _word
 
 
+@lru_cache(maxsize=4096)  # a batch's receipts repeat their vendors' and streets' words
 def known_reading(word: str) -> str | None:
     """The known word ``word`` is a misreading of, or None (known already, or no single such word).
 
@@ -60,9 +68,7 @@ def known_reading(word: str) -> str | None:
     if up in KNOWN_WORDS or len(up) < 3 or digits == len(up) or len(up) >= 4 and digits > len(up) / 2:
         return None
     found: list[str] = []
-    for known in KNOWN_WORDS | _SHORT:
-        if len(known) != len(up):
-            continue
+    for known in _BY_LENGTH.get(len(up), ()):
         diff = [(a, b) for a, b in zip(up, known) if a != b]
         if not diff or not all(frozenset(d) in _LOOKALIKE for d in diff):
             continue
