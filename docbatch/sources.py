@@ -64,7 +64,12 @@ def read_local(source: str) -> bytes:
             if st.st_size > MAX_LOCAL_BYTES:
                 raise e.BadImageError(f"file is {st.st_size} bytes, over the {MAX_LOCAL_BYTES} byte limit",
                                       error_code="file_too_large")
-            return fh.read(MAX_LOCAL_BYTES + 1)
+            # Sized by the file (a 512 MB read size is an allocation of that size on every
+            # read); a file that grew since fstat is read on to the limit as before.
+            data = fh.read(st.st_size + 1)
+            if len(data) > st.st_size:
+                data += fh.read(MAX_LOCAL_BYTES + 1 - len(data))
+            return data
     except FileNotFoundError as exc:
         raise e.SourceNotFound("local file not found", error_code="file_not_found") from exc
     except IsADirectoryError as exc:
