@@ -170,3 +170,27 @@ def test_a_value_row_lifted_by_a_taller_word_beside_it_is_still_read_under_its_c
     page["TextDetections"] += merged
     f = parse_licence(page, run_date=RUN)
     assert (f.values["first_name"], f.values["middle_name"]) == ("ROBERT", "BETTY")
+
+
+def _page(*parts: tuple[list[tuple[str, float, float]], float, float]) -> dict:
+    """One page of rows set in different print sizes: ``(rows, height, char width)`` each."""
+    page: dict = {"TextDetections": []}
+    for k, (rows, h, char_w) in enumerate(parts):
+        for d in response_from_rows(rows, h=h, char_w=char_w)["TextDetections"]:
+            shifted = dict(d, Id=d["Id"] + 100 * k)
+            if "ParentId" in d:
+                shifted["ParentId"] = d["ParentId"] + 100 * k
+            page["TextDetections"].append(shifted)
+    return page
+
+
+def test_a_number_on_a_row_another_label_took_a_value_from_is_still_found_by_its_format():
+    # A tilted card: the expiry label's column reaches the date on the row below, but the number's
+    # end of that row is tilted up out of reach of its own label; it fits New Hampshire's a3 n8.
+    f = parse_licence(_page(
+        ([("NEW HAMPSHIRE", 0.10, 0.02), ("4B EXPIRATION DATE 4D CREDENTIAL IDENTIFIER", 0.32, 0.153)], 0.06, 0.014),
+        ([("01/02/2022", 0.338, 0.207)], 0.075, 0.02), ([("NHL12506717", 0.598, 0.181)], 0.1, 0.03),
+        ([("1 SAMPLE", 0.32, 0.31), ("2 HOLLY", 0.32, 0.39), ("823 HAZEN DR", 0.33, 0.49),
+          ("CONCORD, NH 03305", 0.33, 0.55)], 0.055, 0.014)), run_date=RUN)
+    assert f.values["expiration_date"] == dt.date(2022, 1, 2)
+    assert f.values["document_number"] == "NHL12506717"

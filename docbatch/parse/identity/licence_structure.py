@@ -209,8 +209,9 @@ def fallback_number(segs: list[Segment], used: set[int], out: LicenceFields, num
                     fits: Callable[[object], bool] | None = None, before_label: dict[int, int] | None = None) -> None:
     """A number no label names: the first printed in groups that fits the state's format
     (``fits``; ``E54 036 614 363 CLASS CM`` where OCR lost the number's label: the text
-    before a segment's first label counts, ``before_label``), else the first number-like
-    token (a letter in it, or seven characters) on a segment not used."""
+    before a segment's first label counts, ``before_label``; a segment used as another
+    field's value counts too), else the first number-like token (a letter in it, or seven
+    characters) on a segment not used."""
     texts, grouped_texts = [], []
     for seg in sorted(segs, key=lambda s: s.top):
         if _CITY_RE.match(seg.text):
@@ -218,14 +219,15 @@ def fallback_number(segs: list[Segment], used: set[int], out: LicenceFields, num
         cut = (before_label or {}).get(id(seg))
         if cut is not None and cut > 0:
             grouped_texts.append((seg, US_DATE_RE.sub(" ", seg.text[:cut]).strip()))
-        if id(seg) in used:
-            continue
         text = US_DATE_RE.sub(" ", seg.text).strip()
         if numbered:
             text = re.sub(r"^4(?=[A-Z])", "", text)
-        texts.append((seg, text))
         if cut is None:
+            # A row another label took a value from may hold the number too (``01/02/2022
+            # NHL12506717`` under ``EXPIRATION DATE 4D ...`` on a tilted card): its format decides.
             grouped_texts.append((seg, text))
+        if id(seg) not in used:
+            texts.append((seg, text))
     if fits is not None:
         for seg, text in sorted(grouped_texts, key=lambda st: st[0].top):
             tokens = text.split(" ")
