@@ -194,3 +194,13 @@ def test_a_number_on_a_row_another_label_took_a_value_from_is_still_found_by_its
           ("CONCORD, NH 03305", 0.33, 0.55)], 0.055, 0.014)), run_date=RUN)
     assert f.values["expiration_date"] == dt.date(2022, 1, 2)
     assert f.values["document_number"] == "NHL12506717"
+
+
+def test_a_column_that_opens_inside_a_word_takes_nothing_from_it():
+    # Field 1's column (glued "1.2SAMPLE, ..." is no name) reaches down to the signature's last
+    # letter: "E" is not a family name; the name stays missing, so the row is flagged.
+    f = parse_licence(_page(
+        ([("NEBRASKA", 0.12, 0.0), ("12 REST. NONE", 0.327, 0.387), ("15 SEX F", 0.323, 0.5),
+          ("1.2SAMPLE, CARONLYNN", 0.325, 0.683)], 0.053, 0.016),
+        ([("CARON SAMPLE", 0.008, 0.74)], 0.145, 0.027)), run_date=RUN)
+    assert "last_name" not in f.values

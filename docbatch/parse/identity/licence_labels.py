@@ -179,11 +179,13 @@ def _column_part(seg: Segment, x0: float, x1: float, labels: list[Label], *, who
     """The text of ``seg`` under the column ``x0..x1``, up to the next label in it.
 
     A segment opening with a label is its own field, unless that label lies left of the
-    column: a tilted photo merges rows, so a value can share a row with another field.
+    column: a tilted photo merges rows, so a value can share a row with another field.  A
+    column that opens inside a word holds no value: the word belongs to print left of it
+    (the ``E`` of a signature's ``SAMPLE`` under a label's column is no family name).
     """
     own = [lab for lab in labels if lab.seg is seg and not seg.text.strip(" .").isdigit()]
     inside = [i for i, x in enumerate(seg.xs) if x0 - 0.03 <= x < x1 - 0.005]
-    if not inside:
+    if not inside or inside[0] > 0 and seg.text[inside[0] - 1].isalpha() and seg.text[inside[0]].isalpha():
         return ""
     if whole_row_labelled and any(lab.start == 0 and seg.x_at(lab.end - 1) >= x0 - 0.03 for lab in own):
         return ""
