@@ -44,7 +44,15 @@ def reconcile_command(receipts: Path, transactions: Path, out: Path, **options: 
 
     result = reconcile(receipts, transactions, out=out, settings=build_settings(**options))
     s = result.summary
+    for r in s["transactions"]["rejected"]:
+        click.echo(f"docbatch: warning: transactions line {r['row']} below the header ({r['transaction_id']}) "
+                   f"set aside: {r['error']}", err=True)
     click.echo(f"{s['receipts']} receipts, {s['transactions']['count']} transactions: "
                f"{s['matched']['count']} matched, {s['needs_review']['count']} to review, "
                f"{s['unmatched_receipts']['count']} receipts and {s['unmatched_transactions']['count']} "
-               f"transactions unmatched; tables in {out}", err=True)
+               f"transactions unmatched{_rejected(s)}; tables in {out}", err=True)
+
+
+def _rejected(summary: dict[str, Any]) -> str:
+    n = len(summary["transactions"]["rejected"])
+    return f", {n} transaction line{'s' * (n != 1)} set aside (summary.json: transactions.rejected)" if n else ""

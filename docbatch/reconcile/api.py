@@ -75,6 +75,7 @@ def reconcile(receipts: Any, transactions: Any, *, out: str | Path | None = None
     summary = {"docbatch_version": __version__, "created_at": dt.datetime.now(dt.timezone.utc).isoformat(),
                "inputs": {"receipts": _describe(receipts), "transactions": _describe(transactions)},
                **summary, "settings": dataclasses.asdict(settings)}
+    summary["transactions"]["rejected"] = [dataclasses.asdict(r) for r in statement.rejected]
     result = ReconcileResult(tables_of(outcome.tables), summary)
     if out is not None:
         ReconFolder(out).write(result.tables, summary, settings.formats)

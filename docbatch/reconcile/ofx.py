@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import TransactionFileError
 from .settings import TransactionOptions
-from .transactions import Transaction, from_rows
+from .transactions import Statement, from_rows
 
 _HEADER = ["transaction_id", "transaction_date", "posted_date", "descriptor", "amount", "currency", "card_last4",
            "original_amount", "original_currency"]
@@ -46,7 +46,7 @@ def _leaves(block: str) -> dict[str, str]:
     return {m.group(1).upper(): m.group(2).strip() for m in _LEAF.finditer(block) if m.group(2).strip()}
 
 
-def read_ofx(data: bytes, *, options: TransactionOptions) -> list[Transaction]:
+def read_ofx(data: bytes, *, options: TransactionOptions) -> Statement:
     """Every ``STMTTRN`` of every statement in the file, with its statement's currency and account."""
     text = _text(data)
     rows: list[list[Any]] = []
@@ -80,7 +80,7 @@ def read_ofx(data: bytes, *, options: TransactionOptions) -> list[Transaction]:
     return from_rows(_HEADER, rows, options=_with_sign(options), id_prefix="ofx")
 
 
-def read_qif(data: bytes, *, options: TransactionOptions, id_prefix: str = "qif") -> list[Transaction]:
+def read_qif(data: bytes, *, options: TransactionOptions, id_prefix: str = "qif") -> Statement:
     """Records of a QIF file (``D`` date, ``T``/``U`` amount, ``P`` payee, ``M`` memo, ``N`` number)."""
     rows: list[list[Any]] = []
     record: dict[str, str] = {}

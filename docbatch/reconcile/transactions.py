@@ -26,7 +26,7 @@ from typing import Any, Sequence
 
 from ..errors import BadColumnMapping, TransactionFileError
 from .settings import TransactionOptions
-from .values import currency_code, last4, parse_amount, parse_date_column
+from .values import currency_code, date_cell_problem, last4, parse_amount, parse_date_column
 
 _ALIASES: dict[str, tuple[str, ...]] = {
     "transaction_date": ("transactiondate", "transdate", "txndate", "trandate", "purchasedate", "datetransaction",
@@ -73,6 +73,27 @@ class Transaction:
     @property
     def date(self) -> dt.date | None:
         return self.transaction_date or self.posted_date
+
+
+@dataclass(frozen=True)
+class RejectedRow:
+    """A statement line that could not be read (an impossible date, text for an amount), set aside."""
+
+    row: int  # 1-based, counting the lines below the header that hold anything
+    transaction_id: str  # the id the line would have had
+    error: str
+
+
+class Statement(list):  # type: ignore[type-arg]
+    """The transactions read, in export order (a ``list[Transaction]``), and the lines set aside.
+
+    One malformed line must not cost the whole statement: it is named in ``rejected`` and
+    the others are matched.
+    """
+
+    def __init__(self, transactions: Sequence[Transaction] = (), rejected: Sequence[RejectedRow] = ()) -> None:
+        super().__init__(transactions)
+        self.rejected = list(rejected)
 
 
 def _key(header: object) -> str:
@@ -129,26 +150,44 @@ def _read_csv_rows(data: bytes, options: TransactionOptions) -> tuple[list[str],
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
-    sample = "\n".join(text.splitlines()[:50])
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
-    rows = [r for r in csv.reader(io.StringIO(text), dialect) if any(c.strip() for c in r)]
     given = set(options.mapping.given().values())
-    for i, row in enumerate(rows[:40]):
-        if _looks_like_header(row) or (given and given <= {c.strip() for c in row}):
-            return [c.strip() for c in row], rows[i + 1 :]
+    for dialect in _dialects(text):
+        rows = [r for r in csv.reader(io.StringIO(text), dialect) if any(c.strip() for c in r)]
+        for i, row in enumerate(rows[:40]):
+            if _looks_like_header(row) or (given and given <= {c.strip() for c in row}):
+                return [c.strip() for c in row], rows[i + 1 :]
     raise TransactionFileError("no header row with a date and an amount column in the first 40 lines "
                                "(name the columns with --map)")
 
 
+def _dialects(text: str) -> list[Any]:
+    """The sniffed dialect, then each usual delimiter: account lines above a bank's header have
+    fewer fields than the table, which defeats the sniffer, so the header row decides."""
+    out: list[Any] = []
+    try:
+        out.append(csv.Sniffer().sniff("\n".join(text.splitlines()[:50]), delimiters=",;\t|"))
+    except csv.Error:
+        pass
+    return out + [type("delimited", (csv.excel,), {"delimiter": d}) for d in ",;\t|"]
+
+
 def from_rows(header: Sequence[object], rows: Sequence[Sequence[object]], *, options: TransactionOptions,
-              id_prefix: str = "row") -> list[Transaction]:
-    """Transactions from a header and rows (CSV cells or typed values), per ``options``."""
+              id_prefix: str = "row") -> Statement:
+    """Transactions from a header and rows (CSV cells or typed values), per ``options``.
+
+    A line whose date or amount cannot be read is set aside in ``Statement.rejected``.
+    """
     cols, header_currency = resolve_columns(header, options)
     width = len(header)
-    rows = [list(r) + [None] * (width - len(r)) for r in rows]
+    padded = [list(r) + [None] * (width - len(r)) for r in rows]
+    rejected: list[RejectedRow] = []
+    numbers: list[int] = []
+    for n, r in enumerate(padded):
+        if problem := _row_problem(r, cols, options):
+            rejected.append(RejectedRow(n + 1, _row_id(r, cols, id_prefix, n), problem))
+        else:
+            numbers.append(n)
+    rows = [padded[n] for n in numbers]
 
     def column(name: str) -> list[Any]:
         return [r[cols[name]] for r in rows] if name in cols else [None] * len(rows)
@@ -160,12 +199,12 @@ def from_rows(header: Sequence[object], rows: Sequence[Sequence[object]], *, opt
     default_currency = options.currency or header_currency
     out: list[Transaction] = []
     seen: set[str] = set()
-    ids, descs, cards, curs = column("transaction_id"), column("descriptor"), column("card_last4"), column("currency")
+    descs, cards, curs = column("descriptor"), column("card_last4"), column("currency")
     oamts, ocurs = column("original_amount"), column("original_currency")
     for n, amount in enumerate(amounts):
         if amount is None or (tdates[n] is None and pdates[n] is None):
             continue  # a total, a balance or a note line, not a transaction
-        tid = str(ids[n]).strip() if ids[n] not in (None, "") else f"{id_prefix}-{n + 1}"
+        tid = _row_id(rows[n], cols, id_prefix, numbers[n])
         while tid in seen:
             tid += "+"
         seen.add(tid)
@@ -175,7 +214,27 @@ def from_rows(header: Sequence[object], rows: Sequence[Sequence[object]], *, opt
             descriptor=str(descs[n]).strip() if descs[n] not in (None, "") else None,
             amount=amount, currency=currency_code(curs[n]) or default_currency, card_last4=last4(cards[n]),
             original_amount=abs(oamt) if oamt is not None else None, original_currency=currency_code(ocurs[n])))
-    return out
+    return Statement(out, rejected)
+
+
+def _row_id(row: list[Any], cols: dict[str, int], id_prefix: str, n: int) -> str:
+    """The export's id of the line, else ``<prefix>-<line number below the header>``."""
+    value = row[cols["transaction_id"]] if "transaction_id" in cols else None
+    return str(value).strip() if value not in (None, "") else f"{id_prefix}-{n + 1}"
+
+
+def _row_problem(row: list[Any], cols: dict[str, int], options: TransactionOptions) -> str | None:
+    """Why the line's date or amount cannot be read, or None."""
+    for name in ("transaction_date", "posted_date"):
+        if name in cols and (problem := date_cell_problem(row[cols[name]], options.date_order)):
+            return f"{name}: {problem}"
+    for name in ("amount", "debit", "credit", "original_amount"):
+        if name in cols:
+            try:
+                parse_amount(row[cols[name]], decimal_separator=options.decimal_separator)
+            except TransactionFileError as exc:
+                return f"{name}: {exc}"
+    return None
 
 
 def _signed_amounts(rows: list[list[Any]], cols: dict[str, int], options: TransactionOptions,
@@ -232,8 +291,11 @@ def _debit_negative(values: list[Decimal | None], descriptors: list[Any], sign: 
     return len(neg) > len(pos)
 
 
-def read_transactions(source: Any, *, options: TransactionOptions | None = None) -> list[Transaction]:
-    """Transactions from a file path (CSV/TSV, Parquet, OFX/QFX, QIF), a DataFrame or an Arrow table."""
+def read_transactions(source: Any, *, options: TransactionOptions | None = None) -> Statement:
+    """Transactions from a file path (CSV/TSV, Parquet, OFX/QFX, QIF), a DataFrame or an Arrow table.
+
+    Lines whose date or amount cannot be read are in the result's ``rejected``; the rest are read.
+    """
     from .ofx import looks_like_ofx, looks_like_qif, read_ofx, read_qif
 
     options = options or TransactionOptions()

@@ -69,6 +69,25 @@ def _numeric(text: str, order: str) -> dt.date | None:
     return None
 
 
+def date_cell_problem(value: object, order: str | None) -> str | None:
+    """Why one cell is no date under any day/month order it may have (``order`` when given), else None.
+
+    Lets a statement line with an impossible date (``31.02.2025``) or text in its date column
+    be set aside on its own, before the column's order is decided from the other lines.
+    """
+    if value is None or isinstance(value, (dt.date, float)) or str(value).strip() == "":
+        return None  # empty, typed, or NaN: the column reader decides
+    text = str(value).strip()
+    if _fixed(text) is not None:
+        return None
+    if not _NUMERIC.match(text):
+        return f"cannot read {text[:20]!r} as a date"
+    orders = (order,) if order in ("DMY", "MDY") else ("DMY", "MDY")
+    if any(_numeric(text, o) for o in orders):
+        return None
+    return f"{text[:20]!r} is not a valid date" + (f" ({order})" if len(orders) == 1 else "")
+
+
 def parse_date_column(values: Sequence[object], *, order: str | None, column: str) -> list[dt.date | None]:
     """Each value as a date (None for empty cells), one day/month order for the whole column.
 

@@ -59,6 +59,32 @@ def test_debit_credit_pair_semicolons_decimal_commas_and_header_currency(tmp_pat
     assert txns[0].posted_date == dt.date(2019, 1, 3)
 
 
+def test_semicolon_export_with_account_lines_above_the_header(tmp_path):
+    # A European bank's export: "Name;value" account lines, a blank line, then the table.
+    # The lines above the header have fewer fields, so the delimiter cannot be sniffed
+    # from the whole sample; the header decides it.
+    path = write(tmp_path, "konto.csv", "Kontoinhaber;Jane Doe\nKontonummer;DE12 3456 7890\n\n"
+                                        "Transaction Date;Description;Amount;Currency\n"
+                                        "14.03.2025;SQ *GREENLEAF MARKET;31,98;USD\n"
+                                        "18.04.2025;TST* THE HARBOR GRILL;1.079,52;USD\n")
+    txns = read_transactions(path, options=TransactionOptions(date_order="DMY"))
+    assert [(t.amount, t.currency) for t in txns] == [(D("31.98"), "USD"), (D("1079.52"), "USD")]
+    assert txns[0].transaction_date == dt.date(2025, 3, 14) and txns[1].descriptor == "TST* THE HARBOR GRILL"
+
+
+def test_a_line_with_an_impossible_date_or_a_bad_amount_is_set_aside_and_the_rest_read(tmp_path):
+    path = write(tmp_path, "card.csv", "Transaction Date,Description,Amount\n"
+                                       "14/03/2025,GREENLEAF MARKET,31.98\n"
+                                       "31/02/2025,BROKEN DATE,12.00\n"
+                                       "21/01/2025,CORNERSTONE PHARMACY,abc\n"
+                                       "21/01/2025,CORNERSTONE PHARMACY,35.23\n")
+    txns = read_transactions(path)
+    assert [(t.transaction_id, t.amount) for t in txns] == [("card-1", D("31.98")), ("card-4", D("35.23"))]
+    assert [(r.row, r.transaction_id) for r in txns.rejected] == [(2, "card-2"), (3, "card-3")]
+    assert txns.rejected[0].error == "transaction_date: '31/02/2025' is not a valid date"
+    assert txns.rejected[1].error == "amount: cannot read 'abc' as an amount"
+
+
 def test_cr_dr_markers_and_a_direction_column(tmp_path):
     path = write(tmp_path, "m.csv", "Trans Date,Details,Amount,Dr/Cr\n2019-01-03,SHOP,10.00,DR\n"
                                     "2019-01-04,SHOP REFUND,10.00,CR\n2019-01-05,OTHER,7.00 CR,\n")
