@@ -278,9 +278,18 @@ PARTITION_KEYS: dict[str, str] = {
 }
 
 
+def _per_field(table: Table) -> set[str]:
+    """A field's ``<field>_confidence`` and, beside it, ``<field>_source`` (the README summarises them);
+    a column of its own such as ``currency_source`` or ``mean_confidence`` is not one."""
+    names = {f.name for f in table.fields}
+    conf = {n for n in names if n.endswith("_confidence") and n[: -len("_confidence")] in names}
+    return conf | {n for n in names if n.endswith("_source") and n[: -len("_source")] + "_confidence" in conf}
+
+
 def _listed(table: Table) -> list[Field]:
     """The columns a reader needs spelled out (per-field confidences and sources are summarised)."""
-    return [f for f in table.fields if not (f.name.endswith(("_confidence", "_source")) and f.name != "mean_confidence")]
+    summarised = _per_field(table)
+    return [f for f in table.fields if f.name not in summarised]
 
 
 def markdown(tables: list[str] | None = None) -> str:
@@ -298,10 +307,11 @@ def markdown(tables: list[str] | None = None) -> str:
         out.append("|---|---|---|---|")
         for f in _listed(table):
             out.append(f"| `{f.name}` | {f.kind} | {f.redact or ''} | {f.description} |")
-        if any(f.name.endswith("_source") for f in table.fields):
+        summarised = _per_field(table)
+        if any(n.endswith("_source") for n in summarised):
             out.append("| `<field>_confidence`, `<field>_source` | confidence, string | | per field: 0..100, and "
                        "where it was read (mrz, barcode, visual) |")
-        elif any(f.name.endswith("_confidence") and f.name != "mean_confidence" for f in table.fields):
+        elif summarised:
             out.append("| `<field>_confidence` | confidence | | per field: 0..100 |")
         out.append("")
     return "\n".join(out).rstrip() + "\n"

@@ -30,3 +30,11 @@ def test_docbatch_schema_prints_every_table_and_flags_personal_columns():
 def test_an_unknown_table_is_a_one_line_error():
     result = CliRunner().invoke(main, ["schema", "nope"])
     assert result.exit_code == 2 and "unknown table" in result.output
+
+
+def test_a_reconciliation_table_lists_its_currency_source_and_no_per_field_summary():
+    # matches has one *_source column of its own (currency_source) and no per-field confidences:
+    # it is listed like any column, not folded into an ID's '<field>_confidence, <field>_source' row.
+    text = markdown(["matches"])
+    assert "| `currency_source` | string |" in text
+    assert "<field>_confidence" not in text and "mrz, barcode, visual" not in text
