@@ -258,3 +258,9 @@ def test_a_field_number_the_licence_number_fits_without_stays_the_next_labels():
     # Georgia prints 7 to 9 digits: "12345678 9 CLASS D" is eight digits and class under field 9.
     f = _licence([("GEORGIA", 0.05, 0.02), ("4D DLN 12345678 9 CLASS D", 0.30, 0.12)])
     assert (f.values["document_number"], f.values["class"]) == ("12345678", "D")
+
+
+def test_a_zero_the_label_may_own_is_the_numbers_but_flagged_when_both_readings_fit():
+    # Arkansas prints 4 to 9 digits: "DLN" + "072453051" and "DL N0" + "72453051" both fit.
+    f = _licence([("ARKANSAS", 0.05, 0.02), ("4D DLN0724-5305-1", 0.30, 0.12)])
+    assert f.values["document_number"] == "072453051" and f.confidence["document_number"] < 50

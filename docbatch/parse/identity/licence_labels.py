@@ -67,7 +67,8 @@ def find_labels(segs: list[Segment]) -> list[Label]:
     return _merge_adjacent(labels)
 
 
-#: Factor on a number's confidence when another field's text is glued right after it.
+#: Factor on a number's confidence when where it starts or ends is a guess (another field's text
+#: glued right after it, a 0 its label may own).
 GLUED = 0.45
 
 
@@ -104,21 +105,22 @@ def inline_value(label: Label, labels: list[Label]) -> str:
     return label.seg.text[label.end:inline_end(label, labels)].strip(" .:#,")
 
 
-def _inline_texts(label: Label, labels: list[Label]) -> list[tuple[str, int, int]]:
+def _inline_texts(label: Label, labels: list[Label]) -> list[tuple[str, int, int, bool]]:
     """The text after ``label`` on its segment (and where it lies), then, for a number, the same
     text with a digit a label beside it may have taken: the ``0`` of ``DLN0147...`` (``N0`` is
-    also ``NO``) and the field number of the next label (``4670 9 CLASS``: ``9`` is class's
-    number, or the licence number's last digit).  Only a better reading wins over the first.
+    also ``NO``; the last item is True for it) and the field number of the next label
+    (``4670 9 CLASS``: ``9`` is class's number, or the licence number's last digit).  Only a
+    better reading wins over the first; the ``0`` also on a tie, in doubt (see the caller).
     """
     seg, end = label.seg, inline_end(label, labels)
-    out = [(inline_value(label, labels), label.end, end)]
+    out = [(inline_value(label, labels), label.end, end, False)]
     if not out[0][0] or label.field != "document_number":
         return out
     if seg.text[label.end - 1] == "0" and seg.text[label.end:label.end + 1].isdigit():
-        out.append(("0" + out[0][0], label.end - 1, end))
+        out.append(("0" + out[0][0], label.end - 1, end, True))
     lead = re.match(r"\d+", seg.text[end:])
     if lead and end < len(seg.text):
-        out.append((seg.text[label.end:end + lead.end()].strip(" .:#,"), label.end, end + lead.end()))
+        out.append((seg.text[label.end:end + lead.end()].strip(" .:#,"), label.end, end + lead.end(), False))
     return out
 
 
@@ -219,10 +221,13 @@ def fill_from_labels(segs: list[Segment], labels: list[Label], out: LicenceField
         picked: tuple[object, float, Segment | None, int, str] | None = None
         rank = -1
         inline = inline_value(label, labels)
-        for text, start, end in _inline_texts(label, labels):
+        doubt = False
+        for text, start, end, shared_zero in _inline_texts(label, labels):
             value, r = _reading(label.field, text, run_date, good, own_format)
-            if value is not None and r > rank:
-                picked, rank = (value, label.seg.confidence_of(start, end), None, -1, text), r
+            # Both "DLN" + "0724..." and "DL N0" + "724..." fitting: the longer reading, in doubt.
+            tie = shared_zero and r == rank == _BEST
+            if value is not None and (r > rank or tie):
+                picked, rank, doubt = (value, label.seg.confidence_of(start, end), None, -1, text), r, tie
         nearby = _nearby(label, segs, labels) if rank < best else []
         for i, (cand, part) in enumerate(nearby):
             value, r = _reading(label.field, part.strip(" .:#"), run_date, good, own_format)
@@ -233,7 +238,7 @@ def fill_from_labels(segs: list[Segment], labels: list[Label], out: LicenceField
         if picked is None:
             continue
         value, conf, cand, i, text = picked
-        if label.field == "document_number" and _end_in_doubt(str(value), text, good):
+        if label.field == "document_number" and (doubt and cand is None or _end_in_doubt(str(value), text, good)):
             conf *= GLUED
         if cand is not None:
             used.add(id(cand))
