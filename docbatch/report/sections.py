@@ -172,6 +172,11 @@ def recon_section(recon: Recon) -> str:
         if counts:
             body += f"<h3>{esc(name.replace('_', ' '))} {esc(key.replace('_', ' '))}</h3>" + table(
                 ["reason" if key == "by_reason" else "kind", "count"], list(counts.items()), numeric=[1])
+    if rejected := tx.get("rejected"):
+        body += "<h3>transaction lines set aside</h3>" + note(
+            "Lines of the export whose date or amount could not be read: not matched, counted in no figure above.") \
+            + table(["line below the header", "transaction id", "why"],
+                    [[r.get("row"), r.get("transaction_id"), r.get("error")] for r in rejected], numeric=[0])
     scores = [float(r["score"]) for r in recon.tables.get("matches", []) if r.get("score") is not None]
     if scores:
         body += note(f"Match scores: median {quantile(scores, 0.5):.2f}, lowest {min(scores):.2f}.")
