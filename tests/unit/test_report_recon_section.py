@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from docbatch.report.gather import Recon
 from docbatch.report.sections import recon_section
+
+pytestmark = pytest.mark.slow  # the section draws its plot with matplotlib (~1 s the first time)
 
 
 def test_transaction_lines_set_aside_are_named_in_the_report():
