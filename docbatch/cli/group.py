@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from .. import __version__, logs
-from ..errors import DocbatchError
+from ..errors import DocbatchError, StorageError
 
 
 def log_options(f: Any) -> Any:
@@ -30,7 +30,12 @@ def log_options(f: Any) -> Any:
 
 
 class _Handled(click.Group):
-    """Maps DocbatchError to a one-line message and its type's exit code, in one place."""
+    """Maps DocbatchError to a one-line message and its type's exit code, in one place.
+
+    An OSError no layer translated (a report or reconciliation folder that cannot be written,
+    an S3 run folder that cannot be reached) is a storage failure: one line, exit 5, not a
+    traceback.
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -38,6 +43,17 @@ class _Handled(click.Group):
         except DocbatchError as exc:
             click.echo(f"docbatch: error: {exc.message} [{exc.error_code}]", err=True)
             ctx.exit(int(exc.exit_code))
+        except OSError as exc:
+            click.echo(f"docbatch: error: {_os_error(exc)} [{StorageError.error_code}]", err=True)
+            ctx.exit(int(StorageError.exit_code))
+
+
+def _os_error(exc: OSError) -> str:
+    """One line: the file and the system's reason, or pyarrow's S3 message without its curl details."""
+    if exc.strerror:
+        where = f"{exc.filename}: " if exc.filename else ""
+        return f"{where}{exc.strerror}"
+    return " ".join(str(exc).split("; Details:")[0].split())
 
 
 @click.group(cls=_Handled, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

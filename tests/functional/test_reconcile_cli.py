@@ -112,3 +112,17 @@ def test_bad_inputs_exit_2_with_the_reason(run_folder, tmp_path):
     result = CliRunner().invoke(main, ["reconcile", "--receipts", str(tmp_path), "--transactions", str(card),
                                        "--out", str(tmp_path / "r2")])
     assert result.exit_code == 2 and "receipts_not_found" in result.output
+
+
+@pytest.mark.slow  # a whole batch through servers: over a second
+def test_an_output_folder_that_cannot_be_written_is_one_line_and_exit_5(run_folder, tmp_path):
+    card = run_folder.parent / "card.csv"
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    for args in (["reconcile", "--receipts", str(run_folder), "--transactions", str(card),
+                  "--out", str(blocker / "recon")],
+                 ["report", str(run_folder), "--output", str(blocker / "report.html")]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 5, (args[0], result.output, result.exception)
+        assert result.output.strip().splitlines() == [result.output.strip()]
+        assert result.output.startswith("docbatch: error:") and str(blocker) in result.output
