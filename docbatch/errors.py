@@ -229,6 +229,11 @@ HINTS: dict[str, str] = {
     "image_too_small": "these images are too small to hold legible text",
     "bad_manifest_row": "fix these manifest rows (see failed.csv), then run failed.csv as a manifest",
     "duplicate_doc_id": "give these rows distinct doc_ids",
+    "duplicate_source": "the same image is listed twice: its first row runs; drop the repeated rows",
+    "bad_row": "fix these manifest rows (see error_message in failed.csv), then run failed.csv as a manifest",
+    "empty_source": "fill in these rows' source (see failed.csv), then run failed.csv as a manifest",
+    "bad_source": "fix these rows' source (see error_message in failed.csv), then run failed.csv as a manifest",
+    "unknown_doc_type": "doc_type is receipt, id or auto: fix these rows (see failed.csv), then run it as a manifest",
     "replay_missing": "no saved response for these documents in --replay-dir",
     "raw_response_missing": "their saved responses were lost: re-run to fetch them again (from the cache)",
 }
