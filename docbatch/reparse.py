@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .config import OutputSettings, parse_settings
+from .config import OutputSettings, SourceSettings, parse_settings
 from .errors import ConfigError
 from .outputs import build_outputs
 from .runfolder import RunFolder
@@ -18,10 +18,11 @@ from .state import Journal
 
 
 def reparse_run(out: str | Path, *, formats: str | None = None, redact: bool | None = None,
-                shard: str | None = None) -> dict[str, int]:
-    """Re-parse the last completed run in ``out`` (of one ``shard``, "i/N", in a split run's
-    folder: each shard re-parses its own rows); returns rows written per table."""
-    folder = RunFolder(out, shard=Shard.parse(shard) if shard else None)
+                shard: str | None = None, sources: SourceSettings | None = None) -> dict[str, int]:
+    """Re-parse the last completed run in ``out`` (a folder or ``s3://`` URI; of one ``shard``,
+    "i/N", in a split run's folder: each shard re-parses its own rows); returns rows written
+    per table.  ``sources`` says how to reach an S3 run folder (region, profile, endpoint)."""
+    folder = RunFolder(out, sources=sources, shard=Shard.parse(shard) if shard else None)
     meta = folder.read_run_json()
     if meta is None:
         raise ConfigError(f"{out} holds no finished run (no run.json)")
@@ -36,6 +37,7 @@ def _rebuild(folder: RunFolder, meta: dict, formats: str | None, redact: bool | 
     cfg = meta["config"]
     fmts = tuple(f.strip() for f in formats.split(",")) if formats else tuple(cfg["formats"])
     parse = parse_settings({**cfg, "redact": cfg.get("redact", False) if redact is None else redact})
+    folder.restore_journal()  # on S3: the checkpointed journal (a no-op on a local folder)
     journal = Journal(folder.journal_path)
     try:
         run_id = meta["run_id"]
@@ -45,6 +47,7 @@ def _rebuild(folder: RunFolder, meta: dict, formats: str | None, redact: bool | 
                                                     partition_by=tuple(cfg.get("partition_by", ()))),
                               parse=parse, passthrough_columns=meta.get("passthrough_columns", []))
         journal.mark_raw_missing(built.raw_missing)
+        folder.checkpoint_journal(journal.copy_to)  # on S3, so the next run sees what was missing
         return built.counts
     finally:
         journal.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import click
 
@@ -10,19 +9,27 @@ from .group import log_options, main
 
 
 @main.command()
-@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("out")
 @log_options
 @click.option("--format", "formats", help="Output formats (default: as the run was made).")
 @click.option("--redact", is_flag=True, default=None, help="Write hashed/masked identity fields.")
 @click.option("--shard", help="In a split run's folder: re-parse this shard's rows (I/N, as it ran).")
-def reparse(out: Path, formats: str | None, redact: bool | None, shard: str | None) -> None:
+@click.option("--region", help="AWS region of an s3:// run folder's bucket.")
+@click.option("--profile", help="AWS profile name.")
+@click.option("--s3-endpoint-url", envvar="DOCBATCH_S3_ENDPOINT_URL",
+              help="S3 endpoint (e.g. a local S3-compatible server).")
+def reparse(out: str, formats: str | None, redact: bool | None, shard: str | None, region: str | None,
+            profile: str | None, s3_endpoint_url: str | None) -> None:
     """Rebuild a finished run's tables from its saved responses (no engine calls).
 
-    Use after upgrading docbatch's parsers; the raw responses and the journal are kept.
+    OUT is a folder or an s3:// URI.  Use after upgrading docbatch's parsers; the raw
+    responses and the journal are kept.
     """
+    from ..config import SourceSettings
     from ..reparse import reparse_run
 
-    counts = reparse_run(out, formats=formats, redact=redact, shard=shard)
+    counts = reparse_run(out, formats=formats, redact=redact, shard=shard,
+                         sources=SourceSettings(region=region, profile=profile, s3_endpoint_url=s3_endpoint_url))
     click.echo(", ".join(f"{k}={v}" for k, v in counts.items()), err=True)
 
 

@@ -5,15 +5,13 @@ from __future__ import annotations
 import html
 import json
 import re
-import uuid
 
-import boto3
 import pytest
 from click.testing import CliRunner
 
 from docbatch.cli import main
 
-from ..support.report_run import make_report_run
+from ..support.report_run import make_report_run, make_s3_report_run
 
 
 def keyed_values(page: str) -> dict[str, str]:
@@ -29,11 +27,7 @@ def test_a_folder_without_run_json_is_refused_with_one_line(tmp_path):
 
 @pytest.mark.slow
 def test_a_run_folder_on_s3_gets_its_report_beside_its_tables(tmp_path, aws_env, moto_url):
-    bucket = f"runs-{uuid.uuid4().hex[:8]}"
-    s3 = boto3.client("s3", endpoint_url=moto_url, region_name="us-east-1")
-    s3.create_bucket(Bucket=bucket)
-    uri = f"s3://{bucket}/nightly/2026-12-01"
-    make_report_run(tmp_path, out=uri, s3_endpoint_url=moto_url, reconcile_it=False)
+    s3, bucket, uri = make_s3_report_run(tmp_path, moto_url)
     result = CliRunner().invoke(main, ["report", uri, "--s3-endpoint-url", moto_url, "--region", "us-east-1"])
     assert result.exit_code == 0, result.output
     run = json.loads(s3.get_object(Bucket=bucket, Key="nightly/2026-12-01/run.json")["Body"].read())

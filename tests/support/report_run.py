@@ -95,3 +95,17 @@ def make_report_run(base: Path, *, out: str | None = None, s3_endpoint_url: str 
         reconcile(target, base / "card.csv", out=recon)
     run = json.loads((Path(target) / "run.json").read_text()) if out is None else {}
     return ReportRun(out=Path(target) if out is None else Path(base), recon=recon, run=run)
+
+
+def make_s3_report_run(base: Path, moto_url: str) -> tuple[object, str, str]:
+    """The run (no reconciliation) into a new bucket on the moto server: (S3 client, bucket, run folder URI)."""
+    import uuid
+
+    import boto3
+
+    bucket = f"runs-{uuid.uuid4().hex[:8]}"
+    s3 = boto3.client("s3", endpoint_url=moto_url, region_name="us-east-1")
+    s3.create_bucket(Bucket=bucket)
+    uri = f"s3://{bucket}/nightly/2026-12-01"
+    make_report_run(base, out=uri, s3_endpoint_url=moto_url, reconcile_it=False)
+    return s3, bucket, uri
