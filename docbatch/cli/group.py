@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import sys
 from typing import Any
 
 import click
@@ -34,7 +37,7 @@ class _Handled(click.Group):
 
     An OSError no layer translated (a report or reconciliation folder that cannot be written,
     an S3 run folder that cannot be reached) is a storage failure: one line, exit 5, not a
-    traceback.
+    traceback.  A closed stdout (``docbatch manifest DIR | head``) ends it quietly.
     """
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -43,6 +46,9 @@ class _Handled(click.Group):
         except DocbatchError as exc:
             click.echo(f"docbatch: error: {exc.message} [{exc.error_code}]", err=True)
             ctx.exit(int(exc.exit_code))
+        except BrokenPipeError:  # the reader stopped early (`| head`): no error, as shell tools
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # the exit's flush would fail again
+            ctx.exit(128 + signal.SIGPIPE)
         except OSError as exc:
             click.echo(f"docbatch: error: {_os_error(exc)} [{StorageError.error_code}]", err=True)
             ctx.exit(int(StorageError.exit_code))
