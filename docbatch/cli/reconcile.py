@@ -11,8 +11,8 @@ from .group import main
 
 
 @main.command("reconcile")
-@click.option("--receipts", required=True, type=click.Path(exists=True, path_type=Path),
-              help="A docbatch run folder (or its receipts/ folder, or a receipts Parquet file).")
+@click.option("--receipts", required=True,
+              help="A docbatch run folder, local or s3:// (or its receipts/ folder, or a receipts Parquet file).")
 @click.option("--transactions", "-t", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Card or bank export: CSV/TSV, Parquet, OFX/QFX or QIF.")
 @click.option("--out", "-o", required=True, type=click.Path(file_okay=False, path_type=Path),
@@ -32,7 +32,12 @@ from .group import main
 @click.option("--auto-threshold", type=float, help="Score from which a pair matches without review.")
 @click.option("--review-threshold", type=float, help="Score from which a pair is proposed for review.")
 @click.option("--format", "formats", default="parquet,csv", show_default=True, help="Output formats.")
-def reconcile_command(receipts: Path, transactions: Path, out: Path, **options: Any) -> None:
+@click.option("--region", help="AWS region of an s3:// run folder's bucket.")
+@click.option("--profile", help="AWS profile name.")
+@click.option("--s3-endpoint-url", envvar="DOCBATCH_S3_ENDPOINT_URL",
+              help="S3 endpoint (e.g. a local S3-compatible server).")
+def reconcile_command(receipts: str, transactions: Path, out: Path, region: str | None, profile: str | None,
+                      s3_endpoint_url: str | None, **options: Any) -> None:
     """Match a run's receipts to card transactions, one-to-one and globally.
 
     Reads only the run's receipts table and the export.  Writes matches, needs_review
@@ -42,7 +47,10 @@ def reconcile_command(receipts: Path, transactions: Path, out: Path, **options: 
     from ..reconcile import reconcile
     from ..reconcile.settings import build_settings
 
-    result = reconcile(receipts, transactions, out=out, settings=build_settings(**options))
+    from ..config import SourceSettings
+
+    result = reconcile(receipts, transactions, out=out, settings=build_settings(**options),
+                       sources=SourceSettings(region=region, profile=profile, s3_endpoint_url=s3_endpoint_url))
     s = result.summary
     for r in s["transactions"]["rejected"]:
         click.echo(f"docbatch: warning: transactions line {r['row']} below the header ({r['transaction_id']}) "

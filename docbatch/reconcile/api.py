@@ -19,6 +19,8 @@ from .settings import ReconcileSettings
 if TYPE_CHECKING:
     import pyarrow as pa
 
+    from ..config import SourceSettings
+
 
 @dataclass(frozen=True)
 class ReconcileResult:
@@ -49,10 +51,10 @@ def _describe(source: Any) -> str:
 
 
 def reconcile(receipts: Any, transactions: Any, *, out: str | Path | None = None,
-              settings: ReconcileSettings | None = None) -> ReconcileResult:
+              settings: ReconcileSettings | None = None, sources: SourceSettings | None = None) -> ReconcileResult:
     """Match receipts to card transactions one-to-one, globally; return (and with ``out``, write) the tables.
 
-    ``receipts``: a run folder, its ``receipts/`` folder, a Parquet file, a DataFrame or an
+    ``receipts``: a run folder (or an ``s3://`` one, reached per ``sources``), its ``receipts/`` folder, a Parquet file, a DataFrame or an
     Arrow table.  ``transactions``: a CSV/TSV, Parquet, OFX/QFX or QIF file, a DataFrame or
     an Arrow table.  ``out``: a folder for ``matches``, ``needs_review``,
     ``unmatched_receipts``, ``unmatched_transactions`` (Parquet, and CSV under ``csv/``) and
@@ -65,7 +67,7 @@ def reconcile(receipts: Any, transactions: Any, *, out: str | Path | None = None
     from .transactions import read_transactions
 
     settings = settings or ReconcileSettings()
-    rows = read_receipt_rows(receipts)
+    rows = read_receipt_rows(receipts, sources=sources)
     prepared = prepare(rows, settings=settings.match, job_currency=settings.currency)
     statement = read_transactions(transactions, options=settings.transactions)
     outcome = match(prepared, statement, settings)

@@ -18,6 +18,7 @@ from typing import Any, Iterable, Mapping
 
 import pyarrow as pa
 
+from ..config import SourceSettings
 from ..runfolder import MARKER, RunFolder
 from .currency import receipt_currency
 from .descriptors import normalise_descriptor
@@ -64,8 +65,11 @@ def _run_receipts_path(root: Path) -> Path | None:
     return None
 
 
-def read_receipt_rows(source: Any) -> list[dict[str, Any]]:
-    """Rows of a receipts table: a run folder, its ``receipts/`` folder, a Parquet file, a DataFrame or Arrow table."""
+def read_receipt_rows(source: Any, *, sources: SourceSettings | None = None) -> list[dict[str, Any]]:
+    """Rows of a receipts table: a run folder (a path, or an ``s3://`` URI reached per ``sources``),
+    its ``receipts/`` folder, a Parquet file, a DataFrame or Arrow table."""
+    if isinstance(source, (str, Path)) and str(source)[:5].lower() == "s3://":
+        return _s3_receipt_rows(str(source), sources)
     if isinstance(source, pa.Table):
         return source.to_pylist()
     if hasattr(source, "to_dict") and hasattr(source, "columns"):
@@ -87,6 +91,25 @@ def read_receipt_rows(source: Any) -> list[dict[str, Any]]:
         return ds.dataset(files, format="parquet", partitioning="hive", partition_base_dir=base).to_table().to_pylist()
     except (OSError, pa.ArrowInvalid) as exc:
         raise ReceiptsNotFound(f"cannot read the receipts table at {path}: {exc}") from exc
+
+
+def _s3_receipt_rows(uri: str, sources: SourceSettings | None) -> list[dict[str, Any]]:
+    """The receipts table of a run folder on S3 (flat parts or key=value/ folders)."""
+    import pyarrow.dataset as ds
+    import pyarrow.fs as pafs
+
+    folder = RunFolder(uri, sources=sources)
+    path = folder.path("receipts")
+    try:
+        found = folder.fs.get_file_info(pafs.FileSelector(path, recursive=True, allow_not_found=True))
+        files = sorted(i.path for i in found if i.type == pafs.FileType.File and i.path.endswith(".parquet")
+                       and not i.base_name.startswith("."))
+        if not files:
+            raise ReceiptsNotFound(f"no receipts table at {uri} (give a docbatch run folder, written with Parquet)")
+        return ds.dataset(files, filesystem=folder.fs, format="parquet", partitioning="hive",
+                          partition_base_dir=path).to_table().to_pylist()
+    except (OSError, pa.ArrowInvalid) as exc:
+        raise ReceiptsNotFound(f"cannot read the receipts table at {uri}: {exc}") from exc
 
 
 def _money(value: Any) -> Decimal | None:
