@@ -68,7 +68,13 @@ def make_session(profile: str | None = None, region: str | None = None) -> boto3
             _LOADER = core.get_component("data_loader")
         else:
             core.register_component("data_loader", _LOADER)
-    return boto3.session.Session(botocore_session=core, profile_name=profile, region_name=region)
+    session = boto3.session.Session(botocore_session=core, profile_name=profile, region_name=region)
+    # botocore looks a named profile up only when credentials or a client are first asked for
+    # (AWS_PROFILE at once): a typo'd --profile would escape there as a ProfileNotFound traceback.
+    if profile and profile not in session.available_profiles:
+        raise e.EnvironmentFailure(f"AWS profile {profile!r} is not configured (ProfileNotFound)",
+                                   error_code="unknown_profile")
+    return session
 
 
 def make_client(

@@ -80,15 +80,10 @@ def check(needs: Needs, engine: EngineSettings, sources: SourceSettings) -> None
 
 
 def _session(profile: str | None, region: str | None) -> Any:
-    from botocore.exceptions import BotoCoreError, ProfileNotFound
+    from botocore.exceptions import BotoCoreError
 
     try:
-        session = aws.make_session(profile, region)
-        # botocore looks a --profile up only when credentials or a client are first asked for
-        # (AWS_PROFILE at once): check it here, or ProfileNotFound escapes as a traceback.
-        if profile and profile not in session.available_profiles:
-            raise ProfileNotFound(profile=profile)
-        return session
+        return aws.make_session(profile, region)  # an unknown --profile is an EnvironmentFailure there
     except BotoCoreError as exc:  # ProfileNotFound and its kin
         name = profile or os.environ.get("AWS_PROFILE") or os.environ.get("AWS_DEFAULT_PROFILE")
         raise EnvironmentFailure(f"AWS profile {name!r} is not configured ({type(exc).__name__})",

@@ -1,4 +1,4 @@
-"""An AWS profile named with --profile that no config file holds stops the run with one line."""
+"""An AWS profile named with --profile that no config file holds stops a command with one line."""
 
 from __future__ import annotations
 
@@ -40,3 +40,15 @@ def test_a_profile_the_credentials_file_holds_passes_the_profile_check(no_aws_fi
     with pytest.raises(EnvironmentFailure) as caught:  # the endpoint (nothing listens on port 9) is next
         check(Needs(aws_engine="rekognition", buckets=()), engine, SourceSettings(profile="nightly"))
     assert caught.value.error_code == "endpoint_unreachable"
+
+
+def test_docbatch_manifest_with_an_unknown_profile_is_one_line_and_exit_2(no_aws_files):
+    from click.testing import CliRunner
+
+    from docbatch.cli import main
+
+    result = CliRunner().invoke(main, ["manifest", "s3://bucket/incoming/", "--profile", "nightly-typo",
+                                       "--region", "us-east-1"])
+    assert result.exit_code == 2, (result.output, result.exception)
+    assert result.output.strip() == "docbatch: error: AWS profile 'nightly-typo' is not configured " \
+                                    "(ProfileNotFound) [unknown_profile]"
