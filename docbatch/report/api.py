@@ -9,6 +9,7 @@ from typing import Any
 
 from .. import __version__, aws
 from ..config import SourceSettings
+from ..errors import ConfigError
 from ..runfolder import REPORT, RunFolder
 from .crops import Cropper
 from .gather import RunData, gather, lines_of
@@ -30,6 +31,7 @@ def build_report(out: str | os.PathLike[str], *, recon: str | os.PathLike[str] |
     ``redact`` shows nothing of identity documents beyond their review reasons (always so
     for a run made with ``--redact``).  ``sources`` reaches S3 run folders and images.
     """
+    _require_matplotlib()
     settings = sources or SourceSettings()
     folder = RunFolder(out, sources=settings)
     data = gather(folder, recon=recon)
@@ -44,6 +46,15 @@ def build_report(out: str | os.PathLike[str], *, recon: str | os.PathLike[str] |
         return str(target)
     folder.write_own(REPORT, html.encode("utf-8"))
     return folder.own(REPORT) if folder.s3 is None else f"{folder.uri}/{REPORT}"
+
+
+def _require_matplotlib() -> None:
+    """The plots need the ``report`` extra; say so before any work rather than fail in the middle."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError as exc:
+        raise ConfigError("docbatch report draws its plots with matplotlib, which is not installed: "
+                          "pip install 'docbatch[report]'") from exc
 
 
 def render(data: RunData, *, redact: bool, max_review_rows: int, cropper: Cropper) -> str:
