@@ -13,7 +13,8 @@ from .group import log_options, main
 @click.argument("location")
 @log_options
 @click.option("--doc-type", type=click.Choice(["receipt", "id", "auto"]), help="Fill a doc_type column.")
-@click.option("--endpoint-url", help="S3 endpoint for s3:// locations.")
+@click.option("--s3-endpoint-url", "--endpoint-url", "endpoint_url", envvar="DOCBATCH_S3_ENDPOINT_URL",
+              help="S3 endpoint for s3:// locations (--endpoint-url, the old name, still works).")
 @click.option("--region", help="AWS region for s3:// locations.")
 @click.option("--profile", help="AWS profile name.")
 def manifest(location: str, doc_type: str | None, endpoint_url: str | None, region: str | None,
