@@ -139,6 +139,19 @@ class Round:
     cpu_ms: float
     failed: int
     server_ms: float = float("nan")  # the server process's CPU per document
+    file_ms: float = float("nan")  # CPU to create one answer-sized file in a fresh folder beside the run's
+
+
+def file_cost(folder: Path, n: int) -> float:
+    """CPU ms (user + kernel) to save ``n`` answer-sized files as a run saves its answers, in a
+    fresh folder: on a busy disk most of an answer's saving is the kernel allocating its inode."""
+    from docbatch.cache import write_atomic
+
+    data = os.urandom(270)  # a one-line answer, gzipped
+    started = time.process_time()
+    for i in range(n):
+        write_atomic(folder / f"d{i}.json.gz", data)
+    return (time.process_time() - started) * 1000 / n
 
 
 def _cpu() -> float:
@@ -187,6 +200,7 @@ def overhead(work: Path, docs: int, rounds: int) -> tuple[list[Round], list[Roun
             theirs.append(_with_server_cpu(server, docs, lambda: naive_round(paths, endpoint)))
             ours.append(_with_server_cpu(server, docs, lambda: docbatch_round(manifest, work / f"out{i}",
                                                                               endpoint, docs)))
+            ours[-1].file_ms = file_cost(work / f"files{i}", docs)
     return ours, theirs, alone
 
 
@@ -277,6 +291,8 @@ def rows_of(ours: list[Round], theirs: list[Round], mem: list[dict[str, Any]], d
                      ">= 1,000"))
         rows.append(("  client CPU ms per document (all threads; docbatch's parse workers too)",
                      _span([r.cpu_ms for r in ours], ".2f"), _span([r.cpu_ms for r in theirs], ".2f"), ""))
+        rows.append(("  CPU ms to create one answer's file in a fresh folder beside the run's (same count)",
+                     _span([r.file_ms for r in ours], ".2f"), "-", ""))
         rows.append(("  server CPU ms per document (its own process, same run)",
                      _span([r.server_ms for r in ours], ".2f"), _span([r.server_ms for r in theirs], ".2f"), ""))
         rows.append((f"  ceiling on {os.cpu_count()} idle cores: cores x 1,000 / (client + server CPU ms): docs/s",
