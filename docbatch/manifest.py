@@ -187,6 +187,7 @@ def _delimited_rows(path: Path, *, gz: bool, tab: bool) -> Iterator[Any]:
         yield header
         width = len(header)
         while True:
+            first_line = reader.line_num + 1
             try:
                 fields = next(reader)
             except StopIteration:
@@ -198,8 +199,19 @@ def _delimited_rows(path: Path, *, gz: bool, tab: bool) -> Iterator[Any]:
                 continue  # blank line: not a data row
             extra = len(fields) > width
             problem = f"has {len(fields)} fields, the header {width}" if extra else None
+            if reader.line_num > first_line and _swallowed_lines(fields, delimiter):
+                problem = (f"a quote (\") left open on line {first_line} joins lines {first_line}-{reader.line_num} "
+                           "into this row; close it and run again")
             fields += [""] * (width - len(fields))  # omitted trailing fields are blank
             yield dict(zip(header, fields)), problem
+
+
+def _swallowed_lines(fields: list[str], delimiter: str) -> bool:
+    """Whether a quoted field runs over rows of the manifest: a line break inside it followed
+    by the delimiter on the same line.  A file name may hold a line break (``docbatch
+    manifest`` quotes it) or the delimiter, but a row's worth of both is a quote left open,
+    which would otherwise join the rows below into one strangely named document."""
+    return any(delimiter in line for field in fields for line in field.splitlines()[1:])
 
 
 def _jsonl_rows(path: Path, *, gz: bool) -> Iterator[Any]:

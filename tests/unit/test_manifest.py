@@ -218,6 +218,23 @@ def test_each_bad_row_kind_is_reported_with_its_row_number_and_later_rows_still_
     assert rows[2].document.source == str(tmp_path / "ok2.jpg")
 
 
+def test_a_quote_left_open_fails_the_row_it_swallowed_lines_into_and_names_the_quote(tmp_path):
+    """An unclosed quote makes the CSV reader join the following lines into one source:
+    that row must fail, never run as one strangely named document with the rows lost."""
+    path = write(tmp_path / "m.csv", 'source,doc_type\na.jpg,receipt\n"b.jpg,receipt\nc.jpg,"receipt\nd.jpg,receipt\n')
+    rows = rows_of(path)
+    assert errors_of(rows) == {2: "bad_row"}
+    assert "quote" in rows[1].error.message and "lines 3-4" in rows[1].error.message
+    assert [r.document.source for r in rows if r.document] == [str(tmp_path / "a.jpg"), str(tmp_path / "d.jpg")]
+
+
+def test_a_quoted_line_break_in_a_passthrough_column_is_kept(tmp_path):
+    path = write(tmp_path / "m.csv", 'source,note\na.jpg,"two\nlines"\nb.jpg,x\n')
+    rows = rows_of(path)
+    assert errors_of(rows) == {}
+    assert rows[0].document.passthrough == {"note": "two\nlines"}
+
+
 def test_duplicate_source_names_the_first_row_even_when_spelled_differently(tmp_path):
     path = write(
         tmp_path / "m.csv", f"source\nimg/a.jpg\nb.jpg\n./img/../img/a.jpg\n{tmp_path}/b.jpg\n"
