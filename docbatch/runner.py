@@ -375,14 +375,27 @@ def _closing_message(summary: RunSummary, config: RunConfig, failed_csv: str) ->
             + f"); outputs in {summary.out_dir}")
     if summary.failed:
         text += f"; failed rows listed in {failed_csv}"
-        for code, n in sorted(summary.errors.items(), key=lambda kv: -kv[1])[:3]:
+        ranked = _ranked(summary.errors)
+        for code, n in ranked[:_SHOWN_CODES]:
             hint = hint_for(code)
             text += f"\n  {n} x {code}" + (f": {hint}" if hint else "")
+        rest = ranked[_SHOWN_CODES:]
+        if rest:
+            text += (f"\n  and {sum(n for _, n in rest)} more in {len(rest)} other codes "
+                     f"({', '.join(code for code, _ in rest)}): see {failed_csv}")
     return text
 
 
+#: Error codes the closing lines explain one by one; the rest are named on one line.
+_SHOWN_CODES = 3
+
+
+def _ranked(errors: dict[str, int]) -> list[tuple[str, int]]:
+    return sorted(errors.items(), key=lambda kv: -kv[1])
+
+
 def _top(errors: dict[str, int]) -> str:
-    return ", ".join(f"{k}={v}" for k, v in sorted(errors.items(), key=lambda kv: -kv[1])[:3]) or "none"
+    return ", ".join(f"{k}={v}" for k, v in _ranked(errors)[:_SHOWN_CODES]) or "none"
 
 
 def _run_json(summary: RunSummary, config: RunConfig, engine_name: str, pt_cols: list[str]) -> dict[str, Any]:

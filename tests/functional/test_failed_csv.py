@@ -32,3 +32,18 @@ def test_without_csv_output_there_is_no_csv_copy(tmp_path):
     run_batch(RunConfig(manifest=str(manifest), out=str(tmp_path / "out"), engine="replay",
                         replay_dir=str(tmp_path / "replay"), use_cache=False))
     assert (tmp_path / "out" / "failed.csv").is_file() and not (tmp_path / "out" / "csv").exists()
+
+
+def test_the_closing_lines_name_every_error_code_beyond_the_three_they_explain(tmp_path):
+    (tmp_path / "replay").mkdir()
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("source,doc_type,doc_id\n"
+                        "x/missing.png,receipt,a\nx/missing2.png,receipt,b\n"   # replay_missing x2
+                        ",receipt,c\n,receipt,d\n"                               # empty_source x2
+                        "c.png,banana,e\nd.png,banana,f\n"                       # unknown_doc_type x2
+                        "s3://,receipt,g\n"                                      # bad_source
+                        "x/missing.png,receipt,h\n")                             # duplicate_source
+    summary = run_batch(RunConfig(manifest=str(manifest), out=str(tmp_path / "out"), engine="replay",
+                                  replay_dir=str(tmp_path / "replay"), use_cache=False))
+    assert summary.failed == 8
+    assert "and 2 more in 2 other codes (bad_source, duplicate_source): see " in summary.message
