@@ -87,7 +87,7 @@ class Plan:
             more = (" or more (long documents past the word cap take extra tile calls)" if self.lower_bound
                     else f" ({self.calls_per_page:.2f} calls per page: {self.calls_source})" if self.word_cap else "")
             lines.append(f"  paid calls:          {self.calls}{more}")
-            lines.append(f"  estimated cost:      ${self.cost:,.2f} at ${self.price_per_call or 0:g} per call")
+            lines.append(f"  estimated cost:      {dollars(self.cost)} at ${self.price_per_call or 0:g} per call")
         else:
             lines.append("  paid calls:          0 (this engine is not billed)")
         lines.extend(self._priced_on_each_engine())
@@ -107,8 +107,17 @@ class Plan:
                 calls, more = self.calls, " or more" if self.lower_bound else ""
             else:
                 calls, more = self.pages, " or more" if cap else ""
-            lines.append(f"    {name:<12} {calls} calls{more} at ${price:g}: ${calls * price:,.2f}")
+            lines.append(f"    {name:<12} {calls} calls{more} at ${price:g}: {dollars(calls * price)}")
         return lines
+
+
+def dollars(amount: float) -> str:
+    """``amount`` in dollars to the cent, or to a tenth of a cent and finer under a dollar:
+    ten Textract calls are $0.015, and cents alone showed them as $0.01 (or a few calls as $0.00)."""
+    if amount >= 1 or amount == 0:
+        return f"${amount:,.2f}"
+    text = f"{amount:.4f}".rstrip("0")
+    return "$" + (text if len(text.partition(".")[2]) >= 2 else f"{amount:.2f}")
 
 
 def _known(journal: Path) -> dict[str, tuple[str | None, str | None, bool]]:

@@ -50,7 +50,7 @@ def test_the_estimate_prices_the_same_pages_on_each_paid_engine(tmp_path, aws_en
     # Rekognition's 100-word cap may add tile calls nobody can count before reading: a lower bound;
     # Textract has no cap: one call per page, at its own list price.
     assert "rekognition  10 calls or more at $0.001: $0.01" in out
-    assert "textract     10 calls at $0.0015: $0.01" in out
+    assert "textract     10 calls at $0.0015: $0.015" in out
 
 
 def test_a_price_per_call_and_a_shard_are_taken_as_given(tmp_path, aws_env):
