@@ -7,6 +7,7 @@ tenacity layer in :mod:`docbatch.retry` is the only one.
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import Any
 
@@ -62,19 +63,26 @@ def make_session(profile: str | None = None, region: str | None = None) -> boto3
     again pays that on every run unless the (read-only) loader is shared.
     """
     global _LOADER
-    core = botocore.session.get_session()
-    with _LOADER_LOCK:
-        if _LOADER is None:
-            _LOADER = core.get_component("data_loader")
-        else:
-            core.register_component("data_loader", _LOADER)
-    session = boto3.session.Session(botocore_session=core, profile_name=profile, region_name=region)
-    # botocore looks a named profile up only when credentials or a client are first asked for
-    # (AWS_PROFILE at once): a typo'd --profile would escape there as a ProfileNotFound traceback.
+    try:
+        core = botocore.session.get_session()
+        with _LOADER_LOCK:
+            if _LOADER is None:
+                _LOADER = core.get_component("data_loader")
+            else:
+                core.register_component("data_loader", _LOADER)
+        session = boto3.session.Session(botocore_session=core, profile_name=profile, region_name=region)
+    except BotoCoreError as exc:  # AWS_PROFILE naming no profile: ProfileNotFound and its kin, at once
+        name = profile or os.environ.get("AWS_PROFILE") or os.environ.get("AWS_DEFAULT_PROFILE")
+        raise _unknown_profile(name, type(exc).__name__) from exc
+    # An explicit profile is looked up only when credentials or a client are first asked for:
+    # a typo'd --profile would escape there as a ProfileNotFound traceback.
     if profile and profile not in session.available_profiles:
-        raise e.EnvironmentFailure(f"AWS profile {profile!r} is not configured (ProfileNotFound)",
-                                   error_code="unknown_profile")
+        raise _unknown_profile(profile, "ProfileNotFound")
     return session
+
+
+def _unknown_profile(name: str | None, why: str) -> e.EnvironmentFailure:
+    return e.EnvironmentFailure(f"AWS profile {name!r} is not configured ({why})", error_code="unknown_profile")
 
 
 def make_client(

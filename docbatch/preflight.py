@@ -20,7 +20,6 @@ stop the run the same way: see :class:`~docbatch.errors.EnvironmentFailure`.
 
 from __future__ import annotations
 
-import os
 import socket
 from dataclasses import dataclass
 from typing import Any, Iterable
@@ -57,7 +56,7 @@ def check(needs: Needs, engine: EngineSettings, sources: SourceSettings) -> None
     """Raise :class:`EnvironmentFailure` naming the first thing that is wrong."""
     if needs.aws_engine is None and not needs.buckets:
         return
-    session = _session(engine.profile, engine.region)
+    session = aws.make_session(engine.profile, engine.region)  # an unknown profile stops it there
     if session.get_credentials() is None:
         where = f"profile {engine.profile!r}" if engine.profile else "the environment, ~/.aws or an instance role"
         raise EnvironmentFailure(f"no AWS credentials found (looked in {where})", error_code="no_credentials")
@@ -77,17 +76,6 @@ def check(needs: Needs, engine: EngineSettings, sources: SourceSettings) -> None
             client.close()
     if needs.buckets:
         _buckets_readable(session, sources, needs.buckets)
-
-
-def _session(profile: str | None, region: str | None) -> Any:
-    from botocore.exceptions import BotoCoreError
-
-    try:
-        return aws.make_session(profile, region)  # an unknown --profile is an EnvironmentFailure there
-    except BotoCoreError as exc:  # ProfileNotFound and its kin
-        name = profile or os.environ.get("AWS_PROFILE") or os.environ.get("AWS_DEFAULT_PROFILE")
-        raise EnvironmentFailure(f"AWS profile {name!r} is not configured ({type(exc).__name__})",
-                                 error_code="unknown_profile") from exc
 
 
 def _reachable(endpoint_url: str, timeout: float, service: str) -> None:
