@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import sys
@@ -31,6 +32,24 @@ def log_options(f: Any) -> Any:
     return click.option("-v", "--verbose", count=True, expose_value=False, callback=again, is_eager=True,
                         help="docbatch's debug lines (why documents failed); libraries stay quiet.")(f)
 
+
+
+def s3_folder_options(f: Any) -> Any:
+    """--region, --profile and --s3-endpoint-url for a command that reads a run folder that may
+    be on S3, handed to it as one ``sources`` (:class:`~docbatch.config.SourceSettings`)."""
+
+    @functools.wraps(f)
+    def with_sources(*args: Any, region: str | None, profile: str | None, s3_endpoint_url: str | None,
+                     **kwargs: Any) -> Any:
+        from ..config import SourceSettings
+
+        return f(*args, sources=SourceSettings(region=region, profile=profile, s3_endpoint_url=s3_endpoint_url),
+                 **kwargs)
+
+    with_sources = click.option("--s3-endpoint-url", envvar="DOCBATCH_S3_ENDPOINT_URL",
+                                help="S3 endpoint (e.g. a local S3-compatible server).")(with_sources)
+    with_sources = click.option("--profile", help="AWS profile name.")(with_sources)
+    return click.option("--region", help="AWS region of an s3:// run folder (and its S3 sources).")(with_sources)
 
 class _Handled(click.Group):
     """Maps DocbatchError to a one-line message and its type's exit code, in one place.

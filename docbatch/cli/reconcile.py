@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from .group import main
+from .group import main, s3_folder_options
+
+if TYPE_CHECKING:
+    from ..config import SourceSettings
 
 
 @main.command("reconcile")
@@ -32,12 +35,9 @@ from .group import main
 @click.option("--auto-threshold", type=float, help="Score from which a pair matches without review.")
 @click.option("--review-threshold", type=float, help="Score from which a pair is proposed for review.")
 @click.option("--format", "formats", default="parquet,csv", show_default=True, help="Output formats.")
-@click.option("--region", help="AWS region of an s3:// run folder's bucket.")
-@click.option("--profile", help="AWS profile name.")
-@click.option("--s3-endpoint-url", envvar="DOCBATCH_S3_ENDPOINT_URL",
-              help="S3 endpoint (e.g. a local S3-compatible server).")
-def reconcile_command(receipts: str, transactions: Path, out: Path, region: str | None, profile: str | None,
-                      s3_endpoint_url: str | None, **options: Any) -> None:
+@s3_folder_options
+def reconcile_command(receipts: str, transactions: Path, out: Path, sources: SourceSettings,
+                      **options: Any) -> None:
     """Match a run's receipts to card transactions, one-to-one and globally.
 
     Reads only the run's receipts table and the export.  Writes matches, needs_review
@@ -47,10 +47,7 @@ def reconcile_command(receipts: str, transactions: Path, out: Path, region: str 
     from ..reconcile import reconcile
     from ..reconcile.settings import build_settings
 
-    from ..config import SourceSettings
-
-    result = reconcile(receipts, transactions, out=out, settings=build_settings(**options),
-                       sources=SourceSettings(region=region, profile=profile, s3_endpoint_url=s3_endpoint_url))
+    result = reconcile(receipts, transactions, out=out, settings=build_settings(**options), sources=sources)
     s = result.summary
     for r in s["transactions"]["rejected"]:
         click.echo(f"docbatch: warning: transactions line {r['row']} below the header ({r['transaction_id']}) "

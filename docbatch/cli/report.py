@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 import click
 
-from .group import log_options, main
+from .group import log_options, main, s3_folder_options
+
+if TYPE_CHECKING:
+    from ..config import SourceSettings
 
 
 @main.command("report")
@@ -20,11 +25,9 @@ from .group import log_options, main
               help="Show nothing of identity documents but their review reasons (always so for a --redact run).")
 @click.option("--max-review-rows", type=click.IntRange(min=0), default=100, show_default=True,
               help="Documents needing review listed with their crops, at most.")
-@click.option("--region", help="AWS region of an s3:// run folder or sources.")
-@click.option("--profile", help="AWS profile name.")
-@click.option("--s3-endpoint-url", envvar="DOCBATCH_S3_ENDPOINT_URL", help="S3 endpoint (a local S3-compatible server).")
+@s3_folder_options
 def report_command(out: str, recon: Path | None, output: Path | None, redact: bool, max_review_rows: int,
-                   region: str | None, profile: str | None, s3_endpoint_url: str | None) -> None:
+                   sources: SourceSettings) -> None:
     """Write one self-contained HTML page about run folder OUT (a path or s3:// URI).
 
     \b
@@ -32,9 +35,8 @@ def report_command(out: str, recon: Path | None, output: Path | None, redact: bo
     rates and confidences, validation failures, reconciliation (with --recon), and the
     documents needing review with crops of their flagged fields.  Opens offline.
     """
-    from ..config import SourceSettings
     from ..report import build_report
 
     where = build_report(out, recon=recon, output=output, redact=redact, max_review_rows=max_review_rows,
-                         sources=SourceSettings(region=region, profile=profile, s3_endpoint_url=s3_endpoint_url))
+                         sources=sources)
     click.echo(f"report written to {where}", err=True)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 
 import click
 
-from .group import log_options, main
+from .group import log_options, main, s3_folder_options
+
+if TYPE_CHECKING:
+    from ..config import SourceSettings
 
 
 @main.command()
@@ -14,22 +18,16 @@ from .group import log_options, main
 @click.option("--format", "formats", help="Output formats (default: as the run was made).")
 @click.option("--redact", is_flag=True, default=None, help="Write hashed/masked identity fields.")
 @click.option("--shard", help="In a split run's folder: re-parse this shard's rows (I/N, as it ran).")
-@click.option("--region", help="AWS region of an s3:// run folder's bucket.")
-@click.option("--profile", help="AWS profile name.")
-@click.option("--s3-endpoint-url", envvar="DOCBATCH_S3_ENDPOINT_URL",
-              help="S3 endpoint (e.g. a local S3-compatible server).")
-def reparse(out: str, formats: str | None, redact: bool | None, shard: str | None, region: str | None,
-            profile: str | None, s3_endpoint_url: str | None) -> None:
+@s3_folder_options
+def reparse(out: str, formats: str | None, redact: bool | None, shard: str | None, sources: SourceSettings) -> None:
     """Rebuild a finished run's tables from its saved responses (no engine calls).
 
     OUT is a folder or an s3:// URI.  Use after upgrading docbatch's parsers; the raw
     responses and the journal are kept.
     """
-    from ..config import SourceSettings
     from ..reparse import reparse_run
 
-    counts = reparse_run(out, formats=formats, redact=redact, shard=shard,
-                         sources=SourceSettings(region=region, profile=profile, s3_endpoint_url=s3_endpoint_url))
+    counts = reparse_run(out, formats=formats, redact=redact, shard=shard, sources=sources)
     click.echo(", ".join(f"{k}={v}" for k, v in counts.items()), err=True)
 
 
