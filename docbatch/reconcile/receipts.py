@@ -20,6 +20,7 @@ import pyarrow as pa
 
 from ..config import SourceSettings
 from ..runfolder import MARKER, RunFolder
+from ..table_folders import read_table, table_parts
 from .currency import receipt_currency
 from .descriptors import normalise_descriptor
 from ..errors import ReceiptsNotFound
@@ -95,19 +96,13 @@ def read_receipt_rows(source: Any, *, sources: SourceSettings | None = None) -> 
 
 def _s3_receipt_rows(uri: str, sources: SourceSettings | None) -> list[dict[str, Any]]:
     """The receipts table of a run folder on S3 (flat parts or key=value/ folders)."""
-    import pyarrow.dataset as ds
-    import pyarrow.fs as pafs
-
     folder = RunFolder(uri, sources=sources)
     path = folder.path("receipts")
     try:
-        found = folder.fs.get_file_info(pafs.FileSelector(path, recursive=True, allow_not_found=True))
-        files = sorted(i.path for i in found if i.type == pafs.FileType.File and i.path.endswith(".parquet")
-                       and not i.base_name.startswith("."))
-        if not files:
+        parts = table_parts(folder.fs, path)
+        if not parts:
             raise ReceiptsNotFound(f"no receipts table at {uri} (give a docbatch run folder, written with Parquet)")
-        return ds.dataset(files, filesystem=folder.fs, format="parquet", partitioning="hive",
-                          partition_base_dir=path).to_table().to_pylist()
+        return read_table(folder.fs, path, parts=parts)
     except (OSError, pa.ArrowInvalid) as exc:
         raise ReceiptsNotFound(f"cannot read the receipts table at {uri}: {exc}") from exc
 

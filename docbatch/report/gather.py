@@ -19,6 +19,7 @@ import pyarrow.fs as pafs
 
 from ..errors import ConfigError
 from ..runfolder import RUNS, RunFolder
+from ..table_folders import read_table
 from ..shards import Shard
 
 #: The run tables a report reads, and the reconciliation tables it reads.
@@ -74,19 +75,6 @@ def _shard_runs(folder: RunFolder, run: dict[str, Any]) -> list[dict[str, Any]]:
         own = RunFolder(folder.uri, sources=folder.s3.sources if folder.s3 else None, shard=Shard(int(s["index"]), int(s["count"])))
         out.append(own.read_run_json() or {})
     return out
-
-
-def read_table(fs: pafs.FileSystem, path: str, *, columns: list[str] | None = None,
-               where: Any = None) -> list[dict[str, Any]]:
-    """The rows of a table folder: flat Parquet parts, or Hive-style ``key=value/`` folders
-    (``--partition-by``: the keys come back as columns); [] when the run wrote none."""
-    listing = fs.get_file_info(pafs.FileSelector(path, recursive=True, allow_not_found=True))
-    files = sorted(i.path for i in listing if i.type == pafs.FileType.File and i.path.endswith(".parquet")
-                   and not any(p.startswith((".", "_")) for p in i.path[len(path):].split("/")))
-    if not files:
-        return []
-    dataset = ds.dataset(files, filesystem=fs, format="parquet", partitioning="hive", partition_base_dir=path)
-    return dataset.to_table(columns=columns, filter=where).to_pylist()
 
 
 def lines_of(folder: RunFolder, doc_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:

@@ -1,0 +1,31 @@
+"""Reading back a table folder a run wrote: its flat Parquet parts, or Hive-style ``key=value/``
+folders (``--partition-by``), on any ``pyarrow.fs`` filesystem (local or S3).
+
+The report and the reconciliation both read run tables; one reader keeps them agreeing on
+what counts as a part (``.``/``_``-prefixed names are staging or bookkeeping, never data).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyarrow.dataset as ds
+import pyarrow.fs as pafs
+
+
+def table_parts(fs: pafs.FileSystem, path: str) -> list[str]:
+    """The Parquet parts of the table folder at ``path``, sorted; [] when the run wrote none."""
+    listing = fs.get_file_info(pafs.FileSelector(path, recursive=True, allow_not_found=True))
+    return sorted(i.path for i in listing if i.type == pafs.FileType.File and i.path.endswith(".parquet")
+                  and not any(p.startswith((".", "_")) for p in i.path[len(path):].split("/")))
+
+
+def read_table(fs: pafs.FileSystem, path: str, *, columns: list[str] | None = None, where: Any = None,
+               parts: list[str] | None = None) -> list[dict[str, Any]]:
+    """The rows of the table folder at ``path`` (partition keys come back as columns); [] when it
+    holds no part.  ``parts``: its :func:`table_parts`, when the caller has listed them already."""
+    files = table_parts(fs, path) if parts is None else parts
+    if not files:
+        return []
+    dataset = ds.dataset(files, filesystem=fs, format="parquet", partitioning="hive", partition_base_dir=path)
+    return dataset.to_table(columns=columns, filter=where).to_pylist()
