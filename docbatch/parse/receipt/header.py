@@ -55,12 +55,11 @@ _PHONE_LABEL = re.compile(r"\b(TEL|TELEPHONE|PHONE|PH|T|HP|MOBILE|CALL)\b\.?\s*(
 
 @dataclass(frozen=True)
 class Found:
-    """A header field's value, the lines it came from, a 0..1 certainty and the doubts that lowered it."""
+    """A header field's value, the lines it came from and a 0..1 certainty."""
 
     value: str
     lines: tuple[Line, ...]
     certainty: float
-    signs: tuple[str, ...] = ()
 
     @property
     def ocr_confidence(self) -> float:
@@ -187,7 +186,7 @@ def find_vendor(lines: list[Line], end: int) -> Found | None:
         return None
     certainty = 0.9 if best_score >= 2.0 else 0.7 if best_score > -0.5 else 0.45
     sign = "trade_row_joined" if joined_trade else _vendor_doubt(used, pool, scores, best_score)
-    return Found(value, tuple(used), certainty * (0.5 if sign else 1.0), (sign,) if sign else ())
+    return Found(value, tuple(used), certainty * (0.5 if sign else 1.0))
 
 
 def _vendor_doubt(used: list[Line], pool: list[Line], scores: dict[int, float], best: float) -> str | None:
@@ -260,9 +259,9 @@ def find_address(lines: list[Line], vendor: Found | None, end: int) -> Found | N
     """
     start = vendor.lines[-1].index + 1 if vendor else 0
     used, after_postcode = _address_rows(lines, start)
-    signs: tuple[str, ...] = ()
-    if not used and start:
-        start, signs = 0, ("block_above_vendor",)
+    above_vendor = not used and start > 0
+    if above_vendor:
+        start = 0
         used, after_postcode = _address_rows(lines, start)
     if not used:
         return None
@@ -274,9 +273,8 @@ def find_address(lines: list[Line], vendor: Found | None, end: int) -> Found | N
         sep = " " if parts[-1].endswith((",", ".")) else ", "
         parts.append(sep + text)
     edge = _address_edge_doubt(lines, used, after_postcode)
-    signs += (edge,) if edge else ()
-    certainty = (0.48 if edge == "no_postcode" else 0.47 if edge else 0.85) * (0.5 if "block_above_vendor" in signs else 1)
-    return Found("".join(parts), tuple(used), certainty, signs)
+    certainty = (0.48 if edge == "no_postcode" else 0.47 if edge else 0.85) * (0.5 if above_vendor else 1)
+    return Found("".join(parts), tuple(used), certainty)
 
 
 def _address_rows(lines: list[Line], start: int) -> tuple[list[Line], Line | None]:
