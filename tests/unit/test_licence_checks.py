@@ -264,3 +264,14 @@ def test_a_zero_the_label_may_own_is_the_numbers_but_flagged_when_both_readings_
     # Arkansas prints 4 to 9 digits: "DLN" + "072453051" and "DL N0" + "72453051" both fit.
     f = _licence([("ARKANSAS", 0.05, 0.02), ("4D DLN0724-5305-1", 0.30, 0.12)])
     assert f.values["document_number"] == "072453051" and f.confidence["document_number"] < 50
+
+
+def test_a_labelled_numbers_confidence_leaves_out_a_misread_label_after_it():
+    # The local engine's words of the blurred North Carolina sample: "DOB" read "IDOB" at 47.2%
+    # right after the clearly read number, in the same text as the number's label.
+    f = _with_word_confidence([("NORTH CAROLINA", 0.03, 0.04), ("4dIDN 300038099904 IDOB 06/17/1975", 0.31, 0.25)],
+                              "IDOB", 47.2)
+    assert f.values["document_number"] == "300038099904" and f.confidence["document_number"] >= 50
+    unsure = _with_word_confidence([("NORTH CAROLINA", 0.03, 0.04), ("4dIDN 300038099904 IDOB 06/17/1975", 0.31, 0.25)],
+                                   "300038099904", 47.2)
+    assert unsure.confidence["document_number"] < 50

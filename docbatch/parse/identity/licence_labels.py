@@ -227,12 +227,14 @@ def fill_from_labels(segs: list[Segment], labels: list[Label], out: LicenceField
             # Both "DLN" + "0724..." and "DL N0" + "724..." fitting: the longer reading, in doubt.
             tie = shared_zero and r == rank == _BEST
             if value is not None and (r > rank or tie):
-                picked, rank, doubt = (value, label.seg.confidence_of(start, end), None, -1, text), r, tie
+                conf = _value_confidence(label.field, value, label.seg, start, end)
+                picked, rank, doubt = (value, conf, None, -1, text), r, tie
         nearby = _nearby(label, segs, labels) if rank < best else []
         for i, (cand, part) in enumerate(nearby):
             value, r = _reading(label.field, part.strip(" .:#"), run_date, good, own_format)
             if value is not None and r > rank:
-                picked, rank = (value, cand.confidence_of_part(part), cand, i, part), r
+                at = max(cand.text.find(part), 0)
+                picked, rank = (value, _value_confidence(label.field, value, cand, at, at + len(part)), cand, i, part), r
             if rank == best:
                 break
         if picked is None:
@@ -249,6 +251,14 @@ def fill_from_labels(segs: list[Segment], labels: list[Label], out: LicenceField
         out.put(label.field, value, conf)
         out.origin.setdefault(label.field, id(label.seg))
     return used
+
+
+def _value_confidence(fld: str, value: object, seg: Segment, start: int, end: int) -> float:
+    """The OCR confidence of a value read from ``seg.text[start:end]``: for a number, of the words
+    spelling it (what follows it in the span may be another field's misread label)."""
+    if fld == "document_number":
+        return seg.confidence_of_spelling(str(value), start, end)
+    return seg.confidence_of(start, end)
 
 
 def _end_in_doubt(number: str, text: str, good: Callable[[object], bool] | None) -> bool:

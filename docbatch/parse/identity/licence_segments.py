@@ -49,6 +49,17 @@ class Segment:
         picked = [c for ch, c in zip(self.text[start:end], self.confs[start:end]) if not ch.isspace()]
         return min(picked, default=self.confidence)
 
+    def confidence_of_spelling(self, value: str, start: int, end: int) -> float:
+        """The confidence of the words spelling ``value`` in ``text[start:end]`` (separators such as
+        spaces, dashes and dots allowed between its characters), else of the whole span.
+
+        A number read from a label's text is only its own words: another label glued on after
+        it (``300038099904 IDOB``), misread at a low confidence, says nothing about the number.
+        """
+        spelled = r"[\s.\-]*".join(re.escape(c) for c in value)
+        m = re.compile(spelled).search(self.text, start, end) if value else None
+        return self.confidence_of(m.start(), m.end()) if m else self.confidence_of(start, end)
+
     def confidence_of_part(self, part: str) -> float:
         """The confidence of the words holding ``part``, the first place it is found (else the run's)."""
         i = self.text.find(part) if part else -1
