@@ -275,3 +275,31 @@ def test_a_labelled_numbers_confidence_leaves_out_a_misread_label_after_it():
     unsure = _with_word_confidence([("NORTH CAROLINA", 0.03, 0.04), ("4dIDN 300038099904 IDOB 06/17/1975", 0.31, 0.25)],
                                    "300038099904", 47.2)
     assert unsure.confidence["document_number"] < 50
+
+
+@pytest.mark.parametrize("rows, word, number", [
+    # The local engine's reads of the low-resolution Illinois and Vermont samples: "LIC NO:" and
+    # "LIC" blurred into the number's word ("LCNO", "LCO"), the whole word read at 53-55%.
+    ([("ILLINOIS", 0.07, 0.05), ("LCNOP142-4558-7924", 0.38, 0.23), ("SPRINGFIELD, IL 62723", 0.38, 0.55)],
+     "LCNOP142-4558-7924", "P14245587924"),
+    ([("VERMONT", 0.11, 0.10), ("LCO1234567801/06/1968", 0.37, 0.28), ("MONTPELIER, VT 12345", 0.37, 0.58)],
+     "LCO1234567801/06/1968", "12345678"),
+])
+def test_a_number_after_the_remnant_of_its_label_keeps_its_words_confidence(rows, word, number):
+    f = _with_word_confidence(rows, word, 54.0)
+    assert f.values["document_number"] == number and f.confidence["document_number"] >= 50
+
+
+def test_a_number_no_label_names_keeps_the_structure_fallbacks_lower_confidence():
+    f = _with_word_confidence([("ILLINOIS", 0.07, 0.05), ("P142-4558-7924", 0.38, 0.23),
+                               ("SPRINGFIELD, IL 62723", 0.38, 0.55)], "P142-4558-7924", 54.0)
+    assert f.values["document_number"] == "P14245587924" and f.confidence["document_number"] < 50
+
+
+def test_on_a_numbered_card_a_4_glued_to_the_number_is_its_field_number():
+    # Missouri's sample as the local engine read it: "4d" lost its d and ran into the number and the
+    # birth date; the card's other field numbers (12, 15) make it a numbered card.
+    rows = [("MISSOURI", 0.38, 0.05), ("4T12345678902/01/1979", 0.29, 0.35), ("12RESTRICTIONS NONE", 0.29, 0.71),
+            ("15 SEX F", 0.29, 0.75), ("JEFFERSON CITY,MO 65109", 0.31, 0.59)]
+    f = _with_word_confidence(rows, "4T12345678902/01/1979", 79.4)
+    assert f.values["document_number"] == "T123456789" and f.confidence["document_number"] >= 50

@@ -38,6 +38,12 @@ class LicenceFields:
         self.confidence[name] = round(max(0.0, min(100.0, confidence)), 2)
 
 
+def label_remnant(text: str) -> str:
+    """What is left of a number's label at the start of ``text`` (``LCNO`` of ``LCNOP142...``), or ``""``."""
+    m = _NUMBER_LABEL_REMNANT.match(text.replace("-", "").strip())
+    return m.group(0) if m else ""
+
+
 def clean_number(value: str) -> str | None:
     """A licence number: the first token (digit groups split by spaces or dashes joined).
 

@@ -15,7 +15,7 @@ from typing import Any, Callable, Mapping
 
 from ..layout import visual_rows
 from .licence_checks import DOUBT
-from .licence_fields import LicenceFields, clean_number, number_readings
+from .licence_fields import LicenceFields, clean_number, label_remnant, number_readings
 from .licence_labels import Label, inline_value
 from .licence_segments import Segment
 from .names import given_first, is_name, is_name_label, letters_for_digits, name_parts
@@ -211,38 +211,47 @@ def fallback_number(segs: list[Segment], used: set[int], out: LicenceFields, num
     (``fits``; ``E54 036 614 363 CLASS CM`` where OCR lost the number's label: the text
     before a segment's first label counts, ``before_label``; a segment used as another
     field's value counts too), else the first number-like token (a letter in it, or seven
-    characters) on a segment not used."""
-    texts, grouped_texts = [], []
+    characters) on a segment not used.
+
+    A number read after what is left of its label (``LCNOP142-4558-7924``, ``4T1234...`` on a
+    numbered card: ``4d`` without its ``d``) was named by that label, only misread: it keeps
+    its words' confidence, without the structure fallback's factor."""
+    texts: list[tuple[Segment, str, bool]] = []
+    grouped_texts: list[tuple[Segment, str, bool]] = []
     for seg in sorted(segs, key=lambda s: s.top):
         if _CITY_RE.match(seg.text):
             continue
         cut = (before_label or {}).get(id(seg))
         if cut is not None and cut > 0:
-            grouped_texts.append((seg, US_DATE_RE.sub(" ", seg.text[:cut]).strip()))
+            grouped_texts.append((seg, US_DATE_RE.sub(" ", seg.text[:cut]).strip(), False))
         text = US_DATE_RE.sub(" ", seg.text).strip()
-        if numbered:
-            text = re.sub(r"^4(?=[A-Z])", "", text)
+        field_number = numbered and bool(re.match(r"^4(?=[A-Z])", text))
+        if field_number:
+            text = text[1:]
         if cut is None:
             # A row another label took a value from may hold the number too (``01/02/2022
             # NHL12506717`` under ``EXPIRATION DATE 4D ...`` on a tilted card): its format decides.
-            grouped_texts.append((seg, text))
+            grouped_texts.append((seg, text, field_number))
         if id(seg) not in used:
-            texts.append((seg, text))
+            texts.append((seg, text, field_number))
     if fits is not None:
-        for seg, text in sorted(grouped_texts, key=lambda st: st[0].top):
+        for seg, text, field_number in sorted(grouped_texts, key=lambda st: st[0].top):
             tokens = text.split(" ")
             for i in range(len(tokens)):
                 grouped = [r for r in number_readings(" ".join(tokens[i:i + 5])) if fits(r) and len(r) >= 7]
                 if grouped:
                     number = max(grouped, key=len)
                     conf = seg.confidence_of_part(_covering(tokens[i:], number))
-                    out.put("document_number", number, conf * FALLBACK_CONFIDENCE)
+                    named = field_number and i == 0 or bool(label_remnant(tokens[i]))
+                    out.put("document_number", number, conf * (1.0 if named else FALLBACK_CONFIDENCE))
                     return
-    for seg, text in texts:
-        for token in text.split(" "):
+    for seg, text, field_number in texts:
+        for k, token in enumerate(text.split(" ")):
             number = clean_number(token)
             if number and re.search(r"[A-Z]", number) or number and len(number) >= 7:
-                out.put("document_number", number, seg.confidence_of_part(token) * FALLBACK_CONFIDENCE)
+                named = field_number and k == 0 or bool(label_remnant(token))
+                out.put("document_number", number,
+                        seg.confidence_of_part(token) * (1.0 if named else FALLBACK_CONFIDENCE))
                 return
 
 
