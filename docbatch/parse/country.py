@@ -80,6 +80,11 @@ _MY_POSTCODE = re.compile(r"(?<![\d\-])\d{5}(?![\d\-])")
 _MY_STATE_WORD = re.compile(r"\b(" + "|".join(_MY_POSTCODES) + r")\b")
 
 
+def postcode_states(code: int) -> frozenset[str]:
+    """The Malaysian states whose postcode range holds ``code`` (empty when none does)."""
+    return frozenset(state for state, ranges in _MY_POSTCODES.items() if any(lo <= code <= hi for lo, hi in ranges))
+
+
 def postcode_state_agrees(address: str) -> bool | None:
     """Whether a Malaysian postcode lies in the range of the state printed after it.
 
@@ -93,5 +98,5 @@ def postcode_state_agrees(address: str) -> bool | None:
     if state is None:
         return None
     code = int(codes[-1].group(0))  # the last one: a lot number (LOT 34817) comes first
-    return any(lo <= code <= hi for lo, hi in _MY_POSTCODES[state.group(1)])
+    return state.group(1) in postcode_states(code)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from docbatch.parse.country import postcode_state_agrees
+from docbatch.parse.receipt.header_checks import address_signs
 from docbatch.parse.receipt.parser import REVIEW_BELOW, parse_receipt
 
 from .test_receipt_parsing import built, receipt, words
@@ -57,10 +58,41 @@ def test_an_address_whose_postcode_and_state_agree_is_not_flagged():
     assert float(f["vendor_address_confidence"]) > REVIEW_BELOW
 
 
-@pytest.mark.parametrize("town, flagged", [("XL", True), ("KL", False)])
+@pytest.mark.parametrize("town, flagged", [("QX", True), ("KL", False)])
 def test_a_short_word_after_the_postcode_must_be_a_town_abbreviation(town, flagged):
     f = header("OWNER BY CASTLE BLUE S/B", "NO1, JALAN PJU 9/1, BANDAR SRI DAMANSARA,", f"52000 {town}")
     assert (float(f["vendor_address_confidence"]) <= REVIEW_BELOW) is flagged
+
+
+@pytest.mark.parametrize("read, meant", [("52000 XL", "52000 KL"), ("81100 JD", "81100 JB"), ("46000 PI", "46000 PJ")])
+def test_a_town_abbreviation_one_letter_off_is_repaired_by_the_postcode_before_it(read, meant):
+    # SROIE image 039: "52000 XL"; 52000 is a Kuala Lumpur postcode, whose abbreviation is KL.
+    f = header("OWNER BY CASTLE BLUE S/B", "NO1, JALAN PJU 9/1, BANDAR SRI DAMANSARA,", read)
+    assert str(f["vendor_address"]).endswith(meant)
+    assert float(f["vendor_address_confidence"]) > REVIEW_BELOW
+
+
+def test_a_town_abbreviation_of_another_state_than_the_postcode_is_left_as_read():
+    f = header("OWNER BY CASTLE BLUE S/B", "NO1, JALAN PJU 9/1, BANDAR SRI DAMANSARA,", "81100 XL")
+    assert str(f["vendor_address"]).endswith("81100 XL")
+    assert float(f["vendor_address_confidence"]) <= REVIEW_BELOW
+
+
+def test_lot_with_the_foot_of_its_l_read_as_a_dot_is_repaired():
+    # SROIE image 027: "1.OT 1851-A & 1851-B," (L read as 1 and a dot).
+    f = header("MR D.I.Y. (M) SDN BHD", "1.OT 1851-A & 1851-B, JALAN KPB 6,", "43300 SERI KEMBANGAN, SELANGOR")
+    assert str(f["vendor_address"]).startswith("LOT 1851-A & 1851-B,")
+    assert float(f["vendor_address_confidence"]) > REVIEW_BELOW
+
+
+@pytest.mark.parametrize("street, flagged", [
+    ("NO.55 55,57 & 59, JALAN SAGU 18,", True),  # SROIE image 000: the 3 of NO.53 read as 5
+    ("NO.53 55,57 & 59, JALAN SAGU 18,", False),
+    ("NO 19-G& 19-1& 19-2 JALAN TASIK UTAMA 4,", False),
+    ("LOT 1851-A & 1851-B, JALAN KPB 6,", False),
+])
+def test_a_house_number_printed_twice_in_a_row_is_a_sign_of_a_misread(street, flagged):
+    assert ("repeated_number" in address_signs(street + " 81100 JOHOR BAHRU, JOHOR.")) is flagged
 
 
 @pytest.mark.parametrize("address, agrees", [
@@ -102,7 +134,7 @@ def test_a_vendor_of_real_words_and_names_is_not_flagged():
 
 @pytest.mark.parametrize("street", [
     "23, J1n Burung Jentayu, Tmn Bukit",  # a digit inside a lower-case word
-    "1.OT 1851-A & 1851-B, JALAN KPB 6,",  # a digit and a dot before a word: LOT
+    "NO 3, 2.JLN KPB 6,",  # a digit and a dot before a word that repairs to no known word
     "NO 8, JALAN 7/118B, DESA TUN RAZAK, Setangor",  # one letter from SELANGOR
 ])
 def test_an_address_with_a_misread_word_is_flagged(street):
@@ -172,14 +204,14 @@ def test_a_capital_inside_a_word_of_the_name_is_a_misread_unless_a_known_word_re
     assert (float(f["vendor_name_confidence"]) <= REVIEW_BELOW) is flagged
 
 
-def _with_word_confidence(word: str, confidence: float) -> dict[str, object]:
-    rows = [words(r) for r in ("KEDAI RUNCIT MAJU SDN BHD", f"NO 290, {word} AIR PANAS, SETAPAK,",
-                               "53200, KUALA LUMPUR.")]
+def _with_word_confidence(word: str, confidence: float, *header_rows: str) -> dict[str, object]:
+    """The receipt of ``header_rows`` (a vendor and address by default) with the last ``word`` read at ``confidence``."""
+    header_rows = header_rows or ("KEDAI RUNCIT MAJU SDN BHD", f"NO 290, {word} AIR PANAS, SETAPAK,",
+                                  "53200, KUALA LUMPUR.")
+    rows = [words(r) for r in header_rows]
     rows += [words("DATE: 12/03/2018"), words("PENCIL") + [("9.00", 0.8)], words("TOTAL RM") + [("9.00", 0.8)]]
     response = built(rows)
-    for det in response["TextDetections"]:
-        if det["DetectedText"] == word:
-            det["Confidence"] = confidence
+    [d for d in response["TextDetections"] if d["DetectedText"] == word][-1]["Confidence"] = confidence
     return parse_receipt(response).fields
 
 
@@ -198,3 +230,17 @@ def test_a_word_near_a_known_english_word_is_no_misread_on_a_receipt_in_another_
     assert float(f["vendor_name_confidence"]) > REVIEW_BELOW
     f = header("RESTAURANTE CASA PACO SDN BHD", "NO 5, JALAN BESAR,", "41100 KLANG, SELANGOR")
     assert float(f["vendor_name_confidence"]) <= REVIEW_BELOW
+
+
+def _mall_receipt(vendor: str, address_word_confidence: float) -> dict[str, object]:
+    return _with_word_confidence("AEON", address_word_confidence, vendor, "3RD FLR, AEON TAMAN MALURI SC,",
+                                 "JLN JEJAKA, TAMAN MALURI,", "55100 KUALA LUMPUR")
+
+
+def test_an_unsure_address_word_read_surely_in_the_vendor_row_does_not_flag_the_address():
+    # SROIE image 031: the mall's name read at 38% in the address and at 100% in "AEON CO. (M) BHD".
+    assert float(_mall_receipt("AEON CO. (M) BHD", 38.0)["vendor_address_confidence"]) > REVIEW_BELOW
+
+
+def test_an_unsure_address_word_read_nowhere_else_still_flags_the_address():
+    assert float(_mall_receipt("KEDAI RUNCIT MAJU SDN BHD", 38.0)["vendor_address_confidence"]) <= REVIEW_BELOW

@@ -8,11 +8,14 @@ confidence alone cannot tell them apart; the text itself can:
   and full-width punctuation, unless the receipt's currency is of a country whose receipts
   are printed with accents (a receipt showing no currency is taken as unaccented); ``SON
   BHD`` for ``SDN BHD``; an ``O`` ending a house number (``NO 29O``), ``3R0`` for ``3RD``,
-  an underscore for a space (``AIK_HUAT``);
+  an underscore for a space (``AIK_HUAT``), and a town abbreviation one letter from the one
+  the postcode before it stands for (``52000 XL``: 52000 is a Kuala Lumpur postcode, ``KL``);
 * **address signs** (the address drops to review level, :func:`address_signs`): a Malaysian
   postcode outside the range of the state printed after it (every one of SROIE's 626
-  transcribed addresses agrees), and a short word after the postcode that is no town
-  abbreviation (``52000 XL`` for ``52000 KL``);
+  transcribed addresses agrees), a short word after the postcode that is no town
+  abbreviation and none its postcode repairs (``52000 QX``), and a number printed twice
+  in a row (``NO.55 55,57 & 59``: a list of house numbers names each once, so one of them
+  is misread);
 * **misread words** (vendor or address drops to review level, :func:`misread_signs`): a
   word of eight letters or more one letter from a known header word but not itself one
   (``ENTYERPRISE``, ``ENTERORISE``, ``SETANGOR``), a digit between letters of a lower-case
@@ -31,7 +34,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ..country import postcode_state_agrees
+from ..country import postcode_state_agrees, postcode_states
 from .words import KNOWN_WORDS
 
 #: Currencies of countries whose receipts are printed in unaccented Latin (and Chinese, Malay...).
@@ -44,7 +47,11 @@ _SLIPS = (
 )
 #: Town abbreviations printed after a Malaysian postcode (``57000 KL``, ``46000 PJ``).
 _TOWN_CODES = frozenset({"KL", "PJ", "JB", "KK", "WP", "SA", "SEK", "KG", "BDR", "TMN", "JLN", "SG", "BT"})
-_POSTCODE_THEN_SHORT = re.compile(r"(?<![\d\-])\d{5}\s*,?\s*([A-Z]{1,3})\b(?!['\-]|\.\s?[A-Z])")
+_POSTCODE_THEN_SHORT = re.compile(r"(?<![\d\-])(?P<code>\d{5})\s*,?\s*(?P<town>[A-Z]{1,3})\b(?!['\-]|\.\s?[A-Z])")
+#: The town abbreviations that stand for one state's postcodes: a misread one is repaired by the postcode.
+_TOWN_STATE = {"KL": "KUALA LUMPUR", "PJ": "SELANGOR", "JB": "JOHOR", "KK": "SABAH"}
+#: A number printed twice in a row, as in a list of house numbers (``NO.55 55,57``), not a part of a code.
+_REPEATED_NUMBER = re.compile(r"(?<![\w/-])(\d+)(?:\s*[,&]\s*|\s+)\1(?![\w/-])")
 
 
 def fold_marks(text: str) -> str:
@@ -65,7 +72,21 @@ def repair_slips(text: str) -> str:
     """``text`` with the known OCR slips of the module docstring repaired (case as printed)."""
     for pattern, replacement in _SLIPS:
         text = pattern.sub(replacement, text)
-    return text
+    return _POSTCODE_THEN_SHORT.sub(_town_code, text)
+
+
+def _town_code(m: re.Match[str]) -> str:
+    """The postcode and the one town abbreviation of its state one letter from the word read after it."""
+    town = m.group("town")
+    if town in _TOWN_CODES:
+        return m.group(0)
+    states = postcode_states(int(m.group("code")))
+    near = [code for code, state in _TOWN_STATE.items() if state in states and len(code) == len(town)
+            and sum(a != b for a, b in zip(code, town)) == 1]
+    if len(near) != 1:
+        return m.group(0)
+    start, end = m.start("town") - m.start(), m.end("town") - m.start()
+    return m.group(0)[:start] + near[0] + m.group(0)[end:]
 
 
 def address_signs(address: str) -> list[str]:
@@ -75,8 +96,10 @@ def address_signs(address: str) -> list[str]:
     if postcode_state_agrees(up) is False:
         signs.append("postcode_state")
     short = _POSTCODE_THEN_SHORT.search(up)
-    if short and short.group(1) not in _TOWN_CODES:
+    if short and short.group("town") not in _TOWN_CODES:
         signs.append("town_unreadable")
+    if _REPEATED_NUMBER.search(up):
+        signs.append("repeated_number")
     return signs
 
 

@@ -28,7 +28,8 @@ from .labels import has_word, line_label
 from ..money import currency_in, money
 from .aliases import find_aliases
 from .header_checks import PLAIN_LATIN_CURRENCIES, checked_header_text, repair_slips
-from .header import Found, find_address, find_payment, find_phone, find_receipt_number, find_vendor, header_end
+from .header import (Found, find_address, find_payment, find_phone, find_receipt_number, find_vendor, header_end,
+                     word_readings)
 from .items import SUMMARY, extract_items
 from .total_checks import total_doubts
 from .lines import Line, build_lines
@@ -350,7 +351,7 @@ def _read_header(fields: dict[str, object], lines: list[Line], end: int) -> Foun
     address = find_address(lines, vendor, end)
     if address:
         _set(fields, "vendor_address", repair_place_names(repair_words(repair_slips(address.value))[0]),
-             _conf(address.unknown_word_confidence, address.certainty))
+             _conf(address.unknown_word_confidence(word_readings(lines, address.lines)), address.certainty))
     for name, found in (("vendor_phone", find_phone(lines)), ("receipt_number", find_receipt_number(lines))):
         if found:
             _set(fields, name, found.value, _conf(found.ocr_confidence, found.certainty))

@@ -1,7 +1,7 @@
 """Known words of receipt headers, and the repair of OCR damage to them.
 
 OCR of a receipt's header damages words in predictable ways: a letter read as a digit
-(``8ESAR``, ``10T``), one letter for a look-alike (``JAIAN``, ``SCLANGOR``, ``HARDWAKE``,
+(``8ESAR``, ``10T``, and with the foot of an ``L`` read as a dot ``1.OT``), one letter for a look-alike (``JAIAN``, ``SCLANGOR``, ``HARDWAKE``,
 ``BND``), a stray letter (``ENTYERPRISE``).  A word that is not a known word but is one such
 slip away from exactly one known word is that word; anything else is left as read.  The
 vocabulary is general, not learned from documents: address words and place names of
@@ -45,6 +45,9 @@ _SHORT = frozenset({"SDN", "BHD", "LOT"})
 _LOOKALIKE = {frozenset(p) for p in ("0O", "0D", "1I", "1L", "IL", "5S", "8B", "2Z", "6G", "CE", "NH", "UD", "KR",
                                       "MN", "OD", "OQ", "VY", "FE", "PR", "TI")}
 _WORD = re.compile(r"[A-Za-z0-9]+")
+#: A digit, a dot and letters (``1.OT``): a letter whose foot OCR split off as a dot, when the
+#: digit and the letters spell a known word's misreading.
+_DOTTED = re.compile(r"(?<![\w.])\d\.[A-Za-z]{2,}\b")
 #: Every known and short word by its length: a reading is compared only with words of its own
 #: length (a scan of the whole vocabulary per word was most of a small receipt's parsing).
 _BY_LENGTH: dict[int, list[str]] = {}
@@ -94,13 +97,13 @@ def repair_words(text: str) -> tuple[str, int]:
 
     def fix(m: re.Match[str]) -> str:
         nonlocal count
-        known = known_reading(m.group())
+        known = known_reading(m.group().replace(".", ""))
         if known is None:
             return m.group()
         count += 1
         return _cased(m.group(), known)
 
-    return _WORD.sub(fix, text), count
+    return _WORD.sub(fix, _DOTTED.sub(fix, text)), count
 
 
 def _slip(read: str, known: str) -> bool:
