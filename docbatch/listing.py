@@ -10,6 +10,7 @@ folder), or an S3 prefix ending in ``/`` (listed into a manifest).
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
 import posixpath
 from dataclasses import dataclass
@@ -38,6 +39,15 @@ class Manifest:
 
     def passthrough_columns(self) -> list[str]:
         return passthrough_columns(self.path)
+
+    def sha256(self) -> str:
+        """The digest of the whole manifest as this run read it (a prefix: its listing), every
+        row, whatever shard reads it: shards that read different contents are told apart by it."""
+        digest = hashlib.sha256()
+        with open(self.path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
 
 
 def open_manifest(location: str, *, default_doc_type: str, workdir: Path, s3_client: Any = None) -> Manifest:

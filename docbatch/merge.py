@@ -3,7 +3,8 @@
 The shards of a run (:mod:`docbatch.shards`) write their table parts side by side, so the
 folder reads as one dataset as soon as every shard is done.  Before anything downstream
 reads it, merge makes sure of that: every shard of the split has finished the same
-manifest's batch (its own ``run.json`` says ``completed``, no lock is left), every shard's
+manifest's batch (its own ``run.json`` says ``completed``, no lock is left, and it read the
+same contents of the manifest: ``manifest_sha256``), every shard's
 parts are there, and no doc_id appears twice.  Only then does it write the run folder's
 own ``run.json`` (counts summed, each shard's run named) and one ``failed.csv`` of every
 shard's failed rows.  A shard that is missing, unfinished or of another batch is named,
@@ -65,6 +66,7 @@ def merge_shards(out: str, *, sources: SourceSettings | None = None) -> MergeRes
     if len(manifests) > 1:
         raise ShardsIncomplete(f"the shards of {folder.uri} ran different manifests: "
                                + "; ".join(f"shard {i}: {m['config'].get('manifest')}" for i, m in enumerate(metas)))
+    _same_contents(folder, count, metas)
     tables = _check_parts(folder, count, metas)
     result = MergeResult(out=folder.uri, count=count, tables=tables,
                          counts={k: sum(int(m["counts"].get(k, 0)) for m in metas) for k in _SUMMED})
@@ -89,6 +91,21 @@ def _finished_shards(folder: RunFolder, count: int, sources: SourceSettings | No
     if problems:
         raise ShardsIncomplete(f"run folder {folder.uri} is not whole: " + "; ".join(problems))
     return metas
+
+
+def _same_contents(folder: RunFolder, count: int, metas: list[dict[str, Any]]) -> None:
+    """Every shard read the same rows: a prefix listed again or a manifest edited between the
+    shards' runs (a child retried later) holds rows the earlier shards never saw, which no
+    shard would hold.  The shards that read other contents than the last one to start are named."""
+    digests = {i: m["manifest_sha256"] for i, m in enumerate(metas) if m.get("manifest_sha256")}
+    if len(set(digests.values())) <= 1:
+        return
+    last = max(digests, key=lambda i: str(metas[i].get("timings", {}).get("started_at") or ""))
+    stale = ", ".join(f"{i}/{count}" for i, d in digests.items() if d != digests[last])
+    raise ShardsIncomplete(
+        f"the shards of {folder.uri} read different contents of the manifest {metas[last]['config'].get('manifest')} "
+        f"(listed again or edited between their runs), so rows only some of them saw would be missing: "
+        f"re-run shard {stale} to read it as shard {last}/{count} last did, then merge again")
 
 
 def _check_parts(folder: RunFolder, count: int, metas: list[dict[str, Any]]) -> dict[str, int]:
@@ -159,6 +176,7 @@ def _write_summary(folder: RunFolder, count: int, metas: list[dict[str, Any]], r
                     "finished_at": max(str(m.get("timings", {}).get("finished_at") or "") for m in metas) or None},
         "exit_code": max(int(m.get("exit_code", 0)) for m in metas),
         "config": {**metas[0].get("config", {}), "shard": None},
+        "manifest_sha256": metas[0].get("manifest_sha256"),
         "passthrough_columns": metas[0].get("passthrough_columns", []),
     }
     folder.write_own(RUN_JSON, json.dumps(body, indent=2, default=str).encode())

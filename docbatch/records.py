@@ -155,6 +155,8 @@ class RunSummary:
     calls: dict[str, Any] = field(default_factory=dict)
     #: The same figures so far, while the run goes (for progress; None: no paced engine).
     live_calls: Callable[[], dict[str, Any]] | None = field(default=None, repr=False, compare=False)
+    #: SHA-256 of the whole manifest as this run read it (:meth:`Manifest.sha256`).
+    manifest_sha256: str = ""
     #: The exit code of what stopped the run (outcome "stopped").
     stop_exit_code: ExitCode = ExitCode.CONFIG
 

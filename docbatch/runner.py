@@ -124,6 +124,7 @@ def _run(config: RunConfig, stages: Stages, cls: type[Engine], engine: Engine | 
                          started_at=dt.datetime.now(dt.timezone.utc).isoformat())
     pt_cols = manifest.passthrough_columns()
     summary.total = total
+    summary.manifest_sha256 = manifest.sha256()
     engine_name = cls.name
 
     folder.restore_journal()
@@ -414,6 +415,7 @@ def _run_json(summary: RunSummary, config: RunConfig, engine_name: str, pt_cols:
         "timings": {"started_at": summary.started_at, "finished_at": summary.finished_at,
                     "elapsed_s": summary.elapsed_s},
         "config": config.public_dict(),
+        "manifest_sha256": summary.manifest_sha256,
         "passthrough_columns": pt_cols,
         "calls": summary.calls,
         "message": summary.message,

@@ -136,6 +136,32 @@ def test_merge_names_the_shard_that_has_not_run_or_did_not_finish(bench, tmp_pat
     assert json.loads((out / "run.json").read_text())["outcome"] == "completed"
 
 
+def test_merge_refuses_shards_that_read_different_contents_of_the_manifest_and_names_those_to_rerun(
+        bench, tmp_path):
+    """A prefix listed again, or a manifest file edited, between the shards' runs (an AWS Batch
+    child retried an hour later): rows the earlier shards never saw would be lost in silence."""
+    manifest = _manifest(tmp_path)
+    out = bench.folder("sharded")
+    with bench.server() as server:
+        for i in range(4):
+            run_batch(bench.config(manifest, out, server, shard=f"{i}/4"))
+        late = [f"late-{n}" for n in range(12)]
+        for name in late:
+            (tmp_path / "img" / f"{name}.png").write_bytes(text_image(name))
+        with manifest.open("a") as fh:
+            fh.writelines(f"img/{name}.png,receipt,{name},\n" for name in late)
+        assert {of(name, 4) for name in late} == {0, 1, 2, 3}
+        run_batch(bench.config(manifest, out, server, shard="1/4"))  # the retried child reads the new rows
+        with pytest.raises(ShardsIncomplete, match=r"different contents of the manifest.*re-run shard 0/4, "
+                                                   r"2/4, 3/4"):
+            merge_shards(str(out))
+        assert not (out / "run.json").exists()
+        for i in (0, 2, 3):
+            run_batch(bench.config(manifest, out, server, shard=f"{i}/4"))
+    assert merge_shards(str(out)).counts["total"] == DOCS + 4 + len(late)
+    assert set(late) <= set(pd.read_parquet(out / "documents")["doc_id"])
+
+
 def test_another_split_or_an_unsharded_run_is_refused_in_a_split_folder(bench, tmp_path):
     manifest = _manifest(tmp_path)
     out = bench.folder("sharded")
