@@ -303,3 +303,15 @@ def test_on_a_numbered_card_a_4_glued_to_the_number_is_its_field_number():
             ("15 SEX F", 0.29, 0.75), ("JEFFERSON CITY,MO 65109", 0.31, 0.59)]
     f = _with_word_confidence(rows, "4T12345678902/01/1979", 79.4)
     assert f.values["document_number"] == "T123456789" and f.confidence["document_number"] >= 50
+
+
+def test_one_letter_glued_after_a_number_that_as_a_digit_would_fit_too_is_flagged():
+    # A generated Wyoming card as the local engine read it: "315-237-068-2 9 CLASS D" became
+    # "315-237-068S D" at 99.6%.  Nine digits fit, and so would ten with the S read as a 5.
+    f = _licence([("WYOMING", 0.04, 0.03), ("4d DLN 315-237-068S D", 0.33, 0.17), ("1 PEREZ", 0.32, 0.32),
+                  ("2 LEE LINDA", 0.32, 0.40)])
+    assert f.values["document_number"] == "315237068" and f.confidence["document_number"] < 50
+    # Ten digits and a glued S: eleven would fit no Wyoming format, so the end is not in doubt.
+    g = _licence([("WYOMING", 0.04, 0.03), ("4d DLN 315-237-068-2S D", 0.33, 0.17), ("1 PEREZ", 0.32, 0.32),
+                  ("2 LEE LINDA", 0.32, 0.40)])
+    assert g.values["document_number"] == "3152370682" and g.confidence["document_number"] > 90

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Callable, Mapping
 
 from .licence_fields import LicenceFields, clean_value, number_readings
+from .licence_numbers import as_digit
 from .licence_segments import Segment
 from .licence_vocabulary import NEEDS_BOUNDARY, NUM_ONLY_RE, NUMBERED, WORD_LABELS, WORD_RE, unaccented
 from .names import is_name
@@ -268,11 +269,20 @@ def _end_in_doubt(number: str, text: str, good: Callable[[object], bool] | None)
     Unless nothing was left out and the number one character shorter would not fit the
     state's formats (Maryland's letter and 12 digits in ``P246093724797LASSA``): a digit
     lost to the label would have shown as a number that does not fit.
+
+    One letter glued on where the word ends (``315-237-068S D``: Wyoming prints 9 or 10
+    digits, and ``S`` is the last letter of ``CLASS`` or a ``5``) is in doubt when, read as the
+    digit it resembles, it makes a number that fits as well.
     """
-    m = re.search(re.escape(number) + r"(\d*)[A-Z]{2}", re.sub(r"(?<=[A-Z0-9])[\s-](?=\d)", "", text))
+    joined = re.sub(r"(?<=[A-Z0-9])[\s-](?=\d)", "", text)
+    m = re.search(re.escape(number) + r"(\d*)[A-Z]{2}", joined)
+    if m is not None:
+        return bool(m.group(1)) or good is None or good(number[:-1])
+    m = re.search(re.escape(number) + r"(\d*)([A-Z])(?![A-Z0-9])", joined)
     if m is None:
         return False
-    return bool(m.group(1)) or good is None or good(number[:-1])
+    digit = as_digit(m.group(2))
+    return bool(m.group(1)) or good is None or digit is not None and good(number + m.group(1) + digit)
 
 
 #: Ranks of a candidate value: readable; a number fitting only the card's state's unusual shapes;

@@ -81,6 +81,11 @@ _AS_DIGIT = {"O": "0", "D": "0", "Q": "0", "U": "0", "I": "1", "L": "1", "T": "7
 _AS_LETTER = {"0": "O", "1": "I", "2": "Z", "5": "S", "6": "G", "7": "T", "8": "B"}
 
 
+def as_digit(char: str) -> str | None:
+    """The digit OCR may have read as the letter ``char`` (``S`` for ``5``), if any."""
+    return _AS_DIGIT.get(char)
+
+
 def compile_format(spec: str) -> re.Pattern[str]:
     """The anchored regular expression of one format string (see the module docstring)."""
     out = []
