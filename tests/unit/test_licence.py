@@ -204,3 +204,40 @@ def test_a_column_that_opens_inside_a_word_takes_nothing_from_it():
           ("1.2SAMPLE, CARONLYNN", 0.325, 0.683)], 0.053, 0.016),
         ([("CARON SAMPLE", 0.008, 0.74)], 0.145, 0.027)), run_date=RUN)
     assert "last_name" not in f.values
+
+
+def _words(words: list[tuple[str, float, float, float, float, float]]) -> dict:
+    """A page of words as the local engine boxed them: ``(text, confidence, left, top, width, height)``."""
+    dets = []
+    for text, conf, x, y, w, h in words:
+        box = [(x, y), (x + w, y), (x + w, y + h), (x, y + h)]
+        dets.append(make_detection(id=len(dets), type="LINE", text=text, confidence=conf, polygon=box))
+        dets.append(make_detection(id=len(dets), type="WORD", text=text, confidence=conf, polygon=box,
+                                   parent_id=len(dets) - 1))
+    return {"TextDetections": dets}
+
+
+#: The low-resolution South Dakota sample as the local engine read it: the small field numbers 2 and 8
+#: before the given name and the street came out as "R" (37.7%) and "n".
+_SOUTH_DAKOTA_LOWRES = [
+    ("OPERATOR", 100.0, 0.5081, 0.1116, 0.173, 0.0601), ("USA", 99.9, 0.1135, 0.206, 0.0514, 0.0558),
+    ("SD", 99.3, 0.1784, 0.206, 0.0351, 0.0558), ("SAMPLE", 100.0, 0.3649, 0.3863, 0.1541, 0.0644),
+    ("R", 37.7, 0.2973, 0.4421, 0.0324, 0.0129), ("EMILY", 100.0, 0.3595, 0.4378, 0.0946, 0.0644),
+    ("n", 88.7, 0.3297, 0.5751, 0.0135, 0.03), ("118", 100.0, 0.3595, 0.5622, 0.0405, 0.0472),
+    ("WEST", 100.0, 0.4108, 0.5622, 0.0703, 0.0472), ("CAPITOL", 99.5, 0.4838, 0.5622, 0.1054, 0.0472),
+    ("AVENUE", 93.4, 0.6, 0.5622, 0.1, 0.0472), ("PIERRE,", 100.0, 0.3595, 0.6009, 0.1054, 0.0472),
+    ("SD", 99.8, 0.4649, 0.6009, 0.0351, 0.0472), ("57501-0000", 99.5, 0.5081, 0.6009, 0.1324, 0.0472),
+]
+
+
+def test_a_small_field_number_misread_as_a_letter_is_not_part_of_the_name_or_street():
+    f = parse_licence(_words(_SOUTH_DAKOTA_LOWRES), run_date=RUN)
+    assert (f.values["last_name"], f.values["first_name"]) == ("SAMPLE", "EMILY")
+    assert "middle_name" not in f.values and f.confidence["first_name"] >= 50
+    assert f.values["address"] == "118 WEST CAPITOL AVENUE"
+
+
+def test_an_initial_printed_as_large_as_the_name_stays_the_first_name():
+    words = [w if w[0] != "R" else ("R", 99.0, 0.2973, 0.4378, 0.0324, 0.0644) for w in _SOUTH_DAKOTA_LOWRES]
+    f = parse_licence(_words(words), run_date=RUN)
+    assert (f.values["first_name"], f.values["middle_name"]) == ("R", "EMILY")

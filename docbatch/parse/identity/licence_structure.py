@@ -53,15 +53,35 @@ def address_block(segs: list[Segment], out: LicenceFields) -> Segment | None:
     return None
 
 
+#: A leading one-character word below this share of the next word's height is set small: a field number.
+_SMALL_PRINT = 0.7
+
+
+def block_text(seg: Segment) -> str:
+    """A name or street line's text without a small one-character word leading it.
+
+    AAMVA field numbers are set small before their values; OCR misreads one as a letter
+    (``R EMILY`` for ``2 EMILY``, ``n 118 WEST...`` for ``8 118 WEST...``).  A name's own
+    initial is printed as large as the rest of the line, so it stays.
+    """
+    text = seg.text
+    if len(text) > 2 and text[1] == " " and text[0].isalnum() and text[2] != " ":
+        lead, rest = seg.ys[0], seg.ys[2]
+        if lead[1] - lead[0] < _SMALL_PRINT * (rest[1] - rest[0]):
+            return text[2:]
+    return text
+
+
 def _street_like(seg: Segment) -> bool:
     """Opens with a house number (not a numbered name label like "1SAMPLE") and names a street.
 
     A licence number under a misread ``4d`` (``4S123-4567-6501-00``) also opens with a
     digit, but has no street name: at least three letters, two of them together.
     """
-    return (bool(re.match(r"^\d", seg.text)) and len(seg.text) >= 6
-            and not re.match(r"^[12]\s*[.]?\s*[A-Z]", letters_for_digits(seg.text))
-            and sum(c.isalpha() for c in seg.text) >= 3 and bool(re.search(r"[A-Z]{2}", seg.text)))
+    text = block_text(seg)
+    return (bool(re.match(r"^\d", text)) and len(text) >= 6
+            and not re.match(r"^[12]\s*[.]?\s*[A-Z]", letters_for_digits(text))
+            and sum(c.isalpha() for c in text) >= 3 and bool(re.search(r"[A-Z]{2}", text)))
 
 
 def block_above(segs: list[Segment], city: Segment, skip: set[int]) -> tuple[list[Segment], list[Segment]]:
@@ -103,7 +123,7 @@ def block_above(segs: list[Segment], city: Segment, skip: set[int]) -> tuple[lis
 def _name_text(seg: Segment) -> str:
     """A name line's text without its AAMVA field number, a zero beside letters read as ``O``,
     and a ``1`` glued between the field number and letters read as ``I`` (``21AM``)."""
-    text = _ONE_FOR_I.sub(r"\1I", letters_for_digits(seg.text.strip()))
+    text = _ONE_FOR_I.sub(r"\1I", letters_for_digits(block_text(seg).strip()))
     return _NAME_PREFIX.sub("", text).strip()
 
 
@@ -111,12 +131,13 @@ def _name_confidence(seg: Segment) -> float:
     """A name line's confidence as a fallback; a guessed ``I`` for ``1`` puts it below review level:
     ``21AM`` is ``2 IAM`` or ``2 I AM``, and nothing on the line tells which."""
     guessed = _ONE_FOR_I.match(letters_for_digits(seg.text.strip()))
-    return seg.confidence * FALLBACK_CONFIDENCE * (DOUBT if guessed else 1.0)
+    own = seg.confidence_of(len(seg.text) - len(block_text(seg)), len(seg.text))  # not a small field number's
+    return own * FALLBACK_CONFIDENCE * (DOUBT if guessed else 1.0)
 
 
 def street_text(lines: list[Segment], numbered: bool) -> str:
     """The street lines as one line, without an ``ADDRESS`` or AAMVA ``8`` label."""
-    text = " ".join(re.sub(r"^(?:8\s*[.]?\s*)?ADDRESS[.:\s]*", "", s.text.strip()) for s in lines)
+    text = " ".join(re.sub(r"^(?:8\s*[.]?\s*)?ADDRESS[.:\s]*", "", block_text(s).strip()) for s in lines)
     if numbered:
         text = re.sub(r"^8\s*(?=\d)|^8\s+", "", text)
     return re.sub(r"\s+", " ", text.replace(",", " ")).strip()
