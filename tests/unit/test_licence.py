@@ -241,3 +241,18 @@ def test_an_initial_printed_as_large_as_the_name_stays_the_first_name():
     words = [w if w[0] != "R" else ("R", 99.0, 0.2973, 0.4378, 0.0324, 0.0644) for w in _SOUTH_DAKOTA_LOWRES]
     f = parse_licence(_words(words), run_date=RUN)
     assert (f.values["first_name"], f.values["middle_name"]) == ("R", "EMILY")
+
+
+def test_a_street_whose_house_number_opens_with_8_keeps_it_after_the_small_field_number_8():
+    # A generated South Carolina card as the local engine read it: field 8 set small before 8760.
+    words = [("SOUTH", 100.0, 0.0309, 0.0243, 0.1391, 0.0586), ("CAROLINA", 96.8, 0.1864, 0.0243, 0.2127, 0.06),
+             ("4d", 100.0, 0.3218, 0.1457, 0.0182, 0.0286), ("DLN", 100.0, 0.3464, 0.1457, 0.0273, 0.0286),
+             ("325-205-658-01", 100.0, 0.3836, 0.1443, 0.1964, 0.04),
+             ("3", 100.0, 0.3209, 0.2014, 0.0109, 0.0286), ("DOB", 97.1, 0.3364, 0.2014, 0.0318, 0.0286),
+             ("03/04/1952", 100.0, 0.3782, 0.2014, 0.1364, 0.04), ("1", 66.4, 0.32, 0.2557, 0.0155, 0.0414),
+             ("WILSON", 72.1, 0.3464, 0.2557, 0.0945, 0.0414), ("2", 100.0, 0.3209, 0.3171, 0.0118, 0.0229),
+             ("CHARLES", 100.0, 0.3455, 0.31, 0.11, 0.0443), ("8", 100.0, 0.32, 0.3714, 0.0136, 0.0243),
+             ("8760", 100.0, 0.3445, 0.3657, 0.06, 0.0414), ("PARK", 100.0, 0.4109, 0.3657, 0.0636, 0.0429),
+             ("CT", 100.0, 0.4855, 0.3671, 0.0282, 0.0414), ("SALEM,", 100.0, 0.3209, 0.4214, 0.1, 0.0443),
+             ("SC", 100.0, 0.4236, 0.4214, 0.03, 0.0443), ("57501", 100.0, 0.4618, 0.4214, 0.0764, 0.0443)]
+    assert parse_licence(_words(words), run_date=RUN).values["address"] == "8760 PARK CT"

@@ -138,7 +138,7 @@ def _name_confidence(seg: Segment) -> float:
 def street_text(lines: list[Segment], numbered: bool) -> str:
     """The street lines as one line, without an ``ADDRESS`` or AAMVA ``8`` label."""
     text = " ".join(re.sub(r"^(?:8\s*[.]?\s*)?ADDRESS[.:\s]*", "", block_text(s).strip()) for s in lines)
-    if numbered:
+    if numbered and block_text(lines[0]) == lines[0].text:  # else its small field number is gone already
         text = re.sub(r"^8\s*(?=\d)|^8\s+", "", text)
     return re.sub(r"\s+", " ", text.replace(",", " ")).strip()
 
