@@ -156,11 +156,15 @@ def clean(bench: Bench) -> ScenarioResult:
     return result
 
 
-def settled_log_length(server: FakeRekognitionServer, quiet: float = 0.3, timeout: float = 10) -> int:
-    """The server's request count once no request has been answered for ``quiet`` seconds.
+def settled_log_length(server: FakeRekognitionServer, quiet: float = 0.3, timeout: float = 60) -> int:
+    """The server's request count once every client connection is closed and no request has
+    been logged for ``quiet`` seconds.
 
     A killed client's requests still in flight are answered (and logged) after it is gone:
-    a mark taken at once would count them in the next run's share of the log.
+    a mark taken at once would count them in the next run's share of the log.  Its
+    connections stay open on the server's side until each handler has logged what it was
+    answering, so waiting for them (not only for a quiet spell, which a server thread
+    starved of CPU can outlast) pins the mark.
     """
     deadline = time.monotonic() + timeout
     seen, since = len(server.request_log), time.monotonic()
@@ -169,7 +173,7 @@ def settled_log_length(server: FakeRekognitionServer, quiet: float = 0.3, timeou
         now = len(server.request_log)
         if now != seen:
             seen, since = now, time.monotonic()
-        elif time.monotonic() - since >= quiet:
+        elif time.monotonic() - since >= quiet and server.open_connections == 0:
             break
     return seen
 

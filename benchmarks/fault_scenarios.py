@@ -42,6 +42,7 @@ from .fault_core import (
     finish,
     observe,
     one_clear_line,
+    settled_log_length,
     timed,
     wait_until_done,
     wait_until_exists,
@@ -301,7 +302,7 @@ def corrupt_journal(bench: Bench) -> ScenarioResult:
         wait_until_done(journal, proc, bench.docs // 2)
         proc.send_signal(signal.SIGKILL)
         finish(proc, result, "the killed run")
-        mark = len(server.request_log)
+        mark = settled_log_length(server)  # the killed run's in-flight calls are its own
         journal.write_bytes(b"this is not a database" * 100)
         for extra in ("state.sqlite-wal", "state.sqlite-shm"):
             (out / extra).unlink(missing_ok=True)

@@ -262,6 +262,12 @@ class FakeRekognitionServer:
             last = max(self._seconds, default=-1)
             return [(s, *self._seconds.get(s, (0, 0))) for s in range(last + 1)]
 
+    @property
+    def open_connections(self) -> int:
+        """Client connections not yet closed: while one is open a request on it may still be logged."""
+        with self._log_lock:
+            return len(self._connections)
+
     def calls_for(self, image: bytes | str) -> int:
         """How many DetectText requests named this image (bytes, ``s3://`` URI or key)."""
         key = image_key(image)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import http.client
 import io
 import json
 import shutil
+import socket
 import time
 from typing import Any
 
@@ -397,6 +399,30 @@ def test_the_request_log_counts_calls_per_image(server):
     assert server.calls_for(b"nope") == 1
     assert [r.image_key for r in server.request_log] == [image_key(x) for x in (a, b, a, b"nope")]
     assert [r.status for r in server.request_log] == [200, 200, 200, 400]
+
+
+def _until(condition: Any, seconds: float = 30.0) -> bool:
+    """Poll ``condition`` until it holds or ``seconds`` pass (a loaded machine may take long)."""
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return bool(condition())
+
+
+def test_a_connection_stays_open_until_the_request_on_it_is_logged_and_the_client_closes(server):
+    """What a test waits for after killing a client: its request half-sent is not logged yet,
+    but its connection is open, so no one may take the log as settled."""
+    body = json.dumps({"Image": {"Bytes": base64.b64encode(png_bytes()).decode()}}).encode()
+    head = (f"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: RekognitionService.DetectText\r\n"
+            f"Content-Type: application/x-amz-json-1.1\r\nContent-Length: {len(body)}\r\n\r\n").encode()
+    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
+        sock.sendall(head + body[:10])
+        assert _until(lambda: server.open_connections == 1)
+        assert server.request_log == []
+        sock.sendall(body[10:])
+        assert sock.recv(12) == b"HTTP/1.1 200"
+        assert [r.status for r in server.request_log] == [200]
+    assert _until(lambda: server.open_connections == 0)
 
 
 def test_endpoint_url_names_the_bound_port(server):
