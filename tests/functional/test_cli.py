@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 import os
-import socket
+import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -52,10 +51,14 @@ def test_a_missing_manifest_is_a_one_line_error_with_exit_code_2(tmp_path):
     assert "manifest not found" in result.output
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def _listening_url(server: subprocess.Popen[str]) -> str:
+    """The URL ``docbatch fake-rekognition --port 0`` says it bound (the kernel's free port:
+    a port picked here and bound by the child later could be taken by then)."""
+    for line in server.stderr:
+        found = re.search(r"listening on (http://\S+)", line)
+        if found:
+            return found.group(1)
+    raise AssertionError(f"fake-rekognition ended (exit {server.wait()}) before it listened")
 
 
 @pytest.mark.slow  # two child processes: `docbatch fake-rekognition` and `docbatch run`
@@ -69,22 +72,15 @@ def test_run_against_the_fake_rekognition_command(tmp_path, aws_env):
         (tmp_path / f"r{i}.png").write_bytes(image)
         (replay / f"{image_key(image)}.json").write_text(json.dumps(response))
     (tmp_path / "m.csv").write_text("source,doc_type\n" + "".join(f"r{i}.png,receipt\n" for i in range(3)))
-    port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "docbatch.cli", "fake-rekognition", "--port", str(port),
+    server = subprocess.Popen([sys.executable, "-m", "docbatch.cli", "fake-rekognition", "--port", "0",
                                "--replay-dir", str(replay), "--fault", "http500:first=1"],
                               stderr=subprocess.PIPE, text=True, env=os.environ.copy())
     try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        url = _listening_url(server)
         result = subprocess.run(
             [sys.executable, "-m", "docbatch.cli", "run", "--manifest", str(tmp_path / "m.csv"), "--out",
-             str(tmp_path / "out"), "--engine", "rekognition", "--region", "us-east-1", "--endpoint-url",
-             f"http://127.0.0.1:{port}", "--no-cache"],
+             str(tmp_path / "out"), "--engine", "rekognition", "--region", "us-east-1", "--endpoint-url", url,
+             "--no-cache"],
             capture_output=True, text=True, timeout=120, env=os.environ.copy())
     finally:
         server.terminate()
