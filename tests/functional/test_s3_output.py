@@ -4,7 +4,6 @@ the journal checkpointed there, so a new machine resumes repeating at most the i
 from __future__ import annotations
 
 import io
-import os
 import signal
 import time
 import uuid
@@ -56,10 +55,11 @@ def _table(s3, prefix, name) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def test_a_run_writes_its_whole_folder_to_s3_and_nothing_local(tmp_path, moto_url, aws_env, s3, new_machine):
+def test_a_run_writes_its_whole_folder_to_s3_and_nothing_local(tmp_path, moto_url, aws_env, s3, new_machine,
+                                                              monkeypatch):
     bench = Bench(tmp_path, moto_url=moto_url, docs=6)
     prefix = f"runs/{uuid.uuid4().hex[:6]}/"
-    os.chdir(tmp_path)
+    monkeypatch.chdir(tmp_path)
     with bench.server() as server:
         summary = run_batch(bench.config(bench.manifest(), f"s3://{BUCKET}/{prefix}", server))
     assert (summary.ok, summary.failed) == (6, 0)
@@ -127,12 +127,12 @@ def test_a_foreign_prefix_is_refused_and_left_alone(tmp_path, moto_url, aws_env,
 
 
 def test_a_partitioned_run_on_s3_writes_hive_keys_and_a_rerun_replaces_them(tmp_path, moto_url, aws_env, s3,
-                                                                             new_machine):
+                                                                             new_machine, monkeypatch):
     import datetime as dt
 
     bench = Bench(tmp_path, moto_url=moto_url, docs=4)
     prefix = f"runs/{uuid.uuid4().hex[:6]}/"
-    os.chdir(tmp_path)
+    monkeypatch.chdir(tmp_path)
     day = dt.datetime.now(dt.timezone.utc).date().isoformat()
     place = f"run_date={day}/doc_type=receipt/"
     expected = {f"receipts/{place}part-00000.parquet", f"csv/receipts/{place}part-00000.csv"}
