@@ -171,3 +171,27 @@ def test_a_receipt_sent_as_an_id_gives_nulls_not_stray_fields():
     f = parse_identity(page, run_date=RUN).fields
     assert f["document_number"] is None and f["expiration_date"] is None
     assert f["needs_review"] is True and "not an identity document" in f["review_reason"]
+
+
+def test_an_mrz_zone_that_cannot_be_read_leaves_the_printed_names_flagged():
+    # The local engine's reading of a generated visa: the orientation model turned the MRZ's
+    # second line upside down ("<<<" read as ">>>"), so no MRZ decodes, and the printed
+    # labels are bilingual ("Surname / Nom"). Whatever print gives is unverified.
+    page = _response([("EIRE IRELAND", 0.05, 0.03), ("VISA", 0.55, 0.08), ("Surname / Nom", 0.35, 0.14),
+                      ("WANG", 0.35, 0.18), ("Given names / Prenoms", 0.35, 0.24), ("CARLOS", 0.35, 0.28),
+                      ("Date of birth", 0.35, 0.34), ("06 JAN 1984", 0.35, 0.38),
+                      ("VCIRLWANG<<CARLOS<<<<<<<<<<<<<<<<<<<<<<<<<<<", 0.05, 0.85),
+                      (">>>>>>>>>>>>>>>>4820290087202029", 0.05, 0.92)], char_w=0.018)
+    f = parse_identity(page, run_date=RUN).fields
+    assert f["mrz_code"] is None and f["needs_review"] is True
+    assert "mrz unreadable" in f["review_reason"]
+    for name in ("last_name", "first_name"):
+        assert f[name] is None or name in f["review_reason"], (name, f[name], f["review_reason"])
+
+
+def test_a_licence_without_mrz_marks_is_not_called_mrz_unreadable():
+    page = _response([("CALIFORNIA DRIVER LICENSE", 0.05, 0.05), ("DL I1234568", 0.35, 0.2),
+                      ("LN SAMPLE", 0.35, 0.3), ("FN ALEXANDER", 0.35, 0.36), ("DOB 08/31/1977", 0.35, 0.42),
+                      ("EXP 08/31/2029", 0.35, 0.48)], char_w=0.018)
+    f = parse_identity(page, run_date=RUN).fields
+    assert "mrz" not in str(f["review_reason"] or "")

@@ -9,7 +9,7 @@ import pytest
 
 from docbatch.parse.identity.mrz_decode import check_digit, decode, mrz_date
 from docbatch.parse.identity.mrz_find import find_mrz
-from docbatch.parse.identity.mrz_repair import read_mrz
+from docbatch.parse.identity.mrz_repair import normalise, read_mrz
 from docbatch.response import make_detection
 
 from ..conftest import SHARED
@@ -196,3 +196,28 @@ def test_unknown_nationality_one_letter_from_the_issuing_state_is_that_state():
     line2 = TD3[1].replace("UTO", "UTB")
     mrz = read_mrz([TD3[0], line2])
     assert mrz.nationality == "UTO" and mrz.valid
+
+
+# ---- what a multilingual recognizer returns (lines the local engine read on generated documents) --
+
+
+def test_fillers_read_as_greek_lambda_are_fillers():
+    # rapidocr read every "<" of a visa's names line as "Λ"; dropped, the line was too short to be an MRZ.
+    ocr = ["VΛCHNWANGΛΛNOORΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛ", "J879048362CHN5812200F2707071<<<<<<<<<<<<<<<<"]
+    mrz = find_mrz(_response(ocr))
+    assert mrz is not None and mrz.valid
+    assert mrz.lines == ("V<CHNWANG<<NOOR<<<<<<<<<<<<<<<<<<<<<<<<<<<<<", ocr[1])
+
+
+def test_greek_and_cyrillic_capitals_are_the_latin_letters_they_look_like():
+    # Dropped as foreign letters, each would shift the rest of its line by one position.
+    greek = "ΕRIKSSΟN<<ΑNNA<MARIA<<<<<<<<<<"  # Epsilon, Omicron, Alpha
+    cyrillic = "ЕRIKSSОN<<АNNA<MARIA<<<<<<<<<<"  # Ie, O, A
+    for names in (greek, cyrillic):
+        mrz = read_mrz([TD1[0], TD1[1], names])
+        assert (mrz.surname, mrz.given_names) == ("ERIKSSON", "ANNA MARIA")
+    assert normalise("D∪BOIS") == "DUBOIS"  # the union sign read for U
+
+
+def test_full_width_forms_read_as_plain_ones():
+    assert read_mrz(["Ｐ＜UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", TD3[1]]).lines == tuple(TD3)

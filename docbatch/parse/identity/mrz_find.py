@@ -7,12 +7,24 @@ two (the other formats), each window repaired and decoded by :func:`.mrz_repair.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Mapping
 
 from ...response import box_of, lines as response_lines
 from ..layout import visual_rows
 from .mrz_decode import FILLER, Mrz
 from .mrz_repair import normalise, read_mrz
+
+
+#: Three fillers in a row, as read upright (``<<<`` and its look-alikes) or upside down (``>>>``).
+_FILLER_RUN = re.compile(r"<{3}|>{3}")
+
+
+def has_mrz_marks(response: Mapping[str, Any]) -> bool:
+    """Does any line carry a run of MRZ fillers?  Printed text has none, so a page with one
+    holds a machine-readable zone even where :func:`find_mrz` could not decode it."""
+    texts = [str(d.get("DetectedText", "")) for d in response_lines(response)]
+    return any(_FILLER_RUN.search(text) or _FILLER_RUN.search(normalise(text)) for text in texts)
 
 
 def _looks_like_mrz_line(text: str) -> bool:

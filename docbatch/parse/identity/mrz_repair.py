@@ -12,13 +12,18 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from typing import Iterable, Sequence
 
 from .countries import valid_country
 from .mrz_decode import FILLER, FORMATS, Mrz, MrzFormat, decode, failed_checks, failures
 
-#: Characters OCR engines return for the ``<`` filler.
-_FILLER_LOOKALIKES = str.maketrans({c: "<" for c in "«‹〈＜(（[{|"})
+#: Characters OCR engines return for the ``<`` filler: the chevron's punctuation look-alikes,
+#: and the chevron turned (a multilingual recognizer reads a wide ``<`` as Greek ``Λ``).
+_FILLER_LOOKALIKES = str.maketrans({c: "<" for c in "«‹〈＜(（[{|Λ∧"})
+#: Greek and Cyrillic capitals (and the union sign) a multilingual recognizer returns for the
+#: Latin capitals they are drawn like; dropped as foreign, they would shift every later position.
+_HOMOGLYPHS = str.maketrans(dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧАВЕКМНОРСТУХ∪", "ABEZHIKMNOPTYXABEKMHOPCTYXU")))
 _TO_DIGIT = str.maketrans({"O": "0", "D": "0", "Q": "0", "U": "0", "I": "1", "L": "1",
                            "T": "7", "Z": "2", "S": "5", "B": "8", "G": "6", "A": "4"})
 _TO_LETTER = str.maketrans({"0": "O", "1": "I", "2": "Z", "4": "A", "5": "S", "6": "G",
@@ -38,8 +43,11 @@ _LETTER_RUN = re.compile(r"(?:K{3,}|C{3,})(?=<|$)|(?<=<)(?:K{3,}|C{3,})")
 
 
 def normalise(text: str) -> str:
-    """Upper-case, map filler look-alikes to ``<`` and drop what the MRZ alphabet lacks."""
-    text = text.upper().translate(_FILLER_LOOKALIKES)
+    """Upper-case, map look-alikes to ``<`` and Latin capitals, drop what the MRZ alphabet lacks.
+
+    NFKC first turns full-width and compatibility forms (``Ｐ``, ``＜``) into plain ones.
+    """
+    text = unicodedata.normalize("NFKC", text).upper().translate(_FILLER_LOOKALIKES).translate(_HOMOGLYPHS)
     return re.sub(r"[^A-Z0-9<]", "", text)
 
 

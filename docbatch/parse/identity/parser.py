@@ -25,7 +25,7 @@ from ..classify import cue_scores
 from .licence import parse_licence
 from .licence_fields import LicenceFields
 from .mrz_decode import Mrz
-from .mrz_find import find_mrz
+from .mrz_find import find_mrz, has_mrz_marks
 from .mrz_repair import normalise
 
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in ID_FIELDS)
@@ -121,6 +121,12 @@ def parse_identity(response: Mapping[str, Any], *, barcode: str | None = None,
         reasons.append("not an identity document (no MRZ or barcode; the text reads as a receipt)")
     else:
         fields_agree = _read_licence(row, reasons, response, barcode, run_date)
+        if has_mrz_marks(response):
+            # The zone that would prove the printed fields is there but unread: every field
+            # taken from print instead is unverified (print labels vary by country and language).
+            unverified = [k for k in KEY_FIELDS if row.source.get(k) == "visual"]
+            reasons.append("mrz unreadable" + (", printed fields unverified: " + ",".join(unverified)
+                                               if unverified else ""))
     _review_key_fields(row, reasons)
     return ParsedIdentity(_ids_row(row, reasons, mrz, fields_agree, run_date))
 
