@@ -195,3 +195,35 @@ def test_a_licence_without_mrz_marks_is_not_called_mrz_unreadable():
                       ("EXP 08/31/2029", 0.35, 0.48)], char_w=0.018)
     f = parse_identity(page, run_date=RUN).fields
     assert "mrz" not in str(f["review_reason"] or "")
+
+
+def test_the_printed_number_decides_what_the_check_digit_cannot():
+    # The local engine read an ID card's short number "CY654715<" as "CY654715A": "A" and "<"
+    # weigh the same in every check digit, so the zone is valid either way. Print says CY654715.
+    td1 = ["I<PHLCY654715A8<<<<<<<<<<<<<<<", "4002286<3601110PHL<<<<<<<<<<<4", "WANG<<OLUWASEUN<<<<<<<<<<<<<<<"]
+    page = _response([("REPUBLIKA NG PILIPINAS", 0.05, 0.03), ("Document no.", 0.35, 0.40), ("CY654715", 0.35, 0.45),
+                      ("Surname / Nom", 0.35, 0.14), ("WANG", 0.35, 0.18), ("Given names / Prenoms", 0.35, 0.24),
+                      ("OLUWASEUN", 0.35, 0.28), (td1[0], 0.05, 0.80), (td1[1], 0.05, 0.86), (td1[2], 0.05, 0.92)],
+                     char_w=0.03)
+    f = parse_identity(page, run_date=RUN).fields
+    assert f["document_number"] == "CY654715" and f["mrz_valid"] is True
+    assert f["mrz_code"].split("\n")[0] == "I<PHLCY654715<8<<<<<<<<<<<<<<<"
+    assert f["fields_agree"] is True
+
+
+def test_a_printed_number_that_breaks_the_check_digit_is_not_taken():
+    page = _response([("PASSPORT UTOPIA", 0.1, 0.05), ("Passport No. L898902C4", 0.1, 0.15),
+                      ("Surname ERIKSSON", 0.1, 0.25), ("Given names ANNA MARIA", 0.1, 0.35),
+                      (TD3[0], 0.02, 0.80), (TD3[1], 0.02, 0.88)], char_w=0.021)
+    f = parse_identity(page, run_date=RUN).fields
+    assert f["document_number"] == "L898902C3" and "document_number" in f["review_reason"]
+
+
+def test_given_names_the_printed_zone_lacks_are_flagged():
+    # "WEI" read "WEH" in a visa's MRZ: names carry no check digit; print says WEI.
+    mrva = ["V<DEUSCHMIDT<<WEH<<<<<<<<<<<<<<<<<<<<<<<<<<<", "U524081V36MEX6403212M2906184<<<<<<<<<<<<<<<<"]
+    page = _response([("BUNDESREPUBLIK DEUTSCHLAND", 0.05, 0.03), ("VISA", 0.55, 0.08), ("SCHMIDT", 0.35, 0.18),
+                      ("WEI", 0.35, 0.28), ("U524081V3", 0.35, 0.45), (mrva[0], 0.02, 0.85), (mrva[1], 0.02, 0.92)],
+                     char_w=0.021)
+    f = parse_identity(page, run_date=RUN).fields
+    assert f["first_name"] == "WEH" and "first_name" in f["review_reason"] and f["fields_agree"] is False

@@ -247,3 +247,36 @@ def read_mrz(raw_lines: Sequence[str], *, confidence: float = 100.0) -> Mrz | No
     if not results:
         return None
     return min(results, key=lambda m: (len(m.failed), -m.confidence))
+
+
+def number_from_print(mrz: Mrz, printed: Iterable[str]) -> Mrz:
+    """The MRZ with its document number as printed, when print and check digits agree on it.
+
+    A check digit cannot tell every misreading apart (``<``, ``A``, ``K`` and ``U`` weigh
+    the same; ``0`` and ``O`` often do), and a repair that swapped look-alikes until the check
+    passed may have passed it by chance.  The printed zone is a second, independent reading:
+    a printed token (9 characters at most, padded with fillers) that differs from the MRZ's
+    number in at most two places and leaves every check digit holding is what the document
+    says, when it is the only such token and the MRZ's own number is printed nowhere.
+    Long TD1/TD2 numbers (continued in the optional data) are left as read.
+    """
+    fmt = FORMATS[mrz.format]
+    spot = next(f for f in fmt.fields if f.name == "document_number")
+    current = mrz.fields["document_number"]
+    tokens = {normalise(t) for t in printed}
+    if current.rstrip(FILLER) in tokens or mrz.fields.get("document_number_check") == FILLER:
+        return mrz
+    found = []
+    for token in tokens:
+        candidate = (token + FILLER * spot.end)[:spot.end - spot.start]
+        if len(token) > len(candidate) or FILLER in token or candidate == current \
+                or sum(a != b for a, b in zip(candidate, current)) > 2:
+            continue
+        lines = list(mrz.lines)
+        lines[spot.line] = lines[spot.line][:spot.start] + candidate + lines[spot.line][spot.end:]
+        decoded = decode(lines, raw_lines=mrz.raw_lines, confidence=mrz.confidence, format=mrz.format)
+        if decoded is not None and len(decoded.failed) <= len(mrz.failed) and \
+                not any(name.startswith(("document_number", "composite")) for name in decoded.failed):
+            found.append(decoded)
+    return found[0] if len(found) == 1 else mrz
+

@@ -26,7 +26,7 @@ from .licence import parse_licence
 from .licence_fields import LicenceFields
 from .mrz_decode import Mrz
 from .mrz_find import find_mrz, has_mrz_marks
-from .mrz_repair import normalise
+from .mrz_repair import normalise, number_from_print
 
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in ID_FIELDS)
 #: Fields whose absence makes a document unusable for identity checks.
@@ -77,15 +77,23 @@ def _squeeze(value: object) -> str:
     return re.sub(r"[^A-Z0-9]", "", str(value).upper())
 
 
+def _printed_lines(response: Mapping[str, Any], mrz: Mrz) -> list[str]:
+    """The page's lines outside the MRZ: the printed (visual) zone."""
+    raw = {normalise(line) for line in mrz.raw_lines}
+    texts = [str(d.get("DetectedText", "")) for d in response_lines(response)]
+    return [t for t in texts if normalise(t) not in raw]
+
+
+def _printed_words(response: Mapping[str, Any], mrz: Mrz) -> list[str]:
+    return [word for line in _printed_lines(response, mrz) for word in line.split()]
+
+
 def _mrz_visual_disagreements(response: Mapping[str, Any], mrz: Mrz) -> list[str] | None:
     """MRZ fields missing from the printed zone (None when there is no printed text)."""
-    raw = {normalise(line) for line in mrz.raw_lines}
-    visual = " ".join(str(d.get("DetectedText", "")) for d in response_lines(response)
-                      if normalise(str(d.get("DetectedText", ""))) not in raw)
-    squeezed = _squeeze(visual)
+    squeezed = _squeeze(" ".join(_printed_lines(response, mrz)))
     if len(squeezed) < 20:
         return None
-    checks = {"document_number": mrz.document_number, "last_name": mrz.surname}
+    checks = {"document_number": mrz.document_number, "last_name": mrz.surname, "first_name": mrz.given_names}
     return [name for name, value in checks.items() if value and _squeeze(value) not in squeezed]
 
 
@@ -134,6 +142,7 @@ def parse_identity(response: Mapping[str, Any], *, barcode: str | None = None,
 def _read_mrz_document(row: _Row, reasons: list[str], response: Mapping[str, Any], mrz: Mrz,
                        run_date: dt.date) -> bool | None:
     """Fields from the MRZ; returns whether the printed zone agrees (None: no printed text)."""
+    mrz = number_from_print(mrz, _printed_words(response, mrz))
     _from_mrz(row, mrz, run_date)
     if not mrz.valid:
         reasons.append("mrz checks failed: " + ",".join(mrz.failed))
