@@ -83,7 +83,7 @@ def _vector_field(mrz: Any, key: str, run_date: dt.date) -> object:
             "nationality": mrz.nationality, "country": mrz.issuing_country, "sex": mrz.sex}[key]
 
 
-def _truth_mrz_value(key: str, value: str, run_date: dt.date) -> object:
+def truth_mrz_value(key: str, value: str, run_date: dt.date) -> object:
     if key in ("birth_date", "expiry_date"):
         return mrz_date(value, birth=key == "birth_date", run_date=run_date)
     if key == "sex" and value == "<":
@@ -107,7 +107,7 @@ def score_vectors(mrz_dir: Path, run_date: dt.date, verbose: bool) -> tuple[int,
         valid_n += 1
         wrong = [k for k in MRZ_FIELDS if k in vec["fields"] and mrz is not None
                  and squeeze(_vector_field(mrz, k, run_date) or "")
-                 != squeeze(_truth_mrz_value(k, vec["fields"][k], run_date) or "")]
+                 != squeeze(truth_mrz_value(k, vec["fields"][k], run_date) or "")]
         ok = mrz is not None and mrz.valid and not wrong and repaired is not None and repaired.lines == mrz.lines
         valid_ok += ok
         if verbose and not ok:
@@ -211,7 +211,7 @@ def score_mrz_images(mrz_dir: Path, load: Loader, run_date: dt.date, verbose: bo
         outcomes.append(Outcome(entry["image"], "mrz_code", ok, licence_flagged(fields, "mrz_code")
                                 or not fields["mrz_valid"]))
         for key, name in MRZ_FIELDS.items():
-            want = _truth_mrz_value(key, entry["fields"].get(key, ""), run_date)
+            want = truth_mrz_value(key, entry["fields"].get(key, ""), run_date)
             got_right = squeeze(fields.get(name) or "") == squeeze(want or "")
             outcomes.append(Outcome(entry["image"], name, got_right, licence_flagged(fields, name)))
             if verbose and not got_right:
