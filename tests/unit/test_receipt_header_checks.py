@@ -244,3 +244,27 @@ def test_an_unsure_address_word_read_surely_in_the_vendor_row_does_not_flag_the_
 
 def test_an_unsure_address_word_read_nowhere_else_still_flags_the_address():
     assert float(_mall_receipt("KEDAI RUNCIT MAJU SDN BHD", 38.0)["vendor_address_confidence"]) <= REVIEW_BELOW
+
+
+@pytest.mark.parametrize("last_row, flagged", [("TAMPOL,81200 JOHOR BAHRU,JOHOR", True),
+                                               ("TAMPOI,81200 JOHOR BAHRU,JOHOR", False)])
+def test_a_place_named_twice_in_the_address_and_read_two_ways_flags_it(last_row, flagged):
+    # SROIE 045/053 (perfect lines): "JALAN TAMPOI 7/4, ..., TAMPOL," with I read as L once.
+    f = header("UNIHAKKA INTERNATIONAL SDN BHD", "12,JALAN TAMPOI 7/4,KAWASAN PERINDUSTRIAN,", last_row)
+    assert (float(f["vendor_address_confidence"]) <= REVIEW_BELOW) is flagged
+
+
+@pytest.mark.parametrize("vendor, flagged", [("MR D.T.Y. (JOHOR) SDN BHD", True), ("MR D.I.Y. (JOHOR) SDN BHD", False)])
+def test_a_vendor_word_one_look_alike_from_its_reading_elsewhere_on_the_receipt_flags_the_name(vendor, flagged):
+    # SROIE 002 (perfect lines): the branch row under the address spells the name DIY.
+    f = header(vendor, "LOT 1851-A & 1851-B,", "KAWASAN PERINDUSTRIAN BALAKONG,", "43300 SERI KEMBANGAN, SELANGOR",
+               "(MR DIY TESCO TERBAU)")
+    assert f["vendor_name"] == vendor
+    assert (float(f["vendor_name_confidence"]) <= REVIEW_BELOW) is flagged
+
+
+def test_a_known_vendor_word_one_look_alike_from_another_word_of_the_receipt_is_no_doubt():
+    # SROIE 166: SDN in the name, SUN (Sunday) on the date row.
+    f = header("THE STORE (MALAYSIA) SDN BHD", "LOT 1851-A & 1851-B,", "43300 SERI KEMBANGAN, SELANGOR",
+               body=("DATE: SUN 12/03/2018", "PENCIL | 9.00", "TOTAL RM | 9.00"))
+    assert float(f["vendor_name_confidence"]) > REVIEW_BELOW

@@ -25,6 +25,10 @@ confidence alone cannot tell them apart; the text itself can:
   SROIE's 626 labelled vendors and 626 addresses these flag 5 addresses: ``PARINDUSTRIAN``
   (twice, as printed), ``SELANGIR`` (the labeller's slip), ``COMPLEKS`` and ``LABUHRAYA``
   (other spellings of ``KOMPLEKS``, ``LEBUHRAYA``).
+* **readings that disagree** (review level): two words of an address one look-alike
+  character apart (``TAMPOI`` / ``TAMPOL``, :func:`twin_in_address`), and a vendor word, not
+  a known one, read nowhere else on the receipt but one look-alike character from a word
+  that is (``D.T.Y.`` / ``DIY``, :func:`vendor_disagrees`).
 
 These are properties of receipts and of OCR in general, not knowledge of particular vendors.
 """
@@ -33,9 +37,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Iterable
 
 from ..country import postcode_state_agrees, postcode_states
-from .words import KNOWN_WORDS
+from .words import KNOWN_WORDS, one_slip_apart
 
 #: Currencies of countries whose receipts are printed in unaccented Latin (and Chinese, Malay...).
 PLAIN_LATIN_CURRENCIES = frozenset({"MYR", "SGD", "AUD", "NZD", "HKD", "USD", "GBP", "INR", "PHP"})
@@ -150,6 +155,28 @@ def misread_signs(text: str, *, name: bool = False, plain: bool = True) -> list[
     if _ODD_ONSET.search(text):
         signs.append("odd_onset")
     return signs
+
+
+def _letter_words(text: str, shortest: int) -> set[str]:
+    """The words of ``text`` of ``shortest`` letters or more, upper case, dots dropped (``D.I.Y.`` is ``DIY``)."""
+    return {w for w in (m.replace(".", "").upper() for m in re.findall(r"[A-Za-z][A-Za-z.]*", text))
+            if len(w) >= shortest}
+
+
+def twin_in_address(address: str) -> bool:
+    """Two words of four letters or more in one address one look-alike character apart
+    (``JALAN TAMPOI 7/4, ..., TAMPOL``): a place named twice and misread once."""
+    found = sorted(_letter_words(address, 4))
+    return any(one_slip_apart(a, b) for i, a in enumerate(found) for b in found[i + 1:])
+
+
+def vendor_disagrees(vendor: str, elsewhere: Iterable[str]) -> bool:
+    """A word of the vendor name, not a known word, read nowhere else on the receipt but one
+    look-alike character from a word that is (``MR D.T.Y.`` over the branch row ``(MR DIY
+    TESCO TERBAU)``; ``SDN`` is known, whatever ``SUN`` a date row prints)."""
+    others = set(elsewhere)
+    return any(w not in others and w not in KNOWN_WORDS and any(one_slip_apart(w, o) for o in others)
+               for w in _letter_words(vendor, 3))
 
 
 def checked_header_text(value: str, *, vendor: bool, plain: bool) -> tuple[str, bool]:

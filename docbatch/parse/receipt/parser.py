@@ -27,7 +27,8 @@ from ..dates import DateCandidate, find_dates, find_time, plausible
 from .labels import has_word, line_label
 from ..money import currency_in, money
 from .aliases import find_aliases
-from .header_checks import PLAIN_LATIN_CURRENCIES, checked_header_text, repair_slips
+from .header_checks import (PLAIN_LATIN_CURRENCIES, checked_header_text, repair_slips, twin_in_address,
+                            vendor_disagrees)
 from .header import (Found, find_address, find_payment, find_phone, find_receipt_number, find_vendor, header_end,
                      word_readings)
 from .items import SUMMARY, extract_items
@@ -346,12 +347,14 @@ def _read_header(fields: dict[str, object], lines: list[Line], end: int) -> Foun
     """Vendor, address, phone, receipt number and payment; returns the vendor as found (or None)."""
     vendor = find_vendor(lines, end)
     if vendor:
-        _set(fields, "vendor_name", repair_words(repair_slips(vendor.value))[0],
-             _conf(vendor.ocr_confidence, vendor.certainty))
+        name = repair_words(repair_slips(vendor.value))[0]
+        doubt = vendor_disagrees(name, word_readings(lines, vendor.lines))
+        _set(fields, "vendor_name", name, _conf(vendor.ocr_confidence, vendor.certainty * (0.5 if doubt else 1)))
     address = find_address(lines, vendor, end)
     if address:
-        _set(fields, "vendor_address", repair_place_names(repair_words(repair_slips(address.value))[0]),
-             _conf(address.unknown_word_confidence(word_readings(lines, address.lines)), address.certainty))
+        text = repair_place_names(repair_words(repair_slips(address.value))[0])
+        confidence = _conf(address.unknown_word_confidence(word_readings(lines, address.lines)), address.certainty)
+        _set(fields, "vendor_address", text, min(confidence, REVIEW_BELOW) if twin_in_address(text) else confidence)
     for name, found in (("vendor_phone", find_phone(lines)), ("receipt_number", find_receipt_number(lines))):
         if found:
             _set(fields, name, found.value, _conf(found.ocr_confidence, found.certainty))

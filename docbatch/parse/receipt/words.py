@@ -106,9 +106,9 @@ def repair_words(text: str) -> tuple[str, int]:
     return _WORD.sub(fix, _DOTTED.sub(fix, text)), count
 
 
-def _slip(read: str, known: str) -> bool:
-    """``read`` is ``known`` with one look-alike character misread (any length)."""
-    diff = [(a, b) for a, b in zip(read.upper(), known) if a != b]
+def one_slip_apart(read: str, known: str) -> bool:
+    """``read`` is ``known`` with one look-alike character misread (any length, any case)."""
+    diff = [(a, b) for a, b in zip(read.upper(), known.upper()) if a != b]
     return len(read) == len(known) and len(diff) == 1 and frozenset(diff[0]) in _LOOKALIKE
 
 
@@ -127,7 +127,7 @@ def repair_place_names(text: str) -> str:
             if len(run) < len(words) or any(text[a.end() : b.start()].strip() for a, b in zip(run, run[1:])):
                 continue
             slips = [i for i, (m, w) in enumerate(zip(run, words)) if m.group().upper() != w]
-            if len(slips) == 1 and _slip(run[slips[0]].group(), words[slips[0]]):
+            if len(slips) == 1 and one_slip_apart(run[slips[0]].group(), words[slips[0]]):
                 fixes[at + slips[0]] = _cased(run[slips[0]].group(), words[slips[0]])
     for index in sorted(fixes, reverse=True):
         m = tokens[index]
