@@ -268,3 +268,21 @@ def test_a_known_vendor_word_one_look_alike_from_another_word_of_the_receipt_is_
     f = header("THE STORE (MALAYSIA) SDN BHD", "LOT 1851-A & 1851-B,", "43300 SERI KEMBANGAN, SELANGOR",
                body=("DATE: SUN 12/03/2018", "PENCIL | 9.00", "TOTAL RM | 9.00"))
     assert float(f["vendor_name_confidence"]) > REVIEW_BELOW
+
+
+@pytest.mark.parametrize("address, flagged", [
+    ("LOT PTD 101051, JALAN PERMAS 10/10, 8175 MASAI, JOHOR, PREPAY CHIT NUMBER, 57381", True),  # SROIE 289
+    ("LOT PTD 101051, JALAN PERMAS 10/10, 81750 MASAI, JOHOR", False),
+    ("LOT 1851-A & 1851-B, JALAN KPB 6, KAWASAN PERINDUSTRIAN BALAKONG, 43300 SERI KEMBANGAN", False),
+])
+def test_four_or_six_digits_where_the_postcode_stands_before_a_town_are_a_sign_of_a_misread(address, flagged):
+    assert ("postcode_shape" in address_signs(address)) is flagged
+
+
+@pytest.mark.parametrize("address, flagged", [
+    ("NO. AN SS4C/5,PETALING JAYA, ANGOR DARUL EHSAN", True),  # SROIE 236: SELANGOR cut to ANGOR
+    ("NO.12, JALAN SS4C/5,PETALING JAYA SELANGOR DARUL EHSAN", False),
+    ("NO 5, JALAN BESAR, 81100 JOHOR BAHRU, JOHOR DARUL TAKZIM", False),
+])
+def test_a_state_honorific_without_its_state_is_a_sign_of_a_misread(address, flagged):
+    assert ("state_unreadable" in address_signs(address)) is flagged

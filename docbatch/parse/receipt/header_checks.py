@@ -13,9 +13,10 @@ confidence alone cannot tell them apart; the text itself can:
 * **address signs** (the address drops to review level, :func:`address_signs`): a Malaysian
   postcode outside the range of the state printed after it (every one of SROIE's 626
   transcribed addresses agrees), a short word after the postcode that is no town
-  abbreviation and none its postcode repairs (``52000 QX``), and a number printed twice
+  abbreviation and none its postcode repairs (``52000 QX``), a number printed twice
   in a row (``NO.55 55,57 & 59``: a list of house numbers names each once, so one of them
-  is misread);
+  is misread), four or six digits where the postcode stands before a town (``8175 MASAI``)
+  and a state's honorific without its state (``ANGOR DARUL EHSAN``);
 * **misread words** (vendor or address drops to review level, :func:`misread_signs`): a
   word of eight letters or more one letter from a known header word but not itself one
   (``ENTYERPRISE``, ``ENTERORISE``, ``SETANGOR``), a digit between letters of a lower-case
@@ -39,7 +40,7 @@ import re
 import unicodedata
 from typing import Iterable
 
-from ..country import postcode_state_agrees, postcode_states
+from ..country import MY_PLACE_NAMES, postcode_state_agrees, postcode_states
 from .words import KNOWN_WORDS, one_slip_apart
 
 #: Currencies of countries whose receipts are printed in unaccented Latin (and Chinese, Malay...).
@@ -55,6 +56,15 @@ _TOWN_CODES = frozenset({"KL", "PJ", "JB", "KK", "WP", "SA", "SEK", "KG", "BDR",
 _POSTCODE_THEN_SHORT = re.compile(r"(?<![\d\-])(?P<code>\d{5})\s*,?\s*(?P<town>[A-Z]{1,3})\b(?!['\-]|\.\s?[A-Z])")
 #: The town abbreviations that stand for one state's postcodes: a misread one is repaired by the postcode.
 _TOWN_STATE = {"KL": "KUALA LUMPUR", "PJ": "SELANGOR", "JB": "JOHOR", "KK": "SABAH"}
+#: A number of four or six digits where a Malaysian postcode stands, before a town or state (``8175 MASAI``).
+#: Unless a five-digit one stands before a place too.
+_SHORT_POSTCODE, _POSTCODE_BEFORE_PLACE = (
+    re.compile(r"(?<![\w/.\-])" + digits + r"\s*,?\s*(?:" + "|".join(MY_PLACE_NAMES) + r")\b")
+    for digits in (r"(?:\d{4}|\d{6})", r"\d{5}"))
+#: A state's honorific, printed after its name (``SELANGOR DARUL EHSAN``): without the name, the name was misread.
+_HONORIFIC_STATE = {"EHSAN": "SELANGOR", "TAKZIM": "JOHOR", "AMAN": "KEDAH", "MAKMUR": "PAHANG", "RIDZUAN": "PERAK",
+                    "NAIM": "KELANTAN", "IMAN": "TERENGGANU", "KHUSUS": "NEGERI SEMBILAN"}
+_HONORIFIC = re.compile(r"\bDARUL\s+(" + "|".join(_HONORIFIC_STATE) + r")\b")
 #: A number printed twice in a row, as in a list of house numbers (``NO.55 55,57``), not a part of a code.
 _REPEATED_NUMBER = re.compile(r"(?<![\w/-])(\d+)(?:\s*[,&]\s*|\s+)\1(?![\w/-])")
 
@@ -105,6 +115,11 @@ def address_signs(address: str) -> list[str]:
         signs.append("town_unreadable")
     if _REPEATED_NUMBER.search(up):
         signs.append("repeated_number")
+    if _SHORT_POSTCODE.search(up) and not _POSTCODE_BEFORE_PLACE.search(up):
+        signs.append("postcode_shape")
+    honorific = _HONORIFIC.search(up)
+    if honorific and _HONORIFIC_STATE[honorific.group(1)] not in up:
+        signs.append("state_unreadable")
     return signs
 
 
