@@ -220,7 +220,7 @@ def cap_words(detections: Iterable[Mapping[str, Any]], cap: int | None, *, order
 def answer_seed(response: Mapping[str, Any]) -> str:
     """A seed for ``random`` capping that depends only on the answer (deterministic runs)."""
     texts = "\x1f".join(str(d.get("DetectedText")) for d in response.get("TextDetections") or [])
-    return hashlib.sha256(texts.encode()).hexdigest()
+    return hashlib.sha256(texts.encode("utf-8", "surrogatepass")).hexdigest()  # any text, even unencodable
 
 
 # -- cropping ----------------------------------------------------------------------------------------

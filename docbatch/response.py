@@ -7,6 +7,7 @@ https://docs.aws.amazon.com/rekognition/latest/APIReference/API_DetectText.html
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
@@ -141,7 +142,40 @@ def validate(response: Any) -> dict[str, Any]:
         if not isinstance(d, dict) or d.get("Type") not in ("LINE", "WORD") \
                 or not isinstance(d.get("DetectedText"), str):
             raise InvalidResponse("the answer holds a detection without Type LINE/WORD and text")
-        geo = d.get("Geometry")
-        if geo is not None and not isinstance(geo, dict):
-            raise InvalidResponse("the answer holds a detection with malformed geometry")
+        problem = _mistyped(d)
+        if problem:
+            raise InvalidResponse(f"the answer holds a detection whose {problem}")
     return response
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _mistyped(det: Mapping[str, Any]) -> str | None:
+    """What in one detection has a type no table column can hold (None: nothing).  Kept
+    answers become typed columns: one text Id, polygon point or unencodable text would stop
+    every table of the batch from being written, on this run and every re-run."""
+    try:
+        det["DetectedText"].encode("utf-8")
+    except UnicodeEncodeError:
+        return "DetectedText is not Unicode text (a lone surrogate)"
+    for key in ("Id", "ParentId"):
+        value = det.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            return f"{key} is not an integer"
+    if "Confidence" in det and not _number(det["Confidence"]):
+        return "Confidence is not a number"
+    geo = det.get("Geometry")
+    if geo is None:
+        return None
+    if not isinstance(geo, dict):
+        return "Geometry is malformed"
+    box = geo.get("BoundingBox")
+    if box is not None and (not isinstance(box, dict) or not all(_number(v) for v in box.values())):
+        return "BoundingBox is not numbers"
+    polygon = geo.get("Polygon")
+    if polygon is not None and (not isinstance(polygon, list) or not all(
+            isinstance(p, dict) and _number(p.get("X")) and _number(p.get("Y")) for p in polygon)):
+        return "Polygon is not points of numbers"
+    return None

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import pytest
 
 from docbatch import run_batch
+from docbatch.testing.fake_rekognition import FakeRekognitionServer
 from docbatch.testing.faults import Fault
 
-from ..support.bench import Bench
+from ..support.bench import Bench, TinyReceiptEngine, sent_forms
 
 GARBAGE = ["html200", "truncated200", "notext200"]
 
@@ -41,3 +44,42 @@ def test_only_garbage_fails_retryably_is_not_cached_and_the_next_run_fetches_it(
                                       cache_dir=str(cache)))
         assert len(server.request_log) == 2
     assert (good.ok, good.failed) == (2, 0)
+
+
+class _MistypedAnswers(TinyReceiptEngine):
+    """Far side whose answer for one image holds a detection field of the wrong type (an Id
+    that is text, a polygon point that is not a number, text with a lone surrogate): JSON a
+    200 can carry, whatever the service's documentation says."""
+
+    def __init__(self, spoil: str, bad_source: bytes) -> None:
+        super().__init__()
+        self.spoil, self.bad_forms = spoil, sent_forms(bad_source)
+
+    def detect_text(self, image: Any, document: Any) -> dict[str, Any]:
+        answer = super().detect_text(image, document)
+        if image.data in self.bad_forms:
+            det = answer["TextDetections"][-1]
+            if self.spoil == "id":
+                det["Id"] = "w7"
+            elif self.spoil == "text":
+                det["DetectedText"] = "TOT\ud800AL"  # JSON can carry a lone surrogate escape
+            else:
+                det["Geometry"]["Polygon"][0]["X"] = "left"
+        return answer
+
+
+@pytest.mark.slow  # a whole batch through servers per kind
+@pytest.mark.parametrize("spoil", ["id", "polygon", "text"])
+def test_a_mistyped_detection_fails_its_own_document_and_the_batch_gets_its_tables(tmp_path, moto_url, aws_env,
+                                                                                    spoil):
+    bench = Bench(tmp_path, moto_url=moto_url, docs=3)
+    manifest = bench.manifest()
+    bad = (tmp_path / "img" / "r001.png").read_bytes()
+    server = FakeRekognitionServer(engine=_MistypedAnswers(spoil, bad))
+    with server:
+        summary = run_batch(bench.config(manifest, tmp_path / "out", server, max_attempts=2))
+    docs = pd.read_parquet(tmp_path / "out" / "documents").set_index("doc_id")
+    assert (summary.ok, summary.failed) == (2, 1)
+    assert docs.loc["r001", "error_code"] == "retries_exhausted:invalid_response"
+    assert {"id": "Id", "polygon": "Polygon", "text": "DetectedText"}[spoil] in docs.loc["r001", "error_message"]
+    assert len(pd.read_parquet(tmp_path / "out" / "receipts")) == 2
