@@ -256,3 +256,23 @@ def test_a_street_whose_house_number_opens_with_8_keeps_it_after_the_small_field
              ("CT", 100.0, 0.4855, 0.3671, 0.0282, 0.0414), ("SALEM,", 100.0, 0.3209, 0.4214, 0.1, 0.0443),
              ("SC", 100.0, 0.4236, 0.4214, 0.03, 0.0443), ("57501", 100.0, 0.4618, 0.4214, 0.0764, 0.0443)]
     assert parse_licence(_words(words), run_date=RUN).values["address"] == "8760 PARK CT"
+
+
+def _illinois_lowres(signature: str) -> dict:
+    """The low-resolution Illinois sample's name block as the local engine read it ("2 JANE Q" lost
+    its field number and its space), under a signature read as ``signature``."""
+    return _words([("ILLINOIS", 100.0, 0.075, 0.056, 0.258, 0.089), ("PUBLIC", 100.0, 0.379, 0.4145, 0.121, 0.0598),
+                   ("JANEQ", 100.0, 0.3737, 0.4615, 0.1263, 0.0598), ("1234", 100.0, 0.379, 0.513, 0.07, 0.047),
+                   ("MAIN", 100.0, 0.458, 0.513, 0.07, 0.047), ("STREET", 100.0, 0.537, 0.513, 0.105, 0.047),
+                   ("SPRINGFIELD,", 100.0, 0.382, 0.551, 0.2, 0.052), ("IL", 100.0, 0.59, 0.551, 0.03, 0.052),
+                   ("62723", 100.0, 0.625, 0.551, 0.074, 0.052), (signature, 100.0, 0.0511, 0.8205, 0.2796, 0.1111)])
+
+
+def test_a_middle_initial_glued_to_the_given_name_is_split_where_the_signature_writes_it_alone():
+    f = parse_licence(_illinois_lowres("JomeQTublic"), run_date=RUN)  # Jane Q Public, as OCR read the signature
+    assert (f.values["first_name"], f.values["middle_name"], f.values["last_name"]) == ("JANE", "Q", "PUBLIC")
+
+
+def test_a_given_name_is_not_split_when_the_signature_shows_no_initial_before_the_family_name():
+    f = parse_licence(_illinois_lowres("JaneqPublic"), run_date=RUN)
+    assert f.values["first_name"] == "JANEQ" and "middle_name" not in f.values

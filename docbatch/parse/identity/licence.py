@@ -30,8 +30,8 @@ from .licence_labels import fill_from_labels, find_labels
 from .licence_numbers import number_fits
 from .licence_segments import Segment, read_segments
 from .licence_structure import (FALLBACK_CONFIDENCE, address_block, block_above, fallback_dates, fallback_number,
-                                fill_names, signature_rows, signature_words, street_text)
-from .names import split_glued_given
+                                fill_names, signature_rows, signature_sequences, signature_words, street_text)
+from .names import split_glued_given, split_glued_initial
 from .us_states import STATES, state_name_in
 
 
@@ -68,7 +68,10 @@ def parse_licence(response: Mapping[str, Any], *, run_date: dt.date) -> LicenceF
     fill_names(out, names, signature_rows(response))
     first = str(out.values.get("first_name") or "")
     if first and "middle_name" not in out.values:
-        given, middle = split_glued_given(first, str(out.values.get("last_name") or ""), signature_words(response))
+        last = str(out.values.get("last_name") or "")
+        given, middle = split_glued_given(first, last, signature_words(response))
+        if not middle:
+            given, middle = split_glued_initial(first, last, signature_sequences(response))
         if middle:
             out.values["first_name"] = given
             out.put("middle_name", middle, out.confidence["first_name"])

@@ -235,7 +235,8 @@ def fill_from_labels(segs: list[Segment], labels: list[Label], out: LicenceField
             value, r = _reading(label.field, part.strip(" .:#"), run_date, good, own_format)
             if value is not None and r > rank:
                 at = max(cand.text.find(part), 0)
-                picked, rank = (value, _value_confidence(label.field, value, cand, at, at + len(part)), cand, i, part), r
+                conf = _value_confidence(label.field, value, cand, at, at + len(part))
+                picked, rank = (value, conf, cand, i, part), r
             if rank == best:
                 break
         if picked is None:

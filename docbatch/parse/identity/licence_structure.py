@@ -153,15 +153,24 @@ def signature_rows(response: Mapping[str, Any]) -> list[str]:
     return out
 
 
-def signature_words(response: Mapping[str, Any]) -> set[str]:
-    """Words of the mixed-case rows, split at spaces, punctuation and case turns (``ASample``)."""
-    words: set[str] = set()
+def signature_sequences(response: Mapping[str, Any]) -> list[list[str]]:
+    """Each mixed-case row's words in order, split at spaces, punctuation and case turns
+    (``JomeQTublic`` -> ``JOME Q TUBLIC``), upper-cased."""
+    out = []
     for row in visual_rows(response):
+        words: list[str] = []
         for w in row.words:
             if any(c.islower() for c in w.text):
                 split = re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", w.text)
-                words.update(p.upper() for p in re.split(r"[\W\d_]+", split) if p)  # any script's letters
-    return words
+                words += [p.upper() for p in re.split(r"[\W\d_]+", split) if p]  # any script's letters
+        if words:
+            out.append(words)
+    return out
+
+
+def signature_words(response: Mapping[str, Any]) -> set[str]:
+    """Words of the mixed-case rows, split at spaces, punctuation and case turns (``ASample``)."""
+    return {w for words in signature_sequences(response) for w in words}
 
 
 def fill_names(out: LicenceFields, block: list[Segment], signatures: list[str]) -> None:

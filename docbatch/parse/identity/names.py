@@ -117,3 +117,20 @@ def split_glued_given(given: str, last: str, words: set[str]) -> tuple[str, str 
         if len(word) >= 3 and word != last and given.startswith(word) and rest and (rest in words or len(rest) >= 3):
             return word, rest
     return given, None
+
+
+def split_glued_initial(given: str, last: str, sequences: list[list[str]]) -> tuple[str, str | None]:
+    """``JANEQ`` read for ``JANE Q``: a middle initial glued on, split where the signature writes it.
+
+    A signature reads First Middle Last; one written with the initial on its own right before
+    a word like the family name (``JomeQTublic`` for Jane Q Public: ``Q`` then ``TUBLIC``) shows
+    the given name's last letter is that initial.  Returns (first name, initial or None).
+    """
+    if " " in given or len(given) < 4 or not last:
+        return given, None
+    initial = given[-1]
+    for words in sequences:
+        for a, b in zip(words, words[1:]):
+            if a == initial and SequenceMatcher(None, b, last.replace(" ", "")).ratio() >= 0.6:
+                return given[:-1], initial
+    return given, None
