@@ -382,6 +382,12 @@ def test_an_all_lower_case_note_above_the_name_is_not_the_vendor():
     assert parsed.fields["vendor_name"] == "INDAH GIFT & HOME DECO"
 
 
+def test_a_name_of_trade_words_is_the_vendor_under_a_person_s_name_in_capitals():
+    # SROIE 001 (perfect lines): the hand-written "tan woon yann" transcribed in capitals.
+    parsed = _header("TAN WOON YANN", "INDAH GIFT & HOME DECO", "27,JALAN DEDAP 13,", "81100 JOHOR BAHRU,JOHOR.")
+    assert parsed.fields["vendor_name"] == "INDAH GIFT & HOME DECO"
+
+
 def test_a_five_digit_lot_number_is_not_the_postcode():
     # SROIE 387: "LOT P.T. 33198, BATU 4" is a land lot; the postcode row "42100 KLANG" comes later.
     assert "42100 KLANG, SELANGOR" in sroie("387").fields["vendor_address"]
