@@ -163,7 +163,7 @@ def plan_run(config: RunConfig, *, calls_per_page: float | None = None,
                                                workdir=Path(workdir), s3_client=s3), stages.shard)
         rows = list(manifest.rows())
     documents = [r.document for r in rows if r.document is not None and r.error is None]
-    preflight.check(preflight.needs_of(documents if cls.needs_image else [], cls.aws_service),
+    preflight.check(preflight.needs_of(documents if cls.needs_image else [], cls.aws_service, out=config.out),
                     stages.engine, stages.sources)
     plan = Plan(engine=cls.name, rows=len(rows), paid=cls.paid,
                 price_per_call=cls.price_per_call if price_per_call is None else price_per_call,

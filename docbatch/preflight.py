@@ -10,7 +10,9 @@ re-running is all it takes.  Checks, cheapest first:
 * the engine's endpoint accepts a TCP connection (no request is sent: a DetectText call
   would spend quota);
 * the manifest's S3 buckets answer a HeadBucket (access denied stops the run; a bucket
-  that does not exist fails only its own documents);
+  that does not exist fails only its own documents), and so does the run folder's bucket
+  when ``--out`` is on S3 (missing, denied or unreachable, it stops the run: nothing could
+  be written);
 * against real AWS (no custom endpoint), STS GetCallerIdentity proves the credentials are
   valid (it is free and needs no permission).
 
@@ -40,21 +42,23 @@ class Needs:
 
     aws_engine: str | None  # boto3 service name of the engine ("rekognition", "textract"), if any
     buckets: tuple[str, ...]  # S3 buckets the manifest's sources are in
+    out_bucket: str | None = None  # the run folder's bucket, when it is on S3
 
 
-def needs_of(documents: Iterable[Document], aws_service: str | None) -> Needs:
+def needs_of(documents: Iterable[Document], aws_service: str | None, *, out: str = "") -> Needs:
     buckets: dict[str, None] = {}
     for doc in documents:
         if doc.source[:5].lower() == "s3://":
             buckets.setdefault(doc.source[5:].split("/", 1)[0], None)
             if len(buckets) >= MAX_BUCKETS:
                 break
-    return Needs(aws_engine=aws_service, buckets=tuple(buckets))
+    out_bucket = out[5:].split("/", 1)[0] or None if out[:5].lower() == "s3://" else None
+    return Needs(aws_engine=aws_service, buckets=tuple(buckets), out_bucket=out_bucket)
 
 
 def check(needs: Needs, engine: EngineSettings, sources: SourceSettings) -> None:
     """Raise :class:`EnvironmentFailure` naming the first thing that is wrong."""
-    if needs.aws_engine is None and not needs.buckets:
+    if needs.aws_engine is None and not needs.buckets and needs.out_bucket is None:
         return
     session = aws.make_session(engine.profile, engine.region)  # an unknown profile stops it there
     if session.get_credentials() is None:
@@ -74,8 +78,8 @@ def check(needs: Needs, engine: EngineSettings, sources: SourceSettings) -> None
                 _valid_credentials(session, region, engine)
         finally:
             client.close()
-    if needs.buckets:
-        _buckets_readable(session, sources, needs.buckets)
+    if needs.buckets or needs.out_bucket:
+        _buckets_usable(session, sources, needs.buckets, needs.out_bucket)
 
 
 def _reachable(endpoint_url: str, timeout: float, service: str) -> None:
@@ -103,21 +107,25 @@ def _valid_credentials(session: Any, region: str, engine: EngineSettings) -> Non
         sts.close()
 
 
-def _buckets_readable(session: Any, sources: SourceSettings, buckets: Iterable[str]) -> None:
+def _buckets_usable(session: Any, sources: SourceSettings, buckets: Iterable[str], out_bucket: str | None) -> None:
     s3 = aws.make_client("s3", session=session, region=sources.region, endpoint_url=sources.s3_endpoint_url,
                          connect_timeout=sources.connect_timeout, read_timeout=sources.read_timeout)
     try:
-        for bucket in buckets:
+        for bucket in dict.fromkeys([*([out_bucket] if out_bucket else []), *buckets]):
             try:
                 s3.head_bucket(Bucket=bucket)
             except Exception as exc:  # noqa: BLE001 - translated
                 err = aws.translate(exc, f"S3 HeadBucket {bucket}")
+                if isinstance(err, SourceNotFound) and bucket == out_bucket:
+                    raise EnvironmentFailure(f"the run folder's S3 bucket {bucket!r} does not exist (--out)",
+                                             error_code="out_bucket_not_found") from exc
                 if isinstance(err, SourceNotFound):
                     continue  # its documents fail one by one with s3_not_found
                 if isinstance(err, (AccessDenied, EnvironmentFailure)):
                     raise EnvironmentFailure(f"access denied to S3 bucket {bucket!r} ({err.message})",
                                              error_code="bucket_access_denied") from exc
-                raise EnvironmentFailure(f"S3 bucket {bucket!r} cannot be checked: {err.message}",
+                raise EnvironmentFailure(f"S3 bucket {bucket!r} cannot be checked at "
+                                         f"{urlsplit(s3.meta.endpoint_url).netloc}: {err.message}",
                                          error_code="s3_unreachable") from exc
     finally:
         s3.close()

@@ -94,7 +94,7 @@ def run_batch(
                 if row.document and cls.needs_image:
                     yield row.document
 
-        needs = preflight.needs_of(documents(), cls.aws_service)
+        needs = preflight.needs_of(documents(), cls.aws_service, out=config.out)
         total = counted[0] + sum(1 for _ in rows)  # the rows after the buckets preflight needed
         preflight.check(needs, stages.engine, stages.sources)
         folder = RunFolder(config.out, sources=stages.sources, shard=stages.shard)

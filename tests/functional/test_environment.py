@@ -106,3 +106,33 @@ def test_credentials_refused_mid_run_stop_it_resumably_and_mark_nothing_failed(t
         resumed = run_batch(bench.config(bench.manifest(), out, server))
     assert (resumed.ok, resumed.failed) == (8, 0)
     assert (pd.read_parquet(out / "documents")["status"] == "ok").all()
+
+
+@pytest.mark.slow  # a real `docbatch run` child process per case
+@pytest.mark.parametrize("case", ["no-credentials", "no-such-bucket", "unreachable-s3"])
+def test_a_run_folder_on_s3_that_cannot_be_used_stops_before_anything_is_written(tmp_path, moto_url, case):
+    """An engine and a manifest that need no AWS, the run folder on S3 (the local engine's
+    nightly job writing to a bucket): the folder's bucket is checked like the manifest's."""
+    import boto3
+
+    s3 = boto3.client("s3", endpoint_url=moto_url, region_name="us-east-1", aws_access_key_id="x",
+                      aws_secret_access_key="x")
+    s3.create_bucket(Bucket="runs-env")
+    endpoint, bucket, env = moto_url, "runs-env", dict(DUMMY_ENV)
+    words = {"no-credentials": ["no AWS credentials"], "no-such-bucket": ["runs-missing", "does not exist"]}
+    if case == "no-credentials":
+        env = {"AWS_DEFAULT_REGION": "us-east-1"}
+    elif case == "no-such-bucket":
+        bucket = "runs-missing"
+    else:
+        port = _free_port()
+        endpoint = f"http://127.0.0.1:{port}"
+        words[case] = [f"127.0.0.1:{port}", "runs-env"]
+    (tmp_path / "replay").mkdir()
+    proc = _cli(["--manifest", str(_manifest(tmp_path)), "--out", f"s3://{bucket}/nightly/", "--engine", "replay",
+                 "--replay-dir", str(tmp_path / "replay"), "--s3-endpoint-url", endpoint], env, tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith("docbatch: error:") and all(w in last for w in words[case]), proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert s3.list_objects_v2(Bucket="runs-env").get("KeyCount", 0) == 0
