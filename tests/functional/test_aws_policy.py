@@ -13,10 +13,8 @@ Two views of one nightly run (S3 manifest prefix in, S3 run folder out, Rekognit
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -29,6 +27,7 @@ from docbatch.runner import run_batch
 from docbatch.testing.fake_service_quotas import FakeServiceQuotas
 
 from ..support.bench import TinyReceiptEngine, dummy_aws_env, text_image
+from ..support.servers import listening_url
 from docbatch.testing.fake_rekognition import FakeRekognitionServer
 
 pytestmark = pytest.mark.slow  # a moto server process and three runs against loopback servers
@@ -75,29 +74,13 @@ main(sys.argv[1:])
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def enforcing_s3():
     """A moto server process of its own (its IAM enforcement is process-wide), set up, then enforcing."""
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-c", MOTO_AS_AWS, "-H", "127.0.0.1", "-p", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen([sys.executable, "-c", MOTO_AS_AWS, "-H", "127.0.0.1", "-p", "0"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(url + "/moto-api/", timeout=1)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
+        url = listening_url(proc)  # werkzeug's "Running on http://127.0.0.1:PORT", once bound
         with dummy_aws_env():
             keys = _set_up(url)
         urllib.request.urlopen(urllib.request.Request(url + "/moto-api/reset-auth", data=b"0", method="POST",

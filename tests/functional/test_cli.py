@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +16,7 @@ from docbatch.cli import main
 from docbatch.testing.fake_rekognition import image_key
 
 from ..conftest import text_png
+from ..support.servers import listening_url
 
 COMMANDS = ["run", "manifest", "reparse", "reconcile", "fake-rekognition"]
 
@@ -51,16 +51,6 @@ def test_a_missing_manifest_is_a_one_line_error_with_exit_code_2(tmp_path):
     assert "manifest not found" in result.output
 
 
-def _listening_url(server: subprocess.Popen[str]) -> str:
-    """The URL ``docbatch fake-rekognition --port 0`` says it bound (the kernel's free port:
-    a port picked here and bound by the child later could be taken by then)."""
-    for line in server.stderr:
-        found = re.search(r"listening on (http://\S+)", line)
-        if found:
-            return found.group(1)
-    raise AssertionError(f"fake-rekognition ended (exit {server.wait()}) before it listened")
-
-
 @pytest.mark.slow  # two child processes: `docbatch fake-rekognition` and `docbatch run`
 def test_run_against_the_fake_rekognition_command(tmp_path, aws_env):
     replay = tmp_path / "replay"
@@ -76,7 +66,7 @@ def test_run_against_the_fake_rekognition_command(tmp_path, aws_env):
                                "--replay-dir", str(replay), "--fault", "http500:first=1"],
                               stderr=subprocess.PIPE, text=True, env=os.environ.copy())
     try:
-        url = _listening_url(server)
+        url = listening_url(server)
         result = subprocess.run(
             [sys.executable, "-m", "docbatch.cli", "run", "--manifest", str(tmp_path / "m.csv"), "--out",
              str(tmp_path / "out"), "--engine", "rekognition", "--region", "us-east-1", "--endpoint-url", url,
