@@ -210,7 +210,10 @@ def test_a_sigkill_between_tiles_then_a_rerun_repays_no_tile(tmp_path):
     manifest = tmp_path / "m.csv"
     manifest.write_text("source,doc_type,doc_id\nlong.png,receipt,long\n")
     out, cache = tmp_path / "out", tmp_path / "cache"
-    with FakeRekognitionServer(engine=StripeReceiptEngine(LONG), latency=0.3) as server:
+    # The third request (the third tile) stalls until the server stops: the kill lands while it is
+    # in flight, however late this process sees it arrive (a fixed latency let a slow poll miss it).
+    stall = Fault("slow", every=3, seconds=120)
+    with FakeRekognitionServer(engine=StripeReceiptEngine(LONG), faults=[stall]) as server:
         def cli() -> subprocess.Popen[str]:
             return subprocess.Popen(
                 [sys.executable, "-m", "docbatch.cli", "run", "--manifest", str(manifest), "--out", str(out),
