@@ -10,6 +10,7 @@ can be compared with what the far side reads on the whole image.
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -219,7 +220,8 @@ def test_a_sigkill_between_tiles_then_a_rerun_repays_no_tile(tmp_path):
                 [sys.executable, "-m", "docbatch.cli", "run", "--manifest", str(manifest), "--out", str(out),
                  "--engine", "rekognition", "--region", "us-east-1", "--endpoint-url", server.endpoint_url,
                  "--cache-dir", str(cache), "--tps", "50"],
-                cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                env={**os.environ, "TMPDIR": str(tmp_path)})  # a SIGKILLed child leaves its temp folder
 
         child = cli()
         deadline = time.monotonic() + 60

@@ -352,13 +352,17 @@ class Bench:
     def cli(self, manifest: Path, out: Path | str, server: FakeRekognitionServer, *extra: str,
             env: Mapping[str, str] | None = None) -> subprocess.Popen[str]:
         """``docbatch run`` in a child process against ``server`` (which lives in this one);
-        ``env`` adds to (or overrides) this process's environment."""
+        ``env`` adds to (or overrides) this process's environment.  Its temp folders go under
+        the bench (``TMPDIR``): a child that is SIGKILLed cannot remove them, and they would
+        pile up in the machine's /tmp, run after run."""
         cmd = [sys.executable, "-m", "docbatch.cli", "run", "--manifest", str(manifest), "--out", str(out),
                "--engine", "rekognition", "--region", "us-east-1", "--endpoint-url", server.endpoint_url,
                "--s3-endpoint-url", self.moto_url, "--tps", "200", "--concurrency", str(CONCURRENCY),
                "--format", "parquet,csv", *extra]
         here = str(Path(docbatch.__file__).resolve().parents[1])  # this docbatch, installed or not
+        tmp = self.root / ".tmp"
+        tmp.mkdir(exist_ok=True)
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [here, os.environ.get("PYTHONPATH")])),
-               **(env or {})}
+               "TMPDIR": str(tmp), **(env or {})}
         return subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                 cwd=self.root)
