@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from pathlib import Path
 
 import boto3
@@ -39,25 +40,36 @@ def manifest_of(folder: Path, n: int) -> Path:
 
 
 def test_a_short_run_at_the_quota_is_paced_under_it_with_its_figures_in_run_json(tmp_path, aws_env):
-    """The server keeps a burst of only 4 calls: a client that bursts (as the old token bucket did
-    at start-up, a full bucket plus a second of refill) is throttled at once."""
+    """The server keeps a burst of only 10 calls: a client that bursts (as the old token bucket did
+    at start-up, a full bucket plus a second of refill; or today's limiter given burst=30) is
+    throttled at once, 8 of its 38 calls here.
+
+    Evenly paced calls still reach the quota unevenly on a loaded machine: a server thread
+    (or a client thread waking late) held up for 0.15 s hands six of them over at once.  With a
+    burst of 4 and no throttle allowed, 14 of 66 runs failed under three CPU hogs.  A quarter
+    second of burst and at most 2 throttled (a quarter of what the bursting client gets) keep
+    the two apart: under the same hogs 2 runs in 109 had a throttle, one each."""
     manifest = manifest_of(tmp_path / "in", 30)
-    with FakeRekognitionServer(engine=TinyReceiptEngine(), tps=QUOTA, burst=4, latency=0.05) as server:
+    with FakeRekognitionServer(engine=TinyReceiptEngine(), tps=QUOTA, burst=10, latency=0.05) as server:
         summary = run_batch(RunConfig(manifest=str(manifest), out=str(tmp_path / "out"), engine="rekognition",
                                       region="us-east-1", endpoint_url=server.endpoint_url, tps=QUOTA,
                                       use_cache=False))
         seconds = server.per_second()
+        log = server.request_log
     assert summary.ok == 30
     admitted, throttled = sum(s[1] for s in seconds), sum(s[2] for s in seconds)
-    assert throttled / (admitted + throttled) <= 0.01
+    arrivals = " ".join(f"{(r.time - log[0].time) * 1000:.0f}{'' if r.outcome == 'ok' else 'T'}" for r in log)
+    assert throttled <= 2, f"arrivals in ms (T: throttled): {arrivals}"
     assert max(s[1] for s in seconds) <= QUOTA + 1  # arrival jitter aside, never above the quota in a second
     calls = json.loads((tmp_path / "out" / "run.json").read_text())["calls"]
     assert calls["calls"] == admitted + throttled and calls["throttled"] == throttled
     assert {"calls_per_s", "retries", "latency_ms", "tps", "in_flight"} <= set(calls)
     assert calls["latency_ms"]["p50"] >= 50
-    # Little's law: 40/s x ~55 ms is about 2 calls in flight, not a pool of 32 threads
-    assert calls["in_flight"]["peak"] <= 8
-    assert "calls: 30" in summary.message
+    # Little's law: 40/s x ~55 ms is about 2 calls in flight, not a pool of 32 threads; on a
+    # loaded machine each call takes longer, and twice rate x the run's own p95 is the bound
+    little = QUOTA * calls["latency_ms"]["p95"] / 1000
+    assert calls["in_flight"]["peak"] <= max(8, math.ceil(2 * little) + 2)
+    assert f"calls: {admitted + throttled}" in summary.message
 
 
 def test_the_server_counts_admitted_and_throttled_calls_per_second(aws_env):
