@@ -199,6 +199,6 @@ def _projected(rows: Iterable[JournalRow], project: Projector, workers: int,
         yield from map(project, it)
         return
     with cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                initializer=die_with_parent) as pool:
+                                initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
         while chunk := list(itertools.islice(it, _CHUNK)):
             yield from pool.map(project, chunk, chunksize=max(1, len(chunk) // (workers * 4)))

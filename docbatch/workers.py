@@ -19,9 +19,15 @@ import time
 _PR_SET_PDEATHSIG = 1
 
 
-def die_with_parent(poll_seconds: float = 1.0) -> None:
-    """Make this (worker) process exit when its parent process is gone."""
-    parent = os.getppid()
+def die_with_parent(parent: int, poll_seconds: float = 1.0) -> None:
+    """Make this (worker) process exit when its parent process is gone.
+
+    ``parent`` is the pid of the process that started this one, as that process knew it
+    (``initargs=(os.getpid(),)``), not this process's parent now: a worker slow to start
+    may find its parent dead already and itself adopted, by init or by a subreaper (a
+    container's init, systemd, a CI runner) whose pid it would take for its parent's and
+    keep running for; and a run that is itself pid 1 (``docker run`` of the image, whose
+    entry point is ``docbatch``) has workers whose parent rightly is 1."""
     if sys.platform.startswith("linux"):
         try:
             libc = ctypes.CDLL(None, use_errno=True)
@@ -37,6 +43,6 @@ def die_with_parent(poll_seconds: float = 1.0) -> None:
                 os._exit(1)
             time.sleep(poll_seconds)
 
-    if os.getppid() != parent or parent == 1:
+    if os.getppid() != parent:  # gone before the kernel could be told (the race the watch covers)
         os._exit(1)
     threading.Thread(target=watch, name="docbatch-orphan-watch", daemon=True).start()

@@ -37,9 +37,9 @@ from .base import Executor, worker_lost
 _WORKER: DocumentProcessor | None = None
 
 
-def _init_worker(stages: Stages, engine: Engine | str) -> None:
+def _init_worker(stages: Stages, engine: Engine | str, parent: int) -> None:
     global _WORKER
-    die_with_parent()
+    die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     _WORKER = build_processor(stages, engine)
 
@@ -85,7 +85,7 @@ class LocalPool(Executor):
     def _processes(self, workers: int | None = None) -> cf.ProcessPoolExecutor:
         return cf.ProcessPoolExecutor(max_workers=workers or self._concurrency,
                                       mp_context=multiprocessing.get_context("spawn"),
-                                      initializer=_init_worker, initargs=(self.stages, self.engine))
+                                      initializer=_init_worker, initargs=(self.stages, self.engine, os.getpid()))
 
     def submit(self, doc: Document, known: Known | None) -> cf.Future:
         if self._processor is not None:
