@@ -276,3 +276,45 @@ def test_a_middle_initial_glued_to_the_given_name_is_split_where_the_signature_w
 def test_a_given_name_is_not_split_when_the_signature_shows_no_initial_before_the_family_name():
     f = parse_licence(_illinois_lowres("JaneqPublic"), run_date=RUN)
     assert f.values["first_name"] == "JANEQ" and "middle_name" not in f.values
+
+
+Quad = list[tuple[float, float]]
+
+
+def _lines(lines: list[list[tuple[str, float, Quad]]]) -> dict:
+    """A page of OCR lines, each its words ``(text, confidence, polygon)`` as the local engine read them."""
+    dets = []
+    for words in lines:
+        line_id = len(dets)
+        first, last = words[0][2], words[-1][2]
+        dets.append(make_detection(id=line_id, type="LINE", text=" ".join(w[0] for w in words),
+                                   confidence=min(w[1] for w in words), polygon=[first[0], last[1], last[2], first[3]]))
+        for text, conf, quad in words:
+            dets.append(make_detection(id=len(dets), type="WORD", text=text, confidence=conf, parent_id=line_id,
+                                       polygon=quad))
+    return {"TextDetections": dets}
+
+
+def test_a_caption_alone_on_its_line_is_never_a_name():
+    # A generated Wyoming card, rotated, as the local engine read it: the given names sit a little
+    # higher than the FIRST NAME caption's reach, and the ADDRESS caption over the street was read
+    # as the given name.  The name lines come from the block above the street, captions passed over.
+    lines = [
+        [("WYOMING", 100.0, [(0.0304, 0.1338), (0.2319, 0.1099), (0.2367, 0.1831), (0.0352, 0.207)])],
+        [("LAST", 100.0, [(0.3241, 0.2915), (0.3593, 0.2873), (0.3612, 0.3197), (0.326, 0.3239)]),
+         ("NAME", 99.6, [(0.3641, 0.2873), (0.403, 0.2831), (0.4049, 0.3155), (0.366, 0.3197)])],
+        [("SMITH", 100.0, [(0.3308, 0.3197), (0.404, 0.3113), (0.4059, 0.3592), (0.3327, 0.3676)])],
+        [("FIRST", 100.0, [(0.3289, 0.3761), (0.3679, 0.3718), (0.3698, 0.4042), (0.3308, 0.4085)]),
+         ("NAME", 100.0, [(0.3726, 0.3704), (0.4144, 0.3662), (0.4163, 0.3986), (0.3745, 0.4028)])],
+        [("LINDA", 100.0, [(0.3308, 0.4028), (0.4097, 0.3944), (0.4125, 0.4408), (0.3337, 0.4493)]),
+         ("SARAH", 100.0, [(0.4259, 0.393), (0.5038, 0.3845), (0.5067, 0.431), (0.4287, 0.4394)])],
+        [("ADDRESS", 100.0, [(0.3337, 0.4577), (0.3973, 0.4521), (0.3983, 0.4845), (0.3346, 0.4901)])],
+        [("6351", 100.0, [(0.3365, 0.4873), (0.3954, 0.4803), (0.3973, 0.5254), (0.3384, 0.5324)]),
+         ("CEDAR", 100.0, [(0.4125, 0.4775), (0.4876, 0.469), (0.4895, 0.5141), (0.4144, 0.5225)]),
+         ("RD", 100.0, [(0.5095, 0.4662), (0.5333, 0.4634), (0.5352, 0.5085), (0.5114, 0.5113)])],
+        [("FAIRVIEW,", 100.0, [(0.3375, 0.5394), (0.4791, 0.5239), (0.4819, 0.5704), (0.3403, 0.5859)]),
+         ("WY", 100.0, [(0.4952, 0.5211), (0.5266, 0.5183), (0.5295, 0.5648), (0.4981, 0.5676)]),
+         ("84847", 100.0, [(0.5428, 0.5155), (0.6169, 0.507), (0.6198, 0.5535), (0.5456, 0.562)])]]
+    f = parse_licence(_lines(lines), run_date=RUN)
+    assert (f.values["last_name"], f.values["first_name"], f.values["middle_name"]) == ("SMITH", "LINDA", "SARAH")
+    assert f.values["address"] == "6351 CEDAR RD"

@@ -54,7 +54,9 @@ def parse_licence(response: Mapping[str, Any], *, run_date: dt.date) -> LicenceF
         label_segs = {id(lab.seg) for lab in labels
                       if lab.field not in ("address", "last_name", "first_name")
                       and not re.fullmatch(r"[\d\s.:]+", lab.seg.text[lab.start:lab.end])}
-        names, street = block_above(segs, city, label_segs)
+        captions = {id(lab.seg) for lab in labels
+                    if not (lab.seg.text[:lab.start] + lab.seg.text[lab.end:]).strip(" .:#")}
+        names, street = block_above(segs, city, label_segs, captions=captions)
         used.update(id(s) for s in names + street)
         if street and ("address" not in out.values or any(str(out.values["address"]) in s.text for s in street)):
             out.values.pop("address", None)

@@ -84,12 +84,15 @@ def _street_like(seg: Segment) -> bool:
             and sum(c.isalpha() for c in text) >= 3 and bool(re.search(r"[A-Z]{2}", text)))
 
 
-def block_above(segs: list[Segment], city: Segment, skip: set[int]) -> tuple[list[Segment], list[Segment]]:
+def block_above(segs: list[Segment], city: Segment, skip: set[int], *,
+                captions: frozenset[int] | set[int] = frozenset()) -> tuple[list[Segment], list[Segment]]:
     """The name and street lines: the left-aligned block stacked above the city line.
 
-    The block opens with a name line.  The street starts at the first line opening with
-    a digit (house number, or the AAMVA label 8 glued to it); without one, a block of
-    three or more lines is read as two name lines then the street.  Names are at most the two lines above the street.
+    Lines that hold a label and nothing else (``captions``, ``ADDRESS`` over the street) and
+    misread name labels are passed over, never names.  The block opens with a name line.  The
+    street starts at the first line opening with a digit (house number, or the AAMVA label 8
+    glued to it); without one, a block of three or more lines is read as two name lines then
+    the street.  Names are at most the two lines above the street.
     """
     block: list[Segment] = []
     ref = city
@@ -102,7 +105,7 @@ def block_above(segs: list[Segment], city: Segment, skip: set[int]) -> tuple[lis
             continue
         if id(seg) in skip or US_DATE_RE.search(seg.text):
             break
-        if is_name_label(seg.text):
+        if is_name_label(seg.text) or id(seg) in captions:
             continue
         block.append(seg)
         ref = seg
