@@ -318,3 +318,16 @@ def test_a_caption_alone_on_its_line_is_never_a_name():
     f = parse_licence(_lines(lines), run_date=RUN)
     assert (f.values["last_name"], f.values["first_name"], f.values["middle_name"]) == ("SMITH", "LINDA", "SARAH")
     assert f.values["address"] == "6351 CEDAR RD"
+
+
+def test_a_misread_caption_on_the_labels_own_row_far_to_its_right_is_not_its_value():
+    # A generated Oklahoma card at low resolution: "LAST NAME" read "LRST NAME", and the birth
+    # date's caption "DOB" to its right, a little lower, read "DOS": the family name is the line below.
+    lines = [
+        [("OKLAHOMA", 100.0, [(0.0563, 0.0259), (0.2732, 0.0302), (0.2704, 0.1034), (0.0535, 0.0991)])],
+        [("LRST", 99.8, [(0.338, 0.2672), (0.3775, 0.2672), (0.3775, 0.3103), (0.338, 0.3103)]),
+         ("NAME", 61.3, [(0.3803, 0.2672), (0.4282, 0.2672), (0.4282, 0.3103), (0.3803, 0.3103)])],
+        [("DOS", 65.4, [(0.662, 0.2931), (0.7014, 0.2931), (0.7014, 0.3319), (0.662, 0.3319)])],
+        [("SMITH-JONES", 100.0, [(0.338, 0.3017), (0.5437, 0.306), (0.5437, 0.375), (0.338, 0.3707)])],
+        [("12/22/1955", 100.0, [(0.6648, 0.3233), (0.8479, 0.3276), (0.8451, 0.3879), (0.662, 0.3836)])]]
+    assert parse_licence(_lines(lines), run_date=RUN).values["last_name"] == "SMITH-JONES"

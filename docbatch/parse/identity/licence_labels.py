@@ -151,8 +151,10 @@ def _nearby(label: Label, segs: list[Segment], labels: list[Label]) -> list[tupl
     # A segment's top in the column: a taller word beside it (another field's value OCR ran
     # into the row) does not lift the row out of reach.
     tops = {id(s): _column_top(s, x0, x1) for s in segs if s.xs}
+    # Print beside the label (its top above the label's bottom) beyond the reach of a value beside
+    # it is another column's (a caption OCR did not read as a label, ``DOS`` for ``DOB``), not below.
     below = [s for s in segs if s.xs and top + 0.5 * h <= tops[id(s)] <= bottom + 1.6 * h
-             and s.xs[0] < x1 and s.right > x0 - 0.02]
+             and s.xs[0] < x1 and s.right > x0 - 0.02 and not (tops[id(s)] < bottom and s.xs[0] >= seg.right + 0.15)]
     for s in sorted(below, key=lambda s: (tops[id(s)], abs(s.xs[0] - x0))):
         part = _column_part(s, x0, x1, labels, whole_row_labelled=id(s) in labelled_starts)
         if part:
