@@ -13,7 +13,6 @@ from __future__ import annotations
 import concurrent.futures as cf
 from typing import TYPE_CHECKING, Any, Callable
 
-from . import aws
 from .errors import DocbatchError
 from .records import Document, DocumentResult
 from .sources import S3Reader, parse_s3_uri, source_identity
@@ -46,8 +45,10 @@ def save_answers(result: DocumentResult, folder: RunFolder) -> None:
             folder.write_raw(page.document.doc_id, {**page.response, SOURCE_KEY: facts(page, result.source_identity)})
 
 
-def adoptable(doc: Document, folder: RunFolder) -> dict[str, Any] | None:
-    """The facts saved with ``doc``'s answer when its source is still what was read, else None."""
+def adoptable(doc: Document, folder: RunFolder, s3: Callable[[], S3Reader]) -> dict[str, Any] | None:
+    """The facts saved with ``doc``'s answer when its source is still what was read, else None;
+    ``s3`` gives the reader the run reads its S3 sources with (their endpoint, profile, region:
+    a look elsewhere finds nothing, and the answer is paid for again)."""
     try:
         saved = folder.read_raw(doc.doc_id).get(SOURCE_KEY)
     except (OSError, ValueError):
@@ -56,8 +57,7 @@ def adoptable(doc: Document, folder: RunFolder) -> dict[str, Any] | None:
         return None
     try:
         if doc.source.startswith("s3://"):
-            client = folder.s3.client() if folder.s3 else aws.make_client("s3", session=aws.make_session())
-            current = source_identity(doc.source, S3Reader(client).head(parse_s3_uri(doc.source)))
+            current = source_identity(doc.source, s3().head(parse_s3_uri(doc.source)))
         else:
             current = source_identity(doc.source)
     except (OSError, DocbatchError):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import datetime as dt
+import functools
 import logging
 import os
 import posixpath
@@ -41,6 +42,7 @@ from .ratelimit import describe_calls
 from .records import Document, DocumentResult, RunSummary
 from .runfolder import FAILED_CSV, RunFolder, storage_errors
 from .runlock import RunLock
+from .sources import S3Reader
 from .state import PAGED, Journal, retryable
 
 log = logging.getLogger("docbatch")
@@ -108,8 +110,11 @@ def run_batch(
 
 
 def _manifest_s3_client(location: str, stages: Stages) -> Any:
-    if location[:5].lower() != "s3://":
-        return None
+    return _s3_client(stages) if location[:5].lower() == "s3://" else None
+
+
+def _s3_client(stages: Stages) -> Any:
+    """An S3 client as the run's sources are read (endpoint, profile, region, timeouts)."""
     src = stages.sources
     return aws.make_client("s3", session=aws.make_session(src.profile, src.region), region=src.region,
                            endpoint_url=src.s3_endpoint_url, connect_timeout=src.connect_timeout,
@@ -141,7 +146,7 @@ def _run(config: RunConfig, stages: Stages, cls: type[Engine], engine: Engine | 
         with open_executor(stages, cls, engine or config.engine, sleep=sleep) as executor:
             summary.live_calls = executor.limiter.figures if executor.limiter is not None else None
             submit = kept_after(executor.submit, lambda result: save_answers(result, folder))
-            _drive(config, stages.policy, engine_name, manifest, journal, folder, lock, run_id, summary,
+            _drive(config, stages, engine_name, manifest, journal, folder, lock, run_id, summary,
                    submit, executor.in_flight_target, flag, subs)
         summary.calls = executor.limiter.figures() if executor.limiter is not None else {}
         if summary.outcome == "running":
@@ -192,10 +197,14 @@ def _build_tables(journal: Journal, folder: RunFolder, run_id: str, stages: Stag
     return built.counts
 
 
-def _drive(config: RunConfig, policy: RunPolicy, engine_name: str, manifest: Manifest, journal: Journal,
+def _drive(config: RunConfig, stages: Stages, engine_name: str, manifest: Manifest, journal: Journal,
            folder: RunFolder, lock: RunLock, run_id: str, summary: RunSummary,
            submit: Callable[[Document, Known | None], cf.Future], limit: Callable[[], int], flag: _StopFlag,
            subs: list[Subscriber]) -> None:
+    policy = stages.policy
+    # Saved answers without journal rows are adopted after a look at their S3 objects, made
+    # where this run reads them (its endpoint, profile, region); the client only when needed.
+    s3 = functools.cache(lambda: S3Reader(_s3_client(stages)))
     in_flight: dict[cf.Future, Known | None] = {}
     # Futures say they are done on this queue (cf.wait would look at every future in
     # flight, up to 64, twice a document).
@@ -240,7 +249,7 @@ def _drive(config: RunConfig, policy: RunPolicy, engine_name: str, manifest: Man
             continue
         known = journal.status_of(doc.doc_id)
         journal.see(doc, row.raw, run_id)
-        decision = _resume_decision(doc, known, journal, folder, policy, engine_name)
+        decision = _resume_decision(doc, known, journal, folder, policy, engine_name, s3)
         if decision == "done":
             _skipped(doc, summary, subs)
             continue
@@ -273,14 +282,15 @@ def _bad_row(row: Any, manifest: Manifest, doc_type: str, engine_name: str, jour
 
 
 def _resume_decision(doc: Document, known: tuple[str | None, bool, str | None] | None, journal: Journal,
-                     folder: RunFolder, policy: RunPolicy, engine_name: str) -> Known | None | str:
+                     folder: RunFolder, policy: RunPolicy, engine_name: str,
+                     s3: Callable[[], S3Reader]) -> Known | None | str:
     """``"done"`` (skip it), a :class:`Known` (the worker skips it if its source is unchanged),
     or None (process it)."""
     if (known is None or known[0] is None) and folder.has_raw(doc.doc_id):
         # An answer saved but not journaled: after the last checkpoint of an S3 folder, or a
         # journal moved aside.  It is this document's only if it was read from the source as
         # it is now (the saved answer says what its source was).
-        facts = adoptable(doc, folder)
+        facts = adoptable(doc, folder, s3)
         if facts is not None:
             prep = facts.get("prep")
             journal.record(DocumentResult(

@@ -146,3 +146,25 @@ def test_a_document_whose_saved_response_was_deleted_is_fetched_again_by_a_plain
         requests = len(server.request_log)
     assert (again.processed, again.resumed, again.exit_code, requests) == (1, DOCS - 1, 0, DOCS + 1)
     assert table_differences(out, fm.baseline(bench)) == []
+
+
+def test_saved_answers_of_s3_sources_without_journal_rows_are_adopted_not_paid_again(bench):
+    """A local run folder whose journal lost rows (moved aside when corrupt, a SIGKILL before
+    its open group was written) keeps the answers saved for S3 sources whose objects did not
+    change: the objects are looked up where the run reads them (its S3 endpoint)."""
+    import boto3
+
+    s3 = boto3.client("s3", endpoint_url=bench.moto_url, region_name="us-east-1")
+    s3.create_bucket(Bucket="resume-adopt")
+    rows = []
+    for i in range(3):
+        s3.put_object(Bucket="resume-adopt", Key=f"in/a{i}.png", Body=text_image(f"adopt {i}"))
+        rows.append({"source": f"s3://resume-adopt/in/a{i}.png", "doc_type": "receipt"})
+    manifest = write_manifest(bench.folder("adopt-s3") / "m.csv", rows, columns=["source", "doc_type"])
+    out = manifest.parent / "out"
+    with bench.server() as server:
+        run_batch(bench.config(manifest, out, server))
+        (out / "state.sqlite").rename(out / "state.sqlite.moved-aside")
+        again = run_batch(bench.config(manifest, out, server))
+        requests = len(server.request_log)
+    assert (again.resumed, again.processed, requests) == (3, 0, 3)
