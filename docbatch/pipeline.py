@@ -400,17 +400,19 @@ def build_processor(stages: Stages, engine: Engine | str, *, sleep: Callable[[fl
     """Build (or take) the engine, the S3 client, limiter and cache of a run (call in the main thread)."""
     if isinstance(engine, str):
         engine = create_engine(engine, stages.engine)
+    limiter = None
+    if engine.rate_limited:
+        limiter = limiter_for(stages.rate, engine, clock=clock, sleep=sleep)
     s3 = None
     if engine.needs_image:
         src = stages.sources
         session = aws.make_session(src.profile, src.region)
+        # A connection for each thread that may read a source at once: a paced engine's
+        # pool has the limiter's max_in_flight threads (64 unless --concurrency says).
         client = aws.make_client("s3", session=session, region=src.region, endpoint_url=src.s3_endpoint_url,
                                  connect_timeout=src.connect_timeout, read_timeout=src.read_timeout,
-                                 max_pool=src.max_pool)
+                                 max_pool=max(src.max_pool, limiter.max_in_flight if limiter is not None else 0))
         s3 = S3Reader(client)
-    limiter = None
-    if engine.rate_limited:
-        limiter = limiter_for(stages.rate, engine, clock=clock, sleep=sleep)
     cache_dir = stages.policy.cache_dir
     return DocumentProcessor(
         engine=engine,

@@ -55,3 +55,20 @@ def test_each_odd_key_is_read_as_its_own_object(tmp_path, moto_url, odd_bucket):
         body = odd_bucket.get_object(Bucket=BUCKET, Key=key)["Body"].read()
         expected = engine.detect_text(type("I", (), {"data": body})(), None)["TextDetections"][2]["DetectedText"]
         assert str(receipts.loc[f"d{i}", "total"]) == expected.split()[1], key
+
+
+@pytest.mark.slow  # a whole batch through servers: over a second
+def test_s3_sources_read_by_many_threads_at_once_log_no_pool_warnings(tmp_path, moto_url, odd_bucket, caplog):
+    """Without --concurrency a paced engine runs up to 64 threads: each may read its source
+    at once, so the S3 client has a connection for each (urllib3 otherwise warns, at
+    WARNING, that it discards connections: library noise in a -q run, and churn)."""
+    for i in range(40):  # not named .png: docbatch downloads them (the service reads only JPEG/PNG keys)
+        odd_bucket.put_object(Bucket=BUCKET, Key=f"many/m{i:02d}.webp", Body=text_image(f"many {i}"))
+    manifest = tmp_path / "m.csv"
+    pd.DataFrame({"source": [f"s3://{BUCKET}/many/m{i:02d}.webp" for i in range(40)],
+                  "doc_type": "receipt"}).to_csv(manifest, index=False)
+    bench = Bench(tmp_path, moto_url=moto_url)
+    with bench.server(latency=0.3) as server, caplog.at_level("WARNING"):
+        summary = run_batch(bench.config(manifest, tmp_path / "out", server, concurrency=None, tps=100))
+    assert summary.ok == 40
+    assert not [r for r in caplog.records if r.name.startswith("urllib3")], caplog.text
