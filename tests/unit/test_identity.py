@@ -227,3 +227,30 @@ def test_given_names_the_printed_zone_lacks_are_flagged():
                      char_w=0.021)
     f = parse_identity(page, run_date=RUN).fields
     assert f["first_name"] == "WEH" and "first_name" in f["review_reason"] and f["fields_agree"] is False
+
+
+def test_a_number_print_does_not_show_is_not_called_a_disagreement():
+    # The engine often misses the printed number's line; the MRZ's check digit still guards it.
+    page = _response([("PASSPORT UTOPIA", 0.1, 0.05), ("Surname ERIKSSON", 0.1, 0.25),
+                      ("Given names ANNA MARIA", 0.1, 0.35), ("Date of birth 12 AUG 1974", 0.1, 0.45),
+                      (TD3[0], 0.02, 0.80), (TD3[1], 0.02, 0.88)], char_w=0.021)
+    f = parse_identity(page, run_date=RUN).fields
+    assert f["fields_agree"] is True and f["needs_review"] is False
+
+
+def test_every_field_of_an_mrz_whose_checks_fail_is_under_the_review_level():
+    shifted = "I<<<<AUSOSPKZI8965944<<<<<<<<<"  # read with fillers inserted: the country code is lost
+    td1 = [shifted, "4104180F2911113AUS<<<<<<<<<<<5", "DUBOIS<<KRZYSZTOF<<<<<<<<<<<<<"]
+    page = _response([(td1[0], 0.02, 0.80), (td1[1], 0.02, 0.86), (td1[2], 0.02, 0.92)], char_w=0.03)
+    f = parse_identity(page, run_date=RUN).fields
+    assert f["mrz_valid"] is False
+    assert all(f[f"{name}_confidence"] < 50 for name in ("document_number", "last_name", "date_of_birth"))
+
+
+def test_a_number_the_check_digit_passes_only_after_two_swaps_is_flagged():
+    # "L898902C3" read "L8989O2CB": the repair's first reading that holds the check needs two
+    # swaps and is not even the right one (L8989OZC8); one reading in ten passes by chance.
+    line2 = TD3[1].replace("L898902C3", "L8989O2CB")
+    f = parse_identity(_response([(TD3[0], 0.02, 0.80), (line2, 0.02, 0.88)], char_w=0.021), run_date=RUN).fields
+    assert f["mrz_valid"] is True and f["document_number"] != "L898902C3"
+    assert f["document_number_confidence"] <= 50 and "document_number" in f["review_reason"]

@@ -128,6 +128,8 @@ class Mrz:
     fields: Mapping[str, str]
     failed: tuple[str, ...]
     confidence: float = 100.0
+    #: Checks that pass only by a repair the check digit cannot prove (several readings pass).
+    guessed: tuple[str, ...] = ()
 
     @property
     def valid(self) -> bool:

@@ -10,6 +10,7 @@ the field's check digit.  The raw lines as read are kept beside the repaired one
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 import unicodedata
@@ -160,10 +161,15 @@ def _ambiguous_positions(fmt: MrzFormat, lines: Sequence[str], names: Iterable[s
     return out[:10]
 
 
-def _resolve(fmt: MrzFormat, lines: list[str], check: str, fields: tuple[str, ...]) -> list[str]:
-    """Swap look-alike characters in ``fields`` until ``check`` passes (fewest swaps)."""
+def _resolve(fmt: MrzFormat, lines: list[str], check: str, fields: tuple[str, ...]) -> tuple[list[str], bool]:
+    """Swap look-alike characters in ``fields`` until ``check`` passes (fewest swaps).
+
+    Also says whether the pick was a guess: one check digit passes one reading in ten by
+    chance, so once two or more swaps are needed the check no longer proves the reading kept
+    (two or three swaps among ten look-alikes try 45 or 120 readings).
+    """
     if f"{check}_check" not in failed_checks(fmt, lines):
-        return lines
+        return lines, False
     spots = _ambiguous_positions(fmt, lines, fields)
     for n_swaps in range(1, min(len(spots), 3) + 1):
         passing = []
@@ -178,9 +184,10 @@ def _resolve(fmt: MrzFormat, lines: list[str], check: str, fields: tuple[str, ..
             # Several swaps can satisfy one check digit; document numbers put letters
             # first (a prefix) then digits, so prefer the reading with fewest letters
             # after digits, then fewest letters.
-            return min(passing, key=lambda ls: (len(re.findall(r"\d[A-Z]", "".join(ls))),
+            best = min(passing, key=lambda ls: (len(re.findall(r"\d[A-Z]", "".join(ls))),
                                                 sum(c.isalpha() for c in "".join(ls))))
-    return lines
+            return best, n_swaps > 1
+    return lines, False
 
 
 def _stray(names: str) -> int:
@@ -189,20 +196,26 @@ def _stray(names: str) -> int:
     return len(names[m.end():].replace(FILLER, "")) if m else 0
 
 
-def repair(fmt_name: str, raw_lines: Sequence[str]) -> list[str]:
-    """Best repaired lines for ``raw_lines`` read as an MRZ of format ``fmt_name``."""
+def repair(fmt_name: str, raw_lines: Sequence[str]) -> tuple[list[str], tuple[str, ...]]:
+    """Best repaired lines for ``raw_lines`` read as an MRZ of format ``fmt_name``, and the
+    checks those lines pass only by a guessed repair (see :func:`_resolve`)."""
     fmt = FORMATS[fmt_name]
-    best: tuple[tuple[int, int], list[str]] | None = None
+    best: tuple[tuple[int, int, int], list[str], tuple[str, ...]] | None = None
     readings = [list(dict.fromkeys(_fit(normalise(r), fmt.length) + _fit(normalise(r.replace(" ", FILLER)), fmt.length)))
                 for r in raw_lines]  # a space may be a dropped filler or nothing at all
     for variant in itertools.product(*readings):
         lines = _agree_countries(fmt, _coerce(fmt, list(variant)))
-        lines = _resolve(fmt, lines, "document_number", ("document_number",))
+        resolutions = [("document_number", ("document_number",))]
         if fmt.name == "TD3":
-            lines = _resolve(fmt, lines, "optional_data", ("optional_data",))
+            resolutions.append(("optional_data", ("optional_data",)))
         if any(c.name == "composite" for c in fmt.checks):
-            extra = ("optional_data", "optional_data_2") if fmt.name == "TD1" else ("optional_data",)
-            lines = _resolve(fmt, lines, "composite", extra)
+            resolutions.append(("composite", ("optional_data", "optional_data_2") if fmt.name == "TD1"
+                                else ("optional_data",)))
+        guessed = []
+        for check, where in resolutions:
+            lines, guess = _resolve(fmt, lines, check, where)
+            if guess:
+                guessed.append(check)
         # Fewest failed checks (a country code or date the standard rules out counts, so
         # text glued before a line is cut off, not a filler run), then fewest repairs
         # outside the names (name repairs are unverifiable, so they must not make a
@@ -212,8 +225,8 @@ def repair(fmt_name: str, raw_lines: Sequence[str]) -> list[str]:
         fields = {f.name: lines[f.line][f.start:f.end] for f in fmt.fields}
         score = (-len(failures(fmt, lines, fields)), -changes, -_stray(fields["names"]))
         if best is None or score > best[0]:
-            best = (score, lines)
-    return best[1] if best else list(raw_lines)
+            best = (score, lines, tuple(guessed))
+    return (best[1], best[2]) if best else (list(raw_lines), ())
 
 
 def _plausible(fmt: MrzFormat, cleaned: Sequence[str]) -> bool:
@@ -241,8 +254,10 @@ def read_mrz(raw_lines: Sequence[str], *, confidence: float = 100.0) -> Mrz | No
     for fmt in FORMATS.values():
         if not _plausible(fmt, cleaned):
             continue
-        mrz = decode(repair(fmt.name, cleaned), raw_lines=tuple(raw_lines), confidence=confidence, format=fmt.name)
+        lines, guessed = repair(fmt.name, cleaned)
+        mrz = decode(lines, raw_lines=tuple(raw_lines), confidence=confidence, format=fmt.name)
         if mrz is not None:
+            mrz = dataclasses.replace(mrz, guessed=guessed)
             results.append(mrz)
     if not results:
         return None

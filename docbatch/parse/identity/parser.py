@@ -57,8 +57,13 @@ class _Row:
         self.source[name] = source
 
 
+#: What every field of an MRZ whose checks fail is worth: under the review level, since a
+#: failed check (or a code the standard rules out) means the zone may be misread or shifted.
+INVALID_MRZ_CONFIDENCE = 40.0
+
+
 def _from_mrz(row: _Row, mrz: Mrz, run_date: dt.date) -> None:
-    conf = mrz.confidence if mrz.valid else min(mrz.confidence, LOW_CONFIDENCE)
+    conf = mrz.confidence if mrz.valid else min(mrz.confidence, INVALID_MRZ_CONFIDENCE)
     row.put("id_type", mrz.id_type, conf, "mrz")
     row.put("last_name", mrz.surname, conf, "mrz")
     row.put("first_name", mrz.given_names, conf, "mrz")
@@ -93,8 +98,25 @@ def _mrz_visual_disagreements(response: Mapping[str, Any], mrz: Mrz) -> list[str
     squeezed = _squeeze(" ".join(_printed_lines(response, mrz)))
     if len(squeezed) < 20:
         return None
-    checks = {"document_number": mrz.document_number, "last_name": mrz.surname, "first_name": mrz.given_names}
-    return [name for name, value in checks.items() if value and _squeeze(value) not in squeezed]
+    names = {"last_name": mrz.surname, "first_name": mrz.given_names}
+    disagree = [name for name, value in names.items() if value and _squeeze(value) not in squeezed]
+    number = _squeeze(mrz.document_number or "")
+    if number and number not in squeezed and _printed_near(number, _printed_words(response, mrz)):
+        disagree.insert(0, "document_number")
+    return disagree
+
+
+def _printed_near(number: str, words: list[str]) -> bool:
+    """Is a printed word shaped like another document number (about its length, digits in it)?
+
+    The check digit guards the MRZ's number; print that merely lacks it (its line unread)
+    says nothing against it, print that shows another number does.
+    """
+    for word in words:
+        w = _squeeze(word)
+        if abs(len(w) - len(number)) <= 2 and sum(c.isdigit() for c in w) >= 2:
+            return True
+    return False
 
 
 def _merge_visual(row: _Row, visual: LicenceFields, *, strongest: str | None) -> list[str]:
@@ -146,6 +168,9 @@ def _read_mrz_document(row: _Row, reasons: list[str], response: Mapping[str, Any
     _from_mrz(row, mrz, run_date)
     if not mrz.valid:
         reasons.append("mrz checks failed: " + ",".join(mrz.failed))
+    if "document_number" in mrz.guessed and "document_number" in row.conf:
+        row.conf["document_number"] = min(row.conf["document_number"], LOW_CONFIDENCE)
+        reasons.append("mrz check digit passed only by a guessed repair: document_number")
     disagree = _mrz_visual_disagreements(response, mrz)
     if disagree is None:
         return None
