@@ -10,7 +10,9 @@ the MRZ in a monospaced face) and then treated as photos and scans are: small ro
 blur, a lower resolution, JPEG.  The truth is the MRZ that was drawn; every field is scored
 against it through the real pipeline with the local engine (cached in ``--work-dir``).
 
-The check digits are computed here by their own few lines, not by the parser's
+Half the zones are drawn in OCR-B, the face ICAO prescribes, when it is installed
+(``apt-get install fonts-ocr-b``; the header says whether it was), the rest in other
+monospaced faces.  The check digits are computed here by their own few lines, not by the parser's
 ``check_digit``, so a mistake in the parser's cannot hide behind the same mistake in the truth.
 
 Documents ``000`` to ``count/2 - 1`` may be looked at while tuning; the rest are held out:
@@ -32,7 +34,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from docbatch.parse.identity.parser import parse_identity
 
@@ -42,7 +44,7 @@ from .scoring import Outcome, accuracy_table, flag_table
 from .synth_licences import font
 
 #: Bumped whenever a change to the generator changes the documents (their folder is keyed by it).
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 #: (type, lines, line length, document size in px at ~12 px/mm, document code)
 TYPES = {"TD1": (3, 30, (1030, 650), "I"), "TD2": (2, 36, (1260, 890), "I"), "TD3": (2, 44, (1500, 1060), "P"),
          "MRVA": (2, 44, (1440, 960), "V"), "MRVB": (2, 36, (1260, 890), "V")}
@@ -62,9 +64,21 @@ _SURNAMES = ("MUELLER", "SCHMIDT", "DUBOIS", "VAN DER BERG", "DE JONG", "O'CONNO
 _GIVEN = ("ANNA", "MARIA", "JEAN-PIERRE", "HANS", "PETER", "SOFIA", "LIAM", "CHIOMA", "YUKI", "WEI", "JOAO",
           "MARIE CLAIRE", "ALEKSANDRA", "OLIVER", "NOOR", "AHMED", "ISABELLA", "LUCAS", "MIN-JUN", "EMMA",
           "SIOBHAN", "JOSE LUIS", "FATIMA", "OLUWASEUN", "KRZYSZTOF", "INGRID", "MEHMET", "CARLOS", "Q", "AL")
-MRZ_FACES = ("DejaVuSansMono.ttf", "DejaVuSansMono-Bold.ttf", "LiberationMono-Regular.ttf", "LiberationMono-Bold.ttf")
+#: The MRZ's faces: OCR-B, the face ICAO 9303 prescribes (Debian's ``fonts-ocr-b``), drawn for
+#: half the documents where it is installed, and other monospaced faces (a worn print or a
+#: copy reads less like the ideal face).
+MRZ_FACES = ("OCRB.otf", "DejaVuSansMono.ttf", "DejaVuSansMono-Bold.ttf", "LiberationMono-Regular.ttf",
+             "LiberationMono-Bold.ttf")
 TEXT_FACES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "LiberationSans-Regular.ttf", "DejaVuSerif.ttf")
 _VALUES = {c: i for i, c in enumerate("0123456789")} | {chr(65 + i): 10 + i for i in range(26)} | {"<": 0}
+
+
+def _installed(face: str) -> bool:
+    try:
+        ImageFont.truetype(face, 10)
+    except OSError:
+        return False
+    return True
 
 
 def check(data: str) -> str:
@@ -164,7 +178,7 @@ def render(p: dict[str, Any], rng: random.Random) -> Image.Image:
         draw.text((x, y), cap, font=label, fill=ink)
         draw.text((x, y + label.size + 4), val, font=value, fill=(20, 20, 20))
         y += label.size + value.size + 18
-    face_name = rng.choice(MRZ_FACES)
+    face_name = "OCRB.otf" if rng.random() < 0.5 and _installed("OCRB.otf") else rng.choice(MRZ_FACES[1:])
     size = 60
     while size > 12 and font(face_name, size).getlength("<" * width) > w * rng.uniform(0.88, 0.94):
         size -= 1
@@ -260,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
               (f"held out {half:03d}-{args.count - 1:03d}", lambda d: int(d[-3:]) >= half), ("all", lambda d: True)]
     names = ["mrz_code", *MRZ_FIELDS.values()]
     print(f"Generated MRZ documents ({len({o.doc for o in outcomes})} read; truth = the MRZ drawn; "
-          "mrz_code = exact and check-digit valid):")
+          f"mrz_code = exact and check-digit valid; OCR-B {'installed' if _installed('OCRB.otf') else 'absent'}):")
     print(accuracy_table(outcomes, names, splits, marked=("mrz_code",)))
     print("By document type (all documents):")
     print(accuracy_table(outcomes, names, [(k, lambda d, k=k: kind_of[d] == k) for k in sorted(TYPES)], gap=False))
