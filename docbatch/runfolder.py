@@ -38,6 +38,7 @@ from urllib.parse import urlsplit
 from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
 import pyarrow.fs as pafs
+from botocore.exceptions import BotoCoreError, ClientError
 
 from . import __version__, aws
 from .cache import dumps_gz, loads_gz, sha256_hex, write_atomic
@@ -462,6 +463,8 @@ def storage_errors(folder: RunFolder) -> Iterator[None]:
         raise StorageError(f"the run journal {folder.journal_path} cannot be used ({text}); if it is corrupt, "
                            "move it aside to start the folder afresh (saved responses are reused)") from exc
     except OSError as exc:
+        if folder.s3 is not None and exc.errno is None:  # pyarrow's S3 errors carry no errno
+            raise _s3_storage_error(folder, str(exc)) from exc
         if exc.errno not in _STORAGE_ERRNOS:
             raise
         what = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is exceeded",
@@ -469,6 +472,17 @@ def storage_errors(folder: RunFolder) -> Iterator[None]:
         where = f" ({exc.filename})" if exc.filename else ""
         raise StorageError(f"cannot write the run folder {folder.root}: {what}{where}; fix it and re-run to "
                            "resume (nothing half-written is kept)") from exc
+    except (BotoCoreError, ClientError) as exc:  # the lock object, through boto3
+        if folder.s3 is None:
+            raise
+        raise _s3_storage_error(folder, f"{type(exc).__name__}: {exc}") from exc
+
+
+def _s3_storage_error(folder: RunFolder, detail: str) -> StorageError:
+    """An S3 run folder that stopped answering or refused a write (an outage, a network cut,
+    credentials gone): the first line of what S3 said, without the curl details."""
+    return StorageError(f"cannot use the run folder {folder.uri}: {detail.split('; Details:')[0].strip()}; "
+                        "fix it and re-run the same command to resume (nothing half-written is kept)")
 
 
     return True

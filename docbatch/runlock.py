@@ -161,8 +161,14 @@ class RunLock:
     def __enter__(self) -> RunLock:
         return self
 
-    def __exit__(self, *_exc: object) -> None:
-        self.release()
+    def __exit__(self, exc_type: object, *_exc: object) -> None:
+        try:
+            self.release()
+        except Exception:
+            # The run is already failing (its folder unreachable, say): that error is the one
+            # to tell; a lock left behind is taken over once its process is gone.
+            if exc_type is None:
+                raise
 
 
 def _alive(pid: int) -> bool:

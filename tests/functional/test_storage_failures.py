@@ -88,3 +88,34 @@ def test_a_full_disk_mid_run_keeps_what_was_done_and_the_rerun_finishes(tmp_path
     done = run_batch(cfg)
     assert (done.ok, done.failed) == (12, 0)
     assert len(pd.read_parquet(out / "documents")) == 12
+
+
+@pytest.mark.slow  # a real `docbatch run` child process against servers, ~5 s
+def test_an_s3_run_folder_that_goes_away_mid_run_is_one_line_with_exit_5(tmp_path):
+    """The bucket's endpoint stops answering under the run (an outage, a network cut): one
+    `[storage]` line and exit 5, as a local folder that fails, not a chain of tracebacks."""
+    import time
+
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    from ..support.bench import Bench, dummy_aws_env
+
+    with dummy_aws_env():
+        moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        moto.start()
+        host, port = moto.get_host_and_port()
+        url = f"http://{host}:{port}"
+        boto3.client("s3", endpoint_url=url, region_name="us-east-1").create_bucket(Bucket="runs-outage")
+        bench = Bench(tmp_path, moto_url=url, docs=30)
+        with bench.server(latency=0.1) as server:
+            proc = bench.cli(bench.manifest(), "s3://runs-outage/night/", server, "--tps", "10", "--no-cache")
+            deadline = time.monotonic() + 60
+            while len(server.request_log) < 4 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            moto.stop()
+            _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 5, stderr
+    last = stderr.strip().splitlines()[-1]
+    assert last.startswith("docbatch: error:") and last.endswith("[storage]") and "runs-outage" in last, stderr
+    assert "Traceback" not in stderr
