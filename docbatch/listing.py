@@ -4,7 +4,8 @@
 what arrived, write ``source[,doc_type]`` CSV, run it.  ``docbatch run --manifest``
 takes the same locations directly (:func:`open_manifest`): a local file, an S3 object
 (``s3://bucket/m.csv``, fetched once; its relative sources are relative to its S3
-folder), or an S3 prefix ending in ``/`` (listed into a manifest).
+folder), or an S3 prefix ending in ``/`` (listed into a manifest; without the ``/`` too
+when no object has that name but some lie under it).
 """
 
 from __future__ import annotations
@@ -78,10 +79,22 @@ def open_manifest(location: str, *, default_doc_type: str, workdir: Path, s3_cli
         client.download_file(bucket, key, str(local))
     except Exception as exc:  # noqa: BLE001 - translated
         err = translate(exc, f"S3 GetObject of the manifest {location}")
+        if isinstance(err, SourceNotFound) and _is_folder(client, bucket, key):
+            # no such object, but a folder of them: the prefix written without its slash
+            return open_manifest(location + "/", default_doc_type=default_doc_type, workdir=workdir,
+                                 s3_client=client)
         if isinstance(err, SourceNotFound):
             raise ConfigError(f"manifest not found: {location}") from exc
         raise err from exc
     return Manifest(local, location, f"s3://{bucket}/{posixpath.dirname(key)}".rstrip("/"), default_doc_type)
+
+
+def _is_folder(client: Any, bucket: str, key: str) -> bool:
+    """Whether objects lie under ``key/`` (one key listed)."""
+    try:
+        return bool(client.list_objects_v2(Bucket=bucket, Prefix=key.rstrip("/") + "/", MaxKeys=1).get("KeyCount"))
+    except Exception as exc:  # noqa: BLE001 - translated
+        raise translate(exc, f"S3 listing of s3://{bucket}/{key}/") from exc
 
 
 def _suffixes(key: str) -> str:

@@ -101,3 +101,17 @@ def test_an_unreachable_endpoint_raises_connection_failed():
 def test_an_s3_location_without_bucket_is_rejected_before_any_call():
     with pytest.raises(ConfigError):
         list_sources("s3:///prefix/", s3_client=object())
+
+
+def test_a_prefix_named_without_its_slash_is_listed_as_the_same_manifest(s3, tmp_path):
+    """`--manifest s3://bucket/batch` names no object but a folder of them (as `docbatch
+    manifest s3://bucket/batch` lists it): it runs that folder's images, recorded as
+    `s3://bucket/batch/` so a run folder sees one manifest whichever way it is written."""
+    from docbatch.listing import open_manifest
+
+    bare = open_manifest(f"s3://{BUCKET}/batch", default_doc_type="receipt", workdir=tmp_path / "a", s3_client=s3)
+    slash = open_manifest(f"s3://{BUCKET}/batch/", default_doc_type="receipt", workdir=tmp_path / "b", s3_client=s3)
+    assert bare.name == slash.name == f"s3://{BUCKET}/batch/"
+    assert bare.sha256() == slash.sha256()
+    with pytest.raises(ConfigError, match="manifest not found"):
+        open_manifest(f"s3://{BUCKET}/batc", default_doc_type="receipt", workdir=tmp_path / "c", s3_client=s3)
