@@ -16,6 +16,9 @@ Why it looks the way it does:
 * **Pixels where they are needed.**  The picture is decoded less than twice ``max_side``
   long, rapidocr shrinks it to ``max_side``, and the detector reads it at its own scale
   (:mod:`.local_inputs`).
+  A detector input over ``det_strip_pixels`` is read in overlapping horizontal strips and
+  the boxes are found on the stitched map (:mod:`.local_strips`), and the heap's free pages
+  are handed back after each picture: a worker's peak is a strip's, not a whole scan's.
   Recognition reads the detected lines ``rec_batch`` at a time.  The line orientation
   model (cls, which turns upside-down lines) can be switched off (``orientation``):
   documents are scanned or photographed upright, and it cost time on every line.
@@ -47,6 +50,7 @@ from ..regions import Region, pixel_box, reframe
 from ..response import make_detection
 from .base import Engine, EngineOption, EngineSettings, ImageSpec
 from .local_inputs import Sizing, decode, reduce
+from .local_strips import StripPlan, StripSession, release_memory
 
 Point = tuple[float, float]
 Polygon = tuple[Point, Point, Point, Point]
@@ -66,6 +70,10 @@ _RAPIDOCR_TEXT_SCORE = 0.5
 #: line a call, ``rec_batch=1``, lost held-out addresses 86.5% -> 82.4%): both stay options
 #: (README, the embedded engine's speed).
 _REC_MIN_WIDTH = 320
+#: The detector's largest input in one pass, px (:mod:`.local_strips`): ~245 MB of activations a
+#: megapixel, so a worker stays under 700 MB; larger inputs (7 of the 150 SROIE scans) are read
+#: in overlapping strips.
+_DET_STRIP_PIXELS = 2_000_000
 
 _SIZING = Sizing()
 _build_lock = threading.Lock()
@@ -124,6 +132,8 @@ class LocalEngine(Engine):
                                   "line: with one thread, 1 is fastest)", minimum=1),
         "rec_min_width": EngineOption(int, _REC_MIN_WIDTH, "recognizer's narrowest input, px (96 reads short "
                                       "words faster)", minimum=16),
+        "det_strip_pixels": EngineOption(int, _DET_STRIP_PIXELS, "text detector's largest input in one pass, "
+                                         "px; larger ones are read in overlapping strips (0: whole)", minimum=0),
         "orientation": EngineOption(bool, True, "classify each line as upright or upside down (the cls "
                                     "model; false saves its time on upright scans)", ),
     }
@@ -133,6 +143,7 @@ class LocalEngine(Engine):
         values = self.option_values
         self._config = _Config(threads=values["threads"], rec_batch=values["rec_batch"],
                                rec_min_width=values["rec_min_width"], orientation=values["orientation"],
+                               det_strip_pixels=values["det_strip_pixels"],
                                sizing=Sizing(values["max_side"], values["det_min_side"], values["det_max_side"]))
         self._version = _rapidocr_version()
 
@@ -148,6 +159,8 @@ class LocalEngine(Engine):
         s = self._config.sizing
         tag = (f"rapidocr-{self._version}:{names};side={s.max_side};det>={s.det_min_side},<={s.det_max_side};"
                f"rec={self._config.rec_min_width};batch={self._config.rec_batch};shrunk_by=rapidocr")
+        if self._config.det_strip_pixels:
+            tag += f";det_strips<={self._config.det_strip_pixels}"
         if self.settings.min_confidence > 0:
             tag += f";min_confidence={self.settings.min_confidence:g}"
         return tag
@@ -191,6 +204,7 @@ class _Config:
     rec_min_width: int
     orientation: bool
     sizing: Sizing
+    det_strip_pixels: int = 0
 
 
 def _ocr(config: _Config) -> Any:
@@ -237,6 +251,7 @@ def _build(config: _Config) -> Any:
         if config.orientation:
             ocr._load_cls_model()
         ocr._load_rec_model()
+        ocr.text_det.session = StripSession(ocr.text_det.session, StripPlan(config.det_strip_pixels))
     except Exception as exc:
         raise ConfigError(f"cannot start the local OCR engine ({type(exc).__name__}: {exc})") from exc
     return _Pipeline(ocr, config.sizing)
@@ -255,7 +270,10 @@ class _Pipeline:
         with self._lock:  # the limit is state of the shared detector until the call returns
             det = self._ocr.text_det
             det.limit_type, det.limit_side_len = self._sizing.detector_limit(picture.width, picture.height)
-            return self._ocr(picture)
+            try:
+                return self._ocr(picture)
+            finally:
+                release_memory()
 
 
 def _detections(result: Any, *, width: int, height: int, min_confidence: float) -> list[dict[str, Any]]:

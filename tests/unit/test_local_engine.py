@@ -122,7 +122,8 @@ def test_model_version_names_rapidocr_and_each_model_file_it_runs(engine: LocalE
 
 
 @pytest.mark.parametrize("option", [{"max_side": 1600}, {"det_min_side": 640}, {"det_max_side": 1600},
-                                    {"rec_min_width": 96}, {"rec_batch": 1}])
+                                    {"rec_min_width": 96}, {"rec_batch": 1},
+                                    {"det_strip_pixels": 0}])
 def test_a_setting_that_changes_what_is_read_changes_the_model_version(engine: LocalEngine, option: dict) -> None:
     assert LocalEngine(EngineSettings(options=option)).model_version != engine.model_version
 
@@ -139,7 +140,8 @@ def test_threads_option_must_be_a_positive_integer(threads: object) -> None:
 
 
 @pytest.mark.parametrize("option", [{"max_side": 10}, {"det_max_side": 0}, {"rec_batch": 0},
-                                    {"orientation": "yes"}, {"det_min_side": 1.5}])
+                                    {"orientation": "yes"}, {"det_min_side": 1.5},
+                                    {"det_strip_pixels": -1}])
 def test_size_batch_and_orientation_options_are_checked(option: dict) -> None:
     with pytest.raises(ConfigError):
         LocalEngine(EngineSettings(options=option))
