@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -38,22 +40,25 @@ def partitioned(tmp_path_factory):
     return replay_run(tmp_path_factory.mktemp("hive"), "--format", "parquet,csv", "--partition-by", ",".join(KEYS))
 
 
-def today() -> str:
-    return dt.datetime.now(dt.timezone.utc).date().isoformat()
+def run_day(run: Path) -> str:
+    """The UTC day the run started, stamped in its id (``20261201T010203Z-...``): its run_date.
+    Not today's date when read: a suite crossing midnight UTC reads it the day after."""
+    run_id = json.loads((run / "run.json").read_text())["run_id"]
+    return dt.datetime.strptime(run_id[:8], "%Y%m%d").date().isoformat()
 
 
 def test_partitioned_tables_are_hive_folders_without_the_partition_columns_in_the_files(partitioned):
     parts = sorted(p.relative_to(partitioned).as_posix() for p in (partitioned / "receipts").rglob("*.parquet"))
-    assert parts == [f"receipts/run_date={today()}/doc_type=receipt/part-00000.parquet"]
+    assert parts == [f"receipts/run_date={run_day(partitioned)}/doc_type=receipt/part-00000.parquet"]
     assert not set(KEYS) & set(pq.read_schema(partitioned / parts[0]).names)
     assert sorted(p.relative_to(partitioned / "csv").as_posix() for p in (partitioned / "csv" / "receipts").rglob("*.csv")) \
-        == [f"receipts/run_date={today()}/doc_type=receipt/part-00000.csv"]
+        == [f"receipts/run_date={run_day(partitioned)}/doc_type=receipt/part-00000.csv"]
 
 
 def test_pandas_reads_a_partitioned_folder_as_the_flat_table_plus_its_keys(flat, partitioned):
     hive = pd.read_parquet(partitioned / "receipts").sort_values("doc_id").reset_index(drop=True)
     plain = pd.read_parquet(flat / "receipts").sort_values("doc_id").reset_index(drop=True)
-    assert list(hive["run_date"].astype(str)) == [today()] * len(RECEIPTS)
+    assert list(hive["run_date"].astype(str)) == [run_day(partitioned)] * len(RECEIPTS)
     assert list(hive["doc_type"].astype(str)) == ["receipt"] * len(RECEIPTS)
     same = [c for c in plain.columns if c not in ("run_id", "processed_at", "source")]
     pd.testing.assert_frame_equal(hive[same], plain[same])
@@ -62,7 +67,7 @@ def test_pandas_reads_a_partitioned_folder_as_the_flat_table_plus_its_keys(flat,
 def test_duckdb_reads_the_partitions_with_hive_partitioning(partitioned):
     rows = duckdb.sql(f"SELECT doc_type, CAST(run_date AS VARCHAR) AS d, count(*) AS n FROM read_parquet("
                       f"'{partitioned}/documents/**/*.parquet', hive_partitioning=true) GROUP BY ALL").fetchall()
-    assert rows == [("receipt", today(), len(RECEIPTS))]
+    assert rows == [("receipt", run_day(partitioned), len(RECEIPTS))]
 
 
 def test_an_empty_table_keeps_its_schema_in_a_partition_no_row_has(partitioned):
@@ -75,7 +80,7 @@ def test_an_empty_table_keeps_its_schema_in_a_partition_no_row_has(partitioned):
 def test_reparse_and_reconcile_work_on_a_partitioned_run(partitioned, tmp_path):
     counts = reparse_run(partitioned)
     assert counts["receipts"] == len(RECEIPTS)
-    assert [p.parent.parent.name for p in (partitioned / "receipts").rglob("*.parquet")] == [f"run_date={today()}"]
+    assert [p.parent.parent.name for p in (partitioned / "receipts").rglob("*.parquet")] == [f"run_date={run_day(partitioned)}"]
     card = tmp_path / "card.csv"
     card.write_text("Posted Date,Description,Amount\n2018-12-04,KEDAI BUKU MAJU SDN B,-12.50\n")
     result = reconcile(partitioned, card)
@@ -133,7 +138,7 @@ def test_the_report_and_merge_see_every_part_of_a_partitioned_run(partitioned):
 
     folder = RunFolder(partitioned)
     assert [p.rsplit("/", 3)[1:] for p in folder.table_parts("receipts")] == \
-        [[f"run_date={today()}", "doc_type=receipt", "part-00000.parquet"]]
+        [[f"run_date={run_day(partitioned)}", "doc_type=receipt", "part-00000.parquet"]]
     receipts = gather(folder).tables["receipts"]
     assert sorted(r["doc_id"] for r in receipts) == [r[0] for r in RECEIPTS]
     assert {r["doc_type"] for r in receipts} == {"receipt"}

@@ -133,14 +133,15 @@ def test_a_partitioned_run_on_s3_writes_hive_keys_and_a_rerun_replaces_them(tmp_
     bench = Bench(tmp_path, moto_url=moto_url, docs=4)
     prefix = f"runs/{uuid.uuid4().hex[:6]}/"
     monkeypatch.chdir(tmp_path)
-    day = dt.datetime.now(dt.timezone.utc).date().isoformat()
-    place = f"run_date={day}/doc_type=receipt/"
-    expected = {f"receipts/{place}part-00000.parquet", f"csv/receipts/{place}part-00000.csv"}
     with bench.server() as server:
         config = bench.config(bench.manifest(), f"s3://{BUCKET}/{prefix}", server, partition_by=("run_date", "doc_type"))
         for _ in range(2):  # the second run resumes (nothing to call) and swaps rebuilt tables over the first's
             summary = run_batch(config)
             assert (summary.ok, summary.failed) == (4, 0)
+            # the UTC day the run started, stamped in its id (not today's date: midnight may have passed)
+            day = dt.datetime.strptime(summary.run_id[:8], "%Y%m%d").date().isoformat()
+            place = f"run_date={day}/doc_type=receipt/"
+            expected = {f"receipts/{place}part-00000.parquet", f"csv/receipts/{place}part-00000.csv"}
             keys = _keys(s3, prefix)
             assert expected <= set(keys) and not [k for k in keys if ".staging-" in k or ".tmp" in k]
             assert len(_table(s3, prefix, "receipts")) == 4
