@@ -20,8 +20,8 @@ Why it looks the way it does:
   the boxes are found on the stitched map (:mod:`.local_strips`), and the heap's free pages
   are handed back after each picture: a worker's peak is a strip's, not a whole scan's.
   Recognition reads the detected lines ``rec_batch`` at a time.  The line orientation
-  model (cls, which turns upside-down lines) can be switched off (``orientation``):
-  documents are scanned or photographed upright, and it cost time on every line.
+  model (cls, which turns upside-down lines) turns a page's lines all or none, by their
+  vote (:mod:`.local_orientation`), and can be switched off (``orientation``).
 * **Nothing written under ``$HOME``.**  onnxruntime persists a telemetry device id under
   ``$HOME/.cache`` on import (and warns when it cannot); telemetry is switched off before
   the import unless the user set ``ORT_DISABLE_TELEMETRY`` themselves.  rapidocr's
@@ -50,6 +50,7 @@ from ..regions import Region, pixel_box, reframe
 from ..response import make_detection
 from .base import Engine, EngineOption, EngineSettings, ImageSpec
 from .local_inputs import Sizing, decode, reduce
+from .local_orientation import PageOrientation
 from .local_strips import StripPlan, StripSession, release_memory
 
 Point = tuple[float, float]
@@ -155,7 +156,7 @@ class LocalEngine(Engine):
         changes what is read (SROIE 000: 4 of 45 lines differ between batches of 6 and 1).
         """
         tasks = ("Det", "Rec", "Cls") if self._config.orientation else ("Det", "Rec")
-        names = "+".join(MODEL_FILES[t] for t in tasks)
+        names = "+".join(MODEL_FILES[t] for t in tasks) + (";cls=page" if self._config.orientation else "")
         s = self._config.sizing
         tag = (f"rapidocr-{self._version}:{names};side={s.max_side};det>={s.det_min_side},<={s.det_max_side};"
                f"rec={self._config.rec_min_width};batch={self._config.rec_batch};shrunk_by=rapidocr")
@@ -249,7 +250,7 @@ def _build(config: _Config) -> Any:
         # fails here as a ConfigError instead of as a bad image on every document.
         ocr._load_det_model()
         if config.orientation:
-            ocr._load_cls_model()
+            ocr.text_cls = PageOrientation(ocr._load_cls_model())
         ocr._load_rec_model()
         ocr.text_det.session = StripSession(ocr.text_det.session, StripPlan(config.det_strip_pixels))
     except Exception as exc:

@@ -20,6 +20,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from docbatch.engines.base import EngineSettings, create_engine
 from docbatch.engines.local import LocalEngine, WordPiece, line_words, model_paths
+from docbatch.engines.local_orientation import page_flips
 from docbatch.errors import BadImageError, ConfigError, InvalidRequest
 from docbatch.records import Document, ImageInput, S3Location
 
@@ -320,3 +321,48 @@ def test_a_scan_over_max_side_is_shrunk_by_rapidocr_and_reads_its_address_digits
         pytest.skip("shared SROIE images are absent")
     response = engine.detect_text(ImageInput(data=path.read_bytes()), DOC)
     assert "NO 290, JALAN AIR PANAS," in [d["DetectedText"] for d in by_type(response, "LINE")]
+
+
+# ---- one orientation per page ---------------------------------------------------------------
+
+
+def test_lines_are_turned_all_or_none_by_the_page_majority() -> None:
+    assert page_flips([False, True, False, False]) == [False] * 4
+    assert page_flips([True, True, False, True]) == [True] * 4
+    assert page_flips([True, False]) == [True, False]  # too few lines to vote: each keeps its call
+
+
+def _passport_page(*, turned: bool) -> bytes:
+    """Four printed lines and a TD3 zone in a monospaced face, as a scan or upside down."""
+    lines = ["PASSPORT", "Surname ERIKSSON", "Given names ANNA MARIA", "Date of birth 12 AUG 1974",
+             "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10"]
+    image = Image.new("RGB", (1300, 100 + 70 * len(lines)), "white")
+    draw = ImageDraw.Draw(image)
+    for k, line in enumerate(lines):
+        draw.text((40, 40 + 70 * k), line, font=ImageFont.truetype("DejaVuSansMono.ttf", 34), fill="black")
+    out = io.BytesIO()
+    (image.rotate(180) if turned else image).save(out, format="PNG")
+    return out.getvalue()
+
+
+@pytest.mark.slow
+def test_an_upside_down_page_is_read_upright_even_where_the_model_doubts_a_line(engine: LocalEngine) -> None:
+    # The orientation model calls the first MRZ line upside down at only 0.77, under its own
+    # 0.9 threshold; alone it would be read upside down ("L82>>>>0800810"). The page votes.
+    lines = [d["DetectedText"] for d in by_type(engine.detect_text(ImageInput(data=_passport_page(turned=True)), DOC),
+                                                "LINE")]
+    assert "Surname ERIKSSON" in lines
+    assert any(line.startswith("L898902C36") for line in lines), lines
+
+
+@pytest.mark.slow
+def test_an_upright_receipt_has_no_line_turned(engine: LocalEngine) -> None:
+    # On SROIE 008 the orientation model turns 6 of 78 upright lines (dashes, short codes),
+    # which were then read upside down. With the page's vote the lines read as with no model.
+    path = SROIE / "img" / "008.jpg"
+    if not path.is_file():
+        pytest.skip("shared SROIE images are absent")
+    unturned = LocalEngine(EngineSettings(options={"orientation": False}))
+    image = ImageInput(data=path.read_bytes())
+    texts = [[d["DetectedText"] for d in by_type(e.detect_text(image, DOC), "LINE")] for e in (engine, unturned)]
+    assert texts[0] == texts[1]
