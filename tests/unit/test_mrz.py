@@ -221,3 +221,24 @@ def test_greek_and_cyrillic_capitals_are_the_latin_letters_they_look_like():
 
 def test_full_width_forms_read_as_plain_ones():
     assert read_mrz(["Ｐ＜UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", TD3[1]]).lines == tuple(TD3)
+
+
+def test_fillers_read_as_the_kana_ku_are_fillers():
+    # OCR-B's "<" read by a multilingual recognizer as Hiragana "く".
+    names = "PくITAR0SSI<<PETER<くく<くくくく<くくく<くくくく<くく<<くくくくく"
+    mrz = find_mrz(_response([names, "R0ERGZVDC5CHN4506083M2506300663304802<<<<<66"]))
+    assert mrz is not None and mrz.valid and mrz.surname == "ROSSI" and mrz.given_names == "PETER"
+
+
+def test_a_names_line_filled_to_its_end_by_a_long_name_is_found():
+    # No filler on the first line (the name runs to the end) and a space read inside it.
+    lines = ["I< ZAFWOLFESCH LEGELSTEINHAUSENBERGERD", "A507970K08ZAF6402097<2610287<<<<<<<8"]
+    mrz = find_mrz(_response(lines))
+    assert mrz is not None and mrz.valid and mrz.surname == "WOLFESCHLEGELSTEINHAUSENBERGERD"
+
+
+def test_a_character_read_twice_inside_the_number_is_taken_out_and_the_number_flagged_as_a_guess():
+    # "0475867003" read "04758467003" on a German (D<<) card: one character too many.
+    mrz = read_mrz(["I<D<<04758467003<<<<<<<<<<<<<<<", "4811044M3105180ESPX634<<<<<<<0", "GARCIA<LOPEZ<<<<<<<<<<<<<<<<<<"])
+    assert mrz.valid and mrz.document_number == "047586700"
+    assert "document_number" in mrz.guessed

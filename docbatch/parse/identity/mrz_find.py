@@ -27,13 +27,19 @@ def has_mrz_marks(response: Mapping[str, Any]) -> bool:
     return any(_FILLER_RUN.search(text) or _FILLER_RUN.search(normalise(text)) for text in texts)
 
 
+#: An MRZ's first line opens with a document code and the issuing state (``P<UTO``, ``IDESP``,
+#: ``V<D<<``): a names line filled to its end by a long name has no filler to show it is one.
+_OPENING = re.compile(r"[PIACV][A-Z<][A-Z<]{3}")
+
+
 def _looks_like_mrz_line(text: str) -> bool:
     if sum(c.islower() for c in text) > 2:
         return False
     norm = normalise(text)
     if len(norm) < 24:
         return False
-    return norm.count(FILLER) >= 2 or sum(c.isdigit() for c in norm) >= 0.4 * len(norm)
+    return (norm.count(FILLER) >= 2 or sum(c.isdigit() for c in norm) >= 0.4 * len(norm)
+            or len(norm) >= 28 and bool(_OPENING.match(norm)))
 
 
 def _candidate_lines(response: Mapping[str, Any]) -> list[list[tuple[str, float]]]:

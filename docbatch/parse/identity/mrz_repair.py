@@ -20,8 +20,9 @@ from .countries import valid_country
 from .mrz_decode import FILLER, FORMATS, Mrz, MrzFormat, decode, failed_checks, failures
 
 #: Characters OCR engines return for the ``<`` filler: the chevron's punctuation look-alikes,
-#: and the chevron turned (a multilingual recognizer reads a wide ``<`` as Greek ``Λ``).
-_FILLER_LOOKALIKES = str.maketrans({c: "<" for c in "«‹〈＜(（[{|Λ∧"})
+#: the chevron turned (a multilingual recognizer reads a wide ``<`` as Greek ``Λ``), and the
+#: kana and bopomofo letters drawn as a chevron (``く``, ``ㄑ``; OCR-B's ``<`` reads so).
+_FILLER_LOOKALIKES = str.maketrans({c: "<" for c in "«‹〈＜(（[{|Λ∧くㄑ"})
 #: Greek and Cyrillic capitals (and the union sign) a multilingual recognizer returns for the
 #: Latin capitals they are drawn like; dropped as foreign, they would shift every later position.
 _HOMOGLYPHS = str.maketrans(dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧАВЕКМНОРСТУХ∪", "ABEZHIKMNOPTYXABEKMHOPCTYXU")))
@@ -69,6 +70,15 @@ def _fit(line: str, length: int) -> list[str]:
                 out.append(line[:start] + line[start - diff:])
         out += [line[:length], line[-diff:]]
     return list(dict.fromkeys(out))
+
+
+def _one_out(line: str, length: int) -> list[str]:
+    """A line one character too long without each of its characters in turn: OCR reads a
+    wide-set face's character twice, or one too many, inside a field.  Any of them may pass
+    the check digits by chance, so a reading taken from here is a guess."""
+    if len(line) != length + 1:
+        return []
+    return [line[:k] + line[k + 1:] for k in range(len(line)) if line[k] != FILLER]
 
 
 def _fillers_for_letter_runs(value: str) -> str:
@@ -201,8 +211,9 @@ def repair(fmt_name: str, raw_lines: Sequence[str]) -> tuple[list[str], tuple[st
     checks those lines pass only by a guessed repair (see :func:`_resolve`)."""
     fmt = FORMATS[fmt_name]
     best: tuple[tuple[int, int, int], list[str], tuple[str, ...]] | None = None
-    readings = [list(dict.fromkeys(_fit(normalise(r), fmt.length) + _fit(normalise(r.replace(" ", FILLER)), fmt.length)))
-                for r in raw_lines]  # a space may be a dropped filler or nothing at all
+    fitted = [_fit(normalise(r), fmt.length) + _fit(normalise(r.replace(" ", FILLER)), fmt.length)
+              for r in raw_lines]  # a space may be a dropped filler or nothing at all
+    readings = [list(dict.fromkeys(f + _one_out(normalise(r), fmt.length))) for f, r in zip(fitted, raw_lines)]
     for variant in itertools.product(*readings):
         lines = _agree_countries(fmt, _coerce(fmt, list(variant)))
         resolutions = [("document_number", ("document_number",))]
@@ -211,10 +222,10 @@ def repair(fmt_name: str, raw_lines: Sequence[str]) -> tuple[list[str], tuple[st
         if any(c.name == "composite" for c in fmt.checks):
             resolutions.append(("composite", ("optional_data", "optional_data_2") if fmt.name == "TD1"
                                 else ("optional_data",)))
-        guessed = []
+        guessed = ["document_number"] if any(v not in f for v, f in zip(variant, fitted)) else []
         for check, where in resolutions:
             lines, guess = _resolve(fmt, lines, check, where)
-            if guess:
+            if guess and check not in guessed:
                 guessed.append(check)
         # Fewest failed checks (a country code or date the standard rules out counts, so
         # text glued before a line is cut off, not a filler run), then fewest repairs
