@@ -10,9 +10,10 @@ map of the whole picture.  rapidocr's own DBNet post-processing then finds the b
 map, so a line crossing a seam is one box, as before.
 
 The map is not bit-for-bit the whole picture's: the detector's squeeze-and-excitation blocks weigh
-their channels by means over the whole input, which a strip computes over itself.  That changes
-some boxes by a pixel or two on the largest scans (README, the embedded engine's speed); pictures
-within the budget are read in one pass, exactly as before.
+their channels by means over the whole input, which a strip computes over itself.  With strips
+of 2,000,000 px that moves some boxes by a pixel or two and cost no receipt field; strips that are
+mostly blank margin can lose lines, so the budget is large (README, the embedded engine's speed).
+Pictures within the budget are read in one pass, exactly as before.
 
 glibc keeps freed heap memory for reuse, so a worker stays at its peak between pictures unless
 it is handed back: :func:`release_memory` does so once per picture (``malloc_trim``), which costs
