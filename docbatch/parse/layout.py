@@ -132,6 +132,24 @@ def _overlaps(w: Word, row: Row) -> bool:
     return False
 
 
+def _line_blocks(dets: list[Mapping[str, Any]], ws: list[Word]) -> list[list[Word]]:
+    """The words grouped by the LINE the engine read them in (a word without one alone).
+
+    A LINE is one printed row: its words move into a row together.  Placed one by one, the
+    words of a tilted scan's line could reach the row above at its high end (``SELANGOR.``
+    closing the second address line joined the first, whose last word was pushed out).
+    """
+    blocks: dict[object, list[Word]] = {}
+    for k, (det, w) in enumerate(zip(dets, ws)):
+        parent = det.get("ParentId")
+        blocks.setdefault(("line", parent) if parent is not None else ("word", k), []).append(w)
+    return list(blocks.values())
+
+
+def _block_centre(block: list[Word], slope: float) -> float:
+    return sum(_centre(w, slope) for w in block) / len(block)
+
+
 def visual_rows(response: Mapping[str, Any]) -> list[Row]:
     """Group the response's words into rows, top to bottom, each left to right."""
     ws = [_word(d) for d in words(response)]
@@ -143,19 +161,20 @@ def visual_rows(response: Mapping[str, Any]) -> list[Row]:
     if slope is None:
         slope = estimate_skew(ws, typical_h)
     rows: list[tuple[float, Row]] = []  # (centre y, row)
-    for w in sorted(ws, key=lambda w: _centre(w, slope)):
-        cy = _centre(w, slope)
-        tol = max(min(w.box.height, typical_h * 1.5) * 0.5, typical_h * 0.35)
+    for block in sorted(_line_blocks(words(response), ws), key=lambda b: _block_centre(b, slope)):
+        cy = _block_centre(block, slope)
+        height = median(w.box.height for w in block if w.box)
+        tol = max(min(height, typical_h * 1.5) * 0.5, typical_h * 0.35)
         near = [i for i in range(max(len(rows) - 4, 0), len(rows))
-                if abs(cy - rows[i][0]) <= tol and not _overlaps(w, rows[i][1])]
+                if abs(cy - rows[i][0]) <= tol and not any(_overlaps(w, rows[i][1]) for w in block)]
         if near:
             i = min(near, key=lambda i: abs(cy - rows[i][0]))
             rcy, row = rows[i]
-            row.words.append(w)
             n = len(row.words)
-            rows[i] = ((rcy * (n - 1) + cy) / n, row)
+            row.words.extend(block)
+            rows[i] = ((rcy * n + cy * len(block)) / len(row.words), row)
         else:
-            rows.append((cy, Row([w])))
+            rows.append((cy, Row(list(block))))
     out = [row for _, row in rows]
     for row in out:
         row.words.sort(key=lambda w: w.box.left)

@@ -164,7 +164,8 @@ def test_a_value_row_lifted_by_a_taller_word_beside_it_is_still_read_under_its_c
     page = response_from_rows([("FIRST NAME", 0.32, 0.405), ("EXPIRES", 0.63, 0.39)], h=0.042)
     value = response_from_rows([("ROBERT BETTY", 0.32, 0.44)], h=0.06, char_w=0.021)
     date = response_from_rows([("11/12/2027", 0.63, 0.422)], h=0.07)
-    merged = [dict(d, Id=d["Id"] + 100) for d in value["TextDetections"]]
+    merged = [dict(d, Id=d["Id"] + 100, **({"ParentId": 100} if "ParentId" in d else {}))
+              for d in value["TextDetections"]]
     merged += [dict(d, Id=d["Id"] + 200, ParentId=100) for d in date["TextDetections"] if d["Type"] == "WORD"]
     merged[0]["DetectedText"] = "ROBERT BETTY 11/12/2027"
     page["TextDetections"] += merged

@@ -366,3 +366,17 @@ def test_an_upright_receipt_has_no_line_turned(engine: LocalEngine) -> None:
     image = ImageInput(data=path.read_bytes())
     texts = [[d["DetectedText"] for d in by_type(e.detect_text(image, DOC), "LINE")] for e in (engine, unturned)]
     assert texts[0] == texts[1]
+
+
+@pytest.mark.slow
+def test_a_curled_scans_address_lines_keep_their_words(engine: LocalEngine) -> None:
+    # SROIE 014: the header rises to the right, the foot falls (the page's median skew is level),
+    # and the second address line's end sits level with the first's. Placed word by word, its
+    # last word (the state) went into the first line's row and pushed the first's last word out.
+    path = SROIE / "img" / "014.jpg"
+    if not path.is_file():
+        pytest.skip("shared SROIE images are absent")
+    from docbatch.parse.receipt.parser import parse_receipt
+
+    address = parse_receipt(engine.detect_text(ImageInput(data=path.read_bytes()), DOC)).fields["vendor_address"]
+    assert "TAMAN SENTOSA" in address and address.endswith("KLANG, SELANGOR.")

@@ -152,3 +152,4 @@ def test_skewed_rows_stay_together():
 def test_text_only_response_falls_back_to_lines():
     dets = [{"DetectedText": "TOTAL 5.00", "Type": "LINE", "Id": 0, "Confidence": 90.0}]
     assert [r.text for r in visual_rows({"TextDetections": dets})] == ["TOTAL 5.00"]
+
