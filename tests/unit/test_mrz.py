@@ -242,3 +242,10 @@ def test_a_character_read_twice_inside_the_number_is_taken_out_and_the_number_fl
     mrz = read_mrz(["I<D<<04758467003<<<<<<<<<<<<<<<", "4811044M3105180ESPX634<<<<<<<0", "GARCIA<LOPEZ<<<<<<<<<<<<<<<<<<"])
     assert mrz.valid and mrz.document_number == "047586700"
     assert "document_number" in mrz.guessed
+
+
+def test_a_letter_read_with_a_mark_and_a_filler_read_as_less_or_equal_keep_their_places():
+    # OCR-B read by the local engine: "Z" as "Ž" (dropped, the line lost a position) and "<" as "≤".
+    mrz = read_mrz(["I<KORLJGLVIHSŽ6<<<<<<<<<<<<<<<", "4311027<2808288K0RX607<<<<<<<8", "FERNANDEZ<<JOAO<<<<<<<<<<<<<<<"])
+    assert mrz.valid and mrz.document_number == "LJGLVIHSZ"
+    assert normalise("LL740028≤3") == "LL740028<3"
