@@ -162,7 +162,7 @@ class LocalEngine(Engine):
         tag = (f"rapidocr-{self._version}:{names};side={s.max_side};det>={s.det_min_side},<={s.det_max_side};"
                f"rec={self._config.rec_min_width};batch={self._config.rec_batch};shrunk_by=rapidocr")
         if self._config.det_strip_pixels:
-            tag += f";det_strips<={self._config.det_strip_pixels}"
+            tag += f";det_strips<={self._config.det_strip_pixels},tall"
         if self.settings.min_confidence > 0:
             tag += f";min_confidence={self.settings.min_confidence:g}"
         return tag

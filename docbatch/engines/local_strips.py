@@ -43,11 +43,15 @@ class StripPlan:
     def strips(self, height: int, width: int) -> list[tuple[int, int, int, int]]:
         """``(read_top, read_bottom, keep_top, keep_bottom)`` rows for each strip, top to bottom.
 
+        Only tall pictures are cut (receipts, pages); one wider than tall is read in one pass.
+
         The kept rows tile ``0..height`` exactly; each strip reads its kept rows plus ``overlap``
         rows either side (rounded up to the detector's 32 px grid; fewer at the picture's edges),
         at most ``max_pixels`` in all unless a picture is too wide for even 32 rows of its own.
         """
-        if not self.max_pixels or height * width <= self.max_pixels:
+        if not self.max_pixels or height * width <= self.max_pixels or width > height:
+            # A wide picture is not cut: its strips would be bands thinner than its text (a 60 px
+            # strip of a receipt reaches the detector 736 px tall and 5,600 wide, one line high).
             return [(0, height, 0, height)]
         # Strip heights on the detector's 32 px grid; a picture too wide for one grid row of
         # context either side is read in the narrowest strips that still have it.

@@ -42,6 +42,13 @@ def test_a_picture_within_the_budget_or_no_budget_is_read_in_one_pass(max_pixels
     assert StripPlan(max_pixels).strips(1984, 736) == [(0, 1984, 0, 1984)]
 
 
+def test_a_picture_wider_than_tall_is_read_in_one_pass() -> None:
+    # A 60 px strip of a receipt enlarged to the detector's 736 px short side: 5,600 px wide,
+    # one text line high. Cut in rows, each band held a slice of that line (RourdingAdjustment:
+    # came back as "Rour" and "ir ding Adjustment").
+    assert StripPlan(2_000_000).strips(736, 5664) == [(0, 736, 0, 736)]
+
+
 def local_detector(calls: list[tuple[int, ...]]) -> Any:
     """A stand-in for the detector's session: each output pixel depends on the input 40 rows
     above and below it (zero beyond the input's edges), as a convolution's does."""
