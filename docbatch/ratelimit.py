@@ -37,7 +37,7 @@ from types import TracebackType
 from typing import Any, Callable
 
 from .callseries import CallSeries, latency_buckets
-from .errors import ThrottledError
+from .errors import RunStopped, ThrottledError
 
 __all__ = ["CallStats", "RateLimiter", "Ticket", "TokenBucket", "describe_calls"]
 
@@ -191,6 +191,7 @@ class RateLimiter:
         self._in_flight = 0
         self._lat_mean: float | None = None
         self._lat_dev = 0.0
+        self._stopped: RunStopped | None = None
         self.stats = CallStats()
 
     # -- pacing ---------------------------------------------------------------------------
@@ -224,7 +225,11 @@ class RateLimiter:
         self.rate = rate
 
     def acquire(self, *, retry: bool = False) -> Ticket:
-        """Wait (with the injected sleep) for the next slot; the call may leave on return."""
+        """Wait (with the injected sleep) for the next slot; the call may leave on return.
+
+        Raises the run's :class:`~docbatch.errors.RunStopped` once :meth:`stop` was called,
+        however long the caller waited: a queued call then never leaves.
+        """
         ticket = self.reserve(retry=retry)
         wait = ticket.at - self._clock()
         if wait > 0:
@@ -232,6 +237,8 @@ class RateLimiter:
         left = self._clock()
         ticket.left = left
         with self._lock:
+            if self._stopped is not None:
+                raise type(self._stopped)(self._stopped.message, error_code=self._stopped.error_code)
             s = self.stats
             s.calls += 1
             s.retries += retry
@@ -240,6 +247,14 @@ class RateLimiter:
             self._in_flight += 1
             s.peak_in_flight = max(s.peak_in_flight, self._in_flight)
         return ticket
+
+    def stop(self, reason: RunStopped) -> None:
+        """No call leaves after this one: a call was answered with what stops the run (the
+        credentials refused, the account denied), and every call queued behind it would be
+        refused the same way, or paid for a run that is ending."""
+        with self._lock:
+            if self._stopped is None:
+                self._stopped = reason
 
     # -- feedback -------------------------------------------------------------------------
     def on_success(self, ticket: Ticket) -> None:
@@ -364,3 +379,5 @@ class _Call:
             self._limiter.on_throttled(self.ticket)
         else:
             self._limiter.on_failure(self.ticket)
+            if isinstance(exc, RunStopped):
+                self._limiter.stop(exc)

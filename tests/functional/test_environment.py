@@ -108,6 +108,18 @@ def test_credentials_refused_mid_run_stop_it_resumably_and_mark_nothing_failed(t
     assert (pd.read_parquet(out / "documents")["status"] == "ok").all()
 
 
+@pytest.mark.slow  # a batch through the servers, paced at 1 call/s: two seconds
+def test_calls_queued_behind_a_refused_one_never_leave(tmp_path, moto_url, aws_env):
+    # Paced at 1/s against 0.3 s answers: the first call is refused at 0.3 s, the next would
+    # leave at 1.0 s. Before, the 2-3 calls queued in the pacer went out and were refused too.
+    bench = Bench(tmp_path, moto_url=moto_url, docs=8)
+    with bench.server(faults=[Fault("expired", every=1)], latency=0.3) as server:
+        stopped = run_batch(bench.config(bench.manifest(), tmp_path / "out", server, tps=1, concurrency=None))
+        calls = len(server.request_log)
+    assert stopped.outcome == "stopped" and stopped.failed == 0
+    assert calls == 1
+
+
 @pytest.mark.slow  # a real `docbatch run` child process per case
 @pytest.mark.parametrize("case", ["no-credentials", "no-such-bucket", "unreachable-s3"])
 def test_a_run_folder_on_s3_that_cannot_be_used_stops_before_anything_is_written(tmp_path, moto_url, case):

@@ -10,7 +10,7 @@ from collections import Counter
 
 import pytest
 
-from docbatch.errors import ServiceError, ThrottledError
+from docbatch.errors import EnvironmentFailure, ServiceError, ThrottledError
 from docbatch.ratelimit import RateLimiter, TokenBucket, describe_calls
 
 
@@ -81,6 +81,17 @@ def test_slots_are_handed_out_in_order_to_every_thread():
     slots.sort()
     assert len(slots) == 400
     assert all(b - a == pytest.approx(0.01) for a, b in zip(slots, slots[1:]))
+
+
+def test_once_a_call_is_answered_with_what_stops_the_run_no_queued_call_leaves():
+    clock = FakeClock()
+    lim = limiter(2.0, clock)
+    with pytest.raises(EnvironmentFailure):
+        with lim.call():
+            raise EnvironmentFailure("the security token included in the request is expired")
+    with pytest.raises(EnvironmentFailure, match="expired"):
+        lim.acquire()  # waits its slot, half a second on, then is refused instead of leaving
+    assert clock.now == 0.5 and lim.stats.calls == 1 and lim.stats.failed == 1
 
 
 def test_a_retry_waits_behind_the_calls_already_in_line():
