@@ -13,16 +13,16 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import re
-import unicodedata
 from typing import Iterable, Sequence
 
+from ..letters import fold_marks
 from .countries import valid_country
 from .mrz_decode import FILLER, FORMATS, Mrz, MrzFormat, decode, failed_checks, failures
 
 #: Characters OCR engines return for the ``<`` filler: the chevron's punctuation look-alikes,
 #: the chevron turned (a multilingual recognizer reads a wide ``<`` as Greek ``Λ``), and the
 #: kana and bopomofo letters drawn as a chevron (``く``, ``ㄑ``; OCR-B's ``<`` reads so).
-_FILLER_LOOKALIKES = str.maketrans({c: "<" for c in "«‹〈＜(（[{|Λ∧くㄑ≤≦⩽"})
+_FILLER_LOOKALIKES = str.maketrans({c: "<" for c in "«‹〈＜(（[{|Λ∧くㄑ≤≦⩽≮"})
 #: Greek and Cyrillic capitals (and the union sign) a multilingual recognizer returns for the
 #: Latin capitals they are drawn like; dropped as foreign, they would shift every later position.
 _HOMOGLYPHS = str.maketrans(dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧАВЕКМНОРСТУХ∪", "ABEZHIKMNOPTYXABEKMHOPCTYXU")))
@@ -47,11 +47,10 @@ _LETTER_RUN = re.compile(r"(?:K{3,}|C{3,})(?=<|$)|(?<=<)(?:K{3,}|C{3,})")
 def normalise(text: str) -> str:
     """Upper-case, map look-alikes to ``<`` and Latin capitals, drop what the MRZ alphabet lacks.
 
-    NFKC first turns full-width and compatibility forms (``Ｐ``, ``＜``) into plain ones; marks
-    the recognizer set on a letter are dropped (``Ž`` is ``Z``: the MRZ alphabet has none).
+    Full-width and compatibility forms (``Ｐ``, ``＜``) are made plain and marks the recognizer
+    set on a letter dropped (``Ž`` is ``Z``: the MRZ alphabet has none) by :func:`fold_marks`.
     """
-    text = unicodedata.normalize("NFKC", text).upper().translate(_FILLER_LOOKALIKES).translate(_HOMOGLYPHS)
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    text = fold_marks(text).upper().translate(_FILLER_LOOKALIKES).translate(_HOMOGLYPHS)
     return re.sub(r"[^A-Z0-9<]", "", text)
 
 

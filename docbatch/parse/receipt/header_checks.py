@@ -37,10 +37,10 @@ These are properties of receipts and of OCR in general, not knowledge of particu
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Iterable
 
 from ..country import MY_PLACE_NAMES, postcode_state_agrees, postcode_states
+from ..letters import fold_marks
 from .words import KNOWN_WORDS, one_slip_apart
 
 #: Currencies of countries whose receipts are printed in unaccented Latin (and Chinese, Malay...).
@@ -67,20 +67,6 @@ _HONORIFIC_STATE = {"EHSAN": "SELANGOR", "TAKZIM": "JOHOR", "AMAN": "KEDAH", "MA
 _HONORIFIC = re.compile(r"\bDARUL\s+(" + "|".join(_HONORIFIC_STATE) + r")\b")
 #: A number printed twice in a row, as in a list of house numbers (``NO.55 55,57``), not a part of a code.
 _REPEATED_NUMBER = re.compile(r"(?<![\w/-])(\d+)(?:\s*[,&]\s*|\s+)\1(?![\w/-])")
-
-
-def fold_marks(text: str) -> str:
-    """``text`` with accents stripped from Latin letters and full-width forms made plain.
-
-    For receipts whose language has no accents (see :data:`PLAIN_LATIN_CURRENCIES`), where
-    a mark is the recogniser's slip (on SROIE's Malaysian images: ``JÁLAN``, ``INVOICÉ``), and a reader searching for ``JALAN`` must find it.
-    Letters of other scripts (Chinese, Tamil) are kept as read.
-    """
-    out = []
-    for ch in unicodedata.normalize("NFKC", text):
-        base = unicodedata.normalize("NFKD", ch)
-        out.append(base[0] if base[0].isascii() and base[0].isalpha() and len(base) > 1 else ch)
-    return "".join(out)
 
 
 def repair_slips(text: str) -> str:
