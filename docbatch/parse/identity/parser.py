@@ -89,19 +89,15 @@ def _printed_lines(response: Mapping[str, Any], mrz: Mrz) -> list[str]:
     return [t for t in texts if normalise(t) not in raw]
 
 
-def _printed_words(response: Mapping[str, Any], mrz: Mrz) -> list[str]:
-    return [word for line in _printed_lines(response, mrz) for word in line.split()]
-
-
-def _mrz_visual_disagreements(response: Mapping[str, Any], mrz: Mrz) -> list[str] | None:
-    """MRZ fields missing from the printed zone (None when there is no printed text)."""
-    squeezed = _squeeze(" ".join(_printed_lines(response, mrz)))
+def _mrz_visual_disagreements(printed: list[str], mrz: Mrz) -> list[str] | None:
+    """MRZ fields missing from the ``printed`` lines (None when there is no printed text)."""
+    squeezed = _squeeze(" ".join(printed))
     if len(squeezed) < 20:
         return None
     names = {"last_name": mrz.surname, "first_name": mrz.given_names}
     disagree = [name for name, value in names.items() if value and _squeeze(value) not in squeezed]
     number = _squeeze(mrz.document_number or "")
-    if number and number not in squeezed and _printed_near(number, _printed_words(response, mrz)):
+    if number and number not in squeezed and _printed_near(number, " ".join(printed).split()):
         disagree.insert(0, "document_number")
     return disagree
 
@@ -164,14 +160,15 @@ def parse_identity(response: Mapping[str, Any], *, barcode: str | None = None,
 def _read_mrz_document(row: _Row, reasons: list[str], response: Mapping[str, Any], mrz: Mrz,
                        run_date: dt.date) -> bool | None:
     """Fields from the MRZ; returns whether the printed zone agrees (None: no printed text)."""
-    mrz = number_from_print(mrz, _printed_words(response, mrz))
+    printed = _printed_lines(response, mrz)  # number_from_print keeps the raw lines: still the printed zone
+    mrz = number_from_print(mrz, " ".join(printed).split())
     _from_mrz(row, mrz, run_date)
     if not mrz.valid:
         reasons.append("mrz checks failed: " + ",".join(mrz.failed))
     if "document_number" in mrz.guessed and "document_number" in row.conf:
         row.conf["document_number"] = min(row.conf["document_number"], LOW_CONFIDENCE)
         reasons.append("mrz check digit passed only by a guessed repair: document_number")
-    disagree = _mrz_visual_disagreements(response, mrz)
+    disagree = _mrz_visual_disagreements(printed, mrz)
     if disagree is None:
         return None
     if disagree:
