@@ -152,16 +152,17 @@ def _block_centre(block: list[Word], slope: float) -> float:
 
 def visual_rows(response: Mapping[str, Any]) -> list[Row]:
     """Group the response's words into rows, top to bottom, each left to right."""
-    ws = [_word(d) for d in words(response)]
+    dets = words(response)
+    ws = [_word(d) for d in dets]
     if not ws or any(w.box is None for w in ws):
         # No word geometry: one row per LINE, in the order the engine gave.
         return [Row([_word(d)]) for d in lines(response)]
     typical_h = median(w.box.height for w in ws if w.box) or 0.01
-    slope = polygon_skew(words(response))
+    slope = polygon_skew(dets)
     if slope is None:
         slope = estimate_skew(ws, typical_h)
     rows: list[tuple[float, Row]] = []  # (centre y, row)
-    for block in sorted(_line_blocks(words(response), ws), key=lambda b: _block_centre(b, slope)):
+    for block in sorted(_line_blocks(dets, ws), key=lambda b: _block_centre(b, slope)):
         cy = _block_centre(block, slope)
         height = median(w.box.height for w in block if w.box)
         tol = max(min(height, typical_h * 1.5) * 0.5, typical_h * 0.35)
