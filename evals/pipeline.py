@@ -8,11 +8,14 @@ re-run resumes, so scoring again is free), and returns a loader of the saved res
 
 from __future__ import annotations
 
+import argparse
 import csv
+import datetime as dt
 import io
 import json
 import logging
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
@@ -80,3 +83,24 @@ def saved_responses(folder: Path) -> Callable[[Path], Mapping[str, Any] | None]:
         return None
 
     return load
+
+
+def add_generated_arguments(ap: argparse.ArgumentParser, *, count: int, seed: int, work_dir: str,
+                            documents: str) -> None:
+    """The options of an evaluation on generated ``documents``: how many, which seed, where
+    they and their pipeline run go, the run date, saved responses instead of a run, and
+    whether the held-out half's misses are listed."""
+    ap.add_argument("--count", type=int, default=count)
+    ap.add_argument("--seed", type=int, default=seed)
+    ap.add_argument("--work-dir", type=Path, default=Path(tempfile.gettempdir()) / work_dir)
+    ap.add_argument("--run-date", type=dt.date.fromisoformat, default=dt.date(2026, 6, 1))
+    ap.add_argument("--responses", type=Path, help="score saved responses (a run's raw/) instead of running the pipeline")
+    ap.add_argument("--show-held-out", action="store_true", help=f"also list the held-out {documents}' misses")
+
+
+def generated_responses(images: Iterable[Path], args: argparse.Namespace, run_dir: Path, *,
+                        doc_type: str) -> Callable[[Path], Mapping[str, Any] | None]:
+    """``--responses`` when given, else the pipeline's answers for ``images`` in ``run_dir``."""
+    if args.responses:
+        return saved_responses(args.responses)
+    return pipeline_responses(images, run_dir, doc_type=doc_type)

@@ -163,3 +163,11 @@ def fold_table(outcomes: Sequence[Outcome], fields: Sequence[str], fold_of: Mapp
             row += f"{100 * min(shares):>8.1f}%{100 * max(shares):>8.1f}%"
         lines.append(row)
     return "\n".join(lines)
+
+
+def numbered_halves(count: int) -> list[Split]:
+    """Generated documents ``000..count-1`` (their names end in the number): the first half
+    tuned on, the second held out, and all of them."""
+    half = count // 2
+    return [(f"tuned 000-{half - 1:03d}", lambda d: int(d[-3:]) < half),
+            (f"held out {half:03d}-{count - 1:03d}", lambda d: int(d[-3:]) >= half), ("all", lambda d: True)]

@@ -26,7 +26,6 @@ import math
 import random
 import re
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +35,8 @@ from docbatch.parse.identity.licence_numbers import FORMATS
 from docbatch.parse.identity.parser import LOW_CONFIDENCE, parse_identity
 from docbatch.parse.identity.us_states import STATES
 
-from .pipeline import pipeline_responses, saved_responses
-from .scoring import Outcome, accuracy_table, flag_table, is_flagged
+from .pipeline import add_generated_arguments, generated_responses
+from .scoring import Outcome, accuracy_table, flag_table, is_flagged, numbered_halves
 
 #: Bumped whenever a change to the generator changes the cards (their folder is keyed by it).
 GENERATOR_VERSION = 2
@@ -251,19 +250,11 @@ def _squeeze(value: object) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m evals.synth_licences", description=__doc__.split("\n")[0])
-    ap.add_argument("--count", type=int, default=48)
-    ap.add_argument("--seed", type=int, default=12)
-    ap.add_argument("--work-dir", type=Path, default=Path(tempfile.gettempdir()) / "docbatch-eval-synth-licences")
-    ap.add_argument("--run-date", type=dt.date.fromisoformat, default=dt.date(2026, 6, 1))
-    ap.add_argument("--responses", type=Path, help="score saved responses (a run's raw/) instead of running the pipeline")
-    ap.add_argument("--show-held-out", action="store_true", help="also list the held-out cards' misses")
+    add_generated_arguments(ap, count=48, seed=12, work_dir="docbatch-eval-synth-licences", documents="cards")
     args = ap.parse_args(argv)
     key = f"v{GENERATOR_VERSION}-seed{args.seed}"
     cards = generate(args.work_dir / f"cards-{key}", args.count, args.seed)
-    if args.responses:
-        load = saved_responses(args.responses)
-    else:
-        load = pipeline_responses([c for c, _ in cards], args.work_dir / f"run-{key}", doc_type="id")
+    load = generated_responses([c for c, _ in cards], args, args.work_dir / f"run-{key}", doc_type="id")
     half = args.count // 2
     outcomes: list[Outcome] = []
     misses: list[str] = []
@@ -283,8 +274,7 @@ def main(argv: list[str] | None = None) -> int:
                 misses.append(f"  {path.stem} {truth['state']} {name:<20} truth={str(want)!r:<28} "
                               f"ours={fields.get(name)!r} (conf {fields.get(name + '_confidence')}"
                               f"{', flagged' if flagged else ''})")
-    splits = [(f"tuned 000-{half - 1:03d}", lambda d: int(d[-3:]) < half),
-              (f"held out {half:03d}-{args.count - 1:03d}", lambda d: int(d[-3:]) >= half), ("all", lambda d: True)]
+    splits = numbered_halves(args.count)
     print(f"Generated licences of unseen states ({len({o.doc for o in outcomes})} cards, truth = what was drawn):")
     print(accuracy_table(outcomes, FIELDS, splits, marked=KEY_FIELDS))
     print("Flags (wrong values flagged / wrong; right values flagged / right):")

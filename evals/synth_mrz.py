@@ -30,7 +30,6 @@ import io
 import json
 import random
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -39,8 +38,8 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from docbatch.parse.identity.parser import parse_identity
 
 from .ids import MRZ_FIELDS, licence_flagged, squeeze, truth_mrz_value
-from .pipeline import pipeline_responses, saved_responses
-from .scoring import Outcome, accuracy_table, flag_table
+from .pipeline import add_generated_arguments, generated_responses
+from .scoring import Outcome, accuracy_table, flag_table, numbered_halves
 from .synth_licences import font
 
 #: Bumped whenever a change to the generator changes the documents (their folder is keyed by it).
@@ -254,24 +253,14 @@ def score(docs: list[tuple[Path, dict[str, Any]]], load: Any, run_date: dt.date,
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m evals.synth_mrz", description=__doc__.split("\n")[0])
-    ap.add_argument("--count", type=int, default=40)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--work-dir", type=Path, default=Path(tempfile.gettempdir()) / "docbatch-eval-synth-mrz")
-    ap.add_argument("--run-date", type=dt.date.fromisoformat, default=dt.date(2026, 6, 1))
-    ap.add_argument("--responses", type=Path, help="score saved responses (a run's raw/) instead of running the pipeline")
-    ap.add_argument("--show-held-out", action="store_true", help="also list the held-out documents' misses")
+    add_generated_arguments(ap, count=40, seed=1, work_dir="docbatch-eval-synth-mrz", documents="documents")
     args = ap.parse_args(argv)
     key = f"v{GENERATOR_VERSION}-seed{args.seed}"
     docs = generate(args.work_dir / f"docs-{key}", args.count, args.seed, args.run_date)
-    if args.responses:
-        load = saved_responses(args.responses)
-    else:
-        load = pipeline_responses([d for d, _ in docs], args.work_dir / f"run-{key}", doc_type="id")
-    half = args.count // 2
-    outcomes, misses = score(docs, load, args.run_date, args.count if args.show_held_out else half)
+    load = generated_responses([d for d, _ in docs], args, args.work_dir / f"run-{key}", doc_type="id")
+    outcomes, misses = score(docs, load, args.run_date, args.count if args.show_held_out else args.count // 2)
     kind_of = {path.stem: truth["kind"] for path, truth in docs}
-    splits = [(f"tuned 000-{half - 1:03d}", lambda d: int(d[-3:]) < half),
-              (f"held out {half:03d}-{args.count - 1:03d}", lambda d: int(d[-3:]) >= half), ("all", lambda d: True)]
+    splits = numbered_halves(args.count)
     names = ["mrz_code", *MRZ_FIELDS.values()]
     print(f"Generated MRZ documents ({len({o.doc for o in outcomes})} read; truth = the MRZ drawn; "
           f"mrz_code = exact and check-digit valid; OCR-B {'installed' if _installed('OCRB.otf') else 'absent'}):")
