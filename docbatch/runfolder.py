@@ -172,7 +172,8 @@ class RunFolder:
         name = posixpath.join(self.home, LOCK) if self.home else LOCK
         if self.s3 is None:
             (self.local_root / self.home).mkdir(parents=True, exist_ok=True)
-        where = S3LockObject(self.s3, name) if self.s3 is not None else LocalLockFile(self.local_root / name)
+        where = (S3LockObject(self.s3.client(), self.s3.bucket, self.s3.key(name)) if self.s3 is not None
+                 else LocalLockFile(self.local_root / name))
         return RunLock(where, run_id, folder=self.uri, clock=clock).acquire()
 
     # -- the journal (SQLite needs a local file) -----------------------------------------

@@ -1,101 +1,162 @@
 """One run at a time in a run folder, on a local disk or on S3.
 
 Two runs into one folder would both pay for every document and trip over each other's
-staging.  The lock is a small JSON object created only if absent (``O_EXCL`` on a local
-disk, a conditional ``PutObject`` with ``If-None-Match: *`` on S3) holding who took it
-(host, pid, run id) and a heartbeat the holder refreshes while it runs.  A second run
-exits naming the holder.  A lock is stale, and taken over, when its process is gone
-(same host) or its heartbeat is older than :attr:`RunLock.STALE_AFTER` seconds (another
-host, or a hung one).
+staging.  The lock is a small JSON object holding who took it (host, pid, run id) and a
+heartbeat the holder refreshes while it runs.  A second run exits naming the holder.  A
+lock is stale, and taken over, when its process is gone (same host) or its heartbeat is
+older than :attr:`RunLock.STALE_AFTER` seconds (another host, or a hung one).
+
+Every change to the lock is a compare-and-swap against the version the changer last saw
+(its *token*): created only if absent, taken over, refreshed and deleted only if it is
+still the version that was judged.  On S3 that is a conditional ``PutObject``
+(``If-None-Match: *`` to create, ``If-Match: <ETag>`` to take over or refresh) and a
+conditional ``DeleteObject`` (``If-Match``); on a local disk, a hard link of a fully
+written file (create-if-absent) and changes made under an exclusive ``flock`` of the
+lock's folder.  So two runs that find the same stale lock cannot both take it (the
+second one's swap fails and it sees the first one's fresh lock), and a run whose lock
+was taken over learns so at its next heartbeat instead of overwriting the new holder's.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import hashlib
 import json
+import logging
 import os
 import socket
 import time
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Protocol
+from typing import Any, Callable, Iterator, Mapping, Protocol
 
 from .errors import FolderLocked
 
-if TYPE_CHECKING:
-    from .runfolder import S3Place
+log = logging.getLogger("docbatch")
 
 
 class LockStore(Protocol):
-    """Where a lock lives: create-if-absent, read, overwrite (when held), delete."""
+    """Where a lock lives.  A token names one version of the lock; every change is
+    conditional on the version the caller holds."""
 
-    def create(self, body: bytes) -> bool: ...
-    def read(self) -> bytes | None: ...
-    def replace(self, body: bytes) -> None: ...
-    def delete(self) -> None: ...
+    def create(self, body: bytes) -> str | None:
+        """Write ``body`` if no lock exists; its token, or None when one exists."""
+
+    def read(self) -> tuple[bytes, str] | None:
+        """The lock's body and token, or None when there is none."""
+
+    def swap(self, body: bytes, token: str) -> str | None:
+        """Replace the lock with ``body`` if it is still version ``token``; the new token, or None."""
+
+    def delete(self, token: str) -> None:
+        """Delete the lock if it is still version ``token``."""
 
 
 class LocalLockFile:
+    """A lock file on a local disk (or a shared one whose ``flock`` reaches every host)."""
+
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def create(self, body: bytes) -> bool:
+    @contextlib.contextmanager
+    def _guard(self) -> Iterator[None]:
+        """Hold an exclusive ``flock`` of the lock's folder: changes are made one at a time
+        (the kernel lets go if the process dies, so it can never be left held)."""
+        fd = os.open(self.path.parent, os.O_RDONLY)
         try:
-            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        except FileExistsError:
-            return False
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(body)
-        return True
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)
 
-    def read(self) -> bytes | None:
+    def create(self, body: bytes) -> str | None:
+        tmp = self._written(body)
         try:
-            return self.path.read_bytes()
+            os.link(tmp, self.path)  # atomic, and the lock is never seen half-written
+        except FileExistsError:
+            return None
+        finally:
+            tmp.unlink()
+        return _digest(body)
+
+    def read(self) -> tuple[bytes, str] | None:
+        try:
+            data = self.path.read_bytes()
         except FileNotFoundError:
             return None
+        return data, _digest(data)
 
-    def replace(self, body: bytes) -> None:
+    def swap(self, body: bytes, token: str) -> str | None:
+        with self._guard():
+            seen = self.read()
+            if seen is None or seen[1] != token:
+                return None
+            os.replace(self._written(body), self.path)
+        return _digest(body)
+
+    def delete(self, token: str) -> None:
+        with self._guard():
+            seen = self.read()
+            if seen is not None and seen[1] == token:
+                self.path.unlink()
+
+    def _written(self, body: bytes) -> Path:
         tmp = self.path.with_name(f".lock-{uuid.uuid4().hex}")
         tmp.write_bytes(body)
-        os.replace(tmp, self.path)
+        return tmp
 
-    def delete(self) -> None:
-        self.path.unlink(missing_ok=True)
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+#: S3's answers to a condition that does not hold (412), a concurrent change (409), a lock gone (404).
+_LOST = ("PreconditionFailed", "ConditionalRequestConflict", "NoSuchKey", "404")
 
 
 class S3LockObject:
-    """A lock object written with S3's conditional writes (``If-None-Match: *``)."""
+    """A lock object changed only by S3's conditional writes and deletes."""
 
-    def __init__(self, place: S3Place, name: str) -> None:
-        self.bucket = place.bucket
-        self.key = place.key(name)
-        self._client = place.client()
+    def __init__(self, client: Any, bucket: str, key: str) -> None:
+        self._client = client
+        self.bucket = bucket
+        self.key = key
 
-    def create(self, body: bytes) -> bool:
-        from botocore.exceptions import ClientError
+    def create(self, body: bytes) -> str | None:
+        return self._put(body, IfNoneMatch="*")
 
+    def read(self) -> tuple[bytes, str] | None:
         try:
-            self._client.put_object(Bucket=self.bucket, Key=self.key, Body=body, IfNoneMatch="*")
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in ("PreconditionFailed", "ConditionalRequestConflict"):
-                return False
+            answer = self._client.get_object(Bucket=self.bucket, Key=self.key)
+        except Exception as exc:
+            if _code(exc) in _LOST:
+                return None
             raise
-        return True
+        return answer["Body"].read(), answer["ETag"]
 
-    def read(self) -> bytes | None:
-        from botocore.exceptions import ClientError
+    def swap(self, body: bytes, token: str) -> str | None:
+        return self._put(body, IfMatch=token)
 
+    def delete(self, token: str) -> None:
         try:
-            return self._client.get_object(Bucket=self.bucket, Key=self.key)["Body"].read()
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+            self._client.delete_object(Bucket=self.bucket, Key=self.key, IfMatch=token)
+        except Exception as exc:
+            if _code(exc) not in _LOST:
+                raise
+
+    def _put(self, body: bytes, **condition: str) -> str | None:
+        try:
+            return self._client.put_object(Bucket=self.bucket, Key=self.key, Body=body, **condition)["ETag"]
+        except Exception as exc:
+            if _code(exc) in _LOST:
                 return None
             raise
 
-    def replace(self, body: bytes) -> None:
-        self._client.put_object(Bucket=self.bucket, Key=self.key, Body=body)
 
-    def delete(self) -> None:
-        self._client.delete_object(Bucket=self.bucket, Key=self.key)
+def _code(exc: Exception) -> str | None:
+    response = getattr(exc, "response", None)
+    return response.get("Error", {}).get("Code") if isinstance(response, dict) else None
 
 
 class RunLock:
@@ -111,32 +172,34 @@ class RunLock:
         self.folder = folder
         self._clock = clock
         self._beat = 0.0
+        self._token: str | None = None
 
     def _body(self) -> bytes:
         return json.dumps({"host": socket.gethostname(), "pid": os.getpid(), "run_id": self.run_id,
                            "heartbeat": self._clock()}).encode()
 
     def acquire(self) -> RunLock:
-        for _ in range(2):
-            if self.store.create(self._body()):
-                self._beat = self._clock()
+        """Take the lock: create it, or swap out a stale one; :class:`FolderLocked` when held."""
+        for _ in range(3):
+            self._beat = self._clock()
+            self._token = self.store.create(self._body())
+            if self._token is not None:
                 return self
-            holder = self._holder()
-            if holder is not None and not self._stale(holder):
-                raise FolderLocked(
-                    f"run folder {self.folder} is in use by run {holder.get('run_id')} "
-                    f"(pid {holder.get('pid')} on {holder.get('host')}); wait for it to finish")
-            self.store.delete()  # stale: its holder is gone
-        raise FolderLocked(f"could not take the lock of run folder {self.folder}")
-
-    def _holder(self) -> dict[str, Any] | None:
-        data = self.store.read()
-        if data is None:
-            return None
-        try:
-            return json.loads(data)
-        except ValueError:
-            return {}  # half-written by a process killed while taking it: stale
+            seen = self.store.read()
+            if seen is None:
+                continue  # released since: try to create it again
+            holder = _parse(seen[0])
+            if not self._stale(holder):
+                raise FolderLocked(f"run folder {self.folder} is in use by {_describe(holder)}; "
+                                   "wait for it to finish")
+            self._beat = self._clock()
+            self._token = self.store.swap(self._body(), seen[1])
+            if self._token is not None:
+                log.warning("took over the stale lock of run folder %s from %s", self.folder, _describe(holder))
+                return self
+            # another run changed the lock since it was read: look again
+        raise FolderLocked(f"could not take the lock of run folder {self.folder}: "
+                           "other runs keep changing it; wait for them to finish")
 
     def _stale(self, holder: Mapping[str, Any]) -> bool:
         if not holder:
@@ -148,15 +211,26 @@ class RunLock:
         return False
 
     def refresh(self) -> None:
-        """Renew the heartbeat (cheap to call often: it writes at most every REFRESH_EVERY s)."""
-        if self._clock() - self._beat >= self.REFRESH_EVERY:
-            self.store.replace(self._body())
-            self._beat = self._clock()
+        """Renew the heartbeat (cheap to call often: it writes at most every REFRESH_EVERY s).
+
+        Raises :class:`FolderLocked` when another run has taken the lock over (this run's
+        heartbeat had stopped long enough to look stale): this run must stop writing."""
+        if self._token is None or self._clock() - self._beat < self.REFRESH_EVERY:
+            return
+        self._beat = self._clock()
+        token = self.store.swap(self._body(), self._token)
+        if token is None:
+            self._token = None
+            seen = self.store.read()
+            holder = _describe(_parse(seen[0])) if seen is not None else "nobody (the lock was deleted)"
+            raise FolderLocked(f"run folder {self.folder}: the lock of run {self.run_id} was taken over "
+                               f"by {holder}; this run stops (re-run to resume once that one is done)")
+        self._token = token
 
     def release(self) -> None:
-        holder = self._holder()
-        if holder and holder.get("run_id") == self.run_id and holder.get("pid") == os.getpid():
-            self.store.delete()
+        if self._token is not None:
+            self.store.delete(self._token)
+            self._token = None
 
     def __enter__(self) -> RunLock:
         return self
@@ -169,6 +243,18 @@ class RunLock:
             # to tell; a lock left behind is taken over once its process is gone.
             if exc_type is None:
                 raise
+
+
+def _parse(data: bytes) -> dict[str, Any]:
+    try:
+        holder = json.loads(data)
+    except ValueError:
+        return {}  # written by an older docbatch killed while taking it: stale
+    return holder if isinstance(holder, dict) else {}
+
+
+def _describe(holder: Mapping[str, Any]) -> str:
+    return f"run {holder.get('run_id')} (pid {holder.get('pid')} on {holder.get('host')})"
 
 
 def _alive(pid: int) -> bool:

@@ -1,0 +1,147 @@
+"""Two runs that find the same stale run-folder lock: exactly one takes it over, on S3 and
+on a local disk, and a run whose lock was taken over stops instead of overwriting it.
+
+The S3 race is scripted on the wire (botocore's request events, the client side of moto's
+HTTP server): both runs read the stale lock, then the first takes it over completely
+before the second sends its write, which is the interleaving that let both hold it."""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+
+import boto3
+import pytest
+
+from docbatch.errors import FolderLocked
+from docbatch.runlock import LocalLockFile, RunLock, S3LockObject
+
+from ..support.bench import dummy_aws_env
+
+BUCKET = "docbatch-lock-races"
+STALE = json.dumps({"host": "gone-host", "pid": 1, "run_id": "old", "heartbeat": 0}).encode()
+
+
+@pytest.fixture(scope="module")
+def s3_client(moto_url):
+    with dummy_aws_env():
+        client = boto3.client("s3", endpoint_url=moto_url, region_name="us-east-1")
+        client.create_bucket(Bucket=BUCKET)
+        yield lambda: boto3.client("s3", endpoint_url=moto_url, region_name="us-east-1")
+
+
+class Turns:
+    """Hold each taker's writes to the lock, once it has read the lock, until its turn:
+    the first writes once the second has read the stale lock, the second once the first
+    is done taking it."""
+
+    def __init__(self) -> None:
+        self.read = [threading.Event(), threading.Event()]
+        self.done = threading.Event()
+
+    def attach(self, client, who: int) -> None:
+        def after_read(**_kw) -> None:
+            self.read[who].set()
+
+        def before_write(**_kw) -> None:
+            if self.read[who].is_set():
+                (self.read[1] if who == 0 else self.done).wait(timeout=10)
+
+        client.meta.events.register("after-call.s3.GetObject", after_read)
+        for op in ("PutObject", "DeleteObject"):
+            client.meta.events.register(f"before-call.s3.{op}", before_write)
+
+
+def _take(lock: RunLock, outcome: dict, who: int, done: threading.Event | None = None) -> None:
+    try:
+        lock.acquire()
+        outcome[who] = "holds"
+    except FolderLocked as exc:
+        outcome[who] = str(exc)
+    finally:
+        if done is not None:
+            done.set()
+
+
+@pytest.mark.slow
+def test_two_runs_taking_over_one_stale_s3_lock_leave_exactly_one_holder(s3_client):
+    key = f"runs/{uuid.uuid4().hex[:6]}/.docbatch-lock.json"
+    seed = s3_client()
+    seed.put_object(Bucket=BUCKET, Key=key, Body=STALE)
+    turns, outcome = Turns(), {}
+    locks = []
+    for who, run_id in enumerate(("20261201T000000Z-aaaaaa", "20261201T000000Z-bbbbbb")):
+        client = s3_client()
+        turns.attach(client, who)
+        locks.append(RunLock(S3LockObject(client, BUCKET, key), run_id, folder=f"s3://{BUCKET}/runs"))
+    threads = [threading.Thread(target=_take, args=(locks[0], outcome, 0, turns.done)),
+               threading.Thread(target=_take, args=(locks[1], outcome, 1))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert outcome[0] == "holds"
+    assert "in use by run 20261201T000000Z-aaaaaa" in outcome[1]
+    held = json.loads(seed.get_object(Bucket=BUCKET, Key=key)["Body"].read())
+    assert held["run_id"] == "20261201T000000Z-aaaaaa"
+
+
+@pytest.mark.slow
+def test_many_runs_racing_for_one_stale_local_lock_leave_exactly_one_holder(tmp_path):
+    for round_no in range(40):
+        path = tmp_path / f"r{round_no}" / ".docbatch-lock.json"
+        path.parent.mkdir()
+        path.write_bytes(STALE)
+        start, outcome = threading.Barrier(4), {}
+
+        def take(who: int) -> None:
+            start.wait()
+            _take(RunLock(LocalLockFile(path), f"20261201T000000Z-00000{who}", folder=str(path.parent)),
+                  outcome, who)
+
+        threads = [threading.Thread(target=take, args=(who,)) for who in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+        holders = [who for who, said in outcome.items() if said == "holds"]
+        assert len(holders) == 1, (round_no, outcome)
+        assert json.loads(path.read_bytes())["run_id"] == f"20261201T000000Z-00000{holders[0]}"
+
+
+class Clock:
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _stores(kind, tmp_path, s3_client):
+    if kind == "local":
+        path = tmp_path / ".docbatch-lock.json"
+        return lambda: LocalLockFile(path), lambda: json.loads(path.read_bytes())
+    key = f"runs/{uuid.uuid4().hex[:6]}/.docbatch-lock.json"
+    client = s3_client()
+    return (lambda: S3LockObject(s3_client(), BUCKET, key),
+            lambda: json.loads(client.get_object(Bucket=BUCKET, Key=key)["Body"].read()))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["local", "s3"])
+def test_a_run_whose_lock_was_taken_over_stops_at_its_next_heartbeat_and_leaves_the_new_lock(
+        kind, tmp_path, s3_client):
+    store, held = _stores(kind, tmp_path, s3_client)
+    slow_clock = Clock(1_000.0)
+    hung = RunLock(store(), "20261201T000000Z-111111", folder="out", clock=slow_clock).acquire()
+    # Another host finds the heartbeat older than STALE_AFTER (the first run hung) and takes over.
+    later = Clock(1_000.0 + RunLock.STALE_AFTER + 1)
+    other = RunLock(store(), "20261201T000000Z-222222", folder="out", clock=later)
+    other.acquire()
+    assert held()["run_id"] == "20261201T000000Z-222222"
+    slow_clock.now += RunLock.REFRESH_EVERY  # the hung run wakes up and beats
+    with pytest.raises(FolderLocked, match="taken over by run 20261201T000000Z-222222"):
+        hung.refresh()
+    hung.release()
+    assert held()["run_id"] == "20261201T000000Z-222222"
