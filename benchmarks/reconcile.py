@@ -19,10 +19,11 @@ scanned twice may match its purchase through either scan).  Precision: right aut
 matches over automatic matches.  Recall: purchases matched rightly over purchases whose
 receipt the matcher was given.  "Recall incl. review" also counts receipts in review whose
 proposed transaction is the right one.  A receipt whose total the parser flagged never
-matches automatically (it goes to review with its best candidate), so the last rows give
-how many true matches that rule holds back (right totals the parser flagged + wrong totals it
-caught), the recall over the others, and the ceiling the rule sets on automatic recall (and
-would set if no right total were flagged); the table under them counts every true match not
+matches automatically on that total (it goes to review with its best candidate) but may on
+another amount it prints confidently (the subtotal, the amount paid), so the last rows give
+how many true matches have a flagged total (right totals the parser flagged + wrong totals it
+caught), how many of those matched on another amount, and the recall over the others; the
+table under them counts every true match not
 matched automatically by the first reason that held it back (:data:`HELD_BACK`), so that the
 distance to the recall target has its causes beside it.
 """
@@ -148,6 +149,8 @@ class Figures:
     #: of those, the ones whose flagged totals are all wrong (an extraction error, rightly flagged)
     flagged_wrong: int = 0
 
+    #: of the flagged ones, those matched rightly all the same (on another printed amount)
+    flagged_matched: int = 0
     right_unflagged: int = 0
     #: true matches not matched automatically, by the first reason that held each back (see :func:`miss_reasons`)
     missed: dict[str, int] = field(default_factory=dict)
@@ -163,10 +166,7 @@ class Figures:
                                   if self.review >= 0 else "-"),
                 "flagged": (f"{self.flagged} = {self.flagged - self.flagged_wrong} + {self.flagged_wrong}"
                             if self.review >= 0 else "-"),
-                "ceiling": (f"{100 * (self.true_matches - self.flagged) / self.true_matches:.1f}%"
-                            if self.review >= 0 else "-"),
-                "ceiling_wrong": (f"{100 * (self.true_matches - self.flagged_wrong) / self.true_matches:.1f}%"
-                                  if self.review >= 0 else "-"),
+                "flagged_matched": str(self.flagged_matched) if self.review >= 0 else "-",
                 "recall_unflagged": (f"{100 * self.right_unflagged / (self.true_matches - self.flagged):.1f}%"
                                      if self.review >= 0 else "-")}
 
@@ -195,6 +195,7 @@ def score_ours(result: Any, st: Statement, verbose: bool, flagged: set[str] | No
                   f"{row['reasons']} score={row['score']:.3f}", file=sys.stderr)
     f.right = len(right_txns)
     f.right_unflagged = len(right_txns - flagged_txns)
+    f.flagged_matched = len(right_txns & flagged_txns)
     for row in result.needs_review.to_pylist():
         f.review += 1
         if row["doc_id"] in st.truth.get(row["transaction_id"] or "", frozenset()):
@@ -208,8 +209,8 @@ def score_ours(result: Any, st: Statement, verbose: bool, flagged: set[str] | No
 
 
 #: Why a true match was not automatic, in the order they are tested (the first that applies counts).
-HELD_BACK = (("total_flagged_right", "right total flagged (never automatic)"),
-             ("total_flagged_wrong", "wrong total flagged (never automatic)"),
+HELD_BACK = (("total_flagged_right", "right total flagged, nothing else charged"),
+             ("total_flagged_wrong", "wrong total flagged, nothing else charged"),
              ("no_amount", "no amount read (total missing or zero)"),
              ("trading_name", "descriptor under another trading name"),
              ("vendor_misread", "vendor name misread or missing"),
@@ -409,8 +410,8 @@ def render(results: list[tuple[str, Figures, Figures, Statement, dict[str, Any]]
               ("wrong", "  wrong"), ("precision", "precision"), ("recall", "recall"),
               ("review", "in review"), ("review_right", "  right candidate proposed"),
               ("recall_review", "recall incl. review"), ("flagged", "total flagged: right+wrong"),
-              ("recall_unflagged", "recall, totals not flagged"),
-              ("ceiling", "ceiling: flagged never auto"), ("ceiling_wrong", "  if no right total flagged")]
+              ("flagged_matched", "  matched on another amount"),
+              ("recall_unflagged", "recall, totals not flagged")]
     head = f"  {'':<28}" + "".join(f"{name + ' ' + who:>20}" for name, *_ in results for who in ("ours", "naive"))
     lines += ["", head]
     rows = [(o.row(), n.row()) for _, o, n, *_ in results]

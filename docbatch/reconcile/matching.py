@@ -5,7 +5,10 @@ Each receipt ends in exactly one of ``matches``, ``needs_review`` and
 ``needs_review`` row, or in ``unmatched_transactions``.  An assigned pair matches
 automatically only when its score reaches the auto threshold, its margin shows no close
 alternative, the receipt's total is not flagged, card and currency do not disagree and the
-currency is known; otherwise it goes to review with its reasons.  A receipt whose vendor
+currency is known; otherwise it goes to review with its reasons.  A flagged total never
+matches on itself; the transaction may still carry exactly another amount the receipt
+prints, read confidently on its own row (the subtotal, the amount paid): with everything
+else agreeing that pair matches (:func:`_charged_elsewhere`).  A receipt whose vendor
 the parser could not read is the exception for the merchant alone: its exact total on the
 day, with no competitor and a descriptor naming no other receipt's vendor, matches
 (:func:`_vendor_unread`).  Receipts left without a
@@ -125,13 +128,21 @@ def _vendor_unread(a: Assigned, r: Receipt, t: Transaction, known: list[str], ms
     return bool(name) and not (similarities(name, known) >= LOOSE_MERCHANT).any()
 
 
+def _charged_elsewhere(p: Pair, r: Receipt) -> bool:
+    """The transaction is exactly an amount the receipt prints besides its flagged total, read
+    confidently on a row of its own: the statement then settles which printed figure was charged,
+    and the match rests on that figure, not on the total in doubt."""
+    return p.basis != "total" and p.reasons[0] == f"amount_{p.basis}" and p.basis in r.confident_bases
+
+
 def _decide(a: Assigned, receipts: list[Receipt], transactions: list[Transaction], settings: ReconcileSettings,
             *, fallback: bool, known: list[str]) -> tuple[str, dict[str, Any]]:
     ms = settings.match
     p, r, t = a.pair, receipts[a.pair.receipt], transactions[a.pair.transaction]
     unread = not fallback and _vendor_unread(a, r, t, known, ms)
     reasons = []
-    if r.total_flagged:
+    elsewhere = r.total_flagged and _charged_elsewhere(p, r)
+    if r.total_flagged and not elsewhere:
         reasons.append("total_flagged")
     if fallback:
         reasons.append("date_missing" if r.receipt_date is None else "date_outside_window")
@@ -144,6 +155,8 @@ def _decide(a: Assigned, receipts: list[Receipt], transactions: list[Transaction
     row = {**_receipt_side(r, p.receipt_amount), **_transaction_side(t), **_match_side(p, a.margin, t)}
     if unread:
         row["reasons"] += ";vendor_unread_sole_candidate"
+    if elsewhere:
+        row["reasons"] += ";total_flagged_charged_" + p.basis
     row = _resolve_currency(row, r, t)
     if row["currency"] is None:
         reasons.append("currency_unresolved")

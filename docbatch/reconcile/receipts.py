@@ -4,7 +4,10 @@ A receipt brings the amounts a card may have been charged (the total; the subtot
 amount paid, the total plus a printed tip as alternatives), its date, its vendor, the card's
 last 4 digits when printed, a resolved currency (:mod:`.currency`) and the doubts the
 parser recorded, and the other names it prints for its merchant.  A flagged total (missing, low confidence, or a total-related review
-reason) keeps the receipt out of automatic matching: it can only be proposed for review.
+reason) never matches automatically: a pair on it can only be proposed for review.  The
+receipt's other printed amounts keep their own confidence (``confident_bases``): a
+statement charging exactly one of them, read confidently, is evidence that does not rest on
+the flagged total (see :mod:`.matching`).
 """
 
 from __future__ import annotations
@@ -50,6 +53,8 @@ class Receipt:
     vendor_flagged: bool = False
     #: Other names the receipt prints for its merchant (brand row, owning company, web domain), normalised.
     alias_keys: tuple[str, ...] = ()
+    #: Bases of ``amounts`` (other than the total) whose own reading is above the review level.
+    confident_bases: frozenset[str] = frozenset()
     #: Receipts with the same key are one purchase scanned twice (vendor, date, total, time, number).
     duplicate_key: tuple[Any, ...] | None = None
     notes: list[str] = field(default_factory=list)
@@ -147,7 +152,8 @@ def prepare(rows: Iterable[Mapping[str, Any]], *, settings: MatchSettings, job_c
             card_last4=(str(row["card_last4"])[-4:] if row.get("card_last4") else None),
             total_flagged=total_flagged, date_flagged=date_flagged, vendor_key=normalise_descriptor(vendor),
             vendor_flagged=not vendor or bool(reasons & set(_VENDOR_REASONS)),
-            alias_keys=_alias_keys(row.get("vendor_aliases"), normalise_descriptor(vendor)))
+            alias_keys=_alias_keys(row.get("vendor_aliases"), normalise_descriptor(vendor)),
+            confident_bases=_confident_bases(row, settings))
         if vendor and date and total is not None:
             receipt.duplicate_key = (receipt.vendor_key, date, total, row.get("receipt_time"),
                                      row.get("receipt_number"))
@@ -159,6 +165,16 @@ def _alias_keys(aliases: Any, vendor_key: str) -> tuple[str, ...]:
     """The receipt's other merchant names (``vendor_aliases``, '; '-joined), normalised, its vendor's left out."""
     keys = (normalise_descriptor(a) for a in str(aliases or "").split(";"))
     return tuple(dict.fromkeys(k for k in keys if k and k != vendor_key))
+
+
+#: Alternative amounts read from a field of their own (the total plus a tip rests on the total).
+_OWN_FIELD_BASES = ("subtotal", "amount_paid")
+
+
+def _confident_bases(row: Mapping[str, Any], settings: MatchSettings) -> frozenset[str]:
+    """The alternative amounts read from a field of their own above the review level."""
+    return frozenset(b for b in _OWN_FIELD_BASES if row.get(f"{b}_confidence") is not None
+                     and float(row[f"{b}_confidence"]) > settings.total_confidence_min)
 
 
 def _alternatives(row: Mapping[str, Any], total: Decimal | None, settings: MatchSettings) -> list[tuple[str, Decimal]]:

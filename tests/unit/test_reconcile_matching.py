@@ -95,6 +95,21 @@ def test_a_flagged_total_never_matches_automatically():
     assert review["reason"]["transaction_id"] == "T2" and review["reason"]["score"] == 1.0
 
 
+def test_a_flagged_total_matches_on_another_amount_the_receipt_prints_confidently():
+    # SROIE 318: "NET TOTAL" is read as 50.00 (the cash) and flagged; the card carries the subtotal row's 25.00.
+    # A match on that printed row does not rest on the total in doubt; the same row read at low confidence does.
+    base = {"vendor_name": "GHEE HIANG DISTRIBUTOR", "total": "50.00", "total_confidence": 50.0, "needs_review": True,
+            "review_reason": "total_doubt:subtotal_unexplained;total_low_confidence", "subtotal": D("25.00")}
+    recs = receipts({**base, "doc_id": "sure", "receipt_date": day(0), "subtotal_confidence": 84.1},
+                    {**base, "doc_id": "unsure", "receipt_date": day(10), "subtotal_confidence": 40.0})
+    txns = statement((day(0), "GHEE HIANG DISTRIBU", "25.00", "T1"), (day(10), "GHEE HIANG DISTRIBU", "25.00", "T2"))
+    result = reconcile(recs, txns)
+    (row,) = result.matches.to_pylist()
+    assert (row["doc_id"], row["transaction_id"], row["amount_basis"]) == ("sure", "T1", "subtotal")
+    assert row["reasons"].endswith(";total_flagged_charged_subtotal")
+    assert [(r["doc_id"], r["review_reason"]) for r in result.needs_review.to_pylist()] == [("unsure", "total_flagged")]
+
+
 def test_weak_merchant_low_score_and_nothing_in_window():
     recs = receipts({"doc_id": "weak", "vendor_name": "KEDAI PAPAN YEW CHUAN", "receipt_date": day(0),
                      "total": "127.20"},
