@@ -136,7 +136,8 @@ RECEIPTS = Table("receipts", "one row per receipt: fields, per-field confidence,
     Field("totals_consistent", "bool", "items, subtotal, tax and total add up"),
     Field("date_plausible", "bool", "the date is not in the future nor implausibly old"),
     Field("date_ambiguous", "bool", "day and month could be read either way"),
-    Field("needs_review", "bool", "a key field is missing, doubtful or inconsistent"),
+    Field("needs_review", "bool", "a key field is missing, doubtful or inconsistent, or the header may print an "
+          "address that was not read (address_missing)"),
     Field("review_reason", "string", "why the row needs review (field names, never values)"),
 ), passthrough=True)
 

@@ -12,7 +12,7 @@ from docbatch.parse.country import postcode_state_agrees
 from docbatch.parse.receipt.header_checks import address_signs
 from docbatch.parse.receipt.parser import REVIEW_BELOW, parse_receipt
 
-from .test_receipt_parsing import built, receipt, words
+from .test_receipt_parsing import built, receipt, sroie, words
 
 BODY = ("DATE: 12/03/2018", "PENCIL | 9.00", "TOTAL RM | 9.00")
 
@@ -286,3 +286,36 @@ def test_four_or_six_digits_where_the_postcode_stands_before_a_town_are_a_sign_o
 ])
 def test_a_state_honorific_without_its_state_is_a_sign_of_a_misread(address, flagged):
     assert ("state_unreadable" in address_signs(address)) is flagged
+
+
+def _reasons(f: dict[str, object]) -> list[str]:
+    return str(f["review_reason"] or "").split(";")
+
+
+def test_a_header_row_under_the_vendor_that_no_address_was_read_from_flags_the_missing_address():
+    # SROIE 152: the branch row is the address, but it has no address word to be found by.
+    f = header("WATSON'S PERSONAL CARE STORES SDN BHD", "COMPANY REG NO.: 28982V", "GST REG NO. 000947339264",
+               "USJ SUMMIT, SUBANG (SS)")
+    assert f["vendor_address"] is None
+    assert "address_missing" in _reasons(f) and f["needs_review"]
+
+
+def test_a_header_of_contact_and_tax_rows_only_prints_no_address_to_miss():
+    f = header("KEDAI RUNCIT MAJU SDN BHD", "TEL: 03-2145 6678", "GST REG NO. 000947339264")
+    assert f["vendor_address"] is None
+    assert "address_missing" not in _reasons(f)
+
+
+def test_a_row_under_the_receipts_title_is_no_address_to_miss():
+    # SROIE 104 (no address printed): the row under "Tax Receipt" is the server and table.
+    f = header("T.A.S Leisure Sdn Bhd (256864-P)", "Tel:03-2164 1400", "GST ID:001042104320", "Tax Receipt",
+               "4 CHILIS3 23 Anis")
+    assert f["vendor_address"] is None
+    assert "address_missing" not in _reasons(f)
+
+
+def test_a_receipt_whose_vendor_was_not_found_may_print_an_address_and_flags_it_missing():
+    # SROIE 271: the scan starts with the foot of another receipt; vendor and address come later.
+    f = sroie("271").fields
+    assert f["vendor_name"] is None and f["vendor_address"] is None
+    assert "address_missing" in _reasons(f)

@@ -299,6 +299,28 @@ def find_address(lines: list[Line], vendor: Found | None, end: int) -> Found | N
     return Found("".join(parts), tuple(used), certainty)
 
 
+#: A receipt's title row: what follows it is the sale (till, server, table), not the header.
+_TITLE = re.compile(r"\b(INVOICE|RECEIPT|CASH\s*BILL|BILL|RESIT|INVOIS)\b")
+
+
+def address_missed(lines: list[Line], vendor: Found | None, end: int) -> bool:
+    """No address was read, yet the receipt may print one: its vendor was not found (the
+    header was not read), or a header row under the vendor and above the receipt's title is
+    text that is no contact, tax-id, registration, date or money row (``USJ SUMMIT, SUBANG
+    (SS)``, ``DAISO JAPAN, IOI MALL``: an address without an address word).  A header of
+    such rows only prints none.
+    """
+    if vendor is None:
+        return True
+    for ln in lines[vendor.lines[-1].index + 1 : end]:
+        if _TITLE.search(ln.text.upper()):
+            return False
+        if not (_not_address(ln) or _REG_ROW.search(ln.text.upper()) or ln.amounts
+                or find_dates(ln.text, pivot_year=2100)):
+            return True
+    return False
+
+
 def _address_rows(lines: list[Line], start: int) -> tuple[list[Line], Line | None]:
     """The address block's rows from ``start`` on, and its postcode row if it has one."""
     used: list[Line] = []

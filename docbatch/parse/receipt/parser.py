@@ -29,7 +29,7 @@ from ..money import currency_in, money
 from .aliases import find_aliases
 from .header_checks import (PLAIN_LATIN_CURRENCIES, checked_header_text, repair_slips, twin_in_address,
                             vendor_disagrees)
-from .header import (Found, find_address, find_payment, find_phone, find_receipt_number, find_vendor, header_end,
+from .header import (Found, address_missed, find_address, find_payment, find_phone, find_receipt_number, find_vendor, header_end,
                      word_readings)
 from .items import SUMMARY, extract_items
 from .total_checks import total_doubts
@@ -323,6 +323,8 @@ def _parse(lines: list[Line], hints: ReceiptHints) -> ParsedReceipt:
     reasons: list[str] = []
     end = header_end(lines)
     vendor = _read_header(fields, lines, end)
+    if fields["vendor_address"] is None and address_missed(lines, vendor, end):  # a null, not silent
+        reasons.append("address_missing")
     fields["vendor_aliases"] = "; ".join(find_aliases(lines, end, vendor)) or None
     currency = _read_currency(fields, lines, hints, end, reasons)
     plain = fields["currency"] is None or fields["currency"] in PLAIN_LATIN_CURRENCIES
