@@ -70,13 +70,15 @@ def run_batch(
     subscribers: Iterable[Subscriber] = (),
     stop: threading.Event | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
 ) -> RunSummary:
     """Run (or resume) the batch ``config`` describes; returns what happened.
 
     ``engine`` is an engine object to use instead of building ``config.engine`` by name
     (a test's or a notebook's own; a ``"processes"`` engine must be picklable).
     Re-running with the same ``out`` resumes: documents already done are not sent again,
-    permanently failed ones only with ``retry_failed``.
+    permanently failed ones only with ``retry_failed``.  ``sleep`` and ``clock`` are the
+    pacer's and the retries' (a test's virtual time; thread workers only).
     """
     stages = config.stages()
     cls = type(engine) if engine is not None else engine_class(config.engine)
@@ -106,7 +108,7 @@ def run_batch(
             folder.claim()
             with folder.lock(run_id) as lock:
                 return _run(config, stages, cls, engine, folder, lock, run_id, manifest, total, list(subscribers),
-                            stop, sleep)
+                            stop, (sleep, clock))
 
 
 def _manifest_s3_client(location: str, stages: Stages) -> Any:
@@ -123,7 +125,7 @@ def _s3_client(stages: Stages) -> Any:
 
 def _run(config: RunConfig, stages: Stages, cls: type[Engine], engine: Engine | None, folder: RunFolder,
          lock: RunLock, run_id: str, manifest: Manifest, total: int, subs: list[Subscriber],
-         stop: threading.Event | None, sleep: Callable[[float], None]) -> RunSummary:
+         stop: threading.Event | None, timing: tuple[Callable[[float], None], Callable[[], float]]) -> RunSummary:
     started = time.monotonic()
     summary = RunSummary(run_id=run_id, out_dir=folder.uri,
                          started_at=dt.datetime.now(dt.timezone.utc).isoformat())
@@ -143,7 +145,7 @@ def _run(config: RunConfig, stages: Stages, cls: type[Engine], engine: Engine | 
     for s in subs:
         s.on_start(summary)
     try:
-        with open_executor(stages, cls, engine or config.engine, sleep=sleep) as executor:
+        with open_executor(stages, cls, engine or config.engine, sleep=timing[0], clock=timing[1]) as executor:
             summary.live_calls = executor.limiter.figures if executor.limiter is not None else None
             submit = kept_after(executor.submit, lambda result: save_answers(result, folder))
             _drive(config, stages, engine_name, manifest, journal, folder, lock, run_id, summary,

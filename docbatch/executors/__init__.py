@@ -6,6 +6,7 @@ One small interface (:class:`~docbatch.executors.base.Executor`), a registry by 
 
 from __future__ import annotations
 
+import time
 from typing import Callable
 
 from ..config import EXECUTORS, Stages
@@ -31,12 +32,12 @@ assert set(_REGISTRY) == set(EXECUTORS), "config.EXECUTORS names the registered 
 
 
 def open_executor(stages: Stages, engine_class: type[Engine], engine: Engine | str, *,
-                  sleep: Callable[[float], None]) -> Executor:
+                  sleep: Callable[[float], None], clock: Callable[[], float] = time.monotonic) -> Executor:
     """The executor ``stages.executor`` names, started (use it in a ``with`` block)."""
     kind = stages.executor.kind
     if kind not in _REGISTRY:
         raise ConfigError(f"unknown executor {kind!r}; known: {', '.join(sorted(_REGISTRY))}")
-    return _REGISTRY[kind]()(engine_class=engine_class, stages=stages, engine=engine, sleep=sleep)
+    return _REGISTRY[kind]()(engine_class=engine_class, stages=stages, engine=engine, sleep=sleep, clock=clock)
 
 
 __all__ = ["Executor", "open_executor"]

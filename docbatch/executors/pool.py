@@ -77,7 +77,7 @@ class LocalPool(Executor):
         if self.engine_class.parallelism == "processes":
             self._pool: cf.Executor = self._processes()
         else:
-            self._processor = build_processor(self.stages, self.engine, sleep=self.sleep)
+            self._processor = build_processor(self.stages, self.engine, sleep=self.sleep, clock=self.clock)
             limiter = self._processor.limiter
             threads = limiter.max_in_flight if limiter is not None else self._concurrency
             self._pool = cf.ThreadPoolExecutor(max_workers=threads, thread_name_prefix="docbatch")
