@@ -15,10 +15,20 @@ import re
 _MY_STATES = ("JOHOR", "SELANGOR", "KUALA LUMPUR", "WILAYAH PERSEKUTUAN", "PULAU PINANG", "PENANG", "PERAK", "KEDAH",
               "MELAKA", "MALACCA", "NEGERI SEMBILAN", "PAHANG", "TERENGGANU", "KELANTAN", "SABAH", "SARAWAK",
               "PERLIS", "PUTRAJAYA", "LABUAN")
-_MY_CITIES = ("JOHOR BAHRU", "PETALING JAYA", "SHAH ALAM", "SUBANG JAYA", "KLANG", "PUCHONG", "CHERAS", "KAJANG",
-              "AMPANG", "SKUDAI", "MASAI", "KULAI", "BATU PAHAT", "MUAR", "KLUANG", "SERI KEMBANGAN", "SEMENYIH",
-              "RAWANG", "IPOH", "KUANTAN", "SEREMBAN", "KOTA BHARU", "KOTA KINABALU", "KUCHING", "ALOR SETAR",
-              "GEORGETOWN", "GEORGE TOWN", "BANGI", "CYBERJAYA", "PASIR GUDANG", "SETIA ALAM", "SELAYANG")
+#: Malaysian towns printed after a postcode and the states they lie in (Cheras and Ampang straddle
+#: Kuala Lumpur and Selangor), by the published postcode areas.
+_MY_TOWN_STATES: dict[str, tuple[str, ...]] = {
+    "JOHOR BAHRU": ("JOHOR",), "PETALING JAYA": ("SELANGOR",), "SHAH ALAM": ("SELANGOR",),
+    "SUBANG JAYA": ("SELANGOR",), "KLANG": ("SELANGOR",), "PUCHONG": ("SELANGOR",),
+    "CHERAS": ("KUALA LUMPUR", "SELANGOR"), "KAJANG": ("SELANGOR",), "AMPANG": ("KUALA LUMPUR", "SELANGOR"),
+    "SKUDAI": ("JOHOR",), "MASAI": ("JOHOR",), "KULAI": ("JOHOR",), "BATU PAHAT": ("JOHOR",), "MUAR": ("JOHOR",),
+    "KLUANG": ("JOHOR",), "SERI KEMBANGAN": ("SELANGOR",), "SEMENYIH": ("SELANGOR",), "RAWANG": ("SELANGOR",),
+    "IPOH": ("PERAK",), "KUANTAN": ("PAHANG",), "SEREMBAN": ("NEGERI SEMBILAN",), "KOTA BHARU": ("KELANTAN",),
+    "KOTA KINABALU": ("SABAH",), "KUCHING": ("SARAWAK",), "ALOR SETAR": ("KEDAH",),
+    "GEORGETOWN": ("PULAU PINANG",), "GEORGE TOWN": ("PULAU PINANG",), "BANGI": ("SELANGOR",),
+    "CYBERJAYA": ("SELANGOR",), "PASIR GUDANG": ("JOHOR",), "SETIA ALAM": ("SELANGOR",), "SELAYANG": ("SELANGOR",),
+}
+_MY_CITIES = tuple(_MY_TOWN_STATES)
 #: Malaysian states and towns named in addresses (the multi-word ones let a misread word be repaired).
 MY_PLACE_NAMES = _MY_STATES + _MY_CITIES
 #: A Malaysian state (also as its honorific, ``DARUL EHSAN``, ``D.E``) or a country, as an address's last words.
@@ -76,8 +86,9 @@ _MY_POSTCODES: dict[str, tuple[tuple[int, int], ...]] = {
     "MALACCA": ((75000, 78999),), "JOHOR": ((79000, 86999),), "LABUAN": ((87000, 87999),),
     "SABAH": ((88000, 91999),), "SARAWAK": ((93000, 98999),),
 }
-_MY_POSTCODE = re.compile(r"(?<![\d\-])\d{5}(?![\d\-])")
+_MY_POSTCODE = re.compile(r"(?<![\w\-])\d{5}(?![\d\-])")  # not a lot number (PT17920)
 _MY_STATE_WORD = re.compile(r"\b(" + "|".join(_MY_POSTCODES) + r")\b")
+_MY_TOWN_WORD = re.compile(r"\b(" + "|".join(_MY_TOWN_STATES) + r")\b")
 
 
 def postcode_states(code: int) -> frozenset[str]:
@@ -86,17 +97,22 @@ def postcode_states(code: int) -> frozenset[str]:
 
 
 def postcode_state_agrees(address: str) -> bool | None:
-    """Whether a Malaysian postcode lies in the range of the state printed after it.
+    """Whether a Malaysian postcode lies in the range of the state, and of the town's state,
+    printed after it (``81750 MASAI``: Masai is in Johor, whose postcodes are 79000-86999).
 
-    None when the address has no five-digit postcode followed by a state's name (a state
-    named before the postcode is usually a street: ``JALAN PAHANG, 53000 KUALA LUMPUR``).
-    On SROIE's 626 transcribed addresses every postcode-and-state pair agrees.
+    None when the address has no five-digit postcode followed by a state's or a listed
+    town's name (a state named before the postcode is usually a street: ``JALAN PAHANG, 53000
+    KUALA LUMPUR``).  On SROIE's 626 transcribed addresses every postcode agrees with the
+    state and the town after it.
     """
     up = address.upper()
     codes = list(_MY_POSTCODE.finditer(up))
-    state = _MY_STATE_WORD.search(up, codes[-1].end()) if codes else None
-    if state is None:
+    if not codes:
         return None
-    code = int(codes[-1].group(0))  # the last one: a lot number (LOT 34817) comes first
-    return state.group(1) in postcode_states(code)
-
+    after = codes[-1].end()  # the last one: a lot number (LOT 34817) comes first
+    state, town = _MY_STATE_WORD.search(up, after), _MY_TOWN_WORD.search(up, after)
+    if state is None and town is None:
+        return None
+    states = postcode_states(int(codes[-1].group(0)))
+    return ((state is None or state.group(1) in states)
+            and (town is None or any(s in states for s in _MY_TOWN_STATES[town.group(1)])))

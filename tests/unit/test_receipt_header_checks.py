@@ -107,6 +107,18 @@ def test_malaysian_postcodes_are_checked_against_the_state_after_them(address, a
     assert postcode_state_agrees(address) is agrees
 
 
+@pytest.mark.parametrize("address, agrees", [
+    ("NO.12, JALAN PERMAS JAYA 10, 81750 MASAI", True),
+    ("NO.12, JALAN PERMAS JAYA 10, 31750 MASAI", False),  # 31750 is Perak's; Masai is in Johor
+    ("9, JALAN SUBANG JASA 3, 57100 SHAH ALAM", False),  # a Kuala Lumpur postcode before a Selangor town
+    ("TAMAN LEMBAH MAJU, 56100 CHERAS", True),  # Cheras lies in Kuala Lumpur and in Selangor
+    ("BANDAR MAHKOTA, 43200 CHERAS", True),
+    ("PT17920 SEK U9, SHAH ALAM", None),  # a lot number, no postcode (SROIE 239)
+])
+def test_malaysian_postcodes_are_checked_against_the_town_after_them(address, agrees):
+    assert postcode_state_agrees(address) is agrees
+
+
 @pytest.mark.parametrize("second_row, flagged", [("JIAWEI HOUSE", True), ("13, JLN TASIK UTAMA 8,", False)])
 def test_a_name_like_row_under_the_vendor_makes_the_name_a_judgement_call(second_row, flagged):
     # SROIE 065: "RESTAURANT JIAWEI" / "JIAWEI HOUSE", labelled as one name; an address row is no such row.
