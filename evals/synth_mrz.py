@@ -43,7 +43,7 @@ from .scoring import Outcome, accuracy_table, flag_table, numbered_halves
 from .synth_licences import font
 
 #: Bumped whenever a change to the generator changes the documents (their folder is keyed by it).
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 #: (type, lines, line length, document size in px at ~12 px/mm, document code)
 TYPES = {"TD1": (3, 30, (1030, 650), "I"), "TD2": (2, 36, (1260, 890), "I"), "TD3": (2, 44, (1500, 1060), "P"),
          "MRVA": (2, 44, (1440, 960), "V"), "MRVB": (2, 36, (1260, 890), "V")}
@@ -169,14 +169,6 @@ def render(p: dict[str, Any], rng: random.Random) -> Image.Image:
     photo_w = int(w * 0.26)
     draw.rectangle((40, 130, 40 + photo_w, int(h * 0.62)), fill=(190, 195, 205), outline=(140, 140, 140))
     label, value = font(TEXT_FACES[0], rng.randint(16, 20)), font(rng.choice(TEXT_FACES), rng.randint(24, 30))
-    x, y = 70 + photo_w, 140.0
-    for cap, val in (("Surname / Nom", p["printed_surname"]), ("Given names / Prenoms", p["printed_given"]),
-                     ("Date of birth", p["printed_birth"].strftime("%d %b %Y").upper()),
-                     ("Date of expiry", p["printed_expiry"].strftime("%d %b %Y").upper()),
-                     ("Document no.", p["printed_number"].rstrip("<"))):
-        draw.text((x, y), cap, font=label, fill=ink)
-        draw.text((x, y + label.size + 4), val, font=value, fill=(20, 20, 20))
-        y += label.size + value.size + 18
     face_name = "OCRB.otf" if rng.random() < 0.5 and _installed("OCRB.otf") else rng.choice(MRZ_FACES[1:])
     size = 60
     while size > 12 and font(face_name, size).getlength("<" * width) > w * rng.uniform(0.88, 0.94):
@@ -185,6 +177,17 @@ def render(p: dict[str, Any], rng: random.Random) -> Image.Image:
     left = (w - mrz_face.getlength("<" * width)) / 2
     pitch = size * rng.uniform(1.25, 1.5)
     top = h - 40 - pitch * nlines
+    x, y = 70 + photo_w, 140.0
+    for cap, val in (("Surname / Nom", p["printed_surname"]), ("Given names / Prenoms", p["printed_given"]),
+                     ("Date of birth", p["printed_birth"].strftime("%d %b %Y").upper()),
+                     ("Date of expiry", p["printed_expiry"].strftime("%d %b %Y").upper()),
+                     ("Document no.", p["printed_number"].rstrip("<"))):
+        step = label.size + value.size + 18
+        if y + step > top:
+            break  # no room above the MRZ (a TD1 card): a real card prints nothing over its zone
+        draw.text((x, y), cap, font=label, fill=ink)
+        draw.text((x, y + label.size + 4), val, font=value, fill=(20, 20, 20))
+        y += step
     for k, line in enumerate(p["mrz"].split("\n")):
         draw.text((left, top + k * pitch), line, font=mrz_face, fill=(15, 15, 15))
     return _wear(image, rng)
