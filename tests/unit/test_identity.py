@@ -254,3 +254,26 @@ def test_a_number_the_check_digit_passes_only_after_two_swaps_is_flagged():
     f = parse_identity(_response([(TD3[0], 0.02, 0.80), (line2, 0.02, 0.88)], char_w=0.021), run_date=RUN).fields
     assert f["mrz_valid"] is True and f["document_number"] != "L898902C3"
     assert f["document_number_confidence"] <= 50 and "document_number" in f["review_reason"]
+
+
+def test_a_guessed_number_the_printed_zone_reads_the_same_is_not_flagged():
+    # A generated Mexican visa as the local engine read it: "OICYESIPO" read "0ICYESIP0"; two
+    # swaps pass the check digit, and the print, read apart from the zone, shows that reading.
+    mrvb = ["V<MEXSILVA<<AL<ANNA<<<<<<<<<<<<<<<<<", "0ICYESIP07MEX4604059F3007239<<<<<<<<"]
+    rows = [("ESTADOS UNIDOS MEXICANOS", 0.05, 0.03), ("VISA", 0.55, 0.08), ("SILVA", 0.35, 0.18),
+            ("AL ANNA", 0.35, 0.28), ("Document no.", 0.35, 0.40), (mrvb[0], 0.02, 0.80), (mrvb[1], 0.02, 0.88)]
+    unprinted = parse_identity(_response(rows, char_w=0.021), run_date=RUN).fields
+    printed = parse_identity(_response(rows + [("OICYESIPO", 0.35, 0.45)], char_w=0.021), run_date=RUN).fields
+    assert unprinted["document_number"] == printed["document_number"] == "OICYESIPO"
+    assert "document_number" in unprinted["review_reason"]
+    assert printed["needs_review"] is False and printed["document_number_confidence"] > 50
+
+
+def test_a_number_the_check_digit_did_not_choose_is_flagged_where_print_lacks_it():
+    # A generated Italian visa as the local engine read it: three one-swap readings of
+    # "C0030010" pass the check digit; no printed number was read to choose between them.
+    mrvb = ["V<ITASIＬVA<<Y∪KI<<<<<<<<<<<<<<<<<<<<", "C0030010<4JΡN1103104F3111024776209<<"]
+    rows = [("REPUBBLICA ITALIANA", 0.05, 0.03), ("VISA", 0.55, 0.08), ("SILVA", 0.35, 0.18), ("YUKI", 0.35, 0.28),
+            (mrvb[0], 0.02, 0.80), (mrvb[1], 0.02, 0.88)]
+    f = parse_identity(_response(rows, char_w=0.021), run_date=RUN).fields
+    assert f["document_number_confidence"] <= 50 and "document_number" in f["review_reason"]

@@ -249,3 +249,18 @@ def test_a_letter_read_with_a_mark_and_a_filler_read_as_less_or_equal_keep_their
     mrz = read_mrz(["I<KORLJGLVIHSŽ6<<<<<<<<<<<<<<<", "4311027<2808288K0RX607<<<<<<<8", "FERNANDEZ<<JOAO<<<<<<<<<<<<<<<"])
     assert mrz.valid and mrz.document_number == "LJGLVIHSZ"
     assert normalise("LL740028≤3") == "LL740028<3"
+
+
+def test_a_number_several_single_swaps_would_pass_is_a_guess():
+    # The local engine's reading of a generated visa: "C0030010" with a check digit that
+    # "CO030010", and two other one-swap readings, also pass; the check digit chose none of them.
+    mrz = read_mrz(["V<ITASIＬVA<<Y∪KI<<<<<<<<<<<<<<<<<<<<", "C0030010<4JΡN1103104F3111024776209<<"])
+    assert mrz.valid and "document_number" in mrz.guessed
+
+
+def test_a_number_one_single_swap_alone_passes_is_not_a_guess():
+    # A generated British card, as the local engine read it: "CKLIPINHO" read "CKLIPINH0"; of
+    # the four one-swap readings only the right one passes.
+    td2 = ["I<GBRWOLFESCHLEGELSTEINHAUSENBERGERD", "CKLIPINH00GBR7912159M2902256A7671<<7"]
+    mrz = read_mrz(td2)
+    assert mrz.valid and mrz.document_number == "CKLIPINHO" and mrz.guessed == ()

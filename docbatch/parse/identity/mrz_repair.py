@@ -177,7 +177,8 @@ def _resolve(fmt: MrzFormat, lines: list[str], check: str, fields: tuple[str, ..
 
     Also says whether the pick was a guess: one check digit passes one reading in ten by
     chance, so once two or more swaps are needed the check no longer proves the reading kept
-    (two or three swaps among ten look-alikes try 45 or 120 readings).
+    (two or three swaps among ten look-alikes try 45 or 120 readings), nor when several
+    readings with the fewest swaps pass it: the check digit did not choose between them.
     """
     if f"{check}_check" not in failed_checks(fmt, lines):
         return lines, False
@@ -197,7 +198,7 @@ def _resolve(fmt: MrzFormat, lines: list[str], check: str, fields: tuple[str, ..
             # after digits, then fewest letters.
             best = min(passing, key=lambda ls: (len(re.findall(r"\d[A-Z]", "".join(ls))),
                                                 sum(c.isalpha() for c in "".join(ls))))
-            return best, n_swaps > 1
+            return best, n_swaps > 1 or len(passing) > 1
     return lines, False
 
 

@@ -102,6 +102,13 @@ def _mrz_visual_disagreements(printed: list[str], mrz: Mrz) -> list[str] | None:
     return disagree
 
 
+def _printed_as(printed: list[str], mrz: Mrz) -> bool:
+    """Does a printed word read exactly the MRZ's document number?  Print is a reading
+    independent of the zone's, so it confirms a repair the check digit alone could not choose."""
+    number = _squeeze(mrz.document_number or "")
+    return bool(number) and any(normalise(word) == number for word in " ".join(printed).split())
+
+
 def _printed_near(number: str, words: list[str]) -> bool:
     """Is a printed word shaped like another document number (about its length, digits in it)?
 
@@ -165,7 +172,7 @@ def _read_mrz_document(row: _Row, reasons: list[str], response: Mapping[str, Any
     _from_mrz(row, mrz, run_date)
     if not mrz.valid:
         reasons.append("mrz checks failed: " + ",".join(mrz.failed))
-    if "document_number" in mrz.guessed and "document_number" in row.conf:
+    if "document_number" in mrz.guessed and "document_number" in row.conf and not _printed_as(printed, mrz):
         row.conf["document_number"] = min(row.conf["document_number"], LOW_CONFIDENCE)
         reasons.append("mrz check digit passed only by a guessed repair: document_number")
     disagree = _mrz_visual_disagreements(printed, mrz)
