@@ -42,7 +42,8 @@ _DENIED = {"AccessDenied", "403", "Forbidden"}
 #: every document would fail the same way, so the run stops instead (EnvironmentFailure).
 _CALLER_REFUSED = {"AccessDeniedException", "UnrecognizedClientException", "InvalidSignatureException",
                    "ExpiredTokenException", "ExpiredToken", "InvalidClientTokenId", "SignatureDoesNotMatch",
-                   "InvalidAccessKeyId", "TokenRefreshRequired"}
+                   "InvalidAccessKeyId", "TokenRefreshRequired", "InvalidToken", "RequestExpired",
+                   "RequestTimeTooSkewed"}
 _BAD_IMAGE = {"InvalidImageFormatException": "invalid_image_format", "ImageTooLargeException": "image_too_large",
               # Textract's: not a format it reads (or a multi-page PDF/TIFF), over 10 MB, unreadable content
               "UnsupportedDocumentException": "unsupported_document", "DocumentTooLargeException": "document_too_large",

@@ -121,13 +121,27 @@ class S3Reader:
         try:
             resp = self._client.head_object(Bucket=loc.bucket, Key=loc.key)
         except Exception as exc:  # noqa: BLE001 - translated
-            raise translate(exc, "S3 HeadObject") from exc
+            raise self._why_head_failed(loc, exc) from exc
         return S3Head(
             size=int(resp.get("ContentLength", 0)),
             content_type=resp.get("ContentType"),
             etag=(resp.get("ETag") or "").strip('"') or None,
             region=self.bucket_region(loc.bucket),
         )
+
+    def _why_head_failed(self, loc: S3Location, exc: Exception) -> e.DocbatchError:
+        """An S3 HEAD error has no body, so botocore's code is the bare status ("400", "403"):
+        a 400 is expired credentials, a request signed for another region or a skewed clock,
+        a 403 a denied key or a refused caller, which fail the run or one document.  A
+        one-byte GET of the same object is answered with the code that tells them apart."""
+        code = str(getattr(exc, "response", {}).get("Error", {}).get("Code", ""))
+        if not code.isdigit() or int(code) >= 500 or code == "404":
+            return translate(exc, "S3 HeadObject")
+        try:
+            self._client.get_object(Bucket=loc.bucket, Key=loc.key, Range="bytes=0-0")["Body"].close()
+        except Exception as why:  # noqa: BLE001 - translated
+            return translate(why, "S3 HeadObject (asked again as a one-byte GetObject)")
+        return translate(exc, "S3 HeadObject")
 
     def read(self, loc: S3Location) -> bytes:
         try:

@@ -24,6 +24,10 @@ def client_error(code: str, status: int) -> ClientError:
         ("UnrecognizedClientException", 400, e.EnvironmentFailure),
         ("ExpiredTokenException", 400, e.EnvironmentFailure),
         ("InvalidSignatureException", 400, e.EnvironmentFailure),
+        ("ExpiredToken", 400, e.EnvironmentFailure),  # S3's spelling
+        ("InvalidToken", 400, e.EnvironmentFailure),
+        ("RequestTimeTooSkewed", 403, e.EnvironmentFailure),  # this machine's clock
+        ("RequestExpired", 400, e.EnvironmentFailure),
         ("AccessDenied", 403, e.AccessDenied),
         ("NoSuchKey", 404, e.SourceNotFound),
         ("InvalidImageFormatException", 400, e.BadImageError),
