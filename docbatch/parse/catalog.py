@@ -120,6 +120,8 @@ RECEIPT_FIELDS: tuple[Field, ...] = (
     Field("tax", "money", "tax amount (TAX)"),
     Field("tip", "money", "tip or gratuity"),
     Field("total", "money", "the amount the receipt says is due (TOTAL)"),
+    Field("total_before_rounding", "money", "the sum before cash rounding when the total is the rounded figure and "
+          "the sum is printed on a total row: a card paying the bill is charged this sum"),
     Field("amount_paid", "money", "amount tendered or charged"),
     Field("currency", "string", "ISO 4217 code"),
     Field("payment_method", "string", "cash, card, ..."),
@@ -223,7 +225,8 @@ _M_SIDE = (
     Field("score", "float32", "match score 0..1 (amount, date, merchant, card, currency)"),
     Field("margin", "float32", "how much the best assignment loses without this pair (small: ambiguous)"),
     Field("reasons", "string", "the evidence behind the score, ';'-joined codes (amount_exact, date_lag_2, ...)"),
-    Field("amount_basis", "string", "total, subtotal, amount_paid, total_plus_tip, rounding, fx or tip"),
+    Field("amount_basis", "string", "total, total_before_rounding, subtotal, amount_paid, total_plus_tip, rounding, "
+          "fx or tip"),
     Field("amount_difference", "money", "transaction amount minus receipt amount"),
     Field("days_after", "int32", "days from the receipt date to the transaction (or posted) date"),
     Field("merchant_similarity", "float32", "0..1 similarity of vendor and descriptor after removing descriptor noise"),

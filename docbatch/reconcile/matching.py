@@ -7,7 +7,8 @@ automatically only when its score reaches the auto threshold, its margin shows n
 alternative, the receipt's total is not flagged, card and currency do not disagree and the
 currency is known; otherwise it goes to review with its reasons.  A flagged total never
 matches on itself; the transaction may still carry exactly another amount the receipt
-prints, read confidently on its own row (the subtotal, the amount paid): with everything
+prints, read confidently on its own row (the sum before cash rounding, the subtotal, the
+amount paid): with everything
 else agreeing that pair matches (:func:`_charged_elsewhere`).  A receipt whose vendor
 the parser could not read is the exception for the merchant alone: its exact total on the
 day, with no competitor and a descriptor naming no other receipt's vendor, matches
@@ -34,7 +35,7 @@ from .transactions import Transaction
 _REFUND_WORDS = re.compile(r"\b(?:REFUND|RETURN|REVERSAL|REVERSED|CHARGEBACK)\b", re.I)
 #: The second search accepts a pair whose date does not fit only with the same amount and this much merchant.
 _FALLBACK_MERCHANT = 0.8
-_FALLBACK_AMOUNTS = ("amount_exact", "amount_subtotal", "amount_amount_paid", "amount_total_plus_tip")
+_FALLBACK_AMOUNTS = ("amount_exact", "amount_total_before_rounding", "amount_subtotal", "amount_amount_paid", "amount_total_plus_tip")
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Receipts as reconciliation sees them: read from a run's outputs, never from its engine or journal.
 
-A receipt brings the amounts a card may have been charged (the total; the subtotal, the
-amount paid, the total plus a printed tip as alternatives), its date, its vendor, the card's
+A receipt brings the amounts a card may have been charged (the total; the sum before cash
+rounding, the subtotal, the amount paid, the total plus a printed tip as alternatives), its date, its vendor, the card's
 last 4 digits when printed, a resolved currency (:mod:`.currency`) and the doubts the
 parser recorded, and the other names it prints for its merchant.  A flagged total (missing, low confidence, or a total-related review
 reason) never matches automatically: a pair on it can only be proposed for review.  The
@@ -168,7 +168,7 @@ def _alias_keys(aliases: Any, vendor_key: str) -> tuple[str, ...]:
 
 
 #: Alternative amounts read from a field of their own (the total plus a tip rests on the total).
-_OWN_FIELD_BASES = ("subtotal", "amount_paid")
+_OWN_FIELD_BASES = ("total_before_rounding", "subtotal", "amount_paid")
 
 
 def _confident_bases(row: Mapping[str, Any], settings: MatchSettings) -> frozenset[str]:
@@ -182,6 +182,9 @@ def _alternatives(row: Mapping[str, Any], total: Decimal | None, settings: Match
     found: list[tuple[str, Decimal]] = []
     if total is not None and total != 0:
         found.append(("total", total))
+    unrounded = _money(row.get("total_before_rounding"))
+    if unrounded is not None and unrounded > 0 and unrounded != total:
+        found.append(("total_before_rounding", unrounded))  # a card is charged the sum cash rounding moved
     subtotal, paid, tip = _money(row.get("subtotal")), _money(row.get("amount_paid")), _money(row.get("tip"))
     if subtotal is not None and subtotal > 0 and (total is None or abs(total - subtotal) > 0):
         found.append(("subtotal", subtotal))

@@ -6,9 +6,9 @@ or original amount, lies in the widest band any of its amounts allows (rounding,
 tolerance, a tip).  A receipt whose date is in doubt is looked up by exact amount instead.
 Each surviving pair is scored from three pieces of evidence, each 0..1:
 
-* amount (the best reading): exactly the total (1.0); exactly an alternative (subtotal,
-  amount paid, total plus printed tip: 0.9); within the rounding tolerance (0.85); within
-  the FX tolerance (0.8 falling to 0.6 at its edge); above the total by a tip of up to
+* amount (the best reading): exactly the total (1.0); exactly an alternative (the sum before
+  cash rounding, subtotal, amount paid, total plus printed tip: 0.9); within the rounding
+  tolerance (0.85); within the FX tolerance (0.8 falling to 0.6 at its edge); above the total by a tip of up to
   ``max_tip`` (0.75 for a round tip: a whole amount, or 5/10/12/15/18/20/25 percent; an odd
   tip 0.5), or by a whole tip of at most ``max_tip_amount`` (0.75: small bills' tips are
   whole amounts far above any percentage);

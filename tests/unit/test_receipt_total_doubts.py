@@ -37,6 +37,21 @@ def test_rounded_total_taken_from_cash_minus_change_is_flagged():
     assert "rounding_unprinted" in reason and conf <= REVIEW_BELOW
 
 
+def test_the_sum_before_cash_rounding_is_kept_beside_the_rounded_total():
+    # SROIE 252: a card paying this bill is charged 12.37 (cash rounding is for cash); cash paid 12.35.
+    f = receipt(*HEAD, "PENCIL | 12.37", "TOTAL | 12.37", "ROUNDING ADJ | -0.02", "CASH | 50.00",
+                "CHANGE | 37.65").fields
+    assert (f["total"], f["total_before_rounding"]) == (Decimal("12.35"), Decimal("12.37"))
+    assert f["total_before_rounding_confidence"] > REVIEW_BELOW
+
+
+def test_no_sum_before_rounding_when_the_total_is_not_the_rounded_figure():
+    unconfirmed = receipt(*HEAD, "PENCIL | 12.37", "TOTAL | 12.37", "ROUNDING ADJ | -0.02").fields
+    unrounded = receipt(*HEAD, "PENCIL | 12.40", "TOTAL | 12.40", "CASH | 20.00", "CHANGE | 7.60").fields
+    assert (unconfirmed["total"], unconfirmed["total_before_rounding"]) == (Decimal("12.37"), None)
+    assert (unrounded["total"], unrounded["total_before_rounding"]) == (Decimal("12.40"), None)
+
+
 def test_rounded_total_printed_on_its_own_total_row_is_not_a_rounding_doubt():
     total, reason, _ = doubt("PENCIL | 12.37", "TOTAL | 12.37", "ROUNDING ADJ | -0.02",
                              "TOTAL ROUNDED | 12.35", "CASH | 50.00", "CHANGE | 37.65")

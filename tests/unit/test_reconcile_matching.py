@@ -110,6 +110,17 @@ def test_a_flagged_total_matches_on_another_amount_the_receipt_prints_confidentl
     assert [(r["doc_id"], r["review_reason"]) for r in result.needs_review.to_pylist()] == [("unsure", "total_flagged")]
 
 
+def test_a_card_is_charged_the_sum_before_cash_rounding():
+    # SROIE 146: "TOTAL: 72.93", "RND ADJ 0.02", "72.95"; the rounded total is flagged, the card carries 72.93.
+    recs = receipts({"doc_id": "R1", "vendor_name": "PAPPARICH BMC", "receipt_date": day(0), "total": "72.95",
+                     "total_confidence": 50.0, "review_reason": "total_doubt:rounding_unprinted;total_low_confidence",
+                     "needs_review": True, "total_before_rounding": D("72.93"),
+                     "total_before_rounding_confidence": 85.0})
+    (row,) = reconcile(recs, statement((day(1), "PAPPARICH BMC STORE 79", "72.93", "T1"))).matches.to_pylist()
+    assert (row["transaction_id"], row["amount_basis"], row["amount_difference"]) == ("T1", "total_before_rounding",
+                                                                                      D("0.00"))
+
+
 def test_weak_merchant_low_score_and_nothing_in_window():
     recs = receipts({"doc_id": "weak", "vendor_name": "KEDAI PAPAN YEW CHUAN", "receipt_date": day(0),
                      "total": "127.20"},

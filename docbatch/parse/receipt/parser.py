@@ -32,7 +32,7 @@ from .header_checks import (PLAIN_LATIN_CURRENCIES, checked_header_text, repair_
 from .header import (Found, address_missed, find_address, find_payment, find_phone, find_receipt_number, find_vendor, header_end,
                      word_readings)
 from .items import SUMMARY, extract_items
-from .total_checks import total_doubts
+from .total_checks import sum_before_rounding, total_doubts
 from .lines import Line, build_lines
 from .words import repair_place_names, repair_words
 
@@ -405,6 +405,9 @@ def _read_total(fields: dict[str, object], lines: list[Line], items: list[dict[s
     amount = tline.amounts[-1] if tline.amounts else None
     ocr = tline.confidence(amount.start, amount.end) if amount else tline.confidence()
     _set(fields, "total", total, _conf(ocr, certainty))
+    before = sum_before_rounding(lines, total, table=_summary_start(lines))
+    if before:
+        _set(fields, "total_before_rounding", money(before[0]), _conf(before[1].confidence(), 0.85))
     return total, tline, bool(doubts)
 
 

@@ -21,6 +21,9 @@ Each check here names one such sign; the parser flags the total (reason
 * ``paid_below_total``: a payment row with no change row pays less than the total.
 
 These are properties of receipts in general (arithmetic, labels), not of particular vendors.
+
+:func:`sum_before_rounding` keeps the other side of a cash-rounding row: rounding to 5 sen
+applies to cash only, so a card paying the same bill is charged the sum before it.
 """
 
 from __future__ import annotations
@@ -71,6 +74,30 @@ def total_doubts(lines: Sequence[Line], total: Decimal, total_line: Line, *, rou
         doubts.append("negative_total")
     doubts += _payment_doubts(lines, total, total_line, items_sum)
     return doubts
+
+
+#: Cash rounding moves a sum by less than the smallest coin (5 sen, 5 cents).
+_COIN = Decimal("0.05")
+
+
+def sum_before_rounding(lines: Sequence[Line], total: Decimal, *, table: int) -> tuple[Decimal, Line] | None:
+    """(the sum before cash rounding, its row) when ``total`` is the rounded figure.
+
+    That is: a rounding row (before the tax-summary table) moves some sum by less than a
+    coin onto ``total``, the total is a whole number of coins and the sum is not, and the sum
+    is printed on a total row (``TOTAL: 72.93``, ``RND ADJ 0.02``, ``72.95``).
+    """
+    if total % _COIN:
+        return None
+    for rounding in _labelled(lines, "rounding", before=table):
+        adj = abs(_last(rounding))
+        if not 0 < adj < _COIN:
+            continue
+        for ln in _labelled(lines, *_TOTALS, before=table):
+            for a in ln.amounts:
+                if a.value in (total + adj, total - adj):
+                    return a.value, ln
+    return None
 
 
 def _credited(subtotal: Decimal, total: Decimal, between: Sequence[Line], rounding: Decimal) -> bool:
