@@ -331,3 +331,10 @@ def test_a_receipt_whose_vendor_was_not_found_may_print_an_address_and_flags_it_
     f = sroie("271").fields
     assert f["vendor_name"] is None and f["vendor_address"] is None
     assert "address_missing" in _reasons(f)
+
+
+def test_an_order_number_printed_above_the_vendor_does_not_end_the_header():
+    # SROIE 160: the order number heads the slip; the brand and the company row below it are the header.
+    f = header("YOUR ORDER NUMBER IS", "7290", "TEALIVE", "CT281 - TEALIVE SHELL KEPONG", "OTTOGO ENTERPRISE",
+               "GST ID:001018802176", "SHELL STATION PT15944, MUKIM", "BATU,", "JLN BESAR KEPONG")
+    assert f["vendor_name"] != "TEALIVE" and float(f["vendor_name_confidence"]) <= REVIEW_BELOW

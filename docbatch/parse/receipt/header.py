@@ -102,14 +102,16 @@ def word_readings(lines: list[Line], skip: tuple[Line, ...]) -> dict[str, float]
 
 def header_end(lines: list[Line]) -> int:
     """Index of the first row past the header (a date, amount, column heading or number)."""
+    named = False  # a name-like row seen: an order number printed above the vendor (fast food) does not end it
     for ln in lines:
         up = ln.text.upper()
         money_row = any((a.decimals == 2 or a.currency) and a.certainty >= 0.8 for a in ln.amounts)
         headings = sum(w in up.split() for w in ("QTY", "DESCRIPTION", "ITEM", "PRICE", "AMOUNT", "AMT", "DESC",
                                                    "UNIT", "TOTAL", "RM"))
         if (money_row or headings >= 2 or (ln.index >= 3 and find_dates(ln.text, pivot_year=2100))
-                or re.search(r"\b(INVOICE|RECEIPT|BILL|DOC|ORDER|TRANS)\w*\s*(NO|#|NUMBER)", up)):
+                or (named and re.search(r"\b(INVOICE|RECEIPT|BILL|DOC|ORDER|TRANS)\w*\s*(NO|#|NUMBER)", up))):
             return ln.index
+        named = named or not _is_noise(ln)
     return len(lines)
 
 
