@@ -115,10 +115,11 @@ def _field_named(token: str, names: Sequence[str]) -> str | None:
     token = token.strip().lower()
     if not token:
         return None
-    for candidate in (token, token.rstrip("s")):
+    candidates = (token, token.removesuffix("s"))  # one plural "s" (totals), not every one (address)
+    for candidate in candidates:
         if candidate in names:
             return candidate
-    return next((n for n in names if token.rstrip("s") in n.split("_")), None)
+    return next((n for n in names if any(c in n.split("_") for c in candidates)), None)
 
 
 def check_counts(table: str, rows: Sequence[Mapping[str, Any]]) -> dict[str, int]:

@@ -13,6 +13,11 @@ def test_receipt_reasons_name_their_fields_by_name_state_or_first_word():
     assert flagged_fields("receipts", row) == ["vendor_name", "receipt_date", "total"]
 
 
+def test_a_reason_naming_a_word_that_ends_in_s_flags_its_field():
+    # address_missing names vendor_address ("address" is no plural to strip an "s" from twice).
+    assert flagged_fields("receipts", {"review_reason": "address_missing"}) == ["vendor_address"]
+
+
 def test_identity_reasons_list_their_fields_after_a_colon():
     row = {"review_reason": "missing: first_name,last_name; low confidence: document_number; "
                             "mrz checks failed: composite"}
