@@ -90,8 +90,11 @@ def _repair(text: str) -> str:
     )
 
 
-def find_dates(text: str, *, pivot_year: int, compact: bool = False) -> list[DateCandidate]:
-    """Every date in ``text``; two-digit years land in the century that puts them <= pivot+1."""
+def find_dates(text: str, *, pivot_year: int, compact: bool = False, min_year: int = 1990) -> list[DateCandidate]:
+    """Every date in ``text``; two-digit years land in the century that puts them <= pivot+1.
+
+    Years before ``min_year`` are misreads on a receipt; a birth date needs an earlier one.
+    """
     out: list[DateCandidate] = []
     passes = [(text, 1.0)]
     repaired = _repair(text)
@@ -106,7 +109,7 @@ def find_dates(text: str, *, pivot_year: int, compact: bool = False) -> list[Dat
             for m in pattern.finditer(source):
                 if any(m.start() < e and s < m.end() for s, e in taken):
                     continue
-                readings = _readings(family, m, pivot_year)
+                readings = _readings(family, m, pivot_year, min_year)
                 if readings:
                     taken.append((m.start(), m.end()))
                     out.append(DateCandidate(readings, m.start(), m.end(), certainty))
@@ -114,9 +117,9 @@ def find_dates(text: str, *, pivot_year: int, compact: bool = False) -> list[Dat
     return out
 
 
-def _readings(family: str, m: re.Match[str], pivot: int) -> dict[str, dt.date]:
+def _readings(family: str, m: re.Match[str], pivot: int, min_year: int) -> dict[str, dt.date]:
     y = _year(m.group("y"), pivot)
-    if not 1990 <= y <= pivot + 10:
+    if not min_year <= y <= pivot + 10:
         return {}
     if family == "YMD":
         d = _date(y, int(m.group("a")), int(m.group("b")))

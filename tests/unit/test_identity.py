@@ -277,3 +277,14 @@ def test_a_number_the_check_digit_did_not_choose_is_flagged_where_print_lacks_it
             (mrvb[0], 0.02, 0.80), (mrvb[1], 0.02, 0.88)]
     f = parse_identity(_response(rows, char_w=0.021), run_date=RUN).fields
     assert f["document_number_confidence"] <= 50 and "document_number" in f["review_reason"]
+
+
+def test_given_names_read_from_print_beside_an_unreadable_zone_stay_one_field_as_the_mrz_gives_them():
+    # The zone's second line read upside down (">>>"), so print is all there is; its given
+    # names "CARLOS SOFIA" are the holder's given names, as the MRZ would have them.
+    rows = [("REPUBLICA PORTUGUESA", 0.04, 0.06), ("IDENTITY CARD", 0.54, 0.13), ("Surname / Nom", 0.32, 0.22),
+            ("ANDERSSON", 0.32, 0.26), ("Given names / Prenoms", 0.32, 0.32), ("CARLOS SOFIA", 0.32, 0.36),
+            ("ANDERSSON<<ＣARＬOS<SOFIA<<<<<<<", 0.06, 0.82), (">>>>>>>>>>>>>>>>4820290087202029", 0.05, 0.72)]
+    f = parse_identity(_response(rows, char_w=0.0125, h=0.04), run_date=RUN).fields
+    assert f["mrz_code"] is None and (f["first_name"], f["middle_name"]) == ("CARLOS SOFIA", None)
+    assert "first_name" in f["review_reason"]

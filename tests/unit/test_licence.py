@@ -332,3 +332,25 @@ def test_a_misread_caption_on_the_labels_own_row_far_to_its_right_is_not_its_val
         [("SMITH-JONES", 100.0, [(0.338, 0.3017), (0.5437, 0.306), (0.5437, 0.375), (0.338, 0.3707)])],
         [("12/22/1955", 100.0, [(0.6648, 0.3233), (0.8479, 0.3276), (0.8451, 0.3879), (0.662, 0.3836)])]]
     assert parse_licence(_lines(lines), run_date=RUN).values["last_name"] == "SMITH-JONES"
+
+
+# ---- the printed zone of passports, ID cards and visas (read when their MRZ is not) ----------------
+#: The local engine's lines of a generated Portuguese ID card's printed zone (v3 generator, seed 7 mrz-007).
+ICAO_CAPTIONS = [("Surname / Nom", 0.32, 0.22), ("ANDERSSON", 0.32, 0.26), ("Given names / Prenoms", 0.32, 0.32),
+                 ("CARLOS SOFIA", 0.32, 0.36), ("Date of birth", 0.32, 0.41), ("08 APR 2002", 0.32, 0.45),
+                 ("Date of expiry", 0.33, 0.51), ("09 AUG 2028", 0.33, 0.54)]
+
+
+def test_a_caption_followed_by_its_french_translation_names_the_value_below_not_the_translation():
+    f = _fields(ICAO_CAPTIONS)
+    assert (f["last_name"], f["first_name"], f.get("middle_name")) == ("ANDERSSON", "CARLOS", "SOFIA")
+
+
+def test_dates_printed_with_the_months_name_are_read_under_the_birth_and_expiry_captions():
+    f = _fields(ICAO_CAPTIONS)
+    assert (f["date_of_birth"], f["expiration_date"]) == (dt.date(2002, 4, 8), dt.date(2028, 8, 9))
+
+
+def test_surname_with_rn_read_as_m_is_still_the_surname_caption():
+    # The engine read a Turkish card's "Surname / Nom" as "Sumame / Nom" (seed 3 mrz-002).
+    assert _fields([("Sumame / Nom", 0.32, 0.21), ("PATEL", 0.32, 0.245)])["last_name"] == "PATEL"

@@ -1,8 +1,8 @@
 """The fields read from a licence, and how a candidate text becomes a field's value.
 
-Cleaning is per field: dates as US dates (see :mod:`.us_dates`), a licence number as its
-first token, ``M``/``F``, short class/endorsement/restriction codes, names without digits,
-a street line opening with a house number.  Anything else is no value (``None``), and the
+Cleaning is per field: dates as US dates (see :mod:`.us_dates`) or with the month's name,
+a licence number as its first token, ``M``/``F``, short class/endorsement/restriction codes,
+names without digits, a street line opening with a house number.  Anything else is no value (``None``), and the
 caller looks further.
 """
 
@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from ..dates import find_dates
 from .names import letters_for_digits
 from .us_dates import us_date
 
@@ -89,10 +90,20 @@ def number_readings(value: str, *, strip_label: bool = True, any_shape: bool = F
     return out
 
 
+def month_name_date(value: str) -> dt.date | None:
+    """A date printed with its month's name and a four-digit year (``08 APR 2002``), as passports,
+    ID cards and visas print theirs: no order to guess, unlike ``08/04/2002``."""
+    for cand in find_dates(value, pivot_year=2100, min_year=1900):
+        span = value[cand.start:cand.end]
+        if not cand.ambiguous and re.search(r"[A-Z]{3}", span) and re.search(r"\d{4}", span):
+            return next(iter(cand.readings.values()))
+    return None
+
+
 def clean_value(fld: str, value: str, run_date: dt.date) -> object | None:
     """The value of field ``fld`` in ``value``, cleaned and typed; None when it holds none."""
     if fld in ("date_of_birth", "expiration_date", "date_of_issue"):
-        return us_date(value, compact=True, birth=fld == "date_of_birth", run_date=run_date)
+        return us_date(value, compact=True, birth=fld == "date_of_birth", run_date=run_date) or month_name_date(value)
     if fld == "document_number":
         return clean_number(value)
     if fld == "sex":

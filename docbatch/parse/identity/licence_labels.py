@@ -38,7 +38,7 @@ def find_labels(segs: list[Segment]) -> list[Label]:
         text = unaccented(seg.text)
         for m in WORD_RE.finditer(text):
             word = re.sub(r"\s+", "", m.group("word"))
-            name = next(k for k, v in m.groupdict().items() if v and k not in ("num", "word", "tail"))
+            name = next(k for k, v in m.groupdict().items() if v and k not in ("num", "word", "also", "tail"))
             fld = WORD_LABELS[int(re.sub(r"\D", "", name))][0]
             num, start = m.group("num"), m.start()
             if num and num[0].isdigit() and NUMBERED.get(num.upper()) != fld and not _misread_number(num, fld):
@@ -46,7 +46,7 @@ def find_labels(segs: list[Segment]) -> list[Label]:
                 # ``7338 5248 66 CLASS``, ``1 CLARK``) end the value before it, or are another
                 # field's number: not part of the label.
                 num, start = None, m.start("word")
-            after = text[m.end("word"):m.end("word") + 1]
+            after = text[m.end("also"):m.end("also") + 1]
             at_start = start == 0 or bool(num)
             glued = after.isalpha() and not m.group("tail")
             if glued and (word in NEEDS_BOUNDARY and not num

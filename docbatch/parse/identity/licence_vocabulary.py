@@ -4,7 +4,8 @@ Word labels (``DOB``, ``EXP``, ``ISS``, ``DL``/``LIC#``, ``LN``/``FN``, ``CLASS`
 ``END``, ``SEX``) and, since the 2005 AAMVA card design standard, numbered labels (``1``
 family name, ``2`` given names, ``3`` birth date, ``4a`` issue, ``4b`` expiry, ``4d``
 number, ``8`` address, ``9`` class, ``9a`` endorsements, ``12`` restrictions, ``15``
-sex...).  Where they are found on a card is :mod:`.licence_labels`.
+sex...).  Passports, ID cards and visas print worded captions too (``Surname / Nom``, ``Date of
+expiry``), read when their MRZ is not.  Where labels are found on a card is :mod:`.licence_labels`.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ WORD_LABELS: list[tuple[str, str]] = [
     ("document_number", r"DL\s*N[O0]\.?|DLN|DL\s*#|DL|LIC(?:ENSE)?\s*(?:N[O0]\.?|#)|LICENSE\s*NUMBER|LIC\.?"
                         r"|IDN|ID\s*(?:N[O0]\.?|#)|CREDENTIAL\s*IDENTIFIER|CUSTOMER\s*(?:N[O0]\.?|ID)|NUMBER|N[O0]\.|N[O0]:"),
     ("date_of_birth", r"D\.?\s*O\.?\s*B\.?|D\.?\s*[O0]{1,2}\.?\s*[B8]\.?(?=[^\d-]|\d{1,2}[/.-]|$)|DATE\s*OF\s*BIRTH|BIRTH\s*DATE"),
-    ("expiration_date", r"EXPIRATION\s*DATE|EXPIRATION|EXPIRES|EXP"),
-    ("date_of_issue", r"ISSUE\s*DATE|ISSUED|[I1l]S[S5]"),
-    ("last_name", r"LN|FAMILY\s*NAME|LAST\s*NAME|SURNAME|NAME"),
+    ("expiration_date", r"EXPIRATION\s*DATE|EXPIRATION|EXPIRES|DATE\s*OF\s*EXPIRY|EXPIRY\s*DATE|EXPIRY|EXP"),
+    ("date_of_issue", r"ISSUE\s*DATE|DATE\s*OF\s*ISSUE|ISSUED|[I1l]S[S5]"),
+    ("last_name", r"LN|FAMILY\s*NAME|LAST\s*NAME|SU(?:RN|M)AME|NAME"),  # "rn" read "m": SUMAME
     ("first_name", r"FN|GIVEN\s*NAMES?|FIRST\s*NAME"),
     ("address", r"ADDRESS"),
     ("class", r"CLASS|CL"),
@@ -35,10 +36,17 @@ NUMBERED: dict[str, str] = {
     "9A": "endorsements", "12": "restrictions", "15": "sex", "16": "_other", "17": "_other",
     "18": "_other", "19": "_other",
 }
+#: The same captions in French and Spanish, printed after the English one on passports, ID
+#: cards and visas (``Surname / Nom``, ``Date of birth / Date de naissance``): ICAO 9303
+#: asks for the issuing state's language and one of English, French or Spanish.
+TRANSLATIONS = (r"NOMS?|PRENOMS|APELLIDOS?|NOMBRES?|DATE\s*DE\s*NAISSANCE|FECHA\s*DE\s*NACIMIENTO"
+                r"|DATE\s*D\W?\s*EXPIRATION|FECHA\s*DE\s*(?:CADUCIDAD|VENCIMIENTO|EXPIRACION)"
+                r"|DATE\s*DE\s*DELIVRANCE|FECHA\s*DE\s*EXPEDICION|SEXE|SEXO|NATIONALITE|NACIONALIDAD"
+                r"|N[O0]\.?\s*DU\s*(?:PASSEPORT|DOCUMENT)|N[O0]\.?\s*DE\s*(?:PASAPORTE|DOCUMENTO)")
 WORD_RE = re.compile(
     r"(?<![A-Z0-9])(?P<num>\d{1,2}[ABD]?|[GQ]A(?=\s*E)|^[IL](?=[.\s]*(?:FAMILY|GIVEN|ADDRESS|LAST|FIRST)))?[.\s]*(?P<word>"
     + "|".join(f"(?P<{name.strip('_')}{i}>{pattern})" for i, (name, pattern) in enumerate(WORD_LABELS))
-    + r")(?P<tail>[.:#\s]*)"
+    + rf")(?P<also>(?:\s*/\s*(?:{TRANSLATIONS})(?![A-Z]))*)(?P<tail>[.:#\s]*)"
 )
 NUM_ONLY_RE = re.compile(r"^(?P<num>4[ABD]|9A|1[25-9]|[12358])(?:[.:\s]*$|[.:\s]+(?=\S)|(?=[A-Z]))")
 #: Long label words restored when OCR misreads one or two letters (``ENDORSEMENTE``).

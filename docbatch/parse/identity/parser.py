@@ -155,6 +155,7 @@ def parse_identity(response: Mapping[str, Any], *, barcode: str | None = None,
     else:
         fields_agree = _read_licence(row, reasons, response, barcode, run_date)
         if has_mrz_marks(response):
+            _given_names_in_one(row)
             # The zone that would prove the printed fields is there but unread: every field
             # taken from print instead is unverified (print labels vary by country and language).
             unverified = [k for k in KEY_FIELDS if row.source.get(k) == "visual"]
@@ -162,6 +163,18 @@ def parse_identity(response: Mapping[str, Any], *, barcode: str | None = None,
                                                if unverified else ""))
     _review_key_fields(row, reasons)
     return ParsedIdentity(_ids_row(row, reasons, mrz, fields_agree, run_date))
+
+
+def _given_names_in_one(row: _Row) -> None:
+    """Print's given names as one ``first_name``, as the MRZ gives them, on a document with a zone.
+
+    The licence reading splits given names into first and middle (AAMVA's fields); a passport,
+    ID card or visa prints one field, and its rows must not change shape with the zone's legibility.
+    """
+    if row.source.get("first_name") == "visual" and row.source.get("middle_name") == "visual":
+        row.values["first_name"] = f"{row.values['first_name']} {row.values.pop('middle_name')}"
+        row.conf["first_name"] = min(row.conf["first_name"], row.conf.pop("middle_name"))
+        del row.source["middle_name"]
 
 
 def _read_mrz_document(row: _Row, reasons: list[str], response: Mapping[str, Any], mrz: Mrz,
