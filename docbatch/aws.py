@@ -129,9 +129,12 @@ def translate(exc: BaseException, what: str) -> e.DocbatchError:
         if status >= 500 or code in {"InternalServerError", "ServiceUnavailableException", "InternalError"}:
             return e.ServiceError(msg, error_code=f"service_error:{status or code}")
         return e.InvalidRequest(msg, error_code=f"aws:{code or status}")
-    if isinstance(exc, (ReadTimeoutError, ConnectTimeoutError)):
+    if isinstance(exc, (EndpointConnectionError, ConnectTimeoutError)):
+        endpoint = getattr(exc, "kwargs", {}).get("endpoint_url")
+        return e.EndpointUnreachable(f"{what}: {type(exc).__name__}" + (f" ({endpoint})" if endpoint else ""))
+    if isinstance(exc, ReadTimeoutError):
         return e.RequestTimeout(f"{what}: {type(exc).__name__}")
-    if isinstance(exc, (ConnectionClosedError, EndpointConnectionError)):
+    if isinstance(exc, ConnectionClosedError):
         return e.ConnectionFailed(f"{what}: {type(exc).__name__}")
     if isinstance(exc, NoCredentialsError):
         return e.EnvironmentFailure(f"{what}: no AWS credentials found", error_code="no_credentials")

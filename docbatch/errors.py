@@ -9,6 +9,7 @@ on it).  The split that matters to the runner is retryable vs permanent::
     │   ├── ThrottledError          throttling / provisioned throughput / limit exceeded
     │   ├── ServiceError            HTTP 5xx from the service
     │   ├── ConnectionFailed        reset, refused, DNS, TLS
+    │   │   └── EndpointUnreachable  refused, no such host, connect timeout: outliving the retries stops the run
     │   ├── RequestTimeout          connect or read timeout
     │   ├── InvalidResponse         a 200 answer that is not a valid response (never kept)
     │   └── WorkerLost              the worker process died under the document (crash, OOM)
@@ -92,6 +93,14 @@ class ServiceError(TransientError):
 
 class ConnectionFailed(TransientError):
     error_code = "connection_error"
+
+
+class EndpointUnreachable(ConnectionFailed):
+    """No connection could be made at all (refused, no such host, connect timeout): never one
+    document's fault, so when it outlives a document's retries the run stops
+    (:class:`EnvironmentFailure`) instead of failing every document after it."""
+
+    error_code = "endpoint_unreachable"
 
 
 class RequestTimeout(TransientError):

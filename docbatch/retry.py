@@ -3,7 +3,9 @@
 botocore's own retries are switched off where clients are built (``max_attempts=1``), so
 attempts never multiply.  Permanent errors pass straight through; a transient error that
 outlives the budget becomes :class:`~docbatch.errors.RetriesExhausted`, which is permanent
-for that document (a resumed run with ``--retry-failed`` tries it again).
+for that document (a resumed run with ``--retry-failed`` tries it again), except an endpoint
+no attempt could connect to: that is the environment's fault, not the document's, so the run
+stops (:class:`~docbatch.errors.EnvironmentFailure`) and marks nothing.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from tenacity import (
 )
 
 from .config import RetrySettings
-from .errors import RetriesExhausted, ThrottledError, TransientError
+from .errors import EndpointUnreachable, EnvironmentFailure, RetriesExhausted, ThrottledError, TransientError
 
 T = TypeVar("T")
 
@@ -77,4 +79,7 @@ def call_with_retry(
     except TransientError as exc:
         if isinstance(exc, ThrottledError) and on_throttled is not None:
             on_throttled()
+        if isinstance(exc, EndpointUnreachable):
+            raise EnvironmentFailure(f"{exc.message}: no connection in {attempts} attempts; check the network "
+                                     "and the endpoint, then re-run to resume", error_code=exc.error_code) from exc
         raise RetriesExhausted(exc, attempts) from exc

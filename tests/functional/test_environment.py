@@ -194,3 +194,34 @@ def test_credentials_expiring_before_the_head_of_an_s3_source_stop_the_run_and_m
     assert stopped.outcome == "stopped" and int(stopped.exit_code) == 2, stopped.message
     assert stopped.failed == 0 and "ExpiredToken" in stopped.message and "credentials" in stopped.message
     assert calls == 0
+
+
+class _StopServerAfter:
+    """A progress subscriber that takes the engine's endpoint away after ``n`` documents."""
+
+    def __init__(self, server, n: int) -> None:
+        self.server, self.n, self.seen = server, n, 0
+
+    def on_start(self, summary) -> None: ...
+    def on_skip(self, document) -> None: ...
+    def on_end(self, summary) -> None: ...
+
+    def on_result(self, result, summary) -> None:
+        self.seen += 1
+        if self.seen == self.n:
+            self.server.stop()
+
+
+@pytest.mark.slow  # a batch through the servers, twice
+def test_an_endpoint_that_goes_away_mid_run_stops_it_and_marks_nothing_failed(tmp_path, moto_url, aws_env):
+    bench = Bench(tmp_path, moto_url=moto_url, docs=12)
+    out = tmp_path / "out"
+    with bench.server() as server:
+        gone = server.endpoint_url.removeprefix("http://")
+        stopped = run_batch(bench.config(bench.manifest(), out, server, concurrency=2, max_attempts=3),
+                            subscribers=[_StopServerAfter(server, 3)])
+    assert stopped.outcome == "stopped" and int(stopped.exit_code) == 2, stopped.message
+    assert stopped.failed == 0 and gone in stopped.message
+    with bench.server() as server:
+        resumed = run_batch(bench.config(bench.manifest(), out, server))
+    assert (resumed.ok, resumed.failed) == (12, 0)

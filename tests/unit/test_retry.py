@@ -48,3 +48,25 @@ def test_throttling_is_reported_to_the_rate_limiter():
     seen = []
     call_with_retry(fn, RetrySettings(max_attempts=5), on_throttled=lambda: seen.append(1), sleep=lambda s: None)
     assert len(seen) == 2
+
+
+def test_an_endpoint_no_attempt_could_connect_to_stops_the_run_instead_of_failing_the_document():
+    from docbatch.errors import EndpointUnreachable, EnvironmentFailure
+
+    fn, calls = flaky([EndpointUnreachable("Rekognition DetectText: EndpointConnectionError")] * 3)
+    with pytest.raises(EnvironmentFailure, match="no connection in 3 attempts"):
+        call_with_retry(fn, RetrySettings(max_attempts=3), sleep=lambda s: None)
+    assert calls["n"] == 3
+
+
+def test_refused_and_connect_timeouts_are_unreachable_endpoints_but_a_reset_is_not():
+    from botocore.exceptions import ConnectionClosedError, ConnectTimeoutError, EndpointConnectionError
+
+    from docbatch.aws import translate
+    from docbatch.errors import EndpointUnreachable
+
+    for exc in (EndpointConnectionError(endpoint_url="http://127.0.0.1:9"),
+                ConnectTimeoutError(endpoint_url="http://127.0.0.1:9")):
+        err = translate(exc, "S3 GetObject")
+        assert isinstance(err, EndpointUnreachable) and "127.0.0.1:9" in err.message
+    assert not isinstance(translate(ConnectionClosedError(endpoint_url="http://x"), "x"), EndpointUnreachable)
