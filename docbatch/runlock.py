@@ -15,6 +15,11 @@ written file (create-if-absent) and changes made under an exclusive ``flock`` of
 lock's folder.  So two runs that find the same stale lock cannot both take it (the
 second one's swap fails and it sees the first one's fresh lock), and a run whose lock
 was taken over learns so at its next heartbeat instead of overwriting the new holder's.
+
+The heartbeat beats in a thread of its own while the lock is held (``with lock:``), not when
+documents finish: a run building its tables for longer than :attr:`RunLock.STALE_AFTER`, or
+waiting out a long stall, is still alive and keeps its folder.  The runner asks
+:meth:`RunLock.check` between documents and before it writes the tables.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import json
 import logging
 import os
 import socket
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -173,6 +179,9 @@ class RunLock:
         self._clock = clock
         self._beat = 0.0
         self._token: str | None = None
+        self._stopped = threading.Event()
+        self._heart: threading.Thread | None = None
+        self._lost: FolderLocked | None = None
 
     def _body(self) -> bytes:
         return json.dumps({"host": socket.gethostname(), "pid": os.getpid(), "run_id": self.run_id,
@@ -210,12 +219,10 @@ class RunLock:
             return not _alive(int(holder.get("pid", 0)))
         return False
 
-    def refresh(self) -> None:
-        """Renew the heartbeat (cheap to call often: it writes at most every REFRESH_EVERY s).
-
-        Raises :class:`FolderLocked` when another run has taken the lock over (this run's
-        heartbeat had stopped long enough to look stale): this run must stop writing."""
-        if self._token is None or self._clock() - self._beat < self.REFRESH_EVERY:
+    def beat(self) -> None:
+        """Renew the heartbeat now.  Raises :class:`FolderLocked` when another run has taken
+        the lock over (this run's heartbeat had stopped long enough to look stale)."""
+        if self._token is None:
             return
         self._beat = self._clock()
         token = self.store.swap(self._body(), self._token)
@@ -227,12 +234,32 @@ class RunLock:
                                f"by {holder}; this run stops (re-run to resume once that one is done)")
         self._token = token
 
+    def check(self) -> None:
+        """Raise the :class:`FolderLocked` the heartbeat met, if it met one: the run must stop."""
+        if self._lost is not None:
+            raise self._lost
+
+    def _heartbeat(self) -> None:
+        while not self._stopped.wait(self.REFRESH_EVERY):
+            try:
+                self.beat()
+            except FolderLocked as exc:
+                self._lost = exc
+                return
+            except Exception as exc:  # noqa: BLE001 - a blip of the folder's storage: beat again later
+                log.warning("could not renew the lock of run folder %s (%s); trying again", self.folder, exc)
+
     def release(self) -> None:
+        self._stopped.set()
+        if self._heart is not None:
+            self._heart.join()
         if self._token is not None:
             self.store.delete(self._token)
             self._token = None
 
     def __enter__(self) -> RunLock:
+        self._heart = threading.Thread(target=self._heartbeat, name="docbatch-lock-heartbeat", daemon=True)
+        self._heart.start()
         return self
 
     def __exit__(self, exc_type: object, *_exc: object) -> None:

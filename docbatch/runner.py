@@ -152,6 +152,7 @@ def _run(config: RunConfig, stages: Stages, cls: type[Engine], engine: Engine | 
                    submit, executor.in_flight_target, flag, subs)
         summary.calls = executor.limiter.figures() if executor.limiter is not None else {}
         if summary.outcome == "running":
+            lock.check()  # a run whose folder was taken over writes no tables
             summary.outcome = "completed"
             summary.tables = _build_tables(journal, folder, run_id, stages, pt_cols)
         counts = journal.counts(run_id)
@@ -231,7 +232,7 @@ def _drive(config: RunConfig, stages: Stages, engine_name: str, manifest: Manife
                 flag.event.set()
                 continue
             _record(result, journal, summary, subs, check)
-        lock.refresh()
+        lock.check()
         nonlocal last_checkpoint
         if folder.s3 is not None and time.monotonic() - last_checkpoint >= CHECKPOINT_EVERY:
             folder.checkpoint_journal(journal.copy_to)

@@ -142,6 +142,42 @@ def test_a_run_whose_lock_was_taken_over_stops_at_its_next_heartbeat_and_leaves_
     assert held()["run_id"] == "20261201T000000Z-222222"
     slow_clock.now += RunLock.REFRESH_EVERY  # the hung run wakes up and beats
     with pytest.raises(FolderLocked, match="taken over by run 20261201T000000Z-222222"):
-        hung.refresh()
+        hung.beat()
     hung.release()
     assert held()["run_id"] == "20261201T000000Z-222222"
+
+
+@pytest.mark.slow  # waits out a stale-lock period on the wall clock (shortened to 2 s)
+def test_a_run_whose_documents_take_longer_than_the_stale_period_keeps_its_folder(tmp_path, aws_env, monkeypatch):
+    """The heartbeat beats on its own, not when a document finishes: a run waiting on slow
+    answers (or building its tables) for longer than STALE_AFTER is alive, and a second run
+    started meanwhile is refused instead of taking the folder over."""
+    import time
+
+    from docbatch import RunConfig, run_batch
+    from docbatch.runfolder import LOCK
+
+    from ..conftest import text_png
+    from ..support.bench import TinyReceiptEngine
+    from docbatch.testing.fake_rekognition import FakeRekognitionServer
+
+    monkeypatch.setattr(RunLock, "STALE_AFTER", 2.0)
+    monkeypatch.setattr(RunLock, "REFRESH_EVERY", 0.2)
+    (tmp_path / "a.png").write_bytes(text_png("slow receipt"))
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("source,doc_type\na.png,receipt\n")
+    out = tmp_path / "out"
+    with FakeRekognitionServer(engine=TinyReceiptEngine(), latency=5.0) as server:
+        config = RunConfig(manifest=str(manifest), out=str(out), engine="rekognition", region="us-east-1",
+                           endpoint_url=server.endpoint_url, use_cache=False)
+        first: dict = {}
+        thread = threading.Thread(target=lambda: first.update(summary=run_batch(config)))
+        thread.start()
+        deadline = time.monotonic() + 30
+        while not (out / LOCK).exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(3.0)  # the first run's only call is still being answered
+        with pytest.raises(FolderLocked, match="in use by run"):
+            run_batch(config)
+        thread.join(timeout=60)
+    assert first["summary"].ok == 1
