@@ -25,7 +25,7 @@ combined with :attr:`MatchSettings.weights`, then card last 4 digits (+0.05 when
 ×0.6 when different) and currency (×0.7 when both are known and differ, unless the
 transaction's original amount is in the receipt's currency).  Whatever the score, a pair
 whose merchant does not agree (similarity under ``LOOSE_MERCHANT``, or a side without a
-name), whose statement purchase day is two or more days off, whose amount differs by an odd
+name), whose statement purchase day is two or more days off or before the receipt's, whose amount differs by an odd
 tip or by a tip or conversion not on the same or next day, or whose card or currency
 disagrees carries a flag that keeps it from matching without a person.  Each pair keeps the codes
 of its evidence (``amount_exact;date_lag_1;merchant_strong;card_match``).
@@ -252,9 +252,11 @@ class Scorer:
         score = wa * a + wd * d + wm * merchant_evidence(m)
         reasons = [a_code, d_code, m_code] + (["merchant_alias"] if by_alias else [])
         # Automatic only when each piece agrees: a merchant that does not (or no name to compare),
-        # or a statement's purchase day two or more days off, leaves the pair to a person.
+        # or a statement's purchase day two or more days off or before the receipt's, leaves the pair
+        # to a person (a card is not charged before the purchase; a day early is a time zone at best,
+        # and as likely the same merchant's purchase of the day before).
         flags = [] if m is not None and m >= LOOSE_MERCHANT else ["merchant_mismatch"]
-        if fit is not None and d < 0.6:
+        if fit is not None and (d < 0.6 or fit[0] < 0):
             flags.append("date_far")
         # A tip or a conversion explains a different amount only on the same or the next day, and a
         # tip only when round (a whole amount, a usual percentage): else another purchase there does too.

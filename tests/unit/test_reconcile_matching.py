@@ -121,6 +121,19 @@ def test_a_card_is_charged_the_sum_before_cash_rounding():
                                                                                       D("0.00"))
 
 
+def test_a_purchase_dated_the_day_before_the_receipt_is_only_proposed():
+    # A canteen's 8.20 lunch paid in cash, and the card's 8.20 there the day before (that receipt lost):
+    # a card is not charged before the purchase, so the earlier day goes to a person; the same day matches.
+    recs = receipts({"doc_id": "R1", "vendor_name": "UNIHAKKA INTERNATIONAL SDN BHD", "receipt_date": day(0),
+                     "total": "8.20"})
+    cols = ("Transaction Date", "Description", "Amount", "Reference")
+    before = reconcile(recs, statement((day(-1), "UNIHAKKA INTERNATIONAL", "8.20", "T1"), columns=cols))
+    assert before.matches.num_rows == 0
+    assert [(r["transaction_id"], r["review_reason"]) for r in before.needs_review.to_pylist()] == [("T1", "date_far")]
+    same_day = reconcile(recs, statement((day(0), "UNIHAKKA INTERNATIONAL", "8.20", "T1"), columns=cols))
+    assert [r["transaction_id"] for r in same_day.matches.to_pylist()] == ["T1"]
+
+
 def test_weak_merchant_low_score_and_nothing_in_window():
     recs = receipts({"doc_id": "weak", "vendor_name": "KEDAI PAPAN YEW CHUAN", "receipt_date": day(0),
                      "total": "127.20"},
