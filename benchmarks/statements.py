@@ -8,10 +8,18 @@ card statement a cardholder would export, seeded and deterministic:
 * tips: 8% are charged the total plus a tip (10%, 15%, rounded up to a whole amount, +2.00);
 * FX rounding: 5% are charged within 1.5% of the total (dynamic conversion, rounding), and
   3% are billed in another currency with the original amount in its own column;
+* the name billed (``descriptors="derived"``, the default): card networks want the name a
+  cardholder knows the merchant by, and a Malaysian tax invoice prints the registered
+  company, so it is the merchant the answer key names (the company row, or the brand where
+  the annotators wrote that); a share (``unprinted``, default 4%) bills under a name printed
+  nowhere on the receipt and resembling no merchant of the batch (a payment aggregator
+  billing without the sub-merchant, a holding company: :data:`_UNPRINTED_NAMES`).
+  ``descriptors="legacy"`` is the first generator: the same 4% drawn from a fixed list of
+  well-known brands whatever the receipt (:data:`_TRADING_NAMES`: a bookshop's purchase
+  billed as ``KFC``), several of them other receipts' merchants (``GUARDIAN``, ``AEON BIG``);
 * descriptor noise: upper case, punctuation dropped, legal forms shortened or dropped
   (``SDN BHD`` -> ``S/B``, ``SDN B``...), spaces squashed, processor prefixes (``SQ *``,
   ``IPAY88*``...), store numbers, truncation to 22 characters, city and country appended;
-  4% carry an unrelated trading name (``GERBANG ALAF RESTAURANTS`` bills as ``MCDONALDS``);
 * duplicate amounts on the same day: 15% of purchases (cash ones too) get a second,
   unrelated merchant's transaction of the same amount on the same day;
 * missing receipts: 8% of the purchases' receipts are not given to the matcher; 6% of
@@ -30,7 +38,7 @@ import datetime as dt
 import io
 import random
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_CEILING, Decimal
 
 CENT = Decimal("0.01")
@@ -44,6 +52,12 @@ _EXTRA_MERCHANTS = ["GRAB* RIDE", "SHOPEE MALAYSIA", "LAZADA MY", "NETFLIX.COM",
                     "TNG EWALLET RELOAD", "PETRONAS SG BESI", "SHELL KL SENTRAL", "AIRASIA BERHAD", "UNIFI TM",
                     "CELCOM AXIATA", "GUARDIAN MID VALLEY", "PARKSON KLCC", "UNIQLO PAVILION", "TGV CINEMAS",
                     "BOOK XCESS", "MR DIY MID VALLEY", "HARVEY NORMAN", "KLOOK TRAVEL", "AGODA.COM"]
+#: Names a card may bill under that no receipt prints: payment aggregators billing without the
+#: sub-merchant, and holding or operating companies (names resembling no SROIE merchant).
+_UNPRINTED_NAMES = ["IPAY88 MALAYSIA", "MOLPAY SDN BHD", "GHL EPAYMENTS", "REVENUE MONSTER", "KIPLE PAY",
+                    "SENANGPAY", "EGHL SERVICES", "BERJAYA FOOD BERHAD", "KUMPULAN WANGSA HOLDINGS",
+                    "SERI PINANG VENTURES", "ORIENTAL KOPI GROUP", "MEGA RETAIL OPERATIONS"]
+DESCRIPTOR_MODES = ("derived", "legacy")
 _CITIES = ["JOHOR BAHRU", "KUALA LUMPUR", "PETALING JAYA", "SHAH ALAM", "SKUDAI", "PUCHONG", "KLANG", "SELANGOR",
            "JOHOR", "MASAI", "KULAI", "SETIA ALAM", "SEREMBAN", "CHERAS"]
 
@@ -71,14 +85,24 @@ class Statement:
     #: the statement's rows as typed values (what a naive join reads)
     rows: list[dict[str, object]] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    #: transaction id -> the kind of name its descriptor was derived from: legal, unprinted (legacy: unrelated)
+    billed_as: dict[str, str] = field(default_factory=dict)
 
 
-def descriptor(merchant: str, address: str, rng: random.Random) -> str:
-    """A card descriptor for ``merchant`` with the noise of a real one (see the module docstring)."""
-    if rng.random() < 0.04:
-        name = rng.choice(_TRADING_NAMES)
-    else:
-        name = merchant.upper()
+def _billed_name(p: Purchase, rng: random.Random, mode: str, unprinted: float) -> tuple[str, str]:
+    """(the name the card bills under, which kind it is: legal, unprinted or, legacy, unrelated)."""
+    roll = rng.random()
+    if mode == "legacy":
+        return (rng.choice(_TRADING_NAMES), "unrelated") if roll < 0.04 else (p.merchant, "legal")
+    return (rng.choice(_UNPRINTED_NAMES), "unprinted") if roll < unprinted else (p.merchant, "legal")
+
+
+def descriptor(p: Purchase, rng: random.Random, *, mode: str = "derived", unprinted: float = 0.04) -> tuple[str, str]:
+    """(a card descriptor for purchase ``p`` with the noise of a real one, the kind of name billed);
+    see the module docstring."""
+    name, kind = _billed_name(p, rng, mode, unprinted)
+    if kind != "unrelated":
+        name = name.upper()
         if rng.random() < 0.7:
             name = re.sub(r"[^\w\s&]", " " if rng.random() < 0.5 else "", name)
         name = re.sub(r"\bSDN\.?\s*BHD\.?", lambda _: rng.choice(["SDN BHD", "S/B", "SB", "", "SDN B", "SDN BHD"]),
@@ -97,9 +121,9 @@ def descriptor(merchant: str, address: str, rng: random.Random) -> str:
                             f" STORE {rng.randint(1, 99)}"])
     name = name[:22].rstrip()
     if rng.random() < 0.4:
-        city = next((c for c in _CITIES if c in address.upper()), rng.choice(_CITIES))
+        city = next((c for c in _CITIES if c in p.address.upper()), rng.choice(_CITIES))
         name = f"{name} {city[:13]} {rng.choice(['MY', 'MYS', 'MY'])}"
-    return name
+    return name, kind
 
 
 def _charged(total: Decimal, rng: random.Random) -> tuple[Decimal, str, Decimal | None, str | None]:
@@ -116,9 +140,19 @@ def _charged(total: Decimal, rng: random.Random) -> tuple[Decimal, str, Decimal 
     return total, "exact", None, None
 
 
-def make_statement(purchases: list[Purchase], extra_doc_ids: set[str], *, seed: int) -> Statement:
-    """The statement for ``purchases``; ``extra_doc_ids`` are receipts with no usable key (kept, no transaction)."""
+def make_statement(purchases: list[Purchase], extra_doc_ids: set[str], *, seed: int, descriptors: str = "derived",
+                   unprinted: float = 0.04) -> Statement:
+    """The statement for ``purchases``; ``extra_doc_ids`` are receipts with no usable key (kept, no transaction).
+
+    ``descriptors`` and ``unprinted``: how the name billed is chosen (see the module docstring)."""
+    if descriptors not in DESCRIPTOR_MODES:
+        raise ValueError(f"descriptors must be one of {DESCRIPTOR_MODES}, not {descriptors!r}")
     rng = random.Random(seed)
+    billed_as: dict[str, str] = {}
+
+    def named(p: Purchase) -> tuple[str, str]:
+        return descriptor(p, rng, mode=descriptors, unprinted=unprinted)
+
     rows: list[dict[str, object]] = []
     truth: dict[str, frozenset[str]] = {}
     receipts = set(extra_doc_ids)
@@ -143,8 +177,8 @@ def make_statement(purchases: list[Purchase], extra_doc_ids: set[str], *, seed: 
     def decoy(p: Purchase, amount: Decimal) -> None:
         counts["same_day_decoy"] += 1
         other = rng.choice(purchases)
-        name = other.merchant if other.merchant != p.merchant else rng.choice(_EXTRA_MERCHANTS)
-        add(p.date, rng.choice(lags), descriptor(name, other.address, rng), amount)
+        seller = other if other.merchant != p.merchant else replace(other, merchant=rng.choice(_EXTRA_MERCHANTS))
+        add(p.date, rng.choice(lags), named(seller)[0], amount)
 
     for p in purchases:
         if rng.random() < 0.06:
@@ -160,14 +194,16 @@ def make_statement(purchases: list[Purchase], extra_doc_ids: set[str], *, seed: 
         amount, how, original, orig_cur = _charged(p.total, rng)
         counts[how] = counts.get(how, 0) + 1
         txn_lag = 1 if rng.random() < 0.10 else 0
-        add(p.date, rng.choice(lags), descriptor(p.merchant, p.address, rng), amount,
+        lag = rng.choice(lags)
+        desc, billed_as[f"T{n + 1:05d}"] = named(p)
+        add(p.date, lag, desc, amount,
             currency="SGD" if how == "foreign_billing" else "MYR", original=original, original_currency=orig_cur,
             doc_ids=p.doc_ids, txn_lag=txn_lag, card=CARD[:-4] + p.card_last4 if p.card_last4 else CARD)
         if rng.random() < 0.15:
             decoy(p, amount)
         if rng.random() < 0.02:
             counts["refund"] += 1
-            add(p.date + dt.timedelta(days=rng.randint(3, 20)), 1, "REFUND " + descriptor(p.merchant, p.address, rng),
+            add(p.date + dt.timedelta(days=rng.randint(3, 20)), 1, "REFUND " + named(p)[0],
                 -amount)
     dates = [p.date for p in purchases] or [dt.date(2018, 1, 1)]
     first, last = min(dates), max(dates)
@@ -182,7 +218,7 @@ def make_statement(purchases: list[Purchase], extra_doc_ids: set[str], *, seed: 
         add(month + dt.timedelta(days=24), 0, "PAYMENT - THANK YOU", -Decimal(rng.randint(200, 3000)))
         month = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
     rows.sort(key=lambda r: (r["posted_date"], r["transaction_id"]))
-    return Statement(_export(rows, first, last), truth, receipts, rows, counts)
+    return Statement(_export(rows, first, last), truth, receipts, rows, counts, billed_as)
 
 
 def _export(rows: list[dict[str, object]], first: dt.date, last: dt.date) -> str:
