@@ -288,3 +288,26 @@ def test_given_names_read_from_print_beside_an_unreadable_zone_stay_one_field_as
     f = parse_identity(_response(rows, char_w=0.0125, h=0.04), run_date=RUN).fields
     assert f["mrz_code"] is None and (f["first_name"], f["middle_name"]) == ("CARLOS SOFIA", None)
     assert "first_name" in f["review_reason"]
+
+
+def test_a_zone_whose_name_print_reads_otherwise_is_in_doubt_as_a_whole():
+    # A generated Italian passport as the local engine read it: "CRUZ" read "CRUN" in the zone
+    # (names carry no check digit); the printed surname says DELA CRUZ.
+    td3 = ["P<ITADELA<CRUN<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<", "0290614356ITA0901093F3202229<<<<<<<<<<<<<<00"]
+    rows = [("REPUBLICA ITALIANA", 0.03, 0.03), ("PASSPORT", 0.55, 0.08), ("Surname/Nom", 0.31, 0.13),
+            ("DELA CRUZ", 0.31, 0.15), ("Document no.", 0.31, 0.36), ("029061435", 0.31, 0.38),
+            (td3[0], 0.05, 0.82), (td3[1], 0.05, 0.88)]
+    f = parse_identity(_response(rows, char_w=0.02), run_date=RUN).fields
+    assert f["mrz_valid"] is True and f["last_name"] == "DELA CRUN" and "last_name" in f["review_reason"]
+    assert f["mrz_code_confidence"] < 50
+
+
+def test_a_zone_whose_number_is_a_guess_is_in_doubt_as_a_whole():
+    # A generated Indian visa as the local engine read it: "U016854O9" read "U01685409" in the
+    # zone and in print; "UO1685409" passes the check digit as well as the truth does.
+    mrva = ["V<INDEL<SAYED<<SIOBHAN<CHIOMA<<<<<<<<<<<<<<<", "U016854091IND6103154M2810205<<<<<<<<<<<<<<<<"]
+    rows = [("REPUBLIC OF INDIA", 0.03, 0.03), ("VISA", 0.55, 0.08), ("EL-SAYED", 0.31, 0.15),
+            ("SIOBHAN CHIOMA", 0.31, 0.25), ("Document no.", 0.31, 0.40), ("U01685409", 0.31, 0.42),
+            (mrva[0], 0.05, 0.84), (mrva[1], 0.05, 0.90)]
+    f = parse_identity(_response(rows, char_w=0.02), run_date=RUN).fields
+    assert "document_number" in f["review_reason"] and f["mrz_code_confidence"] < 50

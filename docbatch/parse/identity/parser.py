@@ -179,21 +179,27 @@ def _given_names_in_one(row: _Row) -> None:
 
 def _read_mrz_document(row: _Row, reasons: list[str], response: Mapping[str, Any], mrz: Mrz,
                        run_date: dt.date) -> bool | None:
-    """Fields from the MRZ; returns whether the printed zone agrees (None: no printed text)."""
+    """Fields from the MRZ; returns whether the printed zone agrees (None: no printed text).
+
+    ``mrz_code`` is the zone's text, so a field read from it in doubt (a guessed repair, print
+    reading otherwise) puts the whole text in doubt too: it drops under the review level.
+    """
     printed = _printed_lines(response, mrz)  # number_from_print keeps the raw lines: still the printed zone
     mrz = number_from_print(mrz, " ".join(printed).split())
     _from_mrz(row, mrz, run_date)
     if not mrz.valid:
         reasons.append("mrz checks failed: " + ",".join(mrz.failed))
-    if "document_number" in mrz.guessed and "document_number" in row.conf and not _printed_as(printed, mrz):
+    doubted = bool("document_number" in mrz.guessed and "document_number" in row.conf
+                   and not _printed_as(printed, mrz))
+    if doubted:
         row.conf["document_number"] = min(row.conf["document_number"], LOW_CONFIDENCE)
         reasons.append("mrz check digit passed only by a guessed repair: document_number")
     disagree = _mrz_visual_disagreements(printed, mrz)
-    if disagree is None:
-        return None
     if disagree:
         reasons.append("printed zone disagrees with mrz on: " + ",".join(disagree))
-    return not disagree
+    if (doubted or disagree) and "mrz_code" in row.conf:
+        row.conf["mrz_code"] = min(row.conf["mrz_code"], INVALID_MRZ_CONFIDENCE)
+    return None if disagree is None else not disagree
 
 
 def _read_licence(row: _Row, reasons: list[str], response: Mapping[str, Any], barcode: str | None,
