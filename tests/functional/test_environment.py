@@ -150,50 +150,63 @@ def test_a_run_folder_on_s3_that_cannot_be_used_stops_before_anything_is_written
     assert s3.list_objects_v2(Bucket="runs-env").get("KeyCount", 0) == 0
 
 
-class _ExpiredSession(http.server.BaseHTTPRequestHandler):
-    """S3 as it answers a session token that expired after the run's preflight: the bucket
-    was checked in time; a HEAD of an object is a bare 400 (HEAD answers carry no body, so
-    no error code), a GET says ExpiredToken."""
+def _s3_refusing_objects(status: int, code: str):
+    """S3 as it answers once the run's preflight is done (the bucket was checked in time):
+    a HEAD of an object is a bare ``status`` (HEAD answers carry no body, so no error code),
+    a GET of it says ``code``."""
 
-    def do_HEAD(self):
-        bucket_only = self.path.strip("/").count("/") == 0
-        self.send_response(200 if bucket_only else 400)
-        if bucket_only:
-            self.send_header("x-amz-bucket-region", "us-east-1")
-        self.send_header("Content-Length", "0")
-        self.end_headers()
+    class Refusing(http.server.BaseHTTPRequestHandler):
+        def do_HEAD(self):
+            bucket_only = self.path.strip("/").count("/") == 0
+            self.send_response(200 if bucket_only else status)
+            if bucket_only:
+                self.send_header("x-amz-bucket-region", "us-east-1")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
 
-    def do_GET(self):
-        body = (b"<?xml version='1.0' encoding='UTF-8'?><Error><Code>ExpiredToken</Code>"
-                b"<Message>The provided token has expired.</Message></Error>")
-        self.send_response(400)
-        self.send_header("Content-Type", "application/xml")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        def do_GET(self):
+            body = f"<?xml version='1.0' encoding='UTF-8'?><Error><Code>{code}</Code></Error>".encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/xml")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
 
-    def log_message(self, *args):
-        pass
+        def log_message(self, *args):
+            pass
+
+    return Refusing
 
 
-@pytest.mark.slow  # a batch through two loopback servers
-def test_credentials_expiring_before_the_head_of_an_s3_source_stop_the_run_and_mark_nothing(
-        tmp_path, moto_url, aws_env):
-    s3 = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _ExpiredSession)
+def _run_on_refusing_s3(tmp_path, moto_url, status, code):
+    s3 = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _s3_refusing_objects(status, code))
     threading.Thread(target=s3.serve_forever, daemon=True).start()
     try:
         bench = Bench(tmp_path, moto_url=moto_url)
         manifest = write_manifest(tmp_path / "m.csv", [{"source": f"s3://nightly-in/r{i}.png", "doc_type": "receipt"}
                                                        for i in range(6)])
         with bench.server() as server:
-            stopped = run_batch(bench.config(manifest, tmp_path / "out", server,
+            summary = run_batch(bench.config(manifest, tmp_path / "out", server,
                                              s3_endpoint_url=f"http://127.0.0.1:{s3.server_address[1]}"))
-            calls = len(server.request_log)
+            return summary, len(server.request_log)
     finally:
         s3.shutdown()
+
+
+@pytest.mark.slow  # a batch through two loopback servers
+@pytest.mark.parametrize("status, code", [(400, "ExpiredToken"), (403, "InvalidAccessKeyId")])
+def test_credentials_refused_at_the_head_of_an_s3_source_stop_the_run_and_mark_nothing(
+        tmp_path, moto_url, aws_env, status, code):
+    stopped, calls = _run_on_refusing_s3(tmp_path, moto_url, status, code)
     assert stopped.outcome == "stopped" and int(stopped.exit_code) == 2, stopped.message
-    assert stopped.failed == 0 and "ExpiredToken" in stopped.message and "credentials" in stopped.message
+    assert stopped.failed == 0 and code in stopped.message and "credentials" in stopped.message
     assert calls == 0
+
+
+@pytest.mark.slow  # a batch through two loopback servers
+def test_objects_the_bucket_policy_denies_fail_one_by_one_as_access_denied(tmp_path, moto_url, aws_env):
+    summary, _ = _run_on_refusing_s3(tmp_path, moto_url, 403, "AccessDenied")
+    assert (summary.outcome, summary.failed, summary.errors) == ("completed", 6, {"access_denied": 6})
 
 
 class _StopServerAfter:
