@@ -4,7 +4,9 @@ Two runs into one folder would both pay for every document and trip over each ot
 staging.  The lock is a small JSON object holding who took it (host, pid, run id) and a
 heartbeat the holder refreshes while it runs.  A second run exits naming the holder.  A
 lock is stale, and taken over, when its process is gone (same host) or its heartbeat is
-older than :attr:`RunLock.STALE_AFTER` seconds (another host, or a hung one).
+older than :attr:`RunLock.STALE_AFTER` seconds (another host, or a hung one).  "Same host"
+is the same host name *and* the same pid namespace: containers on one host's network share
+its name but not their pids, so another container's pid says nothing about its holder.
 
 Every change to the lock is a compare-and-swap against the version the changer last saw
 (its *token*): created only if absent, taken over, refreshed and deleted only if it is
@@ -184,8 +186,8 @@ class RunLock:
         self._lost: FolderLocked | None = None
 
     def _body(self) -> bytes:
-        return json.dumps({"host": socket.gethostname(), "pid": os.getpid(), "run_id": self.run_id,
-                           "heartbeat": self._clock()}).encode()
+        return json.dumps({"host": socket.gethostname(), "pid": os.getpid(), "pid_namespace": _pid_namespace(),
+                           "run_id": self.run_id, "heartbeat": self._clock()}).encode()
 
     def acquire(self) -> RunLock:
         """Take the lock: create it, or swap out a stale one; :class:`FolderLocked` when held."""
@@ -215,7 +217,8 @@ class RunLock:
             return True
         if self._clock() - float(holder.get("heartbeat", 0)) > self.STALE_AFTER:
             return True
-        if holder.get("host") == socket.gethostname():
+        same_pids = holder.get("pid_namespace", _pid_namespace()) == _pid_namespace()  # older locks: assumed
+        if holder.get("host") == socket.gethostname() and same_pids:
             return not _alive(int(holder.get("pid", 0)))
         return False
 
@@ -282,6 +285,14 @@ def _parse(data: bytes) -> dict[str, Any]:
 
 def _describe(holder: Mapping[str, Any]) -> str:
     return f"run {holder.get('run_id')} (pid {holder.get('pid')} on {holder.get('host')})"
+
+
+def _pid_namespace() -> int | None:
+    """This process's pid namespace (Linux), or None where there is no such thing to read."""
+    try:
+        return os.stat("/proc/self/ns/pid").st_ino
+    except OSError:
+        return None
 
 
 def _alive(pid: int) -> bool:

@@ -181,3 +181,19 @@ def test_a_run_whose_documents_take_longer_than_the_stale_period_keeps_its_folde
             run_batch(config)
         thread.join(timeout=60)
     assert first["summary"].ok == 1
+
+
+def test_a_live_lock_of_another_container_on_this_hosts_network_is_not_taken_over(tmp_path):
+    """Containers sharing the host's network share its name, not its pids: a pid that is not
+    running here may be running there, so only the heartbeat can say the lock is stale."""
+    import os
+    import socket
+    import time
+
+    not_here = int(open("/proc/sys/kernel/pid_max").read())  # no process here has this pid
+    path = tmp_path / ".docbatch-lock.json"
+    other_container = os.stat("/proc/self/ns/pid").st_ino + 1
+    path.write_text(json.dumps({"host": socket.gethostname(), "pid": not_here, "pid_namespace": other_container,
+                                "run_id": "20261201T000000Z-c0ffee", "heartbeat": time.time()}))
+    with pytest.raises(FolderLocked, match="in use by run 20261201T000000Z-c0ffee"):
+        RunLock(LocalLockFile(path), "20261201T000000Z-aaaaaa", folder=str(tmp_path)).acquire()
