@@ -29,3 +29,14 @@ def response_from_rows(rows: list[tuple[str, float, float]], *, char_w: float = 
                                                     (wx + char_w * len(word), y + h), (wx, y + h)]))
             offset += len(word) + 1
     return {"TextDetections": dets}
+
+
+def response_from_words(words: list[tuple[str, float, float, float, float, float]]) -> dict[str, Any]:
+    """A page of words as the local engine boxed them: ``(text, confidence, left, top, width, height)``."""
+    dets: list[dict[str, Any]] = []
+    for text, conf, x, y, w, h in words:
+        box = [(x, y), (x + w, y), (x + w, y + h), (x, y + h)]
+        dets.append(make_detection(id=len(dets), type="LINE", text=text, confidence=conf, polygon=box))
+        dets.append(make_detection(id=len(dets), type="WORD", text=text, confidence=conf, polygon=box,
+                                   parent_id=len(dets) - 1))
+    return {"TextDetections": dets}

@@ -10,7 +10,7 @@ from docbatch.parse.identity.licence import parse_licence
 from docbatch.parse.identity.us_dates import us_date
 from docbatch.response import make_detection
 
-from ..support.responses import response_from_rows
+from ..support.responses import response_from_rows, response_from_words
 
 RUN = dt.date(2026, 6, 1)
 
@@ -207,15 +207,7 @@ def test_a_column_that_opens_inside_a_word_takes_nothing_from_it():
     assert "last_name" not in f.values
 
 
-def _words(words: list[tuple[str, float, float, float, float, float]]) -> dict:
-    """A page of words as the local engine boxed them: ``(text, confidence, left, top, width, height)``."""
-    dets = []
-    for text, conf, x, y, w, h in words:
-        box = [(x, y), (x + w, y), (x + w, y + h), (x, y + h)]
-        dets.append(make_detection(id=len(dets), type="LINE", text=text, confidence=conf, polygon=box))
-        dets.append(make_detection(id=len(dets), type="WORD", text=text, confidence=conf, polygon=box,
-                                   parent_id=len(dets) - 1))
-    return {"TextDetections": dets}
+_words = response_from_words
 
 
 #: The low-resolution South Dakota sample as the local engine read it: the small field numbers 2 and 8

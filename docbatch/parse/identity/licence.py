@@ -24,13 +24,14 @@ import datetime as dt
 import re
 from typing import Any, Mapping
 
-from .licence_checks import card_state, check_names, check_number, number_accepts, state_header
+from .licence_checks import card_state, check_names, check_number, check_signed, number_accepts, state_header
 from .licence_fields import LicenceFields
 from .licence_labels import fill_from_labels, find_labels
 from .licence_numbers import number_fits
 from .licence_segments import Segment, read_segments
 from .licence_structure import (FALLBACK_CONFIDENCE, address_block, block_above, fallback_dates, fallback_number,
-                                fill_names, signature_rows, signature_sequences, signature_words, street_text)
+                                fill_names, printed_signatures, signature_rows, signature_sequences, signature_words,
+                                street_text)
 from .names import split_glued_given, split_glued_initial
 from .us_states import STATES, state_name_in
 
@@ -78,6 +79,7 @@ def parse_licence(response: Mapping[str, Any], *, run_date: dt.date) -> LicenceF
             out.values["first_name"] = given
             out.put("middle_name", middle, out.confidence["first_name"])
     check_names(out, signature_words(response))
+    check_signed(out, printed_signatures(response))
     check_number(out, state)
     fallback_dates(segs, labels, out, run_date)
     text = " ".join(s.text for s in segs)

@@ -131,3 +131,38 @@ def check_names(out: LicenceFields, support: set[str]) -> None:
         tokens = [t for t in re.split(r"[\s,.'-]+", value) if t]
         if any(len(t) > longest and t not in support for t in tokens):
             out.confidence[name] = round(out.confidence[name] * DOUBT, 2)
+
+
+def check_signed(out: LicenceFields, signed: list[list[str]]) -> None:
+    """Flag a family name that the signature, once it spells the given name, spells otherwise.
+
+    ``signed``: the words of signatures and printed "First Last" lines read as names are spelt
+    (:func:`.licence_structure.printed_signatures`).  A row holding the given name is read as
+    "First [Middle] Last": the family name printed must be some run of its next words (middle
+    names and initials skipped, any words after it ignored).  OCR damage to the name field that
+    the signature escaped (a caption remnant kept, ``IN LEWIS``; letters misread, ``SMT-IES``;
+    read backwards, ``NOSNHON``) then shows; a row not spelling the given name says nothing.
+    """
+    first = str(out.values.get("first_name") or "").split(" ")[0]
+    last = re.sub(r"[^A-Z]", "", str(out.values.get("last_name") or ""))
+    if not first or not last:
+        return
+    middle = set(str(out.values.get("middle_name") or "").split())
+    for words in signed:
+        if first not in words:
+            continue
+        rest = words[words.index(first) + 1:]
+        if rest and not _spells_from(rest, last, skippable=lambda w: w in middle or len(w) == 1):
+            out.confidence["last_name"] = round(out.confidence["last_name"] * DOUBT, 2)
+        if rest:
+            return
+
+
+def _spells_from(words: list[str], name: str, *, skippable) -> bool:  # noqa: ANN001 - a word predicate
+    """Do some of ``words`` spell ``name`` run together, starting after skippable words only?"""
+    for start, word in enumerate(words):
+        if any("".join(words[start:end]) == name for end in range(start + 1, len(words) + 1)):
+            return True
+        if not skippable(word):
+            return False
+    return False

@@ -171,6 +171,31 @@ def signature_sequences(response: Mapping[str, Any]) -> list[list[str]]:
     return out
 
 
+#: A name written as printed names are: capital, then small letters, parts joined by ``-`` or ``'``.
+_PRINTED_NAME = re.compile(r"[A-Z][a-z]*(?:[-'][A-Z][a-z]+)*")
+
+
+def printed_signatures(response: Mapping[str, Any]) -> list[list[str]]:
+    """Each mixed-case row's leading words shaped as names are printed (``David``, ``Smith-Jones``,
+    ``O'Brien``), upper-cased, split at ``-`` and ``'``; words without small letters (an initial,
+    ``DONOR`` beside the signature) are left out, as in :func:`signature_sequences`.
+
+    A word of any other shape ends its row: a cursive signature OCR misreads comes out in shapes
+    no printed name has (``Jane,hruple``, ``ASomple``), and its letters are no evidence against
+    the printed fields, while a signature printed or written clearly reads as names are spelt.
+    """
+    out = []
+    for row in visual_rows(response):
+        words: list[str] = []
+        for w in (w for w in row.words if any(c.islower() for c in w.text)):
+            if not _PRINTED_NAME.fullmatch(w.text):
+                break
+            words += re.split(r"[-']", w.text.upper())
+        if words:
+            out.append(words)
+    return out
+
+
 def signature_words(response: Mapping[str, Any]) -> set[str]:
     """Words of the mixed-case rows, split at spaces, punctuation and case turns (``ASample``)."""
     return {w for words in signature_sequences(response) for w in words}
