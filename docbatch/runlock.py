@@ -237,6 +237,11 @@ class RunLock:
                                f"by {holder}; this run stops (re-run to resume once that one is done)")
         self._token = token
 
+    @property
+    def lost(self) -> bool:
+        """Whether the heartbeat found the lock taken over by another run."""
+        return self._lost is not None
+
     def check(self) -> None:
         """Raise the :class:`FolderLocked` the heartbeat met, if it met one: the run must stop."""
         if self._lost is not None:

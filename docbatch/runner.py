@@ -164,7 +164,8 @@ def _run(config: RunConfig, stages: Stages, cls: type[Engine], engine: Engine | 
     finally:
         restore()
         try:
-            folder.checkpoint_journal(journal.copy_to)
+            if not lock.lost:  # the folder's journal is its new holder's now
+                folder.checkpoint_journal(journal.copy_to)
         finally:
             journal.close()
     summary.elapsed_s = round(time.monotonic() - started, 3)
@@ -234,7 +235,7 @@ def _drive(config: RunConfig, stages: Stages, engine_name: str, manifest: Manife
             _record(result, journal, summary, subs, check)
         lock.check()
         nonlocal last_checkpoint
-        if folder.s3 is not None and time.monotonic() - last_checkpoint >= CHECKPOINT_EVERY:
+        if folder.s3 is not None and not lock.lost and time.monotonic() - last_checkpoint >= CHECKPOINT_EVERY:
             folder.checkpoint_journal(journal.copy_to)
             last_checkpoint = time.monotonic()
         if policy.max_failure_rate is not None and summary.processed >= policy.min_docs_for_failure_rate:

@@ -145,3 +145,37 @@ def test_a_partitioned_run_on_s3_writes_hive_keys_and_a_rerun_replaces_them(tmp_
             keys = _keys(s3, prefix)
             assert expected <= set(keys) and not [k for k in keys if ".staging-" in k or ".tmp" in k]
             assert len(_table(s3, prefix, "receipts")) == 4
+
+
+def test_a_run_whose_lock_was_taken_over_stops_without_overwriting_the_new_holders_files(
+        tmp_path, moto_url, aws_env, s3, new_machine, monkeypatch):
+    """Another run took the folder over while this one was slow (its lock object and its journal
+    checkpoint are there): this run stops at its next heartbeat, exit 2, and puts back neither its
+    journal nor tables nor run.json."""
+    import json
+    import threading
+
+    from docbatch.runlock import RunLock
+
+    monkeypatch.setattr(RunLock, "REFRESH_EVERY", 0.2)
+    bench = Bench(tmp_path, moto_url=moto_url, docs=3)
+    prefix = f"runs/{uuid.uuid4().hex[:6]}/"
+    theirs = json.dumps({"host": "another-host", "pid": 1, "run_id": "20261201T000000Z-7a6e00",
+                         "heartbeat": 4e9}).encode()
+
+    def take_over() -> None:
+        deadline = time.monotonic() + 30
+        while ".docbatch-lock.json" not in _keys(s3, prefix) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        s3.put_object(Bucket=BUCKET, Key=f"{prefix}.docbatch-lock.json", Body=theirs)
+        s3.put_object(Bucket=BUCKET, Key=f"{prefix}state.sqlite", Body=b"their journal")
+
+    thief = threading.Thread(target=take_over)
+    with bench.server(latency=1.0) as server:
+        thief.start()
+        with pytest.raises(FolderLocked, match="taken over by run 20261201T000000Z-7a6e00"):
+            run_batch(bench.config(bench.manifest(), f"s3://{BUCKET}/{prefix}", server, concurrency=1))
+        thief.join()
+    assert s3.get_object(Bucket=BUCKET, Key=f"{prefix}state.sqlite")["Body"].read() == b"their journal"
+    assert s3.get_object(Bucket=BUCKET, Key=f"{prefix}.docbatch-lock.json")["Body"].read() == theirs
+    assert not [k for k in _keys(s3, prefix) if k.startswith(("documents/", "run.json"))]
