@@ -52,6 +52,15 @@ def test_no_sum_before_rounding_when_the_total_is_not_the_rounded_figure():
     assert (unrounded["total"], unrounded["total_before_rounding"]) == (Decimal("12.40"), None)
 
 
+def test_a_total_sharing_its_row_with_the_item_count_is_the_total():
+    # SROIE 458: "QTY : 1 TOTAL RM : 11.60"; the tax summary's "TOTAL 10.94 0.66" below is not the total.
+    f = receipt(*HEAD, "STAR 74CM X79CM | 11.60", "QTY : 1 TOTAL RM : | 11.60", "CASH : | 12.00",
+                "CHANGE : | 0.40", "GST SUMMARY AMOUNT TAX", "TOTAL 10.94 | 0.66").fields
+    assert f["total"] == Decimal("11.60") and f["total_confidence"] >= TRUSTED_TOTAL
+    counted = receipt(*HEAD, "PENCIL | 9.00", "TOTAL QTY : | 3", "TOTAL | 9.00").fields
+    assert counted["total"] == Decimal("9.00")
+
+
 def test_rounded_total_printed_on_its_own_total_row_is_not_a_rounding_doubt():
     total, reason, _ = doubt("PENCIL | 12.37", "TOTAL | 12.37", "ROUNDING ADJ | -0.02",
                              "TOTAL ROUNDED | 12.35", "CASH | 50.00", "CHANGE | 37.65")

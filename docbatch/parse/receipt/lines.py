@@ -48,6 +48,20 @@ def _label_text(text: str, amounts: list[Amount]) -> str:
     return re.sub(r"\s+", " ", out).strip()
 
 
+_LAST_NUMBER = re.compile(r".*\d")
+
+
+def _after_count(text: str, amount: Amount) -> str | None:
+    """The money label of a row that opens with a count (``QTY : 1 TOTAL RM : 11.60``): the
+    words between the count's number and the row's last amount, when they name a total or a
+    payment (the count phrase, being longer, would otherwise label the whole row)."""
+    head = text[: amount.start]
+    found = _LAST_NUMBER.match(head)
+    tail = head[found.end():] if found else ""
+    label = line_label(tail.strip()) if tail.strip() else None
+    return label if label in ("total", "total_strong", "subtotal", "paid") else None
+
+
 def _against(amount: Amount, text: str, sep: str | None) -> Amount:
     """Lower the certainty of an amount whose cents separator is not the receipt's own."""
     shown = text[amount.start : amount.end]
@@ -76,6 +90,8 @@ def build_lines(response: Mapping[str, Any], *, decimal_separator: str | None = 
         amounts = [_against(a, text, sep) for a in find_amounts(text, decimal_separator=sep)]
         label_text = _label_text(text, amounts)
         label = line_label(label_text) if (amounts or len(label_text) < 60) else None
+        if label == "count" and amounts:
+            label = _after_count(text, amounts[-1]) or label
         lines.append(Line(len(lines), row, text, amounts, label, label_text, spans))
     # A label alone on its row takes the amount printed alone on the next row.
     for line, nxt in zip(lines, lines[1:]):
