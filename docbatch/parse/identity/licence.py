@@ -24,7 +24,8 @@ import datetime as dt
 import re
 from typing import Any, Mapping
 
-from .licence_checks import card_state, check_names, check_number, check_signed, number_accepts, state_header
+from .licence_checks import (card_state, check_name_shapes, check_names, check_number, check_signed, number_accepts,
+                             state_header)
 from .licence_fields import LicenceFields
 from .licence_labels import fill_from_labels, find_labels
 from .licence_numbers import number_fits
@@ -80,6 +81,7 @@ def parse_licence(response: Mapping[str, Any], *, run_date: dt.date) -> LicenceF
             out.put("middle_name", middle, out.confidence["first_name"])
     check_names(out, signature_words(response))
     check_signed(out, printed_signatures(response))
+    check_name_shapes(out)
     check_number(out, state)
     fallback_dates(segs, labels, out, run_date)
     text = " ".join(s.text for s in segs)

@@ -38,6 +38,9 @@ REPAIRED = 0.9
 STATE_UNKNOWN = 0.85
 #: Longest given name / family name read as one token without support (letters).
 LONG_GIVEN, LONG_FAMILY = 11, 13
+#: Words of one or two letters that open family names (``DE LA CRUZ``, ``ST JAMES``); any other
+#: such word before a family name is what is left of a caption (``LN`` read ``IN``) or a misread.
+PARTICLES = frozenset({"AL", "BA", "DA", "DE", "DI", "DO", "DU", "EL", "LA", "LE", "LI", "LO", "MC", "ST", "TE", "VD"})
 _CODES = {name: code for code, name in STATES.items()}
 
 
@@ -166,3 +169,21 @@ def _spells_from(words: list[str], name: str, *, skippable) -> bool:  # noqa: AN
         if not skippable(word):
             return False
     return False
+
+
+def check_name_shapes(out: LicenceFields) -> None:
+    """Flag a family name that is not shaped as one: a word of three or more letters with no vowel
+    (``SMT-IES`` read for ``SMITH-JONES``), or a leading word of one or two letters that is no
+    particle family names open with (``IN LEWIS``: the ``LN`` caption read ``IN`` and kept).
+
+    OCR damage the card offers nothing to check against (no barcode, no legible signature)
+    still shows in the letters; names that short or that bare exist (``NG``), so only longer
+    vowel-less words and leading fragments before another word count.
+    """
+    value = str(out.values.get("last_name") or "")
+    words = [w for w in re.split(r"[^A-Z]+", value) if w]
+    spaced = value.split()
+    vowelless = any(len(w) >= 3 and not re.search(r"[AEIOUY]", w) for w in words)
+    fragment = len(spaced) > 1 and len(re.sub(r"[^A-Z]", "", spaced[0])) <= 2 and spaced[0] not in PARTICLES
+    if vowelless or fragment:
+        out.confidence["last_name"] = round(out.confidence["last_name"] * DOUBT, 2)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from docbatch.parse.identity.licence import parse_licence
-from docbatch.parse.identity.licence_checks import check_signed
+from docbatch.parse.identity.licence_checks import check_name_shapes, check_signed
 from docbatch.parse.identity.licence_fields import LicenceFields
 from docbatch.parse.identity.licence_structure import printed_signatures
 
@@ -142,3 +142,26 @@ def test_a_printed_signature_is_read_as_its_names_leaving_out_words_without_smal
     words = _words([("Mary", 100.0, 0.04, 0.89, 0.05, 0.04), ("A", 100.0, 0.10, 0.89, 0.01, 0.04),
                     ("O'Brien-Smith", 100.0, 0.12, 0.89, 0.12, 0.04)])
     assert printed_signatures(words) == [["MARY", "O", "BRIEN", "SMITH"]]
+
+
+def _unsigned(words):
+    """The card as if its signature were cursive and unread: its mixed-case words left out."""
+    return [w for w in words if not any(c.islower() for c in w[0]) or w[3] < 0.3]
+
+
+def test_a_family_name_token_with_no_vowel_is_flagged_without_a_signature():
+    first, last, conf = _names(_unsigned(_NORTH_DAKOTA))
+    assert (first, last) == ("DAVID", "SMT-IES") and conf < REVIEW
+
+
+def test_a_leading_fragment_of_two_letters_before_the_family_name_is_flagged_without_a_signature():
+    first, last, conf = _names(_unsigned(_GEORGIA))
+    assert (first, last) == ("CHARLES", "IN LEWIS") and conf < REVIEW
+
+
+def test_family_names_with_short_particles_or_short_names_keep_their_confidence():
+    for last in ("DE LA CRUZ", "NG", "LE", "ST JAMES", "MC DONALD", "LYNCH", "SMITH-JONES", "O'BRIEN"):
+        out = LicenceFields()
+        out.put("last_name", last, 90.0)
+        check_name_shapes(out)
+        assert out.confidence["last_name"] == 90.0, last
