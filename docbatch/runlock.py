@@ -27,7 +27,6 @@ waiting out a long stall, is still alive and keeps its folder.  The runner asks
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
 import logging
@@ -40,6 +39,11 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Protocol
 
 from .errors import FolderLocked
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; takeovers there are not made one at a time
+    fcntl = None  # type: ignore[assignment]
 
 log = logging.getLogger("docbatch")
 
@@ -71,6 +75,9 @@ class LocalLockFile:
     def _guard(self) -> Iterator[None]:
         """Hold an exclusive ``flock`` of the lock's folder: changes are made one at a time
         (the kernel lets go if the process dies, so it can never be left held)."""
+        if fcntl is None:
+            yield
+            return
         fd = os.open(self.path.parent, os.O_RDONLY)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
