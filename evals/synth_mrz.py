@@ -17,9 +17,13 @@ monospaced faces.  The check digits are computed here by their own few lines, no
 
 Documents ``000`` to ``count/2 - 1`` may be looked at while tuning; the rest are held out:
 the tables put both side by side, and ``--show-held-out`` is needed to list held-out misses.
+``--print-only`` scores the visual zone instead, as read when the MRZ is not (every zone's
+lines dropped, one left unreadable); a visual row that finds no room above the zone (TD1
+cards) is not printed, and no value is then right.
 
     python -m evals.synth_mrz                       # 40 documents into a temp work dir
     python -m evals.synth_mrz --seed 3 --count 60 --work-dir /tmp/synth-mrz
+    python -m evals.synth_mrz --seed 3 --work-dir /tmp/synth-mrz --print-only
 """
 
 from __future__ import annotations
@@ -31,10 +35,11 @@ import json
 import random
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+from docbatch.parse.identity.mrz_repair import normalise
 from docbatch.parse.identity.parser import parse_identity
 
 from .ids import MRZ_FIELDS, licence_flagged, squeeze, truth_mrz_value
@@ -156,40 +161,57 @@ def person(rng: random.Random, kind: str, run_date: dt.date) -> dict[str, Any]:
                        "birth_date": dob, "expiry_date": exp, "sex": sex, "document_number": number.rstrip("<")}}
 
 
-def render(p: dict[str, Any], rng: random.Random) -> Image.Image:
-    """A document of ``p``'s type: header, photo, a visual zone, the MRZ at the foot; then wear."""
+#: The visual zone's rows: the field each prints, its caption, and the value as printed.
+def _rows(p: dict[str, Any]) -> list[tuple[str, str, str]]:
+    return [("last_name", "Surname / Nom", p["printed_surname"]),
+            ("first_name", "Given names / Prenoms", p["printed_given"]),
+            ("date_of_birth", "Date of birth", p["printed_birth"].strftime("%d %b %Y").upper()),
+            ("expiration_date", "Date of expiry", p["printed_expiry"].strftime("%d %b %Y").upper()),
+            ("document_number", "Document no.", p["printed_number"].rstrip("<"))]
+
+
+def layout(p: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    """Where and in what faces ``p``'s document is drawn, and which visual rows fit above the MRZ."""
     nlines, width, (w, h), _ = TYPES[p["kind"]]
-    tint = (rng.randint(215, 250), rng.randint(215, 250), rng.randint(205, 245))
-    image = Image.new("RGB", (w, h), tint)
-    draw = ImageDraw.Draw(image)
-    ink = rng.choice(((25, 40, 110), (90, 30, 40), (50, 50, 50)))
-    draw.text((40, 28), p["state_name"], font=font(rng.choice(TEXT_FACES), rng.randint(30, 40)), fill=ink)
-    title = {"TD3": "PASSPORT", "MRVA": "VISA", "MRVB": "VISA"}.get(p["kind"], "IDENTITY CARD")
-    draw.text((w * 0.55, 80), title, font=font(TEXT_FACES[1], 30), fill=ink)
-    photo_w = int(w * 0.26)
-    draw.rectangle((40, 130, 40 + photo_w, int(h * 0.62)), fill=(190, 195, 205), outline=(140, 140, 140))
-    label, value = font(TEXT_FACES[0], rng.randint(16, 20)), font(rng.choice(TEXT_FACES), rng.randint(24, 30))
+    lay: dict[str, Any] = {"tint": (rng.randint(215, 250), rng.randint(215, 250), rng.randint(205, 245)),
+                           "ink": rng.choice(((25, 40, 110), (90, 30, 40), (50, 50, 50)))}
+    lay["header"] = font(rng.choice(TEXT_FACES), rng.randint(30, 40))
+    lay["label"] = label = font(TEXT_FACES[0], rng.randint(16, 20))
+    lay["value"] = value = font(rng.choice(TEXT_FACES), rng.randint(24, 30))
     face_name = "OCRB.otf" if rng.random() < 0.5 and _installed("OCRB.otf") else rng.choice(MRZ_FACES[1:])
     size = 60
     while size > 12 and font(face_name, size).getlength("<" * width) > w * rng.uniform(0.88, 0.94):
         size -= 1
-    mrz_face = font(face_name, size)
-    left = (w - mrz_face.getlength("<" * width)) / 2
-    pitch = size * rng.uniform(1.25, 1.5)
-    top = h - 40 - pitch * nlines
+    lay["mrz_face"] = font(face_name, size)
+    lay["left"] = (w - lay["mrz_face"].getlength("<" * width)) / 2
+    lay["pitch"] = size * rng.uniform(1.25, 1.5)
+    lay["top"] = h - 40 - lay["pitch"] * nlines
+    step = label.size + value.size + 18
+    # No room above the MRZ (a TD1 card): a real card prints nothing over its zone.
+    fit = max(0, min(5, int((lay["top"] - 140.0) // step)))
+    lay["rows"] = _rows(p)[:fit]
+    return lay
+
+
+def render(p: dict[str, Any], lay: dict[str, Any], rng: random.Random) -> Image.Image:
+    """A document of ``p``'s type laid out by :func:`layout`: header, photo, the visual zone's
+    rows, the MRZ at the foot; then wear."""
+    _, _, (w, h), _ = TYPES[p["kind"]]
+    image = Image.new("RGB", (w, h), lay["tint"])
+    draw = ImageDraw.Draw(image)
+    ink, label, value = lay["ink"], lay["label"], lay["value"]
+    draw.text((40, 28), p["state_name"], font=lay["header"], fill=ink)
+    title = {"TD3": "PASSPORT", "MRVA": "VISA", "MRVB": "VISA"}.get(p["kind"], "IDENTITY CARD")
+    draw.text((w * 0.55, 80), title, font=font(TEXT_FACES[1], 30), fill=ink)
+    photo_w = int(w * 0.26)
+    draw.rectangle((40, 130, 40 + photo_w, int(h * 0.62)), fill=(190, 195, 205), outline=(140, 140, 140))
     x, y = 70 + photo_w, 140.0
-    for cap, val in (("Surname / Nom", p["printed_surname"]), ("Given names / Prenoms", p["printed_given"]),
-                     ("Date of birth", p["printed_birth"].strftime("%d %b %Y").upper()),
-                     ("Date of expiry", p["printed_expiry"].strftime("%d %b %Y").upper()),
-                     ("Document no.", p["printed_number"].rstrip("<"))):
-        step = label.size + value.size + 18
-        if y + step > top:
-            break  # no room above the MRZ (a TD1 card): a real card prints nothing over its zone
+    for _, cap, val in lay["rows"]:
         draw.text((x, y), cap, font=label, fill=ink)
         draw.text((x, y + label.size + 4), val, font=value, fill=(20, 20, 20))
-        y += step
+        y += label.size + value.size + 18
     for k, line in enumerate(p["mrz"].split("\n")):
-        draw.text((left, top + k * pitch), line, font=mrz_face, fill=(15, 15, 15))
+        draw.text((lay["left"], lay["top"] + k * lay["pitch"]), line, font=lay["mrz_face"], fill=(15, 15, 15))
     return _wear(image, rng)
 
 
@@ -219,8 +241,10 @@ def generate(folder: Path, count: int, seed: int, run_date: dt.date) -> list[tup
         rng = random.Random(seed * 100_019 + i)
         p = person(rng, kinds[i % len(kinds)], run_date)
         path = folder / f"mrz-{i:03d}.png"
+        lay = layout(p, rng)
+        p["printed"] = {name: text for name, _, text in lay["rows"]}
         if not path.exists():
-            render(p, rng).save(path)
+            render(p, lay, rng).save(path)
         docs.append((path, p))
     return docs
 
@@ -254,16 +278,62 @@ def score(docs: list[tuple[Path, dict[str, Any]]], load: Any, run_date: dt.date,
     return outcomes, misses
 
 
+#: The printed fields scored with ``--print-only``.
+PRINTED_FIELDS = ("last_name", "first_name", "date_of_birth", "expiration_date", "document_number")
+
+
+def without_zone(response: Mapping[str, Any]) -> dict[str, Any]:
+    """``response`` with its MRZ unread: the zone's lines and words dropped, and one line of
+    fillers read upside down (``>>>``) left, as the engine's orientation fault once read them."""
+    zone = [d for d in response.get("TextDetections", []) if d.get("Type") == "LINE" and _zone_text(d)]
+    ids = {d.get("Id") for d in zone}
+    kept = [d for d in response.get("TextDetections", []) if d.get("Id") not in ids and d.get("ParentId") not in ids]
+    if zone:
+        kept.append({**zone[-1], "DetectedText": ">" * 16 + str(zone[-1]["DetectedText"])[:14]})
+    return {**response, "TextDetections": kept}
+
+
+def _zone_text(det: Mapping[str, Any]) -> bool:
+    text = normalise(str(det.get("DetectedText", "")))
+    return len(text) >= 24 and ("<" in text or sum(c.isdigit() for c in text) >= 0.4 * len(text))
+
+
+def score_print(docs: list[tuple[Path, dict[str, Any]]], load: Any, run_date: dt.date) -> list[Outcome]:
+    """The printed fields read with the zone unread (:func:`without_zone`), against what was
+    printed: a row left out for want of room is right when no value is read."""
+    outcomes = []
+    for path, truth in docs:
+        response = load(path)
+        if response is None:
+            continue
+        fields = parse_identity(without_zone(response), run_date=run_date).fields
+        for name in PRINTED_FIELDS:
+            want = {"date_of_birth": truth["printed_birth"], "expiration_date": truth["printed_expiry"]}.get(
+                name, truth["printed"].get(name)) if name in truth["printed"] else None
+            right = squeeze(fields.get(name) or "") == squeeze(want or "")
+            outcomes.append(Outcome(path.stem, name, right, licence_flagged(fields, name)))
+    return outcomes
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m evals.synth_mrz", description=__doc__.split("\n")[0])
     add_generated_arguments(ap, count=40, seed=1, work_dir="docbatch-eval-synth-mrz", documents="documents")
+    ap.add_argument("--print-only", action="store_true",
+                    help="score the printed zone as read when the MRZ is not (each zone's lines dropped)")
     args = ap.parse_args(argv)
     key = f"v{GENERATOR_VERSION}-seed{args.seed}"
     docs = generate(args.work_dir / f"docs-{key}", args.count, args.seed, args.run_date)
     load = generated_responses([d for d, _ in docs], args, args.work_dir / f"run-{key}", doc_type="id")
+    splits = numbered_halves(args.count)
+    if args.print_only:
+        print_outcomes = score_print(docs, load, args.run_date)
+        print("Printed zone read with the MRZ unread (truth = what was printed):")
+        print(accuracy_table(print_outcomes, list(PRINTED_FIELDS), splits))
+        print("Flags (wrong values flagged / wrong; right values flagged / right):")
+        print(flag_table(print_outcomes, list(PRINTED_FIELDS), splits))
+        return 0
     outcomes, misses = score(docs, load, args.run_date, args.count if args.show_held_out else args.count // 2)
     kind_of = {path.stem: truth["kind"] for path, truth in docs}
-    splits = numbered_halves(args.count)
     names = ["mrz_code", *MRZ_FIELDS.values()]
     print(f"Generated MRZ documents ({len({o.doc for o in outcomes})} read; truth = the MRZ drawn; "
           f"mrz_code = exact and check-digit valid; OCR-B {'installed' if _installed('OCRB.otf') else 'absent'}):")

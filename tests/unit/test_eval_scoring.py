@@ -73,3 +73,32 @@ def test_an_anchor_answer_the_card_contradicts_is_corrected_only_while_textract_
 
 def test_a_run_is_the_longest_stretch_of_one_character():
     assert run_length("N99999999") == 8 and run_length("S00-000-001") == 3 and run_length("") == 0
+
+
+@pytest.mark.slow  # loads the generator's fonts: over half a second
+def test_generated_id_cards_print_no_visual_row_over_their_machine_readable_zone():
+    # Version 3 drew the printed number across a TD1 card's first MRZ line, and the engine read both as one.
+    import random
+
+    from evals.synth_mrz import TYPES, layout, person
+
+    for i in range(2, 40, 5):  # the TD1 cards of a seed
+        rng = random.Random(7 * 100_019 + i)
+        p = person(rng, sorted(TYPES)[i % 5], dt.date(2026, 6, 1))
+        lay = layout(p, rng)
+        step = lay["label"].size + lay["value"].size + 18
+        assert p["kind"] == "TD1" and 140 + len(lay["rows"]) * step <= lay["top"]
+
+
+def test_a_response_without_its_zone_leaves_print_and_an_unreadable_zone():
+    from docbatch.parse.identity.parser import parse_identity
+    from evals.synth_mrz import without_zone
+
+    from ..support.responses import response_from_rows
+
+    td3 = ["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10"]
+    page = response_from_rows([("Surname / Nom", 0.3, 0.1), ("ERIKSSON", 0.3, 0.15), (td3[0], 0.02, 0.8),
+                               (td3[1], 0.02, 0.88)], char_w=0.021)
+    fields = parse_identity(without_zone(page), run_date=dt.date(2026, 6, 1)).fields
+    assert fields["mrz_code"] is None and "mrz unreadable" in fields["review_reason"]
+    assert fields["last_name"] == "ERIKSSON"
