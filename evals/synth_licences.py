@@ -15,6 +15,10 @@ tables put both side by side, and ``--show-held-out`` is needed to list the held
 
     python -m evals.synth_licences                      # 48 cards into a temp work dir
     python -m evals.synth_licences --count 80 --work-dir /tmp/synth
+    python -m evals.synth_licences --seed 3 --degrade lowres   # also the cards at 60% resolution, JPEG 35
+
+``--degrade`` scores copies of the cards rotated, at low resolution or blurred (the
+degradations of :mod:`evals.ids`), each through its own pipeline run.
 """
 
 from __future__ import annotations
@@ -35,7 +39,8 @@ from docbatch.parse.identity.licence_numbers import FORMATS
 from docbatch.parse.identity.parser import LOW_CONFIDENCE, parse_identity
 from docbatch.parse.identity.us_states import STATES
 
-from .pipeline import add_generated_arguments, generated_responses
+from .ids import DEGRADATIONS, degrade_images
+from .pipeline import add_generated_arguments, generated_responses, pipeline_responses
 from .scoring import Outcome, accuracy_table, flag_table, is_flagged, numbered_halves
 
 #: Bumped whenever a change to the generator changes the cards (their folder is keyed by it).
@@ -248,18 +253,15 @@ def _squeeze(value: object) -> str:
     return re.sub(r"[^0-9A-Z]", "", str(value).upper())
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m evals.synth_licences", description=__doc__.split("\n")[0])
-    add_generated_arguments(ap, count=48, seed=12, work_dir="docbatch-eval-synth-licences", documents="cards")
-    args = ap.parse_args(argv)
-    key = f"v{GENERATOR_VERSION}-seed{args.seed}"
-    cards = generate(args.work_dir / f"cards-{key}", args.count, args.seed)
-    load = generated_responses([c for c, _ in cards], args, args.work_dir / f"run-{key}", doc_type="id")
+def score_cards(cards: list[tuple[Path, dict[str, Any]]], load: Any, args: argparse.Namespace, *,
+                located: dict[Path, Path] | None = None) -> None:
+    """Print accuracy, flags and the tuned cards' misses of ``cards`` read through ``load``
+    (``located``: each card's degraded copy, whose response is the one scored)."""
     half = args.count // 2
     outcomes: list[Outcome] = []
     misses: list[str] = []
     for i, (path, truth) in enumerate(cards):
-        response = load(path)
+        response = load((located or {}).get(path, path))
         if response is None:
             continue
         fields = parse_identity(response, run_date=args.run_date).fields
@@ -281,6 +283,28 @@ def main(argv: list[str] | None = None) -> int:
     print(flag_table(outcomes, KEY_FIELDS, splits))
     print("Misses" + ("" if args.show_held_out else " (tuned cards only; --show-held-out for all)") + ":")
     print("\n".join(misses) or "  none")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m evals.synth_licences", description=__doc__.split("\n")[0])
+    add_generated_arguments(ap, count=48, seed=12, work_dir="docbatch-eval-synth-licences", documents="cards")
+    ap.add_argument("--degrade", nargs="?", const=",".join(DEGRADATIONS), default="",
+                    help=f"also score degraded copies of the cards (comma list of {', '.join(DEGRADATIONS)}; "
+                         "default all), each through its own pipeline run")
+    args = ap.parse_args(argv)
+    degradations = [d for d in args.degrade.split(",") if d]
+    unknown = sorted(set(degradations) - set(DEGRADATIONS))
+    if unknown or (degradations and args.responses):
+        ap.error(f"unknown degradation {unknown}" if unknown else "--degrade runs the pipeline; drop --responses")
+    key = f"v{GENERATOR_VERSION}-seed{args.seed}"
+    cards = generate(args.work_dir / f"cards-{key}", args.count, args.seed)
+    images = [c for c, _ in cards]
+    score_cards(cards, generated_responses(images, args, args.work_dir / f"run-{key}", doc_type="id"), args)
+    for name in degradations:
+        folder = args.work_dir / f"degraded-{key}" / name
+        located = degrade_images(images, name, folder / "images")
+        print(f"\n=== degraded: {name} ===")
+        score_cards(cards, pipeline_responses(list(located.values()), folder, doc_type="id"), args, located=located)
     (args.work_dir / f"truth-{key}.json").write_text(
         json.dumps({c.name: t for c, t in cards}, default=str, indent=1), encoding="utf-8")
     return 0

@@ -102,3 +102,13 @@ def test_a_response_without_its_zone_leaves_print_and_an_unreadable_zone():
     fields = parse_identity(without_zone(page), run_date=dt.date(2026, 6, 1)).fields
     assert fields["mrz_code"] is None and "mrz unreadable" in fields["review_reason"]
     assert fields["last_name"] == "ERIKSSON"
+
+
+@pytest.mark.parametrize("argv", [["--degrade", "smudge"], ["--degrade", "lowres", "--responses", "raw"]])
+def test_generated_licences_refuse_an_unknown_degradation_or_one_without_a_pipeline_run(argv, tmp_path, capsys):
+    from evals.synth_licences import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(["--work-dir", str(tmp_path), *argv])
+    assert stop.value.code == 2 and "degrad" in capsys.readouterr().err
+    assert not any(tmp_path.iterdir())  # refused before a card is drawn
