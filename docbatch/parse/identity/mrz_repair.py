@@ -308,3 +308,32 @@ def number_from_print(mrz: Mrz, printed: Iterable[str]) -> Mrz:
             found.append(decoded)
     return found[0] if len(found) == 1 else mrz
 
+
+
+def names_from_print(mrz: Mrz, printed: Sequence[str]) -> Mrz:
+    """The MRZ with a name word as printed, where zone and print differ at one letter.
+
+    Names carry no check digit; print is a reading apart from the zone's (another face, another
+    line).  The local engine reads OCR-B's ``Z`` before a filler as ``N`` (``CRUN``, ``FERNANDEN``,
+    ``YILMAN`` on generated documents), and print spells the word right beside it.  A zone word
+    (three letters or more) printed nowhere, of one printed word's length and one letter from it
+    alone, takes that word; words of ``printed`` lines with digits (``09 JAN 1975``) are no names.
+    The caller flags the change: it is one reading chosen over another.
+    """
+    spot = next(f for f in FORMATS[mrz.format].fields if f.name == "names")
+    line = mrz.lines[spot.line]
+    names = line[spot.start:spot.end]
+    split = [(text, [normalise(w) for w in re.split(r"[\W_]+", text)]) for text in printed]
+    tokens = {w for _, ws in split for w in ws}
+    words = {w for text, ws in split if not any(c.isdigit() for c in text) for w in ws if len(w) >= 3}
+    out = names
+    for m in re.finditer(r"[A-Z]{3,}", names):
+        near = [w for w in words if len(w) == len(m.group()) and sum(a != b for a, b in zip(w, m.group())) == 1]
+        if m.group() not in tokens and len(near) == 1:
+            out = out[:m.start()] + near[0] + out[m.end():]
+    if out == names:
+        return mrz
+    lines = list(mrz.lines)
+    lines[spot.line] = line[:spot.start] + out + line[spot.end:]
+    decoded = decode(lines, raw_lines=mrz.raw_lines, confidence=mrz.confidence, format=mrz.format)
+    return dataclasses.replace(decoded, guessed=mrz.guessed) if decoded is not None else mrz

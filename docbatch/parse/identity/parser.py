@@ -26,7 +26,7 @@ from .licence import parse_licence
 from .licence_fields import LicenceFields
 from .mrz_decode import Mrz
 from .mrz_find import find_mrz, has_mrz_marks
-from .mrz_repair import normalise, number_from_print
+from .mrz_repair import names_from_print, normalise, number_from_print
 
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in ID_FIELDS)
 #: Fields whose absence makes a document unusable for identity checks.
@@ -186,7 +186,13 @@ def _read_mrz_document(row: _Row, reasons: list[str], response: Mapping[str, Any
     """
     printed = _printed_lines(response, mrz)  # number_from_print keeps the raw lines: still the printed zone
     mrz = number_from_print(mrz, " ".join(printed).split())
+    read = mrz
+    mrz = names_from_print(mrz, printed)
     _from_mrz(row, mrz, run_date)
+    respelt = [name for name, before, after in (("last_name", read.surname, mrz.surname),
+                                                ("first_name", read.given_names, mrz.given_names)) if before != after]
+    if respelt:
+        reasons.append("mrz names respelt as printed (one letter): " + ",".join(respelt))
     if not mrz.valid:
         reasons.append("mrz checks failed: " + ",".join(mrz.failed))
     doubted = bool("document_number" in mrz.guessed and "document_number" in row.conf
@@ -197,9 +203,9 @@ def _read_mrz_document(row: _Row, reasons: list[str], response: Mapping[str, Any
     disagree = _mrz_visual_disagreements(printed, mrz)
     if disagree:
         reasons.append("printed zone disagrees with mrz on: " + ",".join(disagree))
-    if (doubted or disagree) and "mrz_code" in row.conf:
+    if (doubted or disagree or respelt) and "mrz_code" in row.conf:
         row.conf["mrz_code"] = min(row.conf["mrz_code"], INVALID_MRZ_CONFIDENCE)
-    return None if disagree is None else not disagree
+    return None if disagree is None else not (disagree or respelt)
 
 
 def _read_licence(row: _Row, reasons: list[str], response: Mapping[str, Any], barcode: str | None,
