@@ -120,6 +120,7 @@ def test_times_and_plausibility():
         ("TOTAL PAID", "paid"),  # the cash handed over, not a total
         ("AFTER DISCOUNT:", "subtotal"),  # a running sum, not a discount
         ("TOTAL AFTER DISCOUNT", "total_strong"),
+        ("DUE", "total_strong"),  # the amount due, alone on its row (SROIE 168, 246, 279)
     ],
 )
 def test_label_classes(label, cls):

@@ -61,6 +61,13 @@ def test_a_total_sharing_its_row_with_the_item_count_is_the_total():
     assert counted["total"] == Decimal("9.00")
 
 
+def test_the_amount_due_alone_on_its_row_is_the_total_not_the_cash():
+    # SROIE 246 (King's Confectionery): "DUE 7.50", "PAY 20.00", "CHANGE 12.50".
+    f = receipt(*HEAD, "SCONE - M 1 | 7.50", "ROUNDING ADJ | 0.00", "DUE | 7.50", "PAY | 20.00",
+                "CHANGE | 12.50").fields
+    assert f["total"] == Decimal("7.50") and "total" not in str(f["review_reason"])
+
+
 def test_rounded_total_printed_on_its_own_total_row_is_not_a_rounding_doubt():
     total, reason, _ = doubt("PENCIL | 12.37", "TOTAL | 12.37", "ROUNDING ADJ | -0.02",
                              "TOTAL ROUNDED | 12.35", "CASH | 50.00", "CHANGE | 37.65")

@@ -50,7 +50,7 @@ VOCABULARY: list[tuple[str, tuple[str, ...]]] = [
                       "TOTAL INCL TAX", "TOTAL GST INCL", "TOTAL TAX INCL", "TOTAL AMOUNT", "TOTAL AMT", "TOTAL SALES", "NETT AMOUNT",
                       "NET AMOUNT", "TOTAL RM", "TOTAL MYR", "JUMLAH BESAR", "AMOUNT TO PAY",
                       "TOTAL TO PAY", "PLEASE PAY", "TOTAL INCLUSIVE", "TOTAL INCL", "NETT",
-                      "MONTANT DU", "TOTAL A PAGAR")),
+                      "MONTANT DU", "TOTAL A PAGAR", "DUE")),
     ("tax", ("GST", "SST", "TAX", "VAT", "HST", "PST", "QST", "TOTAL GST", "TOTAL TAX", "GST AMOUNT",
              "TAX AMOUNT", "GST AMT", "TAX AMT", "SALES TAX", "TOTAL INCLUDES GST", "TOTAL INCLUDED GST",
              "INCLUDES GST", "INCLUDED GST", "GST INCLUDED", "TAX INCLUDED", "SERVICE TAX", "GST PAYABLE", "TVA", "MWST", "IVA", "CUKAI")),
