@@ -196,10 +196,13 @@ def score_ours(result: Any, st: Statement, verbose: bool, flagged: set[str] | No
     f.right = len(right_txns)
     f.right_unflagged = len(right_txns - flagged_txns)
     f.flagged_matched = len(right_txns & flagged_txns)
+    proposed = set()
     for row in result.needs_review.to_pylist():
         f.review += 1
         if row["doc_id"] in st.truth.get(row["transaction_id"] or "", frozenset()):
-            f.review_right += 1
+            proposed.add(row["transaction_id"])
+    # a purchase counts once: a second scan of a matched receipt is proposed its transaction too
+    f.review_right = len(proposed - right_txns)
     reasons = miss_reasons(result, st, right_txns, flagged, merchants, misread) if merchants is not None else {}
     if merchants is not None:
         f.missed = {key: sum(1 for r in reasons.values() if r == key) for key, _ in HELD_BACK}

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from benchmarks.reconcile import HELD_BACK, _reason
-from benchmarks.statements import _TRADING_NAMES, _UNPRINTED_NAMES, Purchase, make_statement
+import pyarrow as pa
+
+from benchmarks.reconcile import HELD_BACK, _reason, score_ours
+from benchmarks.statements import _TRADING_NAMES, _UNPRINTED_NAMES, Purchase, Statement, make_statement
 from docbatch.reconcile.descriptors import normalise_descriptor, similarity
 
 MERCHANTS = ("KEDAI BUKU MAJU SDN BHD", "GUARDIAN HEALTH AND BEAUTY SDN BHD", "RESTORAN WAN SHENG")
@@ -51,3 +53,14 @@ def test_a_miss_on_a_name_the_receipt_does_not_print_is_counted_as_such():
     assert _reason(review, "T00001", "MOLPAY", "KEDAI BUKU MAJU SDN BHD", "unprinted") == "unprinted_name"
     assert _reason(review, "T00001", "KEDAI BUKU MAJU", "KEDAI BUKU MAJU SDN BHD", "legal") == "vendor_misread"
     assert "unprinted_name" in dict(HELD_BACK)
+
+
+def test_a_purchase_matched_through_one_scan_and_proposed_through_the_other_counts_once():
+    # SROIE holds receipts scanned twice: one scan matches, the copy goes to review as a duplicate.
+    st = Statement("", {"T1": frozenset({"001", "002"}), "T2": frozenset({"003"})}, {"001", "002", "003"})
+    result = type("Result", (), {
+        "matches": pa.Table.from_pylist([{"doc_id": "001", "transaction_id": "T1"}]),
+        "needs_review": pa.Table.from_pylist([{"doc_id": "002", "transaction_id": "T1"},
+                                              {"doc_id": "003", "transaction_id": "T2"}])})()
+    f = score_ours(result, st, False)
+    assert (f.true_matches, f.right, f.review, f.review_right) == (2, 1, 2, 1)
