@@ -7,11 +7,8 @@ worker starts), with the processor's limiter if its engine is paced (up to its
 max_in_flight threads).
 
 A process that dies (a crash in native code, the OOM killer) breaks the whole process pool:
-every document in flight fails with ``BrokenProcessPool`` and nothing says which one killed
-it.  The pool is replaced, and those documents are sent again one at a time to a pool of one
-process, where a death is the document's own: it is sent again up to the run's attempt
-budget, then fails ``retries_exhausted:worker_lost`` (the next run retries it); the others
-are answered as usual.
+every document in flight fails with ``BrokenProcessPool``.  The pool is replaced, and those
+documents are sent again one at a time to a pool of one process (:mod:`.suspects`).
 """
 
 from __future__ import annotations
@@ -21,7 +18,6 @@ import multiprocessing
 import os
 import signal
 import threading
-from collections import deque
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
@@ -31,7 +27,8 @@ from ..pipeline import DocumentProcessor, Known, build_processor
 from ..ratelimit import RateLimiter
 from ..records import Document, DocumentResult
 from ..workers import die_with_parent
-from .base import Executor, worker_lost
+from .base import Executor
+from .suspects import Suspects, copy_outcome, outcome_error
 
 # -- worker-process side (CPU-bound engines) ---------------------------------------------------
 _WORKER: DocumentProcessor | None = None
@@ -69,11 +66,11 @@ class LocalPool(Executor):
         self._concurrency = default_concurrency(self.stages.rate, self.engine_class.parallelism)
         self._processor: DocumentProcessor | None = None
         self._lock = threading.Lock()
-        self._attempts = max(1, self.stages.retry.max_attempts)
-        #: Documents in flight when a pool broke, run alone one after another (see the module).
-        self._suspects: deque[tuple[Document, Known | None, cf.Future, int]] = deque()
         self._alone: cf.ProcessPoolExecutor | None = None
-        self._alone_busy = False
+        self._suspects = Suspects(self._run_alone, died=lambda error: isinstance(error, BrokenProcessPool),
+                                  deliver=copy_outcome, after_death=self._drop_alone,
+                                  attempts=self.stages.retry.max_attempts, engine_name=self.engine_class.name,
+                                  detail="a worker process exited")
         if self.engine_class.parallelism == "processes":
             self._pool: cf.Executor = self._processes()
         else:
@@ -103,49 +100,28 @@ class LocalPool(Executor):
 
     def _finish(self, done: cf.Future, pool: cf.Executor, doc: Document, known: Known | None,
                 out: cf.Future) -> None:
-        if not isinstance(_error(done), BrokenProcessPool):
-            _copy(done, out)
+        if not isinstance(outcome_error(done), BrokenProcessPool):
+            copy_outcome(done, out)
             return
         with self._lock:
             if self._pool is pool:  # the first document to see the break replaces the pool
                 self._pool = self._processes()
                 pool.shutdown(wait=False, cancel_futures=True)
-            self._suspects.append((doc, known, out, 0))
-        self._next_suspect()
+        self._suspects.add(doc, known, out)
 
-    def _next_suspect(self) -> None:
-        """Run the next suspect alone (one at a time: a death then names its document)."""
+    def _run_alone(self, doc: Document, known: Known | None, out: cf.Future) -> cf.Future | None:
         with self._lock:
-            if self._alone_busy or not self._suspects:
-                return
-            self._alone_busy = True
-            doc, known, out, attempts = self._suspects.popleft()
             if self._alone is None:
                 self._alone = self._processes(1)
             alone = self._alone
-        future = _submit(alone, doc, known, out)
-        if future is None:
-            with self._lock:
-                self._alone_busy = False
-            return
-        future.add_done_callback(lambda done: self._suspect_done(done, alone, doc, known, out, attempts + 1))
+        return _submit(alone, doc, known, out)
 
-    def _suspect_done(self, done: cf.Future, alone: cf.Executor, doc: Document, known: Known | None,
-                      out: cf.Future, attempts: int) -> None:
-        if not isinstance(_error(done), BrokenProcessPool):
-            _copy(done, out)
-        else:
-            with self._lock:
-                if self._alone is alone:
-                    self._alone = None
-                    alone.shutdown(wait=False, cancel_futures=True)
-                if attempts < self._attempts:
-                    self._suspects.appendleft((doc, known, out, attempts))
-            if attempts >= self._attempts:
-                out.set_result(worker_lost(doc, self.engine_class.name, attempts, "a worker process exited"))
+    def _drop_alone(self) -> None:
+        """The lone process died under its suspect: the next suspect gets a new one."""
         with self._lock:
-            self._alone_busy = False
-        self._next_suspect()
+            alone, self._alone = self._alone, None
+        if alone is not None:
+            alone.shutdown(wait=False, cancel_futures=True)
 
     @property
     def limiter(self) -> RateLimiter | None:
@@ -177,15 +153,3 @@ def _submit(pool: cf.Executor, doc: Document, known: Known | None, out: cf.Futur
     except RuntimeError as exc:  # shut down: the run is ending
         out.set_exception(exc)
         return None
-
-
-def _error(done: cf.Future) -> BaseException | None:
-    return cf.CancelledError() if done.cancelled() else done.exception()
-
-
-def _copy(done: cf.Future, out: cf.Future) -> None:
-    error = _error(done)
-    if error is None:
-        out.set_result(done.result())
-    else:
-        out.set_exception(error)

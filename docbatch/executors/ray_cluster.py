@@ -13,9 +13,11 @@ it does:
   outputs, resume and progress are the local pool's.  Sources are read where the actor runs:
   on a cluster of several machines they must be ``s3://`` URIs or paths every node sees.
 * **A dead worker is retried, never an answer.**  An actor that dies (a crash, the OOM killer,
-  a lost node) is restarted by Ray and its documents sent again (``max_task_retries``, the
-  run's attempt budget); past it the document fails ``retries_exhausted:worker_lost``, which the
-  next run retries.
+  a lost node) is replaced by a new one, and every document that was waiting on it is sent
+  again alone to one more actor kept for that (:mod:`.suspects`): a document queued behind the
+  one that killed the worker is answered, and the killer fails ``retries_exhausted:worker_lost``
+  past the run's attempt budget, which the next run retries.  (Ray's own restarts and
+  ``max_task_retries`` send both back to the same actor, and fail what reaches it restarting.)
 * **CPU-bound engines only.**  A paced engine (Rekognition, Textract) paces its calls in one
   process against the account's quota; spreading it over actors would split the pacer.
 * **The run keeps its signals.**  ``ray.init`` installs its own SIGTERM handler; the runner's
@@ -34,7 +36,8 @@ from typing import Any
 from ..errors import ConfigError, DocbatchError
 from ..pipeline import DocumentProcessor, Known, build_processor
 from ..records import Document, DocumentResult
-from .base import Executor, worker_lost
+from .base import Executor
+from .suspects import Suspects, copy_outcome, outcome_error
 
 #: Documents in flight per actor: one working, one waiting next to it.
 PER_ACTOR = 2
@@ -97,6 +100,15 @@ class RayExecutor(Executor):
             raise
         self._outstanding = [0] * len(self._actors)
         self._lock = threading.Lock()
+        self._alone: Any = None
+        self._closed = False
+        #: Where results are handled: Ray runs a ref's callbacks on its own thread, where calling
+        #: Ray again (a kill, a new actor, a task) deadlocks.
+        self._relay = cf.ThreadPoolExecutor(max_workers=1, thread_name_prefix="docbatch-ray")
+        self._suspects = Suspects(self._run_alone, died=lambda error: isinstance(error, ray.exceptions.RayActorError),
+                                  deliver=self._deliver, after_death=self._drop_alone,
+                                  attempts=self.stages.retry.max_attempts, engine_name=self.engine_class.name,
+                                  detail="its Ray worker died")
 
     def _start_actors(self, ray: Any) -> list[Any]:
         cpus = int(ray.cluster_resources().get("CPU", 0))
@@ -104,10 +116,8 @@ class RayExecutor(Executor):
         if wanted < 1 or wanted > cpus:
             raise ConfigError(f"{wanted} Ray workers asked for, the cluster has {cpus} CPUs: "
                               "lower --concurrency (one CPU per worker)")
-        retries = max(0, self.stages.retry.max_attempts - 1)
-        self._attempts = retries + 1
-        actor = ray.remote(num_cpus=1, max_restarts=-1, max_task_retries=retries)(_Worker)
-        actors = [actor.remote(self.stages, self.engine) for _ in range(wanted)]
+        self._actor = ray.remote(num_cpus=1, max_restarts=0, max_task_retries=0)(_Worker)
+        actors = [self._new_actor() for _ in range(wanted)]
         try:
             ray.get([a.ready.remote() for a in actors])
         except ray.exceptions.RayTaskError as exc:  # the processor could not be built: a broken environment
@@ -119,20 +129,64 @@ class RayExecutor(Executor):
         with self._lock:
             index = min(range(len(self._actors)), key=self._outstanding.__getitem__)
             self._outstanding[index] += 1
+            actor = self._actors[index]
         out: cf.Future = cf.Future()
-        ref = self._actors[index].process.remote(doc, known)
-        ref.future().add_done_callback(lambda done: self._finish(done, index, doc, out))
+        self._relayed(actor.process.remote(doc, known)).add_done_callback(
+            lambda done: self._finish(done, index, actor, doc, known, out))
         return out
 
-    def _finish(self, done: cf.Future, index: int, doc: Document, out: cf.Future) -> None:
+    def _relayed(self, ref: Any) -> cf.Future:
+        """A future of ``ref``'s outcome whose callbacks run on the relay thread."""
+        relayed: cf.Future = cf.Future()
+
+        def relay(done: cf.Future) -> None:
+            try:
+                self._relay.submit(copy_outcome, done, relayed)
+            except RuntimeError:  # closed: the run is over and reads nothing more
+                pass
+
+        ref.future().add_done_callback(relay)
+        return relayed
+
+    def _new_actor(self, **options: Any) -> Any:
+        """A new worker; documents sent to it wait until it has built its processor."""
+        return self._actor.options(**options).remote(self.stages, self.engine)
+
+    def _finish(self, done: cf.Future, index: int, actor: Any, doc: Document, known: Known | None,
+                out: cf.Future) -> None:
+        died = isinstance(outcome_error(done), self._ray.exceptions.RayActorError)
         with self._lock:
             self._outstanding[index] -= 1
-        errors = self._ray.exceptions
+            died = died and not self._closed  # closing kills the actors: their documents go unanswered
+            if died and self._actors[index] is actor:  # the first document to see the death replaces it
+                self._actors[index] = self._new_actor()
+        if died:
+            self._ray.kill(actor)
+            self._suspects.add(doc, known, out)
+        else:
+            self._deliver(done, out)
+
+    def _run_alone(self, doc: Document, known: Known | None, out: cf.Future) -> cf.Future | None:
+        with self._lock:
+            if self._closed:
+                out.set_exception(RuntimeError("the Ray executor is closed"))
+                return None
+            if self._alone is None:  # no CPU of its own: it runs while the others wait on their results
+                self._alone = self._new_actor(num_cpus=0)
+            alone = self._alone
+        return self._relayed(alone.process.remote(doc, known))
+
+    def _drop_alone(self) -> None:
+        """The lone actor died under its suspect: the next suspect gets a new one."""
+        with self._lock:
+            alone, self._alone = self._alone, None
+        if alone is not None:
+            self._ray.kill(alone)
+
+    def _deliver(self, done: cf.Future, out: cf.Future) -> None:
         try:
             out.set_result(done.result())
-        except errors.RayActorError as exc:  # the worker died under it, every attempt
-            out.set_result(worker_lost(doc, self.engine_class.name, self._attempts, type(exc).__name__))
-        except errors.RayTaskError as exc:  # raised by the processor: RunStopped only (see the contract)
+        except self._ray.exceptions.RayTaskError as exc:  # raised by the processor: RunStopped only (see the contract)
             out.set_exception(exc.cause if isinstance(exc.cause, BaseException) else exc)
         except BaseException as exc:  # noqa: BLE001 - handed to the runner as the pool would
             out.set_exception(exc)
@@ -141,8 +195,12 @@ class RayExecutor(Executor):
         return PER_ACTOR * len(self._actors)
 
     def close(self) -> None:
-        for actor in self._actors:
+        with self._lock:
+            self._closed = True
+            actors = [*self._actors, *([self._alone] if self._alone is not None else [])]
+        for actor in actors:
             self._ray.kill(actor)
+        self._relay.shutdown(wait=True)
         self._shutdown()
 
     def _shutdown(self) -> None:

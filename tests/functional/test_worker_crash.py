@@ -39,9 +39,9 @@ def executor(request):
     return request.param
 
 
-def _run(tmp_path: Path, executor: str, engine: Engine, **kw):
+def _run(tmp_path: Path, executor: str, engine: Engine, concurrency: int = 2, **kw):
     config = RunConfig(manifest=str(four_receipts(tmp_path)), out=str(tmp_path / "out"), executor=executor,
-                       use_cache=False, concurrency=2, **kw)
+                       use_cache=False, concurrency=concurrency, **kw)
     return run_batch(config, engine=engine)
 
 
@@ -64,3 +64,12 @@ def test_a_document_that_kills_every_worker_fails_alone_and_a_rerun_retries_it(t
     finally:
         journal.close()
     assert status == "failed" and may_retry  # the next run sends it again without --retry-failed
+
+
+def test_a_document_waiting_behind_one_that_kills_its_worker_is_answered(tmp_path, executor):
+    # One worker, and charlie dies a second in: delta waits on the worker charlie kills; one attempt each.
+    summary = _run(tmp_path, executor, DiesOn("charlie", tmp_path / "died", always=True, after=1.0),
+                   concurrency=1, max_attempts=1)
+    docs = pd.read_parquet(tmp_path / "out" / "documents").set_index("doc_id")
+    assert docs["status"].to_dict() == {"alpha": "ok", "bravo": "ok", "charlie": "failed", "delta": "ok"}
+    assert summary.failed == 1

@@ -4,6 +4,7 @@ the far side of the executors' crash tests (the process pool's and Ray's)."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -19,19 +20,21 @@ NAMES = ("alpha", "bravo", "charlie", "delta")
 
 class DiesOn(Engine):
     """Reads one LINE per image, except that its worker process dies on the document
-    ``victim``: on the first attempt only, or on every attempt when ``always``."""
+    ``victim``: on the first attempt only, or on every attempt when ``always``; ``after`` seconds
+    into it, so that the documents sent behind it are waiting on that worker when it dies."""
 
     name = "dies-on"
     parallelism = "processes"
     image_spec = ImageSpec(formats=frozenset({"PNG", "JPEG"}), max_bytes=None)
 
-    def __init__(self, victim: str, marker: Path, *, always: bool = False) -> None:
+    def __init__(self, victim: str, marker: Path, *, always: bool = False, after: float = 0.0) -> None:
         super().__init__(EngineSettings())
-        self.victim, self.marker, self.always = victim, marker, always
+        self.victim, self.marker, self.always, self.after = victim, marker, always, after
 
     def detect_text(self, image: Any, document: Any, region: Any = None) -> dict[str, Any]:
         if document.doc_id == self.victim and (self.always or not self.marker.exists()):
             self.marker.write_text("died once")
+            time.sleep(self.after)
             os._exit(1)
         line = make_detection(id=0, type="LINE", text=document.doc_id.upper(), confidence=99.0,
                               polygon=[(0.1, 0.1), (0.9, 0.1), (0.9, 0.2), (0.1, 0.2)])
