@@ -104,11 +104,20 @@ def run_batch(
         folder = RunFolder(config.out, sources=stages.sources, shard=stages.shard)
         run_id = config.run_id or new_run_id()
         logs.RUN_ID.run_id = run_id
-        with storage_errors(folder):
-            folder.claim()
-            with folder.lock(run_id) as lock:
-                return _run(config, stages, cls, engine, folder, lock, run_id, manifest, total, list(subscribers),
-                            stop, (sleep, clock))
+        flag = _StopFlag()
+        if stop is not None:
+            flag.event = stop
+        # Caught until the run returns: a SIGTERM while the journal is checkpointed, run.json
+        # written or the lock released (AWS Batch sends one, then SIGKILL) lets that finish.
+        restore = _install_signals(flag)
+        try:
+            with storage_errors(folder):
+                folder.claim()
+                with folder.lock(run_id) as lock:
+                    return _run(config, stages, cls, engine, folder, lock, run_id, manifest, total,
+                                list(subscribers), flag, (sleep, clock))
+        finally:
+            restore()
 
 
 def _manifest_s3_client(location: str, stages: Stages) -> Any:
@@ -125,7 +134,7 @@ def _s3_client(stages: Stages) -> Any:
 
 def _run(config: RunConfig, stages: Stages, cls: type[Engine], engine: Engine | None, folder: RunFolder,
          lock: RunLock, run_id: str, manifest: Manifest, total: int, subs: list[Subscriber],
-         stop: threading.Event | None, timing: tuple[Callable[[float], None], Callable[[], float]]) -> RunSummary:
+         flag: _StopFlag, timing: tuple[Callable[[float], None], Callable[[], float]]) -> RunSummary:
     started = time.monotonic()
     summary = RunSummary(run_id=run_id, out_dir=folder.uri,
                          started_at=dt.datetime.now(dt.timezone.utc).isoformat())
@@ -138,10 +147,6 @@ def _run(config: RunConfig, stages: Stages, cls: type[Engine], engine: Engine | 
     journal = Journal(folder.journal_path)
     _same_batch(journal, manifest, folder, stages.policy)
     journal.start_run(run_id, {**config.public_dict(), "manifest": manifest.name})
-    flag = _StopFlag()
-    if stop is not None:
-        flag.event = stop
-    restore = _install_signals(flag)
     for s in subs:
         s.on_start(summary)
     try:
@@ -162,7 +167,6 @@ def _run(config: RunConfig, stages: Stages, cls: type[Engine], engine: Engine | 
         summary.errors = journal.error_counts(run_id)
         journal.finish_run(run_id, summary.outcome)
     finally:
-        restore()
         try:
             if not lock.lost:  # the folder's journal is its new holder's now
                 folder.checkpoint_journal(journal.copy_to)

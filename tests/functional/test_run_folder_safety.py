@@ -105,3 +105,27 @@ def test_a_lock_whose_heartbeat_stopped_long_ago_is_taken_over(tmp_path):
     RunFolder(out).claim()
     (out / LOCK).write_text(json.dumps({"host": "another-host", "pid": 1, "run_id": "old", "heartbeat": 0}))
     assert run_batch(_config(tmp_path, out)).ok == 1
+
+
+@pytest.mark.slow  # a child process
+def test_a_sigterm_while_the_run_closes_lets_it_finish_and_release_its_lock(tmp_path):
+    """AWS Batch stops a job with SIGTERM (then SIGKILL): one arriving as the run writes its
+    closing files (journal checkpoint, run.json, the last subscriber) must not kill it there,
+    leaving a lock that a retry on another host waits out for ten minutes."""
+    config = _config(tmp_path, tmp_path / "out")
+    script = tmp_path / "late_sigterm.py"
+    script.write_text(
+        "import os, signal, sys\n"
+        "from docbatch import RunConfig, run_batch\n"
+        "class Late:\n"
+        "    def on_start(self, s): pass\n"
+        "    def on_skip(self, d): pass\n"
+        "    def on_result(self, r, s): pass\n"
+        "    def on_end(self, s): os.kill(os.getpid(), signal.SIGTERM)\n"
+        f"summary = run_batch(RunConfig(manifest={config.manifest!r}, out={config.out!r}, engine='replay',\n"
+        f"                              replay_dir={config.replay_dir!r}, use_cache=False), subscribers=[Late()])\n"
+        "print(summary.outcome, summary.ok)\n")
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    assert (proc.returncode, proc.stdout.split()) == (0, ["completed", "1"]), proc.stderr
+    assert not (tmp_path / "out" / LOCK).exists()
