@@ -208,14 +208,15 @@ def _stray(names: str) -> int:
     return len(names[m.end():].replace(FILLER, "")) if m else 0
 
 
-def repair(fmt_name: str, raw_lines: Sequence[str]) -> tuple[list[str], tuple[str, ...]]:
-    """Best repaired lines for ``raw_lines`` read as an MRZ of format ``fmt_name``, and the
-    checks those lines pass only by a guessed repair (see :func:`_resolve`)."""
+def repair(fmt_name: str, lines_read: Sequence[str]) -> tuple[list[str], tuple[str, ...]]:
+    """Best repaired lines for ``lines_read`` (already :func:`normalise`\ d) as an MRZ of format
+    ``fmt_name``, and the checks those lines pass only by a guessed repair (see :func:`_resolve`).
+
+    A filler read as a space is gone from a normalised line: :func:`_fit` grows it back."""
     fmt = FORMATS[fmt_name]
     best: tuple[tuple[int, int, int], list[str], tuple[str, ...]] | None = None
-    fitted = [_fit(normalise(r), fmt.length) + _fit(normalise(r.replace(" ", FILLER)), fmt.length)
-              for r in raw_lines]  # a space may be a dropped filler or nothing at all
-    readings = [list(dict.fromkeys(f + _one_out(normalise(r), fmt.length))) for f, r in zip(fitted, raw_lines)]
+    fitted = [_fit(line, fmt.length) for line in lines_read]
+    readings = [list(dict.fromkeys(f + _one_out(line, fmt.length))) for f, line in zip(fitted, lines_read)]
     for variant in itertools.product(*readings):
         lines = _agree_countries(fmt, _coerce(fmt, list(variant)))
         resolutions = [("document_number", ("document_number",))]
@@ -239,7 +240,7 @@ def repair(fmt_name: str, raw_lines: Sequence[str]) -> tuple[list[str], tuple[st
         score = (-len(failures(fmt, lines, fields)), -changes, -_stray(fields["names"]))
         if best is None or score > best[0]:
             best = (score, lines, tuple(guessed))
-    return (best[1], best[2]) if best else (list(raw_lines), ())
+    return (best[1], best[2]) if best else (list(lines_read), ())
 
 
 def _plausible(fmt: MrzFormat, cleaned: Sequence[str]) -> bool:
