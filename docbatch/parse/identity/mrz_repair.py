@@ -209,7 +209,7 @@ def _stray(names: str) -> int:
 
 
 def repair(fmt_name: str, lines_read: Sequence[str]) -> tuple[list[str], tuple[str, ...]]:
-    """Best repaired lines for ``lines_read`` (already :func:`normalise`\ d) as an MRZ of format
+    """Best repaired lines for ``lines_read`` (already through :func:`normalise`) as an MRZ of format
     ``fmt_name``, and the checks those lines pass only by a guessed repair (see :func:`_resolve`).
 
     A filler read as a space is gone from a normalised line: :func:`_fit` grows it back."""
