@@ -186,7 +186,6 @@ class RunLock:
         self.run_id = run_id
         self.folder = folder
         self._clock = clock
-        self._beat = 0.0
         self._token: str | None = None
         self._stopped = threading.Event()
         self._heart: threading.Thread | None = None
@@ -199,7 +198,6 @@ class RunLock:
     def acquire(self) -> RunLock:
         """Take the lock: create it, or swap out a stale one; :class:`FolderLocked` when held."""
         for _ in range(3):
-            self._beat = self._clock()
             self._token = self.store.create(self._body())
             if self._token is not None:
                 return self
@@ -210,7 +208,6 @@ class RunLock:
             if not self._stale(holder):
                 raise FolderLocked(f"run folder {self.folder} is in use by {_describe(holder)}; "
                                    "wait for it to finish")
-            self._beat = self._clock()
             self._token = self.store.swap(self._body(), seen[1])
             if self._token is not None:
                 log.warning("took over the stale lock of run folder %s from %s", self.folder, _describe(holder))
@@ -234,7 +231,6 @@ class RunLock:
         the lock over (this run's heartbeat had stopped long enough to look stale)."""
         if self._token is None:
             return
-        self._beat = self._clock()
         token = self.store.swap(self._body(), self._token)
         if token is None:
             self._token = None
