@@ -106,11 +106,18 @@ def make_client(
     return session.client(service, region_name=region, endpoint_url=endpoint_url, config=config)
 
 
+def error_code(exc: BaseException) -> str:
+    """The code an AWS error answer carries (``"NoSuchKey"``; the bare status, ``"404"``, for
+    an answer without a body such as a HEAD's), or ``""`` for any other exception."""
+    response = getattr(exc, "response", None)
+    return str(response.get("Error", {}).get("Code", "")) if isinstance(response, dict) else ""
+
+
 def translate(exc: BaseException, what: str) -> e.DocbatchError:
     """Map a botocore exception to a docbatch error; ``what`` names the call, never data."""
     if isinstance(exc, ClientError):
         err = exc.response.get("Error", {})
-        code = str(err.get("Code", ""))
+        code = error_code(exc)
         status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
         msg = f"{what}: {code or status} {err.get('Message', '')}".strip()
         if code in _THROTTLE or status == 429:

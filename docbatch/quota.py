@@ -78,12 +78,12 @@ def read_tps_quota(client: Any, service: str, operation: str) -> Quota:
             quota = client.get_service_quota(ServiceCode=service, QuotaCode=code)["Quota"]
             applied = True
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") != "NoSuchResourceException":
+            if aws.error_code(exc) != "NoSuchResourceException":
                 raise
             quota, applied = found, False  # never changed for this account: the default holds
         value = float(quota["Value"])
     except ClientError as exc:
-        raise QuotaUnavailable(str(exc.response.get("Error", {}).get("Code") or exc)) from exc
+        raise QuotaUnavailable(aws.error_code(exc) or str(exc)) from exc
     except (BotoCoreError, KeyError, TypeError, ValueError) as exc:
         raise QuotaUnavailable(f"{type(exc).__name__}: {exc}") from exc
     if value <= 0:

@@ -38,6 +38,7 @@ import uuid
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Protocol
 
+from .aws import error_code
 from .errors import FolderLocked
 
 try:
@@ -145,7 +146,7 @@ class S3LockObject:
         try:
             answer = self._client.get_object(Bucket=self.bucket, Key=self.key)
         except Exception as exc:
-            if _code(exc) in _LOST:
+            if error_code(exc) in _LOST:
                 return None
             raise
         return answer["Body"].read(), answer["ETag"]
@@ -157,21 +158,16 @@ class S3LockObject:
         try:
             self._client.delete_object(Bucket=self.bucket, Key=self.key, IfMatch=token)
         except Exception as exc:
-            if _code(exc) not in _LOST:
+            if error_code(exc) not in _LOST:
                 raise
 
     def _put(self, body: bytes, **condition: str) -> str | None:
         try:
             return self._client.put_object(Bucket=self.bucket, Key=self.key, Body=body, **condition)["ETag"]
         except Exception as exc:
-            if _code(exc) in _LOST:
+            if error_code(exc) in _LOST:
                 return None
             raise
-
-
-def _code(exc: Exception) -> str | None:
-    response = getattr(exc, "response", None)
-    return response.get("Error", {}).get("Code") if isinstance(response, dict) else None
 
 
 class RunLock:

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from . import errors as e
-from .aws import translate
+from .aws import error_code, translate
 from .records import S3Head, S3Location
 
 
@@ -134,7 +134,7 @@ class S3Reader:
         a 400 is expired credentials, a request signed for another region or a skewed clock,
         a 403 a denied key or a refused caller, which fail the run or one document.  A
         one-byte GET of the same object is answered with the code that tells them apart."""
-        code = str(getattr(exc, "response", {}).get("Error", {}).get("Code", ""))
+        code = error_code(exc)
         if not code.isdigit() or int(code) >= 500 or code == "404":
             return translate(exc, "S3 HeadObject")
         try:
