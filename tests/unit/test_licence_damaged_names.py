@@ -14,7 +14,7 @@ import datetime as dt
 from docbatch.parse.identity.licence import parse_licence
 from docbatch.parse.identity.licence_checks import check_name_shapes, check_signed
 from docbatch.parse.identity.licence_fields import LicenceFields
-from docbatch.parse.identity.licence_structure import printed_signatures
+from docbatch.parse.identity.licence_structure import mixed_case_rows, printed_signatures
 
 from ..support.responses import response_from_words
 
@@ -134,14 +134,14 @@ def test_a_cursive_signature_ocr_misread_is_no_evidence_against_the_printed_name
     missouri = _words([("Jane,hruple", 99.5, 0.0435, 0.8248, 0.2379, 0.1144), ("DONOR", 81.8, 0.8585, 0.8321, 0.0731, 0.0462)])
     vermont = _words([("John", 91.8, 0.05, 0.8261, 0.0925, 0.1067), ("ASomple", 99.7, 0.1625, 0.8261, 0.1725, 0.1067),
                       ("17", 99.8, 0.345, 0.8577, 0.0225, 0.0474), ("WGT", 100.0, 0.38, 0.8577, 0.0425, 0.0474)])
-    assert printed_signatures(missouri) == []
-    assert printed_signatures(vermont) == [["JOHN"]]
+    assert printed_signatures(mixed_case_rows(missouri)) == []
+    assert printed_signatures(mixed_case_rows(vermont)) == [["JOHN"]]
 
 
 def test_a_printed_signature_is_read_as_its_names_leaving_out_words_without_small_letters():
     words = _words([("Mary", 100.0, 0.04, 0.89, 0.05, 0.04), ("A", 100.0, 0.10, 0.89, 0.01, 0.04),
                     ("O'Brien-Smith", 100.0, 0.12, 0.89, 0.12, 0.04)])
-    assert printed_signatures(words) == [["MARY", "O", "BRIEN", "SMITH"]]
+    assert printed_signatures(mixed_case_rows(words)) == [["MARY", "O", "BRIEN", "SMITH"]]
 
 
 def _unsigned(words):

@@ -31,8 +31,8 @@ from .licence_labels import fill_from_labels, find_labels
 from .licence_numbers import number_fits
 from .licence_segments import Segment, read_segments
 from .licence_structure import (FALLBACK_CONFIDENCE, address_block, block_above, fallback_dates, fallback_number,
-                                fill_names, printed_signatures, signature_rows, signature_sequences, signature_words,
-                                street_text)
+                                fill_names, mixed_case_rows, printed_signatures, signature_rows, signature_sequences,
+                                signature_words, street_text)
 from .names import split_glued_given, split_glued_initial
 from .us_states import STATES, state_name_in
 
@@ -69,18 +69,20 @@ def parse_licence(response: Mapping[str, Any], *, run_date: dt.date) -> LicenceF
         fallback_number(segs, used | {id(lab.seg) for lab in labels if lab.field != "document_number"}, out, numbered,
                         fits=number_accepts(state) if state else None,
                         before_label={id(lab.seg): lab.start for lab in reversed(labels)})
-    fill_names(out, names, signature_rows(response))
+    mixed = mixed_case_rows(response)
+    signed = signature_words(mixed)
+    fill_names(out, names, signature_rows(mixed))
     first = str(out.values.get("first_name") or "")
     if first and "middle_name" not in out.values:
         last = str(out.values.get("last_name") or "")
-        given, middle = split_glued_given(first, last, signature_words(response))
+        given, middle = split_glued_given(first, last, signed)
         if not middle:
-            given, middle = split_glued_initial(first, last, signature_sequences(response))
+            given, middle = split_glued_initial(first, last, signature_sequences(mixed))
         if middle:
             out.values["first_name"] = given
             out.put("middle_name", middle, out.confidence["first_name"])
-    check_names(out, signature_words(response))
-    check_signed(out, printed_signatures(response))
+    check_names(out, signed)
+    check_signed(out, printed_signatures(mixed))
     check_name_shapes(out)
     check_number(out, state)
     fallback_dates(segs, labels, out, run_date)

@@ -146,26 +146,28 @@ def street_text(lines: list[Segment], numbered: bool) -> str:
     return re.sub(r"\s+", " ", text.replace(",", " ")).strip()
 
 
-def signature_rows(response: Mapping[str, Any]) -> list[str]:
-    """Mixed-case rows (signatures, printed "First Last" names), squeezed and upper-cased."""
-    out = []
-    for row in visual_rows(response):
-        text = "".join(w.text for w in row.words if any(c.islower() for c in w.text))
-        if text:
-            out.append(re.sub(r"[^A-Z]", "", text.upper()))
-    return out
+def mixed_case_rows(response: Mapping[str, Any]) -> list[list[str]]:
+    """Each visual row's words holding small letters (signatures, printed "First Last" names),
+    for the rows that have any, top to bottom: what the signature readers below read, built
+    once a card."""
+    rows = ([w.text for w in row.words if any(c.islower() for c in w.text)] for row in visual_rows(response))
+    return [texts for texts in rows if texts]
 
 
-def signature_sequences(response: Mapping[str, Any]) -> list[list[str]]:
+def signature_rows(mixed: list[list[str]]) -> list[str]:
+    """The mixed-case rows (:func:`mixed_case_rows`), squeezed and upper-cased."""
+    return [re.sub(r"[^A-Z]", "", "".join(texts).upper()) for texts in mixed]
+
+
+def signature_sequences(mixed: list[list[str]]) -> list[list[str]]:
     """Each mixed-case row's words in order, split at spaces, punctuation and case turns
     (``JomeQTublic`` -> ``JOME Q TUBLIC``), upper-cased."""
     out = []
-    for row in visual_rows(response):
+    for texts in mixed:
         words: list[str] = []
-        for w in row.words:
-            if any(c.islower() for c in w.text):
-                split = re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", w.text)
-                words += [p.upper() for p in re.split(r"[\W\d_]+", split) if p]  # any script's letters
+        for text in texts:
+            split = re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", text)
+            words += [p.upper() for p in re.split(r"[\W\d_]+", split) if p]  # any script's letters
         if words:
             out.append(words)
     return out
@@ -175,7 +177,7 @@ def signature_sequences(response: Mapping[str, Any]) -> list[list[str]]:
 _PRINTED_NAME = re.compile(r"[A-Z][a-z]*(?:[-'][A-Z][a-z]+)*")
 
 
-def printed_signatures(response: Mapping[str, Any]) -> list[list[str]]:
+def printed_signatures(mixed: list[list[str]]) -> list[list[str]]:
     """Each mixed-case row's leading words shaped as names are printed (``David``, ``Smith-Jones``,
     ``O'Brien``), upper-cased, split at ``-`` and ``'``; words without small letters (an initial,
     ``DONOR`` beside the signature) are left out, as in :func:`signature_sequences`.
@@ -185,20 +187,20 @@ def printed_signatures(response: Mapping[str, Any]) -> list[list[str]]:
     the printed fields, while a signature printed or written clearly reads as names are spelt.
     """
     out = []
-    for row in visual_rows(response):
+    for texts in mixed:
         words: list[str] = []
-        for w in (w for w in row.words if any(c.islower() for c in w.text)):
-            if not _PRINTED_NAME.fullmatch(w.text):
+        for text in texts:
+            if not _PRINTED_NAME.fullmatch(text):
                 break
-            words += re.split(r"[-']", w.text.upper())
+            words += re.split(r"[-']", text.upper())
         if words:
             out.append(words)
     return out
 
 
-def signature_words(response: Mapping[str, Any]) -> set[str]:
+def signature_words(mixed: list[list[str]]) -> set[str]:
     """Words of the mixed-case rows, split at spaces, punctuation and case turns (``ASample``)."""
-    return {w for words in signature_sequences(response) for w in words}
+    return {w for words in signature_sequences(mixed) for w in words}
 
 
 def fill_names(out: LicenceFields, block: list[Segment], signatures: list[str]) -> None:
