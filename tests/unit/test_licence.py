@@ -109,6 +109,22 @@ def test_zip_code_with_one_digit_read_as_a_letter_still_makes_the_city_line():
     assert (f["last_name"], f["first_name"], f["address"]) == ("SAMPLE", "JELANI", "123 MAIN ST")
 
 
+def test_zip_code_with_a_digit_read_as_a_symbol_still_makes_the_city_line_and_is_flagged():
+    # The name block is found above the city line; the ZIP code holds a digit OCR could not read.
+    rows = [("SAMPLE, CARON", 0.38, 0.65), ("123 MAIN STREET", 0.38, 0.70), ("LINCOLN,NE685#1-0000", 0.38, 0.74)]
+    out = parse_licence(_response(rows), run_date=RUN)
+    f = out.values
+    assert (f["last_name"], f["first_name"], f["address"]) == ("SAMPLE", "CARON", "123 MAIN STREET")
+    assert (f["city_in_address"], f["state_in_address"]) == ("LINCOLN", "NE")
+    assert out.confidence["zip_code_in_address"] < 50
+
+
+def test_name_line_after_field_numbers_one_and_two_read_with_a_dot_is_not_the_street():
+    rows = [("1.2SAMPLE, CARONLYNN", 0.33, 0.68), ("123 MAIN STREET", 0.36, 0.74), ("LINCOLN.NE-68501-0000", 0.36, 0.79)]
+    f = _fields(rows)
+    assert (f["last_name"], f["first_name"], f["address"]) == ("SAMPLE", "CARONLYNN", "123 MAIN STREET")
+
+
 def test_aamva_field_number_read_as_l_before_a_name_label():
     rows = [("LFAMILYNAME", 0.32, 0.29), ("SAMPLECARD", 0.32, 0.33), ("2.GIVEN NAMES", 0.32, 0.37), ("THOMAS", 0.32, 0.41)]
     assert _fields(rows)["last_name"] == "SAMPLECARD"

@@ -22,9 +22,10 @@ from .names import given_first, is_name, is_name_label, letters_for_digits, name
 from .us_dates import US_DATE_RE, us_date
 from .us_states import STATES
 
-#: The city line: ``CITY, ST 12345`` or ``CITY ST 12345-6789``, a blurred ZIP code allowed.
-_CITY_RE = re.compile(r"^(?P<city>[A-Z][A-Z01 .'-]*?)[,.\s]*(?P<st>[A-Z]{2})[,.\s]*(?P<zip>[\dBOSIL]{5})"
-                      r"(?:[- ]?(?P<zip4>[\dBOSIL]{4}))?\b")
+#: The city line: ``CITY, ST 12345`` or ``CITY ST 12345-6789``, a blurred ZIP code allowed: a digit
+#: read as a look-alike letter, or as a symbol no ZIP code holds (``685#1``; not a date's or time's ``/`` or ``:``).
+_CITY_RE = re.compile(r"^(?P<city>[A-Z][A-Z01 .'-]*?)[,.\s-]*(?P<st>[A-Z]{2})[,.\s-]*"
+                      r"(?P<zip>(?:[\dBOSIL]|[^\w\s,./:-]){5})(?:[- ]?(?P<zip4>[\dBOSIL]{4}))?(?!\w)")
 #: Digits a city's letters are read as (``OXF0RD``).
 _CITY_LETTERS = str.maketrans("01", "OI")
 #: Letters a blurred ZIP code's digits are read as.
@@ -47,8 +48,8 @@ def address_block(segs: list[Segment], out: LicenceFields) -> Segment | None:
         zip4 = m.group("zip4") or ""
         out.put("city_in_address", m.group("city").strip(" ,.").translate(_CITY_LETTERS), seg.confidence)
         out.put("state_in_address", m.group("st"), seg.confidence)
-        out.put("zip_code_in_address", (m.group("zip") + (zip4 if sum(c.isdigit() for c in zip4) >= 3 else ""))
-                .translate(_ZIP_DIGITS), seg.confidence)
+        zip_code = (m.group("zip") + (zip4 if sum(c.isdigit() for c in zip4) >= 3 else "")).translate(_ZIP_DIGITS)
+        out.put("zip_code_in_address", zip_code, seg.confidence * (1.0 if zip_code.isdigit() else DOUBT))
         return seg
     return None
 
@@ -73,14 +74,15 @@ def block_text(seg: Segment) -> str:
 
 
 def _street_like(seg: Segment) -> bool:
-    """Opens with a house number (not a numbered name label like "1SAMPLE") and names a street.
+    """Opens with a house number (not a numbered name label like "1SAMPLE" or "1,2SAMPLE, CARON")
+    and names a street.
 
     A licence number under a misread ``4d`` (``4S123-4567-6501-00``) also opens with a
     digit, but has no street name: at least three letters, two of them together.
     """
     text = block_text(seg)
     return (bool(re.match(r"^\d", text)) and len(text) >= 6
-            and not re.match(r"^[12]\s*[.]?\s*[A-Z]", letters_for_digits(text))
+            and not re.match(r"^(?:1\s*[,.]\s*2|[12])\s*[.]?\s*[A-Z]", letters_for_digits(text))
             and sum(c.isalpha() for c in text) >= 3 and bool(re.search(r"[A-Z]{2}", text)))
 
 
