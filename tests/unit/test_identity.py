@@ -331,3 +331,16 @@ def test_a_word_of_a_printed_date_is_no_name_to_respell_the_zone_by():
             ("09 JAN 1975", 0.31, 0.33), (td2[0], 0.07, 0.80), (td2[1], 0.07, 0.85)]
     f = parse_identity(_response(rows, char_w=0.024), run_date=RUN).fields
     assert f["first_name"] == "KRZYSZTOF MIN JUN"
+
+
+def test_a_card_code_letter_restored_by_guess_puts_the_zone_text_in_doubt_but_not_its_fields():
+    # "I<" read "H<" (the local engine on OCR-B TD1 cards): the zone's text is a guess between
+    # A, C and I; the number, names and dates the check digits prove are not.
+    td1 = ["H<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6", "ERIKSSON<<ANNA<MARIA<<<<<<<<<<"]
+    page = _response([("IDENTITY CARD", 0.5, 0.05), ("ERIKSSON", 0.35, 0.2), ("ANNA MARIA", 0.35, 0.3),
+                      (td1[0], 0.02, 0.78), (td1[1], 0.02, 0.85), (td1[2], 0.02, 0.92)], char_w=0.03)
+    f = parse_identity(page, run_date=RUN).fields
+    assert f["mrz_code"].startswith("I<UTO") and f["id_type"] == "id_card" and f["mrz_valid"] is True
+    assert f["mrz_code_confidence"] <= 40 and "mrz_code" in f["review_reason"]
+    assert f["document_number_confidence"] > 50 and f["last_name_confidence"] > 50
+

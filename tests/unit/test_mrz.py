@@ -264,3 +264,17 @@ def test_a_number_one_single_swap_alone_passes_is_not_a_guess():
     td2 = ["I<GBRWOLFESCHLEGELSTEINHAUSENBERGERD", "CKLIPINH00GBR7912159M2902256A7671<<7"]
     mrz = read_mrz(td2)
     assert mrz.valid and mrz.document_number == "CKLIPINHO" and mrz.guessed == ()
+
+
+def test_a_card_code_letter_no_card_opens_with_is_taken_as_i_and_called_a_guess():
+    # The local engine read OCR-B's "I<" on generated TD1 cards as "HΛ"; a card's code opens
+    # with A, C or I (ICAO 9303 part 5), and no check digit says which.
+    mrz = read_mrz(["HΛ" + TD1[0][2:], TD1[1], TD1[2]])
+    assert mrz.valid and mrz.lines == tuple(TD1) and mrz.id_type == "id_card"
+    assert mrz.guessed == ("document_code",)
+
+
+def test_a_card_code_letter_a_card_may_open_with_is_no_guess():
+    for letter in "ACI":
+        mrz = read_mrz([letter + TD1[0][1:], TD1[1], TD1[2]])
+        assert mrz.lines[0][0] == letter and mrz.guessed == ()

@@ -37,6 +37,10 @@ _SEX_FIX = {"H": "M", "N": "M", "P": "F", "E": "F"}
 #: Document code letter fixed by the format (ICAO 9303 parts 4 and 7): TD3 is a passport,
 #: MRV-A/B a visa; a misread leading letter is restored once the format is chosen.
 _CODE_LETTER = {"TD3": "P", "MRVA": "V", "MRVB": "V"}
+#: The letters a TD1 or TD2 card's code may open with (ICAO 9303 part 5: ``A``, ``C`` or ``I``);
+#: another one read is a misread letter, taken as ``I`` (identity cards, the commonest) and
+#: reported as a guess, since no check digit covers the code and any of the three would do.
+_CARD_LETTERS = "ACI"
 #: Letters OCR returns for ``<`` (beside the punctuation look-alikes mapped by normalise).
 _FILLER_LETTERS = "KC"
 #: A run of three or more such letters ending a field or touching a filler: no name or
@@ -128,6 +132,8 @@ def _coerce(fmt: MrzFormat, lines: list[str]) -> list[str]:
             value = value.translate(_TO_LETTER)
             if f.kind == "code" and fmt.name in _CODE_LETTER:
                 value = _CODE_LETTER[fmt.name] + value[1:]
+            elif f.kind == "code" and value[:1] not in _CARD_LETTERS:
+                value = "I" + value[1:]
         elif f.kind == "name":
             value = _coerce_names(value)
         elif f.kind == "sex":
@@ -226,6 +232,8 @@ def repair(fmt_name: str, lines_read: Sequence[str]) -> tuple[list[str], tuple[s
             resolutions.append(("composite", ("optional_data", "optional_data_2") if fmt.name == "TD1"
                                 else ("optional_data",)))
         guessed = ["document_number"] if any(v not in f for v, f in zip(variant, fitted)) else []
+        if fmt.name in ("TD1", "TD2") and variant[0][:1].translate(_TO_LETTER) not in _CARD_LETTERS:
+            guessed.append("document_code")
         for check, where in resolutions:
             lines, guess = _resolve(fmt, lines, check, where)
             if guess and check not in guessed:
@@ -307,8 +315,10 @@ def number_from_print(mrz: Mrz, printed: Iterable[str]) -> Mrz:
         if decoded is not None and len(decoded.failed) <= len(mrz.failed) and \
                 not any(name.startswith(("document_number", "composite")) for name in decoded.failed):
             found.append(decoded)
-    return found[0] if len(found) == 1 else mrz
-
+    if len(found) != 1:
+        return mrz
+    # Print confirmed the number; a guess elsewhere in the zone (its code letter) still stands.
+    return dataclasses.replace(found[0], guessed=tuple(g for g in mrz.guessed if g != "document_number"))
 
 
 def names_from_print(mrz: Mrz, printed: Sequence[str]) -> Mrz:

@@ -200,10 +200,13 @@ def _read_mrz_document(row: _Row, reasons: list[str], response: Mapping[str, Any
     if doubted:
         row.conf["document_number"] = min(row.conf["document_number"], LOW_CONFIDENCE)
         reasons.append("mrz check digit passed only by a guessed repair: document_number")
+    coded = "document_code" in mrz.guessed
+    if coded:
+        reasons.append("mrz document code read as no card code, taken as I: mrz_code")
     disagree = _mrz_visual_disagreements(printed, mrz)
     if disagree:
         reasons.append("printed zone disagrees with mrz on: " + ",".join(disagree))
-    if (doubted or disagree or respelt) and "mrz_code" in row.conf:
+    if (doubted or disagree or respelt or coded) and "mrz_code" in row.conf:
         row.conf["mrz_code"] = min(row.conf["mrz_code"], INVALID_MRZ_CONFIDENCE)
     return None if disagree is None else not (disagree or respelt)
 
