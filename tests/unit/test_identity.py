@@ -344,3 +344,23 @@ def test_a_card_code_letter_restored_by_guess_puts_the_zone_text_in_doubt_but_no
     assert f["mrz_code_confidence"] <= 40 and "mrz_code" in f["review_reason"]
     assert f["document_number_confidence"] > 50 and f["last_name_confidence"] > 50
 
+
+_VISA = ["V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<", "C0LI0QEBS0UTO4009078F9612109<<<<<<<<"]
+_VISA_ROWS = [("UTOPIA", 0.05, 0.03), ("VISA", 0.55, 0.08), ("ERIKSSON", 0.35, 0.18), ("ANNA MARIA", 0.35, 0.28),
+              ("Document no.", 0.35, 0.40), (_VISA[0], 0.02, 0.80), (_VISA[1], 0.02, 0.88)]
+
+
+def test_print_the_zone_as_read_agrees_with_wins_over_the_repair_that_swapped_away_from_it():
+    # "COLIOQEBS" read "C0LI0QEBS" in the zone (the engine's O/0 confusion on generated
+    # visas): the check fails, and the one swap that passes it (Q to 0) gives C0LI00EBS.
+    # Print shows COLIOQEBS: two look-alikes from the zone as read, every check holding.
+    f = parse_identity(_response(_VISA_ROWS + [("COLIOQEBS", 0.35, 0.45)], char_w=0.021), run_date=RUN).fields
+    assert f["document_number"] == "COLIOQEBS" and f["mrz_valid"] is True
+
+
+def test_a_number_print_reads_with_other_look_alikes_is_a_disagreement_even_without_digits():
+    # Print's "COLI0QEBS" passes no check, so it decides nothing, but it is the zone's number
+    # read with other look-alikes: the repaired C0LI00EBS is in doubt.
+    f = parse_identity(_response(_VISA_ROWS + [("COLI0QEBS", 0.35, 0.45)], char_w=0.021), run_date=RUN).fields
+    assert f["document_number"] == "C0LI00EBS" and "document_number" in f["review_reason"]
+    assert f["mrz_code_confidence"] <= 40

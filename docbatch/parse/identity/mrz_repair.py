@@ -58,6 +58,12 @@ def normalise(text: str) -> str:
     return re.sub(r"[^A-Z0-9<]", "", text)
 
 
+def same_shapes(a: str, b: str) -> bool:
+    """Do ``a`` and ``b`` read alike once look-alike letters and digits are folded together
+    (``OIODEFEQI`` and ``0I0DEFE0I``)?  Two readings of one printed value, then."""
+    return a.translate(_TO_DIGIT) == b.translate(_TO_DIGIT)
+
+
 def _fit(line: str, length: int) -> list[str]:
     """Variants of ``line`` brought to ``length`` by growing or shrinking filler runs."""
     diff = length - len(line)
@@ -293,8 +299,10 @@ def number_from_print(mrz: Mrz, printed: Iterable[str]) -> Mrz:
     the same; ``0`` and ``O`` often do), and a repair that swapped look-alikes until the check
     passed may have passed it by chance.  The printed zone is a second, independent reading:
     a printed token (9 characters at most, padded with fillers) that differs from the MRZ's
-    number in at most two places and leaves every check digit holding is what the document
-    says, when it is the only such token and the MRZ's own number is printed nowhere.
+    number, or from the number as the zone was read before its repair, in at most two places and
+    leaves every check digit holding is what the document says, when it is the only such token
+    and the MRZ's own number is printed nowhere.  (A repair may pass the check by swapping a
+    look-alike print and zone agree on: ``0I0DEFEQI`` repaired to ``0I0DEFE0I``, printed ``OIODEFEQI``.)
     Long TD1/TD2 numbers (continued in the optional data) are left as read.
     """
     fmt = FORMATS[mrz.format]
@@ -303,11 +311,14 @@ def number_from_print(mrz: Mrz, printed: Iterable[str]) -> Mrz:
     tokens = {normalise(t) for t in printed}
     if current.rstrip(FILLER) in tokens or mrz.fields.get("document_number_check") == FILLER:
         return mrz
+    # The zone's number as the engine read it, before look-alikes were swapped to pass the check.
+    raw = normalise(mrz.raw_lines[spot.line]) if len(mrz.raw_lines) == fmt.n_lines else ""
+    readings = [current] + ([raw[spot.start:spot.end]] if len(raw) == fmt.length else [])
     found = []
     for token in tokens:
         candidate = (token + FILLER * spot.end)[:spot.end - spot.start]
         if len(token) > len(candidate) or FILLER in token or candidate == current \
-                or sum(a != b for a, b in zip(candidate, current)) > 2:
+                or min(sum(a != b for a, b in zip(candidate, r)) for r in readings) > 2:
             continue
         lines = list(mrz.lines)
         lines[spot.line] = lines[spot.line][:spot.start] + candidate + lines[spot.line][spot.end:]

@@ -26,7 +26,7 @@ from .licence import parse_licence
 from .licence_fields import LicenceFields
 from .mrz_decode import Mrz
 from .mrz_find import find_mrz, has_mrz_marks
-from .mrz_repair import names_from_print, normalise, number_from_print
+from .mrz_repair import names_from_print, normalise, number_from_print, same_shapes
 
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in ID_FIELDS)
 #: Fields whose absence makes a document unusable for identity checks.
@@ -110,14 +110,15 @@ def _printed_as(printed: list[str], mrz: Mrz) -> bool:
 
 
 def _printed_near(number: str, words: list[str]) -> bool:
-    """Is a printed word shaped like another document number (about its length, digits in it)?
+    """Is a printed word shaped like another document number (about its length, digits in it,
+    or the MRZ's number itself with look-alikes read otherwise: an all-letter ``OIODEFEQI``)?
 
     The check digit guards the MRZ's number; print that merely lacks it (its line unread)
     says nothing against it, print that shows another number does.
     """
     for word in words:
         w = _squeeze(word)
-        if abs(len(w) - len(number)) <= 2 and sum(c.isdigit() for c in w) >= 2:
+        if abs(len(w) - len(number)) <= 2 and sum(c.isdigit() for c in w) >= 2 or same_shapes(w, number):
             return True
     return False
 
