@@ -44,6 +44,7 @@ from docbatch.response import make_detection
 from . import add_data_option, shared_data
 from .pipeline import pipeline_responses, saved_responses
 from .scoring import Outcome, Split, accuracy_table, flag_table
+from .sroie_labels import TEXT_FIELDS, box_lines, box_rows, box_spellings, respelt
 from .scoring import is_flagged as scoring_flagged
 
 #: A field at or below this confidence counts as flagged for review (the parser's review level).
@@ -61,17 +62,7 @@ def box_response(csv_path: Path, *, image_size: tuple[int, int] | None = None) -
     to words by character count; coordinates are normalised by the image size when known,
     else by the largest box extent.
     """
-    rows: list[tuple[list[float], str]] = []
-    for raw in csv_path.read_text(encoding="utf-8", errors="replace").splitlines():
-        parts = raw.split(",", 8)
-        if len(parts) < 9:
-            continue
-        try:
-            coords = [float(p) for p in parts[:8]]
-        except ValueError:
-            continue
-        if parts[8].strip():
-            rows.append((coords, parts[8].strip()))
+    rows = box_rows(csv_path)
     if image_size:
         width, height = image_size
     else:
@@ -154,9 +145,21 @@ def _truth(sroie: Path, stem: str) -> dict[str, str] | None:
     return json.loads(path.read_text(encoding="utf-8", errors="replace")) if path.exists() else None
 
 
+def box_readings(sroie: Path, stem: str, truth: Mapping[str, str]) -> dict[str, list[tuple[str, str]]]:
+    """Per text field of ``truth``, the key words its ``box/`` lines spell otherwise (:mod:`.sroie_labels`)."""
+    path = sroie / "box" / f"{stem}.csv"
+    lines = box_lines(path) if path.exists() else []
+    return {key: found for key in TEXT_FIELDS if (found := box_spellings(str(truth.get(key) or ""), lines))}
+
+
 def receipt_outcomes(sroie: Path, stems: Iterable[str], load: Callable[[str], Mapping[str, Any] | None],
-                     hints: ReceiptHints, verbose: bool) -> tuple[list[Outcome], int]:
-    """Each scored field of each receipt as an :class:`Outcome` (doc = stem); and how many needed review."""
+                     hints: ReceiptHints, verbose: bool, *, box_spelt: bool = False) -> tuple[list[Outcome], int]:
+    """Each scored field of each receipt as an :class:`Outcome` (doc = stem); and how many needed review.
+
+    ``box_spelt``: a text field spelling a word as the receipt's box lines do, where its key
+    spells it otherwise, counts as right (images only: see :mod:`.sroie_labels`); each such
+    word is printed.
+    """
     outcomes: list[Outcome] = []
     review = 0
     for stem in stems:
@@ -165,29 +168,35 @@ def receipt_outcomes(sroie: Path, stems: Iterable[str], load: Callable[[str], Ma
             continue
         parsed = parse_receipt(response, hints=hints)
         review += bool(parsed.fields.get("needs_review"))
+        readings = box_readings(sroie, stem, truth) if box_spelt else {}
+        for key, spellings in readings.items():
+            print(f"  {stem} {key}: key and box lines disagree, either counts: "
+                  + ", ".join(f"{word!r} / {box!r}" for word, box in spellings))
         for key, name in FIELDS.items():
             if not str(truth.get(key) or "").strip():
                 continue  # the label itself is missing (e.g. SROIE 033 has no total)
-            right = field_matches(key, truth[key], parsed.fields.get(name))
+            value = parsed.fields.get(name)
+            right = field_matches(key, truth[key], value) or (
+                key in readings and field_matches(key, respelt(truth[key], readings[key]), value))
             flagged = is_flagged(parsed, key)
             outcomes.append(Outcome(stem, name, right, flagged))
             if verbose and (flagged or not right):
                 kind = ("wrong, flagged" if flagged else "WRONG, NOT FLAGGED") if not right else "right, flagged"
-                print(f"  {stem} {key} ({kind}): truth={truth[key]!r} got={parsed.fields.get(name)!r}"
+                print(f"  {stem} {key} ({kind}): truth={truth[key]!r} got={value!r}"
                       f" conf={parsed.fields.get(name + '_confidence')}"
                       f" review={parsed.fields.get('review_reason')}")
     return outcomes, review
 
 
 def _score(sroie: Path, title: str, stems: list[str], split: int, load: Callable[[str], Mapping[str, Any] | None],
-           hints: ReceiptHints, verbose: bool) -> list[Outcome]:
+           hints: ReceiptHints, verbose: bool, *, box_spelt: bool = False) -> list[Outcome]:
     """Tuned part (stems before ``split``) and held-out part side by side, then the flags."""
     cut = stems[split] if split < len(stems) else None
     splits: list[Split] = [(f"tuned {stems[0]}-{stems[min(split, len(stems)) - 1]}",
                             lambda s: cut is None or s < cut)]
     if cut is not None:
         splits += [(f"held out {cut}-{stems[-1]}", lambda s: s >= cut), ("all", lambda s: True)]
-    outcomes, review = receipt_outcomes(sroie, stems, load, hints, verbose)
+    outcomes, review = receipt_outcomes(sroie, stems, load, hints, verbose, box_spelt=box_spelt)
     docs = len({o.doc for o in outcomes})
     print(f"{title}: {docs} documents, needs_review {_pct(review, docs)}")
     print(accuracy_table(outcomes, list(FIELDS.values()), splits))
@@ -228,6 +237,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--image-split", type=int, default=IMAGE_SPLIT,
                     help="images tuned on (first N; the rest held out), for --ocr-local and --responses")
     ap.add_argument("--date-order", choices=["DMY", "MDY", "YMD"], help="job hint, as a batch would set")
+    ap.add_argument("--raw-labels", action="store_true",
+                    help="score images against the keys as typed, also where the receipt's own box lines spell a "
+                         "word otherwise (see evals/sroie_labels.py)")
     ap.add_argument("--verbose", "-v", action="store_true", help="list every wrong field and every right one flagged (false alarm)")
     args = ap.parse_args(argv)
     sroie = shared_data(args.data) / "sroie-train"
@@ -241,12 +253,14 @@ def main(argv: list[str] | None = None) -> int:
         by_image = pipeline_responses(images, args.work_dir, doc_type="receipt", concurrency=args.jobs,
                                       engine_options=dict(args.engine_option))
         _score(sroie, "pipeline, local engine on img/", [p.stem for p in images], args.image_split,
-               lambda stem: by_image(sroie / "img" / f"{stem}.jpg"), hints, args.verbose)
+               lambda stem: by_image(sroie / "img" / f"{stem}.jpg"), hints, args.verbose,
+               box_spelt=not args.raw_labels)
     elif args.responses:
         found = sorted({response_stem(p.name) for p in args.responses.glob("*.json*")})
         by_image = saved_responses(args.responses)
         _score(sroie, f"responses in {args.responses}", found, args.image_split,
-               lambda stem: by_image(sroie / "img" / f"{stem}.jpg"), hints, args.verbose)
+               lambda stem: by_image(sroie / "img" / f"{stem}.jpg"), hints, args.verbose,
+               box_spelt=not args.raw_labels)
     else:
         def load(stem: str) -> Mapping[str, Any]:
             return box_response(sroie / "box" / f"{stem}.csv", image_size=_image_size(sroie, stem))
