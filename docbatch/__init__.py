@@ -33,6 +33,10 @@ def __getattr__(name: str) -> object:
         from . import runner
 
         return getattr(runner, name)
+    if name == "published_parts":
+        from . import publication
+
+        return publication.published_parts
     raise AttributeError(f"module 'docbatch' has no attribute {name!r}")
 
 
@@ -54,6 +58,7 @@ __all__ = [
     "TransientError",
     "__version__",
     "load_job",
+    "published_parts",
     "reconcile",
     "run_batch",
 ]

@@ -27,7 +27,8 @@ import pyarrow as pa
 from .config import OutputSettings, ParseSettings
 from .parse.catalog import TABLES
 from .projection import DocumentRows, Projector
-from .runfolder import RunFolder, Staging
+from .runfolder import RunFolder
+from .staging import Staging
 from .sinks import SINKS
 from .sinks.base import TableWriter
 from .sinks.csv import neutralise_text
@@ -69,6 +70,7 @@ def build_outputs(
     parse: ParseSettings,
     passthrough_columns: list[str],
     workers: int | None = None,
+    commit_check: Callable[[], None] | None = None,
 ) -> BuiltTables:
     """Write every table for the journal ``rows`` (one run's documents, in manifest order).
 
@@ -77,6 +79,8 @@ def build_outputs(
     None) a run of ``PARALLEL_FROM`` documents or more parses its first ``_PROBE`` here and
     starts one process per core only if the rest would take ``PARALLEL_WORTH_S`` CPU
     seconds or more at that pace (small or cheap runs are not worth a process start).
+    ``commit_check`` runs at the commit point, once every table is built and before any is
+    visible (the run lock's compare-and-swap: a run that lost its folder meanwhile publishes nothing).
     """
     adaptive = workers is None
     if workers is None:
@@ -137,7 +141,8 @@ def build_outputs(
             elif docs_in_buffer % _CHUNK == 0:
                 seal()
     flush(final=True)
-    staging.swap_into_place((SINKS[fmt].subdir, name) for fmt in output.formats for name in TABLES)
+    staging.swap_into_place(((SINKS[fmt].subdir, name) for fmt in output.formats for name in TABLES),
+                            check=commit_check)
     return built
 
 

@@ -8,6 +8,7 @@ responses.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from .config import OutputSettings, SourceSettings, parse_settings
 from .errors import ConfigError
@@ -29,11 +30,12 @@ def reparse_run(out: str | Path, *, formats: str | None = None, redact: bool | N
     if meta.get("outcome") != "completed":
         raise ConfigError(f"the last run in {out} did not complete; re-run it first")
     folder.claim()
-    with folder.lock(f"reparse-{meta['run_id']}"):
-        return _rebuild(folder, meta, formats, redact)
+    with folder.lock(f"reparse-{meta['run_id']}") as lock:
+        return _rebuild(folder, meta, formats, redact, lock.beat)
 
 
-def _rebuild(folder: RunFolder, meta: dict, formats: str | None, redact: bool | None) -> dict[str, int]:
+def _rebuild(folder: RunFolder, meta: dict, formats: str | None, redact: bool | None,
+             commit_check: Callable[[], None]) -> dict[str, int]:
     cfg = meta["config"]
     fmts = tuple(f.strip() for f in formats.split(",")) if formats else tuple(cfg["formats"])
     parse = parse_settings({**cfg, "redact": cfg.get("redact", False) if redact is None else redact})
@@ -45,7 +47,8 @@ def _rebuild(folder: RunFolder, meta: dict, formats: str | None, redact: bool | 
                               n_docs=sum(journal.counts(run_id).values()),
                               output=OutputSettings(formats=fmts, part_rows=cfg.get("part_rows", 50_000),
                                                     partition_by=tuple(cfg.get("partition_by", ()))),
-                              parse=parse, passthrough_columns=meta.get("passthrough_columns", []))
+                              parse=parse, passthrough_columns=meta.get("passthrough_columns", []),
+                              commit_check=commit_check)
         journal.mark_raw_missing(built.raw_missing)
         folder.checkpoint_journal(journal.copy_to)  # on S3, so the next run sees what was missing
         return built.counts

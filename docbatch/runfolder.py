@@ -25,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
-import io
 import json
 import os
 import posixpath
@@ -35,15 +34,16 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
-from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 
 import pyarrow.fs as pafs
 from botocore.exceptions import BotoCoreError, ClientError
 
 from . import __version__, aws
 from .cache import dumps_gz, loads_gz, sha256_hex, write_atomic
-from .config import SourceSettings
+from .config import SourceSettings, new_run_id
 from .errors import ConfigError, ForeignFolder, StorageError
+from .publication import Pointer
 from .shards import SHARDS, check_layout
 
 if TYPE_CHECKING:
@@ -55,9 +55,7 @@ _SAFE = re.compile(r"^[A-Za-z0-9._-]{1,120}$")
 RAW = "raw"
 RUN_JSON = "run.json"
 RUNS = "runs"
-FAILED_CSV = "failed.csv"
-#: failed.csv with formula-looking cells neutralised, for spreadsheets (written with CSV output).
-ESCAPED_FAILED_CSV = "csv/failed.csv"
+from .staging import ESCAPED_FAILED_CSV, FAILED_CSV, Staging  # noqa: F401 - the folder's names, kept here too
 JOURNAL = "state.sqlite"
 MARKER = ".docbatch-run.json"
 LOCK = ".docbatch-lock.json"
@@ -281,12 +279,15 @@ class RunFolder:
 
     # -- tables ----------------------------------------------------------------------------
     def staging(self, run_id: str) -> Staging:
-        """A fresh staging area for this run's tables (stale ones of killed runs removed)."""
+        """A fresh staging area for a build of this run's tables, under a name of its own.  Stale
+        ones of killed builds are removed; on S3, not the build the tables were last published
+        from (:mod:`docbatch.publication`): readers of that pointer still read it."""
+        pointer = Pointer(self) if self.s3 is not None else None
         for info in self.fs.get_file_info(pafs.FileSelector(self.own(), allow_not_found=True)):
             name = posixpath.basename(info.path)
-            if info.type == pafs.FileType.Directory and _STAGED.match(name):
+            if info.type == pafs.FileType.Directory and _STAGED.match(name) and name != (pointer and pointer.build):
                 self.fs.delete_dir(info.path)  # a whole copy of the tables left by a run killed mid-build
-        return Staging(self, f".staging-{run_id}")
+        return Staging(self, f".staging-{new_run_id()}", run_id=run_id, pointer=pointer)
 
     # -- plumbing --------------------------------------------------------------------------
     def _read(self, path: str) -> bytes:
@@ -306,91 +307,6 @@ class RunFolder:
                 fh.write(data)
             return
         write_atomic(Path(path), data)  # a temporary file renamed: plain os calls, any thread
-
-
-class Staging:
-    """Where a run's tables are written before they become visible, then swapped in."""
-
-    def __init__(self, folder: RunFolder, name: str) -> None:
-        self.folder = folder
-        self.fs = folder.fs
-        self.root = folder.own(name)
-        self._trash = folder.own(".trash-" + name)
-        self.fs.create_dir(self.root, recursive=True)
-
-    def table_path(self, subdir: str, table: str) -> str:
-        """The staging folder of one table in one format (``subdir`` is the format's, "" for Parquet)."""
-        return posixpath.join(self.root, subdir, table) if subdir else posixpath.join(self.root, table)
-
-    def open_failed_csv(self, *, escaped: bool = False) -> IO[str]:
-        """A text stream for ``failed.csv`` (closed by the caller before :meth:`swap_into_place`);
-        ``escaped`` is the spreadsheet-safe copy under ``csv/``."""
-        path = posixpath.join(self.root, ESCAPED_FAILED_CSV if escaped else FAILED_CSV)
-        self.fs.create_dir(posixpath.dirname(path), recursive=True)
-        raw = self.fs.open_output_stream(path, compression=None)
-        return io.TextIOWrapper(raw, encoding="utf-8", newline="")
-
-    def swap_into_place(self, tables: Iterable[tuple[str, str]]) -> None:
-        """Replace each finished ``(subdir, table)`` folder and failed.csv, one rename each.
-
-        S3 has no folder rename: there each part is copied over the one of the same name,
-        then older parts beyond the new count are deleted.  Every object appears whole;
-        for the moments of the swap a reader may see a mix of the old and new parts.  A
-        shard's parts are moved the same way, on any filesystem, renamed with its prefix
-        (only parts of its own prefix are ever replaced or deleted).
-        """
-        moves = [(self.table_path(sub, t), self.folder.path(sub, t) if sub else self.folder.path(t))
-                 for sub, t in tables]
-        for name in (FAILED_CSV, ESCAPED_FAILED_CSV):
-            if self.fs.get_file_info(posixpath.join(self.root, name)).type == pafs.FileType.File:
-                moves.append((posixpath.join(self.root, name), self.folder.own(name)))
-        if self.folder.s3 is not None or self.folder.shard is not None:
-            self._swap_objects(moves, self.folder.shard.part_prefix if self.folder.shard is not None else "")
-            return
-        for src, dst in moves:
-            self.fs.create_dir(posixpath.dirname(dst), recursive=True)
-            if self.fs.get_file_info(dst).type != pafs.FileType.NotFound:
-                old = posixpath.join(self._trash, posixpath.relpath(dst, self.folder.root))
-                self.fs.create_dir(posixpath.dirname(old), recursive=True)
-                self.fs.move(dst, old)
-            self.fs.move(src, dst)
-        for leftover in (self._trash, self.root):
-            if self.fs.get_file_info(leftover).type != pafs.FileType.NotFound:
-                self.fs.delete_dir(leftover)
-
-
-    def _swap_objects(self, moves: list[tuple[str, str]], prefix: str) -> None:
-        """File by file: each new part over the one of its name (``prefix`` + its name), then
-        the old parts of that prefix beyond the new ones deleted."""
-        local = self.folder.s3 is None
-        for src, dst in moves:
-            if local:
-                self.fs.create_dir(posixpath.dirname(dst), recursive=True)
-            if self.fs.get_file_info(src).type == pafs.FileType.File:
-                self.fs.move(src, dst)
-                continue
-            if local:
-                self.fs.create_dir(dst, recursive=True)
-            # recursive: a partitioned table's parts sit in key=value/ folders
-            new = {_prefixed(posixpath.relpath(i.path, src), prefix): posixpath.relpath(i.path, src)
-                   for i in self.fs.get_file_info(pafs.FileSelector(src, recursive=True))
-                   if i.type == pafs.FileType.File}
-            old = [i.path for i in self.fs.get_file_info(pafs.FileSelector(dst, allow_not_found=True, recursive=True))
-                   if posixpath.relpath(i.path, dst) not in new and i.type == pafs.FileType.File
-                   and posixpath.basename(i.path).startswith(prefix)]
-            for name in sorted(new):
-                if local:
-                    self.fs.create_dir(posixpath.dirname(posixpath.join(dst, name)), recursive=True)
-                self.fs.move(posixpath.join(src, new[name]), posixpath.join(dst, name))
-            for path in old:
-                self.fs.delete_file(path)
-        self.fs.delete_dir(self.root)
-
-
-def _prefixed(rel: str, prefix: str) -> str:
-    """A part's path below its table folder with a shard's ``prefix`` on its file name."""
-    head, name = posixpath.split(rel)
-    return posixpath.join(head, prefix + name)
 
 
 @dataclass(frozen=True)
@@ -484,6 +400,3 @@ def _s3_storage_error(folder: RunFolder, detail: str) -> StorageError:
     credentials gone): the first line of what S3 said, without the curl details."""
     return StorageError(f"cannot use the run folder {folder.uri}: {detail.split('; Details:')[0].strip()}; "
                         "fix it and re-run the same command to resume (nothing half-written is kept)")
-
-
-    return True

@@ -21,7 +21,9 @@ was taken over learns so at its next heartbeat instead of overwriting the new ho
 The heartbeat beats in a thread of its own while the lock is held (``with lock:``), not when
 documents finish: a run building its tables for longer than :attr:`RunLock.STALE_AFTER`, or
 waiting out a long stall, is still alive and keeps its folder.  The runner asks
-:meth:`RunLock.check` between documents and before it writes the tables.
+:meth:`RunLock.check` between documents and before it builds the tables, and the build
+renews the lock (:meth:`RunLock.beat`) at its commit point: a run whose lock was taken over
+while it built publishes none of its tables over the new holder's.
 """
 
 from __future__ import annotations
@@ -186,6 +188,7 @@ class RunLock:
         self._stopped = threading.Event()
         self._heart: threading.Thread | None = None
         self._lost: FolderLocked | None = None
+        self._beating = threading.Lock()
 
     def _body(self) -> bytes:
         return json.dumps({"host": socket.gethostname(), "pid": os.getpid(), "pid_namespace": _pid_namespace(),
@@ -223,18 +226,24 @@ class RunLock:
         return False
 
     def beat(self) -> None:
-        """Renew the heartbeat now.  Raises :class:`FolderLocked` when another run has taken
-        the lock over (this run's heartbeat had stopped long enough to look stale)."""
-        if self._token is None:
-            return
-        token = self.store.swap(self._body(), self._token)
-        if token is None:
-            self._token = None
-            seen = self.store.read()
-            holder = _describe(_parse(seen[0])) if seen is not None else "nobody (the lock was deleted)"
-            raise FolderLocked(f"run folder {self.folder}: the lock of run {self.run_id} was taken over "
-                               f"by {holder}; this run stops (re-run to resume once that one is done)")
-        self._token = token
+        """Renew the heartbeat now (a compare-and-swap: the heartbeat thread's and a caller's at a
+        commit point take turns).  Raises :class:`FolderLocked` when another run has taken the
+        lock over (this run's heartbeat had stopped long enough to look stale); the lock is then
+        :attr:`lost` for good."""
+        with self._beating:
+            if self._lost is not None:
+                raise self._lost
+            if self._token is None:
+                return
+            token = self.store.swap(self._body(), self._token)
+            if token is None:
+                self._token = None
+                seen = self.store.read()
+                holder = _describe(_parse(seen[0])) if seen is not None else "nobody (the lock was deleted)"
+                self._lost = FolderLocked(f"run folder {self.folder}: the lock of run {self.run_id} was taken over "
+                                          f"by {holder}; this run stops (re-run to resume once that one is done)")
+                raise self._lost
+            self._token = token
 
     @property
     def lost(self) -> bool:
@@ -250,8 +259,7 @@ class RunLock:
         while not self._stopped.wait(self.REFRESH_EVERY):
             try:
                 self.beat()
-            except FolderLocked as exc:
-                self._lost = exc
+            except FolderLocked:
                 return
             except Exception as exc:  # noqa: BLE001 - a blip of the folder's storage: beat again later
                 log.warning("could not renew the lock of run folder %s (%s); trying again", self.folder, exc)

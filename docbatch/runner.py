@@ -159,7 +159,7 @@ def _run(config: RunConfig, stages: Stages, cls: type[Engine], engine: Engine | 
         if summary.outcome == "running":
             lock.check()  # a run whose folder was taken over writes no tables
             summary.outcome = "completed"
-            summary.tables = _build_tables(journal, folder, run_id, stages, pt_cols)
+            summary.tables = _build_tables(journal, folder, lock, run_id, stages, pt_cols)
         counts = journal.counts(run_id)
         summary.ok, summary.failed = counts.get("ok", 0), counts.get("failed", 0)
         if summary.outcome == "completed":
@@ -194,13 +194,13 @@ def _same_batch(journal: Journal, manifest: Manifest, folder: RunFolder, policy:
                       "use another --out, or --replace to make its tables this manifest's")
 
 
-def _build_tables(journal: Journal, folder: RunFolder, run_id: str, stages: Stages,
+def _build_tables(journal: Journal, folder: RunFolder, lock: RunLock, run_id: str, stages: Stages,
                   pt_cols: list[str]) -> dict[str, int]:
     """Write the tables from the journal; documents whose saved response proved unusable are
     marked for redo (the outputs builder only reports them)."""
     built = build_outputs(journal.rows(run_id), folder=folder, run_id=run_id,
                           n_docs=sum(journal.counts(run_id).values()), output=stages.output,
-                          parse=stages.parse, passthrough_columns=pt_cols)
+                          parse=stages.parse, passthrough_columns=pt_cols, commit_check=lock.beat)
     journal.mark_raw_missing(built.raw_missing)
     return built.counts
 

@@ -32,6 +32,24 @@ def reparse(out: str, formats: str | None, redact: bool | None, shard: str | Non
 
 
 @main.command()
+@click.argument("out")
+@click.argument("table")
+@click.option("--format", "fmt", type=click.Choice(["parquet", "csv"]), default="parquet", show_default=True)
+@s3_folder_options
+def parts(out: str, table: str, fmt: str, sources: SourceSettings) -> None:
+    """Print the files of TABLE as last published in run folder OUT, one a line.
+
+    On S3 they are one whole run's (every shard's), whatever is being published or crashed
+    meanwhile: read them as one dataset (DuckDB ``read_parquet([...])``, pyarrow), or put the
+    list in S3 as an Athena symlink manifest.  On a local disk: the table folder's parts.
+    """
+    from ..publication import published_parts
+
+    for uri in published_parts(out, table, fmt=fmt, sources=sources):
+        click.echo(uri)
+
+
+@main.command()
 @click.argument("tables", nargs=-1)
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json", "athena"]), default="markdown",
               show_default=True, help="athena: CREATE EXTERNAL TABLE statements over the Parquet parts.")

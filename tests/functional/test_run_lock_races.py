@@ -197,3 +197,45 @@ def test_a_live_lock_of_another_container_on_this_hosts_network_is_not_taken_ove
                                 "run_id": "20261201T000000Z-c0ffee", "heartbeat": time.time()}))
     with pytest.raises(FolderLocked, match="in use by run 20261201T000000Z-c0ffee"):
         RunLock(LocalLockFile(path), "20261201T000000Z-aaaaaa", folder=str(tmp_path)).acquire()
+
+
+@pytest.mark.slow  # a whole (tiny) run first
+def test_a_local_build_whose_lock_was_taken_over_before_its_commit_publishes_no_table(tmp_path, aws_env):
+    """The heartbeat had not noticed yet: the build's commit point renews the lock itself, so a
+    run that lost its folder while building leaves the tables (and the lock) as the new holder's."""
+    import pandas as pd
+
+    from docbatch import RunConfig, run_batch
+    from docbatch.config import OutputSettings, ParseSettings
+    from docbatch.outputs import build_outputs
+    from docbatch.runfolder import LOCK, RunFolder
+    from docbatch.state import Journal
+    from docbatch.testing.fake_rekognition import FakeRekognitionServer
+
+    from ..conftest import text_png
+    from ..support.bench import TinyReceiptEngine
+
+    (tmp_path / "a.png").write_bytes(text_png("a receipt"))
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("source,doc_type\na.png,receipt\n")
+    out = tmp_path / "out"
+    with FakeRekognitionServer(engine=TinyReceiptEngine()) as server:
+        first = run_batch(RunConfig(manifest=str(manifest), out=str(out), engine="rekognition", region="us-east-1",
+                                    endpoint_url=server.endpoint_url, use_cache=False, formats=("parquet",)))
+    folder = RunFolder(out)
+    slow = Clock(1_000.0)
+    hung = RunLock(LocalLockFile(out / LOCK), "20261201T000000Z-111111", folder=str(out), clock=slow).acquire()
+    RunLock(LocalLockFile(out / LOCK), "20261201T000000Z-222222", folder=str(out),
+            clock=Clock(1_000.0 + RunLock.STALE_AFTER + 1)).acquire()
+    journal = Journal(folder.journal_path)
+    try:
+        with pytest.raises(FolderLocked, match="taken over by run 20261201T000000Z-222222"):
+            build_outputs(journal.rows(first.run_id), folder=folder, run_id="20261201T000000Z-111111", n_docs=1,
+                          output=OutputSettings(formats=("parquet",)), parse=ParseSettings(), passthrough_columns=[],
+                          commit_check=hung.beat)
+    finally:
+        journal.close()
+    assert set(pd.read_parquet(out / "documents")["run_id"]) == {first.run_id}
+    assert json.loads((out / LOCK).read_text())["run_id"] == "20261201T000000Z-222222"
+    assert hung.lost
+

@@ -227,11 +227,17 @@ def test_four_concurrent_shards_into_one_s3_folder_equal_one_process(bench, tmp_
         tidy = lambda df: df.drop(columns=[c for c in ignore if c in df]).sort_values(keys).reset_index(drop=True)  # noqa: E731
         pd.testing.assert_frame_equal(tidy(got), tidy(want))
     from docbatch.config import SourceSettings
+    from docbatch.publication import published_parts
 
+    published = published_parts(out, "documents", sources=SourceSettings(s3_endpoint_url=bench.moto_url))
+    assert len(published) == 4 and all("/shards/" in uri and "/.staging-" in uri for uri in published)
     result = merge_shards(out, sources=SourceSettings(s3_endpoint_url=bench.moto_url))
     assert result.counts["total"] == DOCS + 4
     keys = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix=out.split("/", 3)[3] + "/")["Contents"]]
-    assert sum(k.endswith("/state.sqlite") for k in keys) == 4 and not any(".staging-" in k for k in keys)
+    assert sum(k.endswith("/state.sqlite") for k in keys) == 4
+    builds = {k.split("/.staging-")[0] + "/.staging-" + k.split("/.staging-")[1].split("/")[0]
+              for k in keys if "/.staging-" in k}
+    assert len(builds) == 4  # each shard keeps only the build it published (_published.json names it)
 
 
 def test_reparse_of_a_split_folder_is_per_shard_and_refused_without_one(bench, tmp_path):

@@ -1,0 +1,120 @@
+"""A run's tables on S3, published all at once as a reader sees them.
+
+S3 has no folder rename and no transaction over objects: tables copied part by part over the
+previous run's can be seen half swapped, by a reader during the copy or by everyone after a
+crash in it (some tables new, some old, a table missing).  So, as table formats on object
+stores do (Delta's log, Iceberg's metadata pointer), a build's parts stay where they were
+written, under that build's own prefix (``.staging-<build id>/``, never written again), and
+the build is *committed* by one small object written last: :data:`PUBLISHED`
+(``_published.json``, in the run's own folder) names the build and every part of every table
+and ``failed.csv``.  It is put conditionally on the version the build started from
+(``If-Match`` its ETag, ``If-None-Match: *`` when there was none) right after the run lock's
+own compare-and-swap renewed the lock: a run that lost its lock while building, or that another
+build overtook, commits nothing.  Readers that go through it (:func:`published_parts`) see the
+previous build or this one, whole, whatever crash happens when.
+
+Once committed, the parts are copied into the table folders the README loads (``receipts/``...),
+for readers that list a folder; that copy is part by part (a reader listing ``receipts/`` in
+those seconds may see old and new parts together, and a crash then leaves the folders mixed
+until the next build).  The committed build's prefix is kept until the next build has been
+committed and the one after it starts, so a reader that read the pointer a moment before a
+commit can still read what it named.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from typing import TYPE_CHECKING, Any, Callable
+
+import pyarrow.fs as pafs
+
+from .aws import error_code
+from .errors import ConfigError, FolderLocked
+
+if TYPE_CHECKING:
+    from .config import SourceSettings
+    from .runfolder import RunFolder
+
+#: The commit object of a run's (or a shard's) tables, in its own folder.
+PUBLISHED = "_published.json"
+#: S3's answers when the pointer is not the version the build started from.
+_OVERTAKEN = ("PreconditionFailed", "ConditionalRequestConflict")
+
+
+class Pointer:
+    """The commit object of one run folder's (or one shard's) tables, changed only by
+    conditional puts against the version read when the build began."""
+
+    def __init__(self, folder: RunFolder) -> None:
+        assert folder.s3 is not None, "only S3 run folders publish through a pointer"
+        self.folder = folder
+        self.key = folder.s3.key(posixpath.join(folder.home, PUBLISHED) if folder.home else PUBLISHED)
+        self._client = folder.s3.client()
+        self.body, self.etag = self._read()
+
+    def _read(self) -> tuple[dict[str, Any] | None, str | None]:
+        try:
+            answer = self._client.get_object(Bucket=self.folder.s3.bucket, Key=self.key)  # type: ignore[union-attr]
+        except Exception as exc:
+            if error_code(exc) in ("NoSuchKey", "404"):
+                return None, None
+            raise
+        return json.loads(answer["Body"].read()), answer["ETag"]
+
+    @property
+    def build(self) -> str | None:
+        """The name of the committed build's folder (kept while the pointer names it)."""
+        return self.body.get("build") if self.body else None
+
+    def commit(self, body: dict[str, Any]) -> None:
+        """Put ``body`` if the pointer is still the version read at the start of the build."""
+        condition = {"IfMatch": self.etag} if self.etag else {"IfNoneMatch": "*"}
+        try:
+            answer = self._client.put_object(Bucket=self.folder.s3.bucket, Key=self.key,  # type: ignore[union-attr]
+                                             Body=json.dumps(body, indent=1).encode(), **condition)
+        except Exception as exc:
+            if error_code(exc) in _OVERTAKEN:
+                raise FolderLocked(f"run folder {self.folder.uri}: another run published its tables while this "
+                                   "one was building; this run's tables are not published (re-run to resume)") from exc
+            raise
+        self.body, self.etag = body, answer["ETag"]
+
+
+def publish(folder: RunFolder, pointer: Pointer, build: str, moves: list[tuple[str, str]], *,
+            run_id: str, check: Callable[[], None] | None) -> None:
+    """Commit the staged ``moves`` (build path -> the path readers load) of build folder ``build``:
+    ``check`` (the lock's compare-and-swap) first, then the pointer, written last."""
+    files: dict[str, list[str]] = {}
+    for src, dst in moves:
+        listing = [src] if folder.fs.get_file_info(src).type == pafs.FileType.File else sorted(
+            i.path for i in folder.fs.get_file_info(pafs.FileSelector(src, recursive=True))
+            if i.type == pafs.FileType.File)
+        files[posixpath.relpath(dst, folder.root)] = [posixpath.relpath(p, folder.root) for p in listing]
+    if check is not None:
+        check()
+    pointer.commit({"format": 1, "run_id": run_id, "build": build, "previous": pointer.build, "files": files})
+
+
+def published_parts(out: str, table: str, *, fmt: str = "parquet",
+                    sources: SourceSettings | None = None) -> list[str]:
+    """The files of ``table`` as last published in run folder ``out`` (every shard's), to read
+    as one dataset: ``s3://`` URIs of one whole build per shard on S3, where the table folders
+    are copied after the commit; on a local disk the table folder's parts (swapped in by rename).
+    A shard that has published nothing yet adds nothing (``docbatch merge`` says whether every
+    shard is done); a folder of an older docbatch, with no pointer, gives its table folder's parts."""
+    from .parse.catalog import TABLES
+    from .runfolder import RunFolder
+    from .sinks import SINKS
+
+    if table not in TABLES:
+        raise ConfigError(f"unknown table {table!r}; a run's tables: {', '.join(TABLES)}")
+    name = posixpath.join(SINKS[fmt].subdir, table) if SINKS[fmt].subdir else table
+    folder = RunFolder(out, sources=sources)
+    if folder.s3 is None:
+        return folder.table_parts(table, SINKS[fmt].subdir)
+    homes = [RunFolder(out, sources=sources, shard=s) for s in folder.shards()] or [folder]
+    bodies = [body for body in (Pointer(home).body for home in homes) if body is not None]
+    if not bodies:
+        return ["s3://" + p for p in folder.table_parts(table, SINKS[fmt].subdir)]
+    return [f"{folder.uri}/{p}" for body in bodies for p in body["files"].get(name, [])]

@@ -1,0 +1,119 @@
+"""Where a build of a run's tables is written before it becomes visible, and how it becomes so.
+
+A build writes every table into a staging folder of its own; :meth:`Staging.swap_into_place`
+makes it the visible one: renames on a local disk, the pointer of :mod:`docbatch.publication`
+then a copy over the table folders on S3, part-by-part moves for a shard (whose parts sit
+beside the other shards').  docbatch deletes only what it staged.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+from typing import IO, TYPE_CHECKING, Callable, Iterable
+
+import pyarrow.fs as pafs
+
+from .publication import Pointer, publish
+
+if TYPE_CHECKING:
+    from .runfolder import RunFolder
+
+FAILED_CSV = "failed.csv"
+#: failed.csv with formula-looking cells neutralised, for spreadsheets (written with CSV output).
+ESCAPED_FAILED_CSV = "csv/failed.csv"
+
+
+class Staging:
+    """Where a run's tables are written before they become visible, then swapped in."""
+
+    def __init__(self, folder: RunFolder, name: str, *, run_id: str, pointer: Pointer | None = None) -> None:
+        self.folder = folder
+        self.fs = folder.fs
+        self.run_id = run_id
+        self._pointer = pointer
+        self.root = folder.own(name)
+        self._trash = folder.own(".trash-" + name)
+        self.fs.create_dir(self.root, recursive=True)
+
+    def table_path(self, subdir: str, table: str) -> str:
+        """The staging folder of one table in one format (``subdir`` is the format's, "" for Parquet)."""
+        return posixpath.join(self.root, subdir, table) if subdir else posixpath.join(self.root, table)
+
+    def open_failed_csv(self, *, escaped: bool = False) -> IO[str]:
+        """A text stream for ``failed.csv`` (closed by the caller before :meth:`swap_into_place`);
+        ``escaped`` is the spreadsheet-safe copy under ``csv/``."""
+        path = posixpath.join(self.root, ESCAPED_FAILED_CSV if escaped else FAILED_CSV)
+        self.fs.create_dir(posixpath.dirname(path), recursive=True)
+        raw = self.fs.open_output_stream(path, compression=None)
+        return io.TextIOWrapper(raw, encoding="utf-8", newline="")
+
+    def swap_into_place(self, tables: Iterable[tuple[str, str]], *, check: Callable[[], None] | None = None) -> None:
+        """Make each finished ``(subdir, table)`` folder and failed.csv the visible one.
+
+        ``check`` (the run lock's compare-and-swap) runs first, at the commit point: a run that
+        lost its folder while building publishes nothing.  On a local disk, one rename each.
+        On S3 the build is committed by its pointer (:func:`docbatch.publication.publish`),
+        then copied part by part over the table folders, older parts beyond the new count
+        deleted.  A shard's parts are moved the same way, on any filesystem, renamed with its
+        prefix (only parts of its own prefix are ever replaced or deleted).
+        """
+        moves = [(self.table_path(sub, t), self.folder.path(sub, t) if sub else self.folder.path(t))
+                 for sub, t in tables]
+        for name in (FAILED_CSV, ESCAPED_FAILED_CSV):
+            if self.fs.get_file_info(posixpath.join(self.root, name)).type == pafs.FileType.File:
+                moves.append((posixpath.join(self.root, name), self.folder.own(name)))
+        prefix = self.folder.shard.part_prefix if self.folder.shard is not None else ""
+        if self._pointer is not None:
+            publish(self.folder, self._pointer, posixpath.basename(self.root), moves, run_id=self.run_id, check=check)
+            self._swap_objects(moves, prefix, copy=True)
+            return
+        if check is not None:
+            check()
+        if self.folder.shard is not None:
+            self._swap_objects(moves, prefix)
+            self.fs.delete_dir(self.root)
+            return
+        for src, dst in moves:
+            self.fs.create_dir(posixpath.dirname(dst), recursive=True)
+            if self.fs.get_file_info(dst).type != pafs.FileType.NotFound:
+                old = posixpath.join(self._trash, posixpath.relpath(dst, self.folder.root))
+                self.fs.create_dir(posixpath.dirname(old), recursive=True)
+                self.fs.move(dst, old)
+            self.fs.move(src, dst)
+        for leftover in (self._trash, self.root):
+            if self.fs.get_file_info(leftover).type != pafs.FileType.NotFound:
+                self.fs.delete_dir(leftover)
+
+    def _swap_objects(self, moves: list[tuple[str, str]], prefix: str, *, copy: bool = False) -> None:
+        """File by file: each new part over the one of its name (``prefix`` + its name), then
+        the old parts of that prefix beyond the new ones deleted; ``copy`` keeps the build's own."""
+        local = self.folder.s3 is None
+        place = self.fs.copy_file if copy else self.fs.move
+        for src, dst in moves:
+            if local:
+                self.fs.create_dir(posixpath.dirname(dst), recursive=True)
+            if self.fs.get_file_info(src).type == pafs.FileType.File:
+                place(src, dst)
+                continue
+            if local:
+                self.fs.create_dir(dst, recursive=True)
+            # recursive: a partitioned table's parts sit in key=value/ folders
+            new = {_prefixed(posixpath.relpath(i.path, src), prefix): posixpath.relpath(i.path, src)
+                   for i in self.fs.get_file_info(pafs.FileSelector(src, recursive=True))
+                   if i.type == pafs.FileType.File}
+            old = [i.path for i in self.fs.get_file_info(pafs.FileSelector(dst, allow_not_found=True, recursive=True))
+                   if posixpath.relpath(i.path, dst) not in new and i.type == pafs.FileType.File
+                   and posixpath.basename(i.path).startswith(prefix)]
+            for name in sorted(new):
+                if local:
+                    self.fs.create_dir(posixpath.dirname(posixpath.join(dst, name)), recursive=True)
+                place(posixpath.join(src, new[name]), posixpath.join(dst, name))
+            for path in old:
+                self.fs.delete_file(path)
+
+
+def _prefixed(rel: str, prefix: str) -> str:
+    """A part's path below its table folder with a shard's ``prefix`` on its file name."""
+    head, name = posixpath.split(rel)
+    return posixpath.join(head, prefix + name)

@@ -1,0 +1,119 @@
+"""A run's tables on S3 are published all at once, as a reader sees them: a crash between any two
+objects of a build leaves the previous run's tables or this run's, every table whole, never a mix
+and never a table missing; a run that lost its lock while building publishes nothing.
+
+Real HTTP against moto in server mode; the crash is the far side refusing every write from the
+Nth one on (reads still answer, so the test reads what a reader would read at that instant)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import uuid
+
+import boto3
+import pyarrow.parquet as pq
+import pytest
+
+from click.testing import CliRunner
+
+from docbatch import run_batch
+from docbatch.cli import main
+from docbatch.config import SourceSettings
+from docbatch.errors import DocbatchError
+from docbatch.publication import published_parts
+from docbatch.runlock import RunLock
+
+from ..support.bench import TABLES, Bench, count_calls, dummy_aws_env
+from ..support.fused_s3 import FusedS3
+
+pytestmark = pytest.mark.slow
+
+BUCKET = "docbatch-publication"
+DOCS = 3
+
+
+@pytest.fixture(scope="module")
+def s3():
+    with dummy_aws_env(), FusedS3() as server:
+        boto3.client("s3", endpoint_url=server.url, region_name="us-east-1").create_bucket(Bucket=BUCKET)
+        yield server
+
+
+def _seen(s3: FusedS3, out: str) -> dict[str, tuple[frozenset[str], int]]:
+    """What a reader of the published tables sees: per table, its run_ids and its rows."""
+    client = boto3.client("s3", endpoint_url=s3.url, region_name="us-east-1")
+    seen = {}
+    for table in TABLES:
+        rows = [pq.read_table(io.BytesIO(client.get_object(Bucket=BUCKET, Key=uri.split("/", 3)[3])["Body"].read()),
+                              columns=["run_id"]).column("run_id").to_pylist()
+                for uri in published_parts(out, table, sources=SourceSettings(s3_endpoint_url=s3.url))]
+        seen[table] = (frozenset(r for part in rows for r in part), sum(map(len, rows)))
+    return seen
+
+
+def _whole(seen: dict[str, tuple[frozenset[str], int]]) -> str:
+    """The one run whose tables a reader sees, every table whole; fails on a mix or a table missing."""
+    runs = {r for ids, _ in seen.values() for r in ids}
+    assert len(runs) == 1, f"a reader sees tables of several runs: {seen}"
+    assert seen["documents"][1] == DOCS and seen["receipts"][1] == DOCS, seen
+    return runs.pop()
+
+
+def test_a_crash_between_any_two_objects_of_a_publication_leaves_one_whole_run_visible(
+        tmp_path, s3, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(RunLock, "STALE_AFTER", -1.0)  # the crashed run's lock is taken over, as once it is gone
+    bench = Bench(tmp_path, moto_url=s3.url, docs=DOCS)
+    out = f"s3://{BUCKET}/runs/{uuid.uuid4().hex[:6]}/"
+    with bench.server() as server:
+        config = lambda run_id: bench.config(bench.manifest(), out, server, formats=("parquet",),  # noqa: E731
+                                             run_id=run_id)
+        run_batch(config("20261201T000000Z-00000a"))
+        visible = "20261201T000000Z-00000a"
+        # every part built and the commit refused (as any crash before it); committed, cut mid-copy
+        for n, (at, after) in enumerate([("/_published.json", 0), ("/_published.json", 3)]):
+            run_id = f"20261201T000000Z-c0000{n}"
+            s3.blow_after(after, at=at)
+            with contextlib.suppress(DocbatchError):
+                run_batch(config(run_id))  # a resume: no call, the tables built again, cut
+            s3.blow_after(None)
+            committed = at == "/_published.json" and after > 0
+            assert _whole(_seen(s3, out)) == (run_id if committed else visible), (at, after)
+            visible = run_id if committed else visible
+        summary = run_batch(config("20261201T000000Z-00000f"))
+        calls = count_calls(server.request_log)
+    assert _whole(_seen(s3, out)) == "20261201T000000Z-00000f" and summary.ok == DOCS
+    listed = CliRunner().invoke(main, ["parts", out, "receipts", "--s3-endpoint-url", s3.url])
+    assert listed.stdout.split() == published_parts(out, "receipts", sources=SourceSettings(s3_endpoint_url=s3.url))
+    assert (calls.answered, calls.repeated) == (DOCS, 0)  # the crashed builds paid for nothing
+
+
+def test_a_run_whose_lock_is_taken_over_while_it_builds_its_tables_publishes_none_of_them(tmp_path, s3, monkeypatch):
+    """Another host takes the folder over while this run writes its first part (this run looked
+    hung to it): at the commit point the lock's compare-and-swap fails, so neither the pointer nor
+    the table folders get this run's tables, and the new holder's lock and journal stay."""
+    import json
+
+    from docbatch.errors import FolderLocked
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    bench = Bench(tmp_path, moto_url=s3.url, docs=DOCS)
+    prefix = f"runs/{uuid.uuid4().hex[:6]}/"
+    out = f"s3://{BUCKET}/{prefix}"
+    client = boto3.client("s3", endpoint_url=s3.url, region_name="us-east-1")
+    theirs = json.dumps({"host": "another-host", "pid": 1, "run_id": "20261201T000000Z-7a6e00",
+                         "heartbeat": 4e9}).encode()
+    with bench.server() as server:
+        config = lambda run_id: bench.config(bench.manifest(), out, server, formats=("parquet",),  # noqa: E731
+                                             run_id=run_id)
+        run_batch(config("20261201T000000Z-00000a"))
+        s3.before_write("/.staging-", lambda: client.put_object(Bucket=BUCKET, Key=f"{prefix}.docbatch-lock.json",
+                                                                Body=theirs))
+        with pytest.raises(FolderLocked, match="taken over by run 20261201T000000Z-7a6e00"):
+            run_batch(config("20261201T000000Z-00000b"))
+    assert _whole(_seen(s3, out)) == "20261201T000000Z-00000a"
+    folders = {o["Key"] for o in client.list_objects_v2(Bucket=BUCKET, Prefix=f"{prefix}documents/")["Contents"]}
+    part = pq.read_table(io.BytesIO(client.get_object(Bucket=BUCKET, Key=sorted(folders)[-1])["Body"].read()))
+    assert set(part.column("run_id").to_pylist()) == {"20261201T000000Z-00000a"}
+    assert client.get_object(Bucket=BUCKET, Key=f"{prefix}.docbatch-lock.json")["Body"].read() == theirs
