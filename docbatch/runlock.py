@@ -5,8 +5,10 @@ staging.  The lock is a small JSON object holding who took it (host, pid, run id
 heartbeat the holder refreshes while it runs.  A second run exits naming the holder.  A
 lock is stale, and taken over, when its process is gone (same host) or its heartbeat is
 older than :attr:`RunLock.STALE_AFTER` seconds (another host, or a hung one).  "Same host"
-is the same host name *and* the same pid namespace: containers on one host's network share
-its name but not their pids, so another container's pid says nothing about its holder.
+is the same host name, the same boot (the kernel's ``boot_id``) *and* the same pid namespace:
+containers on one host's network share its name but not their pids, and two hosts sharing a
+folder (NFS, EFS) may share a name (cloned images) and the initial pid namespace's number,
+so another container's or host's pid says nothing about its holder.
 
 Every change to the lock is a compare-and-swap against the version the changer last saw
 (its *token*): created only if absent, taken over, refreshed and deleted only if it is
@@ -17,6 +19,12 @@ written file (create-if-absent) and changes made under an exclusive ``flock`` of
 lock's folder.  So two runs that find the same stale lock cannot both take it (the
 second one's swap fails and it sees the first one's fresh lock), and a run whose lock
 was taken over learns so at its next heartbeat instead of overwriting the new holder's.
+
+A folder on NFS (EFS included) is mounted by other hosts too, and a ``flock`` of a folder does not
+reach them: there the changes are made under a POSIX lock of a guard file
+(``.docbatch-lock.guard``), which NFS takes on the server for every host.  An NFS mount whose
+locks stay on this host (``nolock``, ``local_lock=flock`` or ``all``) is refused: two hosts could
+both take one stale lock.
 
 The heartbeat beats in a thread of its own while the lock is held (``with lock:``), not when
 documents finish: a run building its tables for longer than :attr:`RunLock.STALE_AFTER`, or
@@ -33,6 +41,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import socket
 import threading
 import time
@@ -41,7 +50,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Protocol
 
 from .aws import error_code
-from .errors import FolderLocked
+from .errors import ConfigError, FolderLocked
 
 try:
     import fcntl
@@ -68,22 +77,41 @@ class LockStore(Protocol):
         """Delete the lock if it is still version ``token``."""
 
 
-class LocalLockFile:
-    """A lock file on a local disk (or a shared one whose ``flock`` reaches every host)."""
+#: File systems other hosts mount too, whose locks NFS makes reach every host (unless told not to).
+_NFS = ("nfs", "nfs4")
+_LOCAL_LOCKS = ("nolock", "local_lock=flock", "local_lock=all")
 
-    def __init__(self, path: Path) -> None:
+
+class LocalLockFile:
+    """A lock file on a local disk, or on NFS (every host's changes then take turns through a
+    lock the NFS server holds).  ``mounts`` is the kernel's mount table, to tell which."""
+
+    def __init__(self, path: Path, *, mounts: Path = Path("/proc/self/mounts")) -> None:
         self.path = path
+        fstype, options = _mount_of(path.parent, mounts)
+        local_only = [o for o in _LOCAL_LOCKS if o in options]
+        if fstype in _NFS and local_only:
+            raise ConfigError(f"run folder {path.parent} is on {fstype} mounted with {local_only[0]}: its locks do "
+                              "not reach the other hosts mounting it, so two runs could take one folder; mount it "
+                              "with locking (local_lock=none), or use a local disk or s3://")
+        self._guard_file = path.with_suffix(".guard") if fstype in _NFS else None
 
     @contextlib.contextmanager
     def _guard(self) -> Iterator[None]:
-        """Hold an exclusive ``flock`` of the lock's folder: changes are made one at a time
-        (the kernel lets go if the process dies, so it can never be left held)."""
+        """Hold an exclusive lock while the lock file is changed: changes are made one at a time
+        (the kernel, or the NFS server, lets go if the process dies, so it can never be left held).
+        On a local disk a ``flock`` of the lock's folder; on NFS a POSIX lock of the guard file."""
         if fcntl is None:
             yield
             return
-        fd = os.open(self.path.parent, os.O_RDONLY)
+        if self._guard_file is None:
+            fd = os.open(self.path.parent, os.O_RDONLY)
+            take = fcntl.flock
+        else:
+            fd = os.open(self._guard_file, os.O_RDWR | os.O_CREAT, 0o644)  # NFS locks want it writable
+            take = fcntl.lockf
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            take(fd, fcntl.LOCK_EX)
             yield
         finally:
             os.close(fd)
@@ -191,8 +219,9 @@ class RunLock:
         self._beating = threading.Lock()
 
     def _body(self) -> bytes:
-        return json.dumps({"host": socket.gethostname(), "pid": os.getpid(), "pid_namespace": _pid_namespace(),
-                           "run_id": self.run_id, "heartbeat": self._clock()}).encode()
+        return json.dumps({"host": socket.gethostname(), "boot_id": _boot_id(), "pid": os.getpid(),
+                           "pid_namespace": _pid_namespace(), "run_id": self.run_id,
+                           "heartbeat": self._clock()}).encode()
 
     def acquire(self) -> RunLock:
         """Take the lock: create it, or swap out a stale one; :class:`FolderLocked` when held."""
@@ -220,8 +249,10 @@ class RunLock:
             return True
         if self._clock() - float(holder.get("heartbeat", 0)) > self.STALE_AFTER:
             return True
-        same_pids = holder.get("pid_namespace", _pid_namespace()) == _pid_namespace()  # older locks: assumed
-        if holder.get("host") == socket.gethostname() and same_pids:
+        # A key an older docbatch did not write is assumed to match.
+        same_pids = holder.get("pid_namespace", _pid_namespace()) == _pid_namespace()
+        same_boot = holder.get("boot_id", _boot_id()) == _boot_id()
+        if holder.get("host") == socket.gethostname() and same_boot and same_pids:
             return not _alive(int(holder.get("pid", 0)))
         return False
 
@@ -297,6 +328,34 @@ def _parse(data: bytes) -> dict[str, Any]:
 
 def _describe(holder: Mapping[str, Any]) -> str:
     return f"run {holder.get('run_id')} (pid {holder.get('pid')} on {holder.get('host')})"
+
+
+def _mount_of(path: Path, mounts: Path) -> tuple[str, set[str]]:
+    """The type and options of the file system holding ``path``: the deepest mount point above it
+    in ``mounts`` (``/proc/self/mounts``; ("", set()) where there is none to read)."""
+    try:
+        table = mounts.read_text()
+    except OSError:
+        return "", set()
+    target = os.path.realpath(path)
+    best = ("", "", set[str]())
+    for line in table.splitlines():
+        fields = line.split()
+        if len(fields) < 4:
+            continue
+        point = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), fields[1])  # \040: a space
+        inside = target == point or target.startswith(point.rstrip("/") + "/")
+        if inside and len(point) >= len(best[0]):
+            best = (point, fields[2], set(fields[3].split(",")))
+    return best[1], best[2]
+
+
+def _boot_id() -> str | None:
+    """This host's boot (Linux: random at every boot, shared by its containers), or None."""
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+    except OSError:
+        return None
 
 
 def _pid_namespace() -> int | None:

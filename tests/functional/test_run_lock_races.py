@@ -14,7 +14,7 @@ import uuid
 import boto3
 import pytest
 
-from docbatch.errors import FolderLocked
+from docbatch.errors import ConfigError, FolderLocked
 from docbatch.runlock import LocalLockFile, RunLock, S3LockObject
 
 from ..support.bench import dummy_aws_env
@@ -239,3 +239,46 @@ def test_a_local_build_whose_lock_was_taken_over_before_its_commit_publishes_no_
     assert json.loads((out / LOCK).read_text())["run_id"] == "20261201T000000Z-222222"
     assert hung.lost
 
+
+def _lock_of_a_live_run(path, **holder) -> None:
+    import os
+    import socket
+    import time
+
+    not_here = int(open("/proc/sys/kernel/pid_max").read())  # no process here has this pid
+    path.write_text(json.dumps({"host": socket.gethostname(), "pid": not_here,
+                                "pid_namespace": os.stat("/proc/self/ns/pid").st_ino,
+                                "run_id": "20261201T000000Z-c0ffee", "heartbeat": time.time(), **holder}))
+
+
+def test_a_live_lock_of_another_host_of_the_same_name_sharing_the_folder_is_not_taken_over(tmp_path):
+    """Two hosts mounting one folder (NFS, EFS) may share a host name (cloned images) and the
+    initial pid namespace's number: a pid not running here says nothing about the other's run."""
+    path = tmp_path / ".docbatch-lock.json"
+    _lock_of_a_live_run(path, boot_id="0c10eed0-0000-4000-8000-000000000000")
+    with pytest.raises(FolderLocked, match="in use by run 20261201T000000Z-c0ffee"):
+        RunLock(LocalLockFile(path), "20261201T000000Z-aaaaaa", folder=str(tmp_path)).acquire()
+
+
+def _nfs_mount_table(tmp_path, options: str):
+    mounts = tmp_path / "mounts"
+    mounts.write_text("/dev/root / ext4 rw,relatime 0 0\n"
+                      f"fs-0123.efs.eu-west-1.amazonaws.com:/ {tmp_path} nfs4 rw,relatime,vers=4.1,{options} 0 0\n")
+    return mounts
+
+
+def test_a_run_folder_on_nfs_whose_locks_stay_on_this_host_is_refused_in_one_line(tmp_path):
+    path = tmp_path / ".docbatch-lock.json"
+    with pytest.raises(ConfigError, match="nfs4 mounted with local_lock=flock: its locks do not reach"):
+        LocalLockFile(path, mounts=_nfs_mount_table(tmp_path, "hard,local_lock=flock"))
+
+
+def test_on_nfs_a_stale_lock_is_taken_over_under_a_lock_the_server_holds(tmp_path):
+    """A flock of a folder stays on its host over NFS; a POSIX lock of a file opened for writing
+    goes to the server, so the hosts' takeovers take turns on the guard file."""
+    path = tmp_path / ".docbatch-lock.json"
+    path.write_bytes(STALE)
+    store = LocalLockFile(path, mounts=_nfs_mount_table(tmp_path, "hard,local_lock=none"))
+    RunLock(store, "20261201T000000Z-aaaaaa", folder=str(tmp_path)).acquire()
+    assert json.loads(path.read_text())["run_id"] == "20261201T000000Z-aaaaaa"
+    assert (tmp_path / ".docbatch-lock.guard").is_file()
