@@ -127,6 +127,8 @@ class RunPolicy:
     min_docs_for_failure_rate: int = 50
     progress_interval: float = 10.0
     max_calls: int | None = None
+    #: Seconds a run waits for a run folder another run holds (its heartbeat may stop: then taken over).
+    lock_wait: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -251,6 +253,9 @@ class RunConfig:
     run_id: str | None = None
     #: Allow a run folder that holds another manifest's run: its tables become this manifest's.
     replace: bool = False
+    #: Seconds to wait for a run folder another run holds before giving up (exit 2): a retried
+    #: job whose killed container left the lock waits until its heartbeat is stale and takes it.
+    lock_wait: float = 0.0
     #: "i/N": do shard i (0-based) of N of the manifest into the shared ``out`` (``--shard``);
     #: unset inside an AWS Batch array job, the job's array index and size decide.
     shard: str | None = None
@@ -274,6 +279,8 @@ class RunConfig:
             raise ConfigError("max_attempts must be at least 1")
         if self.max_calls is not None and self.max_calls < 0:
             raise ConfigError("max_calls is a number of calls, 0 or more")
+        if self.lock_wait < 0:
+            raise ConfigError("lock_wait is a number of seconds, 0 or more")
         if self.max_failure_rate is not None and not 0 < self.max_failure_rate <= 1:
             raise ConfigError("max_failure_rate is a fraction in (0, 1]")
         if self.date_order not in (None, "DMY", "MDY", "YMD"):
@@ -317,7 +324,8 @@ class RunConfig:
             policy=RunPolicy(cache_dir=self.resolved_cache_dir, retry_failed=self.retry_failed, replace=self.replace,
                              max_failure_rate=self.max_failure_rate,
                              min_docs_for_failure_rate=self.min_docs_for_failure_rate,
-                             progress_interval=self.progress_interval, max_calls=self.max_calls),
+                             progress_interval=self.progress_interval, max_calls=self.max_calls,
+                             lock_wait=self.lock_wait),
             tiling=TilingSettings(enabled=self.tiling == "auto"),
             shard=shard,
             executor=ExecutorSettings(kind=self.executor, ray_address=self.ray_address),

@@ -163,8 +163,10 @@ class RunFolder:
         return (isinstance(meta, dict) and "docbatch_version" in meta and "run_id" in meta
                 and header == b"SQLite format 3\x00")
 
-    def lock(self, run_id: str, *, clock: Callable[[], float] = time.time) -> "RunLock":
-        """Take the folder's lock for ``run_id`` (see :class:`~docbatch.runlock.RunLock`)."""
+    def lock(self, run_id: str, *, clock: Callable[[], float] = time.time, wait: float = 0.0,
+             sleep: Callable[[float], None] = time.sleep) -> "RunLock":
+        """Take the folder's lock for ``run_id``, waiting up to ``wait`` s for a live holder
+        (see :class:`~docbatch.runlock.RunLock`)."""
         from .runlock import LocalLockFile, RunLock, S3LockObject
 
         name = posixpath.join(self.home, LOCK) if self.home else LOCK
@@ -172,7 +174,7 @@ class RunFolder:
             (self.local_root / self.home).mkdir(parents=True, exist_ok=True)
         where = (S3LockObject(self.s3.client(), self.s3.bucket, self.s3.key(name)) if self.s3 is not None
                  else LocalLockFile(self.local_root / name))
-        return RunLock(where, run_id, folder=self.uri, clock=clock).acquire()
+        return RunLock(where, run_id, folder=self.uri, clock=clock).acquire(wait=wait, sleep=sleep)
 
     # -- the journal (SQLite needs a local file) -----------------------------------------
     @property

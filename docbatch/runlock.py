@@ -223,8 +223,24 @@ class RunLock:
                            "pid_namespace": _pid_namespace(), "run_id": self.run_id,
                            "heartbeat": self._clock()}).encode()
 
-    def acquire(self) -> RunLock:
-        """Take the lock: create it, or swap out a stale one; :class:`FolderLocked` when held."""
+    def acquire(self, *, wait: float = 0.0, sleep: Callable[[float], None] = time.sleep) -> RunLock:
+        """Take the lock: create it, or swap out a stale one.  A lock another run holds raises
+        :class:`FolderLocked` at once or, given ``wait`` seconds, once they have passed with the
+        lock still live: a job retried after its container was killed (on another host, where
+        only the heartbeat tells) waits the dead run's lock out instead of failing at once."""
+        deadline = self._clock() + wait
+        while True:
+            try:
+                return self._take()
+            except FolderLocked as exc:
+                left = deadline - self._clock()
+                if left <= 0:
+                    raise FolderLocked(f"{exc} (waited {wait:.0f} s)" if wait > 0 else str(exc)) from None
+                if left >= wait:  # said once
+                    log.warning("%s; waiting up to %.0f s for it", exc, wait)
+                sleep(min(left, self.REFRESH_EVERY))
+
+    def _take(self) -> RunLock:
         for _ in range(3):
             self._token = self.store.create(self._body())
             if self._token is not None:

@@ -113,7 +113,7 @@ def run_batch(
         try:
             with storage_errors(folder):
                 folder.claim()
-                with folder.lock(run_id) as lock:
+                with folder.lock(run_id, wait=stages.policy.lock_wait) as lock:
                     return _run(config, stages, cls, engine, folder, lock, run_id, manifest, total,
                                 list(subscribers), flag, (sleep, clock))
         finally:

@@ -63,6 +63,8 @@ class _Tps(click.ParamType):
               "(the document needs review, reason word_cap).")
 @click.option("--shard", help="Do shard I of N (0-based, e.g. 0/4) of the manifest into the shared --out; inside an "
               "AWS Batch array job, AWS_BATCH_JOB_ARRAY_INDEX and AWS_BATCH_JOB_ARRAY_SIZE when not given.")
+@click.option("--lock-wait", type=float, metavar="SECONDS",
+              help="Wait this long for a run folder another run holds (its lock is taken over once stale).")
 @click.option("--max-calls", type=int, help="Paid calls this run may make at most; it stops (resumably) before more.")
 @click.option("--read-timeout", type=float, help="Seconds to wait for a response before retrying.")
 @click.option("--date-order", type=click.Choice(["DMY", "MDY", "YMD"]), help="Locale hint for ambiguous dates.")

@@ -282,3 +282,39 @@ def test_on_nfs_a_stale_lock_is_taken_over_under_a_lock_the_server_holds(tmp_pat
     RunLock(store, "20261201T000000Z-aaaaaa", folder=str(tmp_path)).acquire()
     assert json.loads(path.read_text())["run_id"] == "20261201T000000Z-aaaaaa"
     assert (tmp_path / ".docbatch-lock.guard").is_file()
+
+
+def _killed_elsewhere(path, clock) -> None:
+    """The lock of a run whose container was killed a minute ago on another host."""
+    path.write_text(json.dumps({"host": "ip-10-0-1-7", "boot_id": "b0075eed-0000-4000-8000-000000000000", "pid": 7,
+                                "run_id": "20261201T000000Z-dead00", "heartbeat": clock.now - 60}))
+
+
+def test_a_run_told_to_wait_takes_a_killed_runs_lock_over_once_its_heartbeat_is_stale(tmp_path):
+    """AWS Batch retries a child whose container was killed: the retry, on another host, waits
+    the dead run's heartbeat out (STALE_AFTER) and resumes, instead of exiting 2 at once."""
+    path, clock, slept = tmp_path / ".docbatch-lock.json", Clock(10_000.0), []
+    _killed_elsewhere(path, clock)
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        clock.now += seconds
+
+    RunLock(LocalLockFile(path), "20261201T000000Z-aaaaaa", folder=str(tmp_path), clock=clock).acquire(
+        wait=900, sleep=sleep)
+    assert json.loads(path.read_text())["run_id"] == "20261201T000000Z-aaaaaa"
+    assert RunLock.STALE_AFTER - 60 < sum(slept) <= RunLock.STALE_AFTER - 60 + RunLock.REFRESH_EVERY
+
+
+def test_a_run_told_to_wait_for_a_live_holder_gives_up_when_its_wait_is_over(tmp_path):
+    path, clock = tmp_path / ".docbatch-lock.json", Clock(10_000.0)
+    _killed_elsewhere(path, clock)
+
+    def holder_beats_while_we_sleep(seconds: float) -> None:
+        clock.now += seconds
+        _killed_elsewhere(path, Clock(clock.now + 60))  # its heartbeat is fresh again
+
+    with pytest.raises(FolderLocked, match=r"in use by run 20261201T000000Z-dead00 .*\(waited 300 s\)"):
+        RunLock(LocalLockFile(path), "20261201T000000Z-aaaaaa", folder=str(tmp_path), clock=clock).acquire(
+            wait=300, sleep=holder_beats_while_we_sleep)
+    assert json.loads(path.read_text())["run_id"] == "20261201T000000Z-dead00"
