@@ -240,6 +240,7 @@ def _drive(config: RunConfig, stages: Stages, engine_name: str, manifest: Manife
         lock.check()
         nonlocal last_checkpoint
         if folder.s3 is not None and not lock.lost and time.monotonic() - last_checkpoint >= CHECKPOINT_EVERY:
+            lock.beat()  # still ours? (taken over since the last heartbeat: FolderLocked, nothing overwritten)
             folder.checkpoint_journal(journal.copy_to)
             last_checkpoint = time.monotonic()
         if policy.max_failure_rate is not None and summary.processed >= policy.min_docs_for_failure_rate:

@@ -117,3 +117,41 @@ def test_a_run_whose_lock_is_taken_over_while_it_builds_its_tables_publishes_non
     part = pq.read_table(io.BytesIO(client.get_object(Bucket=BUCKET, Key=sorted(folders)[-1])["Body"].read()))
     assert set(part.column("run_id").to_pylist()) == {"20261201T000000Z-00000a"}
     assert client.get_object(Bucket=BUCKET, Key=f"{prefix}.docbatch-lock.json")["Body"].read() == theirs
+
+
+def test_a_run_taken_over_between_two_heartbeats_does_not_checkpoint_its_journal_over_the_new_holders(
+        tmp_path, s3, monkeypatch):
+    """The heartbeat beats once a minute, the journal is checkpointed every 30 s: a run that lost its
+    lock in between must learn so before its next checkpoint, not after it overwrote the new
+    holder's journal in the bucket."""
+    import json
+    import threading
+    import time
+
+    from docbatch import runner
+    from docbatch.errors import FolderLocked
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(runner, "CHECKPOINT_EVERY", 0.0)  # at every document
+    bench = Bench(tmp_path, moto_url=s3.url, docs=DOCS)
+    prefix = f"runs/{uuid.uuid4().hex[:6]}/"
+    client = boto3.client("s3", endpoint_url=s3.url, region_name="us-east-1")
+    theirs = json.dumps({"host": "another-host", "pid": 1, "run_id": "20261201T000000Z-7a6e00",
+                         "heartbeat": 4e9}).encode()
+
+    def take_over() -> None:
+        deadline = time.monotonic() + 30
+        while "Contents" not in client.list_objects_v2(Bucket=BUCKET, Prefix=f"{prefix}.docbatch-lock.json") \
+                and time.monotonic() < deadline:
+            time.sleep(0.05)
+        client.put_object(Bucket=BUCKET, Key=f"{prefix}.docbatch-lock.json", Body=theirs)
+        client.put_object(Bucket=BUCKET, Key=f"{prefix}state.sqlite", Body=b"their journal")
+
+    thief = threading.Thread(target=take_over)
+    with bench.server(latency=0.5) as server:
+        thief.start()
+        with pytest.raises(FolderLocked, match="taken over by run 20261201T000000Z-7a6e00"):
+            run_batch(bench.config(bench.manifest(), f"s3://{BUCKET}/{prefix}", server, concurrency=1,
+                                   formats=("parquet",)))
+        thief.join()
+    assert client.get_object(Bucket=BUCKET, Key=f"{prefix}state.sqlite")["Body"].read() == b"their journal"
