@@ -52,7 +52,7 @@ class Projector:
         raw_missing = False
         if j.status == "ok":
             try:
-                response = self.folder.read_raw(j.document.doc_id)
+                response = self.folder.read_raw(j.document.doc_id, j.raw_at)
             except (OSError, ValueError):
                 raw_missing = True
                 j = replace(j, status="failed", error_code=RAW_MISSING, error_message=RAW_MISSING_MESSAGE)

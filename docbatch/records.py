@@ -118,6 +118,9 @@ class DocumentResult:
     #: summed; ``page_count`` set, ``page`` None; page 1's response, size and barcode when
     #: all are ok, so a caller that knows nothing of pages still sees the first page).
     pages: tuple[DocumentResult, ...] = ()
+    #: Where the response was saved in the run's answer pack (``<pack>:<offset>:<length>``,
+    #: :mod:`docbatch.answerpack`), set once it is; None when unsaved or a file of its own.
+    raw_at: str | None = None
 
     def each_page(self) -> tuple[DocumentResult, ...]:
         """The results to record, one per page: the pages of a multi-page source, else this one."""

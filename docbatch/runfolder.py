@@ -1,7 +1,8 @@
 """The run folder: every path and file of one run, local or on S3, behind one object.
 
 A run folder holds the output tables (one folder per table, ``csv/<table>/`` for CSV),
-``raw/`` responses by doc_id, ``failed.csv``, ``run.json`` and the journal
+``raw/`` (the saved answers: a pack per run, :mod:`docbatch.answerpack`; on S3, and from
+older versions, a file per doc_id), ``failed.csv``, ``run.json`` and the journal
 (``state.sqlite``).  Nothing else in docbatch builds a path inside it: callers ask this
 object for writers and readers, so where the folder lives (a local disk today, S3 later)
 is this module's business alone.  Reads and writes go through one filesystem layer,
@@ -9,8 +10,8 @@ is this module's business alone.  Reads and writes go through one filesystem lay
 SQLite needs on a local disk.  Streams are opened with ``compression=None``: pyarrow
 would otherwise gzip a file whose name ends in ``.gz`` a second time.
 
-File names come from doc_ids in one way, :func:`raw_name`, which every reader uses
-(the replay engine pointed at a run folder included).  Tables are written to a staging
+An answer's file name, where it has one, comes from its doc_id in one way,
+:func:`raw_name`, which every reader uses (the replay engine pointed at a run folder included).  Tables are written to a staging
 folder and swapped into place whole (:class:`Staging`), so readers never see a
 half-written table, and docbatch deletes only what it staged.
 
@@ -31,19 +32,18 @@ import posixpath
 import re
 import sqlite3
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
 import pyarrow.fs as pafs
 from botocore.exceptions import BotoCoreError, ClientError
 
-from . import __version__, aws
+from . import __version__, answerpack
 from .cache import dumps_gz, loads_gz, sha256_hex, write_atomic
 from .config import SourceSettings, new_run_id
 from .errors import ConfigError, ForeignFolder, StorageError
 from .publication import Pointer
+from .s3place import S3Place, work_folder
 from .shards import SHARDS, check_layout
 
 if TYPE_CHECKING:
@@ -100,13 +100,15 @@ class RunFolder:
             self.fs = self.s3.filesystem()
             self.root = self.s3.fs_path
             self.uri = self.s3.uri
-            self.local_root = _work_folder(self.uri)
+            self.local_root = work_folder(self.uri)
         else:
             self.local_root = Path(text).resolve()
             self.fs = pafs.LocalFileSystem()
             self.root = self.local_root.as_posix()
             self.uri = self.root
         self._raw_index: set[str] | None = None
+        #: Answers packed per run (a local folder; S3 has no appends: an object each).
+        self._answers = answerpack.LocalAnswers(self.local_root / RAW) if self.s3 is None else None
 
     def __repr__(self) -> str:
         return f"RunFolder({self.uri!r})"
@@ -211,25 +213,54 @@ class RunFolder:
 
     # -- raw responses ---------------------------------------------------------------------
     def raw_path(self, doc_id: str) -> str:
+        """The file a doc_id's answer has when it is a file of its own (S3, older versions)."""
         return self.path(RAW, raw_name(doc_id))
 
-    def has_raw(self, doc_id: str) -> bool:
-        if self.s3 is None:
-            return os.path.isfile(self.raw_path(doc_id))
+    def open_answers(self, run_id: str, settled_runs: Iterable[str] = ()) -> None:
+        """Save this run's answers in a pack of its own (:mod:`docbatch.answerpack`; on S3 an
+        object each); ``settled_runs``: the runs the journal saw finish."""
+        if self._answers is not None:
+            self._answers.open(run_id, self.shard.part_prefix if self.shard is not None else "", settled_runs)
+
+    def close_answers(self) -> None:
+        if self._answers is not None:
+            self._answers.close()
+
+    def has_raw(self, doc_id: str, at: str | None = None) -> bool:
+        """Whether doc_id's answer is saved: at its journaled place ``at``, else anywhere."""
+        if at is not None:
+            return self._answers is not None and self._answers.holds(at)
+        if self._answers is not None:
+            return self._answers.place_of(doc_id) is not None or os.path.isfile(self.raw_path(doc_id))
         if self._raw_index is None:  # one listing instead of a HEAD per document
             listing = self.fs.get_file_info(pafs.FileSelector(self.path(RAW), allow_not_found=True))
             self._raw_index = {posixpath.basename(i.path) for i in listing if i.type == pafs.FileType.File}
         return raw_name(doc_id) in self._raw_index
 
-    def write_raw(self, doc_id: str, response: Mapping[str, Any]) -> None:
-        """Save a response whole or not at all (a killed run never leaves half a file)."""
+    def write_raw(self, doc_id: str, response: Mapping[str, Any]) -> str | None:
+        """Save a response whole or not at all (a killed run never leaves half an answer that
+        reads as one); returns its place in this run's pack, None when it is a file of its own."""
+        if self._answers is not None:
+            at = self._answers.save(doc_id, json.dumps(response, separators=(",", ":")).encode() + b"\n")
+            if at is not None:
+                return at
         self._write_atomic(self.raw_path(doc_id), dumps_gz(response))
         if self._raw_index is not None:
             self._raw_index.add(raw_name(doc_id))
+        return None
 
-    def read_raw(self, doc_id: str) -> dict[str, Any]:
-        """The saved response; OSError when missing, ValueError when corrupt."""
+    def read_raw(self, doc_id: str, at: str | None = None) -> dict[str, Any]:
+        """The saved response (at its journaled place ``at``, else the latest saved for
+        ``doc_id``); OSError when missing, ValueError when corrupt or not doc_id's."""
+        if self._answers is not None:
+            at = at or self._answers.place_of(doc_id)
+            if at is not None:
+                return json.loads(self._answers.read(doc_id, at))
         return loads_gz(self._read(self.raw_path(doc_id)))
+
+    def answer_place(self, doc_id: str) -> str | None:
+        """Where the latest answer saved for ``doc_id`` in a pack is (None: in none)."""
+        return self._answers.place_of(doc_id) if self._answers is not None else None
 
     # -- run.json --------------------------------------------------------------------------
     def write_run_json(self, body: Mapping[str, Any]) -> None:
@@ -311,58 +342,6 @@ class RunFolder:
         write_atomic(Path(path), data)  # a temporary file renamed: plain os calls, any thread
 
 
-@dataclass(frozen=True)
-class S3Place:
-    """Where an S3 run folder is, and how to reach its bucket."""
-
-    bucket: str
-    prefix: str
-    sources: SourceSettings
-
-    @classmethod
-    def of(cls, uri: str, sources: SourceSettings) -> S3Place:
-        bucket, _, prefix = uri[5:].partition("/")
-        if not bucket:
-            raise ConfigError(f"--out {uri!r} names no bucket")
-        return cls(bucket, prefix.strip("/"), sources)
-
-    @property
-    def uri(self) -> str:
-        return f"s3://{self.bucket}/{self.prefix}".rstrip("/")
-
-    @property
-    def fs_path(self) -> str:
-        return f"{self.bucket}/{self.prefix}".rstrip("/")
-
-    def key(self, name: str) -> str:
-        return f"{self.prefix}/{name}" if self.prefix else name
-
-    def filesystem(self) -> pafs.FileSystem:
-        session = aws.make_session(self.sources.profile, self.sources.region)
-        creds = session.get_credentials()
-        frozen = creds.get_frozen_credentials() if creds is not None else None
-        kwargs: dict[str, Any] = {"region": self.sources.region or session.region_name or "us-east-1",
-                                  "connect_timeout": self.sources.connect_timeout,
-                                  "request_timeout": self.sources.read_timeout}
-        if frozen is not None:
-            kwargs.update(access_key=frozen.access_key, secret_key=frozen.secret_key,
-                          session_token=frozen.token)
-        if self.sources.s3_endpoint_url:
-            parts = urlsplit(self.sources.s3_endpoint_url)
-            kwargs.update(endpoint_override=parts.netloc, scheme=parts.scheme or "https")
-        return pafs.S3FileSystem(**kwargs)
-
-    def client(self) -> Any:
-        src = self.sources
-        return aws.make_client("s3", session=aws.make_session(src.profile, src.region), region=src.region,
-                               endpoint_url=src.s3_endpoint_url, connect_timeout=src.connect_timeout,
-                               read_timeout=src.read_timeout)
-
-
-def _work_folder(uri: str) -> Path:
-    """The local working folder of an S3 run folder (its journal's working copy)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "docbatch" / "runs" / sha256_hex(uri.encode())[:16]
 
 
 _STORAGE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO}

@@ -146,6 +146,7 @@ def _run(config: RunConfig, stages: Stages, cls: type[Engine], engine: Engine | 
     folder.restore_journal()
     journal = Journal(folder.journal_path)
     _same_batch(journal, manifest, folder, stages.policy)
+    folder.open_answers(run_id, journal.finished_runs())
     journal.start_run(run_id, {**config.public_dict(), "manifest": manifest.name})
     for s in subs:
         s.on_start(summary)
@@ -171,7 +172,10 @@ def _run(config: RunConfig, stages: Stages, cls: type[Engine], engine: Engine | 
             if not lock.lost:  # the folder's journal is its new holder's now
                 folder.checkpoint_journal(journal.copy_to)
         finally:
-            journal.close()
+            try:
+                journal.close()
+            finally:
+                folder.close_answers()
     summary.elapsed_s = round(time.monotonic() - started, 3)
     summary.finished_at = dt.datetime.now(dt.timezone.utc).isoformat()
     summary.message = _closing_message(summary, config, posixpath.join(folder.uri, folder.home, FAILED_CSV)) + describe_calls(summary.calls)
@@ -290,7 +294,7 @@ def _bad_row(row: Any, manifest: Manifest, doc_type: str, engine_name: str, jour
                           processed_at=dt.datetime.now(dt.timezone.utc))
 
 
-def _resume_decision(doc: Document, known: tuple[str | None, bool, str | None] | None, journal: Journal,
+def _resume_decision(doc: Document, known: tuple[str | None, bool, str | None, str | None] | None, journal: Journal,
                      folder: RunFolder, policy: RunPolicy, engine_name: str,
                      s3: Callable[[], S3Reader]) -> Known | None | str:
     """``"done"`` (skip it), a :class:`Known` (the worker skips it if its source is unchanged),
@@ -308,13 +312,13 @@ def _resume_decision(doc: Document, known: tuple[str | None, bool, str | None] |
                 page=facts.get("page"), page_count=facts.get("page_count"), n_calls=facts.get("n_calls"),
                 tiles=facts.get("tiles"), word_cap_hit=facts.get("word_cap_hit"),
                 prep=tuple(prep) if prep is not None else None, barcode=facts.get("barcode"),
-                processed_at=dt.datetime.now(dt.timezone.utc)))
+                raw_at=facts.get("raw_at"), processed_at=dt.datetime.now(dt.timezone.utc)))
             return "done"
     if known is None:
         return None
-    status, may_retry, identity = known
+    status, may_retry, identity, raw_at = known
     # "ok" holds only while its saved response does: tables are rebuilt from raw/.
-    done = (status == "ok" and folder.has_raw(doc.doc_id)) or (status == PAGED and journal.pages_done(doc.doc_id))
+    done = (status == "ok" and folder.has_raw(doc.doc_id, raw_at)) or (status == PAGED and journal.pages_done(doc.doc_id))
     if not done and not (status == "failed" and not may_retry and not policy.retry_failed):
         return None
     if done and identity is None:  # done by an older docbatch, or by an engine without images

@@ -32,6 +32,8 @@ RAW_MISSING_MESSAGE = "the saved response is missing or corrupt; re-run to fetch
 _TILING_COLUMNS = ("n_calls", "tiles", "word_cap_hit")
 #: Added by migration: a page of a multi-page source (its own row, ``<doc_id>#p<N>``).
 _PAGE_COLUMNS = {"parent_id": "TEXT", "page": "INTEGER", "page_count": "INTEGER", "prep": "TEXT"}
+#: Added by migration: where the answer is in the run's answer pack (NULL: a file of its own).
+_RAW_AT = "raw_at"
 #: The status of a multi-page source's own row: its pages hold the outcome (and the tables' rows).
 PAGED = "paged"
 
@@ -96,6 +98,8 @@ class JournalRow:
     page_count: int | None = None
     #: What preparation did to the image sent ("; "-joined steps).
     prep: str | None = None
+    #: Where the answer is in an answer pack (None: a file of its own, or none).
+    raw_at: str | None = None
 
 
 def retryable(result: DocumentResult) -> bool:
@@ -131,7 +135,7 @@ class Journal:
         for column in _TILING_COLUMNS:
             if column not in have:
                 self._db.execute(f"ALTER TABLE documents ADD COLUMN {column} INTEGER")
-        for column, kind in _PAGE_COLUMNS.items():
+        for column, kind in {**_PAGE_COLUMNS, _RAW_AT: "TEXT"}.items():
             if column not in have:
                 self._db.execute(f"ALTER TABLE documents ADD COLUMN {column} {kind}")
         self._db.execute("CREATE INDEX IF NOT EXISTS documents_parent ON documents (parent_id)")
@@ -142,6 +146,10 @@ class Journal:
             "INSERT INTO runs (run_id, started_at, config) VALUES (?, ?, ?)",
             (run_id, _now(), json.dumps(config, default=str)),
         )
+
+    def finished_runs(self) -> list[str]:
+        """The runs that got to their end (every answer they saved is journaled)."""
+        return [r for (r,) in self._db.execute("SELECT run_id FROM runs WHERE finished_at IS NOT NULL")]
 
     def last_manifest(self) -> str | None:
         """The manifest of the latest earlier run that got as far as documents, or None."""
@@ -155,11 +163,11 @@ class Journal:
         self._db.execute("UPDATE runs SET finished_at = ?, outcome = ? WHERE run_id = ?", (_now(), outcome, run_id))
 
     # -- documents ------------------------------------------------------------------------------
-    def status_of(self, doc_id: str) -> tuple[str | None, bool, str | None] | None:
-        """(status, retryable, source identity) of a known document, or None if never seen."""
-        row = self._db.execute("SELECT status, retryable, source_identity FROM documents WHERE doc_id = ?",
+    def status_of(self, doc_id: str) -> tuple[str | None, bool, str | None, str | None] | None:
+        """(status, retryable, source identity, answer's place) of a known document, or None if never seen."""
+        row = self._db.execute("SELECT status, retryable, source_identity, raw_at FROM documents WHERE doc_id = ?",
                                (doc_id,)).fetchone()
-        return None if row is None else (row[0], bool(row[1]), row[2])
+        return None if row is None else (row[0], bool(row[1]), row[2], row[3])
 
     def _begin(self) -> None:
         """Open the group's transaction (if none is open) for one document's writes."""
@@ -207,13 +215,13 @@ class Journal:
             """UPDATE documents SET status = ?, retryable = ?, error_code = ?, error_message = ?, engine = ?,
                  attempts = ?, latency_ms = ?, processed_at = ?, image_width = ?, image_height = ?, cached = ?,
                  barcode = ?, source_identity = ?, n_calls = ?, tiles = ?, word_cap_hit = ?, prep = ?, page = ?,
-                 page_count = ?
+                 page_count = ?, raw_at = ?
                WHERE doc_id = ?""",
             (r.status, int(retryable), r.error_code, r.error_message, r.engine, r.attempts, r.latency_ms,
              r.processed_at.isoformat() if r.processed_at else None, r.image_width, r.image_height,
              int(r.cached), r.barcode, r.source_identity, r.n_calls, r.tiles,
              None if r.word_cap_hit is None else int(r.word_cap_hit), None if r.prep is None else "; ".join(r.prep),
-             r.page, r.page_count, r.document.doc_id),
+             r.page, r.page_count, r.raw_at, r.document.doc_id),
         )
 
     def record_pages(self, source: DocumentResult) -> None:
@@ -253,7 +261,7 @@ class Journal:
         cur = self._db.execute(
             """SELECT doc_id, row_no, source, doc_type, passthrough, status, error_code, error_message, engine,
                       attempts, latency_ms, processed_at, image_width, image_height, manifest_row, barcode,
-                      n_calls, tiles, word_cap_hit, parent_id, page, page_count, prep
+                      n_calls, tiles, word_cap_hit, parent_id, page, page_count, prep, raw_at
                FROM documents WHERE seen_run = ? AND coalesce(status, '') != 'paged'
                ORDER BY row_no, coalesce(page, 0)""",
             (run_id,),
@@ -267,7 +275,7 @@ class Journal:
                 processed_at=dt.datetime.fromisoformat(row[11]) if row[11] else None,
                 image_width=row[12], image_height=row[13], manifest_row=json.loads(row[14]), barcode=row[15],
                 n_calls=row[16], tiles=row[17], word_cap_hit=None if row[18] is None else bool(row[18]),
-                parent_id=row[19], page=row[20], page_count=row[21], prep=row[22],
+                parent_id=row[19], page=row[20], page_count=row[21], prep=row[22], raw_at=row[23],
             )
 
     def mark_raw_missing(self, doc_ids: Iterable[str]) -> None:

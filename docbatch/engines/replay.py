@@ -1,13 +1,13 @@
 """Answers from saved DetectText responses instead of calling anything.
 
 Users re-parse a run without paying again; tests and evaluations run on known responses.
-``replay_dir`` is either a run folder (its ``raw/`` is read, with the run folder's own
-file names, :func:`~docbatch.runfolder.raw_name`) or a plain folder of
+``replay_dir`` is either a run folder (its ``raw/`` is read: the answer packs, latest run
+first, then files named by :func:`~docbatch.runfolder.raw_name`) or a plain folder of
 ``<doc_id>.json`` / ``<file stem>.json`` (``.json.gz`` too), the shape the service returns.
 A doc_id never names a file outside the folder.  A paged run's folder replays page by
 page: a document with no answer of its own but answers for ``<doc_id>#p1`` .. ``#p<N>``
 (a PDF or multi-page TIFF read before) has N pages (:meth:`ReplayEngine.page_count`),
-each answered from its own file.
+each answered from its own record or file.
 
 A region request is honoured on the saved words: those lying wholly inside the region,
 in its frame (:func:`~docbatch.regions.within`).  The ``word_cap`` option replays a
@@ -27,6 +27,7 @@ from typing import Any, ClassVar, Mapping
 from ..errors import BadImageError, ConfigError, SourceNotFound
 from ..records import Document, ImageInput, page_doc_id
 from ..regions import CAP_ORDERS, Region, answer_seed, cap_words, within
+from .. import answerpack
 from ..runfolder import RAW, raw_name
 from .base import Engine, EngineOption, EngineSettings
 
@@ -55,6 +56,9 @@ class ReplayEngine(Engine):
             raise ConfigError(f"replay_dir is not a folder: {self.root}")
         raw = self.root / RAW
         self._folders = [raw, self.root] if raw.is_dir() else [self.root]
+        self._raw = raw
+        #: A run folder's packed answers (doc_id -> place), the latest saved for each.
+        self._packed = answerpack.index(answerpack.packs(raw)) if raw.is_dir() else {}
 
     @property
     def model_version(self) -> str:
@@ -74,13 +78,15 @@ class ReplayEngine(Engine):
         """The pages of a paged run (a PDF or multi-page TIFF read before): no answer saved
         for the document itself, one for each of ``<doc_id>#p1`` .. ``#p<N>``.  A document
         with its own answer, or with none at all, is one page."""
-        if any(p.is_file() for p in self._candidates(document)):
+        if self._has(document):
             return 1
         count = 0
-        while any(p.is_file() for p in self._candidates(replace(document, doc_id=page_doc_id(document.doc_id,
-                                                                                              count + 1)))):
+        while self._has(replace(document, doc_id=page_doc_id(document.doc_id, count + 1))):
             count += 1
         return max(count, 1)
+
+    def _has(self, document: Document) -> bool:
+        return document.doc_id in self._packed or any(p.is_file() for p in self._candidates(document))
 
     def detect_text(self, image: ImageInput | None, document: Document,
                     region: Region | None = None) -> dict[str, Any]:
@@ -96,22 +102,29 @@ class ReplayEngine(Engine):
         return resp
 
     def _saved(self, document: Document) -> dict[str, Any]:
+        at = self._packed.get(document.doc_id)
+        if at is not None:
+            try:
+                return _answer(answerpack.read(self._raw, at, document.doc_id), False, at)
+            except (OSError, ValueError) as exc:  # the pack gone, or not this document's whole record
+                raise BadImageError(f"saved response {at} cannot be read", error_code="bad_replay_file") from exc
         for path in self._candidates(document):
             if path.is_file():
-                raw = path.read_bytes()
-                try:
-                    text = gzip.decompress(raw) if path.suffix == ".gz" else raw
-                    resp = json.loads(text)
-                except (OSError, ValueError) as exc:
-                    raise BadImageError(f"saved response {path.name} is not valid JSON",
-                                        error_code="bad_replay_file") from exc
-                if not isinstance(resp, dict) or "TextDetections" not in resp:
-                    raise BadImageError(f"saved response {path.name} has no TextDetections",
-                                        error_code="bad_replay_file")
-                resp.pop("ResponseMetadata", None)
-                return resp
+                return _answer(path.read_bytes(), path.suffix == ".gz", path.name)
         raise SourceNotFound("no saved response for this document (by doc_id or file stem)",
                              error_code="replay_missing")
+
+
+def _answer(raw: bytes, gzipped: bool, name: str) -> dict[str, Any]:
+    """A saved response's JSON (``name`` says where it was); a bad one is the document's error."""
+    try:
+        resp = json.loads(gzip.decompress(raw) if gzipped else raw)
+    except (OSError, ValueError) as exc:
+        raise BadImageError(f"saved response {name} is not valid JSON", error_code="bad_replay_file") from exc
+    if not isinstance(resp, dict) or "TextDetections" not in resp:
+        raise BadImageError(f"saved response {name} has no TextDetections", error_code="bad_replay_file")
+    resp.pop("ResponseMetadata", None)
+    return resp
 
 
 def _plain_name(name: str) -> bool:

@@ -21,6 +21,7 @@ from docbatch import RunSummary, run_batch
 from docbatch.engines.rekognition import RekognitionEngine
 from docbatch.prep import prepare
 from docbatch.progress import ProgressReporter
+from docbatch.runfolder import RunFolder
 from docbatch.testing.fake_rekognition import FakeRekognitionServer
 
 from ..support.bench import Bench, dummy_aws_env, text_image
@@ -156,7 +157,7 @@ def test_formula_text_is_neutralised_in_csv_and_untouched_in_parquet(hostile):
 def test_a_long_file_name_gives_a_bounded_id_and_a_saved_response(hostile):
     row = hostile.row("200-char file name")
     assert len(row["doc_id"]) <= 100
-    assert len(list((hostile.out / "raw").glob("LLLL*.json.gz"))) == 1
+    assert RunFolder(hostile.out).has_raw(row["doc_id"])
 
 
 def test_info_logs_of_a_hostile_run_hold_no_credentials_or_recognised_text(hostile):

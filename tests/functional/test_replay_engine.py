@@ -12,6 +12,7 @@ import pytest
 from docbatch import RunConfig, run_batch
 
 from ..conftest import shared
+from ..support import packs
 
 
 def test_real_rekognition_detections_round_trip(tmp_path):
@@ -99,7 +100,7 @@ def test_parsing_in_worker_processes_gives_the_same_tables_as_in_one(tmp_path):
 def test_a_corrupt_saved_response_is_reported_then_fetched_again_on_the_next_run(tmp_path):
     cfg = replay_config(tmp_path, ["x/a.png"])
     assert run_batch(cfg).exit_code == 0
-    (tmp_path / "out" / "raw" / "a.json.gz").write_bytes(b"not gzip")
+    packs.damage(tmp_path / "out", "a")
     second = run_batch(cfg)
     docs = pd.read_parquet(tmp_path / "out" / "documents")
     assert (second.exit_code, docs.loc[0, "error_code"]) == (3, "raw_response_missing")

@@ -17,6 +17,7 @@ from benchmarks import fault_matrix as fm
 from docbatch import run_batch
 from docbatch.testing.faults import Fault
 
+from ..support import packs
 from ..support.bench import table_differences, text_image, write_manifest
 from .conftest import BENCH_DOCS as DOCS
 
@@ -137,11 +138,11 @@ def test_tables_after_resume_match_an_uninterrupted_run_even_across_faulty_serve
     assert table_differences(out, fm.baseline(bench)) == []
 
 
-def test_a_document_whose_saved_response_was_deleted_is_fetched_again_by_a_plain_rerun(bench):
+def test_a_document_whose_saved_response_was_cut_off_is_fetched_again_by_a_plain_rerun(bench):
     out = bench.folder("raw-lost") / "out"
     with bench.server() as server:
-        run_batch(bench.config(bench.manifest(), out, server))
-        (out / "raw" / "r003.json.gz").unlink()
+        run_batch(bench.config(bench.manifest(), out, server, concurrency=1))
+        packs.tear(out, f"r{DOCS - 1:03d}")  # the last record: the pack ends inside it
         again = run_batch(bench.config(bench.manifest(), out, server))
         requests = len(server.request_log)
     assert (again.processed, again.resumed, again.exit_code, requests) == (1, DOCS - 1, 0, DOCS + 1)
@@ -168,3 +169,21 @@ def test_saved_answers_of_s3_sources_without_journal_rows_are_adopted_not_paid_a
         again = run_batch(bench.config(manifest, out, server))
         requests = len(server.request_log)
     assert (again.resumed, again.processed, requests) == (3, 0, 3)
+
+
+def test_answers_of_a_lost_journal_group_are_adopted_and_a_torn_last_one_is_asked_again_once(bench):
+    """What a SIGKILL while an answer is written leaves: the journal's open group lost and the
+    pack ending inside the last answer.  The whole answers are adopted (no call), the torn
+    one is asked again exactly once, and a third run asks nothing."""
+    out = bench.folder("torn-tail") / "out"
+    lost = [f"r{i:03d}" for i in range(DOCS - 3, DOCS)]
+    with bench.server() as server:
+        run_batch(bench.config(bench.manifest(), out, server, concurrency=1))
+        packs.tear(out, lost[-1])
+        packs.forget(out, lost)
+        again = run_batch(bench.config(bench.manifest(), out, server))
+        third = run_batch(bench.config(bench.manifest(), out, server))
+        requests = len(server.request_log)
+    assert (again.resumed, again.processed, third.resumed, third.processed) == (DOCS - 1, 1, DOCS, 0)
+    assert requests == DOCS + 1
+    assert table_differences(out, fm.baseline(bench)) == []

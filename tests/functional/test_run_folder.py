@@ -74,9 +74,11 @@ def test_a_doc_id_cannot_name_a_file_outside_the_replay_folder(tmp_path):
     assert summary.failed == 1 and docs["error_code"].tolist() == ["replay_missing"]
 
 
-def test_saved_responses_are_plain_gzip_json_that_any_tool_reads(tmp_path):
+def test_saved_responses_are_gzip_json_lines_that_any_tool_reads_naming_their_document(tmp_path):
     import gzip
 
     first = _first_run(tmp_path)
-    for path in (first / "raw").iterdir():
-        assert "TextDetections" in json.loads(gzip.decompress(path.read_bytes()))
+    (pack,) = (first / "raw").iterdir()  # one pack for the run, not a file per answer
+    answers = [json.loads(line) for line in gzip.decompress(pack.read_bytes()).splitlines()]
+    assert sorted(a["Docbatch"]["doc_id"] for a in answers) == sorted(AWKWARD_IDS)
+    assert all("TextDetections" in a for a in answers)

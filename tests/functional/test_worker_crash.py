@@ -60,7 +60,7 @@ def test_a_document_that_kills_every_worker_fails_alone_and_a_rerun_retries_it(t
     assert (docs.drop(index="charlie")["status"] == "ok").all()
     journal = Journal(tmp_path / "out" / "state.sqlite")
     try:
-        status, may_retry, _ = journal.status_of("charlie")
+        status, may_retry, *_ = journal.status_of("charlie")
     finally:
         journal.close()
     assert status == "failed" and may_retry  # the next run sends it again without --retry-failed
