@@ -19,6 +19,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
+from docbatch import answerpack
 from docbatch.cache import loads_gz, write_atomic
 from docbatch.config import RunConfig
 from docbatch.progress import ProgressReporter
@@ -71,9 +72,14 @@ def run_folder_name(engine_options: Mapping[str, Any]) -> str:
 
 
 def saved_responses(folder: Path) -> Callable[[Path], Mapping[str, Any] | None]:
-    """Responses saved as ``<image name>.json``, ``<stem>.json`` or a run's ``raw/<id>.json.gz``."""
+    """Responses saved as ``<image name>.json``, ``<stem>.json`` or in a run's ``raw/`` (its
+    answer packs, or ``<id>.json.gz`` files of older runs)."""
+    packed = answerpack.index(answerpack.packs(folder))
 
     def load(image: Path) -> Mapping[str, Any] | None:
+        for doc_id in (image.name, image.stem):
+            if doc_id in packed:
+                return json.loads(answerpack.read(folder, packed[doc_id], doc_id))
         for name in (f"{image.name}.json", f"{image.stem}.json"):
             if (folder / name).exists():
                 return json.loads((folder / name).read_text(encoding="utf-8"))

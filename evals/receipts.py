@@ -37,6 +37,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
+from docbatch import answerpack
 from docbatch.parse.dates import find_dates
 from docbatch.parse.receipt.parser import REVIEW_BELOW, ParsedReceipt, ReceiptHints, parse_receipt
 from docbatch.response import make_detection
@@ -225,7 +226,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m evals.receipts", description=__doc__.split("\n")[0])
     add_data_option(ap)
     ap.add_argument("--responses", type=Path,
-                    help="folder of saved DetectText JSON (<stem>.json) or a run's raw/ (<image>.json.gz)")
+                    help="folder of saved DetectText JSON (<stem>.json) or a run's raw/ (its answer packs, "
+                         "or <image>.json.gz of older runs)")
     ap.add_argument("--ocr-local", action="store_true", help="run the pipeline with the local engine on img/")
     ap.add_argument("--work-dir", type=Path, default=Path(tempfile.gettempdir()) / "docbatch-eval-sroie",
                     help="where --ocr-local's pipeline run goes (a re-run resumes: scoring again is free)")
@@ -256,7 +258,9 @@ def main(argv: list[str] | None = None) -> int:
                lambda stem: by_image(sroie / "img" / f"{stem}.jpg"), hints, args.verbose,
                box_spelt=not args.raw_labels)
     elif args.responses:
-        found = sorted({response_stem(p.name) for p in args.responses.glob("*.json*")})
+        packed = answerpack.index(answerpack.packs(args.responses))  # a run's raw/: doc_ids are image names
+        found = sorted({response_stem(p.name) for p in args.responses.glob("*.json*")}
+                       | {response_stem(f"{doc_id}.json") for doc_id in packed})
         by_image = saved_responses(args.responses)
         _score(sroie, f"responses in {args.responses}", found, args.image_split,
                lambda stem: by_image(sroie / "img" / f"{stem}.jpg"), hints, args.verbose,

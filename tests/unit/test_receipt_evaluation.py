@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from docbatch.answerpack import PackWriter
 from evals.pipeline import run_folder_name, saved_responses
 from docbatch.parse.receipt.parser import ReceiptHints
 from evals.receipts import box_response, engine_option, receipt_outcomes, response_stem
@@ -24,6 +25,14 @@ def test_stems_of_saved_responses_drop_image_and_json_suffixes():
 def test_a_runs_gzipped_raw_response_loads_by_image_path(tmp_path: Path):
     response = {"TextDetections": [], "TextModelVersion": "x"}
     (tmp_path / "007.jpg.json.gz").write_bytes(gzip.compress(json.dumps(response).encode()))
+    assert saved_responses(tmp_path)(Path("/anywhere/img/007.jpg")) == response
+
+
+def test_a_runs_packed_response_loads_by_image_path(tmp_path: Path):
+    response = {"TextDetections": [], "TextModelVersion": "x"}
+    writer = PackWriter(tmp_path, "answers-20261202T000000Z-abcdef")
+    writer.append("007.jpg", json.dumps(response).encode())
+    writer.close()
     assert saved_responses(tmp_path)(Path("/anywhere/img/007.jpg")) == response
 
 
