@@ -14,7 +14,9 @@ it prints, with the documents tuned on and those held out of tuning side by side
 matching exactly after normalisation and the gap between the two parts; then the flags:
 wrong values flagged / all wrong values, and right values flagged / all right values (false
 alarms).  A value is flagged when a review reason names its field, or its confidence is at
-or below the parser's review level (``LOW_CONFIDENCE``).
+or below the parser's review level (``LOW_CONFIDENCE``).  On images, a vendor or address
+spelling a word as the receipt's own box lines do where its key spells it otherwise counts as
+right, and each such word is printed (:mod:`evals.sroie_labels`; ``--raw-labels``: keys as typed).
 
     python -m evals.receipts                 # perfect lines
     python -m evals.receipts --ocr-local [--work-dir /tmp/sroie-eval]
