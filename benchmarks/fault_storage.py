@@ -26,6 +26,7 @@ from tests.support.bench import (
     broken_parquet,
     count_calls,
     load_table,
+    s3_leftovers,
     table_differences,
 )
 
@@ -209,9 +210,7 @@ def s3_output_sigkill(bench: Bench) -> ScenarioResult:
     except Exception as exc:  # noqa: BLE001 - an object that does not load is the finding
         result.problems.append(f"the tables on S3 do not load: {type(exc).__name__}: {exc}")
     prefix = out[len(f"s3://{OUT_BUCKET}/"):]
-    keys = [o["Key"][len(prefix):] for page in s3.get_paginator("list_objects_v2").paginate(
-        Bucket=OUT_BUCKET, Prefix=prefix) for o in page.get("Contents", ())]
-    leftovers = [k for k in keys if ".staging-" in k or ".tmp" in k or k == ".docbatch-lock.json"]
+    leftovers = s3_leftovers(s3, OUT_BUCKET, prefix)
     result.expect(not leftovers, f"left on S3: {leftovers[:3]}")
     for key, body in theirs.items():
         with contextlib.suppress(Exception):

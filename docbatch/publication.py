@@ -104,13 +104,15 @@ def published_parts(out: str, table: str, *, fmt: str = "parquet",
     A shard that has published nothing yet adds nothing (``docbatch merge`` says whether every
     shard is done); a folder of an older docbatch, with no pointer, gives its table folder's parts."""
     from .parse.catalog import TABLES
-    from .runfolder import RunFolder
+    from .runfolder import MARKER, RunFolder
     from .sinks import SINKS
 
     if table not in TABLES:
         raise ConfigError(f"unknown table {table!r}; a run's tables: {', '.join(TABLES)}")
     name = posixpath.join(SINKS[fmt].subdir, table) if SINKS[fmt].subdir else table
     folder = RunFolder(out, sources=sources)
+    if folder.fs.get_file_info(folder.path(MARKER)).type != pafs.FileType.File:
+        raise ConfigError(f"{out} is not a docbatch run folder (no {MARKER})")
     if folder.s3 is None:
         return folder.table_parts(table, SINKS[fmt].subdir)
     homes = [RunFolder(out, sources=sources, shard=s) for s in folder.shards()] or [folder]

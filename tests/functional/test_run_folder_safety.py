@@ -129,3 +129,12 @@ def test_a_sigterm_while_the_run_closes_lets_it_finish_and_release_its_lock(tmp_
                           env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
     assert (proc.returncode, proc.stdout.split()) == (0, ["completed", "1"]), proc.stderr
     assert not (tmp_path / "out" / LOCK).exists()
+
+
+def test_the_published_parts_of_a_folder_that_is_no_run_folder_are_refused_in_one_line(tmp_path):
+    from click.testing import CliRunner
+
+    from docbatch.cli import main
+
+    result = CliRunner().invoke(main, ["parts", str(tmp_path / "not-a-run"), "receipts"])
+    assert result.exit_code == 2 and "is not a docbatch run folder" in result.output

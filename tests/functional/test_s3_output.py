@@ -17,7 +17,7 @@ from docbatch import run_batch
 from docbatch.errors import FolderLocked, ForeignFolder
 from docbatch.runfolder import RunFolder
 
-from ..support.bench import CONCURRENCY, Bench, dummy_aws_env
+from ..support.bench import CONCURRENCY, Bench, dummy_aws_env, s3_leftovers
 
 # Whole batches against loopback servers (moto S3, the fake Rekognition/Textract server):
 # seconds per module, so outside `-m "not slow"`; the default run (and CI) runs them.
@@ -48,16 +48,6 @@ def _keys(s3, prefix):
     return sorted(o["Key"][len(prefix):] for page in pages for o in page.get("Contents", ()))
 
 
-def _leftovers(s3, prefix) -> list[str]:
-    """Staging and temporary objects, besides the builds the tables were last published from (kept
-    for readers that read its pointer) and the one before (kept until the next build starts)."""
-    import json
-
-    pointer = json.loads(s3.get_object(Bucket=BUCKET, Key=f"{prefix}_published.json")["Body"].read())
-    kept = tuple(f"{b}/" for b in (pointer["build"], pointer["previous"]) if b)
-    return [k for k in _keys(s3, prefix) if (".staging-" in k and not k.startswith(kept)) or ".tmp" in k]
-
-
 def _table(s3, prefix, name) -> pd.DataFrame:
     parts = [k for k in _keys(s3, f"{prefix}{name}/") if k.endswith(".parquet")]
     frames = [pq.read_table(io.BytesIO(s3.get_object(Bucket=BUCKET, Key=f"{prefix}{name}/{k}")["Body"].read()))
@@ -77,7 +67,7 @@ def test_a_run_writes_its_whole_folder_to_s3_and_nothing_local(tmp_path, moto_ur
     for expected in (".docbatch-run.json", "run.json", "failed.csv", "state.sqlite", "csv/receipts/part-00000.csv"):
         assert expected in keys, expected
     assert len([k for k in keys if k.startswith("raw/")]) == 6
-    assert not _leftovers(s3, prefix) and ".docbatch-lock.json" not in keys
+    assert not s3_leftovers(s3, BUCKET, prefix)
     assert len(_table(s3, prefix, "documents")) == 6 and len(_table(s3, prefix, "receipts")) == 6
     assert not (tmp_path / "s3:").exists()
 
@@ -153,7 +143,7 @@ def test_a_partitioned_run_on_s3_writes_hive_keys_and_a_rerun_replaces_them(tmp_
             place = f"run_date={day}/doc_type=receipt/"
             expected = {f"receipts/{place}part-00000.parquet", f"csv/receipts/{place}part-00000.csv"}
             keys = _keys(s3, prefix)
-            assert expected <= set(keys) and not _leftovers(s3, prefix)
+            assert expected <= set(keys) and not s3_leftovers(s3, BUCKET, prefix)
             assert len(_table(s3, prefix, "receipts")) == 4
 
 

@@ -187,6 +187,22 @@ def table_differences(out: Path, baseline: Path, *, ignore: Sequence[str] = ()) 
     return problems
 
 
+def s3_leftovers(client: Any, bucket: str, prefix: str) -> list[str]:
+    """Keys under ``prefix`` (relative to it) a finished run must not leave: temporary objects, the
+    lock, and staging builds other than the one ``_published.json`` names and the one before it
+    (kept for readers of the pointer until the next build)."""
+    import json
+
+    keys = [o["Key"][len(prefix):] for page in client.get_paginator("list_objects_v2").paginate(
+        Bucket=bucket, Prefix=prefix) for o in page.get("Contents", ())]
+    kept: tuple[str, ...] = ()
+    if "_published.json" in keys:
+        pointer = json.loads(client.get_object(Bucket=bucket, Key=f"{prefix}_published.json")["Body"].read())
+        kept = tuple(f"{b}/" for b in (pointer["build"], pointer.get("previous")) if b)
+    return [k for k in keys if (".staging-" in k and not k.startswith(kept)) or ".tmp" in k
+            or k == ".docbatch-lock.json"]
+
+
 def broken_parquet(out: Path) -> list[str]:
     """Visible Parquet files that do not load completely (there must be none, ever)."""
     bad = []
