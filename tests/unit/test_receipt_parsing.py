@@ -416,3 +416,22 @@ def test_address_confidence_falls_when_a_name_like_row_heads_the_block():
     parsed = sroie("319")
     assert parsed.fields["vendor_address"].endswith("58100 KUALA LUMPUR.")
     assert parsed.fields["vendor_address_confidence"] <= 50
+
+
+def test_a_card_payment_row_of_the_total_confirms_it_as_cash_minus_change_does():
+    # A card receipt has no change row: the card is charged the amount due, so its row is the
+    # same evidence; cash tendered alone (no change row) is not.
+    items = ("KEDAI MAJU SDN BHD", "Bread | 3.50", "Milk | 5.00", "AMOUNT | 8.70")
+    alone = receipt(*items).fields["total_confidence"]
+    assert receipt(*items, "VISA | 8.70").fields["total_confidence"] == \
+        receipt(*items, "CASH | 10.00", "CHANGE | 1.30").fields["total_confidence"] > alone
+    assert receipt(*items, "CASH | 8.70").fields["total_confidence"] == alone
+
+
+def test_a_card_row_paying_the_rounded_total_settles_the_rounding_as_cash_does():
+    rows = ("MR D.I.Y. (M) SDN BHD", "TAPE | 33.92", "TOTAL | 33.92", "ROUNDING ADJUSTMENT | -0.02",
+            "TOTAL ROUNDED | 33.90")
+    by_card = receipt(*rows, "VISA | 33.90").fields
+    assert (by_card["total"], by_card["total_confidence"]) == (
+        Decimal("33.90"), receipt(*rows, "CASH | 50.00", "CHANGE | 16.10").fields["total_confidence"])
+    assert by_card["total_confidence"] > receipt(*rows).fields["total_confidence"]

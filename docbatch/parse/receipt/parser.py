@@ -8,7 +8,7 @@ confidence.  Input that is not a receipt (no text, no amounts) yields null field
 
 The total is the amount of the strongest total label (``GRAND TOTAL``, ``AMOUNT DUE``,
 ``NETT``, ``TOTAL (INCL GST)``, rounded totals; then plain ``TOTAL``), later rows winning
-ties, cross-checked against cash minus change and against the items, subtotal and tax.
+ties, cross-checked against cash minus change (or a card payment row: :mod:`.payments`) and against the items, subtotal and tax.
 Cash, change, counts and tax-summary tables are never taken for the total.  Its confidence
 falls below review level when cash minus change disagrees with it, and drops when both
 sides of a rounding row are printed as totals (which one is "the total" is then unclear).
@@ -32,6 +32,7 @@ from .header_checks import (PLAIN_LATIN_CURRENCIES, checked_header_text, repair_
 from .header import (Found, address_missed, find_address, find_payment, find_phone, find_receipt_number, find_vendor, header_end,
                      word_readings)
 from .items import SUMMARY, extract_items
+from .payments import amount_tendered, card_charged, first_amount
 from .total_checks import sum_before_rounding, total_doubts
 from .lines import Line, build_lines
 from .words import repair_place_names, repair_words
@@ -101,32 +102,6 @@ def _summary_start(lines: list[Line]) -> int:
     return len(lines)
 
 
-def _first_amount(lines: list[Line], label: str, *, before: int | None = None) -> tuple[Decimal, Line] | None:
-    for ln in lines:
-        if before is not None and ln.index >= before:
-            break
-        if ln.label == label and ln.amounts:
-            return ln.amounts[-1].value, ln
-    return None
-
-
-def _tendered(lines: list[Line]) -> tuple[Decimal, Line] | None:
-    """Cash minus change (and the payment row), from a change row and the payment row just above it.
-
-    Pairing the two rows (rather than the first of each anywhere) keeps an item that merely
-    reads like a payment word (``MISTER POTATO`` ~ ``MASTER``) out of the sum.
-    """
-    for ln in lines:
-        if ln.label != "change" or not ln.amounts:
-            continue
-        paid = next((p for p in reversed(lines[max(0, ln.index - 3) : ln.index]) if p.label == "paid" and p.amounts),
-                    None)
-        if paid is not None:
-            # Magnitudes: tills print "CHANGE 6.00-" and "CASH -50.00" for money handed over and back.
-            return abs(paid.amounts[-1].value) - abs(ln.amounts[-1].value), paid
-    return None
-
-
 def _pick_total(lines: list[Line], items_sum: Decimal | None) -> tuple[Decimal, Line, float, bool | None] | None:
     """(total, its line, certainty 0..1, rounded from a labelled row) or None; see the module docstring.
 
@@ -134,10 +109,11 @@ def _pick_total(lines: list[Line], items_sum: Decimal | None) -> tuple[Decimal, 
     printed on a total or rounding row (False: cash minus change or an unlabelled row).
     """
     table = _summary_start(lines)
-    paid = _first_amount(lines, "paid")
-    change = _first_amount(lines, "change")
-    paired = _tendered(lines)
+    paid = first_amount(lines, "paid")
+    change = first_amount(lines, "change")
+    paired = amount_tendered(lines)
     tendered = paired[0] if paired else None
+    confirming = tendered if tendered is not None else card_charged(lines)
     candidates: list[tuple[float, Decimal, Line, float]] = []
     for ln in lines:
         strength = _TOTAL_STRENGTH.get(ln.label or "")
@@ -147,7 +123,7 @@ def _pick_total(lines: list[Line], items_sum: Decimal | None) -> tuple[Decimal, 
         score = strength + 0.02 * ln.index
         if len(ln.amounts) > 1 and ln.label == "total":
             score -= 0.5
-        if tendered is not None and abs(amount.value - tendered) <= Decimal("0.001"):
+        if confirming is not None and abs(amount.value - confirming) <= Decimal("0.001"):
             score += 2.0
         if items_sum is not None and abs(amount.value - items_sum) <= Decimal("0.05"):
             score += 0.5
@@ -167,7 +143,7 @@ def _pick_total(lines: list[Line], items_sum: Decimal | None) -> tuple[Decimal, 
             value, ln, from_label = rounded
         if tendered is not None and tendered > 0 and tendered != value:
             certainty *= 0.45  # cash minus change says otherwise
-        elif not _paid_as_rounded(ln, value, tendered) and _rounding_in_doubt(lines, ln, value):
+        elif not _paid_as_rounded(ln, value, confirming) and _rounding_in_doubt(lines, ln, value):
             certainty *= 0.6
         return value, ln, certainty * cert, from_label
     if paired is not None and paired[0] > 0:
@@ -183,12 +159,12 @@ def _pick_total(lines: list[Line], items_sum: Decimal | None) -> tuple[Decimal, 
     return None
 
 
-def _paid_as_rounded(total_line: Line, value: Decimal, tendered: Decimal | None) -> bool:
+def _paid_as_rounded(total_line: Line, value: Decimal, paid: Decimal | None) -> bool:
     """The figure on a rounded-total row (``TOTAL ROUNDED``, ``NET TOTAL``, the rounding row's
-    own sum) is what cash minus change paid: two readings settle which side of the rounding is
-    the total.  A plain ``TOTAL``/``AMOUNT`` row is no such settlement (on SROIE such a row paid
+    own sum) is what cash minus change (or the card's row) paid: two readings settle which side
+    of the rounding is the total.  A plain ``TOTAL``/``AMOUNT`` row is no such settlement (on SROIE such a row paid
     by cash is annotated the unrounded sum as often as the rounded one)."""
-    return tendered is not None and tendered == value and total_line.label in ("total_strong", "rounding")
+    return paid is not None and paid == value and total_line.label in ("total_strong", "rounding")
 
 
 def _rounding_in_doubt(lines: list[Line], total_line: Line, value: Decimal) -> bool:
@@ -422,14 +398,14 @@ def _read_amounts(fields: dict[str, object], lines: list[Line], items: list[dict
     values: dict[str, Decimal] = {}
     subtotal_line = None
     for name, label in (("subtotal", "subtotal"), ("tax", "tax"), ("tip", "tip"), ("amount_paid", "paid")):
-        found = _first_amount(lines, label, before=table if label != "paid" else None)
+        found = first_amount(lines, label, before=table if label != "paid" else None)
         if found:
             value, ln = found
             values[name] = money(value)
             subtotal_line = ln if name == "subtotal" else subtotal_line
             _set(fields, name, money(value), _conf(ln.confidence(), 0.85))
-    rounding = _first_amount(lines, "rounding", before=before)
-    service = _first_amount(lines, "service", before=before)
+    rounding = first_amount(lines, "rounding", before=before)
+    service = first_amount(lines, "service", before=before)
     # Discounts among the items are already negative item prices; these are the ones below.
     below_items = next((ln.index for ln in lines[items_start:] if ln.label in SUMMARY and ln.amounts), len(lines))
     discounts = sum((abs(ln.amounts[-1].value) for ln in lines[below_items:before or len(lines)]

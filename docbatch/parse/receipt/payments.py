@@ -1,0 +1,56 @@
+"""What a receipt says was paid: the first amount of a payment label, cash minus change, a card's row.
+
+The parser reads these to confirm (or doubt) the total it picked: a till computes the change
+from the total, and a card is charged the amount due.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .labels import has_word
+from .lines import Line
+
+
+def first_amount(lines: list[Line], label: str, *, before: int | None = None) -> tuple[Decimal, Line] | None:
+    for ln in lines:
+        if before is not None and ln.index >= before:
+            break
+        if ln.label == label and ln.amounts:
+            return ln.amounts[-1].value, ln
+    return None
+
+
+#: Words of a card payment row (the payment labels of :mod:`.labels` that name no cash).
+_CARD_WORDS = ("CARD", "CREDIT CARD", "DEBIT CARD", "VISA", "MASTER", "MASTERCARD", "AMEX", "DEBIT", "CREDIT", "NETS",
+               "EFTPOS")
+
+
+def amount_tendered(lines: list[Line]) -> tuple[Decimal, Line] | None:
+    """Cash minus change (and the payment row), from a change row and the payment row just above it.
+
+    Pairing the two rows (rather than the first of each anywhere) keeps an item that merely
+    reads like a payment word (``MISTER POTATO`` ~ ``MASTER``) out of the sum.
+    """
+    for ln in lines:
+        if ln.label != "change" or not ln.amounts:
+            continue
+        paid = next((p for p in reversed(lines[max(0, ln.index - 3) : ln.index]) if p.label == "paid" and p.amounts),
+                    None)
+        if paid is not None:
+            # Magnitudes: tills print "CHANGE 6.00-" and "CASH -50.00" for money handed over and back.
+            return abs(paid.amounts[-1].value) - abs(ln.amounts[-1].value), paid
+    return None
+
+
+def card_charged(lines: list[Line]) -> Decimal | None:
+    """The amount of a card payment row, on a receipt with no change row (a card receipt).
+
+    A card is charged the amount due, so a total equal to it is confirmed as cash minus change
+    confirms one.  A card word is required: cash tendered alone (``CASH 50.00``, no change row)
+    is no amount due.  A card amount above the total is no evidence against it (a tip written
+    on the slip), nor is it one side of cash rounding (a card pays the unrounded sum)."""
+    if any(ln.label == "change" and ln.amounts for ln in lines):
+        return None
+    card = next((ln for ln in lines if ln.label == "paid" and ln.amounts and has_word(ln.text, *_CARD_WORDS)), None)
+    return abs(card.amounts[-1].value) if card is not None else None
