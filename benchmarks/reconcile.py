@@ -42,7 +42,7 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pandas as pd
 import pyarrow as pa
@@ -61,7 +61,9 @@ from docbatch.runner import run_batch
 from evals import add_data_option, shared_data
 from evals.receipts import _image_size, _truth_date, _truth_money, box_response, normalise_text
 
-from .statements import DESCRIPTOR_MODES, Purchase, Statement, make_statement
+from . import card_tender as card_tender_module
+from .card_tender import card_tender
+from .statements import DESCRIPTOR_MODES, TENDER_MODES, Purchase, Statement, make_statement
 
 SPLIT = 313  # keys below are for tuning, the rest held out
 
@@ -74,15 +76,19 @@ def parser_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def parsed_receipts(sroie: Path, work: Path, stems: list[str]) -> Path:
-    """A run folder of the SROIE receipts parsed by the pipeline (replayed perfect lines).
+def parsed_receipts(sroie: Path, work: Path, stems: list[str], *, card_paid: bool = False) -> Path:
+    """A run folder of the SROIE receipts parsed by the pipeline (replayed perfect lines); with
+    ``card_paid``, of the same receipts with their cash tender printed as a card payment
+    (:func:`benchmarks.card_tender.card_tender`), in a run of its own.
 
     A complete run is reused; when the parser changed since it was parsed its tables are
     rebuilt from its raw responses (``reparse_run``, no engine), so the figures are always
     the current parser's."""
-    run = work / "run"
+    # The card run is named for the rewrite's code: receipts rewritten by other code are other receipts.
+    suffix = f"-card-{hashlib.sha256(Path(card_tender_module.__file__).read_bytes()).hexdigest()[:8]}" if card_paid else ""
+    run = work / f"run{suffix}"
     info = run / "run.json"
-    stamp = work / "parser-fingerprint.txt"
+    stamp = work / f"parser-fingerprint{suffix}.txt"
     # Taken before parsing: a source edited while this runs must not stamp tables parsed by the old code.
     fingerprint = parser_fingerprint()
     if info.exists():
@@ -92,9 +98,9 @@ def parsed_receipts(sroie: Path, work: Path, stems: list[str]) -> Path:
                 reparse_run(run)
                 stamp.write_text(fingerprint)
             return run
-    responses = work / "responses"
+    responses = work / f"responses{suffix}"
     responses.mkdir(parents=True, exist_ok=True)
-    manifest = work / "manifest.csv"
+    manifest = work / f"manifest{suffix}.csv"
     with open(manifest, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["source", "doc_type", "doc_id"])
@@ -102,7 +108,8 @@ def parsed_receipts(sroie: Path, work: Path, stems: list[str]) -> Path:
             target = responses / f"{stem}.json"
             if not target.exists():
                 target.write_text(json.dumps(box_response(sroie / "box" / f"{stem}.csv",
-                                                          image_size=_image_size(sroie, stem))))
+                                                          image_size=_image_size(sroie, stem),
+                                                          rewrite=_card_rewrite(sroie, stem) if card_paid else None)))
             w.writerow([str((sroie / "img" / f"{stem}.jpg").resolve()), "receipt", stem])
     t0 = time.monotonic()
     summary = run_batch(RunConfig(manifest=str(manifest), out=str(run), engine="replay", replay_dir=str(responses),
@@ -110,6 +117,13 @@ def parsed_receipts(sroie: Path, work: Path, stems: list[str]) -> Path:
     print(f"pipeline: {summary.message} ({time.monotonic() - t0:.0f} s)", file=sys.stderr)
     stamp.write_text(fingerprint)
     return run
+
+
+def _card_rewrite(sroie: Path, stem: str) -> Callable[[list[Any]], list[Any]] | None:
+    """The receipt's lines with a card payment of its answer key's total (None without a total)."""
+    key = json.loads((sroie / "key" / f"{stem}.json").read_text(encoding="utf-8", errors="replace"))
+    total = _truth_money(key.get("total", "") or "")
+    return None if total is None else (lambda lines: card_tender(lines, total))
 
 
 def purchases(sroie: Path, stems: list[str]) -> tuple[list[Purchase], set[str]]:
@@ -126,8 +140,18 @@ def purchases(sroie: Path, stems: list[str]) -> tuple[list[Purchase], set[str]]:
         keys[stem] = key
         groups[(normalise_text(key.get("company")), date, total)].append(stem)
     out = [Purchase(frozenset(members), keys[members[0]].get("company", ""), keys[members[0]].get("address", ""),
-                    date, total, _printed_card(sroie, members[0])) for (_, date, total), members in groups.items()]
+                    date, total, _printed_card(sroie, members[0]), _prints_card_payment(sroie, members[0]))
+           for (_, date, total), members in groups.items()]
     return sorted(out, key=lambda p: min(p.doc_ids)), unusable
+
+
+_CARD_PAYMENT = re.compile(r"\b(?:VISA|MASTER\s?CARD|MASTER|AMEX|CREDIT CARD|DEBIT CARD|CARD NO)\b|[X*]{4,}\s?\d{4}\b")
+
+
+def _prints_card_payment(sroie: Path, stem: str) -> bool:
+    """The receipt's transcribed lines name a card payment (a card brand, a masked card number)."""
+    return bool(_CARD_PAYMENT.search((sroie / "box" / f"{stem}.csv").read_text(encoding="utf-8", errors="replace")
+                                     .upper()))
 
 
 def _printed_card(sroie: Path, stem: str) -> str | None:
@@ -319,17 +343,30 @@ def score_naive(receipts: pd.DataFrame, st: Statement) -> Figures:
     return f
 
 
+def given_receipts(run: Path, card_run: Path | None, st: Statement, stems: list[str]) -> pa.Table:
+    """The receipts table the matcher is given: the receipts of the statement, from ``run``; with
+    ``card_run``, a charged purchase's receipt is taken from it (printing the card payment)."""
+    def rows(folder: Path, docs: set[str]) -> pa.Table:
+        table = ds.dataset(str(folder / "receipts"), format="parquet").to_table()
+        return table.filter(pc.is_in(table["doc_id"], value_set=pa.array(sorted(docs), pa.string())))
+
+    given = st.receipts & set(stems)
+    if card_run is None:
+        return rows(run, given)
+    charged = given & {d for docs in st.truth.values() for d in docs}
+    return pa.concat_tables([rows(run, given - charged), rows(card_run, charged)]).sort_by("doc_id")
+
+
 def run_split(name: str, sroie: Path, run: Path, stems: list[str], work: Path, seed: int,
-              settings: ReconcileSettings, verbose: bool, **generator: Any
+              settings: ReconcileSettings, verbose: bool, card_run: Path | None = None, **generator: Any
               ) -> tuple[Figures, Figures, Statement, dict[str, Any]]:
-    """One half: its statement (``generator``: :func:`make_statement`'s descriptor options), ours and the naive join."""
+    """One half: its statement (``generator``: :func:`make_statement`'s options), ours and the naive join;
+    ``card_run``: the receipts printing a card payment, for the charged purchases (see :func:`given_receipts`)."""
     bought, unusable = purchases(sroie, stems)
     st = make_statement(bought, unusable, seed=seed, **generator)
     statement = work / f"statement-{name}.csv"
     statement.write_text(st.csv_text, encoding="utf-8")
-    table = ds.dataset(str(run / "receipts"), format="parquet").to_table()
-    keep = pa.array(sorted(st.receipts & set(stems)))
-    table = table.filter(pc.is_in(table["doc_id"], value_set=keep))
+    table = given_receipts(run, card_run, st, stems)
     t0 = time.monotonic()
     result = reconcile(table, statement, out=work / f"recon-{name}", settings=settings)
     elapsed = time.monotonic() - t0
@@ -345,18 +382,17 @@ def run_split(name: str, sroie: Path, run: Path, stems: list[str], work: Path, s
                              "summary": result.summary}
 
 
-def tune(sroie: Path, run: Path, stems: list[str], work: Path, seeds: list[int], **generator: Any) -> str:
+def tune(sroie: Path, run: Path, card_run: Path | None, stems: list[str], work: Path, seeds: list[int],
+         **generator: Any) -> str:
     """A small grid over thresholds and weights on the tuning half only, summed over several
     statement seeds (so that a choice is not fitted to one draw): the best recall at precision >= 99.5%."""
     bought, unusable = purchases(sroie, stems)
-    receipts = ds.dataset(str(run / "receipts"), format="parquet").to_table()
     cases = []
     for seed in seeds:
         st = make_statement(bought, unusable, seed=seed, **generator)
         statement = work / f"statement-tune-{seed}.csv"
         statement.write_text(st.csv_text, encoding="utf-8")
-        keep = pa.array(sorted(st.receipts & set(stems)))
-        cases.append((st, statement, receipts.filter(pc.is_in(receipts["doc_id"], value_set=keep))))
+        cases.append((st, statement, given_receipts(run, card_run, st, stems)))
     rows = []
     for weights in ((0.40, 0.25, 0.35), (0.45, 0.20, 0.35), (0.35, 0.25, 0.40), (0.40, 0.20, 0.40), (0.50, 0.20, 0.30)):
         for auto in (0.78, 0.80, 0.82, 0.85):
@@ -392,8 +428,11 @@ def main(argv: list[str] | None = None) -> int:
                          "legacy: 4%% drawn from a fixed list of brands whatever the receipt")
     ap.add_argument("--unprinted", type=float, default=0.04,
                     help="with derived descriptors, the share billed under a name the receipt does not print")
+    ap.add_argument("--tender", choices=TENDER_MODES, default="paid",
+                    help="paid: a charged purchase's receipt prints the card payment, a receipt printing a card "
+                         "is never a cash purchase (default); printed: the first generator's receipts as transcribed")
     args = ap.parse_args(argv)
-    generator = {"descriptors": args.descriptors, "unprinted": args.unprinted}
+    generator = {"descriptors": args.descriptors, "unprinted": args.unprinted, "tender": args.tender}
     sroie = shared_data(args.data) / "sroie-train"
     if not (sroie / "key").is_dir():
         print(f"SROIE data not found at {sroie} (give --data DIR or set DOCBATCH_SHARED_DATA)", file=sys.stderr)
@@ -401,14 +440,15 @@ def main(argv: list[str] | None = None) -> int:
     stems = sorted(p.stem for p in (sroie / "key").glob("*.json") if (sroie / "box" / f"{p.stem}.csv").exists())
     args.work_dir.mkdir(parents=True, exist_ok=True)
     run = parsed_receipts(sroie, args.work_dir, stems)
+    card_run = parsed_receipts(sroie, args.work_dir, stems, card_paid=True) if args.tender == "paid" else None
     if args.tune:
-        print(tune(sroie, run, [s for s in stems if int(s) < SPLIT], args.work_dir, [args.seed + k for k in range(4)],
-                   **generator))
+        print(tune(sroie, run, card_run, [s for s in stems if int(s) < SPLIT], args.work_dir,
+                   [args.seed + k for k in range(4)], **generator))
         return 0
     settings = ReconcileSettings()
     halves = [("tuning", [s for s in stems if int(s) < SPLIT]), ("held-out", [s for s in stems if int(s) >= SPLIT])]
     results = [(name, *run_split(name, sroie, run, part, args.work_dir, args.seed + k, settings, args.verbose,
-                                 **generator)) for k, (name, part) in enumerate(halves)]
+                                 card_run, **generator)) for k, (name, part) in enumerate(halves)]
     print(render(results, args.seed, generator))
     ok = all(o.right / max(o.auto, 1) >= 0.995 for _, o, *_ in results)
     return 0 if ok else 1
@@ -418,8 +458,10 @@ def render(results: list[tuple[str, Figures, Figures, Statement, dict[str, Any]]
            generator: dict[str, Any]) -> str:
     shown = ("legacy (4% from a fixed brand list)" if generator["descriptors"] == "legacy"
              else f"derived ({100 * generator['unprinted']:g}% printed nowhere on the receipt)")
+    tender = ("charged receipts print the card payment" if generator.get("tender", "paid") == "paid"
+              else "receipts as transcribed")
     lines = [f"reconciliation: SROIE keys, receipts parsed by the pipeline (replay of perfect lines), seed {seed}, "
-             f"descriptors {shown}"]
+             f"descriptors {shown}, {tender}"]
     for name, _, _, st, info in results:
         c = st.counts
         lines.append(f"  {name}: {info['receipts']} receipts given, {info['transactions']} transactions "

@@ -23,7 +23,8 @@ card statement a cardholder would export, seeded and deterministic:
 * duplicate amounts on the same day: 15% of purchases (cash ones too) get a second,
   unrelated merchant's transaction of the same amount on the same day;
 * missing receipts: 8% of the purchases' receipts are not given to the matcher; 6% of
-  receipts were paid in cash (no transaction);
+  receipts were paid in cash (no transaction; with ``tender="paid"``, never one printing a card
+  payment, and the benchmark shows every other receipt with its cash tender printed as the card's);
 * extra transactions: unrelated purchases (12%), monthly card payments, refunds (2%).
 
 The export looks like a bank's: account lines above the header, ``Transaction Date,Posted
@@ -58,6 +59,10 @@ _UNPRINTED_NAMES = ["IPAY88 MALAYSIA", "MOLPAY SDN BHD", "GHL EPAYMENTS", "REVEN
                     "SENANGPAY", "EGHL SERVICES", "BERJAYA FOOD BERHAD", "KUMPULAN WANGSA HOLDINGS",
                     "SERI PINANG VENTURES", "ORIENTAL KOPI GROUP", "MEGA RETAIL OPERATIONS"]
 DESCRIPTOR_MODES = ("derived", "legacy")
+#: ``paid``: a receipt printing a card payment is never a cash purchase, and the benchmark shows the
+#: matcher each charged purchase's receipt with its cash tender printed as the card payment
+#: (:mod:`benchmarks.card_tender`); ``printed``: the first generator, receipts as transcribed whatever was charged.
+TENDER_MODES = ("paid", "printed")
 _CITIES = ["JOHOR BAHRU", "KUALA LUMPUR", "PETALING JAYA", "SHAH ALAM", "SKUDAI", "PUCHONG", "KLANG", "SELANGOR",
            "JOHOR", "MASAI", "KULAI", "SETIA ALAM", "SEREMBAN", "CHERAS"]
 
@@ -73,6 +78,8 @@ class Purchase:
     total: Decimal
     #: last 4 digits of the card that paid, when the receipt prints it (else the cardholder's main card)
     card_last4: str | None = None
+    #: the receipt prints a card payment (VISA, MASTERCARD, a card slip): never a cash purchase
+    prints_card: bool = False
 
 
 @dataclass
@@ -141,12 +148,15 @@ def _charged(total: Decimal, rng: random.Random) -> tuple[Decimal, str, Decimal 
 
 
 def make_statement(purchases: list[Purchase], extra_doc_ids: set[str], *, seed: int, descriptors: str = "derived",
-                   unprinted: float = 0.04) -> Statement:
+                   unprinted: float = 0.04, tender: str = "paid") -> Statement:
     """The statement for ``purchases``; ``extra_doc_ids`` are receipts with no usable key (kept, no transaction).
 
-    ``descriptors`` and ``unprinted``: how the name billed is chosen (see the module docstring)."""
+    ``descriptors`` and ``unprinted``: how the name billed is chosen (see the module docstring);
+    ``tender``: whether a receipt printing a card payment may be a cash purchase (:data:`TENDER_MODES`)."""
     if descriptors not in DESCRIPTOR_MODES:
         raise ValueError(f"descriptors must be one of {DESCRIPTOR_MODES}, not {descriptors!r}")
+    if tender not in TENDER_MODES:
+        raise ValueError(f"tender must be one of {TENDER_MODES}, not {tender!r}")
     rng = random.Random(seed)
     billed_as: dict[str, str] = {}
 
@@ -181,7 +191,7 @@ def make_statement(purchases: list[Purchase], extra_doc_ids: set[str], *, seed: 
         add(p.date, rng.choice(lags), named(seller)[0], amount)
 
     for p in purchases:
-        if rng.random() < 0.06:
+        if rng.random() < 0.06 and not (tender == "paid" and p.prints_card):
             counts["cash"] += 1
             receipts |= p.doc_ids
             if rng.random() < 0.15:

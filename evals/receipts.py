@@ -58,14 +58,19 @@ IMAGE_SPLIT = 75
 FIELDS = {"company": "vendor_name", "date": "receipt_date", "address": "vendor_address", "total": "total"}
 
 
-def box_response(csv_path: Path, *, image_size: tuple[int, int] | None = None) -> dict[str, Any]:
+def box_response(csv_path: Path, *, image_size: tuple[int, int] | None = None,
+                 rewrite: Callable[[list[tuple[list[float], str]]], list[tuple[list[float], str]]] | None = None
+                 ) -> dict[str, Any]:
     """A DetectText response from one SROIE ``box/`` file (the perfect lines).
 
     Each line becomes a LINE and its whitespace-separated words WORDs, the box apportioned
     to words by character count; coordinates are normalised by the image size when known,
-    else by the largest box extent.
+    else by the largest box extent.  ``rewrite`` edits the (box, text) lines first (the
+    reconciliation benchmark prints a card payment on a receipt its statement charges).
     """
     rows = box_rows(csv_path)
+    if rewrite is not None:
+        rows = rewrite(rows)
     if image_size:
         width, height = image_size
     else:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 
 import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
 
-from benchmarks.reconcile import HELD_BACK, _reason, score_ours
+from benchmarks.reconcile import HELD_BACK, _reason, given_receipts, score_ours
 from benchmarks.statements import _TRADING_NAMES, _UNPRINTED_NAMES, Purchase, Statement, make_statement
 from docbatch.reconcile.descriptors import normalise_descriptor, similarity
 
@@ -64,3 +67,27 @@ def test_a_purchase_matched_through_one_scan_and_proposed_through_the_other_coun
                                               {"doc_id": "003", "transaction_id": "T2"}])})()
     f = score_ours(result, st, False)
     assert (f.true_matches, f.right, f.review, f.review_right) == (2, 1, 2, 1)
+
+
+def test_a_receipt_printing_a_card_payment_is_never_a_cash_purchase():
+    # SROIE 259 prints 'CREDIT 42.35': no statement would leave it out as paid in cash.
+    bought = [replace(p, prints_card=True) for p in purchases(60)]
+    charged = {d for docs in make_statement(bought, set(), seed=3).truth.values() for d in docs}
+    assert charged == {d for p in bought for d in p.doc_ids}
+    as_transcribed = make_statement(bought, set(), seed=3, tender="printed")
+    assert len({d for docs in as_transcribed.truth.values() for d in docs}) < len(bought)
+
+
+@pytest.mark.slow  # writes and reads Parquet run folders
+def test_the_benchmark_gives_a_charged_purchases_receipt_as_printed_with_the_card(tmp_path):
+    # Receipts 001 (charged) and 002 (paid in cash): 001 comes from the run of receipts printing
+    # the card payment, 002 as transcribed.
+    for run, method in (("run", "CASH"), ("run-card", "VISA")):
+        (tmp_path / run / "receipts").mkdir(parents=True)
+        pq.write_table(pa.Table.from_pylist([{"doc_id": d, "payment_method": method} for d in ("001", "002")]),
+                       tmp_path / run / "receipts" / "part-0.parquet")
+    st = Statement("", {"T1": frozenset({"001"}), "T2": frozenset()}, {"001", "002"})
+    given = given_receipts(tmp_path / "run", tmp_path / "run-card", st, ["001", "002"]).to_pylist()
+    assert given == [{"doc_id": "001", "payment_method": "VISA"}, {"doc_id": "002", "payment_method": "CASH"}]
+    as_transcribed = given_receipts(tmp_path / "run", None, st, ["001", "002"]).to_pylist()
+    assert [r["payment_method"] for r in as_transcribed] == ["CASH", "CASH"]
