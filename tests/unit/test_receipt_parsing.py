@@ -435,3 +435,11 @@ def test_a_card_row_paying_the_rounded_total_settles_the_rounding_as_cash_does()
     assert (by_card["total"], by_card["total_confidence"]) == (
         Decimal("33.90"), receipt(*rows, "CASH | 50.00", "CHANGE | 16.10").fields["total_confidence"])
     assert by_card["total_confidence"] > receipt(*rows).fields["total_confidence"]
+
+
+def test_a_cash_and_carry_store_or_a_cash_refund_policy_is_no_cash_payment():
+    # SROIE 271 is 'FIVE STAR CASH & CARRY'; 50 receipts print 'STRICTLY NO CASH REFUND'.
+    assert receipt("FIVE STAR CASH & CARRY", "Bread | 3.50", "TOTAL | 3.50",
+                   "MASTER | 3.50").fields["payment_method"] == "MASTERCARD"
+    assert receipt("KEDAI MAJU SDN BHD", "Bread | 3.50", "TOTAL | 3.50", "STRICTLY NO CASH REFUND",
+                   "DEBIT CARD | 3.50").fields["payment_method"] == "DEBIT"

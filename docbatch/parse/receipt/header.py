@@ -463,12 +463,18 @@ _METHODS = [
 ]
 
 
+#: Rows naming cash that say nothing of this payment: the cashier, a refund policy (``STRICTLY NO CASH
+#: REFUND``), a cash & carry store's name, and the ``CASH BILL`` title (a ``CASH SALES`` or ``CASH INV``
+#: title does: a sale paid at once, as opposed to one on account).
+_NOT_A_PAYMENT = re.compile(r"CASH\s*(?:BILL|REFUND|(?:&|AND)\s*CARRY)|CASHIER")
+
+
 def find_payment(lines: list[Line]) -> tuple[Found | None, Found | None]:
     """Payment method (canonical upper-case name) and the card's last four digits."""
     method = None
     for ln in sorted(lines, key=lambda ln: (ln.label != "paid", ln.index)):
         for name, phrases in _METHODS:
-            if has_word(ln.text, *phrases) and not re.search(r"CASH\s*BILL|CASHIER", ln.text.upper()):
+            if has_word(ln.text, *phrases) and not _NOT_A_PAYMENT.search(ln.text.upper()):
                 method = Found(name, (ln,), 0.85 if ln.label == "paid" else 0.6)
                 break
         if method:
