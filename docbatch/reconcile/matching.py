@@ -12,7 +12,11 @@ amount paid): with everything
 else agreeing that pair matches (:func:`_charged_elsewhere`).  A receipt whose vendor
 the parser could not read is the exception for the merchant alone: its exact total on the
 day, with no competitor and a descriptor naming no other receipt's vendor, matches
-(:func:`_vendor_unread`).  Receipts left without a
+(:func:`_vendor_unread`); so does a readable one when receipt and transaction are each the
+other's only candidate at all and the receipt says it was paid by card
+(:func:`_amount_and_day_alone`: a card billing under a name the receipt prints nowhere).
+Neither exception applies to a receipt saying it was paid in cash.
+Receipts left without a
 transaction in the settlement window get a second, stricter search (the same amount, a
 similar merchant, any date): a date read wrong is still proposed, for review only.
 """
@@ -49,6 +53,7 @@ def match(receipts: list[Receipt], transactions: list[Transaction], settings: Re
     scorer = Scorer(transactions, ms)
     groups = _duplicate_groups(receipts)
     pairs = [p for i, r in enumerate(receipts) for p in scorer.candidates(i, r)]
+    rivals = _Rivals(pairs)
     best_r: dict[int, Pair] = {}
     best_t: dict[int, Pair] = {}
     for p in pairs:
@@ -64,7 +69,7 @@ def match(receipts: list[Receipt], transactions: list[Transaction], settings: Re
     placed: dict[int, tuple[str, int]] = {}  # receipt -> (table, transaction)
     known = [r.vendor_key for r in receipts if r.vendor_key and not r.vendor_flagged]
     for a, fallback in [(a, False) for a in assigned] + [(a, True) for a in late]:
-        table, row = _decide(a, receipts, transactions, settings, fallback=fallback, known=known)
+        table, row = _decide(a, receipts, transactions, settings, fallback=fallback, known=known, rivals=rivals)
         out.tables[table].append(row)
         placed[a.pair.receipt] = (table, a.pair.transaction)
     used_t = {t for _, t in placed.values()}
@@ -113,20 +118,55 @@ def _second_search(receipts: list[Receipt], scorer: Scorer, taken_r: set[int], t
     return assign(pairs, n_receipts=len(receipts), floor=floor * 0.8, groups=groups)
 
 
-def _vendor_unread(a: Assigned, r: Receipt, t: Transaction, known: list[str], ms: MatchSettings) -> bool:
-    """A pair held back only because the receipt's vendor, which the parser could not read, is
-    unlike the descriptor, that is sure on everything else: exactly the total, on the purchase day
-    (or posted within two days of it), with no other candidate on either side, and a descriptor
-    that names none of the batch's readable vendors (a same-amount purchase elsewhere that day would).
-    """
-    p = a.pair
+def _sure_but_for_merchant(p: Pair, r: Receipt, t: Transaction, known: list[str], ms: MatchSettings) -> bool:
+    """A pair held back only by its merchant, that is sure on everything else: exactly the total,
+    on the purchase day (or posted within two days of it), a receipt that does not say it was paid
+    in cash, and a descriptor that names none of the batch's readable vendors (a same-amount
+    purchase elsewhere that day would)."""
     on_day = p.reasons[1] == "date_same_day" or (p.reasons[1].startswith("posted_lag_") and p.days is not None
                                                   and p.days <= ms.lag_days[0] + 2)
-    if not (r.vendor_flagged and p.flags == ("merchant_mismatch",) and p.reasons[0] == "amount_exact" and on_day
-            and a.alt_transaction is None and a.alt_receipt is None):
+    if r.paid_cash or not (p.flags == ("merchant_mismatch",) and p.reasons[0] == "amount_exact" and on_day):
         return False
     name = normalise_descriptor(t.descriptor)
     return bool(name) and not (similarities(name, known) >= LOOSE_MERCHANT).any()
+
+
+def _vendor_unread(a: Assigned, r: Receipt, t: Transaction, known: list[str], ms: MatchSettings) -> bool:
+    """The receipt's vendor, which the parser could not read, is the only thing against a pair
+    (:func:`_sure_but_for_merchant`) with no other candidate on either side above the review level."""
+    return (r.vendor_flagged and a.alt_transaction is None and a.alt_receipt is None
+            and _sure_but_for_merchant(a.pair, r, t, known, ms))
+
+
+@dataclass
+class _Rivals:
+    """How many candidates each receipt and each transaction has in its window, at any score."""
+
+    per_receipt: dict[int, int]
+    per_transaction: dict[int, int]
+
+    def __init__(self, pairs: list[Pair]) -> None:
+        self.per_receipt, self.per_transaction = defaultdict(int), defaultdict(int)
+        for p in pairs:
+            self.per_receipt[p.receipt] += 1
+            self.per_transaction[p.transaction] += 1
+
+    def sole(self, p: Pair) -> bool:
+        """Each side of ``p`` has no other candidate at all (any amount reading, any score)."""
+        return self.per_receipt[p.receipt] == 1 and self.per_transaction[p.transaction] == 1
+
+
+def _amount_and_day_alone(a: Assigned, r: Receipt, t: Transaction, known: list[str], ms: MatchSettings,
+                          rivals: _Rivals) -> bool:
+    """A card billing under a name the receipt prints nowhere (a payment aggregator, a holding
+    company) leaves only the amount and the day: they decide when they are mutual, the receipt's
+    total unflagged and the only candidate of the transaction and the transaction the only one of
+    the receipt, the receipt saying it was paid by card, nothing else against the pair
+    (:func:`_sure_but_for_merchant`).  A receipt paid in cash, or silent on the payment (a
+    ``CASH INV`` with no payment row), has no card charge to find: a same-day same-amount charge
+    is someone else's purchase as likely."""
+    return (r.paid_by_card and not r.total_flagged and rivals.sole(a.pair)
+            and _sure_but_for_merchant(a.pair, r, t, known, ms))
 
 
 def _charged_elsewhere(p: Pair, r: Receipt) -> bool:
@@ -137,10 +177,12 @@ def _charged_elsewhere(p: Pair, r: Receipt) -> bool:
 
 
 def _decide(a: Assigned, receipts: list[Receipt], transactions: list[Transaction], settings: ReconcileSettings,
-            *, fallback: bool, known: list[str]) -> tuple[str, dict[str, Any]]:
+            *, fallback: bool, known: list[str], rivals: _Rivals) -> tuple[str, dict[str, Any]]:
     ms = settings.match
     p, r, t = a.pair, receipts[a.pair.receipt], transactions[a.pair.transaction]
     unread = not fallback and _vendor_unread(a, r, t, known, ms)
+    alone = not fallback and not unread and _amount_and_day_alone(a, r, t, known, ms, rivals)
+    waived = unread or alone  # the merchant, and the score it lowered, are no evidence against the pair
     reasons = []
     elsewhere = r.total_flagged and _charged_elsewhere(p, r)
     if r.total_flagged and not elsewhere:
@@ -150,11 +192,13 @@ def _decide(a: Assigned, receipts: list[Receipt], transactions: list[Transaction
     ambiguous = a.margin < ms.ambiguity_margin and (a.alt_transaction is not None or a.alt_receipt is not None)
     if ambiguous:
         reasons.append("ambiguous")
-    if p.score < ms.auto_threshold and not unread:
+    if p.score < ms.auto_threshold and not waived:
         reasons.append("low_score")
-    reasons += [] if unread else list(p.flags)
+    reasons += [] if waived else list(p.flags)
     row = {**_receipt_side(r, p.receipt_amount), **_transaction_side(t), **_match_side(p, a.margin, t)}
-    if unread:
+    if alone:
+        row["reasons"] += ";amount_and_day_alone"
+    elif unread:
         row["reasons"] += ";vendor_unread_sole_candidate"
     if elsewhere:
         row["reasons"] += ";total_flagged_charged_" + p.basis

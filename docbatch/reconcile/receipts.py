@@ -55,6 +55,10 @@ class Receipt:
     alias_keys: tuple[str, ...] = ()
     #: Bases of ``amounts`` (other than the total) whose own reading is above the review level.
     confident_bases: frozenset[str] = frozenset()
+    #: The receipt says it was paid in cash (its payment row names cash): no card was charged for it.
+    paid_cash: bool = False
+    #: The receipt says it was paid by card or e-wallet (its payment row names one).
+    paid_by_card: bool = False
     #: Receipts with the same key are one purchase scanned twice (vendor, date, total, time, number).
     duplicate_key: tuple[Any, ...] | None = None
     notes: list[str] = field(default_factory=list)
@@ -153,7 +157,9 @@ def prepare(rows: Iterable[Mapping[str, Any]], *, settings: MatchSettings, job_c
             total_flagged=total_flagged, date_flagged=date_flagged, vendor_key=normalise_descriptor(vendor),
             vendor_flagged=not vendor or bool(reasons & set(_VENDOR_REASONS)),
             alias_keys=_alias_keys(row.get("vendor_aliases"), normalise_descriptor(vendor)),
-            confident_bases=_confident_bases(row, settings))
+            confident_bases=_confident_bases(row, settings),
+            paid_cash=str(row.get("payment_method") or "").upper() == "CASH",
+            paid_by_card=str(row.get("payment_method") or "").upper() not in ("", "CASH"))
         if vendor and date and total is not None:
             receipt.duplicate_key = (receipt.vendor_key, date, total, row.get("receipt_time"),
                                      row.get("receipt_number"))

@@ -139,7 +139,8 @@ def test_weak_merchant_low_score_and_nothing_in_window():
                      "total": "127.20"},
                     {"doc_id": "late", "vendor_name": "SUNRISE BAKERY", "receipt_date": day(0), "total": "15.00"},
                     {"doc_id": "none", "vendor_name": "NOBODY", "receipt_date": day(0), "total": "5.55"})
-    txns = statement((day(0), "TESCO STORE 15 SELANGOR MY", "127.20", "T1"),
+    # posted 3 days on: not the day itself, so the amount and day alone do not decide (see below)
+    txns = statement((day(3), "TESCO STORE 15 SELANGOR MY", "127.20", "T1"),
                      (day(40), "SUNRISE BAKERY", "15.00", "T2"))
     result = reconcile(recs, txns)
     review = {r["doc_id"]: r["review_reason"] for r in result.needs_review.to_pylist()}
@@ -177,13 +178,13 @@ def test_a_whole_tip_on_a_small_bill_is_a_tip_though_far_above_any_percentage():
 
 def test_an_unread_vendor_is_no_evidence_against_an_exact_sole_candidate_on_the_day():
     # The parser read the vendor at low confidence ("KIKU..." for a TK DIVISION KITCHEN receipt): exact
-    # total, same day, nothing else competing -> automatic; the same pair with a confidently read vendor,
-    # or posted a week later with a readable one elsewhere, still goes to review.
+    # total, same day, nothing else competing -> automatic; a confidently read vendor unlike a descriptor
+    # posted 3 days on still goes to review.
     unread = {"vendor_name_confidence": 44.6, "review_reason": "vendor_name_low_confidence", "needs_review": True}
     recs = receipts({"doc_id": "unread", "vendor_name": "KIKU JAPANESE RESTAURANT", "receipt_date": day(0),
                      "total": "29.70", **unread},
                     {"doc_id": "read", "vendor_name": "SOON HUAT MACHINERY", "receipt_date": day(0), "total": "41.30"})
-    txns = statement((day(0), "SP *TK DIVISION KITCHE", "29.70", "T1"), (day(0), "BOOK TA K TAMAN DAYA", "41.30", "T2"))
+    txns = statement((day(0), "SP *TK DIVISION KITCHE", "29.70", "T1"), (day(3), "BOOK TA K TAMAN DAYA", "41.30", "T2"))
     result = reconcile(recs, txns)
     assert [(r["doc_id"], r["transaction_id"]) for r in result.matches.to_pylist()] == [("unread", "T1")]
     assert "vendor_unread_sole_candidate" in result.matches.to_pylist()[0]["reasons"]
@@ -206,10 +207,47 @@ def test_an_unread_vendor_is_not_matched_to_a_descriptor_naming_another_receipts
         "unread": "low_score;merchant_mismatch"}
 
 
+def test_an_unread_vendor_paid_in_cash_is_not_matched_on_amount_and_day():
+    # A cash receipt's same-day same-amount charge is someone else's purchase (seed 2: SROIE 271,
+    # 'FIVE STAR CASH & CARRY' unread, matched to a cafe's charge of the same 45.00).
+    unread = {"vendor_name_confidence": 44.6, "review_reason": "vendor_name_low_confidence", "needs_review": True}
+    recs = receipts({"doc_id": "unread", "vendor_name": "KIKU JAPANESE RESTAURANT", "receipt_date": day(0),
+                     "total": "29.70", "payment_method": "CASH", **unread})
+    result = reconcile(recs, statement((day(0), "SP *TK DIVISION KITCHE", "29.70", "T1")))
+    assert result.matches.num_rows == 0
+    assert [r["review_reason"] for r in result.needs_review.to_pylist()] == ["low_score;merchant_mismatch"]
+
+
+def test_a_receipt_and_charge_each_the_others_only_candidate_match_on_amount_and_day():
+    # A card billing through a payment aggregator ('MOLPAY') names nothing the receipt prints: the
+    # exact total on the day, with no other candidate on either side, is the evidence.
+    recs = receipts({"doc_id": "alone", "vendor_name": "KEDAI BUKU MAJU SDN BHD", "receipt_date": day(0),
+                     "total": "27.43", "payment_method": "VISA"},
+                    {"doc_id": "rival", "vendor_name": "RESTORAN WAN SHENG", "receipt_date": day(3), "total": "8.20"})
+    txns = statement((day(0), "MOLPAY SDN BHD", "27.43", "T1"),
+                     (day(3), "IPAY88 MALAYSIA", "8.20", "T2"), (day(3), "GHL EPAYMENTS", "8.20", "T3"))
+    result = reconcile(recs, txns)
+    assert [(r["doc_id"], r["transaction_id"]) for r in result.matches.to_pylist()] == [("alone", "T1")]
+    assert "amount_and_day_alone" in result.matches.to_pylist()[0]["reasons"]
+    # two charges of the receipt's amount that day: neither is the sole candidate
+    assert [r["doc_id"] for r in result.needs_review.to_pylist()] == ["rival"]
+
+
+def test_a_receipt_paid_in_cash_or_silent_on_payment_is_not_matched_on_amount_and_day_alone():
+    # SROIE 349, a 'CASH INV' with no payment row, paid in cash, was matched to another merchant's
+    # same-day charge of its 36.55 (seed 11).
+    for method in ("CASH", None):
+        recs = receipts({"doc_id": "cash", "vendor_name": "KEDAI BUKU MAJU SDN BHD", "receipt_date": day(0),
+                         "total": "27.43", "payment_method": method})
+        result = reconcile(recs, statement((day(0), "MOLPAY SDN BHD", "27.43", "T1")))
+        assert result.matches.num_rows == 0
+        assert [r["review_reason"] for r in result.needs_review.to_pylist()] == ["low_score;merchant_mismatch"]
+
+
 def test_a_descriptor_naming_another_name_the_receipt_prints_matches_automatically():
     # SROIE 322: the vendor row is the franchisee's legal name; the brand printed above it is what the card bills.
     brand = {"doc_id": "brand", "vendor_name": "MAXINCOME RESOURCES SDN BHD", "receipt_date": day(0), "total": "18.80"}
-    txns = statement((day(0), "PAYPAL *FAMILYMART STO", "18.80", "T1"))
+    txns = statement((day(3), "PAYPAL *FAMILYMART STO", "18.80", "T1"))  # posted 3 days on: not by amount and day
     result = reconcile(receipts({**brand, "vendor_aliases": "FAMILYMART; KLIA2"}), txns)
     (row,) = result.matches.to_pylist()
     assert row["transaction_id"] == "T1" and "merchant_alias" in row["reasons"]
@@ -222,7 +260,7 @@ def test_a_loose_likeness_to_one_of_the_receipts_other_names_is_no_evidence():
     # such rows, and a loose likeness to one of them says little.
     recs = receipts({"doc_id": "R1", "vendor_name": "CHEF LEE SDN BHD", "vendor_aliases": "OLD ASIA",
                      "receipt_date": day(0), "total": "96.20"})
-    result = reconcile(recs, statement((day(0), "AIRASIA BERHAD", "96.20", "T1")))
+    result = reconcile(recs, statement((day(3), "AIRASIA BERHAD", "96.20", "T1")))  # not by amount and day
     assert result.matches.num_rows == 0
     assert [r["review_reason"] for r in result.needs_review.to_pylist()] == ["low_score;merchant_mismatch"]
 
