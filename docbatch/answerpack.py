@@ -180,11 +180,11 @@ def scan(path: Path) -> Iterator[tuple[str, str]]:
 def packs(folder: Path, prefix: str = "") -> list[Path]:
     """The packs in ``folder`` whose names start with ``prefix``, oldest run first (run ids sort by time)."""
     try:
-        names = os.listdir(folder)
+        with os.scandir(folder) as entries:  # streamed: an older run's raw/ may hold a file per answer
+            found = [(m.group("stem"), int(m.group("n") or 1), e.name) for e in entries
+                     if e.name.startswith(prefix) and (m := _NAME.match(e.name))]
     except FileNotFoundError:
         return []
-    found = [(m.group("stem"), int(m.group("n") or 1), n) for n in names
-             if n.startswith(prefix) and (m := _NAME.match(n))]
     return [folder / n for *_, n in sorted(found)]
 
 
