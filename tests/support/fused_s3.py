@@ -4,6 +4,7 @@ answer, so a test can look at what a reader would see at that instant)."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Any, Callable, Iterable
 
@@ -20,6 +21,7 @@ class FusedS3:
     counted first); ``s3.writes`` lists the writes let through (method and path)."""
 
     def __init__(self) -> None:
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request access log
         self._app = DomainDispatcherApplication(create_backend_app)
         self._guard = threading.Lock()
         self._left: int | None = None
