@@ -364,3 +364,15 @@ def test_a_number_print_reads_with_other_look_alikes_is_a_disagreement_even_with
     f = parse_identity(_response(_VISA_ROWS + [("COLI0QEBS", 0.35, 0.45)], char_w=0.021), run_date=RUN).fields
     assert f["document_number"] == "C0LI00EBS" and "document_number" in f["review_reason"]
     assert f["mrz_code_confidence"] <= 40
+
+
+def test_a_country_code_taken_from_the_other_country_field_by_guess_is_flagged_with_the_zone_text():
+    # A generated Irish visa as the local engine read it: "IRL" read "HR厂" (a letter lost, one
+    # misread); the nationality IRL is the likely issuing state, but nothing proves it.
+    visa = ["VΛHR厂KOWALSKAΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛ", "GX00447338IRL6502034M3302277<<<<<<<<<<<<<<<<"]
+    page = _response([("EIRE IRELAND", 0.05, 0.03), ("VISA", 0.55, 0.08), ("KOWALSKA", 0.35, 0.18),
+                      (visa[0], 0.02, 0.80), (visa[1], 0.02, 0.88)], char_w=0.02)
+    f = parse_identity(page, run_date=RUN).fields
+    assert f["issuing_country"] == "IRL" and f["last_name"] == "KOWALSKA" and f["mrz_valid"] is True
+    assert f["issuing_country_confidence"] <= 50 and f["mrz_code_confidence"] <= 40
+    assert "issuing_country" in f["review_reason"] and f["last_name_confidence"] > 50

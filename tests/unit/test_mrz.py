@@ -278,3 +278,36 @@ def test_a_card_code_letter_a_card_may_open_with_is_no_guess():
     for letter in "ACI":
         mrz = read_mrz([letter + TD1[0][1:], TD1[1], TD1[2]])
         assert mrz.lines[0][0] == letter and mrz.guessed == ()
+
+
+def test_a_td1_names_line_of_thirty_letters_without_a_filler_is_found_below_the_zone():
+    # A generated French card as the local engine read it: the 30-letter surname fills the
+    # names line, so it has no filler, no digit and no document code to show it is an MRZ line.
+    lines = ["Surname / Nom", "WOLFESCHLEGELSTEINHAUSENBERGERDORF", "ICFRA4072421480974554<<<<<<<<<",
+             "0306137F2507215SWE<<<<<<<<<<<0", "WOLFESCHLEGELSTEINHAUSENBERGER"]
+    mrz = find_mrz(_response(lines))
+    assert mrz is not None and mrz.valid and mrz.format == "TD1"
+    assert (mrz.surname, mrz.given_names, mrz.document_number) == ("WOLFESCHLEGELSTEINHAUSENBERGER", None, "407242148")
+
+
+def test_a_line_of_letters_not_below_a_zone_line_is_not_taken_for_one():
+    lines = ["WOLFESCHLEGELSTEINHAUSENBERGER", "ICFRA4072421480974554<<<<<<<<<", "0306137F2507215SWE<<<<<<<<<<<0"]
+    assert find_mrz(_response(lines)) is None
+
+
+def test_an_issuing_state_with_a_letter_misread_and_one_dropped_is_the_nationality_and_a_guess():
+    # A generated Irish visa as the local engine read it: "IRL" read "HR厂"; the foreign letter
+    # dropped would shift the names by one place, and "HR" is no code.
+    line2 = "GX00447338IRL6502034M3302277<<<<<<<<<<<<<<<<"
+    mrz = read_mrz(["VΛHR厂KOWALSKAΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛ", line2])
+    assert mrz.valid and (mrz.issuing_country, mrz.surname) == ("IRL", "KOWALSKA")
+    assert mrz.lines == ("V<IRLKOWALSKA" + "<" * 31, line2) and "issuing_country" in mrz.guessed
+
+
+def test_the_country_table_holds_every_iso_alpha3_code_and_icaos_own():
+    from docbatch.parse.identity.countries import MRZ_COUNTRY_CODES, valid_country
+    iso = [c for c in MRZ_COUNTRY_CODES if len(c) == 3 and not c.startswith("X") and c not in
+           ("GBD", "GBN", "GBO", "GBP", "GBS", "UNO", "UNA", "UNK", "EUE", "UTO", "RKS", "ANT", "NTZ")]
+    assert len(iso) == 249 and all(c.isalpha() and c.isupper() for c in MRZ_COUNTRY_CODES)
+    assert valid_country("D<<") and valid_country("IRL") and valid_country("XXA") and valid_country("UTO")
+    assert not valid_country("HR<") and not valid_country("HRK") and not valid_country("GBB")

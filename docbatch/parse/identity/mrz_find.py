@@ -51,8 +51,26 @@ def _candidate_lines(response: Mapping[str, Any]) -> list[list[tuple[str, float]
         box = box_of(det)
         lns.append((str(det.get("DetectedText", "")), float(det.get("Confidence", 0.0)),
                     box.top + box.height / 2 if box else 0.0))
-    return [[(t, c) for t, c, _ in sorted(src, key=lambda r: r[2]) if _looks_like_mrz_line(t)]
-            for src in (rows, lns)]
+    return [_zone_lines([(t, c) for t, c, _ in sorted(src, key=lambda r: r[2])]) for src in (rows, lns)]
+
+
+#: A names line with nothing but letters (and fillers): a TD1 card's third line filled to its
+#: end by a 30-letter name shows neither filler, digit nor document code.
+_NAMES_ONLY = re.compile(r"[A-Z<]{24,}")
+
+
+def _zone_lines(ordered: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """The lines of ``ordered`` (top to bottom) that look like MRZ lines, and a line of letters
+    right below one: printed text of that length holds spaces, so only a zone's names line does."""
+    kept = []
+    below_zone_line = False
+    for text, conf in ordered:
+        zone_line = _looks_like_mrz_line(text)
+        if zone_line or below_zone_line and sum(c.islower() for c in text) <= 2 \
+                and _NAMES_ONLY.fullmatch(normalise(text)):
+            kept.append((text, conf))
+        below_zone_line = zone_line
+    return kept
 
 
 def find_mrz(response: Mapping[str, Any]) -> Mrz | None:

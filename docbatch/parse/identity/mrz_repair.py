@@ -54,8 +54,17 @@ def normalise(text: str) -> str:
     Full-width and compatibility forms (``Ｐ``, ``＜``) are made plain and marks the recognizer
     set on a letter dropped (``Ž`` is ``Z``: the MRZ alphabet has none) by :func:`fold_marks`.
     """
-    text = fold_marks(text).upper().translate(_FILLER_LOOKALIKES).translate(_HOMOGLYPHS)
-    return re.sub(r"[^A-Z0-9<]", "", text)
+    return re.sub(r"[^A-Z0-9<]", "", _folded(text))
+
+
+def _folded(text: str) -> str:
+    return fold_marks(text).upper().translate(_FILLER_LOOKALIKES).translate(_HOMOGLYPHS)
+
+
+def _keeping_places(text: str) -> str:
+    """:func:`normalise`, but a letter foreign to the MRZ alphabet holds its place as a filler
+    (``HR厂`` read for ``IRL`` is ``HR<``, not ``HR`` shifting the rest of the line)."""
+    return re.sub(r"[^A-Z0-9<]", "", "".join(FILLER if c.isalpha() and not c.isascii() else c for c in _folded(text)))
 
 
 def same_shapes(a: str, b: str) -> bool:
@@ -155,22 +164,29 @@ def _coerce(fmt: MrzFormat, lines: list[str]) -> list[str]:
     return ["".join(c) for c in chars]
 
 
-def _agree_countries(fmt: MrzFormat, lines: list[str]) -> list[str]:
-    """An unknown country code one letter away from the other country field becomes it.
+def _agree_countries(fmt: MrzFormat, lines: list[str]) -> tuple[list[str], list[str]]:
+    """An unknown country code one letter away from the other country field becomes it; also
+    one a letter away once a lost letter (a filler inside the code) is filled, named a guess.
 
     No check digit covers the issuing state or the nationality, but they are usually the
     same code, so ``GBB`` beside ``GBR`` is ``GBR`` misread (a blurred ``R`` reads ``B``).
+    ``HR<`` beside ``IRL`` differs in two places, one of them unread: likely, not proven.
     """
     spots = {f.name: f for f in fmt.fields if f.name in ("issuing_country", "nationality")}
     values = {name: lines[f.line][f.start:f.end] for name, f in spots.items()}
+    guessed = []
     for name, other in (("issuing_country", "nationality"), ("nationality", "issuing_country")):
         value, ref = values[name], values[other]
-        if not valid_country(value) and valid_country(ref) and len(value) == len(ref) \
-                and sum(a != b for a, b in zip(value, ref)) == 1:
+        if valid_country(value) or not valid_country(ref) or len(value) != len(ref):
+            continue
+        differ = [a for a, b in zip(value, ref) if a != b]
+        lost = len(differ) == 2 and differ.count(FILLER) == 1
+        if len(differ) == 1 or lost:
             f = spots[name]
             lines = list(lines)
             lines[f.line] = lines[f.line][:f.start] + ref + lines[f.line][f.end:]
-    return lines
+            guessed += [name] if lost else []
+    return lines, guessed
 
 
 def _ambiguous_positions(fmt: MrzFormat, lines: Sequence[str], names: Iterable[str]) -> list[tuple[int, int, str]]:
@@ -230,14 +246,14 @@ def repair(fmt_name: str, lines_read: Sequence[str]) -> tuple[list[str], tuple[s
     fitted = [_fit(line, fmt.length) for line in lines_read]
     readings = [list(dict.fromkeys(f + _one_out(line, fmt.length))) for f, line in zip(fitted, lines_read)]
     for variant in itertools.product(*readings):
-        lines = _agree_countries(fmt, _coerce(fmt, list(variant)))
+        lines, guessed = _agree_countries(fmt, _coerce(fmt, list(variant)))
         resolutions = [("document_number", ("document_number",))]
         if fmt.name == "TD3":
             resolutions.append(("optional_data", ("optional_data",)))
         if any(c.name == "composite" for c in fmt.checks):
             resolutions.append(("composite", ("optional_data", "optional_data_2") if fmt.name == "TD1"
                                 else ("optional_data",)))
-        guessed = ["document_number"] if any(v not in f for v, f in zip(variant, fitted)) else []
+        guessed += ["document_number"] if any(v not in f for v, f in zip(variant, fitted)) else []
         if fmt.name in ("TD1", "TD2") and variant[0][:1].translate(_TO_LETTER) not in _CARD_LETTERS:
             guessed.append("document_code")
         for check, where in resolutions:
@@ -278,11 +294,13 @@ def read_mrz(raw_lines: Sequence[str], *, confidence: float = 100.0) -> Mrz | No
     cleaned = [normalise(r) for r in raw_lines]
     if not cleaned or not all(cleaned):
         return None
+    # A foreign letter is dropped first; kept as a filler only when that reads better (min is stable).
+    kept = [_keeping_places(r) for r in raw_lines]
     results = []
-    for fmt in FORMATS.values():
-        if not _plausible(fmt, cleaned):
+    for reading, fmt in itertools.product([cleaned] + ([kept] if kept != cleaned else []), FORMATS.values()):
+        if not _plausible(fmt, reading):
             continue
-        lines, guessed = repair(fmt.name, cleaned)
+        lines, guessed = repair(fmt.name, reading)
         mrz = decode(lines, raw_lines=tuple(raw_lines), confidence=confidence, format=fmt.name)
         if mrz is not None:
             mrz = dataclasses.replace(mrz, guessed=guessed)

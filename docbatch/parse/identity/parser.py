@@ -204,6 +204,12 @@ def _read_mrz_document(row: _Row, reasons: list[str], response: Mapping[str, Any
     coded = "document_code" in mrz.guessed
     if coded:
         reasons.append("mrz document code read as no card code, taken as I: mrz_code")
+    countries = [name for name in ("issuing_country", "nationality") if name in mrz.guessed and name in row.conf]
+    for name in countries:
+        row.conf[name] = min(row.conf[name], LOW_CONFIDENCE)
+    if countries:
+        reasons.append("mrz country code read as none, taken as the other country field: " + ",".join(countries))
+    coded = coded or bool(countries)
     disagree = _mrz_visual_disagreements(printed, mrz)
     if disagree:
         reasons.append("printed zone disagrees with mrz on: " + ",".join(disagree))
