@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import posixpath
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +27,7 @@ from . import __version__
 from .config import SourceSettings
 from .errors import ConfigError, ShardsIncomplete
 from .parse.catalog import TABLES
+from .publication import Published
 from .runfolder import ESCAPED_FAILED_CSV, FAILED_CSV, RUN_JSON, RunFolder
 from .shards import Shard
 from .sinks import SINKS
@@ -109,22 +109,21 @@ def _same_contents(folder: RunFolder, count: int, metas: list[dict[str, Any]]) -
 
 
 def _check_parts(folder: RunFolder, count: int, metas: list[dict[str, Any]]) -> dict[str, int]:
-    """Every shard's parts of every table are there; each doc_id is in the documents table once
-    and each shard has the rows its run.json says.  Returns rows per table (from the shards' run.json)."""
+    """Every shard's parts of every table are there (on S3 in the build its pointer names, not in
+    table folders a crash in the copy may have left mixed); each doc_id is in the documents table
+    once and each shard has the rows its run.json says.  Returns rows per table (from the shards' run.json)."""
     formats = metas[0]["config"].get("formats") or ["parquet"]
     fmt = "parquet" if "parquet" in formats else formats[0]
-    prefixes = [Shard(i, count).part_prefix for i in range(count)]
+    published = Published(folder)
     for table in TABLES:
-        names = [posixpath.basename(p) for p in folder.table_parts(table, SINKS[fmt].subdir)]
-        lacking = [i for i, prefix in enumerate(prefixes) if not any(n.startswith(prefix) for n in names)]
+        # one build per shard, in shard order (every shard has run: _finished_shards)
+        lacking = [i for i, build in enumerate(published.parts(table, SINKS[fmt].subdir)) if not build.files]
         if lacking:
             raise ShardsIncomplete(f"table {table} of {folder.uri} has no parts of shard(s) "
                                    f"{', '.join(f'{i}/{count}' for i in lacking)}: re-run them")
     ids: Counter[str] = Counter()
-    for i, prefix in enumerate(prefixes):
-        parts = [p for p in folder.table_parts("documents", SINKS[fmt].subdir)
-                 if posixpath.basename(p).startswith(prefix)]
-        shard_ids = [d for p in parts for d in _doc_ids(folder, p, fmt)]
+    for i, build in enumerate(published.parts("documents", SINKS[fmt].subdir)):
+        shard_ids = [d for p in build.files for d in _doc_ids(folder, p, fmt)]
         want = int(metas[i].get("tables", {}).get("documents", len(shard_ids)))
         if len(shard_ids) != want:
             raise ShardsIncomplete(f"shard {i}/{count}'s documents parts hold {len(shard_ids)} rows, its run.json "

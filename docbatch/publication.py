@@ -10,8 +10,9 @@ the build is *committed* by one small object written last: :data:`PUBLISHED`
 and ``failed.csv``.  It is put conditionally on the version the build started from
 (``If-Match`` its ETag, ``If-None-Match: *`` when there was none) right after the run lock's
 own compare-and-swap renewed the lock: a run that lost its lock while building, or that another
-build overtook, commits nothing.  Readers that go through it (:func:`published_parts`) see the
-previous build or this one, whole, whatever crash happens when.
+build overtook, commits nothing.  Readers that go through it (:class:`Published`: docbatch's
+report, reconcile and merge, and :func:`published_parts`) see the previous build or this one,
+whole, whatever crash happens when.
 
 Once committed, the parts are copied into the table folders the README loads (``receipts/``...),
 for readers that list a folder; that copy is part by part (a reader listing ``receipts/`` in
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 import json
 import posixpath
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 import pyarrow.fs as pafs
 
@@ -96,27 +97,62 @@ def publish(folder: RunFolder, pointer: Pointer, build: str, moves: list[tuple[s
     pointer.commit({"format": 1, "run_id": run_id, "build": build, "previous": pointer.build, "files": files})
 
 
+class Build(NamedTuple):
+    """One build's files of a table, as a reader reads them: ``base`` is the folder its
+    ``key=value/`` partition folders sit under; ``home`` the run (or shard) that built them."""
+
+    home: RunFolder
+    base: str
+    files: list[str]
+
+
+class Published:
+    """A run folder's tables as one reader sees them: each home's pointer (the run's, or every
+    shard's) is read once, so every table read through one ``Published`` comes from the same
+    builds even when a run commits meanwhile, and none from the table folders a crash in the
+    copy left mixed."""
+
+    def __init__(self, folder: RunFolder) -> None:
+        from .runfolder import RunFolder
+
+        self.folder = folder
+        sources = folder.s3.sources if folder.s3 is not None else None
+        homes = [RunFolder(folder.uri, sources=sources, shard=s) for s in folder.shards()] or [folder]
+        self.homes = [(home, Pointer(home).body if folder.s3 is not None else None) for home in homes]
+
+    def parts(self, table: str, subdir: str = "") -> list[Build]:
+        """Each home's files of ``table`` (``subdir``: the format's): the build its pointer names,
+        or, with no pointer (a local disk swaps by rename; an older docbatch's folder on S3), its
+        parts in the table folder."""
+        name = posixpath.join(subdir, table) if subdir else table
+        listed = self.folder.table_parts(table, subdir) if any(body is None for _, body in self.homes) else []
+        out = []
+        for home, body in self.homes:
+            if body is None:
+                prefix = home.shard.part_prefix if home.shard is not None else ""
+                out.append(Build(home, self.folder.path(name),
+                                 [p for p in listed if posixpath.basename(p).startswith(prefix)]))
+            else:
+                out.append(Build(home, home.own(body["build"], name),
+                                 [self.folder.path(p) for p in body["files"].get(name, [])]))
+        return out
+
+
 def published_parts(out: str, table: str, *, fmt: str = "parquet",
                     sources: SourceSettings | None = None) -> list[str]:
     """The files of ``table`` as last published in run folder ``out`` (every shard's), to read
     as one dataset: ``s3://`` URIs of one whole build per shard on S3, where the table folders
     are copied after the commit; on a local disk the table folder's parts (swapped in by rename).
-    A shard that has published nothing yet adds nothing (``docbatch merge`` says whether every
-    shard is done); a folder of an older docbatch, with no pointer, gives its table folder's parts."""
+    A shard that has run nothing yet adds nothing (``docbatch merge`` says whether every shard
+    is done); one of an older docbatch, with no pointer, adds its parts in the table folder."""
     from .parse.catalog import TABLES
     from .runfolder import MARKER, RunFolder
     from .sinks import SINKS
 
     if table not in TABLES:
         raise ConfigError(f"unknown table {table!r}; a run's tables: {', '.join(TABLES)}")
-    name = posixpath.join(SINKS[fmt].subdir, table) if SINKS[fmt].subdir else table
     folder = RunFolder(out, sources=sources)
     if folder.fs.get_file_info(folder.path(MARKER)).type != pafs.FileType.File:
         raise ConfigError(f"{out} is not a docbatch run folder (no {MARKER})")
-    if folder.s3 is None:
-        return folder.table_parts(table, SINKS[fmt].subdir)
-    homes = [RunFolder(out, sources=sources, shard=s) for s in folder.shards()] or [folder]
-    bodies = [body for body in (Pointer(home).body for home in homes) if body is not None]
-    if not bodies:
-        return ["s3://" + p for p in folder.table_parts(table, SINKS[fmt].subdir)]
-    return [f"{folder.uri}/{p}" for body in bodies for p in body["files"].get(name, [])]
+    scheme = "s3://" if folder.s3 is not None else ""
+    return [scheme + p for build in Published(folder).parts(table, SINKS[fmt].subdir) for p in build.files]

@@ -2,7 +2,8 @@
 folders (``--partition-by``), on any ``pyarrow.fs`` filesystem (local or S3).
 
 The report and the reconciliation both read run tables; one reader keeps them agreeing on
-what counts as a part (``.``/``_``-prefixed names are staging or bookkeeping, never data).
+what counts as a part (``.``/``_``-prefixed names are staging or bookkeeping, never data), and
+reads a run's tables as published (:func:`read_published`), not the folders copied after.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from typing import Any
 
 import pyarrow.dataset as ds
 import pyarrow.fs as pafs
+
+from .publication import Published
 
 
 def table_parts(fs: pafs.FileSystem, path: str) -> list[str]:
@@ -29,3 +32,16 @@ def read_table(fs: pafs.FileSystem, path: str, *, columns: list[str] | None = No
         return []
     dataset = ds.dataset(files, filesystem=fs, format="parquet", partitioning="hive", partition_base_dir=path)
     return dataset.to_table(columns=columns, filter=where).to_pylist()
+
+
+def parquet_builds(view: Published, table: str) -> list[tuple[str, list[str]]]:
+    """``(partition base, Parquet parts)`` of each build of ``table`` a reader of ``view`` reads."""
+    return [(b.base, [p for p in b.files if p.endswith(".parquet")]) for b in view.parts(table)]
+
+
+def read_published(view: Published, table: str, *, columns: list[str] | None = None,
+                   where: Any = None) -> list[dict[str, Any]]:
+    """The rows of a run's ``table`` as ``view`` sees it published (every shard's build in turn,
+    each with its own partition folders); [] when it holds no part."""
+    return [row for base, parts in parquet_builds(view, table)
+            for row in read_table(view.folder.fs, base, columns=columns, where=where, parts=parts)]

@@ -23,7 +23,8 @@ import pyarrow as pa
 
 from ..config import SourceSettings
 from ..runfolder import MARKER, RunFolder
-from ..table_folders import read_table, table_parts
+from ..publication import Published
+from ..table_folders import parquet_builds, read_published
 from .currency import receipt_currency
 from .descriptors import normalise_descriptor
 from ..errors import ReceiptsNotFound
@@ -104,14 +105,12 @@ def read_receipt_rows(source: Any, *, sources: SourceSettings | None = None) -> 
 
 
 def _s3_receipt_rows(uri: str, sources: SourceSettings | None) -> list[dict[str, Any]]:
-    """The receipts table of a run folder on S3 (flat parts or key=value/ folders)."""
-    folder = RunFolder(uri, sources=sources)
-    path = folder.path("receipts")
+    """The receipts table of a run folder on S3 as last published (flat parts or key=value/ folders)."""
+    published = Published(RunFolder(uri, sources=sources))
     try:
-        parts = table_parts(folder.fs, path)
-        if not parts:
+        if not any(parts for _, parts in parquet_builds(published, "receipts")):
             raise ReceiptsNotFound(f"no receipts table at {uri} (give a docbatch run folder, written with Parquet)")
-        return read_table(folder.fs, path, parts=parts)
+        return read_published(published, "receipts")
     except (OSError, pa.ArrowInvalid) as exc:
         raise ReceiptsNotFound(f"cannot read the receipts table at {uri}: {exc}") from exc
 

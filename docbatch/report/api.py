@@ -61,7 +61,7 @@ def render(data: RunData, *, redact: bool, max_review_rows: int, cropper: Croppe
     """The page's HTML for gathered run data."""
     rows, total = review_rows(data.tables, limit=max_review_rows)
     documents = {str(d.get("doc_id")): d for d in data.tables["documents"]}
-    entries = review_entries(rows, documents, lines_of(data.folder, (str(r.get("doc_id")) for _, r in rows)),
+    entries = review_entries(rows, documents, lines_of(data.published, (str(r.get("doc_id")) for _, r in rows)),
                              cropper, redact=redact)
     subtitle = _subtitle(data)
     sections = [documents_section(data), calls_section(data), fields_section(data), checks_section(data)]

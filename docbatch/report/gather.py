@@ -18,8 +18,9 @@ import pyarrow.dataset as ds
 import pyarrow.fs as pafs
 
 from ..errors import ConfigError
+from ..publication import Published
 from ..runfolder import RUNS, RunFolder
-from ..table_folders import read_table
+from ..table_folders import read_published, read_table
 from ..shards import Shard
 
 #: The run tables a report reads, and the reconciliation tables it reads.
@@ -46,6 +47,8 @@ class RunData:
     run: dict[str, Any]
     history: list[dict[str, Any]]
     tables: dict[str, list[dict[str, Any]]]
+    #: The builds the tables were read from (the detections of the documents for review too).
+    published: Published
     recon: Recon | None = None
     #: Each shard's own run.json, in shard order, for a split run that ``docbatch merge`` summed.
     shard_runs: list[dict[str, Any]] = field(default_factory=list)
@@ -62,8 +65,9 @@ def gather(folder: RunFolder, *, recon: str | Path | None = None) -> RunData:
     if run is None:
         raise ConfigError(f"{folder.uri} holds no run.json: not a finished docbatch run folder "
                           "(run `docbatch run` into it first)")
-    tables = {name: read_table(folder.fs, folder.path(name)) for name in RUN_TABLES}
-    return RunData(folder=folder, run=run, history=_history(folder), tables=tables,
+    published = Published(folder)
+    tables = {name: read_published(published, name) for name in RUN_TABLES}
+    return RunData(folder=folder, run=run, history=_history(folder), tables=tables, published=published,
                    recon=read_recon(recon) if recon is not None else None, shard_runs=_shard_runs(folder, run))
 
 
@@ -77,14 +81,15 @@ def _shard_runs(folder: RunFolder, run: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def lines_of(folder: RunFolder, doc_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
-    """LINE detections of ``doc_ids`` (read with a filter: only those documents' rows)."""
+def lines_of(published: Published, doc_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+    """LINE detections of ``doc_ids`` (read with a filter: only those documents' rows), from
+    the builds the report's tables came from."""
     wanted = sorted(set(doc_ids))
     if not wanted:
         return {}
     where = ds.field("doc_id").isin(wanted) & (ds.field("type") == "LINE")
     out: dict[str, list[dict[str, Any]]] = {}
-    for row in read_table(folder.fs, folder.path("detections"), columns=LINE_COLUMNS, where=where):
+    for row in read_published(published, "detections", columns=LINE_COLUMNS, where=where):
         out.setdefault(row["doc_id"], []).append(row)
     return out
 
