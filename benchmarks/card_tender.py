@@ -7,7 +7,10 @@ statement holds, and it hides what a matcher may rightly read from the receipt (
 handed over is no card charge).  So the receipt of a purchase the statement charges prints
 what a card payment prints: its cash tender row reads ``VISA`` and the amount charged (the
 total), and its change row (label and amount) is gone.  The rest of the receipt is as
-transcribed.
+transcribed, but for cash rounding: Malaysian 5-sen rounding applies to cash only, so a card
+pays the sum before it (:func:`charged_total`, the amount the statement charges) and its
+receipt prints no rounding row (``ROUNDING ADJ -0.02``, gone) and that sum where the rounded
+total was (``TOTAL ROUNDED 33.90`` reads ``33.92``).
 
 The lines are SROIE ``box/`` lines, ``(8 coordinates, text)``; a row's amount is the line to
 the right of its label whose box overlaps the label's height by half or more (SROIE
@@ -17,6 +20,7 @@ transcribes label and amount as separate boxes as often as one).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 Line = tuple[list[float], str]
@@ -27,6 +31,12 @@ _TENDER = re.compile(r"^\W*(?:CASH|TUNAI)\b(?!\s*(?:BILL|SALES?|INV|INVOICE|RECE
                      re.I)
 _CHANGE = re.compile(r"^\W*(?:CASH\s*)?(?:CHANGES?|BAKI|KEMBALI(?:AN)?)\b(?!\s*(?:ARE|IS|OF|WITHIN|ALLOWED))", re.I)
 _MONEY = re.compile(r"\d[\d,]*\.\d{2}-?")
+#: A cash-rounding row's label (``ROUNDING ADJ``, ``ROUND ADJ``, ``RND ADJ``; not ``ROUNDED TOTAL``).
+_ROUNDING = re.compile(r"^\W*(?:ROUND(?:ING|LNG)?|RND)\b", re.I)
+#: The amount ending a line, its sign before or after it (``-RM 0.02``, ``ROUNDING: -RM0.01``, ``0.01-``).
+_SIGNED = re.compile(r"(-)?\s*(?:RM)?\s*(\d+\.\d{2})(-)?\W*$", re.I)
+#: Cash rounding moves a sum by less than the smallest coin.
+_COIN = Decimal("0.05")
 
 
 def _band(coords: list[float]) -> tuple[float, float, float]:
@@ -49,14 +59,76 @@ def _amount_lines(lines: list[Line], k: int) -> list[int]:
                   if i != k and _MONEY.fullmatch(text.replace("RM", "").strip(" :")) and _same_row(lines[k][0], c)]
 
 
+def _money(text: str) -> Decimal:
+    return Decimal(text.rstrip("-").replace(",", ""))
+
+
+@dataclass(frozen=True)
+class CashRounding:
+    """A receipt's cash rounding: the rounded total, the sum before it, the rounding row's lines."""
+
+    rounded: Decimal
+    before: Decimal
+    rows: list[int]
+
+
+def cash_rounding(lines: list[Line], total: Decimal) -> CashRounding | None:
+    """The receipt's cash rounding onto or from ``total`` (its answer key's, which holds either figure).
+
+    A rounding row moves a sum by less than a coin; the rounded figure is a whole number of
+    coins and the sum is not.  Of the two readings of the adjustment's sign, the one whose
+    figures are both printed, else the sign as printed (``-0.02`` takes 0.02 off the sum)."""
+    printed = {_money(m.group(0)) for _, text in lines for m in _MONEY.finditer(text)}
+    for k, (_, text) in enumerate(lines):
+        if not _ROUNDING.search(text):
+            continue
+        row = [i for i in _amount_lines(lines, k) if _SIGNED.search(lines[i][1])]
+        row += [i for i, (c, t) in enumerate(lines) if i != k and i not in row and _same_row(lines[k][0], c)
+                and _SIGNED.fullmatch(t.replace("RM", "").strip(" :"))]
+        if not row:
+            continue
+        m = _SIGNED.search(lines[row[0]][1])
+        adj = -_money(m.group(2)) if m.group(1) or m.group(3) else _money(m.group(2))
+        if not 0 < abs(adj) < _COIN:
+            continue
+        readings = [(r, b) for r, b in ((total, total - adj), (total + adj, total), (total, total + adj),
+                                        (total - adj, total)) if not r % _COIN and b % _COIN and b > 0]
+        both = [(r, b) for r, b in readings if r in printed and b in printed]
+        if both or readings:
+            rounded, before = (both or readings)[0]
+            return CashRounding(rounded, before, sorted({k, *row}))
+    return None
+
+
+def charged_total(lines: list[Line], total: Decimal) -> Decimal:
+    """What a card paying for the receipt is charged: ``total`` as the sum before any cash rounding."""
+    rounding = cash_rounding(lines, total)
+    return rounding.before if rounding else total
+
+
+def _without_rounding(lines: list[Line], rounding: CashRounding) -> dict[int, str | None]:
+    """Edits printing the receipt without its cash rounding: the rounding row gone, the rounded total,
+    wherever printed below it, the sum before rounding."""
+    out: dict[int, str | None] = {i: None for i in rounding.rows}
+    swap = (lambda m: f"{rounding.before:.2f}" if _money(m.group(0)) == rounding.rounded else m.group(0))
+    for i in range(rounding.rows[0] + 1, len(lines)):
+        if i not in out:
+            text = _MONEY.sub(swap, lines[i][1])
+            if text != lines[i][1]:
+                out[i] = text
+    return out
+
+
 def card_tender(lines: list[Line], total: Decimal) -> list[Line]:
     """The receipt's lines with its cash payment printed as a card payment of ``total`` (see the module
-    docstring); lines without a cash tender come back unchanged."""
+    docstring; ``total`` is the answer key's, before or after cash rounding); lines without a cash
+    tender or a cash rounding come back unchanged."""
     tenders = [k for k, (_, text) in enumerate(lines) if _TENDER.search(text)]
-    if not tenders:
+    rounding = cash_rounding(lines, total)
+    if not tenders and not rounding:
         return lines
-    out: dict[int, str | None] = {}
-    amount = f"{total:.2f}"
+    out: dict[int, str | None] = _without_rounding(lines, rounding) if rounding else {}
+    amount = f"{rounding.before if rounding else total:.2f}"
     for k in tenders:
         out[k] = _TENDER.sub(lambda m: m.group(0).upper().replace("CASH", "VISA").replace("TUNAI", "VISA"),
                              lines[k][1], count=1)

@@ -60,9 +60,10 @@ from docbatch.reparse import reparse_run
 from docbatch.runner import run_batch
 from evals import add_data_option, shared_data
 from evals.receipts import _image_size, _truth_date, _truth_money, box_response, normalise_text
+from evals.sroie_labels import box_rows
 
 from . import card_tender as card_tender_module
-from .card_tender import card_tender
+from .card_tender import card_tender, charged_total
 from .statements import DESCRIPTOR_MODES, TENDER_MODES, Purchase, Statement, make_statement
 
 SPLIT = 313  # keys below are for tuning, the rest held out
@@ -140,7 +141,8 @@ def purchases(sroie: Path, stems: list[str]) -> tuple[list[Purchase], set[str]]:
         keys[stem] = key
         groups[(normalise_text(key.get("company")), date, total)].append(stem)
     out = [Purchase(frozenset(members), keys[members[0]].get("company", ""), keys[members[0]].get("address", ""),
-                    date, total, _printed_card(sroie, members[0]), _prints_card_payment(sroie, members[0]))
+                    date, total, _printed_card(sroie, members[0]), _prints_card_payment(sroie, members[0]),
+                    charged_total(box_rows(sroie / "box" / f"{members[0]}.csv"), total))
            for (_, date, total), members in groups.items()]
     return sorted(out, key=lambda p: min(p.doc_ids)), unusable
 

@@ -80,6 +80,9 @@ class Purchase:
     card_last4: str | None = None
     #: the receipt prints a card payment (VISA, MASTERCARD, a card slip): never a cash purchase
     prints_card: bool = False
+    #: what a card paying for it is charged when not ``total``: the sum before cash rounding (rounding
+    #: to 5 sen applies to cash only; with ``tender="paid"`` its receipt prints that sum, no rounding)
+    card_total: Decimal | None = None
 
 
 @dataclass
@@ -201,7 +204,7 @@ def make_statement(purchases: list[Purchase], extra_doc_ids: set[str], *, seed: 
             counts["missing_receipt"] += 1
         else:
             receipts |= p.doc_ids
-        amount, how, original, orig_cur = _charged(p.total, rng)
+        amount, how, original, orig_cur = _charged(p.card_total or p.total if tender == "paid" else p.total, rng)
         counts[how] = counts.get(how, 0) + 1
         txn_lag = 1 if rng.random() < 0.10 else 0
         lag = rng.choice(lags)

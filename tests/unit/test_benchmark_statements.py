@@ -91,3 +91,13 @@ def test_the_benchmark_gives_a_charged_purchases_receipt_as_printed_with_the_car
     assert given == [{"doc_id": "001", "payment_method": "VISA"}, {"doc_id": "002", "payment_method": "CASH"}]
     as_transcribed = given_receipts(tmp_path / "run", None, st, ["001", "002"]).to_pylist()
     assert [r["payment_method"] for r in as_transcribed] == ["CASH", "CASH"]
+
+
+def test_a_card_is_charged_the_sum_before_cash_rounding_the_first_generator_the_keys_total():
+    # SROIE 002: TOTAL 33.92, ROUNDING -0.02, TOTAL ROUNDED 33.90; rounding to 5 sen is for cash only.
+    bought = [replace(p, total=Decimal("33.90"), card_total=Decimal("33.92")) for p in purchases(60)]
+    st = make_statement(bought, set(), seed=3)
+    charged = {r["amount"] for r in st.rows if st.truth[r["transaction_id"]]}
+    assert Decimal("33.92") in charged and Decimal("33.90") not in charged
+    as_transcribed = make_statement(bought, set(), seed=3, tender="printed")
+    assert Decimal("33.90") in {r["amount"] for r in as_transcribed.rows if as_transcribed.truth[r["transaction_id"]]}
