@@ -14,8 +14,8 @@ Why it looks the way it does:
   runner already runs one process per core, so both are held to ``options["threads"]``
   (default 1) to avoid oversubscription.
 * **Pixels where they are needed.**  The picture is decoded less than twice ``max_side``
-  long, rapidocr shrinks it to ``max_side``, and the detector reads it at its own scale
-  (:mod:`.local_inputs`).
+  long, rapidocr shrinks it to ``max_side`` (the recognizer's lines are cut from that), and
+  the detector reads it at its own scale (at most ``det_max_side`` long; :mod:`.local_inputs`).
   A detector input over ``det_strip_pixels`` is read in overlapping horizontal strips and
   the boxes are found on the stitched map (:mod:`.local_strips`), and the heap's free pages
   are handed back after each picture: a worker's peak is a strip's, not a whole scan's.
@@ -65,11 +65,11 @@ MODEL_FILES: dict[str, str] = {
 }
 #: rapidocr's own floor on line scores (0..1); ``settings.min_confidence`` filters above it.
 _RAPIDOCR_TEXT_SCORE = 0.5
-#: The narrowest input of the recognizer, px at its 48 px height.  rapidocr pads every line to
-#: at least 320 (PaddleOCR's training width), the default.  96 reads short words in less CPU, but
-#: measured on its own on the receipt evaluation it lost a held-out total (97.3% -> 96.0%; one
-#: line a call, ``rec_batch=1``, lost held-out addresses 86.5% -> 82.4%): both stay options
-#: (README, the embedded engine's speed).
+#: The narrowest input of the recognizer, px at its 48 px height.  Its cost is its width (about
+#: 0.13 ms of CPU a column, whatever the batch): rapidocr pads every line to at least 320
+#: (PaddleOCR's training width), the default.  96 with one line a call (``rec_batch=1``) reads a
+#: SROIE scan in two fifths of the recognizer's time and more of its words, but together with a
+#: 1,280 px detector it cost receipt fields: both stay options (README, the embedded engine's speed).
 _REC_MIN_WIDTH = 320
 #: The detector's largest input in one pass, px (:mod:`.local_strips`): ~245 MB of activations a
 #: megapixel, so the engine peaks near 650 MB (a benchmark worker at 743 MB, 912 MB whole); larger
@@ -130,10 +130,12 @@ class LocalEngine(Engine):
                                      "at least this, px", minimum=32),
         "det_max_side": EngineOption(int, _SIZING.det_max_side, "text detector's input: long side shrunk to at "
                                      "most this, px", minimum=64),
+        "det_shrink_min_side": EngineOption(int, _SIZING.det_shrink_min_side, "text detector's input: a large "
+                                            "picture's short side shrunk to no less than this, px", minimum=32),
         "rec_batch": EngineOption(int, 6, "text lines per recognition call (a batch is padded to its widest "
                                   "line: with one thread, 1 is fastest)", minimum=1),
-        "rec_min_width": EngineOption(int, _REC_MIN_WIDTH, "recognizer's narrowest input, px (96 reads short "
-                                      "words faster)", minimum=16),
+        "rec_min_width": EngineOption(int, _REC_MIN_WIDTH, "recognizer's narrowest input, px (rapidocr's own "
+                                      "is 320)", minimum=16),
         "det_strip_pixels": EngineOption(int, _DET_STRIP_PIXELS, "text detector's largest input in one pass, "
                                          "px; larger ones are read in overlapping strips (0: whole)", minimum=0),
         "orientation": EngineOption(bool, True, "classify each line as upright or upside down (the cls "
@@ -146,7 +148,8 @@ class LocalEngine(Engine):
         self._config = _Config(threads=values["threads"], rec_batch=values["rec_batch"],
                                rec_min_width=values["rec_min_width"], orientation=values["orientation"],
                                det_strip_pixels=values["det_strip_pixels"],
-                               sizing=Sizing(values["max_side"], values["det_min_side"], values["det_max_side"]))
+                               sizing=Sizing(values["max_side"], values["det_min_side"], values["det_max_side"],
+                                             values["det_shrink_min_side"]))
         self._version = _rapidocr_version()
 
     @property
@@ -159,7 +162,10 @@ class LocalEngine(Engine):
         tasks = ("Det", "Rec", "Cls") if self._config.orientation else ("Det", "Rec")
         names = "+".join(MODEL_FILES[t] for t in tasks) + (";cls=page" if self._config.orientation else "")
         s = self._config.sizing
-        tag = (f"rapidocr-{self._version}:{names};side={s.max_side};det>={s.det_min_side},<={s.det_max_side};"
+        # The shrink floor matters only where the detector shrinks (det_max_side under max_side):
+        # elsewhere the answers, and so the cached ones, are the same whatever its value.
+        floor = f",shrunk>={s.det_shrink_min_side}" if s.det_max_side < s.max_side else ""
+        tag = (f"rapidocr-{self._version}:{names};side={s.max_side};det>={s.det_min_side},<={s.det_max_side}{floor};"
                f"rec={self._config.rec_min_width};batch={self._config.rec_batch};shrunk_by=rapidocr")
         if self._config.det_strip_pixels:
             tag += f";det_strips<={self._config.det_strip_pixels},tall"

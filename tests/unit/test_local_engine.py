@@ -129,6 +129,14 @@ def test_a_setting_that_changes_what_is_read_changes_the_model_version(engine: L
     assert LocalEngine(EngineSettings(options=option)).model_version != engine.model_version
 
 
+def test_the_shrink_floor_is_in_the_model_version_only_where_the_detector_shrinks(engine: LocalEngine) -> None:
+    def version(**options: int) -> str:
+        return LocalEngine(EngineSettings(options=options)).model_version
+
+    assert version(det_max_side=1280, det_shrink_min_side=400) != version(det_max_side=1280)
+    assert version(det_shrink_min_side=400) == engine.model_version  # at its own scale: the same answers
+
+
 def test_threads_do_not_change_the_model_version(engine: LocalEngine) -> None:
     # how, not what, it reads
     assert LocalEngine(EngineSettings(options={"threads": 2})).model_version == engine.model_version

@@ -10,7 +10,7 @@ from PIL import Image
 from docbatch.engines.local_inputs import Sizing, decode, reduce
 from docbatch.errors import BadImageError
 
-SIZING = Sizing(max_side=2000, det_min_side=736, det_max_side=1280)
+SIZING = Sizing(max_side=2000, det_min_side=736, det_max_side=1280, det_shrink_min_side=480)
 
 
 def encoded(size: tuple[int, int], fmt: str) -> bytes:
@@ -27,11 +27,17 @@ def encoded(size: tuple[int, int], fmt: str) -> bytes:
         ((900, 1100), ("min", 736)),   # already inside both bounds: read as it is (736 enlarges nothing)
         ((463, 1013), ("min", 736)),   # a narrow receipt: enlarged as rapidocr does, whatever its length
         ((200, 3000), ("min", 736)),   # a long strip too: the long side bound only shrinks large pictures
-        ((1000, 1900), ("max", 1398)),  # shrunk for its long side, but never below 736 on the short side
+        ((1000, 1900), ("max", 1280)),  # a large receipt: shrunk for its long side
+        ((740, 2000), ("max", 1297)),   # ... but never below 480 on the short side
     ],
 )
 def test_detector_scale_enlarges_small_pictures_and_shrinks_large_ones(size: tuple, limit: tuple) -> None:
     assert SIZING.detector_limit(*size) == limit
+
+
+def test_a_shrink_floor_under_the_enlargement_threshold_enlarges_no_small_picture() -> None:
+    # 700 px short: under det_min_side, so enlarged to it, though a shrink may go down to 480
+    assert SIZING.detector_limit(700, 1900) == ("min", 736)
 
 
 def test_detector_scale_is_symmetric_in_orientation() -> None:
