@@ -315,3 +315,13 @@ def test_one_letter_glued_after_a_number_that_as_a_digit_would_fit_too_is_flagge
     g = _licence([("WYOMING", 0.04, 0.03), ("4d DLN 315-237-068-2S D", 0.33, 0.17), ("1 PEREZ", 0.32, 0.32),
                   ("2 LEE LINDA", 0.32, 0.40)])
     assert g.values["document_number"] == "3152370682" and g.confidence["document_number"] > 90
+
+
+def test_on_a_numbered_card_a_4_opening_a_number_that_fits_without_it_too_is_flagged():
+    # A generated Tennessee card at low resolution: "4d 6506265" read "46506265"; seven and eight
+    # digits both fit Tennessee's format, so the caption's 4 is dropped and the number flagged.
+    rows = [("TENNESSEE DRIVER'S LICENSE", 0.05, 0.03), ("46506265 S CLASSD", 0.30, 0.15),
+            ("3 09/12/1986 4b 09/12/2031", 0.30, 0.22), ("LEWIS", 0.30, 0.30), ("PATRICIA R", 0.30, 0.36),
+            ("GREENVILLE, TN 30373", 0.30, 0.51), ("4a 85 11/01/2023", 0.30, 0.70)]
+    f = _licence(rows)
+    assert f.values["document_number"] == "6506265" and f.confidence["document_number"] < 50

@@ -305,6 +305,8 @@ def fallback_number(segs: list[Segment], used: set[int], out: LicenceFields, num
                     number = max(grouped, key=len)
                     conf = seg.confidence_of_part(_covering(tokens[i:], number))
                     named = field_number and i == 0 or bool(label_remnant(tokens[i]))
+                    if numbered and i == 0 and _caption_in_doubt(number, fits):
+                        number, conf = number[1:], conf * DOUBT
                     out.put("document_number", number, conf * (1.0 if named else FALLBACK_CONFIDENCE))
                     return
     for seg, text, field_number in texts:
@@ -315,6 +317,14 @@ def fallback_number(segs: list[Segment], used: set[int], out: LicenceFields, num
                 out.put("document_number", number,
                         seg.confidence_of_part(token) * (1.0 if named else FALLBACK_CONFIDENCE))
                 return
+
+
+def _caption_in_doubt(number: str, fits: Callable[[object], bool]) -> bool:
+    """Does a number opening its row on a numbered card hold the ``4d`` caption that lost its
+    ``d`` (``46506265`` for ``4d 6506265``)?  When the digits after the 4 fit the state's format
+    as well, nothing on the row tells a glued caption from a number that starts with 4: the
+    caption is the likelier (it is printed there), and the number is flagged either way."""
+    return bool(re.match(r"^4\d", number)) and bool(fits(number[1:]))
 
 
 def _covering(tokens: list[str], number: str) -> str:
