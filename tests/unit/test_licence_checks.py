@@ -320,8 +320,27 @@ def test_one_letter_glued_after_a_number_that_as_a_digit_would_fit_too_is_flagge
 def test_on_a_numbered_card_a_4_opening_a_number_that_fits_without_it_too_is_flagged():
     # A generated Tennessee card at low resolution: "4d 6506265" read "46506265"; seven and eight
     # digits both fit Tennessee's format, so the caption's 4 is dropped and the number flagged.
+    # One numbered caption read (4a) is enough to doubt the 4.
     rows = [("TENNESSEE DRIVER'S LICENSE", 0.05, 0.03), ("46506265 S CLASSD", 0.30, 0.15),
-            ("3 09/12/1986 4b 09/12/2031", 0.30, 0.22), ("LEWIS", 0.30, 0.30), ("PATRICIA R", 0.30, 0.36),
+            ("30009/12/1986 4EO 09/12/2031", 0.30, 0.22), ("LEWIS", 0.30, 0.30), ("PATRICIA R", 0.30, 0.36),
             ("GREENVILLE, TN 30373", 0.30, 0.51), ("4a 85 11/01/2023", 0.30, 0.70)]
     f = _licence(rows)
     assert f.values["document_number"] == "6506265" and f.confidence["document_number"] < 50
+
+
+def test_a_label_read_as_dun_does_not_make_the_number_row_a_city_line():
+    # A generated Georgia card at low resolution: "DLN" read "DUN"; "DUN 164602220" looks like
+    # "D, UN 16460-2220" to the city-line pattern, but UN is no state.
+    f = _licence([("GEORGIA DRIVER'S LICENSE", 0.05, 0.02), ("DUN 164602220 CLASS D", 0.30, 0.17),
+                  ("LEWIS", 0.30, 0.34), ("CHARLES", 0.30, 0.43), ("9584 MAIN AVE", 0.30, 0.50),
+                  ("ATLANTA, GA 30301", 0.30, 0.56)])
+    assert f.values["document_number"] == "164602220"
+
+
+def test_digit_groups_after_a_misread_family_name_label_are_the_number():
+    # A generated Oklahoma card at low resolution: "4d DLN" read "44 0LN", the LN taken for the
+    # family name's label; names hold no digit groups, so the row's groups are the number.
+    f = _licence([("OKLAHOMA DRIVER'S LICENSE", 0.05, 0.04), ("44 0LN V08 933 896 4", 0.30, 0.16),
+                  ("1 OKAFOR", 0.30, 0.30), ("2 ZOE T", 0.30, 0.36), ("9256 LAKE RD", 0.30, 0.45),
+                  ("TULSA, OK 74101", 0.30, 0.51)])
+    assert f.values["document_number"] == "V089338964"

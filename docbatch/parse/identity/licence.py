@@ -68,7 +68,11 @@ def parse_licence(response: Mapping[str, Any], *, run_date: dt.date) -> LicenceF
     if "document_number" not in out.values:
         fallback_number(segs, used | {id(lab.seg) for lab in labels if lab.field != "document_number"}, out, numbered,
                         fits=number_accepts(state) if state else None,
-                        before_label={id(lab.seg): lab.start for lab in reversed(labels)})
+                        # A name's label leaves its row to the number: a name holds no digit groups
+                        # (``0LN V08 933 896 4``: ``DLN`` read as the family name's ``LN``).
+                        before_label={id(lab.seg): lab.start for lab in reversed(labels)
+                                      if lab.field not in ("first_name", "last_name")},
+                        captioned=any(lab.numbered for lab in labels))
     mixed = mixed_case_rows(response)
     signed = signature_words(mixed)
     fill_names(out, names, signature_rows(mixed))

@@ -268,7 +268,8 @@ def fallback_dates(segs: list[Segment], labels: list[Label], out: LicenceFields,
 
 
 def fallback_number(segs: list[Segment], used: set[int], out: LicenceFields, numbered: bool, *,
-                    fits: Callable[[object], bool] | None = None, before_label: dict[int, int] | None = None) -> None:
+                    fits: Callable[[object], bool] | None = None, before_label: dict[int, int] | None = None,
+                    captioned: bool = False) -> None:
     """A number no label names: the first printed in groups that fits the state's format
     (``fits``; ``E54 036 614 363 CLASS CM`` where OCR lost the number's label: the text
     before a segment's first label counts, ``before_label``; a segment used as another
@@ -277,11 +278,13 @@ def fallback_number(segs: list[Segment], used: set[int], out: LicenceFields, num
 
     A number read after what is left of its label (``LCNOP142-4558-7924``, ``4T1234...`` on a
     numbered card: ``4d`` without its ``d``) was named by that label, only misread: it keeps
-    its words' confidence, without the structure fallback's factor."""
+    its words' confidence, without the structure fallback's factor.  ``captioned``: the card
+    prints at least one numbered caption (``4a``), enough to doubt a 4 opening a number."""
     texts: list[tuple[Segment, str, bool]] = []
     grouped_texts: list[tuple[Segment, str, bool]] = []
     for seg in sorted(segs, key=lambda s: s.top):
-        if _CITY_RE.match(seg.text):
+        city = _CITY_RE.match(seg.text)
+        if city and city.group("st") in STATES:  # not ``DUN 164602220`` (``DLN``: no state ``UN``)
             continue
         cut = (before_label or {}).get(id(seg))
         if cut is not None and cut > 0:
@@ -305,7 +308,7 @@ def fallback_number(segs: list[Segment], used: set[int], out: LicenceFields, num
                     number = max(grouped, key=len)
                     conf = seg.confidence_of_part(_covering(tokens[i:], number))
                     named = field_number and i == 0 or bool(label_remnant(tokens[i]))
-                    if numbered and i == 0 and _caption_in_doubt(number, fits):
+                    if (numbered or captioned) and i == 0 and _caption_in_doubt(number, fits):
                         number, conf = number[1:], conf * DOUBT
                     out.put("document_number", number, conf * (1.0 if named else FALLBACK_CONFIDENCE))
                     return
