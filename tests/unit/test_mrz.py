@@ -311,3 +311,13 @@ def test_the_country_table_holds_every_iso_alpha3_code_and_icaos_own():
     assert len(iso) == 249 and all(c.isalpha() and c.isupper() for c in MRZ_COUNTRY_CODES)
     assert valid_country("D<<") and valid_country("IRL") and valid_country("XXA") and valid_country("UTO")
     assert not valid_country("HR<") and not valid_country("HRK") and not valid_country("GBB")
+
+
+def test_an_unknown_country_code_one_look_alike_from_a_single_valid_code_is_that_code_and_a_guess():
+    # Generated passports as the local engine read them: "ITA" read "HTA" beside a German
+    # nationality, OCR-B's "ZAF" read "NAF" beside GBR; no other field agrees, the table decides.
+    line2 = "RO787507<1D<<5211021F2712114<<<<<<<<<<<<<<02"
+    mrz = read_mrz(["P<HTANGUYEN<<JOAO<AHMED<<<<<<<<<<<<<<<<<<<<<", line2])
+    assert mrz.valid and mrz.issuing_country == "ITA" and mrz.guessed == ("issuing_country",)
+    mrz = read_mrz(["P<NAFKIM<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<", "CIBLZIJEO8GBR6806097M2604077<<<<<<<<<<<<<<08"])
+    assert mrz.valid and mrz.issuing_country == "ZAF" and "issuing_country" in mrz.guessed

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import re
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from ..letters import fold_marks
 from .countries import valid_country
@@ -41,6 +41,9 @@ _CODE_LETTER = {"TD3": "P", "MRVA": "V", "MRVB": "V"}
 #: another one read is a misread letter, taken as ``I`` (identity cards, the commonest) and
 #: reported as a guess, since no check digit covers the code and any of the three would do.
 _CARD_LETTERS = "ACI"
+#: Letters the local engine reads for others in a country code (``I`` after the chevron as
+#: ``H``, OCR-B's ``Z`` as ``N``): an unknown code one such swap from one valid code is that code, guessed.
+_CODE_LOOKALIKES = {"H": "I", "N": "Z"}
 #: Letters OCR returns for ``<`` (beside the punctuation look-alikes mapped by normalise).
 _FILLER_LETTERS = "KC"
 #: A run of three or more such letters ending a field or touching a filler: no name or
@@ -182,11 +185,22 @@ def _agree_countries(fmt: MrzFormat, lines: list[str]) -> tuple[list[str], list[
         differ = [a for a, b in zip(value, ref) if a != b]
         lost = len(differ) == 2 and differ.count(FILLER) == 1
         if len(differ) == 1 or lost:
-            f = spots[name]
-            lines = list(lines)
-            lines[f.line] = lines[f.line][:f.start] + ref + lines[f.line][f.end:]
+            lines = _put(lines, spots[name], ref)
             guessed += [name] if lost else []
+    for name, f in spots.items():
+        value = lines[f.line][f.start:f.end]
+        near = {value[:i] + alt + value[i + 1:] for i, c in enumerate(value) for alt in _CODE_LOOKALIKES.get(c, "")}
+        near = {code for code in near if valid_country(code)}
+        if not valid_country(value) and len(near) == 1:
+            lines = _put(lines, f, near.pop())
+            guessed.append(name)
     return lines, guessed
+
+
+def _put(lines: list[str], f: Any, value: str) -> list[str]:
+    lines = list(lines)
+    lines[f.line] = lines[f.line][:f.start] + value + lines[f.line][f.end:]
+    return lines
 
 
 def _ambiguous_positions(fmt: MrzFormat, lines: Sequence[str], names: Iterable[str]) -> list[tuple[int, int, str]]:
