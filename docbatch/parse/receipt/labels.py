@@ -127,11 +127,14 @@ def _windows(words: tuple[str, ...], size: int) -> dict[int, tuple[str, ...]]:
     return {n: tuple(ws) for n, ws in by_length.items()}
 
 
+def _has_prefixes(p: _Phrase, words: tuple[str, ...]) -> bool:
+    return all(any(w.startswith(prefix) for w in words) for prefix in p.exact)
+
+
 def _matches(phrase: str, words: tuple[str, ...]) -> bool:
     p = _phrase(phrase)
-    for prefix in p.exact:
-        if not any(w.startswith(prefix) for w in words):
-            return False
+    if not _has_prefixes(p, words):
+        return False
     n = len(p.target)
     for size in p.sizes:
         by_length = _windows(words, size)
@@ -146,19 +149,60 @@ def _matches(phrase: str, words: tuple[str, ...]) -> bool:
     return False
 
 
+@dataclass(frozen=True)
+class _Entry:
+    """One vocabulary phrase as :func:`line_label` ranks it: longer first, then earlier class."""
+
+    key: tuple[int, int]
+    cls: str
+    phrase: _Phrase
+
+
+def _index() -> tuple[dict[tuple[int, str], list[_Entry]], dict[tuple[int, int], list[_Entry]]]:
+    """The vocabulary by what a window must be to match it, built once: exact phrases by
+    (window size, text), fuzzy ones by (window size, window length) within their slack."""
+    exact: dict[tuple[int, str], list[_Entry]] = {}
+    fuzzy: dict[tuple[int, int], list[_Entry]] = {}
+    for order, (cls, phrases) in enumerate(VOCABULARY):
+        for phrase in phrases:
+            p = _phrase(phrase)
+            n = len(p.target)
+            entry = _Entry((n, -order), cls, p)
+            for size in p.sizes:
+                if p.cutoff >= 1.0:
+                    exact.setdefault((size, p.target), []).append(entry)
+                    continue
+                for length in range(n - p.slack, n + p.slack + 1):
+                    fuzzy.setdefault((size, length), []).append(entry)
+    return exact, fuzzy
+
+
+_EXACT_INDEX, _FUZZY_INDEX = _index()
+_LARGEST_WINDOW = max(size for size, _ in [*_EXACT_INDEX, *_FUZZY_INDEX])
+
+
 @lru_cache(maxsize=4096)
 def line_label(label_text: str) -> str | None:
-    """The class of a row's label words (amounts already removed), or None."""
+    """The class of a row's label words (amounts already removed), or None.
+
+    Each window of the words looks up only the phrases it could match (same rules as
+    :func:`has_word`: exact text for short phrases, a length within the slack and an edit
+    ratio at the cutoff for the others); the matching phrase with the largest key wins."""
     words = _normalise(label_text)
     if not words:
         return None
-    best: tuple[int, int, str] | None = None
-    for order, (cls, phrases) in enumerate(VOCABULARY):
-        for phrase in phrases:
-            key = (len(phrase.replace(" ", "")), -order, cls)
-            if (best is None or key > best) and _matches(phrase, words):
-                best = key
-    return best[2] if best else None
+    best: _Entry | None = None
+    for size in range(1, min(len(words), _LARGEST_WINDOW) + 1):
+        for length, windows in _windows(words, size).items():
+            for window in windows:
+                for entry in _EXACT_INDEX.get((size, window), ()):
+                    if (best is None or entry.key > best.key) and _has_prefixes(entry.phrase, words):
+                        best = entry
+                for entry in _FUZZY_INDEX.get((size, length), ()):
+                    if ((best is None or entry.key > best.key) and _has_prefixes(entry.phrase, words)
+                            and Indel.normalized_similarity(window, entry.phrase.target) >= entry.phrase.cutoff):
+                        best = entry
+    return best.cls if best else None
 
 
 def has_word(text: str, *phrases: str) -> bool:
