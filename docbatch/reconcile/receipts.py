@@ -149,16 +149,17 @@ def prepare(rows: Iterable[Mapping[str, Any]], *, settings: MatchSettings, job_c
                                                         "receipt_date_low_confidence"})
         currency, source = receipt_currency(row, job_currency=job_currency)
         vendor = row.get("vendor_name") or None
+        vendor_key = normalise_descriptor(vendor)
+        payment = str(row.get("payment_method") or "").upper()
         receipt = Receipt(
             doc_id=str(row.get("doc_id")), vendor_name=vendor, receipt_date=date, total=total,
             amounts=_alternatives(row, total, settings), currency=currency, currency_source=source,
             card_last4=(str(row["card_last4"])[-4:] if row.get("card_last4") else None),
-            total_flagged=total_flagged, date_flagged=date_flagged, vendor_key=normalise_descriptor(vendor),
+            total_flagged=total_flagged, date_flagged=date_flagged, vendor_key=vendor_key,
             vendor_flagged=not vendor or bool(reasons & set(_VENDOR_REASONS)),
-            alias_keys=_alias_keys(row.get("vendor_aliases"), normalise_descriptor(vendor)),
+            alias_keys=_alias_keys(row.get("vendor_aliases"), vendor_key),
             confident_bases=_confident_bases(row, settings),
-            paid_cash=str(row.get("payment_method") or "").upper() == "CASH",
-            paid_by_card=str(row.get("payment_method") or "").upper() not in ("", "CASH"))
+            paid_cash=payment == "CASH", paid_by_card=payment not in ("", "CASH"))
         if vendor and date and total is not None:
             receipt.duplicate_key = (receipt.vendor_key, date, total, row.get("receipt_time"),
                                      row.get("receipt_number"))
