@@ -45,6 +45,8 @@ from .errors import ConfigError, ForeignFolder, StorageError
 from .publication import Pointer
 from .s3place import S3Place, work_folder
 from .shards import SHARDS, check_layout
+# failed.csv names: the staging writes them; callers find every name of the folder here.
+from .staging import ESCAPED_FAILED_CSV, FAILED_CSV, Staging  # noqa: F401
 
 if TYPE_CHECKING:
     from .runlock import RunLock
@@ -55,7 +57,6 @@ _SAFE = re.compile(r"^[A-Za-z0-9._-]{1,120}$")
 RAW = "raw"
 RUN_JSON = "run.json"
 RUNS = "runs"
-from .staging import ESCAPED_FAILED_CSV, FAILED_CSV, Staging  # noqa: F401 - the folder's names, kept here too
 JOURNAL = "state.sqlite"
 MARKER = ".docbatch-run.json"
 LOCK = ".docbatch-lock.json"
