@@ -42,13 +42,14 @@ MAX_KEY = 60_000
 _SUFFIX = ".pack"
 #: A pack's name: ``<prefix>answers-<run>[+<n>].pack`` (``+n`` when the run's name was taken).
 _NAME = re.compile(r"^(?P<stem>.*answers-.+?)(?:\+(?P<n>\d+))?\.pack$")
-_SAFE = re.compile(r"^[A-Za-z0-9._-]{1,120}$")
+#: A name used as a file name as it is (a run id here, a doc_id in the run folder); any other is hashed.
+SAFE_NAME = re.compile(r"^[A-Za-z0-9._-]{1,120}$")
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
 def pack_stem(run_id: str, prefix: str = "") -> str:
     """A run's pack name without its suffix (the run id itself when safe as a file name, else its hash)."""
-    safe = run_id if _SAFE.match(run_id) else hashlib.sha256(run_id.encode()).hexdigest()[:16]
+    safe = run_id if SAFE_NAME.match(run_id) else hashlib.sha256(run_id.encode()).hexdigest()[:16]
     return f"{prefix}answers-{safe}"
 
 

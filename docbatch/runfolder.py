@@ -52,8 +52,6 @@ if TYPE_CHECKING:
     from .runlock import RunLock
     from .shards import Shard
 
-_SAFE = re.compile(r"^[A-Za-z0-9._-]{1,120}$")
-
 RAW = "raw"
 RUN_JSON = "run.json"
 RUNS = "runs"
@@ -71,7 +69,7 @@ _STAGED = re.compile(r"^\.(staging|trash)-(\.staging-)?\d{8}T\d{6}Z-[0-9a-f]{6}$
 def raw_name(doc_id: str) -> str:
     """The file name of a doc_id's saved response: the id itself when safe, else a
     sanitised form plus a hash of the id (so ``scan 01#a`` and ``scan_01_a`` never collide)."""
-    if _SAFE.match(doc_id) and not doc_id.startswith("."):
+    if answerpack.SAFE_NAME.match(doc_id) and not doc_id.startswith("."):
         return f"{doc_id}.json.gz"
     clean = re.sub(r"[^A-Za-z0-9._-]+", "_", doc_id)[:80].lstrip(".")
     return f"{clean}-{sha256_hex(doc_id.encode())[:12]}.json.gz"
