@@ -3,9 +3,10 @@
 Nightly jobs read their logs in CloudWatch, Datadog or ``grep``: ``--log-format json``
 writes one object per line with the run id, and a document's doc_id and error code when
 the line is about one (passed as ``extra={"doc_id": ..., "code": ...}``).  ``-v`` shows
-docbatch's own debug lines (why each document failed) while third-party libraries
-(botocore, urllib3, PIL, rapidocr) stay at warnings: their debug output is noise, and
-can carry request bodies.  No line ever holds recognised text.
+docbatch's own debug lines (why each document failed) while every other library (botocore,
+urllib3, PIL, rapidocr, matplotlib...) stays at warnings: their info and debug output is noise
+(matplotlib announces the font cache it built on a new machine), and can carry request bodies.
+No line ever holds recognised text.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import logging
 import sys
 from typing import Any
 
-NOISY = ("botocore", "boto3", "urllib3", "s3transfer", "RapidOCR", "rapidocr", "PIL", "onnxruntime")
 #: Attributes of a record that a JSON line carries when present.
 _FIELDS = ("run_id", "doc_id", "row_no", "code")
 
@@ -60,6 +60,7 @@ def setup(*, verbose: int = 0, quiet: bool = False, fmt: str = "text") -> None:
                          logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RUN_ID)
     root.addHandler(handler)
-    root.setLevel(level)
-    for noisy in NOISY:
-        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+    # Levels by owner, not by a list of libraries known to be noisy: the root (every library's
+    # loggers inherit it) from warnings up, docbatch's own loggers at the level asked for.
+    root.setLevel(max(level, logging.WARNING))
+    logging.getLogger("docbatch").setLevel(level)
