@@ -14,7 +14,8 @@ the parser could not read is the exception for the merchant alone: its exact tot
 day, with no competitor and a descriptor naming no other receipt's vendor, matches
 (:func:`_vendor_unread`); so does a readable one when receipt and transaction are each the
 other's only candidate at all and the receipt says it was paid by card
-(:func:`_amount_and_day_alone`: a card billing under a name the receipt prints nowhere).
+(:func:`_amount_and_day_alone`: a card billing under a name the receipt prints nowhere), rivals
+explained by another automatic match, or whose own amount or date is in doubt, set apart.
 Neither exception applies to a receipt saying it was paid in cash.
 Receipts left without a
 transaction in the settlement window get a second, stricter search (the same amount, a
@@ -32,13 +33,20 @@ from typing import Any
 from .assign import Assigned, assign
 from .descriptors import normalise_descriptor, similarities, similarity
 from .receipts import Receipt
-from .scoring import LOOSE_MERCHANT, Pair, Scorer
+from .scoring import Pair, Scorer
 from .settings import MatchSettings, ReconcileSettings
 from .transactions import Transaction
 
 _REFUND_WORDS = re.compile(r"\b(?:REFUND|RETURN|REVERSAL|REVERSED|CHARGEBACK)\b", re.I)
 #: The second search accepts a pair whose date does not fit only with the same amount and this much merchant.
 _FALLBACK_MERCHANT = 0.8
+#: A descriptor names one of the batch's vendors at this likeness (the scorer's strong merchant), not at
+#: the pair's 0.6: against hundreds of vendors a loose likeness to one is chance (``SENANGPAY`` is 0.64
+#: like ``BOON SENG PAPER``, ``EGHL SERVICES`` 0.83 like ``LEONG HENG SHELL SERVICE STATION``).
+_NAMES_A_VENDOR = 0.85
+#: A candidate whose own amount or date reading is in doubt competes with no exact charge on the day
+#: (see :func:`_amount_and_day_alone`): an odd tip three days on is no rival to the exact total that day.
+_DISCOUNTED = frozenset({"amount_uncertain", "date_far"})
 _FALLBACK_AMOUNTS = ("amount_exact", "amount_total_before_rounding", "amount_subtotal", "amount_amount_paid", "amount_total_plus_tip")
 
 
@@ -53,7 +61,7 @@ def match(receipts: list[Receipt], transactions: list[Transaction], settings: Re
     scorer = Scorer(transactions, ms)
     groups = _duplicate_groups(receipts)
     pairs = [p for i, r in enumerate(receipts) for p in scorer.candidates(i, r)]
-    rivals = _Rivals(pairs)
+    rivals = _Rivals([p for p in pairs if not _DISCOUNTED & set(p.flags)])
     best_r: dict[int, Pair] = {}
     best_t: dict[int, Pair] = {}
     for p in pairs:
@@ -68,8 +76,7 @@ def match(receipts: list[Receipt], transactions: list[Transaction], settings: Re
     out = Outcome()
     placed: dict[int, tuple[str, int]] = {}  # receipt -> (table, transaction)
     known = [r.vendor_key for r in receipts if r.vendor_key and not r.vendor_flagged]
-    for a, fallback in [(a, False) for a in assigned] + [(a, True) for a in late]:
-        table, row = _decide(a, receipts, transactions, settings, fallback=fallback, known=known, rivals=rivals)
+    for table, row, a in _decide_all(assigned, late, receipts, transactions, settings, known, rivals):
         out.tables[table].append(row)
         placed[a.pair.receipt] = (table, a.pair.transaction)
     used_t = {t for _, t in placed.values()}
@@ -93,6 +100,27 @@ def match(receipts: list[Receipt], transactions: list[Transaction], settings: Re
             out.tables["unmatched_transactions"].append(
                 _unmatched_transaction(t, j, transactions, matched, best_t.get(j), receipts))
     return out
+
+
+def _decide_all(assigned: list[Assigned], late: list[Assigned], receipts: list[Receipt],
+                transactions: list[Transaction], settings: ReconcileSettings, known: list[str],
+                rivals: _Rivals) -> list[tuple[str, dict[str, Any], Assigned]]:
+    """(table, row, assignment) of every assigned pair.
+
+    Decided again until nothing moves, with the automatic matches so far set apart: a rival
+    that another receipt's automatic match explains (the charge is that receipt's, the receipt
+    that charge's) no longer competes for amount and day alone (:func:`_amount_and_day_alone`),
+    because the assignment is one for the whole statement."""
+    todo = [(a, False) for a in assigned] + [(a, True) for a in late]
+    matched: tuple[set[int], set[int]] = (set(), set())
+    while True:
+        decided = [(*_decide(a, receipts, transactions, settings, fallback=fallback, known=known, rivals=rivals,
+                             matched=matched), a) for a, fallback in todo]
+        now = ({a.pair.receipt for table, _, a in decided if table == "matches"},
+               {a.pair.transaction for table, _, a in decided if table == "matches"})
+        if now == matched:
+            return decided
+        matched = now
 
 
 def _duplicate_groups(receipts: list[Receipt]) -> dict[int, int]:
@@ -120,15 +148,16 @@ def _second_search(receipts: list[Receipt], scorer: Scorer, taken_r: set[int], t
 
 def _sure_but_for_merchant(p: Pair, r: Receipt, t: Transaction, known: list[str], ms: MatchSettings) -> bool:
     """A pair held back only by its merchant, that is sure on everything else: exactly the total,
-    on the purchase day (or posted within two days of it), a receipt that does not say it was paid
-    in cash, and a descriptor that names none of the batch's readable vendors (a same-amount
-    purchase elsewhere that day would)."""
-    on_day = p.reasons[1] == "date_same_day" or (p.reasons[1].startswith("posted_lag_") and p.days is not None
-                                                  and p.days <= ms.lag_days[0] + 2)
+    on the purchase day (the statement's purchase day that day or the next, after midnight, or
+    posted within two days of it), a receipt that does not say it was paid in cash, and a
+    descriptor that names none of the batch's readable vendors (a same-amount purchase elsewhere
+    that day would), at least ``_NAMES_A_VENDOR`` alike."""
+    on_day = p.reasons[1] in ("date_same_day", "date_lag_1") or (
+        p.reasons[1].startswith("posted_lag_") and p.days is not None and p.days <= ms.lag_days[0] + 2)
     if r.paid_cash or not (p.flags == ("merchant_mismatch",) and p.reasons[0] == "amount_exact" and on_day):
         return False
     name = normalise_descriptor(t.descriptor)
-    return bool(name) and not (similarities(name, known) >= LOOSE_MERCHANT).any()
+    return bool(name) and not (similarities(name, known) >= _NAMES_A_VENDOR).any()
 
 
 def _vendor_unread(a: Assigned, r: Receipt, t: Transaction, known: list[str], ms: MatchSettings) -> bool:
@@ -140,32 +169,40 @@ def _vendor_unread(a: Assigned, r: Receipt, t: Transaction, known: list[str], ms
 
 @dataclass
 class _Rivals:
-    """How many candidates each receipt and each transaction has in its window, at any score."""
+    """Each receipt's and each transaction's candidates in its window, at any score."""
 
-    per_receipt: dict[int, int]
-    per_transaction: dict[int, int]
+    per_receipt: dict[int, list[int]]
+    per_transaction: dict[int, list[int]]
 
     def __init__(self, pairs: list[Pair]) -> None:
-        self.per_receipt, self.per_transaction = defaultdict(int), defaultdict(int)
+        self.per_receipt, self.per_transaction = defaultdict(list), defaultdict(list)
         for p in pairs:
-            self.per_receipt[p.receipt] += 1
-            self.per_transaction[p.transaction] += 1
+            self.per_receipt[p.receipt].append(p.transaction)
+            self.per_transaction[p.transaction].append(p.receipt)
 
-    def sole(self, p: Pair) -> bool:
-        """Each side of ``p`` has no other candidate at all (any amount reading, any score)."""
-        return self.per_receipt[p.receipt] == 1 and self.per_transaction[p.transaction] == 1
+    def sole(self, p: Pair, matched: tuple[set[int], set[int]] = (set(), set())) -> bool:
+        """Each side of ``p`` has no other candidate at all (any amount reading, any score) but
+        those matched automatically elsewhere (``matched``: receipts, transactions)."""
+        receipts, transactions = matched
+        return (all(t == p.transaction or t in transactions for t in self.per_receipt[p.receipt])
+                and all(r == p.receipt or r in receipts for r in self.per_transaction[p.transaction]))
+
+    def contested(self, p: Pair) -> bool:
+        """``p`` has a rival candidate on either side (before any is set apart)."""
+        return len(self.per_receipt[p.receipt]) > 1 or len(self.per_transaction[p.transaction]) > 1
 
 
 def _amount_and_day_alone(a: Assigned, r: Receipt, t: Transaction, known: list[str], ms: MatchSettings,
-                          rivals: _Rivals) -> bool:
+                          rivals: _Rivals, matched: tuple[set[int], set[int]]) -> bool:
     """A card billing under a name the receipt prints nowhere (a payment aggregator, a holding
     company) leaves only the amount and the day: they decide when they are mutual, the receipt's
     total unflagged and the only candidate of the transaction and the transaction the only one of
     the receipt, the receipt saying it was paid by card, nothing else against the pair
     (:func:`_sure_but_for_merchant`).  A receipt paid in cash, or silent on the payment (a
     ``CASH INV`` with no payment row), has no card charge to find: a same-day same-amount charge
-    is someone else's purchase as likely."""
-    return (r.paid_by_card and not r.total_flagged and rivals.sole(a.pair)
+    is someone else's purchase as likely.  A rival matched automatically to another receipt or
+    transaction (``matched``) is explained there and does not count."""
+    return (r.paid_by_card and not r.total_flagged and rivals.sole(a.pair, matched)
             and _sure_but_for_merchant(a.pair, r, t, known, ms))
 
 
@@ -177,11 +214,13 @@ def _charged_elsewhere(p: Pair, r: Receipt) -> bool:
 
 
 def _decide(a: Assigned, receipts: list[Receipt], transactions: list[Transaction], settings: ReconcileSettings,
-            *, fallback: bool, known: list[str], rivals: _Rivals) -> tuple[str, dict[str, Any]]:
+            *, fallback: bool, known: list[str], rivals: _Rivals,
+            matched: tuple[set[int], set[int]] = (set(), set())) -> tuple[str, dict[str, Any]]:
     ms = settings.match
     p, r, t = a.pair, receipts[a.pair.receipt], transactions[a.pair.transaction]
     unread = not fallback and _vendor_unread(a, r, t, known, ms)
-    alone = not fallback and not unread and _amount_and_day_alone(a, r, t, known, ms, rivals)
+    alone = not fallback and not unread and _amount_and_day_alone(a, r, t, known, ms, rivals, matched)
+    apart = alone and rivals.contested(p)  # alone once the rivals matched elsewhere are set apart
     waived = unread or alone  # the merchant, and the score it lowered, are no evidence against the pair
     reasons = []
     elsewhere = r.total_flagged and _charged_elsewhere(p, r)
@@ -189,7 +228,9 @@ def _decide(a: Assigned, receipts: list[Receipt], transactions: list[Transaction
         reasons.append("total_flagged")
     if fallback:
         reasons.append("date_missing" if r.receipt_date is None else "date_outside_window")
-    ambiguous = a.margin < ms.ambiguity_margin and (a.alt_transaction is not None or a.alt_receipt is not None)
+    # alone: every alternative is explained elsewhere or in doubt of its own, so none is close
+    ambiguous = (a.margin < ms.ambiguity_margin and not alone
+                 and (a.alt_transaction is not None or a.alt_receipt is not None))
     if ambiguous:
         reasons.append("ambiguous")
     if p.score < ms.auto_threshold and not waived:
@@ -197,7 +238,7 @@ def _decide(a: Assigned, receipts: list[Receipt], transactions: list[Transaction
     reasons += [] if waived else list(p.flags)
     row = {**_receipt_side(r, p.receipt_amount), **_transaction_side(t), **_match_side(p, a.margin, t)}
     if alone:
-        row["reasons"] += ";amount_and_day_alone"
+        row["reasons"] += ";amount_and_day_alone" + (";rivals_matched_elsewhere" if apart else "")
     elif unread:
         row["reasons"] += ";vendor_unread_sole_candidate"
     if elsewhere:

@@ -328,3 +328,64 @@ def test_settings_refuse_nonsense():
         MatchSettings(lag_days=(5, 0))
     with pytest.raises(ConfigError):
         MatchSettings(auto_threshold=0.4, review_threshold=0.6)
+
+
+def test_a_rival_charge_explained_by_another_receipts_automatic_match_does_not_compete():
+    # Seed 6, SROIE 083: a 20.70 bill charged as 'KUMPULAN WANGSA HOLDIN' (a holding company the receipt
+    # never prints) had a rival: the same-day 20.70 of another merchant, whose own receipt takes it
+    # automatically. That rival is explained; the aggregator's charge is the receipt's.
+    recs = receipts({"doc_id": "held", "vendor_name": "KEDAI BUKU MAJU SDN BHD", "receipt_date": day(0),
+                     "total": "20.70", "payment_method": "VISA"},
+                    {"doc_id": "other", "vendor_name": "SOON HUAT MACHINERY", "receipt_date": day(0),
+                     "total": "20.70", "payment_method": "VISA"})
+    txns = statement((day(0), "KUMPULAN WANGSA HOLDIN", "20.70", "T1"), (day(1), "SOON HUAT MACHINERY", "20.70", "T2"))
+    result = reconcile(recs, txns)
+    assert sorted((r["doc_id"], r["transaction_id"]) for r in result.matches.to_pylist()) == [
+        ("held", "T1"), ("other", "T2")]
+    row = next(r for r in result.matches.to_pylist() if r["doc_id"] == "held")
+    assert "amount_and_day_alone" in row["reasons"] and "rivals_matched_elsewhere" in row["reasons"]
+    # the same rival charge with no receipt of its own still competes
+    result = reconcile(receipts(recs.to_pylist()[0]), txns)
+    assert result.matches.num_rows == 0
+
+
+def test_a_loose_likeness_to_one_vendor_of_a_large_batch_is_not_naming_it():
+    # Seed 1, SROIE 119: 'SENANGPAY' is 0.64 like 'BOON SENG PAPER', another receipt's vendor: against
+    # hundreds of vendors such a likeness is chance, not a charge at that merchant.
+    recs = receipts({"doc_id": "card", "vendor_name": "KEDAI BUKU MAJU SDN BHD", "receipt_date": day(0),
+                     "total": "2.12", "payment_method": "VISA"},
+                    {"doc_id": "boon", "vendor_name": "BOON SENG PAPER", "receipt_date": day(-20), "total": "9.00"})
+    result = reconcile(recs, statement((day(0), "SENANGPAY", "2.12", "T1")))
+    assert [(r["doc_id"], r["transaction_id"]) for r in result.matches.to_pylist()] == [("card", "T1")]
+    # a descriptor that does name another receipt's vendor is that vendor's charge as likely
+    result = reconcile(recs, statement((day(0), "BOON SENG PAPER JOHOR MY", "2.12", "T1")))
+    assert result.matches.num_rows == 0
+
+
+def test_a_rival_whose_own_amount_is_in_doubt_does_not_compete_with_the_exact_total_on_the_day():
+    # Seed 1, SROIE 056: an 8.70 bill charged exactly that day as 'MOLPAY SDN BHD'; the same restaurant's
+    # 9.20 three days on (an odd "tip") was counted as a rival. An odd tip three days on is no rival.
+    recs = receipts({"doc_id": "held", "vendor_name": "UNIHAKKA INTERNATIONAL SDN BHD", "receipt_date": day(0),
+                     "total": "8.70", "payment_method": "VISA"})
+    cols = ("Transaction Date", "Posted Date", "Description", "Amount", "Reference")
+    txns = statement((day(0), day(2), "MOLPAY SDN BHD JOHOR BAHRU MYS", "8.70", "T1"),
+                     (day(3), day(4), "UNIHAKKA INTERNATIONAL", "9.20", "T2"), columns=cols)
+    result = reconcile(recs, txns)
+    assert [(r["doc_id"], r["transaction_id"]) for r in result.matches.to_pylist()] == [("held", "T1")]
+    # an exact charge of the same amount that day at another merchant still competes
+    txns = statement((day(0), day(2), "MOLPAY SDN BHD JOHOR BAHRU MYS", "8.70", "T1"),
+                     (day(0), day(1), "MEI LET RESTAURANT", "8.70", "T2"), columns=cols)
+    assert reconcile(recs, txns).matches.num_rows == 0
+
+
+def test_amount_and_day_alone_holds_on_the_statements_next_day_after_midnight():
+    # Seed 1, SROIE 192: the statement's purchase day is the day after the receipt's (a purchase after
+    # midnight, or the bank's day), exact total, no other candidate: as sure as the same day.
+    recs = receipts({"doc_id": "late", "vendor_name": "KEDAI BUKU MAJU SDN BHD", "receipt_date": day(0),
+                     "total": "38.80", "payment_method": "VISA"})
+    cols = ("Transaction Date", "Posted Date", "Description", "Amount", "Reference")
+    result = reconcile(recs, statement((day(1), day(2), "BERJAYA FOOD BERHAD", "38.80", "T1"), columns=cols))
+    assert [(r["doc_id"], r["transaction_id"]) for r in result.matches.to_pylist()] == [("late", "T1")]
+    # two days on is not the purchase day
+    result = reconcile(recs, statement((day(2), day(3), "BERJAYA FOOD BERHAD", "38.80", "T1"), columns=cols))
+    assert result.matches.num_rows == 0
