@@ -58,7 +58,7 @@ class Outcome:
 def match(receipts: list[Receipt], transactions: list[Transaction], settings: ReconcileSettings) -> Outcome:
     """Every receipt and transaction placed in one of the reconciliation tables."""
     ms = settings.match
-    scorer = Scorer(transactions, ms)
+    scorer = Scorer(transactions, ms, vendors=[r.vendor_key for r in receipts])
     groups = _duplicate_groups(receipts)
     pairs = [p for i, r in enumerate(receipts) for p in scorer.candidates(i, r)]
     rivals = _Rivals([p for p in pairs if not _DISCOUNTED & set(p.flags)])

@@ -18,7 +18,9 @@ Each surviving pair is scored from three pieces of evidence, each 0..1:
   or, when the export has only a posted date, 0–2 days of lag (1.0) falling to 0.6 at the
   window's end;
 * merchant: :func:`~.descriptors.merchant_similarity` (of the vendor, or of another name the
-  receipt prints for its merchant when that is a strong likeness: ``merchant_alias``) rescaled so that the similarity of
+  receipt prints for its merchant when that is a strong likeness: ``merchant_alias``; at least
+  :data:`CUT_MERCHANT` for a descriptor cut to the start of the vendor's name and of no other
+  vendor's of the batch, :func:`cut_vendor`) rescaled so that the similarity of
   unrelated names (0.35) is 0 and 0.85 is 1 (0.3 when a side has no name);
 
 combined with :attr:`MatchSettings.weights`, then card last 4 digits (+0.05 when equal,
@@ -51,6 +53,11 @@ MERCHANT_FLOOR = 0.35
 LOOSE_MERCHANT = 0.6
 #: Another name the receipt prints (see :meth:`Scorer.merchant`) counts only when at least this alike.
 ALIAS_MERCHANT = 0.85
+#: A descriptor cut short that begins one vendor's name of the batch and no other's is this alike
+#: to it (see :func:`cut_vendor`): a partial likeness, enough to agree.
+CUT_MERCHANT = 0.75
+#: The shortest cut descriptor (letters, spaces squashed) read as the start of a vendor's name.
+CUT_LETTERS = 10
 _ROUND_TIPS = (0.05, 0.10, 0.12, 0.15, 0.18, 0.20, 0.25)
 
 
@@ -75,13 +82,41 @@ class Pair:
     flags: tuple[str, ...] = ()
 
 
+def cut_vendor(names: list[str], vendors: list[str]) -> list[str | None]:
+    """For each descriptor name, the one vendor name of the batch (spaces squashed) it is the cut
+    start of, else None.
+
+    A descriptor field holds 22 characters, so a long name arrives as its first words:
+    ``SYARIKAT PERNIAGAAN GI`` for ``SYARIKAT PERNIAGAAN GIN KEE``.  What is left may be only
+    the generic words that open many names, a likeness the name comparison rightly discounts;
+    but when no other vendor of the batch begins so, the cut start names that vendor.  At
+    least :data:`CUT_LETTERS` letters, and shorter than the vendor's name."""
+    squashed = sorted({v.replace(" ", "") for v in vendors if v})
+    out: list[str | None] = []
+    for name in names:
+        cut = name.replace(" ", "")
+        if len(cut) < CUT_LETTERS:
+            out.append(None)
+            continue
+        k = bisect.bisect_left(squashed, cut)
+        begun = []
+        while k < len(squashed) and squashed[k].startswith(cut) and len(begun) < 2:
+            begun.append(squashed[k])
+            k += 1
+        out.append(begun[0] if len(begun) == 1 and len(begun[0]) > len(cut) else None)
+    return out
+
+
 class Scorer:
     """Scores receipts against one statement's transactions."""
 
-    def __init__(self, transactions: list[Transaction], settings: MatchSettings) -> None:
+    def __init__(self, transactions: list[Transaction], settings: MatchSettings, *,
+                 vendors: list[str] | None = None) -> None:
+        """``vendors``: the normalised vendor names of the batch's receipts (see :func:`cut_vendor`)."""
         self.settings = settings
         self.transactions = transactions
         self.names = [normalise_descriptor(t.descriptor) for t in transactions]
+        self._cut = cut_vendor(self.names, vendors or [])
         # Blocking by date: transactions by day (their own date, else the posted date), then amounts in numpy.
         self._by_day: dict[int, list[int]] = defaultdict(list)
         for j, t in enumerate(transactions):
@@ -231,6 +266,8 @@ class Scorer:
         owning company, a web domain) when that one is at least ``ALIAS_MERCHANT`` alike: a
         receipt prints several such rows, so a loose likeness to one of them is no evidence."""
         m = similarity(receipt.vendor_key, self.names[j])
+        if self._cut[j] is not None and self._cut[j] == receipt.vendor_key.replace(" ", ""):
+            m = max(m or 0.0, CUT_MERCHANT)
         best = max((s for s in (similarity(a, self.names[j]) for a in receipt.alias_keys) if s is not None),
                    default=None)
         if best is not None and best >= ALIAS_MERCHANT and (m is None or best > m):

@@ -389,3 +389,17 @@ def test_amount_and_day_alone_holds_on_the_statements_next_day_after_midnight():
     # two days on is not the purchase day
     result = reconcile(recs, statement((day(2), day(3), "BERJAYA FOOD BERHAD", "38.80", "T1"), columns=cols))
     assert result.matches.num_rows == 0
+
+
+def test_a_descriptor_cut_to_the_start_of_one_vendors_name_of_the_batch_names_that_vendor():
+    # Seeds 1-15, SROIE 100-129: 'SYARIKAT PERNIAGAAN GIN KEE' billed in a 22-character field arrives as
+    # 'TST* SYARIKAT PERNIAGA' (only the generic words that open many names): no other vendor of the batch
+    # begins so, so it names that one.
+    gin = {"vendor_name": "SYARIKAT PERNIAGAAN GIN KEE", "receipt_date": day(0), "total": "13.25"}
+    txns = statement((day(1), "TST* SYARIKAT PERNIAGA", "13.25", "T1"))
+    result = reconcile(receipts({"doc_id": "gin", **gin}), txns)
+    assert [(r["doc_id"], r["transaction_id"]) for r in result.matches.to_pylist()] == [("gin", "T1")]
+    # with another vendor of the batch beginning so, the cut names neither
+    other = {"doc_id": "other", "vendor_name": "SYARIKAT PERNIAGAAN CHIN HIN", "receipt_date": day(-30), "total": "5.00"}
+    result = reconcile(receipts({"doc_id": "gin", **gin}, other), txns)
+    assert result.matches.num_rows == 0
