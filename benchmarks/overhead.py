@@ -12,7 +12,8 @@ by manifest size, beside the pool a user would write instead.
   ``detect_text`` on the same files, nothing kept.  Rounds alternate between the two (the
   machine is shared: the range is printed).  docs/s is wall time; CPU ms/doc is the client
   process's own CPU (all threads; docbatch's parse workers too), which other work on the
-  machine does not inflate.
+  machine does not inflate, split into the round's main thread (``time.thread_time``) and the
+  request threads (read from ``/proc/self/task`` while they live: no profiler inflating it).
 * what the machine can do at all: the server's own CPU per document in both sides'
   rounds (read from /proc), the docs/s both sides could reach if the cores did nothing but
   client and server (cores x 1,000 / their CPU ms per document), and the server alone
@@ -43,7 +44,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 
@@ -143,6 +144,8 @@ class Round:
     pack_ms: float = float("nan")  # CPU to append one answer-sized record to a pack beside the run's
     file_ms: float = float("nan")  # CPU to create one answer-sized file in a fresh folder beside the run's
     renamed_ms: float = float("nan")  # the same, the portable way (a temporary file renamed), same moment
+    main_ms: float = float("nan")  # CPU per document of the round's main thread (docbatch: manifest, journal, tables)
+    pool_ms: float = float("nan")  # CPU per document of the request threads (the pool's)
 
 
 def file_cost(folder: Path, n: int, write: Callable[[Path, bytes], None] | None = None) -> float:
@@ -176,13 +179,72 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
+class Poller:
+    """A daemon thread calling ``_look`` every ``every_s`` seconds inside a ``with`` block."""
+
+    def __init__(self, every_s: float) -> None:
+        self._every = every_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="overhead-watch", daemon=True)
+
+    def __enter__(self: P) -> P:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _watch(self) -> None:
+        while not self._stop.wait(self._every):
+            self._look()
+
+    def _look(self) -> None:
+        raise NotImplementedError
+
+
+P = TypeVar("P", bound=Poller)
+
+
+class ThreadCPU(Poller):
+    """CPU seconds of this process's threads whose names start with ``prefix``, read from
+    ``/proc/self/task`` every ``every_s`` while they live (no profiler: nothing is inflated).
+    A thread's CPU after its last look is missed (at most ``every_s`` of it, at its end)."""
+
+    def __init__(self, prefix: str, every_s: float = 0.05) -> None:
+        super().__init__(every_s)
+        self.prefix = prefix
+        self._seen: dict[int, float] = {}
+
+    @property
+    def seconds(self) -> float:
+        return sum(self._seen.values())
+
+    def _look(self) -> None:
+        for t in threading.enumerate():
+            if not t.name.startswith(self.prefix) or t.native_id is None:
+                continue
+            try:
+                fields = Path(f"/proc/self/task/{t.native_id}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            self._seen[t.native_id] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _split(round_: Round, main_s: float, pool: ThreadCPU, n: int) -> Round:
+    round_.main_ms, round_.pool_ms = main_s * 1000 / n, pool.seconds * 1000 / n
+    return round_
+
+
 def docbatch_round(manifest: Path, out: Path, endpoint: str, n: int) -> Round:
-    started, cpu = time.monotonic(), _cpu()
-    summary = run_batch(RunConfig(
-        manifest=str(manifest), out=str(out), engine="rekognition", region="us-east-1", endpoint_url=endpoint,
-        tps=1e6, concurrency=THREADS, use_cache=False, formats=("parquet",)))
-    wall = time.monotonic() - started
-    return Round(n / wall, (_cpu() - cpu) * 1000 / n, summary.failed + (n - summary.ok - summary.failed))
+    started, cpu, main = time.monotonic(), _cpu(), time.thread_time()
+    with ThreadCPU("docbatch_") as pool:  # the executor's request threads (docbatch_0, docbatch_1, ...)
+        summary = run_batch(RunConfig(
+            manifest=str(manifest), out=str(out), engine="rekognition", region="us-east-1", endpoint_url=endpoint,
+            tps=1e6, concurrency=THREADS, use_cache=False, formats=("parquet",)))
+    wall, main = time.monotonic() - started, time.thread_time() - main
+    done = Round(n / wall, (_cpu() - cpu) * 1000 / n, summary.failed + (n - summary.ok - summary.failed))
+    return _split(done, main, pool, n)
 
 
 def naive_round(paths: list[Path], endpoint: str) -> Round:
@@ -192,10 +254,11 @@ def naive_round(paths: list[Path], endpoint: str) -> Round:
     client = boto3.client("rekognition", region_name="us-east-1", endpoint_url=endpoint,
                           config=Config(max_pool_connections=THREADS))
 
-    started, cpu = time.monotonic(), _cpu()
-    failed = naive_pool(client, paths, THREADS)
-    wall = time.monotonic() - started
-    return Round(len(paths) / wall, (_cpu() - cpu) * 1000 / len(paths), failed)
+    started, cpu, main = time.monotonic(), _cpu(), time.thread_time()
+    with ThreadCPU("ThreadPoolExecutor-") as pool:
+        failed = naive_pool(client, paths, THREADS)
+    wall, main = time.monotonic() - started, time.thread_time() - main
+    return _split(Round(len(paths) / wall, (_cpu() - cpu) * 1000 / len(paths), failed), main, pool, len(paths))
 
 
 def _with_server_cpu(server: ServerProcess, n: int, round_: Callable[[], Round]) -> Round:
@@ -249,35 +312,24 @@ def memory_run(rows: int, work: Path) -> dict[str, Any]:
             "worker_rss_mb": workers.peak_mb}
 
 
-class WorkerPeak:
+class WorkerPeak(Poller):
     """The largest peak RSS (VmHWM) of this process's worker processes, read from /proc while
     they live.  Not RUSAGE_CHILDREN: a child started by fork or vfork and exec reports the
     parent's RSS at its start as its own maximum (the old figures' "largest worker" was the
     run's process at the moment the parse workers started)."""
 
     def __init__(self, every_s: float = 0.25) -> None:
+        super().__init__(every_s)
         self.peak_mb = 0.0
-        self._every = every_s
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._watch, daemon=True)
 
-    def __enter__(self) -> WorkerPeak:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _watch(self) -> None:
-        while not self._stop.wait(self._every):
-            for child in multiprocessing.active_children():
-                try:
-                    status = Path(f"/proc/{child.pid}/status").read_text()
-                except OSError:
-                    continue
-                hwm = next((line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")), "0")
-                self.peak_mb = max(self.peak_mb, int(hwm) / 1024)
+    def _look(self) -> None:
+        for child in multiprocessing.active_children():
+            try:
+                status = Path(f"/proc/{child.pid}/status").read_text()
+            except OSError:
+                continue
+            hwm = next((line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")), "0")
+            self.peak_mb = max(self.peak_mb, int(hwm) / 1024)
 
 
 def memory(work: Path, sizes: list[int]) -> list[dict[str, Any]]:
@@ -310,6 +362,10 @@ def rows_of(ours: list[Round], theirs: list[Round], mem: list[dict[str, Any]], d
                      ">= 1,000"))
         rows.append(("  client CPU ms per document (all threads; docbatch's parse workers too)",
                      _span([r.cpu_ms for r in ours], ".2f"), _span([r.cpu_ms for r in theirs], ".2f"), ""))
+        rows.append(("    of which the round's main thread (docbatch: manifest, journal, building the tables)",
+                     _span([r.main_ms for r in ours], ".2f"), _span([r.main_ms for r in theirs], ".2f"), ""))
+        rows.append(("    of which the request threads (docbatch's: read, prepare, call, validate, save the answer)",
+                     _span([r.pool_ms for r in ours], ".2f"), _span([r.pool_ms for r in theirs], ".2f"), ""))
         rows.append(("  CPU ms to save one answer in a fresh pack beside the run's (same count; docbatch's way)",
                      _span([r.pack_ms for r in ours], ".3f"), "-", ""))
         rows.append(("    the same as a file of its own (O_TMPFILE named by linkat: docbatch's before packs)",
