@@ -68,8 +68,9 @@ _RAPIDOCR_TEXT_SCORE = 0.5
 #: The narrowest input of the recognizer, px at its 48 px height.  Its cost is its width (about
 #: 0.13 ms of CPU a column, whatever the batch): rapidocr pads every line to at least 320
 #: (PaddleOCR's training width), the default.  96 with one line a call (``rec_batch=1``) reads a
-#: SROIE scan in two fifths of the recognizer's time and more of its words, but together with a
-#: 1,280 px detector it cost receipt fields: both stay options (README, the embedded engine's speed).
+#: SROIE scan in two fifths of the recognizer's time and more of its words, but costs receipt fields
+#: even with the detector at its own scale (a line padded to itself, not to the widest of its batch,
+#: reads "TEO" as "TED"): both stay options (README, the embedded engine's speed).
 _REC_MIN_WIDTH = 320
 #: The detector's largest input in one pass, px (:mod:`.local_strips`): ~245 MB of activations a
 #: megapixel, so the engine peaks near 650 MB (a benchmark worker at 743 MB, 912 MB whole); larger
