@@ -376,3 +376,34 @@ def test_a_country_code_taken_from_the_other_country_field_by_guess_is_flagged_w
     assert f["issuing_country"] == "IRL" and f["last_name"] == "KOWALSKA" and f["mrz_valid"] is True
     assert f["issuing_country_confidence"] <= 50 and f["mrz_code_confidence"] <= 40
     assert "issuing_country" in f["review_reason"] and f["last_name_confidence"] > 50
+
+
+def _passport(names: str, rows: list[tuple[str, float, float]]) -> dict:
+    """The ICAO specimen's passport with the zone's names field read as ``names``, beside print ``rows``."""
+    line1 = ("P<UTO" + names + "<" * 44)[:44]
+    heading = [("UTOPIA", 0.05, 0.03), ("PASSPORT", 0.55, 0.05), ("Surname / Nom", 0.31, 0.13),
+               ("Given names / Prenoms", 0.31, 0.22)]
+    return parse_identity(_response(heading + rows + [(line1, 0.02, 0.80), (TD3[1], 0.02, 0.88)], char_w=0.021),
+                          run_date=RUN).fields
+
+
+def test_a_zone_name_print_spells_only_inside_a_longer_word_is_a_disagreement():
+    # A generated passport as the local engine read it: the zone's "OE" lost its O ("E<<ANNA");
+    # "E" is in the printed "OE", but no printed word reads "E".
+    f = _passport("E<<ANNA", [("OE", 0.31, 0.16), ("ANNA", 0.31, 0.25)])
+    assert f["last_name"] == "E" and "last_name" in f["review_reason"] and f["mrz_code_confidence"] < 50
+    right = _passport("OE<<ANNA", [("OE", 0.31, 0.16), ("ANNA", 0.31, 0.25)])
+    assert right["needs_review"] is False and right["fields_agree"] is True
+
+
+def test_print_holding_more_given_names_than_a_zone_with_room_for_them_is_a_disagreement():
+    # "MARIE<CLAIRE" cut to "MARIE<<": the zone has fillers left, so it was not truncated.
+    f = _passport("SILVA<<MARIE", [("SILVA", 0.31, 0.16), ("MARIE CLAIRE", 0.31, 0.25)])
+    assert f["first_name"] == "MARIE" and "first_name" in f["review_reason"] and f["mrz_code_confidence"] < 50
+
+
+def test_a_zone_truncating_long_names_agrees_with_print_that_spells_them_whole():
+    # ICAO cuts names that do not fit: the last zone word is a printed word's start.
+    f = _passport("CHRISTODOULOPOULOU<<MARIE<CLAIRE<ANNA<SOFIA",
+                  [("CHRISTODOULOPOULOU", 0.31, 0.16), ("MARIE CLAIRE ANNA SOFIA", 0.31, 0.25)])
+    assert f["first_name"] == "MARIE CLAIRE ANNA S" and f["needs_review"] is False and f["fields_agree"] is True

@@ -24,7 +24,7 @@ from ..catalog import ID_FIELDS
 from ..classify import cue_scores
 from .licence import parse_licence
 from .licence_fields import LicenceFields
-from .mrz_decode import Mrz
+from .mrz_decode import FILLER, Mrz
 from .mrz_find import find_mrz, has_mrz_marks
 from .mrz_repair import names_from_print, normalise, number_from_print, same_shapes
 
@@ -95,11 +95,51 @@ def _mrz_visual_disagreements(printed: list[str], mrz: Mrz) -> list[str] | None:
     if len(squeezed) < 20:
         return None
     names = {"last_name": mrz.surname, "first_name": mrz.given_names}
-    disagree = [name for name, value in names.items() if value and _squeeze(value) not in squeezed]
+    full = not mrz.fields["names"].endswith(FILLER)
+    disagree = [name for name, value in names.items()
+                if value and not _printed_name_agrees(value, printed, full=full)]
     number = _squeeze(mrz.document_number or "")
     if number and number not in squeezed and _printed_near(number, " ".join(printed).split()):
         disagree.insert(0, "document_number")
     return disagree
+
+
+def _printed_names(line: str) -> list[str]:
+    """The words of a printed line that may be a name's: capitals only, digits none (a caption's
+    mixed-case words ``Surname / Nom`` are not names; a caption glued on, ``SurnameOE``, leaves
+    the capitals after its last small letter)."""
+    words = []
+    for word in re.split(r"[\s\-/,.;:]+", line):
+        word = re.sub(r"^.*[a-z]", "", word)
+        if word and not any(c.isdigit() for c in word):
+            words.append(_squeeze(word))
+    return [w for w in words if w]
+
+
+def _printed_name_agrees(value: str, printed: list[str], *, full: bool) -> bool:
+    """Does a printed line spell the MRZ name ``value`` in whole words, and no more of it?
+
+    The zone's name carries no check digit, and a name word the engine lost or cut (``OE``
+    read ``E``, ``MARIE<C`` read ``MARIE<<``) still sits inside the printed text: only whole
+    printed words tell.  Print spelling it from a word's middle (``E`` of ``OE``) disagrees, and
+    so does a line holding more name words than the zone has when the zone had room for them
+    (``full``: a names field ending without filler is cut, as ICAO truncates long names, and its
+    last word may be a printed word's start).
+    """
+    want = _squeeze(value)
+    for line in printed:
+        words = _printed_names(line)
+        for start in range(len(words)):
+            spelled = ""
+            for end in range(start, len(words)):
+                spelled += words[end]
+                if spelled == want or full and spelled.startswith(want) and len(spelled) - len(words[end]) < len(want):
+                    if full or len(words) == end + 1 - start:
+                        return True
+                    break
+                if len(spelled) >= len(want):
+                    break
+    return False
 
 
 def _printed_as(printed: list[str], mrz: Mrz) -> bool:
