@@ -16,7 +16,7 @@ from docbatch.parse.identity.licence_checks import check_name_shapes, check_sign
 from docbatch.parse.identity.licence_fields import LicenceFields
 from docbatch.parse.identity.licence_structure import mixed_case_rows, printed_signatures
 
-from ..support.responses import response_from_words
+from ..support.responses import response_from_rows, response_from_words
 
 RUN = dt.date(2026, 6, 1)
 REVIEW = 50
@@ -165,3 +165,32 @@ def test_family_names_with_short_particles_or_short_names_keep_their_confidence(
         out.put("last_name", last, 90.0)
         check_name_shapes(out)
         assert out.confidence["last_name"] == 90.0, last
+
+
+def _worded_card(name_rows: list[str], signature: str | None) -> LicenceFields:
+    """A worded card (``LN``/``FN`` captions inline) as a low-resolution read lays it out."""
+    rows = [("GEORGIA", 0.05, 0.03), ("DRIVER LICENSE", 0.45, 0.03), ("DL NO. 052345678", 0.33, 0.15),
+            ("CLASS C", 0.70, 0.15), ("DOB 03/14/1985", 0.33, 0.24), ("EXP 03/14/2030", 0.70, 0.24)]
+    rows += [(text, 0.33, 0.33 + 0.09 * k) for k, text in enumerate(name_rows)]
+    rows += [("123 MAIN ST", 0.33, 0.51), ("SPRINGFIELD, GA 30301", 0.33, 0.60), ("SEX F", 0.33, 0.69)]
+    rows += [(signature, 0.05, 0.90)] if signature else []
+    return parse_licence(response_from_rows(rows), run_date=RUN)
+
+
+def test_a_lost_captions_remnant_glued_to_a_name_goes_where_the_signature_spells_the_name_without_it():
+    # ``FN PATRICIA`` read ``NPATRICIA`` (seed 173's low-resolution miss, 55.6): the F lost, the
+    # caption not found, the name taken from the card's structure with the N glued on.
+    out = _worded_card(["LN SMITH", "NPATRICIA"], "Patricia Smith")
+    assert out.values["first_name"] == "PATRICIA" and out.values["last_name"] == "SMITH"
+
+
+def test_a_lost_captions_remnant_nothing_on_the_card_spells_otherwise_is_flagged():
+    out = _worded_card(["LN SMITH", "NPATRICIA"], None)
+    assert out.values["first_name"] == "NPATRICIA" and out.confidence["first_name"] < REVIEW
+
+
+def test_a_name_opening_with_the_captions_letter_the_signature_spells_is_kept():
+    out = _worded_card(["LN SMITH", "NANCY"], "Nancy Smith")
+    assert out.values["first_name"] == "NANCY" and out.confidence["first_name"] >= REVIEW
+    read = _worded_card(["LN SMITH", "FN NANCY"], "Nancy Smith")
+    assert read.values["first_name"] == "NANCY" and read.confidence["first_name"] >= REVIEW

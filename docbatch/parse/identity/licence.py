@@ -24,10 +24,10 @@ import datetime as dt
 import re
 from typing import Any, Mapping
 
-from .licence_checks import (card_state, check_name_shapes, check_names, check_number, check_signed, number_accepts,
-                             state_header)
+from .licence_checks import (NAME_CAPTIONS, card_state, check_name_shapes, check_names, check_number, check_signed,
+                             number_accepts, state_header, strip_caption_remnant)
 from .licence_fields import LicenceFields
-from .licence_labels import fill_from_labels, find_labels
+from .licence_labels import Label, fill_from_labels, find_labels
 from .licence_numbers import number_fits
 from .licence_segments import Segment, read_segments
 from .licence_structure import (FALLBACK_CONFIDENCE, address_block, block_above, fallback_dates, fallback_number,
@@ -35,6 +35,10 @@ from .licence_structure import (FALLBACK_CONFIDENCE, address_block, block_above,
                                 signature_words, street_text)
 from .names import split_glued_given, split_glued_initial
 from .us_states import STATES, state_name_in
+
+
+def _letters(label: Label) -> str:
+    return re.sub(r"[^A-Z]", "", label.seg.text[label.start:label.end])
 
 
 def parse_licence(response: Mapping[str, Any], *, run_date: dt.date) -> LicenceFields:
@@ -76,6 +80,8 @@ def parse_licence(response: Mapping[str, Any], *, run_date: dt.date) -> LicenceF
     mixed = mixed_case_rows(response)
     signed = signature_words(mixed)
     fill_names(out, names, signature_rows(mixed))
+    strip_caption_remnant(out, {lab.field for lab in labels},
+                          {lab.field for lab in labels if NAME_CAPTIONS.get(lab.field) == _letters(lab)}, signed)
     first = str(out.values.get("first_name") or "")
     if first and "middle_name" not in out.values:
         last = str(out.values.get("last_name") or "")

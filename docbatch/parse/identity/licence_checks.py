@@ -42,6 +42,8 @@ LONG_GIVEN, LONG_FAMILY = 11, 13
 #: such word before a family name is what is left of a caption (``LN`` read ``IN``) or a misread.
 PARTICLES = frozenset({"AL", "BA", "DA", "DE", "DI", "DO", "DU", "EL", "LA", "LE", "LI", "LO", "MC", "ST", "TE", "VD"})
 _CODES = {name: code for code, name in STATES.items()}
+#: The two-letter captions of the name rows on worded cards (``LN SMITH`` / ``FN PATRICIA``).
+NAME_CAPTIONS = {"last_name": "LN", "first_name": "FN"}
 
 
 def state_header(segs: list[Segment], city: Segment | None, address_state: str | None) -> Segment | None:
@@ -133,6 +135,30 @@ def check_names(out: LicenceFields, support: set[str]) -> None:
         value = str(out.values.get(name) or "")
         tokens = [t for t in re.split(r"[\s,.'-]+", value) if t]
         if any(len(t) > longest and t not in support for t in tokens):
+            out.confidence[name] = round(out.confidence[name] * DOUBT, 2)
+
+
+def strip_caption_remnant(out: LicenceFields, labelled: set[str], captioned: set[str], support: set[str]) -> None:
+    """A name row whose caption was not read, beside a name row showing its two-letter caption:
+    what is left of the lost caption glued to the name (``NPATRICIA``: ``FN`` with its ``F`` lost)
+    is dropped where a signature spells the name without it, and flagged where nothing does.
+
+    ``labelled``: the fields a label was found for; ``captioned``: those found by their
+    two-letter caption (:data:`NAME_CAPTIONS`); ``support``: the signature's words.  The name
+    came from the card's structure, so its first letters may be the caption's last ones; a name
+    the signature spells as read (``NANCY``) is kept as read.
+    """
+    for name, caption in NAME_CAPTIONS.items():
+        value = str(out.values.get(name) or "")
+        if name in labelled or not value or not captioned - {name}:
+            continue
+        remnant = next((caption[i:] for i in range(len(caption)) if value.startswith(caption[i:])), "")
+        rest = value[len(remnant):]
+        if not remnant or not rest[:1].isalpha() or value.split(" ")[0] in support:
+            continue
+        if rest.split(" ")[0] in support:
+            out.values[name] = rest
+        else:
             out.confidence[name] = round(out.confidence[name] * DOUBT, 2)
 
 
