@@ -407,3 +407,9 @@ def test_a_zone_truncating_long_names_agrees_with_print_that_spells_them_whole()
     f = _passport("CHRISTODOULOPOULOU<<MARIE<CLAIRE<ANNA<SOFIA",
                   [("CHRISTODOULOPOULOU", 0.31, 0.16), ("MARIE CLAIRE ANNA SOFIA", 0.31, 0.25)])
     assert f["first_name"] == "MARIE CLAIRE ANNA S" and f["needs_review"] is False and f["fields_agree"] is True
+
+
+def test_a_printed_line_holding_both_names_agrees_with_the_zone():
+    # The shared specimens print "ERIKSSON, ANNA MARIA" on one line, and sign in mixed case.
+    f = _passport("ERIKSSON<<ANNA<MARIA", [("ERIKSSON, ANNA MARIA", 0.31, 0.16), ("Anna Maria Eriksson", 0.31, 0.6)])
+    assert f["needs_review"] is False and f["fields_agree"] is True

@@ -96,45 +96,47 @@ def _mrz_visual_disagreements(printed: list[str], mrz: Mrz) -> list[str] | None:
         return None
     names = {"last_name": mrz.surname, "first_name": mrz.given_names}
     full = not mrz.fields["names"].endswith(FILLER)
-    disagree = [name for name, value in names.items()
-                if value and not _printed_name_agrees(value, printed, full=full)]
+    disagree = [name for name, value in names.items() if value and not _printed_name_agrees(
+        value, next(v or "" for k, v in names.items() if k != name), printed, full=full)]
     number = _squeeze(mrz.document_number or "")
     if number and number not in squeezed and _printed_near(number, " ".join(printed).split()):
         disagree.insert(0, "document_number")
     return disagree
 
 
-def _printed_names(line: str) -> list[str]:
-    """The words of a printed line that may be a name's: capitals only, digits none (a caption's
-    mixed-case words ``Surname / Nom`` are not names; a caption glued on, ``SurnameOE``, leaves
-    the capitals after its last small letter)."""
+def _printed_names(line: str) -> list[tuple[str, bool]]:
+    """The words of a printed line, squeezed, each with whether it is printed in capitals as
+    name fields are (a caption's ``Surname / Nom`` or a signature's ``Anna Maria Eriksson`` is
+    not); a word with digits (``12 AUG 74``) is no name's."""
     words = []
     for word in re.split(r"[\s\-/,.;:]+", line):
-        word = re.sub(r"^.*[a-z]", "", word)
-        if word and not any(c.isdigit() for c in word):
-            words.append(_squeeze(word))
-    return [w for w in words if w]
+        squeezed = _squeeze(word)
+        if squeezed and not any(c.isdigit() for c in word):
+            words.append((squeezed, word == word.upper()))
+    return words
 
 
-def _printed_name_agrees(value: str, printed: list[str], *, full: bool) -> bool:
-    """Does a printed line spell the MRZ name ``value`` in whole words, and no more of it?
+def _printed_name_agrees(value: str, other: str, printed: list[str], *, full: bool) -> bool:
+    """Does a printed line spell the MRZ name ``value`` in whole words, and no other name words?
 
     The zone's name carries no check digit, and a name word the engine lost or cut (``OE``
     read ``E``, ``MARIE<C`` read ``MARIE<<``) still sits inside the printed text: only whole
     printed words tell.  Print spelling it from a word's middle (``E`` of ``OE``) disagrees, and
-    so does a line holding more name words than the zone has when the zone had room for them
-    (``full``: a names field ending without filler is cut, as ICAO truncates long names, and its
-    last word may be a printed word's start).
+    so does a line holding more capital words than the name and the zone's ``other`` name (a
+    line may print both: ``ERIKSSON, ANNA MARIA``) when the zone had room for them (``full``: a
+    names field ending without filler is cut, as ICAO truncates long names, and its last word
+    may be a printed word's start).
     """
-    want = _squeeze(value)
+    want, rest_ok = _squeeze(value), ("", _squeeze(other))
     for line in printed:
         words = _printed_names(line)
         for start in range(len(words)):
             spelled = ""
             for end in range(start, len(words)):
-                spelled += words[end]
-                if spelled == want or full and spelled.startswith(want) and len(spelled) - len(words[end]) < len(want):
-                    if full or len(words) == end + 1 - start:
+                spelled += words[end][0]
+                if spelled == want or full and spelled.startswith(want) and len(spelled) - len(words[end][0]) < len(want):
+                    extra = "".join(w for k, (w, caps) in enumerate(words) if caps and not start <= k <= end)
+                    if full or extra in rest_ok:
                         return True
                     break
                 if len(spelled) >= len(want):
