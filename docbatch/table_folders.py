@@ -39,9 +39,11 @@ def parquet_builds(view: Published, table: str) -> list[tuple[str, list[str]]]:
     return [(b.base, [p for p in b.files if p.endswith(".parquet")]) for b in view.parts(table)]
 
 
-def read_published(view: Published, table: str, *, columns: list[str] | None = None,
-                   where: Any = None) -> list[dict[str, Any]]:
+def read_published(view: Published, table: str, *, columns: list[str] | None = None, where: Any = None,
+                   builds: list[tuple[str, list[str]]] | None = None) -> list[dict[str, Any]]:
     """The rows of a run's ``table`` as ``view`` sees it published (every shard's build in turn,
-    each with its own partition folders); [] when it holds no part."""
-    return [row for base, parts in parquet_builds(view, table)
+    each with its own partition folders); [] when it holds no part.  ``builds``: its
+    :func:`parquet_builds`, when the caller has listed them already (a folder with no pointer
+    is listed on each call)."""
+    return [row for base, parts in (parquet_builds(view, table) if builds is None else builds)
             for row in read_table(view.folder.fs, base, columns=columns, where=where, parts=parts)]

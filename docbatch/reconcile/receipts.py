@@ -108,9 +108,10 @@ def _s3_receipt_rows(uri: str, sources: SourceSettings | None) -> list[dict[str,
     """The receipts table of a run folder on S3 as last published (flat parts or key=value/ folders)."""
     published = Published(RunFolder(uri, sources=sources))
     try:
-        if not any(parts for _, parts in parquet_builds(published, "receipts")):
+        builds = parquet_builds(published, "receipts")
+        if not any(parts for _, parts in builds):
             raise ReceiptsNotFound(f"no receipts table at {uri} (give a docbatch run folder, written with Parquet)")
-        return read_published(published, "receipts")
+        return read_published(published, "receipts", builds=builds)
     except (OSError, pa.ArrowInvalid) as exc:
         raise ReceiptsNotFound(f"cannot read the receipts table at {uri}: {exc}") from exc
 
