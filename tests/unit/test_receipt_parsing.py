@@ -443,3 +443,13 @@ def test_a_cash_and_carry_store_or_a_cash_refund_policy_is_no_cash_payment():
                    "MASTER | 3.50").fields["payment_method"] == "MASTERCARD"
     assert receipt("KEDAI MAJU SDN BHD", "Bread | 3.50", "TOTAL | 3.50", "STRICTLY NO CASH REFUND",
                    "DEBIT CARD | 3.50").fields["payment_method"] == "DEBIT"
+
+
+def test_an_e_wallet_row_of_the_total_confirms_it_as_a_card_row_does():
+    # One payment vocabulary: an e-wallet the parser names as the method is charged the amount due too.
+    items = ("KEDAI MAJU SDN BHD", "Bread | 3.50", "Milk | 5.00", "AMOUNT | 8.70")
+    by_wallet = receipt(*items, "GRABPAY | 8.70").fields
+    assert by_wallet["payment_method"] == "E-WALLET"
+    assert by_wallet["total_confidence"] == receipt(*items, "VISA | 8.70").fields["total_confidence"] \
+        > receipt(*items).fields["total_confidence"]
+

@@ -455,7 +455,9 @@ def find_receipt_number(lines: list[Line]) -> Found | None:
     return None
 
 
-_METHODS = [
+#: The payment methods a receipt may name (canonical name, the phrases naming it): the parser's one
+#: payment vocabulary (:mod:`.payments` reads a card row with it too).
+PAYMENT_METHODS = [
     ("VISA", ("VISA",)), ("MASTERCARD", ("MASTERCARD", "MASTER CARD", "MASTER")), ("AMEX", ("AMEX", "AMERICAN EXPRESS")),
     ("DEBIT", ("DEBIT", "DEBIT CARD", "EFTPOS", "NETS", "INTERAC")), ("CREDIT", ("CREDIT CARD", "CREDIT")),
     ("E-WALLET", ("EWALLET", "E WALLET", "GRABPAY", "BOOST", "TOUCH N GO", "ALIPAY", "WECHAT PAY")),
@@ -473,7 +475,7 @@ def find_payment(lines: list[Line]) -> tuple[Found | None, Found | None]:
     """Payment method (canonical upper-case name) and the card's last four digits."""
     method = None
     for ln in sorted(lines, key=lambda ln: (ln.label != "paid", ln.index)):
-        for name, phrases in _METHODS:
+        for name, phrases in PAYMENT_METHODS:
             if has_word(ln.text, *phrases) and not _NOT_A_PAYMENT.search(ln.text.upper()):
                 method = Found(name, (ln,), 0.85 if ln.label == "paid" else 0.6)
                 break

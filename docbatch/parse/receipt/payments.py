@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from .header import PAYMENT_METHODS
 from .labels import has_word
 from .lines import Line
 
@@ -21,9 +22,11 @@ def first_amount(lines: list[Line], label: str, *, before: int | None = None) ->
     return None
 
 
-#: Words of a card payment row (the payment labels of :mod:`.labels` that name no cash).
-_CARD_WORDS = ("CARD", "CREDIT CARD", "DEBIT CARD", "VISA", "MASTER", "MASTERCARD", "AMEX", "DEBIT", "CREDIT", "NETS",
-               "EFTPOS")
+#: Words of a card payment row: every payment method's phrases but cash's (an e-wallet, too, is
+#: charged the amount due), and a bare ``CARD``, which names the card only here, on a payment row
+#: with its amount (anywhere on a receipt it is as often a member or loyalty card, so the
+#: method itself is never read from it).
+_CARD_WORDS = ("CARD", *(phrase for name, phrases in PAYMENT_METHODS if name != "CASH" for phrase in phrases))
 
 
 def amount_tendered(lines: list[Line]) -> tuple[Decimal, Line] | None:
