@@ -453,3 +453,10 @@ def test_an_e_wallet_row_of_the_total_confirms_it_as_a_card_row_does():
     assert by_wallet["total_confidence"] == receipt(*items, "VISA | 8.70").fields["total_confidence"] \
         > receipt(*items).fields["total_confidence"]
 
+
+def test_the_payment_row_with_its_amount_names_the_method_before_a_title_naming_cash():
+    # SROIE 229's layout: 'TAX CASH SALES' titles a sale paid at once; the card row below says how.
+    fields = receipt("KEDAI MAJU SDN BHD", "TAX CASH SALES", "Bread | 7.40", "TOTAL | 7.40", "VISA : | 7.40").fields
+    assert fields["payment_method"] == "VISA"
+    assert receipt("KEDAI MAJU SDN BHD", "TAX CASH SALES", "Bread | 7.40", "TOTAL | 7.40").fields[
+        "payment_method"] == "CASH"

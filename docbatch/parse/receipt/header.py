@@ -472,9 +472,13 @@ _NOT_A_PAYMENT = re.compile(r"CASH\s*(?:BILL|REFUND|(?:&|AND)\s*CARRY)|CASHIER")
 
 
 def find_payment(lines: list[Line]) -> tuple[Found | None, Found | None]:
-    """Payment method (canonical upper-case name) and the card's last four digits."""
+    """Payment method (canonical upper-case name) and the card's last four digits.
+
+    The payment row printing its amount names the method before any other row naming one: a
+    title read as a payment label (``TAX CASH SALES``, ``CASH RECEIPT``: a sale paid at once) says
+    less of how than ``VISA : 7.40`` below it does."""
     method = None
-    for ln in sorted(lines, key=lambda ln: (ln.label != "paid", ln.index)):
+    for ln in sorted(lines, key=lambda ln: (ln.label != "paid", not ln.amounts, ln.index)):
         for name, phrases in PAYMENT_METHODS:
             if has_word(ln.text, *phrases) and not _NOT_A_PAYMENT.search(ln.text.upper()):
                 method = Found(name, (ln,), 0.85 if ln.label == "paid" else 0.6)
