@@ -10,7 +10,9 @@ Families: ``2018-12-25``/``2018.12.25`` (year first), ``25/12/2018``/``12-25-18`
 (day/month order from the hint), ``25 DEC 2018``/``25-Dec-18``/``Dec 25, 2018`` (month
 names in English and Malay, three-letter prefixes), ``20181225`` (compact, only where the
 caller says the row is labelled a date).  OCR confusions inside digit runs (O/0, I/1, S/5)
-are repaired before matching, at a lowered certainty.
+are repaired before matching, at a lowered certainty.  Where the caller asks (a receipt with
+no date read otherwise), a separator OCR lost is put back, at half certainty: one dropped between
+day and month (``2703/2018``), or read as a space (``05 02-18``).
 """
 
 from __future__ import annotations
@@ -90,16 +92,37 @@ def _repair(text: str) -> str:
     )
 
 
-def find_dates(text: str, *, pivot_year: int, compact: bool = False, min_year: int = 1990) -> list[DateCandidate]:
+#: Two digits glued to two more before a separator and a four-digit year (``2703/2018``), and one or two
+#: digits then a space where the separator after them stands (``05 02-18``): OCR lost the first separator.
+_LOST_SEPARATOR = (
+    re.compile(r"(?<![\w.,/\-])(\d{2})(\d{2})([-/.])((?:19|20)\d\d)(?![\d/\-])"),
+    re.compile(r"(?<![\w.,/\-])(\d{1,2}) (\d{1,2})([-/.])(\d{4}|\d{2})(?![\d/\-])"),
+)
+
+
+def _restore_separator(text: str) -> str:
+    """``text`` with a date's lost first separator put back (see :data:`_LOST_SEPARATOR`)."""
+    for pattern in _LOST_SEPARATOR:
+        text = pattern.sub(r"\1\3\2\3\4", text)
+    return text
+
+
+def find_dates(text: str, *, pivot_year: int, compact: bool = False, min_year: int = 1990,
+               lost_separator: bool = False) -> list[DateCandidate]:
     """Every date in ``text``; two-digit years land in the century that puts them <= pivot+1.
 
     Years before ``min_year`` are misreads on a receipt; a birth date needs an earlier one.
+    ``lost_separator``: when nothing else reads, a date whose first separator OCR lost is
+    read with it put back, at half certainty.
     """
     out: list[DateCandidate] = []
     passes = [(text, 1.0)]
     repaired = _repair(text)
     if repaired != text:
         passes.append((repaired, 0.7))
+    restored = _restore_separator(repaired) if lost_separator else repaired
+    if restored != repaired:
+        passes.append((restored, 0.5))
     for source, certainty in passes:
         if out:
             break

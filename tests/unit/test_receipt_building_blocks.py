@@ -93,6 +93,22 @@ def test_ocr_letters_in_dates_are_repaired():
     assert cand.readings == {"YMD": dt.date(2018, 3, 23)} and cand.certainty < 1
 
 
+@pytest.mark.parametrize("text, readings", [
+    ("2703/2018", {"DMY": dt.date(2018, 3, 27)}),
+    ("05 02-18", {"DMY": dt.date(2018, 2, 5), "MDY": dt.date(2018, 5, 2)}),
+    ("DATE: 1 12-2018 10:22", {"DMY": dt.date(2018, 12, 1), "MDY": dt.date(2018, 1, 12)}),
+])
+def test_a_lost_first_separator_is_put_back_at_half_certainty_only_when_asked(text, readings):
+    assert find_dates(text, pivot_year=2019) == []
+    (cand,) = find_dates(text, pivot_year=2019, lost_separator=True)
+    assert cand.readings == readings and cand.certainty == 0.5
+
+
+@pytest.mark.parametrize("text", ["TEL 03 5633-12", "12 34-5678", "0312 2018", "20/03/201", "QTY 2 12.50"])
+def test_numbers_that_are_no_date_stay_none_with_separators_put_back(text):
+    assert find_dates(text, pivot_year=2019, lost_separator=True) == []
+
+
 def test_times_and_plausibility():
     assert find_time("25/12/2018 8:13:39 PM")[0] == dt.time(20, 13, 39)
     assert find_time("TOTAL 12.50") is None

@@ -460,3 +460,23 @@ def test_the_payment_row_with_its_amount_names_the_method_before_a_title_naming_
     assert fields["payment_method"] == "VISA"
     assert receipt("KEDAI MAJU SDN BHD", "TAX CASH SALES", "Bread | 7.40", "TOTAL | 7.40").fields[
         "payment_method"] == "CASH"
+
+
+# --- a date whose first separator OCR lost (SROIE images 070, 073, as the local engine read them) --------
+
+
+@pytest.mark.parametrize("read, date", [("2703/2018", dt.date(2018, 3, 27)), ("05 02-18", dt.date(2018, 2, 5))])
+def test_a_date_whose_first_separator_ocr_lost_is_read_and_flagged(read: str, date: dt.date) -> None:
+    f = receipt("99 SPEED MART S/B", "LOT P.T. 2811, JALAN ANGSA,", read, "TOTAL | 12.50", "CASH | 20.00").fields
+    assert f["receipt_date"] == date
+    assert f["receipt_date_confidence"] <= 50 and "receipt_date_low_confidence" in f["review_reason"]
+
+
+def test_a_lost_separator_is_not_put_back_where_the_receipt_prints_a_date() -> None:
+    f = receipt("99 SPEED MART S/B", "DATE: 12/01/2018", "ITEM 05 02-18", "TOTAL | 12.50").fields
+    assert f["receipt_date"] == dt.date(2018, 1, 12) and f["receipt_date_confidence"] > 50
+
+
+def test_a_put_back_separator_giving_no_plausible_date_leaves_the_date_missing() -> None:
+    f = receipt("99 SPEED MART S/B", "QTY 1 10-00", "TOTAL | 12.50").fields  # 2000-10-01: 19 years before the run
+    assert f["receipt_date"] is None and "date_missing" in f["review_reason"]

@@ -215,13 +215,13 @@ def _own_label(ln: Line, value: Decimal) -> str | None:
     return None
 
 
-def _pick_date(lines: list[Line], hints: ReceiptHints, run_date: dt.date, currency: str | None
-               ) -> tuple[dt.date, Line, DateCandidate, bool] | None:
+def _pick_date(lines: list[Line], hints: ReceiptHints, run_date: dt.date, currency: str | None, *,
+               lost_separator: bool = False) -> tuple[dt.date, Line, DateCandidate, bool] | None:
     best: tuple[float, Line, DateCandidate] | None = None
     orders_seen: set[str] = set()
     for ln in lines:
         labelled = has_word(ln.text, "DATE", "TARIKH", "DATED", "FECHA", "DATUM", "DT")
-        for cand in find_dates(ln.text, pivot_year=run_date.year, compact=labelled):
+        for cand in find_dates(ln.text, pivot_year=run_date.year, compact=labelled, lost_separator=lost_separator):
             if len(cand.readings) == 1:
                 orders_seen.update(cand.readings)
             score = 1.0 - 0.01 * ln.index
@@ -443,6 +443,11 @@ def _read_date(fields: dict[str, object], lines: list[Line], hints: ReceiptHints
                currency: str | None, reasons: list[str]) -> None:
     """The receipt date (with its plausibility and ambiguity) and the time, nearest the date first."""
     picked_date = _pick_date(lines, hints, run_date, currency)
+    if not picked_date:
+        # Only a receipt with no date read otherwise puts back separators OCR lost, and keeps the
+        # result only when it is plausible (at half certainty it is flagged either way).
+        restored = _pick_date(lines, hints, run_date, currency, lost_separator=True)
+        picked_date = restored if restored and plausible(restored[0], run_date) else None
     if not picked_date:
         reasons.append("date_missing")
         return
