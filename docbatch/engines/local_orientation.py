@@ -28,7 +28,11 @@ def page_flips(calls: Sequence[bool]) -> list[bool]:
 
 
 class PageOrientation:
-    """Wraps rapidocr's ``TextClassifier``: classify every line, then turn by the page's vote."""
+    """Wraps rapidocr's ``TextClassifier``: classify every line, then turn by the page's vote.
+
+    Each line is turned at most once: the classifier turns only its deep copies (``out.img_list``,
+    replaced here), and the vote turns the untouched ``img_list`` that rapidocr then recognises.
+    """
 
     def __init__(self, classifier: Any) -> None:
         self._classifier = classifier
