@@ -19,6 +19,9 @@ from .us_dates import us_date
 #: What is left of a "LIC NO." / "NO." label glued to a number by a low-resolution read:
 #: LIC, LC, LICENSE, then an optional N/NO; or NO before a letter-and-digits number.
 _NUMBER_LABEL_REMNANT = re.compile(r"^(?:L[I1]?C(?:EN[CS]E)?[.:#\s]*(?:N?[O0])?|N[O0](?=[.:#\s]*[A-Z]?\d))[.:#\s]*")
+#: A word holding a slash-separated date, with whatever is glued to it (``300808/26/1968``: the
+#: ``3 DOB`` caption read as digits before ``08/26/1968``).  No licence number prints a slash.
+_DATE_WORD = re.compile(r"\S*\d{1,2}/\d{1,2}/\d{2,4}\S*")
 
 
 @dataclass
@@ -49,9 +52,10 @@ def clean_number(value: str) -> str | None:
     """A licence number: the first token (digit groups split by spaces or dashes joined).
 
     A label blurred into its number (``LICV007989``, ``LCNOP142...``, ``NOT1234...``)
-    loses the label's remnant first.
+    loses the label's remnant first.  A word holding a date is the date's, never the number's:
+    its digits joined to the date's (``3008 06/10/1958`` read ``300806``) are another row's.
     """
-    tokens = _NUMBER_LABEL_REMNANT.sub("", value.replace("-", "").strip()).split()
+    tokens = _NUMBER_LABEL_REMNANT.sub("", _without_dates(value).replace("-", "").strip()).split()
     if not tokens:
         return None
     token = tokens[0]
@@ -63,6 +67,11 @@ def clean_number(value: str) -> str | None:
     if 5 <= len(token) <= 16 and sum(c.isdigit() for c in token) >= 3:
         return token
     return None
+
+
+def _without_dates(value: str) -> str:
+    """``value`` with its date words (see ``_DATE_WORD``) blanked, so no reading joins their digits."""
+    return _DATE_WORD.sub(" ", value)
 
 
 def number_readings(value: str, *, strip_label: bool = True, any_shape: bool = False) -> list[str]:
@@ -77,7 +86,7 @@ def number_readings(value: str, *, strip_label: bool = True, any_shape: bool = F
     """
     first = clean_number(value) if strip_label else None
     out = [first] if first else []
-    text = value.replace("-", "").strip()
+    text = _without_dates(value).replace("-", "").strip()
     tokens = (_NUMBER_LABEL_REMNANT.sub("", text) if strip_label else text).split()
     for k in range(1, min(5, len(tokens)) + 1):
         token = re.split(r"[^A-Z0-9]", "".join(tokens[:k]))[0]
