@@ -11,9 +11,10 @@ SQLite needs on a local disk.  Streams are opened with ``compression=None``: pya
 would otherwise gzip a file whose name ends in ``.gz`` a second time.
 
 An answer's file name, where it has one, comes from its doc_id in one way,
-:func:`raw_name`, which every reader uses (the replay engine pointed at a run folder included).  Tables are written to a staging
-folder and published whole, every table at once (:class:`Staging`, :mod:`docbatch.publication`),
-so readers never see a half-written table nor tables of two builds, and docbatch deletes only what it staged.
+:func:`raw_name`, which every reader uses (the replay engine pointed at a run folder included).
+Tables are written to a staging folder and published whole, every table at once
+(:class:`Staging`, :mod:`docbatch.publication`), so readers never see a half-written table nor
+tables of two builds, and docbatch deletes only what it staged.
 
 A folder is docbatch's only when it carries the marker file (:data:`MARKER`, with a format
 version): a run refuses a non-empty folder without one, so ``--out`` pointed at someone
