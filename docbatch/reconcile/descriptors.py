@@ -74,6 +74,22 @@ def _fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).upper()
 
 
+def _placeless(text: str) -> str:
+    """The name without processor prefixes, codes, URLs, phone numbers and trailing places, single-spaced,
+    legal words still in (places kept when they are all there is: ``SINGAPORE AIRLINES``)."""
+    s = _fold(text).strip()
+    s = _PREFIX.sub("", s)
+    s = _PREFIX_WORDS.sub("", s)
+    s = _URL.sub(" ", s)
+    s = _PHONE.sub(" ", s)
+    s = _CODES.sub(" ", s)
+    s = re.sub(r"['`’.]", "", s)  # JOE'S -> JOES, D.I.Y. -> DIY
+    s = re.sub(r"\s+", " ", re.sub(r"[^A-Z0-9&/()]+", " ", s)).strip()
+    for tail in (_TAIL_COUNTRY, _TAIL_STATE, _TAIL_PLACE, _TAIL_COUNTRY):
+        s = tail.sub("", s).strip() or s
+    return s
+
+
 def normalise_descriptor(text: str | None) -> str:
     """The words that name the merchant, upper case, single-spaced ("" when nothing is left).
 
@@ -84,25 +100,24 @@ def normalise_descriptor(text: str | None) -> str:
     """
     if not text:
         return ""
-    s = _fold(str(text)).strip()
-    s = _PREFIX.sub("", s)
-    s = _PREFIX_WORDS.sub("", s)
-    s = _URL.sub(" ", s)
-    s = _PHONE.sub(" ", s)
-    s = _CODES.sub(" ", s)
-    s = re.sub(r"['`’.]", "", s)  # JOE'S -> JOES, D.I.Y. -> DIY
-    s = re.sub(r"\s+", " ", re.sub(r"[^A-Z0-9&/()]+", " ", s)).strip()
-    base = s
-    for tail in (_TAIL_COUNTRY, _TAIL_STATE, _TAIL_PLACE, _TAIL_COUNTRY):
-        cut = tail.sub("", s).strip()
-        if cut:
-            s = cut
+    s = _placeless(str(text))
     named = _LEGAL.sub(" ", _CUT_LEGAL.sub("", s))
     named = re.sub(r"[()&/]", " ", named)
     named = re.sub(r"\s+", " ", named).strip()
     if named:
         return named
-    return re.sub(r"\s+", " ", re.sub(r"[()&/]", " ", s or base)).strip()
+    return re.sub(r"\s+", " ", re.sub(r"[()&/]", " ", s)).strip()
+
+
+def squashed_name(text: str | None) -> str:
+    """The merchant's name with its legal words kept and every space and punctuation mark removed
+    ("" when nothing is left): ``AEON CO. (M) BHD`` and the descriptors ``AEONCOMBHD`` and ``AEON CO
+    MBHD`` are all ``AEONCOMBHD``.
+
+    A descriptor field squashes or shifts spaces, and then the legal words no longer stand
+    apart: :func:`normalise_descriptor` takes ``CO`` and ``BHD`` off the vendor but cannot off
+    ``AEONCOMBHD``.  Processor prefixes, codes and trailing places go as there."""
+    return re.sub(r"[^A-Z0-9]", "", _placeless(str(text))) if text else ""
 
 
 def merchant_similarity(a: str | None, b: str | None) -> float | None:

@@ -30,8 +30,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from rapidfuzz import fuzz, process
+
 from .assign import Assigned, assign
-from .descriptors import normalise_descriptor, similarities, similarity
+from .descriptors import normalise_descriptor, similarities, similarity, squashed_name
 from .receipts import Receipt
 from .scoring import Pair, Scorer
 from .settings import MatchSettings, ReconcileSettings
@@ -75,7 +77,7 @@ def match(receipts: list[Receipt], transactions: list[Transaction], settings: Re
     late = _second_search(receipts, scorer, taken_r, taken_t, groups, ms.review_threshold)
     out = Outcome()
     placed: dict[int, tuple[str, int]] = {}  # receipt -> (table, transaction)
-    known = [r.vendor_key for r in receipts if r.vendor_key and not r.vendor_flagged]
+    known = _Vendors([r for r in receipts if r.vendor_key and not r.vendor_flagged])
     for table, row, a in _decide_all(assigned, late, receipts, transactions, settings, known, rivals):
         out.tables[table].append(row)
         placed[a.pair.receipt] = (table, a.pair.transaction)
@@ -103,7 +105,7 @@ def match(receipts: list[Receipt], transactions: list[Transaction], settings: Re
 
 
 def _decide_all(assigned: list[Assigned], late: list[Assigned], receipts: list[Receipt],
-                transactions: list[Transaction], settings: ReconcileSettings, known: list[str],
+                transactions: list[Transaction], settings: ReconcileSettings, known: _Vendors,
                 rivals: _Rivals) -> list[tuple[str, dict[str, Any], Assigned]]:
     """(table, row, assignment) of every assigned pair.
 
@@ -146,7 +148,7 @@ def _second_search(receipts: list[Receipt], scorer: Scorer, taken_r: set[int], t
     return assign(pairs, n_receipts=len(receipts), floor=floor * 0.8, groups=groups)
 
 
-def _sure_but_for_merchant(p: Pair, r: Receipt, t: Transaction, known: list[str], ms: MatchSettings) -> bool:
+def _sure_but_for_merchant(p: Pair, r: Receipt, t: Transaction, known: _Vendors, ms: MatchSettings) -> bool:
     """A pair held back only by its merchant, that is sure on everything else: exactly the total,
     on the purchase day (the statement's purchase day that day or the next, after midnight, or
     posted within two days of it), a receipt that does not say it was paid in cash, and a
@@ -156,15 +158,36 @@ def _sure_but_for_merchant(p: Pair, r: Receipt, t: Transaction, known: list[str]
         p.reasons[1].startswith("posted_lag_") and p.days is not None and p.days <= ms.lag_days[0] + 2)
     if r.paid_cash or not (p.flags == ("merchant_mismatch",) and p.reasons[0] == "amount_exact" and on_day):
         return False
-    name = normalise_descriptor(t.descriptor)
-    return bool(name) and not (similarities(name, known) >= _NAMES_A_VENDOR).any()
+    return bool(normalise_descriptor(t.descriptor)) and not known.named_by(t.descriptor, besides=r)
 
 
-def _vendor_unread(a: Assigned, r: Receipt, t: Transaction, known: list[str], ms: MatchSettings) -> bool:
+def _vendor_unread(a: Assigned, r: Receipt, t: Transaction, known: _Vendors, ms: MatchSettings) -> bool:
     """The receipt's vendor, which the parser could not read, is the only thing against a pair
     (:func:`_sure_but_for_merchant`) with no other candidate on either side above the review level."""
     return (r.vendor_flagged and a.alt_transaction is None and a.alt_receipt is None
             and _sure_but_for_merchant(a.pair, r, t, known, ms))
+
+
+class _Vendors:
+    """The batch's readable vendors, as the matcher asks whether a descriptor names one of them."""
+
+    def __init__(self, receipts: list[Receipt]) -> None:
+        self.keys = [r.vendor_key for r in receipts]
+        self.squashed = sorted({q for q in (squashed_name(r.vendor_name) for r in receipts) if q})
+
+    def named_by(self, descriptor: str | None, *, besides: Receipt) -> bool:
+        """The descriptor names one of the vendors, at least ``_NAMES_A_VENDOR`` alike: as the names
+        compare (:func:`similarities`), or with legal words kept and spaces and punctuation removed
+        (:func:`squashed_name`), because a descriptor squashes spaces and the legal words fused into
+        its name (``AEONCOMBHD``) stay on it.  Squashed, the vendor of ``besides`` (the receipt
+        asking) is left out: a descriptor naming the receipt's own merchant is no one else's."""
+        name = normalise_descriptor(descriptor)
+        if (similarities(name, self.keys) >= _NAMES_A_VENDOR).any():
+            return True
+        own = squashed_name(besides.vendor_name)
+        others = [q for q in self.squashed if q != own]
+        squashed = process.cdist([squashed_name(descriptor)], others, scorer=fuzz.ratio)
+        return bool((squashed >= 100 * _NAMES_A_VENDOR).any())
 
 
 @dataclass
@@ -192,7 +215,7 @@ class _Rivals:
         return len(self.per_receipt[p.receipt]) > 1 or len(self.per_transaction[p.transaction]) > 1
 
 
-def _amount_and_day_alone(a: Assigned, r: Receipt, t: Transaction, known: list[str], ms: MatchSettings,
+def _amount_and_day_alone(a: Assigned, r: Receipt, t: Transaction, known: _Vendors, ms: MatchSettings,
                           rivals: _Rivals, matched: tuple[set[int], set[int]]) -> bool:
     """A card billing under a name the receipt prints nowhere (a payment aggregator, a holding
     company) leaves only the amount and the day: they decide when they are mutual, the receipt's
@@ -214,7 +237,7 @@ def _charged_elsewhere(p: Pair, r: Receipt) -> bool:
 
 
 def _decide(a: Assigned, receipts: list[Receipt], transactions: list[Transaction], settings: ReconcileSettings,
-            *, fallback: bool, known: list[str], rivals: _Rivals,
+            *, fallback: bool, known: _Vendors, rivals: _Rivals,
             matched: tuple[set[int], set[int]] = (set(), set())) -> tuple[str, dict[str, Any]]:
     ms = settings.match
     p, r, t = a.pair, receipts[a.pair.receipt], transactions[a.pair.transaction]

@@ -6,6 +6,7 @@ import pytest
 
 from docbatch.reconcile import merchant_similarity, normalise_descriptor
 from docbatch.reconcile.currency import receipt_currency, vendor_currency
+from docbatch.reconcile.descriptors import squashed_name
 
 
 @pytest.mark.parametrize("raw, clean", [
@@ -61,3 +62,9 @@ def test_a_bare_dollar_is_not_usd():
 ])
 def test_vendor_country(fields, currency):
     assert vendor_currency(fields) == currency
+
+
+def test_the_squashed_name_keeps_legal_words_and_drops_spaces_prefixes_and_places():
+    assert squashed_name("AEON CO. (M) BHD") == squashed_name("AEONCOMBHD") == "AEONCOMBHD"
+    assert squashed_name("PAYPAL *AEON CO MBHD KUALA LUMPUR MY") == "AEONCOMBHD"
+    assert squashed_name("SINGAPORE AIRLINES") == "SINGAPOREAIRLINES" and squashed_name(None) == ""

@@ -362,6 +362,23 @@ def test_a_loose_likeness_to_one_vendor_of_a_large_batch_is_not_naming_it():
     assert result.matches.num_rows == 0
 
 
+def test_a_descriptor_squashing_a_vendors_spaces_names_that_vendor():
+    # Seed 53 held-out, SROIE 380: 'AEONCOMBHD' (and 'AEON CO MBHD') is 'AEON CO. (M) BHD' with its spaces
+    # squashed or shifted, another receipt's vendor; it was matched to 380's exact total alone on the day.
+    recs = receipts({"doc_id": "card", "vendor_name": "KEDAI BUKU MAJU SDN BHD", "receipt_date": day(0),
+                     "total": "2.12", "payment_method": "VISA"},
+                    {"doc_id": "aeon", "vendor_name": "AEON CO. (M) BHD", "receipt_date": day(-20), "total": "9.00"})
+    for descriptor in ("AEONCOMBHD", "AEON CO MBHD KUALA LUMPUR MY"):
+        result = reconcile(recs, statement((day(0), descriptor, "2.12", "T1")))
+        assert result.matches.num_rows == 0, descriptor
+        assert [r["doc_id"] for r in result.needs_review.to_pylist()] == ["card"]
+    # squashed, the receipt's own vendor is no other merchant (seed 53 legacy held-out, SROIE 468)
+    own = receipts({"doc_id": "swc", "vendor_name": "SWC ENTERPRISE SDN BHD", "receipt_date": day(0),
+                    "total": "41.20", "payment_method": "VISA"})
+    result = reconcile(own, statement((day(0), "SQ *SWCENTERPRISESDNB", "41.20", "T1")))
+    assert [(r["doc_id"], r["transaction_id"]) for r in result.matches.to_pylist()] == [("swc", "T1")]
+
+
 def test_a_rival_whose_own_amount_is_in_doubt_does_not_compete_with_the_exact_total_on_the_day():
     # Seed 1, SROIE 056: an 8.70 bill charged exactly that day as 'MOLPAY SDN BHD'; the same restaurant's
     # 9.20 three days on (an odd "tip") was counted as a rival. An odd tip three days on is no rival.
