@@ -226,6 +226,17 @@ def test_a_large_discount_with_the_tax_printed_only_under_the_total_stays_in_dou
     assert "large_discount" in reason and conf <= REVIEW_BELOW
 
 
+def test_a_large_discount_paid_exactly_by_a_row_with_no_change_is_no_doubt():
+    # SROIE 303 paid by card: the payment row charges the sum after the coupon, so that sum was owed.
+    rows = ("PIZZA | 45.70", "SUB-TOTAL | 45.70", "COUPON DISCOUNT | 14.80", "GRAND TOTAL | 30.90")
+    total, reason, conf = doubt("PAY BY: VISA", *rows, "PAYMENT : | 30.90")
+    assert total == Decimal("30.90") and "large_discount" not in reason and conf > REVIEW_BELOW
+    # cash handed over with change, or a payment of the sum before the coupon, settles nothing
+    for payment in (("PAYMENT : | 101.00", "CHANGE DUE : | 70.10"), ("PAYMENT : | 45.70",)):
+        _, reason, conf = doubt("PAY BY: VISA", *rows, *payment)
+        assert "large_discount" in reason and conf <= REVIEW_BELOW, payment
+
+
 def test_the_running_sum_after_a_zero_discount_is_no_discount():
     # SROIE 408: "AFTER DISCOUNT: RM9.20" below "DISCOUNT: RM0.00" is the sum, not 100% off.
     total, reason, conf = doubt("ALACARTE SUSHI | 9.20", "TOTAL EXCL GST | RM9.20", "DISCOUNT: | RM0.00",

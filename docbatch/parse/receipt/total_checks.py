@@ -14,7 +14,9 @@ Each check here names one such sign; the parser flags the total (reason
   up the difference;
 * ``large_discount``: a discount of a fifth or more of the subtotal between subtotal and
   total (the sum before and after it are both "the total" to someone), unless a tax or
-  service charge follows the discount before the total (it is levied on the discounted sum);
+  service charge follows the discount before the total (it is levied on the discounted sum)
+  or a payment row with no change pays exactly the total (what was handed over or charged
+  settles which sum was owed);
 * ``negative_total``: a total label carries a negative amount (a credit or return note);
 * ``total_is_tendered``: a change row (not zero) with no payment row, and the total minus the change
   equals another total or the items (the "total" is the cash handed over);
@@ -68,7 +70,8 @@ def total_doubts(lines: Sequence[Line], total: Decimal, total_line: Line, *, rou
         if _last(sub) - total > rounding and not discounts and not _credited(_last(sub), total, between, rounding):
             doubts.append("subtotal_above_total")
         off = sum((abs(_last(ln)) for ln in between if ln.label == "discount"), Decimal(0))
-        if off and off >= LARGE_DISCOUNT * abs(_last(sub)) and not _charged_after_discount(between):
+        if (off and off >= LARGE_DISCOUNT * abs(_last(sub)) and not _charged_after_discount(between)
+                and not _paid_exactly(lines, total)):
             doubts.append("large_discount")
     if any(_last(ln) < 0 for ln in _labelled(lines, "total_strong", before=table)):
         doubts.append("negative_total")
@@ -114,6 +117,15 @@ def _charged_after_discount(between: Sequence[Line]) -> bool:
     never owed) rather than paying part of it like a coupon."""
     last = max((k for k, ln in enumerate(between) if ln.label == "discount"), default=None)
     return last is not None and any(ln.label in ("tax", "service") and _last(ln) > 0 for ln in between[last + 1:])
+
+
+def _paid_exactly(lines: Sequence[Line], total: Decimal) -> bool:
+    """A payment row pays exactly ``total`` and no change is handed back: the amount handed over
+    (a card slip's charge, exact cash) is the sum owed, so the receipt itself says which of two
+    defensible sums was paid.  Cash minus change is not taken for it: the sum a coupon
+    receipt's annotators call its total is the one before the coupon as often as after."""
+    changes = [_last(ln) for ln in _labelled(lines, "change")]
+    return not any(changes) and any(_last(ln) == total for ln in _labelled(lines, "paid"))
 
 
 def _payment_doubts(lines: Sequence[Line], total: Decimal, total_line: Line, items_sum: Decimal | None) -> list[str]:
