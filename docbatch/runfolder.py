@@ -64,9 +64,7 @@ REPORT = "report.html"
 #: Version of the run folder's layout; a newer docbatch reading an older folder may migrate it.
 FORMAT_VERSION = 1
 #: Staging and trash folders are named from run ids of this shape, and only those are deleted.
-#: Build and trash folders docbatch names from run ids of this shape: the only folders it deletes
-#: (a reconciliation folder's builds too, :mod:`docbatch.reconcile.output`).
-BUILD_FOLDER = re.compile(r"^\.(staging|trash)-(\.staging-)?\d{8}T\d{6}Z-[0-9a-f]{6}$")
+_STAGED = re.compile(r"^\.(staging|trash)-(\.staging-)?\d{8}T\d{6}Z-[0-9a-f]{6}$")
 
 
 def raw_name(doc_id: str) -> str:
@@ -322,7 +320,7 @@ class RunFolder:
         published = pointer.build if pointer is not None else local_build(self.own())
         for info in self.fs.get_file_info(pafs.FileSelector(self.own(), allow_not_found=True)):
             name = posixpath.basename(info.path)
-            if info.type == pafs.FileType.Directory and BUILD_FOLDER.match(name) and name != published:
+            if info.type == pafs.FileType.Directory and _STAGED.match(name) and name != published:
                 self.fs.delete_dir(info.path)  # a whole copy of the tables left by a run killed mid-build
         return Staging(self, f".staging-{new_run_id()}", run_id=run_id, pointer=pointer)
 

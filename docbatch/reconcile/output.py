@@ -3,11 +3,8 @@
 Schemas come from the catalogue (:data:`~docbatch.parse.catalog.RECONCILIATION_TABLES`
 through :func:`~docbatch.sinks.schema.arrow_schema`), parts are written by docbatch's sinks.
 Like a run folder, the folder carries a marker: a non-empty folder docbatch did not write
-is refused, and a second reconciliation into the same folder replaces the tables and
-``summary.json`` all at once: each reconciliation writes a build folder of its own, and one
-rename of the folder's switch publishes it (:func:`docbatch.publication.switch_local`, as a run
-folder's tables are), so a reader, or a reconciliation killed midway, never shows matches of one
-reconciliation beside the summary or unmatched tables of another.
+is refused, and a second reconciliation into the same folder replaces the tables whole
+(staged beside them, then swapped in; ``summary.json`` last).
 """
 
 from __future__ import annotations
@@ -15,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import posixpath
-import shutil
+import uuid
 from collections import Counter, defaultdict
 from decimal import Decimal
 from pathlib import Path
@@ -25,11 +22,8 @@ import pyarrow as pa
 import pyarrow.fs as pafs
 
 from .. import __version__
-from ..config import new_run_id
 from ..errors import ConfigError, ForeignFolder
 from ..parse.catalog import RECONCILIATION_TABLES
-from ..publication import local_build, switch_local
-from ..runfolder import BUILD_FOLDER
 from ..sinks import SINKS
 from ..sinks.schema import arrow_schema
 
@@ -120,18 +114,28 @@ class ReconFolder:
         if unknown:
             raise ConfigError(f"unknown output format(s) {', '.join(unknown)}; known: {', '.join(SINKS)}")
         self.claim()
-        published = local_build(self.root)
-        for entry in self.local_root.iterdir():  # builds a killed reconciliation left, and the one before the last
-            if entry.is_dir() and not entry.is_symlink() and BUILD_FOLDER.match(entry.name) and entry.name != published:
-                shutil.rmtree(entry)
-        build = f".staging-{new_run_id()}"
-        stage = posixpath.join(self.root, build)
-        names: list[str] = []
-        for fmt in formats:
-            sink = SINKS[fmt]()
-            for name, table in tables.items():
-                rel = posixpath.join(sink.subdir, name) if sink.subdir else name
-                sink.writer(self.fs, posixpath.join(stage, rel), table.schema).write(table)
-                names.append(rel)
-        (self.local_root / build / SUMMARY).write_text(json.dumps(summary, indent=2, default=str), encoding="utf-8")
-        switch_local(self.root, build, [*names, SUMMARY])
+        stage = posixpath.join(self.root, f".staging-{uuid.uuid4().hex[:12]}")
+        trash = stage.replace(".staging-", ".trash-")
+        placed: list[tuple[str, str]] = []
+        try:
+            for fmt in formats:
+                sink = SINKS[fmt]()
+                for name, table in tables.items():
+                    rel = posixpath.join(sink.subdir, name) if sink.subdir else name
+                    writer = sink.writer(self.fs, posixpath.join(stage, rel), table.schema)
+                    writer.write(table)
+                    placed.append((posixpath.join(stage, rel), posixpath.join(self.root, rel)))
+            for src, dst in placed:
+                self.fs.create_dir(posixpath.dirname(dst), recursive=True)
+                if self.fs.get_file_info(dst).type != pafs.FileType.NotFound:
+                    old = posixpath.join(trash, posixpath.relpath(dst, self.root))
+                    self.fs.create_dir(posixpath.dirname(old), recursive=True)
+                    self.fs.move(dst, old)
+                self.fs.move(src, dst)
+            tmp = self.local_root / f".tmp-{uuid.uuid4().hex}-{SUMMARY}"
+            tmp.write_text(json.dumps(summary, indent=2, default=str), encoding="utf-8")
+            tmp.replace(self.local_root / SUMMARY)
+        finally:
+            for leftover in (stage, trash):
+                if self.fs.get_file_info(leftover).type != pafs.FileType.NotFound:
+                    self.fs.delete_dir(leftover)
