@@ -146,8 +146,7 @@ def switch_local(home: str, build: str, names: list[str]) -> None:
     parents = {posixpath.dirname(n) for n in names} | {""}
     if current is not None and os.path.isdir(posixpath.join(home, current)):
         parents |= {e.name for e in os.scandir(posixpath.join(home, current)) if e.is_dir()
-                    and os.path.isdir(posixpath.join(home, e.name))
-                    and not os.path.islink(posixpath.join(home, e.name))}
+                    and os.path.isdir(posixpath.join(home, e.name)) and not os.path.islink(posixpath.join(home, e.name))}
     _point(home, build)
     for name in names:
         _link(home, name)
@@ -182,10 +181,8 @@ def _point(home: str, build: str) -> None:
 
 
 def _replace_with_link(target: str, path: str) -> None:
-    """``path`` becomes a link to ``target`` in one rename (the run lock makes this run the only
-    publisher, so a temporary link a killed one left is this one's to replace)."""
     os.makedirs(posixpath.dirname(path), exist_ok=True)
-    tmp = posixpath.join(posixpath.dirname(path), f".{posixpath.basename(path)}.link")
+    tmp = posixpath.join(posixpath.dirname(path), f".{posixpath.basename(path)}.link-{os.getpid()}")
     if os.path.lexists(tmp):
         os.unlink(tmp)
     os.symlink(target, tmp)

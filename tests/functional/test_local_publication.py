@@ -150,7 +150,6 @@ def test_a_shard_killed_while_it_moves_its_parts_is_refused_by_merge_then_rerun_
         merge_shards(str(out))
     assert shard(0) == 0
     result = merge_shards(str(out))
-    ids = [d for part in sorted((out / "documents").glob("*.parquet"))
-           for d in pq.read_table(part).column("doc_id").to_pylist()]
+    ids = [d for p in sorted((out / "documents").glob("*.parquet")) for d in pq.read_table(p).column("doc_id").to_pylist()]
     assert sorted(ids) == [f"r{i}" for i in range(8)] and result.counts["total"] == 8
     assert result.tables["documents"] == 8 and not list((out / "shards" / "0-of-2").glob(".staging-*"))
