@@ -42,7 +42,6 @@ from typing import Any, Callable, Mapping, Sequence
 
 import pandas as pd
 
-from docbatch.publication import local_build
 from docbatch.reparse import reparse_run
 from docbatch.runner import run_batch
 from docbatch.testing.faults import Fault
@@ -247,8 +246,7 @@ def kill_during_build(bench: Bench) -> ScenarioResult:
     """A finished run is re-run (nothing to send) and SIGKILLed while it rebuilds the
     tables (one row per Parquet part, so the build takes a while): the old tables must
     still load whole, the next run must rebuild them, and no hidden half-built copy of
-    the tables may stay behind (the published build and the one before it stay: readers of
-    the last one still read it)."""
+    the tables may stay behind."""
     reference = baseline(bench)
     result, t0 = timed("SIGKILL in output build", bench)
     work = bench.folder("build-kill")
@@ -257,10 +255,9 @@ def kill_during_build(bench: Bench) -> ScenarioResult:
     job.write_text("[job]\npart_rows = 1\n")
     with bench.server() as server:
         first = run_batch(bench.config(bench.manifest(), out, server, part_rows=1))
-        kept = local_build(str(out))  # the first run's build, the tables' home while the next builds
         proc = bench.cli(bench.manifest(), out, server, "--no-cache", str(job))
         try:
-            while proc.poll() is None and not any(p.parents[1].name != kept for p in out.glob(".staging-*/*/part-*")):
+            while proc.poll() is None and not any(out.glob(".staging-*/*/part-*")):
                 time.sleep(0.002)
             killed_in_build = proc.poll() is None
             proc.kill()
@@ -280,8 +277,7 @@ def kill_during_build(bench: Bench) -> ScenarioResult:
     result.expect(not after_kill, f"tables after the kill: {after_kill}")
     observe(result, out, calls, s3_endpoint_url=bench.moto_url)
     result.expect(calls.requests == bench.docs, f"{calls.requests} calls, want {bench.docs} (first run only)")
-    leftovers = sorted(p.name for p in out.iterdir() if p.name.startswith((".staging-", ".trash-"))
-                       and p.name not in (kept, local_build(str(out))))
+    leftovers = sorted(p.name for p in out.iterdir() if p.name.startswith((".staging-", ".trash-")))
     result.expect(not leftovers, f"hidden copies left behind: {leftovers}")
     result.problems += table_differences(out, reference)
     result.seconds = time.monotonic() - t0

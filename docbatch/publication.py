@@ -20,20 +20,11 @@ those seconds may see old and new parts together, and a crash then leaves the fo
 until the next build).  The committed build's prefix is kept until the next build has been
 committed and the one after it starts, so a reader that read the pointer a moment before a
 commit can still read what it named.
-
-On a local disk one rename publishes a build: :data:`SWITCH` (``.published``) is a symbolic link
-naming the build folder, and every table path readers load (``receipts``, ``csv/receipts``,
-``failed.csv``) is a link through it, made once.  Swapping the switch (a new link renamed over
-it) changes every table at one instant, so a reader listing the folders, or anything a crash
-leaves, shows one build's tables; a reader that resolves the switch once
-(:func:`published_parts`, :class:`Published`) reads one build whole while the next one is
-published.  The previous build is kept until the next build starts, as on S3.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import posixpath
 from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
@@ -48,8 +39,6 @@ if TYPE_CHECKING:
 
 #: The commit object of a run's (or a shard's) tables, in its own folder.
 PUBLISHED = "_published.json"
-#: On a local disk: the link naming the published build's folder; each table path links through it.
-SWITCH = ".published"
 #: S3's answers when the pointer is not the version the build started from.
 _OVERTAKEN = ("PreconditionFailed", "ConditionalRequestConflict")
 
@@ -108,87 +97,6 @@ def publish(folder: RunFolder, pointer: Pointer, build: str, moves: list[tuple[s
     pointer.commit({"format": 1, "run_id": run_id, "build": build, "previous": pointer.build, "files": files})
 
 
-def local_build(home: str) -> str | None:
-    """The build folder the switch of local run folder ``home`` names (None: none published
-    through it yet, e.g. a folder of an older docbatch, whose tables are folders of their own)."""
-    try:
-        return posixpath.basename(os.readlink(posixpath.join(home, SWITCH)))
-    except OSError:  # no switch, or a file that is none
-        return None
-
-
-def switch_local(home: str, build: str, names: list[str]) -> None:
-    """Publish build folder ``build`` of local run folder ``home`` (``names``: its tables' and
-    failed.csv's paths below it) with one rename of the switch.
-
-    A table path that is still a folder or file of its own (an older docbatch's layout, or one a
-    crash left before its link was made) is first moved into the build the switch names (a build
-    of its own made for it when there is none) and linked, so until the switch turns every table
-    a reader sees is still the old build's.  Links of tables the new build lacks, which would
-    point at nothing, are removed; nothing else is deleted here.
-    """
-    current = local_build(home)
-    for name in names:
-        path = posixpath.join(home, name)
-        if os.path.islink(path) or not os.path.lexists(path):
-            continue
-        if current is None:
-            from .config import new_run_id
-
-            current = f".staging-{new_run_id()}"
-            os.mkdir(posixpath.join(home, current))
-            _point(home, current)
-        kept = posixpath.join(home, current, name)
-        os.makedirs(posixpath.dirname(kept), exist_ok=True)
-        os.rename(path, kept)
-        _link(home, name)
-    # where links of the tables published before may be: the run folder, and its folders of tables (csv/)
-    parents = {posixpath.dirname(n) for n in names} | {""}
-    if current is not None and os.path.isdir(posixpath.join(home, current)):
-        parents |= {e.name for e in os.scandir(posixpath.join(home, current)) if e.is_dir()
-                    and os.path.isdir(posixpath.join(home, e.name)) and not os.path.islink(posixpath.join(home, e.name))}
-    _point(home, build)
-    for name in names:
-        _link(home, name)
-    for parent in parents:
-        for entry in os.scandir(posixpath.join(home, parent)):
-            rel = posixpath.join(parent, entry.name) if parent else entry.name
-            if entry.is_symlink() and os.readlink(entry.path) == _target(rel) and not os.path.exists(entry.path):
-                os.unlink(entry.path)
-
-
-def _target(name: str) -> str:
-    """What the link of table path ``name`` holds: the path through the switch, relative to it."""
-    return posixpath.relpath(posixpath.join(SWITCH, name), posixpath.dirname(name) or ".")
-
-
-def _link(home: str, name: str) -> None:
-    """Make table path ``name`` the link through the switch (made once, then left as it is)."""
-    path = posixpath.join(home, name)
-    if os.path.islink(path) and os.readlink(path) == _target(name):
-        return
-    _replace_with_link(_target(name), path)
-
-
-def _point(home: str, build: str) -> None:
-    """Turn the switch to ``build``: one rename, then the folder's entry made durable."""
-    _replace_with_link(build, posixpath.join(home, SWITCH))
-    fd = os.open(home, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _replace_with_link(target: str, path: str) -> None:
-    os.makedirs(posixpath.dirname(path), exist_ok=True)
-    tmp = posixpath.join(posixpath.dirname(path), f".{posixpath.basename(path)}.link-{os.getpid()}")
-    if os.path.lexists(tmp):
-        os.unlink(tmp)
-    os.symlink(target, tmp)
-    os.replace(tmp, path)
-
-
 class Build(NamedTuple):
     """One build's files of a table, as a reader reads them: ``base`` is the folder its
     ``key=value/`` partition folders sit under; ``home`` the run (or shard) that built them."""
@@ -211,17 +119,12 @@ class Published:
         sources = folder.s3.sources if folder.s3 is not None else None
         homes = [RunFolder(folder.uri, sources=sources, shard=s) for s in folder.shards()] or [folder]
         self.homes = [(home, Pointer(home).body if folder.s3 is not None else None) for home in homes]
-        #: A local run folder's published build, resolved once (None: sharded, or an older layout).
-        self.local = local_build(folder.root) if folder.s3 is None and homes == [folder] else None
 
     def parts(self, table: str, subdir: str = "") -> list[Build]:
-        """Each home's files of ``table`` (``subdir``: the format's): the build its pointer (on S3)
-        or switch (local) names, or, with neither (an older docbatch's folder, a local split run),
-        its parts in the table folder."""
+        """Each home's files of ``table`` (``subdir``: the format's): the build its pointer names,
+        or, with no pointer (a local disk swaps by rename; an older docbatch's folder on S3), its
+        parts in the table folder."""
         name = posixpath.join(subdir, table) if subdir else table
-        if self.local is not None:
-            base = self.folder.path(self.local, name)
-            return [Build(self.folder, base, self.folder.table_parts(posixpath.relpath(base, self.folder.root)))]
         listed = self.folder.table_parts(table, subdir) if any(body is None for _, body in self.homes) else []
         out = []
         for home, body in self.homes:
@@ -239,8 +142,7 @@ def published_parts(out: str, table: str, *, fmt: str = "parquet",
                     sources: SourceSettings | None = None) -> list[str]:
     """The files of ``table`` as last published in run folder ``out`` (every shard's), to read
     as one dataset: ``s3://`` URIs of one whole build per shard on S3, where the table folders
-    are copied after the commit; on a local disk the parts in the build folder the switch names
-    (kept until the next build starts; a split run's: the table folder's).
+    are copied after the commit; on a local disk the table folder's parts (swapped in by rename).
     A shard that has run nothing yet adds nothing (``docbatch merge`` says whether every shard
     is done); one of an older docbatch, with no pointer, adds its parts in the table folder."""
     from .parse.catalog import TABLES

@@ -12,9 +12,8 @@ would otherwise gzip a file whose name ends in ``.gz`` a second time.
 
 An answer's file name, where it has one, comes from its doc_id in one way,
 :func:`raw_name`, which every reader uses (the replay engine pointed at a run folder included).
-Tables are written to a staging folder and published whole, every table at once
-(:class:`Staging`, :mod:`docbatch.publication`), so readers never see a half-written table nor
-tables of two builds, and docbatch deletes only what it staged.
+Tables are written to a staging folder and swapped into place whole (:class:`Staging`), so
+readers never see a half-written table, and docbatch deletes only what it staged.
 
 A folder is docbatch's only when it carries the marker file (:data:`MARKER`, with a format
 version): a run refuses a non-empty folder without one, so ``--out`` pointed at someone
@@ -43,7 +42,7 @@ from . import __version__, answerpack
 from .cache import dumps_gz, loads_gz, sha256_hex, write_atomic
 from .config import SourceSettings, new_run_id
 from .errors import ConfigError, ForeignFolder, StorageError
-from .publication import Pointer, local_build
+from .publication import Pointer
 from .s3place import S3Place, work_folder
 from .shards import SHARDS, check_layout
 # failed.csv names: the staging writes them; callers find every name of the folder here.
@@ -313,14 +312,12 @@ class RunFolder:
     # -- tables ----------------------------------------------------------------------------
     def staging(self, run_id: str) -> Staging:
         """A fresh staging area for a build of this run's tables, under a name of its own.  Stale
-        ones of killed builds, and the build published before the last, are removed; not the build
-        the tables were last published from (:mod:`docbatch.publication`: the S3 pointer's, the
-        local switch's): it holds the tables, and readers of it still read it."""
+        ones of killed builds are removed; on S3, not the build the tables were last published
+        from (:mod:`docbatch.publication`): readers of that pointer still read it."""
         pointer = Pointer(self) if self.s3 is not None else None
-        published = pointer.build if pointer is not None else local_build(self.own())
         for info in self.fs.get_file_info(pafs.FileSelector(self.own(), allow_not_found=True)):
             name = posixpath.basename(info.path)
-            if info.type == pafs.FileType.Directory and _STAGED.match(name) and name != published:
+            if info.type == pafs.FileType.Directory and _STAGED.match(name) and name != (pointer and pointer.build):
                 self.fs.delete_dir(info.path)  # a whole copy of the tables left by a run killed mid-build
         return Staging(self, f".staging-{new_run_id()}", run_id=run_id, pointer=pointer)
 

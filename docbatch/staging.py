@@ -1,7 +1,7 @@
 """Where a build of a run's tables is written before it becomes visible, and how it becomes so.
 
 A build writes every table into a staging folder of its own; :meth:`Staging.swap_into_place`
-makes it the visible one: one rename of a link on a local disk, the pointer of :mod:`docbatch.publication`
+makes it the visible one: renames on a local disk, the pointer of :mod:`docbatch.publication`
 then a copy over the table folders on S3, part-by-part moves for a shard (whose parts sit
 beside the other shards').  docbatch deletes only what it staged.
 """
@@ -14,7 +14,7 @@ from typing import IO, TYPE_CHECKING, Callable, Iterable
 
 import pyarrow.fs as pafs
 
-from .publication import Pointer, publish, switch_local
+from .publication import Pointer, publish
 
 if TYPE_CHECKING:
     from .runfolder import RunFolder
@@ -33,6 +33,7 @@ class Staging:
         self.run_id = run_id
         self._pointer = pointer
         self.root = folder.own(name)
+        self._trash = folder.own(".trash-" + name)
         self.fs.create_dir(self.root, recursive=True)
 
     def table_path(self, subdir: str, table: str) -> str:
@@ -51,9 +52,7 @@ class Staging:
         """Make each finished ``(subdir, table)`` folder and failed.csv the visible one.
 
         ``check`` (the run lock's compare-and-swap) runs first, at the commit point: a run that
-        lost its folder while building publishes nothing.  On a local disk, one rename of the
-        switch publishes every table (:func:`docbatch.publication.switch_local`); the build
-        folder stays, as the tables' home.
+        lost its folder while building publishes nothing.  On a local disk, one rename each.
         On S3 the build is committed by its pointer (:func:`docbatch.publication.publish`),
         then copied part by part over the table folders, older parts beyond the new count
         deleted.  A shard's parts are moved the same way, on any filesystem, renamed with its
@@ -75,8 +74,16 @@ class Staging:
             self._swap_objects(moves, prefix)
             self.fs.delete_dir(self.root)
             return
-        switch_local(self.folder.root, posixpath.basename(self.root),
-                     [posixpath.relpath(dst, self.folder.root) for _, dst in moves])
+        for src, dst in moves:
+            self.fs.create_dir(posixpath.dirname(dst), recursive=True)
+            if self.fs.get_file_info(dst).type != pafs.FileType.NotFound:
+                old = posixpath.join(self._trash, posixpath.relpath(dst, self.folder.root))
+                self.fs.create_dir(posixpath.dirname(old), recursive=True)
+                self.fs.move(dst, old)
+            self.fs.move(src, dst)
+        for leftover in (self._trash, self.root):
+            if self.fs.get_file_info(leftover).type != pafs.FileType.NotFound:
+                self.fs.delete_dir(leftover)
 
     def _swap_objects(self, moves: list[tuple[str, str]], prefix: str, *, copy: bool = False) -> None:
         """File by file: each new part over the one of its name (``prefix`` + its name), then

@@ -41,8 +41,7 @@ def parts(out: str, table: str, fmt: str, sources: SourceSettings) -> None:
 
     On S3 they are one whole run's (every shard's), whatever is being published or crashed
     meanwhile: read them as one dataset (DuckDB ``read_parquet([...])``, pyarrow), or put the
-    list in S3 as an Athena symlink manifest.  On a local disk: the parts of the build published
-    last (a split run's: the table folder's parts).
+    list in S3 as an Athena symlink manifest.  On a local disk: the table folder's parts.
     """
     from ..publication import published_parts
 
