@@ -25,6 +25,7 @@ from typing import IO, Any, Callable, Iterable, Iterator
 import pyarrow as pa
 
 from .config import OutputSettings, ParseSettings
+from .heap import release_memory
 from .parse.catalog import TABLES
 from .projection import DocumentRows, Projector
 from .runfolder import RunFolder
@@ -113,6 +114,7 @@ def build_outputs(
                     w.write(table)
                 built.counts[name] += table.num_rows
                 sealed.clear()
+        release_memory()  # the part's rows and their Parquet encoding, freed: the next part starts low
 
     with contextlib.ExitStack() as stack:
         # failed.csv stays faithful (it is fed back as a manifest); the csv/ copy is escaped.

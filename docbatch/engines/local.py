@@ -47,11 +47,12 @@ from typing import Any, ClassVar, Mapping, Sequence
 from ..errors import BadImageError, ConfigError, InvalidRequest
 from ..records import Document, ImageInput
 from ..regions import Region, pixel_box, reframe
+from ..heap import release_memory
 from ..response import make_detection
 from .base import Engine, EngineOption, EngineSettings, ImageSpec
 from .local_inputs import Sizing, decode, reduce
 from .local_orientation import PageOrientation
-from .local_strips import StripPlan, StripSession, release_memory
+from .local_strips import StripPlan, StripSession
 
 Point = tuple[float, float]
 Polygon = tuple[Point, Point, Point, Point]

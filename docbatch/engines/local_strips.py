@@ -16,14 +16,12 @@ mostly blank margin can lose lines, so the budget is large (README, the embedded
 Pictures within the budget are read in one pass, exactly as before.
 
 glibc keeps freed heap memory for reuse, so a worker stays at its peak between pictures unless
-it is handed back: :func:`release_memory` does so once per picture (``malloc_trim``), which costs
+it is handed back: :func:`docbatch.heap.release_memory` does so once per picture (``malloc_trim``), which costs
 a few milliseconds, unlike a low mmap threshold that pays for fresh pages on every allocation.
 """
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import math
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -94,20 +92,3 @@ class StripSession:
 
     def __getattr__(self, name: str) -> Any:  # rapidocr's other uses of its session (names, metadata)
         return getattr(self.session, name)
-
-
-def _malloc_trim() -> Callable[[int], int] | None:
-    name = ctypes.util.find_library("c")
-    try:
-        return ctypes.CDLL(name).malloc_trim if name else None
-    except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to hand back this way
-        return None
-
-
-_TRIM = _malloc_trim()
-
-
-def release_memory() -> None:
-    """Hand the heap's free pages back to the system (glibc ``malloc_trim``; elsewhere nothing)."""
-    if _TRIM is not None:
-        _TRIM(0)
