@@ -165,8 +165,9 @@ def _open_writers(folder: RunFolder, staging: Staging, formats: Iterable[str], s
     def writer(fmt: str, name: str, schema: pa.Schema) -> Writer:
         path = staging.table_path(SINKS[fmt].subdir, name)
         if keys:
-            return PartitionedWriter(SINKS[fmt](), folder.fs, path, schema, keys, run_values)
-        return SINKS[fmt]().writer(folder.fs, path, schema)
+            return PartitionedWriter(SINKS[fmt](), folder.fs, path, schema, keys, run_values,
+                                     suffix=staging.part_suffix)
+        return SINKS[fmt]().writer(folder.fs, path, schema, suffix=staging.part_suffix)
 
     return {name: [writer(fmt, name, schema) for fmt in formats] for name, schema in schemas.items()}
 

@@ -4,7 +4,8 @@ S3 has no folder rename and no transaction over objects: tables copied part by p
 previous run's can be seen half swapped, by a reader during the copy or by everyone after a
 crash in it (some tables new, some old, a table missing).  So, as table formats on object
 stores do (Delta's log, Iceberg's metadata pointer), a build's parts stay where they were
-written, under that build's own prefix (``.staging-<build id>/``, never written again), and
+written, under that build's own prefix (``.staging-<build id>/``, never written again, each
+file's name ending in :data:`BUILD_SUFFIX`), and
 the build is *committed* by one small object written last: :data:`PUBLISHED`
 (``_published.json``, in the run's own folder) names the build and every part of every table
 and ``failed.csv``.  It is put conditionally on the version the build started from
@@ -19,7 +20,9 @@ for readers that list a folder; that copy is part by part (a reader listing ``re
 those seconds may see old and new parts together, and a crash then leaves the folders mixed
 until the next build).  The committed build's prefix is kept until the next build has been
 committed and the one after it starts, so a reader that read the pointer a moment before a
-commit can still read what it named.
+commit can still read what it named.  Kept builds' file names end in :data:`BUILD_SUFFIX` so
+that a reader globbing from above the run folder (DuckDB's ``s3://bucket/runs/**/*.parquet``
+matches dot-folders too) finds each row once, in the table folders.
 """
 
 from __future__ import annotations
@@ -39,6 +42,9 @@ if TYPE_CHECKING:
 
 #: The commit object of a run's (or a shard's) tables, in its own folder.
 PUBLISHED = "_published.json"
+#: What ends the name of every file of a build on S3 (``part-00000.parquet.build``): no glob
+#: ending in ``.parquet`` or ``.csv`` matches it; readers of the pointer read them by name.
+BUILD_SUFFIX = ".build"
 #: S3's answers when the pointer is not the version the build started from.
 _OVERTAKEN = ("PreconditionFailed", "ConditionalRequestConflict")
 

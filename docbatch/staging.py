@@ -14,7 +14,7 @@ from typing import IO, TYPE_CHECKING, Callable, Iterable
 
 import pyarrow.fs as pafs
 
-from .publication import Pointer, publish
+from .publication import BUILD_SUFFIX, Pointer, publish
 
 if TYPE_CHECKING:
     from .runfolder import RunFolder
@@ -36,6 +36,13 @@ class Staging:
         self._trash = folder.own(".trash-" + name)
         self.fs.create_dir(self.root, recursive=True)
 
+    @property
+    def part_suffix(self) -> str:
+        """What ends every file name of this build: :data:`~docbatch.publication.BUILD_SUFFIX` on S3,
+        where the build is kept after it is copied into the table folders, so no glob ending in a
+        format's extension finds its rows a second time; nothing on a local disk (renamed in)."""
+        return BUILD_SUFFIX if self._pointer is not None else ""
+
     def table_path(self, subdir: str, table: str) -> str:
         """The staging folder of one table in one format (``subdir`` is the format's, "" for Parquet)."""
         return posixpath.join(self.root, subdir, table) if subdir else posixpath.join(self.root, table)
@@ -43,7 +50,7 @@ class Staging:
     def open_failed_csv(self, *, escaped: bool = False) -> IO[str]:
         """A text stream for ``failed.csv`` (closed by the caller before :meth:`swap_into_place`);
         ``escaped`` is the spreadsheet-safe copy under ``csv/``."""
-        path = posixpath.join(self.root, ESCAPED_FAILED_CSV if escaped else FAILED_CSV)
+        path = posixpath.join(self.root, (ESCAPED_FAILED_CSV if escaped else FAILED_CSV) + self.part_suffix)
         self.fs.create_dir(posixpath.dirname(path), recursive=True)
         raw = self.fs.open_output_stream(path, compression=None)
         return io.TextIOWrapper(raw, encoding="utf-8", newline="")
@@ -61,8 +68,9 @@ class Staging:
         moves = [(self.table_path(sub, t), self.folder.path(sub, t) if sub else self.folder.path(t))
                  for sub, t in tables]
         for name in (FAILED_CSV, ESCAPED_FAILED_CSV):
-            if self.fs.get_file_info(posixpath.join(self.root, name)).type == pafs.FileType.File:
-                moves.append((posixpath.join(self.root, name), self.folder.own(name)))
+            staged = posixpath.join(self.root, name + self.part_suffix)
+            if self.fs.get_file_info(staged).type == pafs.FileType.File:
+                moves.append((staged, self.folder.own(name)))
         prefix = self.folder.shard.part_prefix if self.folder.shard is not None else ""
         if self._pointer is not None:
             publish(self.folder, self._pointer, posixpath.basename(self.root), moves, run_id=self.run_id, check=check)
@@ -86,8 +94,9 @@ class Staging:
                 self.fs.delete_dir(leftover)
 
     def _swap_objects(self, moves: list[tuple[str, str]], prefix: str, *, copy: bool = False) -> None:
-        """File by file: each new part over the one of its name (``prefix`` + its name), then
-        the old parts of that prefix beyond the new ones deleted; ``copy`` keeps the build's own."""
+        """File by file: each new part over the one of its name (``prefix`` + its name, without
+        the build's suffix), then the old parts of that prefix beyond the new ones deleted;
+        ``copy`` keeps the build's own."""
         local = self.folder.s3 is None
         place = self.fs.copy_file if copy else self.fs.move
         for src, dst in moves:
@@ -99,7 +108,7 @@ class Staging:
             if local:
                 self.fs.create_dir(dst, recursive=True)
             # recursive: a partitioned table's parts sit in key=value/ folders
-            new = {_prefixed(posixpath.relpath(i.path, src), prefix): posixpath.relpath(i.path, src)
+            new = {_placed(posixpath.relpath(i.path, src), prefix, self.part_suffix): posixpath.relpath(i.path, src)
                    for i in self.fs.get_file_info(pafs.FileSelector(src, recursive=True))
                    if i.type == pafs.FileType.File}
             old = [i.path for i in self.fs.get_file_info(pafs.FileSelector(dst, allow_not_found=True, recursive=True))
@@ -113,7 +122,10 @@ class Staging:
                 self.fs.delete_file(path)
 
 
-def _prefixed(rel: str, prefix: str) -> str:
-    """A part's path below its table folder with a shard's ``prefix`` on its file name."""
+def _placed(rel: str, prefix: str, suffix: str) -> str:
+    """Where a build's part (``rel`` below its table folder) goes below the table folder it is
+    swapped into: a shard's ``prefix`` on its file name, the build's ``suffix`` off it."""
     head, name = posixpath.split(rel)
+    if suffix and name.endswith(suffix):
+        name = name[:-len(suffix)]
     return posixpath.join(head, prefix + name)

@@ -13,7 +13,7 @@ from typing import Any
 import pyarrow.dataset as ds
 import pyarrow.fs as pafs
 
-from .publication import Published
+from .publication import BUILD_SUFFIX, Published
 
 
 def table_parts(fs: pafs.FileSystem, path: str) -> list[str]:
@@ -36,7 +36,8 @@ def read_table(fs: pafs.FileSystem, path: str, *, columns: list[str] | None = No
 
 def parquet_builds(view: Published, table: str) -> list[tuple[str, list[str]]]:
     """``(partition base, Parquet parts)`` of each build of ``table`` a reader of ``view`` reads."""
-    return [(b.base, [p for p in b.files if p.endswith(".parquet")]) for b in view.parts(table)]
+    return [(b.base, [p for p in b.files if p.endswith((".parquet", ".parquet" + BUILD_SUFFIX))])
+            for b in view.parts(table)]
 
 
 def read_published(view: Published, table: str, *, columns: list[str] | None = None, where: Any = None,

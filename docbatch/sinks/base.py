@@ -18,14 +18,16 @@ import pyarrow.fs as pafs
 
 
 class TableWriter(abc.ABC):
-    """Writes successive chunks of one table as ``part-NNNNN.<ext>`` files."""
+    """Writes successive chunks of one table as ``part-NNNNN.<ext>`` files (``part-NNNNN.<ext><suffix>``
+    with a ``suffix``: a kept build's names on S3, see :data:`docbatch.publication.BUILD_SUFFIX`)."""
 
     extension: ClassVar[str]
 
-    def __init__(self, fs: pafs.FileSystem, folder: str, schema: pa.Schema) -> None:
+    def __init__(self, fs: pafs.FileSystem, folder: str, schema: pa.Schema, *, suffix: str = "") -> None:
         self.fs = fs
         self.folder = folder
         self.schema = schema
+        self.suffix = suffix
         self.parts = 0
         fs.create_dir(folder, recursive=True)
 
@@ -37,7 +39,7 @@ class TableWriter(abc.ABC):
         """
         if not table.schema.equals(self.schema, check_metadata=False):
             raise ValueError(f"table does not fit the schema of {self.folder}")
-        name = f"part-{self.parts:05d}.{self.extension}"
+        name = f"part-{self.parts:05d}.{self.extension}{self.suffix}"
         tmp = posixpath.join(self.folder, f".{name}.tmp")
         try:
             with self.fs.open_output_stream(tmp, compression=None) as fh:
@@ -58,4 +60,4 @@ class SinkFormat(abc.ABC):
     subdir: ClassVar[str]
 
     @abc.abstractmethod
-    def writer(self, fs: pafs.FileSystem, folder: str, schema: pa.Schema) -> TableWriter: ...
+    def writer(self, fs: pafs.FileSystem, folder: str, schema: pa.Schema, *, suffix: str = "") -> TableWriter: ...

@@ -74,7 +74,7 @@ class CsvWriter(TableWriter):
 class CsvFormat(SinkFormat):
     subdir = "csv"
 
-    def writer(self, fs: pafs.FileSystem, folder: str, schema: pa.Schema) -> TableWriter:
-        return CsvWriter(fs, folder, schema)
+    def writer(self, fs: pafs.FileSystem, folder: str, schema: pa.Schema, *, suffix: str = "") -> TableWriter:
+        return CsvWriter(fs, folder, schema, suffix=suffix)
 
 

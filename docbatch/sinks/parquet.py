@@ -21,5 +21,5 @@ class ParquetWriter(TableWriter):
 class ParquetFormat(SinkFormat):
     subdir = ""
 
-    def writer(self, fs: pafs.FileSystem, folder: str, schema: pa.Schema) -> TableWriter:
-        return ParquetWriter(fs, folder, schema)
+    def writer(self, fs: pafs.FileSystem, folder: str, schema: pa.Schema, *, suffix: str = "") -> TableWriter:
+        return ParquetWriter(fs, folder, schema, suffix=suffix)

@@ -50,12 +50,13 @@ class PartitionedWriter:
     """Writes tables of ``schema`` (partition columns included) into one folder per partition.
 
     ``defaults`` names the partition an empty table's part goes to (so a reader still sees
-    the schema): the run's own values, :data:`EMPTY_PARTITION` for the document's.
+    the schema): the run's own values, :data:`EMPTY_PARTITION` for the document's.  ``suffix``
+    ends every part's name (as :class:`~.base.TableWriter`'s).
     """
 
     def __init__(self, sink: SinkFormat, fs: pafs.FileSystem, folder: str, schema: pa.Schema,
-                 keys: Sequence[str], defaults: Mapping[str, object] | None = None) -> None:
-        self.sink, self.fs, self.folder, self.keys = sink, fs, folder, list(keys)
+                 keys: Sequence[str], defaults: Mapping[str, object] | None = None, *, suffix: str = "") -> None:
+        self.sink, self.fs, self.folder, self.keys, self.suffix = sink, fs, folder, list(keys), suffix
         self.schema = schema
         self.file_schema = file_schema(schema, self.keys)
         self.defaults = {k: (defaults or {}).get(k, EMPTY_PARTITION) for k in self.keys}
@@ -86,5 +87,5 @@ class PartitionedWriter:
     def _writer(self, values: tuple[object, ...]) -> TableWriter:
         if values not in self.writers:
             folder = posixpath.join(self.folder, partition_folder(dict(zip(self.keys, values))))
-            self.writers[values] = self.sink.writer(self.fs, folder, self.file_schema)
+            self.writers[values] = self.sink.writer(self.fs, folder, self.file_schema, suffix=self.suffix)
         return self.writers[values]

@@ -167,3 +167,37 @@ def test_a_run_taken_over_between_two_heartbeats_does_not_checkpoint_its_journal
         thief.join()
     assert client.get_object(Bucket=BUCKET, Key=f"{prefix}state.sqlite")["Body"].read() == b"their journal"
 
+
+
+def _glob_keys(keys: list[str], pattern: str) -> list[str]:
+    """The keys a recursive glob matches as DuckDB's S3 glob does: ``**`` any folders, dot-folders
+    included (measured with DuckDB's httpfs against moto), ``*`` within one name."""
+    import re
+
+    regex = "".join(".*" if part == "**" else "[^/]*" if part == "*" else re.escape(part)
+                    for part in re.split(r"(\*\*|\*)", pattern))
+    return sorted(k for k in keys if re.fullmatch(regex, k))
+
+
+def test_a_recursive_glob_from_above_the_run_folders_reads_each_row_once(tmp_path, s3, monkeypatch):
+    """Two nightly runs keep their last two builds beside the table folders; a reader globbing
+    every night's receipts (``s3://bucket/runs/**/receipts/*.parquet``) or every CSV must still
+    find each row in one file only: the kept builds' names match no such glob."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    bench = Bench(tmp_path, moto_url=s3.url, docs=DOCS)
+    root = f"nightly-{uuid.uuid4().hex[:6]}"
+    client = boto3.client("s3", endpoint_url=s3.url, region_name="us-east-1")
+    with bench.server() as server:
+        for night in ("2026-11-30", "2026-12-01"):
+            out = f"s3://{BUCKET}/{root}/runs/{night}/"
+            run_batch(bench.config(bench.manifest(), out, server, formats=("parquet", "csv")))
+            run_batch(bench.config(bench.manifest(), out, server, formats=("parquet", "csv")))  # kept: two builds
+    keys = [o["Key"] for page in client.get_paginator("list_objects_v2").paginate(Bucket=BUCKET, Prefix=root)
+            for o in page.get("Contents", [])]
+    assert [k for k in keys if "/.staging-" in k], "the runs kept no build: nothing to be found twice"
+    parquet = _glob_keys(keys, f"{root}/runs/**/receipts/*.parquet")
+    rows = sum(pq.read_metadata(io.BytesIO(client.get_object(Bucket=BUCKET, Key=k)["Body"].read())).num_rows
+               for k in parquet)
+    assert rows == 2 * DOCS, parquet
+    for pattern in ("**/*.parquet", "**/*.csv", "**/failed.csv"):
+        assert not [k for k in _glob_keys(keys, f"{root}/{pattern}") if "/.staging-" in k], pattern
