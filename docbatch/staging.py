@@ -15,6 +15,7 @@ from typing import IO, TYPE_CHECKING, Callable, Iterable
 import pyarrow.fs as pafs
 
 from .publication import BUILD_SUFFIX, Pointer, publish
+from .symlinks import write_manifests
 
 if TYPE_CHECKING:
     from .runfolder import RunFolder
@@ -61,10 +62,12 @@ class Staging:
         ``check`` (the run lock's compare-and-swap) runs first, at the commit point: a run that
         lost its folder while building publishes nothing.  On a local disk, one rename each.
         On S3 the build is committed by its pointer (:func:`docbatch.publication.publish`),
-        then copied part by part over the table folders, older parts beyond the new count
+        named in Athena's symlink manifests (:mod:`docbatch.symlinks`), then copied part by
+        part over the table folders, older parts beyond the new count
         deleted.  A shard's parts are moved the same way, on any filesystem, renamed with its
         prefix (only parts of its own prefix are ever replaced or deleted).
         """
+        tables = list(tables)
         moves = [(self.table_path(sub, t), self.folder.path(sub, t) if sub else self.folder.path(t))
                  for sub, t in tables]
         for name in (FAILED_CSV, ESCAPED_FAILED_CSV):
@@ -74,6 +77,8 @@ class Staging:
         prefix = self.folder.shard.part_prefix if self.folder.shard is not None else ""
         if self._pointer is not None:
             publish(self.folder, self._pointer, posixpath.basename(self.root), moves, run_id=self.run_id, check=check)
+            assert self._pointer.body is not None
+            write_manifests(self.folder, self.root, self._pointer.body["files"], [t for sub, t in tables if not sub])
             self._swap_objects(moves, prefix, copy=True)
             return
         if check is not None:

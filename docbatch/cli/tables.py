@@ -58,8 +58,10 @@ def parts(out: str, table: str, fmt: str, sources: SourceSettings) -> None:
 @click.option("--partition-by", help="athena: the run's --partition-by keys (PARTITIONED BY; run tables only).")
 @click.option("--manifest-columns", metavar="A,B", help="athena: the manifest's own columns the run carried "
               "(STRING, after docbatch's, in the tables that take them).")
+@click.option("--symlink", is_flag=True, help="athena: read an S3 run's symlink manifests "
+              "(_symlink_format_manifest/), which name one published build: no query sees a half-copied table.")
 def schema(tables: tuple[str, ...], fmt: str, location: str | None, partition_by: str | None,
-           manifest_columns: str | None) -> None:
+           manifest_columns: str | None, symlink: bool) -> None:
     """Print the output tables' columns: kind, meaning, and whether they hold personal data.
 
     From the one catalogue of fields the Parquet/CSV schemas are built from (TABLES: all
@@ -68,24 +70,27 @@ def schema(tables: tuple[str, ...], fmt: str, location: str | None, partition_by
     import json
 
     from ..errors import ConfigError
-    from ..parse.catalog import ALL_TABLES, as_json, markdown
+    from ..parse.catalog import ALL_TABLES, TABLES, as_json, markdown
 
     unknown = [t for t in tables if t not in ALL_TABLES]
     if unknown:
         raise ConfigError(f"unknown table(s) {', '.join(unknown)}; known: {', '.join(ALL_TABLES)}")
     names = list(tables) or None
     if fmt == "athena":
-        click.echo(athena_ddl(names or list(ALL_TABLES), location=location, partition_by=partition_by,
-                              manifest_columns=manifest_columns))
+        click.echo(athena_ddl(names or list(TABLES if symlink else ALL_TABLES), location=location, partition_by=partition_by,
+                              manifest_columns=manifest_columns, symlink=symlink))
         return
     click.echo(markdown(names) if fmt == "markdown" else json.dumps(as_json(names), indent=2), nl=fmt == "json")
 
 
 def athena_ddl(names: list[str], *, location: str | None, partition_by: str | None,
-               manifest_columns: str | None = None) -> str:
+               manifest_columns: str | None = None, symlink: bool = False) -> str:
     """``CREATE EXTERNAL TABLE`` for each named table, as a run with ``partition_by`` and these
-    manifest columns writes them (named as the run names them: ``manifest_`` before a name docbatch owns)."""
+    manifest columns writes them (named as the run names them: ``manifest_`` before a name docbatch
+    owns); ``symlink``: over an S3 run's symlink manifests (run tables only: docbatch writes none
+    for a reconciliation's)."""
     from ..config import check_partition_keys
+    from ..errors import ConfigError
     from ..outputs import passthrough_names
     from ..parse.catalog import ALL_TABLES, TABLES
     from ..sinks.athena import create_table
@@ -95,11 +100,14 @@ def athena_ddl(names: list[str], *, location: str | None, partition_by: str | No
     keys = tuple(k.strip() for k in (partition_by or "").split(",") if k.strip())
     check_partition_keys(keys)
     passthrough = list(passthrough_names(c.strip() for c in (manifest_columns or "").split(",") if c.strip()).values())
+    if symlink and (not location or [n for n in names if n not in TABLES]):
+        raise ConfigError("--symlink makes tables over an S3 run folder's symlink manifests: give its --location "
+                          f"and run tables only ({', '.join(TABLES)})")
     out = []
     for name in names:
         table = ALL_TABLES[name]
         table_keys = keys if name in TABLES else ()
         schema = with_partition_columns(arrow_schema(table, passthrough), table_keys)
-        out.append(create_table(name, schema, location=location,
-                                partition_by=table_keys, description=table.description))
+        out.append(create_table(name, schema, location=location, partition_by=table_keys,
+                                description=table.description, symlink=symlink))
     return "\n\n".join(out)

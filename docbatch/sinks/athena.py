@@ -7,6 +7,7 @@ milliseconds, which Athena reads), clock times ``STRING`` (``HH:MM:SS``: Athena 
 TIME), the polygon ``ARRAY<STRUCT<x:FLOAT,y:FLOAT>>``.  Partition keys become
 ``PARTITIONED BY`` string columns (and leave the column list, as Hive requires); after
 new partitions land, ``MSCK REPAIR TABLE`` (or partition projection) makes Athena see them.
+With ``symlink`` the table reads the symlink manifests of an S3 run (:mod:`docbatch.symlinks`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Sequence
 
 import pyarrow as pa
 
+from ..symlinks import SYMLINK_ROOT
 from .partition import file_schema
 
 
@@ -39,9 +41,17 @@ def _quote(text: str) -> str:
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
+#: A table read through symlink manifests (:mod:`docbatch.symlinks`): Parquet files named in text files.
+_SYMLINK_FORMAT = ("ROW FORMAT SERDE 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'\n"
+                   "STORED AS INPUTFORMAT 'org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat'\n"
+                   "OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'")
+
+
 def create_table(name: str, schema: pa.Schema, *, location: str | None = None,
-                 partition_by: Sequence[str] = (), description: str = "") -> str:
-    """One ``CREATE EXTERNAL TABLE`` over the Parquet parts of table ``name`` (``location``: its folder)."""
+                 partition_by: Sequence[str] = (), description: str = "", symlink: bool = False) -> str:
+    """One ``CREATE EXTERNAL TABLE`` over the Parquet parts of table ``name`` (``location``: the
+    run folder; the table is its folder in it, or with ``symlink`` its symlink manifests'
+    folder, which name one published build's parts: never a half-copied table)."""
     columns = file_schema(schema, partition_by)
     lines = [f"CREATE EXTERNAL TABLE IF NOT EXISTS `{name}` ("]
     cols = [f"  `{f.name}` {hive_type(f.type)}"
@@ -53,9 +63,10 @@ def create_table(name: str, schema: pa.Schema, *, location: str | None = None,
         lines.append(f"COMMENT {_quote(description)}")
     if partition_by:
         lines.append("PARTITIONED BY (" + ", ".join(f"`{k}` STRING" for k in partition_by) + ")")
-    lines.append("STORED AS PARQUET")
+    lines.append(_SYMLINK_FORMAT if symlink else "STORED AS PARQUET")
     if location:
-        lines.append(f"LOCATION {_quote(location.rstrip('/') + '/' + name + '/')}")
+        folder = f"{SYMLINK_ROOT}/{name}" if symlink else name
+        lines.append(f"LOCATION {_quote(location.rstrip('/') + '/' + folder + '/')}")
     lines[-1] += ";"
     if partition_by:
         lines.append(f"-- after a run adds partitions: MSCK REPAIR TABLE `{name}`;")

@@ -22,7 +22,7 @@ from docbatch.parse.catalog import TABLES
 from docbatch.reconcile import reconcile
 from docbatch.reparse import reparse_run
 
-from ..support.athena import athena_types, ddl_columns
+from ..support.athena import _SYMLINK_PARQUET, athena_types, ddl_columns, ddl_storage
 from ..support.replay_run import RECEIPTS, replay_run
 
 pytestmark = pytest.mark.slow  # whole runs through the CLI (seconds)
@@ -130,6 +130,21 @@ def test_the_athena_ddl_parses_and_equals_the_parquet_files_schema(request, fold
         assert list(pcols) == [p.split("=")[0] for p in part.relative_to(folder / name).parent.parts]
         assert set(pcols.values()) <= {"STRING"}
         assert location == f"s3://bucket/out/{name}/"
+
+
+def test_the_athena_ddl_over_symlink_manifests_reads_the_same_columns_from_the_manifests_folder():
+    plain, symlink = (CliRunner().invoke(main, ["schema", "--format", "athena", "--location", "s3://bucket/out/",
+                                                "--partition-by", ",".join(KEYS), *extra]) for extra in ([], ["--symlink"]))
+    assert symlink.exit_code == 0, symlink.output
+    assert set(ddl_storage(symlink.output).values()) == {_SYMLINK_PARQUET}
+    for name, (cols, pcols, location) in ddl_columns(symlink.output).items():
+        assert (cols, pcols) == ddl_columns(plain.output)[name][:2]
+        assert location == f"s3://bucket/out/_symlink_format_manifest/{name}/"
+
+
+def test_the_athena_ddl_over_symlink_manifests_is_refused_without_a_run_folder():
+    result = CliRunner().invoke(main, ["schema", "--format", "athena", "--symlink"])
+    assert result.exit_code != 0 and "--location" in result.output
 
 
 def test_the_report_and_merge_see_every_part_of_a_partitioned_run(partitioned):

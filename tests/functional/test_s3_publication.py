@@ -52,6 +52,25 @@ def _seen(s3: FusedS3, out: str) -> dict[str, tuple[frozenset[str], int]]:
     return seen
 
 
+def _published(s3: FusedS3, out: str) -> dict[str, list[str]]:
+    sources = SourceSettings(s3_endpoint_url=s3.url)
+    return {table: sorted(published_parts(out, table, sources=sources)) for table in TABLES}
+
+
+def _symlinked(s3: FusedS3, out: str, *, partitions: bool = False) -> dict[str, list[str]]:
+    """The files each table's symlink manifests name, as Athena's SymlinkTextInputFormat reads
+    them (every file of the table's manifest folder, partition folders included); ``partitions``:
+    keyed by the manifest's path below the table's folder instead."""
+    client = boto3.client("s3", endpoint_url=s3.url, region_name="us-east-1")
+    prefix = out[len(f"s3://{BUCKET}/"):] + "_symlink_format_manifest/"
+    named: dict[str, list[str]] = {}
+    for o in client.list_objects_v2(Bucket=BUCKET, Prefix=prefix).get("Contents", []):
+        table, _, below = o["Key"][len(prefix):].partition("/")
+        body = client.get_object(Bucket=BUCKET, Key=o["Key"])["Body"].read().decode().split()
+        named.setdefault(below if partitions else table, []).extend(body)
+    return {k: sorted(v) for k, v in named.items()}
+
+
 def _whole(seen: dict[str, tuple[frozenset[str], int]]) -> str:
     """The one run whose tables a reader sees, every table whole; fails on a mix or a table missing."""
     runs = {r for ids, _ in seen.values() for r in ids}
@@ -65,21 +84,24 @@ def test_a_crash_between_any_two_objects_of_a_publication_leaves_one_whole_run_v
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setattr(RunLock, "STALE_AFTER", -1.0)  # the crashed run's lock is taken over, as once it is gone
     bench = Bench(tmp_path, moto_url=s3.url, docs=DOCS)
-    out = f"s3://{BUCKET}/runs/{uuid.uuid4().hex[:6]}/"
+    prefix = f"runs/{uuid.uuid4().hex[:6]}/"
+    out = f"s3://{BUCKET}/{prefix}"
     with bench.server() as server:
         config = lambda run_id: bench.config(bench.manifest(), out, server, formats=("parquet",),  # noqa: E731
                                              run_id=run_id)
         run_batch(config("20261201T000000Z-00000a"))
         visible = "20261201T000000Z-00000a"
-        # every part built and the commit refused (as any crash before it); committed, cut mid-copy
-        for n, (at, after) in enumerate([("/_published.json", 0), ("/_published.json", 3)]):
+        # every part built and the commit refused (as any crash before it); committed, its symlink
+        # manifests written, cut in the copy into the table folders (documents and detections copied)
+        cuts = [("/_published.json", False), (f"/{prefix}receipts/part-", True)]
+        for n, (at, committed) in enumerate(cuts):
             run_id = f"20261201T000000Z-c0000{n}"
-            s3.blow_after(after, at=at)
+            s3.blow_after(0, at=at)
             with contextlib.suppress(DocbatchError):
                 run_batch(config(run_id))  # a resume: no call, the tables built again, cut
             s3.blow_after(None)
-            committed = at == "/_published.json" and after > 0
-            assert _whole(_seen(s3, out)) == (run_id if committed else visible), (at, after)
+            assert _whole(_seen(s3, out)) == (run_id if committed else visible), at
+            assert _symlinked(s3, out) == _published(s3, out), at  # what Athena's symlink tables read
             visible = run_id if committed else visible
         calls = count_calls(server.request_log)
     assert (calls.answered, calls.repeated) == (DOCS, 0)  # the crashed builds paid for nothing
@@ -201,3 +223,31 @@ def test_a_recursive_glob_from_above_the_run_folders_reads_each_row_once(tmp_pat
     assert rows == 2 * DOCS, parquet
     for pattern in ("**/*.parquet", "**/*.csv", "**/failed.csv"):
         assert not [k for k in _glob_keys(keys, f"{root}/{pattern}") if "/.staging-" in k], pattern
+
+
+def test_symlink_manifests_name_each_partition_of_the_published_build_and_no_partition_it_dropped(
+        tmp_path, s3, monkeypatch):
+    """Athena's symlink tables (``docbatch schema --format athena --symlink``) read the manifests:
+    each partition folder's manifest names that partition's parts of the committed build, every
+    one readable, and a partition an earlier build had and this one lacks loses its manifest."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    bench = Bench(tmp_path, moto_url=s3.url, docs=DOCS)
+    prefix = f"runs/{uuid.uuid4().hex[:6]}/"
+    out = f"s3://{BUCKET}/{prefix}"
+    client = boto3.client("s3", endpoint_url=s3.url, region_name="us-east-1")
+    with bench.server() as server:
+        run_batch(bench.config(bench.manifest(), out, server, formats=("parquet", "csv"), partition_by=("status",)))
+        dropped = f"{prefix}_symlink_format_manifest/documents/status=failed/manifest"  # as a build with failures left it
+        client.put_object(Bucket=BUCKET, Key=dropped, Body=b"s3://elsewhere/part-00000.parquet\n")
+        run_batch(bench.config(bench.manifest(), out, server, formats=("parquet", "csv"), partition_by=("status",)))
+    by_partition = _symlinked(s3, out, partitions=True)
+    # status=none: the empty tables' schema-only part (ids, receipt_items)
+    assert by_partition.keys() == {"status=ok/manifest", "status=none/manifest"}, by_partition
+    assert _symlinked(s3, out) == _published(s3, out)
+    for manifest, uris in by_partition.items():
+        for uri in uris:
+            assert "/.staging-" in uri and f"/{manifest.split('/')[0]}/" in uri, (manifest, uri)
+            pq.read_metadata(io.BytesIO(client.get_object(Bucket=BUCKET, Key=uri.split("/", 3)[3])["Body"].read()))
+    receipts = [pq.read_table(io.BytesIO(client.get_object(Bucket=BUCKET, Key=u.split("/", 3)[3])["Body"].read()))
+                for u in _published(s3, out)["receipts"]]
+    assert sum(t.num_rows for t in receipts) == DOCS

@@ -238,6 +238,12 @@ def test_four_concurrent_shards_into_one_s3_folder_equal_one_process(bench, tmp_
     builds = {k.split("/.staging-")[0] + "/.staging-" + k.split("/.staging-")[1].split("/")[0]
               for k in keys if "/.staging-" in k}
     assert len(builds) == 4  # each shard keeps only the build it published (_published.json names it)
+    prefix = out.split("/", 3)[3] + "/_symlink_format_manifest/documents/"
+    manifests = sorted(k[len(prefix):] for k in keys if k.startswith(prefix))
+    assert manifests == [f"shard-{i}-of-4-manifest" for i in range(4)]  # Athena reads each shard's beside the others'
+    named = [line for k in manifests
+             for line in s3.get_object(Bucket=BUCKET, Key=prefix + k)["Body"].read().decode().split()]
+    assert sorted(named) == sorted(published)
 
 
 def test_reparse_of_a_split_folder_is_per_shard_and_refused_without_one(bench, tmp_path):
