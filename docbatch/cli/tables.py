@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 import click
@@ -54,14 +55,18 @@ def parts(out: str, table: str, fmt: str, sources: SourceSettings) -> None:
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json", "athena"]), default="markdown",
               show_default=True, help="athena: CREATE EXTERNAL TABLE statements over the Parquet parts.")
 @click.option("--location", metavar="S3_URI", help="athena: the run (or reconciliation) folder, e.g. s3://bucket/out/; "
-              "each table's LOCATION is its folder in it.")
+              "each table's LOCATION is its folder in it.  A nightly job's out template "
+              "(s3://bucket/runs/{yesterday}/) makes one table over every night's folder (partition projection).")
 @click.option("--partition-by", help="athena: the run's --partition-by keys (PARTITIONED BY; run tables only).")
 @click.option("--manifest-columns", metavar="A,B", help="athena: the manifest's own columns the run carried "
               "(STRING, after docbatch's, in the tables that take them).")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), help="athena, with a date template in "
+              "--location (the job's out, e.g. s3://bucket/runs/{yesterday}/): the first night the table reads "
+              "(default: a year back).")
 @click.option("--symlink", is_flag=True, help="athena: read an S3 run's symlink manifests "
               "(_symlink_format_manifest/), which name one published build: no query sees a half-copied table.")
 def schema(tables: tuple[str, ...], fmt: str, location: str | None, partition_by: str | None,
-           manifest_columns: str | None, symlink: bool) -> None:
+           manifest_columns: str | None, since: dt.datetime | None, symlink: bool) -> None:
     """Print the output tables' columns: kind, meaning, and whether they hold personal data.
 
     From the one catalogue of fields the Parquet/CSV schemas are built from (TABLES: all
@@ -78,13 +83,14 @@ def schema(tables: tuple[str, ...], fmt: str, location: str | None, partition_by
     names = list(tables) or None
     if fmt == "athena":
         click.echo(athena_ddl(names or list(TABLES if symlink else ALL_TABLES), location=location, partition_by=partition_by,
-                              manifest_columns=manifest_columns, symlink=symlink))
+                              manifest_columns=manifest_columns, symlink=symlink,
+                              since=since.date() if since else None))
         return
     click.echo(markdown(names) if fmt == "markdown" else json.dumps(as_json(names), indent=2), nl=fmt == "json")
 
 
 def athena_ddl(names: list[str], *, location: str | None, partition_by: str | None,
-               manifest_columns: str | None = None, symlink: bool = False) -> str:
+               manifest_columns: str | None = None, symlink: bool = False, since: dt.date | None = None) -> str:
     """``CREATE EXTERNAL TABLE`` for each named table, as a run with ``partition_by`` and these
     manifest columns writes them (named as the run names them: ``manifest_`` before a name docbatch
     owns); ``symlink``: over an S3 run's symlink manifests (run tables only: docbatch writes none
@@ -108,6 +114,9 @@ def athena_ddl(names: list[str], *, location: str | None, partition_by: str | No
         table = ALL_TABLES[name]
         table_keys = keys if name in TABLES else ()
         schema = with_partition_columns(arrow_schema(table, passthrough), table_keys)
-        out.append(create_table(name, schema, location=location, partition_by=table_keys,
-                                description=table.description, symlink=symlink))
+        try:
+            out.append(create_table(name, schema, location=location, partition_by=table_keys,
+                                    description=table.description, symlink=symlink, since=since))
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from exc
     return "\n\n".join(out)

@@ -157,3 +157,55 @@ def test_the_report_and_merge_see_every_part_of_a_partitioned_run(partitioned):
     receipts = gather(folder).tables["receipts"]
     assert sorted(r["doc_id"] for r in receipts) == [r[0] for r in RECEIPTS]
     assert {r["doc_type"] for r in receipts} == {"receipt"}
+
+
+# -- one Athena table over every night's run folder --------------------------------------------------
+
+def _projected_folders(ddl: str, first: dt.date, last: dt.date) -> dict[str, str]:
+    """What Athena's date projection makes of the DDL's TBLPROPERTIES: folder_date -> location,
+    for every day from ``first`` to ``last`` (the range's ``NOW``)."""
+    import sqlglot
+    from sqlglot import exp
+
+    (stmt, *_) = [s for s in sqlglot.parse(ddl, read="athena") if isinstance(s, exp.Create)]
+    props = {p.name: p.text("value") for p in stmt.args["properties"].expressions if isinstance(p, exp.Property)}
+    java = props["projection.folder_date.format"]
+    fmt = java.replace("yyyy", "%Y").replace("MM", "%m").replace("dd", "%d")
+    start = dt.datetime.strptime(props["projection.folder_date.range"].split(",")[0], fmt).date()
+    assert props["projection.enabled"] == "true" and props["projection.folder_date.range"].endswith(",NOW")
+    days = [start + dt.timedelta(days=i) for i in range((last - start).days + 1)]
+    return {d.strftime(fmt): props["storage.location.template"].replace("${folder_date}", d.strftime(fmt))
+            for d in days if d >= first}
+
+
+@pytest.mark.parametrize("template", ["{yesterday}", "{date:%Y/%m/%d}"])
+def test_the_athena_ddl_over_a_nightly_jobs_template_finds_every_night_the_job_wrote(tmp_path, template):
+    """The job's own ``out`` template as the location: the projection's folders are the run
+    folders the job wrote night after night, holding that night's parts, and no other."""
+    base = replay_run(tmp_path, "--format", "parquet").parent  # the replay answers and the manifest
+    job = tmp_path / "nightly.toml"
+    job.write_text(f'[job]\nmanifest = "m.csv"\nout = "runs/{template}/"\nengine = "replay"\n'
+                   f'replay_dir = "replay"\nformats = ["parquet"]\nuse_cache = false\n')
+    nights = [dt.date(2026, 11, 25), dt.date(2026, 11, 27)]
+    for night in nights:
+        result = CliRunner().invoke(main, ["-q", "run", str(job), "--date", night.isoformat()])
+        assert result.exit_code == 0, result.output
+    ddl = CliRunner().invoke(main, ["schema", "--format", "athena", "receipts", "--since", "2026-11-01",
+                                    "--location", str(base / "runs" / template) + "/"])
+    assert ddl.exit_code == 0, ddl.output
+    assert ddl_columns(ddl.output)["receipts"][1] == {"folder_date": "STRING"}
+    found = {day: folder for day, folder in _projected_folders(ddl.output, dt.date(2026, 11, 1),
+                                                               dt.date(2026, 12, 31)).items()
+             if Path(folder).is_dir()}
+    written = {(n - dt.timedelta(days=1)).strftime("%Y-%m-%d") if template == "{yesterday}" else n.strftime("%Y/%m/%d")
+               for n in nights}
+    assert set(found) == written
+    for folder in found.values():
+        assert sorted(pd.read_parquet(folder)["doc_id"]) == [r[0] for r in RECEIPTS]
+
+
+def test_a_nightly_location_with_partition_by_or_a_date_athena_cannot_read_back_is_refused():
+    for extra in (["--location", "s3://b/runs/{date}/", "--partition-by", "doc_type"],
+                  ["--location", "s3://b/runs/{date:%d-%b}/"]):
+        result = CliRunner().invoke(main, ["schema", "--format", "athena", "receipts", *extra])
+        assert result.exit_code != 0 and "error:" in result.output, result.output
