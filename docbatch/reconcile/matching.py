@@ -15,7 +15,8 @@ day, with no competitor and a descriptor naming no other receipt's vendor, match
 (:func:`_vendor_unread`); so does a readable one when receipt and transaction are each the
 other's only candidate at all and the receipt says it was paid by card
 (:func:`_amount_and_day_alone`: a card billing under a name the receipt prints nowhere), rivals
-explained by another automatic match, or whose own amount or date is in doubt, set apart.
+explained by another automatic match, or whose own amount or date is in doubt, set apart, and
+two scans of one purchase one candidate.
 Neither exception applies to a receipt saying it was paid in cash.
 Receipts left without a
 transaction in the settlement window get a second, stricter search (the same amount, a
@@ -61,9 +62,9 @@ def match(receipts: list[Receipt], transactions: list[Transaction], settings: Re
     """Every receipt and transaction placed in one of the reconciliation tables."""
     ms = settings.match
     scorer = Scorer(transactions, ms, vendors=[r.vendor_key for r in receipts])
-    groups = _duplicate_groups(receipts)
     pairs = [p for i, r in enumerate(receipts) for p in scorer.candidates(i, r)]
-    rivals = _Rivals([p for p in pairs if not _DISCOUNTED & set(p.flags)])
+    groups = _duplicate_groups(receipts)
+    rivals = _Rivals([p for p in pairs if not _DISCOUNTED & set(p.flags)], groups)
     best_r: dict[int, Pair] = {}
     best_t: dict[int, Pair] = {}
     for p in pairs:
@@ -192,27 +193,37 @@ class _Vendors:
 
 @dataclass
 class _Rivals:
-    """Each receipt's and each transaction's candidates in its window, at any score."""
+    """Each receipt's and each transaction's candidates in its window, at any score.
+
+    Receipts that are one purchase scanned twice (``groups``, as :func:`_duplicate_groups` finds
+    them) are one candidate of a transaction, not rivals: the copy wants the same charge."""
 
     per_receipt: dict[int, list[int]]
     per_transaction: dict[int, list[int]]
 
-    def __init__(self, pairs: list[Pair]) -> None:
+    def __init__(self, pairs: list[Pair], groups: dict[int, int] | None = None) -> None:
         self.per_receipt, self.per_transaction = defaultdict(list), defaultdict(list)
+        self.groups = groups or {}
         for p in pairs:
             self.per_receipt[p.receipt].append(p.transaction)
             self.per_transaction[p.transaction].append(p.receipt)
 
+    def _purchase(self, receipt: int) -> tuple[str, int]:
+        return ("group", self.groups[receipt]) if receipt in self.groups else ("receipt", receipt)
+
     def sole(self, p: Pair, matched: tuple[set[int], set[int]] = (set(), set())) -> bool:
         """Each side of ``p`` has no other candidate at all (any amount reading, any score) but
-        those matched automatically elsewhere (``matched``: receipts, transactions)."""
+        those matched automatically elsewhere (``matched``: receipts, transactions) and, for the
+        transaction, the other scans of the receipt's purchase."""
         receipts, transactions = matched
+        own = self._purchase(p.receipt)
         return (all(t == p.transaction or t in transactions for t in self.per_receipt[p.receipt])
-                and all(r == p.receipt or r in receipts for r in self.per_transaction[p.transaction]))
+                and all(self._purchase(r) == own or r in receipts for r in self.per_transaction[p.transaction]))
 
     def contested(self, p: Pair) -> bool:
         """``p`` has a rival candidate on either side (before any is set apart)."""
-        return len(self.per_receipt[p.receipt]) > 1 or len(self.per_transaction[p.transaction]) > 1
+        return (len(self.per_receipt[p.receipt]) > 1
+                or len({self._purchase(r) for r in self.per_transaction[p.transaction]}) > 1)
 
 
 def _amount_and_day_alone(a: Assigned, r: Receipt, t: Transaction, known: _Vendors, ms: MatchSettings,

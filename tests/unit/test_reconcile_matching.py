@@ -420,3 +420,20 @@ def test_a_descriptor_cut_to_the_start_of_one_vendors_name_of_the_batch_names_th
     other = {"doc_id": "other", "vendor_name": "SYARIKAT PERNIAGAAN CHIN HIN", "receipt_date": day(-30), "total": "5.00"}
     result = reconcile(receipts({"doc_id": "gin", **gin}, other), txns)
     assert result.matches.num_rows == 0
+
+
+def test_a_purchase_scanned_twice_is_one_candidate_for_amount_and_day_alone():
+    # Seed 6 held-out, SROIE 444/445: one MR. D.I.Y. purchase scanned twice, charged as 'KIPLE PAY' (an
+    # aggregator the receipt never prints); the two scans counted as rival receipts of the one charge.
+    scan = {"vendor_name": "MR. D.I.Y. (M) SDN BHD", "receipt_date": day(0), "total": "34.80",
+            "payment_method": "VISA"}
+    recs = receipts({**scan, "doc_id": "444"}, {**scan, "doc_id": "445"})
+    result = reconcile(recs, statement((day(0), "KIPLE PAY", "34.80", "T1")))
+    (row,) = result.matches.to_pylist()
+    assert row["transaction_id"] == "T1" and "amount_and_day_alone" in row["reasons"]
+    assert [r["review_reason"] for r in result.needs_review.to_pylist()] == ["duplicate_receipt"]
+    # two different purchases of that amount that day still compete for the charge
+    other = {**scan, "vendor_name": "SANYU STATIONERY SHOP", "doc_id": "other"}
+    assert reconcile(receipts({**scan, "doc_id": "444"}, other),
+                     statement((day(0), "KIPLE PAY", "34.80", "T1"))).matches.num_rows == 0
+
