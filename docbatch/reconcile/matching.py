@@ -15,8 +15,8 @@ day, with no competitor and a descriptor naming no other receipt's vendor, match
 (:func:`_vendor_unread`); so does a readable one when receipt and transaction are each the
 other's only candidate at all and the receipt says it was paid by card
 (:func:`_amount_and_day_alone`: a card billing under a name the receipt prints nowhere), rivals
-explained by another automatic match, or whose own amount or date is in doubt, set apart, and
-two scans of one purchase one candidate.
+explained by another automatic match, whose own amount or date is in doubt, or charged to
+another card than the receipt prints set apart, and two scans of one purchase one candidate.
 Neither exception applies to a receipt saying it was paid in cash.
 Receipts left without a
 transaction in the settlement window get a second, stricter search (the same amount, a
@@ -49,7 +49,8 @@ _FALLBACK_MERCHANT = 0.8
 _NAMES_A_VENDOR = 0.85
 #: A candidate whose own amount or date reading is in doubt competes with no exact charge on the day
 #: (see :func:`_amount_and_day_alone`): an odd tip three days on is no rival to the exact total that day.
-_DISCOUNTED = frozenset({"amount_uncertain", "date_far"})
+#: Nor does a charge to another card than the one the receipt prints: that card did not pay for it.
+_DISCOUNTED = frozenset({"amount_uncertain", "date_far", "card_mismatch"})
 _FALLBACK_AMOUNTS = ("amount_exact", "amount_total_before_rounding", "amount_subtotal", "amount_amount_paid", "amount_total_plus_tip")
 
 

@@ -437,3 +437,18 @@ def test_a_purchase_scanned_twice_is_one_candidate_for_amount_and_day_alone():
     assert reconcile(receipts({**scan, "doc_id": "444"}, other),
                      statement((day(0), "KIPLE PAY", "34.80", "T1"))).matches.num_rows == 0
 
+
+def test_a_rival_charge_to_another_card_than_the_receipt_prints_does_not_compete():
+    # Seed 14 held-out, SROIE 441: the receipt prints card ...4116; its charge, billed as 'SENANGPAY', had a
+    # same-day charge of the same 31.20 on the cardholder's other card (...4821) as a rival.
+    recs = receipts({"doc_id": "R", "vendor_name": "MR. D.I.Y. (M) SDN BHD", "receipt_date": day(0),
+                     "total": "31.20", "payment_method": "VISA", "card_last4": "4116"})
+    cols = ("Posted Date", "Description", "Amount", "Card No.", "Ref")
+    txns = statement((day(0), "SENANGPAY #9843", "31.20", "XXXX4116", "T1"),
+                     (day(0), "TGV CINEMAS", "31.20", "XXXX4821", "T2"), columns=cols)
+    result = reconcile(recs, txns)
+    assert [(r["doc_id"], r["transaction_id"]) for r in result.matches.to_pylist()] == [("R", "T1")]
+    assert "amount_and_day_alone" in result.matches.to_pylist()[0]["reasons"]
+    # a receipt printing no card number cannot tell the two charges apart
+    silent = receipts({**recs.to_pylist()[0], "card_last4": None})
+    assert reconcile(silent, txns).matches.num_rows == 0
