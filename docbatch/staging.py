@@ -123,8 +123,20 @@ class Staging:
                 if local:
                     self.fs.create_dir(posixpath.dirname(posixpath.join(dst, name)), recursive=True)
                 place(posixpath.join(src, new[name]), posixpath.join(dst, name))
-            for path in old:
+            self._delete_files(old)
+
+    def _delete_files(self, paths: list[str]) -> None:
+        """Delete the parts ``paths``; on S3 through boto3, since pyarrow's ``delete_file`` puts an
+        empty folder marker in place of the last part of a folder (a partition the new build
+        lacks), which pandas' ``s3://`` reader (s3fs) fails to open and Athena's ``MSCK REPAIR
+        TABLE`` adds as a partition."""
+        if self.folder.s3 is None:
+            for path in paths:
                 self.fs.delete_file(path)
+            return
+        client, bucket = self.folder.s3.client(), self.folder.s3.bucket
+        for path in paths:
+            client.delete_object(Bucket=bucket, Key=path[len(bucket) + 1:])  # a pyarrow path is bucket/key
 
 
 def _placed(rel: str, prefix: str, suffix: str) -> str:

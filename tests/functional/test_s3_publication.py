@@ -251,3 +251,25 @@ def test_symlink_manifests_name_each_partition_of_the_published_build_and_no_par
     receipts = [pq.read_table(io.BytesIO(client.get_object(Bucket=BUCKET, Key=u.split("/", 3)[3])["Body"].read()))
                 for u in _published(s3, out)["receipts"]]
     assert sum(t.num_rows for t in receipts) == DOCS
+
+
+def test_a_partition_the_new_build_lacks_leaves_no_object_in_the_table_folders(tmp_path, s3, monkeypatch):
+    """A partition an earlier build had (``status=failed/``) and this one lacks must leave no
+    object behind in the table folders, not even an empty folder marker: pandas'
+    ``pd.read_parquet("s3://.../documents/")`` (s3fs) fails opening one, and Athena's
+    ``MSCK REPAIR TABLE`` adds it as a partition."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    bench = Bench(tmp_path, moto_url=s3.url, docs=DOCS)
+    manifest = bench.manifest()
+    failing = manifest.with_name("with-a-missing-image.csv")
+    failing.write_text(manifest.read_text() + "img/missing.png,receipt,,0999,gone\n")
+    prefix = f"runs/{uuid.uuid4().hex[:6]}/"
+    out = f"s3://{BUCKET}/{prefix}"
+    with bench.server() as server:
+        run_batch(bench.config(failing, out, server, partition_by=("status",)))
+        run_batch(bench.config(manifest, out, server, partition_by=("status",), replace=True))
+    client = boto3.client("s3", endpoint_url=s3.url, region_name="us-east-1")
+    keys = [o["Key"] for page in client.get_paginator("list_objects_v2").paginate(Bucket=BUCKET, Prefix=prefix)
+            for o in page.get("Contents", [])]
+    assert [k for k in keys if "/.staging-" in k and "status=failed" in k], "the first build had no failed partition"
+    assert [k for k in keys if "status=failed" in k and "/.staging-" not in k] == []
