@@ -55,12 +55,9 @@ def merge_shards(out: str, *, sources: SourceSettings | None = None) -> MergeRes
     """Check the split run in ``out`` and write its run.json and failed.csv (see the module doc)."""
     folder = RunFolder(out, sources=sources)
     found = folder.shards()
-    splits = sorted({s.count for s in found})
-    if not splits:
+    if not found:
         raise ConfigError(f"run folder {folder.uri} holds no shards (shards/<i>-of-<N>/): nothing to merge")
-    if len(splits) > 1:
-        raise ShardsIncomplete(f"run folder {folder.uri} mixes splits in {' and '.join(map(str, splits))} shards")
-    count = splits[0]
+    count = _split(folder, found)
     metas = _finished_shards(folder, count, sources)
     manifests = {m["config"].get("manifest") for m in metas}
     if len(manifests) > 1:
@@ -72,6 +69,23 @@ def merge_shards(out: str, *, sources: SourceSettings | None = None) -> MergeRes
                          counts={k: sum(int(m["counts"].get(k, 0)) for m in metas) for k in _SUMMED})
     _write_summary(folder, count, metas, result, sources)
     return result
+
+
+def require_whole(folder: RunFolder, sources: SourceSettings | None = None) -> None:
+    """Raise :class:`ShardsIncomplete` when ``folder`` holds a split run a shard of which has not
+    finished (or is running): its tables then hold the other shards' rows only, and a reader
+    of them (the reconciliation) would answer for part of the batch as if it were all of it."""
+    found = folder.shards()
+    if found:
+        _finished_shards(folder, _split(folder, found), sources)
+
+
+def _split(folder: RunFolder, found: list[Shard]) -> int:
+    """The number of shards the run in ``folder`` was split in (``found``: its shards' folders)."""
+    splits = sorted({s.count for s in found})
+    if len(splits) > 1:
+        raise ShardsIncomplete(f"run folder {folder.uri} mixes splits in {' and '.join(map(str, splits))} shards")
+    return splits[0]
 
 
 def _finished_shards(folder: RunFolder, count: int, sources: SourceSettings | None) -> list[dict[str, Any]]:

@@ -28,6 +28,7 @@ from ..table_folders import parquet_builds, read_published
 from .currency import receipt_currency
 from .descriptors import normalise_descriptor
 from ..errors import ReceiptsNotFound
+from ..merge import require_whole
 from .settings import MatchSettings
 
 _CARD_PAYMENT = re.compile(r"CARD|VISA|MASTER|AMEX|DEBIT|CREDIT|CONTACTLESS|PAYWAVE", re.I)
@@ -72,6 +73,7 @@ class Receipt:
 def _run_receipts_path(root: Path) -> Path | None:
     if (root / MARKER).exists() or (root / "receipts").is_dir():
         folder = RunFolder(root)
+        require_whole(folder)
         return Path(folder.path("receipts"))
     return None
 
@@ -106,7 +108,9 @@ def read_receipt_rows(source: Any, *, sources: SourceSettings | None = None) -> 
 
 def _s3_receipt_rows(uri: str, sources: SourceSettings | None) -> list[dict[str, Any]]:
     """The receipts table of a run folder on S3 as last published (flat parts or key=value/ folders)."""
-    published = Published(RunFolder(uri, sources=sources))
+    folder = RunFolder(uri, sources=sources)
+    require_whole(folder, sources)
+    published = Published(folder)
     try:
         builds = parquet_builds(published, "receipts")
         if not any(parts for _, parts in builds):

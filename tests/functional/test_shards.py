@@ -315,3 +315,27 @@ def test_partitioned_shards_put_their_parts_side_by_side_in_each_partition_and_m
     docs = pd.read_parquet(out / "documents")
     assert docs["doc_id"].is_unique and len(docs) == DOCS + 3 + 1
     assert docs.set_index("doc_id").loc["empty-row", "status"] == "failed"
+
+
+@pytest.mark.parametrize("where", ["local", "s3"])
+def test_reconcile_refuses_a_split_folder_a_shard_of_which_has_not_run(bench, tmp_path, where, request,
+                                                                        monkeypatch):
+    """Shard 1/2's receipts are not in the tables yet: matched against the whole statement, the
+    other shard's receipts alone would leave its transactions 'unmatched' (exit 0), a wrong
+    answer; the reconciliation names the missing shard instead, as merge does."""
+    from docbatch import reconcile
+    from docbatch.config import SourceSettings
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    manifest = _manifest(tmp_path)
+    if where == "s3":
+        request.getfixturevalue("s3")
+        out: str = f"s3://{BUCKET}/half-{uuid.uuid4().hex[:6]}/"
+    else:
+        out = str(bench.folder("half"))
+    card = tmp_path / "card.csv"
+    card.write_text("Transaction Date,Description,Amount\n2026-11-30,SHOP,-1.00\n")
+    with bench.server() as server:
+        run_batch(bench.config(manifest, out, server, shard="0/2"))
+    with pytest.raises(ShardsIncomplete, match=r"shard 1/2 has not run"):
+        reconcile(out, str(card), sources=SourceSettings(s3_endpoint_url=bench.moto_url))
