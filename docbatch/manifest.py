@@ -364,10 +364,6 @@ class _RowChecker:
         source = None
         if failure is None:
             source, failure = _normalise_source(given, self._base_dir)
-        if failure is None:
-            first = self._source_rows.setdefault(_digest(source), row_no)
-            if first != row_no:
-                failure = ("duplicate_source", f"source {_shown(given)} repeats row {first}")
         doc_type = _field(raw, type_col).lower() or self._default
         if failure is None and doc_type not in DOC_TYPES:
             failure = ("unknown_doc_type", f"doc_type must be one of {', '.join(DOC_TYPES)}")
@@ -377,6 +373,11 @@ class _RowChecker:
             if first != row_no:
                 failure = failure or ("duplicate_doc_id", f"doc_id is already used by row {first}")
                 explicit = ""
+        if failure is None:
+            # only a row that runs claims its source: a later row of a refused one's source runs
+            first = self._source_rows.setdefault(_digest(source), row_no)
+            if first != row_no:
+                failure = ("duplicate_source", f"source {_shown(given)} repeats row {first}")
         if failure is not None:
             code, message = failure
             doc_id = explicit or self._claim(f"row-{row_no}", salt=f"row-{row_no}", row_no=row_no)

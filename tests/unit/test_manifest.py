@@ -286,14 +286,15 @@ def test_error_messages_show_the_source_but_no_other_value(tmp_path):
         tmp_path / "m.csv",
         "source,doc_type,doc_id,secret\n"
         "a.jpg,PASSPORT-9,id1,SSN-123\n"
-        "a.jpg,id,id2,SSN-456\n"
+        "c.jpg,id,id3,SSN-000\n"
+        "c.jpg,id,id2,SSN-456\n"
         "b.jpg,id,id1,SSN-789\n",
     )
-    messages = [r.error.message for r in rows_of(path)]
+    messages = [r.error.message for r in rows_of(path) if r.error is not None]
     assert messages == [
         "row 1: doc_type must be one of receipt, id, auto",
-        "row 2: source 'a.jpg' repeats row 1",
-        "row 3: doc_id is already used by row 1",
+        "row 3: source 'c.jpg' repeats row 2",
+        "row 4: doc_id is already used by row 1",
     ]
 
 
@@ -479,3 +480,19 @@ def test_write_manifest_without_doc_type_has_only_a_source_column():
 def test_write_manifest_rejects_an_unknown_doc_type():
     with pytest.raises(ConfigError):
         write_manifest([], io.StringIO(), doc_type="invoice")
+
+
+def test_a_source_whose_first_row_failed_runs_from_its_next_row(tmp_path):
+    """A row refused for its doc_type or its doc_id never runs, so it claims no source: the
+    corrected row added below it runs, rather than failing as a 'duplicate_source' whose
+    first row ('its first row runs', says the hint) never ran."""
+    path = write(tmp_path / "m.csv", "source,doc_type,doc_id\n"
+                 "a.png,receipt,x\n"
+                 "b.png,invoice,b1\n"     # unknown_doc_type
+                 "c.png,receipt,x\n"      # duplicate_doc_id
+                 "b.png,receipt,b2\n"
+                 "c.png,receipt,c\n")
+    rows = rows_of(path)
+    assert errors_of(rows) == {2: "unknown_doc_type", 3: "duplicate_doc_id"}
+    assert [r.document.source for r in rows if r.document is not None] == [
+        str(tmp_path / n) for n in ("a.png", "b.png", "c.png")]
