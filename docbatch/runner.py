@@ -199,7 +199,7 @@ def _same_batch(journal: Journal, manifest: Manifest, folder: RunFolder, policy:
     if "://" not in last and Path(last).resolve() == Path(manifest.name):  # recorded as given by older versions
         return
     journal.close()
-    raise ConfigError(f"run folder {folder.root} holds the batch of manifest {last}, not of {manifest.name}; "
+    raise ConfigError(f"run folder {folder.uri} holds the batch of manifest {last}, not of {manifest.name}; "
                       "use another --out, or --replace to make its tables this manifest's")
 
 

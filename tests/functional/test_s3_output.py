@@ -179,3 +179,19 @@ def test_a_run_whose_lock_was_taken_over_stops_without_overwriting_the_new_holde
     assert s3.get_object(Bucket=BUCKET, Key=f"{prefix}state.sqlite")["Body"].read() == b"their journal"
     assert s3.get_object(Bucket=BUCKET, Key=f"{prefix}.docbatch-lock.json")["Body"].read() == theirs
     assert not [k for k in _keys(s3, prefix) if k.startswith(("documents/", "run.json"))]
+
+
+def test_another_manifest_into_an_s3_folder_is_refused_naming_the_folder_by_its_uri(tmp_path, moto_url, aws_env,
+                                                                                    s3):
+    """The line names the folder as the user wrote it (``s3://bucket/...``), not as pyarrow
+    paths it (``bucket/...``), so it can be pasted back into ``--out``."""
+    from docbatch.errors import ConfigError
+
+    bench = Bench(tmp_path, moto_url=moto_url, docs=2)
+    out = f"s3://{BUCKET}/runs/{uuid.uuid4().hex[:6]}"
+    other = tmp_path / "other.csv"
+    other.write_text(bench.manifest().read_text())
+    with bench.server() as server:
+        run_batch(bench.config(bench.manifest(), out, server))
+        with pytest.raises(ConfigError, match=f"run folder {out} holds the batch"):
+            run_batch(bench.config(other, out, server))
