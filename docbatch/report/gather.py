@@ -63,8 +63,9 @@ def gather(folder: RunFolder, *, recon: str | Path | None = None) -> RunData:
     """Read what a report shows; a folder without run.json is refused with one clear line."""
     run = folder.read_run_json()
     if run is None:
-        raise ConfigError(f"{folder.uri} holds no run.json: not a finished docbatch run folder "
-                          "(run `docbatch run` into it first)")
+        hint = ("a split run's: `docbatch merge` it once every shard is done" if folder.shards()
+                else "run `docbatch run` into it first")
+        raise ConfigError(f"{folder.uri} holds no run.json: not a finished docbatch run folder ({hint})")
     published = Published(folder)
     tables = {name: read_published(published, name) for name in RUN_TABLES}
     return RunData(folder=folder, run=run, history=_history(folder), tables=tables, published=published,

@@ -77,3 +77,10 @@ def test_a_merged_split_run_shows_each_shards_calls(tmp_path, aws_env):
     for i in range(2):
         calls = json.loads((made.out / "shards" / f"{i}-of-2" / "run.json").read_text())["calls"]
         assert f"<td>{i}/2</td>" in page and f'<td class="num">{calls["calls"]}</td>' in page
+
+
+def test_a_split_run_not_merged_yet_is_refused_with_merge_as_the_way_out(tmp_path):
+    (tmp_path / "shards" / "0-of-2").mkdir(parents=True)
+    result = CliRunner().invoke(main, ["report", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "docbatch merge" in result.output and len(result.output.strip().splitlines()) == 1
