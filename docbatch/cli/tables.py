@@ -44,9 +44,14 @@ def parts(out: str, table: str, fmt: str, sources: SourceSettings) -> None:
     meanwhile: read them as one dataset (DuckDB ``read_parquet([...])``, pyarrow), or put the
     list in S3 as an Athena symlink manifest.  On a local disk: the table folder's parts.
     """
+    from ..errors import ConfigError
     from ..publication import published_parts
 
-    for uri in published_parts(out, table, fmt=fmt, sources=sources):
+    uris = published_parts(out, table, fmt=fmt, sources=sources)
+    if not uris:  # a table written in a format has a part, schema-only when it has no rows
+        raise ConfigError(f"{out} has no {fmt} files of {table} published: it was not run with --format {fmt}, "
+                          "or (a split run) none of its shards has run")
+    for uri in uris:
         click.echo(uri)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import socket
@@ -138,3 +139,19 @@ def test_the_published_parts_of_a_folder_that_is_no_run_folder_are_refused_in_on
 
     result = CliRunner().invoke(main, ["parts", str(tmp_path / "not-a-run"), "receipts"])
     assert result.exit_code == 2 and "is not a docbatch run folder" in result.output
+
+
+def test_the_published_parts_of_a_format_the_run_did_not_write_are_refused_in_one_line(tmp_path):
+    """Every table has at least one part once a run wrote its format (a schema-only one when it
+    has no rows), so no parts means the run did not write it: an empty list, exit 0, would read
+    as an empty table (or fail later in DuckDB's ``read_parquet([])``)."""
+    from click.testing import CliRunner
+
+    from docbatch.cli import main
+
+    out = tmp_path / "out"
+    run_batch(dataclasses.replace(_config(tmp_path, out), formats=("csv",)))
+    assert CliRunner().invoke(main, ["parts", str(out), "receipts", "--format", "csv"]).output.strip()
+    result = CliRunner().invoke(main, ["parts", str(out), "receipts"])
+    assert result.exit_code == 2 and "--format parquet" in result.output, result.output
+    assert len(result.output.strip().splitlines()) == 1
