@@ -130,7 +130,7 @@ class Staging:
         empty folder marker in place of the last part of a folder (a partition the new build
         lacks), which pandas' ``s3://`` reader (s3fs) fails to open and Athena's ``MSCK REPAIR
         TABLE`` adds as a partition."""
-        if self.folder.s3 is None:
+        if self.folder.s3 is None or not paths:
             for path in paths:
                 self.fs.delete_file(path)
             return
