@@ -47,6 +47,7 @@ from .s3place import S3Place, work_folder
 from .shards import SHARDS, check_layout
 # failed.csv names: the staging writes them; callers find every name of the folder here.
 from .staging import ESCAPED_FAILED_CSV, FAILED_CSV, Staging  # noqa: F401
+from .symlinks import rename_committed
 
 if TYPE_CHECKING:
     from .runlock import RunLock
@@ -313,8 +314,11 @@ class RunFolder:
     def staging(self, run_id: str) -> Staging:
         """A fresh staging area for a build of this run's tables, under a name of its own.  Stale
         ones of killed builds are removed; on S3, not the build the tables were last published
-        from (:mod:`docbatch.publication`): readers of that pointer still read it."""
+        from (:mod:`docbatch.publication`): readers of that pointer still read it, and Athena's
+        symlink manifests are made to name it first (:mod:`docbatch.symlinks`)."""
         pointer = Pointer(self) if self.s3 is not None else None
+        if pointer is not None:
+            rename_committed(self, pointer)  # before the build its manifests may still name is deleted
         for info in self.fs.get_file_info(pafs.FileSelector(self.own(), allow_not_found=True)):
             name = posixpath.basename(info.path)
             if info.type == pafs.FileType.Directory and _STAGED.match(name) and name != (pointer and pointer.build):

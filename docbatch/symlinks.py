@@ -12,7 +12,9 @@ stays readable until the build after next starts, as for every reader of the poi
 ``docbatch schema --format athena --symlink`` makes the tables over them.
 
 A shard writes its own ``shard-<i>-of-<N>-manifest`` beside its siblings' (Athena reads
-every file of the folder), and removes only its own stale ones.
+every file of the folder), and removes only its own stale ones.  Each build, before it
+deletes older builds, names the committed one again (:func:`rename_committed`): after a crash
+between a commit and its manifests they would name a build about to be deleted.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Mapping
 
 if TYPE_CHECKING:
+    from .publication import Pointer
     from .runfolder import RunFolder
 
 #: The folder, in the run folder, that holds the manifests (Delta Lake's name for the same thing).
@@ -53,3 +56,15 @@ def write_manifests(folder: RunFolder, build: str, files: Mapping[str, list[str]
                  if posixpath.basename(o["Key"]) == name and o["Key"] not in by_partition]
         for manifest in stale:
             client.delete_object(Bucket=bucket, Key=manifest)
+
+
+def rename_committed(folder: RunFolder, pointer: Pointer) -> None:
+    """Name the build ``pointer`` commits in the manifests again (at a build's start, before
+    older builds are deleted): a crash between a commit and its manifests left them naming the
+    build before it, which this build's start deletes; a folder copied from another names the
+    original's files.  Nothing when nothing was committed."""
+    from .parse.catalog import TABLES
+
+    if pointer.body is not None and pointer.build is not None:
+        files = pointer.body["files"]
+        write_manifests(folder, folder.own(pointer.build), files, [t for t in TABLES if t in files])

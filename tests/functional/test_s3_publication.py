@@ -273,3 +273,39 @@ def test_a_partition_the_new_build_lacks_leaves_no_object_in_the_table_folders(t
             for o in page.get("Contents", [])]
     assert [k for k in keys if "/.staging-" in k and "status=failed" in k], "the first build had no failed partition"
     assert [k for k in keys if "status=failed" in k and "/.staging-" not in k] == []
+
+
+def test_a_crash_between_the_commit_and_the_symlink_manifests_never_leaves_them_naming_deleted_parts(
+        tmp_path, s3, monkeypatch):
+    """The commit lands, the manifests do not (a crash right after the pointer): they still name
+    the build before, which the next build's start deletes.  That start names the committed build
+    in them first, so at no moment of the next run does Athena read a part that is gone."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(RunLock, "STALE_AFTER", -1.0)
+    bench = Bench(tmp_path, moto_url=s3.url, docs=DOCS)
+    prefix = f"runs/{uuid.uuid4().hex[:6]}/"
+    out = f"s3://{BUCKET}/{prefix}"
+    client = boto3.client("s3", endpoint_url=s3.url, region_name="us-east-1")
+    missing: list[str] = []
+
+    def named_parts_exist() -> None:  # as the next build writes its first part
+        for uris in _symlinked(s3, out).values():
+            for uri in uris:
+                try:
+                    client.head_object(Bucket=BUCKET, Key=uri.split("/", 3)[3])
+                except client.exceptions.ClientError:
+                    missing.append(uri)
+
+    with bench.server() as server:
+        config = bench.config(bench.manifest(), out, server, formats=("parquet",))
+        run_batch(config)
+        run_batch(config)
+        s3.blow_after(1, at="/_published.json")  # the pointer lands, nothing after it
+        with contextlib.suppress(DocbatchError):
+            run_batch(config)
+        s3.blow_after(None)
+        assert _symlinked(s3, out) != _published(s3, out)  # the manifests name the build before the commit
+        s3.before_write(f"/{prefix}.staging-", named_parts_exist)
+        run_batch(config)
+    assert missing == []
+    assert _symlinked(s3, out) == _published(s3, out)
