@@ -79,7 +79,7 @@ def match(receipts: list[Receipt], transactions: list[Transaction], settings: Re
     late = _second_search(receipts, scorer, taken_r, taken_t, groups, ms.review_threshold)
     out = Outcome()
     placed: dict[int, tuple[str, int]] = {}  # receipt -> (table, transaction)
-    known = _Vendors([r for r in receipts if r.vendor_key and not r.vendor_flagged])
+    known = _Vendors([r for r in receipts if r.vendor_key])
     for table, row, a in _decide_all(assigned, late, receipts, transactions, settings, known, rivals):
         out.tables[table].append(row)
         placed[a.pair.receipt] = (table, a.pair.transaction)
@@ -154,8 +154,8 @@ def _sure_but_for_merchant(p: Pair, r: Receipt, t: Transaction, known: _Vendors,
     """A pair held back only by its merchant, that is sure on everything else: exactly the total,
     on the purchase day (the statement's purchase day that day or the next, after midnight, or
     posted within two days of it), a receipt that does not say it was paid in cash, and a
-    descriptor that names none of the batch's readable vendors (a same-amount purchase elsewhere
-    that day would), at least ``_NAMES_A_VENDOR`` alike."""
+    descriptor that names none of the batch's vendors, read confidently or not (a same-amount purchase
+    elsewhere that day would), at least ``_NAMES_A_VENDOR`` alike."""
     on_day = p.reasons[1] in ("date_same_day", "date_lag_1") or (
         p.reasons[1].startswith("posted_lag_") and p.days is not None and p.days <= ms.lag_days[0] + 2)
     if r.paid_cash or not (p.flags == ("merchant_mismatch",) and p.reasons[0] == "amount_exact" and on_day):
@@ -171,20 +171,29 @@ def _vendor_unread(a: Assigned, r: Receipt, t: Transaction, known: _Vendors, ms:
 
 
 class _Vendors:
-    """The batch's readable vendors, as the matcher asks whether a descriptor names one of them."""
+    """The batch's vendors, as the matcher asks whether a descriptor names one of them.
+
+    Vendors read with low confidence count as their names compare: ``DOMINO'S PIZZA`` flagged on
+    five receipts still says a ``DOMINOS PIZZA`` charge is Domino's, not the purchase of a receipt
+    whose vendor could not be read (:func:`_vendor_unread`).  Squashed, with their legal words
+    kept, only the confidently read ones: the legal words lend any two names a likeness
+    (``SWCENTERPRISESDNBHD`` is 0.85 like ``BECONENTERPRISESDNBHD``) that a doubtful reading
+    does not make a name."""
 
     def __init__(self, receipts: list[Receipt]) -> None:
-        self.keys = [r.vendor_key for r in receipts]
-        self.squashed = sorted({q for q in (squashed_name(r.vendor_name) for r in receipts) if q})
+        self.keys = sorted({r.vendor_key for r in receipts if r.vendor_key})
+        self.squashed = sorted({q for q in (squashed_name(r.vendor_name) for r in receipts if not r.vendor_flagged)
+                                if q})
 
     def named_by(self, descriptor: str | None, *, besides: Receipt) -> bool:
         """The descriptor names one of the vendors, at least ``_NAMES_A_VENDOR`` alike: as the names
         compare (:func:`similarities`), or with legal words kept and spaces and punctuation removed
         (:func:`squashed_name`), because a descriptor squashes spaces and the legal words fused into
-        its name (``AEONCOMBHD``) stay on it.  Squashed, the vendor of ``besides`` (the receipt
-        asking) is left out: a descriptor naming the receipt's own merchant is no one else's."""
+        its name (``AEONCOMBHD``) stay on it.  The vendor of ``besides`` (the receipt asking) is left
+        out: a descriptor naming the receipt's own merchant is no one else's."""
         name = normalise_descriptor(descriptor)
-        if (similarities(name, self.keys) >= _NAMES_A_VENDOR).any():
+        keys = [k for k in self.keys if k != besides.vendor_key]
+        if (similarities(name, keys) >= _NAMES_A_VENDOR).any():
             return True
         own = squashed_name(besides.vendor_name)
         others = [q for q in self.squashed if q != own]

@@ -207,6 +207,32 @@ def test_an_unread_vendor_is_not_matched_to_a_descriptor_naming_another_receipts
         "unread": "low_score;merchant_mismatch"}
 
 
+def test_an_unread_vendor_is_not_matched_to_a_descriptor_naming_a_vendor_read_with_low_confidence():
+    # Seed 89: SROIE 225 ('RELAIS TOTAL OULMES' unread) matched a same-day 56.00 'DOMINOS PIZZA JOHOR MY'
+    # charge, because every Domino's receipt of the batch had its vendor flagged too: still Domino's.
+    unread = {"vendor_name_confidence": 44.6, "review_reason": "vendor_name_low_confidence", "needs_review": True}
+    recs = receipts({"doc_id": "unread", "vendor_name": "RELAIS TOTAL OULMES", "receipt_date": day(0),
+                     "total": "56.00", **unread},
+                    {"doc_id": "pizza", "vendor_name": "DOMINO'S PIZZA", "receipt_date": day(-9),
+                     "total": "12.40", **unread})
+    result = reconcile(recs, statement((day(0), "DOMINOS PIZZA JOHOR MY", "56.00", "T1")))
+    assert result.matches.num_rows == 0
+    assert {r["doc_id"]: r["review_reason"] for r in result.needs_review.to_pylist()} == {
+        "unread": "low_score;merchant_mismatch"}
+
+
+def test_a_vendor_read_with_low_confidence_is_not_named_by_legal_words_alone():
+    # Legacy seed 11: 'SWC ENTERPRISESDN BHD' squashed is 0.85 like a flagged 'BECON ENTERPRISE SDN BHD'
+    # squashed, through the legal words only: no other vendor named, the sole exact charge on the day matches.
+    unread = {"vendor_name_confidence": 44.6, "review_reason": "vendor_name_low_confidence", "needs_review": True}
+    recs = receipts({"doc_id": "swc", "vendor_name": "SWC ENTERPRISE SDN BHD", "receipt_date": day(0),
+                     "total": "41.20", "payment_method": "VISA"},
+                    {"doc_id": "becon", "vendor_name": "BECON ENTERPRISE SDN BHD", "receipt_date": day(-9),
+                     "total": "12.40", **unread})
+    result = reconcile(recs, statement((day(0), "SWC ENTERPRISESDN BHD", "41.20", "T1")))
+    assert [(r["doc_id"], r["transaction_id"]) for r in result.matches.to_pylist()] == [("swc", "T1")]
+
+
 def test_an_unread_vendor_paid_in_cash_is_not_matched_on_amount_and_day():
     # A cash receipt's same-day same-amount charge is someone else's purchase (seed 2: SROIE 271,
     # 'FIVE STAR CASH & CARRY' unread, matched to a cafe's charge of the same 45.00).
