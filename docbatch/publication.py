@@ -42,6 +42,9 @@ if TYPE_CHECKING:
 
 #: The commit object of a run's (or a shard's) tables, in its own folder.
 PUBLISHED = "_published.json"
+#: The pointer's format: 2 names builds whose files end in :data:`BUILD_SUFFIX` (1: plain names).
+#: A pointer of a newer format is refused, not misread: its builds may be named otherwise.
+POINTER_FORMAT = 2
 #: What ends the name of every file of a build on S3 (``part-00000.parquet.build``): no glob
 #: ending in ``.parquet`` or ``.csv`` matches it; readers of the pointer read them by name.
 BUILD_SUFFIX = ".build"
@@ -67,7 +70,11 @@ class Pointer:
             if error_code(exc) in ("NoSuchKey", "404"):
                 return None, None
             raise
-        return json.loads(answer["Body"].read()), answer["ETag"]
+        body = json.loads(answer["Body"].read())
+        if int(body.get("format", 1)) > POINTER_FORMAT:
+            raise ConfigError(f"run folder {self.folder.uri}: its tables were published by a newer docbatch "
+                              f"(pointer format {body.get('format')}); upgrade docbatch to read or run it")
+        return body, answer["ETag"]
 
     @property
     def build(self) -> str | None:
@@ -100,7 +107,7 @@ def publish(folder: RunFolder, pointer: Pointer, build: str, moves: list[tuple[s
         files[posixpath.relpath(dst, folder.root)] = [posixpath.relpath(p, folder.root) for p in listing]
     if check is not None:
         check()
-    pointer.commit({"format": 1, "run_id": run_id, "build": build, "previous": pointer.build, "files": files})
+    pointer.commit({"format": POINTER_FORMAT, "run_id": run_id, "build": build, "previous": pointer.build, "files": files})
 
 
 class Build(NamedTuple):

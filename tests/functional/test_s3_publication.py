@@ -309,3 +309,27 @@ def test_a_crash_between_the_commit_and_the_symlink_manifests_never_leaves_them_
         run_batch(config)
     assert missing == []
     assert _symlinked(s3, out) == _published(s3, out)
+
+
+def test_tables_published_by_a_newer_docbatch_are_refused_not_misread(tmp_path, s3, monkeypatch):
+    """A pointer of a format this docbatch does not know may name builds laid out otherwise: reading
+    its tables (``docbatch parts``) and running into the folder both stop with one line saying to
+    upgrade, and the pointer is left as it was."""
+    import json
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    bench = Bench(tmp_path, moto_url=s3.url, docs=DOCS)
+    prefix = f"runs/{uuid.uuid4().hex[:6]}/"
+    out = f"s3://{BUCKET}/{prefix}"
+    client = boto3.client("s3", endpoint_url=s3.url, region_name="us-east-1")
+    with bench.server() as server:
+        config = bench.config(bench.manifest(), out, server, formats=("parquet",))
+        run_batch(config)
+        key = f"{prefix}_published.json"
+        newer = json.loads(client.get_object(Bucket=BUCKET, Key=key)["Body"].read()) | {"format": 99}
+        client.put_object(Bucket=BUCKET, Key=key, Body=json.dumps(newer).encode())
+        listed = CliRunner().invoke(main, ["parts", out, "receipts", "--s3-endpoint-url", s3.url])
+        assert (listed.exit_code, listed.stdout) == (2, "") and "newer docbatch" in listed.output, listed.output
+        with pytest.raises(DocbatchError, match="newer docbatch"):
+            run_batch(config)
+    assert json.loads(client.get_object(Bucket=BUCKET, Key=key)["Body"].read()) == newer
