@@ -71,6 +71,14 @@ def _symlinked(s3: FusedS3, out: str, *, partitions: bool = False) -> dict[str, 
     return {k: sorted(v) for k, v in named.items()}
 
 
+def _fresh_folder(tmp_path, s3: FusedS3, monkeypatch) -> tuple[Bench, str, str, object]:
+    """A bench, a new run folder's prefix and URI in the bucket, and a client of the bucket."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    prefix = f"runs/{uuid.uuid4().hex[:6]}/"
+    return (Bench(tmp_path, moto_url=s3.url, docs=DOCS), prefix, f"s3://{BUCKET}/{prefix}",
+            boto3.client("s3", endpoint_url=s3.url, region_name="us-east-1"))
+
+
 def _whole(seen: dict[str, tuple[frozenset[str], int]]) -> str:
     """The one run whose tables a reader sees, every table whole; fails on a mix or a table missing."""
     runs = {r for ids, _ in seen.values() for r in ids}
@@ -135,11 +143,7 @@ def test_a_run_whose_lock_is_taken_over_while_it_builds_its_tables_publishes_non
 
     from docbatch.errors import FolderLocked
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    bench = Bench(tmp_path, moto_url=s3.url, docs=DOCS)
-    prefix = f"runs/{uuid.uuid4().hex[:6]}/"
-    out = f"s3://{BUCKET}/{prefix}"
-    client = boto3.client("s3", endpoint_url=s3.url, region_name="us-east-1")
+    bench, prefix, out, client = _fresh_folder(tmp_path, s3, monkeypatch)
     theirs = json.dumps({"host": "another-host", "pid": 1, "run_id": "20261201T000000Z-7a6e00",
                          "heartbeat": 4e9}).encode()
     with bench.server() as server:
@@ -230,11 +234,7 @@ def test_symlink_manifests_name_each_partition_of_the_published_build_and_no_par
     """Athena's symlink tables (``docbatch schema --format athena --symlink``) read the manifests:
     each partition folder's manifest names that partition's parts of the committed build, every
     one readable, and a partition an earlier build had and this one lacks loses its manifest."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    bench = Bench(tmp_path, moto_url=s3.url, docs=DOCS)
-    prefix = f"runs/{uuid.uuid4().hex[:6]}/"
-    out = f"s3://{BUCKET}/{prefix}"
-    client = boto3.client("s3", endpoint_url=s3.url, region_name="us-east-1")
+    bench, prefix, out, client = _fresh_folder(tmp_path, s3, monkeypatch)
     with bench.server() as server:
         run_batch(bench.config(bench.manifest(), out, server, formats=("parquet", "csv"), partition_by=("status",)))
         dropped = f"{prefix}_symlink_format_manifest/documents/status=failed/manifest"  # as a build with failures left it
@@ -317,11 +317,7 @@ def test_tables_published_by_a_newer_docbatch_are_refused_not_misread(tmp_path, 
     upgrade, and the pointer is left as it was."""
     import json
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    bench = Bench(tmp_path, moto_url=s3.url, docs=DOCS)
-    prefix = f"runs/{uuid.uuid4().hex[:6]}/"
-    out = f"s3://{BUCKET}/{prefix}"
-    client = boto3.client("s3", endpoint_url=s3.url, region_name="us-east-1")
+    bench, prefix, out, client = _fresh_folder(tmp_path, s3, monkeypatch)
     with bench.server() as server:
         config = bench.config(bench.manifest(), out, server, formats=("parquet",))
         run_batch(config)
