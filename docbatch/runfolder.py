@@ -137,6 +137,8 @@ class RunFolder:
                 raise ConfigError(f"run folder {self.root} was written by a newer docbatch "
                                   f"(format {marker.get('format')}); upgrade docbatch to use it")
             self._check_split(entries)
+            if self.s3 is not None:
+                Pointer(self)  # refuses tables a newer docbatch published, before a call is paid for
             return
         legacy = {JOURNAL, RUN_JSON} <= set(entries) and self._written_by_docbatch()
         if entries and not legacy:

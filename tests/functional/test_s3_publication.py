@@ -326,6 +326,9 @@ def test_tables_published_by_a_newer_docbatch_are_refused_not_misread(tmp_path, 
         client.put_object(Bucket=BUCKET, Key=key, Body=json.dumps(newer).encode())
         listed = CliRunner().invoke(main, ["parts", out, "receipts", "--s3-endpoint-url", s3.url])
         assert (listed.exit_code, listed.stdout) == (2, "") and "newer docbatch" in listed.output, listed.output
+        before = len(server.request_log)
         with pytest.raises(DocbatchError, match="newer docbatch"):
-            run_batch(config)
+            more = Bench(tmp_path / "more", moto_url=s3.url, docs=DOCS + 2)  # documents not yet paid for
+            run_batch(more.config(more.manifest(), out, server, formats=("parquet",), replace=True))
+        assert len(server.request_log) == before  # refused before any call was paid for
     assert json.loads(client.get_object(Bucket=BUCKET, Key=key)["Body"].read()) == newer
