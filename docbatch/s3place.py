@@ -43,6 +43,10 @@ class S3Place:
     def key(self, name: str) -> str:
         return f"{self.prefix}/{name}" if self.prefix else name
 
+    def key_of(self, fs_path: str) -> str:
+        """The object key of a ``pyarrow.fs`` path in this bucket (``bucket/key``), for boto3."""
+        return fs_path[len(self.bucket) + 1:]
+
     def filesystem(self) -> pafs.FileSystem:
         session = aws.make_session(self.sources.profile, self.sources.region)
         creds = session.get_credentials()

@@ -134,9 +134,10 @@ class Staging:
             for path in paths:
                 self.fs.delete_file(path)
             return
-        client, bucket = self.folder.s3.client(), self.folder.s3.bucket
+        place = self.folder.s3
+        client = place.client()
         for path in paths:
-            client.delete_object(Bucket=bucket, Key=path[len(bucket) + 1:])  # a pyarrow path is bucket/key
+            client.delete_object(Bucket=place.bucket, Key=place.key_of(path))
 
 
 def _placed(rel: str, prefix: str, suffix: str) -> str:

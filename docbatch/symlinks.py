@@ -38,11 +38,11 @@ def write_manifests(folder: RunFolder, build: str, files: Mapping[str, list[str]
     partitions the build no longer has.  Through boto3: one PUT a manifest, and a deletion
     leaves no empty folder object behind (pyarrow's would, and Athena would list it)."""
     assert folder.s3 is not None, "symlink manifests are for S3 run folders"
-    client, bucket = folder.s3.client(), folder.s3.bucket
+    place = folder.s3
+    client, bucket = place.client(), place.bucket
     name = (folder.shard.part_prefix if folder.shard is not None else "") + "manifest"
-    key = lambda path: path[len(bucket) + 1:]  # noqa: E731  (a pyarrow path is bucket/key)
     for table in tables:
-        base = key(folder.path(SYMLINK_ROOT, table))
+        base = place.key_of(folder.path(SYMLINK_ROOT, table))
         by_partition: dict[str, list[str]] = defaultdict(list)
         for rel in files.get(table, []):
             path = folder.path(rel)
