@@ -41,8 +41,9 @@ from botocore.exceptions import BotoCoreError, ClientError
 from . import __version__, answerpack
 from .cache import dumps_gz, loads_gz, sha256_hex, write_atomic
 from .config import SourceSettings, new_run_id
-from .errors import ConfigError, ForeignFolder, StorageError
-from .publication import Pointer
+from .aws import error_code
+from .errors import ConfigError, FolderLocked, ForeignFolder, StorageError
+from .publication import OVERTAKEN, Pointer
 from .s3place import S3Place, work_folder
 from .shards import SHARDS, check_layout
 # failed.csv names: the staging writes them; callers find every name of the folder here.
@@ -107,6 +108,10 @@ class RunFolder:
             self.root = self.local_root.as_posix()
             self.uri = self.root
         self._raw_index: set[str] | None = None
+        #: On S3, the version (ETag) of the journal this run read or last wrote; ``False`` until
+        #: :meth:`restore_journal` read it (then a checkpoint is a put conditional on it); the
+        #: error once another run's journal was found there instead.
+        self._journal_version: str | None | bool | FolderLocked = False
         #: Answers packed per run (a local folder; S3 has no appends: an object each).
         self._answers = answerpack.LocalAnswers(self.local_root / RAW) if self.s3 is None else None
 
@@ -193,23 +198,48 @@ class RunFolder:
         work.mkdir(parents=True, exist_ok=True)
         for stale in work.glob(JOURNAL + "*"):
             stale.unlink()
+        client = self.s3.client()
         try:
-            data = self._read(self.own(JOURNAL))
-        except FileNotFoundError:
+            answer = client.get_object(Bucket=self.s3.bucket, Key=self.s3.key_of(self.own(JOURNAL)))
+        except ClientError as exc:
+            if error_code(exc) not in ("NoSuchKey", "404"):
+                raise
+            self._journal_version = None
             return
+        data, self._journal_version = answer["Body"].read(), answer["ETag"]
         tmp = self.journal_path.with_name(f".{JOURNAL}.download")
         tmp.write_bytes(data)
         os.replace(tmp, self.journal_path)
 
     def checkpoint_journal(self, copy_to: Callable[[Path], None]) -> None:
-        """On S3, put a consistent copy of the journal (``copy_to`` writes one) into the bucket."""
+        """On S3, put a consistent copy of the journal (``copy_to`` writes one) into the bucket.
+
+        Conditional on the version this run read or last wrote: a run that lost its folder
+        between its heartbeat and this put (the new holder's journal landed in between) gets
+        :class:`FolderLocked` instead of overwriting the new holder's journal."""
         if self.s3 is None:
             return
+        if isinstance(self._journal_version, FolderLocked):  # overtaken: said once, never written
+            raise self._journal_version
         copy = self.journal_path.with_name(f".{JOURNAL}.checkpoint")
         copy.unlink(missing_ok=True)
         copy_to(copy)
         try:
-            self._write_atomic(self.own(JOURNAL), copy.read_bytes())
+            if self._journal_version is False:  # not read by this process (an older caller): as before
+                self._write_atomic(self.own(JOURNAL), copy.read_bytes())
+                return
+            condition = {"IfMatch": self._journal_version} if self._journal_version else {"IfNoneMatch": "*"}
+            try:
+                answer = self.s3.client().put_object(Bucket=self.s3.bucket, Key=self.s3.key_of(self.own(JOURNAL)),
+                                                     Body=copy.read_bytes(), **condition)
+            except ClientError as exc:
+                if error_code(exc) in OVERTAKEN:
+                    self._journal_version = FolderLocked(
+                        f"run folder {self.uri}: taken over by another run, which wrote its journal since this "
+                        "run read it; this run stops without overwriting it (re-run to resume once that one is done)")
+                    raise self._journal_version from exc
+                raise
+            self._journal_version = answer["ETag"]
         finally:
             copy.unlink(missing_ok=True)
 

@@ -176,10 +176,9 @@ def test_a_run_taken_over_between_two_heartbeats_does_not_checkpoint_its_journal
     theirs = json.dumps({"host": "another-host", "pid": 1, "run_id": "20261201T000000Z-7a6e00",
                          "heartbeat": 4e9}).encode()
 
-    def take_over() -> None:
+    def take_over() -> None:  # once the run is calling the engine: it has read the journal by then
         deadline = time.monotonic() + 30
-        while "Contents" not in client.list_objects_v2(Bucket=BUCKET, Prefix=f"{prefix}.docbatch-lock.json") \
-                and time.monotonic() < deadline:
+        while not server.request_log and time.monotonic() < deadline:
             time.sleep(0.05)
         client.put_object(Bucket=BUCKET, Key=f"{prefix}.docbatch-lock.json", Body=theirs)
         client.put_object(Bucket=BUCKET, Key=f"{prefix}state.sqlite", Body=b"their journal")
@@ -187,7 +186,9 @@ def test_a_run_taken_over_between_two_heartbeats_does_not_checkpoint_its_journal
     thief = threading.Thread(target=take_over)
     with bench.server(latency=0.5) as server:
         thief.start()
-        with pytest.raises(FolderLocked, match="taken over by run 20261201T000000Z-7a6e00"):
+        # by the heartbeat's compare-and-swap, or, when the new holder's journal landed between
+        # it and the put, by the put's own condition
+        with pytest.raises(FolderLocked, match="taken over by"):
             run_batch(bench.config(bench.manifest(), f"s3://{BUCKET}/{prefix}", server, concurrency=1,
                                    formats=("parquet",)))
         thief.join()
@@ -332,3 +333,24 @@ def test_tables_published_by_a_newer_docbatch_are_refused_not_misread(tmp_path, 
             run_batch(more.config(more.manifest(), out, server, formats=("parquet",), replace=True))
         assert len(server.request_log) == before  # refused before any call was paid for
     assert json.loads(client.get_object(Bucket=BUCKET, Key=key)["Body"].read()) == newer
+
+
+def test_a_journal_checkpoint_never_overwrites_a_journal_another_run_wrote_since_it_was_read(tmp_path, s3, monkeypatch):
+    """Between a heartbeat that still found the lock ours and the checkpoint's put, the new holder
+    may write its journal: the put is conditional on the version this run read, so it fails as
+    FolderLocked and the new holder's journal stays (said again, never written, after that)."""
+    from docbatch.errors import FolderLocked
+    from docbatch.runfolder import RunFolder
+
+    bench, prefix, out, client = _fresh_folder(tmp_path, s3, monkeypatch)
+    client.put_object(Bucket=BUCKET, Key=f"{prefix}state.sqlite", Body=b"the journal this run resumes")
+    folder = RunFolder(out, sources=SourceSettings(s3_endpoint_url=s3.url))
+    folder.restore_journal()
+    ours = lambda path: path.write_bytes(b"this run's journal")  # noqa: E731
+    folder.checkpoint_journal(ours)  # still the version read: written
+    assert client.get_object(Bucket=BUCKET, Key=f"{prefix}state.sqlite")["Body"].read() == b"this run's journal"
+    client.put_object(Bucket=BUCKET, Key=f"{prefix}state.sqlite", Body=b"their journal")
+    for _ in range(2):
+        with pytest.raises(FolderLocked, match="taken over"):
+            folder.checkpoint_journal(ours)
+    assert client.get_object(Bucket=BUCKET, Key=f"{prefix}state.sqlite")["Body"].read() == b"their journal"
