@@ -458,8 +458,15 @@ def test_the_payment_row_with_its_amount_names_the_method_before_a_title_naming_
     # SROIE 229's layout: 'TAX CASH SALES' titles a sale paid at once; the card row below says how.
     fields = receipt("KEDAI MAJU SDN BHD", "TAX CASH SALES", "Bread | 7.40", "TOTAL | 7.40", "VISA : | 7.40").fields
     assert fields["payment_method"] == "VISA"
-    assert receipt("KEDAI MAJU SDN BHD", "TAX CASH SALES", "Bread | 7.40", "TOTAL | 7.40").fields[
-        "payment_method"] == "CASH"
+
+
+@pytest.mark.parametrize("title", ["TAX CASH SALES", "CASH INV", "CASH SALE", "CASH SALES INVOICE", "CASH RECEIPT"])
+def test_a_cash_sale_title_names_no_payment_method(title: str) -> None:
+    # Gardenia's delivery invoices (SROIE 329-376) are titled 'CASH INV' and print no tender: a cash
+    # sale is one paid at once, not on account, by card as well as in notes; a tender row says how.
+    items = ("KEDAI MAJU SDN BHD", title, "Bread | 7.40", "TOTAL | 7.40")
+    assert receipt(*items).fields["payment_method"] is None
+    assert receipt(*items, "CASH | 10.00", "CHANGE | 2.60").fields["payment_method"] == "CASH"
 
 
 # --- a date whose first separator OCR lost (SROIE images 070, 073, as the local engine read them) --------

@@ -465,18 +465,17 @@ PAYMENT_METHODS = [
 ]
 
 
-#: Rows naming cash that say nothing of this payment: the cashier, a refund policy (``STRICTLY NO CASH
-#: REFUND``), a cash & carry store's name, and the ``CASH BILL`` title (a ``CASH SALES`` or ``CASH INV``
-#: title does: a sale paid at once, as opposed to one on account).
-_NOT_A_PAYMENT = re.compile(r"CASH\s*(?:BILL|REFUND|(?:&|AND)\s*CARRY)|CASHIER")
+#: Rows naming cash that say nothing of how this sale was paid: the cashier, a refund policy (``STRICTLY NO
+#: CASH REFUND``), a cash & carry store's name, and a document title (``CASH BILL``, ``CASH SALES``,
+#: ``CASH INV``, ``CASH RECEIPT``): in Malaysian usage a cash sale is one paid at once, as opposed to one
+#: on account, by card as well as in notes (Gardenia's card-paid delivery invoices are ``CASH INV``s).
+_NOT_A_PAYMENT = re.compile(r"CASH\s*(?:BILL|SALES?\b|INV(?:OICE)?\b|RECEIPT|REFUND|(?:&|AND)\s*CARRY)|CASHIER")
 
 
 def find_payment(lines: list[Line]) -> tuple[Found | None, Found | None]:
     """Payment method (canonical upper-case name) and the card's last four digits.
 
-    The payment row printing its amount names the method before any other row naming one: a
-    title read as a payment label (``TAX CASH SALES``, ``CASH RECEIPT``: a sale paid at once) says
-    less of how than ``VISA : 7.40`` below it does."""
+    The payment row printing its amount names the method before any other row naming one."""
     method = None
     for ln in sorted(lines, key=lambda ln: (ln.label != "paid", not ln.amounts, ln.index)):
         for name, phrases in PAYMENT_METHODS:
