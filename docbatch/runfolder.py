@@ -108,10 +108,10 @@ class RunFolder:
             self.root = self.local_root.as_posix()
             self.uri = self.root
         self._raw_index: set[str] | None = None
-        #: On S3, the version (ETag) of the journal this run read or last wrote; ``False`` until
-        #: :meth:`restore_journal` read it (then a checkpoint is a put conditional on it); the
-        #: error once another run's journal was found there instead.
-        self._journal_version: str | None | bool | FolderLocked = False
+        #: On S3, the version (ETag) of the journal :meth:`restore_journal` read or the last
+        #: checkpoint wrote (None: there was none), which the next checkpoint's put is conditional
+        #: on; the error once another run's journal was found there instead.
+        self._journal_version: str | None | FolderLocked = None
         #: Answers packed per run (a local folder; S3 has no appends: an object each).
         self._answers = answerpack.LocalAnswers(self.local_root / RAW) if self.s3 is None else None
 
@@ -212,7 +212,8 @@ class RunFolder:
         os.replace(tmp, self.journal_path)
 
     def checkpoint_journal(self, copy_to: Callable[[Path], None]) -> None:
-        """On S3, put a consistent copy of the journal (``copy_to`` writes one) into the bucket.
+        """On S3, put a consistent copy of the journal (``copy_to`` writes one) into the bucket
+        (after :meth:`restore_journal`, as every run and reparse does).
 
         Conditional on the version this run read or last wrote: a run that lost its folder
         between its heartbeat and this put (the new holder's journal landed in between) gets
@@ -225,9 +226,6 @@ class RunFolder:
         copy.unlink(missing_ok=True)
         copy_to(copy)
         try:
-            if self._journal_version is False:  # not read by this process (an older caller): as before
-                self._write_atomic(self.own(JOURNAL), copy.read_bytes())
-                return
             condition = {"IfMatch": self._journal_version} if self._journal_version else {"IfNoneMatch": "*"}
             try:
                 answer = self.s3.client().put_object(Bucket=self.s3.bucket, Key=self.s3.key_of(self.own(JOURNAL)),
