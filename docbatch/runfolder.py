@@ -112,6 +112,7 @@ class RunFolder:
         #: checkpoint wrote (None: there was none), which the next checkpoint's put is conditional
         #: on; the error once another run's journal was found there instead.
         self._journal_version: str | None | FolderLocked = None
+        self._journal_client: Any = None  # boto3's, made on first use: its journal reads and puts
         #: Answers packed per run (a local folder; S3 has no appends: an object each).
         self._answers = answerpack.LocalAnswers(self.local_root / RAW) if self.s3 is None else None
 
@@ -198,7 +199,7 @@ class RunFolder:
         work.mkdir(parents=True, exist_ok=True)
         for stale in work.glob(JOURNAL + "*"):
             stale.unlink()
-        client = self.s3.client()
+        client = self._s3_client()
         try:
             answer = client.get_object(Bucket=self.s3.bucket, Key=self.s3.key_of(self.own(JOURNAL)))
         except ClientError as exc:
@@ -228,7 +229,7 @@ class RunFolder:
         try:
             condition = {"IfMatch": self._journal_version} if self._journal_version else {"IfNoneMatch": "*"}
             try:
-                answer = self.s3.client().put_object(Bucket=self.s3.bucket, Key=self.s3.key_of(self.own(JOURNAL)),
+                answer = self._s3_client().put_object(Bucket=self.s3.bucket, Key=self.s3.key_of(self.own(JOURNAL)),
                                                      Body=copy.read_bytes(), **condition)
             except ClientError as exc:
                 if error_code(exc) in OVERTAKEN:
@@ -240,6 +241,14 @@ class RunFolder:
             self._journal_version = answer["ETag"]
         finally:
             copy.unlink(missing_ok=True)
+
+    def _s3_client(self) -> Any:
+        """One boto3 client for the journal's reads and conditional puts (a client per checkpoint
+        cost a session and its credentials each time)."""
+        assert self.s3 is not None
+        if self._journal_client is None:
+            self._journal_client = self.s3.client()
+        return self._journal_client
 
     # -- raw responses ---------------------------------------------------------------------
     def raw_path(self, doc_id: str) -> str:

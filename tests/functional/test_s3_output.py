@@ -163,9 +163,9 @@ def test_a_run_whose_lock_was_taken_over_stops_without_overwriting_the_new_holde
     theirs = json.dumps({"host": "another-host", "pid": 1, "run_id": "20261201T000000Z-7a6e00",
                          "heartbeat": 4e9}).encode()
 
-    def take_over() -> None:
+    def take_over() -> None:  # once the run is calling the engine: it has read the journal by then
         deadline = time.monotonic() + 30
-        while ".docbatch-lock.json" not in _keys(s3, prefix) and time.monotonic() < deadline:
+        while not server.request_log and time.monotonic() < deadline:
             time.sleep(0.05)
         s3.put_object(Bucket=BUCKET, Key=f"{prefix}.docbatch-lock.json", Body=theirs)
         s3.put_object(Bucket=BUCKET, Key=f"{prefix}state.sqlite", Body=b"their journal")
