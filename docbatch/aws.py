@@ -113,6 +113,11 @@ def error_code(exc: BaseException) -> str:
     return str(response.get("Error", {}).get("Code", "")) if isinstance(response, dict) else ""
 
 
+def is_missing(exc: BaseException) -> bool:
+    """Whether an S3 answer says the object is not there (a GET's ``NoSuchKey``, a HEAD's bare 404)."""
+    return error_code(exc) in ("NoSuchKey", "404")
+
+
 def translate(exc: BaseException, what: str) -> e.DocbatchError:
     """Map a botocore exception to a docbatch error; ``what`` names the call, never data."""
     if isinstance(exc, ClientError):

@@ -364,6 +364,10 @@ def new_run_id(now: dt.datetime | None = None) -> str:
     return now.strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
 
 
+#: The templates naming the job's logical date in paths (``{date}``, ``{yesterday}``), and the day each is.
+DATE_TEMPLATES: dict[str, dt.timedelta] = {"date": dt.timedelta(0), "yesterday": dt.timedelta(days=1)}
+
+
 def expand_templates(values: Mapping[str, Any], *, date: dt.date | None = None) -> dict[str, Any]:
     """``{date}``, ``{yesterday}`` and ``{run_id}`` in paths and prefixes, so one job file
     serves every night (``{date:%Y/%m/%d}`` formats as strftime does).
@@ -373,7 +377,8 @@ def expand_templates(values: Mapping[str, Any], *, date: dt.date | None = None) 
     """
     day = date or dt.datetime.now(dt.timezone.utc).date()
     out = dict(values)
-    fill = {"date": day, "yesterday": day - dt.timedelta(days=1), "run_id": out.get("run_id") or new_run_id()}
+    fill: dict[str, Any] = {name: day - back for name, back in DATE_TEMPLATES.items()}
+    fill["run_id"] = out.get("run_id") or new_run_id()
     used_run_id = False
     for key in _PATH_FIELDS:
         text = out.get(key)

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 import pyarrow.fs as pafs
 
-from .aws import error_code
+from .aws import error_code, is_missing
 from .errors import ConfigError, FolderLocked
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ class Pointer:
         try:
             answer = self._client.get_object(Bucket=self.folder.s3.bucket, Key=self.key)  # type: ignore[union-attr]
         except Exception as exc:
-            if error_code(exc) in ("NoSuchKey", "404"):
+            if is_missing(exc):
                 return None, None
             raise
         body = json.loads(answer["Body"].read())

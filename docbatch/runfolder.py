@@ -41,7 +41,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from . import __version__, answerpack
 from .cache import dumps_gz, loads_gz, sha256_hex, write_atomic
 from .config import SourceSettings, new_run_id
-from .aws import error_code
+from .aws import error_code, is_missing
 from .errors import ConfigError, FolderLocked, ForeignFolder, StorageError
 from .publication import OVERTAKEN, Pointer
 from .s3place import S3Place, work_folder
@@ -203,7 +203,7 @@ class RunFolder:
         try:
             answer = client.get_object(Bucket=self.s3.bucket, Key=self.s3.key_of(self.own(JOURNAL)))
         except ClientError as exc:
-            if error_code(exc) not in ("NoSuchKey", "404"):
+            if not is_missing(exc):
                 raise
             self._journal_version = None
             return

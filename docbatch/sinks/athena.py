@@ -24,6 +24,7 @@ from typing import NamedTuple, Sequence
 
 import pyarrow as pa
 
+from ..config import DATE_TEMPLATES
 from ..symlinks import SYMLINK_ROOT
 from .partition import file_schema
 
@@ -48,7 +49,7 @@ def hive_type(t: pa.DataType) -> str:
 #: The partition column of a table over every night's run folder (the date the folder is named for).
 FOLDER_DATE = "folder_date"
 #: A job's date template in a location: ``{date}`` / ``{yesterday}``, optionally ``{date:%Y/%m/%d}``.
-_NIGHT = re.compile(r"\{(?:date|yesterday)(?::([^}]*))?\}")
+_NIGHT = re.compile(r"\{(?:" + "|".join(DATE_TEMPLATES) + r")(?::([^}]*))?\}")
 #: strftime's date fields as Athena's date projection spells them (Java DateTimeFormatter).
 _JAVA_DATE = {"%Y": "yyyy", "%m": "MM", "%d": "dd"}
 
