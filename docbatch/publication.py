@@ -60,7 +60,7 @@ class Pointer:
         assert folder.s3 is not None, "only S3 run folders publish through a pointer"
         self.folder = folder
         self.key = folder.s3.key(posixpath.join(folder.home, PUBLISHED) if folder.home else PUBLISHED)
-        self._client = folder.s3.client()
+        self._client = folder.s3_client()
         self.body, self.etag = self._read()
 
     def _read(self) -> tuple[dict[str, Any] | None, str | None]:

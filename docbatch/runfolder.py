@@ -112,7 +112,7 @@ class RunFolder:
         #: checkpoint wrote (None: there was none), which the next checkpoint's put is conditional
         #: on; the error once another run's journal was found there instead.
         self._journal_version: str | None | FolderLocked = None
-        self._journal_client: Any = None  # boto3's, made on first use: its journal reads and puts
+        self._boto: Any = None  # boto3's client for this folder, made on first use (see s3_client)
         #: Answers packed per run (a local folder; S3 has no appends: an object each).
         self._answers = answerpack.LocalAnswers(self.local_root / RAW) if self.s3 is None else None
 
@@ -182,7 +182,7 @@ class RunFolder:
         name = posixpath.join(self.home, LOCK) if self.home else LOCK
         if self.s3 is None:
             (self.local_root / self.home).mkdir(parents=True, exist_ok=True)
-        where = (S3LockObject(self.s3.client(), self.s3.bucket, self.s3.key(name)) if self.s3 is not None
+        where = (S3LockObject(self.s3_client(), self.s3.bucket, self.s3.key(name)) if self.s3 is not None
                  else LocalLockFile(self.local_root / name))
         return RunLock(where, run_id, folder=self.uri, clock=clock).acquire(wait=wait, sleep=sleep)
 
@@ -199,7 +199,7 @@ class RunFolder:
         work.mkdir(parents=True, exist_ok=True)
         for stale in work.glob(JOURNAL + "*"):
             stale.unlink()
-        client = self._s3_client()
+        client = self.s3_client()
         try:
             answer = client.get_object(Bucket=self.s3.bucket, Key=self.s3.key_of(self.own(JOURNAL)))
         except ClientError as exc:
@@ -229,7 +229,7 @@ class RunFolder:
         try:
             condition = {"IfMatch": self._journal_version} if self._journal_version else {"IfNoneMatch": "*"}
             try:
-                answer = self._s3_client().put_object(Bucket=self.s3.bucket, Key=self.s3.key_of(self.own(JOURNAL)),
+                answer = self.s3_client().put_object(Bucket=self.s3.bucket, Key=self.s3.key_of(self.own(JOURNAL)),
                                                      Body=copy.read_bytes(), **condition)
             except ClientError as exc:
                 if error_code(exc) in OVERTAKEN:
@@ -242,13 +242,14 @@ class RunFolder:
         finally:
             copy.unlink(missing_ok=True)
 
-    def _s3_client(self) -> Any:
-        """One boto3 client for the journal's reads and conditional puts (a client per checkpoint
-        cost a session and its credentials each time)."""
+    def s3_client(self) -> Any:
+        """One boto3 client for every S3 call on this folder: its lock, journal, pointer, swap and
+        manifests (a client each cost a session and its credentials, and a checkpoint every 30 s
+        made one each time).  Clients are safe to share between threads."""
         assert self.s3 is not None
-        if self._journal_client is None:
-            self._journal_client = self.s3.client()
-        return self._journal_client
+        if self._boto is None:
+            self._boto = self.s3.client()
+        return self._boto
 
     # -- raw responses ---------------------------------------------------------------------
     def raw_path(self, doc_id: str) -> str:

@@ -135,7 +135,7 @@ class Staging:
                 self.fs.delete_file(path)
             return
         place = self.folder.s3
-        client = place.client()
+        client = self.folder.s3_client()
         for path in paths:
             client.delete_object(Bucket=place.bucket, Key=place.key_of(path))
 

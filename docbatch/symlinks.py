@@ -39,7 +39,7 @@ def write_manifests(folder: RunFolder, build: str, files: Mapping[str, list[str]
     leaves no empty folder object behind (pyarrow's would, and Athena would list it)."""
     assert folder.s3 is not None, "symlink manifests are for S3 run folders"
     place = folder.s3
-    client, bucket = place.client(), place.bucket
+    client, bucket = folder.s3_client(), place.bucket
     name = (folder.shard.part_prefix if folder.shard is not None else "") + "manifest"
     for table in tables:
         base = place.key_of(folder.path(SYMLINK_ROOT, table))
