@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import re
@@ -441,6 +442,19 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     stems = sorted(p.stem for p in (sroie / "key").glob("*.json") if (sroie / "box" / f"{p.stem}.csv").exists())
     args.work_dir.mkdir(parents=True, exist_ok=True)
+    with open(args.work_dir / ".benchmark.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"another benchmark is using {args.work_dir}: wait for it or give --work-dir DIR of your own",
+                  file=sys.stderr)
+            return 2
+        return _measure(args, sroie, stems, generator)
+
+
+def _measure(args: argparse.Namespace, sroie: Path, stems: list[str], generator: dict[str, Any]) -> int:
+    """The benchmark in a work folder this process holds: two runs in one folder would overwrite
+    each other's statements and reconciliations, and the second would find the first's run locked."""
     run = parsed_receipts(sroie, args.work_dir, stems)
     card_run = parsed_receipts(sroie, args.work_dir, stems, card_paid=True) if args.tender == "paid" else None
     if args.tune:

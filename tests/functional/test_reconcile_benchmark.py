@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 from pathlib import Path
 
 import pytest
 
-from benchmarks.reconcile import parsed_receipts, parser_fingerprint
+from benchmarks.reconcile import main, parsed_receipts, parser_fingerprint
 
 BOX = ("10,10,300,10,300,30,10,30,KEDAI BUKU MAJU SDN BHD\n"
        "10,40,300,40,300,60,10,60,DATE: 03/12/2018\n"
@@ -61,3 +62,19 @@ def test_a_parser_edited_while_the_benchmark_reparses_is_not_stamped_on_the_old_
     monkeypatch.setattr(bench, "reparse_run", reparse_then_edit)
     bench.parsed_receipts(sroie, work, ["000"])
     assert (work / "parser-fingerprint.txt").read_text() == before
+
+
+def test_a_second_benchmark_in_the_same_work_folder_is_refused_before_it_writes(tmp_path: Path, capsys):
+    sroie = tmp_path / "data" / "sroie-train"
+    for sub in ("key", "box", "img"):
+        (sroie / sub).mkdir(parents=True)
+    (sroie / "box" / "000.csv").write_text(BOX, encoding="utf-8")
+    (sroie / "key" / "000.json").write_text(json.dumps({"total": "12.50"}), encoding="utf-8")
+    work = tmp_path / "work"
+    work.mkdir()
+    with open(work / ".benchmark.lock", "w") as held:  # the first benchmark, still running
+        fcntl.flock(held, fcntl.LOCK_EX)
+        code = main(["--data", str(tmp_path / "data"), "--work-dir", str(work)])
+    assert code == 2
+    assert f"another benchmark is using {work}" in capsys.readouterr().err
+    assert sorted(p.name for p in work.iterdir()) == [".benchmark.lock"]
