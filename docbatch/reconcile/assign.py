@@ -9,7 +9,12 @@ optima is the global optimum, and each stays small: blocking links only receipts
 transactions of similar amounts and dates).
 
 A pair's weight is its score minus the review threshold, so that a pair nobody would
-propose never displaces a better one.  A pair's *margin* is what the optimum loses when
+propose never displaces a better one.  A pair carrying a flag (merchant, date, amount,
+card or currency disagree: only a person can accept it) weighs a quarter of that
+(:data:`FLAGGED_WEIGHT`): it may still take a transaction nobody else wants, but two such
+pairs summed no longer outweigh one agreeing on everything (a canteen's 8.20 lunch two days
+before the charge took that day's exact charge, and that day's receipt was given a
+same-amount charge under another name).  A pair's *margin* is what the optimum loses when
 the pair is forbidden (the component solved again without it): a receipt with two equal
 candidates has margin 0, a receipt nobody competes for keeps its whole weight.  Receipts
 that are one purchase scanned twice are forbidden together, so a duplicate scan does not
@@ -33,6 +38,8 @@ EXACT_MARGIN_CELLS = 2500
 #: Candidates kept per receipt and per transaction (see :func:`_pruned`).
 KEEP = 3
 _FORBIDDEN = -1e6
+#: Share of its weight a flagged pair keeps in the optimum (see the module docstring).
+FLAGGED_WEIGHT = 0.25
 
 
 @dataclass(frozen=True)
@@ -119,7 +126,7 @@ def _component(pairs: list[Pair], floor: float, groups: dict[int, int]) -> list[
     by_cell: dict[tuple[int, int], Pair] = {}
     for p in pairs:
         a, b = ri[p.receipt], ti[p.transaction]
-        w[a, b] = p.score - floor + 1e-3
+        w[a, b] = (p.score - floor) * (FLAGGED_WEIGHT if p.flags else 1.0) + 1e-3
         mask[a, b] = True
         by_cell[(a, b)] = p
     total, chosen = _solve(w, mask)

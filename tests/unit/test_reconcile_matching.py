@@ -478,3 +478,21 @@ def test_a_rival_charge_to_another_card_than_the_receipt_prints_does_not_compete
     # a receipt printing no card number cannot tell the two charges apart
     silent = receipts({**recs.to_pylist()[0], "card_last4": None})
     assert reconcile(silent, txns).matches.num_rows == 0
+
+
+def test_two_pairs_a_person_must_decide_do_not_outweigh_one_agreeing_on_everything():
+    # SROIE's canteen: 8.20 lunches on consecutive days.  The day's exact charge under the canteen's name
+    # is the day's receipt's; a lunch two days before (its own charge not on the statement) is only a
+    # date_far candidate of it, and a same-amount charge under another name that day only a merchant_mismatch
+    # one of the day's receipt: together they outweighed the sure pair, which then went to review.
+    canteen = "UNIHAKKA INTERNATIONAL SDN BHD"
+    recs = receipts({"doc_id": "today", "vendor_name": canteen, "receipt_date": day(0), "total": "8.20"},
+                    {"doc_id": "before", "vendor_name": canteen, "receipt_date": day(-2), "total": "8.20"})
+    cols = ("Transaction Date", "Description", "Amount", "Reference")
+    txns = statement((day(0), "UNIHAKKA INTERNATIONAL", "8.20", "T1"), (day(0), "KEDAI PAPAN YEW CHUAN", "8.20", "T2"),
+                     columns=cols)
+    result = reconcile(recs, txns)
+    assert outcome(result)["matches"] == [("today", "T1")]
+    (row,) = result.matches.to_pylist()
+    assert row["margin"] >= MatchSettings().ambiguity_margin
+    assert [(r["doc_id"], r["transaction_id"]) for r in result.needs_review.to_pylist()] == [("before", "T2")]
