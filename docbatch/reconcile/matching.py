@@ -36,7 +36,7 @@ from rapidfuzz import fuzz, process
 from .assign import Assigned, assign
 from .descriptors import normalise_descriptor, similarities, similarity, squashed_name
 from .receipts import Receipt
-from .scoring import Pair, Scorer
+from .scoring import ORIGINAL_AMOUNT, Pair, Scorer
 from .settings import MatchSettings, ReconcileSettings
 from .transactions import Transaction
 
@@ -301,8 +301,12 @@ def _decide(a: Assigned, receipts: list[Receipt], transactions: list[Transaction
 
 
 def _resolve_currency(row: dict[str, Any], r: Receipt, t: Transaction) -> dict[str, Any]:
-    if row["currency"] is None and t.currency:
-        row["currency"], row["currency_source"] = t.currency, "transaction"
+    """A receipt naming no currency is in the transaction's, or in its original currency when the
+    pair was read on the original amount."""
+    on_original = ORIGINAL_AMOUNT in str(row.get("reasons") or "").split(";")
+    currency = t.original_currency if on_original else t.currency
+    if row["currency"] is None and currency:
+        row["currency"], row["currency_source"] = currency, "transaction"
     return row
 
 

@@ -59,6 +59,9 @@ CUT_MERCHANT = 0.75
 #: The shortest cut descriptor (letters, spaces squashed) read as the start of a vendor's name.
 CUT_LETTERS = 10
 _ROUND_TIPS = (0.05, 0.10, 0.12, 0.15, 0.18, 0.20, 0.25)
+#: Reason of a pair read on the transaction's original amount, the receipt naming no currency: the
+#: receipt was in the original currency (see :meth:`Scorer._amount`).
+ORIGINAL_AMOUNT = "amount_in_original_currency"
 
 
 def merchant_evidence(m: float | None) -> float:
@@ -210,12 +213,26 @@ class Scorer:
         return out
 
     # -- evidence ----------------------------------------------------------------------
-    def _amount(self, receipt: Receipt, t: Transaction) -> tuple[float, str, str, Decimal] | None:
-        """(evidence, code, basis, receipt amount) of the best amount reading, or None."""
+    def _amount(self, receipt: Receipt, t: Transaction) -> tuple[tuple[float, str, str, Decimal] | None, bool]:
+        """((evidence, code, basis, receipt amount) of the best amount reading or None, whether it
+        is a reading of the transaction's original amount in a currency the receipt did not name).
+
+        The original amount is the one compared when it is in the receipt's currency; when the
+        receipt's currency is unknown (no sign, no country), both are read: the statement is
+        then the only thing that can say which currency the receipt was in."""
+        if t.original_amount is None or not t.original_currency:
+            return self._amount_of(receipt, abs(t.amount)), False
+        if t.original_currency == receipt.currency:
+            return self._amount_of(receipt, t.original_amount), False
+        best = self._amount_of(receipt, abs(t.amount))
+        if receipt.currency is None:
+            original = self._amount_of(receipt, t.original_amount)
+            if original is not None and (best is None or original[0] > best[0]):
+                return original, True
+        return best, False
+
+    def _amount_of(self, receipt: Receipt, charged: Decimal) -> tuple[float, str, str, Decimal] | None:
         s = self.settings
-        charged = abs(t.amount)
-        if t.original_amount is not None and t.original_currency and t.original_currency == receipt.currency:
-            charged = t.original_amount
         best: tuple[float, str, str, Decimal] | None = None
         for basis, value in receipt.amounts:
             v = abs(value)
@@ -275,7 +292,7 @@ class Scorer:
         return m, False
 
     def score(self, i: int, receipt: Receipt, j: int, t: Transaction, fit: tuple[int, bool] | None) -> Pair | None:
-        amount = self._amount(receipt, t)
+        amount, in_original = self._amount(receipt, t)
         if amount is None:
             return None
         a, a_code, basis, value = amount
@@ -287,7 +304,8 @@ class Scorer:
                   else "merchant_partial" if m >= 0.6 else "merchant_weak")
         wa, wd, wm = self.settings.weights
         score = wa * a + wd * d + wm * merchant_evidence(m)
-        reasons = [a_code, d_code, m_code] + (["merchant_alias"] if by_alias else [])
+        reasons = ([a_code, d_code, m_code] + (["merchant_alias"] if by_alias else [])
+                   + ([ORIGINAL_AMOUNT] if in_original else []))
         # Automatic only when each piece agrees: a merchant that does not (or no name to compare),
         # or a statement's purchase day two or more days off or before the receipt's, leaves the pair
         # to a person (a card is not charged before the purchase; a day early is a time zone at best,

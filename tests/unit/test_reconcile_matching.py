@@ -496,3 +496,16 @@ def test_two_pairs_a_person_must_decide_do_not_outweigh_one_agreeing_on_everythi
     (row,) = result.matches.to_pylist()
     assert row["margin"] >= MatchSettings().ambiguity_margin
     assert [(r["doc_id"], r["transaction_id"]) for r in result.needs_review.to_pylist()] == [("before", "T2")]
+
+
+def test_a_receipt_naming_no_currency_matches_a_foreign_charge_on_its_original_amount():
+    # SROIE 022 and 151: 9.00 with no currency sign and no Malaysian company or address to tell the country;
+    # the card billed it in SGD, 2.93, with the original 9.00 MYR beside: the statement says the receipt's currency.
+    recs = receipts({"doc_id": "R", "vendor_name": "FUYI MINI MARKET", "receipt_date": day(0), "total": "9.00",
+                     "currency": None, "currency_confidence": None, "vendor_address": None})
+    cols = ("Transaction Date", "Description", "Amount", "Currency", "Original Amount", "Original Currency", "Ref")
+    txns = statement((day(0), "FUYIMINI MARKET SELANGOR MY", "2.93", "SGD", "9.00", "MYR", "T1"), columns=cols)
+    (row,) = reconcile(recs, txns).matches.to_pylist()
+    assert (row["transaction_id"], row["amount_basis"]) == ("T1", "total")
+    assert (row["currency"], row["currency_source"]) == ("MYR", "transaction")
+    assert "amount_in_original_currency" in row["reasons"]
