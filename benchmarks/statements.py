@@ -57,7 +57,7 @@ _EXTRA_MERCHANTS = ["GRAB* RIDE", "SHOPEE MALAYSIA", "LAZADA MY", "NETFLIX.COM",
 #: sub-merchant, and holding or operating companies (names resembling no SROIE merchant).
 _UNPRINTED_NAMES = ["IPAY88 MALAYSIA", "MOLPAY SDN BHD", "GHL EPAYMENTS", "REVENUE MONSTER", "KIPLE PAY",
                     "SENANGPAY", "EGHL SERVICES", "BERJAYA FOOD BERHAD", "KUMPULAN WANGSA HOLDINGS",
-                    "SERI PINANG VENTURES", "ORIENTAL KOPI GROUP", "MEGA RETAIL OPERATIONS"]
+                    "SERI PINANG VENTURES", "ORIENTAL KOPI GROUP", "ZENITH LIFESTYLE OPERATIONS"]
 DESCRIPTOR_MODES = ("derived", "legacy")
 #: ``paid``: a receipt printing a card payment is never a cash purchase, and the benchmark shows the
 #: matcher each charged purchase's receipt with its cash tender printed as the card payment
