@@ -29,8 +29,10 @@ Why it looks the way it does:
 * **Rekognition's shape, real word geometry.**  One LINE per rapidocr text line, then its
   WORDs (whitespace tokens, like the service).  Word boxes come from rapidocr's word
   boxes when they are consistent with the line text; otherwise the line polygon is
-  apportioned by character offsets (:func:`line_words`).  The service's 100-word cap is
-  not applied: it is a service limit, not a property of OCR.
+  apportioned by character offsets (:func:`line_words`).  A WORD's confidence is its
+  weakest glyph's recognition score, a LINE's rapidocr's mean of them
+  (:mod:`.local_glyphs`).  The service's 100-word cap is not applied: it is a service
+  limit, not a property of OCR.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ from ..regions import Region, pixel_box, reframe
 from ..heap import release_memory
 from ..response import make_detection
 from .base import Engine, EngineOption, EngineSettings, ImageSpec
+from .local_glyphs import WORD_SCORE_TAG, GlyphRecorder, word_confidences
 from .local_inputs import Sizing, decode, reduce
 from .local_orientation import PageOrientation
 from .local_strips import StripPlan, StripSession
@@ -168,7 +171,7 @@ class LocalEngine(Engine):
         # elsewhere the answers, and so the cached ones, are the same whatever its value.
         floor = f",shrunk>={s.det_shrink_min_side}" if s.det_max_side < s.max_side else ""
         tag = (f"rapidocr-{self._version}:{names};side={s.max_side};det>={s.det_min_side},<={s.det_max_side}{floor};"
-               f"rec={self._config.rec_min_width};batch={self._config.rec_batch};shrunk_by=rapidocr")
+               f"rec={self._config.rec_min_width};batch={self._config.rec_batch};shrunk_by=rapidocr;{WORD_SCORE_TAG}")
         if self._config.det_strip_pixels:
             tag += f";det_strips<={self._config.det_strip_pixels},tall"
         if self.settings.min_confidence > 0:
@@ -260,7 +263,7 @@ def _build(config: _Config) -> Any:
         ocr._load_det_model()
         if config.orientation:
             ocr.text_cls = PageOrientation(ocr._load_cls_model())
-        ocr._load_rec_model()
+        ocr.text_rec = GlyphRecorder(ocr._load_rec_model())
         ocr.text_det.session = StripSession(ocr.text_det.session, StripPlan(config.det_strip_pixels))
     except Exception as exc:
         raise ConfigError(f"cannot start the local OCR engine ({type(exc).__name__}: {exc})") from exc
@@ -277,11 +280,17 @@ class _Pipeline:
         self._lock = threading.Lock()
 
     def __call__(self, picture: Any) -> Any:
+        """rapidocr's result, with ``char_scores``: per line, its characters' scores (or None)."""
         with self._lock:  # the limit is state of the shared detector until the call returns
             det = self._ocr.text_det
             det.limit_type, det.limit_side_len = self._sizing.detector_limit(picture.width, picture.height)
+            glyphs = self._ocr.text_rec
+            glyphs.clear()
             try:
-                return self._ocr(picture)
+                result = self._ocr(picture)
+                result.char_scores = glyphs.take(getattr(result, "txts", None) or (),
+                                                 getattr(result, "scores", None) or ())
+                return result
             finally:
                 release_memory()
 
@@ -293,13 +302,17 @@ def _detections(result: Any, *, width: int, height: int, min_confidence: float) 
     scores = getattr(result, "scores", None) or ()
     if not texts or boxes is None:
         return []
+    char_scores = list(getattr(result, "char_scores", None) or ())
+    char_scores += [None] * (len(texts) - len(char_scores))
     kept: list[tuple[str, float, Polygon]] = []
-    for raw_text, box, score in zip(texts, boxes, scores):
+    word_scores: list[list[float] | None] = []
+    for raw_text, box, score, chars in zip(texts, boxes, scores, char_scores):
         text = " ".join(str(raw_text).split())
         confidence = float(score) * 100
         polygon = _polygon(box)
         if text and confidence >= min_confidence and polygon is not None:
             kept.append((text, confidence, polygon))
+            word_scores.append(word_confidences(str(raw_text), chars) if chars is not None else None)
     groups = _match_word_groups(kept, getattr(result, "word_results", None) or ())
 
     def norm(poly: Polygon) -> list[Point]:
@@ -310,14 +323,15 @@ def _detections(result: Any, *, width: int, height: int, min_confidence: float) 
         for i, (text, conf, poly) in enumerate(kept)
     ]
     words: list[dict[str, Any]] = []
-    for line_id, ((text, conf, poly), pieces) in enumerate(zip(kept, groups)):
-        for word in line_words(text, poly, conf, pieces):
+    for line_id, ((text, conf, poly), pieces, glyphs) in enumerate(zip(kept, groups, word_scores)):
+        line = line_words(text, poly, conf, pieces)
+        for word, confidence in zip(line, glyphs or [w.confidence for w in line]):
             words.append(
                 make_detection(
                     id=len(kept) + len(words),
                     type="WORD",
                     text=word.text,
-                    confidence=word.confidence,
+                    confidence=confidence,
                     polygon=norm(word.polygon),
                     parent_id=line_id,
                 )
