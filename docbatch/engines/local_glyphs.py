@@ -34,6 +34,12 @@ class GlyphRecorder:
     def __getattr__(self, name: str) -> Any:  # the recognizer's settings stay reachable (batch size, ...)
         return getattr(self._recognizer, name)
 
+    def __setattr__(self, name: str, value: Any) -> None:  # ... and settable, on the recognizer itself
+        if name.startswith("_"):
+            object.__setattr__(self, name, value)
+        else:
+            setattr(self._recognizer, name, value)
+
     def __call__(self, args: Any) -> Any:
         out = self._recognizer(args)
         words = out.word_results or ()

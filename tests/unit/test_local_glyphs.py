@@ -56,6 +56,12 @@ def test_each_final_line_gets_its_own_recorded_scores_past_the_lines_rapidocr_dr
     assert recorder.rec_batch_num == 6  # the recognizer's settings stay reachable
 
 
+def test_the_recognizers_settings_are_set_on_the_recognizer_through_the_recorder() -> None:
+    recognizer = _Recognizer([])
+    GlyphRecorder(recognizer).rec_batch_num = 1
+    assert recognizer.rec_batch_num == 1
+
+
 @pytest.fixture(scope="module")
 def scan_034() -> dict[str, Any]:
     path = SROIE / "img" / "034.jpg"
