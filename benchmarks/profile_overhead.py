@@ -35,7 +35,6 @@ STAGES = {
     "clients and pools (start-up)": ("docbatch/pipeline.py", "build_processor"),
     "main thread: the run's loop": ("docbatch/runner.py", "_drive"),
     "  journal writes (see, record)": ("docbatch/state.py", "see|record|record_pages"),
-    "  journal reads (status_of)": ("docbatch/state.py", "status_of"),
     "  resume decision (has_raw)": ("docbatch/runner.py", "_resume_decision"),
     "  waiting on futures (cf.wait)": ("concurrent/futures/_base.py", "wait"),
     "  progress subscribers": ("docbatch/progress.py", "on_result|on_skip"),

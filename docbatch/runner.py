@@ -270,8 +270,7 @@ def _drive(config: RunConfig, stages: Stages, engine_name: str, manifest: Manife
             _record(_bad_row(row, manifest, config.doc_type, engine_name, journal, run_id), journal, summary,
                     subs)
             continue
-        known = journal.status_of(doc.doc_id)
-        journal.see(doc, row.raw, run_id)
+        known = journal.see(doc, row.raw, run_id)
         decision = _resume_decision(doc, known, journal, folder, policy, engine_name, s3)
         if decision == "done":
             _skipped(doc, summary, subs)

@@ -187,21 +187,27 @@ class Journal:
             self._db.execute("COMMIT")
             self._pending = 0
 
-    def see(self, doc: Document, manifest_row: Mapping[str, Any], run_id: str) -> None:
-        """Note that this run's manifest holds ``doc`` (keeps any earlier outcome)."""
+    def see(self, doc: Document, manifest_row: Mapping[str, Any],
+            run_id: str) -> tuple[str | None, bool, str | None, str | None]:
+        """Note that this run's manifest holds ``doc`` (keeps any earlier outcome); returns
+        that outcome as :meth:`status_of` gives it (all None and False for a document never
+        seen).  One statement does both: the main thread's journal statements were half of
+        its work per document."""
         self._begin()
-        self._db.execute(
+        (status, may_retry, identity, raw_at), = self._db.execute(
             """INSERT INTO documents (doc_id, row_no, source, doc_type, passthrough, manifest_row, seen_run)
                VALUES (?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT(doc_id) DO UPDATE SET row_no = excluded.row_no, source = excluded.source,
                  doc_type = excluded.doc_type, passthrough = excluded.passthrough,
-                 manifest_row = excluded.manifest_row, seen_run = excluded.seen_run""",
+                 manifest_row = excluded.manifest_row, seen_run = excluded.seen_run
+               RETURNING status, retryable, source_identity, raw_at""",
             (doc.doc_id, doc.row_no, doc.source, doc.doc_type, json.dumps(dict(doc.passthrough)),
              json.dumps(dict(manifest_row)), run_id),
-        )
-        # The pages of a multi-page source belong to every run whose manifest holds it.
-        self._db.execute("UPDATE documents SET seen_run = ? WHERE parent_id = ?", (run_id, doc.doc_id))
+        ).fetchall()
+        if status == PAGED:  # the pages of a multi-page source belong to every run whose manifest holds it
+            self._db.execute("UPDATE documents SET seen_run = ? WHERE parent_id = ?", (run_id, doc.doc_id))
         self._maybe_commit()
+        return status, bool(may_retry), identity, raw_at
 
     def record(self, result: DocumentResult, *, retryable: bool = False) -> None:
         """Record a document's outcome (durable with its group's commit, see the module docstring)."""

@@ -57,3 +57,14 @@ def test_closing_the_journal_commits_the_open_group(tmp_path: Path) -> None:
     _ok(journal, 1)
     journal.close()
     assert _done_as_another_reader_sees_it(path) == 1
+
+
+def test_noting_a_document_gives_its_earlier_outcome_as_status_of_does(tmp_path: Path) -> None:
+    journal = Journal(tmp_path / "state.sqlite", clock=Clock())
+    doc = Document(doc_id="d1", source="/in/d1.png", doc_type="receipt", row_no=1)
+    assert journal.see(doc, {"source": doc.source}, "run-1") == (None, False, None, None)
+    journal.record(DocumentResult(document=doc, status="failed", engine="replay", source_identity="/in/d1.png|1|2",
+                                  raw_at=None, error_code="retries_exhausted:throttled"), retryable=True)
+    earlier = journal.status_of("d1")
+    assert journal.see(doc, {"source": doc.source}, "run-2") == earlier == ("failed", True, "/in/d1.png|1|2", None)
+    journal.close()
