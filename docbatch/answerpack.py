@@ -145,6 +145,11 @@ def read(folder: Path, at: str, doc_id: str) -> bytes:
     with open(folder / name, "rb") as fh:
         fh.seek(offset)
         data = fh.read(length)
+    return _text(data, name, offset, length, doc_id)
+
+
+def _text(data: bytes, name: str, offset: int, length: int, doc_id: str) -> bytes:
+    """The JSON text of the record ``data`` read at ``offset`` of pack ``name``, checked as :func:`read` says."""
     declared, key = _head(data)
     if declared != length or len(data) != length:
         raise ValueError(f"{name} holds no whole record at {offset}")
@@ -189,12 +194,57 @@ def packs(folder: Path, prefix: str = "") -> list[Path]:
     return [folder / n for *_, n in sorted(found)]
 
 
+def holds_other_files(folder: Path) -> bool:
+    """Whether ``folder`` holds anything but packs (answers saved as files of their own, by
+    older versions or for a doc_id too long for a record); streamed, it stops at the first."""
+    try:
+        with os.scandir(folder) as entries:
+            return any(not _NAME.match(e.name) for e in entries)
+    except FileNotFoundError:
+        return False
+
+
 def index(paths: Iterable[Path]) -> dict[str, str]:
     """doc_id -> place of its latest record in ``paths`` (oldest first, as :func:`packs` lists them)."""
     found: dict[str, str] = {}
     for path in paths:
         found.update(scan(path))
     return found
+
+
+class PackReader:
+    """:func:`read` with the last pack read kept open: the tables read a run's answers one
+    after another from one pack, and opening it for each was a tenth of reading one back."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._open: tuple[str, int] | None = None
+        self._lock = threading.Lock()
+
+    def read(self, at: str, doc_id: str) -> bytes:
+        name, offset, length = parse_place(at)
+        with self._lock:
+            if self._open is None or self._open[0] != name:
+                fd = os.open(self.folder / name, os.O_RDONLY | _CLOEXEC)
+                self._close()
+                self._open = (name, fd)
+            data = os.pread(self._open[1], length, offset)
+        return _text(data, name, offset, length, doc_id)
+
+    def _close(self) -> None:
+        if self._open is not None:
+            os.close(self._open[1])
+            self._open = None
+
+    def close(self) -> None:
+        with self._lock:
+            self._close()
+
+    def __del__(self) -> None:
+        self._close()
+
+    def __reduce__(self) -> tuple[type[PackReader], tuple[Path]]:
+        return PackReader, (self.folder,)  # a parse worker opens its own
 
 
 class LocalAnswers:
@@ -207,6 +257,7 @@ class LocalAnswers:
         self._settled: set[str] = set()
         self._index: dict[str, str] | None = None
         self._sizes: dict[str, int] = {}
+        self._reader = PackReader(raw)
 
     def open(self, run_id: str, prefix: str, settled_runs: Iterable[str]) -> None:
         """Save this run's answers in a pack of its own; ``settled_runs`` are runs whose packs
@@ -217,6 +268,7 @@ class LocalAnswers:
         self._index = None
 
     def close(self) -> None:
+        self._reader.close()
         if self._writer is not None:
             self._writer.close()
             self._writer = None
@@ -245,7 +297,7 @@ class LocalAnswers:
         return offset + length <= self._sizes[name]
 
     def read(self, doc_id: str, at: str) -> bytes:
-        return read(self.raw, at, doc_id)
+        return self._reader.read(at, doc_id)
 
     def place_of(self, doc_id: str) -> str | None:
         """Where the latest answer for ``doc_id`` is among the packs a journal may lack (every

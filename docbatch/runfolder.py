@@ -108,6 +108,11 @@ class RunFolder:
             self.root = self.local_root.as_posix()
             self.uri = self.root
         self._raw_index: set[str] | None = None
+        #: Whether a local raw/ may hold answers as files of their own (None: not looked): when
+        #: it holds only packs, no document's answer needs a look at the disk of its own (a stat
+        #: a document was a tenth of the run loop's CPU).  Looked at once, when the run opens
+        #: its pack (before any worker saves an answer); a file saved since makes it True.
+        self._raw_files: bool | None = None
         #: On S3, the version (ETag) of the journal :meth:`restore_journal` read or the last
         #: checkpoint wrote (None: there was none), which the next checkpoint's put is conditional
         #: on; the error once another run's journal was found there instead.
@@ -261,6 +266,7 @@ class RunFolder:
         object each); ``settled_runs``: the runs the journal saw finish."""
         if self._answers is not None:
             self._answers.open(run_id, self.shard.part_prefix if self.shard is not None else "", settled_runs)
+            self._raw_files = answerpack.holds_other_files(self.local_root / RAW)
 
     def close_answers(self) -> None:
         if self._answers is not None:
@@ -271,7 +277,9 @@ class RunFolder:
         if at is not None:
             return self._answers is not None and self._answers.holds(at)
         if self._answers is not None:
-            return self._answers.place_of(doc_id) is not None or os.path.isfile(self.raw_path(doc_id))
+            if self._answers.place_of(doc_id) is not None:
+                return True
+            return self._raw_files is not False and os.path.isfile(self.raw_path(doc_id))
         if self._raw_index is None:  # one listing instead of a HEAD per document
             listing = self.fs.get_file_info(pafs.FileSelector(self.path(RAW), allow_not_found=True))
             self._raw_index = {posixpath.basename(i.path) for i in listing if i.type == pafs.FileType.File}
@@ -285,6 +293,7 @@ class RunFolder:
             if at is not None:
                 return at
         self._write_atomic(self.raw_path(doc_id), dumps_gz(response))
+        self._raw_files = True
         if self._raw_index is not None:
             self._raw_index.add(raw_name(doc_id))
         return None

@@ -82,3 +82,47 @@ def test_a_pack_is_gzip_json_lines_any_tool_reads(tmp_path):
 def test_a_run_id_that_is_no_file_name_gives_a_pack_name_that_is(tmp_path):
     stem = answerpack.pack_stem("../../etc/x y")
     assert "/" not in stem and answerpack.stem_of(stem + ".pack") == stem
+
+
+def test_a_run_folder_reads_answers_from_two_packs_in_turn_each_as_its_own(tmp_path):
+    _, first = _pack(tmp_path, stem="answers-20261201T000000Z-aaaaaa", ids=("a", "b"))
+    _, second = _pack(tmp_path, stem="answers-20261202T000000Z-bbbbbb", ids=("c", "d"))
+    answers = answerpack.LocalAnswers(tmp_path)
+    for doc_id, at in [("a", first["a"]), ("c", second["c"]), ("b", first["b"]), ("d", second["d"])]:
+        assert answers.read(doc_id, at) == _text(doc_id)
+    with pytest.raises(ValueError, match="another document"):
+        answers.read("a", second["c"])
+    answers.close()
+
+
+def test_a_parse_worker_s_copy_of_a_run_folder_s_answers_reads_them(tmp_path):
+    import pickle
+
+    _, places = _pack(tmp_path)
+    answers = answerpack.LocalAnswers(tmp_path)
+    assert answers.read("a", places["a"]) == _text("a")  # the parent holds the pack open
+    copy = pickle.loads(pickle.dumps(answers))
+    assert copy.read("b", places["b"]) == _text("b")
+    answers.close()
+    copy.close()
+
+
+def test_a_damaged_record_is_refused_by_a_run_folder_that_read_its_pack_before(tmp_path):
+    path, places = _pack(tmp_path)
+    answers = answerpack.LocalAnswers(tmp_path)
+    assert answers.read("a", places["a"]) == _text("a")
+    _, offset, length = parse_place(places["b"])
+    with open(path, "r+b") as fh:
+        fh.seek(offset + length - 12)
+        fh.write(b"\xff")
+    with pytest.raises(ValueError):
+        answers.read("b", places["b"])
+    answers.close()
+
+
+def test_only_a_raw_folder_holding_something_besides_packs_may_hold_answers_as_files(tmp_path):
+    assert not answerpack.holds_other_files(tmp_path / "missing")
+    _pack(tmp_path)
+    assert not answerpack.holds_other_files(tmp_path)
+    (tmp_path / "d1.json.gz").write_bytes(gzip.compress(b"{}"))
+    assert answerpack.holds_other_files(tmp_path)
