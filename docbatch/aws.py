@@ -95,13 +95,21 @@ def make_client(
     connect_timeout: float = 5.0,
     read_timeout: float = 30.0,
     max_pool: int = 10,
+    validate_params: bool = True,
 ) -> Any:
-    """A client with docbatch's timeouts and without botocore's own retries."""
+    """A client with docbatch's timeouts and without botocore's own retries.
+
+    ``validate_params=False`` skips botocore's check of the arguments against the service
+    model before each call: for the engines' calls, whose arguments docbatch builds itself
+    (``Image``/``Document`` bytes or S3 object, a float filter), and whose answers it validates,
+    the check finds nothing and was 6-7% of a call's CPU (``benchmarks/client_config.py``).
+    """
     config = Config(
         retries={"total_max_attempts": 1, "mode": "standard"},
         connect_timeout=connect_timeout,
         read_timeout=read_timeout,
         max_pool_connections=max(10, max_pool),
+        parameter_validation=validate_params,
     )
     return session.client(service, region_name=region, endpoint_url=endpoint_url, config=config)
 

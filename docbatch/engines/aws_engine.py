@@ -47,6 +47,7 @@ class AwsEngine(Engine):
             connect_timeout=settings.connect_timeout,
             read_timeout=settings.read_timeout,
             max_pool=self.option_values["max_pool"],
+            validate_params=False,  # its arguments are docbatch's own (see aws.make_client)
         )
 
     @property
