@@ -70,3 +70,18 @@ def test_refused_and_connect_timeouts_are_unreachable_endpoints_but_a_reset_is_n
         err = translate(exc, "S3 GetObject")
         assert isinstance(err, EndpointUnreachable) and "127.0.0.1:9" in err.message
     assert not isinstance(translate(ConnectionClosedError(endpoint_url="http://x"), "x"), EndpointUnreachable)
+
+
+def test_the_seconds_budget_counts_the_first_attempt_s_own_time():
+    import time
+
+    def slow_failure():
+        calls["n"] += 1
+        time.sleep(0.1)
+        raise ServiceError("500", error_code="service_error:500")
+
+    calls = {"n": 0}
+    slept = []
+    with pytest.raises(RetriesExhausted):
+        call_with_retry(slow_failure, RetrySettings(max_attempts=5, max_seconds=0.05), sleep=slept.append)
+    assert calls["n"] == 1 and slept == []
