@@ -71,6 +71,16 @@ CREATE TABLE IF NOT EXISTS runs (
 """
 
 
+#: ``INSERT ... RETURNING`` came with SQLite 3.35 (2021); an older library (Debian 11, Ubuntu
+#: 20.04, RHEL 8) asks for a document's earlier outcome in a statement of its own.
+RETURNING = sqlite3.sqlite_version_info >= (3, 35, 0)
+_NOTE = """INSERT INTO documents (doc_id, row_no, source, doc_type, passthrough, manifest_row, seen_run)
+           VALUES (?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT(doc_id) DO UPDATE SET row_no = excluded.row_no, source = excluded.source,
+             doc_type = excluded.doc_type, passthrough = excluded.passthrough,
+             manifest_row = excluded.manifest_row, seen_run = excluded.seen_run"""
+
+
 @dataclass(frozen=True)
 class JournalRow:
     """A document as the journal holds it (what the output tables are built from)."""
@@ -191,22 +201,25 @@ class Journal:
             run_id: str) -> tuple[str | None, bool, str | None, str | None]:
         """Note that this run's manifest holds ``doc`` (keeps any earlier outcome); returns
         that outcome as :meth:`status_of` gives it (all None and False for a document never
-        seen).  One statement does both: the main thread's journal statements were half of
-        its work per document."""
+        seen).  One statement does both where SQLite has ``RETURNING``: the main thread's
+        journal statements were half of its work per document."""
         self._begin()
-        (status, may_retry, identity, raw_at), = self._db.execute(
-            """INSERT INTO documents (doc_id, row_no, source, doc_type, passthrough, manifest_row, seen_run)
-               VALUES (?, ?, ?, ?, ?, ?, ?)
-               ON CONFLICT(doc_id) DO UPDATE SET row_no = excluded.row_no, source = excluded.source,
-                 doc_type = excluded.doc_type, passthrough = excluded.passthrough,
-                 manifest_row = excluded.manifest_row, seen_run = excluded.seen_run
-               RETURNING status, retryable, source_identity, raw_at""",
+        status, may_retry, identity, raw_at = self._note(
             (doc.doc_id, doc.row_no, doc.source, doc.doc_type, json.dumps(dict(doc.passthrough)),
-             json.dumps(dict(manifest_row)), run_id),
-        ).fetchall()
+             json.dumps(dict(manifest_row)), run_id))
         if status == PAGED:  # the pages of a multi-page source belong to every run whose manifest holds it
             self._db.execute("UPDATE documents SET seen_run = ? WHERE parent_id = ?", (run_id, doc.doc_id))
         self._maybe_commit()
+        return status, may_retry, identity, raw_at
+
+    def _note(self, values: tuple[Any, ...]) -> tuple[str | None, bool, str | None, str | None]:
+        """The upsert of :meth:`see`, returning the document's earlier outcome."""
+        if not RETURNING:
+            earlier = self.status_of(values[0])
+            self._db.execute(_NOTE, values)
+            return earlier or (None, False, None, None)
+        (status, may_retry, identity, raw_at), = self._db.execute(
+            f"{_NOTE} RETURNING status, retryable, source_identity, raw_at", values).fetchall()
         return status, bool(may_retry), identity, raw_at
 
     def record(self, result: DocumentResult, *, retryable: bool = False) -> None:

@@ -6,6 +6,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
+from docbatch import state
 from docbatch.records import Document, DocumentResult
 from docbatch.state import Journal
 
@@ -59,7 +62,10 @@ def test_closing_the_journal_commits_the_open_group(tmp_path: Path) -> None:
     assert _done_as_another_reader_sees_it(path) == 1
 
 
-def test_noting_a_document_gives_its_earlier_outcome_as_status_of_does(tmp_path: Path) -> None:
+@pytest.mark.parametrize("returning", [True, False], ids=["sqlite-returning", "sqlite-before-3.35"])
+def test_noting_a_document_gives_its_earlier_outcome_as_status_of_does(tmp_path: Path, monkeypatch,
+                                                                      returning: bool) -> None:
+    monkeypatch.setattr(state, "RETURNING", returning and state.RETURNING)
     journal = Journal(tmp_path / "state.sqlite", clock=Clock())
     doc = Document(doc_id="d1", source="/in/d1.png", doc_type="receipt", row_no=1)
     assert journal.see(doc, {"source": doc.source}, "run-1") == (None, False, None, None)
