@@ -223,9 +223,14 @@ class Journal:
         return status, bool(may_retry), identity, raw_at
 
     def record(self, result: DocumentResult, *, retryable: bool = False) -> None:
-        """Record a document's outcome (durable with its group's commit, see the module docstring)."""
+        """Record a document's outcome (durable with its group's commit, see the module docstring).
+
+        A source read whole drops the pages an earlier, multi-page version of its file left: they
+        are answers to a file that no longer exists, and would be tables rows beside its own."""
         self._begin()
         self._outcome(result, retryable)
+        if result.status == "ok":
+            self._db.execute("DELETE FROM documents WHERE parent_id = ?", (result.document.doc_id,))
         self._maybe_commit()
 
     def _outcome(self, r: DocumentResult, retryable: bool) -> None:

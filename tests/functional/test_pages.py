@@ -95,3 +95,20 @@ def test_a_paged_runs_folder_replays_each_page_by_its_page_id(tmp_path, moto_url
     assert list(docs.index) == ["stmt#p1", "stmt#p2", "one"]
     assert docs.loc["stmt#p2", ["page", "page_count", "team"]].tolist() == [2, 2, "ap"]
     assert again[["doc_id", "text"]].values.tolist() == paid[["doc_id", "text"]].values.tolist()
+
+
+def test_a_paged_source_replaced_by_a_single_image_leaves_no_stale_pages(tmp_path, moto_url, aws_env):
+    bench = Bench(tmp_path, moto_url=moto_url)
+    statement = tmp_path / "statement.pdf"
+    statement.write_bytes(pdf_of_jpegs([_jpeg("page one"), _jpeg("page two")]))
+    (tmp_path / "one.png").write_bytes(text_image("single", size=(400, 160)))
+    with bench.server() as server:
+        _run(bench, tmp_path, server)
+        statement.write_bytes(_jpeg("now one page"))  # the same path, the same doc_id: a single image now
+        redone = _run(bench, tmp_path, server)
+        docs_after_redo = sorted(pd.read_parquet(tmp_path / "out" / "documents")["doc_id"])
+        _run(bench, tmp_path, server)
+    assert redone.changed == 1
+    assert docs_after_redo == ["one", "stmt"]
+    assert sorted(pd.read_parquet(tmp_path / "out" / "documents")["doc_id"]) == ["one", "stmt"]
+    assert sorted(pd.read_parquet(tmp_path / "out" / "receipts")["doc_id"]) == ["one", "stmt"]
