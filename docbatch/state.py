@@ -136,6 +136,9 @@ class Journal:
         self._db.executescript(_SCHEMA)
         self._migrate()
         self._pending = 0
+        #: The multi-page sources this run noted as ``paged``: the ones whose pages a whole
+        #: outcome of their own must drop (see :meth:`record`), so the others ask no statement.
+        self._paged: set[str] = set()
 
     def _migrate(self) -> None:
         """Journals of older versions lack newer columns; add them (NULL = unknown)."""
@@ -209,6 +212,7 @@ class Journal:
              json.dumps(dict(manifest_row)), run_id))
         if status == PAGED:  # the pages of a multi-page source belong to every run whose manifest holds it
             self._db.execute("UPDATE documents SET seen_run = ? WHERE parent_id = ?", (run_id, doc.doc_id))
+            self._paged.add(doc.doc_id)
         self._maybe_commit()
         return status, may_retry, identity, raw_at
 
@@ -225,11 +229,14 @@ class Journal:
     def record(self, result: DocumentResult, *, retryable: bool = False) -> None:
         """Record a document's outcome (durable with its group's commit, see the module docstring).
 
-        A source read whole drops the pages an earlier, multi-page version of its file left: they
-        are answers to a file that no longer exists, and would be tables rows beside its own."""
+        A source read whole, or failed whole, drops the pages an earlier, multi-page version of
+        its file left: they are answers to a file that no longer exists, and would be table rows
+        beside its own (kept beside a failure, they were in its run's tables but not a re-run's,
+        whose manifest no longer carries them)."""
         self._begin()
         self._outcome(result, retryable)
-        if result.status == "ok":
+        if result.document.doc_id in self._paged:
+            self._paged.discard(result.document.doc_id)
             self._db.execute("DELETE FROM documents WHERE parent_id = ?", (result.document.doc_id,))
         self._maybe_commit()
 
@@ -256,6 +263,7 @@ class Journal:
         earlier, longer version of the file are dropped.
         """
         parent = source.document.doc_id
+        self._paged.discard(parent)
         self._begin()
         self._db.execute("DELETE FROM documents WHERE parent_id = ? AND page > ?", (parent, len(source.pages)))
         for page in source.pages:

@@ -112,3 +112,19 @@ def test_a_paged_source_replaced_by_a_single_image_leaves_no_stale_pages(tmp_pat
     assert docs_after_redo == ["one", "stmt"]
     assert sorted(pd.read_parquet(tmp_path / "out" / "documents")["doc_id"]) == ["one", "stmt"]
     assert sorted(pd.read_parquet(tmp_path / "out" / "receipts")["doc_id"]) == ["one", "stmt"]
+
+
+def test_a_paged_source_that_now_fails_whole_has_the_same_table_in_its_run_and_a_rerun(tmp_path, moto_url, aws_env):
+    bench = Bench(tmp_path, moto_url=moto_url)
+    statement = tmp_path / "statement.pdf"
+    statement.write_bytes(pdf_of_jpegs([_jpeg("page one"), _jpeg("page two")]))
+    (tmp_path / "one.png").write_bytes(text_image("single", size=(400, 160)))
+    tables = []
+    with bench.server() as server:
+        _run(bench, tmp_path, server)
+        statement.write_bytes(b"%PDF-1.4 no longer a document")  # the same path: unreadable now
+        for _ in range(2):
+            _run(bench, tmp_path, server)
+            docs = pd.read_parquet(tmp_path / "out" / "documents")
+            tables.append(sorted(zip(docs["doc_id"], docs["status"])))
+    assert tables == [[("one", "ok"), ("stmt", "failed")]] * 2  # no page of the file it replaced
