@@ -256,6 +256,11 @@ class RunFolder:
             self._boto = self.s3.client()
         return self._boto
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Sent to parse workers (spawned processes, a large run's tables): a boto3 client does
+        not pickle, and a worker that needs one makes its own."""
+        return {**self.__dict__, "_boto": None}
+
     # -- raw responses ---------------------------------------------------------------------
     def raw_path(self, doc_id: str) -> str:
         """The file a doc_id's answer has when it is a file of its own (S3, older versions)."""
