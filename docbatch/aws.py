@@ -19,8 +19,12 @@ from botocore.exceptions import (
     ClientError,
     ConnectionClosedError,
     ConnectTimeoutError,
+    CredentialRetrievalError,
     EndpointConnectionError,
     NoCredentialsError,
+    NoRegionError,
+    ParamValidationError,
+    PartialCredentialsError,
     ReadTimeoutError,
 )
 
@@ -158,6 +162,13 @@ def translate(exc: BaseException, what: str) -> e.DocbatchError:
         return e.ConnectionFailed(f"{what}: {type(exc).__name__}")
     if isinstance(exc, NoCredentialsError):
         return e.EnvironmentFailure(f"{what}: no AWS credentials found", error_code="no_credentials")
+    if isinstance(exc, (PartialCredentialsError, CredentialRetrievalError)):
+        return e.EnvironmentFailure(f"{what}: {exc}", error_code="no_credentials")
+    if isinstance(exc, NoRegionError):
+        return e.EnvironmentFailure(f"{what}: no AWS region: pass --region or set AWS_DEFAULT_REGION",
+                                    error_code="no_region")
+    if isinstance(exc, ParamValidationError):  # botocore's own check, before any request: a retry fails alike
+        return e.InvalidRequest(f"{what}: {exc}", error_code="invalid_parameter")
     if isinstance(exc, BotoCoreError):
         # urllib3 protocol errors, connection resets and the like surface as plain
         # BotoCoreError subclasses (HTTPClientError): all of them are worth a retry.

@@ -1,7 +1,8 @@
 """botocore failures map to the right side of the error hierarchy."""
 
 import pytest
-from botocore.exceptions import ClientError, ConnectionClosedError, ReadTimeoutError
+from botocore.exceptions import (ClientError, ConnectionClosedError, CredentialRetrievalError, NoRegionError,
+                                 ParamValidationError, PartialCredentialsError, ReadTimeoutError)
 
 from docbatch import errors as e
 from docbatch.aws import translate
@@ -43,3 +44,18 @@ def test_client_errors(code, status, cls):
 def test_connection_reset_and_timeout_are_retryable():
     assert isinstance(translate(ConnectionClosedError(endpoint_url="http://x"), "x"), e.ConnectionFailed)
     assert isinstance(translate(ReadTimeoutError(endpoint_url="http://x"), "x"), e.RequestTimeout)
+
+
+def test_an_argument_botocore_refuses_before_sending_is_permanent_not_a_connection_failure():
+    # botocore's own check (on for S3 reads) raises before any request: a retry would fail the same way.
+    err = translate(ParamValidationError(report="Invalid length for parameter Key, value: 0"), "S3 GetObject")
+    assert isinstance(err, e.InvalidRequest) and not err.retryable
+    assert err.error_code == "invalid_parameter"
+
+
+@pytest.mark.parametrize("exc", [PartialCredentialsError(provider="env", cred_var="AWS_SECRET_ACCESS_KEY"),
+                                 CredentialRetrievalError(provider="sso", error_msg="token expired"),
+                                 NoRegionError()])
+def test_credentials_or_a_region_that_cannot_be_had_stop_the_run(exc):
+    err = translate(exc, "Rekognition DetectText")
+    assert isinstance(err, e.EnvironmentFailure)
