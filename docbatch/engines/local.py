@@ -55,6 +55,7 @@ from .base import Engine, EngineOption, EngineSettings, ImageSpec
 from .local_glyphs import WORD_SCORE_TAG, GlyphRecorder, word_confidences
 from .local_inputs import Sizing, decode, reduce
 from .local_orientation import PageOrientation
+from .local_pixels import bgr_pixels
 from .local_strips import StripPlan, StripSession
 
 Point = tuple[float, float]
@@ -195,15 +196,18 @@ class LocalEngine(Engine):
 
     def _read(self, picture: Any) -> dict[str, Any]:
         ocr = _ocr(self._config)
+        width, height = picture.size
+        pixels = bgr_pixels(picture)
+        del picture  # not held while the detector runs (the caller passes its only reference)
         try:
-            result = ocr(picture)
+            result = ocr(pixels)
         except Exception as exc:  # the one boundary where rapidocr/onnxruntime errors are translated
             raise BadImageError(f"the local OCR engine failed on this image ({type(exc).__name__})") from exc
         return {
             "TextDetections": _detections(
                 result,
-                width=picture.width,
-                height=picture.height,
+                width=width,
+                height=height,
                 min_confidence=self.settings.min_confidence,
             ),
             "TextModelVersion": f"local-ppocr-{self._version}",
@@ -281,15 +285,16 @@ class _Pipeline:
         self._sizing = sizing
         self._lock = threading.Lock()
 
-    def __call__(self, picture: Any) -> Any:
-        """rapidocr's result, with ``char_scores``: per line, its characters' scores (or None)."""
+    def __call__(self, pixels: Any) -> Any:
+        """rapidocr's result on a ``(H, W, 3)`` BGR array (:func:`.local_pixels.bgr_pixels`), with
+        ``char_scores``: per line, its characters' scores (or None)."""
         with self._lock:  # the limit is state of the shared detector until the call returns
             det = self._ocr.text_det
-            det.limit_type, det.limit_side_len = self._sizing.detector_limit(picture.width, picture.height)
+            det.limit_type, det.limit_side_len = self._sizing.detector_limit(pixels.shape[1], pixels.shape[0])
             glyphs = self._ocr.text_rec
             glyphs.clear()
             try:
-                result = self._ocr(picture)
+                result = self._ocr(pixels)
                 result.char_scores = glyphs.take(getattr(result, "txts", None) or (),
                                                  getattr(result, "scores", None) or ())
                 return result
