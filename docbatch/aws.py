@@ -130,6 +130,12 @@ def is_missing(exc: BaseException) -> bool:
     return error_code(exc) in ("NoSuchKey", "404")
 
 
+def is_overtaken(exc: BaseException) -> bool:
+    """Whether S3 refused a conditional request because the object is no longer the version it
+    was made against (412 ``PreconditionFailed``) or changed under it (409)."""
+    return error_code(exc) in ("PreconditionFailed", "ConditionalRequestConflict")
+
+
 def translate(exc: BaseException, what: str) -> e.DocbatchError:
     """Map a botocore exception to a docbatch error; ``what`` names the call, never data."""
     if isinstance(exc, ClientError):

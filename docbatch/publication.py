@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 import pyarrow.fs as pafs
 
-from .aws import error_code, is_missing
+from .aws import is_missing, is_overtaken
 from .errors import ConfigError, FolderLocked
 
 if TYPE_CHECKING:
@@ -48,8 +48,6 @@ POINTER_FORMAT = 2
 #: What ends the name of every file of a build on S3 (``part-00000.parquet.build``): no glob
 #: ending in ``.parquet`` or ``.csv`` matches it; readers of the pointer read them by name.
 BUILD_SUFFIX = ".build"
-#: S3's answers when a conditional put finds another version than the one it was made against.
-OVERTAKEN = ("PreconditionFailed", "ConditionalRequestConflict")
 
 
 class Pointer:
@@ -88,7 +86,7 @@ class Pointer:
             answer = self._client.put_object(Bucket=self.folder.s3.bucket, Key=self.key,  # type: ignore[union-attr]
                                              Body=json.dumps(body, indent=1).encode(), **condition)
         except Exception as exc:
-            if error_code(exc) in OVERTAKEN:
+            if is_overtaken(exc):
                 raise FolderLocked(f"run folder {self.folder.uri}: another run published its tables while this "
                                    "one was building; this run's tables are not published (re-run to resume)") from exc
             raise

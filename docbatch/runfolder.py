@@ -41,9 +41,9 @@ from botocore.exceptions import BotoCoreError, ClientError
 from . import __version__, answerpack
 from .cache import dumps_gz, loads_gz, sha256_hex, write_atomic
 from .config import SourceSettings, new_run_id
-from .aws import error_code, is_missing
+from .aws import is_missing, is_overtaken
 from .errors import ConfigError, FolderLocked, ForeignFolder, StorageError
-from .publication import OVERTAKEN, Pointer
+from .publication import Pointer
 from .s3place import S3Place, work_folder
 from .shards import SHARDS, check_layout
 # failed.csv names: the staging writes them; callers find every name of the folder here.
@@ -237,7 +237,7 @@ class RunFolder:
                 answer = self.s3_client().put_object(Bucket=self.s3.bucket, Key=self.s3.key_of(self.own(JOURNAL)),
                                                      Body=copy.read_bytes(), **condition)
             except ClientError as exc:
-                if error_code(exc) in OVERTAKEN:
+                if is_overtaken(exc):
                     self._journal_version = FolderLocked(
                         f"run folder {self.uri}: taken over by another run, which wrote its journal since this "
                         "run read it; this run stops without overwriting it (re-run to resume once that one is done)")

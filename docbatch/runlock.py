@@ -49,7 +49,7 @@ import uuid
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Protocol
 
-from .aws import error_code
+from .aws import is_missing, is_overtaken
 from .errors import ConfigError, FolderLocked
 
 try:
@@ -157,8 +157,9 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-#: S3's answers to a condition that does not hold (412), a concurrent change (409), a lock gone (404).
-_LOST = ("PreconditionFailed", "ConditionalRequestConflict", "NoSuchKey", "404")
+def _lost(exc: BaseException) -> bool:
+    """S3's answer to a condition that does not hold (412), a concurrent change (409), a lock gone (404)."""
+    return is_overtaken(exc) or is_missing(exc)
 
 
 class S3LockObject:
@@ -176,7 +177,7 @@ class S3LockObject:
         try:
             answer = self._client.get_object(Bucket=self.bucket, Key=self.key)
         except Exception as exc:
-            if error_code(exc) in _LOST:
+            if _lost(exc):
                 return None
             raise
         return answer["Body"].read(), answer["ETag"]
@@ -188,14 +189,14 @@ class S3LockObject:
         try:
             self._client.delete_object(Bucket=self.bucket, Key=self.key, IfMatch=token)
         except Exception as exc:
-            if error_code(exc) not in _LOST:
+            if not _lost(exc):
                 raise
 
     def _put(self, body: bytes, **condition: str) -> str | None:
         try:
             return self._client.put_object(Bucket=self.bucket, Key=self.key, Body=body, **condition)["ETag"]
         except Exception as exc:
-            if error_code(exc) in _LOST:
+            if _lost(exc):
                 return None
             raise
 
