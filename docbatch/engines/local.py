@@ -77,7 +77,7 @@ _RAPIDOCR_TEXT_SCORE = 0.5
 #: even with the detector at its own scale (a line padded to itself, not to the widest of its batch,
 #: reads "TEO" as "TED"); in batches of six, 96 or 160 px read a short total without its point
 #: ("88.17" as "8817", unflagged): the recognizer was trained on lines padded to 320 px.  All stay
-#: options (README, the embedded engine's speed).
+#: options (docs/performance.md, the embedded engine's speed).
 _REC_MIN_WIDTH = 320
 #: The detector's largest input in one pass, px (:mod:`.local_strips`): ~245 MB of activations a
 #: megapixel, so the engine peaks near 650 MB (a benchmark worker at 632-734 MB since the picture is dropped before the detector, 912 MB whole); larger

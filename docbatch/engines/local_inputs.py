@@ -18,7 +18,7 @@ it needs the picture only as sharp as its smallest text.  So:
   at most ``det_max_side``, its short side never below ``det_shrink_min_side`` (large scans).
   The default reads large pictures at their own scale: at ``det_max_side`` 1,280 the detector
   takes a third of its time and finds as many words, but its coarser boxes read other
-  characters (SROIE 114 "NO 29O") and cost receipt fields (README, the embedded engine's speed).
+  characters (SROIE 114 "NO 29O") and cost receipt fields (docs/performance.md, the embedded engine's speed).
 
 Answers are in 0..1 coordinates of the picture, so shrinking it changes no geometry.
 """

@@ -12,7 +12,7 @@ map, so a line crossing a seam is one box, as before.
 The map is not bit-for-bit the whole picture's: the detector's squeeze-and-excitation blocks weigh
 their channels by means over the whole input, which a strip computes over itself.  With strips
 of 2,000,000 px that moves some boxes by a pixel or two and cost no receipt field; strips that are
-mostly blank margin can lose lines, so the budget is large (README, the embedded engine's speed).
+mostly blank margin can lose lines, so the budget is large (docs/performance.md, the embedded engine's speed).
 Pictures within the budget are read in one pass, exactly as before.
 
 glibc keeps freed heap memory for reuse, so a worker stays at its peak between pictures unless
