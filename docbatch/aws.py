@@ -136,6 +136,20 @@ def is_overtaken(exc: BaseException) -> bool:
     return error_code(exc) in ("PreconditionFailed", "ConditionalRequestConflict")
 
 
+def put_if_unchanged(client: Any, bucket: str, key: str, body: bytes, etag: str | None) -> str | None:
+    """Put ``body`` at ``key`` only while the object is still version ``etag`` (still absent when
+    ``etag`` is None): the new ETag, or None when S3 says another writer got there first
+    (:func:`is_overtaken`).  The tables' pointer and the journal's checkpoint both rest on this
+    compare-and-swap; each caller says in its own words what being overtaken means for it."""
+    condition = {"IfMatch": etag} if etag else {"IfNoneMatch": "*"}
+    try:
+        return client.put_object(Bucket=bucket, Key=key, Body=body, **condition)["ETag"]
+    except ClientError as exc:
+        if is_overtaken(exc):
+            return None
+        raise
+
+
 def translate(exc: BaseException, what: str) -> e.DocbatchError:
     """Map a botocore exception to a docbatch error; ``what`` names the call, never data."""
     if isinstance(exc, ClientError):

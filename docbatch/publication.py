@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 import pyarrow.fs as pafs
 
-from .aws import is_missing, is_overtaken
+from .aws import is_missing, put_if_unchanged
 from .errors import ConfigError, FolderLocked
 
 if TYPE_CHECKING:
@@ -81,16 +81,12 @@ class Pointer:
 
     def commit(self, body: dict[str, Any]) -> None:
         """Put ``body`` if the pointer is still the version read at the start of the build."""
-        condition = {"IfMatch": self.etag} if self.etag else {"IfNoneMatch": "*"}
-        try:
-            answer = self._client.put_object(Bucket=self.folder.s3.bucket, Key=self.key,  # type: ignore[union-attr]
-                                             Body=json.dumps(body, indent=1).encode(), **condition)
-        except Exception as exc:
-            if is_overtaken(exc):
-                raise FolderLocked(f"run folder {self.folder.uri}: another run published its tables while this "
-                                   "one was building; this run's tables are not published (re-run to resume)") from exc
-            raise
-        self.body, self.etag = body, answer["ETag"]
+        etag = put_if_unchanged(self._client, self.folder.s3.bucket, self.key,  # type: ignore[union-attr]
+                                json.dumps(body, indent=1).encode(), self.etag)
+        if etag is None:
+            raise FolderLocked(f"run folder {self.folder.uri}: another run published its tables while this "
+                               "one was building; this run's tables are not published (re-run to resume)")
+        self.body, self.etag = body, etag
 
 
 def publish(folder: RunFolder, pointer: Pointer, build: str, moves: list[tuple[str, str]], *,

@@ -41,7 +41,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from . import __version__, answerpack
 from .cache import dumps_gz, loads_gz, sha256_hex, write_atomic
 from .config import SourceSettings, new_run_id
-from .aws import is_missing, is_overtaken
+from .aws import is_missing, put_if_unchanged
 from .errors import ConfigError, FolderLocked, ForeignFolder, StorageError
 from .publication import Pointer
 from .s3place import S3Place, work_folder
@@ -232,18 +232,14 @@ class RunFolder:
         copy.unlink(missing_ok=True)
         copy_to(copy)
         try:
-            condition = {"IfMatch": self._journal_version} if self._journal_version else {"IfNoneMatch": "*"}
-            try:
-                answer = self.s3_client().put_object(Bucket=self.s3.bucket, Key=self.s3.key_of(self.own(JOURNAL)),
-                                                     Body=copy.read_bytes(), **condition)
-            except ClientError as exc:
-                if is_overtaken(exc):
-                    self._journal_version = FolderLocked(
-                        f"run folder {self.uri}: taken over by another run, which wrote its journal since this "
-                        "run read it; this run stops without overwriting it (re-run to resume once that one is done)")
-                    raise self._journal_version from exc
-                raise
-            self._journal_version = answer["ETag"]
+            etag = put_if_unchanged(self.s3_client(), self.s3.bucket, self.s3.key_of(self.own(JOURNAL)),
+                                    copy.read_bytes(), self._journal_version)
+            if etag is None:
+                self._journal_version = FolderLocked(
+                    f"run folder {self.uri}: taken over by another run, which wrote its journal since this "
+                    "run read it; this run stops without overwriting it (re-run to resume once that one is done)")
+                raise self._journal_version
+            self._journal_version = etag
         finally:
             copy.unlink(missing_ok=True)
 
