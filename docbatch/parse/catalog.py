@@ -49,9 +49,6 @@ class Table:
     def names(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields)
 
-    def empty_row(self) -> dict[str, object]:
-        return dict.fromkeys(self.names)
-
 
 def _scored(fields: list[Field], *, sources: bool = False) -> list[Field]:
     """Each field, then a ``_confidence`` per field (and a ``_source`` per field for ids)."""

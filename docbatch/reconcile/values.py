@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Iterable, Sequence
+from typing import Sequence
 
 from ..errors import TransactionFileError
 
@@ -214,7 +214,3 @@ def currency_code(value: object) -> str | None:
     if text in signs:
         return signs[text]
     return text if re.fullmatch(r"[A-Z]{3}", text) else None
-
-
-def non_empty(values: Iterable[object]) -> list[object]:
-    return [v for v in values if v is not None and not (isinstance(v, float) and v != v) and str(v).strip() != ""]
