@@ -50,13 +50,15 @@ def read_ofx(data: bytes, *, options: TransactionOptions) -> Statement:
     """Every ``STMTTRN`` of every statement in the file, with its statement's currency and account."""
     text = _text(data)
     rows: list[list[Any]] = []
-    statements = re.split(r"<(?:STMTRS|CCSTMTRS)>", text, flags=re.I)[1:]
-    if not statements:
+    parts = re.split(r"<(STMTRS|CCSTMTRS)>", text, flags=re.I)[1:]
+    if not parts:
         raise TransactionFileError("OFX file holds no bank or card statement (STMTRS/CCSTMTRS)")
-    for stmt in statements:
+    for kind, stmt in zip(parts[::2], parts[1::2]):
         head = _leaves(re.split(r"<STMTTRN>", stmt, maxsplit=1, flags=re.I)[0])
         curdef = head.get("CURDEF") or options.currency
-        account = head.get("ACCTID")
+        # A card statement's ACCTID is the card; a bank statement's is the account its debit card
+        # draws on, which no receipt prints (taken for the card, every card receipt would disagree).
+        account = head.get("ACCTID") if kind.upper() == "CCSTMTRS" else None
         for block in re.findall(r"<STMTTRN>(.*?)(?:</STMTTRN>|(?=<STMTTRN>)|</BANKTRANLIST>)", stmt,
                                 flags=re.I | re.S):
             leaf = _leaves(block)

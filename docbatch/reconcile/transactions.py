@@ -26,7 +26,7 @@ from typing import Any, Sequence
 
 from ..errors import BadColumnMapping, TransactionFileError
 from .settings import TransactionOptions
-from .values import currency_code, date_cell_problem, last4, parse_amount, parse_date_column
+from .values import card_digits, currency_code, date_cell_problem, last4, parse_amount, parse_date_column
 
 _ALIASES: dict[str, tuple[str, ...]] = {
     "transaction_date": ("transactiondate", "transdate", "txndate", "trandate", "purchasedate", "datetransaction",
@@ -44,8 +44,11 @@ _ALIASES: dict[str, tuple[str, ...]] = {
                "received", "inflow"),
     "transaction_id": ("transactionid", "id", "reference", "referencenumber", "refno", "ref", "fitid",
                        "transactionreference", "txnid", "transactionno", "receiptnumber"),
-    "card_last4": ("card", "cardno", "cardnumber", "cardlast4", "last4", "cardlastfour", "cardmember",
-                   "accountnumber", "account"),
+    "card_last4": ("card", "cardno", "cardnumber", "cardlast4", "last4", "cardlastfour"),
+    # An account column names the card only where it shows a card's masked or last digits (Amex's
+    # ``-71002``): a bank's account number printed whole (Lloyds' ``12345678``) is the account the
+    # debit card draws on, and comparing it with the card a receipt prints is a false card_mismatch.
+    "account": ("accountnumber", "account", "accountno"),
     "currency": ("currency", "ccy", "currencycode", "transactioncurrency", "billingcurrency"),
     "original_amount": ("originalamount", "foreignamount", "foreigncurrencyamount", "amountinoriginalcurrency",
                         "foreignspendamount", "sourceamount"),
@@ -100,8 +103,12 @@ def _key(header: object) -> str:
     return re.sub(r"[^a-z0-9]", "", str(header).lower())
 
 
-def _canonical(header: str) -> tuple[str | None, str | None]:
-    """(canonical column, currency named in the header) of one header cell."""
+def _canonical(header: str) -> tuple[str | None, str | None, int]:
+    """(canonical column, currency named in the header, rank) of one header cell.
+
+    The rank says how specific the header is for its column (the canonical name itself, then
+    its aliases in order), so that of two headers for one column the more specific one wins.
+    """
     text = str(header).strip()
     cur = None
     if m := _CURRENCY_IN_HEADER.search(text.upper()):
@@ -111,9 +118,11 @@ def _canonical(header: str) -> tuple[str | None, str | None]:
             cur, text = code, text[: m.start()]
     key = _key(text)
     for name, aliases in _ALIASES.items():
-        if key == _key(name) or key in aliases:
-            return name, cur
-    return None, None
+        if key == _key(name):
+            return name, cur, -1
+        if key in aliases:
+            return name, cur, aliases.index(key)
+    return None, None, 0
 
 
 def resolve_columns(header: Sequence[object], options: TransactionOptions) -> tuple[dict[str, int], str | None]:
@@ -122,10 +131,13 @@ def resolve_columns(header: Sequence[object], options: TransactionOptions) -> tu
     lowered = {_key(h): i for i, h in enumerate(header)}
     found: dict[str, int] = {}
     header_currency = None
+    ranks: dict[str, int] = {}
     for i, h in enumerate(header):
-        name, cur = _canonical(str(h))
-        if name and name not in found:
-            found[name] = i
+        name, cur, rank = _canonical(str(h))
+        if name and rank < ranks.get(name, len(_ALIASES[name])):
+            # The most specific header wins, not the leftmost: Chase's checking export has
+            # ``Details`` (DEBIT/CREDIT) left of ``Description`` (the merchant).
+            found[name], ranks[name] = i, rank
             header_currency = header_currency or cur
     for name, column in options.mapping.given().items():
         pos = positions.get(column.strip(), lowered.get(_key(column)))
@@ -200,6 +212,7 @@ def from_rows(header: Sequence[object], rows: Sequence[Sequence[object]], *, opt
     out: list[Transaction] = []
     seen: set[str] = set()
     descs, cards, curs = column("descriptor"), column("card_last4"), column("currency")
+    accounts = column("account")
     oamts, ocurs = column("original_amount"), column("original_currency")
     for n, amount in enumerate(amounts):
         if amount is None or (tdates[n] is None and pdates[n] is None):
@@ -212,7 +225,7 @@ def from_rows(header: Sequence[object], rows: Sequence[Sequence[object]], *, opt
         out.append(Transaction(
             transaction_id=tid, transaction_date=tdates[n], posted_date=pdates[n],
             descriptor=str(descs[n]).strip() if descs[n] not in (None, "") else None,
-            amount=amount, currency=currency_code(curs[n]) or default_currency, card_last4=last4(cards[n]),
+            amount=amount, currency=currency_code(curs[n]) or default_currency, card_last4=last4(cards[n]) or card_digits(accounts[n]),
             original_amount=abs(oamt) if oamt is not None else None, original_currency=currency_code(ocurs[n])))
     return Statement(out, rejected)
 

@@ -203,6 +203,17 @@ def last4(value: object) -> str | None:
     return digits[-4:] if len(digits) >= 4 else None
 
 
+def card_digits(value: object) -> str | None:
+    """The last 4 digits of an account cell that shows a card (masked, ``XXXX-1234``, or only its last
+    5 digits or fewer, ``-71002``), else None: a number printed whole is a bank account's."""
+    if value is None:
+        return None
+    text = str(value)
+    if re.search(r"[Xx*\u2022]", text) or 4 <= len(re.sub(r"\D", "", text)) <= 5:
+        return last4(text)
+    return None
+
+
 def currency_code(value: object) -> str | None:
     """An ISO 4217 code from a cell (``myr``, ``RM``, ``US$``), else None."""
     if value is None or (isinstance(value, float) and value != value):

@@ -180,3 +180,39 @@ def test_an_export_without_amount_or_date_is_refused_with_a_hint(tmp_path):
         read_transactions(write(tmp_path, "x.csv", "When,What\n2019-01-01,thing\n"))
     with pytest.raises(TransactionFileError, match="cannot read"):
         read_transactions(tmp_path / "missing.csv")
+
+
+def test_a_description_column_is_the_descriptor_before_a_details_column_left_of_it(tmp_path):
+    # Chase's checking export: "Details" holds DEBIT/CREDIT, the merchant is in "Description".
+    path = write(tmp_path, "chase.csv", (
+        "Details,Posting Date,Description,Amount,Type,Balance,Check or Slip #\n"
+        "DEBIT,03/17/2025,\"GREENLEAF MARKET #0042 SPRINGFIELD IL\",-31.98,DEBIT_CARD,1530.02,,\n"
+        "CREDIT,03/01/2025,\"ACME CORP PAYROLL PPD ID: 1234567890\",2500.00,ACH_CREDIT,1562.00,,\n"))
+    txns = read_transactions(path)
+    assert [t.descriptor for t in txns] == ["GREENLEAF MARKET #0042 SPRINGFIELD IL",
+                                            "ACME CORP PAYROLL PPD ID: 1234567890"]
+
+
+def test_a_bank_account_number_printed_whole_is_not_the_card(tmp_path):
+    # Lloyds: the account the debit card draws on, not the card a receipt prints.
+    path = write(tmp_path, "lloyds.csv", (
+        "Transaction Date,Transaction Type,Sort Code,Account Number,Transaction Description,Debit Amount,"
+        "Credit Amount,Balance\n21/01/2025,DEB,'30-94-57,12345678,CORNERSTONE PHARMACY,35.23,,1048.34\n"))
+    (t,) = read_transactions(path)
+    assert (t.card_last4, t.amount, t.transaction_date) == (None, D("35.23"), dt.date(2025, 1, 21))
+
+
+def test_an_account_column_masked_like_a_card_names_the_card_and_a_card_member_is_a_name(tmp_path):
+    # American Express: "Card Member" is the holder's name, "Account #" the card's last digits.
+    path = write(tmp_path, "amex.csv", "Date,Description,Card Member,Account #,Amount\n"
+                                       "01/21/2025,CORNERSTONE PHARMACY,JANE DOE 1990,-71002,35.23\n"
+                                       "01/22/2025,UBER TRIP,JANE DOE 1990,XXXX-XXXXXX-71002,18.40\n")
+    txns = read_transactions(path)
+    assert [t.card_last4 for t in txns] == ["1002", "1002"]
+
+
+def test_a_bank_statements_account_in_ofx_is_not_the_card(tmp_path):
+    (x,) = read_transactions(write(tmp_path, "s.qfx", OFX_XML))
+    assert x.card_last4 is None  # BANKACCTFROM's ACCTID is the checking account
+    a, _ = read_transactions(write(tmp_path, "s.ofx", OFX_SGML))
+    assert a.card_last4 == "4821"  # CCACCTFROM's is the card
