@@ -73,7 +73,7 @@ def reconcile(receipts: Any, transactions: Any, *, out: str | Path | None = None
     outcome = match(prepared, statement, settings)
     stamp_run_ids(outcome.tables, rows)
     summary = summarise(outcome.tables, n_receipts=len(prepared), n_transactions=len(statement),
-                        n_credits=sum(t.amount < 0 for t in statement))
+                        n_credits=sum(t.amount < 0 for t in statement), charged=outcome.charged)
     summary = {"docbatch_version": __version__, "created_at": dt.datetime.now(dt.timezone.utc).isoformat(),
                "inputs": {"receipts": _describe(receipts), "transactions": _describe(transactions)},
                **summary, "settings": dataclasses.asdict(settings)}

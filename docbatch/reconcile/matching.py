@@ -57,6 +57,8 @@ _FALLBACK_AMOUNTS = ("amount_exact", "amount_total_before_rounding", "amount_sub
 @dataclass
 class Outcome:
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    #: transaction_id of each match -> the currency it was charged in, where known (see :func:`_charged_in`).
+    charged: dict[str, str] = field(default_factory=dict)
 
 
 def match(receipts: list[Receipt], transactions: list[Transaction], settings: ReconcileSettings) -> Outcome:
@@ -82,6 +84,8 @@ def match(receipts: list[Receipt], transactions: list[Transaction], settings: Re
     known = _Vendors([r for r in receipts if r.vendor_key])
     for table, row, a in _decide_all(assigned, late, receipts, transactions, settings, known, rivals):
         out.tables[table].append(row)
+        if table == "matches" and (cur := _charged_in(row, transactions[a.pair.transaction])):
+            out.charged[row["transaction_id"]] = cur
         placed[a.pair.receipt] = (table, a.pair.transaction)
     used_t = {t for _, t in placed.values()}
     placed_of_group = {groups[k]: k for k in placed if k in groups}
@@ -308,6 +312,18 @@ def _resolve_currency(row: dict[str, Any], r: Receipt, t: Transaction) -> dict[s
     if row["currency"] is None and currency:
         row["currency"], row["currency_source"] = currency, "transaction"
     return row
+
+
+def _charged_in(row: dict[str, Any], t: Transaction) -> str | None:
+    """The currency a matched transaction was charged in: the export's, else the receipt's.
+
+    Most exports (Chase, UK banks, QIF) name no currency.  A pair matched on the charge itself
+    (no conversion, no original amount) was compared in the receipt's currency, so the charge
+    is in that one too; summed as "unknown", a night's matched money read as no currency at all.
+    """
+    if t.currency or t.original_amount is not None or row.get("amount_basis") == "fx":
+        return t.currency
+    return row.get("currency")
 
 
 def _receipt_side(r: Receipt, amount: Decimal | None) -> dict[str, Any]:

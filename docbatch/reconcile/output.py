@@ -67,9 +67,15 @@ def _reasons(rows: Iterable[Mapping[str, Any]], column: str) -> dict[str, int]:
 
 
 def summarise(rows: Mapping[str, list[dict[str, Any]]], *, n_receipts: int, n_transactions: int,
-              n_credits: int) -> dict[str, Any]:
-    """Counts and amounts (per currency, as decimal strings) of each outcome."""
+              n_credits: int, charged: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Counts and amounts (per currency, as decimal strings) of each outcome.
+
+    ``charged`` gives the currency of matched transactions whose export names none (see
+    :class:`~docbatch.reconcile.matching.Outcome`).
+    """
     m, rv = rows.get("matches", []), rows.get("needs_review", [])
+    m = [{**r, "transaction_currency": r.get("transaction_currency") or (charged or {}).get(r["transaction_id"])}
+         for r in m]
     ur, ut = rows.get("unmatched_receipts", []), rows.get("unmatched_transactions", [])
     return {
         "receipts": n_receipts,

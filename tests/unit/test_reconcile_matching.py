@@ -509,3 +509,13 @@ def test_a_receipt_naming_no_currency_matches_a_foreign_charge_on_its_original_a
     assert (row["transaction_id"], row["amount_basis"]) == ("T1", "total")
     assert (row["currency"], row["currency_source"]) == ("MYR", "transaction")
     assert "amount_in_original_currency" in row["reasons"]
+
+
+def test_matched_amounts_are_summed_in_the_receipts_currency_when_the_export_names_none():
+    # Chase, UK banks and QIF name no currency: the matched money is still the receipts' ringgit.
+    recs = receipts({"doc_id": "a", "vendor_name": "AEON BIG", "receipt_date": day(0), "total": "50.00"},
+                    {"doc_id": "b", "vendor_name": "GIANT", "receipt_date": day(0), "total": "20.00"})
+    txns = statement((day(1), "AEON BIG", "50.00", "T1"), (day(1), "GIANT", "20.00", "T2"))
+    summary = reconcile(recs, txns, settings=ReconcileSettings()).summary
+    assert summary["matched"]["count"] == 2
+    assert summary["matched"]["amount"] == {"MYR": "70.00"}
