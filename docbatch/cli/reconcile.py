@@ -52,6 +52,9 @@ def reconcile_command(receipts: str, transactions: Path, out: Path, sources: Sou
     for r in s["transactions"]["rejected"]:
         click.echo(f"docbatch: warning: transactions line {r['row']} below the header ({r['transaction_id']}) "
                    f"set aside: {r['error']}", err=True)
+    for r in s["transactions"]["repeated_ids"]:
+        click.echo(f"docbatch: warning: transactions line {r['row']} below the header repeats the id "
+                   f"{r['transaction_id']} of an earlier line: written {r['written_as']}", err=True)
     click.echo(f"{s['receipts']} receipts, {s['transactions']['count']} transactions: "
                f"{s['matched']['count']} matched, {s['needs_review']['count']} to review, "
                f"{s['unmatched_receipts']['count']} receipts and {s['unmatched_transactions']['count']} "

@@ -78,6 +78,7 @@ def reconcile(receipts: Any, transactions: Any, *, out: str | Path | None = None
                "inputs": {"receipts": _describe(receipts), "transactions": _describe(transactions)},
                **summary, "settings": dataclasses.asdict(settings)}
     summary["transactions"]["rejected"] = [dataclasses.asdict(r) for r in statement.rejected]
+    summary["transactions"]["repeated_ids"] = [dataclasses.asdict(r) for r in statement.repeated]
     result = ReconcileResult(tables_of(outcome.tables), summary)
     if out is not None:
         ReconFolder(out).write(result.tables, summary, settings.formats)

@@ -87,16 +87,29 @@ class RejectedRow:
     error: str
 
 
+@dataclass(frozen=True)
+class RepeatedId:
+    """A statement line whose id an earlier line has: kept, under ``written_as`` (the tables key on the id)."""
+
+    row: int  # 1-based, as in RejectedRow
+    transaction_id: str  # the id as the export gives it
+    written_as: str
+
+
 class Statement(list):  # type: ignore[type-arg]
-    """The transactions read, in export order (a ``list[Transaction]``), and the lines set aside.
+    """The transactions read, in export order (a ``list[Transaction]``), the lines set aside and
+    the lines whose id repeats an earlier one's.
 
     One malformed line must not cost the whole statement: it is named in ``rejected`` and
-    the others are matched.
+    the others are matched.  A repeated id (an export downloaded over an overlapping range, a
+    bank reusing a reference) is named in ``repeated``: the id written is then in no export.
     """
 
-    def __init__(self, transactions: Sequence[Transaction] = (), rejected: Sequence[RejectedRow] = ()) -> None:
+    def __init__(self, transactions: Sequence[Transaction] = (), rejected: Sequence[RejectedRow] = (),
+                 repeated: Sequence[RepeatedId] = ()) -> None:
         super().__init__(transactions)
         self.rejected = list(rejected)
+        self.repeated = list(repeated)
 
 
 def _key(header: object) -> str:
@@ -211,15 +224,18 @@ def from_rows(header: Sequence[object], rows: Sequence[Sequence[object]], *, opt
     default_currency = options.currency or header_currency
     out: list[Transaction] = []
     seen: set[str] = set()
+    repeated: list[RepeatedId] = []
     descs, cards, curs = column("descriptor"), column("card_last4"), column("currency")
     accounts = column("account")
     oamts, ocurs = column("original_amount"), column("original_currency")
     for n, amount in enumerate(amounts):
         if amount is None or (tdates[n] is None and pdates[n] is None):
             continue  # a total, a balance or a note line, not a transaction
-        tid = _row_id(rows[n], cols, id_prefix, numbers[n])
+        given = tid = _row_id(rows[n], cols, id_prefix, numbers[n])
         while tid in seen:
             tid += "+"
+        if tid != given:
+            repeated.append(RepeatedId(numbers[n] + 1, given, tid))
         seen.add(tid)
         oamt = parse_amount(oamts[n], decimal_separator=options.decimal_separator)[0]
         out.append(Transaction(
@@ -227,7 +243,7 @@ def from_rows(header: Sequence[object], rows: Sequence[Sequence[object]], *, opt
             descriptor=str(descs[n]).strip() if descs[n] not in (None, "") else None,
             amount=amount, currency=currency_code(curs[n]) or default_currency, card_last4=last4(cards[n]) or card_digits(accounts[n]),
             original_amount=abs(oamt) if oamt is not None else None, original_currency=currency_code(ocurs[n])))
-    return Statement(out, rejected)
+    return Statement(out, rejected, repeated)
 
 
 def _row_id(row: list[Any], cols: dict[str, int], id_prefix: str, n: int) -> str:
@@ -323,6 +339,8 @@ def read_transactions(source: Any, *, options: TransactionOptions | None = None)
         data = path.read_bytes()
     except OSError as exc:
         raise TransactionFileError(f"cannot read transactions file {path}: {exc.strerror or exc}") from exc
+    if not data.strip():
+        raise TransactionFileError(f"transactions file {path} is empty")
     suffix = path.suffix.lower()
     if suffix == ".parquet" or data[:4] == b"PAR1":
         import pyarrow.parquet as pq

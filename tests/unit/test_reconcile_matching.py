@@ -303,7 +303,8 @@ def test_refunds_are_credits_and_point_at_their_purchase():
     assert [r["doc_id"] for r in result.unmatched_receipts.to_pylist()] == ["cash"]  # a credit is no purchase
     kinds = {r["transaction_id"]: (r["kind"], r["refund_of"]) for r in result.unmatched_transactions.to_pylist()}
     assert kinds == {"T2": ("refund", "T1"), "T3": ("credit", None), "T5": ("credit", None)}
-    assert result.summary["transactions"] == {"count": 5, "debits": 1, "credits": 4, "rejected": []}
+    assert result.summary["transactions"] == {"count": 5, "debits": 1, "credits": 4, "rejected": [],
+                                             "repeated_ids": []}
 
 
 def test_currency_resolution_never_defaults_to_usd():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 from click.testing import CliRunner
 
 from docbatch.cli import main
@@ -49,3 +50,34 @@ def test_a_bad_column_mapping_is_one_line_and_exit_2(tmp_path):
     assert result.exit_code == 2
     assert result.output.strip().splitlines() == [result.output.strip()]
     assert "unknown transaction column(s) amuont" in result.output and "[bad_column_mapping]" in result.output
+
+
+def _receipts_file(folder) -> str:
+    """One receipt, ALPHA MART 10.00, as a receipts Parquet file (``--receipts`` takes one)."""
+    path = folder / "receipts.parquet"
+    pq.write_table(receipts({"doc_id": "R1", "vendor_name": "ALPHA MART", "receipt_date": day(0), "total": "10.00"}),
+                   path)
+    return str(path)
+
+
+def test_a_repeated_transaction_id_is_kept_apart_and_named_in_a_warning_and_the_summary(tmp_path):
+    # An export downloaded twice over one day, or a bank reusing a reference: both lines are kept
+    # (the tables need one id per line), and the id they are written under is said, not invented silently.
+    card = tmp_path / "card.csv"
+    card.write_text("Transaction ID,Posted Date,Description,Amount\nT1,2018-12-04,ALPHA MART,10.00\n"
+                    "T1,2018-12-04,ALPHA MART,10.00\nT2,2018-12-05,NETFLIX.COM,45.00\n")
+    result = CliRunner().invoke(main, ["reconcile", "--receipts", _receipts_file(tmp_path), "--transactions", str(card),
+                                       "--out", str(tmp_path / "r")])
+    assert result.exit_code == 0, result.output
+    assert "transactions line 2 below the header repeats the id T1 of an earlier line: written T1+" in result.output
+    summary = json.loads((tmp_path / "r" / "summary.json").read_text())
+    assert summary["transactions"]["repeated_ids"] == [{"row": 2, "transaction_id": "T1", "written_as": "T1+"}]
+
+
+def test_an_empty_transactions_file_is_refused_as_empty(tmp_path):
+    card = tmp_path / "card.csv"
+    card.write_bytes(b"")
+    result = CliRunner().invoke(main, ["reconcile", "--receipts", _receipts_file(tmp_path), "--transactions", str(card),
+                                       "--out", str(tmp_path / "r")])
+    assert result.exit_code == 2
+    assert "is empty" in result.output and "[bad_transactions_file]" in result.output
