@@ -68,8 +68,24 @@ def gather(folder: RunFolder, *, recon: str | Path | None = None) -> RunData:
         raise ConfigError(f"{folder.uri} holds no run.json: not a finished docbatch run folder ({hint})")
     published = Published(folder)
     tables = {name: read_published(published, name) for name in RUN_TABLES}
-    return RunData(folder=folder, run=run, history=_history(folder), tables=tables, published=published,
-                   recon=read_recon(recon) if recon is not None else None, shard_runs=_shard_runs(folder, run))
+    history = _history(folder)
+    found = read_recon(recon) if recon is not None else None
+    if found is not None:
+        _check_recon_is_of(found, folder, {run.get("run_id")} | {h.get("run_id") for h in history}
+                           | {r.get("run_id") for r in tables["receipts"]})
+    return RunData(folder=folder, run=run, history=history, tables=tables, published=published,
+                   recon=found, shard_runs=_shard_runs(folder, run))
+
+
+def _check_recon_is_of(recon: Recon, folder: RunFolder, runs: set[Any]) -> None:
+    """Refuse a reconciliation of another run folder's receipts (last night's, another batch's):
+    its receipts, match rate and money would read as this run's.  Rows name the run their
+    receipt came from; a reconciliation whose rows name runs, none of them this folder's, is
+    another folder's (one of receipts given without a run_id names none and is taken as is)."""
+    named = {row.get("run_id") for rows in recon.tables.values() for row in rows} - {None}
+    if named and not named & runs:
+        raise ConfigError(f"--recon {recon.folder} reconciled the receipts of run {', '.join(sorted(named))}, "
+                          f"not of any run in {folder.uri}: give the reconciliation of this run folder")
 
 
 def _shard_runs(folder: RunFolder, run: dict[str, Any]) -> list[dict[str, Any]]:

@@ -6,6 +6,7 @@ import html
 import json
 import re
 
+import pyarrow as pa
 import pytest
 from click.testing import CliRunner
 
@@ -84,3 +85,24 @@ def test_a_split_run_not_merged_yet_is_refused_with_merge_as_the_way_out(tmp_pat
     result = CliRunner().invoke(main, ["report", str(tmp_path)])
     assert result.exit_code == 2
     assert "docbatch merge" in result.output and len(result.output.strip().splitlines()) == 1
+
+
+@pytest.mark.slow  # a run through the local server: over a second
+def test_a_reconciliation_of_another_runs_receipts_is_refused(tmp_path, aws_env):
+    # The nightly job's report of tonight's folder given last night's reconciliation (or another
+    # batch's) would show its receipts, match rate and money as this run's.
+    import pyarrow.parquet as pq
+
+    from docbatch.errors import ConfigError
+    from docbatch.reconcile import reconcile
+    from docbatch.report import build_report
+
+    made = make_report_run(tmp_path)
+    receipts = pq.read_table(made.out / "receipts")
+    other = receipts.set_column(receipts.schema.get_field_index("run_id"), "run_id",
+                                pa.array(["20261130T010000Z-0a0a0a"] * receipts.num_rows))
+    reconcile(other, tmp_path / "card.csv", out=tmp_path / "other-recon")
+    with pytest.raises(ConfigError, match="20261130T010000Z-0a0a0a"):
+        build_report(made.out, recon=tmp_path / "other-recon")
+    build_report(made.out, recon=made.recon)  # its own reconciliation is read
+    assert keyed_values((made.out / "report.html").read_text())["recon.receipts"] == str(receipts.num_rows)
