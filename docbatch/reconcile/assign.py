@@ -14,7 +14,12 @@ card or currency disagree: only a person can accept it) weighs a quarter of that
 (:data:`FLAGGED_WEIGHT`): it may still take a transaction nobody else wants, but two such
 pairs summed no longer outweigh one agreeing on everything (a canteen's 8.20 lunch two days
 before the charge took that day's exact charge, and that day's receipt was given a
-same-amount charge under another name).  A pair's *margin* is what the optimum loses when
+same-amount charge under another name).  A pair in doubt of its own amount or date, or charged
+to another card than the receipt prints (:data:`DOUBTFUL`), weighs a quarter of a flagged pair's
+weight again: it is no rival to the exact total on the day for amount and day alone (see
+:mod:`.matching`), so it must not take the receipt from that charge in the optimum either (a
+canteen's 8.20 lunch took its own 8.60 charge of the day before, a tip a day early, over the
+exact 8.20 billed that day under an aggregator's name).  A pair's *margin* is what the optimum loses when
 the pair is forbidden (the component solved again without it): a receipt with two equal
 candidates has margin 0, a receipt nobody competes for keeps its whole weight.  Receipts
 that are one purchase scanned twice are forbidden together, so a duplicate scan does not
@@ -40,6 +45,9 @@ KEEP = 3
 _FORBIDDEN = -1e6
 #: Share of its weight a flagged pair keeps in the optimum (see the module docstring).
 FLAGGED_WEIGHT = 0.25
+#: Flags that put a pair's own reading in doubt (its amount, its date, the card that paid): such a pair
+#: keeps ``FLAGGED_WEIGHT`` of a flagged pair's weight, and competes with no exact charge on the day.
+DOUBTFUL = frozenset({"amount_uncertain", "date_far", "card_mismatch"})
 
 
 @dataclass(frozen=True)
@@ -126,7 +134,7 @@ def _component(pairs: list[Pair], floor: float, groups: dict[int, int]) -> list[
     by_cell: dict[tuple[int, int], Pair] = {}
     for p in pairs:
         a, b = ri[p.receipt], ti[p.transaction]
-        w[a, b] = (p.score - floor) * (FLAGGED_WEIGHT if p.flags else 1.0) + 1e-3
+        w[a, b] = (p.score - floor) * _share(p) + 1e-3
         mask[a, b] = True
         by_cell[(a, b)] = p
     total, chosen = _solve(w, mask)
@@ -141,6 +149,14 @@ def _component(pairs: list[Pair], floor: float, groups: dict[int, int]) -> list[
                             transactions[alt_t] if alt_t is not None else None,
                             receipts[alt_r] if alt_r is not None else None))
     return out
+
+
+def _share(p: Pair) -> float:
+    """The share of its weight ``p`` keeps in the optimum: all of it, a quarter when flagged, a
+    sixteenth when its own amount, date or card is in doubt."""
+    if not p.flags:
+        return 1.0
+    return FLAGGED_WEIGHT * (FLAGGED_WEIGHT if DOUBTFUL & set(p.flags) else 1.0)
 
 
 def _margin_exact(w: np.ndarray, mask: np.ndarray, a: int, b: int, total: float, receipts: list[int],

@@ -33,7 +33,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from .assign import Assigned, assign
+from .assign import DOUBTFUL, Assigned, assign
 from .descriptors import normalise_descriptor, similarities, similarity, squashed_name
 from .receipts import Receipt
 from .scoring import ORIGINAL_AMOUNT, Pair, Scorer
@@ -47,10 +47,6 @@ _FALLBACK_MERCHANT = 0.8
 #: the pair's 0.6: against hundreds of vendors a loose likeness to one is chance (``SENANGPAY`` is 0.64
 #: like ``BOON SENG PAPER``, ``EGHL SERVICES`` 0.83 like ``LEONG HENG SHELL SERVICE STATION``).
 _NAMES_A_VENDOR = 0.85
-#: A candidate whose own amount or date reading is in doubt competes with no exact charge on the day
-#: (see :func:`_amount_and_day_alone`): an odd tip three days on is no rival to the exact total that day.
-#: Nor does a charge to another card than the one the receipt prints: that card did not pay for it.
-_DISCOUNTED = frozenset({"amount_uncertain", "date_far", "card_mismatch"})
 _FALLBACK_AMOUNTS = ("amount_exact", "amount_total_before_rounding", "amount_subtotal", "amount_amount_paid", "amount_total_plus_tip")
 
 
@@ -67,7 +63,10 @@ def match(receipts: list[Receipt], transactions: list[Transaction], settings: Re
     scorer = Scorer(transactions, ms, vendors=[r.vendor_key for r in receipts])
     pairs = [p for i, r in enumerate(receipts) for p in scorer.candidates(i, r)]
     groups = _duplicate_groups(receipts)
-    rivals = _Rivals([p for p in pairs if not _DISCOUNTED & set(p.flags)], groups)
+    # A candidate whose own amount or date reading is in doubt (``DOUBTFUL``) competes with no exact charge
+    # on the day (see :func:`_amount_and_day_alone`): an odd tip three days on is no rival to the exact
+    # total that day.  Nor does a charge to another card than the one the receipt prints: that card did not pay.
+    rivals = _Rivals([p for p in pairs if not DOUBTFUL & set(p.flags)], groups)
     best_r: dict[int, Pair] = {}
     best_t: dict[int, Pair] = {}
     for p in pairs:

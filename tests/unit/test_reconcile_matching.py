@@ -520,3 +520,22 @@ def test_matched_amounts_are_summed_in_the_receipts_currency_when_the_export_nam
     summary = reconcile(recs, txns, settings=ReconcileSettings()).summary
     assert summary["matched"]["count"] == 2
     assert summary["matched"]["amount"] == {"MYR": "70.00"}
+
+
+def test_an_odd_tip_the_day_before_does_not_take_the_exact_charge_of_the_day_from_amount_and_day_alone():
+    # Seed 3, SROIE 055: the canteen's 8.20 lunch paid by card was billed the same day under an aggregator's
+    # name ('GHLEPAYMENTS'); the canteen's own 8.60 charge the day before (a tip, a day early) scored
+    # higher, took the receipt in the assignment and sent it to review, though a candidate in doubt of its
+    # own amount and date is no rival to the exact total on the day.
+    recs = receipts({"doc_id": "lunch", "vendor_name": "UNIHAKKA INTERNATIONAL SDN BHD", "receipt_date": day(0),
+                     "total": "8.20", "payment_method": "VISA"})
+    cols = ("Transaction Date", "Posted Date", "Description", "Amount", "Reference")
+    txns = statement((day(-1), day(1), "UNIHAKKA INTERNATIONAL", "8.60", "T1"),
+                     (day(0), day(2), "GHLEPAYMENTS JOHOR BAHRU MYS", "8.20", "T2"), columns=cols)
+    result = reconcile(recs, txns)
+    (row,) = result.matches.to_pylist()
+    assert row["transaction_id"] == "T2" and "amount_and_day_alone" in row["reasons"]
+    # with the exact charge named after the canteen itself, it is still that one (nothing changes there)
+    txns = statement((day(-1), day(1), "UNIHAKKA INTERNATIONAL", "8.60", "T1"),
+                     (day(0), day(2), "UNIHAKKA INTERNATIONAL", "8.20", "T2"), columns=cols)
+    assert [r["transaction_id"] for r in reconcile(recs, txns).matches.to_pylist()] == ["T2"]
