@@ -28,6 +28,23 @@ def test_the_owning_company_after_its_label_is_an_alias():
     assert "CHEF LEE SDN BHD" in names
 
 
+def test_the_owning_company_named_at_the_foot_is_an_alias():
+    # SROIE 173, 296, 297: a Domino's franchise prints its operator below the survey text, and the card
+    # bills that company ('DOMMAL FOOD SERVICES S').
+    _, names = aliases(*PIZZA_HEAD, *SURVEY, "OWNED BY", "DOMMAL FOOD SERVICES SDN BHD", "CO . NO . 419060-A")
+    assert "DOMMAL FOOD SERVICES SDN BHD" in names
+    # the label followed by what is no company says nothing
+    _, names = aliases(*PIZZA_HEAD, *SURVEY, "MANAGED BY", "MS YING")
+    assert "MS YING" not in names
+
+
+PIZZA_HEAD = ("TAX INVOICE", "DOMINO'S PIZZA", "GST REF NO : 001694261248", "DOMINO'S PIZZA SEGAMBUT",
+              "D-08, M AVENUE , JLN 1 / 38A", "SEGAMBUT BAHAGIA", "51200 KUALA LUMPUR", "CARRY OUT NOW",
+              "ORDER TIME : 12:54:37", "NAME: MS YING", "PICKUP TIME: 13:09:37", "QTY MENU")
+SURVEY = ("SUPPORT OUR SMILE CAMPAIGN : )", "DID WE SMILE AT YOU?", "LET US KNOW AT", "UPON SURVEY SUBMISSION",
+          "PLEASE COME AGAIN !", "WE ARE COMPLIANT TO THE PDPA 2010 .", "PROTECTION POLICY .")
+
+
 def test_web_and_mail_domains_name_the_merchant_but_mail_providers_do_not():
     _, names = aliases("POPULAR BOOK CO. (M) SDN BHD", "NO 8, JALAN 7/118B, 56000 KUALA LUMPUR",
                        "WWW.POPULAR.COM.MY", "SHOP69@HOTMAIL.COM")

@@ -30,6 +30,9 @@ _COMPANY_NO = re.compile(r"[A-Z.]\s?\(\s?\d{5,7}-?[A-Z]\s?\)")
 _PLACE = re.compile(r"\b(?:MALL|MEGAMALL|SHOPPING\s+CENT(?:RE|ER)|AIRPORT|TERMINAL|ARRIVALS?|DEPARTURES?)\b")
 #: A footer that names the shop: "THANK YOU FOR DINING AT ...", "TQ FOR SHOPPING WITH ...".
 _FOOTER = re.compile(r"\b(?:SHOPPING|DINING|VISITING|CHOOSING|PATRONI[SZ]ING|EATING)\s+(?:AT|WITH|IN)\s+(.+)$")
+#: A row naming the company that owns or runs the shop, its name after the label or on the next row
+#: (``OWNED BY`` / ``DOMMAL FOOD SERVICES SDN BHD`` at a franchise's foot).
+_OWNER = re.compile(r"^\s*(?:OWNED|OWN|OPERATED|MANAGED)\s+BY\b\s*:?\s*(.*)$")
 #: What a footer's name may be followed by.
 _FOOTER_TAIL = re.compile(r"(?:[!.,]|\bPLEASE\b|\bSEE YOU\b|\bCOME AGAIN\b|\bHAVE A\b).*$")
 
@@ -55,9 +58,10 @@ def find_aliases(lines: list[Line], end: int, vendor: Found | None) -> list[str]
         if (a.index < first and _header_name(a) and not _LEGAL_FORM.search(a.text.upper()) and ":" not in tail
                 and (b.text.lstrip().startswith("(") or _tail_only(b.text))):
             found.append(clean_vendor(f"{a.text} {b.text}"))
-    for ln in lines:
+    for ln, below in zip(lines, [*lines[1:], None]):
         up = ln.text.upper()
         found += [d for m in _DOMAIN.finditer(up) for d in m.groups() if d and d not in _GENERIC_DOMAINS]
+        found += _owner(up, below)
         m = _FOOTER.search(up)
         if m:
             found.append(clean_vendor(_FOOTER_TAIL.sub("", _DOMAIN.sub(lambda d: d.group(1) or d.group(2) or "",
@@ -70,6 +74,16 @@ def find_aliases(lines: list[Line], end: int, vendor: Found | None) -> list[str]
             seen.add(key)
             out.append(name.strip())
     return out[:MAX_ALIASES]
+
+
+def _owner(up: str, below: Line | None) -> list[str]:
+    """The owning company a row names (:data:`_OWNER`), anywhere on the receipt: on the row after its
+    label, or on the next one, a company by its legal form (the label alone says nothing)."""
+    m = _OWNER.match(up)
+    if not m:
+        return []
+    name = clean_vendor(m.group(1)) if m.group(1).strip() else (clean_vendor(below.text) if below else "")
+    return [name] if _LEGAL_FORM.search(name.upper()) else []
 
 
 def _header_name(line: Line) -> list[str]:
