@@ -70,3 +70,44 @@ def test_limit_arenas_keeps_threads_to_two_arenas(limit: str, few: bool) -> None
                           text=True, check=True)
     arenas = sum(line.startswith("Arena ") for line in done.stderr.splitlines())
     assert (arenas <= heap.ARENAS) == few, done.stderr
+
+
+_FREED_INSIDE = """
+import importlib.util, sys
+from pathlib import Path
+spec = importlib.util.spec_from_file_location("heap", sys.argv[2])  # the module alone: a fresh heap, a quick start
+heap = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(heap)
+
+def rss_anon_mib():
+    line = next(x for x in Path("/proc/self/status").read_text().splitlines() if x.startswith("RssAnon:"))
+    return int(line.split()[1]) // 1024
+
+big = b"\\x01" * (24 << 20)  # a freed 24 MB mapping raises glibc's threshold past the buffers below
+del big
+def churn():
+    kept, bufs = [], []
+    for _ in range(32):  # 64 MB of 2 MB buffers, each followed by a small one that outlives it
+        bufs.append(b"\\x02" * (2 << 20))
+        kept.append(b"\\x03" * 4096)
+    before = rss_anon_mib()
+    del bufs
+    return kept, before - rss_anon_mib()
+if sys.argv[1] == "apart":
+    with heap.mapped_apart():
+        kept, handed_back = churn()
+else:
+    kept, handed_back = churn()
+print(handed_back)
+"""
+
+
+@pytest.mark.parametrize("mode, handed_back", [("apart", True), ("heap", False)])
+def test_large_buffers_freed_inside_mapped_apart_leave_nothing_resident(mode: str, handed_back: bool) -> None:
+    """As the detector's activations on a picture of a new size: 2 MB buffers, each pinned in
+    place by a small allocation after it.  In the heap, freeing them leaves their pages resident;
+    inside mapped_apart each had pages of its own, handed back when it is freed."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")}
+    done = subprocess.run([sys.executable, "-c", _FREED_INSIDE, mode, heap.__file__], env=env, capture_output=True, text=True,
+                          check=True)
+    assert (int(done.stdout) >= 48) == handed_back, done.stdout

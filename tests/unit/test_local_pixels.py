@@ -5,9 +5,10 @@ The OCR test is marked ``slow``; the conversion test runs no model.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import io
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 import pytest
@@ -56,7 +57,30 @@ def test_the_heap_is_handed_back_before_the_detector_runs(monkeypatch: pytest.Mo
         return tensor[:, :1]
 
     StripSession(detector, StripPlan(0))(np.zeros((1, 3, 64, 64), dtype=np.float32))
-    assert calls == ["release", "detector"]
+    assert calls == ["release", "detector", "release"]
+
+
+def test_the_heap_is_handed_back_between_strips_and_the_detector_runs_mapped_apart(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr(local_strips, "release_memory", lambda: calls.append("release"))
+
+    @contextlib.contextmanager
+    def apart() -> Iterator[None]:
+        calls.append("apart")
+        yield
+        calls.append("heap")
+
+    monkeypatch.setattr(local_strips, "mapped_apart", apart)
+
+    def detector(tensor: np.ndarray) -> np.ndarray:
+        calls.append("detector")
+        return tensor[:, :1]
+
+    plan = StripPlan(64 * 512)
+    assert len(plan.strips(1024, 64)) == 4
+    StripSession(detector, plan)(np.zeros((1, 3, 1024, 64), dtype=np.float32))
+    assert calls == ["release", "apart"] + ["detector", "release"] * 4 + ["heap"]
 
 
 def pictures_of_size(size: tuple[int, int]) -> int:
