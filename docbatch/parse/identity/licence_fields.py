@@ -90,9 +90,10 @@ def number_readings(value: str, *, strip_label: bool = True, any_shape: bool = F
     tokens = (_NUMBER_LABEL_REMNANT.sub("", text) if strip_label else text).split()
     for k in range(1, min(5, len(tokens)) + 1):
         token = re.split(r"[^A-Z0-9]", "".join(tokens[:k]))[0]
-        # A neighbouring label glued after the digits (``...04736CLASSC``): the part before it too.
-        glued = re.match(r"^(.*?\d)(?=[A-Z]{2,}[A-Z0-9]*$)", token)
-        for reading in (token, glued.group(1) if glued else ""):
+        # A neighbouring label glued after the digits (``...04736CLASSC``), or the value of a label
+        # printed over the number's end (``J477...168D``: class ``D``): the part before it too.
+        glued = re.match(r"^(.*?\d)(?=[A-Z]{2,}[A-Z0-9]*$)|^(.*\d)(?=[A-Z]$)", token)
+        for reading in (token, glued.group(glued.lastindex or 1) if glued else ""):
             shaped = 5 <= len(reading) <= 19 and sum(c.isdigit() for c in reading) >= 3
             if (shaped or any_shape and reading) and reading not in out:
                 out.append(reading)

@@ -275,7 +275,9 @@ def _end_in_doubt(number: str, text: str, good: Callable[[object], bool] | None)
 
     One letter glued on where the word ends (``315-237-068S D``: Wyoming prints 9 or 10
     digits, and ``S`` is the last letter of ``CLASS`` or a ``5``) is in doubt when, read as the
-    digit it resembles, it makes a number that fits as well.
+    digit it resembles, it makes a number that fits as well.  One letter ending the text is in
+    doubt anyway: nothing after it tells a neighbour's value (``J477...168D``, class ``D`` printed
+    over the number's end) from a misread digit (``5068610985P``, a 1 read ``P``).
     """
     joined = re.sub(r"(?<=[A-Z0-9])[\s-](?=\d)", "", text)
     m = re.search(re.escape(number) + r"(\d*)[A-Z]{2}", joined)
@@ -284,6 +286,8 @@ def _end_in_doubt(number: str, text: str, good: Callable[[object], bool] | None)
     m = re.search(re.escape(number) + r"(\d*)([A-Z])(?![A-Z0-9])", joined)
     if m is None:
         return False
+    if not joined[m.end():].strip():
+        return True
     digit = as_digit(m.group(2))
     return bool(m.group(1)) or good is None or digit is not None and good(number + m.group(1) + digit)
 

@@ -43,10 +43,12 @@ TRANSLATIONS = (r"NOMS?|PRENOMS|APELLIDOS?|NOMBRES?|DATE\s*DE\s*NAISSANCE|FECHA\
                 r"|DATE\s*D\W?\s*EXPIRATION|FECHA\s*DE\s*(?:CADUCIDAD|VENCIMIENTO|EXPIRACION)"
                 r"|DATE\s*DE\s*DELIVRANCE|FECHA\s*DE\s*EXPEDICION|SEXE|SEXO|NATIONALITE|NACIONALIDAD"
                 r"|N[O0]\.?\s*DU\s*(?:PASSEPORT|DOCUMENT)|N[O0]\.?\s*DE\s*(?:PASAPORTE|DOCUMENTO)")
+#: A label, its AAMVA number before it and its punctuation after it (``#`` read ``=`` at low
+#: resolution: ``LIC= 3455 7111 3204``).
 WORD_RE = re.compile(
     r"(?<![A-Z0-9])(?P<num>\d{1,2}[ABD]?|[GQ]A(?=\s*E)|^[IL](?=[.\s]*(?:FAMILY|GIVEN|ADDRESS|LAST|FIRST)))?[.\s]*(?P<word>"
     + "|".join(f"(?P<{name.strip('_')}{i}>{pattern})" for i, (name, pattern) in enumerate(WORD_LABELS))
-    + rf")(?P<also>(?:\s*/\s*(?:{TRANSLATIONS})(?![A-Z]))*)(?P<tail>[.:#\s]*)"
+    + rf")(?P<also>(?:\s*/\s*(?:{TRANSLATIONS})(?![A-Z]))*)(?P<tail>[.:#=\s]*)"
 )
 NUM_ONLY_RE = re.compile(r"^(?P<num>4[ABD]|9A|1[25-9]|[12358])(?:[.:\s]*$|[.:\s]+(?=\S)|(?=[A-Z]))")
 #: Long label words restored when OCR misreads one or two letters (``ENDORSEMENTE``).

@@ -1,0 +1,101 @@
+"""Licence numbers the local engine reads at low resolution with their label's print around them.
+
+Each card below is the engine's reading of a low-resolution generated card (``evals.synth_licences
+--seed 151 --degrade lowres``, tuned cards), ``(text, confidence, left, top, width, height)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from docbatch.parse.identity.licence import parse_licence
+from docbatch.parse.identity.licence_fields import number_readings
+
+from ..support.responses import response_from_words
+
+RUN = dt.date(2026, 6, 1)
+REVIEW = 50
+
+#: New York, card 000: the letter and 18 digits, its ``DL`` label glued before them and the class
+#: ``D`` (its ``CLASS`` label printed over the number's end, unread) glued after.
+_NEW_YORK = [
+    ('New', 100.0, 0.041, 0.023, 0.098, 0.082),
+    ('York', 100.0, 0.170, 0.023, 0.107, 0.082),
+    ('DRIVER', 99.7, 0.517, 0.041, 0.120, 0.056),
+    ('LICENSE', 99.9, 0.646, 0.041, 0.139, 0.056),
+    ('DLJ477291789413412168D', 63.1, 0.302, 0.170, 0.496, 0.061),
+    ('DOB', 96.4, 0.300, 0.237, 0.048, 0.058),
+    ('12/10/1964', 100.0, 0.369, 0.237, 0.185, 0.058),
+    ('EXP', 99.8, 0.693, 0.234, 0.044, 0.064),
+    ('12/10/2031', 100.0, 0.756, 0.234, 0.187, 0.070),
+    ('RAMIREZ', 99.9, 0.307, 0.304, 0.165, 0.058),
+    ('LEE', 99.9, 0.307, 0.371, 0.065, 0.058),
+    ('6729', 100.0, 0.304, 0.442, 0.085, 0.053),
+    ('PINE', 99.8, 0.398, 0.442, 0.091, 0.053),
+    ('LN', 100.0, 0.493, 0.442, 0.052, 0.053),
+    ('ARLINGTON,', 100.0, 0.307, 0.506, 0.228, 0.058),
+    ('NY', 100.0, 0.544, 0.506, 0.046, 0.058),
+    ('49267', 100.0, 0.600, 0.506, 0.102, 0.058),
+    ('SEX', 99.9, 0.304, 0.576, 0.033, 0.044),
+    ('M', 99.6, 0.350, 0.576, 0.048, 0.053),
+    ('HGT', 100.0, 0.696, 0.576, 0.039, 0.041),
+    ('6\'-11"', 100.0, 0.761, 0.570, 0.096, 0.061),
+    ('ISS', 99.9, 0.304, 0.640, 0.030, 0.044),
+    ('02/06/2024', 100.0, 0.357, 0.640, 0.180, 0.058),
+    ('EYES', 100.0, 0.694, 0.640, 0.052, 0.047),
+    ('HAZ', 100.0, 0.763, 0.640, 0.074, 0.058),
+    ('Lee', 100.0, 0.044, 0.874, 0.052, 0.056),
+    ('Ramirez', 96.3, 0.109, 0.874, 0.117, 0.058),
+]
+
+#: Nevada, card 010: ``LIC#`` read ``LIC=``, then the number's 12 digits in three groups.
+_NEVADA = [
+    ('NEVADA', 100.0, 0.036, 0.025, 0.155, 0.069),
+    ("DRIVER'S", 99.9, 0.567, 0.036, 0.128, 0.051),
+    ('LICENSE', 100.0, 0.706, 0.036, 0.121, 0.051),
+    ('LIC=', 74.4, 0.310, 0.155, 0.050, 0.054),
+    ('3455', 100.0, 0.376, 0.155, 0.077, 0.054),
+    ('7111', 100.0, 0.462, 0.155, 0.073, 0.054),
+    ('3204', 100.0, 0.547, 0.155, 0.073, 0.054),
+    ('CLASS', 99.8, 0.658, 0.155, 0.068, 0.058),
+    ('A', 98.6, 0.745, 0.155, 0.014, 0.058),
+    ('DOB', 93.4, 0.312, 0.235, 0.048, 0.058),
+    ('01/01/1961', 100.0, 0.378, 0.235, 0.166, 0.058),
+    ('EXP', 99.1, 0.656, 0.235, 0.039, 0.058),
+    ('01/01/2025', 100.0, 0.718, 0.235, 0.166, 0.058),
+    ('MILLER,', 99.9, 0.321, 0.321, 0.121, 0.058),
+    ('DANIEL', 99.9, 0.449, 0.321, 0.109, 0.058),
+    ('7318', 100.0, 0.317, 0.401, 0.068, 0.061),
+    ('HILL', 100.0, 0.401, 0.401, 0.062, 0.061),
+    ('LN', 100.0, 0.478, 0.401, 0.036, 0.061),
+    ('SPRINGFIELD,', 100.0, 0.314, 0.487, 0.212, 0.058),
+    ('NV', 100.0, 0.540, 0.487, 0.036, 0.058),
+    ('11665', 100.0, 0.588, 0.487, 0.091, 0.058),
+    ('SEX', 93.1, 0.312, 0.567, 0.039, 0.058),
+    ('F', 99.3, 0.374, 0.567, 0.011, 0.058),
+    ('HGT', 99.6, 0.656, 0.563, 0.048, 0.061),
+    ('6\'-02"', 100.0, 0.722, 0.563, 0.084, 0.061),
+    ('15s', 38.1, 0.305, 0.646, 0.039, 0.061),
+    ('02/15/2020', 100.0, 0.362, 0.646, 0.164, 0.061),
+    ('EYES', 99.6, 0.663, 0.650, 0.046, 0.051),
+    ('HAZ', 100.0, 0.729, 0.653, 0.059, 0.054),
+    ('Daniel', 99.9, 0.043, 0.884, 0.089, 0.054),
+    ('Miller', 99.9, 0.141, 0.884, 0.077, 0.054),
+]
+
+
+def test_a_number_with_a_class_letter_glued_after_it_is_read_without_the_letter_and_flagged() -> None:
+    fields = parse_licence(response_from_words(_NEW_YORK), run_date=RUN)
+    # The letter ends the text: a neighbour's value or a misread digit, nothing tells which.
+    assert fields.values["document_number"] == "J477291789413412168"
+    assert fields.confidence["document_number"] < REVIEW
+
+
+def test_one_letter_glued_after_the_digits_gives_the_reading_without_it() -> None:
+    assert "J477291789413412168" in number_readings("J477291789413412168D")
+
+
+def test_a_label_whose_hash_sign_is_read_as_an_equals_sign_still_labels_the_number() -> None:
+    fields = parse_licence(response_from_words(_NEVADA), run_date=RUN)
+    assert fields.values["document_number"] == "345571113204"
+    assert fields.confidence["document_number"] >= REVIEW
