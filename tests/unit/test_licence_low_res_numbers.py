@@ -83,6 +83,55 @@ _NEVADA = [
     ('Miller', 99.9, 0.141, 0.884, 0.077, 0.054),
 ]
 
+#: New Jersey, card 004: N042 8447 9724 717, its last digits under the ``CLASS`` label printed at
+#: the next column's edge (unread); the 1 under the label read 4 at 99.8.
+_NEW_JERSEY = [
+    ('NEW', 100.0, 0.037, 0.023, 0.109, 0.091),
+    ('JERSEY', 100.0, 0.169, 0.023, 0.200, 0.094),
+    ('DRIVER', 100.0, 0.609, 0.041, 0.119, 0.056),
+    ('LICENSE', 99.9, 0.737, 0.041, 0.137, 0.056),
+    ('DLNO.', 95.5, 0.326, 0.173, 0.069, 0.050),
+    ('N042', 100.0, 0.406, 0.173, 0.069, 0.050),
+    ('8447', 100.0, 0.489, 0.173, 0.069, 0.050),
+    ('9724747', 99.8, 0.567, 0.173, 0.133, 0.050),
+    ('C', 99.9, 0.709, 0.173, 0.017, 0.050),
+    ('008', 53.7, 0.330, 0.237, 0.039, 0.050),
+    ('12/18/1991', 100.0, 0.381, 0.237, 0.156, 0.050),
+    ('EXP', 99.2, 0.641, 0.234, 0.033, 0.050),
+    ('12/18/2025', 100.0, 0.687, 0.234, 0.154, 0.050),
+    ('NAME', 70.1, 0.328, 0.295, 0.052, 0.056),
+    ('MILLER,', 99.5, 0.398, 0.295, 0.120, 0.056),
+    ('MARY', 99.8, 0.531, 0.295, 0.081, 0.056),
+    ('J', 97.0, 0.613, 0.295, 0.017, 0.056),
+    ('1237', 100.0, 0.330, 0.363, 0.070, 0.050),
+    ('LAKE', 100.0, 0.407, 0.363, 0.081, 0.050),
+    ('BLVD', 99.7, 0.500, 0.363, 0.072, 0.050),
+    ('ASHLAND,', 99.7, 0.330, 0.421, 0.157, 0.056),
+    ('NJ', 99.9, 0.493, 0.421, 0.035, 0.056),
+    ('92429', 100.0, 0.539, 0.421, 0.081, 0.056),
+    ('SEX', 65.9, 0.330, 0.480, 0.039, 0.061),
+    ('M', 99.6, 0.378, 0.482, 0.015, 0.058),
+    ('HGT', 87.4, 0.637, 0.482, 0.043, 0.053),
+    ('5\'-08"', 100.0, 0.693, 0.482, 0.081, 0.053),
+    ('5s', 48.3, 0.333, 0.547, 0.028, 0.056),
+    ('03/17/2021', 100.0, 0.369, 0.547, 0.163, 0.058),
+    ('EYES', 81.2, 0.644, 0.550, 0.039, 0.050),
+    ('BLU', 100.0, 0.702, 0.550, 0.050, 0.050),
+    ('Mary', 99.9, 0.052, 0.874, 0.061, 0.056),
+    ('Miller', 99.9, 0.122, 0.874, 0.072, 0.056),
+]
+
+
+def test_a_number_whose_print_runs_under_the_next_columns_labels_is_flagged() -> None:
+    fields = parse_licence(response_from_words(_NEW_JERSEY), run_date=RUN)
+    assert fields.values["document_number"] == "N04284479724747"  # as read: a 1 under CLASS read 4
+    assert fields.confidence["document_number"] < REVIEW
+
+
+def test_a_number_ending_before_the_next_columns_labels_keeps_its_confidence() -> None:
+    fields = parse_licence(response_from_words(_NEVADA), run_date=RUN)
+    assert fields.confidence["document_number"] > 90
+
 
 def test_a_number_with_a_class_letter_glued_after_it_is_read_without_the_letter_and_flagged() -> None:
     fields = parse_licence(response_from_words(_NEW_YORK), run_date=RUN)
