@@ -64,8 +64,29 @@ def find_labels(segs: list[Segment]) -> list[Label]:
             m = NUM_ONLY_RE.match(seg.text)
             if m and not any(lab.seg is seg and lab.start == 0 for lab in labels):
                 labels.append(Label(NUMBERED[m.group("num")], seg, 0, m.end(), True))
+    labels = _given_caption_misread(segs, labels)
     labels.sort(key=lambda lab: (lab.seg.row, lab.seg.xs[0] if lab.seg.xs else 0, lab.start))
     return _merge_adjacent(labels)
+
+
+#: The given-name caption ``FN`` with one letter misread at low resolution (``EN LINDA``, ``IN LISA H``).
+_GIVEN_CAPTION = re.compile(r"^(?:[A-Z]N|F[A-Z])\s+(?=[A-Z]{2})")
+
+
+def _given_caption_misread(segs: list[Segment], labels: list[Label]) -> list[Label]:
+    """The row right under an ``LN`` caption, in its column, opening with ``FN`` misread by a letter,
+    is the given names under their caption: ``EN`` there is no endorsements label, ``IN`` no name."""
+    for caption in [lab for lab in labels if lab.field == "last_name" and lab.start == 0
+                    and re.sub(r"[^A-Z]", "", lab.seg.text[:lab.end]) == "LN" and lab.seg.xs]:
+        below = [seg for seg in segs if seg.row == caption.seg.row + 1 and seg.xs
+                 and abs(seg.xs[0] - caption.seg.xs[0]) < 0.02 and _GIVEN_CAPTION.match(seg.text)]
+        for seg in below:
+            if any(lab.seg is seg and lab.field == "first_name" for lab in labels):
+                continue
+            m = _GIVEN_CAPTION.match(seg.text)
+            labels = [lab for lab in labels if not (lab.seg is seg and lab.start < m.end())]
+            labels.append(Label("first_name", seg, 0, m.end(), False))
+    return labels
 
 
 #: Factor on a number's confidence when where it starts or ends is a guess (another field's text
