@@ -28,8 +28,8 @@ from .licence_checks import (NAME_CAPTIONS, card_state, check_name_shapes, check
                              number_accepts, state_header, strip_caption_remnant)
 from .licence_fields import LicenceFields
 from .licence_labels import Label, fill_from_labels, find_labels
+from .licence_number_print import check_print
 from .licence_numbers import number_fits
-from .licence_overprint import check_overprint
 from .licence_segments import Segment, read_segments
 from .licence_structure import (FALLBACK_CONFIDENCE, address_block, block_above, fallback_dates, fallback_number,
                                 fill_names, mixed_case_rows, printed_signatures, signature_rows, signature_sequences,
@@ -96,7 +96,7 @@ def parse_licence(response: Mapping[str, Any], *, run_date: dt.date) -> LicenceF
     check_signed(out, printed_signatures(mixed))
     check_name_shapes(out)
     check_number(out, state)
-    check_overprint(out, segs, labels)
+    check_print(out, segs, labels, state)
     fallback_dates(segs, labels, out, run_date)
     text = " ".join(s.text for s in segs)
     if "VETERAN" in text:
