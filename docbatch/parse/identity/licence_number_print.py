@@ -26,8 +26,6 @@ from .licence_fields import LicenceFields
 from .licence_labels import Label
 from .licence_segments import Segment
 
-#: Rows, in the number's height, below the number's row whose labels mark the next column.
-REACH = 2.2
 #: Start of the number's print to the column's, at least (a field of the number's own column
 #: starts where the number does), and overlap of the column by the number, at least (fractions
 #: of the page's width: a character at low resolution is about 0.015).
@@ -57,14 +55,15 @@ def check_print(out: LicenceFields, segs: list[Segment], labels: list[Label], st
 
 
 def _overprinted(seg: Segment, start: int, end: int, labels: list[Label]) -> bool:
-    """Does a label of the next column, on the number's row or the rows beside it, start under
-    the number's print (see the module doc)?"""
+    """Does a column of labels start under the number's print: a label opening its own print
+    (a wide gap before it) on the number's row, the row above (a caption over its value) or the
+    row below, left of where the number ends (see the module doc)?  A label inside a row's print
+    is that row's next field, not a column the number's row shares."""
     last = end - 1
     left = seg.xs[start]
     right = seg.xs[last] + (seg.xs[last] - left) / max(last - start, 1)
-    reach = REACH * max(seg.height, 0.01)
-    return any(lab.seg is not seg and seg.top - 0.5 * reach <= lab.seg.top <= seg.top + reach
-               and left + OWN_COLUMN < lab.seg.x_at(lab.start) < right - OVERLAP for lab in labels)
+    return any(lab.seg is not seg and lab.start == 0 and abs(lab.seg.row - seg.row) <= 1
+               and left + OWN_COLUMN < lab.seg.x_at(0) < right - OVERLAP for lab in labels)
 
 
 def _group_short(printed: str, number: str, state: str | None) -> bool:
