@@ -80,7 +80,7 @@ _RAPIDOCR_TEXT_SCORE = 0.5
 #: options (docs/performance.md, the embedded engine's speed).
 _REC_MIN_WIDTH = 320
 #: The detector's largest input in one pass, px (:mod:`.local_strips`): ~245 MB of activations a
-#: megapixel, so the engine peaks near 650 MB (a benchmark worker at 632-734 MB since the picture is dropped before the detector, 912 MB whole); larger
+#: megapixel, so the engine peaks near 650 MB (a benchmark worker at 570-631 MB with the detector mapped apart from the heap, 912 MB whole); larger
 #: inputs (7 of the 150 SROIE scans) are read in overlapping strips.  Smaller strips cost words:
 #: at 1,600,000 (80 of 150 split) recall on the 8 largest scans fell from 82.8% to 75.1%.
 _DET_STRIP_PIXELS = 2_000_000

@@ -24,7 +24,7 @@ not start on what the last one left.  While the detector runs, its large buffers
 from the heap (:func:`docbatch.heap.mapped_apart`): onnxruntime allocates a new input size's
 activations one by one, and in the heap they fragmented and stayed (main on the 8 largest SROIE
 scans, one process: 364-374 MB over the input on a new size, the next strip starting 250 MB higher;
-detector peak 644 MB, 577 MB with both; answers byte-identical).
+detector peak 644 MB, now 577-583 MB on the 8 and the 40 largest; answers byte-identical).
 """
 
 from __future__ import annotations
