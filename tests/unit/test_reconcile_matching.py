@@ -539,3 +539,34 @@ def test_an_odd_tip_the_day_before_does_not_take_the_exact_charge_of_the_day_fro
     txns = statement((day(-1), day(1), "UNIHAKKA INTERNATIONAL", "8.60", "T1"),
                      (day(0), day(2), "UNIHAKKA INTERNATIONAL", "8.20", "T2"), columns=cols)
     assert [r["transaction_id"] for r in reconcile(recs, txns).matches.to_pylist()] == ["T2"]
+
+
+OFX_WITHOUT_CURDEF = """OFXHEADER:100
+DATA:OFXSGML
+VERSION:102
+
+<OFX><CREDITCARDMSGSRSV1><CCSTMTTRNRS><CCSTMTRS>
+<CCACCTFROM><ACCTID>4111111111114821</CCACCTFROM>
+<BANKTRANLIST>
+<STMTTRN><TRNTYPE>DEBIT<DTPOSTED>20181205<DTUSER>20181203<TRNAMT>-7.00<FITID>F1<NAME>KOPI KING</STMTTRN>
+</BANKTRANLIST></CCSTMTRS></CCSTMTTRNRS></CREDITCARDMSGSRSV1></OFX>
+"""
+
+
+def test_an_ofx_statement_naming_no_currency_leaves_it_open_never_usd(tmp_path):
+    # No CURDEF and no per-line CURRENCY: the statement says nothing, so nothing is assumed.
+    path = tmp_path / "card.ofx"
+    path.write_text(OFX_WITHOUT_CURDEF)
+    (t,) = read_transactions(path)
+    assert t.currency is None
+    recs = receipts({"doc_id": "open", "vendor_name": "KOPI KING", "receipt_date": day(0), "total": "7.00",
+                     "currency": None, "currency_confidence": None, "vendor_address": None})
+    result = reconcile(recs, path)
+    (row,) = result.needs_review.to_pylist()
+    assert (row["currency"], row["transaction_currency"], row["review_reason"]) == (None, None, "currency_unresolved")
+    assert result.summary["needs_review"]["amount"] == {"unknown": "7.00"}
+    # the job's currency says what the receipt is in; the charge is then summed in it
+    job = reconcile(recs, path, settings=ReconcileSettings(currency="MYR"))
+    (row,) = job.matches.to_pylist()
+    assert (row["currency"], row["currency_source"], row["transaction_currency"]) == ("MYR", "job", None)
+    assert job.summary["matched"]["amount"] == {"MYR": "7.00"}
