@@ -37,7 +37,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
                    "transactiondescription", "particulars", "description1", "merchantdescription", "memo",
                    "transactiondetails", "reference1", "beschreibung"),
     "amount": ("amount", "transactionamount", "amt", "billingamount", "chargeamount", "value", "betrag", "sum",
-               "amountincurrency", "localamount", "trnamt"),
+               "amountincurrency", "trnamt"),
     "debit": ("debit", "debits", "debitamount", "withdrawal", "withdrawals", "moneyout", "paidout", "charges",
               "charge", "spent", "outflow"),
     "credit": ("credit", "credits", "creditamount", "deposit", "deposits", "moneyin", "paidin", "payments",
@@ -50,9 +50,10 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     # debit card draws on, and comparing it with the card a receipt prints is a false card_mismatch.
     "account": ("accountnumber", "account", "accountno"),
     "currency": ("currency", "ccy", "currencycode", "transactioncurrency", "billingcurrency"),
+    # Monzo's ``Local amount`` / ``Local currency`` are the spend as made abroad, ``Amount`` the charge.
     "original_amount": ("originalamount", "foreignamount", "foreigncurrencyamount", "amountinoriginalcurrency",
-                        "foreignspendamount", "sourceamount"),
-    "original_currency": ("originalcurrency", "foreigncurrency", "sourcecurrency"),
+                        "foreignspendamount", "sourceamount", "localamount"),
+    "original_currency": ("originalcurrency", "foreigncurrency", "sourcecurrency", "localcurrency"),
     "direction": ("type", "transactiontype", "drcr", "debitcredit", "crdr", "indicator", "dc", "creditdebit"),
 }
 _CURRENCY_IN_HEADER = re.compile(r"\(([A-Z]{3})\)|\b(?:IN\s)?([A-Z]{3})$")

@@ -11,6 +11,8 @@ import pytest
 from docbatch.reconcile import ColumnMapping, TransactionFileError, TransactionOptions, read_transactions
 from docbatch.reconcile.values import parse_amount, parse_date_column
 
+from ..support.bank_exports import MONZO
+
 D = Decimal
 
 
@@ -216,3 +218,14 @@ def test_a_bank_statements_account_in_ofx_is_not_the_card(tmp_path):
     assert x.card_last4 is None  # BANKACCTFROM's ACCTID is the checking account
     a, _ = read_transactions(write(tmp_path, "s.ofx", OFX_SGML))
     assert a.card_last4 == "4821"  # CCACCTFROM's is the card
+
+
+
+def test_monzo_local_amount_and_currency_are_the_original_before_conversion(tmp_path):
+    # Monzo: Amount is in the account's currency, Local amount / Local currency as spent abroad.
+    abroad, home = read_transactions(write(tmp_path, "monzo.csv", MONZO))
+    assert (abroad.amount, abroad.currency) == (D("27.12"), "GBP")
+    assert (abroad.original_amount, abroad.original_currency) == (D("31.80"), "EUR")
+    assert (home.amount, home.currency, home.original_amount, home.original_currency) == (
+        D("4.20"), "GBP", D("4.20"), "GBP")
+    assert abroad.transaction_id == "tx_0000A1" and abroad.descriptor == "LE PETIT CAFE PARIS FRA"

@@ -17,6 +17,8 @@ from docbatch.reconcile.settings import MatchSettings
 from docbatch.reconcile.transactions import read_transactions
 from docbatch.sinks.schema import arrow_schema
 
+from ..support.bank_exports import MONZO
+
 D = Decimal
 DAY = dt.date(2018, 12, 3)
 
@@ -570,3 +572,14 @@ def test_an_ofx_statement_naming_no_currency_leaves_it_open_never_usd(tmp_path):
     (row,) = job.matches.to_pylist()
     assert (row["currency"], row["currency_source"], row["transaction_currency"]) == ("MYR", "job", None)
     assert job.summary["matched"]["amount"] == {"MYR": "7.00"}
+
+
+def test_a_receipt_paid_abroad_matches_a_monzo_line_on_its_local_amount(tmp_path):
+    # Monzo charged 27.12 GBP for the 31.80 EUR on the receipt: 15% apart, no FX tolerance reaches it.
+    path = tmp_path / "monzo.csv"
+    path.write_text(MONZO)
+    recs = receipts({"doc_id": "cafe", "vendor_name": "LE PETIT CAFE", "receipt_date": dt.date(2025, 3, 14),
+                     "total": "31.80", "currency": "EUR", "vendor_address": "12 RUE DE RIVOLI 75001 PARIS"})
+    (row,) = reconcile(recs, path).matches.to_pylist()
+    assert (row["transaction_id"], row["amount_basis"]) == ("tx_0000A1", "total")
+    assert "currency_match" in row["reasons"].split(";")
