@@ -79,6 +79,8 @@ def read_ofx(data: bytes, *, options: TransactionOptions) -> Statement:
                 name = f"{leaf['NAME']} {leaf['MEMO']}"
             rows.append([leaf.get("FITID"), leaf.get("DTUSER"), leaf.get("DTPOSTED"), name, leaf.get("TRNAMT"),
                          cur, account, orig_amt, orig_cur])
+    if not rows:
+        raise TransactionFileError("OFX file holds no transactions (STMTTRN)")
     return from_rows(_HEADER, rows, options=_with_sign(options), id_prefix="ofx")
 
 

@@ -347,6 +347,7 @@ def read_transactions(source: Any, *, options: TransactionOptions | None = None)
         import pyarrow.parquet as pq
 
         table = pq.read_table(io.BytesIO(data))
+        _require_lines(path, table.num_rows)
         return from_rows(table.column_names, [list(r.values()) for r in table.to_pylist()], options=options,
                          id_prefix=path.stem)
     if suffix in (".ofx", ".qfx") or looks_like_ofx(data):
@@ -354,4 +355,12 @@ def read_transactions(source: Any, *, options: TransactionOptions | None = None)
     if suffix == ".qif" or looks_like_qif(data):
         return read_qif(data, options=options, id_prefix=path.stem)
     header, rows = _read_csv_rows(data, options)
+    _require_lines(path, len(rows))
     return from_rows(header, rows, options=options, id_prefix=path.stem)
+
+
+def _require_lines(path: Path, count: int) -> None:
+    """A header with nothing below it is refused as an empty file is: a run matched against it
+    would report every receipt unmatched, as if none had been charged."""
+    if not count:
+        raise TransactionFileError(f"transactions file {path} has a header row but no transaction lines below it")

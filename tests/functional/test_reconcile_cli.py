@@ -126,3 +126,28 @@ def test_an_output_folder_that_cannot_be_written_is_one_line_and_exit_5(run_fold
         assert result.exit_code == 5, (args[0], result.output, result.exception)
         assert result.output.strip().splitlines() == [result.output.strip()]
         assert result.output.startswith("docbatch: error:") and str(blocker) in result.output
+
+
+@pytest.fixture()
+def receipts_file(tmp_path) -> Path:
+    """A receipts table as a Parquet file (what --receipts also takes): the export is read after it."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "receipts.parquet"
+    pq.write_table(pa.table({"doc_id": ["a"], "vendor_name": ["KOPI KING"], "total": [8.2]}), path)
+    return path
+
+
+def _reconcile(receipts: Path, export: Path, *args: str):
+    return CliRunner().invoke(main, ["reconcile", "--receipts", str(receipts), "--transactions", str(export),
+                                     "--out", str(export.parent / "recon"), *args])
+
+
+def test_a_header_only_export_is_refused_in_one_line_exit_2(receipts_file, tmp_path):
+    export = tmp_path / "card.csv"
+    export.write_text("Date,Description,Amount\n")
+    result = _reconcile(receipts_file, export)
+    assert result.exit_code == 2
+    assert result.output.strip() == (f"docbatch: error: transactions file {export} has a header row but no "
+                                     "transaction lines below it [bad_transactions_file]")

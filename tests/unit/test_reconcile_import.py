@@ -229,3 +229,15 @@ def test_monzo_local_amount_and_currency_are_the_original_before_conversion(tmp_
     assert (home.amount, home.currency, home.original_amount, home.original_currency) == (
         D("4.20"), "GBP", D("4.20"), "GBP")
     assert abroad.transaction_id == "tx_0000A1" and abroad.descriptor == "LE PETIT CAFE PARIS FRA"
+
+
+def test_an_export_with_a_header_and_no_lines_below_it_is_refused_like_an_empty_one(tmp_path):
+    # Downloaded for a range with no activity, or cut short: either way nothing can be matched.
+    with pytest.raises(TransactionFileError, match=r"header\.csv has a header row but no transaction lines"):
+        read_transactions(write(tmp_path, "header.csv", "Account:,1234\n\nDate,Description,Amount\n\n"))
+    pd.DataFrame({"Date": [], "Description": [], "Amount": []}).to_parquet(tmp_path / "none.parquet")
+    with pytest.raises(TransactionFileError, match="no transaction lines"):
+        read_transactions(tmp_path / "none.parquet")
+    empty_ofx = OFX_SGML.split("<STMTTRN>")[0] + "</BANKTRANLIST></CCSTMTRS></CCSTMTTRNRS></CREDITCARDMSGSRSV1></OFX>"
+    with pytest.raises(TransactionFileError, match="no transactions"):
+        read_transactions(write(tmp_path, "none.ofx", empty_ofx))
