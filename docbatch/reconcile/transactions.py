@@ -141,8 +141,6 @@ def _canonical(header: str) -> tuple[str | None, str | None, int]:
 
 def resolve_columns(header: Sequence[object], options: TransactionOptions) -> tuple[dict[str, int], str | None]:
     """Canonical column -> position in ``header``, and a currency named by an amount header."""
-    positions = {str(h).strip(): i for i, h in enumerate(header)}
-    lowered = {_key(h): i for i, h in enumerate(header)}
     found: dict[str, int] = {}
     header_currency = None
     ranks: dict[str, int] = {}
@@ -154,9 +152,9 @@ def resolve_columns(header: Sequence[object], options: TransactionOptions) -> tu
             found[name], ranks[name] = i, rank
             header_currency = header_currency or cur
     for name, column in options.mapping.given().items():
-        pos = positions.get(column.strip(), lowered.get(_key(column)))
+        pos = _position(column, header)
         if pos is None:
-            raise BadColumnMapping(f"mapped column {column!r} ({name}) is not in the export's header")
+            raise _not_in_header(name, column, header)
         found[name] = pos
     if not ({"amount"} & found.keys() or {"debit", "credit"} & found.keys()):
         raise TransactionFileError("no amount column (Amount, or Debit/Credit) in the export; "
@@ -164,6 +162,26 @@ def resolve_columns(header: Sequence[object], options: TransactionOptions) -> tu
     if not ({"transaction_date", "posted_date"} & found.keys()):
         raise TransactionFileError("no date column in the export; name it with --map posted_date=COLUMN")
     return found, header_currency
+
+
+def _position(column: str, header: Sequence[object]) -> int | None:
+    """Where a mapped column is in ``header``: its name as written, else case and punctuation ignored."""
+    positions = {str(h).strip(): i for i, h in enumerate(header)}
+    lowered = {_key(h): i for i, h in enumerate(header)}
+    return positions.get(column.strip(), lowered.get(_key(column)))
+
+
+def _not_in_header(name: str, column: str, header: Sequence[object]) -> BadColumnMapping:
+    """A mapped column the export lacks, named beside the columns it has (a typo shows)."""
+    found = ", ".join(str(h).strip() for h in header if str(h).strip())
+    return BadColumnMapping(f"mapped column {column!r} ({name}) is not in the export's header; columns found: {found}")
+
+
+def _header_likeness(row: Sequence[str], given: Sequence[str]) -> tuple[int, int]:
+    """(cells naming a column, a known header or a mapped name; cells filled): the header is the
+    row naming most columns, and of two naming as many the wider (an account line is narrow)."""
+    return (sum(bool(_canonical(c)[0]) or _position(c, given) is not None for c in row),
+            sum(bool(c.strip()) for c in row))
 
 
 def _looks_like_header(row: Sequence[str]) -> bool:
@@ -176,12 +194,19 @@ def _read_csv_rows(data: bytes, options: TransactionOptions) -> tuple[list[str],
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
-    given = set(options.mapping.given().values())
+    given = options.mapping.given()
+    likeliest: tuple[tuple[int, int], list[str]] = ((-1, -1), [])
     for dialect in _dialects(text):
         rows = [r for r in csv.reader(io.StringIO(text), dialect) if any(c.strip() for c in r)]
         for i, row in enumerate(rows[:40]):
-            if _looks_like_header(row) or (given and given <= {c.strip() for c in row}):
+            if _looks_like_header(row) or (given and all(_position(c, row) is not None for c in given.values())):
                 return [c.strip() for c in row], rows[i + 1 :]
+            if (likeness := _header_likeness(row, list(given.values()))) > likeliest[0]:
+                likeliest = (likeness, [c.strip() for c in row])
+    # No header row with every mapped name: name the one missing, beside the likeliest header's columns.
+    missing = next(((n, c) for n, c in given.items() if _position(c, likeliest[1]) is None), None)
+    if missing:
+        raise _not_in_header(*missing, likeliest[1])
     raise TransactionFileError("no header row with a date and an amount column in the first 40 lines "
                                "(name the columns with --map)")
 

@@ -151,3 +151,12 @@ def test_a_header_only_export_is_refused_in_one_line_exit_2(receipts_file, tmp_p
     assert result.exit_code == 2
     assert result.output.strip() == (f"docbatch: error: transactions file {export} has a header row but no "
                                      "transaction lines below it [bad_transactions_file]")
+
+
+def test_a_mapped_column_the_export_lacks_is_named_in_one_line_exit_2(receipts_file, tmp_path):
+    export = tmp_path / "card.csv"
+    export.write_text("When,What,Amount\n2019-01-01,KOPI KING,8.20\n")
+    result = _reconcile(receipts_file, export, "--map", "amount=Amt")
+    assert result.exit_code == 2
+    assert result.output.strip() == ("docbatch: error: mapped column 'Amt' (amount) is not in the export's header; "
+                                     "columns found: When, What, Amount [bad_column_mapping]")

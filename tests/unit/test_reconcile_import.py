@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pandas as pd
 import pytest
 
+from docbatch.errors import BadColumnMapping
 from docbatch.reconcile import ColumnMapping, TransactionFileError, TransactionOptions, read_transactions
 from docbatch.reconcile.values import parse_amount, parse_date_column
 
@@ -241,3 +243,17 @@ def test_an_export_with_a_header_and_no_lines_below_it_is_refused_like_an_empty_
     empty_ofx = OFX_SGML.split("<STMTTRN>")[0] + "</BANKTRANLIST></CCSTMTRS></CCSTMTTRNRS></CREDITCARDMSGSRSV1></OFX>"
     with pytest.raises(TransactionFileError, match="no transactions"):
         read_transactions(write(tmp_path, "none.ofx", empty_ofx))
+
+
+def test_a_mapped_column_the_export_lacks_is_named_with_the_columns_found(tmp_path):
+    amt = TransactionOptions(mapping=ColumnMapping.parse(["amount=Amt"]))
+    # no header row is recognised without the mapped column
+    path = write(tmp_path, "x.csv", "Account:,1234\n\nWhen,What,Amount\n2019-01-01,thing,3.00\n")
+    message = "mapped column 'Amt' (amount) is not in the export's header; columns found: When, What, Amount"
+    with pytest.raises(BadColumnMapping, match=f"^{re.escape(message)}$"):
+        read_transactions(path, options=amt)
+    # a header recognised by its other columns
+    path = write(tmp_path, "y.csv", "Date,Description,Amount\n2019-01-01,thing,3.00\n")
+    with pytest.raises(BadColumnMapping, match=re.escape("(amount) is not in the export's header; columns found: "
+                                                         "Date, Description, Amount")):
+        read_transactions(path, options=amt)
