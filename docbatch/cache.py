@@ -59,7 +59,7 @@ def _open_proc() -> int | None:
 
 _PROC = _open_proc() if _UNNAMED is not None else None
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, *, private: bool = True) -> None:
     """Write a file atomically: whole under its name, or not there at all.
 
     A run saves an answer per document, so this is on every document's way; the file
@@ -67,28 +67,31 @@ def write_atomic(path: Path, data: bytes) -> None:
     folder (``O_TMPFILE``), which is then given its name: no temporary name is made and
     removed again, ~0.05 ms of CPU a file here against ~0.3-0.5 ms for a temporary file
     renamed (the way elsewhere, and over an existing file).  Plain ``os`` calls, the folder
-    made only when missing, owner-only files (answers hold personal data).
+    made only when missing.  ``private`` files are owner-only (answers hold personal data);
+    the others are made as any file is, as the umask allows (a run's summary and report,
+    shared like its tables).
     """
+    mode = 0o600 if private else 0o666
     global _UNNAMED
     if _UNNAMED is not None:
         try:
-            _write_unnamed(path, data, _UNNAMED)
+            _write_unnamed(path, data, _UNNAMED, mode)
             return
         except _Unsupported:
             _UNNAMED = None
-    _write_renamed(path, data)
+    _write_renamed(path, data, mode)
 
 
 class _Unsupported(Exception):
     """Unnamed files are not to be had here; nothing was written."""
 
 
-def _open_new(path: str, flags: int, parent: Path) -> int:
+def _open_new(path: str, flags: int, parent: Path, mode: int) -> int:
     try:
-        return os.open(path, flags, 0o600)
+        return os.open(path, flags, mode)
     except FileNotFoundError:
         parent.mkdir(parents=True, exist_ok=True)
-        return os.open(path, flags, 0o600)
+        return os.open(path, flags, mode)
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -97,9 +100,9 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view):]
 
 
-def _write_unnamed(path: Path, data: bytes, unnamed: int) -> None:
+def _write_unnamed(path: Path, data: bytes, unnamed: int, mode: int) -> None:
     try:
-        fd = _open_new(str(path.parent), os.O_WRONLY | unnamed | _CLOEXEC, path.parent)
+        fd = _open_new(str(path.parent), os.O_WRONLY | unnamed | _CLOEXEC, path.parent, mode)
     except OSError as exc:
         if exc.errno in _NO_UNNAMED and path.parent.is_dir():
             raise _Unsupported from exc
@@ -140,10 +143,10 @@ def _tmp_name(path: Path) -> str:
     return os.path.join(path.parent, f".tmp-{os.getpid()}-{next(_TMP_SEQ)}-{path.name}")
 
 
-def _write_renamed(path: Path, data: bytes) -> None:
+def _write_renamed(path: Path, data: bytes, mode: int) -> None:
     """The portable way: a temporary file in the same folder, renamed."""
     tmp = _tmp_name(path)
-    fd = _open_new(tmp, _OPEN_NEW, path.parent)
+    fd = _open_new(tmp, _OPEN_NEW, path.parent, mode)
     try:
         try:
             _write_all(fd, data)

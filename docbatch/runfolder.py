@@ -293,7 +293,7 @@ class RunFolder:
             at = self._answers.save(doc_id, json.dumps(response, separators=(",", ":")).encode() + b"\n")
             if at is not None:
                 return at
-        self._write_atomic(self.raw_path(doc_id), dumps_gz(response))
+        self._write_atomic(self.raw_path(doc_id), dumps_gz(response), private=True)
         self._raw_files = True
         if self._raw_index is not None:
             self._raw_index.add(raw_name(doc_id))
@@ -387,12 +387,13 @@ class RunFolder:
                 raise FileNotFoundError(path) from exc
             raise
 
-    def _write_atomic(self, path: str, data: bytes) -> None:
+    def _write_atomic(self, path: str, data: bytes, *, private: bool = False) -> None:
+        """``path`` whole or not at all; as the umask allows, or owner-only when ``private`` (answers)."""
         if self.s3 is not None:  # one PUT: an object is visible whole or not at all
             with self.fs.open_output_stream(path, compression=None) as fh:
                 fh.write(data)
             return
-        write_atomic(Path(path), data)  # a temporary file renamed: plain os calls, any thread
+        write_atomic(Path(path), data, private=private)  # plain os calls, any thread
 
 
 

@@ -1,4 +1,5 @@
-"""write_atomic: a file is whole under its name or not there, owner-only, on either way of writing it.
+"""write_atomic: a file is whole under its name or not there, owner-only unless not private, on either
+way of writing it.
 
 Linux writes an unnamed file and names it (``O_TMPFILE``); elsewhere, or where a file system
 refuses unnamed files, a temporary file is renamed.  Both ways must keep the same promises.
@@ -31,6 +32,16 @@ def test_a_new_file_holds_the_bytes_and_only_its_owner_may_read_it(tmp_path, way
     assert target.read_bytes() == b"answer"
     assert stat.S_IMODE(target.stat().st_mode) & 0o077 == 0
     assert os.listdir(tmp_path / "raw") == ["d1.json.gz"]
+
+
+def test_a_file_not_private_is_made_as_the_umask_allows(tmp_path, way):
+    old = os.umask(0o027)
+    try:
+        write_atomic(tmp_path / "run.json", b"{}", private=False)
+        write_atomic(tmp_path / "run.json", b"{}", private=False)  # over an existing file, too
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "run.json").stat().st_mode) == 0o640
 
 
 def test_an_existing_file_is_replaced_whole_and_no_temporary_name_is_left(tmp_path, way):
