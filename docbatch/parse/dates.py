@@ -178,6 +178,15 @@ def find_time(text: str) -> tuple[dt.time, int, int] | None:
     return None
 
 
+def overlaps_date_or_time(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` overlaps a date or a clock time of ``text``: ``DATE : 21-03-2018
+    13:29:51`` and ``10:43AM 568582 24-01-18`` hold phone-shaped digit runs that are no phone."""
+    spans = [(d.start, d.end) for d in find_dates(text, pivot_year=2100)]
+    if time := find_time(text):
+        spans.append(time[1:])
+    return any(a < end and start < b for a, b in spans)
+
+
 def plausible(date: dt.date, run_date: dt.date, *, max_age_years: int = 10) -> bool:
     """Not in the future (a day of timezone slack) and not older than ``max_age_years``."""
     oldest = run_date.replace(year=run_date.year - max_age_years) if not (

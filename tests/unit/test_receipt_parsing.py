@@ -487,3 +487,21 @@ def test_a_lost_separator_is_not_put_back_where_the_receipt_prints_a_date() -> N
 def test_a_put_back_separator_giving_no_plausible_date_leaves_the_date_missing() -> None:
     f = receipt("99 SPEED MART S/B", "QTY 1 10-00", "TOTAL | 12.50").fields  # 2000-10-01: 19 years before the run
     assert f["receipt_date"] is None and "date_missing" in f["review_reason"]
+
+
+@pytest.mark.parametrize("date_line", ["DATE : 21-03-2018 13:29:51", "10:43AM 568582 24-01-18", "DATE: 2018-03-23"])
+def test_a_date_or_time_on_a_header_line_is_no_phone(date_line):
+    # An unlabelled phone is a phone-shaped digit run in the header; a date with its time is one too.
+    fields = receipt("KEDAI MAJU SDN BHD", "NO 12 JALAN SAGU 18, 81100 JOHOR BAHRU", date_line, "ITEM | 8.20",
+                     "TOTAL | 8.20").fields
+    assert fields.get("vendor_phone") is None
+
+
+def test_the_phone_beside_a_date_on_the_header_is_still_read():
+    fields = receipt("KEDAI MAJU SDN BHD", "NO 12 JALAN SAGU 18, 81100 JOHOR BAHRU", "DATE : 21-03-2018 13:29:51",
+                     "07-355 2616", "ITEM | 8.20", "TOTAL | 8.20").fields
+    assert fields["vendor_phone"] == "07-355 2616"
+
+
+def test_sroie_107_reads_no_phone_from_its_date_line():
+    assert sroie("107").fields.get("vendor_phone") is None  # before: '21-03-2018 13' from "DATE : 21-03-2018 13:29:51"

@@ -16,7 +16,7 @@ from statistics import median
 from typing import Mapping
 
 from ..country import names_region
-from ..dates import find_dates
+from ..dates import find_dates, overlaps_date_or_time
 from .labels import has_word
 from .words import KNOWN_WORDS
 from .lines import Line
@@ -421,8 +421,9 @@ def find_phone(lines: list[Line]) -> Found | None:
                 continue
             if not labelled and (ln.amounts or _NOISE.search(up) and not label):
                 continue
-            rest = up[label.end():] if label else up
-            m = _PHONE.search(" " + rest)
+            start = label.end() if label else 0
+            m = next((m for m in _PHONE.finditer(" " + up[start:])
+                      if not overlaps_date_or_time(up, start + m.start(1) - 1, start + m.end(1) - 1)), None)
             if m and not labelled and ("/" in m.group(1) or not re.search(r"[\s\-()]", m.group(1).strip())):
                 continue  # an unlabelled bare digit run is a code, not a phone
             if m:
