@@ -30,12 +30,15 @@ from .values import card_digits, currency_code, date_cell_problem, last4, parse_
 
 _ALIASES: dict[str, tuple[str, ...]] = {
     "transaction_date": ("transactiondate", "transdate", "txndate", "trandate", "purchasedate", "datetransaction",
-                         "dateoftransaction", "transactiondatetime", "dtuser", "saledate"),
+                         "dateoftransaction", "transactiondatetime", "dtuser", "saledate", "starteddate"),
     "posted_date": ("posteddate", "postdate", "postingdate", "dateposted", "bookingdate", "settlementdate",
-                    "valuedate", "processdate", "processeddate", "dtposted", "date", "datum", "fecha"),
-    "descriptor": ("description", "merchant", "merchantname", "payee", "name", "details", "narrative",
+                    "valuedate", "processdate", "processeddate", "completeddate", "dtposted", "date", "datum",
+                    "fecha"),
+    # A merchant column (Wise's ``Merchant``) names the merchant alone, a description the whole line
+    # (``Card transaction of 31.80 EUR issued by ...``): it is read first, the description where it is empty.
+    "descriptor": ("merchant", "merchantname", "description", "payee", "name", "details", "narrative",
                    "transactiondescription", "particulars", "description1", "merchantdescription", "memo",
-                   "transactiondetails", "reference1", "beschreibung"),
+                   "transactiondetails", "reference1", "counterparty", "counterpartyname", "beschreibung"),
     "amount": ("amount", "transactionamount", "amt", "billingamount", "chargeamount", "value", "betrag", "sum",
                "amountincurrency", "trnamt"),
     "debit": ("debit", "debits", "debitamount", "withdrawal", "withdrawals", "moneyout", "paidout", "charges",
@@ -43,8 +46,9 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "credit": ("credit", "credits", "creditamount", "deposit", "deposits", "moneyin", "paidin", "payments",
                "received", "inflow"),
     "transaction_id": ("transactionid", "id", "reference", "referencenumber", "refno", "ref", "fitid",
-                       "transactionreference", "txnid", "transactionno", "receiptnumber"),
-    "card_last4": ("card", "cardno", "cardnumber", "cardlast4", "last4", "cardlastfour"),
+                       "transactionreference", "txnid", "transactionno", "receiptnumber", "transferwiseid"),
+    "card_last4": ("card", "cardno", "cardnumber", "cardlast4", "last4", "cardlastfour", "cardlastfourdigits",
+                   "cardlast4digits"),
     # An account column names the card only where it shows a card's masked or last digits (Amex's
     # ``-71002``): a bank's account number printed whole (Lloyds' ``12345678``) is the account the
     # debit card draws on, and comparing it with the card a receipt prints is a false card_mismatch.
@@ -144,8 +148,11 @@ def resolve_columns(header: Sequence[object], options: TransactionOptions) -> tu
     found: dict[str, int] = {}
     header_currency = None
     ranks: dict[str, int] = {}
+    descriptors: list[tuple[int, int]] = []
     for i, h in enumerate(header):
         name, cur, rank = _canonical(str(h))
+        if name == "descriptor":
+            descriptors.append((rank, i))
         if name and rank < ranks.get(name, len(_ALIASES[name])):
             # The most specific header wins, not the leftmost: Chase's checking export has
             # ``Details`` (DEBIT/CREDIT) left of ``Description`` (the merchant).
@@ -156,6 +163,8 @@ def resolve_columns(header: Sequence[object], options: TransactionOptions) -> tu
         if pos is None:
             raise _not_in_header(name, column, header)
         found[name] = pos
+    if others := sorted(d for d in descriptors if d[1] != found.get("descriptor")):
+        found["descriptor_fallback"] = others[0][1]  # read where the descriptor's cell is empty
     if not ({"amount"} & found.keys() or {"debit", "credit"} & found.keys()):
         raise TransactionFileError("no amount column (Amount, or Debit/Credit) in the export; "
                                    "name it with --map amount=COLUMN")
@@ -251,7 +260,8 @@ def from_rows(header: Sequence[object], rows: Sequence[Sequence[object]], *, opt
     out: list[Transaction] = []
     seen: set[str] = set()
     repeated: list[RepeatedId] = []
-    descs, cards, curs = column("descriptor"), column("card_last4"), column("currency")
+    descs = [d if d not in (None, "") else f for d, f in zip(column("descriptor"), column("descriptor_fallback"))]
+    cards, curs = column("card_last4"), column("currency")
     accounts = column("account")
     oamts, ocurs = column("original_amount"), column("original_currency")
     for n, amount in enumerate(amounts):

@@ -11,3 +11,61 @@ MONZO = ("Transaction ID,Date,Time,Type,Name,Emoji,Category,Amount,Currency,Loca
          "LE PETIT CAFE PARIS FRA,,-27.12,\n"
          "tx_0000A2,15/03/2025,09:10:00,Card payment,Pret A Manger,,Eating out,-4.20,GBP,-4.20,GBP,,,,"
          "PRET A MANGER LONDON GBR,,-4.20,\n")
+
+#: Revolut's account statement: ``Started Date`` when the card was used, ``Completed Date`` when
+#: it settled, spend negative, the currency of the account (pocket) in its own column.
+REVOLUT = ("Type,Product,Started Date,Completed Date,Description,Amount,Fee,Currency,State,Balance\n"
+           "CARD_PAYMENT,Current,2025-03-14 12:01:33,2025-03-15 08:10:11,Le Petit Cafe,-31.80,0.00,EUR,COMPLETED,"
+           "1168.20\n"
+           "CARD_PAYMENT,Current,2025-03-15 19:45:02,2025-03-17 06:12:40,Uber,-18.40,0.00,EUR,COMPLETED,1149.80\n"
+           "TOPUP,Current,2025-03-16 09:00:00,2025-03-16 09:00:02,Top-Up by *4821,200.00,0.00,EUR,COMPLETED,1349.80\n")
+
+#: Wise's balance statement: its own id, day-month-year dates, spend negative, the card's last
+#: four digits and the merchant in columns of their own.
+WISE = ('"TransferWise ID",Date,Amount,Currency,Description,"Payment Reference","Running Balance",'
+        '"Exchange From","Exchange To","Exchange Rate","Payer Name","Payee Name","Payee Account Number",'
+        'Merchant,"Card Last Four Digits","Card Holder Full Name",Attachment,Note,"Total fees"\n'
+        'CARD-1234567890,14-03-2025,-31.80,EUR,"Card transaction of 31.80 EUR issued by Le Petit Cafe PARIS",,'
+        '1168.20,,,,,,,"Le Petit Cafe",4821,"JANE DOE",,,0.00\n'
+        'CARD-1234567891,15-03-2025,-18.40,EUR,"Card transaction of 18.40 EUR issued by Uber *Trip HELP.UBER.COM",,'
+        '1149.80,,,,,,,"Uber",4821,"JANE DOE",,,0.00\n'
+        'TRANSFER-987654321,16-03-2025,200.00,EUR,"Received money from JANE DOE with reference rent",rent,'
+        '1349.80,,,,"JANE DOE",,,,,,,,0.00\n')
+
+#: Starling's statement: the merchant under ``Counter Party``, amounts and balance named in the
+#: account's currency, spend negative.
+STARLING = ("Date,Counter Party,Reference,Type,Amount (GBP),Balance (GBP),Spending Category,Notes\n"
+            "14/03/2025,Pret A Manger,PRET A MANGER LONDON GB,CONTACTLESS,-4.20,995.80,EATING_OUT,\n"
+            "15/03/2025,Greenleaf Market,GREENLEAF MARKET LONDON GB,CHIP AND PIN,-31.98,963.82,GROCERIES,\n"
+            "16/03/2025,Jane Doe,RENT,FASTER PAYMENT,200.00,1163.82,INCOME,\n")
+
+#: HSBC UK's download: no header row at all, date, description, amount (spend negative).
+HSBC_UK = ("14/03/2025,PRET A MANGER LONDON,-4.20\n"
+           "15/03/2025,GREENLEAF MARKET LONDON,-31.98\n"
+           "16/03/2025,JANE DOE RENT,200.00\n")
+
+#: Bank of America's checking download: a summary block with its own header above the table,
+#: a beginning-balance line with no amount, thousands separators, month-first dates.
+BANK_OF_AMERICA = ("Description,,Summary Amt.\n"
+                   'Beginning balance as of 03/01/2025,,"1,234.56"\n'
+                   'Total credits,,"2,500.00"\n'
+                   'Total debits,,"-1,100.00"\n'
+                   'Ending balance as of 03/31/2025,,"2,634.56"\n'
+                   "\n"
+                   "Date,Description,Amount,Running Bal.\n"
+                   '03/01/2025,Beginning balance as of 03/01/2025,,"1,234.56"\n'
+                   '03/14/2025,"GREENLEAF MARKET 03/13 PURCHASE SPRINGFIELD IL","-31.98","1,202.58"\n'
+                   '03/15/2025,"ACME CORP DES:PAYROLL ID:1234567 INDN:JANE DOE","2,500.00","3,702.58"\n'
+                   '03/17/2025,"CORNERSTONE PHARMACY 03/16 PURCHASE SPRINGFIELD IL","-35.23","3,667.35"\n')
+
+#: Bank of America's credit card download: posted date, reference number, payee, purchases negative.
+BANK_OF_AMERICA_CARD = ("Posted Date,Reference Number,Payee,Address,Amount\n"
+                        '03/14/2025,24492155073200000000001,"GREENLEAF MARKET SPRINGFIELD IL","SPRINGFIELD IL",-31.98\n'
+                        '03/20/2025,24492155079200000000002,"PAYMENT - THANK YOU","",500.00\n')
+
+#: Wells Fargo's download: no header row; date, amount (spend negative), an asterisk, the check
+#: number (empty but for checks), the description; every cell quoted.
+WELLS_FARGO = ('"03/14/2025","-31.98","*","","PURCHASE AUTHORIZED ON 03/13 GREENLEAF MARKET SPRINGFIELD IL '
+               'S385072529 CARD 4821"\n'
+               '"03/15/2025","2500.00","*","","ACME CORP PAYROLL 250315 JANE DOE"\n'
+               '"03/17/2025","-120.00","*","1043","CHECK # 1043"\n')

@@ -1,0 +1,61 @@
+"""Exports of banks' own download pages, written by hand in their published layouts
+(:mod:`tests.support.bank_exports`): headers, signs, dates and currencies read with no mapping."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from docbatch.reconcile import read_transactions
+
+from ..support import bank_exports
+
+D = Decimal
+DAY = dt.date
+
+
+def read(tmp_path, name: str) -> list[tuple[object, ...]]:
+    path = tmp_path / f"{name.lower()}.csv"
+    path.write_text(getattr(bank_exports, name), encoding="utf-8")
+    return [(t.transaction_id, t.transaction_date, t.posted_date, t.descriptor, t.amount, t.currency, t.card_last4)
+            for t in read_transactions(path)]
+
+
+def test_revolut_started_date_is_the_transaction_date_and_completed_date_the_posting(tmp_path):
+    assert read(tmp_path, "REVOLUT") == [
+        ("revolut-1", DAY(2025, 3, 14), DAY(2025, 3, 15), "Le Petit Cafe", D("31.80"), "EUR", None),
+        ("revolut-2", DAY(2025, 3, 15), DAY(2025, 3, 17), "Uber", D("18.40"), "EUR", None),
+        ("revolut-3", DAY(2025, 3, 16), DAY(2025, 3, 16), "Top-Up by *4821", D("-200.00"), "EUR", None)]
+
+
+def test_wise_id_card_digits_and_merchant_columns_are_read(tmp_path):
+    assert read(tmp_path, "WISE") == [
+        ("CARD-1234567890", None, DAY(2025, 3, 14), "Le Petit Cafe", D("31.80"), "EUR", "4821"),
+        ("CARD-1234567891", None, DAY(2025, 3, 15), "Uber", D("18.40"), "EUR", "4821"),
+        # a transfer names no merchant: its description stands in
+        ("TRANSFER-987654321", None, DAY(2025, 3, 16), "Received money from JANE DOE with reference rent",
+         D("-200.00"), "EUR", None)]
+
+
+def test_starling_counter_party_is_the_merchant_and_the_amount_header_names_the_currency(tmp_path):
+    assert [row[3:6] for row in read(tmp_path, "STARLING")] == [
+        ("Pret A Manger", D("4.20"), "GBP"), ("Greenleaf Market", D("31.98"), "GBP"),
+        ("Jane Doe", D("-200.00"), "GBP")]
+
+
+def test_bank_of_america_summary_block_above_the_table_is_skipped(tmp_path):
+    assert read(tmp_path, "BANK_OF_AMERICA") == [
+        ("bank_of_america-2", None, DAY(2025, 3, 14), "GREENLEAF MARKET 03/13 PURCHASE SPRINGFIELD IL", D("31.98"),
+         None, None),
+        ("bank_of_america-3", None, DAY(2025, 3, 15), "ACME CORP DES:PAYROLL ID:1234567 INDN:JANE DOE",
+         D("-2500.00"), None, None),
+        ("bank_of_america-4", None, DAY(2025, 3, 17), "CORNERSTONE PHARMACY 03/16 PURCHASE SPRINGFIELD IL",
+         D("35.23"), None, None)]
+
+
+def test_bank_of_america_card_purchases_negative_and_the_payment_a_credit(tmp_path):
+    assert read(tmp_path, "BANK_OF_AMERICA_CARD") == [
+        ("24492155073200000000001", None, DAY(2025, 3, 14), "GREENLEAF MARKET SPRINGFIELD IL", D("31.98"), None,
+         None),
+        ("24492155079200000000002", None, DAY(2025, 3, 20), "PAYMENT - THANK YOU", D("-500.00"), None, None)]
+
