@@ -7,7 +7,8 @@ Tabular exports (CSV/TSV/Parquet, or a DataFrame) are read through a column mapp
 columns the mapping leaves open are found by their header (``Transaction Date``, ``Posted
 Date``, ``Description``, ``Amount``, ``Debit``/``Credit``, ``Card No.``, ``Currency``...,
 case and punctuation ignored).  Lines above the header (account details many banks print
-first) are skipped.  A single amount column's sign is read from a ``CR``/``DR`` marker or a
+first) are skipped; an export with no header row at all is read by what its columns hold
+(:mod:`.headerless`).  A single amount column's sign is read from a ``CR``/``DR`` marker or a
 debit/credit column when there is one, else from :attr:`TransactionOptions.sign`; ``auto``
 takes the convention under which most rows are spending (and payments or refunds the
 exception), which is what a statement is.
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ..errors import BadColumnMapping, TransactionFileError
+from .headerless import header_by_content
 from .settings import TransactionOptions
 from .values import card_digits, currency_code, date_cell_problem, last4, parse_amount, parse_date_column
 
@@ -206,7 +208,7 @@ def _read_csv_rows(data: bytes, options: TransactionOptions) -> tuple[list[str],
     given = options.mapping.given()
     likeliest: tuple[tuple[int, int], list[str]] = ((-1, -1), [])
     for dialect in _dialects(text):
-        rows = [r for r in csv.reader(io.StringIO(text), dialect) if any(c.strip() for c in r)]
+        rows = _csv_rows(text, dialect)
         for i, row in enumerate(rows[:40]):
             if _looks_like_header(row) or (given and all(_position(c, row) is not None for c in given.values())):
                 return [c.strip() for c in row], rows[i + 1 :]
@@ -216,8 +218,17 @@ def _read_csv_rows(data: bytes, options: TransactionOptions) -> tuple[list[str],
     missing = next(((n, c) for n, c in given.items() if _position(c, likeliest[1]) is None), None)
     if missing:
         raise _not_in_header(*missing, likeliest[1])
+    for dialect in _dialects(text) if not given else ():
+        rows = _csv_rows(text, dialect)
+        if named := header_by_content(rows):
+            return named, rows  # no header row: every line is a transaction
     raise TransactionFileError("no header row with a date and an amount column in the first 40 lines "
                                "(name the columns with --map)")
+
+
+def _csv_rows(text: str, dialect: Any) -> list[list[str]]:
+    """The lines of ``text`` that hold anything, split per ``dialect``."""
+    return [r for r in csv.reader(io.StringIO(text), dialect) if any(c.strip() for c in r)]
 
 
 def _dialects(text: str) -> list[Any]:

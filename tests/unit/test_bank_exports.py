@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from docbatch.reconcile import read_transactions
+import pytest
+
+from docbatch.reconcile import TransactionFileError, read_transactions
 
 from ..support import bank_exports
 
@@ -59,3 +61,26 @@ def test_bank_of_america_card_purchases_negative_and_the_payment_a_credit(tmp_pa
          None),
         ("24492155079200000000002", None, DAY(2025, 3, 20), "PAYMENT - THANK YOU", D("-500.00"), None, None)]
 
+
+
+def test_hsbc_uk_download_without_a_header_is_read_by_what_its_columns_hold(tmp_path):
+    assert read(tmp_path, "HSBC_UK") == [
+        ("hsbc_uk-1", None, DAY(2025, 3, 14), "PRET A MANGER LONDON", D("4.20"), None, None),
+        ("hsbc_uk-2", None, DAY(2025, 3, 15), "GREENLEAF MARKET LONDON", D("31.98"), None, None),
+        ("hsbc_uk-3", None, DAY(2025, 3, 16), "JANE DOE RENT", D("-200.00"), None, None)]
+
+
+def test_wells_fargo_download_without_a_header_is_read_by_what_its_columns_hold(tmp_path):
+    assert [row[2:5] for row in read(tmp_path, "WELLS_FARGO")] == [
+        (DAY(2025, 3, 14), "PURCHASE AUTHORIZED ON 03/13 GREENLEAF MARKET SPRINGFIELD IL S385072529 CARD 4821",
+         D("31.98")),
+        (DAY(2025, 3, 15), "ACME CORP PAYROLL 250315 JANE DOE", D("-2500.00")),
+        (DAY(2025, 3, 17), "CHECK # 1043", D("120.00"))]
+
+
+def test_a_download_without_a_header_whose_amount_cannot_be_told_is_refused(tmp_path):
+    # HSBC UK's layout with a running balance: two money columns, and no header to say which is which.
+    path = tmp_path / "balance.csv"
+    path.write_text("14/03/2025,PRET A MANGER LONDON,-4.20,995.80\n15/03/2025,GREENLEAF MARKET,-31.98,963.82\n")
+    with pytest.raises(TransactionFileError, match="no header row"):
+        read_transactions(path)
