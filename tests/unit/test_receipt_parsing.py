@@ -505,3 +505,11 @@ def test_the_phone_beside_a_date_on_the_header_is_still_read():
 
 def test_sroie_107_reads_no_phone_from_its_date_line():
     assert sroie("107").fields.get("vendor_phone") is None  # before: '21-03-2018 13' from "DATE : 21-03-2018 13:29:51"
+
+
+@pytest.mark.parametrize("reg_line", ["(002022599 - U)", "(001610235-P)", "CO NO 860671-D"])
+def test_a_company_registration_number_is_no_phone(reg_line):
+    # Malaysian company numbers end in a check letter after a dash: no phone number does.
+    fields = receipt("KEDAI MAJU SDN BHD", reg_line, "NO 12 JALAN SAGU 18, 81100 JOHOR BAHRU", "ITEM | 8.20",
+                     "TOTAL | 8.20").fields
+    assert fields.get("vendor_phone") is None

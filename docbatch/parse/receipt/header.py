@@ -51,6 +51,8 @@ _LEGAL_TAIL = re.compile(
 )
 _LEGAL_FORM = re.compile(r"\b(SDN\.?\s*BH?D|SDN|S/B|BHD|BERHAD|ENTERPRISE|LTD|LIMITED|INC|LLC|PTE|PLC|GMBH|CORP)\b")
 _PHONE = re.compile(r"(?:(?<=[:\s])|^)(\+?\(?\d[\d\s\-()/]{6,}\d)")
+#: A dash and one letter after a number: a company registration's check letter (``001610235-P``).
+_CHECK_LETTER = re.compile(r"\s*-\s*[A-Z]\b")
 _PHONE_LABEL = re.compile(r"\b(TEL|TELEPHONE|PHONE|PH|T|HP|MOBILE|CALL)\b\.?\s*(NO\.?)?\s*[:.]?", re.I)
 
 
@@ -423,7 +425,8 @@ def find_phone(lines: list[Line]) -> Found | None:
                 continue
             start = label.end() if label else 0
             m = next((m for m in _PHONE.finditer(" " + up[start:])
-                      if not overlaps_date_or_time(up, start + m.start(1) - 1, start + m.end(1) - 1)), None)
+                      if not overlaps_date_or_time(up, start + m.start(1) - 1, start + m.end(1) - 1)
+                      and not _CHECK_LETTER.match(up, start + m.end(1) - 1)), None)
             if m and not labelled and ("/" in m.group(1) or not re.search(r"[\s\-()]", m.group(1).strip())):
                 continue  # an unlabelled bare digit run is a code, not a phone
             if m:
