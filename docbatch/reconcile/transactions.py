@@ -56,10 +56,12 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     # debit card draws on, and comparing it with the card a receipt prints is a false card_mismatch.
     "account": ("accountnumber", "account", "accountno"),
     "currency": ("currency", "ccy", "currencycode", "transactioncurrency", "billingcurrency"),
-    # Monzo's ``Local amount`` / ``Local currency`` are the spend as made abroad, ``Amount`` the charge.
+    # Monzo's ``Local amount`` / ``Local currency`` and N26's ``Amount (Foreign Currency)`` / ``Type Foreign
+    # Currency`` are the spend as made abroad, ``Amount`` the charge.
     "original_amount": ("originalamount", "foreignamount", "foreigncurrencyamount", "amountinoriginalcurrency",
-                        "foreignspendamount", "sourceamount", "localamount"),
-    "original_currency": ("originalcurrency", "foreigncurrency", "sourcecurrency", "localcurrency"),
+                        "foreignspendamount", "sourceamount", "localamount", "amountforeigncurrency"),
+    "original_currency": ("originalcurrency", "foreigncurrency", "sourcecurrency", "localcurrency",
+                          "typeforeigncurrency"),
     "direction": ("type", "transactiontype", "drcr", "debitcredit", "crdr", "indicator", "dc", "creditdebit"),
 }
 _CURRENCY_IN_HEADER = re.compile(r"\(([A-Z]{3})\)|\b(?:IN\s)?([A-Z]{3})$")

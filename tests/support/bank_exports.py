@@ -69,3 +69,33 @@ WELLS_FARGO = ('"03/14/2025","-31.98","*","","PURCHASE AUTHORIZED ON 03/13 GREEN
                'S385072529 CARD 4821"\n'
                '"03/15/2025","2500.00","*","","ACME CORP PAYROLL 250315 JANE DOE"\n'
                '"03/17/2025","-120.00","*","1043","CHECK # 1043"\n')
+
+#: Capital One's card download: both dates, the card's last four, debits and credits apart.
+CAPITAL_ONE = ("Transaction Date,Posted Date,Card No.,Description,Category,Debit,Credit\n"
+               "2025-03-14,2025-03-15,4821,GREENLEAF MARKET #0042,Merchandise,31.98,\n"
+               "2025-03-15,2025-03-17,4821,UBER   *TRIP,Other Travel,18.40,\n"
+               "2025-03-20,2025-03-20,4821,CAPITAL ONE AUTOPAY PYMT,Payment/Credit,,500.00\n")
+
+#: Citi's card download: a status column, debits and credits apart.
+CITI = ("Status,Date,Description,Debit,Credit\n"
+        "Cleared,03/14/2025,GREENLEAF MARKET SPRINGFIELD IL,31.98,\n"
+        "Cleared,03/20/2025,AUTOPAY 000000000012345RAUTOPAY AUTO-PMT,,-500.00\n")
+
+#: Discover's card download: purchases positive, the payment negative.
+DISCOVER = ("Trans. Date,Post Date,Description,Amount,Category\n"
+            "03/14/2025,03/15/2025,GREENLEAF MARKET SPRINGFIELD IL,31.98,Supermarkets\n"
+            "03/15/2025,03/17/2025,UBER TRIP HELP.UBER.COM CA,18.40,Travel/ Entertainment\n"
+            "03/20/2025,03/20/2025,INTERNET PAYMENT - THANK YOU,-500.00,Payments and Credits\n")
+
+#: Barclays UK: the account as sort code and number, spend negative, the merchant in ``Memo``.
+BARCLAYS = ("Number,Date,Account,Amount,Subcategory,Memo\n"
+            ",14/03/2025,20-32-06 13152170,-4.20,Debit,PRET A MANGER    ON 13 MAR          CLP\n"
+            ",15/03/2025,20-32-06 13152170,-31.98,Debit,GREENLEAF MARKET ON 14 MAR          BCC\n"
+            ",16/03/2025,20-32-06 13152170,200.00,Counter Credit,JANE DOE RENT                   BGC\n")
+
+#: N26: spend negative in the account's currency, and a foreign purchase's own amount and currency.
+N26 = ('"Date","Payee","Account number","Transaction type","Payment reference","Amount (EUR)",'
+       '"Amount (Foreign Currency)","Type Foreign Currency","Exchange Rate"\n'
+       '"2025-03-14","Pret A Manger","","MasterCard Payment","","-4.92","-4.20","GBP","1.1714"\n'
+       '"2025-03-15","Greenleaf Markt","","MasterCard Payment","","-31.98","","",""\n'
+       '"2025-03-16","Jane Doe","DE89370400440532013000","Income","rent","200.00","","",""\n')

@@ -84,3 +84,23 @@ def test_a_download_without_a_header_whose_amount_cannot_be_told_is_refused(tmp_
     path.write_text("14/03/2025,PRET A MANGER LONDON,-4.20,995.80\n15/03/2025,GREENLEAF MARKET,-31.98,963.82\n")
     with pytest.raises(TransactionFileError, match="no header row"):
         read_transactions(path)
+
+
+def test_n26_foreign_amount_and_currency_are_the_original_before_conversion(tmp_path):
+    path = tmp_path / "n26.csv"
+    path.write_text(bank_exports.N26, encoding="utf-8")
+    abroad, home, income = read_transactions(path)
+    assert (abroad.amount, abroad.currency, abroad.original_amount, abroad.original_currency) == (
+        D("4.92"), "EUR", D("4.20"), "GBP")
+    assert (home.amount, home.original_amount, home.original_currency) == (D("31.98"), None, None)
+    assert (income.amount, income.descriptor) == (D("-200.00"), "Jane Doe")
+
+
+@pytest.mark.parametrize("name, amounts", [
+    ("CAPITAL_ONE", [D("31.98"), D("18.40"), D("-500.00")]),  # debit and credit columns
+    ("CITI", [D("31.98"), D("-500.00")]),  # a credit written negative is still a credit
+    ("DISCOVER", [D("31.98"), D("18.40"), D("-500.00")]),  # purchases positive
+    ("BARCLAYS", [D("4.20"), D("31.98"), D("-200.00")]),  # spend negative
+])
+def test_us_and_uk_card_and_bank_downloads_give_spend_positive(tmp_path, name, amounts):
+    assert [row[4] for row in read(tmp_path, name)] == amounts
