@@ -513,3 +513,10 @@ def test_a_company_registration_number_is_no_phone(reg_line):
     fields = receipt("KEDAI MAJU SDN BHD", reg_line, "NO 12 JALAN SAGU 18, 81100 JOHOR BAHRU", "ITEM | 8.20",
                      "TOTAL | 8.20").fields
     assert fields.get("vendor_phone") is None
+
+
+@pytest.mark.parametrize("number_line", ["RN : 1012-3001-0094", "REF NO: 0 00696305041961", "TRANSACTION NO: 1-494268"])
+def test_a_number_labelled_as_another_kind_of_number_is_no_phone(number_line):
+    fields = receipt("KEDAI MAJU SDN BHD", "NO 12 JALAN SAGU 18, 81100 JOHOR BAHRU", number_line, "ITEM | 8.20",
+                     "TOTAL | 8.20").fields
+    assert fields.get("vendor_phone") is None

@@ -51,6 +51,8 @@ _LEGAL_TAIL = re.compile(
 )
 _LEGAL_FORM = re.compile(r"\b(SDN\.?\s*BH?D|SDN|S/B|BHD|BERHAD|ENTERPRISE|LTD|LIMITED|INC|LLC|PTE|PLC|GMBH|CORP)\b")
 _PHONE = re.compile(r"(?:(?<=[:\s])|^)(\+?\(?\d[\d\s\-()/]{6,}\d)")
+#: A label naming another kind of number (``REF NO:``, ``TRANSACTION NO:``, ``RN :``): what follows is no phone.
+_NUMBER_LABEL = re.compile(r"\b(?:NO|NUMBER|NUM|REF|RN|ID)\.?\s*:")
 #: A dash and one letter after a number: a company registration's check letter (``001610235-P``).
 _CHECK_LETTER = re.compile(r"\s*-\s*[A-Z]\b")
 _PHONE_LABEL = re.compile(r"\b(TEL|TELEPHONE|PHONE|PH|T|HP|MOBILE|CALL)\b\.?\s*(NO\.?)?\s*[:.]?", re.I)
@@ -421,7 +423,7 @@ def find_phone(lines: list[Line]) -> Found | None:
             label = _PHONE_LABEL.search(up)
             if labelled and not label:
                 continue
-            if not labelled and (ln.amounts or _NOISE.search(up) and not label):
+            if not labelled and (ln.amounts or (_NOISE.search(up) or _NUMBER_LABEL.search(up)) and not label):
                 continue
             start = label.end() if label else 0
             m = next((m for m in _PHONE.finditer(" " + up[start:])
