@@ -22,7 +22,8 @@ if TYPE_CHECKING:
               help="Folder for matches, needs_review, unmatched_* tables and summary.json.")
 @click.option("--map", "mapping", multiple=True, metavar="CANONICAL=COLUMN",
               help="Name an export column: amount, debit, credit, transaction_date, posted_date, descriptor, "
-                   "transaction_id, card_last4, currency, original_amount, original_currency, direction. Repeatable.")
+                   "transaction_id, card_last4, currency, original_amount, original_currency, direction, status. "
+                   "Repeatable.")
 @click.option("--sign", type=click.Choice(["auto", "debit_negative", "debit_positive"]), default="auto",
               show_default=True, help="Sign of a spend in a single amount column.")
 @click.option("--date-order", type=click.Choice(["DMY", "MDY"]), help="Day/month order of the export's dates.")

@@ -21,7 +21,7 @@ Sign = Literal["auto", "debit_negative", "debit_positive"]
 
 #: Canonical transaction columns a mapping can name.
 CANONICAL = ("amount", "debit", "credit", "transaction_date", "posted_date", "descriptor", "transaction_id",
-             "card_last4", "currency", "original_amount", "original_currency", "direction")
+             "card_last4", "currency", "original_amount", "original_currency", "direction", "status")
 
 
 @dataclass(frozen=True)
@@ -30,8 +30,9 @@ class ColumnMapping:
 
     ``amount`` is one signed column; ``debit``/``credit`` are a pair of unsigned columns
     (either way works).  ``direction`` is an optional debit/credit indicator column
-    (``DR``/``CR``, ``Debit``/``Credit``).  With only one date column it is taken as the
-    posted date.
+    (``DR``/``CR``, ``Debit``/``Credit``).  ``status`` is a line's state (``COMPLETED``,
+    ``DECLINED``...): a line that moved no money is set aside.  With only one date column it is
+    taken as the posted date.
     """
 
     amount: str | None = None
@@ -46,6 +47,7 @@ class ColumnMapping:
     original_amount: str | None = None
     original_currency: str | None = None
     direction: str | None = None
+    status: str | None = None
 
     @classmethod
     def parse(cls, items: Mapping[str, str] | list[str] | tuple[str, ...]) -> ColumnMapping:

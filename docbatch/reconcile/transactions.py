@@ -63,7 +63,10 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "original_currency": ("originalcurrency", "foreigncurrency", "sourcecurrency", "localcurrency",
                           "typeforeigncurrency"),
     "direction": ("type", "transactiontype", "drcr", "debitcredit", "crdr", "indicator", "dc", "creditdebit"),
+    "status": ("state", "transactionstatus", "transactionstate"),
 }
+#: Statuses of a line that moved no money (Revolut's ``State``, Citi's ``Status``): set aside, never matched.
+_NO_MONEY = {"DECLINED", "REVERTED", "FAILED", "CANCELLED", "CANCELED", "REJECTED", "VOID", "VOIDED"}
 _CURRENCY_IN_HEADER = re.compile(r"\(([A-Z]{3})\)|\b(?:IN\s)?([A-Z]{3})$")
 _CREDIT_WORDS = re.compile(r"\b(?:PAYMENT|THANK YOU|REFUND|RETURN|REVERSAL|CREDIT|CASHBACK|REBATE)\b", re.I)
 
@@ -302,7 +305,9 @@ def _row_id(row: list[Any], cols: dict[str, int], id_prefix: str, n: int) -> str
 
 
 def _row_problem(row: list[Any], cols: dict[str, int], options: TransactionOptions) -> str | None:
-    """Why the line's date or amount cannot be read, or None."""
+    """Why the line's date or amount cannot be read, or that it moved no money; else None."""
+    if "status" in cols and str(row[cols["status"]] or "").strip().upper() in _NO_MONEY:
+        return f"status: {str(row[cols['status']]).strip()!r}: no money moved"
     for name in ("transaction_date", "posted_date"):
         if name in cols and (problem := date_cell_problem(row[cols[name]], options.date_order)):
             return f"{name}: {problem}"

@@ -20,6 +20,14 @@ REVOLUT = ("Type,Product,Started Date,Completed Date,Description,Amount,Fee,Curr
            "CARD_PAYMENT,Current,2025-03-15 19:45:02,2025-03-17 06:12:40,Uber,-18.40,0.00,EUR,COMPLETED,1149.80\n"
            "TOPUP,Current,2025-03-16 09:00:00,2025-03-16 09:00:02,Top-Up by *4821,200.00,0.00,EUR,COMPLETED,1349.80\n")
 
+#: Revolut's statement keeps card payments that moved no money, with their ``State``.
+REVOLUT_STATES = (REVOLUT.splitlines()[0] + "\n"
+                  "CARD_PAYMENT,Current,2025-03-14 12:01:33,,Le Petit Cafe,-31.80,0.00,EUR,DECLINED,\n"
+                  "CARD_PAYMENT,Current,2025-03-14 12:03:10,2025-03-15 08:10:11,Le Petit Cafe,-31.80,0.00,EUR,COMPLETED,"
+                  "1168.20\n"
+                  "CARD_PAYMENT,Current,2025-03-15 19:45:02,,Uber,-18.40,0.00,EUR,REVERTED,\n"
+                  "CARD_PAYMENT,Current,2025-03-16 08:00:00,,Uber,-9.10,0.00,EUR,PENDING,\n")
+
 #: Wise's balance statement: its own id, day-month-year dates, spend negative, the card's last
 #: four digits and the merchant in columns of their own.
 WISE = ('"TransferWise ID",Date,Amount,Currency,Description,"Payment Reference","Running Balance",'

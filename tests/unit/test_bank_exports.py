@@ -104,3 +104,13 @@ def test_n26_foreign_amount_and_currency_are_the_original_before_conversion(tmp_
 ])
 def test_us_and_uk_card_and_bank_downloads_give_spend_positive(tmp_path, name, amounts):
     assert [row[4] for row in read(tmp_path, name)] == amounts
+
+
+def test_a_declined_or_reverted_payment_is_set_aside_and_a_pending_one_kept(tmp_path):
+    # A receipt matched to a declined attempt would hide the charge that went through.
+    path = tmp_path / "revolut.csv"
+    path.write_text(bank_exports.REVOLUT_STATES, encoding="utf-8")
+    statement = read_transactions(path)
+    assert [(t.transaction_id, t.amount) for t in statement] == [("revolut-2", D("31.80")), ("revolut-4", D("9.10"))]
+    assert [(r.row, r.error) for r in statement.rejected] == [
+        (1, "status: 'DECLINED': no money moved"), (3, "status: 'REVERTED': no money moved")]
