@@ -88,3 +88,76 @@ def test_the_header_only_verdict_is_what_the_decoded_path_would_send(spec, fmt, 
     source = open_source(data, spec)
     sent, _ = fit(decode_page(data, source, 0, spec), spec, data)
     assert source.unchanged == (sent.data is data)
+
+
+def _png(mode: str, size: tuple[int, int] = (300, 200), **options: object) -> bytes:
+    img = Image.new(mode, size, "white" if mode not in ("P", "1", "I;16") else 1)
+    buf = io.BytesIO()
+    img.save(buf, format="PNG", **options)
+    return buf.getvalue()
+
+
+def _with_header(data: bytes, **fields: int) -> bytes:
+    """``data`` with IHDR fields replaced (width, height, interlace) and its CRC made right again."""
+    import struct
+    import zlib
+
+    width, height, depth, colour, comp, filt, interlace = struct.unpack(">IIBBBBB", data[16:29])
+    values = {"width": width, "height": height, "interlace": interlace, **fields}
+    body = b"IHDR" + struct.pack(">IIBBBBB", values["width"], values["height"], depth, colour, comp, filt,
+                                 values["interlace"])
+    return data[:12] + body + struct.pack(">I", zlib.crc32(body)) + data[33:]
+
+
+def _animated() -> bytes:
+    frames = [Image.new("L", (300, 200), v) for v in (255, 0)]
+    buf = io.BytesIO()
+    frames[0].save(buf, format="PNG", save_all=True, append_images=frames[1:])
+    return buf.getvalue()
+
+
+def _exif() -> bytes:
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    return _png("L", exif=exif.tobytes())
+
+
+PNGS = {
+    "grey": lambda: _png("L"), "rgb": lambda: _png("RGB"), "rgba": lambda: _png("RGBA"), "palette": lambda: _png("P"),
+    "grey alpha": lambda: _png("LA"), "1-bit": lambda: _png("1"), "16-bit grey": lambda: _png("I;16"),
+    "grey with tRNS": lambda: _png("L", transparency=255), "rgb with tRNS": lambda: _png("RGB", transparency=(1, 2, 3)),
+    "exif rotated": _exif, "animated": _animated, "interlace flag": lambda: _with_header(_png("L"), interlace=1),
+    "bad interlace": lambda: _with_header(_png("L"), interlace=2), "under 80 px": lambda: _png("L", (60, 60)),
+    "under 32 px": lambda: _png("L", (20, 20)), "over max side": lambda: _with_header(_png("L"), width=20_000),
+    "over the pixel guard": lambda: _with_header(_png("L"), width=9_000, height=9_500),
+    "over Pillow's guard": lambda: _with_header(_png("L"), width=60_000, height=60_000),
+    "flipped byte": lambda: bytes(b ^ 0xFF if i == 40 else b for i, b in enumerate(_png("L"))),
+    "cut": lambda: _png("L")[:-20],
+}
+
+
+def _outcome(data: bytes) -> object:
+    try:
+        return open_source(data, SPEC)
+    except BadImageError as exc:
+        return exc.error_code, exc.message
+
+
+@pytest.mark.parametrize("name", sorted(PNGS))
+def test_a_png_header_read_without_pillow_says_what_pillow_says(name, monkeypatch):
+    data = PNGS[name]()
+    fast = _outcome(data)
+    monkeypatch.setattr("docbatch.prep.decode._plain_png", lambda data, spec: None)  # Pillow's path alone
+    assert fast == _outcome(data)
+
+
+def test_a_plain_grey_or_rgb_png_sent_as_stored_is_never_opened_by_pillow(monkeypatch):
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("Pillow opened a plain PNG")
+
+    monkeypatch.setattr("docbatch.prep.decode.Image.open", refuse)
+    for mode in ("L", "RGB"):
+        data = saved("PNG", mode)
+        page = open_pages(data, spec=SPEC)[0]
+        assert page.image.data is data and page.prep == ()
+        assert (page.image.width, page.image.height, page.image.format) == (300, 200, "PNG")
