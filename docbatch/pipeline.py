@@ -30,7 +30,7 @@ from .ratelimit import RateLimiter
 from .records import Document, DocumentResult, ImageInput, S3Head, page_doc_id
 from .response import validate
 from .retry import AttemptCounter, call_with_retry
-from .sources import S3Reader, parse_s3_uri, read_local, source_identity
+from .sources import S3Reader, parse_s3_uri, read_local, read_local_file, source_identity
 from .prep import prepare
 from .regions import Region
 from .tiling import TiledAnswer, n_words, read_tiled
@@ -184,8 +184,24 @@ class DocumentProcessor:
             data = self._with_retry(lambda: self.s3.read(loc))[0]
         else:
             data = read_local(doc.source)
+        return self._pages(data)
+
+    def _pages(self, data: bytes) -> list[_Prepared | _PageOf]:
         pages = open_pages(data, spec=self.engine.image_spec)
         return [_PageOf(pages, i, sha256_hex(data)) for i in range(len(pages))]
+
+    def _read_new_local(self, doc: Document) -> tuple[DocumentResult, list[_Prepared | _PageOf | _Raise]]:
+        """A local document the journal never held, and its pages: with nothing to compare its
+        identity with, that is taken from the descriptor its bytes are read through (one look
+        at the file, not a stat and then an open).  Unreadable, it has the stat's, as before."""
+        pages: list[_Prepared | _PageOf | _Raise]
+        try:
+            data, identity = read_local_file(doc.source)
+        except Exception as exc:  # noqa: BLE001 - raised again in _answer, which makes it the result
+            identity, pages = self.identify(doc)[0], [_Raise(exc)]
+        else:
+            pages = _loaders(lambda: self._pages(data))
+        return DocumentResult(document=doc, status="failed", engine=self.engine.name, source_identity=identity), pages
 
     def _with_retry(self, fn: Callable[[], Any]) -> tuple[Any, int]:
         return call_with_retry(fn, self.retry, sleep=self._sleep)
@@ -218,11 +234,13 @@ class DocumentProcessor:
         answer still belongs to it); one whose source changed is processed again.
         """
         started = time.monotonic()
+        if known is None and self.engine.needs_image and not doc.source.startswith("s3://"):
+            return self._each_page(*self._read_new_local(doc), started)
         identity, head = self.identify(doc)
         base = DocumentResult(document=doc, status="failed", engine=self.engine.name, source_identity=identity)
         if known is not None and (identity == known.identity or identity is None):
             return replace(base, unchanged=True)
-        return self._each_page(base, head, started)
+        return self._each_page(base, _loaders(lambda: self._read(doc, head)), started)
 
     def _answer(self, base: DocumentResult, page: Callable[[], _Prepared], started: float) -> DocumentResult:
         """One page's answer: prepare it, then the cache or the engine; a failure is its result."""
@@ -334,13 +352,10 @@ class DocumentProcessor:
         )
 
     # -- the pages of a source (one for an image, N for a PDF or multi-page TIFF) ---------------
-    def _each_page(self, base: DocumentResult, head: S3Head | None, started: float) -> DocumentResult:
-        """The source read once, then each page answered on its own (a page that fails fails
+    def _each_page(self, base: DocumentResult, pages: list[_Prepared | _PageOf | _Raise],
+                   started: float) -> DocumentResult:
+        """Each page of the source (read once) answered on its own (a page that fails fails
         alone); a multi-page source's result holds its pages (see ``DocumentResult.pages``)."""
-        try:
-            pages = self._read(base.document, head)
-        except Exception as exc:  # noqa: BLE001 - raised again in _answer, which makes it the result
-            pages = [_Raise(exc)]
         if len(pages) == 1:
             return self._answer(base, pages[0], started)
         results = []
@@ -381,6 +396,14 @@ class _Raise:
 
     def __call__(self) -> _Prepared:
         raise self.error
+
+
+def _loaders(read: Callable[[], list[_Prepared | _PageOf]]) -> list[_Prepared | _PageOf | _Raise]:
+    """The page loaders ``read`` gives, or the one loader raising what it raised."""
+    try:
+        return read()
+    except Exception as exc:  # noqa: BLE001 - raised again in _answer, which makes it the result
+        return [_Raise(exc)]
 
 
 def _whole(base: DocumentResult, pages: list[DocumentResult], started: float) -> DocumentResult:

@@ -46,7 +46,13 @@ MAX_LOCAL_BYTES = 512 * 1024 * 1024
 
 
 def read_local(source: str) -> bytes:
-    """The bytes of a regular local file.
+    """The bytes of a regular local file (see :func:`read_local_file`)."""
+    return read_local_file(source)[0]
+
+
+def read_local_file(source: str) -> tuple[bytes, str]:
+    """The bytes of a regular local file and its :func:`source_identity`, from the descriptor
+    they were read through (what was read, and no second look at the path).
 
     The file is opened non-blocking and checked to be a regular file before any read: a
     FIFO, socket or device as a source would otherwise block forever (ignoring SIGTERM).
@@ -69,7 +75,7 @@ def read_local(source: str) -> bytes:
             data = fh.read(st.st_size + 1)
             if len(data) > st.st_size:
                 data += fh.read(MAX_LOCAL_BYTES + 1 - len(data))
-            return data
+            return data, _local_identity(source, st)
     except FileNotFoundError as exc:
         raise e.SourceNotFound("local file not found", error_code="file_not_found") from exc
     except IsADirectoryError as exc:
@@ -86,7 +92,10 @@ def source_identity(source: str, head: S3Head | None = None) -> str:
     ETag and size (S3, from ``head``).  Raises OSError for an unreadable local file."""
     if head is not None:
         return f"{source}|etag:{head.etag}|{head.size}"
-    st = os.stat(local_path(source))
+    return _local_identity(source, os.stat(local_path(source)))
+
+
+def _local_identity(source: str, st: os.stat_result) -> str:
     return f"{source}|{st.st_size}|{st.st_mtime_ns}"
 
 
