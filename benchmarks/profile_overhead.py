@@ -39,7 +39,7 @@ STAGES = {
     "  waiting on futures (cf.wait)": ("concurrent/futures/_base.py", "wait"),
     "  progress subscribers": ("docbatch/progress.py", "on_result|on_skip"),
     "request threads: a document's way": ("docbatch/pipeline.py", "process"),
-    "  source read and identity": ("docbatch/pipeline.py", "identify|_read"),
+    "  source read and identity": ("docbatch/pipeline.py", "identify|_read|_read_new_local"),
     "  image checks and preparation": ("docbatch/pipeline.py", "__call__"),
     "  botocore call (sign, send, parse)": ("botocore/client.py", "_make_api_call"),
     "  limiter": ("docbatch/ratelimit.py", "acquire|on_success"),
