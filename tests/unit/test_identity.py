@@ -413,3 +413,29 @@ def test_a_printed_line_holding_both_names_agrees_with_the_zone():
     # The shared specimens print "ERIKSSON, ANNA MARIA" on one line, and sign in mixed case.
     f = _passport("ERIKSSON<<ANNA<MARIA", [("ERIKSSON, ANNA MARIA", 0.31, 0.16), ("Anna Maria Eriksson", 0.31, 0.6)])
     assert f["needs_review"] is False and f["fields_agree"] is True
+
+
+def test_a_number_whose_o_and_0_read_otherwise_pass_every_check_too_is_flagged():
+    # A generated series mixing O among digits, "O641070O4", read "064107004" by zone and
+    # print alike: two O/0 swaps of weights 7 and 3 keep every check, so the zone proves neither.
+    line2 = "0641070040UTO7408122F1204159<<<<<<<<<<<<<<00"
+    rows = [("PASSPORT UTOPIA", 0.1, 0.05), ("Passport No. 064107004", 0.1, 0.15), (TD3[0], 0.02, 0.80),
+            (line2, 0.02, 0.88)]
+    f = parse_identity(_response(rows, char_w=0.021), run_date=RUN).fields
+    assert f["mrz_valid"] is True and f["document_number"] == "064107004"
+    assert f["document_number_confidence"] <= 50 and "document_number" in f["review_reason"]
+    assert f["mrz_code_confidence"] <= 50
+
+
+def test_a_number_mixing_o_among_digits_whose_all_digit_reading_passes_too_is_flagged():
+    line2 = "O641070O40UTO7408122F1204159<<<<<<<<<<<<<<00"
+    f = parse_identity(_response([(TD3[0], 0.02, 0.80), (line2, 0.02, 0.88)], char_w=0.021), run_date=RUN).fields
+    assert f["document_number"] == "O641070O4" and "document_number" in f["review_reason"]
+
+
+def test_a_number_whose_only_o_and_0_rivals_are_unlike_a_number_is_not_flagged():
+    # "X12000345" keeps its check digit as "X12OO0345" too, but three letters, two of them
+    # among the digits, are no series' shape: the check digit is trusted.
+    line2 = "X120003454UTO7408122F1204159<<<<<<<<<<<<<<02"
+    f = parse_identity(_response([(TD3[0], 0.02, 0.80), (line2, 0.02, 0.88)], char_w=0.021), run_date=RUN).fields
+    assert f["mrz_valid"] is True and f["document_number"] == "X12000345" and f["needs_review"] is False

@@ -27,6 +27,7 @@ from .licence_fields import LicenceFields
 from .mrz_decode import FILLER, Mrz
 from .mrz_find import find_mrz, has_mrz_marks
 from .mrz_repair import names_from_print, normalise, number_from_print, same_shapes
+from .mrz_rivals import lookalike_rivals
 
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in ID_FIELDS)
 #: Fields whose absence makes a document unusable for identity checks.
@@ -243,6 +244,12 @@ def _read_mrz_document(row: _Row, reasons: list[str], response: Mapping[str, Any
     if doubted:
         row.conf["document_number"] = min(row.conf["document_number"], LOW_CONFIDENCE)
         reasons.append("mrz check digit passed only by a guessed repair: document_number")
+    # Print is read by the same engine, which confuses O and 0 there too: it settles no rival.
+    rivalled = not doubted and "document_number" in row.conf and bool(lookalike_rivals(mrz))
+    if rivalled:
+        row.conf["document_number"] = min(row.conf["document_number"], LOW_CONFIDENCE)
+        reasons.append("mrz check digits pass another reading of O and 0 too: document_number")
+    doubted = doubted or rivalled
     coded = "document_code" in mrz.guessed
     if coded:
         reasons.append("mrz document code read as no card code, taken as I: mrz_code")
