@@ -18,7 +18,6 @@ from typing import Any, Iterable, Sequence
 from ..letters import fold_marks
 from .countries import valid_country
 from .mrz_decode import FILLER, FORMATS, Mrz, MrzFormat, decode, failed_checks, failures
-from .mrz_rivals import shape_rank
 
 #: Characters OCR engines return for the ``<`` filler: the chevron's punctuation look-alikes,
 #: the chevron turned (a multilingual recognizer reads a wide ``<`` as Greek ``Λ``), and the
@@ -239,7 +238,8 @@ def _resolve(fmt: MrzFormat, lines: list[str], check: str, fields: tuple[str, ..
             # Several swaps can satisfy one check digit; document numbers put letters
             # first (a prefix) then digits, so prefer the reading with fewest letters
             # after digits, then fewest letters.
-            best = min(passing, key=lambda ls: shape_rank("".join(ls)))
+            best = min(passing, key=lambda ls: (len(re.findall(r"\d[A-Z]", "".join(ls))),
+                                                sum(c.isalpha() for c in "".join(ls))))
             return best, n_swaps > 1 or len(passing) > 1
     return lines, False
 
