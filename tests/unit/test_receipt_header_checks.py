@@ -338,3 +338,27 @@ def test_an_order_number_printed_above_the_vendor_does_not_end_the_header():
     f = header("YOUR ORDER NUMBER IS", "7290", "TEALIVE", "CT281 - TEALIVE SHELL KEPONG", "OTTOGO ENTERPRISE",
                "GST ID:001018802176", "SHELL STATION PT15944, MUKIM", "BATU,", "JLN BESAR KEPONG")
     assert f["vendor_name"] != "TEALIVE" and float(f["vendor_name_confidence"]) <= REVIEW_BELOW
+
+
+@pytest.mark.parametrize("word, read", [("JAIAN", "JALAN"), ("3R0", "3RD")])
+def test_an_unsure_address_word_the_repairs_restore_does_not_flag_the_address(word, read):
+    # SROIE images 011 ("INUAH" at 38%, read INDAH) and 031 ("3R0" at 38%, read 3RD): the repaired
+    # reading is the vocabulary's, as for a word read exactly as a known one.
+    f = _with_word_confidence(word, 38.0, "KEDAI RUNCIT MAJU SDN BHD", f"NO 290, {word} AIR PANAS, SETAPAK,",
+                              "53200, KUALA LUMPUR.")
+    assert f["vendor_address"] == f"NO 290, {read} AIR PANAS, SETAPAK, 53200, KUALA LUMPUR."
+    assert float(f["vendor_address_confidence"]) > REVIEW_BELOW
+
+
+def test_an_unsure_word_of_a_place_name_the_row_spells_does_not_flag_the_address():
+    # SROIE image 011: "SHAH ALAN," with ALAN at 53%, read SHAH ALAM by the place name.
+    f = _with_word_confidence("ALAN,", 53.0, "KEDAI RUNCIT MAJU SDN BHD", "NO 29, JALAN SETIA 5,",
+                              "40170 SHAH ALAN, SELANGOR")
+    assert f["vendor_address"] == "NO 29, JALAN SETIA 5, 40170 SHAH ALAM, SELANGOR"
+    assert float(f["vendor_address_confidence"]) > REVIEW_BELOW
+
+
+def test_an_unsure_word_the_repairs_leave_as_read_still_flags_the_address():
+    f = _with_word_confidence("ALAX,", 53.0, "KEDAI RUNCIT MAJU SDN BHD", "NO 29, JALAN SETIA 5,",
+                              "40170 SHAH ALAX, SELANGOR")
+    assert float(f["vendor_address_confidence"]) <= REVIEW_BELOW

@@ -18,6 +18,7 @@ from typing import Mapping
 from ..country import names_region
 from ..dates import find_dates, overlaps_date_or_time
 from .labels import has_word
+from .header_checks import repair_address, restored
 from .words import KNOWN_WORDS
 from .lines import Line
 
@@ -75,18 +76,20 @@ class Found:
 
         A word whose letters spell ``JALAN`` or ``MALAYSIA`` is confirmed by the vocabulary,
         however unsure the engine was of it (on SROIE's images such words at 48-57% were
-        all read right).  A word read the same on another row (``elsewhere``, from
+        all read right), and so is one the repairs restore (:func:`.header_checks.restored`).  A word read the same on another row (``elsewhere``, from
         :func:`word_readings`) takes the surer of the two readings: two readings of separate
         print that agree (a mall's name in the vendor row and in the address, SROIE image
         038's ``Aeon`` at 100% and 56%) confirm each other.
         """
         confs = []
         for ln in self.lines:
+            repaired = repair_address(ln.text).upper()
             for s, e, c in ln.spans:
                 word = re.sub(r"[\W_]+", "", ln.text[s:e]).upper()
-                if word not in KNOWN_WORDS:
+                if word not in KNOWN_WORDS and not restored(ln.text[s:e], repaired):
                     confs.append(max(c, (elsewhere or {}).get(word, 0.0)))
         return min(confs, default=100.0)
+
 
 
 def word_readings(lines: list[Line], skip: tuple[Line, ...]) -> dict[str, float]:

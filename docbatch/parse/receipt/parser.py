@@ -27,15 +27,15 @@ from ..dates import DateCandidate, find_dates, find_time, plausible
 from .labels import has_word, line_label
 from ..money import currency_in, money
 from .aliases import find_aliases
-from .header_checks import (PLAIN_LATIN_CURRENCIES, checked_header_text, repair_slips, twin_in_address,
-                            vendor_disagrees)
+from .header_checks import (PLAIN_LATIN_CURRENCIES, checked_header_text, repair_address, repair_slips,
+                            twin_in_address, vendor_disagrees)
 from .header import (Found, address_missed, find_address, find_payment, find_phone, find_receipt_number, find_vendor, header_end,
                      word_readings)
 from .items import SUMMARY, extract_items
 from .payments import amount_tendered, card_charged, first_amount
 from .total_checks import sum_before_rounding, total_doubts
 from .lines import Line, build_lines
-from .words import repair_place_names, repair_words
+from .words import repair_words
 
 #: Fields at or below this confidence make the receipt need review (for the key fields).
 REVIEW_BELOW = 50.0
@@ -330,7 +330,7 @@ def _read_header(fields: dict[str, object], lines: list[Line], end: int) -> Foun
         _set(fields, "vendor_name", name, _conf(vendor.ocr_confidence, vendor.certainty * (0.5 if doubt else 1)))
     address = find_address(lines, vendor, end)
     if address:
-        text = repair_place_names(repair_words(repair_slips(address.value))[0])
+        text = repair_address(address.value)
         confidence = _conf(address.unknown_word_confidence(word_readings(lines, address.lines)), address.certainty)
         _set(fields, "vendor_address", text, min(confidence, REVIEW_BELOW) if twin_in_address(text) else confidence)
     for name, found in (("vendor_phone", find_phone(lines)), ("receipt_number", find_receipt_number(lines))):
