@@ -362,3 +362,12 @@ def test_an_unsure_word_the_repairs_leave_as_read_still_flags_the_address():
     f = _with_word_confidence("ALAX,", 53.0, "KEDAI RUNCIT MAJU SDN BHD", "NO 29, JALAN SETIA 5,",
                               "40170 SHAH ALAX, SELANGOR")
     assert float(f["vendor_address_confidence"]) <= REVIEW_BELOW
+
+
+@pytest.mark.parametrize("confidence, flagged", [(67.0, True), (99.0, False)])
+def test_a_section_code_read_with_a_doubtful_glyph_flags_the_address(confidence, flagged):
+    # SROIE images 034/049: "JALAN PERMAS 9/6" for 9/5, the 6 at 67% and 76%, every other word
+    # read surely; no vocabulary or postcode table checks a section code's digits.
+    f = _with_word_confidence("9/6,", confidence, "PERNIAGAAN ZHENG HUI", "NO.59 JALAN PERMAS 9/6,",
+                              "BANDAR BARU PERMAS JAYA,", "81750 JOHOR BAHRU")
+    assert (float(f["vendor_address_confidence"]) <= REVIEW_BELOW) is flagged

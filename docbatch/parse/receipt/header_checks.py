@@ -41,6 +41,7 @@ from typing import Iterable
 
 from ..country import MY_PLACE_NAMES, postcode_state_agrees, postcode_states
 from ..letters import fold_marks
+from .lines import Line
 from .words import KNOWN_WORDS, one_slip_apart, repair_place_names, repair_words
 
 #: Currencies of countries whose receipts are printed in unaccented Latin (and Chinese, Malay...).
@@ -92,6 +93,21 @@ def restored(text: str, repaired_line: str) -> bool:
     word = re.sub(r"[\W_]+", "", text).upper()
     return any(name in repaired_line and any(one_slip_apart(word, part) for part in name.split())
                for name in MY_PLACE_NAMES if " " in name)
+
+
+#: A section or lot code of an address (``9/5``, ``SS21/1A``, ``U13/BG``, ``7/118B``): digits, a slash, digits.
+_SECTION_CODE = re.compile(r"\W*[A-Z]*\d+/\d+\w*\W*", re.I)
+#: A code word whose weakest glyph the engine scored below this is in doubt.
+DOUBTFUL_CODE = 80.0
+
+
+def code_in_doubt(lines: Iterable[Line]) -> bool:
+    """Is a section code among ``lines``' words read with a doubtful glyph (under
+    :data:`DOUBTFUL_CODE`)?  No vocabulary confirms its digits and no postcode table checks
+    them, and one misread digit names another street (SROIE images 034 and 049: ``PERMAS 9/6``
+    for ``9/5``, its 6 at 67% and 76%, every other word read surely); the glyph's score is the
+    only evidence.  On the 150 images it flagged no right address not flagged already."""
+    return any(_SECTION_CODE.fullmatch(ln.text[s:e]) and c < DOUBTFUL_CODE for ln in lines for s, e, c in ln.spans)
 
 
 def _town_code(m: re.Match[str]) -> str:

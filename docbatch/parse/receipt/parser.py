@@ -27,8 +27,8 @@ from ..dates import DateCandidate, find_dates, find_time, plausible
 from .labels import has_word, line_label
 from ..money import currency_in, money
 from .aliases import find_aliases
-from .header_checks import (PLAIN_LATIN_CURRENCIES, checked_header_text, repair_address, repair_slips,
-                            twin_in_address, vendor_disagrees)
+from .header_checks import (PLAIN_LATIN_CURRENCIES, checked_header_text, code_in_doubt, repair_address,
+                            repair_slips, twin_in_address, vendor_disagrees)
 from .header import (Found, address_missed, find_address, find_payment, find_phone, find_receipt_number, find_vendor, header_end,
                      word_readings)
 from .items import SUMMARY, extract_items
@@ -332,7 +332,8 @@ def _read_header(fields: dict[str, object], lines: list[Line], end: int) -> Foun
     if address:
         text = repair_address(address.value)
         confidence = _conf(address.unknown_word_confidence(word_readings(lines, address.lines)), address.certainty)
-        _set(fields, "vendor_address", text, min(confidence, REVIEW_BELOW) if twin_in_address(text) else confidence)
+        doubted = twin_in_address(text) or code_in_doubt(address.lines)
+        _set(fields, "vendor_address", text, min(confidence, REVIEW_BELOW) if doubted else confidence)
     for name, found in (("vendor_phone", find_phone(lines)), ("receipt_number", find_receipt_number(lines))):
         if found:
             _set(fields, name, found.value, _conf(found.ocr_confidence, found.certainty))
