@@ -17,7 +17,6 @@ from typing import Mapping
 
 from ..country import names_region
 from ..dates import find_dates, overlaps_date_or_time
-from .labels import has_word
 from .header_checks import repair_address, restored
 from .words import KNOWN_WORDS
 from .lines import Line
@@ -462,41 +461,3 @@ def find_receipt_number(lines: list[Line]) -> Found | None:
                 continue
             return Found(value, (ln,), 0.85)
     return None
-
-
-#: The payment methods a receipt may name (canonical name, the phrases naming it): the parser's one
-#: payment vocabulary (:mod:`.payments` reads a card row with it too).
-PAYMENT_METHODS = [
-    ("VISA", ("VISA",)), ("MASTERCARD", ("MASTERCARD", "MASTER CARD", "MASTER")), ("AMEX", ("AMEX", "AMERICAN EXPRESS")),
-    ("DEBIT", ("DEBIT", "DEBIT CARD", "EFTPOS", "NETS", "INTERAC")), ("CREDIT", ("CREDIT CARD", "CREDIT")),
-    ("E-WALLET", ("EWALLET", "E WALLET", "GRABPAY", "BOOST", "TOUCH N GO", "ALIPAY", "WECHAT PAY")),
-    ("CASH", ("CASH", "TUNAI")),
-]
-
-
-#: Rows naming cash that say nothing of how this sale was paid: the cashier, a refund policy (``STRICTLY NO
-#: CASH REFUND``), a cash & carry store's name, and a document title (``CASH BILL``, ``CASH SALES``,
-#: ``CASH INV``, ``CASH RECEIPT``): in Malaysian usage a cash sale is one paid at once, as opposed to one
-#: on account, by card as well as in notes (Gardenia's card-paid delivery invoices are ``CASH INV``s).
-_NOT_A_PAYMENT = re.compile(r"CASH\s*(?:BILL|SALES?\b|INV(?:OICE)?\b|RECEIPT|REFUND|(?:&|AND)\s*CARRY)|CASHIER")
-
-
-def find_payment(lines: list[Line]) -> tuple[Found | None, Found | None]:
-    """Payment method (canonical upper-case name) and the card's last four digits.
-
-    The payment row printing its amount names the method before any other row naming one."""
-    method = None
-    for ln in sorted(lines, key=lambda ln: (ln.label != "paid", not ln.amounts, ln.index)):
-        for name, phrases in PAYMENT_METHODS:
-            if has_word(ln.text, *phrases) and not _NOT_A_PAYMENT.search(ln.text.upper()):
-                method = Found(name, (ln,), 0.85 if ln.label == "paid" else 0.6)
-                break
-        if method:
-            break
-    card = None
-    for ln in lines:
-        m = re.search(r"(?:[X*•#]{2,}[\s\-]?){1,4}(\d{4})\b", ln.text.upper())
-        if m:
-            card = Found(m.group(1), (ln,), 0.9)
-            break
-    return method, card

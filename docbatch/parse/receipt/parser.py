@@ -29,10 +29,10 @@ from ..money import currency_in, money
 from .aliases import find_aliases
 from .header_checks import (PLAIN_LATIN_CURRENCIES, checked_header_text, code_in_doubt, repair_address,
                             repair_slips, twin_in_address, vendor_disagrees)
-from .header import (Found, address_missed, find_address, find_payment, find_phone, find_receipt_number, find_vendor, header_end,
+from .header import (Found, address_missed, find_address, find_phone, find_receipt_number, find_vendor, header_end,
                      word_readings)
 from .items import SUMMARY, extract_items
-from .payments import amount_tendered, card_charged, first_amount
+from .payments import amount_tendered, card_charged, find_payment, first_amount
 from .total_checks import sum_before_rounding, total_doubts
 from .lines import Line, build_lines
 from .words import repair_words
