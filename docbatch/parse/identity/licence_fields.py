@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from ..dates import find_dates
 from .names import letters_for_digits
+from .licence_vocabulary import NUMBERED_CAPTION
 from .us_dates import us_date
 
 #: What is left of a "LIC NO." / "NO." label glued to a number by a low-resolution read:
@@ -93,7 +94,9 @@ def number_readings(value: str, *, strip_label: bool = True, any_shape: bool = F
         # A neighbouring label glued after the digits (``...04736CLASSC``), or the value of a label
         # printed over the number's end (``J477...168D``: class ``D``): the part before it too.
         glued = re.match(r"^(.*?\d)(?=[A-Z]{2,}[A-Z0-9]*$)|^(.*\d)(?=[A-Z]$)", token)
-        for reading in (token, glued.group(glued.lastindex or 1) if glued else ""):
+        # The next caption glued on with its field number (``...1234AISS``: ``...123`` and ``4a ISS``).
+        caption = re.match(rf"^(.*?\d)(?={NUMBERED_CAPTION.pattern})", token)
+        for reading in (token, glued.group(glued.lastindex or 1) if glued else "", caption.group(1) if caption else ""):
             shaped = 5 <= len(reading) <= 19 and sum(c.isdigit() for c in reading) >= 3
             if (shaped or any_shape and reading) and reading not in out:
                 out.append(reading)

@@ -16,7 +16,8 @@ from typing import Callable, Mapping
 from .licence_fields import LicenceFields, clean_value, number_readings
 from .licence_numbers import as_digit
 from .licence_segments import Segment
-from .licence_vocabulary import NEEDS_BOUNDARY, NUM_ONLY_RE, NUMBERED, WORD_LABELS, WORD_RE, unaccented
+from .licence_vocabulary import (FIELD_WORDS, NEEDS_BOUNDARY, NUM_ONLY_RE, NUMBERED, NUMBERED_CAPTION, WORD_LABELS,
+                                 WORD_RE, unaccented)
 from .names import is_name
 
 
@@ -39,7 +40,7 @@ def find_labels(segs: list[Segment]) -> list[Label]:
         for m in WORD_RE.finditer(text):
             word = re.sub(r"\s+", "", m.group("word"))
             name = next(k for k, v in m.groupdict().items() if v and k not in ("num", "word", "also", "tail"))
-            fld = WORD_LABELS[int(re.sub(r"\D", "", name))][0]
+            fld = _shared_letter(text, m) or WORD_LABELS[int(re.sub(r"\D", "", name))][0]
             num, start = m.group("num"), m.start()
             if num and num[0].isdigit() and NUMBERED.get(num.upper()) != fld and not _misread_number(num, fld):
                 # Digits before a label that are not its AAMVA number (``...047-36CLASS``,
@@ -67,6 +68,18 @@ def find_labels(segs: list[Segment]) -> list[Label]:
     labels = _given_caption_misread(segs, labels)
     labels.sort(key=lambda lab: (lab.seg.row, lab.seg.xs[0] if lab.seg.xs else 0, lab.start))
     return _merge_adjacent(labels)
+
+
+def _shared_letter(text: str, m: re.Match[str]) -> str | None:
+    """The field of the field number in ``m`` (``4D``) when that field's label word starts at the
+    number's letter and ends where the word found ends: ``4DLN`` is ``4d DLN`` with one ``D`` read
+    for both, not the number ``4d`` before a family-name caption ``LN``."""
+    num = m.group("num") or ""
+    own = NUMBERED.get(num.upper())
+    if not num[-1:].isalpha() or own is None or own not in FIELD_WORDS:
+        return None
+    word = FIELD_WORDS[own].match(text, m.start("num") + len(num) - 1)
+    return own if word is not None and word.end() == m.end("word") else None
 
 
 #: The given-name caption ``FN`` with one letter misread at low resolution (``EN LINDA``, ``IN LISA H``).
@@ -292,7 +305,9 @@ def _end_in_doubt(number: str, text: str, good: Callable[[object], bool] | None)
 
     Unless nothing was left out and the number one character shorter would not fit the
     state's formats (Maryland's letter and 12 digits in ``P246093724797LASSA``): a digit
-    lost to the label would have shown as a number that does not fit.
+    lost to the label would have shown as a number that does not fit.  What was left out may be
+    the field number of the caption glued on there (``A123-456-789-1234AISS``: ``4a ISS``): then
+    the cut is the caption's start unless the number with those digits fits as well.
 
     One letter glued on where the word ends (``315-237-068S D``: Wyoming prints 9 or 10
     digits, and ``S`` is the last letter of ``CLASS`` or a ``5``) is in doubt when, read as the
@@ -303,7 +318,10 @@ def _end_in_doubt(number: str, text: str, good: Callable[[object], bool] | None)
     joined = re.sub(r"(?<=[A-Z0-9])[\s-](?=\d)", "", text)
     m = re.search(re.escape(number) + r"(\d*)[A-Z]{2}", joined)
     if m is not None:
-        return bool(m.group(1)) or good is None or good(number[:-1])
+        left_out = m.group(1)
+        if left_out and not _caption_number(joined, m.start(1), left_out):
+            return True
+        return good is None or good(number[:-1]) or bool(left_out) and good(number + left_out)
     m = re.search(re.escape(number) + r"(\d*)([A-Z])(?![A-Z0-9])", joined)
     if m is None:
         return False
@@ -311,6 +329,12 @@ def _end_in_doubt(number: str, text: str, good: Callable[[object], bool] | None)
         return True
     digit = as_digit(m.group(2))
     return bool(m.group(1)) or good is None or digit is not None and good(number + m.group(1) + digit)
+
+
+def _caption_number(text: str, at: int, digits: str) -> bool:
+    """Are ``digits`` at ``text[at:]`` the field number of a caption glued on there (``4`` of ``4AISS``)?"""
+    caption = NUMBERED_CAPTION.match(text, at)
+    return caption is not None and re.match(r"\d+", caption.group()).group() == digits
 
 
 #: Ranks of a candidate value: readable; a number fitting only the card's state's unusual shapes;

@@ -50,6 +50,13 @@ WORD_RE = re.compile(
     + "|".join(f"(?P<{name.strip('_')}{i}>{pattern})" for i, (name, pattern) in enumerate(WORD_LABELS))
     + rf")(?P<also>(?:\s*/\s*(?:{TRANSLATIONS})(?![A-Z]))*)(?P<tail>[.:#=\s]*)"
 )
+#: Each field's label words alone (``DLN``, ``ISS``), to try where a field number's letter may also
+#: be the word's first (``4DLN``: ``4d DLN`` with one ``D`` read for both).
+FIELD_WORDS: dict[str, re.Pattern[str]] = {name: re.compile(pattern) for name, pattern in WORD_LABELS}
+#: A caption with its AAMVA field number, nothing between them (``4AISS``, ``9CLASS``, ``15SEX``): what
+#: OCR glues onto the end of a number printed just before it on the row.
+NUMBERED_CAPTION = re.compile("|".join(f"{num}(?:{FIELD_WORDS[name].pattern})"
+                                       for num, name in sorted(NUMBERED.items(), key=lambda kv: -len(kv[0]))))
 NUM_ONLY_RE = re.compile(r"^(?P<num>4[ABD]|9A|1[25-9]|[12358])(?:[.:\s]*$|[.:\s]+(?=\S)|(?=[A-Z]))")
 #: Long label words restored when OCR misreads one or two letters (``ENDORSEMENTE``).
 _LABEL_WORDS = ("ENDORSEMENTS", "ENDORSEMENT", "RESTRICTIONS", "RESTRICTION", "EXPIRATION", "EXPIRES",
