@@ -78,7 +78,9 @@ def _without_dates(value: str) -> str:
 def number_readings(value: str, *, strip_label: bool = True, any_shape: bool = False) -> list[str]:
     """Every reading of a licence number in ``value``: :func:`clean_number`'s first, then the
     joins of its first one to five space-separated groups (``123 456 789`` is one number on
-    some cards, a number and another field's digits on others: the state's format decides).
+    some cards, a number and another field's digits on others: the state's format decides),
+    each also cut before what another field glued on after its digits: a label, one letter, or
+    a caption with its field number (``...1234AISS``: ``...123`` then ``4a ISS``).
 
     ``strip_label=False`` keeps what looks like a label's remnant (``N078...`` is New York's
     letter and digits, not ``NO`` glued to a number); ``any_shape`` drops the usual shape of a
