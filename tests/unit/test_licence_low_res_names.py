@@ -94,3 +94,45 @@ def test_fn_read_as_the_endorsements_label_under_an_ln_caption_is_the_given_name
 def test_fn_read_in_under_an_ln_caption_is_not_part_of_the_given_names() -> None:
     fields = parse_licence(response_from_words(_SOUTH_CAROLINA), run_date=RUN)
     assert (fields.values["first_name"], fields.values["middle_name"]) == ("LISA", "H")
+
+
+#: Alaska, seed 5 card 023 (``--seed 5 --degrade lowres``): captions above their values, ``LAST NAME``
+#: read, ``FIRST NAME`` read ``FRST BUME`` (no label) and ``ADDRESS`` read ``ADCR1SS`` above the street.
+_ALASKA = [
+    ('ALASKA', 100.0, 0.048, 0.018, 0.145, 0.074),
+    ('USA', 100.0, 0.536, 0.048, 0.051, 0.052),
+    ('WILLIAM', 56.4, 0.300, 0.314, 0.085, 0.052),
+    ('ADCR1SS', 20.5, 0.297, 0.362, 0.063, 0.037),
+    ('3603', 100.0, 0.297, 0.391, 0.051, 0.044),
+    ('MAPLE', 100.0, 0.360, 0.391, 0.068, 0.048),
+    ('BLVD', 99.9, 0.437, 0.395, 0.053, 0.044),
+    ('FRANKLIN,', 99.1, 0.292, 0.435, 0.123, 0.048),
+    ('AK', 99.8, 0.413, 0.439, 0.031, 0.044),
+    ('62644', 100.0, 0.452, 0.439, 0.070, 0.048),
+    ('KOWALSKI', 99.9, 0.297, 0.240, 0.118, 0.052),
+    ('FRST', 45.3, 0.300, 0.292, 0.034, 0.033),
+    ('BUME', 32.9, 0.336, 0.292, 0.039, 0.033),
+    ('Din', 47.4, 0.300, 0.144, 0.024, 0.030),
+    ('819', 100.0, 0.300, 0.170, 0.043, 0.044),
+    ('LAST', 99.6, 0.297, 0.218, 0.036, 0.033),
+    ('NAME', 49.9, 0.333, 0.218, 0.036, 0.033),
+    ('08/03/1999', 100.0, 0.659, 0.258, 0.118, 0.044),
+    ('LIPAIS', 33.6, 0.655, 0.303, 0.060, 0.041),
+    ('08/03/2032', 100.0, 0.659, 0.332, 0.123, 0.044),
+    ('ISMIED', 40.4, 0.655, 0.380, 0.046, 0.030),
+    ('01/18/2024', 100.0, 0.655, 0.402, 0.126, 0.048),
+    ('CLAMS', 55.7, 0.662, 0.159, 0.036, 0.033),
+    ('D', 99.9, 0.655, 0.188, 0.024, 0.037),
+    ('bom', 31.6, 0.657, 0.236, 0.031, 0.026),
+    ('wf', 45.9, 0.285, 0.491, 0.065, 0.048),
+    ('wor', 40.4, 0.425, 0.498, 0.031, 0.048),
+    ('5\'-11"', 93.7, 0.471, 0.498, 0.063, 0.048),
+    ('William', 99.2, 0.039, 0.856, 0.080, 0.055),
+    ('Kowalski', 80.9, 0.140, 0.860, 0.111, 0.059),
+]
+
+
+def test_the_one_name_line_left_when_the_family_name_is_labelled_is_the_given_name_in_doubt() -> None:
+    fields = parse_licence(response_from_words(_ALASKA), run_date=RUN)
+    assert (fields.values["last_name"], fields.values["first_name"]) == ("KOWALSKI", "WILLIAM")
+    assert fields.confidence["first_name"] < 50  # the line read at 56, a structure fallback: flagged

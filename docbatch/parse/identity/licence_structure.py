@@ -18,7 +18,7 @@ from .licence_checks import DOUBT
 from .licence_fields import LicenceFields, clean_number, label_remnant, number_readings
 from .licence_labels import Label, inline_value
 from .licence_segments import Segment
-from .names import given_first, is_name, is_name_label, letters_for_digits, name_parts
+from .names import given_first, is_name, is_name_label, letters_for_digits, name_parts, written_first
 from .us_dates import US_DATE_RE, us_date
 from .us_states import STATES
 
@@ -206,7 +206,9 @@ def signature_words(mixed: list[list[str]]) -> set[str]:
 
 
 def fill_names(out: LicenceFields, block: list[Segment], signatures: list[str]) -> None:
-    """Split labelled names into their parts; names still missing come from the name block."""
+    """Split labelled names into their parts; names still missing come from the name block: its
+    two lines (family name above), one ``LAST, FIRST`` line, or, the family name labelled, the one
+    name line left."""
     number = str(out.values.get("document_number") or "")
     for key in ("last_name", "first_name"):
         if key in out.values:
@@ -236,6 +238,12 @@ def fill_names(out: LicenceFields, block: list[Segment], signatures: list[str]) 
             for k, v in name_parts(given).items():
                 out.put(k, v, given_conf)
         out.put("last_name", last, last_conf)
+    elif len(texts) == 1 and "last_name" in out.values and str(out.values["last_name"]) not in texts[0]:
+        # The family name labelled, one other name line above the street (the given names' caption
+        # misread, ``FRST BUME``): the given names, in doubt unless a signature writes them first.
+        signed = written_first(signatures, texts[0], str(out.values["last_name"]))
+        for k, v in name_parts(texts[0]).items():
+            out.put(k, v, confs[0] * (1.0 if signed else DOUBT))
 
 
 def fallback_dates(segs: list[Segment], labels: list[Label], out: LicenceFields, run_date: dt.date) -> None:
