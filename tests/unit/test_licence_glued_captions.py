@@ -1,9 +1,9 @@
 """Captions printed with their AAMVA field numbers (``4d DLN``, ``4a ISS``) that OCR of a blurred card
 runs into their neighbours: into the caption's own word, or onto the end of the number before them.
 
-Each card is the local engine's reading of a shared licence sample blurred with its margins cut
-(``evals.ids --degrade blur-crop``, tuned states), ``(text, confidence, left, top, width, height)``.
-"""
+Each card is the local engine's reading, ``(text, confidence, left, top, width, height)``, of a shared
+licence sample blurred with its margins cut (``evals.ids --degrade blur-crop``, tuned states) or of a
+generated card (named where it stands)."""
 
 from __future__ import annotations
 
@@ -138,3 +138,45 @@ def test_a_number_cut_at_a_glued_caption_keeps_its_words_confidence_when_the_unc
     fields = parse_licence(response_from_words(_MINNESOTA), run_date=RUN)
     # A and 13 digits fits no Minnesota format: the 4 is the caption's, not the number's.
     assert fields.confidence["document_number"] >= REVIEW
+
+
+#: Georgia, seed 337 card 002 at low resolution (``evals.synth_licences --seed 337 --degrade lowres``):
+#: ``4d DLN 242 578 716`` with ``DLN`` read ``DUN``.
+_GEORGIA = [
+    ('GEORGIA', 99.8, 0.038, 0.028, 0.185, 0.065),
+    ("DRIVER'S", 99.9, 0.574, 0.042, 0.147, 0.060),
+    ('LICENSE', 100.0, 0.735, 0.042, 0.141, 0.065),
+    ('4d', 79.1, 0.332, 0.172, 0.026, 0.056),
+    ('DUN', 66.8, 0.368, 0.172, 0.038, 0.056),
+    ('242', 99.9, 0.415, 0.172, 0.059, 0.056),
+    ('578', 99.6, 0.491, 0.172, 0.059, 0.056),
+    ('716', 99.8, 0.568, 0.172, 0.059, 0.056),
+    ('9', 92.3, 0.638, 0.172, 0.018, 0.056),
+    ('CLASS', 89.0, 0.656, 0.172, 0.071, 0.056),
+    ('A', 97.4, 0.729, 0.172, 0.015, 0.056),
+    ('30012/05/2001', 81.8, 0.329, 0.247, 0.262, 0.056),
+    ('4b', 47.2, 0.641, 0.247, 0.021, 0.056),
+    ('EXP12/05/2028', 64.7, 0.674, 0.247, 0.235, 0.056),
+    ('1SANCHEZ', 80.1, 0.326, 0.321, 0.197, 0.056),
+    ('2SARAH', 62.4, 0.329, 0.391, 0.141, 0.056),
+    ('C', 100.0, 0.488, 0.391, 0.024, 0.056),
+    ('5937', 100.0, 0.347, 0.460, 0.094, 0.056),
+    ('OAK', 98.4, 0.447, 0.460, 0.076, 0.056),
+    ('BLVD', 96.9, 0.541, 0.460, 0.091, 0.056),
+    ('DOVER,GA', 100.0, 0.338, 0.535, 0.194, 0.056),
+    ('36912', 100.0, 0.544, 0.535, 0.106, 0.056),
+    ('15SEXF', 78.7, 0.332, 0.605, 0.091, 0.056),
+    ('16', 91.9, 0.638, 0.600, 0.029, 0.060),
+    ('HGT', 79.0, 0.671, 0.600, 0.047, 0.060),
+    ('6\'-02"', 98.2, 0.724, 0.600, 0.097, 0.060),
+    ('sI5s04/19/2021', 34.7, 0.341, 0.674, 0.253, 0.065),
+    ('18', 77.7, 0.638, 0.674, 0.029, 0.060),
+    ('EYESGRN', 79.8, 0.668, 0.674, 0.126, 0.060),
+    ('Sarah', 99.7, 0.047, 0.874, 0.082, 0.060),
+    ('Sanchez', 99.9, 0.138, 0.874, 0.118, 0.060),
+]
+
+
+def test_a_misread_label_word_between_the_field_number_and_the_digits_is_no_part_of_the_number() -> None:
+    fields = parse_licence(response_from_words(_GEORGIA), run_date=RUN)
+    assert fields.values["document_number"] == "242578716"

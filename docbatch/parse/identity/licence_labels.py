@@ -350,9 +350,14 @@ def _reading(fld: str, text: str, run_date: dt.date, good: Callable[[object], bo
     if fld != "document_number" or good is None:
         value = clean_value(fld, text, run_date)
         return value, _READABLE
+    # A label word misread between the label and the digits (``4d DUN 242 578 716``: ``DLN``) is no
+    # part of the number: the digits after it are read too.
+    misread = re.match(r"[A-Z]{2,4}\s+(?=\d)", text)
+    variants = (text, text[misread.end():]) if misread else (text,)
     for check, rank, any_shape in ((good, _BEST, False), (own_format, _OWN_SHAPE, True)):
         for strip in (True, False):
-            fitting = [r for r in number_readings(text, strip_label=strip, any_shape=any_shape) if check and check(r)]
+            fitting = [r for variant in variants for r in number_readings(variant, strip_label=strip, any_shape=any_shape)
+                       if check and check(r)]
             if fitting:
                 return max(fitting, key=len), rank
     readings = number_readings(text)
