@@ -31,7 +31,7 @@ _URL = re.compile(r"\b(?:WWW\.)?[\w-]+\.(?:COM|NET|ORG|CO|MY|SG|IO)(?:\.[A-Z]{2}
 _PHONE = re.compile(r"\+?\d[\d\s-]{7,}\d")
 #: Legal forms and business words that name no merchant (as whole words, anywhere).
 _LEGAL = re.compile(
-    r"\b(?:SDN\.?\s?BHD\.?|SDN\.?\s?B\.?|SDN|BHD|BERHAD|S/B|PLT|LLC|L\.L\.C\.?|LLP|INC|INCORPORATED|CORP|"
+    r"\b(?:SDN\.?\s?BHD\.?|SDN\.?\s?B\.?|SDN|BHD|BERHAD|S/B|SB|(?:CO)?M(?:SDN)?BHD|PLT|LLC|L\.L\.C\.?|LLP|INC|INCORPORATED|CORP|"
     r"CORPORATION|CO|COMPANY|LTD|LIMITED|PTE|PTY|PLC|GMBH|AG|SARL|SAS|BV|NV|ENTERPRISES?|ENTERPRIS|ENTERPRI|"
     r"ENTERP|ENT|TRADING|HOLDINGS?|GROUP|\(M\)|M)\b\.?")
 #: Words that open many merchants' names (Malay: company, business, enterprise, shop, restaurant):
@@ -42,9 +42,13 @@ _CUT_GENERIC = re.compile(r"\s?\b(?:" + "|".join(
     for k in range(len(w), shortest - 1, -1)) + r")$")
 #: A legal word cut short by a 22-character descriptor field (``ENTERPR``, ``BERH``), at the very end only.
 _CUT_LEGAL = re.compile(r"\s(?:" + "|".join(
-    w[:k] for w, shortest in (("ENTERPRISE", 4), ("BERHAD", 4), ("CORPORATION", 5), ("INCORPORATED", 5),
+    w[:k] for w, shortest in (("ENTERPRISE", 4), ("BERHAD", 4), ("BHD", 2), ("CORPORATION", 5), ("INCORPORATED", 5),
                               ("LIMITED", 4), ("TRADING", 5), ("COMPANY", 5), ("HOLDINGS", 5))
     for k in range(len(w), shortest - 1, -1)) + r")$")
+#: A store number's label left at the end of the name when the 22-character field cut its number off
+#: (``MR D I Y M SDN B STORE``, ``FIVESTARCASH&CARRY STO``); kept when fewer than 4 letters stay
+#: before it (``THE STORE`` is a name).
+_CUT_STORE = re.compile(r"\s(?:STORE|STOR|STO)$")
 _STATES = (
     # US states and territories (two letters, only at the end of a descriptor)
     "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK "
@@ -75,7 +79,8 @@ def _fold(text: str) -> str:
 
 
 def _placeless(text: str) -> str:
-    """The name without processor prefixes, codes, URLs, phone numbers and trailing places, single-spaced,
+    """The name without processor prefixes, codes, URLs, phone numbers, trailing places and a store label
+    cut from its number (:data:`_CUT_STORE`), single-spaced,
     legal words still in (places kept when they are all there is: ``SINGAPORE AIRLINES``)."""
     s = _fold(text).strip()
     s = _PREFIX.sub("", s)
@@ -87,7 +92,8 @@ def _placeless(text: str) -> str:
     s = re.sub(r"\s+", " ", re.sub(r"[^A-Z0-9&/()]+", " ", s)).strip()
     for tail in (_TAIL_COUNTRY, _TAIL_STATE, _TAIL_PLACE, _TAIL_COUNTRY):
         s = tail.sub("", s).strip() or s
-    return s
+    rest = _CUT_STORE.sub("", s)
+    return rest if len(re.sub(r"[^A-Z0-9]", "", rest)) >= 4 else s
 
 
 def normalise_descriptor(text: str | None) -> str:

@@ -68,3 +68,33 @@ def test_the_squashed_name_keeps_legal_words_and_drops_spaces_prefixes_and_place
     assert squashed_name("AEON CO. (M) BHD") == squashed_name("AEONCOMBHD") == "AEONCOMBHD"
     assert squashed_name("PAYPAL *AEON CO MBHD KUALA LUMPUR MY") == "AEONCOMBHD"
     assert squashed_name("SINGAPORE AIRLINES") == "SINGAPOREAIRLINES" and squashed_name(None) == ""
+
+
+@pytest.mark.parametrize("raw, clean", [
+    # SB is Sdn Bhd in Malaysian names and descriptors (MYNEWS RETAIL SB, 99 SPEED MART SB)
+    ("MR. D.I.Y. (M) SB", "MR DIY"),
+    ("MYNEWS RETAIL SB", "MYNEWS RETAIL"),
+    # legal words run together by a squashed descriptor field are still legal words
+    ("AEON CO MBHD", "AEON"),
+    ("URBAN IDEA SDNBHD", "URBAN IDEA"),
+    # BHD cut by the 22-character field, a city appended after the cut
+    ("MR D I Y KUCHAI SDN BH SELANGOR MY", "MR D I Y KUCHAI"),
+    # a store number's label whose number the 22-character field cut off
+    ("MR D I Y M SDN B STORE SELANGOR MYS", "MR D I Y"),
+    ("FIVESTARCASH&CARRY STO", "FIVESTARCASH CARRY"),
+    ("DION REALTIES S/B STOR", "DION REALTIES"),
+])
+def test_normalise_descriptor_legal_and_store_noise_of_a_cut_field(raw, clean):
+    assert normalise_descriptor(raw) == clean
+
+
+def test_a_name_that_is_a_store_keeps_the_word():
+    assert normalise_descriptor("THE STORE") == "THE STORE"
+    # COCO, COM: legal letters run together, but no SDN or BHD among them: a word of the name
+    assert normalise_descriptor("COCO ICHIBANYA") == "COCO ICHIBANYA"
+
+
+def test_descriptor_noise_of_a_cut_field_does_not_hide_the_merchant():
+    assert merchant_similarity("MR. D.I.Y. (M) SDN BHD", "MR. D.I.Y. (M) SB") >= 0.85
+    assert merchant_similarity("AEON CO. (M) BHD", "AEON CO MBHD") >= 0.85
+    assert merchant_similarity("MR. D.I.Y. (M) SDN BHD", "MR D I Y M SDN B STORE SELANGOR MYS") >= 0.85
