@@ -246,8 +246,19 @@ def fill_names(out: LicenceFields, block: list[Segment], signatures: list[str]) 
             out.put(k, v, confs[0] * (1.0 if signed else DOUBT))
 
 
+_DATE_FIELDS = ("date_of_birth", "expiration_date", "date_of_issue")
+#: Youngest age at which a US state licenses a driver or issues an ID card it dates to a birthday.
+_YOUNGEST = 14
+
+
 def fallback_dates(segs: list[Segment], labels: list[Label], out: LicenceFields, run_date: dt.date) -> None:
-    """Dates no label claimed: the earliest is the birth date, the latest the expiry, then the issue."""
+    """Dates no label claimed: the earliest is the birth date, the latest the expiry, then the issue.
+
+    Which field a date is, not its reading, is what the fallback guesses, so its confidence is
+    lowered; a birth date and an expiry that confirm each other (see :func:`birthday_expiry`) keep
+    their read's.  A field whose label was read with no date beside it lost that date: the pick
+    is another field's date as likely as not, so it is put in doubt unless so confirmed.
+    """
     found: list[tuple[dt.date, float]] = []
     for seg in segs:
         text = seg.text
@@ -260,19 +271,37 @@ def fallback_dates(segs: list[Segment], labels: list[Label], out: LicenceFields,
             d = us_date(m.group(0))
             if d:
                 found.append((d, seg.confidence_of(m.start(), m.end())))
-    taken = {out.values.get(k) for k in ("date_of_birth", "expiration_date", "date_of_issue")}
+    taken = {out.values.get(k) for k in _DATE_FIELDS}
     free = sorted({d for d, _ in found if d not in taken})
     conf = {d: c for d, c in found}
-    if not free:
-        return
-    if "date_of_birth" not in out.values and free[0].year <= run_date.year - 14:
+    unread = {lab.field for lab in labels} - set(out.values)  # labels read with no value beside them
+    picked: list[str] = []
+    if free and "date_of_birth" not in out.values and free[0].year <= run_date.year - _YOUNGEST:
         out.put("date_of_birth", free[0], conf[free[0]] * FALLBACK_CONFIDENCE)
+        picked.append("date_of_birth")
         free = free[1:]
-    if free and "expiration_date" not in out.values:
-        out.put("expiration_date", free[-1], conf[free[-1]] * FALLBACK_CONFIDENCE)
-        free = free[:-1]
-    if free and "date_of_issue" not in out.values:
-        out.put("date_of_issue", free[-1], conf[free[-1]] * FALLBACK_CONFIDENCE)
+    for name in ("expiration_date", "date_of_issue"):
+        if free and name not in out.values:
+            out.put(name, free[-1], conf[free[-1]] * FALLBACK_CONFIDENCE)
+            picked.append(name)
+            free = free[:-1]
+    confirmed = birthday_expiry(out.values.get("date_of_birth"), out.values.get("expiration_date"))
+    for name in picked:
+        if confirmed and name in ("date_of_birth", "expiration_date"):
+            out.confidence[name] = round(conf[out.values[name]], 2)  # type: ignore[index]
+        elif name in unread:
+            out.confidence[name] = round(out.confidence[name] * DOUBT, 2)
+
+
+def birthday_expiry(birth: object, expiry: object) -> bool:
+    """A birth date and an expiry that confirm each other: the same month and day, years apart.
+
+    Most US states expire a licence on the holder's birthday, so two reads of the same month
+    and day, the earlier at least :data:`_YOUNGEST` years before the later, are the birth date
+    and the expiry (two reads of one month and day, in the order a card's dates come)."""
+    if not isinstance(birth, dt.date) or not isinstance(expiry, dt.date):
+        return False
+    return (birth.month, birth.day) == (expiry.month, expiry.day) and expiry.year - birth.year >= _YOUNGEST
 
 
 def fallback_number(segs: list[Segment], used: set[int], out: LicenceFields, numbered: bool, *,
