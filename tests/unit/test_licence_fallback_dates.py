@@ -118,3 +118,12 @@ def test_a_fallback_birth_date_sharing_month_and_day_with_the_expiry_is_not_flag
     assert out.values["expiration_date"] == dt.date(2023, 11, 14)
     assert out.confidence["date_of_birth"] >= REVIEW
 
+
+
+def test_a_lost_labels_fallback_date_confirmed_by_the_birthday_is_not_flagged() -> None:
+    # The same card had it kept its expiry's last digit and read the birth date where the issue date was.
+    swap = {'02/17/2010': '02/21/1984', '02/21/201': '02/21/2018'}
+    out = parse_licence(response_from_words([(swap.get(w[0], w[0]), *w[1:]) for w in _HAWAII]), run_date=RUN)
+    assert out.values["date_of_birth"] == dt.date(1984, 2, 21)
+    assert out.values["expiration_date"] == dt.date(2018, 2, 21)
+    assert out.confidence["date_of_birth"] >= REVIEW
