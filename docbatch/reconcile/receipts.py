@@ -100,10 +100,25 @@ def read_receipt_rows(source: Any, *, sources: SourceSettings | None = None) -> 
             else [str(path)]
         if not files:
             raise ReceiptsNotFound(f"{path} holds no Parquet parts (was the run written with --format csv only?)")
+        _refuse_other_tables(files, path)
         base = str(path) if path.is_dir() else None
         return ds.dataset(files, format="parquet", partitioning="hive", partition_base_dir=base).to_table().to_pylist()
     except (OSError, pa.ArrowInvalid) as exc:
         raise ReceiptsNotFound(f"cannot read the receipts table at {path}: {exc}") from exc
+
+
+def _refuse_other_tables(files: list[str], path: Path) -> None:
+    """Refuse parts that say they hold another of docbatch's tables (a run's ``ids/``, a reconciliation).
+
+    A Parquet file without docbatch's ``table`` metadata is the user's own table, taken as receipts.
+    """
+    import pyarrow.parquet as pq
+
+    for file in files:
+        table = (pq.read_schema(file).metadata or {}).get(b"table", b"receipts").decode()
+        if table != "receipts":
+            raise ReceiptsNotFound(f"{path} holds docbatch's {table} table, not receipts ({file}); give the run "
+                                   "folder or its receipts/ folder")
 
 
 def _s3_receipt_rows(uri: str, sources: SourceSettings | None) -> list[dict[str, Any]]:
