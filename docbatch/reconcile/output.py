@@ -133,11 +133,16 @@ class ReconFolder:
                     placed.append((posixpath.join(stage, rel), posixpath.join(self.root, rel)))
             for src, dst in placed:
                 self.fs.create_dir(posixpath.dirname(dst), recursive=True)
-                if self.fs.get_file_info(dst).type != pafs.FileType.NotFound:
-                    old = posixpath.join(trash, posixpath.relpath(dst, self.root))
-                    self.fs.create_dir(posixpath.dirname(old), recursive=True)
-                    self.fs.move(dst, old)
+                self._set_aside(dst, trash)
                 self.fs.move(src, dst)
+            # a format this reconciliation does not write keeps no table of the previous one
+            for fmt in sorted(set(SINKS) - set(formats)):
+                subdir = SINKS[fmt].subdir
+                for name in tables:
+                    self._set_aside(posixpath.join(self.root, subdir, name), trash)
+                folder = self.local_root / subdir
+                if subdir and folder.is_dir() and not any(folder.iterdir()):
+                    folder.rmdir()
             tmp = self.local_root / f".tmp-{uuid.uuid4().hex}-{SUMMARY}"
             tmp.write_text(json.dumps(summary, indent=2, default=str), encoding="utf-8")
             tmp.replace(self.local_root / SUMMARY)
@@ -145,3 +150,10 @@ class ReconFolder:
             for leftover in (stage, trash):
                 if self.fs.get_file_info(leftover).type != pafs.FileType.NotFound:
                     self.fs.delete_dir(leftover)
+
+    def _set_aside(self, path: str, trash: str) -> None:
+        """Move ``path`` (a previous reconciliation's table) under ``trash``, deleted when the write ends."""
+        if self.fs.get_file_info(path).type != pafs.FileType.NotFound:
+            old = posixpath.join(trash, posixpath.relpath(path, self.root))
+            self.fs.create_dir(posixpath.dirname(old), recursive=True)
+            self.fs.move(path, old)

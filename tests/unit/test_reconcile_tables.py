@@ -81,3 +81,17 @@ def test_an_empty_transactions_file_is_refused_as_empty(tmp_path):
                                        "--out", str(tmp_path / "r")])
     assert result.exit_code == 2
     assert "is empty" in result.output and "[bad_transactions_file]" in result.output
+
+
+def test_reconciling_again_with_fewer_formats_leaves_no_table_of_the_previous_ledger(tmp_path):
+    from docbatch.reconcile import ReconcileSettings
+
+    recs = receipts({"doc_id": "R1", "vendor_name": "ALPHA MART", "receipt_date": day(0), "total": "10.00"},
+                    {"doc_id": "R2", "vendor_name": "BETA CAFE", "receipt_date": day(0), "total": "99.00"})
+    both = statement((day(1), "ALPHA MART", "10.00", "T1"), (day(1), "BETA CAFE", "99.00", "T2"))
+    reconcile(recs, both, out=tmp_path, settings=ReconcileSettings(formats=("parquet", "csv")))
+    assert len((tmp_path / "csv" / "matches" / "part-00000.csv").read_text().splitlines()) == 3
+    one = statement((day(1), "ALPHA MART", "10.00", "T1"))
+    reconcile(recs, one, out=tmp_path, settings=ReconcileSettings(formats=("parquet",)))
+    assert pq.read_table(tmp_path / "matches").num_rows == 1
+    assert not (tmp_path / "csv").exists()  # the first ledger's CSV (2 matches) would contradict summary.json
