@@ -70,6 +70,9 @@ def summarise(rows: Mapping[str, list[dict[str, Any]]], *, n_receipts: int, n_tr
               n_credits: int, charged: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Counts and amounts (per currency, as decimal strings) of each outcome.
 
+    Unmatched transactions' ``amount`` is their purchases' (money spent with no receipt);
+    ``amount_by_kind`` gives purchases, refunds and credits apart.
+
     ``charged`` gives the currency of matched transactions whose export names none (see
     :class:`~docbatch.reconcile.matching.Outcome`).
     """
@@ -86,10 +89,19 @@ def summarise(rows: Mapping[str, list[dict[str, Any]]], *, n_receipts: int, n_tr
                          "by_reason": _reasons(rv, "review_reason")},
         "unmatched_receipts": {"count": len(ur), "amount": _amounts(ur, "receipt_amount", "currency"),
                                "by_reason": _reasons(ur, "reason")},
-        "unmatched_transactions": {"count": len(ut), "amount": _amounts(ut, "transaction_amount",
-                                                                        "transaction_currency"),
-                                   "by_kind": _reasons(ut, "kind")},
+        "unmatched_transactions": {"count": len(ut),
+                                   "amount": _amounts([r for r in ut if r.get("kind") == "purchase"],
+                                                      "transaction_amount", "transaction_currency"),
+                                   "by_kind": _reasons(ut, "kind"), "amount_by_kind": _amounts_by_kind(ut)},
     }
+
+
+def _amounts_by_kind(rows: list[Mapping[str, Any]]) -> dict[str, dict[str, str]]:
+    """Unmatched transactions' amounts per kind: purchases are kept apart from card payments and refunds,
+    which a net figure would hide them under."""
+    kinds = Counter(str(r.get("kind")) for r in rows)
+    return {kind: _amounts([r for r in rows if str(r.get("kind")) == kind], "transaction_amount",
+                           "transaction_currency") for kind, _ in kinds.most_common()}
 
 
 class ReconFolder:

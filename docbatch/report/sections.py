@@ -159,8 +159,7 @@ def recon_section(recon: Recon) -> str:
         ("receipts unmatched", part["unmatched_receipts"].get("count"), "recon.unmatched_receipts.count", ""),
         ("transactions unmatched", part["unmatched_transactions"].get("count"), "recon.unmatched_transactions.count", "")])
     body += table(["outcome", "count", "amount by currency"],
-                  [[name.replace("_", " "), Raw(keyed(p.get("count"), f"recon.{name}.count")),
-                    ", ".join(f"{cur} {amt}" for cur, amt in (p.get("amount") or {}).items()) or "–"]
+                  [[name.replace("_", " "), Raw(keyed(p.get("count"), f"recon.{name}.count")), _amounts_cell(p)]
                    for name, p in part.items()], numeric=[1])
     outcome = {"matched": part["matched"].get("count") or 0, "to review": part["needs_review"].get("count") or 0,
                "unmatched": part["unmatched_receipts"].get("count") or 0}
@@ -181,6 +180,17 @@ def recon_section(recon: Recon) -> str:
     if scores:
         body += note(f"Match scores: median {quantile(scores, 0.5):.2f}, lowest {min(scores):.2f}.")
     return section("reconciliation", "Reconciliation", body)
+
+
+def _by_currency(amounts: dict[str, str]) -> str:
+    return ", ".join(f"{cur} {amt}" for cur, amt in amounts.items())
+
+
+def _amounts_cell(part: dict) -> str:
+    """An outcome's amounts; unmatched transactions per kind, so card payments never net out purchases."""
+    if by_kind := part.get("amount_by_kind"):
+        return "; ".join(f"{kind} {_by_currency(amounts)}" for kind, amounts in by_kind.items() if amounts) or "–"
+    return _by_currency(part.get("amount") or {}) or "–"
 
 
 def review_section(entries: Sequence[ReviewEntry], total: int, *, redact: bool) -> str:

@@ -95,3 +95,13 @@ def test_reconciling_again_with_fewer_formats_leaves_no_table_of_the_previous_le
     reconcile(recs, one, out=tmp_path, settings=ReconcileSettings(formats=("parquet",)))
     assert pq.read_table(tmp_path / "matches").num_rows == 1
     assert not (tmp_path / "csv").exists()  # the first ledger's CSV (2 matches) would contradict summary.json
+
+
+def test_the_unmatched_transactions_amount_is_the_spend_without_a_receipt_not_net_of_card_payments():
+    recs = receipts({"doc_id": "R1", "vendor_name": "ALPHA MART", "receipt_date": day(0), "total": "10.00"})
+    txns = statement((day(1), "ALPHA MART", "10.00", "T1"), (day(2), "NETFLIX.COM", "45.00", "T2"),
+                     (day(3), "GAMMA STORE", "12.99", "T3"), (day(4), "PAYMENT THANK YOU", "-500.00", "T4"))
+    unmatched = reconcile(recs, txns).summary["unmatched_transactions"]
+    assert unmatched["count"] == 3 and unmatched["by_kind"] == {"purchase": 2, "credit": 1}
+    assert unmatched["amount"] == {"unknown": "57.99"}  # not -442.01, the purchases netted against a payment
+    assert unmatched["amount_by_kind"] == {"purchase": {"unknown": "57.99"}, "credit": {"unknown": "-500.00"}}
