@@ -71,21 +71,45 @@ def gather(folder: RunFolder, *, recon: str | Path | None = None) -> RunData:
     history = _history(folder)
     found = read_recon(recon) if recon is not None else None
     if found is not None:
-        _check_recon_is_of(found, folder, {run.get("run_id")} | {h.get("run_id") for h in history}
-                           | {r.get("run_id") for r in tables["receipts"]})
+        _check_recon_is_of(found, folder, batch_runs(run, history) | {r.get("run_id") for r in tables["receipts"]})
     return RunData(folder=folder, run=run, history=history, tables=tables, published=published,
                    recon=found, shard_runs=_shard_runs(folder, run))
 
 
+def batch_runs(run: dict[str, Any], history: list[dict[str, Any]]) -> set[Any]:
+    """Run ids of the batch the folder's tables hold: the latest run and, newest first, the runs
+    before it of the same manifest, back to the one that replaced the batch before (``--replace``).
+
+    A folder reused for another manifest keeps the earlier batch's runs in ``runs/``; a resumed
+    run is of the same batch as the runs it resumed."""
+    manifest = (run.get("config") or {}).get("manifest")
+    ids = {run.get("run_id")}
+    if (run.get("config") or {}).get("replace"):
+        return ids
+    # newest first by start time: run ids sort by the second they started in, then at random
+    for past in sorted(history, key=lambda r: str((r.get("timings") or {}).get("started_at", "")), reverse=True):
+        config = past.get("config") or {}
+        if past.get("run_id") == run.get("run_id"):
+            continue
+        if config.get("manifest") != manifest:
+            break
+        ids.add(past.get("run_id"))
+        if config.get("replace"):
+            break
+    return ids
+
+
 def _check_recon_is_of(recon: Recon, folder: RunFolder, runs: set[Any]) -> None:
-    """Refuse a reconciliation of another run folder's receipts (last night's, another batch's):
-    its receipts, match rate and money would read as this run's.  Rows name the run their
-    receipt came from; a reconciliation whose rows name runs, none of them this folder's, is
-    another folder's (one of receipts given without a run_id names none and is taken as is)."""
+    """Refuse a reconciliation of other receipts than the tables' (last night's, another batch's,
+    this folder's before ``--replace``): its receipts, match rate and money would read as this
+    run's.  Rows name the run their receipt came from; a reconciliation whose rows name runs,
+    none of them of this folder's batch, is refused (one of receipts given without a run_id
+    names none and is taken as is)."""
     named = {row.get("run_id") for rows in recon.tables.values() for row in rows} - {None}
     if named and not named & runs:
         raise ConfigError(f"--recon {recon.folder} reconciled the receipts of run {', '.join(sorted(named))}, "
-                          f"not of any run in {folder.uri}: give the reconciliation of this run folder")
+                          f"not of the batch in {folder.uri} (its runs: {', '.join(sorted(map(str, runs - {None})))}): "
+                          "give the reconciliation of this run folder's receipts (docbatch reconcile again)")
 
 
 def _shard_runs(folder: RunFolder, run: dict[str, Any]) -> list[dict[str, Any]]:

@@ -26,6 +26,22 @@ def test_a_folder_without_run_json_is_refused_with_one_line(tmp_path):
     assert "holds no run.json" in result.output and len(result.output.strip().splitlines()) == 1
 
 
+def _replay_batch(base, name: str, receipts) -> tuple:
+    """A manifest of ``receipts`` (RECEIPTS rows) and their saved answers, named ``name``."""
+    from ..support.report_run import rows_of
+    from ..support.responses import response_from_rows
+
+    replay = base / f"replay-{name}"
+    replay.mkdir()
+    lines = ["source,doc_type,doc_id"]
+    for doc_id, vendor, date, total, conf in receipts:
+        (replay / f"{doc_id}.json").write_text(json.dumps(response_from_rows(rows_of(vendor, date, total),
+                                                                             confidence=conf)))
+        lines.append(f"scans/{doc_id}.jpg,receipt,{doc_id}")
+    (base / f"{name}.csv").write_text("\n".join(lines) + "\n")
+    return base / f"{name}.csv", replay
+
+
 @pytest.mark.slow
 def test_a_run_folder_on_s3_gets_its_report_beside_its_tables(tmp_path, aws_env, moto_url):
     s3, bucket, uri = make_s3_report_run(tmp_path, moto_url)
@@ -44,19 +60,11 @@ def test_a_partitioned_run_is_read_through_its_key_value_folders(tmp_path):
     from docbatch import RunConfig, run_batch
     from docbatch.report import build_report
 
-    from ..support.report_run import RECEIPTS, rows_of
-    from ..support.responses import response_from_rows
+    from ..support.report_run import RECEIPTS
 
-    replay = tmp_path / "replay"
-    replay.mkdir()
-    lines = ["source,doc_type,doc_id"]
-    for doc_id, vendor, date, total, conf in RECEIPTS[-3:]:
-        (replay / f"{doc_id}.json").write_text(json.dumps(response_from_rows(rows_of(vendor, date, total),
-                                                                             confidence=conf)))
-        lines.append(f"scans/{doc_id}.jpg,receipt,{doc_id}")
-    (tmp_path / "m.csv").write_text("\n".join(lines) + "\n")
+    manifest, replay = _replay_batch(tmp_path, "m", RECEIPTS[-3:])
     out = tmp_path / "run"
-    run_batch(RunConfig(manifest=str(tmp_path / "m.csv"), out=str(out), engine="replay", replay_dir=str(replay),
+    run_batch(RunConfig(manifest=str(manifest), out=str(out), engine="replay", replay_dir=str(replay),
                         use_cache=False, partition_by=("doc_type", "status")))
     assert (out / "documents" / "doc_type=receipt" / "status=ok").is_dir()
     build_report(out)
@@ -106,3 +114,39 @@ def test_a_reconciliation_of_another_runs_receipts_is_refused(tmp_path, aws_env)
         build_report(made.out, recon=tmp_path / "other-recon")
     build_report(made.out, recon=made.recon)  # its own reconciliation is read
     assert keyed_values((made.out / "report.html").read_text())["recon.receipts"] == str(receipts.num_rows)
+
+
+@pytest.mark.slow  # three replay runs and two reconciliations: over a second
+def test_a_reused_run_folder_refuses_the_reconciliation_of_its_previous_batch_and_takes_a_resumed_runs(tmp_path):
+    # A folder reused night after night (--replace): last night's reconciliation names a run of
+    # this folder, but of the batch its tables no longer hold; a resumed run's is still its own.
+    from docbatch import RunConfig, run_batch
+    from docbatch.errors import ConfigError
+    from docbatch.reconcile import reconcile
+    from docbatch.report import build_report
+
+    from ..support.report_run import RECEIPTS, STATEMENT
+
+    out, card = tmp_path / "latest", tmp_path / "card.csv"
+    card.write_text(STATEMENT)
+
+    batches = {"monday": _replay_batch(tmp_path, "monday", RECEIPTS[:3]),
+               "tuesday": _replay_batch(tmp_path, "tuesday", RECEIPTS[3:5])}
+
+    def run(name: str, **kw) -> None:
+        manifest, replay = batches[name]
+        run_batch(RunConfig(manifest=str(manifest), out=str(out), engine="replay", replay_dir=str(replay),
+                            use_cache=False, **kw))
+
+    run("monday")
+    reconcile(out, card, out=tmp_path / "recon-monday")
+    run("monday")  # resumed: nothing to do, the tables are rewritten under the new run's id
+    build_report(out, recon=tmp_path / "recon-monday")
+    assert keyed_values((out / "report.html").read_text())["recon.receipts"] == "3"
+
+    run("tuesday", replace=True)
+    with pytest.raises(ConfigError, match="not of the batch"):
+        build_report(out, recon=tmp_path / "recon-monday")
+    reconcile(out, card, out=tmp_path / "recon-tuesday")
+    build_report(out, recon=tmp_path / "recon-tuesday")
+    assert keyed_values((out / "report.html").read_text())["recon.receipts"] == "2"
