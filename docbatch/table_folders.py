@@ -48,3 +48,13 @@ def read_published(view: Published, table: str, *, columns: list[str] | None = N
     is listed on each call)."""
     return [row for base, parts in (parquet_builds(view, table) if builds is None else builds)
             for row in read_table(view.folder.fs, base, columns=columns, where=where, parts=parts)]
+
+
+def tables_not_written(run: dict[str, Any]) -> str:
+    """Why a run folder whose run.json counts documents holds no Parquet table: its last run
+    stopped (interrupted, killed) before writing them, or wrote CSV only; and the way out."""
+    if run.get("outcome") == "completed" and "parquet" not in ((run.get("config") or {}).get("formats") or ()):
+        return ("no Parquet tables: its run wrote CSV only (--format csv); add them without engine calls: "
+                "`docbatch reparse OUT --format parquet,csv`")
+    return (f"no tables yet: its last run ({run.get('run_id')}) ended {run.get('outcome')} before writing them; "
+            "re-run the same `docbatch run` command to resume and write them")

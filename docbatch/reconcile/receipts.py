@@ -24,7 +24,7 @@ import pyarrow as pa
 from ..config import SourceSettings
 from ..runfolder import MARKER, RunFolder
 from ..publication import Published
-from ..table_folders import parquet_builds, read_published
+from ..table_folders import parquet_builds, read_published, tables_not_written
 from .currency import receipt_currency
 from .descriptors import normalise_descriptor
 from ..errors import ReceiptsNotFound
@@ -91,6 +91,8 @@ def read_receipt_rows(source: Any, *, sources: SourceSettings | None = None) -> 
 
     root = Path(source)
     path = _run_receipts_path(root) if root.is_dir() else None
+    if path is not None and not path.exists() and (run := RunFolder(root).read_run_json()):
+        raise ReceiptsNotFound(f"run folder {root} has {tables_not_written(run)}")
     path = path or root
     if not path.exists():
         raise ReceiptsNotFound(f"no receipts table at {root} (give a docbatch run folder or its receipts/ folder)")
@@ -129,6 +131,8 @@ def _s3_receipt_rows(uri: str, sources: SourceSettings | None) -> list[dict[str,
     try:
         builds = parquet_builds(published, "receipts")
         if not any(parts for _, parts in builds):
+            if run := folder.read_run_json():
+                raise ReceiptsNotFound(f"run folder {uri} has {tables_not_written(run)}")
             raise ReceiptsNotFound(f"no receipts table at {uri} (give a docbatch run folder, written with Parquet)")
         return read_published(published, "receipts", builds=builds)
     except (OSError, pa.ArrowInvalid) as exc:

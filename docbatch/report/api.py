@@ -67,7 +67,8 @@ def render(data: RunData, *, redact: bool, max_review_rows: int, cropper: Croppe
     sections = [documents_section(data), calls_section(data), fields_section(data), checks_section(data)]
     if data.recon is not None:
         sections.append(recon_section(data.recon))
-    sections += [review_section(entries, total, redact=redact), history_section(data.history)]
+    sections += [review_section(entries, total, redact=redact, tables_missing=data.tables_missing),
+                 history_section(data.history)]
     return page("docbatch run report", subtitle, sections)
 
 

@@ -54,6 +54,11 @@ class RunData:
     shard_runs: list[dict[str, Any]] = field(default_factory=list)
 
     @property
+    def tables_missing(self) -> bool:
+        """run.json counts documents but no documents table is there: the run stopped before its tables."""
+        return not self.tables["documents"] and bool((self.run.get("counts") or {}).get("total"))
+
+    @property
     def redacted(self) -> bool:
         """Whether the run was made with ``--redact``."""
         return bool((self.run.get("config") or {}).get("redact"))

@@ -10,6 +10,7 @@ from .figures import check_counts, field_stats, finished_per_interval, log_histo
     status_by_type
 from .gather import Recon, RunData
 from .markup import Raw, esc, keyed, note, num, pct, plot, section, table, tiles
+from ..table_folders import tables_not_written
 from .review import ReviewEntry
 
 #: Failed documents listed by name at most (the rest are in failed.csv).
@@ -26,6 +27,9 @@ def documents_section(data: RunData) -> str:
                   ("processed this run", c.get("processed_this_run"), "counts.processed_this_run", ""),
                   ("engine calls", c.get("engine_calls"), "counts.engine_calls", ""),
                   ("cache hits", c.get("cache_hits"), "counts.cache_hits", "")])
+    if data.tables_missing:
+        body += note(f"This run folder has {tables_not_written(run)}. The figures above are run.json's; "
+                     "the sections below have no table to read.")
     by_type = status_by_type(docs)
     statuses = sorted({s for counter in by_type.values() for s in counter})
     body += "<h3>By type and status (documents table)</h3>" + table(
@@ -193,7 +197,10 @@ def _amounts_cell(part: dict) -> str:
     return _by_currency(part.get("amount") or {}) or "–"
 
 
-def review_section(entries: Sequence[ReviewEntry], total: int, *, redact: bool) -> str:
+def review_section(entries: Sequence[ReviewEntry], total: int, *, redact: bool, tables_missing: bool = False) -> str:
+    if tables_missing:
+        return section("review", "Documents needing review",
+                       note("Not known yet: the run wrote no receipts or ids table (see Documents)."))
     if not total:
         return section("review", "Documents needing review", note("No document needs review."))
     rows = []

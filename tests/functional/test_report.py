@@ -150,3 +150,60 @@ def test_a_reused_run_folder_refuses_the_reconciliation_of_its_previous_batch_an
     reconcile(out, card, out=tmp_path / "recon-tuesday")
     build_report(out, recon=tmp_path / "recon-tuesday")
     assert keyed_values((out / "report.html").read_text())["recon.receipts"] == "2"
+
+
+def _report_and_reconcile_say(tmp_path, out, page_says: list[str], reconcile_says: str) -> None:
+    """The report of ``out`` and a reconciliation of it both tell why it has no table and what to do."""
+    from docbatch.errors import ReceiptsNotFound
+    from docbatch.reconcile import reconcile
+    from docbatch.report import build_report
+
+    from ..support.report_run import STATEMENT
+
+    build_report(out)
+    page = (out / "report.html").read_text()
+    assert all(text in page for text in page_says)
+    assert "No document needs review" not in page
+    (tmp_path / "card.csv").write_text(STATEMENT)
+    with pytest.raises(ReceiptsNotFound, match=reconcile_says):
+        reconcile(out, tmp_path / "card.csv")
+
+
+@pytest.mark.slow  # a replay run stopped after its first document: over a second
+def test_a_run_stopped_before_its_tables_says_so_in_the_report_and_to_reconcile(tmp_path):
+    # A nightly job killed in the night: run.json says "interrupted", no table was written.  The
+    # report must not say "no document needs review", nor reconcile call the folder not a run's.
+    import threading
+
+    from docbatch import RunConfig, run_batch
+    from docbatch.progress import Subscriber
+
+    from ..support.report_run import RECEIPTS
+
+    stop = threading.Event()
+
+    class StopAfterOne(Subscriber):
+        def on_result(self, result, summary) -> None:
+            stop.set()
+
+    manifest, replay = _replay_batch(tmp_path, "night", RECEIPTS)
+    out = tmp_path / "run"
+    summary = run_batch(RunConfig(manifest=str(manifest), out=str(out), engine="replay", replay_dir=str(replay),
+                                  use_cache=False, concurrency=1), subscribers=[StopAfterOne()], stop=stop)
+    assert summary.outcome == "interrupted" and not (out / "documents").exists()
+    _report_and_reconcile_say(tmp_path, out, ["no tables yet", "re-run the same"],
+                              "no tables yet.*interrupted.*re-run the same")
+
+
+@pytest.mark.slow  # a replay run: about a second
+def test_a_csv_only_run_points_the_report_and_reconcile_to_reparse(tmp_path):
+    from docbatch import RunConfig, run_batch
+
+    from ..support.report_run import RECEIPTS
+
+    manifest, replay = _replay_batch(tmp_path, "night", RECEIPTS[:2])
+    out = tmp_path / "run"
+    run_batch(RunConfig(manifest=str(manifest), out=str(out), engine="replay", replay_dir=str(replay),
+                        use_cache=False, formats=("csv",)))
+    _report_and_reconcile_say(tmp_path, out, ["wrote CSV only", "docbatch reparse OUT --format parquet,csv"],
+                              "wrote CSV only.*docbatch reparse")
