@@ -110,6 +110,9 @@ def athena_ddl(names: list[str], *, location: str | None, partition_by: str | No
 
     keys = tuple(k.strip() for k in (partition_by or "").split(",") if k.strip())
     check_partition_keys(keys)
+    if location and not location.startswith("s3://"):
+        raise ConfigError(f"--location {location}: Athena reads tables on S3 only; give the folder's s3:// URI "
+                          "(e.g. s3://bucket/runs/2026-11-30/)")
     passthrough = list(passthrough_names(c.strip() for c in (manifest_columns or "").split(",") if c.strip()).values())
     if symlink and (not location or [n for n in names if n not in TABLES]):
         raise ConfigError("--symlink makes tables over an S3 run folder's symlink manifests: give its --location "

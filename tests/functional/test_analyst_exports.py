@@ -191,12 +191,12 @@ def test_the_athena_ddl_over_a_nightly_jobs_template_finds_every_night_the_job_w
         result = CliRunner().invoke(main, ["-q", "run", str(job), "--date", night.isoformat()])
         assert result.exit_code == 0, result.output
     ddl = CliRunner().invoke(main, ["schema", "--format", "athena", "receipts", "--since", "2026-11-01",
-                                    "--location", str(base / "runs" / template) + "/"])
+                                    "--location", f"s3://bucket/runs/{template}/"])
     assert ddl.exit_code == 0, ddl.output
     assert ddl_columns(ddl.output)["receipts"][1] == {"folder_date": "STRING"}
-    found = {day: folder for day, folder in _projected_folders(ddl.output, dt.date(2026, 11, 1),
-                                                               dt.date(2026, 12, 31)).items()
-             if Path(folder).is_dir()}
+    projected = _projected_folders(ddl.output, dt.date(2026, 11, 1), dt.date(2026, 12, 31))
+    local = {day: folder.replace("s3://bucket/", f"{base}/", 1) for day, folder in projected.items()}  # the bucket here
+    found = {day: folder for day, folder in local.items() if Path(folder).is_dir()}
     written = {(n - dt.timedelta(days=1)).strftime("%Y-%m-%d") if template == "{yesterday}" else n.strftime("%Y/%m/%d")
                for n in nights}
     assert set(found) == written
