@@ -105,3 +105,19 @@ def test_the_unmatched_transactions_amount_is_the_spend_without_a_receipt_not_ne
     assert unmatched["count"] == 3 and unmatched["by_kind"] == {"purchase": 2, "credit": 1}
     assert unmatched["amount"] == {"unknown": "57.99"}  # not -442.01, the purchases netted against a payment
     assert unmatched["amount_by_kind"] == {"purchase": {"unknown": "57.99"}, "credit": {"unknown": "-500.00"}}
+
+
+def test_a_currency_option_that_is_not_an_iso_4217_code_is_refused_naming_it():
+    # "--currency $" would write "$" as the currency of every receipt it resolves; "usd" is USD.
+    from docbatch.reconcile.settings import build_settings
+
+    for option, value in (("currency", "$"), ("currency", "US$"), ("transaction_currency", "RM"),
+                          ("currency", "EURO")):
+        try:
+            build_settings(**{option: value})
+        except ConfigError as exc:
+            assert f"--{option.replace('_', '-')} {value!r}" in str(exc) and "ISO 4217" in str(exc)
+        else:
+            raise AssertionError(f"{option}={value!r} was accepted")
+    settings = build_settings(currency="usd", transaction_currency=" myr ")
+    assert (settings.currency, settings.transactions.currency) == ("USD", "MYR")
