@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +44,16 @@ def default_cache_dir() -> str:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return os.path.join(base, "docbatch", "responses")
 
+
+def iso_currency(code: str | None, option: str) -> str | None:
+    """An option's currency as an ISO 4217 code (three letters, any case), else refused: a ``$``
+    given here would be written as the currency of every receipt it resolves."""
+    if code is None or not code.strip():
+        return None
+    clean = code.strip().upper()
+    if not re.fullmatch(r"[A-Z]{3}", clean):
+        raise ConfigError(f"{option} {code!r} is not an ISO 4217 currency code (three letters: USD, MYR, EUR)")
+    return clean
 
 @dataclass(frozen=True)
 class EngineSettings:
@@ -275,6 +286,7 @@ class RunConfig:
             raise ConfigError("tps must be positive")
         if self.concurrency is not None and self.concurrency < 1:
             raise ConfigError("concurrency must be at least 1")
+        object.__setattr__(self, "default_currency", iso_currency(self.default_currency, "default_currency"))
         if self.max_attempts < 1:
             raise ConfigError("max_attempts must be at least 1")
         if self.max_calls is not None and self.max_calls < 0:

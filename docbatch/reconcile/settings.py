@@ -11,12 +11,12 @@ rows agree on; 909–911 before the total doubt checks); the defaults are its to
 
 from __future__ import annotations
 
-import re
 
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Literal, Mapping
 
+from ..config import iso_currency
 from ..errors import BadColumnMapping, ConfigError
 
 Sign = Literal["auto", "debit_negative", "debit_positive"]
@@ -150,17 +150,6 @@ def parse_lag(text: str) -> tuple[int, int]:
     return values[0], values[1]
 
 
-def _iso_4217(code: str | None, option: str) -> str | None:
-    """An option's currency as an ISO 4217 code (three letters, any case), else refused: a ``$``
-    given here would be written as the currency of every receipt it resolves."""
-    if code is None or not code.strip():
-        return None
-    clean = code.strip().upper()
-    if not re.fullmatch(r"[A-Z]{3}", clean):
-        raise ConfigError(f"{option} {code!r} is not an ISO 4217 currency code (three letters: USD, MYR, EUR)")
-    return clean
-
-
 def build_settings(*, mapping: Mapping[str, str] | list[str] | tuple[str, ...] = (), sign: Sign = "auto",
                    date_order: str | None = None, transaction_currency: str | None = None,
                    decimal_separator: str | None = None, currency: str | None = None,
@@ -178,8 +167,8 @@ def build_settings(*, mapping: Mapping[str, str] | list[str] | tuple[str, ...] =
         formats = tuple(f.strip() for f in formats.split(",") if f.strip())
     options = TransactionOptions(mapping=ColumnMapping.parse(mapping), sign=sign,
                                  date_order=date_order,  # type: ignore[arg-type]
-                                 currency=_iso_4217(transaction_currency, "--transaction-currency"),
+                                 currency=iso_currency(transaction_currency, "--transaction-currency"),
                                  decimal_separator=decimal_separator)  # type: ignore[arg-type]
     return ReconcileSettings(transactions=options, match=MatchSettings(**chosen),  # type: ignore[arg-type]
-                             currency=_iso_4217(currency, "--currency"),
+                             currency=iso_currency(currency, "--currency"),
                              formats=formats or ReconcileSettings.formats)

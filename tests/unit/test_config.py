@@ -71,3 +71,14 @@ def test_the_ray_executor_refuses_an_engine_that_runs_in_threads_before_starting
     stages = RunConfig(manifest="m.csv", out="o", executor="ray").stages()
     with pytest.raises(ConfigError, match="runs in threads of one process"):
         open_executor(stages, ReplayEngine, "replay", sleep=lambda s: None)
+
+
+def test_a_default_currency_that_is_not_an_iso_4217_code_is_refused():
+    # default_currency = "$" would be written as the currency of every receipt printing no sign.
+    from docbatch.config import RunConfig
+    from docbatch.errors import ConfigError
+
+    for value in ("$", "RM", "EURO"):
+        with pytest.raises(ConfigError, match=r"default_currency '.*' is not an ISO 4217 currency code"):
+            RunConfig(manifest="m.csv", out="out", engine="local", default_currency=value)
+    assert RunConfig(manifest="m.csv", out="out", engine="local", default_currency="myr").default_currency == "MYR"
