@@ -87,6 +87,9 @@ class TransactionOptions:
     #: Decimal separator of amounts, when the export's is not "." (None: infer per value).
     decimal_separator: Literal[".", ","] | None = None
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "currency", iso_currency(self.currency, "transaction currency"))
+
 
 @dataclass(frozen=True)
 class MatchSettings:
@@ -134,6 +137,10 @@ class ReconcileSettings:
     #: The job's currency: what a bare ``$`` (or no sign) on a receipt means.
     currency: str | None = None
     formats: tuple[str, ...] = ("parquet", "csv")
+
+    def __post_init__(self) -> None:
+        # Checked here too, not only from the command line: a notebook builds these itself.
+        object.__setattr__(self, "currency", iso_currency(self.currency, "currency"))
 
 
 def parse_lag(text: str) -> tuple[int, int]:

@@ -121,3 +121,18 @@ def test_a_currency_option_that_is_not_an_iso_4217_code_is_refused_naming_it():
             raise AssertionError(f"{option}={value!r} was accepted")
     settings = build_settings(currency="usd", transaction_currency=" myr ")
     assert (settings.currency, settings.transactions.currency) == ("USD", "MYR")
+
+
+def test_settings_built_in_python_refuse_a_currency_that_is_not_an_iso_4217_code():
+    # A notebook builds the settings itself: the same "$" would be written as every resolved receipt's currency.
+    from docbatch.reconcile.settings import ReconcileSettings, TransactionOptions
+
+    for build in (lambda: ReconcileSettings(currency="$"), lambda: TransactionOptions(currency="RM")):
+        try:
+            build()
+        except ConfigError as exc:
+            assert "ISO 4217" in str(exc)
+        else:
+            raise AssertionError("a currency that is no ISO 4217 code was accepted")
+    settings = ReconcileSettings(currency="usd", transactions=TransactionOptions(currency=" myr "))
+    assert (settings.currency, settings.transactions.currency) == ("USD", "MYR")
