@@ -86,6 +86,15 @@ def schema(tables: tuple[str, ...], fmt: str, location: str | None, partition_by
     if unknown:
         raise ConfigError(f"unknown table(s) {', '.join(unknown)}; known: {', '.join(ALL_TABLES)}")
     names = list(tables) or None
+    athena_only = {"--location": location, "--partition-by": partition_by, "--manifest-columns": manifest_columns,
+                   "--since": since, "--symlink": symlink or None}
+    given = next((option for option, value in athena_only.items() if value is not None), None)
+    if fmt != "athena" and given:
+        raise ConfigError(f"{given} shapes the Athena DDL only: give it with --format athena")
+    unpartitioned = [n for n in names or () if n not in TABLES]
+    if partition_by and unpartitioned:
+        raise ConfigError(f"--partition-by: {', '.join(unpartitioned)} is a reconciliation table, which is never "
+                          "partitioned; name run tables only with it")
     if fmt == "athena":
         click.echo(athena_ddl(names or list(TABLES if symlink else ALL_TABLES), location=location, partition_by=partition_by,
                               manifest_columns=manifest_columns, symlink=symlink,
