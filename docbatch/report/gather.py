@@ -148,7 +148,13 @@ def read_recon(root: str | Path) -> Recon:
         raise ConfigError(f"--recon {root} holds no summary.json: not a `docbatch reconcile` output folder")
     fs = pafs.LocalFileSystem()
     tables = {name: read_table(fs, (path / name).as_posix()) for name in RECON_TABLES}
-    return Recon(folder=str(path), summary=json.loads(summary_path.read_text(encoding="utf-8")), tables=tables)
+    summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    if summary.get("receipts") and not any(tables.values()):
+        # Every receipt is a row of one of its tables: none read means they were not written as Parquet,
+        # and without them whose receipts these are could not be checked, nor its scores shown.
+        raise ConfigError(f"--recon {root} holds no Parquet tables (reconciled with --format csv only?): "
+                          "the report reads them; reconcile again with --format parquet,csv")
+    return Recon(folder=str(path), summary=summary, tables=tables)
 
 
 def _history(folder: RunFolder) -> list[dict[str, Any]]:

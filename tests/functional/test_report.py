@@ -95,25 +95,44 @@ def test_a_split_run_not_merged_yet_is_refused_with_merge_as_the_way_out(tmp_pat
     assert "docbatch merge" in result.output and len(result.output.strip().splitlines()) == 1
 
 
-@pytest.mark.slow  # a run through the local server: over a second
-def test_a_reconciliation_of_another_runs_receipts_is_refused(tmp_path, aws_env):
-    # The nightly job's report of tonight's folder given last night's reconciliation (or another
-    # batch's) would show its receipts, match rate and money as this run's.
+def _reconciled_as_another_batch(tmp_path, name: str, **settings):
+    """A report run, and a reconciliation (in ``tmp_path / name``) of its receipts relabelled as another run's."""
     import pyarrow.parquet as pq
 
-    from docbatch.errors import ConfigError
     from docbatch.reconcile import reconcile
-    from docbatch.report import build_report
+    from docbatch.reconcile.settings import ReconcileSettings
 
     made = make_report_run(tmp_path)
     receipts = pq.read_table(made.out / "receipts")
     other = receipts.set_column(receipts.schema.get_field_index("run_id"), "run_id",
                                 pa.array(["20261130T010000Z-0a0a0a"] * receipts.num_rows))
-    reconcile(other, tmp_path / "card.csv", out=tmp_path / "other-recon")
+    reconcile(other, tmp_path / "card.csv", out=tmp_path / name, settings=ReconcileSettings(**settings))
+    return made, receipts.num_rows
+
+
+@pytest.mark.slow  # a run through the local server: over a second
+def test_a_reconciliation_of_another_runs_receipts_is_refused(tmp_path, aws_env):
+    # The nightly job's report of tonight's folder given last night's reconciliation (or another
+    # batch's) would show its receipts, match rate and money as this run's.
+    from docbatch.errors import ConfigError
+    from docbatch.report import build_report
+
+    made, n_receipts = _reconciled_as_another_batch(tmp_path, "other-recon")
     with pytest.raises(ConfigError, match="20261130T010000Z-0a0a0a"):
         build_report(made.out, recon=tmp_path / "other-recon")
     build_report(made.out, recon=made.recon)  # its own reconciliation is read
-    assert keyed_values((made.out / "report.html").read_text())["recon.receipts"] == str(receipts.num_rows)
+    assert keyed_values((made.out / "report.html").read_text())["recon.receipts"] == str(n_receipts)
+
+
+@pytest.mark.slow  # a run through the local server: over a second
+def test_a_reconciliation_written_as_csv_only_is_refused_not_shown_without_its_tables(tmp_path, aws_env):
+    # Without its Parquet tables the report could neither check whose receipts it holds nor show its scores.
+    from docbatch.errors import ConfigError
+    from docbatch.report import build_report
+
+    made, _ = _reconciled_as_another_batch(tmp_path, "csv-recon", formats=("csv",))
+    with pytest.raises(ConfigError, match=r"no Parquet tables.*--format parquet"):
+        build_report(made.out, recon=tmp_path / "csv-recon")
 
 
 @pytest.mark.slow  # three replay runs and two reconciliations: over a second
