@@ -47,7 +47,11 @@ class ReconcileResult:
 
 
 def _describe(source: Any) -> str:
-    return str(source) if isinstance(source, (str, Path)) else type(source).__name__
+    """An input as summary.json names it: a local path made absolute (the summary outlives the shell
+    it was typed in), a URI as given, an in-memory table by its type."""
+    if not isinstance(source, (str, Path)):
+        return type(source).__name__
+    return source if isinstance(source, str) and "://" in source else str(Path(source).resolve())
 
 
 def reconcile(receipts: Any, transactions: Any, *, out: str | Path | None = None,

@@ -136,3 +136,17 @@ def test_settings_built_in_python_refuse_a_currency_that_is_not_an_iso_4217_code
             raise AssertionError("a currency that is no ISO 4217 code was accepted")
     settings = ReconcileSettings(currency="usd", transactions=TransactionOptions(currency=" myr "))
     assert (settings.currency, settings.transactions.currency) == ("USD", "MYR")
+
+
+def test_the_summary_names_its_inputs_by_absolute_path_not_as_typed(tmp_path, monkeypatch):
+    # summary.json outlives the shell it was made in: "card.csv" says nothing once the folder is shared.
+    import pyarrow.parquet as pq
+
+    recs = receipts({"doc_id": "R1", "vendor_name": "ALPHA MART", "receipt_date": day(0), "total": "10.00"})
+    pq.write_table(recs, tmp_path / "receipts.parquet")
+    statement((day(1), "ALPHA MART", "10.00", "T1")).to_csv(tmp_path / "card.csv", index=False)
+    monkeypatch.chdir(tmp_path)
+    reconcile("receipts.parquet", "card.csv", out="recon")
+    inputs = json.loads((tmp_path / "recon" / "summary.json").read_text())["inputs"]
+    assert inputs == {"receipts": str((tmp_path / "receipts.parquet").resolve()),
+                      "transactions": str((tmp_path / "card.csv").resolve())}
