@@ -1,8 +1,11 @@
-"""CSV parts for spreadsheets and tools without Parquet.
+r"""CSV parts for spreadsheets and tools without Parquet.
 
 One record per line: a line break inside a text value (an address block, an item's
-raw lines) is written as the two characters ``\n``, so ``wc -l``, ``split``, ``grep`` and
-line-oriented loaders count records right.  Values are written in their typed text form
+raw lines) is written as the two characters ``\n`` (a carriage return as ``\r``), so
+``wc -l``, ``split``, ``grep`` and line-oriented loaders count records right.  A backslash
+is written as ``\\``, so the escape is reversible: OCR'd text holding a backslash and an
+``n`` (``C:\new``) reads back distinct from a line break (the README's un-escape, one
+regex).  Values are written in their typed text form
 (ISO dates and timestamps, decimals as written, never floats for money; text such as
 ``0420`` as written: read it with ``dtype=str``).  Text cells that a spreadsheet would run as a formula
 (starting with ``= + - @``, tab or carriage return) get a leading apostrophe, so a
@@ -24,7 +27,9 @@ import pyarrow.fs as pafs
 from .base import SinkFormat, TableWriter
 
 _FORMULA_START = r"^[=+\-@\t\r]"
-_LINE_BREAK = r"\r\n|\r|\n"
+#: Each character the escape rewrites, with what it becomes; the backslash first, so the
+#: backslashes the other two introduce are not doubled again.
+_ESCAPES = (("\\", "\\\\"), ("\r", "\\r"), ("\n", "\\n"))
 
 
 def neutralise(column: pa.ChunkedArray | pa.Array) -> pa.Array:
@@ -34,14 +39,18 @@ def neutralise(column: pa.ChunkedArray | pa.Array) -> pa.Array:
 
 
 def one_line(column: pa.ChunkedArray | pa.Array) -> pa.Array:
-    """Line breaks inside values as the two characters ``\\n`` (one record per CSV line)."""
-    return pc.replace_substring_regex(column, _LINE_BREAK, r"\\n")  # RE2: "\\" is one backslash
+    """Backslash, carriage return and line feed inside values as ``\\\\``, ``\\r`` and ``\\n``:
+    one record per CSV line, and reversible (a literal ``\\n`` is written ``\\\\n``)."""
+    for char, escaped in _ESCAPES:
+        column = pc.replace_substring(column, char, escaped)
+    return column
 
 
 def neutralise_text(value: object) -> object:
     """One cell as :func:`csv_ready` writes it (for rows written outside Arrow)."""
     if isinstance(value, str):
-        value = re.sub(_LINE_BREAK, r"\\n", value)
+        for char, escaped in _ESCAPES:
+            value = value.replace(char, escaped)
         if re.match(_FORMULA_START, value):
             return "'" + value
     return value

@@ -15,11 +15,15 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
 from docbatch.cli import main
+from docbatch.parse.catalog import TABLES
+from docbatch.sinks import SINKS
+from docbatch.sinks.schema import arrow_schema
 
 from ..support.athena import athena_types, ddl_columns
 from ..support.replay_run import RECEIPTS, replay_run
@@ -82,6 +86,17 @@ def test_the_csv_example_keeps_leading_zeros(run_dir, monkeypatch):
     ns = run_python("csv", run_dir, monkeypatch)
     got = dict(zip(ns["receipts_csv"]["doc_id"], ns["receipts_csv"]["cost_center"]))
     assert got == {doc_id: centre for doc_id, *_, centre in RECEIPTS}  # "0420" stays "0420"
+
+
+def test_the_csv_example_gives_back_a_backslash_n_and_a_line_break_as_written(tmp_path, monkeypatch):
+    # OCR'd text holding a backslash and an n must not come back as a line break, nor the reverse.
+    vendors = ["C:\\new", "C:\nnew", "C:\r\nnew", "C:\\\\new", "ends\\"]
+    schema = arrow_schema(TABLES["receipts"], ())
+    rows = [{"doc_id": f"r{i}", "vendor_name": v} for i, v in enumerate(vendors)]
+    folder = (tmp_path / "out" / "csv" / "receipts").as_posix()
+    SINKS["csv"]().writer(pafs.LocalFileSystem(), folder, schema).write(pa.Table.from_pylist(rows, schema=schema))
+    receipts_csv = run_python("csv", tmp_path, monkeypatch)["receipts_csv"]
+    assert receipts_csv["vendor_name"].tolist() == vendors
 
 
 def test_the_athena_example_prints_ddl_equal_to_the_parquet_files(run_dir):

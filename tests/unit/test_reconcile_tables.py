@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 from click.testing import CliRunner
@@ -13,6 +14,7 @@ from docbatch.errors import BadColumnMapping, ConfigError, ExitCode, ReceiptsNot
 from docbatch.parse.catalog import RECONCILIATION_TABLES
 from docbatch.reconcile import reconcile
 
+from ..support.csv_cells import unescape
 from .test_reconcile_matching import day, receipts, statement
 
 
@@ -140,8 +142,6 @@ def test_settings_built_in_python_refuse_a_currency_that_is_not_an_iso_4217_code
 
 def test_the_summary_names_its_inputs_by_absolute_path_not_as_typed(tmp_path, monkeypatch):
     # summary.json outlives the shell it was made in: "card.csv" says nothing once the folder is shared.
-    import pyarrow.parquet as pq
-
     recs = receipts({"doc_id": "R1", "vendor_name": "ALPHA MART", "receipt_date": day(0), "total": "10.00"})
     pq.write_table(recs, tmp_path / "receipts.parquet")
     statement((day(1), "ALPHA MART", "10.00", "T1")).to_csv(tmp_path / "card.csv", index=False)
@@ -150,3 +150,18 @@ def test_the_summary_names_its_inputs_by_absolute_path_not_as_typed(tmp_path, mo
     inputs = json.loads((tmp_path / "recon" / "summary.json").read_text())["inputs"]
     assert inputs == {"receipts": str((tmp_path / "receipts.parquet").resolve()),
                       "transactions": str((tmp_path / "card.csv").resolve())}
+
+
+def test_reconciliation_csv_gives_back_a_backslash_n_and_a_line_break_as_written(tmp_path):
+    # The reconciliation's CSV tables are written like the run's: a descriptor holding a backslash
+    # and an n reads back distinct from one holding a line break (the README's un-escape).
+    descriptors = ["SHOP C:\\new", "SHOP C:\nnew", "SHOP\\\\ONE"]
+    card = tmp_path / "card.csv"
+    card.write_text("Transaction ID,Posted Date,Description,Amount\n" + "".join(
+        f'T{i},2018-12-04,"{d}",{20 + i}.00\n' for i, d in enumerate(descriptors)), encoding="utf-8")
+    result = CliRunner().invoke(main, ["reconcile", "--receipts", _receipts_file(tmp_path), "--transactions", str(card),
+                                       "--out", str(tmp_path / "r"), "--format", "parquet,csv"])
+    assert result.exit_code == 0, result.output
+    (part,) = (tmp_path / "r" / "csv" / "unmatched_transactions").glob("*.csv")
+    written = pd.read_csv(part, dtype=str, keep_default_na=False).sort_values("transaction_id")["descriptor"]
+    assert [unescape(cell) for cell in written] == descriptors
