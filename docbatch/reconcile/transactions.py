@@ -56,12 +56,14 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     # debit card draws on, and comparing it with the card a receipt prints is a false card_mismatch.
     "account": ("accountnumber", "account", "accountno"),
     "currency": ("currency", "ccy", "currencycode", "transactioncurrency", "billingcurrency"),
-    # Monzo's ``Local amount`` / ``Local currency`` and N26's ``Amount (Foreign Currency)`` / ``Type Foreign
-    # Currency`` are the spend as made abroad, ``Amount`` the charge.
+    # Monzo's ``Local amount`` / ``Local currency``, N26's ``Amount (Foreign Currency)`` / ``Type Foreign
+    # Currency`` and Wise's ``Exchange To Amount`` / ``Exchange To`` (its balance statement since 2025; the
+    # balance's currency is ``Exchange From``) are the spend as made abroad, ``Amount`` the charge.
     "original_amount": ("originalamount", "foreignamount", "foreigncurrencyamount", "amountinoriginalcurrency",
-                        "foreignspendamount", "sourceamount", "localamount", "amountforeigncurrency"),
+                        "foreignspendamount", "sourceamount", "localamount", "amountforeigncurrency",
+                        "exchangetoamount"),
     "original_currency": ("originalcurrency", "foreigncurrency", "sourcecurrency", "localcurrency",
-                          "typeforeigncurrency"),
+                          "typeforeigncurrency", "exchangeto"),
     "direction": ("type", "transactiontype", "drcr", "debitcredit", "crdr", "indicator", "dc", "creditdebit"),
     "status": ("state", "transactionstatus", "transactionstate"),
 }

@@ -40,6 +40,20 @@ WISE = ('"TransferWise ID",Date,Amount,Currency,Description,"Payment Reference",
         'TRANSFER-987654321,16-03-2025,200.00,EUR,"Received money from JANE DOE with reference rent",rent,'
         '1349.80,,,,"JANE DOE",,,,,,,,0.00\n')
 
+#: Wise's balance statement as exported since 2025, of a GBP balance: a card payment abroad is
+#: charged in GBP (``Amount``) and carries the spend as made in ``Exchange To`` /
+#: ``Exchange To Amount`` (``Exchange Rate`` the rate applied, ``Total fees`` already in ``Amount``).
+WISE_ABROAD = ('"TransferWise ID",Date,"Date Time",Amount,Currency,Description,"Payment Reference",'
+               '"Running Balance","Exchange From","Exchange To","Exchange Rate","Payer Name","Payee Name",'
+               '"Payee Account Number",Merchant,"Card Last Four Digits","Card Holder Full Name",Attachment,Note,'
+               '"Total fees","Exchange To Amount","Transaction Type","Transaction Details Type"\n'
+               'CARD-2234567890,14-03-2025,"14-03-2025 12:01:33.412",-27.43,GBP,'
+               '"Card transaction of 31.80 EUR issued by Le Petit Cafe PARIS",,972.57,GBP,EUR,1.16271,,,,'
+               '"Le Petit Cafe",4821,"JANE DOE",,,0.08,31.80,DEBIT,CARD\n'
+               'CARD-2234567891,15-03-2025,"15-03-2025 09:10:02.001",-4.20,GBP,'
+               '"Card transaction of 4.20 GBP issued by Pret A Manger LONDON",,968.37,,,,,,,'
+               '"Pret A Manger",4821,"JANE DOE",,,0.00,,DEBIT,CARD\n')
+
 #: Starling's statement: the merchant under ``Counter Party``, amounts and balance named in the
 #: account's currency, spend negative.
 STARLING = ("Date,Counter Party,Reference,Type,Amount (GBP),Balance (GBP),Spending Category,Notes\n"

@@ -114,3 +114,14 @@ def test_a_declined_or_reverted_payment_is_set_aside_and_a_pending_one_kept(tmp_
     assert [(t.transaction_id, t.amount) for t in statement] == [("revolut-2", D("31.80")), ("revolut-4", D("9.10"))]
     assert [(r.row, r.error) for r in statement.rejected] == [
         (1, "status: 'DECLINED': no money moved"), (3, "status: 'REVERTED': no money moved")]
+
+
+def test_wise_exchange_to_amount_and_currency_are_the_original_before_conversion(tmp_path):
+    # Paid 31.80 EUR from a GBP balance: Wise charged 27.43 GBP (fee included) and says what was spent.
+    path = tmp_path / "wise.csv"
+    path.write_text(bank_exports.WISE_ABROAD, encoding="utf-8")
+    abroad, home = read_transactions(path)
+    assert (abroad.amount, abroad.currency, abroad.original_amount, abroad.original_currency) == (
+        D("27.43"), "GBP", D("31.80"), "EUR")
+    assert (abroad.posted_date, abroad.descriptor, abroad.card_last4) == (DAY(2025, 3, 14), "Le Petit Cafe", "4821")
+    assert (home.amount, home.currency, home.original_amount, home.original_currency) == (D("4.20"), "GBP", None, None)

@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import pytest
 
 from docbatch.parse.catalog import RECEIPTS
 from docbatch.reconcile import ReconcileSettings, reconcile
@@ -17,7 +18,7 @@ from docbatch.reconcile.settings import MatchSettings
 from docbatch.reconcile.transactions import read_transactions
 from docbatch.sinks.schema import arrow_schema
 
-from ..support.bank_exports import MONZO
+from ..support.bank_exports import MONZO, WISE_ABROAD
 
 D = Decimal
 DAY = dt.date(2018, 12, 3)
@@ -574,12 +575,16 @@ def test_an_ofx_statement_naming_no_currency_leaves_it_open_never_usd(tmp_path):
     assert job.summary["matched"]["amount"] == {"MYR": "7.00"}
 
 
-def test_a_receipt_paid_abroad_matches_a_monzo_line_on_its_local_amount(tmp_path):
-    # Monzo charged 27.12 GBP for the 31.80 EUR on the receipt: 15% apart, no FX tolerance reaches it.
-    path = tmp_path / "monzo.csv"
-    path.write_text(MONZO)
+@pytest.mark.parametrize("export, transaction_id", [
+    pytest.param(MONZO, "tx_0000A1", id="monzo-local-amount"),  # charged 27.12 GBP
+    pytest.param(WISE_ABROAD, "CARD-2234567890", id="wise-exchange-to-amount"),  # charged 27.43 GBP, fee included
+])
+def test_a_receipt_paid_abroad_matches_a_line_on_its_amount_before_conversion(tmp_path, export, transaction_id):
+    # The 31.80 EUR on the receipt was charged in GBP, 14-15% apart: no FX tolerance reaches it.
+    path = tmp_path / "statement.csv"
+    path.write_text(export)
     recs = receipts({"doc_id": "cafe", "vendor_name": "LE PETIT CAFE", "receipt_date": dt.date(2025, 3, 14),
                      "total": "31.80", "currency": "EUR", "vendor_address": "12 RUE DE RIVOLI 75001 PARIS"})
     (row,) = reconcile(recs, path).matches.to_pylist()
-    assert (row["transaction_id"], row["amount_basis"]) == ("tx_0000A1", "total")
+    assert (row["transaction_id"], row["amount_basis"]) == (transaction_id, "total")
     assert "currency_match" in row["reasons"].split(";")
