@@ -409,6 +409,23 @@ def test_a_zone_truncating_long_names_agrees_with_print_that_spells_them_whole()
     assert f["first_name"] == "MARIE CLAIRE ANNA S" and f["needs_review"] is False and f["fields_agree"] is True
 
 
+def test_a_given_name_cut_to_its_initial_c_at_the_zones_end_is_kept_as_printed():
+    # A generated visa as the local engine read it: "MARIE CLAIRE" cut at the field's end on its
+    # C ("...MARIE<C"), read right, was taken for a filler misread as C ("MARIE<<"), flagged.
+    f = _passport("MUELLERSCHMIDT<<LUCAS<KRZYSZTOF<MARIE<C",
+                  [("MUELLERSCHMIDT", 0.31, 0.16), ("LUCAS KRZYSZTOF MARIE CLAIRE", 0.31, 0.25)])
+    assert f["first_name"] == "LUCAS KRZYSZTOF MARIE C"
+    assert f["needs_review"] is False and f["fields_agree"] is True
+
+
+def test_a_filler_read_as_k_after_the_given_names_is_a_disagreement_with_print():
+    # The other reading of "...MARIA<K" at the field's end: a filler misread as K.  The letter is
+    # kept, and print, spelling no word from K, flags the zone.
+    f = _passport("SILVASANTOSDELACRUZPEREIR<<ANNA<MARIA<K",
+                  [("SILVASANTOSDELACRUZPEREIR", 0.31, 0.16), ("ANNA MARIA", 0.31, 0.25)])
+    assert "first_name" in f["review_reason"] and f["mrz_code_confidence"] < 50
+
+
 def test_a_printed_line_holding_both_names_agrees_with_the_zone():
     # The shared specimens print "ERIKSSON, ANNA MARIA" on one line, and sign in mixed case.
     f = _passport("ERIKSSON<<ANNA<MARIA", [("ERIKSSON, ANNA MARIA", 0.31, 0.16), ("Anna Maria Eriksson", 0.31, 0.6)])

@@ -111,8 +111,11 @@ def _fillers_for_letter_runs(value: str) -> str:
 
 def _coerce_names(value: str) -> str:
     value = _fillers_for_letter_runs(value.translate(_TO_LETTER))
-    # K or C read for '<': inside runs of fillers, and a trailing run after a filler.
-    value = re.sub(r"(?<=<)[KC]+(?=<|$)", lambda m: FILLER * len(m.group()), value)
+    # K or C read for '<': inside runs of fillers, and a trailing run after a filler.  A lone
+    # K or C one filler after a name word is that name's initial, or a given name the field's
+    # end cut to its first letter (``MARIE<C`` of ``MARIE CLAIRE``): kept, for print to judge.
+    value = re.sub(r"(?<=<)(?<![A-Z]<)[KC]+(?=<|$)|(?<=[A-Z]<)[KC]{2,}(?=<|$)",
+                   lambda m: FILLER * len(m.group()), value)
     # The surname/given-names separator "<<" must precede the given names; when every
     # "<<" is trailing filler, a "K<" or "<K" between names is that separator misread.
     first_sep = value.find("<<")
