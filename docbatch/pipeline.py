@@ -201,7 +201,11 @@ class DocumentProcessor:
             identity, pages = self.identify(doc)[0], [_Raise(exc)]
         else:
             pages = _loaders(lambda: self._pages(data))
-        return DocumentResult(document=doc, status="failed", engine=self.engine.name, source_identity=identity), pages
+        return self._base(doc, identity), pages
+
+    def _base(self, doc: Document, identity: str | None) -> DocumentResult:
+        """What every result of ``doc`` starts from: failed until a page's answer says otherwise."""
+        return DocumentResult(document=doc, status="failed", engine=self.engine.name, source_identity=identity)
 
     def _with_retry(self, fn: Callable[[], Any]) -> tuple[Any, int]:
         return call_with_retry(fn, self.retry, sleep=self._sleep)
@@ -237,7 +241,7 @@ class DocumentProcessor:
         if known is None and self.engine.needs_image and not doc.source.startswith("s3://"):
             return self._each_page(*self._read_new_local(doc), started)
         identity, head = self.identify(doc)
-        base = DocumentResult(document=doc, status="failed", engine=self.engine.name, source_identity=identity)
+        base = self._base(doc, identity)
         if known is not None and (identity == known.identity or identity is None):
             return replace(base, unchanged=True)
         return self._each_page(base, _loaders(lambda: self._read(doc, head)), started)

@@ -99,9 +99,12 @@ def summarise(rows: Mapping[str, list[dict[str, Any]]], *, n_receipts: int, n_tr
 def _amounts_by_kind(rows: list[Mapping[str, Any]]) -> dict[str, dict[str, str]]:
     """Unmatched transactions' amounts per kind: purchases are kept apart from card payments and refunds,
     which a net figure would hide them under."""
-    kinds = Counter(str(r.get("kind")) for r in rows)
-    return {kind: _amounts([r for r in rows if str(r.get("kind")) == kind], "transaction_amount",
-                           "transaction_currency") for kind, _ in kinds.most_common()}
+    by_kind: defaultdict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    for r in rows:
+        by_kind[str(r.get("kind"))].append(r)
+    # most lines first, ties in the order first seen (a stable sort)
+    return {kind: _amounts(of_kind, "transaction_amount", "transaction_currency")
+            for kind, of_kind in sorted(by_kind.items(), key=lambda item: -len(item[1]))}
 
 
 class ReconFolder:

@@ -213,20 +213,22 @@ def _read_csv_rows(data: bytes, options: TransactionOptions) -> tuple[list[str],
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
     given = options.mapping.given()
+    mapped = list(given.values())
     likeliest: tuple[tuple[int, int], list[str]] = ((-1, -1), [])
+    split: list[list[list[str]]] = []  # the lines as each dialect splits them, for the content test below
     for dialect in _dialects(text):
         rows = _csv_rows(text, dialect)
+        split.append(rows)
         for i, row in enumerate(rows[:40]):
-            if _looks_like_header(row) or (given and all(_position(c, row) is not None for c in given.values())):
+            if _looks_like_header(row) or (given and all(_position(c, row) is not None for c in mapped)):
                 return [c.strip() for c in row], rows[i + 1 :]
-            if (likeness := _header_likeness(row, list(given.values()))) > likeliest[0]:
+            if (likeness := _header_likeness(row, mapped)) > likeliest[0]:
                 likeliest = (likeness, [c.strip() for c in row])
     # No header row with every mapped name: name the one missing, beside the likeliest header's columns.
     missing = next(((n, c) for n, c in given.items() if _position(c, likeliest[1]) is None), None)
     if missing:
         raise _not_in_header(*missing, likeliest[1])
-    for dialect in _dialects(text) if not given else ():
-        rows = _csv_rows(text, dialect)
+    for rows in split if not given else ():
         if named := header_by_content(rows):
             return named, rows  # no header row: every line is a transaction
     raise TransactionFileError("no header row with a date and an amount column in the first 40 lines "
