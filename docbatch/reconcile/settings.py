@@ -11,7 +11,6 @@ rows agree on; 909–911 before the total doubt checks); the defaults are its to
 
 from __future__ import annotations
 
-
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Literal, Mapping

@@ -75,10 +75,11 @@ class Found:
 
         A word whose letters spell ``JALAN`` or ``MALAYSIA`` is confirmed by the vocabulary,
         however unsure the engine was of it (on SROIE's images such words at 48-57% were
-        all read right), and so is one the repairs restore (:func:`.header_checks.restored`).  A word read the same on another row (``elsewhere``, from
-        :func:`word_readings`) takes the surer of the two readings: two readings of separate
-        print that agree (a mall's name in the vendor row and in the address, SROIE image
-        038's ``Aeon`` at 100% and 56%) confirm each other.
+        all read right), and so is one the repairs restore (:func:`.header_checks.restored`).  A
+        word read the same on another row (``elsewhere``, from :func:`word_readings`) takes the
+        surer of the two readings: two readings of separate print that agree (a mall's name in the
+        vendor row and in the address, SROIE image 038's ``Aeon`` at 100% and 56%) confirm each
+        other.
         """
         confs = []
         for ln in self.lines:
@@ -88,7 +89,6 @@ class Found:
                 if word not in KNOWN_WORDS and not restored(ln.text[s:e], repaired):
                     confs.append(max(c, (elsewhere or {}).get(word, 0.0)))
         return min(confs, default=100.0)
-
 
 
 def word_readings(lines: list[Line], skip: tuple[Line, ...]) -> dict[str, float]:
