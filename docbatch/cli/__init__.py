@@ -11,6 +11,6 @@ one handler maps docbatch errors to exit codes:
 from __future__ import annotations
 
 from . import estimate, listing, merge, reconcile, report, run, servers, tables  # noqa: F401  (each registers its commands)
-from .group import main
+from .group import console_main, main
 
-__all__ = ["main"]
+__all__ = ["console_main", "main"]

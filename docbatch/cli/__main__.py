@@ -1,5 +1,5 @@
 """``python -m docbatch.cli`` is the ``docbatch`` command."""
 
-from . import main
+from . import console_main
 
-main()
+console_main()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import functools
 import os
 import signal
 import sys
-from typing import Any
+import threading
+from typing import Any, NoReturn
 
 import click
 
@@ -33,7 +35,6 @@ def log_options(f: Any) -> Any:
                         help="docbatch's debug lines (why documents failed); libraries stay quiet.")(f)
 
 
-
 def s3_folder_options(f: Any) -> Any:
     """--region, --profile and --s3-endpoint-url for a command that reads a run folder that may
     be on S3, handed to it as one ``sources`` (:class:`~docbatch.config.SourceSettings`)."""
@@ -50,6 +51,7 @@ def s3_folder_options(f: Any) -> Any:
                                 help="S3 endpoint (e.g. a local S3-compatible server).")(with_sources)
     with_sources = click.option("--profile", help="AWS profile name.")(with_sources)
     return click.option("--region", help="AWS region of an s3:// run folder (and its S3 sources).")(with_sources)
+
 
 class _Handled(click.Group):
     """Maps DocbatchError to a one-line message and its type's exit code, in one place.
@@ -97,3 +99,41 @@ def main() -> None:
     state = click.get_current_context().ensure_object(dict)
     if not state:
         logs.setup()
+
+
+def console_main() -> NoReturn:
+    """The ``docbatch`` command as a process: run it, then end the process with its exit code.
+
+    When a command returns, its tables, journal and run.json are written and closed; what is
+    left is the native libraries' teardown, and pyarrow's thread pools are now and then torn
+    down with a worker still joinable: ``terminate called without an active exception``,
+    SIGABRT, exit -6 after a run that succeeded (apache/arrow#34314), which a scheduler reads as
+    a failed job.  So Python's own exit work is done here and the process ends at once with the
+    command's code, skipping the native teardown that has nothing left to write.  Only the process entry points
+    call this; ``main`` stays an ordinary click group for notebooks and tests.
+    """
+    try:
+        main()
+        code = 0
+    except SystemExit as done:
+        code = _exit_code(done.code)
+    # the first two steps of Python's own exit (Py_FinalizeEx), before its module teardown
+    threading._shutdown()  # type: ignore[attr-defined]  # the non-daemon threads joined
+    atexit._run_exitfuncs()  # logging flushed, temporary folders removed, worker pools stopped
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a reader gone, a stream closed: nothing more can reach it
+            pass
+    os._exit(code)
+
+
+def _exit_code(code: object) -> int:
+    """Python's rule for ``SystemExit(code)``: None is 0, a number is itself, anything else is
+    printed to stderr and exits 1."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return 1
