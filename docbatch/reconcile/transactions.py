@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ..errors import BadColumnMapping, TransactionFileError
+from .exchange import original_from_rate
 from .headerless import header_by_content
 from .settings import TransactionOptions
 from .values import card_digits, currency_code, date_cell_problem, last4, parse_amount, parse_date_column
@@ -66,6 +67,13 @@ _ALIASES: dict[str, tuple[str, ...]] = {
                           "typeforeigncurrency", "exchangeto"),
     "direction": ("type", "transactiontype", "drcr", "debitcredit", "crdr", "indicator", "dc", "creditdebit"),
     "status": ("state", "transactionstatus", "transactionstate"),
+    # Wise's balance statements: the conversion a line made (its rate from Exchange From to Exchange To,
+    # the fees taken first), read for the original amount where no column gives it (:mod:`.exchange`),
+    # and what kind of line it is (CARD, TRANSFER, CONVERSION...).
+    "exchange_from": ("exchangefrom",),
+    "exchange_rate": ("exchangerate",),
+    "fees": ("totalfees",),
+    "kind": ("transactiondetailstype",),
 }
 #: Statuses of a line that moved no money (Revolut's ``State``, Citi's ``Status``): set aside, never matched.
 _NO_MONEY = {"DECLINED", "REVERTED", "FAILED", "CANCELLED", "CANCELED", "REJECTED", "VOID", "VOIDED"}
@@ -284,6 +292,7 @@ def from_rows(header: Sequence[object], rows: Sequence[Sequence[object]], *, opt
     cards, curs = column("card_last4"), column("currency")
     accounts = column("account")
     oamts, ocurs = column("original_amount"), column("original_currency")
+    rates, sources, fees = column("exchange_rate"), column("exchange_from"), column("fees")
     for n, amount in enumerate(amounts):
         if amount is None or (tdates[n] is None and pdates[n] is None):
             continue  # a total, a balance or a note line, not a transaction
@@ -293,13 +302,26 @@ def from_rows(header: Sequence[object], rows: Sequence[Sequence[object]], *, opt
         if tid != given:
             repeated.append(RepeatedId(numbers[n] + 1, given, tid))
         seen.add(tid)
+        currency = currency_code(curs[n]) or default_currency
         oamt = parse_amount(oamts[n], decimal_separator=options.decimal_separator)[0]
+        original = (abs(oamt), currency_code(ocurs[n])) if oamt is not None else original_from_rate(
+            abs(amount), currency, _number_or_none(rates[n]), currency_code(sources[n]), currency_code(ocurs[n]),
+            _number_or_none(fees[n]))
         out.append(Transaction(
             transaction_id=tid, transaction_date=tdates[n], posted_date=pdates[n],
             descriptor=str(descs[n]).strip() if descs[n] not in (None, "") else None,
-            amount=amount, currency=currency_code(curs[n]) or default_currency, card_last4=last4(cards[n]) or card_digits(accounts[n]),
-            original_amount=abs(oamt) if oamt is not None else None, original_currency=currency_code(ocurs[n])))
+            amount=amount, currency=currency, card_last4=last4(cards[n]) or card_digits(accounts[n]),
+            original_amount=original[0] if original else None,
+            original_currency=original[1] if original else currency_code(ocurs[n])))
     return Statement(out, rejected, repeated)
+
+
+def _number_or_none(value: Any) -> Decimal | None:
+    """A rate or fee cell as a number, None where it is empty or no number (it then derives nothing)."""
+    try:
+        return parse_amount(value)[0]
+    except TransactionFileError:
+        return None
 
 
 def _row_id(row: list[Any], cols: dict[str, int], id_prefix: str, n: int) -> str:

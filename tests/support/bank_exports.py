@@ -121,3 +121,39 @@ N26 = ('"Date","Payee","Account number","Transaction type","Payment reference","
        '"2025-03-14","Pret A Manger","","MasterCard Payment","","-4.92","-4.20","GBP","1.1714"\n'
        '"2025-03-15","Greenleaf Markt","","MasterCard Payment","","-31.98","","",""\n'
        '"2025-03-16","Jane Doe","DE89370400440532013000","Income","rent","200.00","","",""\n')
+
+#: Wise's balance statement as exported before 2025 (the 19 columns of :data:`WISE`, no ``Exchange
+#: To Amount``), of a GBP balance.  A card payment abroad gives only the charge (``Amount``, fee
+#: included), ``Exchange From`` / ``Exchange To`` and the rate: one unit of ``Exchange From`` is
+#: ``Exchange Rate`` units of ``Exchange To``, applied to the charge less ``Total fees``
+#: (27.43 - 0.08 = 27.35 GBP x 1.16271 = 31.80 EUR).  A conversion between the account's own
+#: balances has a ``BALANCE-`` id and both currencies.  How certain: the 19 headers are those of
+#: :data:`WISE`, quoted alike by several independent importers; the rate's direction and the fee
+#: taken off first agree with two exports published whole in the 2025 layout (a HUF balance paying
+#: 15.19 EUR: (5434.98 - 30.00) x 0.00281; 27.43 GBP above); the ``BALANCE-`` ids and ``Converted
+#: ... to ...`` descriptions with both currencies appear in three importers' fixtures.  The lines
+#: are made up.
+WISE_CLASSIC = (WISE.splitlines()[0] + "\n"
+                'CARD-3234567890,14-03-2025,-27.43,GBP,"Card transaction of 31.80 EUR issued by Le Petit Cafe PARIS",,'
+                '972.57,GBP,EUR,1.16271,,,,"Le Petit Cafe",4821,"JANE DOE",,,0.08\n'
+                'BALANCE-3234567891,15-03-2025,-100.00,GBP,"Converted 100.00 GBP to 116.00 EUR",,872.57,GBP,EUR,'
+                '1.16271,,,,,,,,,0.23\n'
+                'CARD-3234567892,15-03-2025,-4.20,GBP,"Card transaction of 4.20 GBP issued by Pret A Manger LONDON",,'
+                '868.37,,,,,,,"Pret A Manger",4821,"JANE DOE",,,0.00\n'
+                'TRANSFER-3234567893,16-03-2025,200.00,GBP,"Money added to GBP balance",,1068.37,BRL,GBP,0.13900,'
+                ',,,,,,,,0.00\n')
+
+#: The 2025 balance statement of the EUR balance the conversion above fed: the conversion arrives
+#: as a CREDIT whose ``Transaction Details Type`` says ``CONVERSION``, and the GBP side of it (a
+#: DEBIT, in a GBP balance's statement) says so too.  Certainty as :data:`WISE_ABROAD`; the
+#: details types are those of Wise's balance-statement API (CARD, CONVERSION, TRANSFER, ...).
+WISE_CONVERSIONS = (WISE_ABROAD.splitlines()[0] + "\n"
+                    'BALANCE-3234567891,15-03-2025,"15-03-2025 10:02:11.120",116.00,EUR,'
+                    '"Converted 100.00 GBP to 116.00 EUR",,116.00,GBP,EUR,1.16271,,,,,,,,,0.00,116.00,CREDIT,'
+                    'CONVERSION\n'
+                    'BALANCE-3234567894,16-03-2025,"16-03-2025 08:00:00.000",-31.80,EUR,'
+                    '"Converted 31.80 EUR to 27.35 GBP",,84.20,EUR,GBP,0.86007,,,,,,,,,0.00,27.35,DEBIT,'
+                    'CONVERSION\n'
+                    'CARD-3234567895,16-03-2025,"16-03-2025 12:01:33.412",-31.80,EUR,'
+                    '"Card transaction of 31.80 EUR issued by Le Petit Cafe PARIS",,52.40,,,,,,,'
+                    '"Le Petit Cafe",4821,"JANE DOE",,,0.00,,DEBIT,CARD\n')

@@ -125,3 +125,26 @@ def test_wise_exchange_to_amount_and_currency_are_the_original_before_conversion
         D("27.43"), "GBP", D("31.80"), "EUR")
     assert (abroad.posted_date, abroad.descriptor, abroad.card_last4) == (DAY(2025, 3, 14), "Le Petit Cafe", "4821")
     assert (home.amount, home.currency, home.original_amount, home.original_currency) == (D("4.20"), "GBP", None, None)
+
+
+
+def money(tmp_path, name: str, transaction_id: str) -> tuple[object, ...]:
+    """(amount, currency, original amount, original currency) of one line of a bank export."""
+    path = tmp_path / f"{name.lower()}.csv"
+    path.write_text(getattr(bank_exports, name), encoding="utf-8")
+    t = next(t for t in read_transactions(path) if t.transaction_id == transaction_id)
+    return t.amount, t.currency, t.original_amount, t.original_currency
+
+
+def test_an_older_wise_statement_gives_the_original_amount_by_the_rate_from_the_charge_less_fees(tmp_path):
+    # No Exchange To Amount: 27.43 GBP charged, 0.08 of it fees, 1 GBP = 1.16271 EUR -> 31.80 EUR spent.
+    assert money(tmp_path, "WISE_CLASSIC", "CARD-3234567890") == (D("27.43"), "GBP", D("31.80"), "EUR")
+
+
+def test_an_older_wise_statement_line_in_the_rates_target_currency_converts_back_by_dividing(tmp_path):
+    # Money added from BRL to this GBP balance: 200.00 GBP at 1 BRL = 0.139 GBP was 1438.85 BRL.
+    assert money(tmp_path, "WISE_CLASSIC", "TRANSFER-3234567893") == (D("-200.00"), "GBP", D("1438.85"), "BRL")
+
+
+def test_an_older_wise_statement_line_with_no_exchange_has_no_original_amount(tmp_path):
+    assert money(tmp_path, "WISE_CLASSIC", "CARD-3234567892") == (D("4.20"), "GBP", None, None)
