@@ -12,7 +12,12 @@ arriving in the balance (a conversion's other side, money added from another cur
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
+#: What a line's kind column (Wise's ``Transaction Details Type``) says of a conversion.
+CONVERSION_KINDS = frozenset({"CONVERSION"})
+#: Wise's id of a line moving money between its own balances (``BALANCE-2511676791``).
+_BALANCE_ID = "BALANCE-"
 _CENT = Decimal("0.01")
 
 
@@ -33,3 +38,18 @@ def original_from_rate(charged: Decimal, currency: str | None, rate: Decimal | N
         return None
     return None
 
+
+def conversion_problem(kind: Any, transaction_id: Any, source: Any, target: Any) -> str | None:
+    """Why a line is a conversion between the account's own balances (set aside, never matched), else None.
+
+    Said by a kind column (``CONVERSION``), or, in exports without one, by Wise's ``BALANCE-`` id on
+    a line naming two currencies.
+    """
+    text = str(kind or "").strip()
+    if text.upper() in CONVERSION_KINDS:
+        return f"kind: {text!r}: a conversion between the account's own balances, not a purchase"
+    names = {str(c or "").strip().upper() for c in (source, target)} - {""}
+    if not text and str(transaction_id or "").strip().upper().startswith(_BALANCE_ID) and len(names) == 2:
+        return (f"id {str(transaction_id).strip()!r} converts {' to '.join(str(c).strip() for c in (source, target))}: "
+                "a conversion between the account's own balances, not a purchase")
+    return None

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ..errors import BadColumnMapping, TransactionFileError
-from .exchange import original_from_rate
+from .exchange import conversion_problem, original_from_rate
 from .headerless import header_by_content
 from .settings import TransactionOptions
 from .values import card_digits, currency_code, date_cell_problem, last4, parse_amount, parse_date_column
@@ -331,9 +331,13 @@ def _row_id(row: list[Any], cols: dict[str, int], id_prefix: str, n: int) -> str
 
 
 def _row_problem(row: list[Any], cols: dict[str, int], options: TransactionOptions) -> str | None:
-    """Why the line's date or amount cannot be read, or that it moved no money; else None."""
+    """Why the line's date or amount cannot be read, or that it moved no money or only between the
+    account's own balances (a conversion); else None."""
     if "status" in cols and str(row[cols["status"]] or "").strip().upper() in _NO_MONEY:
         return f"status: {str(row[cols['status']]).strip()!r}: no money moved"
+    if problem := conversion_problem(*(row[cols[c]] if c in cols else None
+                                       for c in ("kind", "transaction_id", "exchange_from", "original_currency"))):
+        return problem
     for name in ("transaction_date", "posted_date"):
         if name in cols and (problem := date_cell_problem(row[cols[name]], options.date_order)):
             return f"{name}: {problem}"

@@ -148,3 +148,22 @@ def test_an_older_wise_statement_line_in_the_rates_target_currency_converts_back
 
 def test_an_older_wise_statement_line_with_no_exchange_has_no_original_amount(tmp_path):
     assert money(tmp_path, "WISE_CLASSIC", "CARD-3234567892") == (D("4.20"), "GBP", None, None)
+
+
+@pytest.mark.parametrize("name, rejected", [
+    # the 2025 layout says so in Transaction Details Type, on both sides of the conversion
+    ("WISE_CONVERSIONS", [(1, "BALANCE-3234567891", "kind: 'CONVERSION': a conversion between the account's own "
+                                                    "balances, not a purchase"),
+                          (2, "BALANCE-3234567894", "kind: 'CONVERSION': a conversion between the account's own "
+                                                    "balances, not a purchase")]),
+    # older exports have no such column: Wise's BALANCE- id on a line naming two currencies
+    ("WISE_CLASSIC", [(2, "BALANCE-3234567891", "id 'BALANCE-3234567891' converts GBP to EUR: a conversion between "
+                                                "the account's own balances, not a purchase")]),
+])
+def test_a_wise_conversion_between_own_balances_is_set_aside_not_read_as_spend(tmp_path, name, rejected):
+    # Converting 31.80 EUR to GBP is no purchase: read as spend, it is a rival of the card payment beside it.
+    path = tmp_path / "wise.csv"
+    path.write_text(getattr(bank_exports, name), encoding="utf-8")
+    statement = read_transactions(path)
+    assert [(r.row, r.transaction_id, r.error) for r in statement.rejected] == rejected
+    assert not [t for t in statement if t.transaction_id.startswith("BALANCE-")]

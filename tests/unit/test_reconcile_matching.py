@@ -18,7 +18,7 @@ from docbatch.reconcile.settings import MatchSettings
 from docbatch.reconcile.transactions import read_transactions
 from docbatch.sinks.schema import arrow_schema
 
-from ..support.bank_exports import MONZO, WISE_ABROAD, WISE_CLASSIC
+from ..support.bank_exports import MONZO, WISE_ABROAD, WISE_CLASSIC, WISE_CONVERSIONS
 
 D = Decimal
 DAY = dt.date(2018, 12, 3)
@@ -589,3 +589,16 @@ def test_a_receipt_paid_abroad_matches_a_line_on_its_amount_before_conversion(tm
     (row,) = reconcile(recs, path).matches.to_pylist()
     assert (row["transaction_id"], row["amount_basis"]) == (transaction_id, "total")
     assert "currency_match" in row["reasons"].split(";")
+
+
+def test_a_wise_conversion_is_no_candidate_of_a_receipt_of_its_amount_and_no_unmatched_spend(tmp_path):
+    # 31.80 EUR converted to GBP the morning the cafe was paid 31.80 EUR from the same balance.
+    path = tmp_path / "statement.csv"
+    path.write_text(WISE_CONVERSIONS)
+    recs = receipts({"doc_id": "cafe", "vendor_name": "LE PETIT CAFE", "receipt_date": dt.date(2025, 3, 16),
+                     "total": "31.80", "currency": "EUR", "vendor_address": "12 RUE DE RIVOLI 75001 PARIS"})
+    result = reconcile(recs, path)
+    assert [r["transaction_id"] for r in result.matches.to_pylist()] == ["CARD-3234567895"]
+    assert result.unmatched_transactions.num_rows == 0
+    assert [r["transaction_id"] for r in result.summary["transactions"]["rejected"]] == [
+        "BALANCE-3234567891", "BALANCE-3234567894"]
