@@ -14,8 +14,9 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-#: What a line's kind column (Wise's ``Transaction Details Type``) says of a conversion.
-CONVERSION_KINDS = frozenset({"CONVERSION"})
+#: What a line's kind column says of a conversion: Wise's ``Transaction Details Type`` (balance
+#: statements), its ``Direction`` (transaction history, :mod:`.wise_history`).
+CONVERSION_KINDS = frozenset({"CONVERSION", "NEUTRAL"})
 #: Wise's id of a line moving money between its own balances (``BALANCE-2511676791``).
 _BALANCE_ID = "BALANCE-"
 _CENT = Decimal("0.01")

@@ -29,6 +29,7 @@ from ..errors import BadColumnMapping, TransactionFileError
 from .exchange import conversion_problem, original_from_rate
 from .headerless import header_by_content
 from .settings import TransactionOptions
+from .wise_history import CANONICAL_HEADER as WISE_HISTORY, canonical_rows, is_history_header
 from .values import card_digits, currency_code, date_cell_problem, last4, parse_amount, parse_date_column
 
 _ALIASES: dict[str, tuple[str, ...]] = {
@@ -75,8 +76,9 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "fees": ("totalfees",),
     "kind": ("transactiondetailstype",),
 }
-#: Statuses of a line that moved no money (Revolut's ``State``, Citi's ``Status``): set aside, never matched.
-_NO_MONEY = {"DECLINED", "REVERTED", "FAILED", "CANCELLED", "CANCELED", "REJECTED", "VOID", "VOIDED"}
+#: Statuses of a line that moved no money (Revolut's ``State``, Citi's ``Status``; Wise's transaction
+#: history marks a charge reversed whole ``REFUNDED``, with no credit line of its own): set aside, never matched.
+_NO_MONEY = {"DECLINED", "REVERTED", "FAILED", "CANCELLED", "CANCELED", "REJECTED", "VOID", "VOIDED", "REFUNDED"}
 _CURRENCY_IN_HEADER = re.compile(r"\(([A-Z]{3})\)|\b(?:IN\s)?([A-Z]{3})$")
 _CREDIT_WORDS = re.compile(r"\b(?:PAYMENT|THANK YOU|REFUND|RETURN|REVERSAL|CREDIT|CASHBACK|REBATE)\b", re.I)
 
@@ -228,7 +230,8 @@ def _read_csv_rows(data: bytes, options: TransactionOptions) -> tuple[list[str],
         rows = _csv_rows(text, dialect)
         split.append(rows)
         for i, row in enumerate(rows[:40]):
-            if _looks_like_header(row) or (given and all(_position(c, row) is not None for c in mapped)):
+            if _looks_like_header(row) or (given and all(_position(c, row) is not None for c in mapped)) or \
+                    (not given and is_history_header(row)):
                 return [c.strip() for c in row], rows[i + 1 :]
             if (likeness := _header_likeness(row, mapped)) > likeliest[0]:
                 likeliest = (likeness, [c.strip() for c in row])
@@ -381,7 +384,8 @@ def _signed_amounts(rows: list[list[Any]], cols: dict[str, int], options: Transa
 
 
 _DIRECTIONS = {"CR": "CR", "C": "CR", "CREDIT": "CR", "CREDITS": "CR", "RETURN": "CR", "REFUND": "CR",
-               "PAYMENT": "CR", "DR": "DR", "D": "DR", "DEBIT": "DR", "DEBITS": "DR", "SALE": "DR", "PURCHASE": "DR"}
+               "PAYMENT": "CR", "IN": "CR", "DR": "DR", "D": "DR", "DEBIT": "DR", "DEBITS": "DR", "SALE": "DR",
+               "PURCHASE": "DR", "OUT": "DR"}
 
 
 def _direction(value: Any) -> str | None:
@@ -439,6 +443,8 @@ def read_transactions(source: Any, *, options: TransactionOptions | None = None)
         return read_qif(data, options=options, id_prefix=path.stem)
     header, rows = _read_csv_rows(data, options)
     _require_lines(path, len(rows))
+    if not options.mapping.given() and is_history_header(header):
+        header, rows = WISE_HISTORY, canonical_rows(header, rows)
     return from_rows(header, rows, options=options, id_prefix=path.stem)
 
 

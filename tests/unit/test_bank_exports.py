@@ -167,3 +167,26 @@ def test_a_wise_conversion_between_own_balances_is_set_aside_not_read_as_spend(t
     statement = read_transactions(path)
     assert [(r.row, r.transaction_id, r.error) for r in statement.rejected] == rejected
     assert not [t for t in statement if t.transaction_id.startswith("BALANCE-")]
+
+
+def test_wise_transaction_history_is_read_with_the_account_side_charged_and_the_other_side_spent(tmp_path):
+    path = tmp_path / "transaction-history.csv"
+    path.write_text(bank_exports.WISE_HISTORY, encoding="utf-8")
+    assert [(t.transaction_id, t.transaction_date, t.posted_date, t.descriptor, t.amount, t.currency,
+             t.original_amount, t.original_currency) for t in read_transactions(path)] == [
+        # 27.35 GBP after fees and the 0.08 GBP fee left the balance; the cafe was paid 31.80 EUR
+        ("CARD_TRANSACTION-5234567890", DAY(2025, 3, 14), DAY(2025, 3, 15), "Le Petit Cafe", D("27.43"), "GBP",
+         D("31.80"), "EUR"),
+        ("CARD_TRANSACTION-5234567891", DAY(2025, 3, 15), DAY(2025, 3, 15), "Pret A Manger", D("4.20"), "GBP",
+         None, None),
+        # money arriving: a credit, named by who sent it
+        ("TRANSFER-5234567894", DAY(2025, 3, 16), DAY(2025, 3, 16), "ACME LTD", D("-200.00"), "GBP", None, None)]
+
+
+def test_wise_transaction_history_sets_aside_conversions_and_lines_that_moved_no_money(tmp_path):
+    path = tmp_path / "transaction-history.csv"
+    path.write_text(bank_exports.WISE_HISTORY, encoding="utf-8")
+    assert [(r.row, r.transaction_id, r.error) for r in read_transactions(path).rejected] == [
+        (3, "BALANCE-5234567892", "kind: 'NEUTRAL': a conversion between the account's own balances, not a purchase"),
+        (4, "CARD_TRANSACTION-5234567893", "status: 'CANCELLED': no money moved"),
+        (6, "CARD_TRANSACTION-5234567895", "status: 'REFUNDED': no money moved")]

@@ -18,7 +18,7 @@ from docbatch.reconcile.settings import MatchSettings
 from docbatch.reconcile.transactions import read_transactions
 from docbatch.sinks.schema import arrow_schema
 
-from ..support.bank_exports import MONZO, WISE_ABROAD, WISE_CLASSIC, WISE_CONVERSIONS
+from ..support.bank_exports import MONZO, WISE_ABROAD, WISE_CLASSIC, WISE_CONVERSIONS, WISE_HISTORY
 
 D = Decimal
 DAY = dt.date(2018, 12, 3)
@@ -579,6 +579,7 @@ def test_an_ofx_statement_naming_no_currency_leaves_it_open_never_usd(tmp_path):
     pytest.param(MONZO, "tx_0000A1", id="monzo-local-amount"),  # charged 27.12 GBP
     pytest.param(WISE_ABROAD, "CARD-2234567890", id="wise-exchange-to-amount"),  # charged 27.43 GBP, fee included
     pytest.param(WISE_CLASSIC, "CARD-3234567890", id="wise-exchange-rate"),  # 27.43 GBP and the rate alone
+    pytest.param(WISE_HISTORY, "CARD_TRANSACTION-5234567890", id="wise-transaction-history"),  # source and target
 ])
 def test_a_receipt_paid_abroad_matches_a_line_on_its_amount_before_conversion(tmp_path, export, transaction_id):
     # The 31.80 EUR on the receipt was charged in GBP, 14-15% apart: no FX tolerance reaches it.
