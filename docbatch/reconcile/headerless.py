@@ -4,7 +4,8 @@ what they hold.
 A file whose first lines are all as wide (three cells or more), in which exactly one column
 holds only dates, exactly one only money (two decimals shown) and at least one words, reads
 as if its header named those three ``Date``, ``Amount`` and ``Description`` (the column with
-the most text).  A header row, even an unknown one, breaks that shape (its cells are no dates
+the most distinct words: merchants differ line to line, where a labelled number such as Amex's
+``Reference: 320250740012345678`` repeats one word, however long its cells).  A header row, even an unknown one, breaks that shape (its cells are no dates
 and no amounts), so an export whose header is merely unrecognised is still refused.
 """
 
@@ -19,6 +20,7 @@ from .values import date_cell_problem
 SAMPLE = 20
 _MONEY = re.compile(r"^[+-]?\(?[+-]?\d{1,3}(?:[,.\s]?\d{3})*[.,]\d{2}\)?-?$")
 _WORDS = re.compile(r"[^\W\d_]{2}")
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 def header_by_content(rows: Sequence[Sequence[str]]) -> list[str] | None:
@@ -31,7 +33,7 @@ def header_by_content(rows: Sequence[Sequence[str]]) -> list[str] | None:
     texts = [i for i, k in enumerate(kinds) if k == "text"]
     if kinds.count("date") != 1 or kinds.count("amount") != 1 or not texts:
         return None
-    descriptor = max(texts, key=lambda i: sum(len(r[i]) for r in sample))
+    descriptor = max(texts, key=lambda i: len({w.upper() for r in sample for w in _WORD.findall(r[i])}))
     names = {kinds.index("date"): "Date", kinds.index("amount"): "Amount", descriptor: "Description"}
     return [names.get(i, f"column {i + 1}") for i in range(width)]
 

@@ -183,3 +183,14 @@ WISE_HISTORY = ("ID,Status,Direction,Created on,Finished on,Source fee amount,So
                 "ACME LTD,200.00,GBP,JANE DOE,200.00,GBP,1,Invoice 42,,,,\n"
                 "CARD_TRANSACTION-5234567895,REFUNDED,OUT,2025-03-16 13:30:00,2025-03-16 13:30:01,,,,,"
                 "JANE DOE,12.00,GBP,Greenleaf Market,12.00,GBP,1,,,JANE DOE,Groceries,\n")
+
+#: American Express's older CSV download: no header row; date, ``Reference: <number>``, amount
+#: (charges positive), the merchant with its store and terminal numbers, a number.  Layout as
+#: quoted by an importer of its monthly files (``07/02/2015,"Reference: 320151840289924743",32.52,
+#: "TJ MAXX #803 00000088009266299","080305055978009266299"``); the lines are made up.
+AMEX_LEGACY = ('03/14/2025,"Reference: 320250740012345678",31.98,"GREENLEAF MARKET #42",'
+               '"080305055978009266299"\n'
+               '03/15/2025,"Reference: 320250740012345679",18.40,"UBER TRIP",'
+               '"080305055978009266300"\n'
+               '03/20/2025,"Reference: 320250790012345680",-500.00,"AUTOPAY PAYMENT - THANK YOU",'
+               '"000000000000000000000"\n')

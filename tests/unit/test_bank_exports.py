@@ -78,6 +78,13 @@ def test_wells_fargo_download_without_a_header_is_read_by_what_its_columns_hold(
         (DAY(2025, 3, 17), "CHECK # 1043", D("120.00"))]
 
 
+def test_amex_legacy_download_without_a_header_takes_the_merchant_not_the_reference_as_descriptor(tmp_path):
+    # "Reference: 3202..." is as long as the merchant's cell, but one word repeated on every line.
+    assert [row[3:5] for row in read(tmp_path, "AMEX_LEGACY")] == [
+        ("GREENLEAF MARKET #42", D("31.98")), ("UBER TRIP", D("18.40")),
+        ("AUTOPAY PAYMENT - THANK YOU", D("-500.00"))]
+
+
 def test_a_download_without_a_header_whose_amount_cannot_be_told_is_refused(tmp_path):
     # HSBC UK's layout with a running balance: two money columns, and no header to say which is which.
     path = tmp_path / "balance.csv"
