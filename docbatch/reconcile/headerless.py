@@ -5,8 +5,9 @@ A file whose first lines are all as wide (three cells or more), in which exactly
 holds only dates, exactly one only money (two decimals shown) and at least one words, reads
 as if its header named those three ``Date``, ``Amount`` and ``Description`` (the column with
 the most distinct words: merchants differ line to line, where a labelled number such as Amex's
-``Reference: 320250740012345678`` repeats one word, however long its cells).  A header row, even an unknown one, breaks that shape (its cells are no dates
-and no amounts), so an export whose header is merely unrecognised is still refused.
+``Reference: 320250740012345678`` repeats one word, however long its cells).  A header row,
+even an unknown one, breaks that shape (its cells are no dates and no amounts), so an export
+whose header is merely unrecognised is still refused.
 """
 
 from __future__ import annotations

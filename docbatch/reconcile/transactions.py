@@ -34,9 +34,11 @@ from .values import card_digits, currency_code, date_cell_problem, last4, parse_
 
 _ALIASES: dict[str, tuple[str, ...]] = {
     "transaction_date": ("transactiondate", "transdate", "txndate", "trandate", "purchasedate", "datetransaction",
-                         "dateoftransaction", "transactiondatetime", "dtuser", "saledate", "starteddate"),
+                         "dateoftransaction", "transactiondatetime", "dtuser", "saledate", "starteddate",
+                         "datestarted"),
     "posted_date": ("posteddate", "postdate", "postingdate", "dateposted", "bookingdate", "settlementdate",
-                    "valuedate", "processdate", "processeddate", "completeddate", "dtposted", "date", "datum",
+                    "valuedate", "processdate", "processeddate", "completeddate", "datecompleted", "dtposted", "date",
+                    "datum",
                     "fecha"),
     # A merchant column (Wise's ``Merchant``) names the merchant alone, a description the whole line
     # (``Card transaction of 31.80 EUR issued by ...``): it is read first, the description where it is empty.
@@ -57,15 +59,16 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     # ``-71002``): a bank's account number printed whole (Lloyds' ``12345678``) is the account the
     # debit card draws on, and comparing it with the card a receipt prints is a false card_mismatch.
     "account": ("accountnumber", "account", "accountno"),
-    "currency": ("currency", "ccy", "currencycode", "transactioncurrency", "billingcurrency"),
-    # Monzo's ``Local amount`` / ``Local currency``, N26's ``Amount (Foreign Currency)`` / ``Type Foreign
-    # Currency`` and Wise's ``Exchange To Amount`` / ``Exchange To`` (its balance statement since 2025; the
-    # balance's currency is ``Exchange From``) are the spend as made abroad, ``Amount`` the charge.
+    "currency": ("currency", "ccy", "currencycode", "transactioncurrency", "billingcurrency", "paymentcurrency"),
+    # Monzo's ``Local amount`` / ``Local currency``, Revolut Business's ``Orig amount`` / ``Orig currency``,
+    # N26's ``Amount (Foreign Currency)`` / ``Type Foreign Currency`` and Wise's ``Exchange To Amount`` /
+    # ``Exchange To`` (its balance statement since 2025; the balance's currency is ``Exchange From``) are
+    # the spend as made abroad, ``Amount`` the charge.
     "original_amount": ("originalamount", "foreignamount", "foreigncurrencyamount", "amountinoriginalcurrency",
                         "foreignspendamount", "sourceamount", "localamount", "amountforeigncurrency",
-                        "exchangetoamount"),
+                        "exchangetoamount", "origamount"),
     "original_currency": ("originalcurrency", "foreigncurrency", "sourcecurrency", "localcurrency",
-                          "typeforeigncurrency", "exchangeto"),
+                          "typeforeigncurrency", "exchangeto", "origcurrency"),
     "direction": ("type", "transactiontype", "drcr", "debitcredit", "crdr", "indicator", "dc", "creditdebit"),
     "status": ("state", "transactionstatus", "transactionstate"),
     # Wise's balance statements: the conversion a line made (its rate from Exchange From to Exchange To,
@@ -79,6 +82,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
 #: Statuses of a line that moved no money (Revolut's ``State``, Citi's ``Status``; Wise's transaction
 #: history marks a charge reversed whole ``REFUNDED``, with no credit line of its own): set aside, never matched.
 _NO_MONEY = {"DECLINED", "REVERTED", "FAILED", "CANCELLED", "CANCELED", "REJECTED", "VOID", "VOIDED", "REFUNDED"}
+_TIME_ZONE_IN_HEADER = re.compile(r"\s*\((UTC|GMT|[A-Za-z]+/[A-Za-z_]+(?:/[A-Za-z_]+)?)\)$")
 _CURRENCY_IN_HEADER = re.compile(r"\(([A-Z]{3})\)|\b(?:IN\s)?([A-Z]{3})$")
 _CREDIT_WORDS = re.compile(r"\b(?:PAYMENT|THANK YOU|REFUND|RETURN|REVERSAL|CREDIT|CASHBACK|REBATE)\b", re.I)
 
@@ -140,14 +144,20 @@ def _key(header: object) -> str:
     return re.sub(r"[^a-z0-9]", "", str(header).lower())
 
 
-def _canonical(header: str) -> tuple[str | None, str | None, int]:
+def _canonical(header: str) -> tuple[str | None, str | None, float]:
     """(canonical column, currency named in the header, rank) of one header cell.
 
     The rank says how specific the header is for its column (the canonical name itself, then
     its aliases in order), so that of two headers for one column the more specific one wins.
+    A date header naming its time zone (Revolut Business's ``Date started (UTC)`` beside
+    ``Date started (Europe/London)``) is the header without it; of the two the local one wins,
+    the day a receipt prints being local.
     """
     text = str(header).strip()
     cur = None
+    if zone := _TIME_ZONE_IN_HEADER.search(text):
+        name, cur, rank = _canonical(text[: zone.start()])
+        return name, cur, rank + (0.5 if zone.group(1).upper() in ("UTC", "GMT") else 0.0)
     if m := _CURRENCY_IN_HEADER.search(text.upper()):
         code = m.group(1) or m.group(2)
         if currency_code(code) and _key(text[: m.start()]) in _ALIASES["amount"] + _ALIASES["debit"] + \
@@ -166,8 +176,8 @@ def resolve_columns(header: Sequence[object], options: TransactionOptions) -> tu
     """Canonical column -> position in ``header``, and a currency named by an amount header."""
     found: dict[str, int] = {}
     header_currency = None
-    ranks: dict[str, int] = {}
-    descriptors: list[tuple[int, int]] = []
+    ranks: dict[str, float] = {}
+    descriptors: list[tuple[float, int]] = []
     for i, h in enumerate(header):
         name, cur, rank = _canonical(str(h))
         if name == "descriptor":

@@ -194,3 +194,22 @@ AMEX_LEGACY = ('03/14/2025,"Reference: 320250740012345678",31.98,"GREENLEAF MARK
                '"080305055978009266300"\n'
                '03/20/2025,"Reference: 320250790012345680",-500.00,"AUTOPAY PAYMENT - THANK YOU",'
                '"000000000000000000000"\n')
+
+#: Revolut Business's statement: the dates twice (UTC, then the account's time zone), the account's
+#: currency as ``Payment currency``, a purchase abroad's own amount as ``Orig amount`` / ``Orig
+#: currency``, the masked card number, the line's ``State``.  How certain: these 35 headers in this
+#: order are quoted alike by four independent importers (some exports have no local-time columns,
+#: or fewer beneficiary columns); the sign (spend negative) and ISO dates as in their fixtures.  The
+#: lines are made up: 31.80 EUR at a Paris cafe charged 27.12 GBP, and a declined ride.
+REVOLUT_BUSINESS = (
+    "Date started (UTC),Date completed (UTC),Date started (Europe/London),Date completed (Europe/London),ID,Type,"
+    "State,Description,Reference,Payer,Card number,Card label,Card state,Orig currency,Orig amount,"
+    "Payment currency,Amount,Total amount,Exchange rate,Fee,Fee currency,Balance,Account,"
+    "International account number,Beneficiary account number,Beneficiary sort code or routing number,"
+    "Beneficiary IBAN,Beneficiary BIC,Beneficiary name,MCC,Related transaction id,Spend program,Sender account,"
+    "Sender name,Card references\n"
+    "2025-03-14,2025-03-15,2025-03-14,2025-03-15,6601d2a8-0000-a1b2-0000-000000000001,CARD_PAYMENT,COMPLETED,"
+    "Le Petit Cafe,,JANE DOE,459678******4821,,ACTIVE,EUR,-31.80,GBP,-27.12,-27.12,0.8528,0.00,GBP,972.88,"
+    "Main,,,,,,,5812,,,,,\n"
+    "2025-03-15,,2025-03-15,,6601d2a8-0000-a1b2-0000-000000000002,CARD_PAYMENT,DECLINED,Uber,,JANE DOE,"
+    "459678******4821,,ACTIVE,GBP,-18.40,GBP,-18.40,-18.40,,0.00,GBP,,Main,,,,,,,4121,,,,,\n")

@@ -197,3 +197,14 @@ def test_wise_transaction_history_sets_aside_conversions_and_lines_that_moved_no
         (3, "BALANCE-5234567892", "kind: 'NEUTRAL': a conversion between the account's own balances, not a purchase"),
         (4, "CARD_TRANSACTION-5234567893", "status: 'CANCELLED': no money moved"),
         (6, "CARD_TRANSACTION-5234567895", "status: 'REFUNDED': no money moved")]
+
+
+def test_revolut_business_dates_with_a_time_zone_payment_currency_and_original_amount_are_read(tmp_path):
+    path = tmp_path / "revolut.csv"
+    path.write_text(bank_exports.REVOLUT_BUSINESS, encoding="utf-8")
+    statement = read_transactions(path)
+    assert [(t.transaction_id, t.transaction_date, t.posted_date, t.descriptor, t.amount, t.currency, t.card_last4,
+             t.original_amount, t.original_currency) for t in statement] == [
+        ("6601d2a8-0000-a1b2-0000-000000000001", DAY(2025, 3, 14), DAY(2025, 3, 15), "Le Petit Cafe", D("27.12"),
+         "GBP", "4821", D("31.80"), "EUR")]
+    assert [r.error for r in statement.rejected] == ["status: 'DECLINED': no money moved"]

@@ -257,3 +257,12 @@ def test_a_mapped_column_the_export_lacks_is_named_with_the_columns_found(tmp_pa
     with pytest.raises(BadColumnMapping, match=re.escape("(amount) is not in the export's header; columns found: "
                                                          "Date, Description, Amount")):
         read_transactions(path, options=amt)
+
+
+def test_of_two_date_columns_naming_their_time_zone_the_local_one_is_read(tmp_path):
+    # Paid at 07:30 in Kuala Lumpur on the 14th: 23:30 UTC on the 13th; the receipt prints the 14th.
+    path = tmp_path / "card.csv"
+    path.write_text("Date started (UTC),Date started (Asia/Kuala_Lumpur),Description,Amount\n"
+                    "2025-03-13,2025-03-14,KOPI KING,-8.20\n")
+    (t,) = read_transactions(path)
+    assert t.transaction_date == dt.date(2025, 3, 14)
