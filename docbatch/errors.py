@@ -238,6 +238,7 @@ HINTS: dict[str, str] = {
     "image_too_small": "these images are too small to hold legible text",
     "bad_manifest_row": "fix these manifest rows (see failed.csv), then run failed.csv as a manifest",
     "duplicate_doc_id": "give these rows distinct doc_ids",
+    "reserved_doc_id": "a doc_id ending #p<N> names a page of a PDF or TIFF: give these rows other doc_ids",
     "duplicate_source": "the same image is listed twice: its first row runs; drop the repeated rows",
     "bad_row": "fix these manifest rows (see error_message in failed.csv), then run failed.csv as a manifest",
     "empty_source": "fill in these rows' source (see failed.csv), then run failed.csv as a manifest",

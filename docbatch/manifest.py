@@ -56,6 +56,9 @@ _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
 BUCKET_NAME = re.compile(r"[A-Za-z0-9._-]+")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _NOT_ID = re.compile(r"[^A-Za-z0-9._-]+")
+#: The doc_ids the pages of a multi-page source take (records.page_doc_id): a row's own
+#: doc_id of that form would take a page's place in the journal and tables.
+_PAGE_ID = re.compile(r"#p[0-9]+\Z")
 _RowData = tuple[dict[str, Any], str | None]  # (values by column, structural problem or None)
 
 
@@ -368,6 +371,9 @@ class _RowChecker:
         if failure is None and doc_type not in DOC_TYPES:
             failure = ("unknown_doc_type", f"doc_type must be one of {', '.join(DOC_TYPES)}")
         explicit = _field(raw, id_col)
+        if _PAGE_ID.search(explicit):
+            failure = failure or ("reserved_doc_id", "a doc_id ending #p<N> is the id of a PDF or TIFF page")
+            explicit = ""
         if explicit:
             first = self._id_rows.setdefault(_digest(explicit), row_no)
             if first != row_no:

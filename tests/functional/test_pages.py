@@ -128,3 +128,23 @@ def test_a_paged_source_that_now_fails_whole_has_the_same_table_in_its_run_and_a
             docs = pd.read_parquet(tmp_path / "out" / "documents")
             tables.append(sorted(zip(docs["doc_id"], docs["status"])))
     assert tables == [[("one", "ok"), ("stmt", "failed")]] * 2  # no page of the file it replaced
+
+
+def test_a_row_whose_doc_id_names_a_page_of_another_row_fails_alone_and_no_page_is_lost(tmp_path, moto_url,
+                                                                                          aws_env):
+    # `stmt#p1` is the doc_id page 1 of stmt's PDF gets: kept, the other row took its place in
+    # the journal and page 1 was paid for and lost, silently (exit 0, 2 rows for 3 documents).
+    bench = Bench(tmp_path, moto_url=moto_url)
+    (tmp_path / "statement.pdf").write_bytes(pdf_of_jpegs([_jpeg("page one"), _jpeg("page two")]))
+    (tmp_path / "one.png").write_bytes(text_image("single", size=(400, 160)))
+    manifest = write_manifest(tmp_path / "m.csv", [
+        {"source": "one.png", "doc_type": "receipt", "doc_id": "stmt#p1"},
+        {"source": "statement.pdf", "doc_type": "receipt", "doc_id": "stmt"}],
+        columns=["source", "doc_type", "doc_id"])
+    with bench.server() as server:
+        summary = run_batch(bench.config(manifest, tmp_path / "out", server))
+    docs = pd.read_parquet(tmp_path / "out" / "documents").set_index("row_no")
+    assert docs["doc_id"].tolist() == ["row-1", "stmt#p1", "stmt#p2"]
+    assert docs.loc[1, ["status", "error_code"]].tolist() == ["failed", "reserved_doc_id"]
+    assert docs.loc[2, "source"].str.endswith("statement.pdf").all() and set(docs.loc[2, "status"]) == {"ok"}
+    assert (summary.ok, summary.failed) == (2, 1)

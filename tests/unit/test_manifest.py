@@ -256,6 +256,14 @@ def test_duplicates_are_caught_far_apart_in_a_long_manifest(tmp_path):
     assert rows[n + 1].error.message.endswith("used by row 4999")
 
 
+def test_a_doc_id_of_a_pages_form_is_refused_and_its_row_keeps_a_row_id(tmp_path):
+    # scan.pdf's pages are scan#p1, scan#p2...: a row claiming one would take that page's place
+    path = write(tmp_path / "m.csv", "source,doc_id\na.png,scan#p1\nscan.pdf,scan\nb.png,scan#P1x\n")
+    rows = rows_of(path)
+    assert errors_of(rows) == {1: "reserved_doc_id"}
+    assert [r.doc_id for r in rows] == ["row-1", "scan", "scan#P1x"]
+
+
 def test_duplicate_doc_id_names_the_first_row(tmp_path):
     path = write(tmp_path / "m.csv", "source,doc_id\na.jpg,X1\nb.jpg,X2\nc.jpg,X1\n")
     rows = rows_of(path)
