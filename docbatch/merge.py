@@ -4,7 +4,8 @@ The shards of a run (:mod:`docbatch.shards`) write their table parts side by sid
 folder reads as one dataset as soon as every shard is done.  Before anything downstream
 reads it, merge makes sure of that: every shard of the split has finished the same
 manifest's batch (its own ``run.json`` says ``completed``, no lock is left, and it read the
-same contents of the manifest: ``manifest_sha256``), every shard's
+same contents of the manifest: ``manifest_sha256``) and built its tables with the same
+options (:data:`_TABLE_SETTINGS`), every shard's
 parts are there, and no doc_id appears twice.  Only then does it write the run folder's
 own ``run.json`` (counts summed, each shard's run named) and one ``failed.csv`` of every
 shard's failed rows.  A shard that is missing, unfinished or of another batch is named,
@@ -32,6 +33,10 @@ from .runfolder import ESCAPED_FAILED_CSV, FAILED_CSV, RUN_JSON, RunFolder
 from .shards import Shard
 from .sinks import SINKS
 
+#: The run options a shard's tables are built with (parsing, redaction, their layout): shards
+#: that differ in one would make one dataset of rows parsed, redacted or laid out two ways.
+_TABLE_SETTINGS = ("doc_type", "formats", "partition_by", "redact", "date_order", "decimal_separator",
+                   "default_currency")
 _SUMMED = ("total", "ok", "failed", "resumed", "changed", "processed_this_run", "engine_calls", "cache_hits")
 
 
@@ -64,6 +69,7 @@ def merge_shards(out: str, *, sources: SourceSettings | None = None) -> MergeRes
         raise ShardsIncomplete(f"the shards of {folder.uri} ran different manifests: "
                                + "; ".join(f"shard {i}: {m['config'].get('manifest')}" for i, m in enumerate(metas)))
     _same_contents(folder, count, metas)
+    _same_settings(folder, count, metas)
     tables = _check_parts(folder, count, metas)
     result = MergeResult(out=folder.uri, count=count, tables=tables,
                          counts={k: sum(int(m["counts"].get(k, 0)) for m in metas) for k in _SUMMED})
@@ -120,6 +126,28 @@ def _same_contents(folder: RunFolder, count: int, metas: list[dict[str, Any]]) -
         f"the shards of {folder.uri} read different contents of the manifest {metas[last]['config'].get('manifest')} "
         f"(listed again or edited between their runs), so rows only some of them saw would be missing: "
         f"re-run shard {stale} to read it as shard {last}/{count} last did, then merge again")
+
+
+def _same_settings(folder: RunFolder, count: int, metas: list[dict[str, Any]]) -> None:
+    """Every shard built its tables with the same :data:`_TABLE_SETTINGS` (a child re-run by hand
+    without the job definition's environment, e.g. DOCBATCH_REDACT, would leave its shard's
+    rows in plain text beside the others' hashes, and run.json would name one setting for all)."""
+    differing = []
+    for key in _TABLE_SETTINGS:
+        shards_by_value: dict[str, list[str]] = {}
+        for i, meta in enumerate(metas):
+            value = meta.get("config", {}).get(key)
+            shards_by_value.setdefault(json.dumps(value), []).append(f"{i}/{count}")
+        if len(shards_by_value) > 1:
+            groups = sorted(shards_by_value.items(), key=lambda kv: len(kv[1]))
+            differing.append(f"{key} (" + "; ".join(
+                f"shard{'s' if len(names) > 1 else ''} {', '.join(names)}: {json.loads(value)}"
+                for value, names in groups) + ")")
+    if differing:
+        raise ShardsIncomplete(
+            f"the shards of {folder.uri} built their tables with other table settings: {', '.join(differing)}; "
+            f"re-run the shards that differ with the others' options (their tables are rebuilt from the saved "
+            f"answers, no engine calls), then merge again")
 
 
 def _check_parts(folder: RunFolder, count: int, metas: list[dict[str, Any]]) -> dict[str, int]:

@@ -162,6 +162,25 @@ def test_merge_refuses_shards_that_read_different_contents_of_the_manifest_and_n
     assert set(late) <= set(pd.read_parquet(out / "documents")["doc_id"])
 
 
+def test_merge_refuses_shards_whose_tables_were_built_with_other_settings_and_names_them(bench, tmp_path):
+    """One child re-run by hand without the job definition's DOCBATCH_REDACT: its shard's ids
+    and detections are plain text beside the others' hashes, and run.json would say redacted."""
+    manifest = _manifest(tmp_path)
+    out = bench.folder("sharded")
+    with bench.server() as server:
+        for i in range(4):
+            run_batch(bench.config(manifest, out, server, shard=f"{i}/4", redact=i != 2, date_order="DMY"))
+        with pytest.raises(ShardsIncomplete, match=r"other table settings: redact \(shard 2/4: False; "
+                                                   r"shards 0/4, 1/4, 3/4: True\).*re-run"):
+            merge_shards(str(out))
+        assert not (out / "run.json").exists()
+        calls = len(server.request_log)
+        run_batch(bench.config(manifest, out, server, shard="2/4", redact=True, date_order="DMY"))
+        assert len(server.request_log) == calls
+    assert merge_shards(str(out)).counts["total"] == DOCS + 4
+    assert json.loads((out / "run.json").read_text())["config"]["redact"] is True
+
+
 def test_another_split_or_an_unsharded_run_is_refused_in_a_split_folder(bench, tmp_path):
     manifest = _manifest(tmp_path)
     out = bench.folder("sharded")
