@@ -6,9 +6,9 @@ Each receipt ends in exactly one of ``matches``, ``needs_review`` and
 automatically only when its score reaches the auto threshold, its margin shows no close
 alternative, the receipt's total is not flagged, card and currency do not disagree and the
 currency is known; otherwise it goes to review with its reasons.  A flagged total never
-matches on itself; the transaction may still carry exactly another amount the receipt
-prints, read confidently on its own row (the sum before cash rounding, the subtotal, the
-amount paid): with everything
+matches on itself; the transaction may still carry another amount the receipt prints, read
+confidently on its own row (the sum before cash rounding, the subtotal, the amount paid),
+exactly or with a tip, a conversion or rounding on it: with everything
 else agreeing that pair matches (:func:`_charged_elsewhere`).  A receipt whose vendor
 the parser could not read is the exception for the merchant alone: its exact total on the
 day, with no competitor and a descriptor naming no other receipt's vendor, matches
@@ -253,11 +253,16 @@ def _amount_and_day_alone(a: Assigned, r: Receipt, t: Transaction, known: _Vendo
             and _sure_but_for_merchant(a.pair, r, t, known, ms))
 
 
-def _charged_elsewhere(p: Pair, r: Receipt) -> bool:
-    """The transaction is exactly an amount the receipt prints besides its flagged total, read
-    confidently on a row of its own: the statement then settles which printed figure was charged,
+def _charged_elsewhere(p: Pair, r: Receipt) -> str | None:
+    """The basis of the amount the receipt prints besides its flagged total, read confidently on
+    a row of its own, that the transaction carries (exactly, or with a tip, a conversion or
+    rounding on it), else None: the statement then settles which printed figure was charged,
     and the match rests on that figure, not on the total in doubt."""
-    return p.basis != "total" and p.reasons[0] == f"amount_{p.basis}" and p.basis in r.confident_bases
+    if p.basis in ("tip", "fx", "rounding"):
+        basis = r.basis_of(p.receipt_amount)
+    else:
+        basis = p.basis if p.reasons[0] == f"amount_{p.basis}" else None
+    return basis if basis in r.confident_bases else None
 
 
 def _decide(a: Assigned, receipts: list[Receipt], transactions: list[Transaction], settings: ReconcileSettings,
@@ -270,7 +275,7 @@ def _decide(a: Assigned, receipts: list[Receipt], transactions: list[Transaction
     apart = alone and rivals.contested(p)  # alone once the rivals matched elsewhere are set apart
     waived = unread or alone  # the merchant, and the score it lowered, are no evidence against the pair
     reasons = []
-    elsewhere = r.total_flagged and _charged_elsewhere(p, r)
+    elsewhere = _charged_elsewhere(p, r) if r.total_flagged else None
     if r.total_flagged and not elsewhere:
         reasons.append("total_flagged")
     if fallback:
@@ -289,7 +294,7 @@ def _decide(a: Assigned, receipts: list[Receipt], transactions: list[Transaction
     elif unread:
         row["reasons"] += ";vendor_unread_sole_candidate"
     if elsewhere:
-        row["reasons"] += ";total_flagged_charged_" + p.basis
+        row["reasons"] += ";total_flagged_charged_" + elsewhere
     row = _resolve_currency(row, r, t)
     if row["currency"] is None:
         reasons.append("currency_unresolved")

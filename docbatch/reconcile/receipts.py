@@ -69,6 +69,17 @@ class Receipt:
     def is_refund(self) -> bool:
         return self.total is not None and self.total < 0
 
+    @property
+    def tip_bases(self) -> frozenset[str]:
+        """The amounts a charge may carry a tip on: the total; when the total is flagged, also the
+        amounts read confidently on a row of their own, the figures the card may have been charged
+        instead (a card row's 22.65 under a total misread as 24.00, and 26.05 charged with the tip)."""
+        return frozenset({"total"} | (self.confident_bases if self.total_flagged else frozenset()))
+
+    def basis_of(self, amount: Decimal) -> str | None:
+        """The basis of ``amounts`` printing this amount (the first: equal amounts are kept once)."""
+        return next((b for b, v in self.amounts if v == amount), None)
+
 
 def _run_receipts_path(root: Path) -> Path | None:
     if (root / MARKER).exists() or (root / "receipts").is_dir():

@@ -8,7 +8,8 @@ Each surviving pair is scored from three pieces of evidence, each 0..1:
 
 * amount (the best reading): exactly the total (1.0); exactly an alternative (the sum before
   cash rounding, subtotal, amount paid, total plus printed tip: 0.9); within the rounding
-  tolerance (0.85); within the FX tolerance (0.8 falling to 0.6 at its edge); above the total by a tip of up to
+  tolerance (0.85); within the FX tolerance (0.8 falling to 0.6 at its edge); above the total (a
+  flagged total: or above an amount printed confidently on a row of its own, ``Receipt.tip_bases``) by a tip of up to
   ``max_tip`` (0.75 for a round tip: a whole amount, or 5/10/12/15/18/20/25 percent; an odd
   tip 0.5), or by a whole tip of at most ``max_tip_amount`` (0.75: small bills' tips are
   whole amounts far above any percentage);
@@ -153,9 +154,9 @@ class Scorer:
         tight = ((np.abs(amount - values) <= r + 1e-9) | (np.abs(original - values) <= r + 1e-9)).any(axis=1)
         fx = values * s.fx_tolerance + r
         loose = ((np.abs(amount - values) <= fx) | (np.abs(original - values) <= fx)).any(axis=1)
-        total = float(abs(receipt.total or 0))
-        most = max(total * (1 + s.max_tip), total + float(s.max_tip_amount))
-        loose |= (amount[:, 0] > total) & (amount[:, 0] <= most + r)
+        for base in [float(abs(v)) for b, v in receipt.amounts if b in receipt.tip_bases] or [0.0]:
+            most = max(base * (1 + s.max_tip), base + float(s.max_tip_amount))
+            loose |= (amount[:, 0] > base) & (amount[:, 0] <= most + r)
         loose &= ~tight
         if loose.any():  # FX and tips are read only where the merchant agrees: one vectorised test
             names = [self.names[j] for j in ids[loose]]
@@ -234,6 +235,8 @@ class Scorer:
     def _amount_of(self, receipt: Receipt, charged: Decimal) -> tuple[float, str, str, Decimal] | None:
         s = self.settings
         best: tuple[float, str, str, Decimal] | None = None
+        # With the total flagged, a reading on a figure printed confidently beats one as good on the total in doubt.
+        preferred = receipt.confident_bases if receipt.total_flagged else frozenset()
         for basis, value in receipt.amounts:
             v = abs(value)
             diff = charged - v
@@ -246,10 +249,10 @@ class Scorer:
                 readings.append((0.85, "amount_rounding", "rounding", value))
             if diff != 0 and rel <= s.fx_tolerance:
                 readings.append((0.8 - 0.2 * rel / s.fx_tolerance, "amount_fx", "fx", value))
-            if basis == "total" and diff > 0:
+            if basis in receipt.tip_bases and diff > 0:
                 readings += self._tip(charged, diff, rel, value)
             for reading in readings:
-                if best is None or reading[0] > best[0]:
+                if best is None or reading[0] > best[0] or (reading[0] == best[0] and basis in preferred):
                     best = reading
         return best
 

@@ -113,6 +113,31 @@ def test_a_flagged_total_matches_on_another_amount_the_receipt_prints_confidentl
     assert [(r["doc_id"], r["review_reason"]) for r in result.needs_review.to_pylist()] == [("unsure", "total_flagged")]
 
 
+def test_a_flagged_total_matches_a_tip_or_conversion_on_another_amount_the_receipt_prints_confidently():
+    # SROIE 187's card copy: the total is read as 24.00 and flagged, the subtotal and the VISA row print 22.65.
+    # A charge of 22.65 and a tip (26.05: 15% of it), or converted (22.73), is that printed figure charged;
+    # the same rows read at low confidence, or a tip read on the flagged total itself, stay with a person.
+    base = {"vendor_name": "URBAN IDEA SDN BHD", "total": "24.00", "total_confidence": 50.0, "needs_review": True,
+            "review_reason": "total_doubt:subtotal_unexplained;total_low_confidence", "subtotal": D("22.65"),
+            "amount_paid": D("22.65"), "payment_method": "VISA", "subtotal_confidence": 84.1,
+            "amount_paid_confidence": 84.1}
+    recs = receipts({**base, "doc_id": "tip", "receipt_date": day(0)},
+                    {**base, "doc_id": "fx", "receipt_date": day(10)},
+                    {**base, "doc_id": "unsure", "receipt_date": day(20), "subtotal_confidence": 40.0,
+                     "amount_paid_confidence": 40.0},
+                    {**base, "doc_id": "on_total", "receipt_date": day(30), "subtotal": None, "amount_paid": None})
+    txns = statement((day(0), "URBAN IDEA SDN BHD", "26.05", "T1"), (day(10), "URBAN IDEA SDN BHD", "22.73", "T2"),
+                     (day(20), "URBAN IDEA SDN BHD", "26.05", "T3"), (day(30), "URBAN IDEA SDN BHD", "27.60", "T4"))
+    result = reconcile(recs, txns)
+    matches = {r["doc_id"]: r for r in result.matches.to_pylist()}
+    assert sorted(matches) == ["fx", "tip"]
+    assert (matches["tip"]["transaction_id"], matches["tip"]["amount_basis"]) == ("T1", "tip")
+    assert (matches["fx"]["transaction_id"], matches["fx"]["amount_basis"]) == ("T2", "fx")
+    assert all(r["reasons"].endswith(";total_flagged_charged_subtotal") for r in matches.values())
+    assert sorted((r["doc_id"], r["review_reason"].split(";")[0]) for r in result.needs_review.to_pylist()) == [
+        ("on_total", "total_flagged"), ("unsure", "total_flagged")]
+
+
 def test_a_card_is_charged_the_sum_before_cash_rounding():
     # SROIE 146: "TOTAL: 72.93", "RND ADJ 0.02", "72.95"; the rounded total is flagged, the card carries 72.93.
     recs = receipts({"doc_id": "R1", "vendor_name": "PAPPARICH BMC", "receipt_date": day(0), "total": "72.95",
