@@ -244,8 +244,9 @@ def _read_mrz_document(row: _Row, reasons: list[str], response: Mapping[str, Any
     if doubted:
         row.conf["document_number"] = min(row.conf["document_number"], LOW_CONFIDENCE)
         reasons.append("mrz check digit passed only by a guessed repair: document_number")
-    # Print is read by the same engine, which confuses O and 0 there too: it settles no rival.
-    rivalled = not doubted and "document_number" in row.conf and bool(lookalike_rivals(mrz))
+    # Print is read by the same engine, which reads O as 0 there too: it settles no rival, but
+    # a letter O it shows is one (the engine reads no 0 as O).
+    rivalled = not doubted and "document_number" in row.conf and bool(lookalike_rivals(mrz, " ".join(printed).split()))
     if rivalled:
         row.conf["document_number"] = min(row.conf["document_number"], LOW_CONFIDENCE)
         reasons.append("mrz check digits pass another reading of O and 0 too: document_number")
