@@ -477,6 +477,20 @@ def test_a_number_whose_only_rival_puts_an_o_between_digits_away_from_its_ends_i
     assert f["document_number_confidence"] > 50
 
 
+def test_print_reading_the_number_with_a_look_alike_the_check_digit_rules_out_agrees_with_the_zone():
+    # A generated passport's "L316598O9": zone and print both read its O as 0, the zone's check
+    # digit holds only with the O (one swap), so print's "L31659809" is the same number misread.
+    f = _numbered_passport("L316598090UTO7408122F1204159<<<<<<<<<<<<<<00", printed="L31659809")
+    assert f["document_number"] == "L316598O9" and "document_number" not in (f["review_reason"] or "")
+
+
+def test_print_showing_a_letter_where_the_zone_read_a_digit_disagrees_even_when_the_check_rules_it_out():
+    # A generated visa's "OO080620", read "00080620" by the zone and "O0080620" by print: print's
+    # reading fails the check, but the engine reads no 0 as O, so print's O says the zone is wrong.
+    f = _numbered_passport("00080620<6UTO7408122F1204159<<<<<<<<<<<<<<08", printed="O0080620")
+    assert "printed zone disagrees with mrz on: document_number" in f["review_reason"]
+
+
 def test_a_number_whose_only_o_and_0_rivals_are_unlike_a_number_is_not_flagged():
     # "X12000345" keeps its check digit as "X12OO0345" too, but three letters, two of them
     # among the digits, are no series' shape: the check digit is trusted.

@@ -76,6 +76,14 @@ def same_shapes(a: str, b: str) -> bool:
     return a.translate(_TO_DIGIT) == b.translate(_TO_DIGIT)
 
 
+def digits_for_letters(reading: str, value: str) -> bool:
+    """Is ``reading`` ``value`` with some of its letters read as their digit look-alikes
+    (``L31659809`` for ``L316598O9``, ``I13540900`` for ``II3540900``), and nothing else?
+    The way the local engine misreads a number: it reads no digit as a letter."""
+    return len(reading) == len(value) and reading != value and all(
+        a == b or a.isalpha() and b.isdigit() and a.translate(_TO_DIGIT) == b for a, b in zip(value, reading))
+
+
 def _fit(line: str, length: int) -> list[str]:
     """Variants of ``line`` brought to ``length`` by growing or shrinking filler runs."""
     diff = length - len(line)

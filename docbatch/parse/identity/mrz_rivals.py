@@ -26,9 +26,9 @@ among its last two characters, two at most) or is no less likely than the readin
 from __future__ import annotations
 
 import itertools
-from typing import Iterable
+from typing import Any, Iterable
 
-from .mrz_decode import FILLER, FORMATS, Mrz, failed_checks
+from .mrz_decode import FILLER, FORMATS, Mrz, MrzFormat, failed_checks
 from .mrz_repair import normalise, same_shapes
 
 #: The characters read for one another in the ``0`` family, and what each may be instead.
@@ -58,11 +58,15 @@ def likely_number(text: str) -> bool:
             and all(i >= len(value) - _SUFFIX_PLACES for i in inner))
 
 
+def _number_place(mrz: Mrz) -> tuple[MrzFormat, Any]:
+    fmt = FORMATS[mrz.format]
+    return fmt, next(f for f in fmt.fields if f.name == "document_number")
+
+
 def letters_seen(mrz: Mrz, printed: Iterable[str]) -> set[int]:
     """Places of ``mrz``'s document number where the zone as read, or a printed word of the
     number's shape (:func:`.mrz_repair.same_shapes`), shows a letter of the ``0`` family."""
-    fmt = FORMATS[mrz.format]
-    spot = next(f for f in fmt.fields if f.name == "document_number")
+    fmt, spot = _number_place(mrz)
     number = mrz.fields["document_number"]
     raw = normalise(mrz.raw_lines[spot.line]) if len(mrz.raw_lines) == fmt.n_lines else ""
     readings = [raw[spot.start:spot.end]] if len(raw) == fmt.length else []
@@ -76,12 +80,9 @@ def lookalike_rivals(mrz: Mrz, printed: Iterable[str] = ()) -> list[str]:
     check the zone as read passes and count as rivals (see the module docstring); a letter
     the zone or ``printed`` words show stays a letter.  A long TD1/TD2 number continued in
     the optional data is not tried."""
-    fmt = FORMATS[mrz.format]
     if mrz.fields.get("document_number_check") == FILLER:
         return []
-    spot = next(f for f in fmt.fields if f.name == "document_number")
     number = mrz.fields["document_number"]
-    failed = set(failed_checks(fmt, mrz.lines))
     seen = letters_seen(mrz, printed)
     swaps = [(i, alt) for i, c in enumerate(number) for alt in _ZERO_FAMILY.get(c, "")
              if not (alt == "0" and i in seen)]
@@ -94,8 +95,16 @@ def lookalike_rivals(mrz: Mrz, printed: Iterable[str] = ()) -> list[str]:
             rival = "".join(chars)
             if not likely_number(rival) and number_rank(rival) > number_rank(number):
                 continue
-            lines = list(mrz.lines)
-            lines[spot.line] = lines[spot.line][:spot.start] + rival + lines[spot.line][spot.end:]
-            if set(failed_checks(fmt, lines)) <= failed:
+            if not breaks_a_check(mrz, rival):
                 rivals.append(rival)
     return rivals
+
+
+def breaks_a_check(mrz: Mrz, reading: str) -> bool:
+    """Does ``reading`` (padded with fillers) in the place of ``mrz``'s document number fail a
+    check the zone as it stands passes?  Then the check digit rules that reading out."""
+    fmt, spot = _number_place(mrz)
+    value = (reading + FILLER * (spot.end - spot.start))[:spot.end - spot.start]
+    lines = list(mrz.lines)
+    lines[spot.line] = lines[spot.line][:spot.start] + value + lines[spot.line][spot.end:]
+    return not set(failed_checks(fmt, lines)) <= set(failed_checks(fmt, mrz.lines))

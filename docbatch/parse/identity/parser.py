@@ -26,8 +26,8 @@ from .licence import parse_licence
 from .licence_fields import LicenceFields
 from .mrz_decode import FILLER, Mrz
 from .mrz_find import find_mrz, has_mrz_marks
-from .mrz_repair import names_from_print, normalise, number_from_print, same_shapes
-from .mrz_rivals import lookalike_rivals
+from .mrz_repair import digits_for_letters, names_from_print, normalise, number_from_print, same_shapes
+from .mrz_rivals import breaks_a_check, lookalike_rivals
 
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in ID_FIELDS)
 #: Fields whose absence makes a document unusable for identity checks.
@@ -100,7 +100,7 @@ def _mrz_visual_disagreements(printed: list[str], mrz: Mrz) -> list[str] | None:
     disagree = [name for name, value in names.items() if value and not _printed_name_agrees(
         value, next(v or "" for k, v in names.items() if k != name), printed, full=full)]
     number = _squeeze(mrz.document_number or "")
-    if number and number not in squeezed and _printed_near(number, " ".join(printed).split()):
+    if number and number not in squeezed and _printed_near(mrz, number, " ".join(printed).split()):
         disagree.insert(0, "document_number")
     return disagree
 
@@ -152,15 +152,20 @@ def _printed_as(printed: list[str], mrz: Mrz) -> bool:
     return bool(number) and any(normalise(word) == number for word in " ".join(printed).split())
 
 
-def _printed_near(number: str, words: list[str]) -> bool:
+def _printed_near(mrz: Mrz, number: str, words: list[str]) -> bool:
     """Is a printed word shaped like another document number (about its length, digits in it,
     or the MRZ's number itself with look-alikes read otherwise: an all-letter ``OIODEFEQI``)?
 
     The check digit guards the MRZ's number; print that merely lacks it (its line unread)
-    says nothing against it, print that shows another number does.
+    says nothing against it, print that shows another number does.  Print reading some of the
+    number's letters as digits (``L31659809`` for ``L316598O9``), as the engine misreads, in a way
+    the number's check digit rules out is a misreading of it, not another number: the check
+    decides.  A letter print shows where the zone has a digit is no such misreading.
     """
     for word in words:
         w = _squeeze(word)
+        if digits_for_letters(w, number) and breaks_a_check(mrz, w):
+            continue
         if abs(len(w) - len(number)) <= 2 and sum(c.isdigit() for c in w) >= 2 or same_shapes(w, number):
             return True
     return False
