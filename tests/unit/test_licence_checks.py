@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 
 from docbatch.parse.identity.licence import parse_licence
-from docbatch.parse.identity.licence_numbers import FORMATS, compile_format, number_fits, repairs, states_fitting
+from docbatch.parse.identity.licence_numbers import (FORMATS, compile_format, number_fits, opens_with_digit_then_letter,
+                                                     repairs, states_fitting)
 from docbatch.parse.identity.us_states import STATES
 
 from ..support.responses import response_from_rows
@@ -23,6 +24,12 @@ def test_every_state_and_dc_has_formats_that_compile():
             compile_format(spec)
     with pytest.raises(ValueError):
         compile_format("a n8 ?")
+
+
+def test_no_states_number_opens_with_one_digit_then_a_letter():
+    # What makes a lone digit glued before a letter number a caption's remnant (``0SF29435``).
+    assert opens_with_digit_then_letter() is False
+    assert not any(number_fits(state, "1A" + "0" * k) for state in FORMATS for k in range(0, 18))
 
 
 @pytest.mark.parametrize(("state", "number", "fits"), [

@@ -148,3 +148,41 @@ def test_a_label_whose_hash_sign_is_read_as_an_equals_sign_still_labels_the_numb
     fields = parse_licence(response_from_words(_NEVADA), run_date=RUN)
     assert fields.values["document_number"] == "345571113204"
     assert fields.confidence["document_number"] >= REVIEW
+
+
+#: Colorado, seed 5 card 003 at low resolution: the small ``4d DLN`` caption read as one ``0`` glued
+#: before the number ``SF29435`` (two letters and five digits), the ``3 DOB`` caption as ``000``.
+_COLORADO = [
+    ('Colorado', 100.0, 0.038, 0.024, 0.194, 0.073),
+    ('USA', 100.0, 0.512, 0.037, 0.059, 0.053),
+    ('0SF29435', 53.6, 0.307, 0.154, 0.148, 0.045),
+    ('9', 79.1, 0.627, 0.154, 0.015, 0.045),
+    ('CLASS', 89.1, 0.647, 0.154, 0.051, 0.045),
+    ('DM', 99.9, 0.703, 0.154, 0.033, 0.045),
+    ('0006/17/1971', 43.7, 0.299, 0.207, 0.171, 0.057),
+    ('06/17/2029', 99.9, 0.691, 0.207, 0.136, 0.049),
+    ('BROWN', 100.0, 0.297, 0.264, 0.102, 0.049),
+    ('KIM', 99.1, 0.299, 0.317, 0.046, 0.049),
+    ('H', 98.3, 0.358, 0.317, 0.018, 0.049),
+    ('5070', 100.0, 0.294, 0.378, 0.066, 0.045),
+    ('ELM', 90.5, 0.363, 0.378, 0.054, 0.045),
+    ('WAY', 100.0, 0.430, 0.378, 0.056, 0.045),
+    ('NEWPORL,', 77.9, 0.289, 0.431, 0.138, 0.045),
+    ('CO', 100.0, 0.427, 0.431, 0.036, 0.045),
+    ('78920', 98.1, 0.471, 0.431, 0.077, 0.045),
+    ('is', 82.6, 0.286, 0.488, 0.020, 0.045),
+    ('soF', 92.5, 0.309, 0.488, 0.049, 0.045),
+    ('180014\'-11"', 29.4, 0.632, 0.484, 0.136, 0.049),
+    ('03/26/2022', 100.0, 0.338, 0.541, 0.133, 0.049),
+    ('DRETES', 43.7, 0.634, 0.541, 0.061, 0.045),
+    ('BEU', 55.9, 0.701, 0.541, 0.046, 0.045),
+    ('Kim', 99.8, 0.043, 0.882, 0.036, 0.057),
+    ('Brown', 99.8, 0.097, 0.882, 0.079, 0.057),
+]
+
+
+def test_a_lone_digit_glued_before_a_letter_number_is_a_caption_remnant_dropped_and_flagged() -> None:
+    # No state's format opens with one digit and a letter; without the 0 the number fits Colorado's.
+    f = parse_licence(response_from_words(_COLORADO), run_date=RUN)
+    assert f.values["document_number"] == "SF29435"
+    assert f.confidence["document_number"] < REVIEW

@@ -107,6 +107,22 @@ def _patterns(state: str) -> tuple[re.Pattern[str], ...]:
     return tuple(compile_format(spec) for spec in FORMATS.get(state, ()))
 
 
+@functools.cache
+def opens_with_digit_then_letter() -> bool:
+    """Can any state's number open with one digit and then a letter?  None can (a digit-led
+    format opens with two or more digits: ``n3 a2 n4``), so such an opening is a caption's
+    field number glued on, not the number's (the table decides, and is tested to say so)."""
+    for spec in itertools.chain.from_iterable(FORMATS.values()):
+        parts = [_PART.match(part) for part in spec.split()]
+        first, second = parts[0], parts[1] if len(parts) > 1 else None
+        if first.group("cls") == "x":
+            return True
+        if (first.group("cls") == "n" and (first.group("lo") or "1") == "1" and second is not None
+                and (second.group("lit") or second.group("cls") in ("a", "x"))):
+            return True
+    return False
+
+
 def squeeze_number(text: str) -> str:
     """A printed number without its separators (``S123-456-78-900`` -> ``S12345678900``)."""
     return re.sub(r"[\s.\-]", "", text.upper())

@@ -17,6 +17,7 @@ from ..layout import visual_rows
 from .licence_checks import DOUBT
 from .licence_fields import LicenceFields, clean_number, label_remnant, number_readings
 from .licence_labels import Label, inline_value
+from .licence_numbers import opens_with_digit_then_letter
 from .licence_segments import Segment
 from .names import given_first, is_name, is_name_label, letters_for_digits, name_parts, written_first
 from .us_dates import US_DATE_RE, us_date
@@ -341,11 +342,16 @@ def fallback_number(segs: list[Segment], used: set[int], out: LicenceFields, num
             tokens = text.split(" ")
             for i in range(len(tokens)):
                 grouped = [r for r in number_readings(" ".join(tokens[i:i + 5])) if fits(r) and len(r) >= 7]
+                remnant = not grouped and i == 0 and _caption_digit(tokens, fits)
+                if remnant:
+                    grouped = [remnant]
                 if grouped:
                     number = max(grouped, key=len)
                     conf = seg.confidence_of_part(_covering(tokens[i:], number))
                     named = field_number and i == 0 or bool(label_remnant(tokens[i]))
-                    if (numbered or captioned) and i == 0 and _caption_in_doubt(number, fits):
+                    if remnant:
+                        conf *= DOUBT
+                    elif (numbered or captioned) and i == 0 and _caption_in_doubt(number, fits):
                         number, conf = number[1:], conf * DOUBT
                     out.put("document_number", number, conf * (1.0 if named else FALLBACK_CONFIDENCE))
                     return
@@ -365,6 +371,18 @@ def _caption_in_doubt(number: str, fits: Callable[[object], bool]) -> bool:
     as well, nothing on the row tells a glued caption from a number that starts with 4: the
     caption is the likelier (it is printed there), and the number is flagged either way."""
     return bool(re.match(r"^4\d", number)) and bool(fits(number[1:]))
+
+
+def _caption_digit(tokens: list[str], fits: Callable[[object], bool]) -> str:
+    """The number opening a row after one digit glued before its letter, when without that digit
+    it fits the state's format (``0SF29435``: the small ``4d DLN`` caption read as one ``0``
+    before Colorado's ``SF29435``), else ``""``.  No state's format opens with one digit and a
+    letter (:func:`.licence_numbers.opens_with_digit_then_letter`), so the digit is a caption's
+    remnant; which character it stands for is a guess, so the number is in doubt."""
+    if not re.match(r"^\d[A-Z]", tokens[0]) or opens_with_digit_then_letter():
+        return ""
+    fitting = [r for r in number_readings(" ".join([tokens[0][1:]] + tokens[1:5])) if fits(r) and len(r) >= 7]
+    return max(fitting, key=len, default="")
 
 
 def _covering(tokens: list[str], number: str) -> str:
