@@ -35,7 +35,7 @@ from .values import card_digits, currency_code, date_cell_problem, last4, parse_
 _ALIASES: dict[str, tuple[str, ...]] = {
     "transaction_date": ("transactiondate", "transdate", "txndate", "trandate", "purchasedate", "datetransaction",
                          "dateoftransaction", "transactiondatetime", "dtuser", "saledate", "starteddate",
-                         "datestarted"),
+                         "datestarted", "created", "createdat", "createdon"),
     "posted_date": ("posteddate", "postdate", "postingdate", "dateposted", "bookingdate", "settlementdate",
                     "valuedate", "processdate", "processeddate", "completeddate", "datecompleted", "dtposted", "date",
                     "datum",

@@ -19,7 +19,8 @@ from ..errors import TransactionFileError
 _MONTHS = {m: i for i, m in enumerate(
     "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split(), start=1)}
 _MONTHS.update({"MAC": 3, "MEI": 5, "OGO": 8, "DIS": 12, "SEPT": 9})
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d\d(?::\d\d(?:\.\d+)?)?"
+                  r"(?:\s?(?:Z|[+-]\d\d:?\d\d))?(?:\s?UTC)?)?$")  # Monzo: 2018-03-30 17:32:57 +0000
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:\d{6}(?:\.\d+)?)?(?:\[[^\]]*\])?$")  # OFX: 20181225120000[-5:EST]
 _NUMERIC = re.compile(r"^(\d{1,4})[/.\-](\d{1,2})[/.\-'](\d{2,4})(?:\s+\d{1,2}:\d\d(?::\d\d)?(?:\s?[AP]M)?)?$", re.I)
 _NAMED = re.compile(r"^(\d{1,2})[\s\-/]?([A-Z]{3,4})[A-Z]*\.?[\s\-/,]*(\d{2,4})$")

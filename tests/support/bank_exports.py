@@ -213,3 +213,11 @@ REVOLUT_BUSINESS = (
     "Main,,,,,,,5812,,,,,\n"
     "2025-03-15,,2025-03-15,,6601d2a8-0000-a1b2-0000-000000000002,CARD_PAYMENT,DECLINED,Uber,,JANE DOE,"
     "459678******4821,,ACTIVE,GBP,-18.40,GBP,-18.40,-18.40,,0.00,GBP,,Main,,,,,,,4121,,,,,\n")
+
+#: Monzo's export as the app gave it before its current layout: lowercase headers, ``created`` a
+#: timestamp with its UTC offset, ``local_amount`` / ``local_currency`` as spent abroad.  Header and
+#: timestamp as in a published sample export of 2018; the lines are made up.
+MONZO_CLASSIC = ("id,created,amount,currency,local_amount,local_currency,category,emoji,description,address,notes,"
+                 "receipt\n"
+                 "tx_00009A,2018-03-14 12:01:33 +0000,-27.12,GBP,-31.80,EUR,eating_out,,LE PETIT CAFE PARIS FRA,,,\n"
+                 "tx_00009B,2018-03-15 09:10:00 +0000,-4.20,GBP,-4.20,GBP,eating_out,,PRET A MANGER LONDON GBR,,,\n")

@@ -208,3 +208,12 @@ def test_revolut_business_dates_with_a_time_zone_payment_currency_and_original_a
         ("6601d2a8-0000-a1b2-0000-000000000001", DAY(2025, 3, 14), DAY(2025, 3, 15), "Le Petit Cafe", D("27.12"),
          "GBP", "4821", D("31.80"), "EUR")]
     assert [r.error for r in statement.rejected] == ["status: 'DECLINED': no money moved"]
+
+
+def test_monzo_classic_export_created_timestamp_with_its_offset_is_the_transaction_date(tmp_path):
+    path = tmp_path / "monzo.csv"
+    path.write_text(bank_exports.MONZO_CLASSIC, encoding="utf-8")
+    assert [(t.transaction_id, t.transaction_date, t.descriptor, t.amount, t.currency, t.original_amount,
+             t.original_currency) for t in read_transactions(path)] == [
+        ("tx_00009A", DAY(2018, 3, 14), "LE PETIT CAFE PARIS FRA", D("27.12"), "GBP", D("31.80"), "EUR"),
+        ("tx_00009B", DAY(2018, 3, 15), "PRET A MANGER LONDON GBR", D("4.20"), "GBP", D("4.20"), "GBP")]
