@@ -29,6 +29,7 @@ from ..errors import BadColumnMapping, TransactionFileError
 from .exchange import conversion_problem, original_from_rate
 from .headerless import header_by_content
 from .settings import TransactionOptions
+from .workbooks import workbook_kind
 from .wise_history import CANONICAL_HEADER as WISE_HISTORY, canonical_rows, is_history_header
 from .values import card_digits, currency_code, date_cell_problem, last4, parse_amount, parse_date_column
 
@@ -439,6 +440,9 @@ def read_transactions(source: Any, *, options: TransactionOptions | None = None)
         raise TransactionFileError(f"cannot read transactions file {path}: {exc.strerror or exc}") from exc
     if not data.strip():
         raise TransactionFileError(f"transactions file {path} is empty")
+    if kind := workbook_kind(data):
+        raise TransactionFileError(f"transactions file {path} is {kind}, not a CSV, Parquet, OFX or QIF export: "
+                                   "save the sheet as CSV, or download the bank's CSV or OFX")
     suffix = path.suffix.lower()
     if suffix == ".parquet" or data[:4] == b"PAR1":
         import pyarrow.parquet as pq

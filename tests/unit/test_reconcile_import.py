@@ -266,3 +266,35 @@ def test_of_two_date_columns_naming_their_time_zone_the_local_one_is_read(tmp_pa
                     "2025-03-13,2025-03-14,KOPI KING,-8.20\n")
     (t,) = read_transactions(path)
     assert t.transaction_date == dt.date(2025, 3, 14)
+
+
+def _xlsx() -> bytes:
+    """The parts of an Excel workbook that tell it (a ZIP holding xl/)."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("xl/worksheets/sheet1.xml", "<worksheet/>")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("name, data, kind", [
+    ("card.xlsx", _xlsx(), "an Excel workbook (XLSX)"),
+    ("card.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "an Excel 97-2003 workbook (XLS)"),
+])
+def test_a_workbook_is_refused_for_what_it_is_with_what_to_export_instead(tmp_path, name, data, kind):
+    # Read as text, a workbook is binary noise: "no header row with a date and an amount column" misled.
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(TransactionFileError) as refused:
+        read_transactions(path)
+    assert str(refused.value) == (f"transactions file {path} is {kind}, not a CSV, Parquet, OFX or QIF export: "
+                                  "save the sheet as CSV, or download the bank's CSV or OFX")
+
+
+def test_a_tab_separated_download_named_xls_is_read_as_the_text_it_is(tmp_path):
+    (t,) = read_transactions(write(tmp_path, "export.xls", "Date\tDescription\tAmount\n2025-03-14\tKOPI KING\t-8.20\n"))
+    assert (t.descriptor, t.amount) == ("KOPI KING", Decimal("8.20"))
