@@ -9,6 +9,7 @@ QIF exports.  An explicit :attr:`TransactionOptions.sign` still wins.
 from __future__ import annotations
 
 import dataclasses
+import html
 import re
 from decimal import Decimal
 from typing import Any
@@ -19,7 +20,8 @@ from .transactions import Statement, from_rows
 
 _HEADER = ["transaction_id", "transaction_date", "posted_date", "descriptor", "amount", "currency", "card_last4",
            "original_amount", "original_currency"]
-_LEAF = re.compile(r"<([A-Z0-9.]+)>([^<\r\n]*)")
+#: A leaf tag and its value; tags are uppercase by the spec, but some generators write them lowercase.
+_LEAF = re.compile(r"<([A-Z0-9.]+)>([^<\r\n]*)", re.I)
 
 
 def _text(data: bytes) -> str:
@@ -43,7 +45,8 @@ def _with_sign(options: TransactionOptions) -> TransactionOptions:
 
 
 def _leaves(block: str) -> dict[str, str]:
-    return {m.group(1).upper(): m.group(2).strip() for m in _LEAF.finditer(block) if m.group(2).strip()}
+    """Leaf tag -> value, character entities read (both dialects escape ``&`` and ``<``: ``AT&amp;T``)."""
+    return {m.group(1).upper(): html.unescape(m.group(2).strip()) for m in _LEAF.finditer(block) if m.group(2).strip()}
 
 
 def read_ofx(data: bytes, *, options: TransactionOptions) -> Statement:

@@ -161,6 +161,23 @@ def test_ofx_sgml_and_xml(tmp_path):
     assert (x.transaction_id, x.amount, x.currency, x.descriptor) == ("X9", D("8.75"), "USD", "TST* JOES PIZZA")
 
 
+def test_ofx_character_entities_in_a_name_are_the_characters(tmp_path):
+    # OFX escapes & and < in both dialects: the merchant is AT&T, not 'AT&amp;T'.
+    sgml = OFX_SGML.replace("SQ *BLUE BOTTLE", "AT&amp;T WIRELESS &lt;ONLINE&gt;")
+    assert read_transactions(write(tmp_path, "s.ofx", sgml))[0].descriptor == "AT&T WIRELESS <ONLINE>"
+    xml = OFX_XML.replace("TST* JOES PIZZA", "BARNES &amp; NOBLE #2041")
+    assert read_transactions(write(tmp_path, "s.qfx", xml))[0].descriptor == "BARNES & NOBLE #2041"
+
+
+def test_ofx_with_lowercase_tags_is_read_not_taken_for_a_statement_without_lines(tmp_path):
+    # Its statement and lines were found (tags matched in any case) but no field in them: read as
+    # no transaction at all, with no error, every receipt would have been reported unmatched.
+    lowercase = re.sub(r"<(/?)([A-Z0-9.]+)>", lambda m: f"<{m[1]}{m[2].lower()}>", OFX_SGML)
+    (a, b) = read_transactions(write(tmp_path, "s.ofx", lowercase))
+    assert (a.transaction_id, a.amount, a.currency, a.card_last4, b.amount) == ("F1", D("12.50"), "MYR", "4821",
+                                                                                 D("-12.50"))
+
+
 def test_qif(tmp_path):
     text = "!Type:CCard\nD12/25/2018\nT-12.50\nPSQ *BLUE BOTTLE\n^\nD12/30'18\nT12.50\nPBLUE BOTTLE\nNREF7\n^\n"
     a, b = read_transactions(write(tmp_path, "s.qif", text), options=TransactionOptions(currency="USD"))
