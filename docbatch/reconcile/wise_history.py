@@ -60,7 +60,35 @@ def canonical_rows(header: Sequence[object], rows: Sequence[Sequence[Any]]) -> l
                     cell(row, "createdon"), cell(row, "finishedon"),
                     cell(row, "targetname" if own == "source" else "sourcename"), amount,
                     cell(row, f"{own}currency"), original, original_currency])
+    _join_split_payments(out, [(cell(r, "targetamountafterfees"), cell(r, "targetcurrency")) for r in rows])
     return out
+
+
+def _join_split_payments(out: list[list[Any]], targets: list[tuple[Any, Any]]) -> None:
+    """One payment drawn from two balances is one line: the first of its legs, in place.
+
+    Wise writes a line per balance a card payment drew on, under one id (15.70 CAD paying 11.18
+    USD and 23.32 USD paying the rest of a 34.50 USD purchase); each leg alone matches no receipt.
+    The first leg becomes the whole payment in the merchant's currency (the sum of the legs'
+    targets, nothing left to convert), the later legs lines with no amount, which are no
+    transaction: the line numbers of the others stay as the export's.
+    """
+    legs: dict[str, list[int]] = {}
+    for i, line in enumerate(out):
+        if line[2] == "OUT" and line[0]:
+            legs.setdefault(str(line[0]).strip(), []).append(i)
+    for group in (g for g in legs.values() if len(g) > 1):
+        currencies = {str(targets[i][1] or "").strip().upper() for i in group}
+        try:
+            amounts = [parse_amount(targets[i][0])[0] for i in group]
+        except TransactionFileError:
+            continue
+        if len(currencies) != 1 or "" in currencies or any(a is None for a in amounts):
+            continue
+        first = out[group[0]]
+        first[7:11] = [sum(abs(a) for a in amounts if a is not None), currencies.pop(), None, None]
+        for i in group[1:]:
+            out[i][7] = None
 
 
 def _with_fee(amount: Any, fee: Any, fee_currency: Any, currency: Any) -> Any:

@@ -221,3 +221,15 @@ MONZO_CLASSIC = ("id,created,amount,currency,local_amount,local_currency,categor
                  "receipt\n"
                  "tx_00009A,2018-03-14 12:01:33 +0000,-27.12,GBP,-31.80,EUR,eating_out,,LE PETIT CAFE PARIS FRA,,,\n"
                  "tx_00009B,2018-03-15 09:10:00 +0000,-4.20,GBP,-4.20,GBP,eating_out,,PRET A MANGER LONDON GBR,,,\n")
+
+#: Wise's transaction history with one card payment drawn from two balances: a line per balance
+#: under one id, the legs' targets summing to the purchase.  How certain: as described by one
+#: importer built on a real export (15.70 CAD -> 11.18 USD plus 23.32 USD -> 23.32 USD, one 34.50
+#: USD purchase); header as :data:`WISE_HISTORY`.  The lines are made up in those figures.
+WISE_HISTORY_SPLIT = (WISE_HISTORY.splitlines()[0] + "\n"
+                      "CARD_TRANSACTION-6234567890,COMPLETED,OUT,2025-03-14 18:20:00,2025-03-15 06:00:00,0.07,CAD,,,"
+                      "JANE DOE,15.70,CAD,Greenleaf Market,11.18,USD,0.71210,,,JANE DOE,Groceries,\n"
+                      "CARD_TRANSACTION-6234567890,COMPLETED,OUT,2025-03-14 18:20:00,2025-03-15 06:00:00,,,,,"
+                      "JANE DOE,23.32,USD,Greenleaf Market,23.32,USD,1,,,JANE DOE,Groceries,\n"
+                      "CARD_TRANSACTION-6234567891,CANCELLED,OUT,2025-03-15 09:00:00,,,,,,"
+                      "JANE DOE,8.00,USD,Kopi King,8.00,USD,1,,,JANE DOE,Eating out,\n")

@@ -217,3 +217,13 @@ def test_monzo_classic_export_created_timestamp_with_its_offset_is_the_transacti
              t.original_currency) for t in read_transactions(path)] == [
         ("tx_00009A", DAY(2018, 3, 14), "LE PETIT CAFE PARIS FRA", D("27.12"), "GBP", D("31.80"), "EUR"),
         ("tx_00009B", DAY(2018, 3, 15), "PRET A MANGER LONDON GBR", D("4.20"), "GBP", D("4.20"), "GBP")]
+
+
+def test_wise_transaction_history_payment_drawn_from_two_balances_is_one_line_of_the_whole_purchase(tmp_path):
+    # 11.18 USD bought with CAD and 23.32 USD from the USD balance paid one 34.50 USD receipt.
+    path = tmp_path / "transaction-history.csv"
+    path.write_text(bank_exports.WISE_HISTORY_SPLIT, encoding="utf-8")
+    statement = read_transactions(path)
+    assert [(t.transaction_id, t.descriptor, t.amount, t.currency, t.original_amount) for t in statement] == [
+        ("CARD_TRANSACTION-6234567890", "Greenleaf Market", D("34.50"), "USD", None)]
+    assert (statement.repeated, [r.row for r in statement.rejected]) == ([], [3])

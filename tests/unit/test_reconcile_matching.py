@@ -18,7 +18,7 @@ from docbatch.reconcile.settings import MatchSettings
 from docbatch.reconcile.transactions import read_transactions
 from docbatch.sinks.schema import arrow_schema
 
-from ..support.bank_exports import MONZO, WISE_ABROAD, WISE_CLASSIC, WISE_CONVERSIONS, WISE_HISTORY
+from ..support.bank_exports import MONZO, WISE_ABROAD, WISE_CLASSIC, WISE_CONVERSIONS, WISE_HISTORY, WISE_HISTORY_SPLIT
 
 D = Decimal
 DAY = dt.date(2018, 12, 3)
@@ -628,3 +628,12 @@ def test_a_wise_conversion_is_no_candidate_of_a_receipt_of_its_amount_and_no_unm
     assert result.unmatched_transactions.num_rows == 0
     assert [r["transaction_id"] for r in result.summary["transactions"]["rejected"]] == [
         "BALANCE-3234567891", "BALANCE-3234567894"]
+
+
+def test_a_receipt_paid_from_two_wise_balances_matches_the_payment_they_made_together(tmp_path):
+    path = tmp_path / "transaction-history.csv"
+    path.write_text(WISE_HISTORY_SPLIT)
+    recs = receipts({"doc_id": "market", "vendor_name": "GREENLEAF MARKET", "receipt_date": dt.date(2025, 3, 14),
+                     "total": "34.50", "currency": "USD", "vendor_address": "1 MAIN ST SPRINGFIELD IL 62701"})
+    (row,) = reconcile(recs, path).matches.to_pylist()
+    assert (row["transaction_id"], row["transaction_amount"]) == ("CARD_TRANSACTION-6234567890", D("34.50"))
