@@ -38,16 +38,16 @@ _ALIASES: dict[str, tuple[str, ...]] = {
                          "dateoftransaction", "transactiondatetime", "dtuser", "saledate", "starteddate",
                          "datestarted", "created", "createdat", "createdon"),
     "posted_date": ("posteddate", "postdate", "postingdate", "dateposted", "bookingdate", "settlementdate",
-                    "valuedate", "processdate", "processeddate", "completeddate", "datecompleted", "dtposted", "date",
-                    "datum",
-                    "fecha"),
+                    "valuedate", "processdate", "processeddate", "completeddate", "datecompleted", "clearingdate",
+                    "dtposted", "date", "datum", "fecha"),
     # A merchant column (Wise's ``Merchant``) names the merchant alone, a description the whole line
     # (``Card transaction of 31.80 EUR issued by ...``): it is read first, the description where it is empty.
     "descriptor": ("merchant", "merchantname", "description", "payee", "name", "details", "narrative",
                    "transactiondescription", "particulars", "description1", "merchantdescription", "memo",
-                   "transactiondetails", "reference1", "counterparty", "counterpartyname", "beschreibung"),
+                   "transactiondetails", "reference1", "counterparty", "counterpartyname", "beschreibung",
+                   "partnername"),
     "amount": ("amount", "transactionamount", "amt", "billingamount", "chargeamount", "value", "betrag", "sum",
-               "amountincurrency", "trnamt"),
+               "amountincurrency", "trnamt", "gross"),
     "debit": ("debit", "debits", "debitamount", "withdrawal", "withdrawals", "moneyout", "paidout", "charges",
               "charge", "spent", "outflow"),
     "credit": ("credit", "credits", "creditamount", "deposit", "deposits", "moneyin", "paidin", "payments",
@@ -80,9 +80,10 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "fees": ("totalfees",),
     "kind": ("transactiondetailstype",),
 }
-#: Statuses of a line that moved no money (Revolut's ``State``, Citi's ``Status``; Wise's transaction
+#: Statuses of a line that moved no money (Revolut's ``State``, Citi's and PayPal's ``Status``; Wise's transaction
 #: history marks a charge reversed whole ``REFUNDED``, with no credit line of its own): set aside, never matched.
-_NO_MONEY = {"DECLINED", "REVERTED", "FAILED", "CANCELLED", "CANCELED", "REJECTED", "VOID", "VOIDED", "REFUNDED"}
+_NO_MONEY = {"DECLINED", "REVERTED", "FAILED", "CANCELLED", "CANCELED", "REJECTED", "VOID", "VOIDED", "REFUNDED",
+             "DENIED"}
 _TIME_ZONE_IN_HEADER = re.compile(r"\s*\((UTC|GMT|[A-Za-z]+/[A-Za-z_]+(?:/[A-Za-z_]+)?)\)$")
 _CURRENCY_IN_HEADER = re.compile(r"\(([A-Z]{3})\)|\b(?:IN\s)?([A-Z]{3})$")
 _CREDIT_WORDS = re.compile(r"\b(?:PAYMENT|THANK YOU|REFUND|RETURN|REVERSAL|CREDIT|CASHBACK|REBATE)\b", re.I)

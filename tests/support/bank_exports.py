@@ -233,3 +233,37 @@ WISE_HISTORY_SPLIT = (WISE_HISTORY.splitlines()[0] + "\n"
                       "JANE DOE,23.32,USD,Greenleaf Market,23.32,USD,1,,,JANE DOE,Groceries,\n"
                       "CARD_TRANSACTION-6234567891,CANCELLED,OUT,2025-03-15 09:00:00,,,,,,"
                       "JANE DOE,8.00,USD,Kopi King,8.00,USD,1,,,JANE DOE,Eating out,\n")
+
+#: N26's export since about 2023: ``Booking Date`` / ``Value Date``, the counterparty as ``Partner
+#: Name``, a card payment's type ``Presentment``, ``Original Amount`` unsigned.  Header as eight
+#: independent importers quote it; the lines are made up.
+N26_2024 = ('"Booking Date","Value Date","Partner Name","Partner Iban",Type,"Payment Reference","Account Name",'
+            '"Amount (EUR)","Original Amount","Original Currency","Exchange Rate"\n'
+            '2025-03-14,2025-03-13,"Pret A Manger",,Presentment,,"Main Account",-4.92,4.20,GBP,1.1714\n'
+            '2025-03-15,2025-03-15,"Greenleaf Markt",,Presentment,,"Main Account",-31.98,31.98,EUR,1.000000\n'
+            '2025-03-16,2025-03-16,"Jane Doe",DE89370400440532013000,"Credit Transfer",rent,"Main Account",200.00,,,\n')
+
+#: Apple Card's export (Wallet): the purchase day and the ``Clearing Date``, the descriptor and the
+#: merchant apart, purchases positive.  Header as seven independent importers quote it.
+APPLE_CARD = ("Transaction Date,Clearing Date,Description,Merchant,Category,Type,Amount (USD),Purchased By\n"
+              '03/14/2025,03/15/2025,"GREENLEAF MARKET 1 MAIN ST SPRINGFIELD 62701 IL USA",Greenleaf Market,Grocery,'
+              "Purchase,31.98,Jane Doe\n"
+              "03/15/2025,03/17/2025,UBER *TRIP HELP.UBER.COM CA,Uber,Transportation,Purchase,18.40,Jane Doe\n"
+              '03/20/2025,03/20/2025,"ACH DEPOSIT INTERNET TRANSFER FROM ACCOUNT ENDING IN 1234",'
+              "Ach Deposit Internet Transfer,Payment,Payment,-500.00,Jane Doe\n")
+
+#: PayPal's activity download (US layout): the amount as ``Gross`` (``Fee`` and ``Net`` beside),
+#: payments negative, a payment funded by a card followed by the card's deposit into PayPal.
+#: Header as six independent importers quote it (some downloads have fewer columns); the lines
+#: are made up.
+PAYPAL = ('"Date","Time","TimeZone","Name","Type","Status","Currency","Gross","Fee","Net","From Email Address",'
+          '"To Email Address","Transaction ID","Item Title","Item ID","Reference Txn ID","Receipt ID","Balance",'
+          '"Note"\n'
+          '"03/14/2025","12:01:33","PDT","Greenleaf Market","Express Checkout Payment","Completed","USD","-31.98",'
+          '"0.00","-31.98","jane@example.com","shop@example.com","9AB12345CD678901E","","","","","-31.98",""\n'
+          '"03/14/2025","12:01:33","PDT","","General Card Deposit","Completed","USD","31.98","0.00","31.98","",'
+          '"jane@example.com","1AB12345CD678901F","","","9AB12345CD678901E","","0.00",""\n'
+          '"03/15/2025","09:12:00","PDT","Kopi King","Express Checkout Payment","Denied","USD","-8.20","0.00",'
+          '"-8.20","jane@example.com","kopi@example.com","2AB12345CD678901G","","","","","0.00",""\n'
+          '"03/16/2025","18:40:00","PDT","Uber","Preapproved Payment Bill User Payment","Completed","USD","-18.40",'
+          '"0.00","-18.40","jane@example.com","uber@example.com","3AB12345CD678901H","","","","","-18.40",""\n')

@@ -227,3 +227,28 @@ def test_wise_transaction_history_payment_drawn_from_two_balances_is_one_line_of
     assert [(t.transaction_id, t.descriptor, t.amount, t.currency, t.original_amount) for t in statement] == [
         ("CARD_TRANSACTION-6234567890", "Greenleaf Market", D("34.50"), "USD", None)]
     assert (statement.repeated, [r.row for r in statement.rejected]) == ([], [3])
+
+
+def test_n26_2024_partner_name_is_the_merchant(tmp_path):
+    assert [row[2:6] for row in read(tmp_path, "N26_2024")] == [
+        (DAY(2025, 3, 14), "Pret A Manger", D("4.92"), "EUR"), (DAY(2025, 3, 15), "Greenleaf Markt", D("31.98"), "EUR"),
+        (DAY(2025, 3, 16), "Jane Doe", D("-200.00"), "EUR")]
+
+
+def test_apple_card_clearing_date_is_the_posting_and_the_merchant_column_the_descriptor(tmp_path):
+    assert [row[1:6] for row in read(tmp_path, "APPLE_CARD")] == [
+        (DAY(2025, 3, 14), DAY(2025, 3, 15), "Greenleaf Market", D("31.98"), "USD"),
+        (DAY(2025, 3, 15), DAY(2025, 3, 17), "Uber", D("18.40"), "USD"),
+        (DAY(2025, 3, 20), DAY(2025, 3, 20), "Ach Deposit Internet Transfer", D("-500.00"), "USD")]
+
+
+def test_paypal_gross_is_the_amount_and_a_denied_payment_is_set_aside(tmp_path):
+    path = tmp_path / "paypal.csv"
+    path.write_text(bank_exports.PAYPAL, encoding="utf-8")
+    statement = read_transactions(path)
+    assert [(t.transaction_id, t.posted_date, t.descriptor, t.amount, t.currency) for t in statement] == [
+        ("9AB12345CD678901E", DAY(2025, 3, 14), "Greenleaf Market", D("31.98"), "USD"),
+        # the card's deposit funding the payment: a credit, with no name
+        ("1AB12345CD678901F", DAY(2025, 3, 14), None, D("-31.98"), "USD"),
+        ("3AB12345CD678901H", DAY(2025, 3, 16), "Uber", D("18.40"), "USD")]
+    assert [r.error for r in statement.rejected] == ["status: 'Denied': no money moved"]
