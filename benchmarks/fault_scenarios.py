@@ -188,7 +188,8 @@ def garbage_answers(bench: Bench) -> ScenarioResult:
     with bench.server(faults=faults) as server:
         summary = run_batch(bench.config(bench.manifest(), work / "out", server, **kw))
         log = server.request_log
-    with bench.server() as server:
+        port = server.port  # the same endpoint tomorrow: answers are cached per endpoint
+    with bench.server(port=port) as server:
         tomorrow = run_batch(bench.config(bench.manifest(), work / "tomorrow", server, **kw))
         tomorrow_calls = len(server.request_log)
     garbage = sum(1 for r in log if r.fault in GARBAGE)

@@ -2,7 +2,8 @@
 
 Keys are the SHA-256 of the image bytes (or of an S3 object's URI and ETag when the
 service reads the object itself) plus the engine name and model version, so a new model
-never serves stale answers.  Entries are gzip JSON, written whole or not at all
+never serves stale answers (an AWS engine's version names its region, and an endpoint that
+is not AWS's own: a local protocol server's answers are never the service's).  Entries are gzip JSON, written whole or not at all
 (:func:`write_atomic`), so a killed process never leaves a half entry that reads as valid.
 """
 

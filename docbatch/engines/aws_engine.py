@@ -10,14 +10,19 @@ of the bytes (the pipeline tiles past a word cap this way).
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePosixPath
 from typing import Any, ClassVar, Mapping
+from urllib.parse import urlsplit
 
 from .. import aws
 from ..errors import InvalidRequest
 from ..records import Document, ImageInput, S3Head, S3Location
 from ..regions import Region, crop_bytes, reframe
 from .base import Engine, EngineOption, EngineSettings
+
+#: Hosts of AWS's own endpoints (regional, FIPS, dual-stack, VPC endpoints, China).
+_AWS_HOST = re.compile(r"(^|\.)amazonaws\.com(\.cn)?$", re.IGNORECASE)
 
 
 class AwsEngine(Engine):
@@ -57,8 +62,12 @@ class AwsEngine(Engine):
     @property
     def model_version(self) -> str:
         # The service's model changes behind one API; the answer names its model, and the
-        # cache keys on the engine name plus this marker.
-        return f"{self.name}-{self._region}"
+        # cache keys on the engine name plus this marker.  An endpoint other than the
+        # service's own (a local protocol server, a proxy) answers its own way: its answers
+        # are kept apart, never served as the service's.
+        endpoint = self.settings.endpoint_url
+        own = endpoint is None or _AWS_HOST.search(urlsplit(endpoint).hostname or "") is not None
+        return f"{self.name}-{self._region}" + ("" if own else f"@{endpoint.rstrip('/')}")
 
     def accepts_s3_object(self, location: S3Location, head: S3Head) -> bool:
         same_region = head.region is None or head.region == self._region

@@ -200,6 +200,27 @@ def test_a_5xx_storm_fails_only_after_the_retry_budget_with_a_specific_code(tmp_
     assert summary.failed == 1
 
 
+def test_answers_cached_from_one_endpoint_are_not_served_for_another(tmp_path, aws_env, moto_url):
+    """A pipeline tried against a local protocol server (`docbatch fake-rekognition`, the default
+    cache folder) and then run against the service: the service's run must call it, not serve
+    the first server's answers from the cache as Rekognition's."""
+    (tmp_path / "r.png").write_bytes(text_png("receipt"))
+    manifest = write_manifest(tmp_path / "m.csv", [{"source": "r.png"}])
+    cache = str(tmp_path / "cache")
+    totals, ports = [], []
+    for total in ("1.00", "2.00"):  # two endpoints, each answering the image its own way
+        with FakeRekognitionServer(engine=TinyReceiptEngine(total=total)) as server:
+            out = tmp_path / f"out-{total}"
+            run_batch(config(manifest, out, server, moto_url, use_cache=True, cache_dir=cache))
+            assert len(server.request_log) == 1
+            ports.append(server.port)
+        totals.append(str(pd.read_parquet(out / "receipts")["total"].iloc[0]))
+    assert totals == ["1.00", "2.00"]
+    with FakeRekognitionServer(engine=TinyReceiptEngine(total="1.00"), port=ports[0]) as server:
+        run_batch(config(manifest, tmp_path / "again", server, moto_url, use_cache=True, cache_dir=cache))
+        assert len(server.request_log) == 0  # the same endpoint (by URL) is still served from the cache
+
+
 def test_the_same_image_under_two_s3_keys_costs_one_call(tmp_path, aws_env, moto_url):
     name = f"dups-{uuid.uuid4().hex[:8]}"
     s3 = boto3.client("s3", endpoint_url=moto_url, region_name="us-east-1")
