@@ -26,7 +26,7 @@ import pyarrow as pa
 
 from .config import OutputSettings, ParseSettings
 from .heap import release_memory
-from .parse.catalog import TABLES
+from .parse.catalog import PARTITION_KEYS, TABLES
 from .projection import DocumentRows, Projector
 from .runfolder import RunFolder
 from .staging import Staging
@@ -48,9 +48,25 @@ PARALLEL_WORTH_S = 6.0
 
 
 def passthrough_names(columns: Iterable[str]) -> dict[str, str]:
-    """Manifest column -> output column; a name docbatch owns gets a ``manifest_`` prefix."""
-    owned = {name for table in TABLES.values() for name in table.names}
-    return {c: (f"manifest_{c}" if c in owned else c) for c in columns}
+    """Manifest column -> output column; a name docbatch owns gets a ``manifest_`` prefix.
+
+    Names are compared without case (DuckDB, Athena and Glue match columns so: a manifest's
+    ``Total`` would read back as docbatch's ``total``) and the partition keys are docbatch's
+    too (a Hive folder's key stands for the column of its name, whether or not this run
+    partitions).  A prefixed name the manifest also holds gets one more prefix."""
+    columns = list(columns)
+    owned = {name.casefold() for table in TABLES.values() for name in table.names} | set(PARTITION_KEYS)
+    taken = owned | {c.casefold() for c in columns if c.casefold() not in owned}
+    out = {}
+    for column in columns:
+        name = column
+        if column.casefold() in owned:
+            name = f"manifest_{column}"
+            while name.casefold() in taken:
+                name = f"manifest_{name}"
+            taken.add(name.casefold())
+        out[column] = name
+    return out
 
 
 @dataclass

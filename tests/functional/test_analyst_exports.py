@@ -209,3 +209,21 @@ def test_a_nightly_location_with_partition_by_or_a_date_athena_cannot_read_back_
                   ["--location", "s3://b/runs/{date:%d-%b}/"]):
         result = CliRunner().invoke(main, ["schema", "--format", "athena", "receipts", *extra])
         assert result.exit_code != 0 and "error:" in result.output, result.output
+
+
+def test_manifest_columns_named_like_docbatchs_in_another_case_or_like_a_partition_key_keep_their_values(tmp_path):
+    """DuckDB and Athena match column names without case, and a Hive key names a column: the
+    manifest's `Total` was read back as docbatch's total, its `run_date` dropped for the key."""
+    from ..support.replay_run import _response
+
+    (tmp_path / "replay").mkdir()
+    (tmp_path / "replay" / "a.json").write_text(json.dumps(_response("JOES DINER", "04/12/2018", "8.00")))
+    (tmp_path / "m.csv").write_text("source,doc_id,Total,run_date\nscans/a.jpg,a,5.00,2020-01-01\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["-q", "run", "--manifest", str(tmp_path / "m.csv"), "--out", str(out),
+                                       "--engine", "replay", "--replay-dir", str(tmp_path / "replay"), "--no-cache",
+                                       "--doc-type", "receipt", "--partition-by", "run_date"])
+    assert result.exit_code == 0, result.output
+    row = duckdb.sql(f"SELECT total, manifest_Total, manifest_run_date, run_date FROM read_parquet("
+                     f"'{out}/receipts/**/*.parquet', hive_partitioning = true)").fetchall()[0]
+    assert [str(v) for v in row] == ["8.00", "5.00", "2020-01-01", run_day(out)]
