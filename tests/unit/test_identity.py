@@ -491,6 +491,18 @@ def test_print_showing_a_letter_where_the_zone_read_a_digit_disagrees_even_when_
     assert "printed zone disagrees with mrz on: document_number" in f["review_reason"]
 
 
+def test_a_doubtful_glyph_in_the_names_line_puts_the_names_in_doubt_not_the_number_below():
+    # Generated documents' zones with one weak glyph (a name's 0 for O, scored 48.6) in the
+    # names line and every line's checks holding: each field is as sure as its own line.
+    page = _response([(TD3[0], 0.02, 0.80), (TD3[1], 0.02, 0.88)], char_w=0.021)
+    for det in page["TextDetections"]:
+        if det["DetectedText"] == TD3[0]:
+            det["Confidence"] = 48.6
+    f = parse_identity(page, run_date=RUN).fields
+    assert f["last_name_confidence"] < 50 and f["first_name_confidence"] < 50 and f["mrz_code_confidence"] < 50
+    assert f["document_number_confidence"] > 90 and f["date_of_birth_confidence"] > 90
+
+
 def test_a_number_whose_only_o_and_0_rivals_are_unlike_a_number_is_not_flagged():
     # "X12000345" keeps its check digit as "X12OO0345" too, but three letters, two of them
     # among the digits, are no series' shape: the check digit is trusted.

@@ -130,6 +130,15 @@ class Mrz:
     confidence: float = 100.0
     #: Checks that pass only by a repair the check digit cannot prove (several readings pass).
     guessed: tuple[str, ...] = ()
+    #: Each line's confidence as read (``confidence`` is the weakest), when known.
+    line_confidences: tuple[float, ...] = ()
+
+    def field_confidence(self, name: str) -> float:
+        """The confidence of the line holding field ``name``: a doubtful glyph in the names
+        line says nothing of the document number a line away.  The zone's when unknown."""
+        if len(self.line_confidences) != len(self.lines):
+            return self.confidence
+        return self.line_confidences[next(f.line for f in FORMATS[self.format].fields if f.name == name)]
 
     @property
     def valid(self) -> bool:
@@ -264,17 +273,20 @@ def failures(fmt: MrzFormat, lines: Sequence[str], fields: Mapping[str, str]) ->
 
 
 def decode(lines: Sequence[str], *, raw_lines: Sequence[str] | None = None,
-           confidence: float = 100.0, format: str | None = None) -> Mrz | None:
+           confidence: float = 100.0, line_confidences: Sequence[float] = (),
+           format: str | None = None) -> Mrz | None:
     """Decode exact MRZ lines (no repair); None when they fit no ICAO format.
 
-    ``format`` forces one (a visa whose leading ``V`` was misread is still a visa).
+    ``format`` forces one (a visa whose leading ``V`` was misread is still a visa); each
+    line's ``line_confidences``, when given, set ``confidence`` to their weakest.
     """
     fmt = _format_for(lines) if format is None else FORMATS[format]
     if fmt is None or len(lines) != fmt.n_lines or any(len(line) != fmt.length for line in lines):
         return None
     fields = {f.name: lines[f.line][f.start:f.end] for f in fmt.fields}
     failed = failures(fmt, lines, fields)
-    return Mrz(fmt.name, tuple(lines), tuple(raw_lines or lines), fields, tuple(failed), confidence)
+    return Mrz(fmt.name, tuple(lines), tuple(raw_lines or lines), fields, tuple(failed),
+               min(line_confidences, default=confidence), line_confidences=tuple(line_confidences))
 
 
 def _format_for(lines: Sequence[str]) -> MrzFormat | None:

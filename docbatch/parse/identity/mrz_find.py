@@ -80,7 +80,7 @@ def find_mrz(response: Mapping[str, Any]) -> Mrz | None:
         for size in (3, 2):
             for i in range(len(cands) - size + 1):
                 window = cands[i:i + size]
-                mrz = read_mrz([t for t, _ in window], confidence=min(c for _, c in window))
+                mrz = read_mrz([t for t, _ in window], confidences=[c for _, c in window])
                 if mrz is None or len(mrz.failed) > 3:
                     continue
                 if best is None or (len(mrz.failed), -len(mrz.lines)) < (len(best.failed), -len(best.lines)):

@@ -314,8 +314,9 @@ def _plausible(fmt: MrzFormat, cleaned: Sequence[str]) -> bool:
             and all(fmt.length // 3 <= len(c) <= fmt.length + 5 for c in cleaned))
 
 
-def read_mrz(raw_lines: Sequence[str], *, confidence: float = 100.0) -> Mrz | None:
-    """Repair and decode OCR'd MRZ lines, choosing the format that fits them best."""
+def read_mrz(raw_lines: Sequence[str], *, confidences: Sequence[float] = ()) -> Mrz | None:
+    """Repair and decode OCR'd MRZ lines (read at ``confidences``, one a line, when known),
+    choosing the format that fits them best."""
     cleaned = [normalise(r) for r in raw_lines]
     if not cleaned or not all(cleaned):
         return None
@@ -326,7 +327,7 @@ def read_mrz(raw_lines: Sequence[str], *, confidence: float = 100.0) -> Mrz | No
         if not _plausible(fmt, reading):
             continue
         lines, guessed = repair(fmt.name, reading)
-        mrz = decode(lines, raw_lines=tuple(raw_lines), confidence=confidence, format=fmt.name)
+        mrz = decode(lines, raw_lines=tuple(raw_lines), line_confidences=confidences, format=fmt.name)
         if mrz is not None:
             mrz = dataclasses.replace(mrz, guessed=guessed)
             results.append(mrz)
@@ -365,7 +366,8 @@ def number_from_print(mrz: Mrz, printed: Iterable[str]) -> Mrz:
             continue
         lines = list(mrz.lines)
         lines[spot.line] = lines[spot.line][:spot.start] + candidate + lines[spot.line][spot.end:]
-        decoded = decode(lines, raw_lines=mrz.raw_lines, confidence=mrz.confidence, format=mrz.format)
+        decoded = decode(lines, raw_lines=mrz.raw_lines, confidence=mrz.confidence,
+                         line_confidences=mrz.line_confidences, format=mrz.format)
         if decoded is not None and len(decoded.failed) <= len(mrz.failed) and \
                 not any(name.startswith(("document_number", "composite")) for name in decoded.failed):
             found.append(decoded)
@@ -400,5 +402,6 @@ def names_from_print(mrz: Mrz, printed: Sequence[str]) -> Mrz:
         return mrz
     lines = list(mrz.lines)
     lines[spot.line] = line[:spot.start] + out + line[spot.end:]
-    decoded = decode(lines, raw_lines=mrz.raw_lines, confidence=mrz.confidence, format=mrz.format)
+    decoded = decode(lines, raw_lines=mrz.raw_lines, confidence=mrz.confidence,
+                         line_confidences=mrz.line_confidences, format=mrz.format)
     return dataclasses.replace(decoded, guessed=mrz.guessed) if decoded is not None else mrz
