@@ -122,6 +122,16 @@ def test_filler_read_as_space_or_bracket_and_dropped_fillers_are_restored():
     assert mrz.lines == tuple(TD1) and mrz.valid
 
 
+def test_a_bar_in_the_zone_is_an_i_not_a_filler():
+    # Generated TD1 cards as the local engine read them: the code's I and a given name's last I
+    # before the fillers read "|" ("|<1TAH...", "INGRID<WE|<<<"): a filler, they cost the code
+    # (taken as I only as a guess) and the name's last letter.
+    names = "ERIKSSON<<ANNA<MAR|"
+    mrz = read_mrz(["|<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6", names + "<" * (30 - len(names))])
+    assert mrz.valid and mrz.lines[0].startswith("I<UTO") and mrz.given_names == "ANNA MARI"
+    assert "document_code" not in mrz.guessed
+
+
 def test_two_digit_years_birth_in_past_expiry_may_be_future():
     assert mrz_date("740812", birth=True, run_date=RUN) == dt.date(1974, 8, 12)
     assert mrz_date("250101", birth=True, run_date=RUN) == dt.date(2025, 1, 1)

@@ -22,10 +22,12 @@ from .mrz_decode import FILLER, FORMATS, Mrz, MrzFormat, decode, failed_checks, 
 #: Characters OCR engines return for the ``<`` filler: the chevron's punctuation look-alikes,
 #: the chevron turned (a multilingual recognizer reads a wide ``<`` as Greek ``Λ``), and the
 #: kana and bopomofo letters drawn as a chevron (``く``, ``ㄑ``; OCR-B's ``<`` reads so).
-_FILLER_LOOKALIKES = str.maketrans({c: "<" for c in "«‹〈＜(（[{|Λ∧くㄑ≤≦⩽≮"})
+_FILLER_LOOKALIKES = str.maketrans({c: "<" for c in "«‹〈＜(（[{Λ∧くㄑ≤≦⩽≮"})
 #: Greek and Cyrillic capitals (and the union sign) a multilingual recognizer returns for the
 #: Latin capitals they are drawn like; dropped as foreign, they would shift every later position.
-_HOMOGLYPHS = str.maketrans(dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧАВЕКМНОРСТУХ∪", "ABEZHIKMNOPTYXABEKMHOPCTYXU")))
+#: A bar is an ``I`` (the card code's ``I<``, a name's last ``I`` before the fillers: all 12 bars
+#: of the zones read on the tuned halves of seven ``evals.synth_mrz`` seeds), not a filler.
+_HOMOGLYPHS = str.maketrans(dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧАВЕКМНОРСТУХ∪|", "ABEZHIKMNOPTYXABEKMHOPCTYXUI")))
 _TO_DIGIT = str.maketrans({"O": "0", "D": "0", "Q": "0", "U": "0", "I": "1", "L": "1",
                            "T": "7", "Z": "2", "S": "5", "B": "8", "G": "6", "A": "4"})
 _TO_LETTER = str.maketrans({"0": "O", "1": "I", "2": "Z", "4": "A", "5": "S", "6": "G",
