@@ -17,9 +17,9 @@ shows is a letter, and no rival turns it into ``0`` (:func:`letters_seen`).
 
 Other look-alike pairs (``1``/``L``, ``6``/``G``) keep a check digit through a single swap, so
 every number holding them would have a rival: only the ``0`` family is tried.  A rival counts
-when it has a number's shape (:func:`likely_number`: letters in a leading series prefix, or
+when it has a number's shape (:func:`.mrz_shapes.likely_number`: letters in a leading series prefix, or
 among its last two characters, two at most) or is no less likely than the reading
-(:func:`number_rank`); ``O700O6020`` beside ``070006020`` does not, ``O641070O4`` and
+(:func:`.mrz_shapes.number_rank`); ``O700O6020`` beside ``070006020`` does not, ``O641070O4`` and
 ``OO080620`` do.
 """
 
@@ -30,32 +30,12 @@ from typing import Any, Iterable
 
 from .mrz_decode import FILLER, FORMATS, Mrz, MrzFormat, failed_checks
 from .mrz_repair import normalise, same_shapes
+from .mrz_shapes import likely_number, number_rank
 
 #: The characters read for one another in the ``0`` family, and what each may be instead.
 _ZERO_FAMILY = {"O": "0", "D": "0", "Q": "0", "0": "O"}
 #: Two swaps at most: the fewest that can keep a check digit in this family.
 _MOST_SWAPS = 2
-#: The most letters a likely number holds, and how near its end a letter after digits sits.
-_LIKELY_LETTERS, _SUFFIX_PLACES = 2, 2
-
-
-def number_rank(text: str) -> tuple[int, int]:
-    """How unlike a document number ``text`` is (lower is likelier): letters after its first
-    digit, then letters.  Series put a letter prefix before the digits (``AB1234567``)."""
-    first_digit = next((i for i, c in enumerate(text) if c.isdigit()), len(text))
-    return sum(c.isalpha() for c in text[first_digit:]), sum(c.isalpha() for c in text)
-
-
-def likely_number(text: str) -> bool:
-    """Does ``text`` have a document number's shape: two letters at most, each in the leading
-    series prefix (``OO080620``) or among the last two characters, a series' suffix or check
-    letter (``P1234567A``, ``O641070O4``)?  A letter between digits away from both ends
-    (``O700O6020``) is no series' shape."""
-    value = text.rstrip(FILLER)
-    first_digit = next((i for i, c in enumerate(value) if c.isdigit()), len(value))
-    inner = [i for i, c in enumerate(value) if c.isalpha() and i > first_digit]
-    return (sum(c.isalpha() for c in value) <= _LIKELY_LETTERS
-            and all(i >= len(value) - _SUFFIX_PLACES for i in inner))
 
 
 def _number_place(mrz: Mrz) -> tuple[MrzFormat, Any]:
