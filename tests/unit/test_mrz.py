@@ -132,6 +132,13 @@ def test_a_bar_in_the_zone_is_an_i_not_a_filler():
     assert "document_code" not in mrz.guessed
 
 
+def test_of_several_one_swap_repairs_the_one_shaped_like_a_number_is_taken_not_guessed():
+    # A generated card's "O801070W0" read "0801070W0": its O back at 0 or at 6 (weights 7 and 7)
+    # both pass the check, but "080107OW0" has a letter between digits away from both ends.
+    mrz = read_mrz(["I<UTO0801070W02<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6", TD1[2]])
+    assert mrz.valid and mrz.document_number == "O801070W0" and "document_number" not in mrz.guessed
+
+
 def test_two_digit_years_birth_in_past_expiry_may_be_future():
     assert mrz_date("740812", birth=True, run_date=RUN) == dt.date(1974, 8, 12)
     assert mrz_date("250101", birth=True, run_date=RUN) == dt.date(2025, 1, 1)

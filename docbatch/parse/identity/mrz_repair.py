@@ -18,6 +18,7 @@ from typing import Any, Iterable, Sequence
 from ..letters import fold_marks
 from .countries import valid_country
 from .mrz_decode import FILLER, FORMATS, Mrz, MrzFormat, decode, failed_checks, failures
+from .mrz_shapes import likely_number
 
 #: Characters OCR engines return for the ``<`` filler: the chevron's punctuation look-alikes,
 #: the chevron turned (a multilingual recognizer reads a wide ``<`` as Greek ``Λ``), and the
@@ -233,7 +234,9 @@ def _resolve(fmt: MrzFormat, lines: list[str], check: str, fields: tuple[str, ..
     Also says whether the pick was a guess: one check digit passes one reading in ten by
     chance, so once two or more swaps are needed the check no longer proves the reading kept
     (two or three swaps among ten look-alikes try 45 or 120 readings), nor when several
-    readings with the fewest swaps pass it: the check digit did not choose between them.
+    readings with the fewest swaps pass it: the check digit did not choose between them,
+    unless one swap's readings of the document number leave only one with a number's shape
+    (:func:`.mrz_shapes.likely_number`: ``O801070W0`` beside ``080107OW0``): then the shape did.
     """
     if f"{check}_check" not in failed_checks(fmt, lines):
         return lines, False
@@ -247,6 +250,9 @@ def _resolve(fmt: MrzFormat, lines: list[str], check: str, fields: tuple[str, ..
             joined = ["".join(t) for t in trial]
             if f"{check}_check" not in failed_checks(fmt, joined):
                 passing.append(joined)
+        shaped = [p for p in passing if check == "document_number" and _shaped_number(fmt, p)]
+        if n_swaps == 1 and len(passing) > 1 and len(shaped) == 1:
+            return shaped[0], False
         if passing:
             # Several swaps can satisfy one check digit; document numbers put letters
             # first (a prefix) then digits, so prefer the reading with fewest letters
@@ -255,6 +261,11 @@ def _resolve(fmt: MrzFormat, lines: list[str], check: str, fields: tuple[str, ..
                                                 sum(c.isalpha() for c in "".join(ls))))
             return best, n_swaps > 1 or len(passing) > 1
     return lines, False
+
+
+def _shaped_number(fmt: MrzFormat, lines: Sequence[str]) -> bool:
+    spot = next(f for f in fmt.fields if f.name == "document_number")
+    return likely_number(lines[spot.line][spot.start:spot.end])
 
 
 def _stray(names: str) -> int:
