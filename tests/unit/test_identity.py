@@ -426,6 +426,25 @@ def test_a_filler_read_as_k_after_the_given_names_is_a_disagreement_with_print()
     assert "first_name" in f["review_reason"] and f["mrz_code_confidence"] < 50
 
 
+def _zone_alone(names: str) -> dict:
+    """The ICAO specimen's passport zone, its names field read as ``names``, on a page with no print read."""
+    line1 = ("P<UTO" + names + "<" * 44)[:44]
+    return parse_identity(_response([(line1, 0.02, 0.80), (TD3[1], 0.02, 0.88)], char_w=0.021), run_date=RUN).fields
+
+
+def test_a_lone_k_after_the_given_names_with_no_print_to_judge_it_is_flagged():
+    # "...MARIA<K": an initial K, or a filler misread as K.  Print would tell; with none read,
+    # the zone cannot (names carry no check digit), so the given names are flagged.
+    f = _zone_alone("SILVASANTOSDELACRUZPEREIR<<ANNA<MARIA<K")
+    assert f["first_name"] == "ANNA MARIA K"
+    assert f["needs_review"] is True and "first_name" in f["review_reason"] and f["mrz_code_confidence"] < 50
+
+
+def test_given_names_with_no_lone_k_or_c_and_no_print_are_not_flagged_for_it():
+    f = _zone_alone("SILVASANTOSDELACRUZPEREIR<<ANNA<MARIA")
+    assert f["first_name"] == "ANNA MARIA" and "first_name" not in (f["review_reason"] or "")
+
+
 def test_a_printed_line_holding_both_names_agrees_with_the_zone():
     # The shared specimens print "ERIKSSON, ANNA MARIA" on one line, and sign in mixed case.
     f = _passport("ERIKSSON<<ANNA<MARIA", [("ERIKSSON, ANNA MARIA", 0.31, 0.16), ("Anna Maria Eriksson", 0.31, 0.6)])

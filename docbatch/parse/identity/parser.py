@@ -272,9 +272,25 @@ def _read_mrz_document(row: _Row, reasons: list[str], response: Mapping[str, Any
     disagree = _mrz_visual_disagreements(printed, mrz)
     if disagree:
         reasons.append("printed zone disagrees with mrz on: " + ",".join(disagree))
-    if (doubted or disagree or respelt or coded) and "mrz_code" in row.conf:
+    lone = _lone_k_or_c(row, mrz) if disagree is None else []
+    for name in lone:
+        row.conf[name] = min(row.conf[name], LOW_CONFIDENCE)
+    if lone:
+        reasons.append("mrz name holds a lone K or C no print confirms (an initial, or a filler misread): "
+                       + ",".join(lone))
+    if (doubted or disagree or respelt or coded or lone) and "mrz_code" in row.conf:
         row.conf["mrz_code"] = min(row.conf["mrz_code"], INVALID_MRZ_CONFIDENCE)
     return None if disagree is None else not (disagree or respelt)
+
+
+def _lone_k_or_c(row: _Row, mrz: Mrz) -> list[str]:
+    """The name fields whose zone names hold a one-letter word K or C.  The zone keeps a lone K
+    or C one filler after a name word as a letter (an initial; ``MARIE<C``, a given name the
+    field's end cut), but OCR also reads a filler as K or C there (``MARIA<K``).  Print tells the
+    two apart; with no print read, nothing does, and names carry no check digit."""
+    names = {"last_name": mrz.surname, "first_name": mrz.given_names}
+    return [name for name, value in names.items()
+            if value and name in row.conf and re.search(r"(?<!\S)[KC](?!\S)", value)]
 
 
 def _read_licence(row: _Row, reasons: list[str], response: Mapping[str, Any], barcode: str | None,
