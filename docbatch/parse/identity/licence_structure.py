@@ -25,10 +25,12 @@ from .us_states import STATES
 
 #: The city line: ``CITY, ST 12345`` or ``CITY ST 12345-6789``, a blurred ZIP code allowed: a digit
 #: read as a look-alike letter, or as a symbol no ZIP code holds (``685#1``; not a date's or time's ``/`` or ``:``).
-_CITY_RE = re.compile(r"^(?P<city>[A-Z][A-Z01 .'-]*?)[,.\s-]*(?P<st>[A-Z]{2})[,.\s-]*"
+_CITY_RE = re.compile(r"^(?P<city>[A-Z][A-Z01 .'-]*?)[,.\s-]*(?P<st>[A-Z015][A-Z015])[,.\s-]*"
                       r"(?P<zip>(?:[\dBOSIL]|[^\w\s,./:-]){5})(?:[- ]?(?P<zip4>[\dBOSIL]{4}))?(?!\w)")
 #: Digits a city's letters are read as (``OXF0RD``).
 _CITY_LETTERS = str.maketrans("01", "OI")
+#: Digits a state code's letters are read as (``0K`` for ``OK``); the code must then be a state's.
+_STATE_LETTERS = str.maketrans("015", "OIS")
 #: Letters a blurred ZIP code's digits are read as.
 _ZIP_DIGITS = str.maketrans("BOSIL", "80511")
 _NAME_PREFIX = re.compile(r"^(?:1\s*[,.]?\s*2|[12])\s*[.]?\s*(?=[^\W\d_])")
@@ -38,20 +40,42 @@ _ONE_FOR_I = re.compile(r"^([12]\s*[.]?\s*)1(?=[A-Z])")
 FALLBACK_CONFIDENCE = 0.6
 
 
+def city_line_state(text: str, *, look_alike: bool = False) -> str | None:
+    """The state of a ``CITY, ST 12345`` line, or None when ``text`` is no city line of a state.
+    ``look_alike``: a letter of the code may be read as a look-alike digit (``FRANKLIN, 0K 51733``)."""
+    m = _CITY_RE.match(text)
+    code = m.group("st") if m else ""
+    state = code.translate(_STATE_LETTERS) if look_alike else code
+    return state if state in STATES else None
+
+
 def address_block(segs: list[Segment], out: LicenceFields) -> Segment | None:
-    """Find the ``CITY, ST 12345`` line; fill city/state/zip and the street above it."""
+    """Find the ``CITY, ST 12345`` line; fill city/state/zip and the street above it.
+
+    A state code read as printed wins over one read through a look-alike digit anywhere on the
+    card (``0K``): the look-alike reading lets other rows pass for a city line too."""
+    found = _city_line(segs, look_alike=False) or _city_line(segs, look_alike=True)
+    if found is None:
+        return None
+    seg, m, state = found
+    zip4 = m.group("zip4") or ""
+    out.put("city_in_address", m.group("city").strip(" ,.").translate(_CITY_LETTERS), seg.confidence)
+    out.put("state_in_address", state, seg.confidence)
+    zip_code = (m.group("zip") + (zip4 if sum(c.isdigit() for c in zip4) >= 3 else "")).translate(_ZIP_DIGITS)
+    out.put("zip_code_in_address", zip_code, seg.confidence * (1.0 if zip_code.isdigit() else DOUBT))
+    return seg
+
+
+def _city_line(segs: list[Segment], *, look_alike: bool) -> tuple[Segment, re.Match[str], str] | None:
+    """The first city line of ``segs``, its match and its state."""
     for seg in segs:
         text = re.sub(r"^\d\s+", "", seg.text)
         m = _CITY_RE.match(text)
+        state = city_line_state(text, look_alike=look_alike)
         # A ZIP code may have one letter for a digit (``AZB5007``), not be mostly letters.
-        if not m or m.group("st") not in STATES or sum(c.isdigit() for c in m.group("zip")) < 4:
+        if not m or state is None or sum(c.isdigit() for c in m.group("zip")) < 4:
             continue
-        zip4 = m.group("zip4") or ""
-        out.put("city_in_address", m.group("city").strip(" ,.").translate(_CITY_LETTERS), seg.confidence)
-        out.put("state_in_address", m.group("st"), seg.confidence)
-        zip_code = (m.group("zip") + (zip4 if sum(c.isdigit() for c in zip4) >= 3 else "")).translate(_ZIP_DIGITS)
-        out.put("zip_code_in_address", zip_code, seg.confidence * (1.0 if zip_code.isdigit() else DOUBT))
-        return seg
+        return seg, m, state
     return None
 
 
@@ -321,8 +345,7 @@ def fallback_number(segs: list[Segment], used: set[int], out: LicenceFields, num
     texts: list[tuple[Segment, str, bool]] = []
     grouped_texts: list[tuple[Segment, str, bool]] = []
     for seg in sorted(segs, key=lambda s: s.top):
-        city = _CITY_RE.match(seg.text)
-        if city and city.group("st") in STATES:  # not ``DUN 164602220`` (``DLN``: no state ``UN``)
+        if city_line_state(seg.text):  # not ``DUN 164602220`` (``DLN``: no state ``UN``)
             continue
         cut = (before_label or {}).get(id(seg))
         if cut is not None and cut > 0:
