@@ -350,8 +350,11 @@ def _row_problem(row: list[Any], cols: dict[str, int], options: TransactionOptio
     account's own balances (a conversion); else None."""
     if "status" in cols and str(row[cols["status"]] or "").strip().upper() in _NO_MONEY:
         return f"status: {str(row[cols['status']]).strip()!r}: no money moved"
-    if problem := conversion_problem(*(row[cols[c]] if c in cols else None
-                                       for c in ("kind", "transaction_id", "exchange_from", "original_currency"))):
+    kind, tid, source, target = (row[cols[c]] if c in cols else None
+                                 for c in ("kind", "transaction_id", "exchange_from", "original_currency"))
+    # Revolut's Type (read as the direction column) says EXCHANGE where Wise's details type says CONVERSION.
+    if problem := conversion_problem(kind or (row[cols["direction"]] if "direction" in cols else None), tid,
+                                     source, target):
         return problem
     for name in ("transaction_date", "posted_date"):
         if name in cols and (problem := date_cell_problem(row[cols[name]], options.date_order)):

@@ -267,3 +267,14 @@ PAYPAL = ('"Date","Time","TimeZone","Name","Type","Status","Currency","Gross","F
           '"-8.20","jane@example.com","kopi@example.com","2AB12345CD678901G","","","","","0.00",""\n'
           '"03/16/2025","18:40:00","PDT","Uber","Preapproved Payment Bill User Payment","Completed","USD","-18.40",'
           '"0.00","-18.40","jane@example.com","uber@example.com","3AB12345CD678901H","","","","","-18.40",""\n')
+
+#: Revolut's statement with an exchange between the account's own currency pockets (``Type``
+#: ``EXCHANGE``, ``Exchanged to ...``), as a dozen importers' fixtures show it, in both the older
+#: upper-case and the newer spelling of the types.
+REVOLUT_EXCHANGE = (REVOLUT.splitlines()[0] + "\n"
+                    "EXCHANGE,Current,2025-03-14 09:00:00,2025-03-14 09:00:01,Exchanged to GBP,-31.80,0.00,EUR,"
+                    "COMPLETED,1168.20\n"
+                    "Card Payment,Current,2025-03-14 12:01:33,2025-03-15 08:10:11,Le Petit Cafe,-31.80,0.00,EUR,"
+                    "COMPLETED,1136.40\n"
+                    "Exchange,Current,2025-03-16 10:00:00,2025-03-16 10:00:01,Exchanged to EUR,100.00,0.00,EUR,"
+                    "COMPLETED,1236.40\n")

@@ -166,14 +166,19 @@ def test_an_older_wise_statement_line_with_no_exchange_has_no_original_amount(tm
     # older exports have no such column: Wise's BALANCE- id on a line naming two currencies
     ("WISE_CLASSIC", [(2, "BALANCE-3234567891", "id 'BALANCE-3234567891' converts GBP to EUR: a conversion between "
                                                 "the account's own balances, not a purchase")]),
+    # Revolut's Type says EXCHANGE (older exports) or Exchange
+    ("REVOLUT_EXCHANGE", [(1, "revolut_exchange-1", "kind: 'EXCHANGE': a conversion between the account's own "
+                                                    "balances, not a purchase"),
+                          (3, "revolut_exchange-3", "kind: 'Exchange': a conversion between the account's own "
+                                                    "balances, not a purchase")]),
 ])
-def test_a_wise_conversion_between_own_balances_is_set_aside_not_read_as_spend(tmp_path, name, rejected):
+def test_a_conversion_between_own_balances_is_set_aside_not_read_as_spend(tmp_path, name, rejected):
     # Converting 31.80 EUR to GBP is no purchase: read as spend, it is a rival of the card payment beside it.
-    path = tmp_path / "wise.csv"
+    path = tmp_path / f"{name.lower()}.csv"
     path.write_text(getattr(bank_exports, name), encoding="utf-8")
     statement = read_transactions(path)
     assert [(r.row, r.transaction_id, r.error) for r in statement.rejected] == rejected
-    assert not [t for t in statement if t.transaction_id.startswith("BALANCE-")]
+    assert not {r.transaction_id for r in statement.rejected} & {t.transaction_id for t in statement}
 
 
 def test_wise_transaction_history_is_read_with_the_account_side_charged_and_the_other_side_spent(tmp_path):
