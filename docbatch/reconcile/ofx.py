@@ -17,18 +17,12 @@ from typing import Any
 from ..errors import TransactionFileError
 from .settings import TransactionOptions
 from .transactions import Statement, from_rows
+from .workbooks import export_text
 
 _HEADER = ["transaction_id", "transaction_date", "posted_date", "descriptor", "amount", "currency", "card_last4",
            "original_amount", "original_currency"]
 #: A leaf tag and its value; tags are uppercase by the spec, but some generators write them lowercase.
 _LEAF = re.compile(r"<([A-Z0-9.]+)>([^<\r\n]*)", re.I)
-
-
-def _text(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
 
 
 def looks_like_ofx(data: bytes) -> bool:
@@ -51,7 +45,7 @@ def _leaves(block: str) -> dict[str, str]:
 
 def read_ofx(data: bytes, *, options: TransactionOptions) -> Statement:
     """Every ``STMTTRN`` of every statement in the file, with its statement's currency and account."""
-    text = _text(data)
+    text = export_text(data)
     rows: list[list[Any]] = []
     parts = re.split(r"<(STMTRS|CCSTMTRS)>", text, flags=re.I)[1:]
     if not parts:
@@ -91,7 +85,7 @@ def read_qif(data: bytes, *, options: TransactionOptions, id_prefix: str = "qif"
     """Records of a QIF file (``D`` date, ``T``/``U`` amount, ``P`` payee, ``M`` memo, ``N`` number)."""
     rows: list[list[Any]] = []
     record: dict[str, str] = {}
-    for raw in _text(data).splitlines():
+    for raw in export_text(data).splitlines():
         line = raw.rstrip()
         if not line or line.startswith("!"):
             continue

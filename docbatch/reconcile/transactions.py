@@ -29,7 +29,7 @@ from ..errors import BadColumnMapping, TransactionFileError
 from .exchange import conversion_problem, original_from_rate
 from .headerless import header_by_content
 from .settings import TransactionOptions
-from .workbooks import workbook_kind
+from .workbooks import export_text, workbook_kind
 from .wise_history import CANONICAL_HEADER as WISE_HISTORY, canonical_rows, is_history_header
 from .values import card_digits, currency_code, date_cell_problem, last4, parse_amount, parse_date_column
 
@@ -230,10 +230,7 @@ def _looks_like_header(row: Sequence[str]) -> bool:
 
 
 def _read_csv_rows(data: bytes, options: TransactionOptions) -> tuple[list[str], list[list[str]]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
+    text = export_text(data)
     given = options.mapping.given()
     mapped = list(given.values())
     likeliest: tuple[tuple[int, int], list[str]] = ((-1, -1), [])

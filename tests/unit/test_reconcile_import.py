@@ -315,3 +315,11 @@ def test_a_workbook_is_refused_for_what_it_is_with_what_to_export_instead(tmp_pa
 def test_a_tab_separated_download_named_xls_is_read_as_the_text_it_is(tmp_path):
     (t,) = read_transactions(write(tmp_path, "export.xls", "Date\tDescription\tAmount\n2025-03-14\tKOPI KING\t-8.20\n"))
     assert (t.descriptor, t.amount) == ("KOPI KING", Decimal("8.20"))
+
+
+def test_a_utf16_export_as_excel_saves_unicode_text_is_read(tmp_path):
+    # Excel's "Unicode Text": UTF-16 with a byte-order mark, tab-separated; read as cp1252 it had no header.
+    path = tmp_path / "card.txt"
+    path.write_bytes("Date\tDescription\tAmount\n2025-03-14\tCAFÉ KOPI KING\t-8.20\n".encode("utf-16"))
+    (t,) = read_transactions(path)
+    assert (t.posted_date, t.descriptor, t.amount) == (dt.date(2025, 3, 14), "CAFÉ KOPI KING", Decimal("8.20"))
