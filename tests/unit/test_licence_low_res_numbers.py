@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from docbatch.parse.identity.licence import parse_licence
 from docbatch.parse.identity.licence_fields import number_readings
 
@@ -185,4 +187,77 @@ def test_a_lone_digit_glued_before_a_letter_number_is_a_caption_remnant_dropped_
     # No state's format opens with one digit and a letter; without the 0 the number fits Colorado's.
     f = parse_licence(response_from_words(_COLORADO), run_date=RUN)
     assert f.values["document_number"] == "SF29435"
+    assert f.confidence["document_number"] < REVIEW
+
+
+#: South Carolina, seed 337 card 020 at low resolution: the ``DL NO`` label read ``ON``, then the
+#: five digits South Carolina prints (``n5-11``), a shape the usual readings of a number pass over.
+_SOUTH_CAROLINA = [
+    ('SOUTH', 100.0, 0.041, 0.023, 0.140, 0.072),
+    ('CAROLINA', 99.9, 0.198, 0.026, 0.198, 0.082),
+    ('DRIVER', 99.9, 0.543, 0.056, 0.095, 0.049),
+    ('LICENSE', 99.9, 0.644, 0.059, 0.114, 0.049),
+    ('ON', 59.3, 0.325, 0.145, 0.043, 0.053),
+    ('59838', 100.0, 0.375, 0.145, 0.086, 0.059),
+    ('CLASS', 99.8, 0.623, 0.161, 0.050, 0.039),
+    ('D', 100.0, 0.677, 0.168, 0.030, 0.043),
+    ('DOB', 74.2, 0.330, 0.214, 0.037, 0.036),
+    ('03/15/1976', 100.0, 0.377, 0.211, 0.155, 0.059),
+    ('X', 48.0, 0.627, 0.224, 0.015, 0.049),
+    ('03/15/2032', 100.0, 0.666, 0.224, 0.151, 0.056),
+    ('PEREZ,', 100.0, 0.334, 0.273, 0.101, 0.059),
+    ('JOSE', 100.0, 0.435, 0.273, 0.069, 0.062),
+    ('9697', 100.0, 0.325, 0.336, 0.075, 0.049),
+    ('MAIN', 100.0, 0.414, 0.336, 0.069, 0.053),
+    ('LN', 100.0, 0.489, 0.339, 0.043, 0.049),
+    ('ASHLAND,', 100.0, 0.332, 0.398, 0.149, 0.053),
+    ('SC', 100.0, 0.485, 0.401, 0.032, 0.049),
+    ('92380', 100.0, 0.528, 0.405, 0.088, 0.053),
+    ('SEXM', 95.6, 0.325, 0.461, 0.065, 0.049),
+    ('HGT', 77.9, 0.614, 0.470, 0.041, 0.049),
+    ('6\'-09"', 98.7, 0.662, 0.470, 0.080, 0.053),
+    ('1ss', 39.9, 0.330, 0.526, 0.017, 0.036),
+    ('05/09/2024', 99.8, 0.364, 0.523, 0.153, 0.053),
+    ('EYIS', 35.1, 0.614, 0.533, 0.041, 0.053),
+    ('GRN', 100.0, 0.668, 0.536, 0.052, 0.053),
+    ('Jose', 99.9, 0.034, 0.855, 0.052, 0.056),
+    ('Perez', 99.8, 0.097, 0.855, 0.067, 0.056),
+]
+
+#: Kansas, seed 347 card 012 at low resolution: ``LICENSE NO`` read ``LXCEN``, then Kansas's
+#: letter-digit number ``M4G7U`` (``a n a n a``).
+_KANSAS = [
+    ('KANSAS', 99.9, 0.031, 0.023, 0.157, 0.065),
+    ('USA', 100.0, 0.556, 0.030, 0.051, 0.053),
+    ('LXCEN', 33.5, 0.300, 0.137, 0.048, 0.049),
+    ('M4G7U', 99.8, 0.406, 0.137, 0.097, 0.049),
+    ('CLAWS', 60.0, 0.686, 0.144, 0.043, 0.030),
+    ('D', 100.0, 0.739, 0.144, 0.027, 0.042),
+    ('004/02/1978', 63.5, 0.316, 0.202, 0.186, 0.057),
+    ('DP', 35.8, 0.681, 0.205, 0.039, 0.046),
+    ('04/02/2027', 100.0, 0.722, 0.202, 0.155, 0.057),
+    ('OKAFOR', 100.0, 0.309, 0.274, 0.109, 0.053),
+    ('JENNIFER', 100.0, 0.302, 0.342, 0.128, 0.053),
+    ('3390', 65.3, 0.302, 0.411, 0.070, 0.049),
+    ('MAPLE', 99.9, 0.386, 0.411, 0.092, 0.049),
+    ('CT', 100.0, 0.488, 0.411, 0.034, 0.049),
+    ('FAIRVIEW,', 99.9, 0.304, 0.475, 0.145, 0.053),
+    ('KS', 100.0, 0.457, 0.475, 0.034, 0.053),
+    ('25093', 100.0, 0.502, 0.475, 0.077, 0.053),
+    ('sux', 32.2, 0.304, 0.536, 0.031, 0.065),
+    ('M', 98.8, 0.353, 0.536, 0.012, 0.065),
+    ('4\'-00"', 95.0, 0.727, 0.532, 0.085, 0.068),
+    ('i55', 54.7, 0.302, 0.612, 0.024, 0.038),
+    ('06/28/2022', 100.0, 0.338, 0.608, 0.155, 0.057),
+    ('EYES', 83.8, 0.686, 0.608, 0.036, 0.042),
+    ('BRN', 100.0, 0.734, 0.608, 0.058, 0.053),
+    ('Jennifer', 99.8, 0.034, 0.894, 0.114, 0.061),
+    ('Okafor', 99.7, 0.164, 0.894, 0.092, 0.065),
+]
+
+
+@pytest.mark.parametrize(("words", "number"), [(_SOUTH_CAROLINA, "59838"), (_KANSAS, "M4G7U")])
+def test_a_number_of_its_states_own_shape_after_an_unread_label_word_is_read_and_flagged(words, number) -> None:
+    f = parse_licence(response_from_words(words), run_date=RUN)
+    assert f.values["document_number"] == number
     assert f.confidence["document_number"] < REVIEW

@@ -386,6 +386,25 @@ def fallback_number(segs: list[Segment], used: set[int], out: LicenceFields, num
                 out.put("document_number", number,
                         seg.confidence_of_part(token) * (1.0 if named else FALLBACK_CONFIDENCE))
                 return
+    if fits is not None:
+        _after_unread_label(texts, out, fits)
+
+
+#: A row of one word of letters no label matched and one token with a digit (``ON 59838``).
+_WORD_AND_TOKEN = re.compile(r"^[A-Z]{2,6}\s+(?P<token>[A-Z0-9]*\d[A-Z0-9]*)$")
+
+
+def _after_unread_label(texts: list[tuple[Segment, str, bool]], out: LicenceFields,
+                        fits: Callable[[object], bool]) -> None:
+    """A number of a shape the usual readings pass over (South Carolina's five digits, Kansas's
+    ``M4G7U``) after one word of letters no label matched (``ON`` for ``NO``, ``LXCEN`` for
+    ``LICEN``): the number's label misread, when the token fits the state's format.  The label
+    is a guess, so the number is in doubt (flagged)."""
+    for seg, text, _ in texts:
+        m = _WORD_AND_TOKEN.match(text)
+        if m and fits(m.group("token")):
+            out.put("document_number", m.group("token"), seg.confidence_of_part(m.group("token")) * DOUBT)
+            return
 
 
 def _caption_in_doubt(number: str, fits: Callable[[object], bool]) -> bool:
