@@ -325,7 +325,18 @@ def from_rows(header: Sequence[object], rows: Sequence[Sequence[object]], *, opt
             amount=amount, currency=currency, card_last4=last4(cards[n]) or card_digits(accounts[n]),
             original_amount=original[0] if original else None,
             original_currency=original[1] if original else currency_code(ocurs[n])))
+    if rows and not out and not rejected:
+        raise _nothing_read(header, cols, len(rows))
     return Statement(out, rejected, repeated)
+
+
+def _nothing_read(header: Sequence[object], cols: dict[str, int], count: int) -> TransactionFileError:
+    """Lines below the header of which none has a date and an amount where they were looked for: read
+    as no transaction at all, every receipt would be reported unmatched, as if none had been charged."""
+    read = ", ".join(f"{name} {str(header[cols[name]]).strip()!r}" for name in
+                     ("transaction_date", "posted_date", "amount", "debit", "credit") if name in cols)
+    return TransactionFileError(f"none of the {count} lines below the header has both a date and an amount in the "
+                                f"columns read ({read}); name the right ones with --map")
 
 
 def _number_or_none(value: Any) -> Decimal | None:

@@ -323,3 +323,14 @@ def test_a_utf16_export_as_excel_saves_unicode_text_is_read(tmp_path):
     path.write_bytes("Date\tDescription\tAmount\n2025-03-14\tCAFÉ KOPI KING\t-8.20\n".encode("utf-16"))
     (t,) = read_transactions(path)
     assert (t.posted_date, t.descriptor, t.amount) == (dt.date(2025, 3, 14), "CAFÉ KOPI KING", Decimal("8.20"))
+
+
+def test_an_export_of_which_no_line_has_a_date_and_an_amount_where_they_were_read_is_refused(tmp_path):
+    # Amount left empty, the money in Debit: read as no transaction at all, with no error, before.
+    path = write(tmp_path, "card.csv",
+                 "Date,Description,Amount,Debit\n2025-03-14,KOPI KING,,8.20\n2025-03-15,PRET,,4.20\n")
+    with pytest.raises(TransactionFileError) as refused:
+        read_transactions(path)
+    assert str(refused.value) == ("none of the 2 lines below the header has both a date and an amount in the columns "
+                                  "read (posted_date 'Date', amount 'Amount', debit 'Debit'); name the right ones "
+                                  "with --map")
