@@ -160,3 +160,23 @@ def test_a_mapped_column_the_export_lacks_is_named_in_one_line_exit_2(receipts_f
     assert result.exit_code == 2
     assert result.output.strip() == ("docbatch: error: mapped column 'Amt' (amount) is not in the export's header; "
                                      "columns found: When, What, Amount [bad_column_mapping]")
+
+
+def test_wise_transaction_history_conversions_and_lines_that_moved_no_money_are_warned_of_and_counted(
+        receipts_file, tmp_path):
+    from ..support.bank_exports import WISE_HISTORY
+
+    export = tmp_path / "transaction-history.csv"
+    export.write_text(WISE_HISTORY)
+    result = _reconcile(receipts_file, export)
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if line.startswith("docbatch: warning:")]
+    assert warnings == [
+        "docbatch: warning: transactions line 3 below the header (BALANCE-5234567892) set aside: kind: 'NEUTRAL': "
+        "a conversion between the account's own balances, not a purchase",
+        "docbatch: warning: transactions line 4 below the header (CARD_TRANSACTION-5234567893) set aside: status: "
+        "'CANCELLED': no money moved",
+        "docbatch: warning: transactions line 6 below the header (CARD_TRANSACTION-5234567895) set aside: status: "
+        "'REFUNDED': no money moved"]
+    assert "1 receipts, 3 transactions" in result.output
+    assert "3 transaction lines set aside (summary.json: transactions.rejected)" in result.output
