@@ -85,6 +85,8 @@ _ALIASES: dict[str, tuple[str, ...]] = {
 #: history marks a charge reversed whole ``REFUNDED``, with no credit line of its own): set aside, never matched.
 _NO_MONEY = {"DECLINED", "REVERTED", "FAILED", "CANCELLED", "CANCELED", "REJECTED", "VOID", "VOIDED", "REFUNDED",
              "DENIED"}
+#: Header cells that only a day-first layout has (see :func:`_layout_date_order`).
+_DAY_FIRST_LAYOUTS = {"transferwiseid", "emoji"}
 _TIME_ZONE_IN_HEADER = re.compile(r"\s*\((UTC|GMT|[A-Za-z]+/[A-Za-z_]+(?:/[A-Za-z_]+)?)\)$")
 _CURRENCY_IN_HEADER = re.compile(r"\(([A-Z]{3})\)|\b(?:IN\s)?([A-Z]{3})$")
 
@@ -292,9 +294,10 @@ def from_rows(header: Sequence[object], rows: Sequence[Sequence[object]], *, opt
     def column(name: str) -> list[Any]:
         return [r[cols[name]] for r in rows] if name in cols else [None] * len(rows)
 
-    order = options.date_order
-    tdates = parse_date_column(column("transaction_date"), order=order, column="transaction_date")
-    pdates = parse_date_column(column("posted_date"), order=order, column="posted_date")
+    order, layout_order = options.date_order, _layout_date_order(header)
+    tdates = parse_date_column(column("transaction_date"), order=order, column="transaction_date",
+                               layout_order=layout_order)
+    pdates = parse_date_column(column("posted_date"), order=order, column="posted_date", layout_order=layout_order)
     amounts = signed_amounts(rows, cols, options, column("descriptor"))
     default_currency = options.currency or header_currency
     out: list[Transaction] = []
@@ -328,6 +331,15 @@ def from_rows(header: Sequence[object], rows: Sequence[Sequence[object]], *, opt
     if rows and not out and not rejected:
         raise _nothing_read(header, cols, len(rows))
     return Statement(out, rejected, repeated)
+
+
+def _layout_date_order(header: Sequence[object]) -> str | None:
+    """The day/month order of a layout whose header tells it, for a column that reads both ways (a
+    statement of the 1st to the 12th): Wise's balance statement (``TransferWise ID``) and Monzo's
+    export (``Emoji``) write day first, whatever the account's country.  A column one order
+    alone reads is read in it, whatever the layout."""
+    keys = {_key(h) for h in header}
+    return "DMY" if keys & _DAY_FIRST_LAYOUTS else None
 
 
 def _nothing_read(header: Sequence[object], cols: dict[str, int], count: int) -> TransactionFileError:

@@ -89,12 +89,14 @@ def date_cell_problem(value: object, order: str | None) -> str | None:
     return f"{text[:20]!r} is not a valid date" + (f" ({order})" if len(orders) == 1 else "")
 
 
-def parse_date_column(values: Sequence[object], *, order: str | None, column: str) -> list[dt.date | None]:
+def parse_date_column(values: Sequence[object], *, order: str | None, column: str,
+                      layout_order: str | None = None) -> list[dt.date | None]:
     """Each value as a date (None for empty cells), one day/month order for the whole column.
 
     ``order`` (DMY/MDY) wins when given; otherwise the order under which every numeric
     value is a valid date is used, and a column that both orders read (every day and
-    month at most 12) is refused with a message naming the option to set.
+    month at most 12) takes ``layout_order`` (the order the export's layout is known to
+    write), else is refused with a message naming the option to set.
     """
     out: list[dt.date | None] = [None] * len(values)
     numeric: list[int] = []
@@ -122,6 +124,8 @@ def parse_date_column(values: Sequence[object], *, order: str | None, column: st
         fits = [o for o in ("DMY", "MDY") if all(_numeric(t, o) for t in texts)]
         if not fits:
             raise TransactionFileError(f"column {column!r}: dates fit neither day/month order")
+        if len(fits) == 2 and layout_order in fits:
+            fits = [layout_order]
         if len(fits) == 2 and any(_numeric(t, "DMY") != _numeric(t, "MDY") for t in texts):
             raise TransactionFileError(
                 f"column {column!r}: every date reads as both day/month and month/day; "

@@ -257,3 +257,20 @@ def test_paypal_gross_is_the_amount_and_a_denied_payment_is_set_aside(tmp_path):
         ("1AB12345CD678901F", DAY(2025, 3, 14), None, D("-31.98"), "USD"),
         ("3AB12345CD678901H", DAY(2025, 3, 16), "Uber", D("18.40"), "USD")]
     assert [r.error for r in statement.rejected] == ["status: 'Denied': no money moved"]
+
+
+@pytest.mark.parametrize("name", ["WISE", "MONZO"])
+def test_a_day_first_layout_is_read_day_first_when_every_day_is_12_or_less(tmp_path, name):
+    # A statement of the 1st to the 12th reads both ways; Wise and Monzo write the day first.
+    text = getattr(bank_exports, name).replace("14-03-2025", "01-03-2025").replace("15-03-2025", "02-03-2025") \
+        .replace("16-03-2025", "03-03-2025").replace("14/03/2025", "01/03/2025").replace("15/03/2025", "02/03/2025")
+    path = tmp_path / "statement.csv"
+    path.write_text(text, encoding="utf-8")
+    assert [t.date for t in read_transactions(path)][:2] == [DAY(2025, 3, 1), DAY(2025, 3, 2)]
+
+
+def test_a_layouts_day_first_order_never_overrides_dates_that_read_only_month_first(tmp_path):
+    path = tmp_path / "statement.csv"
+    path.write_text(bank_exports.WISE.replace("14-03-2025", "03-14-2025").replace("15-03-2025", "03-15-2025")
+                    .replace("16-03-2025", "03-16-2025"), encoding="utf-8")
+    assert [t.date for t in read_transactions(path)] == [DAY(2025, 3, 14), DAY(2025, 3, 15), DAY(2025, 3, 16)]
