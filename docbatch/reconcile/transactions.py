@@ -196,6 +196,11 @@ def resolve_columns(header: Sequence[object], options: TransactionOptions) -> tu
         if pos is None:
             raise _not_in_header(name, column, header)
         found[name] = pos
+    keys = [_key(h) for h in header]
+    if "descriptor" not in options.mapping.given() and "gross" in keys and "name" in keys:
+        # PayPal's layouts name the counterparty Name; the UK one writes its transaction type
+        # (Express Checkout Payment...) under Description, which would otherwise win.
+        found["descriptor"] = keys.index("name")
     if others := sorted(d for d in descriptors if d[1] != found.get("descriptor")):
         found["descriptor_fallback"] = others[0][1]  # read where the descriptor's cell is empty
     if not ({"amount"} & found.keys() or {"debit", "credit"} & found.keys()):

@@ -278,3 +278,16 @@ REVOLUT_EXCHANGE = (REVOLUT.splitlines()[0] + "\n"
                     "COMPLETED,1136.40\n"
                     "Exchange,Current,2025-03-16 10:00:00,2025-03-16 10:00:01,Exchanged to EUR,100.00,0.00,EUR,"
                     "COMPLETED,1236.40\n")
+
+#: PayPal's activity download, UK layout: the transaction type under ``Description``, the
+#: counterparty under ``Name``, day-first dates.  Header as three independent importers quote it;
+#: the lines are made up.
+PAYPAL_UK = ('"Date","Time","Time Zone","Description","Currency","Gross","Fee","Net","Balance","Transaction ID",'
+             '"From Email Address","Name","Bank Name","Bank Account","Postage and Packaging Amount","VAT",'
+             '"Invoice ID","Reference Txn ID"\n'
+             '"14/03/2025","12:01:33","Europe/London","Express Checkout Payment","GBP","-31.98","0.00","-31.98",'
+             '"0.00","9AB12345CD678901E","jane@example.com","Greenleaf Market","","","0.00","0.00","",""\n'
+             '"14/03/2025","12:01:33","Europe/London","Bank Deposit to PP Account ","GBP","31.98","0.00","31.98",'
+             '"31.98","1AB12345CD678901F","","","","","0.00","0.00","","9AB12345CD678901E"\n'
+             '"16/03/2025","18:40:00","Europe/London","Pre-approved Payment Bill User Payment","GBP","-18.40","0.00",'
+             '"-18.40","13.58","3AB12345CD678901H","jane@example.com","Uber","","","0.00","0.00","",""\n')

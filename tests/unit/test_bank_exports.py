@@ -274,3 +274,8 @@ def test_a_layouts_day_first_order_never_overrides_dates_that_read_only_month_fi
     path.write_text(bank_exports.WISE.replace("14-03-2025", "03-14-2025").replace("15-03-2025", "03-15-2025")
                     .replace("16-03-2025", "03-16-2025"), encoding="utf-8")
     assert [t.date for t in read_transactions(path)] == [DAY(2025, 3, 14), DAY(2025, 3, 15), DAY(2025, 3, 16)]
+
+
+def test_paypal_uk_name_is_the_merchant_not_the_transaction_type_under_description(tmp_path):
+    assert [row[3:5] for row in read(tmp_path, "PAYPAL_UK")] == [
+        ("Greenleaf Market", D("31.98")), ("Bank Deposit to PP Account", D("-31.98")), ("Uber", D("18.40"))]
