@@ -148,6 +148,10 @@ def validate(response: Any) -> dict[str, Any]:
     return response
 
 
+#: The range of the detections table's ``id`` and ``parent_id`` columns.
+_INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
+
+
 def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
@@ -164,6 +168,8 @@ def _mistyped(det: Mapping[str, Any]) -> str | None:
         value = det.get(key)
         if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
             return f"{key} is not an integer"
+        if value is not None and not _INT32_MIN <= value <= _INT32_MAX:
+            return f"{key} is past the int32 range of its column"
     if "Confidence" in det and not _number(det["Confidence"]):
         return "Confidence is not a number"
     geo = det.get("Geometry")

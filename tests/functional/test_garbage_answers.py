@@ -48,7 +48,7 @@ def test_only_garbage_fails_retryably_is_not_cached_and_the_next_run_fetches_it(
 
 class _MistypedAnswers(TinyReceiptEngine):
     """Far side whose answer for one image holds a detection field of the wrong type (an Id
-    that is text, a polygon point that is not a number, text with a lone surrogate): JSON a
+    that is text or past int32, a polygon point that is not a number, text with a lone surrogate): JSON a
     200 can carry, whatever the service's documentation says."""
 
     def __init__(self, spoil: str, bad_source: bytes) -> None:
@@ -61,6 +61,8 @@ class _MistypedAnswers(TinyReceiptEngine):
             det = answer["TextDetections"][-1]
             if self.spoil == "id":
                 det["Id"] = "w7"
+            elif self.spoil == "big_id":
+                det["ParentId"] = 2**31  # an integer the int32 columns cannot hold
             elif self.spoil == "text":
                 det["DetectedText"] = "TOT\ud800AL"  # JSON can carry a lone surrogate escape
             else:
@@ -69,7 +71,7 @@ class _MistypedAnswers(TinyReceiptEngine):
 
 
 @pytest.mark.slow  # a whole batch through servers per kind
-@pytest.mark.parametrize("spoil", ["id", "polygon", "text"])
+@pytest.mark.parametrize("spoil", ["id", "big_id", "polygon", "text"])
 def test_a_mistyped_detection_fails_its_own_document_and_the_batch_gets_its_tables(tmp_path, moto_url, aws_env,
                                                                                     spoil):
     bench = Bench(tmp_path, moto_url=moto_url, docs=3)
@@ -81,5 +83,6 @@ def test_a_mistyped_detection_fails_its_own_document_and_the_batch_gets_its_tabl
     docs = pd.read_parquet(tmp_path / "out" / "documents").set_index("doc_id")
     assert (summary.ok, summary.failed) == (2, 1)
     assert docs.loc["r001", "error_code"] == "retries_exhausted:invalid_response"
-    assert {"id": "Id", "polygon": "Polygon", "text": "DetectedText"}[spoil] in docs.loc["r001", "error_message"]
+    assert {"id": "Id", "big_id": "ParentId", "polygon": "Polygon", "text": "DetectedText"}[spoil] \
+        in docs.loc["r001", "error_message"]
     assert len(pd.read_parquet(tmp_path / "out" / "receipts")) == 2
