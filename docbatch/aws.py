@@ -150,6 +150,14 @@ def put_if_unchanged(client: Any, bucket: str, key: str, body: bytes, etag: str 
         raise
 
 
+def environment_failure(exc: BotoCoreError) -> e.DocbatchError:
+    """A botocore error that reached a command's top untranslated (the credential chain,
+    a config file botocore cannot parse): a broken environment, said in one line."""
+    if isinstance(exc, (NoCredentialsError, PartialCredentialsError, CredentialRetrievalError)):
+        return translate(exc, "AWS credentials")
+    return e.EnvironmentFailure(f"AWS: {exc} ({type(exc).__name__})", error_code="aws_environment")
+
+
 def translate(exc: BaseException, what: str) -> e.DocbatchError:
     """Map a botocore exception to a docbatch error; ``what`` names the call, never data."""
     if isinstance(exc, ClientError):

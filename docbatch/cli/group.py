@@ -73,6 +73,24 @@ class _Handled(click.Group):
         except OSError as exc:
             click.echo(f"docbatch: error: {_os_error(exc)} [{StorageError.error_code}]", err=True)
             ctx.exit(int(StorageError.exit_code))
+        except Exception as exc:
+            failure = _aws_failure(exc)
+            if failure is None:
+                raise
+            click.echo(f"docbatch: error: {failure.message} [{failure.error_code}]", err=True)
+            ctx.exit(int(failure.exit_code))
+
+
+def _aws_failure(exc: Exception) -> DocbatchError | None:
+    """A botocore error no layer translated, as one line: credentials found in part (a key id
+    without its secret) or not loadable, raised wherever a client or filesystem is first made.
+    None for any other exception (and when botocore was never imported: it cannot be its)."""
+    exceptions = sys.modules.get("botocore.exceptions")
+    if exceptions is None or not isinstance(exc, exceptions.BotoCoreError):
+        return None
+    from ..aws import environment_failure
+
+    return environment_failure(exc)
 
 
 def _os_error(exc: OSError) -> str:

@@ -53,7 +53,9 @@ def _assert_stopped_cleanly(proc, out: Path, *words):
     ({"AWS_DEFAULT_REGION": "us-east-1"}, ["no AWS credentials"]),
     ({**DUMMY_ENV, "AWS_PROFILE": "nightly-typo"}, ["profile", "nightly-typo"]),
     ({k: v for k, v in DUMMY_ENV.items() if k != "AWS_DEFAULT_REGION"}, ["no AWS region", "--region"]),
-], ids=["no-credentials", "unknown-profile", "no-region"])
+    # a job definition that sets the key id but misspells the secret's variable
+    ({k: v for k, v in DUMMY_ENV.items() if k != "AWS_SECRET_ACCESS_KEY"}, ["AWS_SECRET_ACCESS_KEY"]),
+], ids=["no-credentials", "unknown-profile", "no-region", "half-credentials"])
 def test_missing_credentials_profile_or_region_stop_before_any_document(tmp_path, env, words):
     m = _manifest(tmp_path)
     proc = _cli(["--manifest", str(m), "--out", str(tmp_path / "out"), "--engine", "rekognition",
@@ -62,6 +64,18 @@ def test_missing_credentials_profile_or_region_stop_before_any_document(tmp_path
 
 
 @pytest.mark.slow  # a real `docbatch run` child process
+@pytest.mark.slow  # a real `docbatch manifest` child process
+def test_half_credentials_stop_another_command_with_one_line_too(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update({k: v for k, v in DUMMY_ENV.items() if k != "AWS_SECRET_ACCESS_KEY"},
+               AWS_SHARED_CREDENTIALS_FILE=os.devnull, AWS_CONFIG_FILE=os.devnull, PYTHONPATH=str(ROOT))
+    proc = subprocess.run([sys.executable, "-m", "docbatch", "manifest", "s3://bucket/prefix/", "--s3-endpoint-url",
+                           f"http://127.0.0.1:{_free_port()}"], env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.strip().startswith("docbatch: error:") and "AWS_SECRET_ACCESS_KEY" in proc.stderr
+    assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
 def test_an_unreachable_endpoint_is_named_host_and_port(tmp_path):
     port = _free_port()
     proc = _cli(["--manifest", str(_manifest(tmp_path)), "--out", str(tmp_path / "out"), "--engine", "rekognition",
