@@ -34,11 +34,12 @@ _LEGAL = re.compile(
     r"\b(?:SDN\.?\s?BHD\.?|SDN\.?\s?B\.?|SDN|BHD|BERHAD|S/B|SB|(?:CO)?M(?:SDN)?BHD|PLT|LLC|L\.L\.C\.?|LLP|INC|INCORPORATED|CORP|"
     r"CORPORATION|CO|COMPANY|LTD|LIMITED|PTE|PTY|PLC|GMBH|AG|SARL|SAS|BV|NV|ENTERPRISES?|ENTERPRIS|ENTERPRI|"
     r"ENTERP|ENT|TRADING|HOLDINGS?|GROUP|\(M\)|M)\b\.?")
-#: Words that open many merchants' names (Malay: company, business, enterprise, shop, restaurant):
-#: kept in the name, but a match on them alone says nothing (see :func:`similarity`).
-_GENERIC = re.compile(r"\b(?:SYARIKAT|SYKT|PERNIAGAAN|PERUSAHAAN|KEDAI|RESTORAN)\b")
+#: Words that open many merchants' names (Malay: company, business, enterprise, shop, restaurant;
+#: and the English restaurant): kept in the name, but a match on them alone says nothing (see :func:`similarity`).
+_GENERIC = re.compile(r"\b(?:SYARIKAT|SYKT|PERNIAGAAN|PERUSAHAAN|KEDAI|RESTORAN|RESTAURANTS?)\b")
 _CUT_GENERIC = re.compile(r"\s?\b(?:" + "|".join(
-    w[:k] for w, shortest in (("PERNIAGAAN", 4), ("PERUSAHAAN", 5), ("SYARIKAT", 4), ("RESTORAN", 5))
+    w[:k] for w, shortest in (("PERNIAGAAN", 4), ("PERUSAHAAN", 5), ("SYARIKAT", 4), ("RESTORAN", 5),
+                              ("RESTAURANTS", 6))
     for k in range(len(w), shortest - 1, -1)) + r")$")
 #: A legal word cut short by a 22-character descriptor field (``ENTERPR``, ``BERH``), at the very end only.
 _CUT_LEGAL = re.compile(r"\s(?:" + "|".join(
@@ -146,8 +147,8 @@ def similarity(na: str, nb: str) -> float | None:
     """:func:`merchant_similarity` of two names already normalised (the matcher normalises each once).
 
     Whole-name ratios compare the names' distinctive words (generic ones like ``SYARIKAT
-    PERNIAGAAN`` removed; names of generic words only count half), and a truncated
-    fragment weighs by how many distinctive letters it holds.
+    PERNIAGAAN`` removed; names of generic words only count half), and so does a truncated
+    fragment, weighed by how many distinctive letters it holds.
     """
     if not na or not nb:
         return None
@@ -156,13 +157,34 @@ def similarity(na: str, nb: str) -> float | None:
         best = max(fuzz.token_sort_ratio(da, db), fuzz.ratio(da.replace(" ", ""), db.replace(" ", "")))
     else:
         best = 0.5 * max(fuzz.token_sort_ratio(na, nb), fuzz.ratio(na.replace(" ", ""), nb.replace(" ", "")))
+    return round(max(best, _fragment(na, nb, da, db)) / 100.0, 3)
+
+
+def _weight(distinct: str) -> float:
+    """A fragment's weight grows with its distinctive length: 4 letters say little, 12 a lot."""
+    return min(1.0, 0.55 + 0.045 * len(distinct.replace(" ", "")))
+
+
+def _fragment(na: str, nb: str, da: str, db: str) -> float:
+    """0..100 likeness of the shorter name (spaces squashed) as a fragment of the longer, weighed
+    by its distinctive letters (``da``, ``db``: the names without generic words).
+
+    Where both names have distinctive words, the fragment found anywhere in the whole names
+    counts only as far as it is also found among those, or is the cut start of the whole name
+    (a 22-character field: ``SYARIKATPERNIAGAANGIN``): anywhere, it may be only their generic
+    words (``RSTORAN WAN SHENG`` was 0.67 in ``RESTORAN SIAM VILLAGE`` on ``RSTORAN``), no
+    likeness of the merchants."""
     sa, sb = na.replace(" ", ""), nb.replace(" ", "")
     (short, distinct), long_ = ((sa, da), sb) if len(sa) <= len(sb) else ((sb, db), sa)
-    if len(short) >= 4:
-        # A fragment's weight grows with its distinctive length: 4 letters say little, 12 a lot.
-        weight = min(1.0, 0.55 + 0.045 * len(distinct.replace(" ", "")))
-        best = max(best, fuzz.partial_ratio(short, long_) * weight)
-    return round(best / 100.0, 3)
+    if len(short) < 4:
+        return 0.0
+    anywhere = fuzz.partial_ratio(short, long_) * _weight(distinct)
+    if not (da and db):
+        return anywhere
+    cut_start = fuzz.ratio(short, long_[:len(short)]) * _weight(distinct)
+    ds, dl = sorted((da.replace(" ", ""), db.replace(" ", "")), key=len)
+    among_distinct = fuzz.partial_ratio(ds, dl) * _weight(ds) if len(ds) >= 4 else 0.0
+    return min(anywhere, max(cut_start, among_distinct))
 
 
 def similarities(name: str, names: list[str]) -> np.ndarray:

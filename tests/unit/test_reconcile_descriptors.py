@@ -98,3 +98,18 @@ def test_descriptor_noise_of_a_cut_field_does_not_hide_the_merchant():
     assert merchant_similarity("MR. D.I.Y. (M) SDN BHD", "MR. D.I.Y. (M) SB") >= 0.85
     assert merchant_similarity("AEON CO. (M) BHD", "AEON CO MBHD") >= 0.85
     assert merchant_similarity("MR. D.I.Y. (M) SDN BHD", "MR D I Y M SDN B STORE SELANGOR MYS") >= 0.85
+
+
+def test_a_generic_word_shared_inside_two_names_is_no_likeness():
+    # Same-day charges of a receipt's amount under another restaurant of the batch were matched on the
+    # word RESTORAN the fragment comparison found in both names (SROIE 282 RESTORAN SIAM VILLAGE to
+    # RSTORAN WAN SHENG 0.67, 047 RESTAURANT SIN DU to RESTORAN WAN SHENG 0.62): the distinctive words differ.
+    assert merchant_similarity("RESTORAN SIAM VILLAGE", "RSTORAN WAN SHENG") < 0.6
+    assert merchant_similarity("RESTAURANT SIN DU", "RESTORAN WAN SHENG") < 0.6
+    # RESTAURANT is RESTORAN in English: another restaurant is no likeness (round 7's GOLDEN ARCHES decoy)
+    assert merchant_similarity("GOLDEN ARCHES RESTAURANTS SDN BHD", "B & BEST RESTAURANT") < 0.6
+    # a fragment of the distinctive words, or the cut start of the whole name, still names the merchant
+    assert merchant_similarity("GOLDEN ARCHES RESTAURANTS SDN BHD", "GOLDEN ARCHES RESTAURA") >= 0.85
+    assert merchant_similarity("SYARIKAT PERNIAGAAN GIN KEE", "SYARIKAT PERNIAGAANGIN") >= 0.85
+    assert merchant_similarity("RESTORAN WAN SHENG", "RESTORAN WAN SHEN") >= 0.85
+    assert merchant_similarity("SYARIKAT PERNIAGAAN GIN KEE", "SYARIKAT PERNIAGAAN GI") < 0.85
