@@ -194,3 +194,19 @@ def test_a_name_opening_with_the_captions_letter_the_signature_spells_is_kept():
     assert out.values["first_name"] == "NANCY" and out.confidence["first_name"] >= REVIEW
     read = _worded_card(["LN SMITH", "FN NANCY"], "Nancy Smith")
     assert read.values["first_name"] == "NANCY" and read.confidence["first_name"] >= REVIEW
+
+
+def test_a_lost_captions_first_letter_left_as_its_own_word_goes_where_the_signature_spells_the_name():
+    # ``FN JAMES`` read ``F JAMES`` (seed 337 low res, tuned card 013): the N lost, the caption not
+    # found, the F taken for the given name and JAMES for the middle one.
+    out = _worded_card(["LN ROBINSON", "F JAMES"], "James Robinson")
+    assert out.values["first_name"] == "JAMES" and "middle_name" not in out.values
+    two = _worded_card(["LN ROBINSON", "F JAMES LEE"], "James Robinson")
+    assert two.values["first_name"] == "JAMES" and two.values["middle_name"] == "LEE"
+
+
+def test_a_given_initial_before_a_name_the_signature_does_not_open_with_is_kept_and_flagged():
+    # "F JAMES" of a Fiona James Robinson: the signature spells JAMES, but after another given name.
+    out = _worded_card(["LN ROBINSON", "F JAMES"], "Fiona James Robinson")
+    assert out.values["first_name"] == "F" and out.values["middle_name"] == "JAMES"
+    assert out.confidence["first_name"] < REVIEW

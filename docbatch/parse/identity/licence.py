@@ -82,7 +82,8 @@ def parse_licence(response: Mapping[str, Any], *, run_date: dt.date) -> LicenceF
     signed = signature_words(mixed)
     fill_names(out, names, signature_rows(mixed))
     strip_caption_remnant(out, {lab.field for lab in labels},
-                          {lab.field for lab in labels if NAME_CAPTIONS.get(lab.field) == _letters(lab)}, signed)
+                          {lab.field for lab in labels if NAME_CAPTIONS.get(lab.field) == _letters(lab)}, signed,
+                          {words[0] for words in signature_sequences(mixed)})
     first = str(out.values.get("first_name") or "")
     if first and "middle_name" not in out.values:
         last = str(out.values.get("last_name") or "")

@@ -138,19 +138,23 @@ def check_names(out: LicenceFields, support: set[str]) -> None:
             out.confidence[name] = round(out.confidence[name] * DOUBT, 2)
 
 
-def strip_caption_remnant(out: LicenceFields, labelled: set[str], captioned: set[str], support: set[str]) -> None:
+def strip_caption_remnant(out: LicenceFields, labelled: set[str], captioned: set[str], support: set[str],
+                          signed_first: set[str] = frozenset()) -> None:
     """A name row whose caption was not read, beside a name row showing its two-letter caption:
     what is left of the lost caption glued to the name (``NPATRICIA``: ``FN`` with its ``F`` lost)
     is dropped where a signature spells the name without it, and flagged where nothing does.
 
     ``labelled``: the fields a label was found for; ``captioned``: those found by their
-    two-letter caption (:data:`NAME_CAPTIONS`); ``support``: the signature's words.  The name
+    two-letter caption (:data:`NAME_CAPTIONS`); ``support``: the signature's words;
+    ``signed_first``: the first word of each signature row (a given name opens it).  The name
     came from the card's structure, so its first letters may be the caption's last ones; a name
     the signature spells as read (``NANCY``) is kept as read.
     """
     for name, caption in NAME_CAPTIONS.items():
         value = str(out.values.get(name) or "")
         if name in labelled or not value or not captioned - {name}:
+            continue
+        if _caption_letter_word(out, name, caption, signed_first if name == "first_name" else support):
             continue
         remnant = next((caption[i:] for i in range(len(caption)) if value.startswith(caption[i:])), "")
         rest = value[len(remnant):]
@@ -160,6 +164,30 @@ def strip_caption_remnant(out: LicenceFields, labelled: set[str], captioned: set
             out.values[name] = rest
         else:
             out.confidence[name] = round(out.confidence[name] * DOUBT, 2)
+
+
+def _caption_letter_word(out: LicenceFields, name: str, caption: str, signed: set[str]) -> bool:
+    """A lost caption's other letter left as a word of its own before the name (``F JAMES``:
+    ``FN`` with its ``N`` lost, the ``F`` read as the given name and ``JAMES`` as the middle one):
+    dropped where the signature spells the next word (``signed``: for given names, opens with
+    it) and not the letter, flagged where nothing does.  True when the name opened with such a
+    letter (handled here)."""
+    words = str(out.values[name]).split(" ")
+    if name == "first_name" and out.values.get("middle_name"):
+        words += str(out.values["middle_name"]).split(" ")
+    if len(words) < 2 or len(words[0]) != 1 or words[0] not in caption or words[0] in signed:
+        return False
+    if words[1] not in signed:
+        out.confidence[name] = round(out.confidence[name] * DOUBT, 2)
+        return True
+    rest = words[1:] if name == "first_name" else [" ".join(words[1:])]
+    out.values[name] = rest[0]
+    if name == "first_name":
+        out.values.pop("middle_name", None)
+        out.confidence.pop("middle_name", None)
+        if rest[1:]:
+            out.put("middle_name", " ".join(rest[1:]), out.confidence[name])
+    return True
 
 
 def check_signed(out: LicenceFields, signed: list[list[str]]) -> None:
