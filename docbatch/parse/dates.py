@@ -178,13 +178,13 @@ def find_time(text: str) -> tuple[dt.time, int, int] | None:
     return None
 
 
-def overlaps_date_or_time(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` overlaps a date or a clock time of ``text``: ``DATE : 21-03-2018
-    13:29:51`` and ``10:43AM 568582 24-01-18`` hold phone-shaped digit runs that are no phone."""
+def date_and_time_spans(text: str) -> list[tuple[int, int]]:
+    """The spans of ``text``'s dates and of its first clock time: ``DATE : 21-03-2018 13:29:51``
+    and ``10:43AM 568582 24-01-18`` hold phone-shaped digit runs that are no phone."""
     spans = [(d.start, d.end) for d in find_dates(text, pivot_year=2100)]
     if time := find_time(text):
         spans.append(time[1:])
-    return any(a < end and start < b for a, b in spans)
+    return spans
 
 
 def plausible(date: dt.date, run_date: dt.date, *, max_age_years: int = 10) -> bool:

@@ -16,7 +16,7 @@ from statistics import median
 from typing import Mapping
 
 from ..country import names_region
-from ..dates import find_dates, overlaps_date_or_time
+from ..dates import date_and_time_spans, find_dates
 from .header_checks import repair_address, restored
 from .words import KNOWN_WORDS
 from .lines import Line
@@ -428,15 +428,29 @@ def find_phone(lines: list[Line]) -> Found | None:
             if not labelled and (ln.amounts or (_NOISE.search(up) or _NUMBER_LABEL.search(up)) and not label):
                 continue
             start = label.end() if label else 0
-            m = next((m for m in _PHONE.finditer(" " + up[start:])
-                      if not overlaps_date_or_time(up, start + m.start(1) - 1, start + m.end(1) - 1)
-                      and not _CHECK_LETTER.match(up, start + m.end(1) - 1)), None)
+            m = _phone_in(up, start)
             if m and not labelled and ("/" in m.group(1) or not re.search(r"[\s\-()]", m.group(1).strip())):
                 continue  # an unlabelled bare digit run is a code, not a phone
             if m:
                 digits = re.sub(r"\D", "", m.group(1))
                 if 7 <= len(digits) <= 15:
                     return Found(m.group(1).strip(), (ln,), 0.9 if labelled else 0.5)
+    return None
+
+
+def _phone_in(up: str, start: int) -> re.Match[str] | None:
+    """The first phone-shaped run of ``up`` from ``start`` on that is no part of a date or a clock
+    time and ends in no registration's check letter; the row's dates and time are found once,
+    when the first run not ending in a check letter is."""
+    taken: list[tuple[int, int]] | None = None
+    for m in _PHONE.finditer(" " + up[start:]):
+        first, end = start + m.start(1) - 1, start + m.end(1) - 1
+        if _CHECK_LETTER.match(up, end):
+            continue
+        if taken is None:
+            taken = date_and_time_spans(up)
+        if not any(a < end and first < b for a, b in taken):
+            return m
     return None
 
 
