@@ -284,6 +284,8 @@ def from_rows(header: Sequence[object], rows: Sequence[Sequence[object]], *, opt
 
     A line whose date or amount cannot be read is set aside in ``Statement.rejected``.
     """
+    if not options.mapping.given() and is_history_header(header):
+        header, rows = WISE_HISTORY, canonical_rows(header, rows)
     cols, header_currency = resolve_columns(header, options)
     width = len(header)
     padded = [list(r) + [None] * (width - len(r)) for r in rows]
@@ -431,8 +433,6 @@ def read_transactions(source: Any, *, options: TransactionOptions | None = None)
         return read_qif(data, options=options, id_prefix=path.stem)
     header, rows = _read_csv_rows(data, options)
     _require_lines(path, len(rows))
-    if not options.mapping.given() and is_history_header(header):
-        header, rows = WISE_HISTORY, canonical_rows(header, rows)
     return from_rows(header, rows, options=options, id_prefix=path.stem)
 
 

@@ -279,3 +279,15 @@ def test_a_layouts_day_first_order_never_overrides_dates_that_read_only_month_fi
 def test_paypal_uk_name_is_the_merchant_not_the_transaction_type_under_description(tmp_path):
     assert [row[3:5] for row in read(tmp_path, "PAYPAL_UK")] == [
         ("Greenleaf Market", D("31.98")), ("Bank Deposit to PP Account", D("-31.98")), ("Uber", D("18.40"))]
+
+
+def test_wise_transaction_history_loaded_with_pandas_is_read_as_the_file_is(tmp_path):
+    import io
+
+    import pandas as pd
+
+    path = tmp_path / "transaction-history.csv"
+    path.write_text(bank_exports.WISE_HISTORY, encoding="utf-8")
+    frame = pd.read_csv(io.StringIO(bank_exports.WISE_HISTORY), dtype=str)
+    assert [(t.transaction_id, t.amount, t.original_amount) for t in read_transactions(frame)] == [
+        (t.transaction_id, t.amount, t.original_amount) for t in read_transactions(path)]
