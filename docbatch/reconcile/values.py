@@ -150,7 +150,9 @@ def parse_amount(value: object, *, decimal_separator: str | None = None) -> tupl
         return value, None
     if isinstance(value, (int, float)):
         return Decimal(str(value)), None
-    text = str(value).strip().upper()
+    # U+2212 is the minus sign typeset (Nordic banks, spreadsheets); thin and narrow no-break
+    # spaces group thousands in French and other locales' formatting.
+    text = str(value).strip().upper().replace("\u2212", "-").replace("\u202f", " ").replace("\u2009", " ")
     if not text:
         return None, None
     marker = None

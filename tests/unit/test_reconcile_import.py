@@ -126,6 +126,9 @@ def test_amount_spellings():
     assert parse_amount("1.234,50")[0] == D("1234.50")
     assert parse_amount("45.00 CR") == (D("45.00"), "CR")
     assert parse_amount("") == (None, None)
+    assert parse_amount("\u221212.34")[0] == D("-12.34")  # the typeset minus sign
+    assert parse_amount("1\u202f234,56")[0] == D("1234.56")  # narrow no-break space between thousands
+    assert parse_amount("-1\u2009234.56")[0] == D("-1234.56")  # thin space
     with pytest.raises(TransactionFileError):
         parse_amount("twelve")
 
