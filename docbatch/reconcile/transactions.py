@@ -31,7 +31,7 @@ from .headerless import header_by_content
 from .settings import TransactionOptions
 from .signs import signed_amounts
 from .workbooks import export_text, workbook_kind
-from .wise_history import CANONICAL_HEADER as WISE_HISTORY, canonical_rows, is_history_header
+from .wise_history import CANONICAL_HEADER as WISE_HISTORY, HISTORY_NO_MONEY, canonical_rows, is_history_header
 from .values import card_digits, currency_code, date_cell_problem, last4, parse_amount, parse_date_column
 
 _ALIASES: dict[str, tuple[str, ...]] = {
@@ -81,10 +81,10 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "fees": ("totalfees",),
     "kind": ("transactiondetailstype",),
 }
-#: Statuses of a line that moved no money (Revolut's ``State``, Citi's and PayPal's ``Status``; Wise's transaction
-#: history marks a charge reversed whole ``REFUNDED``, with no credit line of its own): set aside, never matched.
-_NO_MONEY = {"DECLINED", "REVERTED", "FAILED", "CANCELLED", "CANCELED", "REJECTED", "VOID", "VOIDED", "REFUNDED",
-             "DENIED"}
+#: Statuses of a line that moved no money (Revolut's ``State``, Citi's and PayPal's ``Status``): set aside,
+#: never matched.
+_NO_MONEY = frozenset({"DECLINED", "REVERTED", "FAILED", "CANCELLED", "CANCELED", "REJECTED", "VOID", "VOIDED",
+                       "DENIED"})
 #: Header cells that only a day-first layout has (see :func:`_layout_date_order`).
 _DAY_FIRST_LAYOUTS = {"transferwiseid", "emoji"}
 _TIME_ZONE_IN_HEADER = re.compile(r"\s*\((UTC|GMT|[A-Za-z]+/[A-Za-z_]+(?:/[A-Za-z_]+)?)\)$")
@@ -284,15 +284,16 @@ def from_rows(header: Sequence[object], rows: Sequence[Sequence[object]], *, opt
 
     A line whose date or amount cannot be read is set aside in ``Statement.rejected``.
     """
+    no_money = _NO_MONEY
     if not options.mapping.given() and is_history_header(header):
-        header, rows = WISE_HISTORY, canonical_rows(header, rows)
+        header, rows, no_money = WISE_HISTORY, canonical_rows(header, rows), _NO_MONEY | HISTORY_NO_MONEY
     cols, header_currency = resolve_columns(header, options)
     width = len(header)
     padded = [list(r) + [None] * (width - len(r)) for r in rows]
     rejected: list[RejectedRow] = []
     numbers: list[int] = []
     for n, r in enumerate(padded):
-        if problem := _row_problem(r, cols, options):
+        if problem := _row_problem(r, cols, options, no_money):
             rejected.append(RejectedRow(n + 1, _row_id(r, cols, id_prefix, n), problem))
         else:
             numbers.append(n)
@@ -372,10 +373,11 @@ def _row_id(row: list[Any], cols: dict[str, int], id_prefix: str, n: int) -> str
     return str(value).strip() if value not in (None, "") else f"{id_prefix}-{n + 1}"
 
 
-def _row_problem(row: list[Any], cols: dict[str, int], options: TransactionOptions) -> str | None:
+def _row_problem(row: list[Any], cols: dict[str, int], options: TransactionOptions, no_money: frozenset[str]
+                 ) -> str | None:
     """Why the line's date or amount cannot be read, or that it moved no money or only between the
     account's own balances (a conversion); else None."""
-    if "status" in cols and str(row[cols["status"]] or "").strip().upper() in _NO_MONEY:
+    if "status" in cols and str(row[cols["status"]] or "").strip().upper() in no_money:
         return f"status: {str(row[cols['status']]).strip()!r}: no money moved"
     kind, tid, source, target = (row[cols[c]] if c in cols else None
                                  for c in ("kind", "transaction_id", "exchange_from", "original_currency"))

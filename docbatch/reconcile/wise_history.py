@@ -24,6 +24,9 @@ from .values import parse_amount
 #: The columns that tell the layout (the export has more: Batch, Created by, Category, Note...).
 _SIGNATURE = ("id", "status", "direction", "createdon", "sourceamountafterfees", "sourcecurrency",
               "targetamountafterfees", "targetcurrency")
+#: Statuses of this layout alone that say a line moved no money: a charge reversed whole, with no
+#: credit line of its own (elsewhere, PayPal's for one, a refunded payment has its refund beside it).
+HISTORY_NO_MONEY = frozenset({"REFUNDED"})
 CANONICAL_HEADER = ["transaction_id", "status", "direction", "kind", "transaction_date", "posted_date", "descriptor",
                     "amount", "currency", "original_amount", "original_currency"]
 

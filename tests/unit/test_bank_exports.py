@@ -291,3 +291,13 @@ def test_wise_transaction_history_loaded_with_pandas_is_read_as_the_file_is(tmp_
     frame = pd.read_csv(io.StringIO(bank_exports.WISE_HISTORY), dtype=str)
     assert [(t.transaction_id, t.amount, t.original_amount) for t in read_transactions(frame)] == [
         (t.transaction_id, t.amount, t.original_amount) for t in read_transactions(path)]
+
+
+def test_a_refunded_status_outside_wises_transaction_history_is_read(tmp_path):
+    # PayPal marks a payment refunded later Refunded and lists the refund beside it: the payment was made.
+    path = tmp_path / "paypal.csv"
+    path.write_text(bank_exports.PAYPAL.replace('"Completed","USD","-31.98"', '"Refunded","USD","-31.98"'),
+                    encoding="utf-8")
+    statement = read_transactions(path)
+    assert "9AB12345CD678901E" in {t.transaction_id for t in statement}
+    assert [r.error for r in statement.rejected] == ["status: 'Denied': no money moved"]
