@@ -15,8 +15,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 #: What a line's kind column says of a conversion: Wise's ``Transaction Details Type`` (balance
-#: statements), its ``Direction`` (transaction history, :mod:`.wise_history`), Revolut's ``Type``.
-CONVERSION_KINDS = frozenset({"CONVERSION", "NEUTRAL", "EXCHANGE"})
+#: statements), its ``Direction`` (transaction history, :mod:`.wise_history`), Revolut's and PayPal's ``Type``.
+CONVERSION_KINDS = frozenset({"CONVERSION", "NEUTRAL", "EXCHANGE", "GENERAL CURRENCY CONVERSION",
+                              "CURRENCY CONVERSION"})
 #: Wise's id of a line moving money between its own balances (``BALANCE-2511676791``).
 _BALANCE_ID = "BALANCE-"
 _CENT = Decimal("0.01")

@@ -291,3 +291,14 @@ PAYPAL_UK = ('"Date","Time","Time Zone","Description","Currency","Gross","Fee","
              '"31.98","1AB12345CD678901F","","","","","0.00","0.00","","9AB12345CD678901E"\n'
              '"16/03/2025","18:40:00","Europe/London","Pre-approved Payment Bill User Payment","GBP","-18.40","0.00",'
              '"-18.40","13.58","3AB12345CD678901H","jane@example.com","Uber","","","0.00","0.00","",""\n')
+
+#: PayPal's download of a purchase abroad paid from a USD balance: the payment in EUR, then the
+#: conversion's two lines under the merchant's name (Type ``General Currency Conversion``), as
+#: importers' fixtures show them.  The lines are made up.
+PAYPAL_ABROAD = (PAYPAL.splitlines()[0] + "\n"
+                 '"03/14/2025","12:01:33","PDT","Le Petit Cafe","Express Checkout Payment","Completed","EUR","-31.80",'
+                 '"0.00","-31.80","jane@example.com","cafe@example.com","4AB12345CD678901J","","","","","0.00",""\n'
+                 '"03/14/2025","12:01:33","PDT","Le Petit Cafe","General Currency Conversion","Completed","EUR","31.80",'
+                 '"0.00","31.80","","","5AB12345CD678901K","","","4AB12345CD678901J","","31.80",""\n'
+                 '"03/14/2025","12:01:33","PDT","Le Petit Cafe","General Currency Conversion","Completed","USD","-34.55",'
+                 '"0.00","-34.55","","","6AB12345CD678901L","","","4AB12345CD678901J","","0.00",""\n')

@@ -171,6 +171,11 @@ def test_an_older_wise_statement_line_with_no_exchange_has_no_original_amount(tm
                                                     "balances, not a purchase"),
                           (3, "revolut_exchange-3", "kind: 'Exchange': a conversion between the account's own "
                                                     "balances, not a purchase")]),
+    # PayPal's Type: two lines under the merchant's name, rivals of the payment they funded
+    ("PAYPAL_ABROAD", [(2, "5AB12345CD678901K", "kind: 'General Currency Conversion': a conversion between the "
+                                                "account's own balances, not a purchase"),
+                       (3, "6AB12345CD678901L", "kind: 'General Currency Conversion': a conversion between the "
+                                                "account's own balances, not a purchase")]),
 ])
 def test_a_conversion_between_own_balances_is_set_aside_not_read_as_spend(tmp_path, name, rejected):
     # Converting 31.80 EUR to GBP is no purchase: read as spend, it is a rival of the card payment beside it.
