@@ -144,7 +144,8 @@ def _inline_texts(label: Label, labels: list[Label]) -> list[tuple[str, int, int
     """The text after ``label`` on its segment (and where it lies), then, for a number, the same
     text with a digit a label beside it may have taken: the ``0`` of ``DLN0147...`` (``N0`` is
     also ``NO``; the last item is True for it) and the field number of the next label
-    (``4670 9 CLASS``: ``9`` is class's number, or the licence number's last digit).  Only a
+    (``4670 9 CLASS``: ``9`` is class's number, or the licence number's last digit; ``...6249
+    CLASS``, the same ``9`` glued on, read without it too).  Only a
     better reading wins over the first; the ``0`` also on a tie, in doubt (see the caller).
     """
     seg, end = label.seg, inline_end(label, labels)
@@ -156,7 +157,20 @@ def _inline_texts(label: Label, labels: list[Label]) -> list[tuple[str, int, int
     lead = re.match(r"\d+", seg.text[end:])
     if lead and end < len(seg.text):
         out.append((seg.text[label.end:end + lead.end()].strip(" .:#,"), label.end, end + lead.end(), False))
+    own = _next_field_number(label, labels)
+    if own and out[0][0].endswith(own) and out[0][0][:-len(own)][-1:].isdigit():
+        out.append((out[0][0][:-len(own)], label.end, end, False))
     return out
+
+
+def _next_field_number(label: Label, labels: list[Label]) -> str:
+    """The AAMVA field number of the next label on ``label``'s segment when that label was read
+    without it (``...6249 CLASS``: class is field ``9``, glued to the value as its last digit),
+    else ``""``."""
+    nxt = next((lab for lab in labels if lab.seg is label.seg and lab.start >= label.end), None)
+    if nxt is None or nxt.numbered:
+        return ""
+    return next((num for num, fld in NUMBERED.items() if fld == nxt.field and num.isdigit()), "")
 
 
 def _nearby(label: Label, segs: list[Segment], labels: list[Label]) -> list[tuple[Segment, str]]:
