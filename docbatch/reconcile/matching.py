@@ -154,16 +154,25 @@ def _second_search(receipts: list[Receipt], scorer: Scorer, taken_r: set[int], t
 
 
 def _sure_but_for_merchant(p: Pair, r: Receipt, t: Transaction, known: _Vendors, ms: MatchSettings) -> bool:
-    """A pair held back only by its merchant, that is sure on everything else: exactly the total,
-    on the purchase day (the statement's purchase day that day or the next, after midnight, or
+    """A pair held back only by its merchant, that is sure on everything else: exactly the figure
+    owed (:func:`_exactly_charged`), on the purchase day (the statement's purchase day that day or the next, after midnight, or
     posted within two days of it), a receipt that does not say it was paid in cash, and a
     descriptor that names none of the batch's vendors, read confidently or not (a same-amount purchase
     elsewhere that day would), at least ``_NAMES_A_VENDOR`` alike."""
     on_day = p.reasons[1] in ("date_same_day", "date_lag_1") or (
         p.reasons[1].startswith("posted_lag_") and p.days is not None and p.days <= ms.lag_days[0] + 2)
-    if r.paid_cash or not (p.flags == ("merchant_mismatch",) and p.reasons[0] == "amount_exact" and on_day):
+    if r.paid_cash or not (p.flags == ("merchant_mismatch",) and _exactly_charged(p, r) and on_day):
         return False
     return bool(normalise_descriptor(t.descriptor)) and not known.named_by(t.descriptor, besides=r)
+
+
+def _exactly_charged(p: Pair, r: Receipt) -> bool:
+    """The transaction carries exactly the total, unflagged, or, the total flagged, exactly another
+    amount the receipt prints confidently on a row of its own (:func:`_charged_elsewhere`): either
+    is the figure owed."""
+    if r.total_flagged:
+        return p.basis == _charged_elsewhere(p, r)
+    return p.reasons[0] == "amount_exact"
 
 
 def _vendor_unread(a: Assigned, r: Receipt, t: Transaction, known: _Vendors, ms: MatchSettings) -> bool:
@@ -243,14 +252,14 @@ def _amount_and_day_alone(a: Assigned, r: Receipt, t: Transaction, known: _Vendo
                           rivals: _Rivals, matched: tuple[set[int], set[int]]) -> bool:
     """A card billing under a name the receipt prints nowhere (a payment aggregator, a holding
     company) leaves only the amount and the day: they decide when they are mutual, the receipt's
-    total unflagged and the only candidate of the transaction and the transaction the only one of
+    total unflagged (or another amount it prints confidently charged exactly, :func:`_exactly_charged`)
+    and the only candidate of the transaction and the transaction the only one of
     the receipt, the receipt saying it was paid by card, nothing else against the pair
     (:func:`_sure_but_for_merchant`).  A receipt paid in cash, or silent on the payment (a
     ``CASH INV`` with no payment row), has no card charge to find: a same-day same-amount charge
     is someone else's purchase as likely.  A rival matched automatically to another receipt or
     transaction (``matched``) is explained there and does not count."""
-    return (r.paid_by_card and not r.total_flagged and rivals.sole(a.pair, matched)
-            and _sure_but_for_merchant(a.pair, r, t, known, ms))
+    return (r.paid_by_card and rivals.sole(a.pair, matched) and _sure_but_for_merchant(a.pair, r, t, known, ms))
 
 
 def _charged_elsewhere(p: Pair, r: Receipt) -> str | None:

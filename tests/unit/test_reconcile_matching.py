@@ -287,6 +287,22 @@ def test_a_receipt_and_charge_each_the_others_only_candidate_match_on_amount_and
     assert [r["doc_id"] for r in result.needs_review.to_pylist()] == ["rival"]
 
 
+def test_amount_and_day_alone_holds_on_an_amount_printed_confidently_beside_a_flagged_total():
+    # SROIE 187's card copy billed under an aggregator's name: the total misread as 24.00 and flagged,
+    # the VISA row's 22.65 charged that day with no rival; read at low confidence it stays with a person.
+    base = {"vendor_name": "URBAN IDEA SDN BHD", "total": "24.00", "total_confidence": 50.0, "needs_review": True,
+            "review_reason": "total_doubt:subtotal_unexplained;total_low_confidence", "amount_paid": D("22.65"),
+            "payment_method": "VISA", "amount_paid_confidence": 84.1}
+    recs = receipts({**base, "doc_id": "sure", "receipt_date": day(0)},
+                    {**base, "doc_id": "unsure", "receipt_date": day(10), "amount_paid_confidence": 40.0})
+    txns = statement((day(0), "SQ *REVENUE MONSTER", "22.65", "T1"), (day(10), "SQ *REVENUE MONSTER", "22.65", "T2"))
+    result = reconcile(recs, txns)
+    (row,) = result.matches.to_pylist()
+    assert (row["doc_id"], row["transaction_id"], row["amount_basis"]) == ("sure", "T1", "amount_paid")
+    assert "amount_and_day_alone" in row["reasons"] and row["reasons"].endswith("total_flagged_charged_amount_paid")
+    assert [r["doc_id"] for r in result.needs_review.to_pylist()] == ["unsure"]
+
+
 def test_a_receipt_paid_in_cash_or_silent_on_payment_is_not_matched_on_amount_and_day_alone():
     # SROIE 349, a 'CASH INV' with no payment row, paid in cash, was matched to another merchant's
     # same-day charge of its 36.55 (seed 11).
