@@ -160,7 +160,9 @@ def build_outputs(
                 seal()
     flush(final=True)
     staging.swap_into_place(((SINKS[fmt].subdir, name) for fmt in output.formats for name in TABLES),
-                            check=commit_check)
+                            check=commit_check,
+                            dropped=[(SINKS[fmt].subdir, name) for fmt in SINKS if fmt not in output.formats
+                                     for name in TABLES])
     return built
 
 

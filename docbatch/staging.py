@@ -56,8 +56,11 @@ class Staging:
         raw = self.fs.open_output_stream(path, compression=None)
         return io.TextIOWrapper(raw, encoding="utf-8", newline="")
 
-    def swap_into_place(self, tables: Iterable[tuple[str, str]], *, check: Callable[[], None] | None = None) -> None:
-        """Make each finished ``(subdir, table)`` folder and failed.csv the visible one.
+    def swap_into_place(self, tables: Iterable[tuple[str, str]], *, check: Callable[[], None] | None = None,
+                        dropped: Iterable[tuple[str, str]] = ()) -> None:
+        """Make each finished ``(subdir, table)`` folder and failed.csv the visible one, and
+        remove the ``dropped`` tables (formats this build does not write: an earlier build's
+        would be read as this one's) and a spreadsheet copy of failed.csv it did not write.
 
         ``check`` (the run lock's compare-and-swap) runs first, at the commit point: a run that
         lost its folder while building publishes nothing.  On a local disk, one rename each.
@@ -68,35 +71,61 @@ class Staging:
         prefix (only parts of its own prefix are ever replaced or deleted).
         """
         tables = list(tables)
-        moves = [(self.table_path(sub, t), self.folder.path(sub, t) if sub else self.folder.path(t))
-                 for sub, t in tables]
+        moves = [(self.table_path(sub, t), self._visible(sub, t)) for sub, t in tables]
+        dropped = list(dropped)
+        gone = [self._visible(sub, t) for sub, t in dropped]
         for name in (FAILED_CSV, ESCAPED_FAILED_CSV):
             staged = posixpath.join(self.root, name + self.part_suffix)
             if self.fs.get_file_info(staged).type == pafs.FileType.File:
                 moves.append((staged, self.folder.own(name)))
+            else:
+                gone.append(self.folder.own(name))
         prefix = self.folder.shard.part_prefix if self.folder.shard is not None else ""
         if self._pointer is not None:
             publish(self.folder, self._pointer, posixpath.basename(self.root), moves, run_id=self.run_id, check=check)
             assert self._pointer.body is not None
-            write_manifests(self.folder, self.root, self._pointer.body["files"], [t for sub, t in tables if not sub])
+            # a dropped Parquet table's manifests name no part of this build: they are deleted
+            write_manifests(self.folder, self.root, self._pointer.body["files"],
+                            [t for sub, t in tables + dropped if not sub])
             self._swap_objects(moves, prefix, copy=True)
+            self._remove(gone, prefix)
             return
         if check is not None:
             check()
         if self.folder.shard is not None:
             self._swap_objects(moves, prefix)
+            self._remove(gone, prefix)
             self.fs.delete_dir(self.root)
             return
-        for src, dst in moves:
-            self.fs.create_dir(posixpath.dirname(dst), recursive=True)
+        moves += [(None, path) for path in gone]
+        for src, dst in moves:  # src None: a dropped table, only moved out of the way
+            if src is not None:
+                self.fs.create_dir(posixpath.dirname(dst), recursive=True)
             if self.fs.get_file_info(dst).type != pafs.FileType.NotFound:
                 old = posixpath.join(self._trash, posixpath.relpath(dst, self.folder.root))
                 self.fs.create_dir(posixpath.dirname(old), recursive=True)
                 self.fs.move(dst, old)
-            self.fs.move(src, dst)
+            if src is not None:
+                self.fs.move(src, dst)
         for leftover in (self._trash, self.root):
             if self.fs.get_file_info(leftover).type != pafs.FileType.NotFound:
                 self.fs.delete_dir(leftover)
+
+    def _visible(self, subdir: str, table: str) -> str:
+        """Where a table in one format is read (``subdir`` is the format's, "" for Parquet)."""
+        return self.folder.path(subdir, table) if subdir else self.folder.path(table)
+
+    def _remove(self, paths: list[str], prefix: str) -> None:
+        """Delete this run's files at or below ``paths`` (a shard's: those of its ``prefix``)."""
+        doomed = []
+        for path in paths:
+            info = self.fs.get_file_info(path)
+            if info.type == pafs.FileType.File:
+                doomed.append(path)
+            elif info.type == pafs.FileType.Directory:
+                doomed += [i.path for i in self.fs.get_file_info(pafs.FileSelector(path, recursive=True))
+                           if i.type == pafs.FileType.File and posixpath.basename(i.path).startswith(prefix)]
+        self._delete_files(doomed)
 
     def _swap_objects(self, moves: list[tuple[str, str]], prefix: str, *, copy: bool = False) -> None:
         """File by file: each new part over the one of its name (``prefix`` + its name, without
