@@ -17,7 +17,7 @@ from typing import Mapping
 
 from ..country import names_region
 from ..dates import date_and_time_spans, find_dates
-from .header_checks import repair_address, restored
+from .header_checks import restored
 from .words import KNOWN_WORDS
 from .lines import Line
 
@@ -83,10 +83,9 @@ class Found:
         """
         confs = []
         for ln in self.lines:
-            repaired = repair_address(ln.text).upper()
             for s, e, c in ln.spans:
                 word = re.sub(r"[\W_]+", "", ln.text[s:e]).upper()
-                if word not in KNOWN_WORDS and not restored(ln.text[s:e], repaired):
+                if word not in KNOWN_WORDS and not restored(ln.text[s:e], ln.text):
                     confs.append(max(c, (elsewhere or {}).get(word, 0.0)))
         return min(confs, default=100.0)
 

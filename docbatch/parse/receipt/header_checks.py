@@ -82,17 +82,25 @@ def repair_address(text: str) -> str:
     return repair_place_names(repair_words(repair_slips(text))[0])
 
 
-def restored(text: str, repaired_line: str) -> bool:
+#: The place names of more than one word, each with its words.
+_MULTI_WORD_PLACES = [(name, name.split()) for name in MY_PLACE_NAMES if " " in name]
+
+
+def restored(text: str, line: str) -> bool:
     """Do the repairs restore the word ``text`` (a known word's look-alike misreading, ``INUAH``;
-    a known slip, ``3R0``; a word of a place name its ``repaired_line`` spells, ``SHAH ALAN``)?
-    Its reading is then the vocabulary's, as for a word read exactly as a known word (on SROIE's
-    tuned images two right addresses were flagged by such a word alone: ``INUAH`` and ``ALAN``
-    at 38% and 53%, ``3R0`` at 38%)."""
+    a known slip, ``3R0``; a word of a place name its row ``line`` spells once repaired, ``SHAH
+    ALAN``)?  Its reading is then the vocabulary's, as for a word read exactly as a known word (on
+    SROIE's tuned images two right addresses were flagged by such a word alone: ``INUAH`` and
+    ``ALAN`` at 38% and 53%, ``3R0`` at 38%).  The row is repaired only for a word one look-alike
+    from a place name's word, the few that can be restored so."""
     if repair_words(repair_slips(text))[0] != text:
         return True
     word = re.sub(r"[\W_]+", "", text).upper()
-    return any(name in repaired_line and any(one_slip_apart(word, part) for part in name.split())
-               for name in MY_PLACE_NAMES if " " in name)
+    near = [name for name, parts in _MULTI_WORD_PLACES if any(one_slip_apart(word, part) for part in parts)]
+    if not near:
+        return False
+    repaired = repair_address(line).upper()
+    return any(name in repaired for name in near)
 
 
 #: A section or lot code of an address (``9/5``, ``SS21/1A``, ``U13/BG``, ``7/118B``): digits, a slash, digits.
