@@ -15,14 +15,10 @@ and nothing is written.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
-
-import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 
 from . import __version__
 from .config import SourceSettings
@@ -180,13 +176,7 @@ def _check_parts(folder: RunFolder, count: int, metas: list[dict[str, Any]]) -> 
 
 def _doc_ids(folder: RunFolder, path: str, fmt: str) -> list[str]:
     with folder.fs.open_input_stream(path, compression=None) as fh:
-        data = fh.read()
-    if fmt == "parquet":
-        table = pq.read_table(io.BytesIO(data), columns=["doc_id"])
-    else:
-        table = pacsv.read_csv(io.BytesIO(data), convert_options=pacsv.ConvertOptions(
-            include_columns=["doc_id"], column_types={"doc_id": "string"}))
-    return [str(v) for v in table.column("doc_id").to_pylist()]
+        return SINKS[fmt]().text_column(fh.read(), "doc_id")
 
 
 def _write_summary(folder: RunFolder, count: int, metas: list[dict[str, Any]], result: MergeResult,

@@ -61,3 +61,8 @@ class SinkFormat(abc.ABC):
 
     @abc.abstractmethod
     def writer(self, fs: pafs.FileSystem, folder: str, schema: pa.Schema, *, suffix: str = "") -> TableWriter: ...
+
+    @abc.abstractmethod
+    def text_column(self, data: bytes, column: str) -> list[str]:
+        """One column of a part this format wrote (``data``: the whole file), each value as text:
+        what ``docbatch merge`` counts a shard's rows and doc_ids by, whichever format it has."""

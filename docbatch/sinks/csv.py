@@ -15,6 +15,7 @@ detection polygon) are written as JSON.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from typing import IO
@@ -86,4 +87,7 @@ class CsvFormat(SinkFormat):
     def writer(self, fs: pafs.FileSystem, folder: str, schema: pa.Schema, *, suffix: str = "") -> TableWriter:
         return CsvWriter(fs, folder, schema, suffix=suffix)
 
-
+    def text_column(self, data: bytes, column: str) -> list[str]:
+        table = pacsv.read_csv(io.BytesIO(data), convert_options=pacsv.ConvertOptions(
+            include_columns=[column], column_types={column: "string"}))
+        return [str(v) for v in table.column(column).to_pylist()]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import IO
 
 import pyarrow as pa
@@ -23,3 +24,6 @@ class ParquetFormat(SinkFormat):
 
     def writer(self, fs: pafs.FileSystem, folder: str, schema: pa.Schema, *, suffix: str = "") -> TableWriter:
         return ParquetWriter(fs, folder, schema, suffix=suffix)
+
+    def text_column(self, data: bytes, column: str) -> list[str]:
+        return [str(v) for v in pq.read_table(io.BytesIO(data), columns=[column]).column(column).to_pylist()]

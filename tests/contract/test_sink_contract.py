@@ -348,6 +348,16 @@ def test_csv_text_with_a_backslash_n_reads_back_distinct_from_a_line_break(tmp_p
     assert [unescape(cell) for cell in written] == vendors
 
 
+@pytest.mark.parametrize("fmt", list(SINKS))
+def test_a_format_reads_a_text_column_of_its_own_part_back_a_value_per_row(tmp_path: Path, fmt: str) -> None:
+    # What docbatch merge counts a shard's rows and doc_ids by, whatever format its parts are.
+    folder = Folder(tmp_path, fmt, "documents")
+    ids = ["r000.png", "0420", "statement#p2", "1e5", "true"]  # text, even where it reads as a number or bool
+    folder.writer.write(typed(folder.table, [{"doc_id": doc_id} for doc_id in ids]))
+    (part,) = folder.parts()
+    assert SINKS[fmt]().text_column(part.read_bytes(), "doc_id") == ids
+
+
 @pytest.mark.parametrize(("fmt", "name"), _cases())
 def test_an_empty_table_still_writes_a_part_with_the_schema(tmp_path: Path, fmt: str, name: str) -> None:
     folder = Folder(tmp_path, fmt, name)

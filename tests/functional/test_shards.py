@@ -181,6 +181,18 @@ def test_merge_refuses_shards_whose_tables_were_built_with_other_settings_and_na
     assert json.loads((out / "run.json").read_text())["config"]["redact"] is True
 
 
+def test_shards_written_as_csv_only_merge_by_their_csv_parts(bench, tmp_path):
+    """Without Parquet parts merge counts each shard's rows and doc_ids in its CSV parts."""
+    manifest = _manifest(tmp_path)
+    out = bench.folder("sharded")
+    with bench.server() as server:
+        for i in range(4):
+            run_batch(bench.config(manifest, out, server, shard=f"{i}/4", formats=("csv",)))
+    assert not (out / "documents").exists()
+    result = merge_shards(str(out))
+    assert result.counts["total"] == DOCS + 4 and result.tables["documents"] == DOCS + 4
+
+
 def test_another_split_or_an_unsharded_run_is_refused_in_a_split_folder(bench, tmp_path):
     manifest = _manifest(tmp_path)
     out = bench.folder("sharded")
