@@ -5,10 +5,11 @@ is complete: a truncated or damaged file must be refused before a paid call, as 
 it would.  PNG: every chunk from the signature to ``IEND`` is whole and its CRC matches
 (a cut or a flipped byte anywhere, the compressed pixels too, fails one).  JPEG: the header
 parsed (Pillow reads it up to the scan) and the end-of-image marker closes the file (a cut
-download has none).  What does not prove whole here is decoded as before, which decides.  A whole PNG of 8-bit grey or RGB without transparency,
-animation or EXIF (what most scans and renders are) is read here without Pillow at all
-(:func:`plain_png_size`): its header is 13 bytes, and Pillow's opening of it cost as much as
-every other check of the document together.
+download has none).  What does not prove whole here is decoded as before, which decides.
+
+A whole PNG of 8-bit grey or RGB without transparency, animation or EXIF (what most scans
+and renders are) is read here without Pillow at all (:func:`plain_png_size`): its header is
+13 bytes, and Pillow's opening of it cost as much as every other check of the document together.
 """
 
 from __future__ import annotations
