@@ -26,7 +26,8 @@ _BUSINESS = re.compile(
     r"GMBH|PLC|PTY|S\.?A\.?|SARL|MART|MINIMART|STORES?|SHOP|RESTAURANT|RESTORAN|CAFE|BAKERY|HARDWARE|"
     r"PHARMACY|FARMASI|SUPERMARKET|HYPERMARKET|STATIONERY|BOOKSTORE|KEDAI|MARKETING|INDUSTRIES|HOLDINGS|"
     r"SERVICES|CENT(RE|ER)|HOTEL|KITCHEN|FOODS?|TRADERS?|MARKET|GROCERY|DELI|BISTRO|PIZZA|BAR|PUB|"
-    r"OUTLET|STATION|ELECTRICAL|MOTOR|AUTO|FURNITURE|TEXTILE|NURSERY|CLINIC|MEDICAL|GIFTS?|DECO)\b"
+    r"OUTLET|STATION|ELECTRICAL|MOTOR|AUTO|FURNITURE|TEXTILE|NURSERY|CLINIC|MEDICAL|GIFTS?|DECO|MINIMARKET|"
+    r"PERNIAGAAN)\b"
 )
 _ADDRESS = re.compile(
     r"\b(JALAN|JLN|JL|TAMAN|TMN|LORONG|LRG|PERSIARAN|LEBUH|LEBUHRAYA|LOT|NO|BLOK|BLOCK|BLK|LEVEL|LVL|"
@@ -231,6 +232,7 @@ def _vendor_doubt(used: list[Line], pool: list[Line], scores: dict[int, float], 
     first = used[0]
     above = next((ln for ln in pool if ln.index == first.index - 1), None)
     if (above is not None and _name_like(above, first.index + 1) and above.letters >= 4
+            and any(c.isupper() for c in above.text)  # a row in lower case is a note (a name written on)
             and 0.8 <= above.height / (first.height or 1e-9) <= 1.25):
         return "name_row_above"
     last = used[-1]

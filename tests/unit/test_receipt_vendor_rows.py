@@ -1,0 +1,57 @@
+"""Which header rows rival or extend the vendor's name, on header rows as the local engine read
+them on SROIE's images (tuned half): a right name is not sent to review for a row that cannot be
+part of it or another business's name."""
+
+from __future__ import annotations
+
+from docbatch.parse.receipt.parser import REVIEW_BELOW, ParsedReceipt, parse_receipt
+
+from .test_receipt_parsing import HINTS, built, words
+
+
+def _header(*rows: str, unsure: tuple[str, float] | None = None) -> ParsedReceipt:
+    """A receipt of ``rows`` and a date and total; ``unsure``: a word and the confidence it was read at."""
+    response = built([words(r) for r in rows] + [words("DATE: 12/02/2018"), words("TOTAL 12.50")])
+    if unsure:
+        next(d for d in response["TextDetections"] if d["DetectedText"] == unsure[0])["Confidence"] = unsure[1]
+    return parse_receipt(response, hints=HINTS)
+
+
+def test_a_malay_trading_name_outranks_the_customer_printed_under_the_invoice_title():
+    # SROIE image 034: "PERNIAGAAN" (trading) opens the vendor's name; the customer's company
+    # under "SIMPLIFIED TAX INVOICE" is no rival for it.
+    f = _header("A03041", "PERNIAGAAN ZHENG HUI", "JM0325955-V", "NO.59 JALAN PERMAS 9/5", "BANDAR BARU PERMAS JAYA",
+                "81750 JOHOR BAHRU", "TEL:07-386 7524 FAX:07-386 3793", "GST NO : 000800589824",
+                "SIMPLIFIED TAX INVOICE", "GOGIANT ENGINEERING (M) SDN BHD", "Receipt #: CS00084670").fields
+    assert f["vendor_name"] == "PERNIAGAAN ZHENG HUI"
+    assert float(f["vendor_name_confidence"]) > REVIEW_BELOW
+
+
+def test_a_minimarket_is_a_trade_word():
+    # SROIE image 022: "FUYI MINIMARKET" (MINI MARKET printed, read at 68.8) names a shop as
+    # surely as "MINIMART" does: only the engine's doubt lowers it, not a guess of the row.
+    f = _header("FUYI MINIMARKET", "BR No.: 0195932-X", "NO 43-45-47G,", "TAMAN SEJATI,", "IJOK, 45600 BESTARIJAYA,",
+                "KUALA SELANGOR.", "03-3279 1851,", "GST No. : 001601310720", unsure=("MINIMARKET", 68.8)).fields
+    assert f["vendor_name"] == "FUYI MINIMARKET"
+    assert float(f["vendor_name_confidence"]) > REVIEW_BELOW
+
+
+def test_a_row_in_lower_case_above_the_name_is_a_note_not_part_of_it():
+    # SROIE image 007: a hand-written "tan chay yee" above the printed company name.
+    f = _header("tan chay yee", "S.H.H.MOTOR(SUNGAI RENGIT)SDN.BHD.", "(801580-T )",
+                "No. 343, Jalan Kurau, Sungai Rengit,", "81620 Pengerang, Johor.", "Tel:07-8263254Fax:07-8266888",
+                "INVOICE").fields
+    assert f["vendor_name"] == "S.H.H.MOTOR(SUNGAI RENGIT)SDN.BHD"
+    assert float(f["vendor_name_confidence"]) > REVIEW_BELOW
+
+
+def test_a_same_size_capitalised_row_above_the_name_still_flags_it():
+    f = _header("BREWERY TAP", "Owner by Castle Blue S/B", "(1035693-T)", "Avtivo Plaza,Lot B-F-11, Block B",
+                "Bandar Sri D'sara, 52000 KL", "TEL: +603-62629219").fields
+    assert float(f["vendor_name_confidence"]) <= REVIEW_BELOW
+
+
+def test_a_second_company_in_the_header_still_rivals_the_name():
+    f = _header("KIKU JAPANESE RESTAURANT", "TK DIVISION KITCHEN SDN BHD", "NO 5, JALAN BESAR,",
+                "50000 KUALA LUMPUR").fields
+    assert float(f["vendor_name_confidence"]) <= REVIEW_BELOW
