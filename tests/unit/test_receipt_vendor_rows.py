@@ -55,3 +55,23 @@ def test_a_second_company_in_the_header_still_rivals_the_name():
     f = _header("KIKU JAPANESE RESTAURANT", "TK DIVISION KITCHEN SDN BHD", "NO 5, JALAN BESAR,",
                 "50000 KUALA LUMPUR").fields
     assert float(f["vendor_name_confidence"]) <= REVIEW_BELOW
+
+
+def test_the_receipts_title_above_the_name_is_no_part_of_it():
+    # SROIE 214/215 print "CASH SALE" (a title, as "CASH BILL" is) above the company's name.
+    f = _header("CASH SALE", "SINNATHAMBY HOLDINGS", "SDN. BHD.", "249336-T", "NO.17, 18 & 41, JALAN BESAR,",
+                "39100 BRINCHANG,", "CAMERON HIGHLANDS,", "PAHANG").fields
+    assert f["vendor_name"] == "SINNATHAMBY HOLDINGS SDN. BHD"
+    assert float(f["vendor_name_confidence"]) > REVIEW_BELOW
+
+
+def test_a_notice_above_the_name_is_no_part_of_it():
+    # SROIE 242 and 239: the shop's notices are printed above its name.
+    f = _header("*REDEEM VOUCHER BEFORE POINTS EXPIRY!*", "SEGI CASH & CARRY SDN.BHD", "(317041-W)",
+                "PT17920, SEKSYEN U9,", "40150 SHAH ALAM,", "SELANGOR DARUL EHSAN.").fields
+    assert f["vendor_name"] == "SEGI CASH & CARRY SDN.BHD"
+    assert float(f["vendor_name_confidence"]) > REVIEW_BELOW
+    f = _header("GOODS SOLD AR NOT RETURNABLE. TQ", "SEGI CASH & CARRY SDN. BHD.", "PT17920 SEK U9, SHAH ALAM",
+                "GST REG NO : 001951645696").fields
+    assert f["vendor_name"] == "SEGI CASH & CARRY SDN. BHD"
+    assert float(f["vendor_name_confidence"]) > REVIEW_BELOW

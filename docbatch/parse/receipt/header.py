@@ -38,7 +38,8 @@ _ADDRESS = re.compile(
 )
 _NOISE = re.compile(
     r"\b(TEL|TELEPHONE|PHONE|PH|FAX|HP|MOBILE|EMAIL|E-MAIL|WWW|HTTP|GST|SST|VAT|REG|REGISTRATION|"
-    r"CO\.?\s*NO|COMPANY\s*NO|ROC|TAX\s*INVOICE|INVOICE|RECEIPT|CASH\s*BILL|OFFICIAL|WELCOME|THANK|COPY|"
+    r"CO\.?\s*NO|COMPANY\s*NO|ROC|TAX\s*INVOICE|INVOICE|RECEIPT|CASH\s*BILL|CASH\s*SALES?|OFFICIAL|WELCOME|THANK|COPY|"
+    r"RETURNABLE|REFUNDABLE|EXCHANGEABLE|"
     r"CASHIER|TABLE|MEMBER|ORDER|BILL|CHECK|ABN|TIN|NPWP|RUT|SIRET|INV|DOC|TRN|POS)\b|\S@|@\S|\.COM\b"
 )
 _REG_NO = re.compile(r"^\(?[A-Z]{0,3}\s*[\d\s\-]{4,}[A-Z]?\)?\s*$|^\(.*\d{4,}.*\)$")
@@ -219,6 +220,12 @@ def find_vendor(lines: list[Line], end: int) -> Found | None:
     return Found(value, tuple(used), certainty * (0.5 if sign else 1.0))
 
 
+def _note(text: str) -> bool:
+    """A row no name is printed as: all lower case (a name written on), or a sentence's marks
+    (``*REDEEM VOUCHER BEFORE POINTS EXPIRY!*``)."""
+    return not any(c.isupper() for c in text) or "!" in text or text.strip().startswith("*")
+
+
 def _vendor_doubt(used: list[Line], pool: list[Line], scores: dict[int, float], best: float) -> str | None:
     """Why a reader should look at the pick (its certainty is then halved), or None.
 
@@ -232,7 +239,7 @@ def _vendor_doubt(used: list[Line], pool: list[Line], scores: dict[int, float], 
     first = used[0]
     above = next((ln for ln in pool if ln.index == first.index - 1), None)
     if (above is not None and _name_like(above, first.index + 1) and above.letters >= 4
-            and any(c.isupper() for c in above.text)  # a row in lower case is a note (a name written on)
+            and not _note(above.text)
             and 0.8 <= above.height / (first.height or 1e-9) <= 1.25):
         return "name_row_above"
     last = used[-1]
