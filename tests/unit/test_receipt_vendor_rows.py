@@ -75,3 +75,12 @@ def test_a_notice_above_the_name_is_no_part_of_it():
                 "GST REG NO : 001951645696").fields
     assert f["vendor_name"] == "SEGI CASH & CARRY SDN. BHD"
     assert float(f["vendor_name_confidence"]) > REVIEW_BELOW
+
+
+def test_a_slogan_opened_by_a_star_above_the_name_is_no_part_of_it():
+    # SROIE image 050: "☆ Home of Seicky Bonea" (Sticky Bones) over the company's name.
+    f = _header("A03096", "☆ Home of Seicky Bonea", "Timeless Kitchenette Sdn Bhd", "Company no : 1174703-K",
+                "GST Reg no : 0000 6771 0976", "Lot 50, Floor T2,Sky Avenue Genting Highlands",
+                "Pahang, 69000 Pahang Malaysia", "Guest Check").fields
+    assert f["vendor_name"] == "Timeless Kitchenette Sdn Bhd"
+    assert float(f["vendor_name_confidence"]) > REVIEW_BELOW

@@ -221,9 +221,10 @@ def find_vendor(lines: list[Line], end: int) -> Found | None:
 
 
 def _note(text: str) -> bool:
-    """A row no name is printed as: all lower case (a name written on), or a sentence's marks
-    (``*REDEEM VOUCHER BEFORE POINTS EXPIRY!*``)."""
-    return not any(c.isupper() for c in text) or "!" in text or text.strip().startswith("*")
+    """A row no name is printed as: all lower case (a name written on), a sentence's marks
+    (``*REDEEM VOUCHER BEFORE POINTS EXPIRY!*``) or a star or bullet opening it (``☆ Home of
+    Sticky Bones``: a slogan)."""
+    return not any(c.isupper() for c in text) or "!" in text or text.strip()[:1] in ("*", "☆", "★", "•")
 
 
 def _vendor_doubt(used: list[Line], pool: list[Line], scores: dict[int, float], best: float) -> str | None:
