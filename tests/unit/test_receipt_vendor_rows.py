@@ -1,6 +1,6 @@
-"""Which header rows rival or extend the vendor's name, on header rows as the local engine read
-them on SROIE's images (tuned half): a right name is not sent to review for a row that cannot be
-part of it or another business's name."""
+"""The vendor's name in doubt or not, on header rows as the local engine read them on SROIE's
+images (tuned half): a right name is not sent to review for a row that cannot be part of it or
+another business's name, nor for a word the vocabulary or another row confirms."""
 
 from __future__ import annotations
 
@@ -83,4 +83,20 @@ def test_a_slogan_opened_by_a_star_above_the_name_is_no_part_of_it():
                 "GST Reg no : 0000 6771 0976", "Lot 50, Floor T2,Sky Avenue Genting Highlands",
                 "Pahang, 69000 Pahang Malaysia", "Guest Check").fields
     assert f["vendor_name"] == "Timeless Kitchenette Sdn Bhd"
+    assert float(f["vendor_name_confidence"]) > REVIEW_BELOW
+
+
+def test_a_known_word_of_the_name_the_engine_was_unsure_of_does_not_flag_it():
+    # As for the address: a word spelling a known header word is confirmed by the vocabulary
+    # however unsure the engine was of it ("SDN" at 48%); an unknown word read unsure still flags.
+    rows = ("KEDAI RUNCIT MAJU SDN BHD", "NO 5, JALAN BESAR,", "41100 KLANG, SELANGOR")
+    assert float(_header(*rows, unsure=("SDN", 48.0)).fields["vendor_name_confidence"]) > REVIEW_BELOW
+    assert float(_header(*rows, unsure=("MAJU", 48.0)).fields["vendor_name_confidence"]) <= REVIEW_BELOW
+
+
+def test_a_name_word_read_surely_on_another_row_is_not_in_doubt():
+    # A brand printed again in the footer: two readings that agree confirm each other.
+    rows = ("TEO HENG STATIONERY & BOOKS", "NO. 53, JALAN BESAR, 45600 BATANG BERJUNTAI", "SELANGOR DARUL EHSAN",
+            "TEL:03-3271 9872", "THANK YOU FOR SHOPPING AT TEO HENG")
+    f = _header(*rows, unsure=("TEO", 52.0)).fields
     assert float(f["vendor_name_confidence"]) > REVIEW_BELOW

@@ -327,7 +327,8 @@ def _read_header(fields: dict[str, object], lines: list[Line], end: int) -> Foun
     if vendor:
         name = repair_words(repair_slips(vendor.value))[0]
         doubt = vendor_disagrees(name, word_readings(lines, vendor.lines))
-        _set(fields, "vendor_name", name, _conf(vendor.ocr_confidence, vendor.certainty * (0.5 if doubt else 1)))
+        ocr = vendor.unknown_word_confidence(word_readings(lines, vendor.lines))
+        _set(fields, "vendor_name", name, _conf(ocr, vendor.certainty * (0.5 if doubt else 1)))
     address = find_address(lines, vendor, end)
     if address:
         text = repair_address(address.value)
