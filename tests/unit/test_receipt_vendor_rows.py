@@ -100,3 +100,11 @@ def test_a_name_word_read_surely_on_another_row_is_not_in_doubt():
             "TEL:03-3271 9872", "THANK YOU FOR SHOPPING AT TEO HENG")
     f = _header(*rows, unsure=("TEO", 52.0)).fields
     assert float(f["vendor_name_confidence"]) > REVIEW_BELOW
+
+
+def test_a_row_under_a_name_its_legal_form_closes_is_no_part_of_it():
+    # SROIE 171: "GUARDIAN HEALTH AND BEAUTY SDN BHD" / "GUARDIAN GIANT BREM MALL" (the branch).
+    f = _header("GUARDIAN HEALTH AND BEAUTY SDN BHD", "GUARDIAN GIANT BREM MALL", "G-19 LEVEL G", "BREM MALL",
+                "TEL:03-62584088").fields
+    assert f["vendor_name"] == "GUARDIAN HEALTH AND BEAUTY SDN BHD"
+    assert float(f["vendor_name_confidence"]) > REVIEW_BELOW

@@ -52,6 +52,8 @@ _LEGAL_TAIL = re.compile(
     r"^\(?(SDN\.?|BHD\.?|BERHAD|S/B|CO\.?|\(M\)|M|LTD\.?|LIMITED|INC\.?|LLC|PTE|PLC|GMBH|&|AND|ENTERPRISES?|TRADING)\)?$"
 )
 _LEGAL_FORM = re.compile(r"\b(SDN\.?\s*BH?D|SDN|S/B|BHD|BERHAD|ENTERPRISE|LTD|LIMITED|INC|LLC|PTE|PLC|GMBH|CORP)\b")
+#: A legal form ending the name's row: the name is complete, a row under it is none of it.
+_LEGAL_END = re.compile(r"\b(SDN\.?\s*BH?D|S/B|BHD|BERHAD|LTD|LIMITED|INC|LLC|PTE|PLC|GMBH)\W*$")
 _PHONE = re.compile(r"(?:(?<=[:\s])|^)(\+?\(?\d[\d\s\-()/]{6,}\d)")
 #: A label naming another kind of number (``REF NO:``, ``TRANSACTION NO:``, ``RN :``): what follows is no phone.
 _NUMBER_LABEL = re.compile(r"\b(?:NO|NUMBER|NUM|REF|RN|ID)\.?\s*:")
@@ -232,8 +234,9 @@ def _vendor_doubt(used: list[Line], pool: list[Line], scores: dict[int, float], 
 
     That is when the name looks misread, when a name-like row of the same print size sits
     just above it (a brand or a name broken over rows: ``GHEE HIANG`` / ``GH DISTRIBUTOR
-    & MARKETING SDN BHD``) or, without digits, just below it (``RESTAURANT JIAWEI`` /
-    ``JIAWEI HOUSE``: whether the second row is part of the name is a judgement call), or when another business-like row scores nearly as well
+    & MARKETING SDN BHD``) or, without digits, just below a name no legal form closes
+    (``RESTAURANT JIAWEI`` / ``JIAWEI HOUSE``: whether the second row is part of the name is a
+    judgement call; under ``... SDN BHD`` it is a branch), or when another business-like row scores nearly as well
     (``KIKU JAPANESE RESTAURANT`` and ``TK DIVISION KITCHEN SDN BHD``): which of them is
     "the vendor" is then a judgement call.
     """
@@ -246,6 +249,7 @@ def _vendor_doubt(used: list[Line], pool: list[Line], scores: dict[int, float], 
     last = used[-1]
     below = next((ln for ln in pool if ln.index == last.index + 1), None)
     if (below is not None and _name_like(below, below.index + 1) and below.letters >= 4
+            and not _LEGAL_END.search(clean_vendor(last.text.upper()))  # SDN BHD closes a name
             and not re.search(r"\d", below.text) and 0.8 <= below.height / (last.height or 1e-9) <= 1.25):
         return "name_row_below"
     taken = {ln.index for ln in used}
