@@ -71,6 +71,16 @@ def box_response(csv_path: Path, *, image_size: tuple[int, int] | None = None,
     rows = box_rows(csv_path)
     if rewrite is not None:
         rows = rewrite(rows)
+    return lines_response(rows, image_size=image_size)
+
+
+def lines_response(rows: list[tuple[list[float], str]], *, image_size: tuple[int, int] | None = None
+                   ) -> dict[str, Any]:
+    """A DetectText response from (eight corner coordinates, text) lines, as an engine returns them.
+
+    The perfect-line path of every receipt evaluation (SROIE's box files, generated receipts):
+    each line becomes a LINE and its words WORDs (see :func:`box_response`).
+    """
     if image_size:
         width, height = image_size
     else:
