@@ -24,7 +24,7 @@ from . import __version__
 from .config import SourceSettings
 from .errors import ConfigError, ShardsIncomplete
 from .parse.catalog import TABLES
-from .publication import Published
+from .publication import Build, Published
 from .runfolder import ESCAPED_FAILED_CSV, FAILED_CSV, RUN_JSON, RunFolder
 from .shards import Shard
 from .sinks import SINKS
@@ -155,10 +155,13 @@ def _check_parts(folder: RunFolder, count: int, metas: list[dict[str, Any]]) -> 
     published = Published(folder)
     for table in TABLES:
         # one build per shard, in shard order (every shard has run: _finished_shards)
-        lacking = [i for i, build in enumerate(published.parts(table, SINKS[fmt].subdir)) if not build.files]
+        builds = published.parts(table, SINKS[fmt].subdir)
+        lacking = [i for i, build in enumerate(builds) if not build.files]
         if lacking:
             raise ShardsIncomplete(f"table {table} of {folder.uri} has no parts of shard(s) "
                                    f"{', '.join(f'{i}/{count}' for i in lacking)}: re-run them")
+        if fmt == "parquet":
+            _same_columns(folder, count, table, builds)
     ids: Counter[str] = Counter()
     for i, build in enumerate(published.parts("documents", SINKS[fmt].subdir)):
         shard_ids = [d for p in build.files for d in _doc_ids(folder, p, fmt)]
@@ -172,6 +175,23 @@ def _check_parts(folder: RunFolder, count: int, metas: list[dict[str, Any]]) -> 
         raise ShardsIncomplete(f"{len(twice)} doc_id(s) appear in more than one shard of {folder.uri} "
                                f"(first: {twice[0]!r}); the shards did not run one split of one manifest")
     return {t: sum(int(m.get("tables", {}).get(t, 0)) for m in metas) for t in TABLES}
+
+
+def _same_columns(folder: RunFolder, count: int, table: str, builds: list[Build]) -> None:
+    """Every shard's parts of ``table`` have one set of columns and types: a shard built by
+    another docbatch (a night re-run after an upgrade) may name or type a column otherwise, and
+    a reader of the folder takes one file's schema for all (pandas, pyarrow: a column one shard
+    lacks is read as nulls there, or dropped from every shard, in silence)."""
+    shapes: dict[tuple[tuple[str, str], ...], list[str]] = {}
+    for i, build in enumerate(builds):
+        with folder.fs.open_input_file(build.files[0]) as fh:
+            schema = pq.read_schema(fh)
+        shapes.setdefault(tuple((f.name, str(f.type)) for f in schema), []).append(f"{i}/{count}")
+    if len(shapes) > 1:
+        kinds = "; ".join(f"shard(s) {', '.join(names)}: {len(shape)} columns" for shape, names in shapes.items())
+        raise ShardsIncomplete(
+            f"table {table} of {folder.uri} has parts of other columns ({kinds}), built by two docbatch versions?: "
+            f"re-parse the shards this docbatch did not build (`docbatch reparse OUT --shard i/N`, no engine calls)")
 
 
 def _doc_ids(folder: RunFolder, path: str, fmt: str) -> list[str]:

@@ -370,3 +370,26 @@ def test_reconcile_refuses_a_split_folder_a_shard_of_which_has_not_run(bench, tm
         run_batch(bench.config(manifest, out, server, shard="0/2"))
     with pytest.raises(ShardsIncomplete, match=r"shard 1/2 has not run"):
         reconcile(out, str(card), sources=SourceSettings(s3_endpoint_url=bench.moto_url))
+
+
+def test_merge_refuses_shards_whose_parts_have_other_columns_and_a_reparse_of_the_shard_mends_it(bench, tmp_path):
+    """A night re-run with --date after an upgrade: one shard's parts built by another docbatch
+    (here: shard 1's receipts written again without a column, as an older build had them).
+    pandas reads the folder with one file's schema: a column one shard lacks is nulls or gone."""
+    import pyarrow.parquet as pq
+
+    from docbatch.reparse import reparse_run
+
+    manifest = _manifest(tmp_path)
+    out = bench.folder("sharded")
+    with bench.server() as server:
+        for i in range(2):
+            run_batch(bench.config(manifest, out, server, shard=f"{i}/2"))
+    (part,) = (out / "receipts").glob("shard-1-of-2-part-*.parquet")
+    pq.write_table(pq.read_table(part).drop_columns(["vendor_aliases"]), part)
+    with pytest.raises(ShardsIncomplete, match=r"table receipts .* other columns \(shard\(s\) 0/2: 40 columns; "
+                                               r"shard\(s\) 1/2: 39 columns\).*reparse"):
+        merge_shards(str(out))
+    assert not (out / "run.json").exists()
+    reparse_run(str(out), shard="1/2")
+    assert merge_shards(str(out)).counts["total"] == DOCS + 4
