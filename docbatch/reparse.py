@@ -51,6 +51,9 @@ def _rebuild(folder: RunFolder, meta: dict, formats: str | None, redact: bool | 
                               commit_check=commit_check)
         journal.mark_raw_missing(built.raw_missing)
         folder.checkpoint_journal(journal.copy_to)  # on S3, so the next run sees what was missing
+        if (fmts, parse.redact) != (tuple(cfg["formats"]), bool(cfg.get("redact", False))):
+            # run.json says how the tables were built: merge, report and the next run read it
+            folder.write_run_json({**meta, "config": {**cfg, "formats": list(fmts), "redact": parse.redact}})
         return built.counts
     finally:
         journal.close()

@@ -372,6 +372,24 @@ def test_reconcile_refuses_a_split_folder_a_shard_of_which_has_not_run(bench, tm
         reconcile(out, str(card), sources=SourceSettings(s3_endpoint_url=bench.moto_url))
 
 
+def test_a_shard_reparsed_with_redact_is_told_apart_by_merge(bench, tmp_path):
+    """`docbatch reparse OUT --shard 1/2 --redact` redacts that shard's tables only; its run.json
+    must say so, or merge reads every shard as unredacted and says the folder is whole."""
+    from docbatch.reparse import reparse_run
+
+    manifest = _manifest(tmp_path)
+    out = bench.folder("sharded")
+    with bench.server() as server:
+        for i in range(2):
+            run_batch(bench.config(manifest, out, server, shard=f"{i}/2"))
+    reparse_run(str(out), shard="1/2", redact=True)
+    assert json.loads((out / "shards" / "1-of-2" / "run.json").read_text())["config"]["redact"] is True
+    with pytest.raises(ShardsIncomplete, match=r"redact \(shard 0/2: False; shard 1/2: True\)"):
+        merge_shards(str(out))
+    reparse_run(str(out), shard="0/2", redact=True)
+    assert merge_shards(str(out)).counts["total"] == DOCS + 4
+
+
 def test_merge_refuses_shards_whose_parts_have_other_columns_and_a_reparse_of_the_shard_mends_it(bench, tmp_path):
     """A night re-run with --date after an upgrade: one shard's parts built by another docbatch
     (here: shard 1's receipts written again without a column, as an older build had them).
