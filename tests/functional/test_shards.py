@@ -162,6 +162,19 @@ def test_merge_refuses_shards_that_read_different_contents_of_the_manifest_and_n
     assert set(late) <= set(pd.read_parquet(out / "documents")["doc_id"])
 
 
+def test_shards_given_the_same_manifest_by_other_paths_merge(bench, tmp_path, monkeypatch):
+    """Array children started in other folders name one manifest file by other paths (relative
+    here, absolute there); the rows they read are the same (their manifest_sha256), so the split
+    is whole."""
+    manifest = _manifest(tmp_path)
+    out = bench.folder("sharded")
+    monkeypatch.chdir(tmp_path)
+    with bench.server() as server:
+        for i in range(4):
+            run_batch(bench.config(manifest if i % 2 else Path(manifest.name), out, server, shard=f"{i}/4"))
+    assert merge_shards(str(out)).counts["total"] == DOCS + 4
+
+
 def test_merge_refuses_shards_whose_tables_were_built_with_other_settings_and_names_them(bench, tmp_path):
     """One child re-run by hand without the job definition's DOCBATCH_REDACT: its shard's ids
     and detections are plain text beside the others' hashes, and run.json would say redacted."""
