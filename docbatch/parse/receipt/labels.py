@@ -15,6 +15,7 @@ opposite things, so those words must be read exactly.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -32,7 +33,9 @@ VOCABULARY: list[tuple[str, tuple[str, ...]]] = [
     ("total_strong", ("TOTAL AFTER ADJ", "TOTAL AFTER ADJUSTMENT", "TOTAL AFTER ROUNDING", "ROUNDED TOTAL",
                       "TOTAL ROUNDED", "ROUNDING TOTAL", "TOTAL ROUNDING", "TOTAL AFTER DISCOUNT",
                       "TOTAL AFTER DISC")),
-    ("change", ("CHANGE", "CHANGE DUE", "BAKI", "KEMBALIAN", "CHANGE AMOUNT", "CHG")),
+    ("change", ("CHANGE", "CHANGE DUE", "BAKI", "KEMBALIAN", "CHANGE AMOUNT", "CHG",
+                # German, French, Italian, Spanish receipts
+                "RUCKGELD", "ZURUCK", "RENDU", "RENDU MONNAIE", "MONNAIE RENDUE", "RESTO", "CAMBIO")),
     ("rounding", ("ROUNDING", "ROUNDING ADJ", "ROUNDING ADJUSTMENT", "ROUND ADJ", "ROUNDING ADJUSTMENT",
                   "ADJUSTMENT", "ADJ", "PELARASAN")),
     ("subtotal", ("SUBTOTAL", "SUB TOTAL", "TOTAL EXCL GST", "TOTAL EXCLUDING GST", "TOTAL EXCL TAX",
@@ -41,7 +44,9 @@ VOCABULARY: list[tuple[str, tuple[str, ...]]] = [
                   "EXCL GST", "EXCLUSIVE GST", "EXCLUSIVE OF GST", "EXCLUDING TAX", "EXCL TAX", "BEFORE TAX",
                   "BEFORE GST", "EXCLUDING SST", "EXCL SST", "AMT EXCL GST", "AMT PAID EXCL GST",
                   # a running sum below the discount row, charges still to come (not a discount)
-                  "AFTER DISCOUNT", "AFTER DISC")),
+                  "AFTER DISCOUNT", "AFTER DISC",
+                  # hors taxe, Zwischensumme, taxable base: before the tax is added
+                  "TOTAL HT", "ZWISCHENSUMME", "BASE IMPONIBLE", "IMPONIBILE")),
     ("tip", ("TIP", "TIPS", "GRATUITY")),
     ("discount", ("DISCOUNT", "DISC", "LESS", "VOUCHER", "PROMOTION", "PROMO", "COUPON")),
     ("total_strong", ("GRAND TOTAL", "AMOUNT DUE", "TOTAL DUE", "BALANCE DUE", "TOTAL PAYABLE",
@@ -50,15 +55,20 @@ VOCABULARY: list[tuple[str, tuple[str, ...]]] = [
                       "TOTAL INCL TAX", "TOTAL GST INCL", "TOTAL TAX INCL", "TOTAL AMOUNT", "TOTAL AMT", "TOTAL SALES", "NETT AMOUNT",
                       "NET AMOUNT", "TOTAL RM", "TOTAL MYR", "JUMLAH BESAR", "AMOUNT TO PAY",
                       "TOTAL TO PAY", "PLEASE PAY", "TOTAL INCLUSIVE", "TOTAL INCL", "NETT",
-                      "MONTANT DU", "TOTAL A PAGAR", "DUE")),
+                      "MONTANT DU", "TOTAL A PAGAR", "DUE",
+                      # German ("Gesamt" also beats the fuzzy "GST AMT"), French
+                      "GESAMT", "GESAMTSUMME", "GESAMTBETRAG", "ZU ZAHLEN", "A PAYER", "NET A PAYER")),
     ("tax", ("GST", "SST", "TAX", "VAT", "HST", "PST", "QST", "TOTAL GST", "TOTAL TAX", "GST AMOUNT",
              "TAX AMOUNT", "GST AMT", "TAX AMT", "SALES TAX", "TOTAL INCLUDES GST", "TOTAL INCLUDED GST",
              "INCLUDES GST", "INCLUDED GST", "GST INCLUDED", "TAX INCLUDED", "SERVICE TAX", "GST PAYABLE", "TVA", "MWST", "IVA", "CUKAI")),
     ("paid", ("CASH", "TUNAI", "TENDERED", "TENDER", "CASH TENDERED", "AMOUNT TENDERED", "PAID",
               "AMOUNT PAID", "AMT PAID", "AMT PAID INCL GST", "AMOUNT PAID INCL GST", "PAYMENT", "CARD", "CREDIT CARD", "DEBIT CARD", "VISA", "MASTER", "MASTERCARD",
               "AMEX", "DEBIT", "CREDIT", "NETS", "EFTPOS", "EWALLET", "E WALLET", "BOOST", "GRABPAY",
-              "TOUCH N GO", "CASH PAID", "CASH RECEIVED", "RECEIVED", "TOTAL PAID", "TOTAL TENDERED")),
-    ("total", ("TOTAL", "JUMLAH", "AMOUNT", "AMT", "BALANCE", "NET")),
+              "TOUCH N GO", "CASH PAID", "CASH RECEIVED", "RECEIVED", "TOTAL PAID", "TOTAL TENDERED",
+              # German, French, Italian, Spanish tenders
+              "GEGEBEN", "EC KARTE", "EC CASH", "GIROCARD", "KARTENZAHLUNG", "ESPECES", "CARTE BANCAIRE",
+              "CONTANTI", "EFECTIVO", "TARJETA")),
+    ("total", ("TOTAL", "JUMLAH", "AMOUNT", "AMT", "BALANCE", "NET", "SUMME")),
 ]
 
 _LOOKALIKE = str.maketrans({"0": "O", "1": "I", "5": "S", "8": "B", "$": "S"})
@@ -72,7 +82,9 @@ def _normalise(text: str) -> tuple[str, ...]:
 
     Cached: a receipt's lines are asked about many phrases (payment, tax, dates, savings)."""
     words = []
-    for raw in _SPLIT.split(text.upper()):
+    # Accents folded (``RÜCKGELD``, ``ESPÈCES``): the vocabulary is written without them.
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text.upper()) if not unicodedata.combining(c))
+    for raw in _SPLIT.split(plain):
         if not raw:
             continue
         letters = sum(c.isalpha() for c in raw)
@@ -84,9 +96,13 @@ def _normalise(text: str) -> tuple[str, ...]:
     return tuple(words)
 
 
+#: Phrases one letter from another receipt word (``SUMMER CUP``, ``GST AMT``): read exactly only.
+_EXACT_PHRASES = frozenset({"SUMME", "GESAMT"})
+
+
 def _cutoff(phrase: str) -> float:
     n = len(phrase)
-    if n <= 4:
+    if n <= 4 or phrase in _EXACT_PHRASES:
         return 1.0
     if n <= 7:
         return 0.8

@@ -1,0 +1,43 @@
+"""Receipts of other countries' layouts (US, Germany, France, Italy, Spain): what SROIE never shows.
+
+Each case is a convention printed on that country's receipts (see evals/synth_receipt_layouts.py),
+found missing by ``python -m evals.synth_receipts`` on its tuned families.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from docbatch.parse.receipt.labels import line_label
+from docbatch.parse.receipt.parser import ReceiptHints
+
+from .test_receipt_parsing import receipt
+
+HINTS = ReceiptHints(run_date=dt.date(2026, 12, 3))
+
+
+@pytest.mark.parametrize("label, cls", [
+    ("Summe EUR", "total"), ("SUMME", "total"), ("Gesamt", "total_strong"), ("Zu zahlen", "total_strong"),
+    ("Zwischensumme", "subtotal"), ("Total HT", "subtotal"), ("Rückgeld", "change"), ("Rendu", "change"),
+    ("RESTO", "change"), ("Cambio", "change"), ("Gegeben", "paid"), ("EC-Karte", "paid"), ("Girocard", "paid"),
+    ("CONTANTI", "paid"), ("Efectivo", "paid"), ("Espèces", "paid"), ("SUMMARY", "summary"),
+])
+def test_total_change_and_tender_words_of_european_receipts(label: str, cls: str) -> None:
+    assert line_label(label) == cls
+
+
+def test_a_german_total_is_the_summe_row_not_the_cash_given() -> None:
+    parsed = receipt("Bäckerei Schmidt", "Hauptstr. 5", "80331 München", "Brezel | 1,20 A", "Kaffee | 2,90 A",
+                     "Summe EUR | 4,10", "Gegeben | 10,00", "Rückgeld | 5,90", "19.03.2026 09:41", hints=HINTS)
+    assert parsed.fields["total"] == Decimal("4.10")
+
+
+def test_an_item_named_summer_is_not_a_german_total() -> None:
+    assert line_label("013 SUMMER CUP 48X230ML") is None
+
+
+def test_a_gst_amount_row_is_not_the_german_gesamt() -> None:
+    assert line_label("GST AMT : RM") == "tax"
