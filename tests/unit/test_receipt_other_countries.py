@@ -41,3 +41,12 @@ def test_an_item_named_summer_is_not_a_german_total() -> None:
 
 def test_a_gst_amount_row_is_not_the_german_gesamt() -> None:
     assert line_label("GST AMT : RM") == "tax"
+
+
+def test_a_tax_table_heading_does_not_take_the_first_rows_amounts() -> None:
+    """``MwSt% Netto MwSt Brutto`` over ``A 19% 3,45 0,65 4,10``: the tax is the row's MwSt column,
+    not its gross (the heading takes an amount printed alone on the next row, never a table row)."""
+    parsed = receipt("Bäckerei Schmidt", "Hauptstr. 5", "80331 München", "Brezel | 1,20 A", "Kaffee | 2,90 A",
+                     "Summe EUR | 4,10", "MwSt% Netto MwSt Brutto", "A 19% 3,45 0,65 4,10", "19.03.2026 09:41",
+                     hints=HINTS)
+    assert parsed.fields["tax"] != Decimal("4.10")

@@ -93,9 +93,10 @@ def build_lines(response: Mapping[str, Any], *, decimal_separator: str | None = 
         if label == "count" and amounts:
             label = _after_count(text, amounts[-1]) or label
         lines.append(Line(len(lines), row, text, amounts, label, label_text, spans))
-    # A label alone on its row takes the amount printed alone on the next row.
+    # A label alone on its row takes the amount printed alone on the next row (one amount: a
+    # row of several under a heading is a table's row, ``MwSt% Netto MwSt Brutto``).
     for line, nxt in zip(lines, lines[1:]):
-        if line.label and not line.amounts and nxt.amounts and nxt.letters < 2 and not nxt.label:
+        if line.label and not line.amounts and len(nxt.amounts) == 1 and nxt.letters < 2 and not nxt.label:
             offset = len(line.text) + 1
             line.amounts = [
                 Amount(a.value, a.start + offset, a.end + offset, a.currency, a.certainty * 0.9, a.decimals)
