@@ -50,3 +50,15 @@ def test_a_tax_table_heading_does_not_take_the_first_rows_amounts() -> None:
                      "Summe EUR | 4,10", "MwSt% Netto MwSt Brutto", "A 19% 3,45 0,65 4,10", "19.03.2026 09:41",
                      hints=HINTS)
     assert parsed.fields["tax"] != Decimal("4.10")
+
+
+def test_a_us_address_reads_a_slashed_date_month_first_without_a_dollar_sign() -> None:
+    parsed = receipt("GREENLEAF MARKET", "1200 HARBOR BLVD", "SPRINGFIELD, IL 62704", "MILK | 3.49",
+                     "TOTAL | 3.49", "CASH | 5.00", "CHANGE DUE | 1.51", "11/08/25 14:05:33", hints=HINTS)
+    assert parsed.fields["receipt_date"] == dt.date(2025, 11, 8)
+
+
+def test_a_malaysian_address_keeps_day_first() -> None:
+    parsed = receipt("KEDAI MAJU SDN BHD", "NO 12, JALAN MAWAR 3", "40400 SHAH ALAM, SELANGOR", "ROTI | 3.49",
+                     "TOTAL | 3.49", "11/08/25 14:05:33", hints=HINTS)
+    assert parsed.fields["receipt_date"] == dt.date(2025, 8, 11)

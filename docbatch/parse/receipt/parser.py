@@ -349,17 +349,19 @@ def _read_currency(fields: dict[str, object], lines: list[Line], hints: ReceiptH
                    reasons: list[str]) -> str | None:
     """The currency from the receipt's signs, a bare ``$`` from the vendor's country, else null
     and ``currency_unresolved``; returns what the date order may lean on (a bare ``$`` still
-    hints at month-first dates)."""
+    hints at month-first dates, and so does a US address on a receipt printing no currency:
+    the field stays null, never guessed from the country alone)."""
     header = " ".join([str(fields["vendor_name"] or ""), str(fields["vendor_address"] or ""),
                        *(ln.text for ln in lines[:end])])
+    country = country_currency(header)
     currency, cur_certainty, unresolved = currency_in((ln.text for ln in lines), default=hints.default_currency,
-                                                      country=country_currency(header))
+                                                      country=country)
     if currency:
         _set(fields, "currency", currency, round(100 * cur_certainty, 1))
     if unresolved:
         reasons.append("currency_unresolved")
         return "USD"
-    return currency
+    return currency or country
 
 
 def _read_total(fields: dict[str, object], lines: list[Line], items: list[dict[str, object]],
