@@ -62,3 +62,10 @@ def test_a_malaysian_address_keeps_day_first() -> None:
     parsed = receipt("KEDAI MAJU SDN BHD", "NO 12, JALAN MAWAR 3", "40400 SHAH ALAM, SELANGOR", "ROTI | 3.49",
                      "TOTAL | 3.49", "11/08/25 14:05:33", hints=HINTS)
     assert parsed.fields["receipt_date"] == dt.date(2025, 8, 11)
+
+
+@pytest.mark.parametrize("phone", ["Telefon 0858 4133662", "Tél : 01 23 45 67 89", "Teléfono 912 345 678"])
+def test_a_phone_row_labelled_in_german_french_or_spanish_is_not_address(phone: str) -> None:
+    parsed = receipt("Café Lindenhof", "Lindenstraße 12", "10115 Berlin", phone, "Kaffee | 2,90",
+                     "Summe EUR | 2,90", "19.03.2026 09:41", hints=HINTS)
+    assert parsed.fields["vendor_address"] == "Lindenstraße 12, 10115 Berlin"
