@@ -69,3 +69,17 @@ def test_a_phone_row_labelled_in_german_french_or_spanish_is_not_address(phone: 
     parsed = receipt("Café Lindenhof", "Lindenstraße 12", "10115 Berlin", phone, "Kaffee | 2,90",
                      "Summe EUR | 2,90", "19.03.2026 09:41", hints=HINTS)
     assert parsed.fields["vendor_address"] == "Lindenstraße 12, 10115 Berlin"
+
+
+def test_two_tax_rates_on_two_rows_are_added() -> None:
+    """US state and local sales tax, one row a rate: the tax charged is their sum."""
+    parsed = receipt("GREENLEAF MARKET", "1200 HARBOR BLVD", "SPRINGFIELD, IL 62704", "MILK | 10.00",
+                     "SUBTOTAL | 10.00", "TAX 1 6.250 % | 0.63", "TAX 2 2.250 % | 0.23", "TOTAL | 10.86",
+                     "11/08/25 14:05:33", hints=HINTS)
+    assert parsed.fields["tax"] == Decimal("0.86")
+
+
+def test_one_tax_printed_twice_is_not_added() -> None:
+    parsed = receipt("KEDAI MAJU SDN BHD", "40400 SHAH ALAM, SELANGOR", "ROTI | 10.00", "SUBTOTAL | 10.00",
+                     "GST 6% | 0.60", "TOTAL GST 6% | 0.60", "TOTAL | 10.60", "11/08/25 14:05:33", hints=HINTS)
+    assert parsed.fields["tax"] == Decimal("0.60")

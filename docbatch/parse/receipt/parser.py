@@ -33,6 +33,7 @@ from .header import (Found, address_missed, find_address, find_phone, find_recei
                      word_readings)
 from .items import SUMMARY, extract_items
 from .payments import amount_tendered, card_charged, find_payment, first_amount
+from .taxes import tax_amount
 from .total_checks import sum_before_rounding, total_doubts
 from .lines import Line, build_lines
 from .words import repair_words
@@ -402,7 +403,8 @@ def _read_amounts(fields: dict[str, object], lines: list[Line], items: list[dict
     values: dict[str, Decimal] = {}
     subtotal_line = None
     for name, label in (("subtotal", "subtotal"), ("tax", "tax"), ("tip", "tip"), ("amount_paid", "paid")):
-        found = first_amount(lines, label, before=table if label != "paid" else None)
+        found = (tax_amount(lines, before=table) if label == "tax"
+                 else first_amount(lines, label, before=table if label != "paid" else None))
         if found:
             value, ln = found
             values[name] = money(value)
