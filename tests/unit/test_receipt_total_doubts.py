@@ -29,18 +29,32 @@ def test_a_receipt_whose_figures_agree_has_no_total_doubt():
     assert total == Decimal("9.00") and "total_doubt" not in reason and conf > REVIEW_BELOW
 
 
-def test_rounded_total_taken_from_cash_minus_change_is_flagged():
-    # Only the unrounded sum is labelled a total; the rounded figure is cash - change.
+def test_a_rounded_sum_only_cash_minus_change_shows_is_not_the_total():
+    # SROIE 252: "TOTAL RM 12.37", "ROUNDING ADJUSTMENTS RM -0.02", cash 50.00, change 37.65; the key
+    # (and a card paying the bill) takes the printed 12.37, the cash paid was rounded to 12.35.
     total, reason, conf = doubt("PENCIL | 12.37", "TOTAL | 12.37", "ROUNDING ADJ | -0.02",
                                 "CASH | 50.00", "CHANGE | 37.65")
-    assert total == Decimal("12.35")
-    assert "rounding_unprinted" in reason and conf <= REVIEW_BELOW
+    assert total == Decimal("12.37")
+    assert "total" not in reason and conf > REVIEW_BELOW
 
 
-def test_the_sum_before_cash_rounding_is_kept_beside_the_rounded_total():
-    # SROIE 252: a card paying this bill is charged 12.37 (cash rounding is for cash); cash paid 12.35.
-    f = receipt(*HEAD, "PENCIL | 12.37", "TOTAL | 12.37", "ROUNDING ADJ | -0.02", "CASH | 50.00",
-                "CHANGE | 37.65").fields
+def test_a_printed_total_rounded_only_by_the_cash_paid_is_not_in_doubt():
+    # SROIE 312: the adjustment printed after the cash row ("0.02-"), the rounded 38.35 printed nowhere.
+    total, reason, conf = doubt("SHAMPOO | 38.37", "TOTAL (GST INCL) | 38.37", "CASH | 40.35",
+                                "ROUNDING ADJUSTMENTS | -0.02", "CHANGE DUE | 2.00")
+    assert total == Decimal("38.37") and "total" not in reason and conf > REVIEW_BELOW
+
+
+def test_cash_minus_change_off_the_total_by_more_than_its_rounding_still_doubts_it():
+    total, reason, conf = doubt("PENCIL | 12.37", "TOTAL | 12.37", "ROUNDING ADJ | -0.02",
+                                "CASH | 50.00", "CHANGE | 37.00")
+    assert total == Decimal("12.37") and conf <= REVIEW_BELOW
+
+
+def test_the_sum_before_cash_rounding_is_kept_beside_a_printed_rounded_total():
+    # A card paying this bill is charged 12.37 (cash rounding is for cash); the rounded 12.35 is printed.
+    f = receipt(*HEAD, "PENCIL | 12.37", "TOTAL | 12.37", "ROUNDING ADJ | -0.02", "TOTAL ROUNDED | 12.35",
+                "CASH | 50.00", "CHANGE | 37.65").fields
     assert (f["total"], f["total_before_rounding"]) == (Decimal("12.35"), Decimal("12.37"))
     assert f["total_before_rounding_confidence"] > REVIEW_BELOW
 

@@ -138,11 +138,11 @@ def _pick_total(lines: list[Line], items_sum: Decimal | None) -> tuple[Decimal, 
         certainty = 0.95 if score >= 3.0 else 0.8 if score >= 2.0 else 0.5
         if len(others) > 1:
             certainty *= 0.85
-        rounded = _rounded(lines, ln, value, tendered)
+        rounded = _rounded(lines, ln, value)
         from_label = None
         if rounded:
             value, ln, from_label = rounded
-        if tendered is not None and tendered > 0 and tendered != value:
+        if tendered is not None and tendered > 0 and tendered != value and not _cash_rounded(lines, ln, value, tendered):
             certainty *= 0.45  # cash minus change says otherwise
         elif not _paid_as_rounded(ln, value, confirming) and _rounding_in_doubt(lines, ln, value):
             certainty *= 0.6
@@ -183,17 +183,16 @@ def _rounding_in_doubt(lines: list[Line], total_line: Line, value: Decimal) -> b
     return any(a.value in others for ln in lines if ln.label in ("total", "total_strong") for a in ln.amounts)
 
 
-def _rounded(lines: list[Line], total_line: Line, value: Decimal, tendered: Decimal | None
-             ) -> tuple[Decimal, Line, bool] | None:
-    """The rounded total when a rounding row follows the total and the rounded sum is confirmed.
+def _rounded(lines: list[Line], total_line: Line, value: Decimal) -> tuple[Decimal, Line, bool] | None:
+    """The rounded total when a rounding row follows the total and the rounded sum is printed.
 
-    Confirmation is the rounded sum printed just below (often unlabelled) or cash minus
-    change equal to it; an unconfirmed rounding row leaves the printed total alone.  The last
-    item says whether the rounded sum was read from a labelled (total or rounding) row.
+    The rounded sum must be printed just below (often unlabelled); a rounded sum only cash
+    minus change shows leaves the printed total alone (:func:`_cash_rounded`), as does an
+    unconfirmed rounding row.  The last item says whether the rounded sum was read from a
+    labelled (total or rounding) row.
     """
-    after = lines[total_line.index + 1 : total_line.index + 4]
-    rounding = next((ln for ln in after if ln.label == "rounding" and ln.amounts), None)
-    if rounding is None or rounding.amounts[-1].value == 0:
+    rounding = _rounding_after(lines, total_line)
+    if rounding is None:
         return None
     adj = rounding.amounts[-1].value
     for target in (value + adj, value - adj):
@@ -202,9 +201,22 @@ def _rounded(lines: list[Line], total_line: Line, value: Decimal, tendered: Deci
             if own in ("total", "total_strong") or (
                     ln.label in (None, "total", "total_strong", "rounding") and any(a.value == target for a in ln.amounts)):
                 return target, ln, ln.label is not None or own is not None
-        if tendered is not None and tendered == target:
-            return target, total_line, False
     return None
+
+
+def _rounding_after(lines: list[Line], total_line: Line) -> Line | None:
+    """The cash-rounding row (with a non-zero adjustment) within three rows below the total."""
+    after = lines[total_line.index + 1 : total_line.index + 4]
+    rounding = next((ln for ln in after if ln.label == "rounding" and ln.amounts), None)
+    return rounding if rounding is not None and rounding.amounts[-1].value != 0 else None
+
+
+def _cash_rounded(lines: list[Line], total_line: Line, value: Decimal, tendered: Decimal) -> bool:
+    """Cash minus change is the total moved by the rounding row below it: the cash paid was
+    rounded, and the printed total stands (the rounded sum printed nowhere is not the total;
+    SROIE's keys take the printed one, and a card is charged it)."""
+    rounding = _rounding_after(lines, total_line)
+    return rounding is not None and tendered in (value + rounding.amounts[-1].value, value - rounding.amounts[-1].value)
 
 
 def _own_label(ln: Line, value: Decimal) -> str | None:

@@ -5,8 +5,9 @@ figure just as defensible, or show that the labelled amount is not what was char
 Each check here names one such sign; the parser flags the total (reason
 ``total_doubt:<sign>``, confidence at review level) rather than guess between figures:
 
-* ``rounding_unprinted``: a cash-rounding row, and the rounded figure taken from cash minus
-  change or an unlabelled row while the receipt's labelled total is the unrounded sum;
+* ``rounding_unprinted``: a cash-rounding row, and the rounded figure taken from an
+  unlabelled row while the receipt's labelled total is the unrounded sum (a rounded sum
+  printed nowhere, only cash minus change, is never taken: the printed total stands);
 * ``subtotal_unexplained``: the items add up to the subtotal but the total differs from it
   with no tax, discount, service, tip or rounding row between them;
 * ``subtotal_above_total``: the subtotal exceeds the total by more than a rounding row
