@@ -318,8 +318,10 @@ def test_a_registration_number_on_an_address_row_is_dropped():
 
 
 def test_total_confidence_falls_when_cash_minus_change_disagrees():
-    # SROIE 167: CASH 100.00 - CHANGE 46.40 = 53.60, but the picked row reads 50.57.
-    parsed = sroie("167")
+    # CASH 100.00 - CHANGE 46.40 = 53.60, but the total row reads 50.57 (no rounding row explains it).
+    parsed = receipt("KEDAI MAJU SDN BHD", "DATE: 18-03-2018", "LAKSA | 50.57", "TOTAL | 50.57", "CASH | 100.00",
+                     "CHANGE | 46.40")
+    assert parsed.fields["total"] == Decimal("50.57")
     assert parsed.fields["total_confidence"] <= 50
     assert parsed.fields["needs_review"]
 

@@ -272,3 +272,11 @@ def test_a_saving_taken_off_among_the_items_makes_them_add_up():
     f = receipt(*HEAD, "PHOTOCOPY PAPER 2PC @ 13.69 | 27.38", "STAT-GREAT SAVING | -6.40", "TOTAL RM INCL. OF GST | 20.98",
                 "ROUNDING ADJ | 0.02", "TOTAL RM | 21.00", "CASH | -50.00", "CHANGE | 29.00").fields
     assert f["totals_consistent"] is True and "total" not in str(f["review_reason"] or "")
+
+
+def test_the_taxable_amount_of_a_tax_breakdown_is_not_the_total():
+    # SROIE 167: no total row; "SUBTOTAL RM53.60" is what cash minus change paid, and the breakdown
+    # below ("TAXABLE AMOUNT RM50.57", "6% GST RM3.03") is the sum before tax, not the total.
+    f = receipt(*HEAD, "YELLOW LAKSA | RM11.60", "CENDOL | RM5.30", "8 NO", "SUBTOTAL | RM53.60",
+                "CASH | RM100.00", "CHANGE | RM46.40", "TAXABLE AMOUNT | RM50.57", "6% GST | RM3.03").fields
+    assert f["total"] == Decimal("53.60") and "total" not in str(f["review_reason"])

@@ -42,7 +42,7 @@ VOCABULARY: list[tuple[str, tuple[str, ...]]] = [
                   "TOTAL BEFORE GST", "TOTAL BEFORE TAX", "TOTAL EXCLUDING TAX", "AMOUNT EXCL GST",
                   "TOTAL EXCL", "TOTAL EXCLUSIVE OF GST", "NET SALES", "TOTAL BEFORE DISC", "EXCLUDING GST",
                   "EXCL GST", "EXCLUSIVE GST", "EXCLUSIVE OF GST", "EXCLUDING TAX", "EXCL TAX", "BEFORE TAX",
-                  "BEFORE GST", "EXCLUDING SST", "EXCL SST", "AMT EXCL GST", "AMT PAID EXCL GST",
+                  "BEFORE GST", "EXCLUDING SST", "EXCL SST", "AMT EXCL GST", "AMT PAID EXCL GST", "TAXABLE AMOUNT", "TAXABLE AMT",
                   # a running sum below the discount row, charges still to come (not a discount)
                   "AFTER DISCOUNT", "AFTER DISC",
                   # hors taxe, Zwischensumme, taxable base: before the tax is added
