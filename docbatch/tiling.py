@@ -48,11 +48,11 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 from .regions import FULL, Region, box, to_full
+from .tile_merge import Answer, Line, merge, overlaps, same, touches_edge, within
 
 #: The engine's answer for a region (None: the whole image), in that region's frame.
 Reader = Callable[[Region | None], Mapping[str, Any]]
@@ -78,43 +78,8 @@ class TiledAnswer:
 
 
 @dataclass
-class _Line:
-    det: dict[str, Any]
-    words: list[dict[str, Any]]
-    left: float
-    top: float
-    right: float
-    bottom: float
-
-    @property
-    def cy(self) -> float:
-        return (self.top + self.bottom) / 2
-
-    @property
-    def tokens(self) -> int:
-        return len(str(self.det.get("DetectedText") or "").split())
-
-    @property
-    def complete(self) -> bool:
-        return len(self.words) >= self.tokens
-
-    @property
-    def n_words(self) -> int:
-        return max(len(self.words), self.tokens)
-
-
-@dataclass
-class _Answer:
-    region: Region
-    response: Mapping[str, Any]
-    lines: list[_Line]
-    orphans: list[dict[str, Any]]
-    n_words: int
-
-
-@dataclass
 class _Row:
-    lines: list[_Line] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)
 
     @property
     def top(self) -> float:
@@ -152,14 +117,14 @@ def read_tiled(read: Reader, *, word_cap: int, image_height: int | None = None,
     return TiledAnswer(merged, tiler.calls, tiler.lost, cuts)
 
 
-def _overlap(lines: list[_Line]) -> float:
+def _overlap(lines: list[Line]) -> float:
     """One median line height (the overlap between bands), within sane bounds."""
     if not lines:
         return 0.02
     return min(max(statistics.median(ln.bottom - ln.top for ln in lines), 0.004), 0.1)
 
 
-def _rows(lines: list[_Line]) -> list[_Row]:
+def _rows(lines: list[Line]) -> list[_Row]:
     """Lines grouped into visual rows, top to bottom (a line joins a row its centre lies in)."""
     rows: list[_Row] = []
     for ln in sorted(lines, key=lambda x: (x.top, x.left)):
@@ -185,20 +150,20 @@ class _Tiler:
         self.max_tiles = max_tiles
         self.calls = 1
         self.overlap = 0.02
-        self.owned: list[tuple[float, float, _Answer]] = []
+        self.owned: list[tuple[float, float, Answer]] = []
         self.lost = False
         #: Set once a continuation showed that a prefix-shaped answer was no prefix: the
         #: service does not keep its first words, so no capped answer is trusted any more.
         self.distrust = False
 
     # -- answers --------------------------------------------------------------------------
-    def parse(self, region: Region, response: Mapping[str, Any]) -> _Answer:
+    def parse(self, region: Region, response: Mapping[str, Any]) -> Answer:
         dets = [to_full(d, region) for d in response.get("TextDetections") or []]
-        lines: dict[Any, _Line] = {}
+        lines: dict[Any, Line] = {}
         for d in dets:
             b = box(d)
             if d.get("Type") == "LINE" and b is not None and d.get("Id") not in lines:
-                lines[d.get("Id")] = _Line(d, [], *b)
+                lines[d.get("Id")] = Line(d, [], *b)
         orphans = []
         for d in dets:
             if d.get("Type") != "WORD":
@@ -208,9 +173,9 @@ class _Tiler:
                 parent.words.append(d)
             elif box(d) is not None:
                 orphans.append(d)
-        return _Answer(region, response, list(lines.values()), orphans, n_words(response))
+        return Answer(region, response, list(lines.values()), orphans, n_words(response))
 
-    def call(self, top: float, bottom: float) -> _Answer:
+    def call(self, top: float, bottom: float) -> Answer:
         region = self.band(top, bottom)
         self.calls += 1
         return self.parse(region, self.read(region))
@@ -224,17 +189,17 @@ class _Tiler:
         bottom = min(1.0, max(math.ceil(bottom * grid - 1e-9) / grid, top + 1 / grid))
         return Region.band(top, bottom)
 
-    def own(self, a: float, b: float, answer: _Answer) -> None:
+    def own(self, a: float, b: float, answer: Answer) -> None:
         if b > a:
             self.owned.append((a, b, answer))
 
     # -- planning ---------------------------------------------------------------------------
-    def cover(self, a: float, b: float, answer: _Answer) -> None:
+    def cover(self, a: float, b: float, answer: Answer) -> None:
         """Make the band ``a..b`` owned by complete answers, ``answer`` being one that holds it."""
         if answer.n_words < self.cap:
             self.own(a, b, answer)
             return
-        rows = _rows([ln for ln in answer.lines if _within(ln.cy, a, b)])
+        rows = _rows([ln for ln in answer.lines if within(ln.cy, a, b)])
         if self.calls >= self.max_tiles or (len(rows) == 1 and rows[0].n_words >= self.cap):
             self.own(a, b, answer)  # out of budget, or one row holds the cap: it cannot be cut
             self.lost = True
@@ -245,7 +210,7 @@ class _Tiler:
         else:
             self.certify(a, b, answer.lines)
 
-    def continue_after(self, a: float, b: float, answer: _Answer, rows: list[_Row]) -> None:
+    def continue_after(self, a: float, b: float, answer: Answer, rows: list[_Row]) -> None:
         """Trust a prefix-shaped answer down to its last complete row and read the rest from
         just below it (not from the middle of the gap: the gap may hold text the answer
         dropped whole, when the service's order is not strictly top to bottom).
@@ -280,25 +245,25 @@ class _Tiler:
             start = upper.bottom + min(max(row.top - upper.bottom, 0.0) / 2, self.overlap / 2)
         return start
 
-    def prefix_confirmed(self, answer: _Answer, rest: _Answer, cut: float, b: float, last: _Row) -> bool:
+    def prefix_confirmed(self, answer: Answer, rest: Answer, cut: float, b: float, last: _Row) -> bool:
         """Whether the continuation agrees that ``answer`` held everything above the cut."""
         eps = self.overlap / 4
-        seen = [ln for ln in rest.lines if not _touches_edge(ln, rest.region, eps)]
+        seen = [ln for ln in rest.lines if not touches_edge(ln, rest.region, eps)]
         for ln in seen:
-            if ln.cy < cut and not any(_overlaps(ln, other) for other in answer.lines):
+            if ln.cy < cut and not any(overlaps(ln, other) for other in answer.lines):
                 return False  # a line above the cut the capped answer did not show
-        found = sum(ln.n_words for ln in seen if _within(ln.cy, cut, b))
+        found = sum(ln.n_words for ln in seen if within(ln.cy, cut, b))
         # A capped prefix stops before text it did not return: a line it cut short, or
         # more past the cut than its own last row (or the continuation is capped too).
         return (rest.n_words >= self.cap or any(not ln.complete for ln in last.lines)
                 or found > last.n_words)
 
-    def certify(self, a: float, b: float, known: list[_Line], *, capped: bool = True) -> None:
+    def certify(self, a: float, b: float, known: list[Line], *, capped: bool = True) -> None:
         """Read ``a..b`` again in bands cut between the known lines, each planned under the cap
         (``capped``: an answer for ``a..b`` held the cap, so it holds at least that many words)."""
         if b <= a:
             return
-        rows = _merge_rows(_rows([ln for ln in known if _within(ln.cy, a, b)]))
+        rows = _merge_rows(_rows([ln for ln in known if within(ln.cy, a, b)]))
         estimate = max(_estimate(rows), self.cap if capped else 0)
         k = max(2 if capped else 1, math.ceil(estimate / (PLAN_FILL * self.cap)))
         if k == 1:
@@ -322,14 +287,14 @@ class _Tiler:
             self.cover(top, bottom, self.call(top, bottom))
 
 
-def _known(lines: list[_Line]) -> _Answer:
+def _known(lines: list[Line]) -> Answer:
     """The lines seen so far (of several answers, each once) standing in for an answer
     that could not be had: what tiling gives up with is still merged."""
-    unique: list[_Line] = []
+    unique: list[Line] = []
     for ln in lines:
-        if not any(_same(ln, u) for u in unique):
+        if not any(same(ln, u) for u in unique):
             unique.append(ln)
-    return _Answer(FULL, {}, unique, [], 0)
+    return Answer(FULL, {}, unique, [], 0)
 
 
 def _estimate(rows: list[_Row]) -> float:
@@ -357,7 +322,7 @@ def _estimate(rows: list[_Row]) -> float:
     return 1.1 * tokens / max(shown, 0.1)
 
 
-def _listed_top_down(lines: list[_Line]) -> bool:
+def _listed_top_down(lines: list[Line]) -> bool:
     """Whether the answer lists its lines row by row, top down (a line may come back at
     most one row above the lowest row listed so far: neighbouring rows of a skewed page).
 
@@ -383,9 +348,9 @@ def _merge_rows(rows: list[_Row]) -> list[_Row]:
         else:
             out.append(_Row(list(row.lines)))
     for row in out:  # a line seen twice counts once
-        unique: list[_Line] = []
+        unique: list[Line] = []
         for ln in row.lines:
-            if not any(_overlaps(ln, u) for u in unique):
+            if not any(overlaps(ln, u) for u in unique):
                 unique.append(ln)
         row.lines = unique
     return out
@@ -404,96 +369,3 @@ def _cuts(rows: list[_Row], k: int) -> list[float]:
     return sorted(set(cuts))
 
 
-def _within(y: float, a: float, b: float) -> bool:
-    """Whether ``y`` lies in the band ``a..b`` (the image's bottom edge belongs to the last band)."""
-    return a <= y < b or (b >= 1 and y == b)
-
-
-def _touches_edge(ln: _Line, region: Region, eps: float) -> bool:
-    """A line at a band's inner edge may be half outside the crop: not read whole."""
-    return (region.top > 0 and ln.top < region.top + eps) or (region.bottom < 1 and ln.bottom > region.bottom - eps)
-
-
-def _overlaps(a: _Line, b: _Line, share: float = 0.3) -> bool:
-    """Whether ``b``'s box covers at least ``share`` of ``a``'s (or the reverse)."""
-    w = min(a.right, b.right) - max(a.left, b.left)
-    h = min(a.bottom, b.bottom) - max(a.top, b.top)
-    if w <= 0 or h <= 0:
-        return False
-    area_a = max((a.right - a.left) * (a.bottom - a.top), 1e-12)
-    area_b = max((b.right - b.left) * (b.bottom - b.top), 1e-12)
-    return w * h >= share * min(area_a, area_b)
-
-
-def _same(a: _Line, b: _Line) -> bool:
-    return " ".join(str(a.det.get("DetectedText")).split()) == " ".join(str(b.det.get("DetectedText")).split()) \
-        and _overlaps(a, b, 0.5)
-
-
-def merge(owned: list[tuple[float, float, _Answer]], eps: float, first: Mapping[str, Any], *,
-          whole: _Answer | None = None) -> dict[str, Any]:
-    """One DetectText-shaped answer from the lines each band owns (see the module docstring).
-
-    ``whole`` is the first answer, about the whole image: a band's line that is one of its
-    complete lines (one to one, by box) is taken as the whole image read it, since an OCR
-    reads a line best with the whole page around it (and the merge then equals an
-    uncapped answer wherever the cap did not cut).
-    """
-    kept = _lines_owned(owned, eps)
-    if whole is not None:
-        kept = _prefer_whole(kept, whole)
-    orphans: list[dict[str, Any]] = []
-    for a, b, answer in owned:
-        for w in answer.orphans:
-            bb = box(w)
-            if bb is not None and _within((bb[1] + bb[3]) / 2, a, b):
-                orphans.append(w)
-    dets: list[dict[str, Any]] = []
-    words: list[dict[str, Any]] = []
-    for line_id, ln in enumerate(kept):
-        line = {k: v for k, v in ln.det.items() if k != "ParentId"}
-        line["Id"] = line_id
-        dets.append(line)
-        for w in ln.words:
-            words.append({**w, "ParentId": line_id})
-    for w in orphans:
-        words.append({k: v for k, v in w.items() if k != "ParentId"})
-    for offset, w in enumerate(words):
-        w["Id"] = len(dets) + offset
-    out = {k: v for k, v in first.items() if k != "TextDetections"}
-    out["TextDetections"] = dets + words
-    return out
-
-
-def _lines_owned(owned: list[tuple[float, float, _Answer]], eps: float) -> list[_Line]:
-    """Each band's lines (centre in the band, not at its inner edge), top band first; a
-    line two answers both own is kept once."""
-    kept: list[_Line] = []
-    for a, b, answer in sorted(owned, key=lambda t: t[0]):
-        others = list(kept)  # lines kept from the answers before this one
-        for ln in answer.lines:
-            # One answer's own lines are never de-duplicated (receipts print lines twice).
-            if _within(ln.cy, a, b) and not _touches_edge(ln, answer.region, eps) \
-                    and not any(_same(ln, k) for k in others):
-                kept.append(ln)
-    return kept
-
-
-def _prefer_whole(kept: list[_Line], whole: _Answer) -> list[_Line]:
-    """``kept`` with each band's line replaced by the whole image's reading of it, where
-    exactly one complete line of the whole image overlaps it and it alone (a band's line
-    whose whole-image reading is kept already is the same line read twice: dropped)."""
-    whole_ids = {id(c) for c in whole.lines}
-    kept_ids = {id(ln) for ln in kept}
-    complete = [c for c in whole.lines if c.complete]
-    tiles = [ln for ln in kept if id(ln) not in whole_ids]
-    matches = {id(ln): [c for c in complete if _overlaps(ln, c, 0.5)] for ln in tiles}
-    claims = Counter(id(c) for ln in tiles for c in matches[id(ln)])
-    out = []
-    for ln in kept:
-        found = matches.get(id(ln), [])
-        if len(found) != 1 or claims[id(found[0])] != 1:
-            out.append(ln)
-        elif id(found[0]) not in kept_ids:
-            out.append(found[0])
-    return out
