@@ -19,6 +19,8 @@ from .regions import Region, box
 
 @dataclass
 class Line:
+    """One LINE of a band's answer, its WORDs, and its box in the full image's frame (0..1)."""
+
     det: dict[str, Any]
     words: list[dict[str, Any]]
     left: float
@@ -45,6 +47,8 @@ class Line:
 
 @dataclass
 class Answer:
+    """One answer read for ``region``: its lines, the WORDs no line claims, and how many WORDs it holds."""
+
     region: Region
     response: Mapping[str, Any]
     lines: list[Line]
