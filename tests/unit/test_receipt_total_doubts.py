@@ -280,3 +280,12 @@ def test_the_taxable_amount_of_a_tax_breakdown_is_not_the_total():
     f = receipt(*HEAD, "YELLOW LAKSA | RM11.60", "CENDOL | RM5.30", "8 NO", "SUBTOTAL | RM53.60",
                 "CASH | RM100.00", "CHANGE | RM46.40", "TAXABLE AMOUNT | RM50.57", "6% GST | RM3.03").fields
     assert f["total"] == Decimal("53.60") and "total" not in str(f["review_reason"])
+
+
+def test_an_item_column_heading_run_into_the_first_item_is_no_total_row():
+    # SROIE 255: "ITEM QTY U/P AMOUNT" shares its row with the first item (100 x 0.25 = 25.00); the total
+    # row's label is lost ("T L 94.00"), and cash minus change and subtotal plus GST both land on 94.00.
+    f = receipt(*HEAD, "ITEM QTY U/P AMOUNT 2411662040 100 0.25 | 25.00", "2411662303 1 42.50 | 42.50",
+                "TOTAL QUANTITY 102", "SUB-TOTAL | 92.50", "GST | 1.50", "T L | 94.00", "CASH | 94.00",
+                "CHANGE | 0.00").fields
+    assert f["total"] == Decimal("94.00") and "total" not in str(f["review_reason"])

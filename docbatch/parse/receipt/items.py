@@ -27,6 +27,12 @@ _QTY_AFTER = re.compile(r"(?:\bQTY|\bX)\s*:?\s*(\d{1,4})\b", re.I)
 _HEADING = re.compile(r"\b(QTY|DESCRIPTION|DESC|ITEM|PRICE|AMOUNT|AMT|UNIT|DISC|CODE)\b")
 
 
+def column_heading(text: str) -> bool:
+    """A row naming the item columns (``ITEM QTY U/P AMOUNT``), even run into the first item's row:
+    two heading words or more.  Its ``AMOUNT`` heads a column; it labels no figure."""
+    return len(_HEADING.findall(text.upper())) >= 2
+
+
 def _name_of(line: Line) -> str:
     """Words that name the item: label text without quantities, codes and stray symbols."""
     text = _QTY.sub(" ", line.label_text)
@@ -62,7 +68,7 @@ def _unit_price(line: Line, price: Decimal) -> Decimal | None:
 def _is_skippable(line: Line) -> bool:
     up = line.text.upper()
     words = re.findall(r"[A-Z$]+", up)
-    return (len(_HEADING.findall(up)) >= 2 or all(_HEADING.fullmatch(w) or w in ("RM", "$", "X") for w in words) or bool(find_dates(line.text, pivot_year=2100))
+    return (column_heading(up) or all(_HEADING.fullmatch(w) or w in ("RM", "$", "X") for w in words) or bool(find_dates(line.text, pivot_year=2100))
             or find_time(line.text) is not None or bool(re.match(r"^[A-Z ]{2,12}\s?:", up))
             or line.letters < 2)
 
@@ -78,7 +84,7 @@ def extract_items(lines: list[Line], start: int) -> list[dict[str, object]]:
     """Items from ``lines[start:]`` up to the first summary row; see the module docstring."""
     block: list[Line] = []
     for ln in lines[start:]:
-        heading = len(_HEADING.findall(ln.text.upper())) >= 2
+        heading = column_heading(ln.text)
         if _item_saving(ln):
             block.append(ln)
             continue

@@ -31,7 +31,7 @@ from .header_checks import (PLAIN_LATIN_CURRENCIES, checked_header_text, code_in
                             repair_slips, twin_in_address, vendor_disagrees)
 from .header import (Found, address_missed, find_address, find_phone, find_receipt_number, find_vendor, header_end,
                      word_readings)
-from .items import SUMMARY, extract_items
+from .items import SUMMARY, column_heading, extract_items
 from .payments import amount_tendered, card_charged, find_payment, first_amount
 from .taxes import tax_amount
 from .total_checks import sum_before_rounding, total_doubts
@@ -118,8 +118,9 @@ def _pick_total(lines: list[Line], items_sum: Decimal | None) -> tuple[Decimal, 
     candidates: list[tuple[float, Decimal, Line, float]] = []
     for ln in lines:
         strength = _TOTAL_STRENGTH.get(ln.label or "")
-        if strength is None or not ln.amounts or ln.index >= table:
-            continue
+        if strength is None or not ln.amounts or ln.index >= table or (
+                ln.label == "total" and column_heading(ln.label_text)):
+            continue  # a column heading's AMOUNT labels no total
         amount = ln.amounts[-1]
         score = strength + 0.02 * ln.index
         if len(ln.amounts) > 1 and ln.label == "total":
