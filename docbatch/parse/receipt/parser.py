@@ -6,12 +6,12 @@ times how sure the rule that picked it is; a value read from a guess never carri
 confidence.  Input that is not a receipt (no text, no amounts) yields null fields with
 ``needs_review`` and a reason, never an exception.
 
-The total is the amount of the strongest total label (``GRAND TOTAL``, ``AMOUNT DUE``,
-``NETT``, ``TOTAL (INCL GST)``, rounded totals; then plain ``TOTAL``), later rows winning
-ties, cross-checked against cash minus change (or a card payment row: :mod:`.payments`) and against the items, subtotal and tax.
-Cash, change, counts and tax-summary tables are never taken for the total.  Its confidence
-falls below review level when cash minus change disagrees with it, and drops when both
-sides of a rounding row are printed as totals (which one is "the total" is then unclear).
+The total is the amount of the strongest total label (``GRAND TOTAL``, ``AMOUNT DUE``, ``NETT``,
+``TOTAL (INCL GST)``, rounded totals; then plain ``TOTAL``), later rows winning ties, cross-checked
+against cash minus change (or a card row: :mod:`.payments`), the items, subtotal and tax; a card
+slip's tipped total replaces the sum due when due + tip adds up (:mod:`.tips`).  Cash, change,
+counts and tax-summary tables are never the total.  Its confidence falls below review level when
+cash minus change disagrees with it, and drops when both sides of a rounding row are printed as totals.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from .header import (Found, address_missed, find_address, find_phone, find_recei
 from .items import SUMMARY, column_heading, extract_items
 from .payments import amount_tendered, card_charged, find_payment, first_amount
 from .taxes import tax_amount
+from .tips import tip_paid, tipped_total
 from .total_checks import sum_before_rounding, total_doubts
 from .lines import Line, build_lines
 from .words import repair_words
@@ -380,17 +381,16 @@ def _read_currency(fields: dict[str, object], lines: list[Line], hints: ReceiptH
 
 def _read_total(fields: dict[str, object], lines: list[Line], items: list[dict[str, object]],
                 reasons: list[str]) -> tuple[Decimal | None, Line | None, bool]:
-    """The total, the line it was read from and whether it is in doubt.
-
-    (None, None, False) with ``total_missing`` when there is none; in doubt (see
-    :mod:`.total_checks`) adds ``total_doubt:<signs>`` to the reasons.
-    """
+    """The total, the line it was read from and whether it is in doubt: (None, None, False) with
+    ``total_missing`` when there is none; in doubt (:mod:`.total_checks`) adds ``total_doubt:<signs>``."""
     items_sum = sum((Decimal(str(i["price"])) for i in items), Decimal(0)) if items else None
     picked = _pick_total(lines, items_sum)
     if not picked:
         reasons.append("total_missing")
         return None, None, False
     total, tline, certainty, from_label = picked
+    if tipped := tipped_total(lines, total, tline):  # a card slip: due + tip, charged to the card (.tips)
+        (total, tline), from_label = tipped, None
     doubts = total_doubts(lines, total, tline, rounded_from_label=from_label, items_sum=items_sum,
                           table=_summary_start(lines))
     if doubts:
@@ -416,7 +416,7 @@ def _read_amounts(fields: dict[str, object], lines: list[Line], items: list[dict
     values: dict[str, Decimal] = {}
     subtotal_line = None
     for name, label in (("subtotal", "subtotal"), ("tax", "tax"), ("tip", "tip"), ("amount_paid", "paid")):
-        found = (tax_amount(lines, before=table) if label == "tax"
+        found = (tax_amount(lines, before=table) if label == "tax" else tip_paid(lines[:table]) if label == "tip"
                  else first_amount(lines, label, before=table if label != "paid" else None))
         if found:
             value, ln = found

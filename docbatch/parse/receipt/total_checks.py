@@ -21,7 +21,9 @@ Each check here names one such sign; the parser flags the total (reason
 * ``negative_total``: a total label carries a negative amount (a credit or return note);
 * ``total_is_tendered``: a change row (not zero) with no payment row, and the total minus the change
   equals another total or the items (the "total" is the cash handed over);
-* ``paid_below_total``: a payment row with no change row pays less than the total.
+* ``paid_below_total``: a payment row with no change row pays less than the total;
+* ``tip_unreconciled``: a tip with a value printed below the total, its tipped total printed
+  nowhere (see :mod:`.tips`).
 
 These are properties of receipts in general (arithmetic, labels), not of particular vendors.
 
@@ -35,6 +37,7 @@ from decimal import Decimal
 from typing import Sequence
 
 from .lines import Line
+from .tips import tip_unreconciled
 
 _TOTALS = ("total", "total_strong")
 _EXPLAINS = ("tax", "discount", "service", "rounding", "tip")
@@ -77,6 +80,8 @@ def total_doubts(lines: Sequence[Line], total: Decimal, total_line: Line, *, rou
     if any(_last(ln) < 0 for ln in _labelled(lines, "total_strong", before=table)):
         doubts.append("negative_total")
     doubts += _payment_doubts(lines, total, total_line, items_sum)
+    if tip_unreconciled(lines, total, total_line):
+        doubts.append("tip_unreconciled")
     return doubts
 
 
