@@ -57,3 +57,9 @@ def test_a_tip_guide_is_no_tip_paid():
     total, reason, conf, tip = read("Suggested Tip: 18% $23.56 20% $26.18", "Tip 22% = | 28.79")
     assert (total, tip) == (Decimal("144.30"), None)
     assert "tip" not in reason and conf > REVIEW_BELOW
+
+
+def test_a_large_partys_gratuity_above_the_total_is_the_tip_paid():
+    f = receipt(*HEAD, *CHECK[:4], "GRATUITY 18% | 23.56", "TAX | 13.42", "TOTAL | 167.86").fields
+    assert (f["total"], f["tip"], f["totals_consistent"]) == (Decimal("167.86"), Decimal("23.56"), True)
+    assert "total" not in str(f["review_reason"] or "")

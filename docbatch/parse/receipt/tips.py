@@ -9,7 +9,7 @@ A tip printed with a value below the total whose sum is printed nowhere (a handw
 misread, a blank or misread total, sums that disagree) leaves the sum due standing, flagged
 ``tip_unreconciled``: what was charged is unknown, and a flag beats a guess.  A blank tip line
 (``TIP: ______``) holds no value and says nothing.  A tip guide (``Suggested Tip: 18%
-$23.56``, ``Tip 20% = 26.18``) lists tips one might pay, not one paid.
+$23.56``, ``Tip 20% = 26.18`` under the total) lists tips one might pay, not one paid.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from typing import Sequence
 
 from .lines import Line
 
-#: Words of a tip guide row: percentages and the words introducing them.
-_GUIDE = re.compile(r"%|SUGGEST|GUIDE")
+#: Words of a tip guide row: the words introducing one, and (below the first total) a percentage.
+_GUIDE = re.compile(r"SUGGEST|GUIDE")
+_SHARE = re.compile(r"\d\s*%")
 #: How many rows below a tip its tipped total may be printed (``TIP``, a rule, ``TOTAL``).
 _REACH = 3
 #: Rows a tipped total may be read from: a total row, a card payment row, or an unlabelled sum.
@@ -29,9 +30,13 @@ _TOTAL_ROWS = ("total", "total_strong", "paid", None)
 
 
 def tips_paid(lines: Sequence[Line]) -> list[Line]:
-    """The rows printing a tip paid (a positive amount), tip guides left out."""
+    """The rows printing a tip paid (a positive amount), tip guides left out.
+
+    A percentage marks a guide only below the first total: above it, ``GRATUITY 18% 23.56`` is a
+    large party's gratuity, part of the sum due."""
+    first_total = next((ln.index for ln in lines if ln.label in ("total", "total_strong") and ln.amounts), len(lines))
     return [ln for ln in lines if ln.label == "tip" and ln.amounts and ln.amounts[-1].value > 0
-            and not _GUIDE.search(ln.text.upper())]
+            and not _GUIDE.search(ln.text.upper()) and not (ln.index > first_total and _SHARE.search(ln.text))]
 
 
 def tip_paid(lines: Sequence[Line]) -> tuple[Decimal, Line] | None:
