@@ -6,7 +6,7 @@ times how sure the rule that picked it is; a value read from a guess never carri
 confidence.  Input that is not a receipt (no text, no amounts) yields null fields with
 ``needs_review`` and a reason, never an exception.
 
-The total is the amount of the strongest total label (``GRAND TOTAL``, ``AMOUNT DUE``, ``NETT``,
+The total (:mod:`.total_pick`) is the amount of the strongest total label (``GRAND TOTAL``, ``AMOUNT DUE``, ``NETT``,
 ``TOTAL (INCL GST)``, rounded totals; then plain ``TOTAL``), later rows winning ties, cross-checked
 against cash minus change (or a card row: :mod:`.payments`), the items, subtotal and tax; a card
 slip's tipped total replaces the sum due when due + tip adds up (:mod:`.tips`).  Cash, change,
@@ -24,17 +24,18 @@ from typing import Any, Mapping
 from ..catalog import RECEIPT_FIELDS
 from ..country import country_currency
 from ..dates import DateCandidate, find_dates, find_time, plausible
-from .labels import has_word, line_label
+from .labels import has_word
 from ..money import currency_in, money
 from .aliases import find_aliases
 from .header_checks import (PLAIN_LATIN_CURRENCIES, checked_header_text, code_in_doubt, repair_address,
                             repair_slips, twin_in_address, vendor_disagrees)
 from .header import (Found, address_missed, find_address, find_phone, find_receipt_number, find_vendor, header_end,
                      word_readings)
-from .items import SUMMARY, column_heading, extract_items
-from .payments import amount_tendered, card_charged, find_payment, first_amount
+from .items import SUMMARY, extract_items
+from .payments import find_payment, first_amount
 from .taxes import tax_amount
 from .tips import tip_paid, tipped_total
+from .total_pick import pick_total, summary_start
 from .total_checks import sum_before_rounding, total_doubts
 from .lines import Line, build_lines
 from .words import repair_words
@@ -48,7 +49,6 @@ _KEY_FIELDS = ("vendor_name", "receipt_date", "total")
 TRUSTED_TOTAL = 75.0
 #: Certainty of a total read without a total label but confirmed by two other rows (see _corroborated).
 CORROBORATED = 0.8
-_TOTAL_STRENGTH = {"total_strong": 3.0, "total": 2.0}
 
 
 @dataclass(frozen=True)
@@ -84,150 +84,6 @@ def _conf(ocr: float, certainty: float) -> float:
 def _set(fields: dict[str, object], name: str, value: object, confidence: float | None) -> None:
     fields[name] = value
     fields[f"{name}_confidence"] = confidence if value is not None else None
-
-
-def _summary_start(lines: list[Line]) -> int:
-    """Index where a tax-summary table starts (its TOTAL row is not the receipt's total).
-
-    Such a table follows the first total or subtotal row; an item column heading such as
-    ``ITEM QTY PRICE AMOUNT TAX`` above the items is not one, even run into the first item's
-    row (which its ``AMOUNT`` then makes the first "total" row).
-    """
-    first = next((ln.index for ln in lines if ln.label in ("subtotal", "total", "total_strong") and ln.amounts),
-                 len(lines))
-    for ln in lines[first + 1 :]:
-        if ln.label == "summary" or (
-            len(ln.amounts) != 1 and has_word(ln.label_text, "GST", "TAX", "VAT", "SST")
-            and has_word(ln.label_text, "AMOUNT", "AMT", "RATE", "CODE", "EXCL") and ln.letters < 40
-        ):
-            return ln.index
-    return len(lines)
-
-
-def _pick_total(lines: list[Line], items_sum: Decimal | None) -> tuple[Decimal, Line, float, bool | None] | None:
-    """(total, its line, certainty 0..1, rounded from a labelled row) or None; see the module docstring.
-
-    The last item is None when no rounding was applied, else whether the rounded figure was
-    printed on a total or rounding row (False: cash minus change or an unlabelled row).
-    """
-    table = _summary_start(lines)
-    paid = first_amount(lines, "paid")
-    change = first_amount(lines, "change")
-    paired = amount_tendered(lines)
-    tendered = paired[0] if paired else None
-    confirming = tendered if tendered is not None else card_charged(lines)
-    candidates: list[tuple[float, Decimal, Line, float]] = []
-    for ln in lines:
-        strength = _TOTAL_STRENGTH.get(ln.label or "")
-        if strength is None or not ln.amounts or ln.index >= table or (
-                ln.label == "total" and column_heading(ln.label_text)):
-            continue  # a column heading's AMOUNT labels no total
-        amount = ln.amounts[-1]
-        score = strength + 0.02 * ln.index
-        if len(ln.amounts) > 1 and ln.label == "total":
-            score -= 0.5
-        if confirming is not None and abs(amount.value - confirming) <= Decimal("0.001"):
-            score += 2.0
-        if items_sum is not None and abs(amount.value - items_sum) <= Decimal("0.05"):
-            score += 0.5
-        if amount.value <= 0:
-            score -= 3.0
-        candidates.append((score, amount.value, ln, amount.certainty))
-    if candidates:
-        best = max(candidates, key=lambda c: c[0])
-        score, value, ln, cert = best
-        others = {c[1] for c in candidates if c[0] > score - 1.0}
-        certainty = 0.95 if score >= 3.0 else 0.8 if score >= 2.0 else 0.5
-        if len(others) > 1:
-            certainty *= 0.85
-        rounded = _rounded(lines, ln, value)
-        from_label = None
-        if rounded:
-            value, ln, from_label = rounded
-        if tendered is not None and tendered > 0 and tendered != value and not _cash_rounded(lines, ln, value, tendered):
-            certainty *= 0.45  # cash minus change says otherwise
-        elif not _paid_as_rounded(ln, value, confirming) and _rounding_in_doubt(lines, ln, value):
-            certainty *= 0.6
-        return value, ln, certainty * cert, from_label
-    if paired is not None and paired[0] > 0:
-        return paired[0], paired[1], 0.45, None
-    if paid and not change:
-        return paid[0], paid[1], 0.4, None
-    pool = [a for ln in lines[:table] if ln.label not in ("paid", "change", "count", "tax", "rounding", "discount")
-            for a in ln.amounts]
-    if pool:
-        top = max(pool, key=lambda a: a.value)
-        line = next(ln for ln in lines if top in ln.amounts)
-        return top.value, line, 0.35, None
-    return None
-
-
-def _paid_as_rounded(total_line: Line, value: Decimal, paid: Decimal | None) -> bool:
-    """The figure on a rounded-total row (``TOTAL ROUNDED``, ``NET TOTAL``, the rounding row's
-    own sum) is what cash minus change (or the card's row) paid: two readings settle which side
-    of the rounding is the total.  A plain ``TOTAL``/``AMOUNT`` row is no such settlement (on SROIE such a row paid
-    by cash is annotated the unrounded sum as often as the rounded one)."""
-    return paid is not None and paid == value and total_line.label in ("total_strong", "rounding")
-
-
-def _rounding_in_doubt(lines: list[Line], total_line: Line, value: Decimal) -> bool:
-    """A rounding row near the total, and the total on its other side printed too.
-
-    Both the sum before rounding and the rounded sum are then on the receipt, and which of
-    the two a reader calls "the total" differs between receipts (and between annotators).
-    """
-    near = lines[max(0, total_line.index - 3) : total_line.index + 4]
-    rounding = next((ln for ln in near if ln.label == "rounding" and ln.amounts and ln.amounts[-1].value), None)
-    if rounding is None:
-        return False
-    adj = abs(rounding.amounts[-1].value)
-    others = {value + adj, value - adj}
-    return any(a.value in others for ln in lines if ln.label in ("total", "total_strong") for a in ln.amounts)
-
-
-def _rounded(lines: list[Line], total_line: Line, value: Decimal) -> tuple[Decimal, Line, bool] | None:
-    """The rounded total when a rounding row follows the total and the rounded sum is printed.
-
-    The rounded sum must be printed just below (often unlabelled); a rounded sum only cash
-    minus change shows leaves the printed total alone (:func:`_cash_rounded`), as does an
-    unconfirmed rounding row.  The last item says whether the rounded sum was read from a
-    labelled (total or rounding) row.
-    """
-    rounding = _rounding_after(lines, total_line)
-    if rounding is None:
-        return None
-    adj = rounding.amounts[-1].value
-    for target in (value + adj, value - adj):
-        for ln in lines[rounding.index + 1 : rounding.index + 3]:
-            own = _own_label(ln, target)
-            if own in ("total", "total_strong") or (
-                    ln.label in (None, "total", "total_strong", "rounding") and any(a.value == target for a in ln.amounts)):
-                return target, ln, ln.label is not None or own is not None
-    return None
-
-
-def _rounding_after(lines: list[Line], total_line: Line) -> Line | None:
-    """The cash-rounding row (with a non-zero adjustment) within three rows below the total."""
-    after = lines[total_line.index + 1 : total_line.index + 4]
-    rounding = next((ln for ln in after if ln.label == "rounding" and ln.amounts), None)
-    return rounding if rounding is not None and rounding.amounts[-1].value != 0 else None
-
-
-def _cash_rounded(lines: list[Line], total_line: Line, value: Decimal, tendered: Decimal) -> bool:
-    """Cash minus change is the total moved by the rounding row below it: the cash paid was
-    rounded, and the printed total stands (the rounded sum printed nowhere is not the total;
-    SROIE's keys take the printed one, and a card is charged it)."""
-    rounding = _rounding_after(lines, total_line)
-    return rounding is not None and tendered in (value + rounding.amounts[-1].value, value - rounding.amounts[-1].value)
-
-
-def _own_label(ln: Line, value: Decimal) -> str | None:
-    """The label printed just before ``value`` on a row holding two label-amount pairs
-    (``TOTAL SAVING 0.00 TOTAL 41.50``: the row is a count, its last amount a total)."""
-    for before, amount in zip(ln.amounts, ln.amounts[1:]):
-        if amount.value == value:
-            return line_label(ln.text[before.end : amount.start].strip())
-    return None
 
 
 def _pick_date(lines: list[Line], hints: ReceiptHints, run_date: dt.date, currency: str | None, *,
@@ -384,7 +240,7 @@ def _read_total(fields: dict[str, object], lines: list[Line], items: list[dict[s
     """The total, the line it was read from and whether it is in doubt: (None, None, False) with
     ``total_missing`` when there is none; in doubt (:mod:`.total_checks`) adds ``total_doubt:<signs>``."""
     items_sum = sum((Decimal(str(i["price"])) for i in items), Decimal(0)) if items else None
-    picked = _pick_total(lines, items_sum)
+    picked = pick_total(lines, items_sum)
     if not picked:
         reasons.append("total_missing")
         return None, None, False
@@ -392,14 +248,14 @@ def _read_total(fields: dict[str, object], lines: list[Line], items: list[dict[s
     if tipped := tipped_total(lines, total, tline):  # a card slip: due + tip, charged to the card (.tips)
         (total, tline), from_label = tipped, None
     doubts = total_doubts(lines, total, tline, rounded_from_label=from_label, items_sum=items_sum,
-                          table=_summary_start(lines))
+                          table=summary_start(lines))
     if doubts:
         reasons.append("total_doubt:" + ",".join(doubts))
     total = money(total)
     amount = tline.amounts[-1] if tline.amounts else None
     ocr = tline.confidence(amount.start, amount.end) if amount else tline.confidence()
     _set(fields, "total", total, _conf(ocr, certainty))
-    before = sum_before_rounding(lines, total, table=_summary_start(lines))
+    before = sum_before_rounding(lines, total, table=summary_start(lines))
     if before:
         _set(fields, "total_before_rounding", money(before[0]), _conf(before[1].confidence(), 0.85))
     return total, tline, bool(doubts)
@@ -412,7 +268,7 @@ def _read_amounts(fields: dict[str, object], lines: list[Line], items: list[dict
     A total that adds up gains confidence.
     """
     before = total_line.index + 1 if total_line is not None else None
-    table = _summary_start(lines)
+    table = summary_start(lines)
     values: dict[str, Decimal] = {}
     subtotal_line = None
     for name, label in (("subtotal", "subtotal"), ("tax", "tax"), ("tip", "tip"), ("amount_paid", "paid")):
