@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
+import hmac
 import os
 import re
 import sys
@@ -115,6 +117,15 @@ class ParseSettings:
     #: HMAC key for redacted hashes (``DOCBATCH_REDACT_KEY``); without one, common names
     #: could be guessed back from a plain hash.
     redact_key: bytes | None = field(default=None, repr=False)
+
+    @property
+    def redact_key_id(self) -> str | None:
+        """The redaction key's fingerprint for run.json (None: no key, or no redaction): shards or
+        re-parses that hashed with another key, or with none, are told apart by it, while the key
+        cannot be read back from it (an HMAC of a fixed text under the key)."""
+        if not self.redact or self.redact_key is None:
+            return None
+        return hmac.new(self.redact_key, b"docbatch redact key id", hashlib.sha256).hexdigest()[:16]
 
 
 @dataclass(frozen=True)

@@ -33,8 +33,8 @@ from .sinks import SINKS
 
 #: The run options a shard's tables are built with (parsing, redaction, their layout): shards
 #: that differ in one would make one dataset of rows parsed, redacted or laid out two ways.
-_TABLE_SETTINGS = ("doc_type", "formats", "partition_by", "redact", "date_order", "decimal_separator",
-                   "default_currency")
+_TABLE_SETTINGS = ("doc_type", "formats", "partition_by", "redact", "redact_key_id", "date_order",
+                   "decimal_separator", "default_currency")
 _SUMMED = ("total", "ok", "failed", "resumed", "changed", "processed_this_run", "engine_calls", "cache_hits")
 
 

@@ -51,9 +51,10 @@ def _rebuild(folder: RunFolder, meta: dict, formats: str | None, redact: bool | 
                               commit_check=commit_check)
         journal.mark_raw_missing(built.raw_missing)
         folder.checkpoint_journal(journal.copy_to)  # on S3, so the next run sees what was missing
-        if (fmts, parse.redact) != (tuple(cfg["formats"]), bool(cfg.get("redact", False))):
+        built_with = {"formats": list(fmts), "redact": parse.redact, "redact_key_id": parse.redact_key_id}
+        if any(cfg.get(k) != v for k, v in built_with.items()):
             # run.json says how the tables were built: merge, report and the next run read it
-            folder.write_run_json({**meta, "config": {**cfg, "formats": list(fmts), "redact": parse.redact}})
+            folder.write_run_json({**meta, "config": {**cfg, **built_with}})
         return built.counts
     finally:
         journal.close()

@@ -184,7 +184,7 @@ def _run(config: RunConfig, stages: Stages, cls: type[Engine], engine: Engine | 
     summary.elapsed_s = round(time.monotonic() - started, 3)
     summary.finished_at = dt.datetime.now(dt.timezone.utc).isoformat()
     summary.message = _closing_message(summary, config, posixpath.join(folder.uri, folder.home, FAILED_CSV)) + describe_calls(summary.calls)
-    folder.write_run_json(_run_json(summary, config, engine_name, pt_cols))
+    folder.write_run_json(_run_json(summary, config, engine_name, pt_cols, stages.parse.redact_key_id))
     for s in subs:
         s.on_end(summary)
     return summary
@@ -432,7 +432,8 @@ def _top(errors: dict[str, int]) -> str:
     return ", ".join(f"{k}={v}" for k, v in _ranked(errors)[:_SHOWN_CODES]) or "none"
 
 
-def _run_json(summary: RunSummary, config: RunConfig, engine_name: str, pt_cols: list[str]) -> dict[str, Any]:
+def _run_json(summary: RunSummary, config: RunConfig, engine_name: str, pt_cols: list[str],
+              redact_key_id: str | None) -> dict[str, Any]:
     return {
         "docbatch_version": __version__,
         "run_id": summary.run_id,
@@ -447,7 +448,8 @@ def _run_json(summary: RunSummary, config: RunConfig, engine_name: str, pt_cols:
         "tables": summary.tables,
         "timings": {"started_at": summary.started_at, "finished_at": summary.finished_at,
                     "elapsed_s": summary.elapsed_s},
-        "config": config.public_dict(),
+        # the key's fingerprint, never the key: shards hashed with other keys are told apart
+        "config": {**config.public_dict(), "redact_key_id": redact_key_id},
         "manifest_sha256": summary.manifest_sha256,
         "passthrough_columns": pt_cols,
         "calls": summary.calls,

@@ -403,6 +403,30 @@ def test_a_shard_reparsed_with_redact_is_told_apart_by_merge(bench, tmp_path):
     assert merge_shards(str(out)).counts["total"] == DOCS + 4
 
 
+def test_merge_refuses_shards_redacted_with_another_key_or_none_and_a_reparse_with_the_key_mends_it(
+        bench, tmp_path, monkeypatch):
+    """An array child whose job definition lacks DOCBATCH_REDACT_KEY hashes its ids with no key
+    (common names can be guessed back) or another one: the same person hashes two ways across the
+    folder.  run.json keeps the key's fingerprint, never the key; merge names the shard."""
+    from docbatch.reparse import reparse_run
+
+    manifest = _manifest(tmp_path)
+    out = bench.folder("sharded")
+    with bench.server() as server:
+        for i in range(2):
+            if i == 1:
+                monkeypatch.delenv("DOCBATCH_REDACT_KEY", raising=False)
+            else:
+                monkeypatch.setenv("DOCBATCH_REDACT_KEY", "nightly-secret")
+            run_batch(bench.config(manifest, out, server, shard=f"{i}/2", redact=True))
+    assert "nightly-secret" not in (out / "shards" / "0-of-2" / "run.json").read_text()
+    with pytest.raises(ShardsIncomplete, match=r"redact_key_id \(shard 0/2: [0-9a-f]{16}; shard 1/2: None\)"):
+        merge_shards(str(out))
+    monkeypatch.setenv("DOCBATCH_REDACT_KEY", "nightly-secret")
+    reparse_run(str(out), shard="1/2")
+    assert merge_shards(str(out)).counts["total"] == DOCS + 4
+
+
 def test_merge_refuses_shards_whose_parts_have_other_columns_and_a_reparse_of_the_shard_mends_it(bench, tmp_path):
     """A night re-run with --date after an upgrade: one shard's parts built by another docbatch
     (here: shard 1's receipts written again without a column, as an older build had them).
