@@ -127,8 +127,8 @@ def console_main() -> NoReturn:
     down with a worker still joinable: ``terminate called without an active exception``,
     SIGABRT, exit -6 after a run that succeeded (apache/arrow#34314), which a scheduler reads as
     a failed job.  So Python's own exit work is done here and the process ends at once with the
-    command's code, skipping the native teardown that has nothing left to write.  Only the process entry points
-    call this; ``main`` stays an ordinary click group for notebooks and tests.
+    command's code, skipping the native teardown that has nothing left to write.  Only the
+    process entry points call this; ``main`` stays an ordinary click group for notebooks and tests.
     """
     try:
         main()

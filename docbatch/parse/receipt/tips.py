@@ -52,15 +52,21 @@ def _below(lines: Sequence[Line], total_line: Line) -> list[Line]:
 def tipped_total(lines: Sequence[Line], total: Decimal, total_line: Line) -> tuple[Decimal, Line] | None:
     """(the tipped total, its row) when a tip below ``total_line`` and ``total`` add up to an amount
     printed on one of the few rows below the tip; else None."""
-    for tip in _below(lines, total_line):
-        target = total + tip.amounts[-1].value
-        for ln in lines[tip.index + 1 : tip.index + 1 + _REACH]:
-            if ln.label in _TOTAL_ROWS and ln.amounts and ln.amounts[-1].value == target:
-                return target, ln
-    return None
+    return _closing_row(lines, total, _below(lines, total_line))
 
 
 def tip_unreconciled(lines: Sequence[Line], total: Decimal, total_line: Line) -> bool:
     """A tip with a value is printed below the total, and no row shows the total plus it (the
     picked total is then the sum before the tip, and what the card was charged is unknown)."""
-    return bool(_below(lines, total_line)) and tipped_total(lines, total, total_line) is None
+    tips = _below(lines, total_line)
+    return bool(tips) and _closing_row(lines, total, tips) is None
+
+
+def _closing_row(lines: Sequence[Line], total: Decimal, tips: list[Line]) -> tuple[Decimal, Line] | None:
+    """(total + a tip of ``tips``, the row printing it within reach below that tip) or None."""
+    for tip in tips:
+        target = total + tip.amounts[-1].value
+        for ln in lines[tip.index + 1 : tip.index + 1 + _REACH]:
+            if ln.label in _TOTAL_ROWS and ln.amounts and ln.amounts[-1].value == target:
+                return target, ln
+    return None
