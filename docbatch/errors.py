@@ -246,6 +246,7 @@ HINTS: dict[str, str] = {
     "unknown_doc_type": "doc_type is receipt, id or auto: fix these rows (see failed.csv), then run it as a manifest",
     "replay_missing": "no saved response for these documents in --replay-dir",
     "raw_response_missing": "their saved responses were lost: re-run to fetch them again (from the cache)",
+    "raw_response_invalid": "their saved answers (from an older docbatch) are not valid answers: re-run to ask again",
 }
 
 

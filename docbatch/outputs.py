@@ -71,10 +71,11 @@ def passthrough_names(columns: Iterable[str]) -> dict[str, str]:
 
 @dataclass
 class BuiltTables:
-    """What building the tables did: rows per table, and the documents found without a usable response."""
+    """What building the tables did: rows per table, and the documents found without a usable
+    response, as ``(doc_id, error_code, error_message)``."""
 
     counts: dict[str, int]
-    raw_missing: list[str] = field(default_factory=list)
+    unusable: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def build_outputs(
@@ -141,8 +142,9 @@ def build_outputs(
         docs_in_buffer = 0
         last_failed: str | None = None
         for doc_rows in _projected(rows, project, workers, n_docs if adaptive else None):
-            if doc_rows.raw_missing:
-                built.raw_missing.append(doc_rows.document["doc_id"])
+            if doc_rows.unusable:
+                doc = doc_rows.document
+                built.unusable.append((doc["doc_id"], doc["error_code"], doc["error_message"]))
             values = {k: run_values[k] if k in run_values else doc_rows.document.get(k) for k in keys}
             for name, table_rows in doc_rows.tables.items():
                 for row in table_rows:

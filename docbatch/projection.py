@@ -15,14 +15,14 @@ from typing import Any, Mapping
 
 from .config import ParseSettings
 from .engines.base import engine_class
-from .errors import ConfigError
+from .errors import ConfigError, InvalidResponse
 from .parse.catalog import TABLES
 from .parse.classify import classify
 from .parse.document import ParsedDocument, parse_document
 from .parse.redaction import redact_tables
-from .response import summarize
+from .response import summarize, validate
 from .runfolder import RunFolder
-from .state import RAW_MISSING, RAW_MISSING_MESSAGE, JournalRow
+from .state import RAW_INVALID, RAW_MISSING, RAW_MISSING_MESSAGE, JournalRow
 
 @dataclass
 class DocumentRows:
@@ -31,7 +31,7 @@ class DocumentRows:
     tables: dict[str, list[dict[str, Any]]]
     failed: dict[str, Any] | None = None
     #: True when the journal said ok but the saved response is unusable (the run marks it for redo).
-    raw_missing: bool = False
+    unusable: bool = False
 
     @property
     def document(self) -> dict[str, Any]:
@@ -49,12 +49,19 @@ class Projector:
 
     def __call__(self, j: JournalRow) -> DocumentRows:
         response = None
-        raw_missing = False
+        unusable = False
         if j.status == "ok":
             try:
-                response = self.folder.read_raw(j.document.doc_id, j.raw_at)
+                # Checked as a fresh answer is: one saved before a check existed (an Id past
+                # int32) would otherwise stop every table of the run, on every build.
+                response = validate(self.folder.read_raw(j.document.doc_id, j.raw_at))
+            except InvalidResponse as exc:
+                unusable = True
+                j = replace(j, status="failed", error_code=RAW_INVALID,
+                            error_message=f"the saved response is not a valid answer: {exc.message}; "
+                                          "re-run to ask again")
             except (OSError, ValueError):
-                raw_missing = True
+                unusable = True
                 j = replace(j, status="failed", error_code=RAW_MISSING, error_message=RAW_MISSING_MESSAGE)
         parsed = (parse_document(j.document.doc_type, response, self.settings, barcode=j.barcode,
                                  word_cap_hit=bool(_word_cap_hit(j, response)))
@@ -75,7 +82,7 @@ class Projector:
         for table_rows in tables.values():
             for r in table_rows:
                 r["run_id"] = self.run_id
-        out = DocumentRows(tables=tables, raw_missing=raw_missing)
+        out = DocumentRows(tables=tables, unusable=unusable)
         if j.status != "ok":
             row = {_manifest_column(k): ("" if v is None else v) for k, v in j.manifest_row.items()}
             # A failed page lists its source once, under the source's id: failed.csv is a manifest.

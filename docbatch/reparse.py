@@ -49,7 +49,7 @@ def _rebuild(folder: RunFolder, meta: dict, formats: str | None, redact: bool | 
                                                     partition_by=tuple(cfg.get("partition_by", ()))),
                               parse=parse, passthrough_columns=meta.get("passthrough_columns", []),
                               commit_check=commit_check)
-        journal.mark_raw_missing(built.raw_missing)
+        journal.mark_unusable(built.unusable)
         folder.checkpoint_journal(journal.copy_to)  # on S3, so the next run sees what was missing
         built_with = {"formats": list(fmts), "redact": parse.redact, "redact_key_id": parse.redact_key_id}
         if any(cfg.get(k) != v for k, v in built_with.items()):

@@ -210,7 +210,7 @@ def _build_tables(journal: Journal, folder: RunFolder, lock: RunLock, run_id: st
     built = build_outputs(journal.rows(run_id), folder=folder, run_id=run_id,
                           n_docs=sum(journal.counts(run_id).values()), output=stages.output,
                           parse=stages.parse, passthrough_columns=pt_cols, commit_check=lock.beat)
-    journal.mark_raw_missing(built.raw_missing)
+    journal.mark_unusable(built.unusable)
     return built.counts
 
 

@@ -27,6 +27,9 @@ from .records import Document, DocumentResult
 #: error_code of a document whose saved response is gone or unreadable (redone next run).
 RAW_MISSING = "raw_response_missing"
 RAW_MISSING_MESSAGE = "the saved response is missing or corrupt; re-run to fetch it again"
+#: error_code of a document whose saved response is whole but no valid answer (saved by a
+#: docbatch that did not yet check what it now refuses at call time; redone next run).
+RAW_INVALID = "raw_response_invalid"
 
 #: Added by migration (new journals too): calls, tiles and the word cap of each document.
 _TILING_COLUMNS = ("n_calls", "tiles", "word_cap_hit")
@@ -310,13 +313,14 @@ class Journal:
                 parent_id=row[19], page=row[20], page_count=row[21], prep=row[22], raw_at=row[23],
             )
 
-    def mark_raw_missing(self, doc_ids: Iterable[str]) -> None:
-        """Mark done documents as failed-retryable because their saved response was found
-        unusable, so the next run fetches them again (most often from the response cache)."""
+    def mark_unusable(self, failures: Iterable[tuple[str, str, str]]) -> None:
+        """Mark done documents ``(doc_id, error_code, error_message)`` as failed-retryable
+        because their saved response was found unusable (missing, corrupt, invalid), so the
+        next run fetches them again (from the response cache when it holds a valid answer)."""
         self.flush()
         self._db.executemany(
             "UPDATE documents SET status = 'failed', retryable = 1, error_code = ?, error_message = ? "
-            "WHERE doc_id = ?", [(RAW_MISSING, RAW_MISSING_MESSAGE, d) for d in doc_ids])
+            "WHERE doc_id = ?", [(code, message, d) for d, code, message in failures])
 
     def counts(self, run_id: str) -> dict[str, int]:
         out: dict[str, int] = {}

@@ -10,9 +10,11 @@ import pandas as pd
 import pytest
 
 from docbatch import RunConfig, run_batch
+from docbatch.reparse import reparse_run
 
 from ..conftest import shared
 from ..support import packs
+from ..support.responses import response_from_rows
 
 
 def test_real_rekognition_detections_round_trip(tmp_path):
@@ -107,3 +109,44 @@ def test_a_corrupt_saved_response_is_reported_then_fetched_again_on_the_next_run
     third = run_batch(cfg)
     assert (third.exit_code, third.processed) == (0, 1)
     assert pd.read_parquet(tmp_path / "out" / "documents").loc[0, "status"] == "ok"
+
+
+def poisoned_run(tmp_path) -> RunConfig:
+    """A finished replay run of a, b, c whose saved answer for b has a ParentId past int32."""
+    replay = tmp_path / "replay"
+    replay.mkdir()
+    good = response_from_rows([("KOPI KING", 0.1, 0.1), ("TOTAL 8.20", 0.1, 0.3)])
+    for doc_id in "abc":
+        (replay / f"{doc_id}.json").write_text(json.dumps(good))
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("source\nx/a.png\nx/b.png\nx/c.png\n")
+    cfg = RunConfig(manifest=str(manifest), out=str(tmp_path / "out"), engine="replay", replay_dir=str(replay),
+                    use_cache=False)
+    assert run_batch(cfg).exit_code == 0
+    good["TextDetections"][-1]["ParentId"] = 2**31
+    packs.resave(tmp_path / "out", "b", good)
+    return cfg
+
+
+def test_a_saved_answer_a_later_check_refuses_fails_its_document_alone_and_is_asked_again_once(tmp_path):
+    """A folder holding an answer saved before docbatch refused it at call time (a ParentId
+    past int32, now ``invalid_response``) stopped every table build of the folder, run or reparse."""
+    cfg = poisoned_run(tmp_path)
+    second = run_batch(cfg)
+    docs = pd.read_parquet(tmp_path / "out" / "documents").set_index("doc_id")
+    assert (second.exit_code, second.errors) == (3, {"raw_response_invalid": 1})
+    assert docs.loc["b", "error_code"] == "raw_response_invalid"
+    assert "ParentId is past the int32 range" in docs.loc["b", "error_message"]
+    assert list(docs["status"]) == ["ok", "failed", "ok"]
+    assert set(pd.read_parquet(tmp_path / "out" / "detections")["doc_id"]) == {"a", "c"}
+    third = run_batch(cfg)
+    assert (third.exit_code, third.processed) == (0, 1)
+    assert (run_batch(cfg).exit_code, run_batch(cfg).processed) == (0, 0)
+
+
+def test_reparse_of_a_folder_holding_a_refused_saved_answer_builds_the_other_documents(tmp_path):
+    cfg = poisoned_run(tmp_path)
+    counts = reparse_run(tmp_path / "out")
+    docs = pd.read_parquet(tmp_path / "out" / "documents").set_index("doc_id")
+    assert (counts["documents"], docs.loc["b", "error_code"]) == (3, "raw_response_invalid")
+    assert run_batch(cfg).processed == 1  # the next run asks for b again
