@@ -18,6 +18,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import hmac
+import logging
 import os
 import re
 import sys
@@ -273,6 +274,9 @@ class RunConfig:
     progress_interval: float = 10.0
     #: The run's id (None: a new one per run; set when a job's paths use ``{run_id}``).
     run_id: str | None = None
+    #: Set (by the templates, never by users) when ``out`` was named from a ``{run_id}`` made
+    #: for this run: the same command run again writes another folder, resuming nothing.
+    out_per_run: bool = False
     #: Allow a run folder that holds another manifest's run: its tables become this manifest's.
     replace: bool = False
     #: Seconds to wait for a run folder another run holds before giving up (exit 2): a retried
@@ -329,6 +333,8 @@ class RunConfig:
                environ: Mapping[str, str] | None = None) -> Stages:
         """The per-stage settings of a run of this config (call once per run)."""
         shard = resolve_shard(self.shard, os.environ if environ is None else environ)
+        if self.out_per_run:
+            _per_run_out(self.out, shard)
         return Stages(
             engine=EngineSettings(
                 region=self.region, profile=self.profile, endpoint_url=self.endpoint_url,
@@ -363,7 +369,21 @@ class RunConfig:
         return d
 
 
-_FIELDS = {f.name for f in dataclasses.fields(RunConfig)}
+_FIELDS = {f.name for f in dataclasses.fields(RunConfig)} - {"out_per_run"}
+
+
+def _per_run_out(out: str, shard: Shard | None) -> None:
+    """A run folder named from a fresh ``{run_id}`` is never found again by the same command:
+    a re-run after a crash (a scheduler's retry) starts empty and pays again for whatever the
+    response cache does not hold, so the run says how to resume it; shards would each name a
+    folder of their own and never meet, so they are refused."""
+    if shard is not None:
+        raise ConfigError(f"out {out} is named from {{run_id}}, new for every process: the shards of a split run "
+                          "would each write a folder of their own; name the folder with {date} or {yesterday}")
+    logging.getLogger("docbatch").warning(
+        "out is named from {run_id}, new for every run: this run's folder is %s; the same command run again "
+        "starts another folder and resumes nothing (what the response cache lacks is paid again): "
+        "to resume this run, run with --out %s (for a folder a night, use {date} or {yesterday})", out, out)
 
 
 def check_partition_keys(keys: tuple[str, ...]) -> None:
@@ -413,6 +433,7 @@ def expand_templates(values: Mapping[str, Any], *, date: dt.date | None = None) 
                                   "{run_id}") from exc
             used_run_id = used_run_id or "{run_id" in text
     if used_run_id:
+        out["out_per_run"] = not values.get("run_id") and "{run_id" in str(values.get("out"))
         out["run_id"] = fill["run_id"]
     return out
 

@@ -183,7 +183,8 @@ def _run(config: RunConfig, stages: Stages, cls: type[Engine], engine: Engine | 
                 folder.close_answers()
     summary.elapsed_s = round(time.monotonic() - started, 3)
     summary.finished_at = dt.datetime.now(dt.timezone.utc).isoformat()
-    summary.message = _closing_message(summary, config, posixpath.join(folder.uri, folder.home, FAILED_CSV)) + describe_calls(summary.calls)
+    summary.message = (_closing_message(summary, config, posixpath.join(folder.uri, folder.home, FAILED_CSV))
+                       + _resume_note(summary, config) + describe_calls(summary.calls))
     folder.write_run_json(_run_json(summary, config, engine_name, pt_cols, stages.parse.redact_key_id))
     for s in subs:
         s.on_end(summary)
@@ -418,6 +419,15 @@ def _closing_message(summary: RunSummary, config: RunConfig, failed_csv: str) ->
             text += (f"\n  and {sum(n for _, n in rest)} more in {len(rest)} other codes "
                      f"({', '.join(code for code, _ in rest)}): see {failed_csv}")
     return text
+
+
+def _resume_note(summary: RunSummary, config: RunConfig) -> str:
+    """The closing lines say "re-run the same command", which resumes nothing when ``out``
+    was named from this run's ``{run_id}``: the folder to give instead."""
+    if not config.out_per_run or (summary.outcome == "completed" and not summary.failed):
+        return ""
+    return (f"\n  (out was named from {{run_id}}: the same command starts another folder; "
+            f"to resume or retry this run, run with --out {summary.out_dir})")
 
 
 #: Error codes the closing lines explain one by one; the rest are named on one line.

@@ -49,6 +49,39 @@ def test_job_templates_fill_the_date_yesterday_and_the_run_id(tmp_path):
     assert cfg.run_id and cfg.out.endswith(cfg.run_id)
 
 
+def test_a_run_folder_named_from_run_id_says_how_to_resume_it(tmp_path, caplog):
+    """The same command run again names another folder: a crash's re-run (a scheduler's retry)
+    resumed nothing and paid again, and the closing lines told it to re-run the same command."""
+    from docbatch import run_batch
+
+    replay = _replay_job(tmp_path)
+    job = tmp_path / "adhoc.toml"
+    job.write_text(f'[job]\nengine = "replay"\nreplay_dir = "{replay}"\nmanifest = "m.csv"\n'
+                   'out = "runs/{run_id}"\nuse_cache = false\n')
+    cfg = load_job(job)
+    with caplog.at_level("WARNING", logger="docbatch"):
+        summary = run_batch(cfg)
+    warned = [r.getMessage() for r in caplog.records if "{run_id}" in r.getMessage()]
+    assert len(warned) == 1 and f"run with --out {cfg.out}" in warned[0]
+    assert summary.exit_code == 3 and f"run with --out {cfg.out})" in summary.message
+    resumed = run_batch(load_job(job, {"out": cfg.out}))
+    assert (resumed.processed, resumed.resumed, resumed.out_dir) == (0, 2, cfg.out)
+
+
+def test_a_fixed_run_id_names_one_folder_and_no_warning_is_given(tmp_path, caplog):
+    with caplog.at_level("WARNING", logger="docbatch"):
+        cfg = build_config({"engine": "replay", "manifest": "m.csv", "out": "runs/{run_id}", "run_id": "nightly"})
+        cfg.stages()
+    assert (cfg.out, cfg.out_per_run, caplog.records) == ("runs/nightly", False, [])
+
+
+def test_shards_are_refused_a_run_folder_named_from_run_id(tmp_path):
+    """Each array child makes its own run id: the shards would never meet in one folder."""
+    cfg = build_config({"engine": "replay", "manifest": "m.csv", "out": "s3://b/runs/{run_id}/"})
+    with pytest.raises(ConfigError, match="shards .* folder of their own"):
+        cfg.stages(environ={"AWS_BATCH_JOB_ARRAY_INDEX": "0", "AWS_BATCH_JOB_ARRAY_SIZE": "4"})
+
+
 def test_an_unknown_template_is_a_config_error(tmp_path):
     with pytest.raises(ConfigError, match="unknown template"):
         build_config({"engine": "replay", "manifest": "{day}.csv", "out": "o"})
