@@ -61,7 +61,7 @@ def open_manifest(location: str, *, default_doc_type: str, workdir: Path, s3_cli
         path = Path(location)
         if not path.is_file():
             raise ConfigError(f"manifest not found: {path}")
-        return Manifest(path, str(path.resolve()), str(path.resolve().parent), default_doc_type)
+        return _holding_rows(Manifest(path, str(path.resolve()), str(path.resolve().parent), default_doc_type))
     client = s3_client or _default_s3_client()
     workdir.mkdir(parents=True, exist_ok=True)
     local = workdir / "manifest.csv"
@@ -69,7 +69,7 @@ def open_manifest(location: str, *, default_doc_type: str, workdir: Path, s3_cli
         with open(local, "w", newline="", encoding="utf-8") as fh:
             n = write_manifest(list_sources(location, s3_client=client), fh)
         if n == 0:
-            raise ConfigError(f"no images under {location}")
+            raise ConfigError(f"no images under {location}: nothing to run")
         return Manifest(local, location, location.rstrip("/"), default_doc_type)
     bucket, _, key = location[5:].partition("/")
     if not BUCKET_NAME.fullmatch(bucket) or not key:
@@ -86,7 +86,17 @@ def open_manifest(location: str, *, default_doc_type: str, workdir: Path, s3_cli
         if isinstance(err, SourceNotFound):
             raise ConfigError(f"manifest not found: {location}") from exc
         raise err from exc
-    return Manifest(local, location, f"s3://{bucket}/{posixpath.dirname(key)}".rstrip("/"), default_doc_type)
+    return _holding_rows(Manifest(local, location, f"s3://{bucket}/{posixpath.dirname(key)}".rstrip("/"),
+                                  default_doc_type))
+
+
+def _holding_rows(manifest: Manifest) -> Manifest:
+    """``manifest``, refused when it holds no row: as an empty prefix is (exit 2), since a night
+    with nothing to read is more often an upload that never ran than a quiet night, and a run of
+    nothing would exit 0 over empty tables.  (A shard's share may be empty: this is the whole.)"""
+    if next(iter(manifest.rows()), None) is None:
+        raise ConfigError(f"manifest {manifest.name} holds no rows: nothing to run")
+    return manifest
 
 
 def _is_folder(client: Any, bucket: str, key: str) -> bool:

@@ -51,6 +51,30 @@ def test_a_missing_manifest_is_a_one_line_error_with_exit_code_2(tmp_path):
     assert "manifest not found" in result.output
 
 
+def _empty_parquet(path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"source": pa.array([], pa.string())}), path)
+
+
+@pytest.mark.parametrize("name, write", [
+    ("m.csv", lambda p: p.write_text("source,doc_type\n")),  # `docbatch manifest` of an empty night
+    ("m.csv", lambda p: p.write_text("\ufeffsource\n\n\n")),  # BOM, header, blank lines
+    ("m.jsonl", lambda p: p.write_text("")),
+    ("m.parquet", _empty_parquet),
+])
+def test_a_manifest_of_no_rows_is_refused_as_an_empty_prefix_is(tmp_path, name, write):
+    """Exit 2 and one line, nothing written: before, it ran nothing and exited 0 over empty
+    tables, while an empty S3 prefix exited 2 (a scheduler saw one empty night fail, the other pass)."""
+    write(tmp_path / name)
+    result = CliRunner().invoke(main, ["run", "--engine", "replay", "--replay-dir", str(tmp_path),
+                                       "--manifest", str(tmp_path / name), "--out", str(tmp_path / "out")])
+    assert (result.exit_code, result.output) == (2, f"docbatch: error: manifest {tmp_path / name} holds no rows: "
+                                                    "nothing to run [config_error]\n")
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.slow  # two child processes: `docbatch fake-rekognition` and `docbatch run`
 def test_run_against_the_fake_rekognition_command(tmp_path, aws_env):
     replay = tmp_path / "replay"

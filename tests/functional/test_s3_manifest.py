@@ -54,3 +54,19 @@ def test_a_missing_manifest_object_is_a_config_error(tmp_path, moto_url, aws_env
     bench = Bench(tmp_path, moto_url=moto_url)
     with bench.server() as server, pytest.raises(ConfigError, match="manifest not found"):
         run_batch(bench.config(f"s3://{BUCKET}/2026-11-30/nope.csv", tmp_path / "out", server))
+
+
+def test_an_empty_prefix_and_an_empty_manifest_object_exit_alike(tmp_path, moto_url, aws_env, incoming):
+    from click.testing import CliRunner
+
+    from docbatch.cli import main
+
+    incoming.put_object(Bucket=BUCKET, Key="2026-12-01/manifest.csv", Body=b"source,doc_type\n")
+    codes = {}
+    for manifest in (f"s3://{BUCKET}/2026-12-02/", f"s3://{BUCKET}/2026-12-01/manifest.csv"):
+        result = CliRunner().invoke(main, ["run", "--engine", "replay", "--replay-dir", str(tmp_path),
+                                           "--s3-endpoint-url", moto_url, "--manifest", manifest,
+                                           "--out", str(tmp_path / "out")])
+        codes[manifest] = (result.exit_code, result.output.endswith("nothing to run [config_error]\n"))
+    assert set(codes.values()) == {(2, True)}, codes
+    assert not (tmp_path / "out").exists()
