@@ -139,6 +139,34 @@ class OutputSettings:
     partition_by: tuple[str, ...] = ()
 
 
+#: The parse and output settings that do not shape the tables' rows, each with why: shards may
+#: differ in them and a re-parse need not record them.  Every other field does (:func:`table_settings`).
+_NOT_TABLE_SHAPING = {
+    "run_date": "each run's own day (a shard re-run tomorrow is still one dataset; run.json's timings say it)",
+    "redact_key": "a secret: run.json records its fingerprint, redact_key_id",
+    "part_rows": "how many documents go in one part file, not what the rows hold",
+}
+
+
+def table_settings(parse: ParseSettings, output: OutputSettings) -> dict[str, Any]:
+    """The options the tables were built with, as run.json's ``config`` records them (lists, not
+    tuples): a run writes them, a re-parse writes what it rebuilt with, and ``docbatch merge``
+    refuses shards that differ in one (rows parsed, redacted or laid out two ways in one dataset).
+
+    Derived from the settings' fields, so an option added to :class:`ParseSettings` or
+    :class:`OutputSettings` is recorded and compared unless :data:`_NOT_TABLE_SHAPING` says why not.
+    """
+    values = {f.name: getattr(settings, f.name) for settings in (output, parse)
+              for f in dataclasses.fields(settings) if f.name not in _NOT_TABLE_SHAPING}
+    values["redact_key_id"] = parse.redact_key_id
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in values.items()}
+
+
+#: Every run.json ``config`` key the tables depend on: :func:`table_settings`' keys and the
+#: manifest's default ``doc_type`` (read into each document's journal row, which a re-parse keeps).
+TABLE_SETTINGS: tuple[str, ...] = ("doc_type", *table_settings(ParseSettings(), OutputSettings()))
+
+
 @dataclass(frozen=True)
 class RunPolicy:
     """What the runner decides: resume, the response cache, when to give up."""

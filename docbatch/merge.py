@@ -5,7 +5,7 @@ folder reads as one dataset as soon as every shard is done.  Before anything dow
 reads it, merge makes sure of that: every shard of the split has finished the same
 manifest's batch (its own ``run.json`` says ``completed``, no lock is left, and it read the
 same contents of the manifest: ``manifest_sha256``) and built its tables with the same
-options (:data:`_TABLE_SETTINGS`), every shard's
+options (:data:`~docbatch.config.TABLE_SETTINGS`), every shard's
 parts are there, and no doc_id appears twice.  Only then does it write the run folder's
 own ``run.json`` (counts summed, each shard's run named) and one ``failed.csv`` of every
 shard's failed rows.  A shard that is missing, unfinished or of another batch is named,
@@ -23,7 +23,7 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from . import __version__
-from .config import SourceSettings
+from .config import TABLE_SETTINGS, SourceSettings
 from .errors import ConfigError, ShardsIncomplete
 from .parse.catalog import TABLES
 from .publication import Build, Published
@@ -31,10 +31,6 @@ from .runfolder import ESCAPED_FAILED_CSV, FAILED_CSV, RUN_JSON, RunFolder
 from .shards import Shard
 from .sinks import SINKS
 
-#: The run options a shard's tables are built with (parsing, redaction, their layout): shards
-#: that differ in one would make one dataset of rows parsed, redacted or laid out two ways.
-_TABLE_SETTINGS = ("doc_type", "formats", "partition_by", "redact", "redact_key_id", "date_order",
-                   "decimal_separator", "default_currency")
 _SUMMED = ("total", "ok", "failed", "resumed", "changed", "processed_this_run", "engine_calls", "cache_hits")
 
 
@@ -129,11 +125,11 @@ def _same_contents(folder: RunFolder, count: int, metas: list[dict[str, Any]]) -
 
 
 def _same_settings(folder: RunFolder, count: int, metas: list[dict[str, Any]]) -> None:
-    """Every shard built its tables with the same :data:`_TABLE_SETTINGS` (a child re-run by hand
-    without the job definition's environment, e.g. DOCBATCH_REDACT, would leave its shard's
-    rows in plain text beside the others' hashes, and run.json would name one setting for all)."""
+    """Every shard built its tables with the same :data:`~docbatch.config.TABLE_SETTINGS` (a child
+    re-run by hand without the job definition's environment, e.g. DOCBATCH_REDACT, would leave its
+    shard's rows in plain text beside the others' hashes, and run.json would name one setting for all)."""
     differing = []
-    for key in _TABLE_SETTINGS:
+    for key in TABLE_SETTINGS:
         shards_by_value: dict[str, list[str]] = {}
         for i, meta in enumerate(metas):
             value = meta.get("config", {}).get(key)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from .config import OutputSettings, SourceSettings, parse_settings
+from .config import OutputSettings, SourceSettings, parse_settings, table_settings
 from .errors import ConfigError
 from .outputs import build_outputs
 from .runfolder import RunFolder
@@ -43,15 +43,15 @@ def _rebuild(folder: RunFolder, meta: dict, formats: str | None, redact: bool | 
     journal = Journal(folder.journal_path)
     try:
         run_id = meta["run_id"]
+        output = OutputSettings(formats=fmts, part_rows=cfg.get("part_rows", 50_000),
+                                partition_by=tuple(cfg.get("partition_by", ())))
         built = build_outputs(journal.rows(run_id), folder=folder, run_id=run_id,
-                              n_docs=sum(journal.counts(run_id).values()),
-                              output=OutputSettings(formats=fmts, part_rows=cfg.get("part_rows", 50_000),
-                                                    partition_by=tuple(cfg.get("partition_by", ()))),
+                              n_docs=sum(journal.counts(run_id).values()), output=output,
                               parse=parse, passthrough_columns=meta.get("passthrough_columns", []),
                               commit_check=commit_check)
         journal.mark_unusable(built.unusable)
         folder.checkpoint_journal(journal.copy_to)  # on S3, so the next run sees what was missing
-        built_with = {"formats": list(fmts), "redact": parse.redact, "redact_key_id": parse.redact_key_id}
+        built_with = table_settings(parse, output)
         if any(cfg.get(k) != v for k, v in built_with.items()):
             # run.json says how the tables were built: merge, report and the next run read it
             folder.write_run_json({**meta, "config": {**cfg, **built_with}})

@@ -28,7 +28,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from . import __version__
 from . import logs
-from .config import RunConfig, RunPolicy, Stages, new_run_id
+from .config import RunConfig, RunPolicy, Stages, new_run_id, table_settings
 from .engines.base import Engine, engine_class
 from . import aws, preflight, shards
 from .answers import adoptable, kept_after, save_answers
@@ -185,7 +185,7 @@ def _run(config: RunConfig, stages: Stages, cls: type[Engine], engine: Engine | 
     summary.finished_at = dt.datetime.now(dt.timezone.utc).isoformat()
     summary.message = (_closing_message(summary, config, posixpath.join(folder.uri, folder.home, FAILED_CSV))
                        + _resume_note(summary, config) + describe_calls(summary.calls))
-    folder.write_run_json(_run_json(summary, config, engine_name, pt_cols, stages.parse.redact_key_id))
+    folder.write_run_json(_run_json(summary, config, engine_name, pt_cols, stages))
     for s in subs:
         s.on_end(summary)
     return summary
@@ -443,7 +443,7 @@ def _top(errors: dict[str, int]) -> str:
 
 
 def _run_json(summary: RunSummary, config: RunConfig, engine_name: str, pt_cols: list[str],
-              redact_key_id: str | None) -> dict[str, Any]:
+              stages: Stages) -> dict[str, Any]:
     return {
         "docbatch_version": __version__,
         "run_id": summary.run_id,
@@ -458,8 +458,8 @@ def _run_json(summary: RunSummary, config: RunConfig, engine_name: str, pt_cols:
         "tables": summary.tables,
         "timings": {"started_at": summary.started_at, "finished_at": summary.finished_at,
                     "elapsed_s": summary.elapsed_s},
-        # the key's fingerprint, never the key: shards hashed with other keys are told apart
-        "config": {**config.public_dict(), "redact_key_id": redact_key_id},
+        # what the tables were built with (the redaction key's fingerprint, never the key)
+        "config": {**config.public_dict(), **table_settings(stages.parse, stages.output)},
         "manifest_sha256": summary.manifest_sha256,
         "passthrough_columns": pt_cols,
         "calls": summary.calls,

@@ -194,6 +194,26 @@ def test_merge_refuses_shards_whose_tables_were_built_with_other_settings_and_na
     assert json.loads((out / "run.json").read_text())["config"]["redact"] is True
 
 
+def test_merge_refuses_shards_that_differ_in_any_table_setting_and_names_it(bench, tmp_path):
+    """Every option the tables are built with (``config.TABLE_SETTINGS``, the one list a run and a
+    re-parse record by): a shard whose run.json names another value for one is refused, by name."""
+    from docbatch.config import TABLE_SETTINGS
+
+    manifest = _manifest(tmp_path)
+    out = bench.folder("sharded")
+    with bench.server() as server:
+        for i in range(2):
+            run_batch(bench.config(manifest, out, server, shard=f"{i}/2"))
+    shard_json = out / "shards" / "1-of-2" / "run.json"
+    built = json.loads(shard_json.read_text())
+    for key in TABLE_SETTINGS:
+        shard_json.write_text(json.dumps({**built, "config": {**built["config"], key: "another"}}))
+        with pytest.raises(ShardsIncomplete, match=rf"other table settings: {key} \(shard 0/2: .*; shard 1/2: another\)"):
+            merge_shards(str(out))
+    shard_json.write_text(json.dumps(built))
+    assert merge_shards(str(out)).counts["total"] == DOCS + 4
+
+
 def test_shards_written_as_csv_only_merge_by_their_csv_parts(bench, tmp_path):
     """Without Parquet parts merge counts each shard's rows and doc_ids in its CSV parts."""
     manifest = _manifest(tmp_path)

@@ -82,3 +82,31 @@ def test_a_default_currency_that_is_not_an_iso_4217_code_is_refused():
         with pytest.raises(ConfigError, match=r"default_currency '.*' is not an ISO 4217 currency code"):
             RunConfig(manifest="m.csv", out="out", engine="local", default_currency=value)
     assert RunConfig(manifest="m.csv", out="out", engine="local", default_currency="myr").default_currency == "MYR"
+
+
+def test_every_parse_and_output_setting_is_a_table_setting_but_the_day_the_key_and_the_part_size():
+    # One owner: merge compares and reparse records these keys, so an option added to the
+    # parse or output settings is compared across shards without being listed anywhere else.
+    import dataclasses
+
+    from docbatch.config import TABLE_SETTINGS, OutputSettings, ParseSettings
+
+    fields = {f.name for cls in (ParseSettings, OutputSettings) for f in dataclasses.fields(cls)}
+    assert set(TABLE_SETTINGS) == {"doc_type", "redact_key_id"} | fields - {"run_date", "redact_key", "part_rows"}
+
+
+def test_a_run_records_its_table_settings_as_its_options_spell_them_and_the_key_by_its_fingerprint():
+    # Shards' run.json and a re-parse's are compared key by key: a tuple in one and a list in
+    # the other, or the key itself, would make equal settings differ (or leak the secret).
+    from docbatch.config import RunConfig, table_settings
+
+    config = RunConfig(manifest="m.csv", out="o", formats=("csv", "parquet"), partition_by=("run_date",),
+                       date_order="DMY", decimal_separator=",", default_currency="eur", redact=True)
+    stages = config.stages(environ={"DOCBATCH_REDACT_KEY": "nightly-secret"})
+    recorded = table_settings(stages.parse, stages.output)
+    public = config.public_dict()
+    assert {k: public[k] for k in recorded if k != "redact_key_id"} == {
+        k: v for k, v in recorded.items() if k != "redact_key_id"}
+    assert recorded["default_currency"] == "EUR" and recorded["formats"] == ["csv", "parquet"]
+    assert len(recorded["redact_key_id"]) == 16 and "nightly-secret" not in str(recorded)
+    assert table_settings(config.stages(environ={}).parse, stages.output)["redact_key_id"] is None
