@@ -196,12 +196,11 @@ def write_manifest(path: Path, rows: Iterable[dict[str, str]], columns: list[str
 
 
 def copy_raw(run_dir: Path, replay_dir: Path) -> int:
-    replay_dir.mkdir(parents=True, exist_ok=True)
-    n = 0
-    for f in sorted((run_dir / "raw").glob("*.json.gz")):
-        shutil.copy2(f, replay_dir / f.name)
-        n += 1
-    return n
+    """The run's saved answers where the replay engine reads a run folder's: its ``raw/`` copied
+    as it is to ``replay_dir/raw/`` (answer packs, and a file per answer where a run kept one;
+    copying ``*.json.gz`` alone froze no answer once runs packed them).  Returns the files copied."""
+    shutil.copytree(run_dir / "raw", replay_dir / "raw", dirs_exist_ok=True)
+    return sum(1 for p in (replay_dir / "raw").rglob("*") if p.is_file())
 
 
 def project_root_of(origin: str) -> Path:
@@ -258,8 +257,8 @@ def cmd_inputs(ns: argparse.Namespace) -> int:
                              cwd=root, log_path=ids_dir / "ocr_run.log")
     copied = copy_raw(ids_dir / "ocr_run", ids_dir / "replay")
     took = time.monotonic() - start
-    log(f"ids: {n} documents, {copied} responses in {took:.1f}s")
-    info["sets"]["ids"] = {"documents": n, "responses": copied, "ocr_exit": rc,
+    log(f"ids: {n} documents, {copied} files of saved answers in {took:.1f}s")
+    info["sets"]["ids"] = {"documents": n, "answer_files": copied, "ocr_exit": rc,
                            "ocr_seconds": round(ocr_s, 1), "seconds": round(took, 1)}
 
     # (c) the bundled sample job, read once by the embedded engine
@@ -276,8 +275,8 @@ def cmd_inputs(ns: argparse.Namespace) -> int:
     with open(manifest, newline="", encoding="utf-8") as fh:
         n = sum(1 for _ in csv.DictReader(fh))
     took = time.monotonic() - start
-    log(f"sample: {n} documents ({manifest}), {copied} responses in {took:.1f}s")
-    info["sets"]["sample"] = {"documents": n, "responses": copied, "job": str(job), "manifest": str(manifest),
+    log(f"sample: {n} documents ({manifest}), {copied} files of saved answers in {took:.1f}s")
+    info["sets"]["sample"] = {"documents": n, "answer_files": copied, "job": str(job), "manifest": str(manifest),
                               "ocr_exit": rc, "ocr_seconds": round(ocr_s, 1), "seconds": round(took, 1)}
     (root / INPUTS_FILE).write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
     return 0
