@@ -5,8 +5,8 @@ folder reads as one dataset as soon as every shard is done.  Before anything dow
 reads it, merge makes sure of that: every shard of the split has finished the same
 manifest's batch (its own ``run.json`` says ``completed``, no lock is left, and it read the
 same contents of the manifest: ``manifest_sha256``) and built its tables with the same
-options (:data:`~docbatch.config.TABLE_SETTINGS`), every shard's
-parts are there, and no doc_id appears twice.  Only then does it write the run folder's
+options (:data:`~docbatch.config.TABLE_SETTINGS`), every shard's parts are there (of one set
+of columns), and no doc_id appears twice.  Only then does it write the run folder's
 own ``run.json`` (counts summed, each shard's run named) and one ``failed.csv`` of every
 shard's failed rows.  A shard that is missing, unfinished or of another batch is named,
 and nothing is written.
@@ -19,8 +19,6 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
-
-import pyarrow.parquet as pq
 
 from . import __version__
 from .config import TABLE_SETTINGS, SourceSettings
@@ -160,8 +158,7 @@ def _check_parts(folder: RunFolder, count: int, metas: list[dict[str, Any]]) -> 
         if lacking:
             raise ShardsIncomplete(f"table {table} of {folder.uri} has no parts of shard(s) "
                                    f"{', '.join(f'{i}/{count}' for i in lacking)}: re-run them")
-        if fmt == "parquet":
-            _same_columns(folder, count, table, builds)
+        _same_columns(folder, count, table, builds, fmt)
     ids: Counter[str] = Counter()
     for i, build in enumerate(published.parts("documents", SINKS[fmt].subdir)):
         shard_ids = [d for p in build.files for d in _doc_ids(folder, p, fmt)]
@@ -177,16 +174,14 @@ def _check_parts(folder: RunFolder, count: int, metas: list[dict[str, Any]]) -> 
     return {t: sum(int(m.get("tables", {}).get(t, 0)) for m in metas) for t in TABLES}
 
 
-def _same_columns(folder: RunFolder, count: int, table: str, builds: list[Build]) -> None:
-    """Every shard's parts of ``table`` have one set of columns and types: a shard built by
-    another docbatch (a night re-run after an upgrade) may name or type a column otherwise, and
-    a reader of the folder takes one file's schema for all (pandas, pyarrow: a column one shard
-    lacks is read as nulls there, or dropped from every shard, in silence)."""
-    shapes: dict[tuple[tuple[str, str], ...], list[str]] = {}
+def _same_columns(folder: RunFolder, count: int, table: str, builds: list[Build], fmt: str) -> None:
+    """Every shard's parts of ``table`` have one set of columns (and types, where the format keeps
+    them): a shard built by another docbatch (a night re-run after an upgrade) may name or type a
+    column otherwise, and a reader of the folder takes one file's columns for all (pandas, pyarrow:
+    a column one shard lacks is read as nulls there, or dropped from every shard, in silence)."""
+    shapes: dict[tuple[str, ...], list[str]] = {}
     for i, build in enumerate(builds):
-        with folder.fs.open_input_file(build.files[0]) as fh:
-            schema = pq.read_schema(fh)
-        shapes.setdefault(tuple((f.name, str(f.type)) for f in schema), []).append(f"{i}/{count}")
+        shapes.setdefault(SINKS[fmt]().columns(folder.fs, build.files[0]), []).append(f"{i}/{count}")
     if len(shapes) > 1:
         kinds = "; ".join(f"shard(s) {', '.join(names)}: {len(shape)} columns" for shape, names in shapes.items())
         raise ShardsIncomplete(

@@ -66,3 +66,9 @@ class SinkFormat(abc.ABC):
     def text_column(self, data: bytes, column: str) -> list[str]:
         """One column of a part this format wrote (``data``: the whole file), each value as text:
         what ``docbatch merge`` counts a shard's rows and doc_ids by, whichever format it has."""
+
+    @abc.abstractmethod
+    def columns(self, fs: pafs.FileSystem, path: str) -> tuple[str, ...]:
+        """The columns a part this format wrote declares, each as its name and, where the format
+        keeps types, its type: ``docbatch merge`` refuses shards whose parts differ in them, since
+        a reader of the folder takes one file's columns for all."""

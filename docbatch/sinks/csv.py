@@ -91,3 +91,9 @@ class CsvFormat(SinkFormat):
         table = pacsv.read_csv(io.BytesIO(data), convert_options=pacsv.ConvertOptions(
             include_columns=[column], column_types={column: "string"}))
         return [str(v) for v in table.column(column).to_pylist()]
+
+    def columns(self, fs: pafs.FileSystem, path: str) -> tuple[str, ...]:
+        """The header's names: a CSV part keeps no types (and inferring them from values would
+        tell an all-empty column in one shard from text in another)."""
+        with fs.open_input_stream(path, compression=None) as fh:
+            return tuple(pacsv.open_csv(fh).schema.names)

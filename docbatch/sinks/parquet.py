@@ -27,3 +27,7 @@ class ParquetFormat(SinkFormat):
 
     def text_column(self, data: bytes, column: str) -> list[str]:
         return [str(v) for v in pq.read_table(io.BytesIO(data), columns=[column]).column(column).to_pylist()]
+
+    def columns(self, fs: pafs.FileSystem, path: str) -> tuple[str, ...]:
+        with fs.open_input_file(path) as fh:  # the footer alone is read
+            return tuple(f"{f.name}: {f.type}" for f in pq.read_schema(fh))

@@ -358,6 +358,24 @@ def test_a_format_reads_a_text_column_of_its_own_part_back_a_value_per_row(tmp_p
     assert SINKS[fmt]().text_column(part.read_bytes(), "doc_id") == ids
 
 
+@pytest.mark.parametrize("fmt", list(SINKS))
+def test_parts_of_one_schema_declare_one_set_of_columns_and_a_part_lacking_a_column_another(
+        tmp_path: Path, fmt: str) -> None:
+    # What docbatch merge compares every shard's parts by: whatever rows a part holds (none, or
+    # a column empty in one and filled in another), the same schema declares the same columns.
+    folder = Folder(tmp_path, fmt, "receipts")
+    rows = sample_rows(folder.table)
+    folder.writer.write(typed(folder.table, rows))
+    folder.writer.write(typed(folder.table, []))
+    fs = pafs.LocalFileSystem()
+    full, empty = (SINKS[fmt]().columns(fs, part.as_posix()) for part in folder.parts())
+    assert full == empty and len(full) == len(schema_of(folder.table))
+    narrower = typed(folder.table, rows).drop_columns(["vendor_aliases"])
+    SINKS[fmt]().writer(fs, (tmp_path / "narrower").as_posix(), narrower.schema).write(narrower)
+    (part,) = (tmp_path / "narrower").glob("part-*")
+    assert len(SINKS[fmt]().columns(fs, part.as_posix())) == len(full) - 1
+
+
 @pytest.mark.parametrize(("fmt", "name"), _cases())
 def test_an_empty_table_still_writes_a_part_with_the_schema(tmp_path: Path, fmt: str, name: str) -> None:
     folder = Folder(tmp_path, fmt, name)

@@ -447,21 +447,33 @@ def test_merge_refuses_shards_redacted_with_another_key_or_none_and_a_reparse_wi
     assert merge_shards(str(out)).counts["total"] == DOCS + 4
 
 
-def test_merge_refuses_shards_whose_parts_have_other_columns_and_a_reparse_of_the_shard_mends_it(bench, tmp_path):
-    """A night re-run with --date after an upgrade: one shard's parts built by another docbatch
-    (here: shard 1's receipts written again without a column, as an older build had them).
-    pandas reads the folder with one file's schema: a column one shard lacks is nulls or gone."""
+def _without_parquet_column(part: Path, column: str) -> None:
     import pyarrow.parquet as pq
 
+    pq.write_table(pq.read_table(part).drop_columns([column]), part)
+
+
+def _without_csv_column(part: Path, column: str) -> None:
+    pd.read_csv(part, dtype=str, keep_default_na=False).drop(columns=[column]).to_csv(part, index=False)
+
+
+@pytest.mark.parametrize(("fmt", "without"), [("parquet", _without_parquet_column), ("csv", _without_csv_column)])
+def test_merge_refuses_shards_whose_parts_have_other_columns_and_a_reparse_of_the_shard_mends_it(
+        bench, tmp_path, fmt, without):
+    """A night re-run with --date after an upgrade: one shard's parts built by another docbatch
+    (here: shard 1's receipts written again without a column, as an older build had them).
+    A reader takes one file's columns for the folder: a column one shard lacks is nulls or gone.
+    CSV keeps no types, so its header's names are compared (csv failed before: only Parquet was)."""
     from docbatch.reparse import reparse_run
+    from docbatch.sinks import SINKS
 
     manifest = _manifest(tmp_path)
     out = bench.folder("sharded")
     with bench.server() as server:
         for i in range(2):
-            run_batch(bench.config(manifest, out, server, shard=f"{i}/2"))
-    (part,) = (out / "receipts").glob("shard-1-of-2-part-*.parquet")
-    pq.write_table(pq.read_table(part).drop_columns(["vendor_aliases"]), part)
+            run_batch(bench.config(manifest, out, server, shard=f"{i}/2", formats=(fmt,)))
+    (part,) = (out / SINKS[fmt].subdir / "receipts").glob(f"shard-1-of-2-part-*.{fmt}")
+    without(part, "vendor_aliases")
     with pytest.raises(ShardsIncomplete, match=r"table receipts .* other columns \(shard\(s\) 0/2: 40 columns; "
                                                r"shard\(s\) 1/2: 39 columns\).*reparse"):
         merge_shards(str(out))
