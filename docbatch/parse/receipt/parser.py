@@ -29,8 +29,8 @@ from ..money import currency_in, money
 from .aliases import find_aliases
 from .header_checks import (PLAIN_LATIN_CURRENCIES, checked_header_text, code_in_doubt, repair_address,
                             repair_slips, twin_in_address, vendor_disagrees)
-from .header import (Found, address_missed, find_address, find_phone, find_receipt_number, find_vendor, header_end,
-                     word_readings)
+from .address import address_missed, find_address
+from .header import Found, find_phone, find_receipt_number, find_vendor, header_end, word_readings
 from .items import SUMMARY, extract_items
 from .payments import find_payment, first_amount
 from .taxes import tax_amount
