@@ -33,7 +33,7 @@ from .address import address_missed, find_address
 from .header import Found, find_phone, find_receipt_number, find_vendor, header_end, word_readings
 from .items import SUMMARY, extract_items
 from .payments import find_payment, first_amount
-from .taxes import tax_amount
+from .taxes import receipt_tax
 from .tips import tip_paid, tipped_total
 from .total_pick import pick_total, summary_start
 from .total_checks import sum_before_rounding, total_doubts
@@ -271,8 +271,8 @@ def _read_amounts(fields: dict[str, object], lines: list[Line], items: list[dict
     table = summary_start(lines)
     values: dict[str, Decimal] = {}
     subtotal_line = None
-    for name, label in (("subtotal", "subtotal"), ("tax", "tax"), ("tip", "tip"), ("amount_paid", "paid")):
-        found = (tax_amount(lines, before=table) if label == "tax" else tip_paid(lines[:table]) if label == "tip"
+    for name, label in (("subtotal", "subtotal"), ("tip", "tip"), ("amount_paid", "paid")):
+        found = (tip_paid(lines[:table]) if label == "tip"
                  else first_amount(lines, label, before=table if label != "paid" else None))
         if found:
             value, ln = found
@@ -285,7 +285,12 @@ def _read_amounts(fields: dict[str, object], lines: list[Line], items: list[dict
     below_items = next((ln.index for ln in lines[items_start:] if ln.label in SUMMARY and ln.amounts), len(lines))
     discounts = sum((abs(ln.amounts[-1].value) for ln in lines[below_items:before or len(lines)]
                      if ln.label == "discount" and ln.amounts), Decimal(0))
-    parts = values.get("tax", Decimal(0)) + values.get("tip", Decimal(0)) + (service[0] if service else 0) - discounts
+    others = values.get("tip", Decimal(0)) + (service[0] if service else 0) - discounts
+    if tax := receipt_tax(lines, before=table, total=total, subtotal=values.get("subtotal"),
+                          others=others + (rounding[0] if rounding else 0)):
+        values["tax"] = money(tax[0])
+        _set(fields, "tax", values["tax"], _conf(tax[1].confidence(), tax[2]))
+    parts = values.get("tax", Decimal(0)) + others
     consistent = _consistency(total, values.get("subtotal"), parts, rounding[0] if rounding else Decimal(0), items)
     fields["totals_consistent"] = consistent
     if total is not None and total_line is not None and _corroborated(

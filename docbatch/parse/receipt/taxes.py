@@ -1,39 +1,96 @@
-"""The receipt's tax: one tax row's amount, or the sum of the rows of each rate.
+"""The receipt's tax: one tax row's amount, the sum of the rows of each rate, or a VAT table's tax
+column; and whether it reconciles with the total.
 
 Receipts charging two rates print one row a rate (US state and local sales tax, ``TAX 1
 6.250 %`` and ``TAX 2 2.250 %``; Canadian GST and PST; German ``MwSt 19%`` and ``MwSt 7%``),
-and the tax charged is their sum.  Rows naming the same rate (or none) are one tax printed
-twice (``GST 6%`` then ``TOTAL GST``), so only rows of distinct printed rates are added.
+and the tax charged is their sum.  Rows naming the same rate (or none) are as often one tax printed
+twice (``GST 6%`` then ``TOTAL GST``) as two taxes (``TAX 3.68`` / ``TAX 1.32``): the arithmetic
+decides, the total less the subtotal and the other charges being the tax.  A tax that reconciles
+with nothing (no subtotal to check against, no rate that yields it, a VAT table that does not add
+up) is kept at review level: a flag, not a guess.
 """
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 from .lines import Line
 from .payments import first_amount
+from .vat_table import rate_of, vat_table
 
-_RATE = re.compile(r"(\d{1,2}(?:[.,]\d{1,3})?)\s?%")
+_CENT = Decimal("0.01")
+#: Certainty of a tax that reconciles with the total, and of one that does not (at review level).
+RECONCILED, UNRECONCILED = 0.85, 0.5
 
 
 def _rate(line: Line) -> str | None:
-    found = _RATE.search(line.text)
-    return found.group(1).replace(",", ".").rstrip("0").rstrip(".") if found else None
+    """The printed rate as text to compare rows by (``6.250`` and ``6.25`` are one rate)."""
+    rate = rate_of(line)
+    return None if rate is None else str(rate.normalize())
 
 
-def tax_amount(lines: list[Line], *, before: int) -> tuple[Decimal, Line] | None:
-    """The first tax row's amount, or the sum over consecutive tax rows of distinct rates (each
-    with its amount after the rate), with the first of them."""
+def _tax_rows(lines: list[Line], *, before: int) -> list[Line]:
+    """The first tax row with an amount and the tax rows with amounts right under it."""
     first = first_amount(lines, "tax", before=before)
     if first is None:
-        return None
+        return []
     rows: list[Line] = []
     for ln in lines[first[1].index : before]:
         if ln.label != "tax" or not ln.amounts:
             break
         rows.append(ln)
+    return rows
+
+
+def _tax_amount(lines: list[Line], *, before: int) -> tuple[Decimal, Line] | None:
+    """The first tax row's amount, or the sum over consecutive tax rows of distinct rates (each
+    with its amount after the rate), with the first of them."""
+    rows = _tax_rows(lines, before=before)
+    if not rows:
+        return None
     rates = [_rate(ln) for ln in rows]
     if len(rows) < 2 or None in rates or len(set(rates)) != len(rates):
-        return first
-    return sum((ln.amounts[-1].value for ln in rows), Decimal(0)), first[1]
+        return rows[0].amounts[-1].value, rows[0]
+    return sum((ln.amounts[-1].value for ln in rows), Decimal(0)), rows[0]
+
+
+def _bases_add_up(rows: list[Line], total: Decimal) -> bool:
+    """Do the rows' taxes at their printed rates come from the total (``VAT 20% 6.03`` under 36.20;
+    ``MwSt 19% 2.94`` and ``MwSt 7% 0.84`` under 31.28)?  Each rate's tax is its gross base times
+    ``rate / (100 + rate)``, so the bases it implies add up to the total, within the cents each
+    tax was rounded to."""
+    base, slack = Decimal(0), _CENT
+    for ln in rows:
+        rate = rate_of(ln) or Decimal(0)
+        if rate <= 0:
+            return False
+        base += ln.amounts[-1].value * (100 + rate) / rate
+        slack += _CENT / 2 * (100 + rate) / rate
+    return abs(base - total) <= slack
+
+
+def receipt_tax(lines: list[Line], *, before: int, total: Decimal | None, subtotal: Decimal | None,
+                others: Decimal) -> tuple[Decimal, Line, float] | None:
+    """The tax, the row it was read from and how sure it is (see the module docstring).
+
+    ``others`` are the charges besides the tax between the subtotal and the total (tip, service,
+    rounding, less discounts below the subtotal): with a subtotal the tax is ``total - subtotal -
+    others``.  Without one (prices include tax) a row's tax is checked against its printed rate, a
+    VAT table (read when no tax row is printed above it) by its own sums.
+    """
+    picked = _tax_amount(lines, before=before)
+    rows = _tax_rows(lines, before=before)
+    due = total - subtotal - others if total is not None and subtotal is not None else None
+    if picked is not None:
+        every_row = sum((ln.amounts[-1].value for ln in rows), Decimal(0))
+        if due is not None and abs(picked[0] - due) > _CENT and abs(every_row - due) <= _CENT:
+            return every_row, rows[0], RECONCILED
+        summed = rows if len(rows) > 1 and picked[0] == every_row else rows[:1]
+        reconciled = (abs(picked[0] - due) <= _CENT if due is not None
+                      else total is not None and _bases_add_up(summed, total))
+        return picked[0], picked[1], RECONCILED if reconciled else UNRECONCILED
+    table = vat_table(lines, total=total)
+    if table is None:
+        return None
+    reconciled = table.reconciled and (due is None or abs(table.tax - due) <= _CENT)
+    return table.tax, table.rows[0], RECONCILED if reconciled else UNRECONCILED

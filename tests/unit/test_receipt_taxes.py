@@ -1,0 +1,66 @@
+"""The receipt's tax: read from tax rows or a VAT table, and flagged when it does not reconcile.
+
+Found by ``python -m evals.synth_receipts`` on its tuned families (UK and German VAT tables were
+not read; US state and local taxes printed without rates were half read, unflagged).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from docbatch.parse.receipt.parser import REVIEW_BELOW, ReceiptHints
+
+from .test_receipt_parsing import receipt
+
+HINTS = ReceiptHints(run_date=dt.date(2026, 12, 3))
+UK_HEAD = ("Greens Grocers", "77 Station Road", "Bristol BS1 5TR", "Fish & Chips | £5.91", "Lemonade | £8.79")
+DE_HEAD = ("Metzgerei Huber", "Schillerweg 7", "50667 Köln", "Apfelschorle | 6,31 A", "Butter 250g | 1,54 B")
+
+
+def _flagged(fields: dict[str, object]) -> bool:
+    return float(fields["tax_confidence"]) <= REVIEW_BELOW  # type: ignore[arg-type]
+
+
+def test_a_uk_vat_table_is_read_by_its_column_headings() -> None:
+    """``VAT RATE | NET | VAT`` over ``A 20.00% 12.25 2.45``: the tax is the VAT column, not the rate."""
+    f = receipt(*UK_HEAD, "Total | £14.70", "VAT RATE NET VAT", "A 20.00% 12.25 2.45", "27/04/2026 22:01",
+                hints=HINTS).fields
+    assert f["tax"] == Decimal("2.45") and not _flagged(f)
+
+
+def test_a_german_mwst_table_adds_the_tax_column_of_each_rate() -> None:
+    f = receipt(*DE_HEAD, "Gesamt | 7,85", "MwSt% Netto MwSt Brutto", "A 19% 5,30 1,01 6,31",
+                "B 7% 1,44 0,10 1,54", "30.08.2026 12:34", hints=HINTS).fields
+    assert f["tax"] == Decimal("1.11") and not _flagged(f)
+
+
+def test_a_vat_table_whose_rows_do_not_add_up_is_flagged() -> None:
+    """Net 5,30 + MwSt 1,01 is not the 6,91 printed as gross: the columns were misread or misprinted."""
+    f = receipt(*DE_HEAD, "Gesamt | 8,45", "MwSt% Netto MwSt Brutto", "A 19% 5,30 1,01 6,91",
+                "B 7% 1,44 0,10 1,54", "30.08.2026 12:34", hints=HINTS).fields
+    assert f["tax"] == Decimal("1.11") and _flagged(f)
+
+
+def test_tax_rows_without_rates_are_added_when_their_sum_is_total_less_subtotal() -> None:
+    """``TAX 3.68`` / ``TAX 1.32`` (state and local, rates unprinted) under a subtotal of 108.79, total 113.79."""
+    f = receipt("GREENLEAF MARKET", "2301 N MAIN ST", "DAYTON, OH 45402", "MILK | 108.79", "SUBTOTAL | 108.79",
+                "TAX | 3.68", "TAX | 1.32", "TOTAL | 113.79", "02/28/2026 17:06:08", hints=HINTS).fields
+    assert f["tax"] == Decimal("5.00") and not _flagged(f)
+
+
+def test_a_tax_that_is_not_total_less_subtotal_is_flagged() -> None:
+    f = receipt("GREENLEAF MARKET", "2301 N MAIN ST", "DAYTON, OH 45402", "MILK | 10.00", "SUBTOTAL | 10.00",
+                "TAX | 0.63", "TOTAL | 10.86", "02/28/2026 17:06:08", hints=HINTS).fields
+    assert f["tax"] == Decimal("0.63") and _flagged(f)
+
+
+def test_an_included_tax_at_its_printed_rate_is_not_flagged() -> None:
+    """``MwSt 19% 1,01`` and ``MwSt 7% 0,10`` under 7,85: the bases they imply (6,31 and 1,54) are the total."""
+    f = receipt(*DE_HEAD, "Gesamt | 7,85", "MwSt 19% | 1,01", "MwSt 7% | 0,10", "30.08.2026 12:34", hints=HINTS).fields
+    assert f["tax"] == Decimal("1.11") and not _flagged(f)
+
+
+def test_an_included_tax_no_rate_yields_is_flagged() -> None:
+    f = receipt(*UK_HEAD, "Total | £14.70", "VAT 20% | £3.45", "27/04/2026 22:01", hints=HINTS).fields
+    assert f["tax"] == Decimal("3.45") and _flagged(f)
