@@ -317,9 +317,11 @@ def _end_in_doubt(number: str, text: str, good: Callable[[object], bool] | None)
     """Another field's text ran into the number, right after it or after digits the reading
     left out (``484 756 850 38ALASS``: is ``38`` the number's?): where it ends is a guess.
 
-    Unless nothing was left out and the number one character shorter would not fit the
-    state's formats (Maryland's letter and 12 digits in ``P246093724797LASSA``): a digit
-    lost to the label would have shown as a number that does not fit.  What was left out may be
+    Unless nothing was left out and the state's formats take the number neither one character
+    shorter nor one digit longer (Maryland's letter and 12 digits in ``P246093724797LASSA``): a
+    digit lost to the label would have shown as a number that does not fit.  Where the formats
+    take one digit more (Montana prints 13 or 14 digits: ``064-421-996-982-9DM``, the last 4
+    lost under the class caption whose value ran into it), the lost digit does not show.  What was left out may be
     the field number of the caption glued on there (``A123-456-789-1234AISS``: ``4a ISS``): then
     the cut is the caption's start unless the number with those digits fits as well.
 
@@ -335,7 +337,8 @@ def _end_in_doubt(number: str, text: str, good: Callable[[object], bool] | None)
         left_out = m.group(1)
         if left_out and not _caption_number(joined, m.start(1), left_out):
             return True
-        return good is None or good(number[:-1]) or bool(left_out) and good(number + left_out)
+        return (good is None or good(number[:-1]) or good(number + "0")
+                or bool(left_out) and good(number + left_out))
     m = re.search(re.escape(number) + r"(\d*)([A-Z])(?![A-Z0-9])", joined)
     if m is None:
         return False
