@@ -10,7 +10,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .config import RunConfig, load_job  # noqa: E402
+from .config import RunConfig  # noqa: E402
+from .jobfile import load_job  # noqa: E402
 from .errors import (  # noqa: E402
     AccessDenied,
     BadImageError,

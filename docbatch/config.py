@@ -1,10 +1,8 @@
-"""``RunConfig``: every option of a run, frozen, and job files that set them; the stage settings.
+"""``RunConfig``: every option of a run, frozen; the stage settings built from it.
 
 The CLI and a notebook build the same object (``RunConfig(manifest=..., out=...)`` or
-``load_job("jobs/nightly.toml", overrides)``), so a run behaves the same whichever way it
-was started.  Job files are TOML with a ``[job]`` table whose keys are the field names
-below; relative paths in a job file are relative to the file, so a job runs from any
-working directory.
+``load_job("jobs/nightly.toml", overrides)``, :mod:`docbatch.jobfile`), so a run behaves the
+same whichever way it was started.
 
 ``RunConfig`` is what users write; no stage reads it.  :meth:`RunConfig.stages` turns it,
 once per run, into one small typed settings object per stage (engine, sources, retry,
@@ -21,23 +19,15 @@ import hmac
 import logging
 import os
 import re
-import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Mapping
 
 from .errors import ConfigError
 from .shards import Shard, resolve as resolve_shard
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 FORMATS = ("parquet", "csv")
 #: ``tps = "auto"``: start from the account's quota in Service Quotas (:mod:`docbatch.quota`).
 AUTO_TPS = "auto"
-_PATH_FIELDS = ("manifest", "out", "replay_dir", "cache_dir")
 #: Where documents are processed (``--executor``): this machine's pool, or a Ray cluster.
 EXECUTORS = ("local", "ray")
 
@@ -397,7 +387,6 @@ class RunConfig:
         return d
 
 
-_FIELDS = {f.name for f in dataclasses.fields(RunConfig)} - {"out_per_run"}
 
 
 def _per_run_out(out: str, shard: Shard | None) -> None:
@@ -423,91 +412,9 @@ def check_partition_keys(keys: tuple[str, ...]) -> None:
         raise ConfigError(f"partition_by {list(keys)}: each key once, from {', '.join(PARTITION_KEYS)}")
 
 
-ENGINE_HINT = ("local (embedded OCR, no AWS), rekognition, textract or replay: --engine, "
-               "engine = ... in the job file, or DOCBATCH_ENGINE")
-
-
 def new_run_id(now: dt.datetime | None = None) -> str:
     """A run's id: sortable UTC time plus a random suffix (two runs in one second differ)."""
     import uuid
 
     now = now or dt.datetime.now(dt.timezone.utc)
     return now.strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
-
-
-#: The templates naming the job's logical date in paths (``{date}``, ``{yesterday}``), and the day each is.
-DATE_TEMPLATES: dict[str, dt.timedelta] = {"date": dt.timedelta(0), "yesterday": dt.timedelta(days=1)}
-
-
-def expand_templates(values: Mapping[str, Any], *, date: dt.date | None = None) -> dict[str, Any]:
-    """``{date}``, ``{yesterday}`` and ``{run_id}`` in paths and prefixes, so one job file
-    serves every night (``{date:%Y/%m/%d}`` formats as strftime does).
-
-    ``date`` is the job's logical date (``--date``; default today, UTC).  A ``{run_id}``
-    fixes the run's id here, so the folder and the run agree.
-    """
-    day = date or dt.datetime.now(dt.timezone.utc).date()
-    out = dict(values)
-    fill: dict[str, Any] = {name: day - back for name, back in DATE_TEMPLATES.items()}
-    fill["run_id"] = out.get("run_id") or new_run_id()
-    used_run_id = False
-    for key in _PATH_FIELDS:
-        text = out.get(key)
-        if isinstance(text, str) and "{" in text:
-            try:
-                out[key] = text.format_map(fill)
-            except (KeyError, ValueError, IndexError) as exc:
-                raise ConfigError(f"{key} {text!r}: unknown template {exc}; use {{date}}, {{yesterday}} or "
-                                  "{run_id}") from exc
-            used_run_id = used_run_id or "{run_id" in text
-    if used_run_id:
-        out["out_per_run"] = not values.get("run_id") and "{run_id" in str(values.get("out"))
-        out["run_id"] = fill["run_id"]
-    return out
-
-
-def build_config(values: Mapping[str, Any], *, date: dt.date | None = None) -> RunConfig:
-    """Build a RunConfig from loose values (job file or CLI), rejecting unknown keys.
-
-    Unlike ``RunConfig(...)`` in a notebook, a job or a command line must name its engine:
-    a forgotten flag must not silently run the slow embedded engine on a nightly batch.
-    """
-    unknown = sorted(set(values) - _FIELDS)
-    if unknown:
-        raise ConfigError(f"unknown option(s): {', '.join(unknown)}")
-    if not values.get("engine"):
-        raise ConfigError(f"no engine given; choose {ENGINE_HINT}")
-    vals = expand_templates(values, date=date)
-    for listed in ("formats", "partition_by"):  # "a,b" from a flag or the environment, a list in TOML
-        if isinstance(vals.get(listed), str):
-            vals[listed] = tuple(x.strip() for x in vals[listed].split(",") if x.strip())
-        elif listed in vals:
-            vals[listed] = tuple(vals[listed])
-    for required in ("manifest", "out"):
-        if not vals.get(required):
-            raise ConfigError(f"no {required} given (job file or --{required})")
-    try:
-        return RunConfig(**vals)
-    except TypeError as exc:
-        raise ConfigError(str(exc)) from exc
-
-
-def load_job(path: str | os.PathLike[str], overrides: Mapping[str, Any] | None = None, *,
-             date: dt.date | None = None) -> RunConfig:
-    """Read a job TOML file, resolve its relative paths, apply ``overrides`` (None = unset)."""
-    p = Path(path)
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"job file not found: {p}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"job file {p} is not valid TOML: {exc}") from exc
-    job = dict(data.get("job", {}))
-    if not job:
-        raise ConfigError(f"job file {p} has no [job] table")
-    base = p.resolve().parent
-    for key in _PATH_FIELDS:
-        if isinstance(job.get(key), str) and "://" not in job[key]:
-            job[key] = str((base / job[key]).resolve()) if not os.path.isabs(job[key]) else job[key]
-    job.update({k: v for k, v in (overrides or {}).items() if v is not None})
-    return build_config(job, date=date)

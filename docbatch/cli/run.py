@@ -8,7 +8,8 @@ from typing import Any
 
 import click
 
-from ..config import AUTO_TPS, EXECUTORS, FORMATS, RunConfig, build_config, load_job
+from ..config import AUTO_TPS, EXECUTORS, FORMATS, RunConfig
+from ..jobfile import build_config, load_job
 from .group import log_options, main
 
 

@@ -24,7 +24,7 @@ from typing import NamedTuple, Sequence
 
 import pyarrow as pa
 
-from ..config import DATE_TEMPLATES
+from ..jobfile import DATE_TEMPLATES
 from ..symlinks import SYMLINK_ROOT
 from .partition import file_schema
 

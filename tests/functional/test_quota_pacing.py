@@ -15,7 +15,7 @@ import pytest
 from botocore.config import Config
 
 from docbatch import RunConfig, run_batch
-from docbatch.config import build_config
+from docbatch.jobfile import build_config
 from docbatch.errors import ConfigError
 from docbatch.quota import auto_rate, read_tps_quota
 from docbatch.testing.fake_rekognition import FakeRekognitionServer

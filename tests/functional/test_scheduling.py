@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from docbatch.config import build_config, load_job
+from docbatch.jobfile import build_config, load_job
 from docbatch.errors import ConfigError
 
 from ..support.bench import Bench, text_image, write_manifest

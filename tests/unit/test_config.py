@@ -2,7 +2,7 @@
 
 import pytest
 
-from docbatch.config import load_job
+from docbatch.jobfile import load_job
 from docbatch.errors import ConfigError
 
 

@@ -11,7 +11,7 @@ import click
 import pytest
 
 from docbatch.cli.run import run
-from docbatch.config import build_config
+from docbatch.jobfile import build_config
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy" / "aws"
 

@@ -3,7 +3,7 @@
 import datetime as dt
 from pathlib import Path
 
-from docbatch.config import load_job
+from docbatch.jobfile import load_job
 
 JOBS = Path(__file__).resolve().parents[2] / "jobs"
 
