@@ -138,6 +138,9 @@ def validate(response: Any) -> dict[str, Any]:
     dets = response.get("TextDetections")
     if not isinstance(dets, list):
         raise InvalidResponse("the answer has no TextDetections list")
+    version = response.get("TextModelVersion")
+    if version is not None and not (isinstance(version, str) and _unicode(version)):
+        raise InvalidResponse("the answer's TextModelVersion is not text (a column of text)")
     for d in dets:
         if not isinstance(d, dict) or d.get("Type") not in ("LINE", "WORD") \
                 or not isinstance(d.get("DetectedText"), str):
@@ -156,13 +159,20 @@ def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
+def _unicode(text: str) -> bool:
+    """Whether ``text`` can be written as UTF-8 (JSON can carry a lone surrogate escape)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _mistyped(det: Mapping[str, Any]) -> str | None:
     """What in one detection has a type no table column can hold (None: nothing).  Kept
     answers become typed columns: one text Id, polygon point or unencodable text would stop
     every table of the batch from being written, on this run and every re-run."""
-    try:
-        det["DetectedText"].encode("utf-8")
-    except UnicodeEncodeError:
+    if not _unicode(det["DetectedText"]):
         return "DetectedText is not Unicode text (a lone surrogate)"
     for key in ("Id", "ParentId"):
         value = det.get(key)

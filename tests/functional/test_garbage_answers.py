@@ -47,9 +47,10 @@ def test_only_garbage_fails_retryably_is_not_cached_and_the_next_run_fetches_it(
 
 
 class _MistypedAnswers(TinyReceiptEngine):
-    """Far side whose answer for one image holds a detection field of the wrong type (an Id
-    that is text or past int32, a polygon point that is not a number, text with a lone surrogate): JSON a
-    200 can carry, whatever the service's documentation says."""
+    """Far side whose answer for one image holds a field of the wrong type (an Id that is text
+    or past int32, a polygon point that is not a number, text with a lone surrogate, a
+    TextModelVersion that is a number): JSON a 200 can carry, whatever the service's
+    documentation says."""
 
     def __init__(self, spoil: str, bad_source: bytes) -> None:
         super().__init__()
@@ -65,13 +66,15 @@ class _MistypedAnswers(TinyReceiptEngine):
                 det["ParentId"] = 2**31  # an integer the int32 columns cannot hold
             elif self.spoil == "text":
                 det["DetectedText"] = "TOT\ud800AL"  # JSON can carry a lone surrogate escape
+            elif self.spoil == "model_version":
+                answer["TextModelVersion"] = 3.0  # a number for the documents table's text column
             else:
                 det["Geometry"]["Polygon"][0]["X"] = "left"
         return answer
 
 
 @pytest.mark.slow  # a whole batch through servers per kind
-@pytest.mark.parametrize("spoil", ["id", "big_id", "polygon", "text"])
+@pytest.mark.parametrize("spoil", ["id", "big_id", "polygon", "text", "model_version"])
 def test_a_mistyped_detection_fails_its_own_document_and_the_batch_gets_its_tables(tmp_path, moto_url, aws_env,
                                                                                     spoil):
     bench = Bench(tmp_path, moto_url=moto_url, docs=3)
@@ -83,6 +86,7 @@ def test_a_mistyped_detection_fails_its_own_document_and_the_batch_gets_its_tabl
     docs = pd.read_parquet(tmp_path / "out" / "documents").set_index("doc_id")
     assert (summary.ok, summary.failed) == (2, 1)
     assert docs.loc["r001", "error_code"] == "retries_exhausted:invalid_response"
-    assert {"id": "Id", "big_id": "ParentId", "polygon": "Polygon", "text": "DetectedText"}[spoil] \
+    assert {"id": "Id", "big_id": "ParentId", "polygon": "Polygon", "text": "DetectedText",
+            "model_version": "TextModelVersion"}[spoil] \
         in docs.loc["r001", "error_message"]
     assert len(pd.read_parquet(tmp_path / "out" / "receipts")) == 2
