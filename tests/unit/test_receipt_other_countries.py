@@ -83,3 +83,19 @@ def test_one_tax_printed_twice_is_not_added() -> None:
     parsed = receipt("KEDAI MAJU SDN BHD", "40400 SHAH ALAM, SELANGOR", "ROTI | 10.00", "SUBTOTAL | 10.00",
                      "GST 6% | 0.60", "TOTAL GST 6% | 0.60", "TOTAL | 10.60", "11/08/25 14:05:33", hints=HINTS)
     assert parsed.fields["tax"] == Decimal("0.60")
+
+
+def test_a_name_built_on_a_street_name_is_the_vendor_not_an_address_row() -> None:
+    """``BRIDGE STREET BAKERY``: a street word, then a trade word and no number; the address
+    under it (``2 Market Place``, a British postcode) is the address."""
+    f = receipt("BRIDGE STREET BAKERY", "2 Market Place", "Anytown AB1 2CD", "Scone | £3.20", "TOTAL | £3.20",
+                "16/10/2026 09:12", hints=HINTS).fields
+    assert f["vendor_name"] == "BRIDGE STREET BAKERY"
+    assert f["vendor_address"] == "2 Market Place, Anytown AB1 2CD"
+
+
+def test_a_street_and_british_postcode_row_is_an_address_not_a_name() -> None:
+    f = receipt("THE CROWN & ANCHOR", "2 Market Place, Anytown AB1 2CD", "Tel: 01491 855386", "Crisps | 6.54",
+                "TOTAL | £6.54", "14/05/2025 20:01", hints=HINTS).fields
+    assert f["vendor_name"] == "THE CROWN & ANCHOR"
+    assert f["vendor_address"] == "2 Market Place, Anytown AB1 2CD"

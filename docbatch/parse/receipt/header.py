@@ -32,7 +32,7 @@ _ADDRESS = re.compile(
     r"\b(JALAN|JLN|JL|TAMAN|TMN|LORONG|LRG|PERSIARAN|LEBUH|LEBUHRAYA|LOT|NO|BLOK|BLOCK|BLK|LEVEL|LVL|"
     r"FLOOR|FLR|TINGKAT|ROAD|RD|STREET|ST|AVENUE|AVE|BLVD|BOULEVARD|DRIVE|DR|LANE|LN|WAY|HIGHWAY|HWY|SUITE|"
     r"STE|UNIT|KM|BATU|KAMPUNG|KG|BANDAR|BDR|SEKSYEN|SEK|MUKIM|SECTION|PARK|PLAZA|SQUARE|COURT|CT|PO BOX|"
-    r"STRASSE|RUE|CALLE|AVENIDA)\b|(?<![\d(\-])\b\d{5}(?:\b(?![\d\-])|(?=[A-Z]{2,}\b))|\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b|"
+    r"STRASSE|RUE|CALLE|AVENIDA|PLACE|CRESCENT|TERRACE|PARADE)\b|\b[A-Z]{1,2}\d{1,2}[A-Z]?\s\d[A-Z]{2}\b|(?<![\d(\-])\b\d{5}(?:\b(?![\d\-])|(?=[A-Z]{2,}\b))|\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b|"
     r"\b\d+[,/-]\d+\b|^NO\.?\s?\d|\bP\.?\s?T\.?\s?\d{3,}\b|^(?:\d{1,4}[A-Z]?|[A-Z0-9]{1,3}(?:-[A-Z0-9]{1,3}){1,3})(?:\s*[&-]\s*\d{1,4}[A-Z]?)*\s*,\s*[A-Z]|\b[A-Z]{1,3}\s?\d{1,3}/\d"
 )
 _NOISE = re.compile(
@@ -124,7 +124,14 @@ def header_end(lines: list[Line]) -> int:
 
 
 def _is_address(text: str) -> bool:
-    return bool(_ADDRESS.search(text.upper()))
+    """An address row: an address word, postcode or house-number pattern, unless the row is a name
+    built on a street's name (``MAPLE STREET FOODS``, ``BRIDGE STREET BAKERY``: no number, and a
+    trade word after the last street word; an address row ends in its street word or a town)."""
+    up = text.upper()
+    found = list(_ADDRESS.finditer(up))
+    if not found:
+        return False
+    return any(c.isdigit() for c in up) or not _BUSINESS.search(up, found[-1].end())
 
 
 def _is_noise(line: Line) -> bool:
