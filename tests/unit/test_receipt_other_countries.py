@@ -99,3 +99,19 @@ def test_a_street_and_british_postcode_row_is_an_address_not_a_name() -> None:
                 "TOTAL | £6.54", "14/05/2025 20:01", hints=HINTS).fields
     assert f["vendor_name"] == "THE CROWN & ANCHOR"
     assert f["vendor_address"] == "2 Market Place, Anytown AB1 2CD"
+
+
+def test_a_slogan_under_the_name_is_neither_the_vendor_nor_the_address() -> None:
+    """``Your neighborhood store`` (a sentence, its trade word a description) under ``PRAIRIE CO-OP``."""
+    f = receipt("PRAIRIE CO-OP", "Your neighborhood store", "900 W BROADWAY, AUSTIN, TX 78701", "MILK | 3.49",
+                "TOTAL | 3.49", "03/06/2026 10:41", hints=HINTS).fields
+    assert f["vendor_name"] == "PRAIRIE CO-OP"
+    assert f["vendor_address"] == "900 W BROADWAY, AUSTIN, TX 78701"
+
+
+def test_a_trade_word_naming_the_street_does_not_make_the_street_row_a_name() -> None:
+    """``77 Station Road``: STATION is the road's name; ``HIGH STREET NEWS`` above it is the vendor."""
+    f = receipt("HIGH STREET NEWS", "77 Station Road", "Bristol BS1 5TR", "Crisps | 6.54", "TOTAL | £6.54",
+                "14/05/2025 20:01", hints=HINTS).fields
+    assert f["vendor_name"] == "HIGH STREET NEWS"
+    assert f["vendor_address"] == "77 Station Road, Bristol BS1 5TR"

@@ -11,7 +11,7 @@ import re
 
 from ..country import names_region
 from ..dates import find_dates
-from .header import _ADDRESS, _LEGAL_FORM, _NOISE, _PHONE, _REG_NO, Found, _is_address
+from .header import _ADDRESS, _LEGAL_FORM, _NOISE, _PHONE, _REG_NO, Found, _is_address, sentence_case
 from .lines import Line
 
 #: A five-digit postcode, also glued to its town by OCR (``57000KL``, ``81100JOHOR``); a
@@ -144,7 +144,7 @@ def _street_rows_above(lines: list[Line], postcode_row: Line, start: int) -> lis
     for ln in reversed(lines[max(start, postcode_row.index - 2) : postcode_row.index]):
         up = ln.text.upper()
         if (_not_address(ln) or len(_REG_ROW.sub("", up).split()) < 2 or _LEGAL_FORM.search(up) or ":" in up
-                or ln.amounts
+                or ln.amounts or sentence_case(ln.text)
                 or find_dates(ln.text, pivot_year=2100)):
             break
         above.insert(0, ln)

@@ -128,10 +128,22 @@ def _is_address(text: str) -> bool:
     built on a street's name (``MAPLE STREET FOODS``, ``BRIDGE STREET BAKERY``: no number, and a
     trade word after the last street word; an address row ends in its street word or a town)."""
     up = text.upper()
+    return bool(_ADDRESS.search(up)) and (any(c.isdigit() for c in up) or not _trade_word(up))
+
+
+def _trade_word(up: str) -> bool:
+    """A trade word naming a business, not a street: one before the row's last street word is the
+    street's name (``STATION`` in ``77 STATION ROAD``, ``MARKET`` in ``2 MARKET PLACE``)."""
     found = list(_ADDRESS.finditer(up))
-    if not found:
-        return False
-    return any(c.isdigit() for c in up) or not _BUSINESS.search(up, found[-1].end())
+    return bool(_BUSINESS.search(up, found[-1].end() if found else 0))
+
+
+def sentence_case(text: str) -> bool:
+    """A row written as a sentence (``Your neighborhood store``, ``Fresh every day``: a slogan), two
+    words or more of three letters in lower case after the first; names are printed in capitals
+    or title case (``The Old Mill Cafe``, ``Pizza di Roma``)."""
+    words = re.findall(r"[^\W\d_]+", text)
+    return len(words) >= 3 and sum(w.islower() and len(w) >= 3 for w in words[1:]) >= 2
 
 
 def _is_noise(line: Line) -> bool:
@@ -182,7 +194,7 @@ def find_vendor(lines: list[Line], end: int) -> Found | None:
             score -= 2.0
         if _LEGAL_FORM.search(up):
             score += 3.5
-        elif _BUSINESS.search(up):
+        elif _trade_word(up) and not sentence_case(ln.text):  # a slogan's trade word describes: "Your local store"
             score += 2.5
         if _is_address(up):
             score -= 1.0 if _LEGAL_FORM.search(up) else 2.5
@@ -190,7 +202,7 @@ def find_vendor(lines: list[Line], end: int) -> Found | None:
             score += 1.0
         if sum(c.isdigit() for c in up) > len(up) / 3:
             score -= 2.0
-        if not any(c.isupper() for c in ln.text):
+        if not any(c.isupper() for c in ln.text) or sentence_case(ln.text):
             score -= 1.5  # names are printed in capitals or title case; all lower case is a note
         scores[ln.index] = score
         if score > best_score:
