@@ -115,3 +115,11 @@ def test_a_trade_word_naming_the_street_does_not_make_the_street_row_a_name() ->
                 "14/05/2025 20:01", hints=HINTS).fields
     assert f["vendor_name"] == "HIGH STREET NEWS"
     assert f["vendor_address"] == "77 Station Road, Bristol BS1 5TR"
+
+
+def test_a_receipt_of_decimal_commas_keeps_its_umlauts_without_a_currency_sign() -> None:
+    """No ``€`` printed, but cents after a comma: a German receipt, whose ``ä`` and ``ü`` are printed so."""
+    f = receipt("Bäckerei Schmidt", "Marktplatz 3", "80331 München", "Brezel | 1,20 A", "Kaffee | 2,90 A",
+                "Summe | 4,10", "Gegeben | 10,00", "Rückgeld | 5,90", "19.03.2026 09:41", hints=HINTS).fields
+    assert f["vendor_name"] == "Bäckerei Schmidt"
+    assert f["vendor_address"] == "Marktplatz 3, 80331 München"

@@ -25,7 +25,7 @@ from ..catalog import RECEIPT_FIELDS
 from ..country import country_currency
 from ..dates import DateCandidate, find_dates, find_time, plausible
 from .labels import has_word
-from ..money import currency_in, money
+from ..money import currency_in, money, preferred_decimal_separator
 from .aliases import find_aliases
 from .header_checks import (PLAIN_LATIN_CURRENCIES, checked_header_text, code_in_doubt, repair_address,
                             repair_slips, twin_in_address, vendor_disagrees)
@@ -174,7 +174,11 @@ def _parse(lines: list[Line], hints: ReceiptHints) -> ParsedReceipt:
         reasons.append("address_missing")
     fields["vendor_aliases"] = "; ".join(find_aliases(lines, end, vendor)) or None
     currency = _read_currency(fields, lines, hints, end, reasons)
-    plain = fields["currency"] is None or fields["currency"] in PLAIN_LATIN_CURRENCIES
+    # Marks are folded away (a recogniser's slip) on a receipt of a language without them; one printing
+    # no currency is taken for one unless its cents follow a comma (continental Europe, Latin America:
+    # Bäckerei, München, Café are printed so).
+    plain = fields["currency"] in PLAIN_LATIN_CURRENCIES or fields["currency"] is None and (
+        hints.decimal_separator or preferred_decimal_separator(ln.text for ln in lines)) != ","
     for name in ("vendor_name", "vendor_address"):
         if isinstance(fields[name], str):
             # A misread the text itself shows (see .header_checks) is at review level whatever OCR said.
