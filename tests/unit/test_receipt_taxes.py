@@ -64,3 +64,20 @@ def test_an_included_tax_at_its_printed_rate_is_not_flagged() -> None:
 def test_an_included_tax_no_rate_yields_is_flagged() -> None:
     f = receipt(*UK_HEAD, "Total | £14.70", "VAT 20% | £3.45", "27/04/2026 22:01", hints=HINTS).fields
     assert f["tax"] == Decimal("3.45") and _flagged(f)
+
+
+def _check(*summary: str) -> dict[str, object]:
+    return receipt("LUCKY NOODLE HOUSE", "2301 N Main St", "Albany, NY 12207", "Server: Jen", "10/03/2026 4:19 PM",
+                   "2 PAD THAI | 41.00", "1 SODA | 3.50", "1 BROWNIE SUNDAE | 33.42", *summary,
+                   "Thanks for dining with us", hints=HINTS).fields
+
+
+def test_an_unlabelled_row_the_tax_makes_the_total_is_the_subtotal() -> None:
+    """``Food & Bev 77.92`` over ``Sales Tax 5.45``, total 83.37: the sum before tax, whatever its label."""
+    f = _check("Food & Bev | 77.92", "Sales Tax | 5.45", "TOTAL | 83.37")
+    assert f["subtotal"] == Decimal("77.92") and not _flagged(f)
+
+
+def test_an_unlabelled_row_above_the_tax_that_does_not_add_up_is_no_subtotal() -> None:
+    f = _check("Food & Bev | 77.92", "Sales Tax | 5.45", "TOTAL | 90.00")
+    assert f["subtotal"] is None and _flagged(f)

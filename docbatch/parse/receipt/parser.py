@@ -33,7 +33,7 @@ from .address import address_missed, find_address
 from .header import Found, find_phone, find_receipt_number, find_vendor, header_end, word_readings
 from .items import SUMMARY, extract_items
 from .payments import find_payment, first_amount
-from .taxes import receipt_tax
+from .taxes import receipt_tax, unlabelled_subtotal
 from .tips import tip_paid, tipped_total
 from .total_pick import pick_total, summary_start
 from .total_checks import sum_before_rounding, total_doubts
@@ -49,6 +49,8 @@ _KEY_FIELDS = ("vendor_name", "receipt_date", "total")
 TRUSTED_TOTAL = 75.0
 #: Certainty of a total read without a total label but confirmed by two other rows (see _corroborated).
 CORROBORATED = 0.8
+#: Certainty of a subtotal read from an unlabelled row that the tax makes the total (.taxes.unlabelled_subtotal).
+UNLABELLED_SUBTOTAL = 0.75
 
 
 @dataclass(frozen=True)
@@ -290,8 +292,12 @@ def _read_amounts(fields: dict[str, object], lines: list[Line], items: list[dict
     discounts = sum((abs(ln.amounts[-1].value) for ln in lines[below_items:before or len(lines)]
                      if ln.label == "discount" and ln.amounts), Decimal(0))
     others = values.get("tip", Decimal(0)) + (service[0] if service else 0) - discounts
-    if tax := receipt_tax(lines, before=table, total=total, subtotal=values.get("subtotal"),
-                          others=others + (rounding[0] if rounding else 0)):
+    charges = others + (rounding[0] if rounding else 0)
+    if "subtotal" not in values and (unlabelled := unlabelled_subtotal(lines, before=table, total=total,
+                                                                        others=charges)):
+        values["subtotal"], subtotal_line = money(unlabelled[0]), unlabelled[1]
+        _set(fields, "subtotal", values["subtotal"], _conf(subtotal_line.confidence(), UNLABELLED_SUBTOTAL))
+    if tax := receipt_tax(lines, before=table, total=total, subtotal=values.get("subtotal"), others=charges):
         values["tax"] = money(tax[0])
         _set(fields, "tax", values["tax"], _conf(tax[1].confidence(), tax[2]))
     parts = values.get("tax", Decimal(0)) + others

@@ -7,7 +7,8 @@ and the tax charged is their sum.  Rows naming the same rate (or none) are as of
 twice (``GST 6%`` then ``TOTAL GST``) as two taxes (``TAX 3.68`` / ``TAX 1.32``): the arithmetic
 decides, the total less the subtotal and the other charges being the tax.  A tax that reconciles
 with nothing (no subtotal to check against, no rate that yields it, a VAT table that does not add
-up) is kept at review level: a flag, not a guess.
+up) is kept at review level: a flag, not a guess.  The same arithmetic names a subtotal printed
+under a label no vocabulary holds (:func:`unlabelled_subtotal`).
 """
 
 from __future__ import annotations
@@ -94,3 +95,18 @@ def receipt_tax(lines: list[Line], *, before: int, total: Decimal | None, subtot
         return None
     reconciled = table.reconciled and (due is None or abs(table.tax - due) <= _CENT)
     return table.tax, table.rows[0], RECONCILED if reconciled else UNRECONCILED
+
+
+def unlabelled_subtotal(lines: list[Line], *, before: int, total: Decimal | None,
+                        others: Decimal) -> tuple[Decimal, Line] | None:
+    """The sum before tax printed under a label no vocabulary holds (``Food & Bev 77.92`` over ``Sales
+    Tax 5.45``, total 83.37): the row just above the first tax row, one amount and no label, that the
+    tax and the other charges (``others``) make the total.  The arithmetic, not the wording, names it."""
+    picked = _tax_amount(lines, before=before)
+    if picked is None or total is None or picked[1].index == 0:
+        return None
+    above = lines[picked[1].index - 1]
+    if above.label is not None or len(above.amounts) != 1:
+        return None
+    value = above.amounts[-1].value
+    return (value, above) if value > 0 and abs(value + picked[0] + others - total) <= _CENT else None
