@@ -504,10 +504,21 @@ def test_print_reading_the_number_with_a_look_alike_the_check_digit_rules_out_ag
 
 
 def test_print_showing_a_letter_where_the_zone_read_a_digit_disagrees_even_when_the_check_rules_it_out():
-    # A generated visa's "OO080620", read "00080620" by the zone and "O0080620" by print: print's
-    # reading fails the check, but the engine reads no 0 as O, so print's O says the zone is wrong.
-    f = _numbered_passport("00080620<6UTO7408122F1204159<<<<<<<<<<<<<<08", printed="O0080620")
+    # Print's "00O80620" beside the zone's "00080620": print's reading fails the check, and no
+    # reading keeping print's O passes it by one more O/0 swap, but the engine reads no 0 as O,
+    # so print's O says the zone is wrong.
+    f = _numbered_passport("00080620<6UTO7408122F1204159<<<<<<<<<<<<<<08", printed="00O80620")
     assert "printed zone disagrees with mrz on: document_number" in f["review_reason"]
+
+
+def test_the_one_likeliest_reading_holding_the_letter_o_print_shows_is_taken_as_a_guess():
+    # Seed 67's visa "OO080620", read "00080620" by the zone and "O0080620" by print: print's O
+    # is a letter (the engine reads no 0 as O), and the check digit needs a second O with it;
+    # "OO080620" (a series prefix) is likelier than "O008062O" or "O008O620", which also pass.
+    f = _numbered_passport("00080620<6UTO7408122F1204159<<<<<<<<<<<<<<08", printed="O0080620")
+    assert f["document_number"] == "OO080620" and f["mrz_valid"] is True
+    assert "guessed repair: document_number" in f["review_reason"]
+    assert f["document_number_confidence"] <= 50 and f["mrz_code_confidence"] <= 40
 
 
 def test_a_doubtful_glyph_in_the_names_line_puts_the_names_in_doubt_not_the_number_below():

@@ -25,10 +25,11 @@ among its last two characters, two at most) or is no less likely than the readin
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from typing import Any, Iterable
 
-from .mrz_decode import FILLER, FORMATS, Mrz, MrzFormat, failed_checks
+from .mrz_decode import FILLER, FORMATS, Mrz, MrzFormat, decode, failed_checks
 from .mrz_repair import normalise, same_shapes
 from .mrz_shapes import likely_number, number_rank
 
@@ -66,25 +67,64 @@ def lookalike_rivals(mrz: Mrz, printed: Iterable[str] = ()) -> list[str]:
     seen = letters_seen(mrz, printed)
     swaps = [(i, alt) for i, c in enumerate(number) for alt in _ZERO_FAMILY.get(c, "")
              if not (alt == "0" and i in seen)]
-    rivals = []
+    return [rival for rival in _swapped(number, swaps)
+            if (likely_number(rival) or number_rank(rival) <= number_rank(number)) and not breaks_a_check(mrz, rival)]
+
+
+def _swapped(number: str, swaps: list[tuple[int, str]]) -> Iterable[str]:
+    """``number`` with one, then two, of ``swaps`` (place, character) made."""
     for n in range(1, _MOST_SWAPS + 1):
         for combo in itertools.combinations(swaps, n):
             chars = list(number)
             for i, alt in combo:
                 chars[i] = alt
-            rival = "".join(chars)
-            if not likely_number(rival) and number_rank(rival) > number_rank(number):
-                continue
-            if not breaks_a_check(mrz, rival):
-                rivals.append(rival)
-    return rivals
+            yield "".join(chars)
 
 
-def breaks_a_check(mrz: Mrz, reading: str) -> bool:
-    """Does ``reading`` (padded with fillers) in the place of ``mrz``'s document number fail a
-    check the zone as it stands passes?  Then the check digit rules that reading out."""
-    fmt, spot = _number_place(mrz)
+def _lines_with(mrz: Mrz, reading: str) -> list[str]:
+    """``mrz``'s lines with ``reading`` (padded with fillers) in the place of its document number."""
+    _, spot = _number_place(mrz)
     value = (reading + FILLER * (spot.end - spot.start))[:spot.end - spot.start]
     lines = list(mrz.lines)
     lines[spot.line] = lines[spot.line][:spot.start] + value + lines[spot.line][spot.end:]
-    return not set(failed_checks(fmt, lines)) <= set(failed_checks(fmt, mrz.lines))
+    return lines
+
+
+def breaks_a_check(mrz: Mrz, reading: str) -> bool:
+    """Does ``reading`` in the place of ``mrz``'s document number fail a check the zone as it
+    stands passes?  Then the check digit rules that reading out."""
+    fmt = FORMATS[mrz.format]
+    return not set(failed_checks(fmt, _lines_with(mrz, reading))) <= set(failed_checks(fmt, mrz.lines))
+
+
+def rival_print_shows(mrz: Mrz, printed: Iterable[str]) -> Mrz:
+    """The MRZ with its number read as the rival that holds the letters print shows, named a guess.
+
+    The engine reads no ``0`` as a letter (module docstring), so print's ``O0080620`` beside the
+    zone's ``00080620`` says the zone lost a letter ``O`` there; the check digit, holding for the
+    zone's reading, needs a second swap with it, and print (which reads ``O`` as ``0`` too) may
+    not show that one.  Of the readings by ``0``-family swaps that keep every check the zone
+    passes and read as print does where print shows a letter, the likeliest number
+    (:func:`.mrz_shapes.number_rank`: ``OO080620`` before ``O008062O``) is taken when it is the only
+    one so likely.  Two letters could do it, so it stays a guess (flagged as one).
+    """
+    if mrz.fields.get("document_number_check") == FILLER:
+        return mrz
+    value = mrz.fields["document_number"].rstrip(FILLER)
+    shown = [w for w in (normalise(t) for t in printed)
+             if len(w) == len(value) and same_shapes(w, value) and any(
+                 c in "ODQ" and d == "0" for c, d in zip(w, value))]
+    if len(set(shown)) != 1:
+        return mrz
+    word = shown[0]
+    swaps = [(i, word[i] if word[i] in "ODQ" else "O") for i, c in enumerate(value) if c == "0"]
+    # Where print shows a 0 the reading may hold a letter (print reads O as 0 too), not otherwise.
+    ranked = sorted({r for r in _swapped(value, swaps) if not breaks_a_check(mrz, r)
+                     and all(a == b or b == "0" and a in "ODQ" for a, b in zip(r, word))}, key=number_rank)
+    if not ranked or len(ranked) > 1 and number_rank(ranked[0]) == number_rank(ranked[1]):
+        return mrz
+    decoded = decode(_lines_with(mrz, ranked[0]), raw_lines=mrz.raw_lines, confidence=mrz.confidence,
+                     line_confidences=mrz.line_confidences, format=mrz.format)
+    if decoded is None:
+        return mrz
+    return dataclasses.replace(decoded, guessed=tuple(dict.fromkeys((*mrz.guessed, "document_number"))))

@@ -27,7 +27,7 @@ from .licence_fields import LicenceFields
 from .mrz_decode import FILLER, Mrz
 from .mrz_find import find_mrz, has_mrz_marks
 from .mrz_repair import digits_for_letters, names_from_print, normalise, number_from_print, same_shapes
-from .mrz_rivals import breaks_a_check, lookalike_rivals
+from .mrz_rivals import breaks_a_check, lookalike_rivals, rival_print_shows
 
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in ID_FIELDS)
 #: Fields whose absence makes a document unusable for identity checks.
@@ -238,7 +238,7 @@ def _read_mrz_document(row: _Row, reasons: list[str], response: Mapping[str, Any
     reading otherwise) puts the whole text in doubt too: it drops under the review level.
     """
     printed = _printed_lines(response, mrz)  # number_from_print keeps the raw lines: still the printed zone
-    mrz = number_from_print(mrz, " ".join(printed).split())
+    mrz = rival_print_shows(number_from_print(mrz, " ".join(printed).split()), " ".join(printed).split())
     read = mrz
     mrz = names_from_print(mrz, printed)
     _from_mrz(row, mrz, run_date)
