@@ -119,9 +119,10 @@ def test_a_negative_amount_on_a_total_row_is_flagged():
 
 
 def test_a_total_that_is_the_cash_handed_over_is_flagged():
-    # No payment row: the "GRAND TOTAL" is the cash, and minus the change it is the amount.
+    # No payment row: the "GRAND TOTAL" is the cash, and minus the change it is the amount; printed
+    # too far above the change to be read as its cash row (.total_pick._tender_read_as_total), it is flagged.
     total, reason, conf = doubt("PARKING TICKET | 5.00", "AMOUNT INCL. GST | 5.00", "GRAND TOTAL | 10.00",
-                                "CHANGE | 5.00")
+                                "ENTRY 09:12", "EXIT 10:47", "LOT B2", "CHANGE | 5.00")
     assert total == Decimal("10.00") and "total_is_tendered" in reason and conf <= REVIEW_BELOW
 
 

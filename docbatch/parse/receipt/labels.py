@@ -62,7 +62,8 @@ VOCABULARY: list[tuple[str, tuple[str, ...]]] = [
              "TAX AMOUNT", "GST AMT", "TAX AMT", "SALES TAX", "TOTAL INCLUDES GST", "TOTAL INCLUDED GST",
              "INCLUDES GST", "INCLUDED GST", "GST INCLUDED", "TAX INCLUDED", "SERVICE TAX", "GST PAYABLE", "TVA", "MWST", "IVA", "CUKAI")),
     ("paid", ("CASH", "TUNAI", "TENDERED", "TENDER", "CASH TENDERED", "AMOUNT TENDERED", "PAID",
-              "AMOUNT PAID", "AMT PAID", "AMT PAID INCL GST", "AMOUNT PAID INCL GST", "PAYMENT", "CARD", "CREDIT CARD", "DEBIT CARD", "VISA", "MASTER", "MASTERCARD",
+              # the cash handed over, above the change (``PAID AMOUNT: 100.00``; not ``AMOUNT``)
+              "PAID AMOUNT", "AMOUNT PAID", "AMT PAID", "AMT PAID INCL GST", "AMOUNT PAID INCL GST", "PAYMENT", "CARD", "CREDIT CARD", "DEBIT CARD", "VISA", "MASTER", "MASTERCARD",
               "AMEX", "DEBIT", "CREDIT", "NETS", "EFTPOS", "EWALLET", "E WALLET", "BOOST", "GRABPAY",
               "TOUCH N GO", "CASH PAID", "CASH RECEIVED", "RECEIVED", "TOTAL PAID", "TOTAL TENDERED",
               # German, French, Italian, Spanish tenders

@@ -20,7 +20,8 @@ Each check here names one such sign; the parser flags the total (reason
   settles which sum was owed);
 * ``negative_total``: a total label carries a negative amount (a credit or return note);
 * ``total_is_tendered``: a change row (not zero) with no payment row, and the total minus the change
-  equals another total or the items (the "total" is the cash handed over);
+  equals another total or the items (the "total" is the cash handed over; printed just above the
+  change, where a cash row stands, it is read as that row instead: :mod:`.total_pick`);
 * ``paid_below_total``: a payment row with no change row pays less than the total;
 * ``tip_unreconciled``: a tip with a value printed below the total, its tipped total printed
   nowhere (see :mod:`.tips`).

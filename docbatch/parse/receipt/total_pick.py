@@ -1,5 +1,7 @@
 """Which printed amount is the receipt's total: the strongest total label's, later rows winning
-ties, cross-checked against cash minus change or a card row, with its rounding rows read.
+ties, cross-checked against cash minus change or a card row, with its rounding rows read.  The
+cash handed over is never the total, even printed under a total label (``PAID AMOUNT``, a
+tender row printed ``TOTAL``): the change row below it and the till's arithmetic say so.
 
 Split from :mod:`.parser`, which reads every field; this module owns the choice of the total
 line and the rounded-or-not question, and nothing else.
@@ -43,16 +45,18 @@ def pick_total(lines: list[Line], items_sum: Decimal | None) -> tuple[Decimal, L
     """
     table = summary_start(lines)
     paid = first_amount(lines, "paid")
-    change = first_amount(lines, "change")
     paired = amount_tendered(lines)
+    cash_row = _tender_read_as_total(lines, table, items_sum) if paired is None else None
+    if cash_row is not None:
+        paired = cash_row
     tendered = paired[0] if paired else None
     confirming = tendered if tendered is not None else card_charged(lines)
     candidates: list[tuple[float, Decimal, Line, float]] = []
     for ln in lines:
         strength = _TOTAL_STRENGTH.get(ln.label or "")
         if strength is None or not ln.amounts or ln.index >= table or (
-                ln.label == "total" and column_heading(ln.label_text)):
-            continue  # a column heading's AMOUNT labels no total
+                ln.label == "total" and column_heading(ln.label_text)) or (cash_row and ln is cash_row[1]):
+            continue  # a column heading's AMOUNT labels no total; the cash handed over is none either
         amount = ln.amounts[-1]
         score = strength + 0.02 * ln.index
         if len(ln.amounts) > 1 and ln.label == "total":
@@ -82,14 +86,38 @@ def pick_total(lines: list[Line], items_sum: Decimal | None) -> tuple[Decimal, L
         return value, ln, certainty * cert, from_label
     if paired is not None and paired[0] > 0:
         return paired[0], paired[1], 0.45, None
-    if paid and not change:
-        return paid[0], paid[1], 0.4, None
+    if paid and not any(ln.label == "change" for ln in lines):
+        return paid[0], paid[1], 0.4, None  # a change row, its amount unread or not, makes it cash handed over
     pool = [a for ln in lines[:table] if ln.label not in ("paid", "change", "count", "tax", "rounding", "discount")
             for a in ln.amounts]
     if pool:
         top = max(pool, key=lambda a: a.value)
         line = next(ln for ln in lines if top in ln.amounts)
         return top.value, line, 0.35, None
+    return None
+
+
+def _tender_read_as_total(lines: list[Line], table: int, items_sum: Decimal | None) -> tuple[Decimal, Line] | None:
+    """(cash minus change, the cash row) when the cash handed over is printed under a total label.
+
+    On a receipt with no payment row, a total row among the three just above a change row (where
+    the cash row stands, :func:`.payments.amount_tendered`) is the cash handed over when, less the
+    change, it is another total row's amount or the items' sum: the till's own arithmetic (tender
+    minus due is change) then says which row was owed.  Labels mislead both ways (``PAID AMOUNT``
+    reads as an amount, a tender can be printed ``TOTAL``); the sums do not."""
+    if any(ln.label == "paid" and ln.amounts for ln in lines):
+        return None
+    totals = [ln for ln in lines[:table] if ln.label in _TOTAL_STRENGTH and ln.amounts]
+    for change in lines:
+        if change.label != "change" or not change.amounts or not change.amounts[-1].value:
+            continue
+        for row in reversed(lines[max(0, change.index - 3) : change.index]):
+            if not any(row is ln for ln in totals):
+                continue
+            owed = abs(row.amounts[-1].value) - abs(change.amounts[-1].value)
+            others = {a.value for ln in totals if ln is not row for a in ln.amounts}
+            if owed > 0 and (owed in others or owed == items_sum):
+                return owed, row
     return None
 
 
