@@ -25,11 +25,11 @@ from .config import TABLE_SETTINGS, SourceSettings
 from .errors import ConfigError, ShardsIncomplete
 from .parse.catalog import TABLES
 from .publication import Build, Published
+from .run_summary import COUNTS
 from .runfolder import ESCAPED_FAILED_CSV, FAILED_CSV, RUN_JSON, RunFolder
 from .shards import Shard
 from .sinks import SINKS
 
-_SUMMED = ("total", "ok", "failed", "resumed", "changed", "processed_this_run", "engine_calls", "cache_hits")
 
 
 @dataclass
@@ -66,7 +66,7 @@ def merge_shards(out: str, *, sources: SourceSettings | None = None) -> MergeRes
     _same_settings(folder, count, metas)
     tables = _check_parts(folder, count, metas)
     result = MergeResult(out=folder.uri, count=count, tables=tables,
-                         counts={k: sum(int(m["counts"].get(k, 0)) for m in metas) for k in _SUMMED})
+                         counts={k: sum(int(m["counts"].get(k, 0)) for m in metas) for k in COUNTS})
     _write_summary(folder, count, metas, result, sources)
     return result
 

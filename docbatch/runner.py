@@ -26,13 +26,12 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from . import __version__
 from . import logs
-from .config import RunConfig, RunPolicy, Stages, new_run_id, table_settings
+from .config import RunConfig, RunPolicy, Stages, new_run_id
 from .engines.base import Engine, engine_class
 from . import aws, preflight, shards
 from .answers import adoptable, kept_after, save_answers
-from .errors import ConfigError, RunStopped, hint_for
+from .errors import ConfigError, RunStopped
 from .listing import Manifest, open_manifest
 from .outputs import build_outputs
 from .executors import open_executor
@@ -43,6 +42,7 @@ from .ratelimit import describe_calls
 from .records import Document, DocumentResult, RunSummary
 from .runfolder import FAILED_CSV, RunFolder, storage_errors
 from .runlock import RunLock
+from .run_summary import closing_message, resume_note, run_json
 from .sources import S3Reader
 from .state import PAGED, Journal, retryable
 
@@ -183,9 +183,9 @@ def _run(config: RunConfig, stages: Stages, cls: type[Engine], engine: Engine | 
                 folder.close_answers()
     summary.elapsed_s = round(time.monotonic() - started, 3)
     summary.finished_at = dt.datetime.now(dt.timezone.utc).isoformat()
-    summary.message = (_closing_message(summary, config, posixpath.join(folder.uri, folder.home, FAILED_CSV))
-                       + _resume_note(summary, config) + describe_calls(summary.calls))
-    folder.write_run_json(_run_json(summary, config, engine_name, pt_cols, stages))
+    summary.message = (closing_message(summary, config, posixpath.join(folder.uri, folder.home, FAILED_CSV))
+                       + resume_note(summary, config) + describe_calls(summary.calls))
+    folder.write_run_json(run_json(summary, config, engine_name, pt_cols, stages))
     for s in subs:
         s.on_end(summary)
     return summary
@@ -392,76 +392,3 @@ def _install_signals(flag: _StopFlag) -> Callable[[], None]:
             signal.signal(sig, handler)
 
     return restore
-
-
-def _closing_message(summary: RunSummary, config: RunConfig, failed_csv: str) -> str:
-    if summary.outcome == "stopped":
-        return (f"stopped: {summary.message}. No document was marked failed for it; "
-                f"fix it and re-run the same command to resume ({summary.processed} documents done this run).")
-    if summary.outcome == "interrupted":
-        return (f"interrupted after {summary.processed} documents; state is saved. "
-                f"Re-run the same command to resume (done documents are not sent again).")
-    if summary.outcome == "aborted":
-        return (f"aborted: failure rate over {config.max_failure_rate:.0%} after {summary.processed} documents "
-                f"(top errors: {_top(summary.errors)}). Fix the cause and re-run the same command to resume.")
-    text = (f"{summary.ok} ok, {summary.failed} failed of {summary.total} "
-            f"({summary.resumed} already done"
-            + (f", {summary.changed} redone because their source changed" if summary.changed else "")
-            + f"); outputs in {summary.out_dir}")
-    if summary.failed:
-        text += f"; failed rows listed in {failed_csv}"
-        ranked = _ranked(summary.errors)
-        for code, n in ranked[:_SHOWN_CODES]:
-            hint = hint_for(code)
-            text += f"\n  {n} x {code}" + (f": {hint}" if hint else "")
-        rest = ranked[_SHOWN_CODES:]
-        if rest:
-            text += (f"\n  and {sum(n for _, n in rest)} more in {len(rest)} other codes "
-                     f"({', '.join(code for code, _ in rest)}): see {failed_csv}")
-    return text
-
-
-def _resume_note(summary: RunSummary, config: RunConfig) -> str:
-    """The closing lines say "re-run the same command", which resumes nothing when ``out``
-    was named from this run's ``{run_id}``: the folder to give instead."""
-    if not config.out_per_run or (summary.outcome == "completed" and not summary.failed):
-        return ""
-    return (f"\n  (out was named from {{run_id}}: the same command starts another folder; "
-            f"to resume or retry this run, run with --out {summary.out_dir})")
-
-
-#: Error codes the closing lines explain one by one; the rest are named on one line.
-_SHOWN_CODES = 3
-
-
-def _ranked(errors: dict[str, int]) -> list[tuple[str, int]]:
-    return sorted(errors.items(), key=lambda kv: -kv[1])
-
-
-def _top(errors: dict[str, int]) -> str:
-    return ", ".join(f"{k}={v}" for k, v in _ranked(errors)[:_SHOWN_CODES]) or "none"
-
-
-def _run_json(summary: RunSummary, config: RunConfig, engine_name: str, pt_cols: list[str],
-              stages: Stages) -> dict[str, Any]:
-    return {
-        "docbatch_version": __version__,
-        "run_id": summary.run_id,
-        "outcome": summary.outcome,
-        "engine": engine_name,
-        "counts": {"total": summary.total, "ok": summary.ok, "failed": summary.failed,
-                   "resumed": summary.resumed, "changed": summary.changed,
-                   "processed_this_run": summary.processed,
-                   "engine_calls": summary.engine_calls, "cache_hits": summary.cache_hits},
-        "exit_code": int(summary.exit_code),
-        "errors": summary.errors,
-        "tables": summary.tables,
-        "timings": {"started_at": summary.started_at, "finished_at": summary.finished_at,
-                    "elapsed_s": summary.elapsed_s},
-        # what the tables were built with (the redaction key's fingerprint, never the key)
-        "config": {**config.public_dict(), **table_settings(stages.parse, stages.output)},
-        "manifest_sha256": summary.manifest_sha256,
-        "passthrough_columns": pt_cols,
-        "calls": summary.calls,
-        "message": summary.message,
-    }

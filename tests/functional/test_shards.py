@@ -111,6 +111,8 @@ def test_four_concurrent_shard_processes_fill_one_folder_and_merge_says_it_is_wh
     assert "4 shards complete: 20 documents" in merged.stdout
     run = json.loads((out / "run.json").read_text())
     assert run["counts"]["total"] == DOCS + 4 and len(run["shards"]) == 4
+    shard_counts = [json.loads((out / "shards" / f"{i}-of-4" / "run.json").read_text())["counts"] for i in range(4)]
+    assert run["counts"] == {k: sum(c[k] for c in shard_counts) for k in shard_counts[0]}  # every count, summed
     shard_runs = [json.loads((out / "shards" / f"{i}-of-4" / "run.json").read_text())["timings"] for i in range(4)]
     assert run["timings"] == {"started_at": min(t["started_at"] for t in shard_runs),
                               "finished_at": max(t["finished_at"] for t in shard_runs)}
