@@ -20,7 +20,8 @@ from typing import Any, Iterable, Iterator, TextIO
 
 from .aws import translate
 from .errors import ConfigError, SourceNotFound
-from .manifest import BUCKET_NAME, IMAGE_EXTENSIONS, ManifestRow, file_uri_path, passthrough_columns, read_manifest
+from .manifest import IMAGE_EXTENSIONS, passthrough_columns, read_manifest
+from .manifest_rows import BUCKET_NAME, ManifestRow, file_uri_path
 from .records import DOC_TYPES
 
 

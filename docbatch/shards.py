@@ -24,7 +24,7 @@ from typing import Iterable, Iterator, Mapping
 
 from .errors import ConfigError
 from .listing import Manifest
-from .manifest import ManifestRow
+from .manifest_rows import ManifestRow
 
 #: The folder of the run folder that holds each shard's own files.
 SHARDS = "shards"
