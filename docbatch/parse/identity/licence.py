@@ -83,7 +83,8 @@ def parse_licence(response: Mapping[str, Any], *, run_date: dt.date) -> LicenceF
     fill_names(out, names, signature_rows(mixed))
     strip_caption_remnant(out, {lab.field for lab in labels},
                           {lab.field for lab in labels if NAME_CAPTIONS.get(lab.field) == _letters(lab)}, signed,
-                          {words[0] for words in signature_sequences(mixed)})
+                          # A row of one letter (``r``, a small caption read in lower case) opens no signature.
+                          {words[0] for words in signature_sequences(mixed) if any(len(w) >= 2 for w in words)})
     first = str(out.values.get("first_name") or "")
     if first and "middle_name" not in out.values:
         last = str(out.values.get("last_name") or "")

@@ -24,6 +24,7 @@ below review level instead of passing as read (a flag, not a guess):
 from __future__ import annotations
 
 import re
+import string
 
 from .licence_fields import LicenceFields
 from .licence_numbers import number_fits, repairs, squeeze_number, states_fitting
@@ -149,10 +150,19 @@ def strip_caption_remnant(out: LicenceFields, labelled: set[str], captioned: set
     ``signed_first``: the first word of each signature row (a given name opens it).  The name
     came from the card's structure, so its first letters may be the caption's last ones; a name
     the signature spells as read (``NANCY``) is kept as read.
+
+    With no name caption read, given names from the structure opening with a one-letter word
+    (``r NOAH F``: the ``FN`` caption or field number ``2`` set small, read as a letter) lose it
+    the same way where the signature opens with the next word and never writes the letter;
+    they are flagged where it does not open with it (the letter may be the name's initial).
     """
     for name, caption in NAME_CAPTIONS.items():
         value = str(out.values.get(name) or "")
-        if name in labelled or not value or not captioned - {name}:
+        if name in labelled or not value:
+            continue
+        if not captioned - {name}:
+            if name == "first_name" and not captioned:
+                _caption_letter_word(out, name, string.ascii_uppercase, signed_first)
             continue
         if _caption_letter_word(out, name, caption, signed_first if name == "first_name" else support):
             continue

@@ -188,7 +188,9 @@ def _nearby(label: Label, segs: list[Segment], labels: list[Label]) -> list[tupl
     later = [lab for lab in labels if lab.seg is seg and lab.start >= label.end]
     # A segment opening with a label is not another label's value, unless it is nothing
     # but a bare number ("1" under "12 RESTRICTIONS" is a value, not the family-name label).
-    labelled_starts = {id(lab.seg) for lab in labels if lab.start == 0 and not lab.seg.text.strip(" .").isdigit()}
+    # Marks OCR read before the label (``$ CLASS DM``: the field number ``9``) do not make it a value.
+    labelled_starts = {id(lab.seg) for lab in labels if not re.search(r"[A-Z0-9]", lab.seg.text[:lab.start])
+                       and not lab.seg.text.strip(" .").isdigit()}
     out: list[tuple[Segment, str]] = []
     if not later:
         cy = (top + bottom) / 2

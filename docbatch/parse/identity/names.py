@@ -84,12 +84,21 @@ def given_first(upper: str, lower: str, signatures: list[str], number: str) -> b
     """True when the upper of two unlabelled name lines is the given name.
 
     Cues: a Soundex-derived licence number starts with the family name's code; a
-    signature is written "First Last".
+    signature is written "First Last".  Each line's first word of two letters or more is
+    compared: a one-letter word leading a line (an initial, or what OCR made of a small field
+    number or caption, ``r NOAH F``) says nothing of the order, and the signature holds that
+    letter somewhere whatever the order.
     """
-    up, low = upper.split(" ")[0], lower.split(" ")[0]
+    up, low = _lead_word(upper), _lead_word(lower)
     if number and number.startswith(soundex(low)) != number.startswith(soundex(up)):
         return number.startswith(soundex(low))
     return written_first(signatures, up, low)
+
+
+def _lead_word(line: str) -> str:
+    """The first word of ``line`` of two letters or more (else its first word)."""
+    words = line.split(" ")
+    return next((w for w in words if len(w) >= 2), words[0])
 
 
 #: Name labels of the AAMVA layout and older cards, squeezed.
