@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 
 from docbatch.parse.receipt.labels import line_label
-from docbatch.parse.receipt.parser import ReceiptHints
+from docbatch.parse.receipt.parser import REVIEW_BELOW, ReceiptHints
 
 from .test_receipt_parsing import receipt
 
@@ -123,3 +123,17 @@ def test_a_receipt_of_decimal_commas_keeps_its_umlauts_without_a_currency_sign()
                 "Summe | 4,10", "Gegeben | 10,00", "Rückgeld | 5,90", "19.03.2026 09:41", hints=HINTS).fields
     assert f["vendor_name"] == "Bäckerei Schmidt"
     assert f["vendor_address"] == "Marktplatz 3, 80331 München"
+
+
+def test_a_slogan_under_the_name_does_not_put_the_name_in_doubt() -> None:
+    f = receipt("SUNRISE GROCERY", "Fresh every day", "4410 LAKESHORE RD", "SPRINGFIELD IL 62704", "MILK | 3.49",
+                "TOTAL | 3.49", "03/06/2026 10:41", hints=HINTS).fields
+    assert f["vendor_name"] == "SUNRISE GROCERY"
+    assert float(f["vendor_name_confidence"]) > REVIEW_BELOW
+
+
+def test_a_gmbh_is_print_not_a_case_slip() -> None:
+    f = receipt("Getränke Krause GmbH", "Lindenstraße 12", "50667 Köln", "Apfelschorle | 6,31 A", "Wasser | 1,50 A",
+                "Summe | 7,81", "Gegeben | 10,00", "Rückgeld | 2,19", "30.08.2026 12:34", hints=HINTS).fields
+    assert f["vendor_name"] == "Getränke Krause GmbH"
+    assert float(f["vendor_name_confidence"]) > REVIEW_BELOW

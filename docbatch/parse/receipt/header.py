@@ -243,8 +243,9 @@ def find_vendor(lines: list[Line], end: int) -> Found | None:
 def _note(text: str) -> bool:
     """A row no name is printed as: all lower case (a name written on), a sentence's marks
     (``*REDEEM VOUCHER BEFORE POINTS EXPIRY!*``) or a star or bullet opening it (``☆ Home of
-    Sticky Bones``: a slogan)."""
-    return not any(c.isupper() for c in text) or "!" in text or text.strip()[:1] in ("*", "☆", "★", "•")
+    Sticky Bones``: a slogan) or a sentence's case (:func:`sentence_case`)."""
+    return (not any(c.isupper() for c in text) or "!" in text or text.strip()[:1] in ("*", "☆", "★", "•")
+            or sentence_case(text))
 
 
 def _vendor_doubt(used: list[Line], pool: list[Line], scores: dict[int, float], best: float) -> str | None:
@@ -266,7 +267,7 @@ def _vendor_doubt(used: list[Line], pool: list[Line], scores: dict[int, float], 
         return "name_row_above"
     last = used[-1]
     below = next((ln for ln in pool if ln.index == last.index + 1), None)
-    if (below is not None and _name_like(below, below.index + 1) and below.letters >= 4
+    if (below is not None and _name_like(below, below.index + 1) and below.letters >= 4 and not _note(below.text)
             and not _LEGAL_END.search(clean_vendor(last.text.upper()))  # SDN BHD closes a name
             and not re.search(r"\d", below.text) and 0.8 <= below.height / (last.height or 1e-9) <= 1.25):
         return "name_row_below"

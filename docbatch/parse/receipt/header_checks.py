@@ -154,6 +154,8 @@ def address_signs(address: str) -> list[str]:
 #: An upper-case letter inside a lower-case word that does not start a new lower-case run
 #: (``CafE``; ``PappaRich`` and ``McDonald`` are print).
 _CASE_SLIP = re.compile(r"[a-z][A-Z](?![a-z]{2})")
+#: Legal forms printed in mixed case (``GmbH``, ``gGmbH``, ``KGaA``): print, not a case slip.
+_MIXED_CASE_FORM = re.compile(r"\b(?:g?GmbH|mbH|KGaA)\b")
 _DIGIT_IN_WORD = re.compile(r"[A-Za-z]\d[a-z]|[a-z]\d[A-Za-z]|(?<![\w.])\d\.[A-Za-z]{2,}\b")
 _ODD_ONSET = re.compile(r"\b[B-DF-HK-NP-TV-Z]J[AEIOU][A-Z]", re.I)
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -191,7 +193,7 @@ def misread_signs(text: str, *, name: bool = False, plain: bool = True) -> list[
     signs = []
     if plain and any(near_known_word(w) for w in re.findall(r"[A-Za-z]+", text)):
         signs.append("near_known_word")
-    if name and _CASE_SLIP.search(text):
+    if name and _CASE_SLIP.search(_MIXED_CASE_FORM.sub(" ", text)):
         signs.append("case_slip")
     if _DIGIT_IN_WORD.search(text):
         signs.append("digit_in_word")
