@@ -137,3 +137,11 @@ def test_a_gmbh_is_print_not_a_case_slip() -> None:
                 "Summe | 7,81", "Gegeben | 10,00", "Rückgeld | 2,19", "30.08.2026 12:34", hints=HINTS).fields
     assert f["vendor_name"] == "Getränke Krause GmbH"
     assert float(f["vendor_name_confidence"]) > REVIEW_BELOW
+
+
+def test_a_spanish_calle_abbreviated_c_slash_is_an_address_row() -> None:
+    """``C/ Mayor 12`` (calle) under ``Cafetería La Plaza``: the street, not the vendor."""
+    f = receipt("Cafetería La Plaza", "C/ Mayor 12", "28013 Madrid", "Zumo naranja | 4,50", "Café | 1,80",
+                "TOTAL | 6,30 €", "15/11/2026 10:02", hints=HINTS).fields
+    assert f["vendor_name"] == "Cafetería La Plaza"
+    assert f["vendor_address"] == "C/ Mayor 12, 28013 Madrid"
