@@ -418,6 +418,16 @@ def test_a_given_name_cut_to_its_initial_c_at_the_zones_end_is_kept_as_printed()
     assert f["needs_review"] is False and f["fields_agree"] is True
 
 
+def test_a_cut_name_word_misread_at_the_zones_end_is_respelt_as_prints_word_opens_and_flagged():
+    # Seed 89's passport: "JOSE" cut to "JO" at the field's end, its O read C ("...<<JC"); print
+    # spells no word opening "JC", and one capital word opens a letter from it.
+    f = _passport("WOLFESCHLEGELSTEINHAUSENBERGERDORFF<<JC",
+                  [("WOLFESCHLEGELSTEINHAUSENBERGERDORFF", 0.31, 0.16), ("JOSE LUIS INGRID CHIOMA", 0.31, 0.25)])
+    assert f["first_name"] == "JO" and f["mrz_code"].startswith("P<UTOWOLFESCHLEGELSTEINHAUSENBERGERDORFF<<JO\n")
+    assert "respelt as printed" in f["review_reason"] and "first_name" in f["review_reason"]
+    assert f["mrz_code_confidence"] < 50
+
+
 def test_a_filler_read_as_k_after_the_given_names_is_a_disagreement_with_print():
     # The other reading of "...MARIA<K" at the field's end: a filler misread as K.  The letter is
     # kept, and print, spelling no word from K, flags the zone.

@@ -408,9 +408,10 @@ def names_from_print(mrz: Mrz, printed: Sequence[str]) -> Mrz:
     words = {w for text, ws in split if not any(c.isdigit() for c in text) for w in ws if len(w) >= 3}
     out = names
     for m in re.finditer(r"[A-Z]{3,}", names):
-        near = [w for w in words if len(w) == len(m.group()) and sum(a != b for a, b in zip(w, m.group())) == 1]
+        near = [w for w in words if len(w) == len(m.group()) and _one_apart(w, m.group())]
         if m.group() not in tokens and len(near) == 1:
             out = out[:m.start()] + near[0] + out[m.end():]
+    out = _cut_word_from_print(out, printed)
     if out == names:
         return mrz
     lines = list(mrz.lines)
@@ -418,3 +419,24 @@ def names_from_print(mrz: Mrz, printed: Sequence[str]) -> Mrz:
     decoded = decode(lines, raw_lines=mrz.raw_lines, confidence=mrz.confidence,
                          line_confidences=mrz.line_confidences, format=mrz.format)
     return dataclasses.replace(decoded, guessed=mrz.guessed) if decoded is not None else mrz
+
+
+def _one_apart(a: str, b: str) -> bool:
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 1
+
+
+def _cut_word_from_print(names: str, printed: Sequence[str]) -> str:
+    """``names`` (a full field: ICAO cut the last name word at its end) with that cut word as
+    print's, where print spells no word opening with it and exactly one printed capital word
+    opens one letter from it (``JC`` of a field cut at ``JOSE``: the cut word's last letter, read
+    beside the zone's end, is the one misread).  Captions in mixed case are no name words."""
+    cut = re.search(r"(?<![A-Z])[A-Z]{2,}$", names)
+    if cut is None:
+        return names
+    word = cut.group()
+    capitals = {normalise(w) for text in printed if not any(c.isdigit() for c in text)
+                for w in re.split(r"[\W_]+", text) if w.isupper()}
+    near = {w[:len(word)] for w in capitals if len(w) > len(word) and _one_apart(w[:len(word)], word)}
+    if any(w.startswith(word) for w in capitals) or len(near) != 1:
+        return names
+    return names[:cut.start()] + near.pop()
