@@ -428,6 +428,22 @@ def test_a_cut_name_word_misread_at_the_zones_end_is_respelt_as_prints_word_open
     assert f["mrz_code_confidence"] < 50
 
 
+def test_a_cut_name_word_whose_last_letter_was_lost_takes_it_from_print_and_is_flagged():
+    # Seed 31's visa: "...BERGERDORFF" cut at "...BERGERD", its D lost ("...BERGER<").  Here
+    # "OLUWASEUN" cut to "OLUWASEU", read "OLUWASE<".
+    f = _passport("CHRISTODOULOPOULOU<<ALEKSANDRA<OLUWASE",
+                  [("CHRISTODOULOPOULOU", 0.31, 0.16), ("ALEKSANDRA OLUWASEUN WEI", 0.31, 0.25)])
+    assert f["first_name"] == "ALEKSANDRA OLUWASEU" and "first_name" in f["review_reason"]
+    assert f["mrz_code_confidence"] < 50
+
+
+def test_a_cut_name_word_misread_and_its_last_letter_lost_is_respelt_as_prints_word_opens():
+    # Seed 67's passport: "OLUWASEUN" cut to "OLUWASEU", read "OLUWASI" and a filler.
+    f = _passport("CHRISTODOULOPOULOU<<ALEKSANDRA<OLUWASI",
+                  [("CHRISTODOULOPOULOU", 0.31, 0.16), ("ALEKSANDRA OLUWASEUN WEI", 0.31, 0.25)])
+    assert f["first_name"] == "ALEKSANDRA OLUWASEU" and "first_name" in f["review_reason"]
+
+
 def test_a_filler_read_as_k_after_the_given_names_is_a_disagreement_with_print():
     # The other reading of "...MARIA<K" at the field's end: a filler misread as K.  The letter is
     # kept, and print, spelling no word from K, flags the zone.

@@ -426,17 +426,25 @@ def _one_apart(a: str, b: str) -> bool:
 
 
 def _cut_word_from_print(names: str, printed: Sequence[str]) -> str:
-    """``names`` (a full field: ICAO cut the last name word at its end) with that cut word as
-    print's, where print spells no word opening with it and exactly one printed capital word
-    opens one letter from it (``JC`` of a field cut at ``JOSE``: the cut word's last letter, read
-    beside the zone's end, is the one misread).  Captions in mixed case are no name words."""
-    cut = re.search(r"(?<![A-Z])[A-Z]{2,}$", names)
+    """``names`` with its last word as print's where ICAO cut it at the field's end and the zone
+    misread it there: a field ending in that word, or in it and one filler (the cut word's last
+    letter lost: ``...BERGER<`` of ``WOLFESCHLEGELSTEINHAUSENBERGERDORFF`` cut at ``...BERGERD``).
+    Taken from the one printed capital word that opens with the word, one letter apart at most
+    (``JC`` of ``JOSE`` cut to ``JO``; ``OLUWASI<`` of ``OLUWASEUN`` cut to ``OLUWASEU``), when print
+    spells no word that is the zone's word or, with no filler lost, opens with it.  Captions in
+    mixed case are no name words, nor is a printed word the zone spells before (``SMITH-JONES``
+    beside a complete ``...<<MIN<JUN<``)."""
+    cut = re.search(r"(?<![A-Z])([A-Z]{2,})(<?)$", names)
     if cut is None:
         return names
-    word = cut.group()
+    word, lost = cut.group(1), len(cut.group(2))
     capitals = {normalise(w) for text in printed if not any(c.isdigit() for c in text)
                 for w in re.split(r"[\W_]+", text) if w.isupper()}
-    near = {w[:len(word)] for w in capitals if len(w) > len(word) and _one_apart(w[:len(word)], word)}
-    if any(w.startswith(word) for w in capitals) or len(near) != 1:
+    if word in capitals or not lost and any(w.startswith(word) for w in capitals):
+        return names
+    spelt = set(re.findall(r"[A-Z]+", names[:cut.start()]))  # a printed word the zone spells is another name word
+    near = {w[:len(word) + lost] for w in capitals - spelt
+            if len(w) > len(word) and sum(a != b for a, b in zip(w, word)) <= 1}
+    if len(near) != 1:
         return names
     return names[:cut.start()] + near.pop()
