@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable
 
 from .config import OutputSettings, SourceSettings, parse_settings, table_settings
-from .errors import ConfigError
+from .errors import ConfigError, ExitCode
 from .outputs import build_outputs
 from .runfolder import RunFolder
 from .shards import Shard
@@ -50,6 +50,9 @@ def _rebuild(folder: RunFolder, meta: dict, formats: str | None, redact: bool | 
                               parse=parse, passthrough_columns=meta.get("passthrough_columns", []),
                               commit_check=commit_check)
         journal.mark_unusable(built.unusable)
+        if built.unusable:  # run.json's counts as the tables now have them: merge sums them, exits on them
+            meta = _recounted(meta, journal, run_id)
+            folder.write_run_json(meta)
         folder.checkpoint_journal(journal.copy_to)  # on S3, so the next run sees what was missing
         built_with = table_settings(parse, output)
         if any(cfg.get(k) != v for k, v in built_with.items()):
@@ -58,3 +61,13 @@ def _rebuild(folder: RunFolder, meta: dict, formats: str | None, redact: bool | 
         return built.counts
     finally:
         journal.close()
+
+
+def _recounted(meta: dict, journal: Journal, run_id: str) -> dict:
+    """``meta`` (run.json) with the ok and failed counts, error counts and exit code of the
+    journal once documents whose saved answers proved unusable are marked failed."""
+    counts = journal.counts(run_id)
+    failed = counts.get("failed", 0)
+    return {**meta, "counts": {**meta.get("counts", {}), "ok": counts.get("ok", 0), "failed": failed},
+            "errors": journal.error_counts(run_id),
+            "exit_code": int(ExitCode.SOME_FAILED) if failed else meta.get("exit_code", 0)}

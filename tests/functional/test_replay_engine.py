@@ -150,3 +150,13 @@ def test_reparse_of_a_folder_holding_a_refused_saved_answer_builds_the_other_doc
     docs = pd.read_parquet(tmp_path / "out" / "documents").set_index("doc_id")
     assert (counts["documents"], docs.loc["b", "error_code"]) == (3, "raw_response_invalid")
     assert run_batch(cfg).processed == 1  # the next run asks for b again
+
+
+def test_reparse_that_finds_an_unusable_saved_answer_says_so_in_run_json(tmp_path):
+    """docbatch merge sums the shards' run.json counts and takes their worst exit code: a
+    reparse that failed a document left them saying every document was ok, exit 0."""
+    poisoned_run(tmp_path)
+    reparse_run(tmp_path / "out")
+    meta = json.loads((tmp_path / "out" / "run.json").read_text())
+    assert (meta["counts"]["ok"], meta["counts"]["failed"], meta["exit_code"]) == (2, 1, 3)
+    assert meta["errors"] == {"raw_response_invalid": 1}
