@@ -8,9 +8,9 @@ handed over is no card charge).  So the receipt of a purchase the statement char
 what a card payment prints: its cash tender row reads ``VISA`` and the amount charged (the
 total), and its change row (label and amount) is gone.  A cash tender row is one that starts
 with ``CASH``/``TUNAI``, one naming cash as the way paid (``PAY BY: CASH``, ``PAYMENT TYPE:
-CASH``, ``TENDERED-CASH``), or a payment row just above a change row (``PAID AMOUNT: 100.00``
-over ``CHANGE: 20.50``, ``TENDERED 10.00`` over ``CHANGE 2.40``: change is handed back for cash
-only); its amount may be signed (``CASH -50.00``) or sit lower than its label.  The rest of
+CASH``, ``TENDERED-CASH``, ``RECEIVED CASH``), or a payment row just above a change row (``PAID
+AMOUNT: 100.00`` over ``CHANGE: 20.50``, ``TENDERED 10.00``, ``PAY 20.00`` over ``CHANGE 2.40``:
+change is handed back for cash only); its amount may be signed (``CASH -50.00``) or sit lower than its label.  The rest of
 the receipt is as transcribed, but for cash rounding: Malaysian 5-sen rounding applies to cash only, so a card
 pays the sum before it (:func:`charged_total`, the amount the statement charges) and its
 receipt prints no rounding row (``ROUNDING ADJ -0.02``, gone) and that sum where the rounded
@@ -33,12 +33,14 @@ Line = tuple[list[float], str]
 #: or a policy line (``CASH BILL``, ``CASH SALES``, ``CASHIER``, ``NO CASH REFUND``).
 _TENDER = re.compile(r"^\W*(?:CASH|TUNAI)\b(?!\s*(?:BILL|SALES?|INV|INVOICE|RECEIPT|REFUND|&|AND\b|CARRY|DRAWER|VOUCHER|CHANGE|ROUND))",
                      re.I)
-#: A row naming cash as the way paid, not first on the line (``PAY BY: CASH``, ``TENDERED-CASH``).
-_PAID_IN_CASH = re.compile(r"^\W*(?:PAY(?:MENT)?\s*(?:BY|TYPE|MODE|METHOD)\s*:?\s*|TENDERED\s*-\s*|TTL\s+)(?:CASH|TUNAI)\b",
+#: A row naming cash as the way paid, not first on the line (``PAY BY: CASH``, ``TENDERED-CASH``,
+#: ``RECEIVED CASH``).
+_PAID_IN_CASH = re.compile(r"^\W*(?:PAY(?:MENT)?\s*(?:BY|TYPE|MODE|METHOD)\s*:?\s*|TENDERED\s*-\s*|TTL\s+|RECEIVED\s+)"
+                           r"(?:CASH|TUNAI)\b",
                            re.I)
 #: A payment row's label (the amount handed over): a cash tender when a change row follows it.
 _PAID_LABEL = re.compile(r"^\W*(?:(?:CASH\s*)?TENDER(?:ED)?|(?:TOTAL\s*)?PAID(?:\s*AMOUNT)?|AMOUNT\s*(?:PAID|TENDERED)|"
-                         r"(?:TOTAL\s*|CUSTOMER'?S\s*)?PAYMENT)\b(?!\s*(?:TIME|MODE|TYPE|METHOD|DETAILS))", re.I)
+                         r"(?:TOTAL\s*|CUSTOMER'?S\s*)?PAYMENT|PAY)\b(?!\s*(?:TIME|MODE|TYPE|METHOD|DETAILS))", re.I)
 _CHANGE = re.compile(r"^\W*(?:CASH\s*)?(?:CHANGES?|BAKI|KEMBALI(?:AN)?)\b(?!\s*(?:ARE|IS|OF|WITHIN|ALLOWED))", re.I)
 _MONEY = re.compile(r"-?\d[\d,]*\.\d{2}-?")
 #: A cash-rounding row's label (``ROUNDING ADJ``, ``ROUND ADJ``, ``RND ADJ``; not ``ROUNDED TOTAL``).

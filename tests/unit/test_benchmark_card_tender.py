@@ -107,3 +107,16 @@ def test_a_cash_rounding_label_is_no_tender():
                line(60, 10, "CASH"), line(60, 200, "RM30.00")]
     assert texts(card_tender(receipt, Decimal("22.65"))) == [
         "TOTAL", "RM22.65", "CASH ROUNDING", "RM0.00", "VISA", "RM22.65"]
+
+
+def test_a_pay_row_above_a_change_row_is_a_cash_tender():
+    # SROIE 168, 246, 279 (KING'S CONFECTIONERY): 'DUE 7.50', 'PAY 20.00', 'CHANGE 12.50'.
+    receipt = [line(0, 10, "DUE"), line(0, 200, "7.50"), line(30, 10, "PAY"), line(30, 200, "20.00"),
+               line(60, 10, "CHANGE"), line(60, 200, "12.50")]
+    assert texts(card_tender(receipt, Decimal("7.50"))) == ["DUE", "7.50", "VISA", "7.50"]
+
+
+def test_cash_named_as_received_names_the_card():
+    # SROIE 274: 'RECEIVED CASH RM28.03' below 'NET TOTAL RM28.03', no change row.
+    receipt = [line(0, 10, "NET TOTAL RM28.03"), line(30, 10, "RECEIVED CASH RM28.03")]
+    assert texts(card_tender(receipt, Decimal("28.03"))) == ["NET TOTAL RM28.03", "RECEIVED VISA RM28.03"]
