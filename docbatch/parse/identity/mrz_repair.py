@@ -67,7 +67,7 @@ def _folded(text: str) -> str:
     return fold_marks(text).upper().translate(_FILLER_LOOKALIKES).translate(_HOMOGLYPHS)
 
 
-def _keeping_places(text: str) -> str:
+def keeping_places(text: str) -> str:
     """:func:`normalise`, but a letter foreign to the MRZ alphabet holds its place as a filler
     (``HR厂`` read for ``IRL`` is ``HR<``, not ``HR`` shifting the rest of the line)."""
     return re.sub(r"[^A-Z0-9<]", "", "".join(FILLER if c.isalpha() and not c.isascii() else c for c in _folded(text)))
@@ -334,7 +334,7 @@ def read_mrz(raw_lines: Sequence[str], *, confidences: Sequence[float] = ()) -> 
     if not cleaned or not all(cleaned):
         return None
     # A foreign letter is dropped first; kept as a filler only when that reads better (min is stable).
-    kept = [_keeping_places(r) for r in raw_lines]
+    kept = [keeping_places(r) for r in raw_lines]
     results = []
     for reading, fmt in itertools.product([cleaned] + ([kept] if kept != cleaned else []), FORMATS.values()):
         if not _plausible(fmt, reading):

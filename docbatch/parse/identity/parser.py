@@ -25,6 +25,7 @@ from ..classify import cue_scores
 from .licence import parse_licence
 from .licence_fields import LicenceFields
 from .mrz_decode import FILLER, Mrz
+from .mrz_doubt import explain_lookalikes
 from .mrz_find import find_mrz, has_mrz_marks
 from .mrz_repair import digits_for_letters, names_from_print, normalise, number_from_print, same_shapes
 from .mrz_rivals import breaks_a_check, lookalike_rivals, rival_print_shows
@@ -240,7 +241,7 @@ def _read_mrz_document(row: _Row, reasons: list[str], response: Mapping[str, Any
     printed = _printed_lines(response, mrz)  # number_from_print keeps the raw lines: still the printed zone
     mrz = rival_print_shows(number_from_print(mrz, " ".join(printed).split()), " ".join(printed).split())
     read = mrz
-    mrz = names_from_print(mrz, printed)
+    mrz = explain_lookalikes(names_from_print(mrz, printed), LOW_CONFIDENCE)
     _from_mrz(row, mrz, run_date)
     respelt = [name for name, before, after in (("last_name", read.surname, mrz.surname),
                                                 ("first_name", read.given_names, mrz.given_names)) if before != after]
