@@ -409,6 +409,17 @@ def test_a_zone_truncating_long_names_agrees_with_print_that_spells_them_whole()
     assert f["first_name"] == "MARIE CLAIRE ANNA S" and f["needs_review"] is False and f["fields_agree"] is True
 
 
+def test_a_zone_cut_at_the_filler_after_a_name_word_agrees_with_print_spelling_more():
+    # Seed 17's card: "JEAN-PIERRE" cut after "JEAN<" at the field's end; print spells PIERRE too.
+    td1 = ["I<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6", "MUELLER<<OLUWASEUN<MARIA<JEAN<"]
+    rows = [("UTOPIA", 0.05, 0.03), ("Surname / Nom", 0.31, 0.13), ("MUELLER", 0.31, 0.16),
+            ("Given names / Prenoms", 0.31, 0.22), ("OLUWASEUN MARIA JEAN-PIERRE", 0.31, 0.25),
+            (td1[0], 0.07, 0.75), (td1[1], 0.07, 0.82), (td1[2], 0.07, 0.89)]
+    f = parse_identity(_response(rows, char_w=0.028), run_date=RUN).fields
+    assert f["mrz_code"] == "\n".join(td1) and f["first_name"] == "OLUWASEUN MARIA JEAN"
+    assert f["needs_review"] is False and f["fields_agree"] is True
+
+
 def test_a_given_name_cut_to_its_initial_c_at_the_zones_end_is_kept_as_printed():
     # A generated visa as the local engine read it: "MARIE CLAIRE" cut at the field's end on its
     # C ("...MARIE<C"), read right, was taken for a filler misread as C ("MARIE<<"), flagged.

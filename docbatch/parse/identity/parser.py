@@ -101,9 +101,9 @@ def _mrz_visual_disagreements(printed: list[str], mrz: Mrz) -> list[str] | None:
     if len(squeezed) < 20:
         return None
     names = {"last_name": mrz.surname, "first_name": mrz.given_names}
-    full = not mrz.fields["names"].endswith(FILLER)
+    full, cut = not mrz.fields["names"].endswith(FILLER), not mrz.fields["names"].endswith(FILLER * 2)
     disagree = [name for name, value in names.items() if value and not _printed_name_agrees(
-        value, next(v or "" for k, v in names.items() if k != name), printed, full=full)]
+        value, next(v or "" for k, v in names.items() if k != name), printed, full=full, cut=cut)]
     number = _squeeze(mrz.document_number or "")
     if number and number not in squeezed and _printed_near(mrz, number, " ".join(printed).split()):
         disagree.insert(0, "document_number")
@@ -122,7 +122,7 @@ def _printed_names(line: str) -> list[tuple[str, bool]]:
     return words
 
 
-def _printed_name_agrees(value: str, other: str, printed: list[str], *, full: bool) -> bool:
+def _printed_name_agrees(value: str, other: str, printed: list[str], *, full: bool, cut: bool) -> bool:
     """Does a printed line spell the MRZ name ``value`` in whole words, and no other name words?
 
     The zone's name carries no check digit, and a name word the engine lost or cut (``OE``
@@ -131,7 +131,8 @@ def _printed_name_agrees(value: str, other: str, printed: list[str], *, full: bo
     so does a line holding more capital words than the name and the zone's ``other`` name (a
     line may print both: ``ERIKSSON, ANNA MARIA``) when the zone had room for them (``full``: a
     names field ending without filler is cut, as ICAO truncates long names, and its last word
-    may be a printed word's start).
+    may be a printed word's start).  A field ending in one filler (``cut``) may have been cut at
+    the filler after a name word (``...<JEAN<`` of ``JEAN-PIERRE``): more printed words may follow.
     """
     want, rest_ok = _squeeze(value), ("", _squeeze(other))
     for line in printed:
@@ -142,7 +143,7 @@ def _printed_name_agrees(value: str, other: str, printed: list[str], *, full: bo
                 spelled += words[end][0]
                 if spelled == want or full and spelled.startswith(want) and len(spelled) - len(words[end][0]) < len(want):
                     extra = "".join(w for k, (w, caps) in enumerate(words) if caps and not start <= k <= end)
-                    if full or extra in rest_ok:
+                    if cut or extra in rest_ok:
                         return True
                     break
                 if len(spelled) >= len(want):
