@@ -19,7 +19,8 @@ Why it looks the way it does:
   A detector input over ``det_strip_pixels`` is read in overlapping horizontal strips and
   the boxes are found on the stitched map (:mod:`.local_strips`), and the heap's free pages
   are handed back after each picture: a worker's peak is a strip's, not a whole scan's.
-  Recognition reads the detected lines ``rec_batch`` at a time.  The line orientation
+  Recognition reads the detected lines ``rec_batch`` at a time, on a memory arena of its
+  own that is emptied after each picture (:mod:`.local_arena`).  The line orientation
   model (cls, which turns upside-down lines) turns a page's lines all or none, by their
   vote (:mod:`.local_orientation`), and can be switched off (``orientation``).
 * **Nothing written under ``$HOME``.**  onnxruntime persists a telemetry device id under
@@ -52,6 +53,7 @@ from ..regions import Region, pixel_box, reframe
 from ..heap import release_memory
 from ..response import make_detection
 from .base import Engine, EngineOption, EngineSettings, ImageSpec
+from .local_arena import ArenaSession
 from .local_glyphs import WORD_SCORE_TAG, GlyphRecorder, word_confidences
 from .local_inputs import Sizing, decode, reduce
 from .local_orientation import PageOrientation
@@ -269,20 +271,23 @@ def _build(config: _Config) -> Any:
         ocr._load_det_model()
         if config.orientation:
             ocr.text_cls = PageOrientation(ocr._load_cls_model())
-        ocr.text_rec = GlyphRecorder(ocr._load_rec_model())
+        recognizer = ocr._load_rec_model()
+        arena = recognizer.session.session = ArenaSession(str(paths["Rec"]), config.threads)
+        ocr.text_rec = GlyphRecorder(recognizer)
         ocr.text_det.session = StripSession(ocr.text_det.session, StripPlan(config.det_strip_pixels))
     except Exception as exc:
         raise ConfigError(f"cannot start the local OCR engine ({type(exc).__name__}: {exc})") from exc
-    return _Pipeline(ocr, config.sizing)
+    return _Pipeline(ocr, config.sizing, arena)
 
 
 class _Pipeline:
     """A process's rapidocr pipeline, reused for every picture, with the detector's scale
     chosen for each (:meth:`Sizing.detector_limit`) on the one detector session."""
 
-    def __init__(self, ocr: Any, sizing: Sizing) -> None:
+    def __init__(self, ocr: Any, sizing: Sizing, arena: ArenaSession) -> None:
         self._ocr = ocr
         self._sizing = sizing
+        self._arena = arena
         self._lock = threading.Lock()
 
     def __call__(self, pixels: Any) -> Any:
@@ -299,6 +304,7 @@ class _Pipeline:
                                                  getattr(result, "scores", None) or ())
                 return result
             finally:
+                self._arena.release()  # the recognizer's arena is not held while the next detector runs
                 release_memory()
 
 
