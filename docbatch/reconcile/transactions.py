@@ -87,6 +87,16 @@ _NO_MONEY = frozenset({"DECLINED", "REVERTED", "FAILED", "CANCELLED", "CANCELED"
                        "DENIED"})
 #: Header cells that only a day-first layout has (see :func:`_layout_date_order`).
 _DAY_FIRST_LAYOUTS = {"transferwiseid", "emoji"}
+#: Header cells (all of one set) of layouts that only US banks export, month first (see
+#: :func:`_layout_date_order`): Chase's card and checking downloads, Discover's, American Express's
+#: US one (its UK one says ``Town/City`` and ``Postcode``, and writes the day first) and Apple Card's.
+_MONTH_FIRST_LAYOUTS = (
+    frozenset({"transactiondate", "postdate", "description", "category", "type", "amount", "memo"}),
+    frozenset({"details", "postingdate", "description", "amount", "type", "balance", "checkorslip"}),
+    frozenset({"transdate", "postdate", "description", "amount", "category"}),
+    frozenset({"citystate", "zipcode", "appearsonyourstatementas"}),
+    frozenset({"clearingdate", "purchasedby"}),
+)
 _TIME_ZONE_IN_HEADER = re.compile(r"\s*\((UTC|GMT|[A-Za-z]+/[A-Za-z_]+(?:/[A-Za-z_]+)?)\)$")
 _CURRENCY_IN_HEADER = re.compile(r"\(([A-Z]{3})\)|\b(?:IN\s)?([A-Z]{3})$")
 
@@ -344,10 +354,14 @@ def from_rows(header: Sequence[object], rows: Sequence[Sequence[object]], *, opt
 def _layout_date_order(header: Sequence[object]) -> str | None:
     """The day/month order of a layout whose header tells it, for a column that reads both ways (a
     statement of the 1st to the 12th): Wise's balance statement (``TransferWise ID``) and Monzo's
-    export (``Emoji``) write day first, whatever the account's country.  A column one order
-    alone reads is read in it, whatever the layout."""
+    export (``Emoji``) write day first, whatever the account's country; the US banks' layouts of
+    :data:`_MONTH_FIRST_LAYOUTS` month first (without it, a nightly reconcile of a Chase download
+    stopped on the first twelve days of every month, asking for ``--date-order``).  A column one
+    order alone reads is read in it, whatever the layout."""
     keys = {_key(h) for h in header}
-    return "DMY" if keys & _DAY_FIRST_LAYOUTS else None
+    if keys & _DAY_FIRST_LAYOUTS:
+        return "DMY"
+    return "MDY" if any(layout <= keys for layout in _MONTH_FIRST_LAYOUTS) else None
 
 
 def _nothing_read(header: Sequence[object], cols: dict[str, int], count: int) -> TransactionFileError:

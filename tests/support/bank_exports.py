@@ -92,6 +92,25 @@ WELLS_FARGO = ('"03/14/2025","-31.98","*","","PURCHASE AUTHORIZED ON 03/13 GREEN
                '"03/15/2025","2500.00","*","","ACME CORP PAYROLL 250315 JANE DOE"\n'
                '"03/17/2025","-120.00","*","1043","CHECK # 1043"\n')
 
+#: Chase's card download: the purchase day and the posting, spend negative, month-first dates.
+CHASE = ("Transaction Date,Post Date,Description,Category,Type,Amount,Memo\n"
+         "03/14/2025,03/15/2025,GREENLEAF MARKET #0042,Groceries,Sale,-31.98,\n"
+         "03/15/2025,03/17/2025,UBER   *TRIP,Travel,Sale,-18.40,\n"
+         "03/20/2025,03/20/2025,Payment Thank You-Mobile,,Payment,500.00,\n")
+
+#: Chase's checking download: ``Details`` holds DEBIT/CREDIT, the merchant is in ``Description``.
+CHASE_CHECKING = ("Details,Posting Date,Description,Amount,Type,Balance,Check or Slip #\n"
+                  'DEBIT,03/14/2025,"GREENLEAF MARKET #0042 SPRINGFIELD IL",-31.98,DEBIT_CARD,1530.02,,\n'
+                  'DEBIT,03/15/2025,"UBER   *TRIP",-18.40,DEBIT_CARD,1511.62,,\n')
+
+#: American Express's US download (``activity.csv``): charges positive, the address as ``City/State``
+#: and ``Zip Code`` (its UK download says ``Town/City`` and ``Postcode`` and writes the day first).
+AMEX_US = ("Date,Description,Amount,Extended Details,Appears On Your Statement As,Address,City/State,"
+           "Zip Code,Country,Reference,Category\n"
+           "03/14/2025,GREENLEAF MARKET #42,31.98,,GREENLEAF MARKET #42,1 MAIN ST,\"SPRINGFIELD\nIL\",62701,"
+           "UNITED STATES,'320250740012345678',Merchandise & Supplies-Groceries\n"
+           "03/15/2025,UBER TRIP,18.40,,UBER TRIP,,,,,'320250740012345679',Transportation-Taxis & Coach\n")
+
 #: Capital One's card download: both dates, the card's last four, debits and credits apart.
 CAPITAL_ONE = ("Transaction Date,Posted Date,Card No.,Description,Category,Debit,Credit\n"
                "2025-03-14,2025-03-15,4821,GREENLEAF MARKET #0042,Merchandise,31.98,\n"

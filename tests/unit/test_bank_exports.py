@@ -274,6 +274,26 @@ def test_a_day_first_layout_is_read_day_first_when_every_day_is_12_or_less(tmp_p
     assert [t.date for t in read_transactions(path)][:2] == [DAY(2025, 3, 1), DAY(2025, 3, 2)]
 
 
+@pytest.mark.parametrize("name", ["CHASE", "CHASE_CHECKING", "DISCOVER", "AMEX_US", "APPLE_CARD"])
+def test_a_us_banks_layout_is_read_month_first_when_every_day_is_12_or_less(tmp_path, name):
+    # A Chase download of the 1st to the 12th was refused, asking for --date-order: a nightly
+    # reconcile stopped on twelve days of every month.  These layouts are US banks' alone.
+    text = getattr(bank_exports, name).replace("03/14/2025", "03/01/2025").replace("03/15/2025", "03/02/2025") \
+        .replace("03/17/2025", "03/04/2025").replace("03/20/2025", "03/05/2025")
+    path = tmp_path / "statement.csv"
+    path.write_text(text, encoding="utf-8")
+    assert [t.date for t in read_transactions(path)][:2] == [DAY(2025, 3, 1), DAY(2025, 3, 2)]
+
+
+def test_a_layout_not_known_to_be_month_first_still_asks_for_the_order(tmp_path):
+    # American Express's UK download has the US one's columns but a town and postcode, day first.
+    path = tmp_path / "statement.csv"
+    path.write_text(bank_exports.AMEX_US.replace("City/State", "Town/City").replace("Zip Code", "Postcode")
+                    .replace("03/14/2025", "01/03/2025").replace("03/15/2025", "02/03/2025"), encoding="utf-8")
+    with pytest.raises(TransactionFileError, match="--date-order"):
+        read_transactions(path)
+
+
 def test_a_layouts_day_first_order_never_overrides_dates_that_read_only_month_first(tmp_path):
     path = tmp_path / "statement.csv"
     path.write_text(bank_exports.WISE.replace("14-03-2025", "03-14-2025").replace("15-03-2025", "03-15-2025")
