@@ -278,14 +278,16 @@ def _csv_rows(text: str, dialect: Any) -> list[list[str]]:
 
 
 def _dialects(text: str) -> list[Any]:
-    """The sniffed dialect, then each usual delimiter: account lines above a bank's header have
-    fewer fields than the table, which defeats the sniffer, so the header row decides."""
-    out: list[Any] = []
+    """The sniffed delimiter, then each usual one: account lines above a bank's header have
+    fewer fields than the table, which defeats the sniffer, so the header row decides.  The quote
+    character is always ``"``: the sniffer took Amex's ``'3202...'`` references for quoting, and
+    split a double-quoted cell holding a comma or a line break."""
+    sniffed: list[str] = []
     try:
-        out.append(csv.Sniffer().sniff("\n".join(text.splitlines()[:50]), delimiters=",;\t|"))
+        sniffed.append(csv.Sniffer().sniff("\n".join(text.splitlines()[:50]), delimiters=",;\t|").delimiter)
     except csv.Error:
         pass
-    return out + [type("delimited", (csv.excel,), {"delimiter": d}) for d in ",;\t|"]
+    return [type("delimited", (csv.excel,), {"delimiter": d}) for d in sniffed + list(",;\t|")]
 
 
 def from_rows(header: Sequence[object], rows: Sequence[Sequence[object]], *, options: TransactionOptions,
@@ -384,7 +386,10 @@ def _number_or_none(value: Any) -> Decimal | None:
 def _row_id(row: list[Any], cols: dict[str, int], id_prefix: str, n: int) -> str:
     """The export's id of the line, else ``<prefix>-<line number below the header>``."""
     value = row[cols["transaction_id"]] if "transaction_id" in cols else None
-    return str(value).strip() if value not in (None, "") else f"{id_prefix}-{n + 1}"
+    text = str(value).strip() if value not in (None, "") else ""
+    if len(text) > 2 and text[0] == text[-1] == "'":
+        text = text[1:-1]  # Amex's '3202...': apostrophes that keep a spreadsheet from reading a number
+    return text or f"{id_prefix}-{n + 1}"
 
 
 def _row_problem(row: list[Any], cols: dict[str, int], options: TransactionOptions, no_money: frozenset[str]

@@ -285,6 +285,23 @@ def test_a_us_banks_layout_is_read_month_first_when_every_day_is_12_or_less(tmp_
     assert [t.date for t in read_transactions(path)][:2] == [DAY(2025, 3, 1), DAY(2025, 3, 2)]
 
 
+def test_amex_us_references_in_apostrophes_do_not_make_the_apostrophe_the_quote_character(tmp_path):
+    # Amex writes each Reference as '3202...' (so a spreadsheet keeps its digits): Python's sniffer
+    # took the apostrophe for the quote character, and a double-quoted cell holding a comma or a
+    # line break (a description, the address) was split, the purchase set aside as unreadable.
+    header = bank_exports.AMEX_US.splitlines()[0]
+    text = (f"{header}\n03/14/2025,GREENLEAF MARKET #42,31.98,,GREENLEAF MARKET #42,,,,,'320250740012345678',"
+            "Merchandise & Supplies-Groceries\n"
+            "03/15/2025,\"UBER TRIP, HELP.UBER.COM\",18.40,,UBER TRIP,,,,,'320250740012345679',Transportation\n")
+    path = tmp_path / "activity.csv"
+    path.write_text(text, encoding="utf-8")
+    statement = read_transactions(path)
+    assert [(t.transaction_id, t.descriptor, t.amount) for t in statement] == [
+        ("320250740012345678", "GREENLEAF MARKET #42", D("31.98")),  # the apostrophes are no part of it
+        ("320250740012345679", "UBER TRIP, HELP.UBER.COM", D("18.40"))]
+    assert statement.rejected == []
+
+
 def test_a_layout_not_known_to_be_month_first_still_asks_for_the_order(tmp_path):
     # American Express's UK download has the US one's columns but a town and postcode, day first.
     path = tmp_path / "statement.csv"
