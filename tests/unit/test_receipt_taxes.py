@@ -81,3 +81,41 @@ def test_an_unlabelled_row_the_tax_makes_the_total_is_the_subtotal() -> None:
 def test_an_unlabelled_row_above_the_tax_that_does_not_add_up_is_no_subtotal() -> None:
     f = _check("Food & Bev | 77.92", "Sales Tax | 5.45", "TOTAL | 90.00")
     assert f["subtotal"] is None and _flagged(f)
+
+
+AU_HEAD = ("BONDI BAKEHOUSE", "ABN 51 824 753 556", "22 Chapel Street", "Sydney NSW 2000", "12/03/2026 08:14",
+           "2 Flat White | $11.00", "Banana Bread x1 | $22.55")
+
+
+def test_a_tax_included_at_the_vendor_countrys_standard_rate_is_not_flagged() -> None:
+    """``GST included $3.05`` under ``TOTAL $33.55`` in Sydney: 33.55 x 10/110 is Australia's GST."""
+    f = receipt(*AU_HEAD, "TOTAL | $33.55", "GST included | $3.05", hints=HINTS).fields
+    assert f["tax"] == Decimal("3.05") and not _flagged(f)
+
+
+def test_a_tax_included_at_no_rate_of_the_vendors_country_is_flagged() -> None:
+    """5.59 is 33.55 at 20% (a British rate), not at Australia's 10%."""
+    f = receipt(*AU_HEAD, "TOTAL | $33.55", "GST included | $5.59", hints=HINTS).fields
+    assert f["tax"] == Decimal("5.59") and _flagged(f)
+
+
+def test_a_tax_under_a_subtotal_that_already_includes_it_is_checked_at_the_countrys_rate() -> None:
+    """Malaysian ``SUBTOTAL 53.60`` = ``TOTAL 53.60``, ``GST 3.03``: no tax added on top, 53.60 x 6/106 is GST."""
+    f = receipt("KEDAI BUKU SDN BHD", "NO 3, JALAN MERANTI", "81200 JOHOR BAHRU, JOHOR", "12/03/2018",
+                "BOOK | 53.60", "SUBTOTAL | 53.60", "GST | 3.03", "TOTAL | 53.60", hints=HINTS).fields
+    assert f["tax"] == Decimal("3.03") and not _flagged(f)
+
+
+def test_an_included_tax_of_an_unknown_country_is_checked_at_every_rate_of_the_table() -> None:
+    """No country signs: 3.45 is 20.70 at 20% (UK, France, Austria), so it reconciles."""
+    f = receipt("CORNER SHOP", "12 Mill Lane", "Fish | 20.70", "TOTAL | 20.70", "incl. VAT | 3.45",
+                "27/04/2026 22:01", hints=HINTS).fields
+    assert f["tax"] == Decimal("3.45") and not _flagged(f)
+
+
+def test_a_tax_at_its_printed_rate_under_a_subtotal_that_already_includes_it_is_not_flagged() -> None:
+    """SROIE 050's ``SUB-TOTAL 593.10`` = ``TOTAL 593.10`` with ``(INCLUSIVE) GST 6% 33.57``: 593.10 x 6/106."""
+    f = receipt("GENTING MART SDN BHD", "LOT 50, FLOOR T2", "69000 GENTING HIGHLANDS, PAHANG", "12/03/2018",
+                "CHOCOLATES | 593.10", "SUB-TOTAL | 593.10", "(INCLUSIVE) GST 6% | 33.57", "TOTAL | 593.10",
+                hints=HINTS).fields
+    assert f["tax"] == Decimal("33.57") and not _flagged(f)

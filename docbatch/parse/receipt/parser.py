@@ -297,7 +297,9 @@ def _read_amounts(fields: dict[str, object], lines: list[Line], items: list[dict
                                                                         others=charges)):
         values["subtotal"], subtotal_line = money(unlabelled[0]), unlabelled[1]
         _set(fields, "subtotal", values["subtotal"], _conf(subtotal_line.confidence(), UNLABELLED_SUBTOTAL))
-    if tax := receipt_tax(lines, before=table, total=total, subtotal=values.get("subtotal"), others=charges):
+    currency = fields["currency"] if isinstance(fields["currency"], str) else None
+    if tax := receipt_tax(lines, before=table, total=total, subtotal=values.get("subtotal"), others=charges,
+                          currency=currency):
         values["tax"] = money(tax[0])
         _set(fields, "tax", values["tax"], _conf(tax[1].confidence(), tax[2]))
     parts = values.get("tax", Decimal(0)) + others

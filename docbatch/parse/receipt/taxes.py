@@ -5,10 +5,13 @@ Receipts charging two rates print one row a rate (US state and local sales tax, 
 6.250 %`` and ``TAX 2 2.250 %``; Canadian GST and PST; German ``MwSt 19%`` and ``MwSt 7%``),
 and the tax charged is their sum.  Rows naming the same rate (or none) are as often one tax printed
 twice (``GST 6%`` then ``TOTAL GST``) as two taxes (``TAX 3.68`` / ``TAX 1.32``): the arithmetic
-decides, the total less the subtotal and the other charges being the tax.  A tax that reconciles
-with nothing (no subtotal to check against, no rate that yields it, a VAT table that does not add
-up) is kept at review level: a flag, not a guess.  The same arithmetic names a subtotal printed
-under a label no vocabulary holds (:func:`unlabelled_subtotal`).
+decides, the total less the subtotal and the other charges being the tax.  A tax is also
+reconciled by being the total's share at its printed rate, or, printing none, at a rate of the
+vendor's country (:mod:`.tax_rates`: ``GST included $3.05`` under ``$33.55`` in Sydney; a
+Malaysian subtotal that already includes its GST).  A tax that reconciles with nothing (no
+subtotal, no rate that yields it, a VAT table that does not add up) is kept at review level: a
+flag, not a guess.  The same arithmetic names a subtotal printed under a label no vocabulary
+holds (:func:`unlabelled_subtotal`).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from decimal import Decimal
 
 from .lines import Line
 from .payments import first_amount
+from .tax_rates import country_rates, included_share
 from .vat_table import rate_of, vat_table
 
 _CENT = Decimal("0.01")
@@ -70,14 +74,26 @@ def _bases_add_up(rows: list[Line], total: Decimal) -> bool:
     return abs(base - total) <= slack
 
 
+def _a_share_of_the_total(rows: list[Line], tax: Decimal, total: Decimal | None, currency: str | None) -> bool:
+    """Is the tax the total's share at the rows' printed rates, or at a rate of the vendor's country
+    (``currency``'s) when they print none?  Either holds for a tax included in the total as for one
+    added on top."""
+    if total is None:
+        return False
+    if all(rate_of(ln) is not None for ln in rows):
+        return _bases_add_up(rows, total)
+    return included_share(tax, total, country_rates(currency)) is not None
+
+
 def receipt_tax(lines: list[Line], *, before: int, total: Decimal | None, subtotal: Decimal | None,
-                others: Decimal) -> tuple[Decimal, Line, float] | None:
+                others: Decimal, currency: str | None = None) -> tuple[Decimal, Line, float] | None:
     """The tax, the row it was read from and how sure it is (see the module docstring).
 
     ``others`` are the charges besides the tax between the subtotal and the total (tip, service,
     rounding, less discounts below the subtotal): with a subtotal the tax is ``total - subtotal -
     others``.  Without one (prices include tax) a row's tax is checked against its printed rate, a
-    VAT table (read when no tax row is printed above it) by its own sums.
+    VAT table (read when no tax row is printed above it) by its own sums.  Either way a tax that is
+    the total's share at a rate (printed, else of ``currency``'s country) reconciles.
     """
     picked = _tax_amount(lines, before=before)
     rows = _tax_rows(lines, before=before)
@@ -87,8 +103,8 @@ def receipt_tax(lines: list[Line], *, before: int, total: Decimal | None, subtot
         if due is not None and abs(picked[0] - due) > _CENT and abs(every_row - due) <= _CENT:
             return every_row, rows[0], RECONCILED
         summed = rows if len(rows) > 1 and picked[0] == every_row else rows[:1]
-        reconciled = (abs(picked[0] - due) <= _CENT if due is not None
-                      else total is not None and _bases_add_up(summed, total))
+        reconciled = (due is not None and abs(picked[0] - due) <= _CENT
+                      or _a_share_of_the_total(summed, picked[0], total, currency))
         return picked[0], picked[1], RECONCILED if reconciled else UNRECONCILED
     table = vat_table(lines, total=total)
     if table is None:
