@@ -119,3 +119,11 @@ def test_a_tax_at_its_printed_rate_under_a_subtotal_that_already_includes_it_is_
                 "CHOCOLATES | 593.10", "SUB-TOTAL | 593.10", "(INCLUSIVE) GST 6% | 33.57", "TOTAL | 593.10",
                 hints=HINTS).fields
     assert f["tax"] == Decimal("33.57") and not _flagged(f)
+
+
+def test_a_tax_under_a_contradicting_subtotal_is_checked_at_the_rates_of_the_vendors_address() -> None:
+    """No currency printed, but an Ohio address: US sales tax has no national rate, so a misread 1.91
+    (1.98 due) stays flagged though it is 33.80's share at 6%, a rate of other countries."""
+    f = receipt("GREENLEAF MARKET", "2301 N MAIN ST", "DAYTON, OH 45402", "MILK | 31.82", "SUBTOTAL | 31.82",
+                "TAX | 1.91", "TOTAL | 33.80", "02/28/2026 17:06:08", hints=HINTS).fields
+    assert f["currency"] is None and f["tax"] == Decimal("1.91") and _flagged(f)

@@ -190,7 +190,8 @@ def _parse(lines: list[Line], hints: ReceiptHints) -> ParsedReceipt:
     items_start = end
     items = extract_items(lines, items_start)
     total, total_line, doubted = _read_total(fields, lines, items, reasons)
-    consistent = _read_amounts(fields, lines, items, items_start=items_start, total=total, total_line=total_line)
+    consistent = _read_amounts(fields, lines, items, items_start=items_start, total=total, total_line=total_line,
+                               currency=currency)
     if doubted:  # after the arithmetic's boost: a doubted total stays at review level
         fields["total_confidence"] = min(float(fields["total_confidence"] or 0), REVIEW_BELOW)
     _read_date(fields, lines, hints, run_date, currency, reasons)
@@ -225,9 +226,10 @@ def _read_header(fields: dict[str, object], lines: list[Line], end: int) -> Foun
 def _read_currency(fields: dict[str, object], lines: list[Line], hints: ReceiptHints, end: int,
                    reasons: list[str]) -> str | None:
     """The currency from the receipt's signs, a bare ``$`` from the vendor's country, else null
-    and ``currency_unresolved``; returns what the date order may lean on (a bare ``$`` still
-    hints at month-first dates, and so does a US address on a receipt printing no currency:
-    the field stays null, never guessed from the country alone)."""
+    and ``currency_unresolved``; returns what the date order and the tax's rates may lean on (a bare
+    ``$`` still hints at month-first dates and US sales tax, which has no national rate, and so does
+    a US address on a receipt printing no currency: the field stays null, never guessed from the
+    country alone)."""
     header = " ".join([str(fields["vendor_name"] or ""), str(fields["vendor_address"] or ""),
                        *(ln.text for ln in lines[:end])])
     country = country_currency(header)
@@ -268,8 +270,11 @@ def _read_total(fields: dict[str, object], lines: list[Line], items: list[dict[s
 
 
 def _read_amounts(fields: dict[str, object], lines: list[Line], items: list[dict[str, object]], *,
-                  items_start: int, total: Decimal | None, total_line: Line | None) -> bool | None:
+                  items_start: int, total: Decimal | None, total_line: Line | None,
+                  currency: str | None) -> bool | None:
     """Subtotal, tax, tip and amount paid; returns whether they, the items and the total add up.
+
+    ``currency`` (printed, else the vendor's country's) names the tax rates a tax may be a share at.
 
     A total that adds up gains confidence.
     """
@@ -297,7 +302,6 @@ def _read_amounts(fields: dict[str, object], lines: list[Line], items: list[dict
                                                                         others=charges)):
         values["subtotal"], subtotal_line = money(unlabelled[0]), unlabelled[1]
         _set(fields, "subtotal", values["subtotal"], _conf(subtotal_line.confidence(), UNLABELLED_SUBTOTAL))
-    currency = fields["currency"] if isinstance(fields["currency"], str) else None
     if tax := receipt_tax(lines, before=table, total=total, subtotal=values.get("subtotal"), others=charges,
                           currency=currency):
         values["tax"] = money(tax[0])
