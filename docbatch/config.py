@@ -295,6 +295,9 @@ class RunConfig:
     #: Set (by the templates, never by users) when ``out`` was named from a ``{run_id}`` made
     #: for this run: the same command run again writes another folder, resuming nothing.
     out_per_run: bool = False
+    #: Set (by the templates, never by users) to the job's logical date when ``out`` was named
+    #: from ``{date}`` or ``{yesterday}``: the same command run on another day names another folder.
+    out_date: str | None = None
     #: Allow a run folder that holds another manifest's run: its tables become this manifest's.
     replace: bool = False
     #: Seconds to wait for a run folder another run holds before giving up (exit 2): a retried

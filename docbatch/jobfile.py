@@ -24,7 +24,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 _PATH_FIELDS = ("manifest", "out", "replay_dir", "cache_dir")
-_FIELDS = {f.name for f in dataclasses.fields(RunConfig)} - {"out_per_run"}
+_FIELDS = {f.name for f in dataclasses.fields(RunConfig)} - {"out_per_run", "out_date"}
 
 ENGINE_HINT = ("local (embedded OCR, no AWS), rekognition, textract or replay: --engine, "
                "engine = ... in the job file, or DOCBATCH_ENGINE")
@@ -54,6 +54,8 @@ def expand_templates(values: Mapping[str, Any], *, date: dt.date | None = None) 
                 raise ConfigError(f"{key} {text!r}: unknown template {exc}; use {{date}}, {{yesterday}} or "
                                   "{run_id}") from exc
             used_run_id = used_run_id or "{run_id" in text
+    if any("{" + name in str(values.get("out")) for name in DATE_TEMPLATES):
+        out["out_date"] = day.isoformat()
     if used_run_id:
         out["out_per_run"] = not values.get("run_id") and "{run_id" in str(values.get("out"))
         out["run_id"] = fill["run_id"]

@@ -56,11 +56,17 @@ def closing_message(summary: RunSummary, config: RunConfig, failed_csv: str) -> 
 
 def resume_note(summary: RunSummary, config: RunConfig) -> str:
     """The closing lines say "re-run the same command", which resumes nothing when ``out``
-    was named from this run's ``{run_id}``: the folder to give instead."""
-    if not config.out_per_run or (summary.outcome == "completed" and not summary.failed):
+    was named from this run's ``{run_id}``, or from the job's date once the day has turned
+    (a night's run retried after midnight UTC, by hand or by a scheduler): what to give instead."""
+    if summary.outcome == "completed" and not summary.failed:
         return ""
-    return (f"\n  (out was named from {{run_id}}: the same command starts another folder; "
-            f"to resume or retry this run, run with --out {summary.out_dir})")
+    if config.out_per_run:
+        return (f"\n  (out was named from {{run_id}}: the same command starts another folder; "
+                f"to resume or retry this run, run with --out {summary.out_dir})")
+    if config.out_date:
+        return (f"\n  (out was named from the job's date: on another day the same command names another "
+                f"folder; to resume or retry this run then, add --date {config.out_date})")
+    return ""
 
 
 #: Error codes the closing lines explain one by one; the rest are named on one line.

@@ -68,6 +68,23 @@ def test_a_run_folder_named_from_run_id_says_how_to_resume_it(tmp_path, caplog):
     assert (resumed.processed, resumed.resumed, resumed.out_dir) == (0, 2, cfg.out)
 
 
+def test_a_run_folder_named_from_the_date_says_which_date_resumes_it(tmp_path):
+    """A night's run retried after midnight UTC names the next day's folder: the closing lines
+    say which --date gives this run's folder back (it resumes there, nothing paid again)."""
+    from docbatch import run_batch
+
+    replay = _replay_job(tmp_path)
+    job = tmp_path / "nightly.toml"
+    job.write_text(f'[job]\nengine = "replay"\nreplay_dir = "{replay}"\nmanifest = "m.csv"\n'
+                   'out = "runs/{yesterday}"\nuse_cache = false\n')
+    summary = run_batch(load_job(job, date=dt.date(2026, 3, 1)))
+    assert summary.exit_code == 3 and "add --date 2026-03-01)" in summary.message
+    next_day = load_job(job, date=dt.date(2026, 3, 2))
+    assert next_day.out != summary.out_dir
+    resumed = run_batch(load_job(job, date=dt.date(2026, 3, 1)))
+    assert (resumed.processed, resumed.resumed, resumed.out_dir) == (0, 2, summary.out_dir)
+
+
 def test_a_fixed_run_id_names_one_folder_and_no_warning_is_given(tmp_path, caplog):
     with caplog.at_level("WARNING", logger="docbatch"):
         cfg = build_config({"engine": "replay", "manifest": "m.csv", "out": "runs/{run_id}", "run_id": "nightly"})
