@@ -43,7 +43,7 @@ def _rebuild(folder: RunFolder, meta: dict, formats: str | None, redact: bool | 
     journal = Journal(folder.journal_path)
     try:
         run_id = meta["run_id"]
-        output = OutputSettings(formats=fmts, part_rows=cfg.get("part_rows", 50_000),
+        output = OutputSettings(formats=fmts, part_rows=cfg.get("part_rows", OutputSettings.part_rows),
                                 partition_by=tuple(cfg.get("partition_by", ())))
         built = build_outputs(journal.rows(run_id), folder=folder, run_id=run_id,
                               n_docs=sum(journal.counts(run_id).values()), output=output,
