@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-_CENT = Decimal("0.01")
+from ..money import CENT
 
 
 def _rates(*text: str) -> tuple[Decimal, ...]:
@@ -71,4 +71,4 @@ def included_share(tax: Decimal, total: Decimal, rates: tuple[Decimal, ...]) -> 
     a cent), or None.  A zero tax or total is no share of anything."""
     if tax <= 0 or total <= 0:
         return None
-    return next((r for r in rates if abs(total * r / (100 + r) - tax) <= _CENT), None)
+    return next((r for r in rates if abs(total * r / (100 + r) - tax) <= CENT), None)

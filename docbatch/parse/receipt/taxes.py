@@ -18,12 +18,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ..money import CENT
 from .lines import Line
 from .payments import first_amount
 from .tax_rates import country_rates, included_share
 from .vat_table import rate_of, vat_table
 
-_CENT = Decimal("0.01")
 #: Certainty of a tax that reconciles with the total, and of one that does not (at review level).
 RECONCILED, UNRECONCILED = 0.85, 0.5
 
@@ -64,13 +64,13 @@ def _bases_add_up(rows: list[Line], total: Decimal) -> bool:
     ``MwSt 19% 2.94`` and ``MwSt 7% 0.84`` under 31.28)?  Each rate's tax is its gross base times
     ``rate / (100 + rate)``, so the bases it implies add up to the total, within the cents each
     tax was rounded to."""
-    base, slack = Decimal(0), _CENT
+    base, slack = Decimal(0), CENT
     for ln in rows:
         rate = rate_of(ln) or Decimal(0)
         if rate <= 0:
             return False
         base += ln.amounts[-1].value * (100 + rate) / rate
-        slack += _CENT / 2 * (100 + rate) / rate
+        slack += CENT / 2 * (100 + rate) / rate
     return abs(base - total) <= slack
 
 
@@ -100,16 +100,16 @@ def receipt_tax(lines: list[Line], *, before: int, total: Decimal | None, subtot
     due = total - subtotal - others if total is not None and subtotal is not None else None
     if picked is not None:
         every_row = sum((ln.amounts[-1].value for ln in rows), Decimal(0))
-        if due is not None and abs(picked[0] - due) > _CENT and abs(every_row - due) <= _CENT:
+        if due is not None and abs(picked[0] - due) > CENT and abs(every_row - due) <= CENT:
             return every_row, rows[0], RECONCILED
         summed = rows if len(rows) > 1 and picked[0] == every_row else rows[:1]
-        reconciled = (due is not None and abs(picked[0] - due) <= _CENT
+        reconciled = (due is not None and abs(picked[0] - due) <= CENT
                       or _a_share_of_the_total(summed, picked[0], total, currency))
         return picked[0], picked[1], RECONCILED if reconciled else UNRECONCILED
     table = vat_table(lines, total=total)
     if table is None:
         return None
-    reconciled = table.reconciled and (due is None or abs(table.tax - due) <= _CENT)
+    reconciled = table.reconciled and (due is None or abs(table.tax - due) <= CENT)
     return table.tax, table.rows[0], RECONCILED if reconciled else UNRECONCILED
 
 
@@ -125,4 +125,4 @@ def unlabelled_subtotal(lines: list[Line], *, before: int, total: Decimal | None
     if above.label is not None or len(above.amounts) != 1:
         return None
     value = above.amounts[-1].value
-    return (value, above) if value > 0 and abs(value + picked[0] + others - total) <= _CENT else None
+    return (value, above) if value > 0 and abs(value + picked[0] + others - total) <= CENT else None

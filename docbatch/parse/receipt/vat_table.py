@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..money import Amount
+from ..money import CENT, Amount
 from .lines import Line
 
 #: Heading words by column (upper case, accents folded away by the caller's text as printed).
@@ -31,7 +31,6 @@ _COLUMNS = {
 _WORD_COLUMN = {word: column for column, words in _COLUMNS.items() for word in words}
 _PERCENT = re.compile(r"\s?%")
 _RATE = re.compile(r"(\d{1,2}(?:[.,]\d{1,3})?)\s?%")
-_CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -77,11 +76,11 @@ def rate_of(line: Line) -> Decimal | None:
 def _row_adds_up(values: dict[str, Decimal], rate: Decimal | None) -> bool:
     tax, net, gross = values["tax"], values.get("net"), values.get("gross")
     if net is not None and gross is not None:
-        return abs(net + tax - gross) <= _CENT
+        return abs(net + tax - gross) <= CENT
     if rate is not None and net is not None:
-        return abs(net * rate / 100 - tax) <= _CENT
+        return abs(net * rate / 100 - tax) <= CENT
     if rate is not None and gross is not None:
-        return abs(gross * rate / (100 + rate) - tax) <= _CENT
+        return abs(gross * rate / (100 + rate) - tax) <= CENT
     return False
 
 
@@ -105,6 +104,6 @@ def vat_table(lines: list[Line], *, total: Decimal | None) -> VatTable | None:
             gross += values.get("gross", values["tax"] + values.get("net", Decimal("NaN")))
             rows.append(ln)
         if rows:
-            reconciled = adds_up and (total is None or (not gross.is_nan() and abs(gross - total) <= _CENT))
+            reconciled = adds_up and (total is None or (not gross.is_nan() and abs(gross - total) <= CENT))
             return VatTable(tax, heading, tuple(rows), reconciled)
     return None
