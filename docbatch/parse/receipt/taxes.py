@@ -47,10 +47,9 @@ def _tax_rows(lines: list[Line], *, before: int) -> list[Line]:
     return rows
 
 
-def _tax_amount(lines: list[Line], *, before: int) -> tuple[Decimal, Line] | None:
-    """The first tax row's amount, or the sum over consecutive tax rows of distinct rates (each
-    with its amount after the rate), with the first of them."""
-    rows = _tax_rows(lines, before=before)
+def _tax_amount(rows: list[Line]) -> tuple[Decimal, Line] | None:
+    """The first tax row's amount, or the sum over consecutive tax rows (:func:`_tax_rows`) of
+    distinct rates (each with its amount after the rate), with the first of them."""
     if not rows:
         return None
     rates = [_rate(ln) for ln in rows]
@@ -95,8 +94,8 @@ def receipt_tax(lines: list[Line], *, before: int, total: Decimal | None, subtot
     VAT table (read when no tax row is printed above it) by its own sums.  Either way a tax that is
     the total's share at a rate (printed, else of ``currency``'s country) reconciles.
     """
-    picked = _tax_amount(lines, before=before)
     rows = _tax_rows(lines, before=before)
+    picked = _tax_amount(rows)
     due = total - subtotal - others if total is not None and subtotal is not None else None
     if picked is not None:
         every_row = sum((ln.amounts[-1].value for ln in rows), Decimal(0))
@@ -118,7 +117,7 @@ def unlabelled_subtotal(lines: list[Line], *, before: int, total: Decimal | None
     """The sum before tax printed under a label no vocabulary holds (``Food & Bev 77.92`` over ``Sales
     Tax 5.45``, total 83.37): the row just above the first tax row, one amount and no label, that the
     tax and the other charges (``others``) make the total.  The arithmetic, not the wording, names it."""
-    picked = _tax_amount(lines, before=before)
+    picked = _tax_amount(_tax_rows(lines, before=before))
     if picked is None or total is None or picked[1].index == 0:
         return None
     above = lines[picked[1].index - 1]
