@@ -50,14 +50,13 @@ def _rebuild(folder: RunFolder, meta: dict, formats: str | None, redact: bool | 
                               parse=parse, passthrough_columns=meta.get("passthrough_columns", []),
                               commit_check=commit_check)
         journal.mark_unusable(built.unusable)
-        if built.unusable:  # run.json's counts as the tables now have them: merge sums them, exits on them
-            meta = _recounted(meta, journal, run_id)
-            folder.write_run_json(meta)
         folder.checkpoint_journal(journal.copy_to)  # on S3, so the next run sees what was missing
+        # run.json says how the tables were built and, when answers proved unusable, their counts
+        # as the tables now have them: merge, report and the next run read it (merge sums counts)
         built_with = table_settings(parse, output)
-        if any(cfg.get(k) != v for k, v in built_with.items()):
-            # run.json says how the tables were built: merge, report and the next run read it
-            folder.write_run_json({**meta, "config": {**cfg, **built_with}})
+        if built.unusable or any(cfg.get(k) != v for k, v in built_with.items()):
+            recounted = _recounted(meta, journal, run_id) if built.unusable else meta
+            folder.write_run_json({**recounted, "config": {**cfg, **built_with}})
         return built.counts
     finally:
         journal.close()
