@@ -390,8 +390,6 @@ class RunConfig:
         return d
 
 
-
-
 def _per_run_out(out: str, shard: Shard | None) -> None:
     """A run folder named from a fresh ``{run_id}`` is never found again by the same command:
     a re-run after a crash (a scheduler's retry) starts empty and pays again for whatever the
