@@ -11,12 +11,9 @@ import re
 
 from ..country import names_region
 from ..dates import find_dates
-from .header import _ADDRESS, _LEGAL_FORM, _NOISE, _PHONE, _REG_NO, Found, _is_address, sentence_case
+from .header import _ADDRESS, _LEGAL_FORM, _NOISE, _PHONE, _POSTCODE, _REG_NO, Found, _is_address, sentence_case
 from .lines import Line
 
-#: A five-digit postcode, also glued to its town by OCR (``57000KL``, ``81100JOHOR``); a
-#: Canadian or a British one.
-_POSTCODE = re.compile(r"(?<![\d(\-])\b\d{5}(?:\b(?![\d\-])|(?=[A-Z]{2,}\b))|\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b|\b[A-Z]{1,2}\d{1,2}[A-Z]?\s\d[A-Z]{2}\b")
 #: A land-lot or house number that looks like a postcode (``LOT P.T. 33198``, ``LOT 34817``).
 _LOT_NO = re.compile(r"\b(?:LOT|PTD|PT|P\.\s?T|NO)\b\.?\s*\d{5}\b")
 _REG_ROW = re.compile(r"\(?\b[A-Z]{0,3}\d{4,}-?[A-Z]\b\)?|\b(CO|COMPANY|ROC|REG|BR|BRN|BUSINESS)\.?\s*(REG|NO)\b")

@@ -28,11 +28,16 @@ _BUSINESS = re.compile(
     r"OUTLET|STATION|ELECTRICAL|MOTOR|AUTO|FURNITURE|TEXTILE|NURSERY|CLINIC|MEDICAL|GIFTS?|DECO|MINIMARKET|"
     r"PERNIAGAAN)\b"
 )
+#: A five-digit postcode, also glued to its town by OCR (``57000KL``, ``81100JOHOR``); a
+#: Canadian or a British one.
+_POSTCODE = re.compile(r"(?<![\d(\-])\b\d{5}(?:\b(?![\d\-])|(?=[A-Z]{2,}\b))|\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b|\b[A-Z]{1,2}\d{1,2}[A-Z]?\s\d[A-Z]{2}\b")
+#: An address row: an address word, a postcode, a house or lot number.
 _ADDRESS = re.compile(
     r"\b(JALAN|JLN|JL|TAMAN|TMN|LORONG|LRG|PERSIARAN|LEBUH|LEBUHRAYA|LOT|NO|BLOK|BLOCK|BLK|LEVEL|LVL|"
     r"FLOOR|FLR|TINGKAT|ROAD|RD|STREET|ST|AVENUE|AVE|BLVD|BOULEVARD|DRIVE|DR|LANE|LN|WAY|HIGHWAY|HWY|SUITE|"
     r"STE|UNIT|KM|BATU|KAMPUNG|KG|BANDAR|BDR|SEKSYEN|SEK|MUKIM|SECTION|PARK|PLAZA|SQUARE|COURT|CT|PO BOX|"
-    r"STRASSE|RUE|CALLE|AVENIDA|AVDA|CARRER|PIAZZA|VIALE|CORSO|PLACE|CRESCENT|TERRACE|PARADE)\b|\bC/\s?(?=[A-Z])|\b[A-Z]{1,2}\d{1,2}[A-Z]?\s\d[A-Z]{2}\b|(?<![\d(\-])\b\d{5}(?:\b(?![\d\-])|(?=[A-Z]{2,}\b))|\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b|"
+    r"STRASSE|RUE|CALLE|AVENIDA|AVDA|CARRER|PIAZZA|VIALE|CORSO|PLACE|CRESCENT|TERRACE|PARADE)\b|\bC/\s?(?=[A-Z])|"
+    + _POSTCODE.pattern + r"|"
     r"\b\d+[,/-]\d+\b|^NO\.?\s?\d|\bP\.?\s?T\.?\s?\d{3,}\b|^(?:\d{1,4}[A-Z]?|[A-Z0-9]{1,3}(?:-[A-Z0-9]{1,3}){1,3})(?:\s*[&-]\s*\d{1,4}[A-Z]?)*\s*,\s*[A-Z]|\b[A-Z]{1,3}\s?\d{1,3}/\d"
 )
 _NOISE = re.compile(
