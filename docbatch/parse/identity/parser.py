@@ -240,7 +240,8 @@ def _read_mrz_document(row: _Row, reasons: list[str], response: Mapping[str, Any
     reading otherwise) puts the whole text in doubt too: it drops under the review level.
     """
     printed = _printed_lines(response, mrz)  # number_from_print keeps the raw lines: still the printed zone
-    mrz = rival_print_shows(number_from_print(mrz, " ".join(printed).split()), " ".join(printed).split())
+    printed_words = " ".join(printed).split()
+    mrz = rival_print_shows(number_from_print(mrz, printed_words), printed_words)
     read = mrz
     mrz = explain_lookalikes(names_from_print(mrz, printed), LOW_CONFIDENCE)
     _from_mrz(row, mrz, run_date)
