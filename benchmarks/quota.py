@@ -97,7 +97,7 @@ def _outcome(server: FakeRekognitionServer, failed: int, wall: float, in_flight:
     log = server.request_log
     ok = sorted(r.time for r in log if r.outcome not in THROTTLE_CODES)
     span = log[-1].time - log[0].time if len(log) > 1 else 0.0
-    quota = server._bucket.rate if server._bucket is not None else float("nan")
+    quota = server.tps if server.tps is not None else float("nan")
     return Outcome(requests=len(log), throttled=sum(r.outcome in THROTTLE_CODES for r in log),
                    share=(len(ok) - 1) / span / quota if span > 0 else float("nan"),
                    seconds=server.per_second(), failed=failed, in_flight=in_flight, wall_s=wall)

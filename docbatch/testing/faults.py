@@ -8,7 +8,7 @@ one trigger (every n-th request, the first n per
 image, or a probability); ``docbatch fake-rekognition --fault`` takes the CLI form
 ``KIND:key=value[:key=value...]`` (:meth:`Fault.parse`).  :class:`FaultSchedule` is the
 server's counter that decides, request by request, which fault fires.  How a fired fault
-is answered on the wire is the server's business (:mod:`.fake_rekognition`).
+is answered on the wire is the server's admission's business (:mod:`.admission`).
 """
 
 from __future__ import annotations
