@@ -11,7 +11,8 @@ PACKAGE = Path(__file__).resolve().parents[2] / "docbatch"
 #: Rooms that must not depend on the orchestration.
 LOWER = ("parse", "engines", "sinks")
 #: The orchestration: it imports the rooms above, never the other way round.
-UPPER = ("docbatch.runner", "docbatch.pipeline", "docbatch.outputs", "docbatch.projection", "docbatch.cli")
+UPPER = ("docbatch.runner", "docbatch.pipeline", "docbatch.source_pages", "docbatch.page_answer", "docbatch.outputs",
+         "docbatch.projection", "docbatch.cli")
 MAX_LINES = 500
 
 
