@@ -52,7 +52,7 @@ from .fault_core import (
 GARBAGE = ("html200", "truncated200", "notext200")
 
 
-def _images(work: Path, n: int, label: str) -> Path:
+def manifest_of_receipts(work: Path, n: int, label: str) -> Path:
     """``n`` distinct receipts under ``work/img`` and a manifest of them (relative paths)."""
     (work / "img").mkdir(parents=True, exist_ok=True)
     rows = []
@@ -62,7 +62,7 @@ def _images(work: Path, n: int, label: str) -> Path:
     return write_manifest(work / "manifest.csv", rows)
 
 
-def _across(runs: list[Calls]) -> tuple[Calls, int]:
+def calls_across(runs: list[Calls]) -> tuple[Calls, int]:
     """The calls of consecutive runs as one, and how many images a later run answered again."""
     seen: frozenset[str] = frozenset()
     redone = 0
@@ -133,7 +133,7 @@ def renamed_images(bench: Bench) -> ScenarioResult:
     replaced by one of the same size *and* the same mtime would not be noticed.)"""
     result, t0 = timed("image replaced under its name", bench)
     work = bench.folder("renamed")
-    manifest = _images(work, bench.docs, "before")
+    manifest = manifest_of_receipts(work, bench.docs, "before")
     img, other = work / "img", work / "B"
     kw = {"use_cache": True, "cache_dir": str(work / "cache")}
     with bench.server() as server:
@@ -155,7 +155,7 @@ def renamed_images(bench: Bench) -> ScenarioResult:
         log = server.request_log
         runs = [count_calls(log[:mark]), count_calls(log[mark:])]
     result.exit_codes = (int(first.exit_code), int(second.exit_code))
-    calls, again = _across(runs)
+    calls, again = calls_across(runs)
     result.expect(result.exit_codes == (0, 0), f"exit codes {result.exit_codes}, want (0, 0)")
     result.expect((second.changed, second.resumed) == (4, bench.docs - 4),
                   f"second run: {second.changed} changed, {second.resumed} resumed; want 4, {bench.docs - 4}")
@@ -218,7 +218,7 @@ def fifo_source(bench: Bench) -> ScenarioResult:
     fails its own row as ``not_a_regular_file`` at once, the run finishes (exit 3)."""
     result, t0 = timed("FIFO among the sources", bench)
     work = bench.folder("fifo")
-    manifest = _images(work, bench.docs - 3, "fifo")
+    manifest = manifest_of_receipts(work, bench.docs - 3, "fifo")
     os.mkfifo(work / "img" / "pipe.png")
     os.symlink("pipe.png", work / "img" / "link.png")
     rows = [{"source": f"img/r{i:03d}.png", "doc_type": "receipt"} for i in range(bench.docs - 3)]
@@ -318,7 +318,7 @@ def corrupt_journal(bench: Bench) -> ScenarioResult:
     result.expect(result.exit_codes == want, f"exit codes {result.exit_codes}, want {want}")
     one_clear_line(result, err, "the run on a corrupt journal", "run journal", "move it aside")
     result.expect(refused == 0, f"the run on a corrupt journal made {refused} calls")
-    calls, result.redone = _across([count_calls(log[:mark]), count_calls(log[mark:])])
+    calls, result.redone = calls_across([count_calls(log[:mark]), count_calls(log[mark:])])
     result.expect(result.redone <= CONCURRENCY, f"{result.redone} documents redone, more than {CONCURRENCY}")
     result.expect(not broken_parquet(out), "unloadable Parquet")
     observe(result, out, calls, s3_endpoint_url=bench.moto_url)
@@ -351,7 +351,7 @@ def lost_credentials(bench: Bench) -> ScenarioResult:
     stopped = json.loads(history[0].read_text()) if history else {}
     failed = stopped.get("counts", {}).get("failed")
     result.expect(failed == 0, f"the stopped run marked {failed} documents failed")
-    calls, result.redone = _across([dead, back])
+    calls, result.redone = calls_across([dead, back])
     result.expect(result.redone == 0, f"{result.redone} images answered before the stop were paid again")
     observe(result, out, calls, s3_endpoint_url=bench.moto_url)
     result.expect(run_json.get("exit_code") == 0, f"run.json exit_code {run_json.get('exit_code')}")

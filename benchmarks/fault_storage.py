@@ -43,7 +43,7 @@ from .fault_core import (
     wait_until_done,
     watched,
 )
-from .fault_scenarios import _across, _images
+from .fault_scenarios import calls_across, manifest_of_receipts
 
 OUT_BUCKET = "fault-matrix-out"
 IN_BUCKET = "fault-matrix-in"
@@ -93,7 +93,7 @@ def read_only_folder(bench: Bench) -> ScenarioResult:
             result.skipped = "cannot mount a tmpfs here (needs root)"
             return result
         out = disk / "out"
-        manifest = _images(work, bench.docs, "read-only")
+        manifest = manifest_of_receipts(work, bench.docs, "read-only")
         full = manifest.read_text()
         manifest.write_text("".join(full.splitlines(keepends=True)[:1 + bench.docs // 2]))
         with bench.server() as server:
@@ -111,7 +111,7 @@ def read_only_folder(bench: Bench) -> ScenarioResult:
         result.expect(result.exit_codes == (0, 5, 0), f"exit codes {result.exit_codes}, want (0, 5, 0)")
         line = one_clear_line(result, err, "the read-only run", "read-only", str(out))
         result.expect(refused == 0, f"the read-only run made {refused} calls")
-        calls, result.redone = _across([count_calls(log[:mark]), count_calls(log[mark:])])
+        calls, result.redone = calls_across([count_calls(log[:mark]), count_calls(log[mark:])])
         result.expect(result.redone == 0, f"{result.redone} images of the first half paid again")
         observe(result, out, calls, s3_endpoint_url=bench.moto_url)
         result.expect(result.ok == bench.docs, f"{result.ok} ok of {bench.docs}")
@@ -148,7 +148,7 @@ def full_disk(bench: Bench) -> ScenarioResult:
         line = one_clear_line(result, err, "the run on a full disk", "full")
         result.expect(not half_written, f"half-written files kept: {half_written[:3]}")
         result.expect(not broken, f"unloadable Parquet after the disk filled: {broken}")
-        calls, result.redone = _across([count_calls(log[:mark]), count_calls(log[mark:])])
+        calls, result.redone = calls_across([count_calls(log[:mark]), count_calls(log[mark:])])
         limit = 2 * CONCURRENCY  # the runner keeps 2 x concurrency submitted: queued ones still start
         result.expect(result.redone <= limit, f"{result.redone} documents redone, more than {limit}")
         observe(result, out, calls, s3_endpoint_url=bench.moto_url)
@@ -177,7 +177,7 @@ def s3_output_sigkill(bench: Bench) -> ScenarioResult:
         _bucket(s3, name)
     run = uuid.uuid4().hex[:8]
     rows = []
-    manifest = _images(work, bench.docs, "s3")
+    manifest = manifest_of_receipts(work, bench.docs, "s3")
     for i, line in enumerate(manifest.read_text().splitlines()[1:]):
         key = f"receipts/{run}/r{i:03d}.png"
         s3.put_object(Bucket=IN_BUCKET, Key=key, Body=(work / "img" / f"r{i:03d}.png").read_bytes())
@@ -199,7 +199,7 @@ def s3_output_sigkill(bench: Bench) -> ScenarioResult:
                result, "the run on a new machine")
         log = server.request_log
     result.expect(result.exit_codes == (-signal.SIGKILL, 0), f"exit codes {result.exit_codes}")
-    calls, result.redone = _across([count_calls(log[:mark]), count_calls(log[mark:])])
+    calls, result.redone = calls_across([count_calls(log[:mark]), count_calls(log[mark:])])
     result.problems += repeats(log[:mark], "the killed run") + repeats(log[mark:], "the new machine's run")
     limit = 2 * CONCURRENCY  # in flight at the kill, and answered since the last journal checkpoint
     result.expect(result.redone <= limit, f"{result.redone} documents redone, more than {limit}")

@@ -50,7 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script 
 
 from benchmarks.quota import TinyReceipt, make_images, naive_pool  # noqa: E402
 from docbatch import RunConfig, run_batch  # noqa: E402
-from docbatch.cache import _write_renamed  # noqa: E402
+from docbatch.cache import write_renamed  # noqa: E402
 from docbatch.testing.fake_rekognition import FakeRekognitionServer  # noqa: E402
 
 THREADS = 32
@@ -282,7 +282,7 @@ def overhead(work: Path, docs: int, rounds: int) -> tuple[list[Round], list[Roun
                                                                               endpoint, docs)))
             ours[-1].pack_ms = pack_cost(work / f"pack{i}", docs)
             ours[-1].file_ms = file_cost(work / f"files{i}", docs)
-            ours[-1].renamed_ms = file_cost(work / f"renamed{i}", docs, _write_renamed)
+            ours[-1].renamed_ms = file_cost(work / f"renamed{i}", docs, write_renamed)
     return ours, theirs, alone
 
 

@@ -80,7 +80,7 @@ def write_atomic(path: Path, data: bytes, *, private: bool = True) -> None:
             return
         except _Unsupported:
             _UNNAMED = None
-    _write_renamed(path, data, mode)
+    write_renamed(path, data, mode)
 
 
 class _Unsupported(Exception):
@@ -144,8 +144,9 @@ def _tmp_name(path: Path) -> str:
     return os.path.join(path.parent, f".tmp-{os.getpid()}-{next(_TMP_SEQ)}-{path.name}")
 
 
-def _write_renamed(path: Path, data: bytes, mode: int) -> None:
-    """The portable way: a temporary file in the same folder, renamed."""
+def write_renamed(path: Path, data: bytes, mode: int) -> None:
+    """The portable way: a temporary file in the same folder, renamed (where unnamed files are
+    not to be had; ``benchmarks/overhead.py`` weighs it against :func:`write_atomic`)."""
     tmp = _tmp_name(path)
     fd = _open_new(tmp, _OPEN_NEW, path.parent, mode)
     try:
