@@ -242,7 +242,7 @@ class LocalHarness(Harness):
             calls.append(1)
             raise RuntimeError("onnxruntime: session failed")
 
-        monkeypatch.setattr(local_engine, "_ocr", lambda threads: broken_ocr)
+        monkeypatch.setattr(local_engine, "pipeline_for", lambda config: broken_ocr)
         yield FailingCall("the OCR call raises", self.build(), png_input(text_png("OCR FAILS")),
                           document("ocr-fails"), lambda: len(calls), PermanentError)
 

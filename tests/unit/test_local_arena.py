@@ -12,7 +12,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from docbatch.engines.base import EngineSettings
-from docbatch.engines.local import LocalEngine, _ocr
+from docbatch.engines.local import LocalEngine
 from docbatch.engines.local_arena import ArenaSession
 from docbatch.records import Document, ImageInput
 
@@ -29,7 +29,7 @@ def rendered(text: str) -> bytes:
 
 @pytest.mark.slow
 def test_the_recognizer_runs_on_an_arena_and_the_detector_without_one() -> None:
-    ocr = _ocr(LocalEngine(EngineSettings())._config)._ocr
+    ocr = LocalEngine(EngineSettings()).pipeline().ocr
     recognizer = ocr.text_rec.session.session
     assert isinstance(recognizer, ArenaSession)
     assert recognizer.get_session_options().enable_cpu_mem_arena
@@ -39,7 +39,7 @@ def test_the_recognizer_runs_on_an_arena_and_the_detector_without_one() -> None:
 @pytest.mark.slow
 def test_the_arena_is_emptied_after_each_picture_before_the_next_detector_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     engine = LocalEngine(EngineSettings())
-    ocr = _ocr(engine._config)._ocr
+    ocr = engine.pipeline().ocr
     arena = ocr.text_rec.session.session
     strips = ocr.text_det.session
     detector = strips.session

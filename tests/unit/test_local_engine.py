@@ -19,8 +19,10 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from docbatch.engines.base import EngineSettings, create_engine
-from docbatch.engines.local import LocalEngine, WordPiece, line_words, model_paths
+from docbatch.engines.local import LocalEngine
 from docbatch.engines.local_orientation import page_flips
+from docbatch.engines.local_session import model_paths
+from docbatch.engines.local_words import WordPiece, line_words
 from docbatch.errors import BadImageError, ConfigError, InvalidRequest
 from docbatch.records import Document, ImageInput, S3Location
 

@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from docbatch.engines import local_strips
 from docbatch.engines.base import EngineSettings
-from docbatch.engines.local import LocalEngine, _ocr
+from docbatch.engines.local import LocalEngine
 from docbatch.engines.local_pixels import bgr_pixels
 from docbatch.engines.local_strips import StripPlan, StripSession
 from docbatch.records import Document, ImageInput
@@ -91,7 +91,7 @@ def pictures_of_size(size: tuple[int, int]) -> int:
 @pytest.mark.slow
 def test_the_decoded_picture_is_not_held_while_the_detector_runs() -> None:
     engine = LocalEngine(EngineSettings())
-    strips = _ocr(engine._config)._ocr.text_det.session
+    strips = engine.pipeline().ocr.text_det.session
     onnx = strips.session
     alive: list[int] = []
 
