@@ -60,7 +60,7 @@ from docbatch.reconcile.scoring import LOOSE_MERCHANT
 from docbatch.reparse import reparse_run
 from docbatch.runner import run_batch
 from evals import add_data_option, shared_data
-from evals.receipts import _image_size, _truth_date, _truth_money, box_response, normalise_text
+from evals.receipts import box_response, normalise_text, sroie_image_size, truth_date, truth_money
 from evals.sroie_labels import box_rows
 
 from . import card_tender as card_tender_module
@@ -110,7 +110,7 @@ def parsed_receipts(sroie: Path, work: Path, stems: list[str], *, card_paid: boo
             target = responses / f"{stem}.json"
             if not target.exists():
                 target.write_text(json.dumps(box_response(sroie / "box" / f"{stem}.csv",
-                                                          image_size=_image_size(sroie, stem),
+                                                          image_size=sroie_image_size(sroie, stem),
                                                           rewrite=_card_rewrite(sroie, stem) if card_paid else None)))
             w.writerow([str((sroie / "img" / f"{stem}.jpg").resolve()), "receipt", stem])
     t0 = time.monotonic()
@@ -124,7 +124,7 @@ def parsed_receipts(sroie: Path, work: Path, stems: list[str], *, card_paid: boo
 def _card_rewrite(sroie: Path, stem: str) -> Callable[[list[Any]], list[Any]] | None:
     """The receipt's lines with a card payment of its answer key's total (None without a total)."""
     key = json.loads((sroie / "key" / f"{stem}.json").read_text(encoding="utf-8", errors="replace"))
-    total = _truth_money(key.get("total", "") or "")
+    total = truth_money(key.get("total", "") or "")
     return None if total is None else (lambda lines: card_tender(lines, total))
 
 
@@ -135,7 +135,7 @@ def purchases(sroie: Path, stems: list[str]) -> tuple[list[Purchase], set[str]]:
     unusable = set()
     for stem in stems:
         key = json.loads((sroie / "key" / f"{stem}.json").read_text(encoding="utf-8", errors="replace"))
-        date, total = _truth_date(key.get("date", "")), _truth_money(key.get("total", "") or "")
+        date, total = truth_date(key.get("date", "")), truth_money(key.get("total", "") or "")
         if date is None or total is None or total <= 0:
             unusable.add(stem)
             continue

@@ -55,7 +55,7 @@ from docbatch.runner import run_batch
 from docbatch.testing.fake_rekognition import FakeRekognitionServer, ReplayOnly
 
 from . import add_data_option, shared_data
-from .receipts import FIELDS, _image_size, box_response, field_matches
+from .receipts import FIELDS, box_response, field_matches, sroie_image_size
 
 #: Box files before this stem are the tuned half of the perfect lines; the rest are held out.
 HELD_OUT_FROM = "313"
@@ -235,7 +235,7 @@ def _splits(stems: list[str], held_from: str = HELD_OUT_FROM) -> list[list[str]]
 
 def perfect_lines(sroie: Path, work: Path, truth: Mapping[str, Mapping[str, str]], *, orders: bool) -> str:
     stems = sorted(p.stem for p in (sroie / "box").glob("*.csv"))
-    raw = {s: box_response(sroie / "box" / f"{s}.csv", image_size=_image_size(sroie, s)) for s in stems}
+    raw = {s: box_response(sroie / "box" / f"{s}.csv", image_size=sroie_image_size(sroie, s)) for s in stems}
     prepared = {"reading": {s: reading_order(r) for s, r in raw.items()}, "annotation": raw}
     if orders:
         prepared["varied"] = {s: varied_confidence(r) for s, r in prepared["reading"].items()}

@@ -102,7 +102,8 @@ def lines_response(rows: list[tuple[list[float], str]], *, image_size: tuple[int
     return {"TextDetections": dets + word_dets, "TextModelVersion": "sroie-box"}
 
 
-def _image_size(sroie: Path, stem: str) -> tuple[int, int] | None:
+def sroie_image_size(sroie: Path, stem: str) -> tuple[int, int] | None:
+    """A SROIE image's (width, height), for the box files' pixel coordinates (None: no image)."""
     path = sroie / "img" / f"{stem}.jpg"
     if not path.exists():
         return None
@@ -117,13 +118,14 @@ def normalise_text(value: object) -> str:
     return re.sub(r"[\W_]+", "", str(value or "")).upper()
 
 
-def _truth_date(text: str) -> dt.date | None:
+def truth_date(text: str) -> dt.date | None:
     """SROIE's labels are Malaysian: day before month unless the year comes first."""
     found = find_dates(text, pivot_year=2030, compact=True)
     return found[0].pick("DMY")[0] if found else None
 
 
-def _truth_money(text: str) -> Decimal | None:
+def truth_money(text: str) -> Decimal | None:
+    """A SROIE total label as money (thousands commas and stray characters dropped; None: not a number)."""
     try:
         return Decimal(re.sub(r"[^\d.]", "", text.replace(",", ""))).quantize(Decimal("0.01"))
     except InvalidOperation:
@@ -134,9 +136,9 @@ def field_matches(key: str, truth: str, value: object) -> bool:
     if value is None:
         return False
     if key == "date":
-        return value == _truth_date(truth)
+        return value == truth_date(truth)
     if key == "total":
-        return _truth_money(truth) == value
+        return truth_money(truth) == value
     return normalise_text(truth) == normalise_text(value)
 
 
@@ -284,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
                box_spelt=not args.raw_labels)
     else:
         def load(stem: str) -> Mapping[str, Any]:
-            return box_response(sroie / "box" / f"{stem}.csv", image_size=_image_size(sroie, stem))
+            return box_response(sroie / "box" / f"{stem}.csv", image_size=sroie_image_size(sroie, stem))
 
         _score(sroie, "perfect lines (box/)", stems, args.split, load, hints, args.verbose)
     return 0
