@@ -37,6 +37,9 @@ _REGION = re.compile(r"\b(?:" + "|".join(_MY_STATES) + r"|DARUL\s+\w+|D\.?\s?E|M
 _US_STATES = ("AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC "
               "ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC").split()
 
+#: An Australian state and its four-digit postcode (``Sydney NSW 2000``), upper case.
+AU_POSTCODE = re.compile(r"\b(?:NSW|VIC|QLD|WA|SA|TAS|ACT|NT)\s+\d{4}\b")
+
 #: (country's currency, pattern over vendor name + address + tax ids, upper case).
 _COUNTRY_SIGNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("MYR", re.compile(
@@ -47,8 +50,8 @@ _COUNTRY_SIGNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|\bSST\s*(?:REG(?:ISTRATION)?\.?|ID|NO)?\.?\s*(?:NO\.?)?\s*[:.]?\s*[A-Z]\d{2}-\d{4}-\d{8}\b")),
     ("SGD", re.compile(r"\bPTE\.?\s?LTD\b|\bSINGAPORE\b|\bGST\s*REG\w*\.?\s*(?:NO\.?)?\s*[:.]?\s*[MT]\d-?\d{7}-?\d\b"
                        r"|\bUEN\b")),
-    ("AUD", re.compile(r"\bPTY\.?\s?LTD\b|\bABN\s*[:.]?\s*\d{2}\s?\d{3}\s?\d{3}\s?\d{3}\b|\bAUSTRALIA\b"
-                       r"|\b(?:NSW|VIC|QLD|WA|SA|TAS|ACT|NT)\s+\d{4}\b")),
+    ("AUD", re.compile(r"\bPTY\.?\s?LTD\b|\bABN\s*[:.]?\s*\d{2}\s?\d{3}\s?\d{3}\s?\d{3}\b|\bAUSTRALIA\b|"
+                       + AU_POSTCODE.pattern)),
     ("NZD", re.compile(r"\bNEW ZEALAND\b|\bGST\s*(?:NO\.?)?\s*[:.]?\s*\d{2,3}-\d{3}-\d{3}\b")),
     ("HKD", re.compile(r"\bHONG KONG\b|\bKOWLOON\b")),
     ("CAD", re.compile(r"\bCANADA\b|\b(?:GST|HST)\s*(?:NO\.?|#)?\s*[:.]?\s*\d{9}\s?RT\s?\d{4}\b"

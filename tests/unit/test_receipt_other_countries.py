@@ -145,3 +145,12 @@ def test_a_spanish_calle_abbreviated_c_slash_is_an_address_row() -> None:
                 "TOTAL | 6,30 €", "15/11/2026 10:02", hints=HINTS).fields
     assert f["vendor_name"] == "Cafetería La Plaza"
     assert f["vendor_address"] == "C/ Mayor 12, 28013 Madrid"
+
+
+def test_an_australian_state_and_postcode_row_closes_the_address_without_doubt() -> None:
+    """``Hobart TAS 7000``: the postcode is four digits after the state; read as none, the block
+    was "without a postcode" and its confidence below review level."""
+    f = receipt("BONDI BAKEHOUSE", "ABN 34 567 548 303", "301 Hay Street", "Hobart TAS 7000", "(03) 5881 7847",
+                "1 Meat Pie | 6.50", "TOTAL | $6.50", "27/03/2026 10:50", hints=HINTS).fields
+    assert f["vendor_address"] == "301 Hay Street, Hobart TAS 7000"
+    assert float(f["vendor_address_confidence"]) > REVIEW_BELOW
