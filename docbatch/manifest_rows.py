@@ -15,7 +15,7 @@ import os
 import posixpath
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Mapping
 from urllib.parse import unquote
 
@@ -42,7 +42,9 @@ class ManifestRow:
 
     ``doc_id`` is the id the row goes by in every output, unique across the manifest:
     ``document.doc_id`` for a valid row; for a bad row its explicit ``doc_id`` when that is
-    unique, else ``row-<row_no>``.
+    unique, else ``row-<row_no>``.  A bad row keeps its ``doc_type`` as asked (the default when
+    it names none) and its ``passthrough`` columns, so its documents row says what the
+    manifest said, as failed.csv does.
     """
 
     row_no: int
@@ -50,6 +52,8 @@ class ManifestRow:
     error: ManifestRowError | None
     raw: Mapping[str, str | None]
     doc_id: str = ""
+    doc_type: str = ""
+    passthrough: Mapping[str, str | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if (self.document is None) == (self.error is None):
@@ -145,7 +149,7 @@ class RowChecker:
             code, message = failure
             doc_id = explicit or self._claim(f"row-{row_no}", salt=f"row-{row_no}", row_no=row_no)
             error = ManifestRowError(f"row {row_no}: {message}", error_code=code)
-            return ManifestRow(row_no, None, error, raw, doc_id)
+            return ManifestRow(row_no, None, error, raw, doc_id, doc_type, {k: raw[k] for k in passthrough_keys})
         assert source is not None
         doc_id = explicit or self._claim(_stem_id(source), salt=given, row_no=row_no)
         document = Document(

@@ -296,8 +296,9 @@ def _drive(config: RunConfig, stages: Stages, engine_name: str, manifest: Manife
 def _bad_row(row: Any, manifest: Manifest, doc_type: str, engine_name: str, journal: Journal,
              run_id: str) -> DocumentResult:
     """A malformed manifest row's failed result (it is journaled like any document)."""
-    doc = Document(doc_id=row.doc_id, source=_bad_row_source(row, manifest), doc_type=doc_type,  # type: ignore[arg-type]
-                   row_no=row.row_no, passthrough={})
+    doc = Document(doc_id=row.doc_id, source=_bad_row_source(row, manifest),
+                   doc_type=row.doc_type or doc_type,  # type: ignore[arg-type]  # as asked, even unknown
+                   row_no=row.row_no, passthrough=dict(row.passthrough))
     journal.see(doc, row.raw, run_id)
     return DocumentResult(document=doc, status="failed", engine=engine_name,
                           error_code=row.error.error_code if row.error else "bad_manifest_row",

@@ -47,3 +47,24 @@ def test_the_closing_lines_name_every_error_code_beyond_the_three_they_explain(t
                                   replay_dir=str(tmp_path / "replay"), use_cache=False))
     assert summary.failed == 8
     assert "and 2 more in 2 other codes (bad_source, duplicate_source): see " in summary.message
+
+
+def test_a_refused_row_keeps_its_doc_type_and_manifest_columns_in_the_documents_table(tmp_path):
+    """A repeated source, an unknown doc_type, a row with a field too many: each is refused, and
+    its documents row says what the manifest said (doc_type as asked, the passthrough columns),
+    as failed.csv does: the run's own default doc_type and empty columns were written before."""
+    import pyarrow.parquet as pq
+
+    (tmp_path / "replay").mkdir()
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("source,doc_type,cost_center\n"
+                        "x/a.png,receipt,first\n"
+                        "x/a.png,receipt,repeat\n"         # duplicate_source
+                        "x/b.png,reciept,typo\n"           # unknown_doc_type
+                        "x/c.png,id,surplus,extra\n")      # bad_row
+    run_batch(RunConfig(manifest=str(manifest), out=str(tmp_path / "out"), engine="replay",
+                        replay_dir=str(tmp_path / "replay"), use_cache=False))
+    rows = {r["row_no"]: r for r in pq.read_table(tmp_path / "out" / "documents").to_pylist()}
+    assert [rows[n]["error_code"] for n in (2, 3, 4)] == ["duplicate_source", "unknown_doc_type", "bad_row"]
+    assert [rows[n]["doc_type"] for n in (2, 3, 4)] == ["receipt", "reciept", "id"]
+    assert [rows[n]["cost_center"] for n in (2, 3)] == ["repeat", "typo"]
