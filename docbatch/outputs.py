@@ -197,12 +197,13 @@ def _failed_csv(fh: IO[str], passthrough_columns: list[str], *, escape: bool) ->
     manifest differ in keys, a malformed row has none), canonical sources and doc ids, so it
     runs from any folder and keeps the ids.  ``escape`` neutralises formula-looking cells
     (the copy under csv/ for spreadsheets; the manifest copy must keep values as given)."""
-    writer = csv.DictWriter(fh, fieldnames=list(dict.fromkeys(
-        ["source", "doc_type", "doc_id", *passthrough_columns, "error_code", "error_message"])),
-        extrasaction="ignore")
-    writer.writeheader()
+    fieldnames = list(dict.fromkeys(["source", "doc_type", "doc_id", *passthrough_columns, "error_code",
+                                     "error_message"]))
+    writer = csv.DictWriter(fh, fieldnames=fieldnames, extrasaction="ignore")
     if not escape:
+        writer.writeheader()
         return writer.writerow
+    writer.writerow({name: neutralise_text(name) for name in fieldnames})  # the header, its cells escaped too
     return lambda row: writer.writerow({k: neutralise_text(v) for k, v in row.items()})
 
 

@@ -8,8 +8,9 @@ is written as ``\\``, so the escape is reversible: OCR'd text holding a backslas
 regex).  Values are written in their typed text form
 (ISO dates and timestamps, decimals as written, never floats for money; text such as
 ``0420`` as written: read it with ``dtype=str``).  Text cells that a spreadsheet would run as a formula
-(starting with ``= + - @``, tab or carriage return) get a leading apostrophe, so a
-manifest or a receipt cannot inject formulas (OWASP CSV injection).  Nested columns (the
+(starting with ``= + - @``, tab or carriage return) get a leading apostrophe, header cells
+(a manifest's column names) too, so a manifest or a receipt cannot inject formulas (OWASP
+CSV injection).  Nested columns (the
 detection polygon) are written as JSON.
 """
 
@@ -71,7 +72,8 @@ def csv_ready(table: pa.Table) -> pa.Table:
         elif pa.types.is_list(col.type) or pa.types.is_struct(col.type):
             col = _nested_json(col)
         cols.append(col)
-    return pa.table(cols, names=table.column_names)
+    # A header cell is run as a formula as readily as a value (a manifest's own column names).
+    return pa.table(cols, names=[neutralise_text(name) for name in table.column_names])
 
 
 class CsvWriter(TableWriter):

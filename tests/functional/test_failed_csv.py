@@ -68,3 +68,18 @@ def test_a_refused_row_keeps_its_doc_type_and_manifest_columns_in_the_documents_
     assert [rows[n]["error_code"] for n in (2, 3, 4)] == ["duplicate_source", "unknown_doc_type", "bad_row"]
     assert [rows[n]["doc_type"] for n in (2, 3, 4)] == ["receipt", "reciept", "id"]
     assert [rows[n]["cost_center"] for n in (2, 3)] == ["repeat", "typo"]
+
+
+def test_a_formula_looking_manifest_column_name_is_neutralised_in_the_spreadsheet_copies(tmp_path):
+    """A spreadsheet runs a header cell as a formula as readily as a value: the csv/ tables and
+    csv/failed.csv escape the manifest's own column names too; failed.csv, a manifest, keeps them."""
+    (tmp_path / "replay").mkdir()
+    manifest = tmp_path / "m.csv"
+    manifest.write_text('source,"=HYPERLINK(""http://x"")"\nx/missing.png,v\n')
+    run_batch(RunConfig(manifest=str(manifest), out=str(tmp_path / "out"), engine="replay",
+                        replay_dir=str(tmp_path / "replay"), use_cache=False, formats=("parquet", "csv")))
+    formula = '=HYPERLINK("http://x")'
+    documents = _rows(next((tmp_path / "out" / "csv" / "documents").glob("*.csv")))
+    assert "'" + formula in documents[0] and formula not in documents[0]
+    assert "'" + formula in _rows(tmp_path / "out" / "csv" / "failed.csv")[0]
+    assert _rows(tmp_path / "out" / "failed.csv")[0][formula] == "v"
