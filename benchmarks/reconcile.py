@@ -297,7 +297,7 @@ def _reason(place: tuple[str, set[str], Any] | None, tid: str, descriptor: str, 
             return "trading_name"
         if "merchant_mismatch" in reasons:
             return "vendor_misread"
-    if "ambiguous" in reasons:
+    if reasons & {"ambiguous", "names_another_vendor"}:
         return "ambiguous"
     if reasons & {"date_outside_window", "date_far", "date_missing"}:
         return "date"
@@ -399,7 +399,7 @@ def tune(sroie: Path, run: Path, card_run: Path | None, stems: list[str], work: 
     rows = []
     for weights in ((0.40, 0.25, 0.35), (0.45, 0.20, 0.35), (0.35, 0.25, 0.40), (0.40, 0.20, 0.40), (0.50, 0.20, 0.30)):
         for auto in (0.78, 0.80, 0.82, 0.85):
-            for margin in (0.04, 0.08, 0.12):
+            for margin in (0.04, 0.06, 0.08, 0.12):
                 match = MatchSettings(weights=weights, auto_threshold=auto, ambiguity_margin=margin)
                 right = auto_n = review = 0
                 for st, statement, table in cases:

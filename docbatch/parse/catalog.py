@@ -235,7 +235,7 @@ NEEDS_REVIEW = Table("needs_review", "receipts a person must decide on, with the
     *_R_SIDE, *_T_SIDE, *_M_SIDE,
     Field("review_reason", "string", "why, ';'-joined: total_flagged, ambiguous, low_score, merchant_mismatch, "
                                      "date_far, amount_uncertain, date_outside_window, date_missing, card_mismatch, "
-                                     "currency_mismatch, currency_unresolved, duplicate_receipt"),
+                                     "currency_mismatch, currency_unresolved, duplicate_receipt, names_another_vendor"),
     Field("alternative_transaction_id", "string", "the competing transaction when ambiguous"),
     Field("alternative_doc_id", "string", "the competing receipt when ambiguous, or the receipt this one duplicates"),
 ))

@@ -4,8 +4,10 @@ Each receipt ends in exactly one of ``matches``, ``needs_review`` and
 ``unmatched_receipts``; each transaction in ``matches``, as the candidate of a
 ``needs_review`` row, or in ``unmatched_transactions``.  An assigned pair matches
 automatically only when its score reaches the auto threshold, its margin shows no close
-alternative, the receipt's total is not flagged, card and currency do not disagree and the
-currency is known; otherwise it goes to review with its reasons.  A flagged total never
+alternative, the receipt's total is not flagged, card and currency do not disagree, the
+descriptor does not name another vendor of the batch whole while it names the receipt's only in
+part (:meth:`.vendors.Vendors.names_another_rather`) and the currency is known; otherwise it goes
+to review with its reasons.  A flagged total never
 matches on itself; the transaction may still carry another amount the receipt prints, read
 confidently on its own row (the sum before cash rounding, the subtotal, the amount paid),
 exactly or with a tip, a conversion or rounding on it: with everything
@@ -31,22 +33,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from rapidfuzz import fuzz, process
-
 from .assign import DOUBTFUL, Assigned, assign
-from .descriptors import normalise_descriptor, similarities, similarity, squashed_name
+from .descriptors import normalise_descriptor, similarity
 from .receipts import Receipt
 from .scoring import ORIGINAL_AMOUNT, Pair, Scorer
 from .settings import MatchSettings, ReconcileSettings
 from .transactions import Transaction
+from .vendors import NAMES_A_VENDOR, Vendors
 
 _REFUND_WORDS = re.compile(r"\b(?:REFUND|RETURN|REVERSAL|REVERSED|CHARGEBACK)\b", re.I)
 #: The second search accepts a pair whose date does not fit only with the same amount and this much merchant.
 _FALLBACK_MERCHANT = 0.8
-#: A descriptor names one of the batch's vendors at this likeness (the scorer's strong merchant), not at
-#: the pair's 0.6: against hundreds of vendors a loose likeness to one is chance (``SENANGPAY`` is 0.64
-#: like ``BOON SENG PAPER``, ``EGHL SERVICES`` 0.83 like ``LEONG HENG SHELL SERVICE STATION``).
-_NAMES_A_VENDOR = 0.85
+#: The automatic matches so far: their receipts, and each matched transaction's receipt.
+Matched = tuple[set[int], dict[int, int]]
 _FALLBACK_AMOUNTS = ("amount_exact", "amount_total_before_rounding", "amount_subtotal", "amount_amount_paid", "amount_total_plus_tip")
 
 
@@ -80,7 +79,7 @@ def match(receipts: list[Receipt], transactions: list[Transaction], settings: Re
     late = _second_search(receipts, scorer, taken_r, taken_t, groups, ms.review_threshold)
     out = Outcome()
     placed: dict[int, tuple[str, int]] = {}  # receipt -> (table, transaction)
-    known = _Vendors([r for r in receipts if r.vendor_key])
+    known = Vendors([r for r in receipts if r.vendor_key])
     for table, row, a in _decide_all(assigned, late, receipts, transactions, settings, known, rivals):
         out.tables[table].append(row)
         if table == "matches" and (cur := _charged_in(row, transactions[a.pair.transaction])):
@@ -110,7 +109,7 @@ def match(receipts: list[Receipt], transactions: list[Transaction], settings: Re
 
 
 def _decide_all(assigned: list[Assigned], late: list[Assigned], receipts: list[Receipt],
-                transactions: list[Transaction], settings: ReconcileSettings, known: _Vendors,
+                transactions: list[Transaction], settings: ReconcileSettings, known: Vendors,
                 rivals: _Rivals) -> list[tuple[str, dict[str, Any], Assigned]]:
     """(table, row, assignment) of every assigned pair.
 
@@ -119,12 +118,12 @@ def _decide_all(assigned: list[Assigned], late: list[Assigned], receipts: list[R
     that charge's) no longer competes for amount and day alone (:func:`_amount_and_day_alone`),
     because the assignment is one for the whole statement."""
     todo = [(a, False) for a in assigned] + [(a, True) for a in late]
-    matched: tuple[set[int], set[int]] = (set(), set())
+    matched: Matched = (set(), {})
     while True:
         decided = [(*_decide(a, receipts, transactions, settings, fallback=fallback, known=known, rivals=rivals,
                              matched=matched), a) for a, fallback in todo]
         now = ({a.pair.receipt for table, _, a in decided if table == "matches"},
-               {a.pair.transaction for table, _, a in decided if table == "matches"})
+               {a.pair.transaction: a.pair.receipt for table, _, a in decided if table == "matches"})
         if now == matched:
             return decided
         matched = now
@@ -153,12 +152,12 @@ def _second_search(receipts: list[Receipt], scorer: Scorer, taken_r: set[int], t
     return assign(pairs, n_receipts=len(receipts), floor=floor * 0.8, groups=groups)
 
 
-def _sure_but_for_merchant(p: Pair, r: Receipt, t: Transaction, known: _Vendors, ms: MatchSettings) -> bool:
+def _sure_but_for_merchant(p: Pair, r: Receipt, t: Transaction, known: Vendors, ms: MatchSettings) -> bool:
     """A pair held back only by its merchant, that is sure on everything else: exactly the figure
     owed (:func:`_exactly_charged`), on the purchase day (the statement's purchase day that day or the next, after midnight, or
     posted within two days of it), a receipt that does not say it was paid in cash, and a
     descriptor that names none of the batch's vendors, read confidently or not (a same-amount purchase
-    elsewhere that day would), at least ``_NAMES_A_VENDOR`` alike."""
+    elsewhere that day would), at least ``NAMES_A_VENDOR`` alike."""
     on_day = p.reasons[1] in ("date_same_day", "date_lag_1") or (
         p.reasons[1].startswith("posted_lag_") and p.days is not None and p.days <= ms.lag_days[0] + 2)
     if r.paid_cash or not (p.flags == ("merchant_mismatch",) and _exactly_charged(p, r) and on_day):
@@ -175,42 +174,11 @@ def _exactly_charged(p: Pair, r: Receipt) -> bool:
     return p.reasons[0] == "amount_exact"
 
 
-def _vendor_unread(a: Assigned, r: Receipt, t: Transaction, known: _Vendors, ms: MatchSettings) -> bool:
+def _vendor_unread(a: Assigned, r: Receipt, t: Transaction, known: Vendors, ms: MatchSettings) -> bool:
     """The receipt's vendor, which the parser could not read, is the only thing against a pair
     (:func:`_sure_but_for_merchant`) with no other candidate on either side above the review level."""
     return (r.vendor_flagged and a.alt_transaction is None and a.alt_receipt is None
             and _sure_but_for_merchant(a.pair, r, t, known, ms))
-
-
-class _Vendors:
-    """The batch's vendors, as the matcher asks whether a descriptor names one of them.
-
-    Vendors read with low confidence count as their names compare: ``DOMINO'S PIZZA`` flagged on
-    five receipts still says a ``DOMINOS PIZZA`` charge is Domino's, not the purchase of a receipt
-    whose vendor could not be read (:func:`_vendor_unread`).  Squashed, with their legal words
-    kept, only the confidently read ones: the legal words lend any two names a likeness
-    (``SWCENTERPRISESDNBHD`` is 0.85 like ``BECONENTERPRISESDNBHD``) that a doubtful reading
-    does not make a name."""
-
-    def __init__(self, receipts: list[Receipt]) -> None:
-        self.keys = sorted({r.vendor_key for r in receipts if r.vendor_key})
-        self.squashed = sorted({q for q in (squashed_name(r.vendor_name) for r in receipts if not r.vendor_flagged)
-                                if q})
-
-    def named_by(self, descriptor: str | None, *, besides: Receipt) -> bool:
-        """The descriptor names one of the vendors, at least ``_NAMES_A_VENDOR`` alike: as the names
-        compare (:func:`similarities`), or with legal words kept and spaces and punctuation removed
-        (:func:`squashed_name`), because a descriptor squashes spaces and the legal words fused into
-        its name (``AEONCOMBHD``) stay on it.  The vendor of ``besides`` (the receipt asking) is left
-        out: a descriptor naming the receipt's own merchant is no one else's."""
-        name = normalise_descriptor(descriptor)
-        keys = [k for k in self.keys if k != besides.vendor_key]
-        if (similarities(name, keys) >= _NAMES_A_VENDOR).any():
-            return True
-        own = squashed_name(besides.vendor_name)
-        others = [q for q in self.squashed if q != own]
-        squashed = process.cdist([squashed_name(descriptor)], others, scorer=fuzz.ratio)
-        return bool((squashed >= 100 * _NAMES_A_VENDOR).any())
 
 
 @dataclass
@@ -233,13 +201,17 @@ class _Rivals:
     def _purchase(self, receipt: int) -> tuple[str, int]:
         return ("group", self.groups[receipt]) if receipt in self.groups else ("receipt", receipt)
 
-    def sole(self, p: Pair, matched: tuple[set[int], set[int]] = (set(), set())) -> bool:
+    def sole(self, p: Pair, matched: Matched = (set(), {})) -> bool:
         """Each side of ``p`` has no other candidate at all (any amount reading, any score) but
         those matched automatically elsewhere (``matched``: receipts, transactions) and, for the
-        transaction, the other scans of the receipt's purchase."""
+        transaction, the other scans of the receipt's purchase.  A charge matched to another scan
+        of the receipt's purchase is not elsewhere: it is this purchase's charge, and the receipt a
+        copy (one ``LCS03908`` receipt scanned twice: a scan matched the gallery's charge, and the
+        other took a same-day charge of its amount under a name printed nowhere for its own)."""
         receipts, transactions = matched
         own = self._purchase(p.receipt)
-        return (all(t == p.transaction or t in transactions for t in self.per_receipt[p.receipt])
+        return (all(t == p.transaction or (t in transactions and self._purchase(transactions[t]) != own)
+                    for t in self.per_receipt[p.receipt])
                 and all(self._purchase(r) == own or r in receipts for r in self.per_transaction[p.transaction]))
 
     def contested(self, p: Pair) -> bool:
@@ -248,8 +220,8 @@ class _Rivals:
                 or len({self._purchase(r) for r in self.per_transaction[p.transaction]}) > 1)
 
 
-def _amount_and_day_alone(a: Assigned, r: Receipt, t: Transaction, known: _Vendors, ms: MatchSettings,
-                          rivals: _Rivals, matched: tuple[set[int], set[int]]) -> bool:
+def _amount_and_day_alone(a: Assigned, r: Receipt, t: Transaction, known: Vendors, ms: MatchSettings,
+                          rivals: _Rivals, matched: Matched) -> bool:
     """A card billing under a name the receipt prints nowhere (a payment aggregator, a holding
     company) leaves only the amount and the day: they decide when they are mutual, the receipt's
     total unflagged (or another amount it prints confidently charged exactly, :func:`_exactly_charged`)
@@ -275,8 +247,8 @@ def _charged_elsewhere(p: Pair, r: Receipt) -> str | None:
 
 
 def _decide(a: Assigned, receipts: list[Receipt], transactions: list[Transaction], settings: ReconcileSettings,
-            *, fallback: bool, known: _Vendors, rivals: _Rivals,
-            matched: tuple[set[int], set[int]] = (set(), set())) -> tuple[str, dict[str, Any]]:
+            *, fallback: bool, known: Vendors, rivals: _Rivals,
+            matched: Matched = (set(), {})) -> tuple[str, dict[str, Any]]:
     ms = settings.match
     p, r, t = a.pair, receipts[a.pair.receipt], transactions[a.pair.transaction]
     unread = not fallback and _vendor_unread(a, r, t, known, ms)
@@ -297,6 +269,8 @@ def _decide(a: Assigned, receipts: list[Receipt], transactions: list[Transaction
     if p.score < ms.auto_threshold and not waived:
         reasons.append("low_score")
     reasons += [] if waived else list(p.flags)
+    if not waived and not p.flags and known.names_another_rather(t.descriptor, besides=r, own=p.merchant):
+        reasons.append("names_another_vendor")
     row = {**_receipt_side(r, p.receipt_amount), **_transaction_side(t), **_match_side(p, a.margin, t)}
     if alone:
         row["reasons"] += ";amount_and_day_alone" + (";rivals_matched_elsewhere" if apart else "")

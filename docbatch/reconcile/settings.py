@@ -110,8 +110,11 @@ class MatchSettings:
     auto_threshold: float = 0.80
     #: Scores at or above this (and below auto) go to review; below it the pair is not proposed.
     review_threshold: float = 0.50
-    #: A matched pair whose assignment margin is below this is ambiguous (review).
-    ambiguity_margin: float = 0.04
+    #: A matched pair whose assignment margin is below this is ambiguous (review).  Above one day of
+    #: date evidence (a quarter of the date weight, 0.05 by default): a statement dates a purchase the
+    #: next day after midnight or by the bank's day, so two charges alike but for that day are not told
+    #: apart by it (a chain's same-amount charge that day beside the receipt's own the next).
+    ambiguity_margin: float = 0.06
     #: A total at or below this confidence is flagged (never matched automatically).
     total_confidence_min: float = 50.0
     #: Weights of the amount, date and merchant evidence in the score (they sum to 1).
