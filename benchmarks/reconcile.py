@@ -32,15 +32,13 @@ from __future__ import annotations
 
 import argparse
 import csv
-import datetime as dt
 import fcntl
 import hashlib
 import json
-import re
 import sys
 import tempfile
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -60,12 +58,12 @@ from docbatch.reconcile.scoring import LOOSE_MERCHANT
 from docbatch.reparse import reparse_run
 from docbatch.runner import run_batch
 from evals import add_data_option, shared_data
-from evals.receipts import box_response, normalise_text, sroie_image_size, truth_date, truth_money
-from evals.sroie_labels import box_rows
+from evals.receipts import box_response, sroie_image_size, truth_money
 
 from . import card_tender as card_tender_module
-from .card_tender import card_tender, charged_total
-from .statements import DESCRIPTOR_MODES, TENDER_MODES, Purchase, Statement, make_statement
+from .card_tender import card_tender
+from .sroie_purchases import purchases
+from .statements import DESCRIPTOR_MODES, TENDER_MODES, Statement, make_statement
 
 SPLIT = 313  # keys below are for tuning, the rest held out
 
@@ -126,42 +124,6 @@ def _card_rewrite(sroie: Path, stem: str) -> Callable[[list[Any]], list[Any]] | 
     key = json.loads((sroie / "key" / f"{stem}.json").read_text(encoding="utf-8", errors="replace"))
     total = truth_money(key.get("total", "") or "")
     return None if total is None else (lambda lines: card_tender(lines, total))
-
-
-def purchases(sroie: Path, stems: list[str]) -> tuple[list[Purchase], set[str]]:
-    """One purchase per distinct key (a receipt scanned twice is one purchase); stems without date or total apart."""
-    groups: dict[tuple[str, dt.date, Any], list[str]] = defaultdict(list)
-    keys: dict[str, dict[str, str]] = {}
-    unusable = set()
-    for stem in stems:
-        key = json.loads((sroie / "key" / f"{stem}.json").read_text(encoding="utf-8", errors="replace"))
-        date, total = truth_date(key.get("date", "")), truth_money(key.get("total", "") or "")
-        if date is None or total is None or total <= 0:
-            unusable.add(stem)
-            continue
-        keys[stem] = key
-        groups[(normalise_text(key.get("company")), date, total)].append(stem)
-    out = [Purchase(frozenset(members), keys[members[0]].get("company", ""), keys[members[0]].get("address", ""),
-                    date, total, _printed_card(sroie, members[0]), _prints_card_payment(sroie, members[0]),
-                    charged_total(box_rows(sroie / "box" / f"{members[0]}.csv"), total))
-           for (_, date, total), members in groups.items()]
-    return sorted(out, key=lambda p: min(p.doc_ids)), unusable
-
-
-_CARD_PAYMENT = re.compile(r"\b(?:VISA|MASTER\s?CARD|MASTER|AMEX|CREDIT CARD|DEBIT CARD|CARD NO)\b|[X*]{4,}\s?\d{4}\b")
-
-
-def _prints_card_payment(sroie: Path, stem: str) -> bool:
-    """The receipt's transcribed lines name a card payment (a card brand, a masked card number)."""
-    return bool(_CARD_PAYMENT.search((sroie / "box" / f"{stem}.csv").read_text(encoding="utf-8", errors="replace")
-                                     .upper()))
-
-
-def _printed_card(sroie: Path, stem: str) -> str | None:
-    """The last 4 digits of a masked card number in the receipt's transcribed lines (the card that paid)."""
-    text = (sroie / "box" / f"{stem}.csv").read_text(encoding="utf-8", errors="replace")
-    m = re.search(r"[X*]{4,}\s?(\d{4})\b", text)
-    return m.group(1) if m else None
 
 
 @dataclass

@@ -11,8 +11,12 @@ import pyarrow.parquet as pq
 import pytest
 
 from benchmarks.reconcile import HELD_BACK, _reason, given_receipts, score_ours
+from benchmarks.sroie_purchases import key_total
+from benchmarks.sroie_purchases import purchases as purchases_of_keys
 from benchmarks.statements import _TRADING_NAMES, _UNPRINTED_NAMES, Purchase, Statement, make_statement
 from docbatch.reconcile.descriptors import normalise_descriptor, similarity
+
+from ..conftest import shared
 
 MERCHANTS = ("KEDAI BUKU MAJU SDN BHD", "GUARDIAN HEALTH AND BEAUTY SDN BHD", "RESTORAN WAN SHENG")
 
@@ -101,3 +105,12 @@ def test_a_card_is_charged_the_sum_before_cash_rounding_the_first_generator_the_
     assert Decimal("33.92") in charged and Decimal("33.90") not in charged
     as_transcribed = make_statement(bought, set(), seed=3, tender="printed")
     assert Decimal("33.90") in {r["amount"] for r in as_transcribed.rows if as_transcribed.truth[r["transaction_id"]]}
+
+
+def test_a_credit_note_is_no_purchase_the_statement_charges():
+    # SROIE 347: GARDENIA's key total is -1.73 (supplies 12.98 less returns 14.71); read without its
+    # sign it was billed as a 1.73 card charge no bank would make.
+    bought, unusable = purchases_of_keys(shared("sroie-train"), ["346", "347"])
+    assert "347" in unusable and all("347" not in p.doc_ids for p in bought)
+    assert [p.doc_ids for p in bought] == [frozenset({"346"})]
+    assert key_total("-1.73") == Decimal("-1.73") and key_total("12.98") == Decimal("12.98")
