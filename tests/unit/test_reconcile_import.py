@@ -164,6 +164,15 @@ def test_ofx_sgml_and_xml(tmp_path):
     assert (x.transaction_id, x.amount, x.currency, x.descriptor) == ("X9", D("8.75"), "USD", "TST* JOES PIZZA")
 
 
+def test_ofx_origcurrency_rate_converts_the_original_currency_to_the_accounts(tmp_path):
+    # OFX: CURRATE is the ratio of CURDEF currency to CURSYM currency, and under ORIGCURRENCY the amount
+    # is already the account's: 10.00 SGD at 3.07 MYR a dollar is charged 30.70 MYR.
+    sgml = OFX_SGML.replace("<NAME>SQ *BLUE BOTTLE</STMTTRN>", "<NAME>SQ *BLUE BOTTLE<ORIGCURRENCY><CURRATE>3.07"
+                            "<CURSYM>SGD</ORIGCURRENCY></STMTTRN>").replace("-12.50", "-30.70")
+    a = read_transactions(write(tmp_path, "s.ofx", sgml))[0]
+    assert (a.amount, a.currency, a.original_amount, a.original_currency) == (D("30.70"), "MYR", D("10.00"), "SGD")
+
+
 def test_ofx_character_entities_in_a_name_are_the_characters(tmp_path):
     # OFX escapes & and < in both dialects: the merchant is AT&T, not 'AT&amp;T'.
     sgml = OFX_SGML.replace("SQ *BLUE BOTTLE", "AT&amp;T WIRELESS &lt;ONLINE&gt;")
