@@ -39,7 +39,7 @@ from .receipts import Receipt
 from .scoring import ORIGINAL_AMOUNT, Pair, Scorer
 from .settings import MatchSettings, ReconcileSettings
 from .transactions import Transaction
-from .vendors import NAMES_A_VENDOR, Vendors
+from .vendors import Vendors
 
 _REFUND_WORDS = re.compile(r"\b(?:REFUND|RETURN|REVERSAL|REVERSED|CHARGEBACK)\b", re.I)
 #: The second search accepts a pair whose date does not fit only with the same amount and this much merchant.
@@ -157,7 +157,7 @@ def _sure_but_for_merchant(p: Pair, r: Receipt, t: Transaction, known: Vendors, 
     owed (:func:`_exactly_charged`), on the purchase day (the statement's purchase day that day or the next, after midnight, or
     posted within two days of it), a receipt that does not say it was paid in cash, and a
     descriptor that names none of the batch's vendors, read confidently or not (a same-amount purchase
-    elsewhere that day would), at least ``NAMES_A_VENDOR`` alike."""
+    elsewhere that day would), at least ``vendors.NAMES_A_VENDOR`` alike."""
     on_day = p.reasons[1] in ("date_same_day", "date_lag_1") or (
         p.reasons[1].startswith("posted_lag_") and p.days is not None and p.days <= ms.lag_days[0] + 2)
     if r.paid_cash or not (p.flags == ("merchant_mismatch",) and _exactly_charged(p, r) and on_day):
