@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Callable, Mapping
 
 from .licence_fields import LicenceFields, clean_value, number_readings
+from .licence_number_guesses import guessed_readings
 from .licence_numbers import as_digit
 from .licence_segments import Segment
 from .licence_vocabulary import (FIELD_WORDS, NEEDS_BOUNDARY, NUM_ONLY_RE, NUMBERED, NUMBERED_CAPTION, WORD_LABELS,
@@ -42,14 +43,19 @@ def find_labels(segs: list[Segment]) -> list[Label]:
             name = next(k for k, v in m.groupdict().items() if v and k not in ("num", "word", "also", "tail"))
             fld = _shared_letter(text, m) or WORD_LABELS[int(re.sub(r"\D", "", name))][0]
             num, start = m.group("num"), m.start()
-            if num and num[0].isdigit() and NUMBERED.get(num.upper()) != fld and not _misread_number(num, fld):
+            if num and num[0].isdigit() and (NUMBERED.get(num.upper()) != fld or text[:start].endswith("-")) \
+                    and not _misread_number(num, fld):
                 # Digits before a label that are not its AAMVA number (``...047-36CLASS``,
-                # ``7338 5248 66 CLASS``, ``1 CLARK``) end the value before it, or are another
-                # field's number: not part of the label.
+                # ``7338 5248 66 CLASS``, ``1 CLARK``; after a dash, the last group of a number,
+                # ``3892-0113-9 CLASS``) end the value before it, or are another field's number:
+                # not part of the label.
                 num, start = None, m.start("word")
             after = text[m.end("also"):m.end("also") + 1]
             at_start = start == 0 or bool(num)
-            glued = after.isalpha() and not m.group("tail")
+            # One letter glued on before the digits (``LICe 092127131``: ``LIC#``) leaves the number's label
+            # a label; whose the letter is, :func:`_letter_on_label`.
+            glued = after.isalpha() and not m.group("tail") and not (
+                fld == "document_number" and re.match(r"[A-Z] +\d", text[m.end("also"):]))
             if glued and (word in NEEDS_BOUNDARY and not num
                           or not (at_start or text.startswith("NONE", m.end()))):
                 continue
@@ -145,8 +151,9 @@ def _inline_texts(label: Label, labels: list[Label]) -> list[tuple[str, int, int
     text with a digit a label beside it may have taken: the ``0`` of ``DLN0147...`` (``N0`` is
     also ``NO``; the last item is True for it) and the field number of the next label
     (``4670 9 CLASS``: ``9`` is class's number, or the licence number's last digit; ``...6249
-    CLASS``, the same ``9`` glued on, read without it too).  Only a
-    better reading wins over the first; the ``0`` also on a tie, in doubt (see the caller).
+    CLASS``, the same ``9`` glued on, read without it too); and without one letter glued to the
+    label apart from the digits (``LICe 092127131``, :func:`_letter_on_label`).  Only a better
+    reading wins over the first; the ``0`` also on a tie, in doubt (see the caller).
     """
     seg, end = label.seg, inline_end(label, labels)
     out = [(inline_value(label, labels), label.end, end, False)]
@@ -154,6 +161,8 @@ def _inline_texts(label: Label, labels: list[Label]) -> list[tuple[str, int, int
         return out
     if seg.text[label.end - 1] == "0" and seg.text[label.end:label.end + 1].isdigit():
         out.append(("0" + out[0][0], label.end - 1, end, True))
+    if _letter_on_label(label):
+        out.append((seg.text[label.end + 1:end].strip(" .:#,"), label.end + 1, end, False))
     lead = re.match(r"\d+", seg.text[end:])
     if lead and end < len(seg.text):
         out.append((seg.text[label.end:end + lead.end()].strip(" .:#,"), label.end, end + lead.end(), False))
@@ -161,6 +170,17 @@ def _inline_texts(label: Label, labels: list[Label]) -> list[tuple[str, int, int
     if own and out[0][0].endswith(own) and out[0][0][:-len(own)][-1:].isdigit():
         out.append((out[0][0][:-len(own)], label.end, end, False))
     return out
+
+
+def _letter_on_label(label: Label) -> bool:
+    """Is one letter read glued to the end of the number's label, a space before the digits
+    (``LICe 092127131``, ``DLNN 0070 3536 5``)?  It is the label's mark misread (``LIC#``) or the
+    number's letter the engine did not part from the label (Oklahoma's ``N``): the state's format
+    decides, on a tie for the letter (nothing on the card tells them apart when both fit), and
+    either way the number is in doubt."""
+    text = label.seg.text
+    return (label.field == "document_number" and not text[label.end - 1].isspace()
+            and re.match(r"[A-Za-z] +\d", text[label.end:]) is not None)
 
 
 def _next_field_number(label: Label, labels: list[Label]) -> str:
@@ -275,10 +295,10 @@ def fill_from_labels(segs: list[Segment], labels: list[Label], out: LicenceField
         rank = -1
         inline = inline_value(label, labels)
         doubt = False
-        for text, start, end, shared_zero in _inline_texts(label, labels):
+        for text, start, end, rival in _inline_texts(label, labels):
             value, r = _reading(label.field, text, run_date, good, own_format)
             # Both "DLN" + "0724..." and "DL N0" + "724..." fitting: the longer reading, in doubt.
-            tie = shared_zero and r == rank == _BEST
+            tie = rival and r == rank == _BEST
             if value is not None and (r > rank or tie):
                 conf = _value_confidence(label.field, value, label.seg, start, end)
                 picked, rank, doubt = (value, conf, None, -1, text), r, tie
@@ -294,7 +314,8 @@ def fill_from_labels(segs: list[Segment], labels: list[Label], out: LicenceField
         if picked is None:
             continue
         value, conf, cand, i, text = picked
-        if label.field == "document_number" and (doubt and cand is None or _end_in_doubt(str(value), text, good)):
+        if label.field == "document_number" and (cand is None and (doubt or _letter_on_label(label))
+                                                 or rank == _GUESSED or _end_in_doubt(str(value), text, good)):
             conf *= GLUED
         if cand is not None:
             used.add(id(cand))
@@ -357,15 +378,18 @@ def _caption_number(text: str, at: int, digits: str) -> bool:
 
 
 #: Ranks of a candidate value: readable; a number fitting only the card's state's unusual shapes;
-#: a number of the usual shape fitting the formats (the best a label can find).
-_READABLE, _OWN_SHAPE, _BEST = 0, 1, 2
+#: one fitting the formats only as a guess where OCR glued print to it (in doubt); a number of the
+#: usual shape fitting the formats (the best a label can find).
+_READABLE, _OWN_SHAPE, _GUESSED, _BEST = 0, 1, 2, 3
 
 
 def _reading(fld: str, text: str, run_date: dt.date, good: Callable[[object], bool] | None,
              own_format: Callable[[object], bool] | None) -> tuple[object | None, int]:
     """The field's value in ``text`` and its rank: for a number, the longest reading that fits
     (a number printed in groups is all of its groups), a label's remnant cut off where that
-    still fits; else one of an unusual shape fitting ``own_format``; else the usual reading."""
+    still fits; else the longest guess undoing print glued to it that fits
+    (:mod:`.licence_number_guesses`); else one of an unusual shape fitting ``own_format``; else
+    the usual reading."""
     if fld != "document_number" or good is None:
         value = clean_value(fld, text, run_date)
         return value, _READABLE
@@ -373,14 +397,28 @@ def _reading(fld: str, text: str, run_date: dt.date, good: Callable[[object], bo
     # part of the number: the digits after it are read too.
     misread = re.match(r"[A-Z]{2,4}\s+(?=\d)", text)
     variants = (text, text[misread.end():]) if misread else (text,)
-    for check, rank, any_shape in ((good, _BEST, False), (own_format, _OWN_SHAPE, True)):
-        for strip in (True, False):
-            fitting = [r for variant in variants for r in number_readings(variant, strip_label=strip, any_shape=any_shape)
-                       if check and check(r)]
-            if fitting:
-                return max(fitting, key=len), rank
+    fitting = _longest_fitting(variants, good, any_shape=False)
+    if fitting:
+        return fitting, _BEST
+    guessed = [r for variant in variants for r in guessed_readings(variant) if good(r)]
+    if guessed:
+        return max(guessed, key=len), _GUESSED
+    fitting = _longest_fitting(variants, own_format, any_shape=True) if own_format else None
+    if fitting:
+        return fitting, _OWN_SHAPE
     readings = number_readings(text)
     return (readings[0], _READABLE) if readings else (None, _READABLE)
+
+
+def _longest_fitting(variants: tuple[str, ...], check: Callable[[object], bool], *, any_shape: bool) -> str | None:
+    """The longest reading of ``variants`` that ``check`` accepts: with a label's remnant cut
+    off first, else kept (``N078...``: New York's letter, not ``NO``), else None."""
+    for strip in (True, False):
+        fitting = [r for variant in variants for r in number_readings(variant, strip_label=strip, any_shape=any_shape)
+                   if check(r)]
+        if fitting:
+            return max(fitting, key=len)
+    return None
 
 
 def _given_names_below(value: str, taken: Segment, rest: list[tuple[Segment, str]], used: set[int]) -> str:

@@ -17,6 +17,7 @@ from ..layout import visual_rows
 from .licence_checks import DOUBT
 from .licence_fields import LicenceFields, clean_number, label_remnant, number_readings
 from .licence_labels import Label, inline_value
+from .licence_number_guesses import guessed_readings
 from .licence_numbers import opens_with_digit_then_letter
 from .licence_segments import Segment
 from .names import given_first, is_name, is_name_label, letters_for_digits, name_parts, written_first
@@ -378,6 +379,8 @@ def fallback_number(segs: list[Segment], used: set[int], out: LicenceFields, num
                         number, conf = number[1:], conf * DOUBT
                     out.put("document_number", number, conf * (1.0 if named else FALLBACK_CONFIDENCE))
                     return
+        if _guessed_number(grouped_texts, out, fits):
+            return
     for seg, text, field_number in texts:
         for k, token in enumerate(text.split(" ")):
             number = clean_number(token)
@@ -388,6 +391,21 @@ def fallback_number(segs: list[Segment], used: set[int], out: LicenceFields, num
                 return
     if fits is not None:
         _after_unread_label(texts, out, fits)
+
+
+def _guessed_number(texts: list[tuple[Segment, str, bool]], out: LicenceFields, fits: Callable[[object], bool]) -> bool:
+    """With no row's plain reading fitting the state's format, the first row whose number fits
+    once print glued to it is undone (``4UN974-629-453 9``: the ``4d DLN`` caption run into the
+    digits; :mod:`.licence_number_guesses`).  The gluing is a guess, so the number is in doubt."""
+    for seg, text, _ in sorted(texts, key=lambda st: st[0].top):
+        tokens = text.split(" ")
+        for i in range(len(tokens)):
+            guessed = [r for r in guessed_readings(" ".join(tokens[i:i + 5])) if fits(r) and len(r) >= 7]
+            if guessed:
+                number = max(guessed, key=len)
+                out.put("document_number", number, seg.confidence_of_part(_covering(tokens[i:], number)) * DOUBT)
+                return True
+    return False
 
 
 #: A row of one word of letters no label matched and one token with a digit (``ON 59838``).

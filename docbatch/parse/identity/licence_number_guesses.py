@@ -1,0 +1,50 @@
+"""Readings of a licence number that guess where OCR ran the number's print into its neighbours'.
+
+At low resolution the gap between a caption and the number, or between the number and the
+next field's label, closes, and the engine reads one word across it: what is left of the
+caption glued before the digits (``4UN974-629-453``: ``4d DLN``; ``DUN085-467-624``), the
+next label's letters glued after them (``M M124 493DA A``: Idaho's number ends with one
+letter, the ``A`` is the class's), the first of those letters a digit the label's print ran
+into (``W301 4789 6749 19SASS CM``: the last ``5`` and ``CLASS`` read ``SASS``), or a letter
+of a label printed over the digits inside them (``1815C7ASS``: the ``C`` of ``CLASS``).
+
+The plain readings (:func:`.licence_fields.number_readings`) come first; these are tried only
+when none of those fits the state's formats, and the format alone picks among them, so a number
+read this way is always in doubt (its caller flags it).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .licence_fields import number_readings
+from .licence_numbers import as_digit
+
+#: What is left of a caption glued before the digits: its field number, up to four letters and a
+#: mark (``OLNO.3524 8958``: ``DL NO.``).
+_CAPTION_BEFORE = re.compile(r"^\s*\d?[A-Z]{1,4}[.:#]?(?=\d)")
+#: A reading's digits and the letters glued after its last one.
+_LETTERS_AFTER = re.compile(r"^(?P<head>.*\d)(?P<tail>[A-Z]+)$")
+#: One letter between two digits.
+_LETTER_INSIDE = re.compile(r"(?<=\d)[A-Z](?=\d)")
+
+
+def guessed_readings(value: str) -> list[str]:
+    """Readings of the number in ``value`` that undo one of the gluings of the module doc, in
+    the order given there; none of them is one of the plain readings."""
+    plain = number_readings(value)
+    out: list[str] = []
+    caption = _CAPTION_BEFORE.match(value)
+    if caption:
+        out += number_readings(value[caption.end():])
+    for reading in plain + [_LETTER_INSIDE.sub("", r, count=1) for r in plain if len(_LETTER_INSIDE.findall(r)) == 1]:
+        m = _LETTERS_AFTER.match(reading)
+        if m is None:
+            out.append(reading)
+            continue
+        head, tail = m.group("head"), m.group("tail")
+        out += [head + tail[:k] for k in range(len(tail) + 1)]
+        digit = as_digit(tail[0])
+        if digit:
+            out.append(head + digit)
+    return list(dict.fromkeys(r for r in out if r not in plain))
