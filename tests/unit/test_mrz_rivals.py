@@ -52,8 +52,9 @@ def test_the_rivals_of_a_repaired_number_are_read_from_the_zone_as_the_engine_re
 
 
 def test_a_number_whose_i_and_1_read_otherwise_pass_every_check_too_is_flagged():
-    # "II3540900" read "113540900": two I/1 swaps at weights 7 and 3 (17 x 10) keep every check,
-    # as two O/0 swaps do, so the zone proves neither reading.
+    # Seed 13's generated ID card number "II3540900" (a tuned document), read "113540900" by
+    # zone and print: two I/1 swaps at weights 7 and 3 (17 x 10) keep every check, as two O/0
+    # swaps do, so the zone proves neither reading.
     f = parse_identity(_read("II3540900", "113540900"), run_date=RUN).fields
     assert f["mrz_valid"] is True and f["document_number"] == "113540900"
     assert _flagged(f)
