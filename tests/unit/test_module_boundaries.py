@@ -1,6 +1,6 @@
 """The rooms of docbatch stay apart: parsing, engines and sinks never reach up into the
-orchestration (runner, pipeline, outputs, projection, CLI), and no module outgrows the
-house limit of 500 lines."""
+orchestration (runner, pipeline, outputs, projection, CLI), no module takes another's private
+names, and no module outgrows the house limit of 500 lines."""
 
 from __future__ import annotations
 
@@ -64,3 +64,17 @@ def test_no_module_is_over_the_house_limit() -> None:
     over = {str(p.relative_to(PACKAGE.parent)): n for p in sorted(PACKAGE.rglob("*.py"))
             if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert not over, f"modules over {MAX_LINES} lines: {over}"
+
+
+def private_imports(path: Path) -> list[str]:
+    """The underscore names ``path`` takes from another module: what a module keeps private is its own."""
+    return [f"{node.module}.{alias.name}"
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path)))
+            if isinstance(node, ast.ImportFrom) and node.module != "__future__"
+            for alias in node.names if alias.name.startswith("_") and not alias.name.startswith("__")]
+
+
+def test_no_module_imports_another_modules_private_names() -> None:
+    bad = {str(p.relative_to(PACKAGE.parent)): names for p in sorted(PACKAGE.rglob("*.py"))
+           if (names := private_imports(p))}
+    assert not bad, f"private names imported across modules: {bad}"

@@ -11,7 +11,7 @@ import re
 
 from ..country import AU_POSTCODE, names_region
 from ..dates import find_dates
-from .header import _ADDRESS, _LEGAL_FORM, _NOISE, _PHONE, _POSTCODE, _REG_NO, Found, _is_address, sentence_case
+from .header import ADDRESS, LEGAL_FORM, NOISE, PHONE, POSTCODE, REG_NO, Found, is_address, sentence_case
 from .lines import Line
 
 #: A land-lot or house number that looks like a postcode (``LOT P.T. 33198``, ``LOT 34817``).
@@ -29,16 +29,16 @@ _INLINE_REG = re.compile(r"[\s,]*[(\[]?\b\d{6,}-[A-Z]\b[)\]]?")
 def _not_address(line: Line) -> bool:
     """A contact, tax-id or registration row, or a fragment too short to be an address row.
 
-    Unlike :func:`_is_noise` a short row that reads as an address is kept (``57000KL``,
+    Unlike :func:`is_noise` a short row that reads as an address is kept (``57000KL``,
     ``NO 43-45-47G,``), and only a number with a phone's seven or more digits is a phone.
     """
     up = line.text.upper()
-    if _NOISE.search(up) or (_REG_NO.match(up) and not _POSTCODE.search(up)):
+    if NOISE.search(up) or (REG_NO.match(up) and not POSTCODE.search(up)):
         return True
-    phone = _PHONE.search(up)
+    phone = PHONE.search(up)
     if phone and len(re.sub(r"\D", "", phone.group(1))) >= 7 and line.letters < 6:
         return True
-    return line.letters < 3 and not (_is_address(up) or _POSTCODE.search(up))
+    return line.letters < 3 and not (is_address(up) or POSTCODE.search(up))
 
 
 def find_address(lines: list[Line], vendor: Found | None, end: int) -> Found | None:
@@ -111,14 +111,14 @@ def _address_rows(lines: list[Line], start: int) -> tuple[list[Line], Line | Non
                 break
             extra += 1
             continue
-        skip = (_REG_ROW.search(up) and not _ADDRESS.search(_REG_ROW.sub("", up)) or _not_address(ln)
+        skip = (_REG_ROW.search(up) and not ADDRESS.search(_REG_ROW.sub("", up)) or _not_address(ln)
                 or find_dates(ln.text, pivot_year=2100) or any(a.decimals == 2 and a.certainty >= 0.8
                                                                 for a in ln.amounts))
         if skip:
             if used:
                 break
             continue
-        if not used and (not _is_address(up) or _LEGAL_FORM.search(up)):
+        if not used and (not is_address(up) or LEGAL_FORM.search(up)):
             if ln.index - start > 3:
                 break
             continue
@@ -126,7 +126,7 @@ def _address_rows(lines: list[Line], start: int) -> tuple[list[Line], Line | Non
         # An Australian postcode is four digits after the state (``Hobart TAS 7000``): unread, every
         # Australian block was "without a postcode" and flagged, right or wrong (80 right of 80 on
         # generated receipts of seeds 500, 7919, 8081 and 8111).
-        if _POSTCODE.search(_LOT_NO.sub("", up)) or AU_POSTCODE.search(up):
+        if POSTCODE.search(_LOT_NO.sub("", up)) or AU_POSTCODE.search(up):
             after_postcode = ln
         if len(used) >= 6 or _COUNTRY_END.search(up):
             break
@@ -143,7 +143,7 @@ def _street_rows_above(lines: list[Line], postcode_row: Line, start: int) -> lis
     above: list[Line] = []
     for ln in reversed(lines[max(start, postcode_row.index - 2) : postcode_row.index]):
         up = ln.text.upper()
-        if (_not_address(ln) or len(_REG_ROW.sub("", up).split()) < 2 or _LEGAL_FORM.search(up) or ":" in up
+        if (_not_address(ln) or len(_REG_ROW.sub("", up).split()) < 2 or LEGAL_FORM.search(up) or ":" in up
                 or ln.amounts or sentence_case(ln.text)
                 or find_dates(ln.text, pivot_year=2100)):
             break
@@ -169,7 +169,7 @@ def _address_edge_doubt(lines: list[Line], used: list[Line], postcode_row: Line 
     tail, head = used[-1], used[0]
     if postcode_row is None:
         return None if names_region(tail.text) else "no_postcode"
-    if (tail is not postcode_row and not _is_address(tail.text.upper()) and len(tail.text.split()) > 1
+    if (tail is not postcode_row and not is_address(tail.text.upper()) and len(tail.text.split()) > 1
             and not names_region(tail.text) and not _BRANCH_ROW.match(tail.text.upper())
             and not postcode_row.text.rstrip().endswith(",") and not tail.text.rstrip().endswith((".", ","))):
         return "tail_not_address"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .header import _LEGAL_FORM, Found, _is_address, _is_noise, _tail_only, clean_vendor
+from .header import LEGAL_FORM, Found, clean_vendor, is_address, is_noise, tail_only
 from .lines import Line
 
 #: Most aliases a receipt keeps (the header's first rows, then domains and footers).
@@ -50,13 +50,13 @@ def find_aliases(lines: list[Line], end: int, vendor: Found | None) -> list[str]
         # Above the vendor: a brand or logo row.  Below it only a company (its legal form or its
         # registration number says so): the rows there are the branch, the town, the mall, the staff.
         up = ln.text.upper()
-        if ln.index not in taken and (ln.index < first or _LEGAL_FORM.search(up) or _COMPANY_NO.search(up)):
+        if ln.index not in taken and (ln.index < first or LEGAL_FORM.search(up) or _COMPANY_NO.search(up)):
             found += _header_name(ln)
     # A name broken over two rows, the second only its tail: "PASAR RAYA MEGA MAJU" / "(SEMENYIH) SDN BHD".
     for a, b in zip(head, head[1:]):
         tail = clean_vendor(b.text)
-        if (a.index < first and _header_name(a) and not _LEGAL_FORM.search(a.text.upper()) and ":" not in tail
-                and (b.text.lstrip().startswith("(") or _tail_only(b.text))):
+        if (a.index < first and _header_name(a) and not LEGAL_FORM.search(a.text.upper()) and ":" not in tail
+                and (b.text.lstrip().startswith("(") or tail_only(b.text))):
             found.append(clean_vendor(f"{a.text} {b.text}"))
     for ln, below in zip(lines, [*lines[1:], None]):
         up = ln.text.upper()
@@ -83,7 +83,7 @@ def _owner(up: str, below: Line | None) -> list[str]:
     if not m:
         return []
     name = clean_vendor(m.group(1)) if m.group(1).strip() else (clean_vendor(below.text) if below else "")
-    return [name] if _LEGAL_FORM.search(name.upper()) else []
+    return [name] if LEGAL_FORM.search(name.upper()) else []
 
 
 def _header_name(line: Line) -> list[str]:
@@ -92,11 +92,11 @@ def _header_name(line: Line) -> list[str]:
     text = clean_vendor(line.text)
     if ":" in text:
         text = text.rsplit(":", 1)[1].strip()
-        if not _LEGAL_FORM.search(text.upper()):
+        if not LEGAL_FORM.search(text.upper()):
             return []
-    elif _is_noise(line) and not _LEGAL_FORM.search(text.upper()):
+    elif is_noise(line) and not LEGAL_FORM.search(text.upper()):
         return []
-    if (sum(c.isalpha() for c in text) < 4 or _is_address(text.upper()) or re.search(r"\d{3,}", text)
+    if (sum(c.isalpha() for c in text) < 4 or is_address(text.upper()) or re.search(r"\d{3,}", text)
             or _PLACE.search(text.upper())):
         return []
     return [text]

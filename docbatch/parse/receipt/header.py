@@ -30,23 +30,23 @@ _BUSINESS = re.compile(
 )
 #: A five-digit postcode, also glued to its town by OCR (``57000KL``, ``81100JOHOR``); a
 #: Canadian or a British one.
-_POSTCODE = re.compile(r"(?<![\d(\-])\b\d{5}(?:\b(?![\d\-])|(?=[A-Z]{2,}\b))|\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b|\b[A-Z]{1,2}\d{1,2}[A-Z]?\s\d[A-Z]{2}\b")
+POSTCODE = re.compile(r"(?<![\d(\-])\b\d{5}(?:\b(?![\d\-])|(?=[A-Z]{2,}\b))|\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b|\b[A-Z]{1,2}\d{1,2}[A-Z]?\s\d[A-Z]{2}\b")
 #: An address row: an address word, a postcode, a house or lot number.
-_ADDRESS = re.compile(
+ADDRESS = re.compile(
     r"\b(JALAN|JLN|JL|TAMAN|TMN|LORONG|LRG|PERSIARAN|LEBUH|LEBUHRAYA|LOT|NO|BLOK|BLOCK|BLK|LEVEL|LVL|"
     r"FLOOR|FLR|TINGKAT|ROAD|RD|STREET|ST|AVENUE|AVE|BLVD|BOULEVARD|DRIVE|DR|LANE|LN|WAY|HIGHWAY|HWY|SUITE|"
     r"STE|UNIT|KM|BATU|KAMPUNG|KG|BANDAR|BDR|SEKSYEN|SEK|MUKIM|SECTION|PARK|PLAZA|SQUARE|COURT|CT|PO BOX|"
     r"STRASSE|RUE|CALLE|AVENIDA|AVDA|CARRER|PIAZZA|VIALE|CORSO|PLACE|CRESCENT|TERRACE|PARADE)\b|\bC/\s?(?=[A-Z])|"
-    + _POSTCODE.pattern + r"|"
+    + POSTCODE.pattern + r"|"
     r"\b\d+[,/-]\d+\b|^NO\.?\s?\d|\bP\.?\s?T\.?\s?\d{3,}\b|^(?:\d{1,4}[A-Z]?|[A-Z0-9]{1,3}(?:-[A-Z0-9]{1,3}){1,3})(?:\s*[&-]\s*\d{1,4}[A-Z]?)*\s*,\s*[A-Z]|\b[A-Z]{1,3}\s?\d{1,3}/\d"
 )
-_NOISE = re.compile(
+NOISE = re.compile(
     r"\b(TEL|TELEPHONE|PHONE|PH|FAX|HP|MOBILE|T[EÉ]L|TELEFON|TEL[EÉ]FONO|EMAIL|E-MAIL|WWW|HTTP|GST|SST|VAT|REG|REGISTRATION|"
     r"CO\.?\s*NO|COMPANY\s*NO|ROC|TAX\s*INVOICE|INVOICE|RECEIPT|CASH\s*BILL|CASH\s*SALES?|OFFICIAL|WELCOME|THANK|COPY|"
     r"RETURNABLE|REFUNDABLE|EXCHANGEABLE|"
     r"CASHIER|TABLE|MEMBER|ORDER|BILL|CHECK|ABN|TIN|NPWP|RUT|SIRET|INV|DOC|TRN|POS)\b|\S@|@\S|\.COM\b"
 )
-_REG_NO = re.compile(r"^\(?[A-Z]{0,3}\s*[\d\s\-]{4,}[A-Z]?\)?\s*$|^\(.*\d{4,}.*\)$")
+REG_NO = re.compile(r"^\(?[A-Z]{0,3}\s*[\d\s\-]{4,}[A-Z]?\)?\s*$|^\(.*\d{4,}.*\)$")
 #: A registration number (``(126926-H)``, ``CO. REG: 860671-D``, ``273500-U``) and all after it.
 _TRAILING_REG = re.compile(
     r"\s*[\(\[]?\s*(?:(?:CO|COMPANY|ROC|REG)\.?\s*(?:REG|NO)?\.?\s*:?\s*)?\d{4,}[\s-]?[A-Z]?\b.*$"
@@ -55,10 +55,10 @@ _TRAILING_REG = re.compile(
 _LEGAL_TAIL = re.compile(
     r"^\(?(SDN\.?|BHD\.?|BERHAD|S/B|CO\.?|\(M\)|M|LTD\.?|LIMITED|INC\.?|LLC|PTE|PLC|GMBH|&|AND|ENTERPRISES?|TRADING)\)?$"
 )
-_LEGAL_FORM = re.compile(r"\b(SDN\.?\s*BH?D|SDN|S/B|BHD|BERHAD|ENTERPRISE|LTD|LIMITED|INC|LLC|PTE|PLC|GMBH|CORP)\b")
+LEGAL_FORM = re.compile(r"\b(SDN\.?\s*BH?D|SDN|S/B|BHD|BERHAD|ENTERPRISE|LTD|LIMITED|INC|LLC|PTE|PLC|GMBH|CORP)\b")
 #: A legal form ending the name's row: the name is complete, a row under it is none of it.
 _LEGAL_END = re.compile(r"\b(SDN\.?\s*BH?D|S/B|BHD|BERHAD|LTD|LIMITED|INC|LLC|PTE|PLC|GMBH)\W*$")
-_PHONE = re.compile(r"(?:(?<=[:\s])|^)(\+?\(?\d[\d\s\-()/]{6,}\d)")
+PHONE = re.compile(r"(?:(?<=[:\s])|^)(\+?\(?\d[\d\s\-()/]{6,}\d)")
 #: A label naming another kind of number (``REF NO:``, ``TRANSACTION NO:``, ``RN :``): what follows is no phone.
 _NUMBER_LABEL = re.compile(r"\b(?:NO|NUMBER|NUM|REF|RN|ID)\.?\s*:")
 #: A dash and one letter after a number: a company registration's check letter (``001610235-P``).
@@ -124,22 +124,22 @@ def header_end(lines: list[Line]) -> int:
         if (money_row or headings >= 2 or (ln.index >= 3 and find_dates(ln.text, pivot_year=2100))
                 or (named and re.search(r"\b(INVOICE|RECEIPT|BILL|DOC|ORDER|TRANS)\w*\s*(NO|#|NUMBER)", up))):
             return ln.index
-        named = named or not _is_noise(ln)
+        named = named or not is_noise(ln)
     return len(lines)
 
 
-def _is_address(text: str) -> bool:
+def is_address(text: str) -> bool:
     """An address row: an address word, postcode or house-number pattern, unless the row is a name
     built on a street's name (``MAPLE STREET FOODS``, ``BRIDGE STREET BAKERY``: no number, and a
     trade word after the last street word; an address row ends in its street word or a town)."""
     up = text.upper()
-    return bool(_ADDRESS.search(up)) and (any(c.isdigit() for c in up) or not _trade_word(up))
+    return bool(ADDRESS.search(up)) and (any(c.isdigit() for c in up) or not _trade_word(up))
 
 
 def _trade_word(up: str) -> bool:
     """A trade word naming a business, not a street: one before the row's last street word is the
     street's name (``STATION`` in ``77 STATION ROAD``, ``MARKET`` in ``2 MARKET PLACE``)."""
-    found = list(_ADDRESS.finditer(up))
+    found = list(ADDRESS.finditer(up))
     return bool(_BUSINESS.search(up, found[-1].end() if found else 0))
 
 
@@ -151,9 +151,9 @@ def sentence_case(text: str) -> bool:
     return len(words) >= 3 and sum(w.islower() and len(w) >= 3 for w in words[1:]) >= 2
 
 
-def _is_noise(line: Line) -> bool:
+def is_noise(line: Line) -> bool:
     up = line.text.upper()
-    return line.letters < 3 or bool(_NOISE.search(up)) or bool(_REG_NO.match(up)) or bool(_PHONE.search(up)
+    return line.letters < 3 or bool(NOISE.search(up)) or bool(REG_NO.match(up)) or bool(PHONE.search(up)
                                                                                           and line.letters < 6)
 
 
@@ -166,7 +166,7 @@ def clean_vendor(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip(" :;-*.,(")
 
 
-def _tail_only(text: str) -> bool:
+def tail_only(text: str) -> bool:
     words = clean_vendor(text).upper().split()
     return bool(words) and all(_LEGAL_TAIL.match(w) for w in words)
 
@@ -178,13 +178,13 @@ def _only_business_words(text: str) -> bool:
 
 def _name_like(line: Line, end: int) -> bool:
     up = line.text.upper()
-    return line.index < end and not _is_noise(line) and not _is_address(clean_vendor(up)) and ":" not in up
+    return line.index < end and not is_noise(line) and not is_address(clean_vendor(up)) and ":" not in up
 
 
 def find_vendor(lines: list[Line], end: int) -> Found | None:
     """The business name among the header rows (or the first rows when there is no header)."""
     head = lines[: max(end, min(3, len(lines)))][:12]
-    pool = [ln for ln in head if not _is_noise(ln)]
+    pool = [ln for ln in head if not is_noise(ln)]
     if not pool:
         return None
     typical = median(ln.height for ln in pool) or 1e-9
@@ -197,12 +197,12 @@ def find_vendor(lines: list[Line], end: int) -> Found | None:
         score = -0.35 * rank - (3.0 if ln.index > contact else 0.0)
         if ":" in up:
             score -= 2.0
-        if _LEGAL_FORM.search(up):
+        if LEGAL_FORM.search(up):
             score += 3.5
         elif _trade_word(up) and not sentence_case(ln.text):  # a slogan's trade word describes: "Your local store"
             score += 2.5
-        if _is_address(up):
-            score -= 1.0 if _LEGAL_FORM.search(up) else 2.5
+        if is_address(up):
+            score -= 1.0 if LEGAL_FORM.search(up) else 2.5
         if ln.height > typical * 1.2:
             score += 1.0
         if sum(c.isdigit() for c in up) > len(up) / 3:
@@ -222,18 +222,18 @@ def find_vendor(lines: list[Line], end: int) -> Found | None:
     if prev is not None and _name_like(prev, end) and first_word and (
         _LEGAL_TAIL.match(first_word[0]) or prev.text.rstrip().endswith("&") or _only_business_words(best.text)
         or best.text.count(")") > best.text.count("(")
-    ) and not _LEGAL_FORM.search(prev.text.upper()):
+    ) and not LEGAL_FORM.search(prev.text.upper()):
         used.insert(0, prev)
         # "THREE STOOGES" / "BISTRO & CAFE": whether the trade words are part of the name is a
         # judgement call (SROIE's labels keep the first row alone), so the name is flagged.
-        joined_trade = (_only_business_words(best.text) and not _LEGAL_FORM.search(best.text.upper())
+        joined_trade = (_only_business_words(best.text) and not LEGAL_FORM.search(best.text.upper())
                         and not prev.text.rstrip().endswith("&") and not _LEGAL_TAIL.match(first_word[0]))
     while len(used) < 3 and used[-1].index + 1 < len(lines):
         nxt = lines[used[-1].index + 1]
         joined = " ".join(ln.text for ln in used)
         if not (_name_like(nxt, max(end, 1)) and (
-            joined.rstrip().endswith("&") or _tail_only(nxt.text) or joined.count("(") > joined.count(")")
-            or (not _LEGAL_FORM.search(joined.upper()) and _LEGAL_TAIL.match(nxt.text.upper().split()[0]))
+            joined.rstrip().endswith("&") or tail_only(nxt.text) or joined.count("(") > joined.count(")")
+            or (not LEGAL_FORM.search(joined.upper()) and _LEGAL_TAIL.match(nxt.text.upper().split()[0]))
         )):
             break
         used.append(nxt)
@@ -280,7 +280,7 @@ def _vendor_doubt(used: list[Line], pool: list[Line], scores: dict[int, float], 
     for ln in pool:
         up = clean_vendor(ln.text.upper())
         if (ln.index not in taken and scores[ln.index] >= best - 2.0
-                and (_LEGAL_FORM.search(up) or _BUSINESS.search(up))):
+                and (LEGAL_FORM.search(up) or _BUSINESS.search(up))):
             return "rival_business_row"
     return None
 
@@ -293,7 +293,7 @@ def find_phone(lines: list[Line]) -> Found | None:
             label = _PHONE_LABEL.search(up)
             if labelled and not label:
                 continue
-            if not labelled and (ln.amounts or (_NOISE.search(up) or _NUMBER_LABEL.search(up)) and not label):
+            if not labelled and (ln.amounts or (NOISE.search(up) or _NUMBER_LABEL.search(up)) and not label):
                 continue
             start = label.end() if label else 0
             m = _phone_in(up, start)
@@ -311,7 +311,7 @@ def _phone_in(up: str, start: int) -> re.Match[str] | None:
     time and ends in no registration's check letter; the row's dates and time are found once,
     when the first run not ending in a check letter is."""
     taken: list[tuple[int, int]] | None = None
-    for m in _PHONE.finditer(" " + up[start:]):
+    for m in PHONE.finditer(" " + up[start:]):
         first, end = start + m.start(1) - 1, start + m.end(1) - 1
         if _CHECK_LETTER.match(up, end):
             continue
