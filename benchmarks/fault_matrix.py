@@ -172,7 +172,10 @@ def failure_rate_abort(bench: Bench) -> ScenarioResult:
     result.expect(first.exit_code == 4, f"first run exit {first.exit_code}, want 4 (aborted)")
     bound = 4 + 2 * 2  # min_docs_for_failure_rate + what may be in flight (2 x concurrency)
     result.expect(first.processed <= bound, f"the abort came only after {first.processed} documents, not <= {bound}")
-    result.expect(dead.requests == 2 * first.processed, f"{dead.requests} calls for {first.processed} documents")
+    # Two calls each for the documents failed; the abort stops the run, so a document still
+    # retrying then is left un-done after its first call (the re-run asks it again).
+    cut = dead.requests - 2 * first.processed
+    result.expect(0 <= cut <= 2 * 2, f"{dead.requests} calls for {first.processed} documents")
     result.expect(second.exit_code == 0, f"resumed run exit {second.exit_code}, want 0")
     result.notes.append(f"aborted after {first.processed} docs, {dead.requests} failed calls")
     observe(result, out, calls, s3_endpoint_url=bench.moto_url)

@@ -29,6 +29,7 @@ on it).  The split that matters to the runner is retryable vs permanent::
     │   └── RetriesExhausted        a transient error outlived the retry budget
     ├── RunStopped                  stops the run resumably; the document at hand is not marked
     │   ├── EnvironmentFailure      credentials, region, endpoint (exit 2)
+    │   ├── Interrupted             the run's own stop (SIGINT/SIGTERM) cut a document's calls short (exit 130)
     │   └── BudgetReached           --max-calls would be passed by the next paid call (exit 4)
     └── StorageError                the run folder cannot be written (full, read-only) or its journal read
 
@@ -189,6 +190,15 @@ class EnvironmentFailure(RunStopped):
     fixing the environment and re-running resumes cleanly."""
 
     error_code = "environment"
+
+
+class Interrupted(RunStopped):
+    """The run is stopping (SIGINT/SIGTERM, or its caller's stop): the document's next call,
+    a retry or its first, is not made.  Its retries cut short are not its fault, so it stays
+    un-done and the next run asks for it again; the run's outcome is "interrupted"."""
+
+    error_code = "interrupted"
+    exit_code = ExitCode.INTERRUPTED
 
 
 class BudgetReached(RunStopped):

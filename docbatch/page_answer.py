@@ -83,6 +83,8 @@ class PageAnswerer:
     tiling: TilingSettings
     budget: CallBudget | None
     sleep: Callable[[float], None] = time.sleep
+    #: The run's stop: set, it ends a page's retries (:func:`~docbatch.retry.call_with_retry`).
+    stop: threading.Event | None = None
     _key_locks: _KeyLocks = field(default_factory=_KeyLocks, init=False, repr=False)
 
     def answer(self, doc: Document, prepared: Prepared, counter: AttemptCounter) -> PageAnswer:
@@ -145,7 +147,7 @@ class PageAnswerer:
                           else self.engine.detect_text(image, doc, region=region))
                 return validate(answer)
 
-        return call_with_retry(once, self.retry, sleep=self.sleep, counter=counter)
+        return call_with_retry(once, self.retry, sleep=self.sleep, counter=counter, stop=self.stop)
 
     def _region_source(self, prepared: Prepared, cut_from: list[ImageInput | None]) -> ImageInput | None:
         """The image a region is cut from: the prepared bytes, or an S3 object the service
@@ -157,7 +159,7 @@ class PageAnswerer:
             if self.s3 is None:
                 raise e.ConfigError("s3:// source but no S3 client configured")
             s3, location = self.s3, image.s3
-            data = call_with_retry(lambda: s3.read(location), self.retry, sleep=self.sleep)[0]
+            data = call_with_retry(lambda: s3.read(location), self.retry, sleep=self.sleep, stop=self.stop)[0]
             cut_from.append(prepare(data, spec=self.engine.image_spec))
         return cut_from[0]
 

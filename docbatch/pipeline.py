@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 import time
 from dataclasses import dataclass, replace
 from typing import Any, Callable
@@ -60,6 +61,7 @@ class DocumentProcessor:
         budget: CallBudget | None = None,
         sleep: Callable[[float], None] = time.sleep,
         now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc),
+        stop: threading.Event | None = None,
     ) -> None:
         self.engine = engine
         self.retry = retry
@@ -67,8 +69,9 @@ class DocumentProcessor:
         self.limiter = limiter
         self._sleep = sleep
         self._now = now
+        self._stop = stop
         self._answerer = PageAnswerer(engine=engine, retry=retry, s3=s3, limiter=limiter, cache=cache,
-                                      tiling=tiling or TilingSettings(), budget=budget, sleep=sleep)
+                                      tiling=tiling or TilingSettings(), budget=budget, sleep=sleep, stop=stop)
 
     # -- stages -------------------------------------------------------------------------
     def identify(self, doc: Document) -> tuple[str | None, S3Head | None]:
@@ -127,7 +130,7 @@ class DocumentProcessor:
         return DocumentResult(document=doc, status="failed", engine=self.engine.name, source_identity=identity)
 
     def _with_retry(self, fn: Callable[[], Any]) -> tuple[Any, int]:
-        return call_with_retry(fn, self.retry, sleep=self._sleep)
+        return call_with_retry(fn, self.retry, sleep=self._sleep, stop=self._stop)
 
     # -- the whole way --------------------------------------------------------------------
     def process(self, doc: Document, known: Known | None = None) -> DocumentResult:
@@ -212,13 +215,15 @@ class DocumentProcessor:
 
 
 def build_processor(stages: Stages, engine: Engine | str, *, sleep: Callable[[float], None] = time.sleep,
-                    clock: Callable[[], float] = time.monotonic) -> DocumentProcessor:
-    """Build (or take) the engine, the S3 client, limiter and cache of a run (call in the main thread)."""
+                    clock: Callable[[], float] = time.monotonic,
+                    stop: threading.Event | None = None) -> DocumentProcessor:
+    """Build (or take) the engine, the S3 client, limiter and cache of a run (call in the main thread);
+    once ``stop`` (the run's) is set, no call starts and retries end (the document stays un-done)."""
     if isinstance(engine, str):
         engine = create_engine(engine, stages.engine)
     limiter = None
     if engine.rate_limited:
-        limiter = limiter_for(stages.rate, engine, clock=clock, sleep=sleep)
+        limiter = limiter_for(stages.rate, engine, clock=clock, sleep=sleep, stop=stop)
     s3 = None
     if engine.needs_image:
         src = stages.sources
@@ -240,4 +245,5 @@ def build_processor(stages: Stages, engine: Engine | str, *, sleep: Callable[[fl
         # A budget counts paid calls; threads share it (process engines are not paid).
         budget=CallBudget(stages.policy.max_calls) if stages.policy.max_calls is not None and engine.paid else None,
         sleep=sleep,
+        stop=stop,
     )

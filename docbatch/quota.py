@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -113,8 +114,9 @@ def auto_rate(service: str | None, *, region: str | None, profile: str | None,
 
 
 def limiter_for(rate: RateSettings, engine: Any, *, clock: Callable[[], float] = time.monotonic,
-                sleep: Callable[[float], None] = time.sleep) -> RateLimiter:
-    """The pacer of a run of ``engine`` (call in the main thread, before workers start)."""
+                sleep: Callable[[float], None] = time.sleep, stop: threading.Event | None = None) -> RateLimiter:
+    """The pacer of a run of ``engine`` (call in the main thread, before workers start);
+    no call leaves it once ``stop`` (the run's) is set."""
     if rate.tps == AUTO_TPS:
         tps, source = auto_rate(engine.aws_service, region=engine.region, profile=engine.settings.profile)
     else:
@@ -125,4 +127,5 @@ def limiter_for(rate: RateSettings, engine: Any, *, clock: Callable[[], float] =
     pool = getattr(engine, "option_values", {}).get("max_pool")
     if isinstance(pool, int) and pool > 0:
         ceiling = min(ceiling, pool)
-    return RateLimiter(tps, burst=rate.burst or 1.0, max_in_flight=ceiling, source=source, clock=clock, sleep=sleep)
+    return RateLimiter(tps, burst=rate.burst or 1.0, max_in_flight=ceiling, source=source, clock=clock, sleep=sleep,
+                       stop=stop)

@@ -37,7 +37,7 @@ from types import TracebackType
 from typing import Any, Callable
 
 from .callseries import CallSeries, latency_buckets
-from .errors import RunStopped, ThrottledError
+from .errors import Interrupted, RunStopped, ThrottledError
 
 __all__ = ["CallStats", "RateLimiter", "Ticket", "TokenBucket", "describe_calls"]
 
@@ -163,6 +163,7 @@ class RateLimiter:
         source: str = "option",
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        stop: threading.Event | None = None,
     ) -> None:
         if rate <= 0:
             raise ValueError("rate must be positive")
@@ -192,6 +193,7 @@ class RateLimiter:
         self._lat_mean: float | None = None
         self._lat_dev = 0.0
         self._stopped: RunStopped | None = None
+        self._run_stop = stop  # the run's stop (SIGINT/SIGTERM): a call waiting for its slot then never leaves
         self.stats = CallStats()
 
     # -- pacing ---------------------------------------------------------------------------
@@ -227,8 +229,9 @@ class RateLimiter:
     def acquire(self, *, retry: bool = False) -> Ticket:
         """Wait (with the injected sleep) for the next slot; the call may leave on return.
 
-        Raises the run's :class:`~docbatch.errors.RunStopped` once :meth:`stop` was called,
-        however long the caller waited: a queued call then never leaves.
+        Raises the run's :class:`~docbatch.errors.RunStopped` once :meth:`stop` was called
+        or the run's ``stop`` event set, however long the caller waited: a queued call then
+        never leaves.
         """
         ticket = self.reserve(retry=retry)
         wait = ticket.at - self._clock()
@@ -237,6 +240,9 @@ class RateLimiter:
         left = self._clock()
         ticket.left = left
         with self._lock:
+            if self._stopped is None and self._run_stop is not None and self._run_stop.is_set():
+                self._stopped = Interrupted("the run is stopping: a call waiting for its slot was not made "
+                                            "(re-run to resume)")
             if self._stopped is not None:
                 raise type(self._stopped)(self._stopped.message, error_code=self._stopped.error_code)
             s = self.stats

@@ -31,7 +31,7 @@ from .config import RunConfig, RunPolicy, Stages, new_run_id
 from .engines.base import Engine, engine_class
 from . import aws, preflight, shards
 from .answers import adoptable, kept_after, save_answers
-from .errors import ConfigError, RunStopped
+from .errors import ConfigError, Interrupted, RunStopped
 from .listing import Manifest, open_manifest
 from .outputs import build_outputs
 from .executors import open_executor
@@ -55,7 +55,8 @@ RELEASE_EVERY = 5000
 
 
 class _StopFlag:
-    """Set by SIGINT/SIGTERM (or a caller) to stop submitting and wind down cleanly."""
+    """Set by SIGINT/SIGTERM (or a caller) to stop submitting and wind down cleanly; its
+    event also ends the workers' retries and pacing waits, so no call starts after it."""
 
     def __init__(self) -> None:
         self.event = threading.Event()
@@ -64,7 +65,8 @@ class _StopFlag:
     def __call__(self, signum: int, _frame: Any) -> None:
         self.signum = signum
         self.event.set()
-        log.warning("stopping: finishing in-flight documents, then saving state (re-run to resume)")
+        log.warning("stopping: no new calls; calls in flight finish, documents still retrying are left "
+                    "for the next run; saving state (re-run to resume)")
 
 
 def run_batch(
@@ -156,7 +158,8 @@ def _run(config: RunConfig, stages: Stages, cls: type[Engine], engine: Engine | 
     for s in subs:
         s.on_start(summary)
     try:
-        with open_executor(stages, cls, engine or config.engine, sleep=timing[0], clock=timing[1]) as executor:
+        with open_executor(stages, cls, engine or config.engine, sleep=timing[0], clock=timing[1],
+                           stop=flag.event) as executor:
             summary.live_calls = executor.limiter.figures if executor.limiter is not None else None
             submit = kept_after(executor.submit, lambda result: save_answers(result, folder))
             _drive(config, stages, engine_name, manifest, journal, folder, lock, run_id, summary,
@@ -240,6 +243,8 @@ def _drive(config: RunConfig, stages: Stages, engine_name: str, manifest: Manife
             check = in_flight.pop(fut)
             try:
                 result = fut.result()
+            except Interrupted:
+                continue  # the run's own stop cut its calls short: un-done, the next run asks it again
             except RunStopped as exc:
                 if summary.outcome == "running":
                     summary.outcome, summary.message = "stopped", exc.message

@@ -6,6 +6,7 @@ One small interface (:class:`~docbatch.executors.base.Executor`), a registry by 
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Callable
 
@@ -32,12 +33,14 @@ assert set(_REGISTRY) == set(EXECUTORS), "config.EXECUTORS names the registered 
 
 
 def open_executor(stages: Stages, engine_class: type[Engine], engine: Engine | str, *,
-                  sleep: Callable[[float], None], clock: Callable[[], float] = time.monotonic) -> Executor:
+                  sleep: Callable[[float], None], clock: Callable[[], float] = time.monotonic,
+                  stop: threading.Event | None = None) -> Executor:
     """The executor ``stages.executor`` names, started (use it in a ``with`` block)."""
     kind = stages.executor.kind
     if kind not in _REGISTRY:
         raise ConfigError(f"unknown executor {kind!r}; known: {', '.join(sorted(_REGISTRY))}")
-    return _REGISTRY[kind]()(engine_class=engine_class, stages=stages, engine=engine, sleep=sleep, clock=clock)
+    return _REGISTRY[kind]()(engine_class=engine_class, stages=stages, engine=engine, sleep=sleep, clock=clock,
+                                  stop=stop)
 
 
 __all__ = ["Executor", "open_executor"]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import abc
 import concurrent.futures as cf
+import threading
 import time
 from typing import Any, Callable, ClassVar
 
@@ -36,13 +37,16 @@ class Executor(abc.ABC):
     name: ClassVar[str]
 
     def __init__(self, *, engine_class: type[Engine], stages: Stages, engine: Engine | str,
-                 sleep: Callable[[float], None], clock: Callable[[], float] = time.monotonic) -> None:
+                 sleep: Callable[[float], None], clock: Callable[[], float] = time.monotonic,
+                 stop: threading.Event | None = None) -> None:
         self.engine_class = engine_class
         self.stages = stages
         self.engine = engine
         self.sleep = sleep
         #: The pacer's clock (with ``sleep``: a test's virtual time); thread workers only.
         self.clock = clock
+        #: The run's stop (SIGINT/SIGTERM): thread workers make no call once it is set.
+        self.stop = stop
 
     @abc.abstractmethod
     def submit(self, doc: Document, known: Known | None) -> cf.Future:

@@ -4,7 +4,8 @@ A ``"processes"`` engine gets one spawned process per core, each building its ow
 processor (its engine loaded once per process); a ``"threads"`` engine shares one
 processor among threads (its clients are built here, in the main thread, before any
 worker starts), with the processor's limiter if its engine is paced (up to its
-max_in_flight threads).
+max_in_flight threads), and the run's stop, which ends their retries.  Processes get no stop
+(an event does not cross them): their CPU-bound engines call no service to retry.
 
 A process that dies (a crash in native code, the OOM killer) breaks the whole process pool:
 every document in flight fails with ``BrokenProcessPool``.  The pool is replaced, and those
@@ -74,7 +75,8 @@ class LocalPool(Executor):
         if self.engine_class.parallelism == "processes":
             self._pool: cf.Executor = self._processes()
         else:
-            self._processor = build_processor(self.stages, self.engine, sleep=self.sleep, clock=self.clock)
+            self._processor = build_processor(self.stages, self.engine, sleep=self.sleep, clock=self.clock,
+                                              stop=self.stop)
             limiter = self._processor.limiter
             threads = limiter.max_in_flight if limiter is not None else self._concurrency
             self._pool = cf.ThreadPoolExecutor(max_workers=threads, thread_name_prefix="docbatch")

@@ -94,6 +94,22 @@ def test_once_a_call_is_answered_with_what_stops_the_run_no_queued_call_leaves()
     assert clock.now == 0.5 and lim.stats.calls == 1 and lim.stats.failed == 1
 
 
+def test_a_call_waiting_for_its_slot_when_the_run_is_stopped_never_leaves():
+    from docbatch.errors import Interrupted
+
+    clock, stop = FakeClock(), threading.Event()
+
+    def signalled_while_waiting(seconds: float) -> None:  # SIGTERM arrives during the wait
+        clock.sleep(seconds)
+        stop.set()
+
+    lim = RateLimiter(2.0, clock=clock, sleep=signalled_while_waiting, stop=stop)
+    lim.acquire()  # the first slot is now: no wait, the call leaves
+    with pytest.raises(Interrupted):
+        lim.acquire()
+    assert lim.stats.calls == 1
+
+
 def test_a_retry_waits_behind_the_calls_already_in_line():
     clock = FakeClock()
     lim = limiter(10, clock)

@@ -1,10 +1,13 @@
 """One retry layer: transient errors are retried with backoff, permanent ones are not."""
 
+import threading
+import time
+
 import pytest
 
-from docbatch.errors import BadImageError, RetriesExhausted, ServiceError, ThrottledError
+from docbatch.errors import BadImageError, Interrupted, RetriesExhausted, ServiceError, ThrottledError
 from docbatch.config import RetrySettings
-from docbatch.retry import AttemptCounter, call_with_retry
+from docbatch.retry import AttemptCounter, call_with_retry, interruptible
 
 
 def flaky(failures):
@@ -73,8 +76,6 @@ def test_refused_and_connect_timeouts_are_unreachable_endpoints_but_a_reset_is_n
 
 
 def test_the_seconds_budget_counts_the_first_attempt_s_own_time():
-    import time
-
     def slow_failure():
         calls["n"] += 1
         time.sleep(0.1)
@@ -85,3 +86,38 @@ def test_the_seconds_budget_counts_the_first_attempt_s_own_time():
     with pytest.raises(RetriesExhausted):
         call_with_retry(slow_failure, RetrySettings(max_attempts=5, max_seconds=0.05), sleep=slept.append)
     assert calls["n"] == 1 and slept == []
+
+
+def test_the_run_s_stop_during_a_wait_between_attempts_ends_the_chain_without_another_call():
+    """SIGTERM during a 5xx storm: the document's retry chain (8 attempts, 300 s) is not
+    waited out; it ends at the stop, so the run ends before AWS Batch's SIGKILL."""
+    fn, calls = flaky([ServiceError("500", error_code="service_error:500")] * 10)
+    stop = threading.Event()
+    slept = []
+
+    def signalled_while_waiting(seconds):
+        slept.append(seconds)
+        if len(slept) == 2:
+            stop.set()
+
+    counter = AttemptCounter()
+    with pytest.raises(Interrupted):
+        call_with_retry(fn, RetrySettings(max_attempts=8), sleep=signalled_while_waiting, counter=counter, stop=stop)
+    assert calls["n"] == 2 and counter.count == 2 and len(slept) == 2  # the stop came in the second wait
+
+
+def test_no_call_is_made_once_the_run_is_stopping():
+    fn, calls = flaky([])
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(Interrupted):
+        call_with_retry(fn, RetrySettings(), sleep=lambda s: pytest.fail("no wait either"), stop=stop)
+    assert calls["n"] == 0
+
+
+def test_a_real_wait_between_attempts_ends_when_the_run_is_stopped():
+    stop = threading.Event()
+    stop.set()
+    started = time.monotonic()
+    interruptible(time.sleep, stop)(60.0)
+    assert time.monotonic() - started < 5.0
