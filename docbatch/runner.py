@@ -31,7 +31,7 @@ from .config import RunConfig, RunPolicy, Stages, new_run_id
 from .engines.base import Engine, engine_class
 from . import aws, preflight, shards
 from .answers import adoptable, kept_after, save_answers
-from .errors import ConfigError, Interrupted, RunStopped
+from .errors import BudgetReached, ConfigError, Interrupted, RunStopped
 from .listing import Manifest, open_manifest
 from .outputs import build_outputs
 from .executors import open_executor
@@ -61,6 +61,10 @@ class _StopFlag:
     def __init__(self) -> None:
         self.event = threading.Event()
         self.signum: int | None = None
+        #: No more documents are submitted, but the calls in flight go on: a spent --max-calls
+        #: budget, whose calls already holding a slot of it are still made (the budget used,
+        #: not one call more and not one less).
+        self.halted = False
 
     def __call__(self, signum: int, _frame: Any) -> None:
         self.signum = signum
@@ -250,7 +254,10 @@ def _drive(config: RunConfig, stages: Stages, engine_name: str, manifest: Manife
                     summary.outcome, summary.message = "stopped", exc.message
                     summary.stop_exit_code = exc.exit_code
                     log.error("stopping: %s", exc.message)
-                flag.event.set()
+                if isinstance(exc, BudgetReached):
+                    flag.halted = True
+                else:
+                    flag.event.set()
                 continue
             _record(result, journal, summary, subs, check)
         nonlocal last_checkpoint, recorded
@@ -269,7 +276,7 @@ def _drive(config: RunConfig, stages: Stages, engine_name: str, manifest: Manife
                 flag.event.set()
 
     for row in manifest.rows():
-        if flag.event.is_set():
+        if flag.event.is_set() or flag.halted:
             break
         doc = row.document
         if doc is None or row.error is not None:  # malformed row: it still gets its documents row
