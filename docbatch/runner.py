@@ -56,7 +56,8 @@ RELEASE_EVERY = 5000
 
 class _StopFlag:
     """Set by SIGINT/SIGTERM (or a caller) to stop submitting and wind down cleanly; its
-    event also ends the workers' retries and pacing waits, so no call starts after it."""
+    event also ends the workers' retries and their waits between attempts, and the limiter
+    refuses a call still waiting for its slot, so no call starts after it."""
 
     def __init__(self) -> None:
         self.event = threading.Event()

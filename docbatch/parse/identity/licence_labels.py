@@ -33,6 +33,12 @@ class Label:
     numbered: bool
 
 
+#: One letter read glued to the end of the number's label, a space before the digits (``LICe
+#: 092127131``; segments are upper case): :func:`find_labels` keeps such a label, and
+#: :func:`_letter_on_label` reads the number with and without the letter.
+_LETTER_ON_LABEL = re.compile(r"[A-Z] +\d")
+
+
 def find_labels(segs: list[Segment]) -> list[Label]:
     """Every label on the card, in reading order (row, then left to right)."""
     labels: list[Label] = []
@@ -55,7 +61,7 @@ def find_labels(segs: list[Segment]) -> list[Label]:
             # One letter glued on before the digits (``LICe 092127131``: ``LIC#``) leaves the number's label
             # a label; whose the letter is, :func:`_letter_on_label`.
             glued = after.isalpha() and not m.group("tail") and not (
-                fld == "document_number" and re.match(r"[A-Z] +\d", text[m.end("also"):]))
+                fld == "document_number" and _LETTER_ON_LABEL.match(text, m.end("also")))
             if glued and (word in NEEDS_BOUNDARY and not num
                           or not (at_start or text.startswith("NONE", m.end()))):
                 continue
@@ -180,7 +186,7 @@ def _letter_on_label(label: Label) -> bool:
     either way the number is in doubt."""
     text = label.seg.text
     return (label.field == "document_number" and not text[label.end - 1].isspace()
-            and re.match(r"[A-Za-z] +\d", text[label.end:]) is not None)
+            and _LETTER_ON_LABEL.match(text, label.end) is not None)
 
 
 def _next_field_number(label: Label, labels: list[Label]) -> str:

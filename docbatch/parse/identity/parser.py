@@ -258,7 +258,7 @@ def _read_mrz_document(row: _Row, reasons: list[str], response: Mapping[str, Any
         reasons.append("mrz check digit passed only by a guessed repair: document_number")
     # Print is read by the same engine, which reads O as 0 and I as 1 there too: it settles no
     # rival, but a letter it shows is one (the engine reads no digit as a letter).
-    rivalled = not doubted and "document_number" in row.conf and bool(lookalike_rivals(mrz, " ".join(printed).split()))
+    rivalled = not doubted and "document_number" in row.conf and bool(lookalike_rivals(mrz, printed_words))
     if rivalled:
         row.conf["document_number"] = min(row.conf["document_number"], LOW_CONFIDENCE)
         reasons.append("mrz check digits pass another reading of look-alikes (O/0, I/1) too: document_number")
