@@ -37,9 +37,11 @@ class Manifest:
     default_doc_type: str = "auto"
 
     def rows(self) -> Iterator[ManifestRow]:
+        """The manifest's rows, streamed (never held whole), relative sources resolved against ``base``."""
         return read_manifest(self.path, default_doc_type=self.default_doc_type, base_dir=self.base)
 
     def passthrough_columns(self) -> list[str]:
+        """The manifest's columns besides source, doc_type and doc_id, which every table carries."""
         return passthrough_columns(self.path)
 
     def sha256(self) -> str:

@@ -119,6 +119,9 @@ class RowChecker:
         self._id_rows = FirstRows()
 
     def check(self, row_no: int, values: dict[str, Any], problem: str | None) -> ManifestRow:
+        """Row ``row_no`` as a document, or as a refused row with its error (``problem``: the reader's
+        own; an unknown doc_type, a reserved or repeated doc_id, a repeated source): a bad row fails
+        alone, with its values, and the batch goes on."""
         source_col, type_col, id_col, passthrough_keys = _roles(tuple(values))
         raw = values
         if not all(v is None or v.isascii() for v in values.values()):
@@ -208,6 +211,8 @@ def _normalise_source(
 
 
 def file_uri_path(rest: str) -> str | None:
+    """The local path a ``file://`` URI names (``rest``: what follows the scheme), or None when
+    it names another host or no path: a manifest row and a listed folder read the same URI as the same file."""
     host, slash, path = rest.partition("/")
     if host not in ("", "localhost") or not slash:
         return None

@@ -42,6 +42,7 @@ class MergeResult:
     tables: dict[str, int] = field(default_factory=dict)
 
     def describe(self) -> str:
+        """What ``docbatch merge`` prints: the shards, their documents and each table's rows."""
         c = self.counts
         return (f"{self.count} shards complete: {c.get('total', 0)} documents ({c.get('ok', 0)} ok, "
                 f"{c.get('failed', 0)} failed), every manifest row once; tables: "

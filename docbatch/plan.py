@@ -72,6 +72,7 @@ class Plan:
         return bool(self.word_cap) and self.calls_source == "one call per page"
 
     def describe(self, title: str = "dry run") -> str:
+        """The plan as ``--dry-run`` (and ``docbatch estimate``, its ``title``) prints it."""
         where = f" (shard {self.shard})" if self.shard else ""
         lines = [
             f"{title}: engine {self.engine}{where}; environment checked, nothing called",

@@ -46,6 +46,9 @@ class Needs:
 
 
 def needs_of(documents: Iterable[Document], aws_service: str | None, *, out: str = "") -> Needs:
+    """What the environment checks must reach for these documents: the AWS engine's service, the
+    buckets of the manifest (at most :data:`MAX_BUCKETS`, so a long manifest is not walked twice)
+    and of the run folder."""
     buckets: dict[str, None] = {}
     for doc in documents:
         if doc.source[:5].lower() == "s3://":

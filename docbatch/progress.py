@@ -31,10 +31,17 @@ FALLBACK_COLUMNS = 120
 class Subscriber:
     """Base subscriber: override what you need."""
 
-    def on_start(self, summary: RunSummary) -> None: ...
-    def on_skip(self, document: Document) -> None: ...
-    def on_result(self, result: DocumentResult, summary: RunSummary) -> None: ...
-    def on_end(self, summary: RunSummary) -> None: ...
+    def on_start(self, summary: RunSummary) -> None:
+        """The run begins (its id and folder in ``summary``), before any document is sent."""
+
+    def on_skip(self, document: Document) -> None:
+        """``document`` was done by an earlier run for the same source: nothing is called for it."""
+
+    def on_result(self, result: DocumentResult, summary: RunSummary) -> None:
+        """``result`` is one document's outcome, already journaled and counted in ``summary``."""
+
+    def on_end(self, summary: RunSummary) -> None:
+        """The run ended (completed, aborted, interrupted or stopped): ``summary`` is final, run.json written."""
 
 
 def _columns(stream: TextIO) -> int:

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Literal, Mapping
 
 from .errors import BadImageError
+from .response import Box
 
 CapOrder = Literal["reading", "confidence", "random"]
 CAP_ORDERS: tuple[str, ...] = ("reading", "confidence", "random")
@@ -37,13 +38,9 @@ EPS = 1e-7
 
 
 @dataclass(frozen=True)
-class Region:
-    """A box of the full image in normalised coordinates (``left``/``top`` 0..1, sizes > 0)."""
-
-    left: float
-    top: float
-    width: float
-    height: float
+class Region(Box):
+    """A box of the full image in normalised coordinates (``left``/``top`` 0..1, sizes > 0): a
+    :class:`~.response.Box` that lies within the image, so an engine can be asked about it."""
 
     def __post_init__(self) -> None:
         if not (0.0 <= self.left < 1.0 and 0.0 <= self.top < 1.0 and self.width > 0 and self.height > 0
@@ -55,14 +52,6 @@ class Region:
         """The full-width horizontal band from ``top`` to ``bottom`` (clipped to the image)."""
         top, bottom = max(0.0, top), min(1.0, bottom)
         return cls(0.0, top, 1.0, bottom - top)
-
-    @property
-    def right(self) -> float:
-        return self.left + self.width
-
-    @property
-    def bottom(self) -> float:
-        return self.top + self.height
 
     @property
     def is_full(self) -> bool:

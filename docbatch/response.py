@@ -76,14 +76,17 @@ def make_detection(
 
 
 def detections(response: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """Every detection of an answer, in its order; none when it has no ``TextDetections``."""
     return list(response.get("TextDetections") or [])
 
 
 def lines(response: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The answer's LINE detections, in its order."""
     return [d for d in detections(response) if d.get("Type") == "LINE"]
 
 
 def words(response: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The answer's WORD detections, in its order."""
     return [d for d in detections(response) if d.get("Type") == "WORD"]
 
 

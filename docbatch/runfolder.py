@@ -125,6 +125,7 @@ class RunFolder:
         return f"RunFolder({self.uri!r})"
 
     def path(self, *parts: str) -> str:
+        """A path in the run folder shared by every shard (the tables, raw/), for ``pyarrow.fs``."""
         return posixpath.join(self.root, *parts)
 
     def own(self, *parts: str) -> str:
@@ -270,6 +271,7 @@ class RunFolder:
             self._raw_files = answerpack.holds_other_files(self.local_root / RAW)
 
     def close_answers(self) -> None:
+        """Close this run's answer pack (a local folder's): its last records are on disk."""
         if self._answers is not None:
             self._answers.close()
 
@@ -346,6 +348,7 @@ class RunFolder:
             return None
 
     def write_own(self, name: str, data: bytes) -> None:
+        """Write one of this run's (or shard's) own files whole: a reader sees the old file or the new."""
         self._write_atomic(self.own(name), data)
 
     def holds_lock(self) -> bool:

@@ -313,6 +313,7 @@ class RunLock:
                 log.warning("could not renew the lock of run folder %s (%s); trying again", self.folder, exc)
 
     def release(self) -> None:
+        """Stop the heartbeat, then delete the lock if it is still ours: the next run takes the folder at once."""
         self._stopped.set()
         if self._heart is not None:
             self._heart.join()

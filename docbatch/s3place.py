@@ -27,6 +27,7 @@ class S3Place:
 
     @classmethod
     def of(cls, uri: str, sources: SourceSettings) -> S3Place:
+        """The place ``s3://bucket/prefix`` names; one naming no bucket is refused before anything is read."""
         bucket, _, prefix = uri[5:].partition("/")
         if not bucket:
             raise ConfigError(f"--out {uri!r} names no bucket")
@@ -41,6 +42,7 @@ class S3Place:
         return f"{self.bucket}/{self.prefix}".rstrip("/")
 
     def key(self, name: str) -> str:
+        """The object key of ``name`` in the folder."""
         return f"{self.prefix}/{name}" if self.prefix else name
 
     def key_of(self, fs_path: str) -> str:
@@ -48,6 +50,8 @@ class S3Place:
         return fs_path[len(self.bucket) + 1:]
 
     def filesystem(self) -> pafs.FileSystem:
+        """``pyarrow.fs`` over the bucket with the run's profile, region, endpoint and timeouts: pyarrow
+        reads no boto3 profile (``--profile``), so the session's credentials are handed to it."""
         session = aws.make_session(self.sources.profile, self.sources.region)
         creds = session.get_credentials()
         frozen = creds.get_frozen_credentials() if creds is not None else None
@@ -63,6 +67,8 @@ class S3Place:
         return pafs.S3FileSystem(**kwargs)
 
     def client(self) -> Any:
+        """A boto3 client for the bucket with the same settings, for what ``pyarrow.fs`` cannot do
+        (conditional puts and deletes, ETags)."""
         src = self.sources
         return aws.make_client("s3", session=aws.make_session(src.profile, src.region), region=src.region,
                                endpoint_url=src.s3_endpoint_url, connect_timeout=src.connect_timeout,

@@ -81,6 +81,7 @@ class Shard:
         return f"shard-{self.name}-"
 
     def holds(self, doc_id: str) -> bool:
+        """Whether this shard does ``doc_id`` (:func:`of`: the same answer in every shard's process)."""
         return of(doc_id, self.count) == self.index
 
 
@@ -105,6 +106,7 @@ class ShardManifest(Manifest):
     shard: Shard = Shard(0, 1)
 
     def rows(self) -> Iterator[ManifestRow]:
+        """This shard's rows only (a row without a doc_id by its row number)."""
         return (row for row in super().rows() if self.shard.holds(row.doc_id or f"row-{row.row_no}"))
 
 

@@ -36,6 +36,7 @@ def parse_s3_uri(uri: str) -> S3Location:
 
 
 def local_path(source: str) -> Path:
+    """The local file a source names: a path as it is, or a ``file://`` URI's path, percent-escapes undone."""
     if source.startswith("file://"):
         return Path(unquote(urlparse(source).path))
     return Path(source)
@@ -127,6 +128,7 @@ class S3Reader:
         return region
 
     def head(self, loc: S3Location) -> S3Head:
+        """The object's size and ETag (the source's identity, to resume by), botocore's errors translated."""
         try:
             resp = self._client.head_object(Bucket=loc.bucket, Key=loc.key)
         except Exception as exc:  # noqa: BLE001 - translated
@@ -153,6 +155,7 @@ class S3Reader:
         return translate(exc, "S3 HeadObject")
 
     def read(self, loc: S3Location) -> bytes:
+        """The object's bytes, botocore's errors translated."""
         try:
             resp = self._client.get_object(Bucket=loc.bucket, Key=loc.key)
             return resp["Body"].read()

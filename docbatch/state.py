@@ -158,6 +158,7 @@ class Journal:
 
     # -- runs -------------------------------------------------------------------------------
     def start_run(self, run_id: str, config: Mapping[str, Any]) -> None:
+        """Record the run's start and settings (a later run reads the manifest it had: :meth:`last_manifest`)."""
         self._db.execute(
             "INSERT INTO runs (run_id, started_at, config) VALUES (?, ?, ?)",
             (run_id, _now(), json.dumps(config, default=str)),
@@ -175,6 +176,8 @@ class Journal:
         return json.loads(row[0]).get("manifest") if row else None
 
     def finish_run(self, run_id: str, outcome: str) -> None:
+        """Mark the run ended with its outcome, after the pending commits: a finished run's answers are
+        all journaled (:meth:`finished_runs`)."""
         self.flush()
         self._db.execute("UPDATE runs SET finished_at = ?, outcome = ? WHERE run_id = ?", (_now(), outcome, run_id))
 
@@ -323,6 +326,7 @@ class Journal:
             "WHERE doc_id = ?", [(code, message, d) for d, code, message in failures])
 
     def counts(self, run_id: str) -> dict[str, int]:
+        """This run's documents by status (``pending``: none yet); a multi-page source by its pages."""
         out: dict[str, int] = {}
         for status, n in self._db.execute(
             "SELECT coalesce(status, 'pending'), count(*) FROM documents WHERE seen_run = ? "
@@ -332,6 +336,7 @@ class Journal:
         return out
 
     def error_counts(self, run_id: str) -> dict[str, int]:
+        """This run's failed documents by error code (run.json's ``errors``)."""
         return dict(self._db.execute(
             "SELECT error_code, count(*) FROM documents WHERE seen_run = ? AND status = 'failed' GROUP BY 1",
             (run_id,),

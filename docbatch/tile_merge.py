@@ -78,6 +78,8 @@ def overlaps(a: Line, b: Line, share: float = 0.3) -> bool:
 
 
 def same(a: Line, b: Line) -> bool:
+    """Whether two answers read one line: the same text (spaces folded) over at least half of the
+    smaller box; merged answers keep it once."""
     return " ".join(str(a.det.get("DetectedText")).split()) == " ".join(str(b.det.get("DetectedText")).split()) \
         and overlaps(a, b, 0.5)
 

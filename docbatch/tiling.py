@@ -52,6 +52,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 from .regions import FULL, Region, box, to_full
+from .response import words
 from .tile_merge import Answer, Line, merge, overlaps, same, touches_edge, within
 
 #: The engine's answer for a region (None: the whole image), in that region's frame.
@@ -95,7 +96,9 @@ class _Row:
 
 
 def n_words(response: Mapping[str, Any]) -> int:
-    return sum(1 for d in response.get("TextDetections") or [] if d.get("Type") == "WORD")
+    """The answer's WORDs, counted against the engine's word cap: an answer holding the cap may
+    have lost words past it, so it is read on in bands."""
+    return len(words(response))
 
 
 def read_tiled(read: Reader, *, word_cap: int, image_height: int | None = None,

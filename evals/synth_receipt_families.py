@@ -6,24 +6,20 @@ import datetime as dt
 import random
 from decimal import Decimal
 
-from .synth_receipt_layouts import Paper, Sale, Writer, cents, clock, date_text, draw_sale
-
-
-def _pick(rng: random.Random, *options: str) -> str:
-    return rng.choice(options)
+from .synth_receipt_layouts import Paper, Sale, Writer, cents, clock, date_text, draw_sale, pick
 
 
 def _card_block(p: Paper, rng: random.Random, brand: str, amount: str, *, label: str = "AMOUNT") -> None:
     """A card terminal's block: masked number, entry mode, approval, often the amount again."""
     p.left(f"{brand} {'*' * 12}{rng.randint(1000, 9999)}")
     if rng.random() < 0.5:
-        p.left(_pick(rng, "CHIP", "CONTACTLESS", "TAP", "INSERTED"))
+        p.left(pick(rng, "CHIP", "CONTACTLESS", "TAP", "INSERTED"))
     p.left(f"APPROVAL # {rng.randint(100000, 999999)}")
     if rng.random() < 0.5:
         p.left(f"AID A00000000{rng.choice(('31010', '41010', '25010'))}")
     if rng.random() < 0.6:
         p.pair(label, amount)  # the total printed a second time
-    p.left(_pick(rng, "APPROVED", "00 APPROVED - THANK YOU", "AUTH CODE 0" + str(rng.randint(10000, 99999))))
+    p.left(pick(rng, "APPROVED", "00 APPROVED - THANK YOU", "AUTH CODE 0" + str(rng.randint(10000, 99999))))
 
 
 # --- US ------------------------------------------------------------------------------------------
@@ -42,7 +38,7 @@ _US_GROCERY = ("BANANAS", "WHOLE MILK 1 GAL", "EGGS LARGE 12CT", "WHEAT BREAD", 
 
 def _us_phone(rng: random.Random) -> str:
     a, b = rng.randint(201, 989), rng.randint(1000, 9999)
-    return _pick(rng, f"({a}) 555-{b}", f"{a}-555-{b}", f"{a}.555.{b}")
+    return pick(rng, f"({a}) 555-{b}", f"{a}-555-{b}", f"{a}.555.{b}")
 
 
 def _us_address(rng: random.Random) -> tuple[list[str], str]:
@@ -59,11 +55,11 @@ def us_grocery(rng: random.Random, day: dt.date) -> tuple[Paper, dict[str, objec
     sale = draw_sale(rng, _US_GROCERY, 0.79, 14.99, discount=0.35, discount_words=("COUPON", "MFR COUPON", "STORE COUPON"))
     p.centre(name)
     if rng.random() < 0.3:
-        p.centre(_pick(rng, "Fresh every day", "Your neighborhood store", "Save more every day"))
+        p.centre(pick(rng, "Fresh every day", "Your neighborhood store", "Save more every day"))
     rows, address = _us_address(rng)
     for row in rows:
         p.centre(row)
-    p.centre(_pick(rng, "", "TEL ", "PHONE ") + _us_phone(rng))
+    p.centre(pick(rng, "", "TEL ", "PHONE ") + _us_phone(rng))
     dated = f"{date_text(day, rng.choice(('mdy', 'mdy2', 'mdy2')))} {clock(rng, seconds=True)}"
     top_date = rng.random() < 0.4
     if top_date:
@@ -89,29 +85,29 @@ def us_grocery(rng: random.Random, day: dt.date) -> tuple[Paper, dict[str, objec
     taxes = [cents(taxable * r) for r in rates]
     tax = sum(taxes, Decimal(0))
     total = subtotal + tax
-    p.pair(_pick(rng, "SUBTOTAL", "SUB TOTAL", "SUBTOTAL"), f"{subtotal:.2f}")
+    p.pair(pick(rng, "SUBTOTAL", "SUB TOTAL", "SUBTOTAL"), f"{subtotal:.2f}")
     for k, (rate, amount) in enumerate(zip(rates, taxes), 1):
-        label = _pick(rng, f"TAX {k} {rate * 100:.3f} %", "SALES TAX", f"TAX {rate * 100:.2f}%", "TAX")
+        label = pick(rng, f"TAX {k} {rate * 100:.3f} %", "SALES TAX", f"TAX {rate * 100:.2f}%", "TAX")
         p.pair(label, f"{amount:.2f}")
-    total_label = _pick(rng, "TOTAL", "TOTAL", "**** TOTAL", "BALANCE DUE", "TOTAL DUE")
+    total_label = pick(rng, "TOTAL", "TOTAL", "**** TOTAL", "BALANCE DUE", "TOTAL DUE")
     p.pair(total_label, f"{total:.2f}" if rng.random() < 0.7 else f"${total:.2f}")
     if rng.random() < 0.5:
         cash = cents(max(total, Decimal(1)) // 10 * 10 + 10) if rng.random() < 0.5 else cents(total.to_integral_value() + 1)
-        p.pair(_pick(rng, "CASH", "CASH TEND"), f"{cash:.2f}")
+        p.pair(pick(rng, "CASH", "CASH TEND"), f"{cash:.2f}")
         p.pair("CHANGE DUE", f"{cash - total:.2f}")
     else:
         brand = rng.choice(("VISA", "MASTERCARD", "DEBIT", "AMEX", "DISCOVER"))
         p.pair(f"{brand} TEND", f"{total:.2f}")
         p.pair("CHANGE DUE", "0.00")
-        _card_block(p, rng, brand, f"{total:.2f}", label=_pick(rng, "AMOUNT", "TOTAL", "AMOUNT:"))
+        _card_block(p, rng, brand, f"{total:.2f}", label=pick(rng, "AMOUNT", "TOTAL", "AMOUNT:"))
     p.left(f"# ITEMS SOLD {sum(q for _, q, _ in sale.items)}")
     if sale.discounts or rng.random() < 0.3:
-        p.pair(_pick(rng, "YOU SAVED", "TOTAL SAVINGS", "YOUR SAVINGS TODAY"), f"{cents(rng.uniform(1, 9)):.2f}")
+        p.pair(pick(rng, "YOU SAVED", "TOTAL SAVINGS", "YOUR SAVINGS TODAY"), f"{cents(rng.uniform(1, 9)):.2f}")
     if rng.random() < 0.4:
         p.left(f"REWARDS POINTS EARNED {rng.randint(10, 400)}")
     if not top_date:
         p.left(dated)
-    p.centre(_pick(rng, "THANK YOU FOR SHOPPING", "THANK YOU", "Thank you for shopping with us!"))
+    p.centre(pick(rng, "THANK YOU FOR SHOPPING", "THANK YOU", "Thank you for shopping with us!"))
     return p, {"vendor_name": name, "vendor_address": address, "receipt_date": day, "total": total,
                "tax": tax, "subtotal": subtotal, "currency": "USD"}
 
@@ -148,11 +144,11 @@ def us_restaurant(rng: random.Random, day: dt.date) -> tuple[Paper, dict[str, ob
     subtotal = sale.gross
     tax = cents(subtotal * Decimal(rng.choice(("0.055", "0.0875", "0.07", "0.1025"))))
     due = subtotal + tax
-    p.pair(_pick(rng, "Subtotal", "SUBTOTAL", "Sub Total", "Food & Bev"), f"{subtotal:.2f}")
-    p.pair(_pick(rng, "Tax", "Sales Tax", "TAX"), f"{tax:.2f}")
+    p.pair(pick(rng, "Subtotal", "SUBTOTAL", "Sub Total", "Food & Bev"), f"{subtotal:.2f}")
+    p.pair(pick(rng, "Tax", "Sales Tax", "TAX"), f"{tax:.2f}")
     slip = rng.random() < 0.55
     tip = cents(subtotal * Decimal(rng.choice(("0.15", "0.18", "0.20", "0.22")))) if slip else None
-    p.pair(_pick(rng, "Total", "TOTAL", "Amount Due", "Balance Due"), f"{due:.2f}")
+    p.pair(pick(rng, "Total", "TOTAL", "Amount Due", "Balance Due"), f"{due:.2f}")
     if rng.random() < 0.5:  # the tip guide printed under the total
         p.left("Suggested Tip:")
         for share in (18, 20, 22):
@@ -164,14 +160,14 @@ def us_restaurant(rng: random.Random, day: dt.date) -> tuple[Paper, dict[str, ob
         p.rule("=")
         p.left(f"{brand} {'X' * 12}{rng.randint(1000, 9999)}")
         p.left(f"Auth: {rng.randint(100000, 999999)}")
-        p.pair(_pick(rng, "Amount:", "Purchase", "AMOUNT"), f"{due:.2f}")
-        p.pair(_pick(rng, "+ Tip:", "Tip", "TIP", "Gratuity"), f"{tip:.2f}")
-        p.pair(_pick(rng, "= Total:", "Total", "TOTAL"), f"{total:.2f}")
+        p.pair(pick(rng, "Amount:", "Purchase", "AMOUNT"), f"{due:.2f}")
+        p.pair(pick(rng, "+ Tip:", "Tip", "TIP", "Gratuity"), f"{tip:.2f}")
+        p.pair(pick(rng, "= Total:", "Total", "TOTAL"), f"{total:.2f}")
         p.left("X____________________")
         p.centre("Customer Copy")
     elif rng.random() < 0.5:
         p.cash(due, 10)
-    p.centre(_pick(rng, "Thank you! Come again", "Thanks for dining with us", "Follow us @" + first.lower()))
+    p.centre(pick(rng, "Thank you! Come again", "Thanks for dining with us", "Follow us @" + first.lower()))
     return p, {"vendor_name": name, "vendor_address": address, "receipt_date": day, "total": total,
                "tax": tax, "subtotal": subtotal, "currency": "USD"}
 
@@ -205,7 +201,7 @@ def uk_shop(rng: random.Random, day: dt.date) -> tuple[Paper, dict[str, object]]
     number = rng.choice((f"020 {rng.randint(7000, 8999)} {rng.randint(1000, 9999)}",
                          f"0{rng.randint(113, 191)} {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
                          f"0{rng.randint(1200, 1999)} {rng.randint(100000, 999999)}"))
-    p.centre(f"{_pick(rng, 'Tel: ', 'Tel ', '')}{number}")
+    p.centre(f"{pick(rng, 'Tel: ', 'Tel ', '')}{number}")
     p.centre(f"VAT Reg No: GB {rng.randint(100, 999)} {rng.randint(1000, 9999)} {rng.randint(10, 99)}")
     sale = draw_sale(rng, _UK_GOODS, 0.8, 9.0, discount=0.25, discount_words=("Meal Deal Saving", "Promotion"))
     pound = rng.random() < 0.6
@@ -217,26 +213,26 @@ def uk_shop(rng: random.Random, day: dt.date) -> tuple[Paper, dict[str, object]]
     total = sale.gross
     vat = cents(total / 6)  # 20% included
     p.rule()
-    p.pair(_pick(rng, "TOTAL", "BALANCE DUE", "TOTAL TO PAY", "Total"), f"£{total:.2f}")
+    p.pair(pick(rng, "TOTAL", "BALANCE DUE", "TOTAL TO PAY", "Total"), f"£{total:.2f}")
     if rng.random() < 0.5:
-        p.pair(_pick(rng, "CONTACTLESS", "Visa Debit", "CARD", "Mastercard"), f"£{total:.2f}")
+        p.pair(pick(rng, "CONTACTLESS", "Visa Debit", "CARD", "Mastercard"), f"£{total:.2f}")
         if rng.random() < 0.5:
             p.left(f"************{rng.randint(1000, 9999)}")
             p.left(f"AUTH CODE: {rng.randint(100000, 999999)}")
     else:
-        p.cash(total, 5, labels=("CASH", _pick(rng, "CHANGE", "Change due")), sign="£")
+        p.cash(total, 5, labels=("CASH", pick(rng, "CHANGE", "Change due")), sign="£")
     if rng.random() < 0.5:
         p.three("VAT RATE", "NET", "VAT")
         p.three("A 20.00%", f"{total - vat:.2f}", f"{vat:.2f}")
         subtotal = None
     else:
-        p.pair(_pick(rng, "VAT @ 20%", "VAT 20%", "Incl. VAT 20%"), f"£{vat:.2f}")
+        p.pair(pick(rng, "VAT @ 20%", "VAT 20%", "Incl. VAT 20%"), f"£{vat:.2f}")
         subtotal = None
     if rng.random() < 0.4:
         p.left(f"Points earned today: {rng.randint(1, 60)}")
     style = rng.choice(("dmy", "dmy", "dmy2", "dmon"))
     p.left(f"{date_text(day, style)} {clock(rng)}  Till {rng.randint(1, 9)}  Trans {rng.randint(1000, 9999)}")
-    p.centre(_pick(rng, "Thank you for your custom", "Please retain for your records", "Thank you, see you soon"))
+    p.centre(pick(rng, "Thank you for your custom", "Please retain for your records", "Thank you, see you soon"))
     return p, {"vendor_name": name, "vendor_address": ", ".join(parts), "receipt_date": day, "total": total,
                "tax": vat, "subtotal": subtotal, "currency": "GBP"}
 

@@ -7,8 +7,7 @@ import datetime as dt
 import random
 from decimal import Decimal
 
-from .synth_receipt_families import _pick
-from .synth_receipt_layouts import Paper, cents, clock, date_text, draw_sale
+from .synth_receipt_layouts import Paper, cents, clock, date_text, draw_sale, pick
 
 # --- Germany -------------------------------------------------------------------------------------
 
@@ -27,9 +26,9 @@ def de_shop(rng: random.Random, day: dt.date) -> tuple[Paper, dict[str, object]]
     street, town = rng.choice(_DE_STREETS), rng.choice(_DE_TOWNS)
     p.centre(street)
     p.centre(town)
-    p.centre(f"{_pick(rng, 'Tel. ', 'Tel: ', 'Telefon ')}0{rng.randint(30, 899)} {rng.randint(100000, 9999999)}")
+    p.centre(f"{pick(rng, 'Tel. ', 'Tel: ', 'Telefon ')}0{rng.randint(30, 899)} {rng.randint(100000, 9999999)}")
     if rng.random() < 0.6:
-        p.centre(_pick(rng, f"USt-IdNr.: DE{rng.randint(10 ** 8, 10 ** 9 - 1)}",
+        p.centre(pick(rng, f"USt-IdNr.: DE{rng.randint(10 ** 8, 10 ** 9 - 1)}",
                        f"St.-Nr. {rng.randint(10, 99)}/{rng.randint(100, 999)}/{rng.randint(10000, 99999)}"))
     top_date = rng.random() < 0.5
     dated = f"{date_text(day, rng.choice(('dmy.', 'dmy.', 'dmy.2')))} {clock(rng)}"
@@ -49,12 +48,12 @@ def de_shop(rng: random.Random, day: dt.date) -> tuple[Paper, dict[str, object]]
         by_rate["A"] -= amount
     total = sale.gross
     p.rule()
-    p.pair(_pick(rng, "Summe EUR", "SUMME", "Zu zahlen", "Gesamt", "SUMME EUR"),
+    p.pair(pick(rng, "Summe EUR", "SUMME", "Zu zahlen", "Gesamt", "SUMME EUR"),
            p.money(total, after=rng.choice(("", "", " €"))))
     if rng.random() < 0.5:
-        p.cash(total, 10, labels=(_pick(rng, "Gegeben BAR", "Bar", "BAR"), _pick(rng, "Rückgeld", "Zurück", "Rückgeld BAR")))
+        p.cash(total, 10, labels=(pick(rng, "Gegeben BAR", "Bar", "BAR"), pick(rng, "Rückgeld", "Zurück", "Rückgeld BAR")))
     else:
-        p.pair(_pick(rng, "EC-Karte", "Girocard", "Kartenzahlung", "VISA"), p.money(total))
+        p.pair(pick(rng, "EC-Karte", "Girocard", "Kartenzahlung", "VISA"), p.money(total))
     taxes = {}
     for code, rate in (("A", Decimal("0.19")), ("B", Decimal("0.07"))):
         if by_rate[code] > 0:
@@ -66,13 +65,13 @@ def de_shop(rng: random.Random, day: dt.date) -> tuple[Paper, dict[str, object]]
             p.left(f"{code} {rate}  {p.money(by_rate[code] - amount)}  {p.money(amount)}  {p.money(by_rate[code])}")
     else:
         for code, amount in taxes.items():
-            p.pair(f"{_pick(rng, 'enth. MwSt', 'MwSt', 'inkl. MwSt')} {'19' if code == 'A' else '7'}%", p.money(amount))
+            p.pair(f"{pick(rng, 'enth. MwSt', 'MwSt', 'inkl. MwSt')} {'19' if code == 'A' else '7'}%", p.money(amount))
     if not top_date:
         p.left(dated)
     if rng.random() < 0.6:
         p.left(f"TSE-Start: {day.isoformat()}T{clock(rng, seconds=True)}")
         p.left(f"TSE-Signatur: {rng.randint(10 ** 15, 10 ** 16 - 1):x}")
-    p.centre(_pick(rng, "Vielen Dank für Ihren Einkauf!", "Danke und bis bald", "Vielen Dank!"))
+    p.centre(pick(rng, "Vielen Dank für Ihren Einkauf!", "Danke und bis bald", "Vielen Dank!"))
     return p, {"vendor_name": name, "vendor_address": f"{street}, {town}", "receipt_date": day, "total": total,
                "tax": sum(taxes.values(), Decimal(0)), "subtotal": None, "currency": "EUR"}
 
@@ -169,7 +168,7 @@ def au_cafe(rng: random.Random, day: dt.date) -> tuple[Paper, dict[str, object]]
         p.centre(town)
     else:
         p.centre(f"{street}, {town}")
-    p.centre(_pick(rng, "Ph ", "Phone: ", "") + f"(0{rng.choice('2378')}) {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}")
+    p.centre(pick(rng, "Ph ", "Phone: ", "") + f"(0{rng.choice('2378')}) {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}")
     style = rng.choice(("dmy", "dmy", "dmonyyyy", "dmy2"))
     p.left(f"{date_text(day, style)} {clock(rng, twelve=rng.random() < 0.3)}")
     if rng.random() < 0.5:
@@ -189,16 +188,16 @@ def au_cafe(rng: random.Random, day: dt.date) -> tuple[Paper, dict[str, object]]
         p.pair("Subtotal", f"${goods:.2f}")
     if surcharge:
         p.pair("Card Surcharge 1.5%", f"${surcharge:.2f}")
-    p.pair(_pick(rng, "TOTAL", "Total", "TOTAL AUD", "Total (inc GST)"), f"${total:.2f}")
-    p.pair(_pick(rng, "GST included", "Includes GST of", "GST", "Total includes GST"), f"${gst:.2f}")
+    p.pair(pick(rng, "TOTAL", "Total", "TOTAL AUD", "Total (inc GST)"), f"${total:.2f}")
+    p.pair(pick(rng, "GST included", "Includes GST of", "GST", "Total includes GST"), f"${gst:.2f}")
     if rng.random() < 0.7:
-        p.pair(_pick(rng, "EFTPOS", "Card", "VISA", "Mastercard"), f"${total:.2f}")
+        p.pair(pick(rng, "EFTPOS", "Card", "VISA", "Mastercard"), f"${total:.2f}")
         if rng.random() < 0.5:
             p.left(f"CARD NO: XXXX XXXX XXXX {rng.randint(1000, 9999)}")
             p.left("APPROVED 00")
     else:
         p.cash(total, 5, sign="$")
-    p.centre(_pick(rng, "Thanks! See you tomorrow", "Have a great day", "Follow us on Instagram"))
+    p.centre(pick(rng, "Thanks! See you tomorrow", "Have a great day", "Follow us on Instagram"))
     return p, {"vendor_name": name, "vendor_address": f"{street}, {town}", "receipt_date": day, "total": total,
                "tax": gst, "subtotal": subtotal, "currency": "AUD"}
 
@@ -220,8 +219,8 @@ def sg_shop(rng: random.Random, day: dt.date) -> tuple[Paper, dict[str, object]]
     p.centre(name)
     p.centre(street)
     p.centre(town if rng.random() < 0.6 else town.upper())
-    p.centre(f"{_pick(rng, 'Tel: ', 'Tel ', 'Phone: ')}{rng.choice('689')}{rng.randint(100, 999)} {rng.randint(1000, 9999)}")
-    p.centre(_pick(rng, "GST Reg No: ", "UEN: ", "GST REG NO. ") + f"{rng.randint(199000000, 202599999)}{rng.choice('KMNWZ')}")
+    p.centre(f"{pick(rng, 'Tel: ', 'Tel ', 'Phone: ')}{rng.choice('689')}{rng.randint(100, 999)} {rng.randint(1000, 9999)}")
+    p.centre(pick(rng, "GST Reg No: ", "UEN: ", "GST REG NO. ") + f"{rng.randint(199000000, 202599999)}{rng.choice('KMNWZ')}")
     style = rng.choice(("dmy", "dmy", "iso", "dmy-"))
     p.left(f"Date: {date_text(day, style)}" if rng.random() < 0.5 else f"{date_text(day, style)} {clock(rng)}")
     if rng.random() < 0.6:
@@ -235,15 +234,15 @@ def sg_shop(rng: random.Random, day: dt.date) -> tuple[Paper, dict[str, object]]
     service = cents(subtotal * Decimal("0.10")) if rng.random() < 0.5 else Decimal(0)
     gst = cents((subtotal + service) * Decimal("0.09"))
     total = subtotal + service + gst
-    p.pair(_pick(rng, "Subtotal", "SUB-TOTAL", "Sub Total"), f"{subtotal:.2f}")
+    p.pair(pick(rng, "Subtotal", "SUB-TOTAL", "Sub Total"), f"{subtotal:.2f}")
     if service:
-        p.pair(_pick(rng, "Svc Chg 10%", "Service Charge 10%", "10% SVC CHG"), f"{service:.2f}")
-    p.pair(_pick(rng, "GST 9%", "9% GST", "GST @ 9%"), f"{gst:.2f}")
-    p.pair(_pick(rng, "Total", "TOTAL", "Grand Total", "TOTAL (S$)"), f"{'S$' if rng.random() < 0.4 else ''}{total:.2f}")
+        p.pair(pick(rng, "Svc Chg 10%", "Service Charge 10%", "10% SVC CHG"), f"{service:.2f}")
+    p.pair(pick(rng, "GST 9%", "9% GST", "GST @ 9%"), f"{gst:.2f}")
+    p.pair(pick(rng, "Total", "TOTAL", "Grand Total", "TOTAL (S$)"), f"{'S$' if rng.random() < 0.4 else ''}{total:.2f}")
     if rng.random() < 0.6:
-        p.pair(_pick(rng, "NETS", "VISA", "MASTER", "PayNow"), f"{total:.2f}")
+        p.pair(pick(rng, "NETS", "VISA", "MASTER", "PayNow"), f"{total:.2f}")
     else:
         p.cash(total, 10)
-    p.centre(_pick(rng, "Thank you! Please come again", "Prices are inclusive of GST where stated", "Thank You"))
+    p.centre(pick(rng, "Thank you! Please come again", "Prices are inclusive of GST where stated", "Thank You"))
     return p, {"vendor_name": name, "vendor_address": f"{street}, {town}", "receipt_date": day, "total": total,
                "tax": gst, "subtotal": subtotal, "currency": "SGD"}

@@ -71,6 +71,12 @@ def cents(value: Decimal | float | str) -> Decimal:
     return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def pick(rng: random.Random, *options: str) -> str:
+    """One of a family's spellings of a printed piece, drawn from the receipt's own generator (so a
+    seed redraws the same receipt)."""
+    return rng.choice(options)
+
+
 @dataclass
 class Paper:
     """A receipt being printed: rows of segments on a grid ``width`` characters wide."""

@@ -40,6 +40,8 @@ def _failed(kind: str, exc: Exception) -> dict[str, Any]:
 
 
 def receipt_hints(settings: ParseSettings) -> ReceiptHints:
+    """The receipt parser's hints from the run's parse settings: the parser takes its own small
+    record, so it can be called (evaluations, tests) without a run's settings."""
     return ReceiptHints(date_order=settings.date_order, decimal_separator=settings.decimal_separator,
                         default_currency=settings.default_currency, run_date=settings.run_date)
 

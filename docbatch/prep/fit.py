@@ -25,6 +25,8 @@ _JPEG_QUALITIES = (92, 84, 76)
 
 
 def has_alpha(img: Image.Image) -> bool:
+    """Whether the picture has transparency (an alpha mode or a transparent colour): no engine
+    reads it, so such a picture is flattened on white before it is sent."""
     return img.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in img.info
 
 

@@ -34,6 +34,8 @@ summary { cursor: pointer; margin: 6px 0; font-weight: 600; }
 
 
 def esc(value: Any) -> str:
+    """``value`` as HTML text (quotes too, for attributes; nothing for a missing value): every
+    recorded text goes through it, so none is read as markup."""
     return html.escape("" if value is None else str(value), quote=True)
 
 
@@ -51,6 +53,7 @@ def num(value: Any, *, digits: int | None = None) -> str:
 
 
 def pct(part: float | None) -> str:
+    """A share as a percentage to one decimal; a dash when the share is not known."""
     return "–" if part is None else f"{part:.1%}"
 
 
@@ -91,14 +94,17 @@ class Raw:
 
 
 def plot(svg: str | None) -> str:
+    """An inline SVG plot in its frame; nothing when there is no plot to show."""
     return f'<div class="plot">{svg}</div>' if svg else ""
 
 
 def section(anchor: str, title: str, body: str) -> str:
+    """One section of the page, titled, with the anchor the page's links go to."""
     return f'<section id="{esc(anchor)}"><h2>{esc(title)}</h2>{body}</section>'
 
 
 def note(text: str) -> str:
+    """A line of explanation under a section's figures, escaped."""
     return f'<p class="note">{esc(text)}</p>'
 
 

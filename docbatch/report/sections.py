@@ -18,6 +18,8 @@ MAX_FAILED_LISTED = 50
 
 
 def documents_section(data: RunData) -> str:
+    """The run's counts as run.json has them, the documents by type and status, and the failures
+    by error code (the failed documents by name, up to :data:`MAX_FAILED_LISTED`)."""
     run, docs = data.run, data.tables["documents"]
     c = run.get("counts") or {}
     body = tiles([("documents", c.get("total"), "counts.total", ""), ("ok", c.get("ok"), "counts.ok", "ok"),
@@ -52,6 +54,8 @@ def documents_section(data: RunData) -> str:
 
 
 def calls_section(data: RunData) -> str:
+    """The engine calls (rate, throttling, retries, latency) as run.json recorded them, and the
+    documents finished over the run."""
     calls: Mapping[str, Any] = data.run.get("calls") or {}
     docs = data.tables["documents"]
     body = ""
@@ -119,6 +123,7 @@ def _shard_calls(shard_runs: Sequence[Mapping[str, Any]]) -> str:
 
 
 def fields_section(data: RunData) -> str:
+    """Per parsed table, how often each field was filled and how confident it was."""
     body = ""
     for kind, title, rows in _parsed(data):
         stats = field_stats(kind, rows)
@@ -136,6 +141,7 @@ def fields_section(data: RunData) -> str:
 
 
 def checks_section(data: RunData) -> str:
+    """Per parsed table, how many rows fail each check it carries, and the review reasons."""
     body = ""
     for kind, title, rows in _parsed(data):
         checks = check_counts(kind, rows)
@@ -151,6 +157,7 @@ def checks_section(data: RunData) -> str:
 
 
 def recon_section(recon: Recon) -> str:
+    """The reconciliation read from its folder: what matched, what needs review, what is unmatched."""
     s = recon.summary
     tx = s.get("transactions") or {}
     part = {k: (s.get(k) or {}) for k in ("matched", "needs_review", "unmatched_receipts", "unmatched_transactions")}
@@ -198,6 +205,8 @@ def _amounts_cell(part: dict) -> str:
 
 
 def review_section(entries: Sequence[ReviewEntry], total: int, *, redact: bool, tables_missing: bool = False) -> str:
+    """The rows needing review, each with why and its flagged fields (an identity document's
+    reasons only, under ``redact``)."""
     if tables_missing:
         return section("review", "Documents needing review",
                        note("Not known yet: the run wrote no receipts or ids table (see Documents)."))
@@ -228,6 +237,7 @@ def _field_cell(f: Any) -> str:
 
 
 def history_section(history: Sequence[Mapping[str, Any]]) -> str:
+    """The folder's earlier runs (runs/), one row each; nothing for a folder run once."""
     if len(history) < 2:
         return ""
     rows = [[r.get("run_id"), r.get("outcome"), (r.get("counts") or {}).get("total"),

@@ -60,7 +60,9 @@ class SinkFormat(abc.ABC):
     subdir: ClassVar[str]
 
     @abc.abstractmethod
-    def writer(self, fs: pafs.FileSystem, folder: str, schema: pa.Schema, *, suffix: str = "") -> TableWriter: ...
+    def writer(self, fs: pafs.FileSystem, folder: str, schema: pa.Schema, *, suffix: str = "") -> TableWriter:
+        """A writer of one table's parts in ``folder`` (names ending ``suffix``), each part checked
+        against ``schema``: every format writes the catalogue's columns, whatever it is."""
 
     @abc.abstractmethod
     def text_column(self, data: bytes, column: str) -> list[str]:

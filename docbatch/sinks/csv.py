@@ -64,6 +64,8 @@ def _nested_json(column: pa.ChunkedArray) -> pa.Array:
 
 
 def csv_ready(table: pa.Table) -> pa.Table:
+    """The table as its CSV holds it: text on one line and neutralised (a cell a spreadsheet would
+    run as a formula), nested columns as JSON text."""
     cols = []
     for name in table.column_names:
         col = table.column(name)

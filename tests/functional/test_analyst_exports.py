@@ -22,7 +22,7 @@ from docbatch.parse.catalog import TABLES
 from docbatch.reconcile import reconcile
 from docbatch.reparse import reparse_run
 
-from ..support.athena import _SYMLINK_PARQUET, athena_types, ddl_columns, ddl_storage
+from ..support.athena import SYMLINK_PARQUET, athena_types, ddl_columns, ddl_storage
 from ..support.replay_run import RECEIPTS, replay_run
 
 pytestmark = pytest.mark.slow  # whole runs through the CLI (seconds)
@@ -136,7 +136,7 @@ def test_the_athena_ddl_over_symlink_manifests_reads_the_same_columns_from_the_m
     plain, symlink = (CliRunner().invoke(main, ["schema", "--format", "athena", "--location", "s3://bucket/out/",
                                                 "--partition-by", ",".join(KEYS), *extra]) for extra in ([], ["--symlink"]))
     assert symlink.exit_code == 0, symlink.output
-    assert set(ddl_storage(symlink.output).values()) == {_SYMLINK_PARQUET}
+    assert set(ddl_storage(symlink.output).values()) == {SYMLINK_PARQUET}
     for name, (cols, pcols, location) in ddl_columns(symlink.output).items():
         assert (cols, pcols) == ddl_columns(plain.output)[name][:2]
         assert location == f"s3://bucket/out/_symlink_format_manifest/{name}/"
@@ -214,10 +214,10 @@ def test_a_nightly_location_with_partition_by_or_a_date_athena_cannot_read_back_
 def test_manifest_columns_named_like_docbatchs_in_another_case_or_like_a_partition_key_keep_their_values(tmp_path):
     """DuckDB and Athena match column names without case, and a Hive key names a column: the
     manifest's `Total` was read back as docbatch's total, its `run_date` dropped for the key."""
-    from ..support.replay_run import _response
+    from ..support.replay_run import receipt_response
 
     (tmp_path / "replay").mkdir()
-    (tmp_path / "replay" / "a.json").write_text(json.dumps(_response("JOES DINER", "04/12/2018", "8.00")))
+    (tmp_path / "replay" / "a.json").write_text(json.dumps(receipt_response("JOES DINER", "04/12/2018", "8.00")))
     (tmp_path / "m.csv").write_text("source,doc_id,Total,run_date\nscans/a.jpg,a,5.00,2020-01-01\n")
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["-q", "run", "--manifest", str(tmp_path / "m.csv"), "--out", str(out),

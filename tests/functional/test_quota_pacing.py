@@ -201,6 +201,7 @@ def test_the_command_line_takes_a_number_or_auto_for_tps(tmp_path):
     args = ["run", "--manifest", str(tmp_path / "m.csv"), "--out", str(tmp_path / "out"), "--engine", "rekognition"]
     refused = CliRunner().invoke(main, [*args, "--tps", "fast"])
     assert refused.exit_code == 2 and "neither a number nor 'auto'" in refused.output
-    from docbatch.cli.run import _Tps
+    from docbatch.cli.run import run
 
-    assert (_Tps().convert("Auto", None, None), _Tps().convert("2.5", None, None)) == ("auto", 2.5)
+    taken = [run.make_context("run", [*args, "--tps", tps]).params["tps"] for tps in ("Auto", "2.5")]
+    assert taken == ["auto", 2.5]

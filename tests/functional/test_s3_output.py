@@ -18,6 +18,7 @@ from docbatch.errors import FolderLocked, ForeignFolder
 from docbatch.runfolder import RunFolder
 
 from ..support.bench import CONCURRENCY, Bench, dummy_aws_env, s3_leftovers
+from ..support.takeover import THEIR_JOURNAL, THEIR_LOCK, THEIR_RUN, take_over_once_called
 
 # Whole batches against loopback servers (moto S3, the fake Rekognition/Textract server):
 # seconds per module, so outside `-m "not slow"`; the default run (and CI) runs them.
@@ -152,32 +153,18 @@ def test_a_run_whose_lock_was_taken_over_stops_without_overwriting_the_new_holde
     """Another run took the folder over while this one was slow (its lock object and its journal
     checkpoint are there): this run stops at its next heartbeat, exit 2, and puts back neither its
     journal nor tables nor run.json."""
-    import json
-    import threading
-
     from docbatch.runlock import RunLock
 
     monkeypatch.setattr(RunLock, "REFRESH_EVERY", 0.2)
     bench = Bench(tmp_path, moto_url=moto_url, docs=3)
     prefix = f"runs/{uuid.uuid4().hex[:6]}/"
-    theirs = json.dumps({"host": "another-host", "pid": 1, "run_id": "20261201T000000Z-7a6e00",
-                         "heartbeat": 4e9}).encode()
-
-    def take_over() -> None:  # once the run is calling the engine: it has read the journal by then
-        deadline = time.monotonic() + 30
-        while not server.request_log and time.monotonic() < deadline:
-            time.sleep(0.05)
-        s3.put_object(Bucket=BUCKET, Key=f"{prefix}.docbatch-lock.json", Body=theirs)
-        s3.put_object(Bucket=BUCKET, Key=f"{prefix}state.sqlite", Body=b"their journal")
-
-    thief = threading.Thread(target=take_over)
     with bench.server(latency=1.0) as server:
-        thief.start()
-        with pytest.raises(FolderLocked, match="taken over by run 20261201T000000Z-7a6e00"):
+        thief = take_over_once_called(s3, BUCKET, prefix, server)
+        with pytest.raises(FolderLocked, match=f"taken over by run {THEIR_RUN}"):
             run_batch(bench.config(bench.manifest(), f"s3://{BUCKET}/{prefix}", server, concurrency=1))
         thief.join()
-    assert s3.get_object(Bucket=BUCKET, Key=f"{prefix}state.sqlite")["Body"].read() == b"their journal"
-    assert s3.get_object(Bucket=BUCKET, Key=f"{prefix}.docbatch-lock.json")["Body"].read() == theirs
+    assert s3.get_object(Bucket=BUCKET, Key=f"{prefix}state.sqlite")["Body"].read() == THEIR_JOURNAL
+    assert s3.get_object(Bucket=BUCKET, Key=f"{prefix}.docbatch-lock.json")["Body"].read() == THEIR_LOCK
     assert not [k for k in _keys(s3, prefix) if k.startswith(("documents/", "run.json"))]
 
 

@@ -26,6 +26,7 @@ from docbatch.runlock import RunLock
 
 from ..support.bench import TABLES, Bench, count_calls, dummy_aws_env
 from ..support.fused_s3 import FusedS3
+from ..support.takeover import THEIR_JOURNAL, THEIR_LOCK, THEIR_RUN, take_over_once_called
 
 pytestmark = pytest.mark.slow
 
@@ -139,21 +140,17 @@ def test_a_run_whose_lock_is_taken_over_while_it_builds_its_tables_publishes_non
     """Another host takes the folder over while this run writes its first part (this run looked
     hung to it): at the commit point the lock's compare-and-swap fails, so neither the pointer nor
     the table folders get this run's tables, and the new holder's lock stays."""
-    import json
-
     from docbatch.errors import FolderLocked
 
     bench, prefix, out, client = _fresh_folder(tmp_path, s3, monkeypatch)
-    theirs = json.dumps({"host": "another-host", "pid": 1, "run_id": "20261201T000000Z-7a6e00",
-                         "heartbeat": 4e9}).encode()
     with bench.server() as server:
         s3.before_write("/.staging-", lambda: client.put_object(Bucket=BUCKET, Key=f"{prefix}.docbatch-lock.json",
-                                                                Body=theirs))
-        with pytest.raises(FolderLocked, match="taken over by run 20261201T000000Z-7a6e00"):
+                                                                Body=THEIR_LOCK))
+        with pytest.raises(FolderLocked, match=f"taken over by run {THEIR_RUN}"):
             run_batch(bench.config(bench.manifest(), out, server, formats=("parquet",)))
     keys = {o["Key"][len(prefix):] for o in client.list_objects_v2(Bucket=BUCKET, Prefix=prefix)["Contents"]}
     assert "_published.json" not in keys and not [k for k in keys if k.startswith(("documents/", "receipts/"))]
-    assert client.get_object(Bucket=BUCKET, Key=f"{prefix}.docbatch-lock.json")["Body"].read() == theirs
+    assert client.get_object(Bucket=BUCKET, Key=f"{prefix}.docbatch-lock.json")["Body"].read() == THEIR_LOCK
 
 
 def test_a_run_taken_over_between_two_heartbeats_does_not_checkpoint_its_journal_over_the_new_holders(
@@ -161,10 +158,6 @@ def test_a_run_taken_over_between_two_heartbeats_does_not_checkpoint_its_journal
     """The heartbeat beats once a minute, the journal is checkpointed every 30 s: a run that lost its
     lock in between must learn so before its next checkpoint, not after it overwrote the new
     holder's journal in the bucket."""
-    import json
-    import threading
-    import time
-
     from docbatch import runner
     from docbatch.errors import FolderLocked
 
@@ -173,26 +166,15 @@ def test_a_run_taken_over_between_two_heartbeats_does_not_checkpoint_its_journal
     bench = Bench(tmp_path, moto_url=s3.url, docs=DOCS)
     prefix = f"runs/{uuid.uuid4().hex[:6]}/"
     client = boto3.client("s3", endpoint_url=s3.url, region_name="us-east-1")
-    theirs = json.dumps({"host": "another-host", "pid": 1, "run_id": "20261201T000000Z-7a6e00",
-                         "heartbeat": 4e9}).encode()
-
-    def take_over() -> None:  # once the run is calling the engine: it has read the journal by then
-        deadline = time.monotonic() + 30
-        while not server.request_log and time.monotonic() < deadline:
-            time.sleep(0.05)
-        client.put_object(Bucket=BUCKET, Key=f"{prefix}.docbatch-lock.json", Body=theirs)
-        client.put_object(Bucket=BUCKET, Key=f"{prefix}state.sqlite", Body=b"their journal")
-
-    thief = threading.Thread(target=take_over)
     with bench.server(latency=0.5) as server:
-        thief.start()
+        thief = take_over_once_called(client, BUCKET, prefix, server)
         # by the heartbeat's compare-and-swap, or, when the new holder's journal landed between
         # it and the put, by the put's own condition
         with pytest.raises(FolderLocked, match="taken over by"):
             run_batch(bench.config(bench.manifest(), f"s3://{BUCKET}/{prefix}", server, concurrency=1,
                                    formats=("parquet",)))
         thief.join()
-    assert client.get_object(Bucket=BUCKET, Key=f"{prefix}state.sqlite")["Body"].read() == b"their journal"
+    assert client.get_object(Bucket=BUCKET, Key=f"{prefix}state.sqlite")["Body"].read() == THEIR_JOURNAL
 
 
 

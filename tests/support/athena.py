@@ -25,13 +25,13 @@ def ddl_columns(ddl: str) -> dict[str, tuple[dict[str, str], dict[str, str], str
         parts = props.find(exp.PartitionedByProperty)
         pcols = {c.name: c.args["kind"].sql("hive").upper() for c in parts.this.expressions} if parts else {}
         loc = props.find(exp.LocationProperty)
-        assert _storage(props) in {"PARQUET", _SYMLINK_PARQUET}, _storage(props)
+        assert _storage(props) in {"PARQUET", SYMLINK_PARQUET}, _storage(props)
         out[stmt.this.this.name] = (cols, pcols, loc.this.name if loc else None)
     return out
 
 
 #: How a table over symlink manifests of Parquet files is stored: Parquet's SerDe, the symlink input format.
-_SYMLINK_PARQUET = ("org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe",
+SYMLINK_PARQUET = ("org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe",
                     "org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat")
 
 

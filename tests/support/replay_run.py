@@ -23,7 +23,9 @@ RECEIPTS = [
 ]
 
 
-def _response(vendor: str, date: str, total: str) -> dict:
+def receipt_response(vendor: str, date: str, total: str) -> dict:
+    """A saved DetectText answer of a receipt with this vendor, date and total, as the folder's
+    receipts are written (a test adding one more reads it like the others)."""
     amount = total.lstrip("$")
     rows = [(vendor, 0.2, 0.05), ("NO 12 JALAN SAGU 18, 81100 JOHOR BAHRU, JOHOR" if "SDN" in vendor else
                                   "12 MAIN ROAD", 0.1, 0.1),
@@ -39,7 +41,7 @@ def replay_run(base: Path, *options: str) -> Path:
     replay.mkdir(parents=True, exist_ok=True)
     lines = ["source,doc_type,doc_id,cost_center"]
     for doc_id, vendor, date, total, centre in RECEIPTS:
-        (replay / f"{doc_id}.json").write_text(json.dumps(_response(vendor, date, total)))
+        (replay / f"{doc_id}.json").write_text(json.dumps(receipt_response(vendor, date, total)))
         lines.append(f"scans/{doc_id}.jpg,receipt,{doc_id},{centre}")
     (base / "m.csv").write_text("\n".join(lines) + "\n")
     out = base / "out"

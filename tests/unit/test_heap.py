@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import platform
 import subprocess
 import sys
 import threading
@@ -12,7 +13,7 @@ import pytest
 
 from docbatch import heap
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux") or heap._TRIM is None,
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc",
                                 reason="glibc's malloc_trim and /proc only")
 
 

@@ -1,6 +1,7 @@
 """The rooms of docbatch stay apart: parsing, engines and sinks never reach up into the
 orchestration (runner, pipeline, outputs, projection, CLI), no module takes another's private
-names, and no module outgrows the house limit of 500 lines."""
+names (the evaluations, benchmarks and scripts beside it neither), and no module outgrows the
+house limit of 500 lines."""
 
 from __future__ import annotations
 
@@ -77,4 +78,15 @@ def private_imports(path: Path) -> list[str]:
 def test_no_module_imports_another_modules_private_names() -> None:
     bad = {str(p.relative_to(PACKAGE.parent)): names for p in sorted(PACKAGE.rglob("*.py"))
            if (names := private_imports(p))}
+    assert not bad, f"private names imported across modules: {bad}"
+
+
+#: The tools beside the package (not in the wheel): they hold each other's helpers to the same rule.
+TOOLS = ("evals", "benchmarks", "scripts")
+
+
+def test_no_evaluation_benchmark_or_script_imports_another_modules_private_names() -> None:
+    modules = sorted(p for room in TOOLS for p in (PACKAGE.parent / room).rglob("*.py"))
+    assert len(modules) > 10
+    bad = {str(p.relative_to(PACKAGE.parent)): names for p in modules if (names := private_imports(p))}
     assert not bad, f"private names imported across modules: {bad}"

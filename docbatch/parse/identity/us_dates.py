@@ -41,6 +41,8 @@ def us_date(text: str, *, compact: bool = False, birth: bool = False,
 
 
 def plausible_date(year: int, month: int, day: int) -> dt.date | None:
+    """The date, or None when the digits are no calendar date or the year is outside 1900-2099:
+    an OCR-damaged reading (a 13th month, a year 2908) is passed over for the next one."""
     if not 1900 <= year <= 2099:
         return None
     try:

@@ -33,7 +33,7 @@ from .address import address_missed, find_address
 from .header import Found, find_phone, find_receipt_number, find_vendor, header_end, word_readings
 from .items import SUMMARY, extract_items
 from .payments import find_payment, first_amount
-from .taxes import receipt_tax, unlabelled_subtotal
+from .taxes import receipt_tax, tax_rows, unlabelled_subtotal
 from .tips import tip_paid, tipped_total
 from .total_pick import pick_total, summary_start
 from .total_checks import sum_before_rounding, total_doubts
@@ -298,11 +298,11 @@ def _read_amounts(fields: dict[str, object], lines: list[Line], items: list[dict
                      if ln.label == "discount" and ln.amounts), Decimal(0))
     others = values.get("tip", Decimal(0)) + (service[0] if service else 0) - discounts
     charges = others + (rounding[0] if rounding else 0)
-    if "subtotal" not in values and (unlabelled := unlabelled_subtotal(lines, before=table, total=total,
-                                                                        others=charges)):
+    taxed = tax_rows(lines, before=table)
+    if "subtotal" not in values and (unlabelled := unlabelled_subtotal(lines, taxed, total=total, others=charges)):
         values["subtotal"], subtotal_line = money(unlabelled[0]), unlabelled[1]
         _set(fields, "subtotal", values["subtotal"], _conf(subtotal_line.confidence(), UNLABELLED_SUBTOTAL))
-    if tax := receipt_tax(lines, before=table, total=total, subtotal=values.get("subtotal"), others=charges,
+    if tax := receipt_tax(lines, taxed, total=total, subtotal=values.get("subtotal"), others=charges,
                           currency=currency):
         values["tax"] = money(tax[0])
         _set(fields, "tax", values["tax"], _conf(tax[1].confidence(), tax[2]))

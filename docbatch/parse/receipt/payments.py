@@ -33,6 +33,9 @@ _NOT_A_PAYMENT = re.compile(r"CASH\s*(?:BILL|SALES?\b|INV(?:OICE)?\b|RECEIPT|REF
 
 
 def first_amount(lines: list[Line], label: str, *, before: int | None = None) -> tuple[Decimal, Line] | None:
+    """The last amount of the first row labelled ``label`` (above row ``before``), with the row:
+    the first such row is the receipt's own (a repeat further down is a copy or a card slip),
+    and a row prints its amount last (``TOTAL 2 ITEMS 12.50``)."""
     for ln in lines:
         if before is not None and ln.index >= before:
             break

@@ -34,8 +34,9 @@ def _rate(line: Line) -> str | None:
     return None if rate is None else str(rate.normalize())
 
 
-def _tax_rows(lines: list[Line], *, before: int) -> list[Line]:
-    """The first tax row with an amount and the tax rows with amounts right under it."""
+def tax_rows(lines: list[Line], *, before: int) -> list[Line]:
+    """The first tax row with an amount and the tax rows with amounts right under it: what
+    :func:`receipt_tax` and :func:`unlabelled_subtotal` both read, found once per receipt."""
     first = first_amount(lines, "tax", before=before)
     if first is None:
         return []
@@ -48,7 +49,7 @@ def _tax_rows(lines: list[Line], *, before: int) -> list[Line]:
 
 
 def _tax_amount(rows: list[Line]) -> tuple[Decimal, Line] | None:
-    """The first tax row's amount, or the sum over consecutive tax rows (:func:`_tax_rows`) of
+    """The first tax row's amount, or the sum over consecutive tax rows (:func:`tax_rows`) of
     distinct rates (each with its amount after the rate), with the first of them."""
     if not rows:
         return None
@@ -84,9 +85,11 @@ def _a_share_of_the_total(rows: list[Line], tax: Decimal, total: Decimal | None,
     return included_share(tax, total, country_rates(currency)) is not None
 
 
-def receipt_tax(lines: list[Line], *, before: int, total: Decimal | None, subtotal: Decimal | None,
+def receipt_tax(lines: list[Line], rows: list[Line], *, total: Decimal | None, subtotal: Decimal | None,
                 others: Decimal, currency: str | None = None) -> tuple[Decimal, Line, float] | None:
     """The tax, the row it was read from and how sure it is (see the module docstring).
+
+    ``rows`` are the receipt's :func:`tax_rows`; ``lines`` are read for a VAT table when there are none.
 
     ``others`` are the charges besides the tax between the subtotal and the total (tip, service,
     rounding, less discounts below the subtotal): with a subtotal the tax is ``total - subtotal -
@@ -94,7 +97,6 @@ def receipt_tax(lines: list[Line], *, before: int, total: Decimal | None, subtot
     VAT table (read when no tax row is printed above it) by its own sums.  Either way a tax that is
     the total's share at a rate (printed, else of ``currency``'s country) reconciles.
     """
-    rows = _tax_rows(lines, before=before)
     picked = _tax_amount(rows)
     due = total - subtotal - others if total is not None and subtotal is not None else None
     if picked is not None:
@@ -112,12 +114,13 @@ def receipt_tax(lines: list[Line], *, before: int, total: Decimal | None, subtot
     return table.tax, table.rows[0], RECONCILED if reconciled else UNRECONCILED
 
 
-def unlabelled_subtotal(lines: list[Line], *, before: int, total: Decimal | None,
+def unlabelled_subtotal(lines: list[Line], rows: list[Line], *, total: Decimal | None,
                         others: Decimal) -> tuple[Decimal, Line] | None:
     """The sum before tax printed under a label no vocabulary holds (``Food & Bev 77.92`` over ``Sales
     Tax 5.45``, total 83.37): the row just above the first tax row, one amount and no label, that the
-    tax and the other charges (``others``) make the total.  The arithmetic, not the wording, names it."""
-    picked = _tax_amount(_tax_rows(lines, before=before))
+    tax and the other charges (``others``) make the total.  The arithmetic, not the wording, names it.
+    ``rows`` are the receipt's :func:`tax_rows`."""
+    picked = _tax_amount(rows)
     if picked is None or total is None or picked[1].index == 0:
         return None
     above = lines[picked[1].index - 1]
