@@ -18,7 +18,7 @@ from typing import Any, Iterable, Sequence
 from ..letters import fold_marks
 from .countries import valid_country
 from .mrz_decode import FILLER, FORMATS, Mrz, MrzFormat, decode, failed_checks, failures
-from .mrz_shapes import likely_number
+from .mrz_resolve import resolve
 
 #: Characters OCR engines return for the ``<`` filler: the chevron's punctuation look-alikes,
 #: the chevron turned (a multilingual recognizer reads a wide ``<`` as Greek ``Λ``), and the
@@ -33,9 +33,6 @@ _TO_DIGIT = str.maketrans({"O": "0", "D": "0", "Q": "0", "U": "0", "I": "1", "L"
                            "T": "7", "Z": "2", "S": "5", "B": "8", "G": "6", "A": "4"})
 _TO_LETTER = str.maketrans({"0": "O", "1": "I", "2": "Z", "4": "A", "5": "S", "6": "G",
                             "7": "T", "8": "B"})
-#: Pairs an alphanumeric field may have swapped; the check digit decides.
-_AMBIGUOUS = {"0": "O", "O": "0", "D": "0", "Q": "0", "1": "I", "I": "1", "L": "1",
-              "5": "S", "S": "5", "8": "B", "B": "8", "2": "Z", "Z": "2", "6": "G", "G": "6"}
 _SEX_FIX = {"H": "M", "N": "M", "P": "F", "E": "F"}
 #: Document code letter fixed by the format (ICAO 9303 parts 4 and 7): TD3 is a passport,
 #: MRV-A/B a visa; a misread leading letter is restored once the format is chosen.
@@ -217,57 +214,6 @@ def _put(lines: list[str], f: Any, value: str) -> list[str]:
     return lines
 
 
-def _ambiguous_positions(fmt: MrzFormat, lines: Sequence[str], names: Iterable[str]) -> list[tuple[int, int, str]]:
-    out = []
-    for f in fmt.fields:
-        if f.name in names:
-            for pos in range(f.start, f.end):
-                alt = _AMBIGUOUS.get(lines[f.line][pos])
-                if alt is not None:
-                    out.append((f.line, pos, alt))
-    return out[:10]
-
-
-def _resolve(fmt: MrzFormat, lines: list[str], check: str, fields: tuple[str, ...]) -> tuple[list[str], bool]:
-    """Swap look-alike characters in ``fields`` until ``check`` passes (fewest swaps).
-
-    Also says whether the pick was a guess: one check digit passes one reading in ten by
-    chance, so once two or more swaps are needed the check no longer proves the reading kept
-    (two or three swaps among ten look-alikes try 45 or 120 readings), nor when several
-    readings with the fewest swaps pass it: the check digit did not choose between them,
-    unless one swap's readings of the document number leave only one with a number's shape
-    (:func:`.mrz_shapes.likely_number`: ``O801070W0`` beside ``080107OW0``): then the shape did.
-    """
-    if f"{check}_check" not in failed_checks(fmt, lines):
-        return lines, False
-    spots = _ambiguous_positions(fmt, lines, fields)
-    for n_swaps in range(1, min(len(spots), 3) + 1):
-        passing = []
-        for combo in itertools.combinations(spots, n_swaps):
-            trial = [list(line) for line in lines]
-            for line, pos, alt in combo:
-                trial[line][pos] = alt
-            joined = ["".join(t) for t in trial]
-            if f"{check}_check" not in failed_checks(fmt, joined):
-                passing.append(joined)
-        shaped = [p for p in passing if check == "document_number" and _shaped_number(fmt, p)]
-        if n_swaps == 1 and len(passing) > 1 and len(shaped) == 1:
-            return shaped[0], False
-        if passing:
-            # Several swaps can satisfy one check digit; document numbers put letters
-            # first (a prefix) then digits, so prefer the reading with fewest letters
-            # after digits, then fewest letters.
-            best = min(passing, key=lambda ls: (len(re.findall(r"\d[A-Z]", "".join(ls))),
-                                                sum(c.isalpha() for c in "".join(ls))))
-            return best, n_swaps > 1 or len(passing) > 1
-    return lines, False
-
-
-def _shaped_number(fmt: MrzFormat, lines: Sequence[str]) -> bool:
-    spot = next(f for f in fmt.fields if f.name == "document_number")
-    return likely_number(lines[spot.line][spot.start:spot.end])
-
-
 def _stray(names: str) -> int:
     """Characters after the names' closing filler run: text glued on past the zone's end."""
     m = re.search(r"<{3,}", names)
@@ -276,7 +222,7 @@ def _stray(names: str) -> int:
 
 def repair(fmt_name: str, lines_read: Sequence[str]) -> tuple[list[str], tuple[str, ...]]:
     """Best repaired lines for ``lines_read`` (already through :func:`normalise`) as an MRZ of format
-    ``fmt_name``, and the checks those lines pass only by a guessed repair (see :func:`_resolve`).
+    ``fmt_name``, and the checks those lines pass only by a guessed repair (see :func:`.mrz_resolve.resolve`).
 
     A filler read as a space is gone from a normalised line: :func:`_fit` grows it back."""
     fmt = FORMATS[fmt_name]
@@ -295,7 +241,7 @@ def repair(fmt_name: str, lines_read: Sequence[str]) -> tuple[list[str], tuple[s
         if fmt.name in ("TD1", "TD2") and variant[0][:1].translate(_TO_LETTER) not in _CARD_LETTERS:
             guessed.append("document_code")
         for check, where in resolutions:
-            lines, guess = _resolve(fmt, lines, check, where)
+            lines, guess = resolve(fmt, lines, check, where)
             if guess and check not in guessed:
                 guessed.append(check)
         # Fewest failed checks (a country code or date the standard rules out counts, so
