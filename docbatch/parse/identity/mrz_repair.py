@@ -220,9 +220,11 @@ def _stray(names: str) -> int:
     return len(names[m.end():].replace(FILLER, "")) if m else 0
 
 
-def repair(fmt_name: str, lines_read: Sequence[str]) -> tuple[list[str], tuple[str, ...]]:
+def repair(fmt_name: str, lines_read: Sequence[str],
+           misread: frozenset[tuple[str, str]] = frozenset()) -> tuple[list[str], tuple[str, ...]]:
     """Best repaired lines for ``lines_read`` (already through :func:`normalise`) as an MRZ of format
-    ``fmt_name``, and the checks those lines pass only by a guessed repair (see :func:`.mrz_resolve.resolve`).
+    ``fmt_name``, and the checks those lines pass only by a guessed repair (see :func:`.mrz_resolve.resolve`,
+    which takes first the swaps undoing the engine's ``misread``).
 
     A filler read as a space is gone from a normalised line: :func:`_fit` grows it back."""
     fmt = FORMATS[fmt_name]
@@ -241,7 +243,7 @@ def repair(fmt_name: str, lines_read: Sequence[str]) -> tuple[list[str], tuple[s
         if fmt.name in ("TD1", "TD2") and variant[0][:1].translate(_TO_LETTER) not in _CARD_LETTERS:
             guessed.append("document_code")
         for check, where in resolutions:
-            lines, guess = resolve(fmt, lines, check, where)
+            lines, guess = resolve(fmt, lines, check, where, misread)
             if guess and check not in guessed:
                 guessed.append(check)
         # Fewest failed checks (a country code or date the standard rules out counts, so
@@ -273,9 +275,10 @@ def _plausible(fmt: MrzFormat, cleaned: Sequence[str]) -> bool:
             and all(fmt.length // 3 <= len(c) <= fmt.length + 5 for c in cleaned))
 
 
-def read_mrz(raw_lines: Sequence[str], *, confidences: Sequence[float] = ()) -> Mrz | None:
-    """Repair and decode OCR'd MRZ lines (read at ``confidences``, one a line, when known),
-    choosing the format that fits them best."""
+def read_mrz(raw_lines: Sequence[str], *, confidences: Sequence[float] = (),
+             misread: frozenset[tuple[str, str]] = frozenset()) -> Mrz | None:
+    """Repair and decode OCR'd MRZ lines (read at ``confidences``, one a line, when known, by an
+    engine whose commonest misreads the swaps ``misread`` undo), choosing the format that fits best."""
     cleaned = [normalise(r) for r in raw_lines]
     if not cleaned or not all(cleaned):
         return None
@@ -285,7 +288,7 @@ def read_mrz(raw_lines: Sequence[str], *, confidences: Sequence[float] = ()) -> 
     for reading, fmt in itertools.product([cleaned] + ([kept] if kept != cleaned else []), FORMATS.values()):
         if not _plausible(fmt, reading):
             continue
-        lines, guessed = repair(fmt.name, reading)
+        lines, guessed = repair(fmt.name, reading, misread)
         mrz = decode(lines, raw_lines=tuple(raw_lines), line_confidences=confidences, format=fmt.name)
         if mrz is not None:
             mrz = dataclasses.replace(mrz, guessed=guessed)
