@@ -69,3 +69,12 @@ def test_a_number_read_with_the_letters_i_the_zone_shows_is_trusted_as_read():
 def test_a_number_read_right_with_no_rival_passing_its_check_is_not_flagged():
     f = parse_identity(_read("L89890203", "L89890203"), run_date=RUN).fields
     assert f["document_number"] == "L89890203" and f["needs_review"] is False
+
+
+def test_a_local_engine_zone_is_repaired_by_the_o_and_i_it_read_as_digits_and_flagged():
+    # The local engine reads O as 0 and I as 1 and no B as 8: of its "011500080", the O and I
+    # taken back is the likelier reading than the one swap to B; two swaps may pass by chance.
+    response = {**_read("OI1500080", "011500080"), "TextModelVersion": "local-ppocr-3.10.0"}
+    f = parse_identity(response, run_date=RUN).fields
+    assert f["mrz_valid"] is True and f["document_number"] == "OI1500080"
+    assert _flagged(f)

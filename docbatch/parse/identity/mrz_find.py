@@ -14,6 +14,7 @@ from ...response import box_of, lines as response_lines
 from ..layout import visual_rows
 from .mrz_decode import FILLER, Mrz
 from .mrz_repair import normalise, read_mrz
+from .mrz_resolve import LOCAL_ENGINE_MISREADS
 
 
 #: Three fillers in a row, as read upright (``<<<`` and its look-alikes) or upside down (``>>>``).
@@ -73,14 +74,21 @@ def _zone_lines(ordered: list[tuple[str, float]]) -> list[tuple[str, float]]:
     return kept
 
 
+def _misreads(response: Mapping[str, Any]) -> frozenset[tuple[str, str]]:
+    """The swaps undoing the commonest misreads of the engine that answered: measured for the
+    local engine alone (its ``TextModelVersion`` opens ``local-``), so none for the others."""
+    return LOCAL_ENGINE_MISREADS if str(response.get("TextModelVersion", "")).startswith("local-") else frozenset()
+
+
 def find_mrz(response: Mapping[str, Any]) -> Mrz | None:
     """The best MRZ among the detections, or None when the page carries none."""
     best: Mrz | None = None
+    misread = _misreads(response)
     for cands in _candidate_lines(response):
         for size in (3, 2):
             for i in range(len(cands) - size + 1):
                 window = cands[i:i + size]
-                mrz = read_mrz([t for t, _ in window], confidences=[c for _, c in window])
+                mrz = read_mrz([t for t, _ in window], confidences=[c for _, c in window], misread=misread)
                 if mrz is None or len(mrz.failed) > 3:
                     continue
                 if best is None or (len(mrz.failed), -len(mrz.lines)) < (len(best.failed), -len(best.lines)):

@@ -18,7 +18,7 @@ from typing import Any, Iterable, Sequence
 from ..letters import fold_marks
 from .countries import valid_country
 from .mrz_decode import FILLER, FORMATS, Mrz, MrzFormat, decode, failed_checks, failures
-from .mrz_shapes import likely_number
+from .mrz_resolve import resolve
 
 #: Characters OCR engines return for the ``<`` filler: the chevron's punctuation look-alikes,
 #: the chevron turned (a multilingual recognizer reads a wide ``<`` as Greek ``Λ``), and the
@@ -33,9 +33,6 @@ _TO_DIGIT = str.maketrans({"O": "0", "D": "0", "Q": "0", "U": "0", "I": "1", "L"
                            "T": "7", "Z": "2", "S": "5", "B": "8", "G": "6", "A": "4"})
 _TO_LETTER = str.maketrans({"0": "O", "1": "I", "2": "Z", "4": "A", "5": "S", "6": "G",
                             "7": "T", "8": "B"})
-#: Pairs an alphanumeric field may have swapped; the check digit decides.
-_AMBIGUOUS = {"0": "O", "O": "0", "D": "0", "Q": "0", "1": "I", "I": "1", "L": "1",
-              "5": "S", "S": "5", "8": "B", "B": "8", "2": "Z", "Z": "2", "6": "G", "G": "6"}
 _SEX_FIX = {"H": "M", "N": "M", "P": "F", "E": "F"}
 #: Document code letter fixed by the format (ICAO 9303 parts 4 and 7): TD3 is a passport,
 #: MRV-A/B a visa; a misread leading letter is restored once the format is chosen.
@@ -211,61 +208,26 @@ def _agree_countries(fmt: MrzFormat, lines: list[str]) -> tuple[list[str], list[
     return lines, guessed
 
 
+def codes_a_lookalike_apart(mrz: Mrz) -> list[str]:
+    """The country fields whose code, valid as read, is the other field's but for one letter the
+    engine reads for another in a code (``_CODE_LOOKALIKES``: an ``I`` after the chevron as ``H``):
+    ``V<HND`` (Honduras) beside nationality ``IND`` is as likely India's ``V<IND`` misread.  No check
+    digit covers either field, so the zone proves neither reading; :func:`_agree_countries` mends
+    only a code no state holds."""
+    values = {name: mrz.fields.get(name, "") for name in ("issuing_country", "nationality")}
+    out = []
+    for name, other in (("issuing_country", "nationality"), ("nationality", "issuing_country")):
+        value, ref = values[name], values[other]
+        if valid_country(value) and value != ref and ref in {
+                value[:i] + alt + value[i + 1:] for i, c in enumerate(value) for alt in _CODE_LOOKALIKES.get(c, "")}:
+            out.append(name)
+    return out
+
+
 def _put(lines: list[str], f: Any, value: str) -> list[str]:
     lines = list(lines)
     lines[f.line] = lines[f.line][:f.start] + value + lines[f.line][f.end:]
     return lines
-
-
-def _ambiguous_positions(fmt: MrzFormat, lines: Sequence[str], names: Iterable[str]) -> list[tuple[int, int, str]]:
-    out = []
-    for f in fmt.fields:
-        if f.name in names:
-            for pos in range(f.start, f.end):
-                alt = _AMBIGUOUS.get(lines[f.line][pos])
-                if alt is not None:
-                    out.append((f.line, pos, alt))
-    return out[:10]
-
-
-def _resolve(fmt: MrzFormat, lines: list[str], check: str, fields: tuple[str, ...]) -> tuple[list[str], bool]:
-    """Swap look-alike characters in ``fields`` until ``check`` passes (fewest swaps).
-
-    Also says whether the pick was a guess: one check digit passes one reading in ten by
-    chance, so once two or more swaps are needed the check no longer proves the reading kept
-    (two or three swaps among ten look-alikes try 45 or 120 readings), nor when several
-    readings with the fewest swaps pass it: the check digit did not choose between them,
-    unless one swap's readings of the document number leave only one with a number's shape
-    (:func:`.mrz_shapes.likely_number`: ``O801070W0`` beside ``080107OW0``): then the shape did.
-    """
-    if f"{check}_check" not in failed_checks(fmt, lines):
-        return lines, False
-    spots = _ambiguous_positions(fmt, lines, fields)
-    for n_swaps in range(1, min(len(spots), 3) + 1):
-        passing = []
-        for combo in itertools.combinations(spots, n_swaps):
-            trial = [list(line) for line in lines]
-            for line, pos, alt in combo:
-                trial[line][pos] = alt
-            joined = ["".join(t) for t in trial]
-            if f"{check}_check" not in failed_checks(fmt, joined):
-                passing.append(joined)
-        shaped = [p for p in passing if check == "document_number" and _shaped_number(fmt, p)]
-        if n_swaps == 1 and len(passing) > 1 and len(shaped) == 1:
-            return shaped[0], False
-        if passing:
-            # Several swaps can satisfy one check digit; document numbers put letters
-            # first (a prefix) then digits, so prefer the reading with fewest letters
-            # after digits, then fewest letters.
-            best = min(passing, key=lambda ls: (len(re.findall(r"\d[A-Z]", "".join(ls))),
-                                                sum(c.isalpha() for c in "".join(ls))))
-            return best, n_swaps > 1 or len(passing) > 1
-    return lines, False
-
-
-def _shaped_number(fmt: MrzFormat, lines: Sequence[str]) -> bool:
-    spot = next(f for f in fmt.fields if f.name == "document_number")
-    return likely_number(lines[spot.line][spot.start:spot.end])
 
 
 def _stray(names: str) -> int:
@@ -274,9 +236,11 @@ def _stray(names: str) -> int:
     return len(names[m.end():].replace(FILLER, "")) if m else 0
 
 
-def repair(fmt_name: str, lines_read: Sequence[str]) -> tuple[list[str], tuple[str, ...]]:
+def repair(fmt_name: str, lines_read: Sequence[str],
+           misread: frozenset[tuple[str, str]] = frozenset()) -> tuple[list[str], tuple[str, ...]]:
     """Best repaired lines for ``lines_read`` (already through :func:`normalise`) as an MRZ of format
-    ``fmt_name``, and the checks those lines pass only by a guessed repair (see :func:`_resolve`).
+    ``fmt_name``, and the checks those lines pass only by a guessed repair (see :func:`.mrz_resolve.resolve`,
+    which takes first the swaps undoing the engine's ``misread``).
 
     A filler read as a space is gone from a normalised line: :func:`_fit` grows it back."""
     fmt = FORMATS[fmt_name]
@@ -295,7 +259,7 @@ def repair(fmt_name: str, lines_read: Sequence[str]) -> tuple[list[str], tuple[s
         if fmt.name in ("TD1", "TD2") and variant[0][:1].translate(_TO_LETTER) not in _CARD_LETTERS:
             guessed.append("document_code")
         for check, where in resolutions:
-            lines, guess = _resolve(fmt, lines, check, where)
+            lines, guess = resolve(fmt, lines, check, where, misread)
             if guess and check not in guessed:
                 guessed.append(check)
         # Fewest failed checks (a country code or date the standard rules out counts, so
@@ -327,9 +291,10 @@ def _plausible(fmt: MrzFormat, cleaned: Sequence[str]) -> bool:
             and all(fmt.length // 3 <= len(c) <= fmt.length + 5 for c in cleaned))
 
 
-def read_mrz(raw_lines: Sequence[str], *, confidences: Sequence[float] = ()) -> Mrz | None:
-    """Repair and decode OCR'd MRZ lines (read at ``confidences``, one a line, when known),
-    choosing the format that fits them best."""
+def read_mrz(raw_lines: Sequence[str], *, confidences: Sequence[float] = (),
+             misread: frozenset[tuple[str, str]] = frozenset()) -> Mrz | None:
+    """Repair and decode OCR'd MRZ lines (read at ``confidences``, one a line, when known, by an
+    engine whose commonest misreads the swaps ``misread`` undo), choosing the format that fits best."""
     cleaned = [normalise(r) for r in raw_lines]
     if not cleaned or not all(cleaned):
         return None
@@ -339,7 +304,7 @@ def read_mrz(raw_lines: Sequence[str], *, confidences: Sequence[float] = ()) -> 
     for reading, fmt in itertools.product([cleaned] + ([kept] if kept != cleaned else []), FORMATS.values()):
         if not _plausible(fmt, reading):
             continue
-        lines, guessed = repair(fmt.name, reading)
+        lines, guessed = repair(fmt.name, reading, misread)
         mrz = decode(lines, raw_lines=tuple(raw_lines), line_confidences=confidences, format=fmt.name)
         if mrz is not None:
             mrz = dataclasses.replace(mrz, guessed=guessed)

@@ -5,7 +5,7 @@ the digits (``AB1234567``) and some end in a letter, a series suffix or check le
 (``P1234567A``); a letter between digits away from both ends is rare.  A check digit cannot
 tell every look-alike reading apart (``O``/``0`` swapped twice, several single swaps passing
 one check), and then the shape is the evidence left: :mod:`.mrz_rivals` counts a rival
-reading only if it has a number's shape, and :mod:`.mrz_repair` takes the one repair that has.
+reading only if it has a number's shape, and :mod:`.mrz_resolve` takes the one repair that has.
 """
 
 from __future__ import annotations

@@ -27,7 +27,8 @@ from .licence_fields import LicenceFields
 from .mrz_decode import FILLER, Mrz
 from .mrz_doubt import explain_lookalikes
 from .mrz_find import find_mrz, has_mrz_marks
-from .mrz_repair import digits_for_letters, names_from_print, normalise, number_from_print, same_shapes
+from .mrz_repair import (codes_a_lookalike_apart, digits_for_letters, names_from_print, normalise,
+                         number_from_print, same_shapes)
 from .mrz_rivals import breaks_a_check, lookalike_rivals, rival_print_shows
 
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in ID_FIELDS)
@@ -271,7 +272,13 @@ def _read_mrz_document(row: _Row, reasons: list[str], response: Mapping[str, Any
         row.conf[name] = min(row.conf[name], LOW_CONFIDENCE)
     if countries:
         reasons.append("mrz country code read as none, taken as the other country field: " + ",".join(countries))
-    coded = coded or bool(countries)
+    near = [name for name in codes_a_lookalike_apart(mrz) if name in row.conf]
+    for name in near:
+        row.conf[name] = min(row.conf[name], LOW_CONFIDENCE)
+    if near:
+        reasons.append("mrz country code one look-alike letter (H/I, N/Z) from the other country field: "
+                       + ",".join(near))
+    coded = coded or bool(countries) or bool(near)
     disagree = _mrz_visual_disagreements(printed, mrz)
     if disagree:
         reasons.append("printed zone disagrees with mrz on: " + ",".join(disagree))
