@@ -133,3 +133,19 @@ def test_the_name_printed_again_with_its_branch_puts_the_name_in_doubt():
                 "30, JLN KEBUDAYAAN 7, TMN UNIVERSITI", "81300 SKUDAI, JOHOR").fields
     assert f["vendor_name"] == "DOMINO'S PIZZA"
     assert float(f["vendor_name_confidence"]) <= REVIEW_BELOW
+
+
+def test_a_name_built_on_a_street_word_over_the_numbered_address_is_a_name():
+    # Generated uk_shop and eu_south receipts (the accent left off: a plain receipt folds it): the
+    # first row has a street word and no number, the row under it opens the address with its number.
+    for rows in (("HIGH STREET NEWS", "14 High Street", "Oxford OX1 3BG", "Tel 020 7466 8961"),
+                 ("Cafeteria La Plaza", "C/ Mayor 12", "28013 Madrid", "Tel. 971 456 631")):
+        f = _header(*rows).fields
+        assert f["vendor_name"] == rows[0]
+        assert float(f["vendor_name_confidence"]) > REVIEW_BELOW
+
+
+def test_a_town_under_the_street_is_not_taken_for_the_name_built_on_a_street_word():
+    # Generated uk_shop (seed 8081): "Leeds" on its own row under "2 Market Place".
+    f = _header("HIGH STREET NEWS", "2 Market Place", "Leeds", "LS1 4AP", "Tel 020 8154 8651").fields
+    assert f["vendor_name"] == "HIGH STREET NEWS"

@@ -200,7 +200,7 @@ def find_vendor(lines: list[Line], end: int) -> Found | None:
             score += 3.5
         elif _trade_word(up) and not sentence_case(ln.text):  # a slogan's trade word describes: "Your local store"
             score += 2.5
-        if is_address(up):
+        if is_address(up) and not (rank == 0 and _named_after_street(up, lines[ln.index + 1:ln.index + 2])):
             score -= 1.0 if LEGAL_FORM.search(up) else 2.5
         if ln.height > typical * 1.2:
             score += 1.0
@@ -242,6 +242,16 @@ def find_vendor(lines: list[Line], end: int) -> Found | None:
     certainty = 0.9 if best_score >= 2.0 else 0.7 if best_score > -0.5 else 0.45
     sign = "trade_row_joined" if joined_trade else _vendor_doubt(used, pool, scores, best_score)
     return Found(value, tuple(used), certainty * (0.5 if sign else 1.0))
+
+
+def _named_after_street(up: str, after: list[Line]) -> bool:
+    """The header's first name-like row, a street word and no number (``HIGH STREET NEWS``,
+    ``Cafetería La Plaza``), over an address row with its number: a name built on a street's
+    name, since an address opens with its number (``14 High Street``) or holds it in its
+    first row; a numberless street row follows it (``TAMAN BERKELEY`` under ``LOT P.T. 2811,
+    JALAN ANGSA``).  None of SROIE's tuned receipts opens its header with such a row."""
+    return (not any(c.isdigit() for c in up) and bool(after) and is_address(after[0].text)
+            and any(c.isdigit() for c in after[0].text))
 
 
 def _words(text: str) -> list[str]:
