@@ -371,3 +371,22 @@ def test_a_section_code_read_with_a_doubtful_glyph_flags_the_address(confidence,
     f = _with_word_confidence("9/6,", confidence, "PERNIAGAAN ZHENG HUI", "NO.59 JALAN PERMAS 9/6,",
                               "BANDAR BARU PERMAS JAYA,", "81750 JOHOR BAHRU")
     assert (float(f["vendor_address_confidence"]) <= REVIEW_BELOW) is flagged
+
+
+@pytest.mark.parametrize("address, flagged", [
+    # SROIE image 019 at 60% resolution: the registration row's label read into the block.
+    ("Company No, LOT 2685 JLN GENTING KLANG, 53300 KL Site 1066", True),
+    ("LOT 2685 JLN GENTING KLANG, 53300 KL SITE 1066", False),
+])
+def test_a_registration_label_inside_an_address_flags_it(address, flagged):
+    assert ("label_in_address" in address_signs(address)) is flagged
+
+
+@pytest.mark.parametrize("address, flagged", [
+    # SROIE image 022 at 60% resolution: a speck after the last full stop read as an O.
+    ("NO 43-45-47G, TAMAN SEJATI, IJOK, 45600 BESTARI JAYA, KUALA SELANGOR.O", True),
+    ("NO 43-45-47G, TAMAN SEJATI, IJOK, 45600 BESTARI JAYA, KUALA SELANGOR.", False),
+    ("LOT 5, JALAN 1/2 A", False),
+])
+def test_one_letter_glued_after_the_addresss_last_full_stop_flags_it(address, flagged):
+    assert ("stray_last_letter" in address_signs(address)) is flagged

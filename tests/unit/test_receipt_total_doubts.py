@@ -290,3 +290,26 @@ def test_an_item_column_heading_run_into_the_first_item_is_no_total_row():
                 "TOTAL QUANTITY 102", "SUB-TOTAL | 92.50", "GST | 1.50", "T L | 94.00", "CASH | 94.00",
                 "CHANGE | 0.00").fields
     assert f["total"] == Decimal("94.00") and "total" not in str(f["review_reason"])
+
+
+def test_items_adding_up_to_the_total_but_its_first_digit_put_it_in_doubt():
+    # SROIE image 001 at 60% resolution: "TOTAL AMT RM 20.31" (60.31 printed, the 6 read as a 2 at
+    # 91%); the items, 10.00 + 55.90 - 5.59, add up to 60.31.
+    total, reason, conf = doubt("PHOTO FRAME | 10.00", "TABLE LAMP | 55.90", "DISC 10% | -5.59",
+                                "TOTAL AMT | 20.31")
+    assert total == Decimal("20.31")
+    assert "digit_misread" in reason and conf <= REVIEW_BELOW
+
+
+def test_cash_minus_change_one_first_digit_from_the_total_puts_it_in_doubt():
+    total, reason, conf = doubt("TOTAL | 20.31", "CASH | 70.31", "CHANGE | 10.00")
+    assert total == Decimal("20.31")
+    assert "digit_misread" in reason and conf <= REVIEW_BELOW
+
+
+def test_a_sum_off_the_total_in_its_cents_or_units_is_no_misread_digit():
+    # A missed item or a rounding moves the sum's last digits: no sign of a misread glyph.
+    for rows in (("PENCIL | 7.00", "TOTAL | 7.40"), ("PENCIL | 30.10", "TOTAL | 31.10"),
+                 ("TOTAL | 30.10", "CASH | -40.10", "CHANGE | 10.00")):
+        _, reason, _ = doubt(*rows)
+        assert "digit_misread" not in reason

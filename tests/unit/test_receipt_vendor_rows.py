@@ -108,3 +108,44 @@ def test_a_row_under_a_name_its_legal_form_closes_is_no_part_of_it():
                 "TEL:03-62584088").fields
     assert f["vendor_name"] == "GUARDIAN HEALTH AND BEAUTY SDN BHD"
     assert float(f["vendor_name_confidence"]) > REVIEW_BELOW
+
+
+def test_a_tax_invoice_title_heading_the_slip_does_not_put_the_name_under_it_in_doubt():
+    # Australian tax invoices print "TAX INVOICE" over the business's name (generated au_cafe):
+    # the title is above the name, not a contact row after it.
+    f = _header("TAX INVOICE", "BONDI BAKEHOUSE", "ABN 34 567 548 303", "301 Hay Street, Hobart TAS 7000",
+                "Phone: (03) 5881 7847").fields
+    assert f["vendor_name"] == "BONDI BAKEHOUSE"
+    assert float(f["vendor_name_confidence"]) > REVIEW_BELOW
+
+
+def test_a_title_under_the_name_still_ends_the_rows_the_name_is_sought_in():
+    # SROIE 034's layout: the customer's company printed under "SIMPLIFIED TAX INVOICE" is no rival.
+    f = _header("ZHENG HUI", "JALAN PERMAS 9/5", "SIMPLIFIED TAX INVOICE", "GOGIANT ENGINEERING (M) SDN BHD").fields
+    assert f["vendor_name"] == "ZHENG HUI"
+
+
+def test_the_name_printed_again_with_its_branch_puts_the_name_in_doubt():
+    # SROIE 303: "DOMINO'S PIZZA" over "DOMINO'S PIZZA TAMAN UNIVERSITI" (the outlet); the same
+    # header is labelled with the operator's legal name on SROIE 173: brand, outlet or company
+    # is a judgement call.
+    f = _header("DOMINO'S PIZZA", "GST REF NO : 001694261248", "DOMINO'S PIZZA TAMAN UNIVERSITI",
+                "30, JLN KEBUDAYAAN 7, TMN UNIVERSITI", "81300 SKUDAI, JOHOR").fields
+    assert f["vendor_name"] == "DOMINO'S PIZZA"
+    assert float(f["vendor_name_confidence"]) <= REVIEW_BELOW
+
+
+def test_a_name_built_on_a_street_word_over_the_numbered_address_is_a_name():
+    # Generated uk_shop and eu_south receipts (the accent left off: a plain receipt folds it): the
+    # first row has a street word and no number, the row under it opens the address with its number.
+    for rows in (("HIGH STREET NEWS", "14 High Street", "Oxford OX1 3BG", "Tel 020 7466 8961"),
+                 ("Cafeteria La Plaza", "C/ Mayor 12", "28013 Madrid", "Tel. 971 456 631")):
+        f = _header(*rows).fields
+        assert f["vendor_name"] == rows[0]
+        assert float(f["vendor_name_confidence"]) > REVIEW_BELOW
+
+
+def test_a_town_under_the_street_is_not_taken_for_the_name_built_on_a_street_word():
+    # Generated uk_shop (seed 8081): "Leeds" on its own row under "2 Market Place".
+    f = _header("HIGH STREET NEWS", "2 Market Place", "Leeds", "LS1 4AP", "Tel 020 8154 8651").fields
+    assert f["vendor_name"] == "HIGH STREET NEWS"

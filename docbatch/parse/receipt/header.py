@@ -188,8 +188,7 @@ def find_vendor(lines: list[Line], end: int) -> Found | None:
     if not pool:
         return None
     typical = median(ln.height for ln in pool) or 1e-9
-    contact = next((ln.index for ln in head
-                    if re.search(r"\b(TEL|FAX|PHONE|GST|SST|VAT|INVOICE|RECEIPT)\b", ln.text.upper())), len(lines))
+    contact = _contact_row(head, pool[0].index, len(lines))
     best, best_score = None, float("-inf")
     scores: dict[int, float] = {}
     for rank, ln in enumerate(pool):
@@ -201,7 +200,7 @@ def find_vendor(lines: list[Line], end: int) -> Found | None:
             score += 3.5
         elif _trade_word(up) and not sentence_case(ln.text):  # a slogan's trade word describes: "Your local store"
             score += 2.5
-        if is_address(up):
+        if is_address(up) and not (rank == 0 and _named_after_street(up, lines[ln.index + 1:ln.index + 2])):
             score -= 1.0 if LEGAL_FORM.search(up) else 2.5
         if ln.height > typical * 1.2:
             score += 1.0
@@ -245,6 +244,33 @@ def find_vendor(lines: list[Line], end: int) -> Found | None:
     return Found(value, tuple(used), certainty * (0.5 if sign else 1.0))
 
 
+def _named_after_street(up: str, after: list[Line]) -> bool:
+    """The header's first name-like row, a street word and no number (``HIGH STREET NEWS``,
+    ``Cafetería La Plaza``), over an address row with its number: a name built on a street's
+    name, since an address opens with its number (``14 High Street``) or holds it in its
+    first row; a numberless street row follows it (``TAMAN BERKELEY`` under ``LOT P.T. 2811,
+    JALAN ANGSA``).  None of SROIE's tuned receipts opens its header with such a row."""
+    return (not any(c.isdigit() for c in up) and bool(after) and is_address(after[0].text)
+            and any(c.isdigit() for c in after[0].text))
+
+
+def _words(text: str) -> list[str]:
+    """A name's words, upper case, registration and punctuation dropped: rows compared word by word."""
+    return re.findall(r"[^\W_]+", clean_vendor(text).upper())
+
+
+_CONTACT = re.compile(r"\b(TEL|FAX|PHONE|GST|SST|VAT)\b")
+_TITLE = re.compile(r"\b(INVOICE|RECEIPT)\b")
+
+
+def _contact_row(head: list[Line], first_name: int, none: int) -> int:
+    """The first contact, tax-id or title row under a name-like row (``none`` if there is none):
+    rows after it are seldom the name.  A title heading the slip (``TAX INVOICE`` over the name,
+    as Australian tax invoices print it) is above the name, not after it: it costs no row."""
+    return next((ln.index for ln in head if _CONTACT.search(ln.text.upper())
+                 or ln.index > first_name and _TITLE.search(ln.text.upper())), none)
+
+
 def _note(text: str) -> bool:
     """A row no name is printed as: all lower case (a name written on), a sentence's marks
     (``*REDEEM VOUCHER BEFORE POINTS EXPIRY!*``) or a star or bullet opening it (``☆ Home of
@@ -261,8 +287,10 @@ def _vendor_doubt(used: list[Line], pool: list[Line], scores: dict[int, float], 
     & MARKETING SDN BHD``) or, without digits, just below a name no legal form closes
     (``RESTAURANT JIAWEI`` / ``JIAWEI HOUSE``: whether the second row is part of the name is a
     judgement call; under ``... SDN BHD`` it is a branch), or when another business-like row scores nearly as well
-    (``KIKU JAPANESE RESTAURANT`` and ``TK DIVISION KITCHEN SDN BHD``): which of them is
-    "the vendor" is then a judgement call.
+    (``KIKU JAPANESE RESTAURANT`` and ``TK DIVISION KITCHEN SDN BHD``), or when a later row
+    prints the name again with more words (``DOMINO'S PIZZA`` / ``DOMINO'S PIZZA TAMAN
+    UNIVERSITI``, the outlet: SROIE labels one such header with the brand, another with the
+    operator's legal name): which of them is "the vendor" is then a judgement call.
     """
     first = used[0]
     above = next((ln for ln in pool if ln.index == first.index - 1), None)
@@ -277,6 +305,10 @@ def _vendor_doubt(used: list[Line], pool: list[Line], scores: dict[int, float], 
             and not re.search(r"\d", below.text) and 0.8 <= below.height / (last.height or 1e-9) <= 1.25):
         return "name_row_below"
     taken = {ln.index for ln in used}
+    name = _words(" ".join(ln.text for ln in used))
+    if any(ln.index > last.index and len(_words(ln.text)) > len(name) and _words(ln.text)[: len(name)] == name
+           for ln in pool):
+        return "branch_row"
     for ln in pool:
         up = clean_vendor(ln.text.upper())
         if (ln.index not in taken and scores[ln.index] >= best - 2.0

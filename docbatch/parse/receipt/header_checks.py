@@ -15,8 +15,10 @@ confidence alone cannot tell them apart; the text itself can:
   transcribed addresses agrees), a short word after the postcode that is no town
   abbreviation and none its postcode repairs (``52000 QX``), a number printed twice
   in a row (``NO.55 55,57 & 59``: a list of house numbers names each once, so one of them
-  is misread), four or six digits where the postcode stands before a town (``8175 MASAI``)
-  and a state's honorific without its state (``ANGOR DARUL EHSAN``);
+  is misread), four or six digits where the postcode stands before a town (``8175 MASAI``),
+  a state's honorific without its state (``ANGOR DARUL EHSAN``), a registration's label read
+  into the block (``Company No, LOT 2685 ...``) and one letter glued after the full stop that
+  ends it (``KUALA SELANGOR.O``: a speck; both from SROIE's tuned images at 60% resolution);
 * **misread words** (vendor or address drops to review level, :func:`misread_signs`): a
   word of eight letters or more one letter from a known header word but not itself one
   (``ENTYERPRISE``, ``ENTERORISE``, ``SETANGOR``), a digit between letters of a lower-case
@@ -66,6 +68,10 @@ _SHORT_POSTCODE, _POSTCODE_BEFORE_PLACE = (
 _HONORIFIC_STATE = {"EHSAN": "SELANGOR", "TAKZIM": "JOHOR", "AMAN": "KEDAH", "MAKMUR": "PAHANG", "RIDZUAN": "PERAK",
                     "NAIM": "KELANTAN", "IMAN": "TERENGGANU", "KHUSUS": "NEGERI SEMBILAN"}
 _HONORIFIC = re.compile(r"\bDARUL\s+(" + "|".join(_HONORIFIC_STATE) + r")\b")
+#: A registration's label, which no address holds: a row of the registration was read into the block.
+_LABEL_IN_ADDRESS = re.compile(r"\b(?:COMPANY|CO)\.?\s*(?:NO|REG)\b")
+#: One letter glued after the full stop or comma that ends the address (``SELANGOR.O``): a speck read as a letter.
+_STRAY_LAST_LETTER = re.compile(r"[A-Z]{3,}[.,][A-Z]$")
 #: A number printed twice in a row, as in a list of house numbers (``NO.55 55,57``), not a part of a code.
 _REPEATED_NUMBER = re.compile(r"(?<![\w/-])(\d+)(?:\s*[,&]\s*|\s+)\1(?![\w/-])")
 
@@ -148,6 +154,10 @@ def address_signs(address: str) -> list[str]:
     honorific = _HONORIFIC.search(up)
     if honorific and _HONORIFIC_STATE[honorific.group(1)] not in up:
         signs.append("state_unreadable")
+    if _LABEL_IN_ADDRESS.search(up):
+        signs.append("label_in_address")
+    if _STRAY_LAST_LETTER.search(up):
+        signs.append("stray_last_letter")
     return signs
 
 
