@@ -408,7 +408,8 @@ def format_table(results: Sequence[ScenarioResult]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.fault_matrix", description=__doc__.split("\n")[0])
+    summary = " ".join(__doc__.split("\n\n")[0].split())  # the first paragraph: a sentence spans lines
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.fault_matrix", description=summary)
     parser.add_argument("--docs", type=int, default=24, help="documents in the standard manifest (default 24)")
     parser.add_argument("--keep", type=Path, help="keep every run folder under DIR (default: a temp folder, removed)")
     args = parser.parse_args(argv)

@@ -323,6 +323,9 @@ class RunConfig:
         if self.concurrency is not None and self.concurrency < 1:
             raise ConfigError("concurrency must be at least 1")
         object.__setattr__(self, "default_currency", iso_currency(self.default_currency, "default_currency"))
+        for name in ("connect_timeout", "read_timeout"):  # botocore's client refuses 0 with a traceback
+            if not getattr(self, name) > 0:
+                raise ConfigError(f"{name} is a number of seconds above 0")
         if self.max_attempts < 1:
             raise ConfigError("max_attempts must be at least 1")
         if self.max_calls is not None and self.max_calls < 0:

@@ -26,6 +26,10 @@ else:  # pragma: no cover
 _PATH_FIELDS = ("manifest", "out", "replay_dir", "cache_dir")
 _FIELDS = {f.name for f in dataclasses.fields(RunConfig)} - {"out_per_run", "out_date"}
 
+#: Flags whose job key is spelt otherwise: a job written from ``--format`` or ``--no-cache``
+#: is told the key, not only that its own is unknown.
+_FLAG_KEYS = {"format": "formats", "no_cache": "use_cache = false"}
+
 ENGINE_HINT = ("local (embedded OCR, no AWS), rekognition, textract or replay: --engine, "
                "engine = ... in the job file, or DOCBATCH_ENGINE")
 
@@ -70,7 +74,8 @@ def build_config(values: Mapping[str, Any], *, date: dt.date | None = None) -> R
     """
     unknown = sorted(set(values) - _FIELDS)
     if unknown:
-        raise ConfigError(f"unknown option(s): {', '.join(unknown)}")
+        named = [f"{k} (in a job file: {_FLAG_KEYS[k]})" if k in _FLAG_KEYS else k for k in unknown]
+        raise ConfigError(f"unknown option(s): {', '.join(named)}")
     if not values.get("engine"):
         raise ConfigError(f"no engine given; choose {ENGINE_HINT}")
     vals = expand_templates(values, date=date)

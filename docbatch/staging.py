@@ -107,6 +107,11 @@ class Staging:
                 self.fs.move(dst, old)
             if src is not None:
                 self.fs.move(src, dst)
+        for sub in sorted({sub for sub, _ in dropped if sub}):  # csv/ once its tables went: no empty folder
+            folder = self.folder.path(sub)
+            if (self.fs.get_file_info(folder).type == pafs.FileType.Directory
+                    and not self.fs.get_file_info(pafs.FileSelector(folder))):
+                self.fs.delete_dir(folder)
         for leftover in (self._trash, self.root):
             if self.fs.get_file_info(leftover).type != pafs.FileType.NotFound:
                 self.fs.delete_dir(leftover)

@@ -1,7 +1,7 @@
 """Answers from saved DetectText responses instead of calling anything.
 
 Users re-parse a run without paying again; tests and evaluations run on known responses.
-``replay_dir`` is either a run folder (its ``raw/`` is read: the answer packs, latest run
+``replay_dir`` is either a run folder or its ``raw/`` (the answer packs are read, latest run
 first, then files named by :func:`~docbatch.runfolder.raw_name`) or a plain folder of
 ``<doc_id>.json`` / ``<file stem>.json`` (``.json.gz`` too), the shape the service returns.
 A doc_id never names a file outside the folder.  A paged run's folder replays page by
@@ -55,7 +55,9 @@ class ReplayEngine(Engine):
         if not self.root.is_dir():
             raise ConfigError(f"replay_dir is not a folder: {self.root}")
         raw = self.root / RAW
-        self._folders = [raw, self.root] if raw.is_dir() else [self.root]
+        if not raw.is_dir() and answerpack.packs(self.root):
+            raw = self.root  # a run folder's raw/ given itself: its packs are the answers
+        self._folders = list(dict.fromkeys([raw, self.root])) if raw.is_dir() else [self.root]
         self._raw = raw
         #: A run folder's packed answers (doc_id -> place), the latest saved for each.
         self._packed = answerpack.index(answerpack.packs(raw)) if raw.is_dir() else {}

@@ -75,6 +75,18 @@ def test_a_manifest_of_no_rows_is_refused_as_an_empty_prefix_is(tmp_path, name, 
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("option, value", [("--read-timeout", "0"), ("--read-timeout", "-1")])
+def test_a_timeout_that_is_not_positive_is_a_one_line_error_with_exit_code_2(tmp_path, aws_env, option, value):
+    """Before, botocore's client refused it with a ValueError traceback (exit 1) in the preflight."""
+    (tmp_path / "m.csv").write_text("source\na.png\n")
+    result = CliRunner().invoke(main, ["run", "--engine", "rekognition", "--region", "us-east-1",
+                                       "--endpoint-url", "http://127.0.0.1:9", "--manifest", str(tmp_path / "m.csv"),
+                                       "--out", str(tmp_path / "out"), option, value])
+    assert (result.exit_code, result.output) == (2, "docbatch: error: read_timeout is a number of seconds above 0 "
+                                                    "[config_error]\n")
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.slow  # two child processes: `docbatch fake-rekognition` and `docbatch run`
 def test_run_against_the_fake_rekognition_command(tmp_path, aws_env):
     replay = tmp_path / "replay"

@@ -10,7 +10,7 @@ import boto3
 import pandas as pd
 import pytest
 
-from docbatch import run_batch
+from docbatch import RunConfig, run_batch
 
 from ..support.bench import Bench
 
@@ -50,3 +50,18 @@ def test_an_s3_folder_keeps_no_table_of_a_format_the_last_build_did_not_write(tm
     assert [k for k in keys if k.split("/")[0] in ("receipts", "documents", "detections", "ids", "receipt_items",
                                                          "_symlink_format_manifest")] == []
     assert any(k.startswith("csv/documents/") for k in keys)
+
+
+def test_a_local_folder_keeps_no_empty_csv_folder_once_csv_is_dropped(tmp_path):
+    """``--format parquet`` after a Parquet and CSV run: ``ls out`` must not show a ``csv/``
+    that holds nothing (before, the tables and csv/failed.csv went, their folder stayed)."""
+    replay = tmp_path / "replay"
+    replay.mkdir()
+    (replay / "a.json").write_text('{"TextDetections": [], "TextModelVersion": "3.0"}')
+    (tmp_path / "m.csv").write_text("source\nx/a.png\n")
+    out = tmp_path / "out"
+    for formats in (("parquet", "csv"), ("parquet",)):
+        run_batch(RunConfig(manifest=str(tmp_path / "m.csv"), out=str(out), engine="replay", replay_dir=str(replay),
+                            use_cache=False, formats=formats))
+    assert not (out / "csv").exists()
+    assert (out / "documents").is_dir()

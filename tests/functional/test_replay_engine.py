@@ -160,3 +160,15 @@ def test_reparse_that_finds_an_unusable_saved_answer_says_so_in_run_json(tmp_pat
     meta = json.loads((tmp_path / "out" / "run.json").read_text())
     assert (meta["counts"]["ok"], meta["counts"]["failed"], meta["exit_code"]) == (2, 1, 3)
     assert meta["errors"] == {"raw_response_invalid": 1}
+
+
+def test_a_run_folders_raw_folder_replays_its_packed_answers(tmp_path):
+    """``--replay-dir out/raw`` (the folder of a run's answers itself, as the engine table
+    of the README names it) replays the answers packed there, as ``--replay-dir out`` does."""
+    first = run_batch(replay_config(tmp_path, ["x/a.png"]))
+    assert first.ok == 1
+    again = RunConfig(manifest=str(tmp_path / "m.csv"), out=str(tmp_path / "again"), engine="replay",
+                      replay_dir=str(tmp_path / "out" / "raw"), use_cache=False)
+    summary = run_batch(again)
+    docs = pd.read_parquet(tmp_path / "again" / "documents")
+    assert (summary.ok, docs["status"].tolist()) == (1, ["ok"])

@@ -110,6 +110,30 @@ def test_a_call_waiting_for_its_slot_when_the_run_is_stopped_never_leaves():
     assert lim.stats.calls == 1
 
 
+def test_the_runs_stop_ends_a_real_wait_for_a_slot_at_once():
+    """A rate cut to its floor spaces slots seconds apart and every queued call waited its
+    slot out before it was refused: a SIGTERM took a slot's spacing per queued call (--tps
+    0.02: 145 s), past AWS Batch's 30 s before SIGKILL.  Here the slot is days away."""
+    from docbatch.errors import Interrupted
+
+    stop = threading.Event()
+    lim = RateLimiter(1e-6, stop=stop)  # real time: the second slot is 11 days after the first
+    lim.acquire()
+    refused: list[BaseException] = []
+
+    def second_call() -> None:
+        try:
+            lim.acquire()
+        except Interrupted as exc:
+            refused.append(exc)
+
+    waiting = threading.Thread(target=second_call, daemon=True)
+    waiting.start()
+    stop.set()
+    waiting.join(timeout=60)  # not a measure: before, this thread waited the 11 days
+    assert not waiting.is_alive() and len(refused) == 1 and lim.stats.calls == 1
+
+
 def test_a_retry_waits_behind_the_calls_already_in_line():
     clock = FakeClock()
     lim = limiter(10, clock)
