@@ -1,5 +1,5 @@
 """Licence numbers after a caption whose word OCR misread at low resolution (``4d DLN`` read
-``4d DEN``, ``44DLN``, ``DUN``), the number's own letters first.
+``4d DEN``, ``44DLN``, ``DUN``, ``44 U``), the number's own letters first.
 
 The caption word is no part of the number, but unlike a caption read right it is not found as a
 label, and where the number opens with letters nothing on the row parts the caption's letters from
@@ -131,6 +131,42 @@ _IDAHO = [
 ]
 
 
+#: Montana (seed 5006 low res, card 013): ``4d DLN`` read ``44 U``, the ``U`` glued to the first of the
+#: groups ``1533 3325 2``; ``U15333325`` fits Montana's letter and eight digits, leaving the ``2``.
+_MONTANA = [
+    ('MONTANA', 100.0, 0.049, 0.031, 0.318, 0.093),
+    ("DRIVER'S", 99.9, 0.607, 0.059, 0.146, 0.057),
+    ('LICENSE', 100.0, 0.764, 0.062, 0.135, 0.057),
+    ('44', 67.0, 0.318, 0.176, 0.031, 0.051),
+    ('U1533', 53.0, 0.358, 0.176, 0.101, 0.054),
+    ('3325', 100.0, 0.468, 0.178, 0.080, 0.054),
+    ('2', 100.0, 0.556, 0.181, 0.020, 0.051),
+    ('9', 99.0, 0.684, 0.184, 0.011, 0.054),
+    ('CLASS', 96.4, 0.702, 0.184, 0.051, 0.057),
+    ('D', 99.8, 0.766, 0.187, 0.009, 0.054),
+    ('05/28/1976', 100.0, 0.380, 0.235, 0.166, 0.065),
+    ('405/28/2027', 86.4, 0.680, 0.244, 0.239, 0.065),
+    ('1WILSON', 54.3, 0.318, 0.297, 0.152, 0.057),
+    ('2OMAR', 68.1, 0.314, 0.357, 0.122, 0.057),
+    ('9798', 100.0, 0.331, 0.422, 0.080, 0.057),
+    ('RIVER', 99.9, 0.424, 0.422, 0.099, 0.059),
+    ('CT', 100.0, 0.530, 0.425, 0.048, 0.059),
+    ('CLINTON,', 100.0, 0.324, 0.484, 0.159, 0.057),
+    ('MT', 100.0, 0.492, 0.487, 0.044, 0.057),
+    ('22084', 99.9, 0.545, 0.490, 0.095, 0.054),
+    ('15', 100.0, 0.318, 0.541, 0.024, 0.054),
+    ('SEXF', 61.5, 0.342, 0.541, 0.053, 0.057),
+    ('15', 44.6, 0.682, 0.552, 0.026, 0.054),
+    ('HGT', 66.4, 0.706, 0.552, 0.037, 0.054),
+    ('5\'-01"', 99.7, 0.746, 0.552, 0.090, 0.057),
+    ('415504/21/2021', 30.5, 0.316, 0.601, 0.230, 0.071),
+    ('EYES', 28.1, 0.704, 0.612, 0.048, 0.059),
+    ('HAZ', 97.7, 0.753, 0.615, 0.059, 0.059),
+    ('Omar', 99.9, 0.051, 0.850, 0.091, 0.059),
+    ('Wilson', 99.8, 0.155, 0.853, 0.104, 0.062),
+]
+
+
 def test_a_misread_caption_word_before_a_number_opening_with_a_letter_is_no_part_of_it() -> None:
     f = parse_licence(response_from_words(_COLORADO), run_date=RUN)
     assert f.values["document_number"] == "N244885"
@@ -153,3 +189,9 @@ def test_a_cut_inside_the_letters_leaves_only_a_number_caption_behind() -> None:
     readings = guessed_readings("DUNRE216897K")
     assert "RE216897K" in readings
     assert "E216897K" not in readings
+
+
+def test_a_reading_that_leaves_the_rows_last_digit_group_gives_way_to_one_spelling_every_group() -> None:
+    f = parse_licence(response_from_words(_MONTANA), run_date=RUN)
+    assert f.values["document_number"] == "153333252"
+    assert f.confidence["document_number"] < REVIEW

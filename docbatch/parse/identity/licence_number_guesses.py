@@ -16,6 +16,7 @@ read this way is always in doubt (its caller flags it).
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from rapidfuzz.distance import Levenshtein
 
@@ -69,3 +70,16 @@ def _caption_cuts(value: str) -> list[int]:
               for k in range(1, len(letters))]
     return cuts + [cut for distance, cut in sorted(inside) if distance <= 1]
 
+
+
+def every_group_reading(tokens: list[str], number: str, fits: Callable[[object], bool]) -> str | None:
+    """A guessed reading of a row's ``tokens`` that spells every digit on it, where ``number``, the
+    plain reading that fits the state's format, leaves digit groups out and the row ends with one
+    (``44 U1533 3325 2``: what is left of ``4d DLN`` glued to Montana's ``153333252``; the plain
+    ``U15333325`` fits too, with a letter, and leaves the ``2``), else None.  A number printed in
+    groups prints all of them, so the row's last group is the number's."""
+    digits = re.sub(r"\D", "", "".join(tokens))
+    if not tokens or not tokens[-1].isdigit() or re.sub(r"\D", "", number) == digits:
+        return None
+    every = [r for r in guessed_readings(" ".join(tokens)) if fits(r) and re.sub(r"\D", "", r) == digits]
+    return max(every, key=len, default=None)
