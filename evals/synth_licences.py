@@ -19,6 +19,13 @@ tables put both side by side, and ``--show-held-out`` is needed to list the held
 
 ``--degrade`` scores copies of the cards rotated, at low resolution or blurred (the
 degradations of :mod:`evals.ids`), each through its own pipeline run.
+
+The layouts print a long number at the values' size even where it reaches the right column, so
+on about one card in seventeen the number's print runs over another field's (the ``CLASS``
+caption, mostly): a card-issuing system never prints one field over another (each field has its
+zone, and a long number is set smaller to fit it).  ``--fit-number`` draws such a number smaller
+to end before the right column, as real cards do; every other card is the same to the byte, and
+the cards are kept apart (``cards-v2-seedN-fitted``), so both figures can be put side by side.
 """
 
 from __future__ import annotations
@@ -139,7 +146,8 @@ class _Card:
             phase, amp, y0 = rng.uniform(0, 6.3), rng.uniform(8, 40), k * self.h / 12
             pts = [(x, y0 + amp * math.sin(x / rng.uniform(30, 80) + phase)) for x in range(0, self.w + 8, 8)]
             self.draw.line(pts, fill=tuple(max(0, c - rng.randint(10, 25)) for c in tint), width=1)
-        self.value_face = font(rng.choice(FONTS), rng.randint(22, 32))
+        self.value_font = rng.choice(FONTS)
+        self.value_face = font(self.value_font, rng.randint(22, 32))
         self.label_face = font(rng.choice(FONTS[:3]), rng.randint(14, 20))
         self.label_ink = rng.choice(((30, 60, 130), (120, 30, 30), (60, 60, 60), (20, 90, 60)))
         self.gap = rng.choice((4, 8, 12, 18))  # label to value
@@ -153,13 +161,25 @@ class _Card:
         width = self.text((x, y + 4), label, self.label_face, self.label_ink) if label else -self.gap
         self.text((x + width + self.gap, y), value, face)
 
-    def caption(self, x: float, y: float, label: str, value: str) -> None:
+    def caption(self, x: float, y: float, label: str, value: str, *, face: Any = None) -> None:
         self.text((x, y), label, self.label_face, self.label_ink)
-        self.text((x, y + self.label_face.size + 3), value, self.value_face)
+        self.text((x, y + self.label_face.size + 3), value, face or self.value_face)
+
+    def fitted(self, value: str, room: float) -> Any:
+        """The value face, or a smaller size of it that prints ``value`` within ``room`` px."""
+        face = self.value_face
+        while face.getlength(value) > room and face.size > 10:
+            face = font(self.value_font, face.size - 1)
+        return face
 
 
-def render(p: dict[str, Any], rng: random.Random) -> Image.Image:
-    """One card of ``p`` in a layout drawn at random (see the module docstring)."""
+#: Px between the end of a fitted number and the right column's print (``--fit-number``).
+_COLUMN_GAP = 8
+
+
+def render(p: dict[str, Any], rng: random.Random, *, fit_number: bool = False) -> Image.Image:
+    """One card of ``p`` in a layout drawn at random (see the module docstring); ``fit_number``:
+    the number set smaller where it would reach the right column's print."""
     c = _Card(rng)
     header = font(rng.choice(FONTS), rng.randint(34, 52))
     c.text((30, 16), p["state_name"] if rng.random() < 0.8 else p["state_name"].title(), header, c.label_ink)
@@ -174,15 +194,22 @@ def render(p: dict[str, Any], rng: random.Random) -> Image.Image:
     street, city = p["address"], f"{p['city_in_address']}, {p['state']} {p['zip_code_in_address']}"
     family = rng.choice(("numbered", "captions", "worded", "one_line"))
     y = 100.0
+    number = p["printed_number"]
+
+    def number_face(label: str, *, inline: bool) -> Any:
+        start = x + (c.label_face.getlength(label) + c.gap if inline else 0)
+        return c.fitted(number, x2 - _COLUMN_GAP - start) if fit_number else c.value_face
+
     if family == "numbered":
-        c.inline(x, y, "4d DLN", p["printed_number"])
+        c.inline(x, y, "4d DLN", number, face=number_face("4d DLN", inline=True))
         c.inline(x2, y, "9 CLASS", p["class"])
         rows = [("3 DOB", _date(p["date_of_birth"]), "4b EXP", _date(p["expiration_date"])),
                 ("1", p["last_name"], "", ""), ("2", given.replace(" ", name_gap), "", ""),
                 ("8", street, "", ""), ("", city, "", ""),
                 ("15 SEX", p["sex"], "16 HGT", p["height"]), ("4a ISS", _date(p["date_of_issue"]), "18 EYES", p["eyes"])]
     elif family == "captions":
-        c.caption(x, y, rng.choice(("DLN", "LICENSE NO.", "DL NUMBER")), p["printed_number"])
+        c.caption(x, y, rng.choice(("DLN", "LICENSE NO.", "DL NUMBER")), number,
+                  face=number_face("", inline=False))
         c.caption(x2, y, "CLASS", p["class"])
         y += step + c.label_face.size
         for left, right in ((("LAST NAME", p["last_name"]), ("DOB", _date(p["date_of_birth"]))),
@@ -197,7 +224,7 @@ def render(p: dict[str, Any], rng: random.Random) -> Image.Image:
         return _finish(c, p, rng)
     else:
         label = rng.choice(("DL NO.", "LIC#", "DL", "LICENSE NO", "DLN"))
-        c.inline(x, y, label, p["printed_number"])
+        c.inline(x, y, label, number, face=number_face(label, inline=True))
         c.inline(x2, y, "CLASS", p["class"])
         if family == "worded" and rng.random() < 0.5:
             names = [("LN", p["last_name"]), ("FN", given)]
@@ -233,8 +260,9 @@ def _finish(c: _Card, p: dict[str, Any], rng: random.Random) -> Image.Image:
     return image
 
 
-def generate(folder: Path, count: int, seed: int) -> list[tuple[Path, dict[str, Any]]]:
-    """``count`` cards and their truth in ``folder`` (kept when present: same seed, same cards)."""
+def generate(folder: Path, count: int, seed: int, *, fit_number: bool = False) -> list[tuple[Path, dict[str, Any]]]:
+    """``count`` cards and their truth in ``folder`` (kept when present: same seed, same cards);
+    ``fit_number``: see :func:`render`."""
     folder.mkdir(parents=True, exist_ok=True)
     cards = []
     for i in range(count):
@@ -242,7 +270,7 @@ def generate(folder: Path, count: int, seed: int) -> list[tuple[Path, dict[str, 
         p = person(rng, UNSEEN_STATES[i % len(UNSEEN_STATES)])
         path = folder / f"synth-{i:03d}.png"
         if not path.exists():
-            render(p, rng).save(path)
+            render(p, rng, fit_number=fit_number).save(path)
         cards.append((path, p))
     return cards
 
@@ -291,13 +319,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--degrade", nargs="?", const=",".join(DEGRADATIONS), default="",
                     help=f"also score degraded copies of the cards (comma list of {', '.join(DEGRADATIONS)}; "
                          "default all), each through its own pipeline run")
+    ap.add_argument("--fit-number", action="store_true",
+                    help="set a long number smaller to end before the right column, as real cards do "
+                         "(else it may run over the CLASS caption; see the module doc)")
     args = ap.parse_args(argv)
     degradations = [d for d in args.degrade.split(",") if d]
     unknown = sorted(set(degradations) - set(DEGRADATIONS))
     if unknown or (degradations and args.responses):
         ap.error(f"unknown degradation {unknown}" if unknown else "--degrade runs the pipeline; drop --responses")
-    key = f"v{GENERATOR_VERSION}-seed{args.seed}"
-    cards = generate(args.work_dir / f"cards-{key}", args.count, args.seed)
+    key = f"v{GENERATOR_VERSION}-seed{args.seed}" + ("-fitted" if args.fit_number else "")
+    cards = generate(args.work_dir / f"cards-{key}", args.count, args.seed, fit_number=args.fit_number)
     images = [c for c, _ in cards]
     score_cards(cards, generated_responses(images, args, args.work_dir / f"run-{key}", doc_type="id"), args)
     for name in degradations:

@@ -62,6 +62,36 @@ def test_generated_licences_are_deterministic_and_their_numbers_fit_their_states
         assert truth["state"] in UNSEEN_STATES and number_fits(truth["state"], truth["document_number"])
 
 
+@pytest.mark.slow  # renders licence images: over a second
+def test_a_fitted_number_ends_before_the_right_column_and_leaves_every_other_card_as_it_was(tmp_path, monkeypatch):
+    import random
+
+    from evals import synth_licences as sl
+
+    # Seed 1001 card 009 (no evaluation scores it): Utah's ``757-818-508-0`` runs under ``CLASS``.
+    drawn: list[tuple[str, tuple[float, float, float, float]]] = []
+    text = sl._Card.text
+
+    def recording(card, xy, value, face, fill=(20, 20, 20)):
+        drawn.append((value, card.draw.textbbox(xy, value, font=face)))
+        return text(card, xy, value, face, fill)
+
+    monkeypatch.setattr(sl._Card, "text", recording)
+
+    def overlapping(fit_number: bool) -> set[str]:
+        drawn.clear()
+        rng = random.Random(1001 * 100_003 + 9)
+        p = sl.person(rng, sl.UNSEEN_STATES[9])
+        sl.render(p, rng, fit_number=fit_number)
+        (_, (l1, t1, r1, b1)), = [(v, box) for v, box in drawn if v == p["printed_number"]]
+        return {v for v, (l2, t2, r2, b2) in drawn if v != p["printed_number"] and l1 < r2 and l2 < r1 and t1 < b2 and t2 < b1}
+
+    assert overlapping(fit_number=False) and not overlapping(fit_number=True)
+    plain = sl.generate(tmp_path / "plain", 3, seed=1001)
+    fitted = sl.generate(tmp_path / "fitted", 3, seed=1001, fit_number=True)
+    assert [p.read_bytes() for p, _ in plain] == [p.read_bytes() for p, _ in fitted]  # no number reached the column
+
+
 def test_an_anchor_answer_the_card_contradicts_is_corrected_only_while_textract_still_gives_it():
     anchor: dict[str, object] = {"document_number": "S000000001", "date_of_birth": dt.date(1980, 7, 15)}
     notes = correct_anchor("kentucky", anchor)

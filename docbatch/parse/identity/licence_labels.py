@@ -399,9 +399,9 @@ def _reading(fld: str, text: str, run_date: dt.date, good: Callable[[object], bo
     if fld != "document_number" or good is None:
         value = clean_value(fld, text, run_date)
         return value, _READABLE
-    # A label word misread between the label and the digits (``4d DUN 242 578 716``: ``DLN``) is no
-    # part of the number: the digits after it are read too.
-    misread = re.match(r"[A-Z]{2,4}\s+(?=\d)", text)
+    # A label word misread between the label and the number (``4d DUN 242 578 716``, ``4d DEN N244885``:
+    # ``DLN``) is no part of it: what follows it is read too (the whole text, longer, wins where both fit).
+    misread = re.match(r"[A-Z]{2,4}\s+(?=[A-Z]{0,2}\d)", text)
     variants = (text, text[misread.end():]) if misread else (text,)
     fitting = _longest_fitting(variants, good, any_shape=False)
     if fitting:

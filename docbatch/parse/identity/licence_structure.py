@@ -17,7 +17,7 @@ from ..layout import visual_rows
 from .licence_checks import DOUBT
 from .licence_fields import LicenceFields, clean_number, label_remnant, number_readings
 from .licence_labels import Label, inline_value
-from .licence_number_guesses import guessed_readings
+from .licence_number_guesses import every_group_reading, guessed_readings
 from .licence_numbers import opens_with_digit_then_letter
 from .licence_segments import Segment
 from .names import given_first, is_name, is_name_label, letters_for_digits, name_parts, written_first
@@ -373,7 +373,10 @@ def fallback_number(segs: list[Segment], used: set[int], out: LicenceFields, num
                     number = max(grouped, key=len)
                     conf = seg.confidence_of_part(_covering(tokens[i:], number))
                     named = field_number and i == 0 or bool(label_remnant(tokens[i]))
-                    if remnant:
+                    every = None if remnant else every_group_reading(tokens[i:], number, fits)
+                    if every:
+                        number, conf = every, seg.confidence_of_part(" ".join(tokens[i:])) * DOUBT
+                    elif remnant:
                         conf *= DOUBT
                     elif (numbered or captioned) and i == 0 and _caption_in_doubt(number, fits):
                         number, conf = number[1:], conf * DOUBT
