@@ -161,6 +161,11 @@ def file_cost(folder: Path, n: int, write: Callable[[Path, bytes], None] | None 
     return (time.process_time() - started) * 1000 / n
 
 
+def _renamed_answer(path: Path, data: bytes) -> None:
+    """An answer saved the portable way, owner-only as docbatch saves answers."""
+    write_renamed(path, data, 0o600)
+
+
 def pack_cost(folder: Path, n: int) -> float:
     """CPU ms (user + kernel) to append ``n`` answer-sized records to a fresh pack, as a run does."""
     from docbatch.answerpack import PackWriter
@@ -282,7 +287,7 @@ def overhead(work: Path, docs: int, rounds: int) -> tuple[list[Round], list[Roun
                                                                               endpoint, docs)))
             ours[-1].pack_ms = pack_cost(work / f"pack{i}", docs)
             ours[-1].file_ms = file_cost(work / f"files{i}", docs)
-            ours[-1].renamed_ms = file_cost(work / f"renamed{i}", docs, write_renamed)
+            ours[-1].renamed_ms = file_cost(work / f"renamed{i}", docs, _renamed_answer)
     return ours, theirs, alone
 
 

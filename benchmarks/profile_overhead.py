@@ -41,7 +41,7 @@ STAGES = {
     "request threads: a document's way": ("docbatch/pipeline.py", "process"),
     "  source read and identity": ("docbatch/pipeline.py", "identify|_read|_read_new_local"),
     "  image checks and preparation": ("docbatch/pipeline.py", "__call__"),
-    "  botocore call (sign, send, parse)": ("botocore/client.py", "_make_api_call"),
+    "  the engine's call (sign, send, parse)": ("docbatch/engines/aws_engine.py", "call"),
     "  limiter": ("docbatch/ratelimit.py", "acquire|on_success"),
     "  answer validation": ("docbatch/response.py", "validate"),
     "  saving the answer (raw/)": ("docbatch/answers.py", "save_answers"),

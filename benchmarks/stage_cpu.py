@@ -35,7 +35,7 @@ STAGES = {
     "request:   read a source (_read: every one before 402623b, known ones since)": ("docbatch.pipeline", "DocumentProcessor._read"),
     "request:   identify a known source (stat)": ("docbatch.pipeline", "DocumentProcessor.identify"),
     "request:     image header checks (open_pages)": ("docbatch.pipeline", "open_pages"),
-    "request:   the engine's call (boto3)": ("docbatch.engines.rekognition", "RekognitionEngine.detect_text"),
+    "request:   the engine's call (direct; the boto3 client before 18)": ("docbatch.engines.rekognition", "RekognitionEngine.detect_text"),
     "request:   answer validation": ("docbatch.pipeline", "validate"),
     "request:   the result (_ok)": ("docbatch.pipeline", "DocumentProcessor._ok"),
     "request: saving the answer": ("docbatch.runner", "save_answers"),

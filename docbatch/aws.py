@@ -29,6 +29,7 @@ from botocore.exceptions import (
 )
 
 from . import errors as e
+from .aws_direct import DirectCall
 
 _THROTTLE = {
     "ThrottlingException",
@@ -116,6 +117,15 @@ def make_client(
         parameter_validation=validate_params,
     )
     return session.client(service, region_name=region, endpoint_url=endpoint_url, config=config)
+
+
+def direct_call(client: Any, session: boto3.session.Session, operation: str) -> DirectCall:
+    """``client``'s ``operation`` sent directly (:class:`~docbatch.aws_direct.DirectCall`), with
+    what the client was built from: the session's credentials (the object the client signs
+    with) and its CA bundle, as ``session.client`` reads it (``AWS_CA_BUNDLE``, the profile's
+    ``ca_bundle``; boto3 reaches its botocore session only through ``_session``)."""
+    core = session._session  # boto3's own attribute: its botocore session
+    return DirectCall(client, session.get_credentials(), operation, ca_bundle=core.get_config_variable("ca_bundle"))
 
 
 def error_code(exc: BaseException) -> str:

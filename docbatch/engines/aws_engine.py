@@ -15,6 +15,8 @@ from pathlib import PurePosixPath
 from typing import Any, ClassVar, Mapping
 from urllib.parse import urlsplit
 
+from botocore import xform_name
+
 from .. import aws
 from ..errors import InvalidRequest
 from ..records import Document, ImageInput, S3Head, S3Location
@@ -35,7 +37,12 @@ class AwsEngine(Engine):
     options: ClassVar[Mapping[str, EngineOption]] = {
         # 64: as many connections as the pacer keeps calls in flight at most (quota.DEFAULT_MAX_IN_FLIGHT)
         "max_pool": EngineOption(int, 64, "HTTP connections in the client's pool", minimum=1),
+        "direct_calls": EngineOption(bool, True, "send the engine's call directly, signed and parsed by "
+                                     "botocore as the boto3 client does, without the client's per-call "
+                                     "machinery (0.2-0.3 ms of CPU less a call); false: through the client"),
     }
+    #: The service's operation the engine calls (its name in the service model).
+    OPERATION: ClassVar[str]
     #: S3 objects the service reads itself, by name suffix, and their size limit.
     S3_SUFFIXES: ClassVar[frozenset[str]] = frozenset({".jpg", ".jpeg", ".png"})
     MAX_S3_OBJECT_BYTES: ClassVar[int]
@@ -54,6 +61,9 @@ class AwsEngine(Engine):
             max_pool=self.option_values["max_pool"],
             validate_params=False,  # its arguments are docbatch's own (see aws.make_client)
         )
+        self._direct = (aws.direct_call(self._client, session, self.OPERATION)
+                        if self.option_values["direct_calls"] else None)
+        self._method = getattr(self._client, xform_name(self.OPERATION))
 
     @property
     def region(self) -> str:
@@ -97,5 +107,17 @@ class AwsEngine(Engine):
         answer = self.detect_text(ImageInput(data=data, width=width, height=height), document)
         return reframe(answer, seen, region)
 
+    def call(self, params: dict[str, Any], what: str) -> dict[str, Any]:
+        """The service's answer to :attr:`OPERATION` with ``params`` (``ResponseMetadata``
+        dropped), every failure translated to a docbatch error (``what`` names the call)."""
+        try:
+            resp = self._direct(params) if self._direct is not None else self._method(**params)
+        except Exception as exc:  # noqa: BLE001 - the one translation point for the AWS engines
+            raise aws.translate(exc, what) from exc
+        resp.pop("ResponseMetadata", None)
+        return resp
+
     def close(self) -> None:
+        if self._direct is not None:
+            self._direct.close()
         self._client.close()

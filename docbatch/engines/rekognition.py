@@ -1,4 +1,4 @@
-"""Amazon Rekognition DetectText through boto3.
+"""Amazon Rekognition DetectText through boto3 (sent directly: see :mod:`docbatch.aws_direct`).
 
 The client is built in ``__init__`` (main thread, before workers start) and shared by the
 worker threads.  botocore's retries are off (see :mod:`docbatch.aws`); every failure is
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import aws
 from ..errors import InvalidRequest
 from ..records import Document, ImageInput
 from ..regions import Region
@@ -28,6 +27,7 @@ _MB = 1024 * 1024
 class RekognitionEngine(AwsEngine):
     name = "rekognition"
     aws_service = "rekognition"
+    OPERATION = "DetectText"
     price_per_call = 0.001  # DetectText, per image, first 1M images a month
     word_cap = 100
     #: The service refuses images under 80 px on a side: smaller ones are enlarged to it.
@@ -44,9 +44,4 @@ class RekognitionEngine(AwsEngine):
         kwargs: dict[str, Any] = {"Image": self.image_payload(image)}
         if self.settings.min_confidence > 0:
             kwargs["Filters"] = {"WordFilter": {"MinConfidence": float(self.settings.min_confidence)}}
-        try:
-            resp = self._client.detect_text(**kwargs)
-        except Exception as exc:  # noqa: BLE001 - the one translation point for this engine
-            raise aws.translate(exc, "Rekognition DetectText") from exc
-        resp.pop("ResponseMetadata", None)
-        return resp
+        return self.call(kwargs, "Rekognition DetectText")

@@ -41,6 +41,7 @@ __all__ = ["TextractEngine", "detections_from_blocks", "to_detect_text"]
 class TextractEngine(AwsEngine):
     name = "textract"
     aws_service = "textract"
+    OPERATION = "DetectDocumentText"
     price_per_call = 0.0015  # DetectDocumentText, per page, first 1M pages a month
     word_cap = None
     #: TIFF and PDF only with one page (prep refuses or splits the others); 10 MB inline.
@@ -54,10 +55,7 @@ class TextractEngine(AwsEngine):
             raise InvalidRequest("textract needs an image")
         if region is not None and not region.is_full:
             return self.detect_region(image, document, region)
-        try:
-            resp = self._client.detect_document_text(Document=self.image_payload(image))
-        except Exception as exc:  # noqa: BLE001 - the one translation point for this engine
-            raise aws.translate(exc, "Textract DetectDocumentText") from exc
+        resp = self.call({"Document": self.image_payload(image)}, "Textract DetectDocumentText")
         return to_detect_text(resp, min_confidence=self.settings.min_confidence)
 
 

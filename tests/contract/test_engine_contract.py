@@ -52,14 +52,23 @@ SLOW = {"local"}
 EPS = 1e-6
 
 
+#: Engines with two ways of sending a call: each is held to the contract both ways, as
+#: ``<name>`` (the default, ``direct_calls``) and ``<name>+client`` (through the boto3 client).
+TRANSPORTS = {"rekognition": ("", "+client"), "textract": ("", "+client")}
+
+
+def _harness_names() -> list[str]:
+    return [name + way for name in engine_names() for way in TRANSPORTS.get(name, ("",))]
+
+
 def _engine_params() -> list[Any]:
     return [pytest.param(name, id=name, marks=[pytest.mark.slow] if name in SLOW else [])
-            for name in engine_names()]
+            for name in _harness_names()]
 
 
 def _sample_params() -> list[Any]:
     return [pytest.param(name, sample, id=f"{name}-{sample}", marks=[pytest.mark.slow] if name in SLOW else [])
-            for name in engine_names() for sample in SAMPLES.get(name, ("no-harness",))]
+            for name in _harness_names() for sample in SAMPLES.get(name.partition("+")[0], ("no-harness",))]
 
 
 def document(doc_id: str, source: str | None = None) -> Document:
@@ -128,6 +137,8 @@ class FailingCall(NamedTuple):
 
 class Harness:
     name: str
+    #: Held to the contract through the boto3 client rather than directly (AWS engines only).
+    through_client = False
 
     def __init__(self, request: pytest.FixtureRequest, tmp_path: Path) -> None:
         self.request = request
@@ -179,7 +190,8 @@ class AwsHarness(Harness):
 
     def settings(self, **overrides: Any) -> EngineSettings:
         base: dict[str, Any] = {"region": "us-east-1", "endpoint_url": self.server.endpoint_url,
-                                "connect_timeout": 2.0, "read_timeout": 5.0}
+                                "connect_timeout": 2.0, "read_timeout": 5.0,
+                                "options": {"direct_calls": not self.through_client}}
         return EngineSettings(**{**base, **overrides})
 
     def build(self, **overrides: Any) -> Engine:
@@ -310,10 +322,11 @@ def harness(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.
         monkeypatch.setenv(key, value)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
     monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
-    name = request.param
+    name, _, way = request.param.partition("+")
     if name not in HARNESSES:
         pytest.fail(f"engine {name!r} is registered but has no contract harness: add one to {__name__}")
     h = HARNESSES[name](request, tmp_path)
+    h.through_client = way == "client"
     yield h
     h.close()
 
@@ -445,7 +458,8 @@ def test_declared_facts_are_consistent(harness: Harness) -> None:
     assert isinstance(exc, ConfigError), describe(exc)
 
     engine = harness.build()
-    assert engine.option_values == {option: spec.default for option, spec in cls.options.items()}
+    chosen = harness.settings().options  # the harness's own choices (the way an AWS engine sends)
+    assert engine.option_values == {option: chosen.get(option, spec.default) for option, spec in cls.options.items()}
     assert engine.region is None or (isinstance(engine.region, str) and engine.region)
     for location, head in S3_PROBES:
         accepted = engine.accepts_s3_object(location, head)

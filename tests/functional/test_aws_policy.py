@@ -23,6 +23,7 @@ import pytest
 from botocore.client import BaseClient
 
 from docbatch import RunConfig
+from docbatch.aws_direct import DirectCall
 from docbatch.runner import run_batch
 from docbatch.testing.fake_service_quotas import FakeServiceQuotas
 
@@ -106,15 +107,22 @@ def _set_up(url: str) -> dict[str, str]:
 
 @pytest.fixture
 def recorded(monkeypatch):
-    """(signing service, operation) of every call botocore makes in this process."""
+    """(signing service, operation) of every call botocore makes in this process, through a
+    client or sent directly by an engine (:class:`~docbatch.aws_direct.DirectCall`)."""
     calls: set[tuple[str, str]] = set()
     send = BaseClient._make_api_call
+    send_direct = DirectCall.__call__
 
     def record(client, operation, params):
         calls.add((client.meta.service_model.signing_name, operation))
         return send(client, operation, params)
 
+    def record_direct(call, params):
+        calls.add((call.signing_name, call.operation_name))
+        return send_direct(call, params)
+
     monkeypatch.setattr(BaseClient, "_make_api_call", record)
+    monkeypatch.setattr(DirectCall, "__call__", record_direct)
     return calls
 
 

@@ -1,0 +1,106 @@
+"""One AWS JSON operation called without the boto3 client's per-call machinery.
+
+A DetectText call through a boto3 client costs ~0.9-1.2 ms of client CPU against a server that
+costs nothing, and part of it is not the request: the event chain, the endpoint ruleset resolved
+again for every call, the retry handler, the user-agent string rebuilt, the history recorder.
+For the engines' one operation each, with botocore's retries off (:mod:`docbatch.aws`), none of
+that changes the request: :class:`DirectCall` builds the same request from the same pieces and
+sends it once: 0.2-0.3 ms of CPU less a call, about a quarter, in the 32-thread overhead round
+(``benchmarks/stage_cpu.py``; docs/performance.md, session 18).
+
+What it takes from the client and from botocore, so that what a call sends and raises is the
+client's own: the resolved endpoint, region, service model and config (``client.meta``); the
+session's credentials, the same (refreshable) object the client signs with; botocore's
+serializer for the protocol, its SigV4 signer, its HTTP session (``URLLib3Session``, which turns
+urllib3's failures into botocore's: connection refused, connect and read timeouts, a closed
+connection), its parser for the protocol, and the client's modeled error classes
+(``client.exceptions.from_code``), so an error answer is the ``ClientError`` the client would
+raise.  The caller translates exceptions exactly as it does the client's
+(:func:`docbatch.aws.translate`).  Not for clients whose calls other code hooks (botocore
+events, moto's in-process mock): none of docbatch's do.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from typing import Any, Mapping
+
+import botocore
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import create_request_object, prepare_request_dict
+from botocore.endpoint import convert_to_response_dict
+from botocore.exceptions import NoCredentialsError
+from botocore.httpsession import URLLib3Session
+from botocore.parsers import create_parser
+from botocore.serialize import create_serializer
+from botocore.utils import get_environ_proxies
+
+from . import __version__
+
+_USER_AGENT = f"docbatch/{__version__} Botocore/{botocore.__version__}"
+
+
+class DirectCall:
+    """``client.<operation>(**params)`` for one JSON-protocol operation, sent directly.
+
+    Thread-safe as the client is: the serializer, signer inputs and HTTP session are shared,
+    the credentials object refreshes itself under its own lock.
+    """
+
+    def __init__(self, client: Any, credentials: Any, operation: str, *, ca_bundle: str | None = None) -> None:
+        meta = client.meta
+        model = meta.service_model
+        protocol = model.resolved_protocol  # the one the client speaks (Textract lists CBOR first)
+        if protocol not in ("json", "rest-json"):
+            raise ValueError(f"DirectCall serves JSON operations, not {protocol!r}")
+        config = meta.config
+        self._client = client
+        self._operation = model.operation_model(operation)
+        self._protocol = protocol
+        self._serializer = create_serializer(protocol, include_validation=False)
+        self._endpoint_url = meta.endpoint_url
+        self._region = meta.region_name
+        self._signing_name = model.signing_name
+        self._credentials = credentials
+        socket_options = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]  # as botocore's clients
+        if config.tcp_keepalive:
+            socket_options.append((socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1))
+        self._http = URLLib3Session(
+            verify=ca_bundle or os.environ.get("REQUESTS_CA_BUNDLE", True),
+            proxies=config.proxies if config.proxies is not None else get_environ_proxies(self._endpoint_url),
+            timeout=(config.connect_timeout, config.read_timeout),
+            max_pool_connections=config.max_pool_connections,
+            socket_options=socket_options,
+            client_cert=config.client_cert,
+            proxies_config=config.proxies_config,
+        )
+
+    @property
+    def signing_name(self) -> str:
+        """The service's name in its signatures (and IAM actions): ``rekognition``, ``textract``."""
+        return str(self._signing_name)
+
+    @property
+    def operation_name(self) -> str:
+        """The operation sent: ``DetectText``, ``DetectDocumentText``."""
+        return str(self._operation.name)
+
+    def __call__(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """The parsed answer (with ``ResponseMetadata``), or the exception the client raises."""
+        request_dict = self._serializer.serialize_to_request(dict(params), self._operation)
+        prepare_request_dict(request_dict, endpoint_url=self._endpoint_url, user_agent=_USER_AGENT)
+        request = create_request_object(request_dict)
+        if self._credentials is None:
+            raise NoCredentialsError()
+        SigV4Auth(self._credentials.get_frozen_credentials(), self._signing_name, self._region).add_auth(request)
+        http = self._http.send(request.prepare())
+        parsed: dict[str, Any] = create_parser(self._protocol).parse(
+            convert_to_response_dict(http, self._operation), self._operation.output_shape)
+        if http.status_code >= 300:
+            code = parsed.get("Error", {}).get("Code")
+            raise self._client.exceptions.from_code(code)(parsed, self._operation.name)
+        return parsed
+
+    def close(self) -> None:
+        self._http.close()
