@@ -585,6 +585,29 @@ def test_an_odd_tip_the_day_before_does_not_take_the_exact_charge_of_the_day_fro
     assert [r["transaction_id"] for r in reconcile(recs, txns).matches.to_pylist()] == ["T2"]
 
 
+
+def test_a_rival_charge_naming_another_vendor_of_the_batch_does_not_compete_for_amount_and_day_alone():
+    # Tuning halves (session 18, e.g. seed 3024, SROIE 241): a 217.00 bill paid by card, billed that day as
+    # 'SENANGPAY' (an aggregator the receipt never prints), had a rival: the same day's 217.00 billed as
+    # 'POPULAR BOOK CO M', the name of another receipt's vendor (another purchase there, its receipt not
+    # given). That charge is the bookshop's; the aggregator's is the receipt's.
+    recs = receipts({"doc_id": "held", "vendor_name": "BEMED (SP) SDN. BHD", "receipt_date": day(0),
+                     "total": "217.00", "payment_method": "VISA"},
+                    {"doc_id": "book", "vendor_name": "POPULAR BOOK CO. (M) SDN BHD", "receipt_date": day(-20),
+                     "total": "12.90", "payment_method": "VISA"})
+    txns = statement((day(0), "SENANGPAY 413 SHAH ALAM MYS", "217.00", "T1"),
+                     (day(0), "POPULAR BOOK CO M", "217.00", "T2"), (day(-20), "POPULAR BOOK CO M SDN B", "12.90", "T3"))
+    result = reconcile(recs, txns)
+    assert sorted((r["doc_id"], r["transaction_id"]) for r in result.matches.to_pylist()) == [
+        ("book", "T3"), ("held", "T1")]
+    row = next(r for r in result.matches.to_pylist() if r["doc_id"] == "held")
+    assert "amount_and_day_alone" in row["reasons"]
+    # a receipt whose own vendor is in doubt may be the vendor named: it stays with a person
+    doubtful = receipts({**recs.to_pylist()[0], "vendor_name_confidence": 40.0,
+                         "review_reason": "vendor_name_low_confidence"}, recs.to_pylist()[1])
+    assert [r["doc_id"] for r in reconcile(doubtful, txns).matches.to_pylist()] == ["book"]
+
+
 OFX_WITHOUT_CURDEF = """OFXHEADER:100
 DATA:OFXSGML
 VERSION:102
