@@ -26,10 +26,11 @@ PAYMENT_METHODS = [
 
 
 #: Rows naming cash that say nothing of how this sale was paid: the cashier, a refund policy (``STRICTLY NO
-#: CASH REFUND``), a cash & carry store's name, and a document title (``CASH BILL``, ``CASH SALES``,
+#: CASH REFUND``), a cash & carry store's name, a document title (``CASH BILL``, ``CASH SALES``,
 #: ``CASH INV``, ``CASH RECEIPT``): in Malaysian usage a cash sale is one paid at once, as opposed to one
-#: on account, by card as well as in notes (Gardenia's card-paid delivery invoices are ``CASH INV``s).
-_NOT_A_PAYMENT = re.compile(r"CASH\s*(?:BILL|SALES?\b|INV(?:OICE)?\b|RECEIPT|REFUND|(?:&|AND)\s*CARRY)|CASHIER")
+#: on account, by card as well as in notes (Gardenia's card-paid delivery invoices are ``CASH INV``s), and
+#: a prize to be won (a survey footer's ``YOU COULD WIN RM500 CASH``).
+_NOT_A_PAYMENT = re.compile(r"CASH\s*(?:BILL|SALES?\b|INV(?:OICE)?\b|RECEIPT|REFUND|(?:&|AND)\s*CARRY)|CASHIER|\bWIN\b")
 
 
 def first_amount(lines: list[Line], label: str, *, before: int | None = None) -> tuple[Decimal, Line] | None:
