@@ -15,7 +15,8 @@ else agreeing that pair matches (:func:`_charged_elsewhere`).  A receipt whose v
 the parser could not read is the exception for the merchant alone: its exact total on the
 day, with no competitor and a descriptor naming no other receipt's vendor, matches
 (:func:`_vendor_unread`); so does a readable one when receipt and transaction are each the
-other's only candidate at all and the receipt says it was paid by card
+other's only candidate at all and the receipt says it was paid by card, or nothing of the payment
+and the charge names no vendor of the batch by any name it prints
 (:func:`_amount_and_day_alone`: a card billing under a name the receipt prints nowhere), rivals
 explained by another automatic match, whose own amount or date is in doubt, charged to
 another card than the receipt prints, or named after another vendor of the batch set apart, and
@@ -241,15 +242,23 @@ def _amount_and_day_alone(a: Assigned, r: Receipt, transactions: list[Transactio
     company) leaves only the amount and the day: they decide when they are mutual, the receipt's
     total unflagged (or another amount it prints confidently charged exactly, :func:`_exactly_charged`)
     and the only candidate of the transaction and the transaction the only one of
-    the receipt, the receipt saying it was paid by card, nothing else against the pair
-    (:func:`_sure_but_for_merchant`).  A receipt paid in cash, or silent on the payment (a
-    ``CASH INV`` with no payment row), has no card charge to find: a same-day same-amount charge
-    is someone else's purchase as likely.  A rival matched automatically to another receipt or
+    the receipt, the receipt saying it was paid by card or nothing of it (:func:`_paid_by_card_or_silent`),
+    nothing else against the pair (:func:`_sure_but_for_merchant`).  A receipt paid in cash has no
+    card charge to find: a same-day same-amount charge is someone else's purchase as likely.  A rival matched automatically to another receipt or
     transaction (``matched``) is explained there and does not count, nor does a rival charge naming
     another vendor of the batch rather than the receipt's (:meth:`_Rivals.named_apart`)."""
     t = transactions[a.pair.transaction]
-    return (r.paid_by_card and _sure_but_for_merchant(a.pair, r, t, known, ms)
+    return (_paid_by_card_or_silent(r, t, known) and _sure_but_for_merchant(a.pair, r, t, known, ms)
             and rivals.sole(a.pair, matched, rivals.named_apart(a.pair, r, transactions, known)))
+
+
+def _paid_by_card_or_silent(r: Receipt, t: Transaction, known: Vendors) -> bool:
+    """The receipt says it was paid by card, or says nothing of the payment (no method, no change
+    handed back) and the charge names none of the batch's vendors by any name they print (their
+    owning company, a brand row: ``vendors.Vendors.named_by`` with aliases).  Silent, a receipt may
+    have been paid in cash: a same-day charge of its amount is then another purchase, as likely one
+    at a merchant of the batch under its company's name as under an aggregator's."""
+    return r.paid_by_card or (not r.paid_cash and not known.named_by(t.descriptor, besides=r, aliases=True))
 
 
 def _charged_elsewhere(p: Pair, r: Receipt) -> str | None:

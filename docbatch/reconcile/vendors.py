@@ -30,17 +30,22 @@ class Vendors:
 
     def __init__(self, receipts: list[Receipt]) -> None:
         self.keys = sorted({r.vendor_key for r in receipts if r.vendor_key})
+        self.aliases = sorted({k for r in receipts for k in r.alias_keys})
         self.squashed = sorted({q for q in (squashed_name(r.vendor_name) for r in receipts if not r.vendor_flagged)
                                 if q})
 
-    def named_by(self, descriptor: str | None, *, besides: Receipt) -> bool:
+    def named_by(self, descriptor: str | None, *, besides: Receipt, aliases: bool = False) -> bool:
         """The descriptor names one of the vendors, at least ``NAMES_A_VENDOR`` alike: as the names
         compare (:func:`similarities`), or with legal words kept and spaces and punctuation removed
         (:func:`squashed_name`), because a descriptor squashes spaces and the legal words fused into
         its name (``AEONCOMBHD``) stay on it.  The vendor of ``besides`` (the receipt asking) is left
-        out: a descriptor naming the receipt's own merchant is no one else's."""
+        out: a descriptor naming the receipt's own merchant is no one else's.  With ``aliases``, the
+        vendors' other printed names count as their names too (``DOMMAL FOOD SERVICES SDN BHD`` under
+        ``DOMINO'S PIZZA``), the asking receipt's own left out: for a pair matched without its merchant,
+        where a name that may be another merchant's is enough to hold it back."""
         name = normalise_descriptor(descriptor)
-        keys = [k for k in self.keys if k != besides.vendor_key]
+        own_keys = {besides.vendor_key, *besides.alias_keys}
+        keys = [k for k in self.keys + (self.aliases if aliases else []) if k not in own_keys]
         if (similarities(name, keys) >= NAMES_A_VENDOR).any():
             return True
         own = squashed_name(besides.vendor_name)

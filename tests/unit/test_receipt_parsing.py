@@ -482,6 +482,18 @@ def test_a_dish_a_few_letters_from_tunai_is_no_cash_tender():
     assert receipt(*items, "TUNAI | 50.00", "BAKI | 13.00").fields["payment_method"] == "CASH"
 
 
+def test_change_handed_back_after_a_payment_row_naming_no_method_is_a_cash_payment():
+    # SROIE 073, 224 (LIAN HING, BOON SENG): 'PAID AMOUNT: 100.00' over 'CHANGE: 20.50' (or 'CHANGE: 0.00')
+    # names no method, yet a till prints the change of a cash tender only; the receipt said nothing of how
+    # it was paid.
+    items = ("LIAN HING STATIONERY SDN BHD", "PEN | 79.50", "TOTAL AMT PAYABLE: | 79.50")
+    fields = receipt(*items, "PAID AMOUNT: | 100.00", "CHANGE: | 20.50").fields
+    assert fields["payment_method"] == "CASH" and fields["amount_paid"] == Decimal("100.00")
+    assert receipt(*items, "PAID AMOUNT: | 79.50", "CHANGE: | 0.00").fields["payment_method"] == "CASH"
+    # a payment row with no change row says nothing of the method
+    assert receipt(*items, "PAID AMOUNT: | 79.50").fields["payment_method"] is None
+
+
 def test_a_cash_prize_to_be_won_is_no_cash_payment():
     # SROIE 104 (CHILI'S): a survey footer's 'YOU COULD WIN RM500 CASH OR' was read as the cash tender.
     items = ("CHILI'S GRILL & BAR", "TOSTADA CHIPS | 16.95", "TOTAL | 16.95", "YOU COULD WIN RM500 CASH OR")
