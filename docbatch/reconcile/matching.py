@@ -38,7 +38,7 @@ from typing import Any
 from .assign import DOUBTFUL, Assigned, assign
 from .descriptors import normalise_descriptor, similarity
 from .receipts import Receipt
-from .scoring import ORIGINAL_AMOUNT, Pair, Scorer
+from .scoring import CUT_MERCHANT, ORIGINAL_AMOUNT, Pair, Scorer
 from .settings import MatchSettings, ReconcileSettings
 from .transactions import Transaction
 from .vendors import Vendors
@@ -224,8 +224,12 @@ class _Rivals:
         the receipt's own (:meth:`.vendors.Vendors.names_another_rather`): that merchant's purchase of
         the same amount that day, whose receipt was not given (a charge naming ``POPULAR BOOK CO`` is
         no charge of a hardware shop's receipt, whatever its amount).  Only for a receipt whose vendor
-        was read confidently: an unread or doubtful vendor may be the one named."""
-        if r.vendor_flagged:
+        was read confidently (an unread or doubtful vendor may be the one named), and a charge kept that
+        resembles no other vendor as much as a cut name does (``CUT_MERCHANT``): ``AMPANG 210 FIRST CITY``,
+        0.75 like ``FIRST CITY PARKING``, is as likely that vendor's as the rival is its own (legacy seed
+        241, SROIE 038, whose own charge was billed under another vendor's brand, ``SQ *WATSONS``)."""
+        kept = transactions[p.transaction].descriptor
+        if r.vendor_flagged or known.likeness_to_another(kept, besides=r) >= CUT_MERCHANT:
             return frozenset()
         return frozenset(j for j in self.per_receipt[p.receipt] if j != p.transaction and known.names_another_rather(
             transactions[j].descriptor, besides=r, own=self.merchant[(p.receipt, j)]))
@@ -244,8 +248,9 @@ def _amount_and_day_alone(a: Assigned, r: Receipt, transactions: list[Transactio
     and the only candidate of the transaction and the transaction the only one of
     the receipt, the receipt saying it was paid by card or nothing of it (:func:`_paid_by_card_or_silent`),
     nothing else against the pair (:func:`_sure_but_for_merchant`).  A receipt paid in cash has no
-    card charge to find: a same-day same-amount charge is someone else's purchase as likely.  A rival matched automatically to another receipt or
-    transaction (``matched``) is explained there and does not count, nor does a rival charge naming
+    card charge to find: a same-day same-amount charge is someone else's purchase as likely.  A
+    rival matched automatically to another receipt or transaction (``matched``) is explained there
+    and does not count, nor does a rival charge naming
     another vendor of the batch rather than the receipt's (:meth:`_Rivals.named_apart`)."""
     t = transactions[a.pair.transaction]
     return (_paid_by_card_or_silent(r, t, known) and _sure_but_for_merchant(a.pair, r, t, known, ms)

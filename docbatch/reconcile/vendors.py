@@ -7,6 +7,7 @@ and it weighs against a receipt whose own name it resembles less.
 
 from __future__ import annotations
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from .descriptors import normalise_descriptor, similarities, squashed_name
@@ -52,6 +53,12 @@ class Vendors:
         others = [q for q in self.squashed if q != own]
         squashed = process.cdist([squashed_name(descriptor)], others, scorer=fuzz.ratio)
         return bool((squashed >= 100 * NAMES_A_VENDOR).any())
+
+    def likeness_to_another(self, descriptor: str | None, *, besides: Receipt) -> float:
+        """The descriptor's greatest likeness to another vendor of the batch (an upper bound, :func:`similarities`)."""
+        keys = [k for k in self.keys if k != besides.vendor_key]
+        found = similarities(normalise_descriptor(descriptor), keys)
+        return float(max(found[~np.isnan(found)], default=0.0)) if len(found) else 0.0
 
     def names_another_rather(self, descriptor: str | None, *, besides: Receipt, own: float | None) -> bool:
         """The descriptor names another vendor of the batch (:meth:`named_by`) and the receipt's own

@@ -623,6 +623,22 @@ def test_a_rival_charge_naming_another_vendor_of_the_batch_does_not_compete_for_
     assert [r["doc_id"] for r in reconcile(doubtful, txns).matches.to_pylist()] == ["book"]
 
 
+
+def test_a_rival_named_after_another_vendor_is_not_set_apart_for_a_charge_resembling_another_vendor_in_part():
+    # Legacy seed 241, SROIE 038: its own 13.10 billed under another vendor's brand ('SQ *WATSONS') was set
+    # apart, and a same-day 13.10 'AMPANG 210 FIRST CITY', 0.75 like the vendor 'FIRST CITY PARKING', matched
+    # on amount and day alone. A charge resembling another vendor that much may be that vendor's.
+    recs = receipts({"doc_id": "aeon", "vendor_name": "YHM AEON TEBRAU CITY", "receipt_date": day(0),
+                     "total": "13.10", "payment_method": "VISA"},
+                    {"doc_id": "watsons", "vendor_name": "WATSONS PERSONAL CARE STORES", "receipt_date": day(-20),
+                     "total": "30.00", "payment_method": "VISA"},
+                    {"doc_id": "parking", "vendor_name": "FIRST CITY PARKING SDN BHD", "receipt_date": day(-30),
+                     "total": "3.00", "payment_method": "VISA"})
+    txns = statement((day(0), "SQ *WATSONS", "13.10", "T1"), (day(0), "AMPANG 210 FIRST CITY PETALING JAYA MY",
+                                                                 "13.10", "T2"))
+    assert reconcile(recs, txns).matches.num_rows == 0
+
+
 OFX_WITHOUT_CURDEF = """OFXHEADER:100
 DATA:OFXSGML
 VERSION:102
