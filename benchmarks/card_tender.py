@@ -29,9 +29,9 @@ from decimal import Decimal
 
 Line = tuple[list[float], str]
 
-#: A cash tender row's label: ``CASH``/``TUNAI`` first on the line, not a document title, a cashier
-#: or a policy line (``CASH BILL``, ``CASH SALES``, ``CASHIER``, ``NO CASH REFUND``).
-_TENDER = re.compile(r"^\W*(?:CASH|TUNAI)\b(?!\s*(?:BILL|SALES?|INV|INVOICE|RECEIPT|REFUND|&|AND\b|CARRY|DRAWER|VOUCHER|CHANGE|ROUND))",
+#: A cash tender row's label: ``CASH``/``TUNAI`` first on the line (after the currency, ``RM CASH``), not a
+#: document title, a cashier or a policy line (``CASH BILL``, ``CASH SALES``, ``CASHIER``, ``NO CASH REFUND``).
+_TENDER = re.compile(r"^\W*(?:(?:RM|MYR)\s*)?(?:CASH|TUNAI)\b(?!\s*(?:BILL|SALES?|INV|INVOICE|RECEIPT|REFUND|&|AND\b|CARRY|DRAWER|VOUCHER|CHANGE|ROUND))",
                      re.I)
 #: A row naming cash as the way paid, not first on the line (``PAY BY: CASH``, ``TENDERED-CASH``,
 #: ``RECEIVED CASH``).
@@ -42,7 +42,8 @@ _PAID_IN_CASH = re.compile(r"^\W*(?:PAY(?:MENT)?\s*(?:BY|TYPE|MODE|METHOD)\s*:?\
 _PAID_LABEL = re.compile(r"^\W*(?:(?:CASH\s*)?TENDER(?:ED)?|(?:TOTAL\s*)?PAID(?:\s*AMOUNT)?|AMOUNT\s*(?:PAID|TENDERED)|"
                          r"(?:TOTAL\s*|CUSTOMER'?S\s*)?PAYMENT|PAY)\b(?!\s*(?:TIME|MODE|TYPE|METHOD|DETAILS))", re.I)
 _CHANGE = re.compile(r"^\W*(?:CASH\s*)?(?:CHANGES?|BAKI|KEMBALI(?:AN)?)\b(?!\s*(?:ARE|IS|OF|WITHIN|ALLOWED))", re.I)
-_MONEY = re.compile(r"-?\d[\d,]*\.\d{2}-?")
+#: An amount; a third decimal is a transcription's slip (SROIE 164's ``100.000``), still the row's amount.
+_MONEY = re.compile(r"-?\d[\d,]*\.\d{2}\d?-?")
 #: A cash-rounding row's label (``ROUNDING ADJ``, ``ROUND ADJ``, ``RND ADJ``; not ``ROUNDED TOTAL``).
 _ROUNDING = re.compile(r"^\W*(?:ROUND(?:ING|LNG)?|RND)\b", re.I)
 #: The amount ending a line, its sign before or after it (``-RM 0.02``, ``ROUNDING: -RM0.01``, ``0.01-``).

@@ -15,10 +15,12 @@ else agreeing that pair matches (:func:`_charged_elsewhere`).  A receipt whose v
 the parser could not read is the exception for the merchant alone: its exact total on the
 day, with no competitor and a descriptor naming no other receipt's vendor, matches
 (:func:`_vendor_unread`); so does a readable one when receipt and transaction are each the
-other's only candidate at all and the receipt says it was paid by card
+other's only candidate at all and the receipt says it was paid by card, or nothing of the payment
+and the charge names no vendor of the batch by any name it prints
 (:func:`_amount_and_day_alone`: a card billing under a name the receipt prints nowhere), rivals
-explained by another automatic match, whose own amount or date is in doubt, or charged to
-another card than the receipt prints set apart, and two scans of one purchase one candidate.
+explained by another automatic match, whose own amount or date is in doubt, charged to
+another card than the receipt prints, or named after another vendor of the batch set apart, and
+two scans of one purchase one candidate.
 Neither exception applies to a receipt saying it was paid in cash.
 Receipts left without a
 transaction in the settlement window get a second, stricter search (the same amount, a
@@ -36,7 +38,7 @@ from typing import Any
 from .assign import DOUBTFUL, Assigned, assign
 from .descriptors import normalise_descriptor, similarity
 from .receipts import Receipt
-from .scoring import ORIGINAL_AMOUNT, Pair, Scorer
+from .scoring import CUT_MERCHANT, ORIGINAL_AMOUNT, Pair, Scorer
 from .settings import MatchSettings, ReconcileSettings
 from .transactions import Transaction
 from .vendors import Vendors
@@ -194,25 +196,43 @@ class _Rivals:
     def __init__(self, pairs: list[Pair], groups: dict[int, int] | None = None) -> None:
         self.per_receipt, self.per_transaction = defaultdict(list), defaultdict(list)
         self.groups = groups or {}
+        self.merchant: dict[tuple[int, int], float | None] = {}
         for p in pairs:
             self.per_receipt[p.receipt].append(p.transaction)
             self.per_transaction[p.transaction].append(p.receipt)
+            self.merchant[(p.receipt, p.transaction)] = p.merchant
 
     def _purchase(self, receipt: int) -> tuple[str, int]:
         return ("group", self.groups[receipt]) if receipt in self.groups else ("receipt", receipt)
 
-    def sole(self, p: Pair, matched: Matched = (set(), {})) -> bool:
+    def sole(self, p: Pair, matched: Matched = (set(), {}), apart: frozenset[int] = frozenset()) -> bool:
         """Each side of ``p`` has no other candidate at all (any amount reading, any score) but
-        those matched automatically elsewhere (``matched``: receipts, transactions) and, for the
+        those matched automatically elsewhere (``matched``: receipts, transactions), the receipt's
+        rival charges set ``apart`` (:meth:`named_apart`) and, for the
         transaction, the other scans of the receipt's purchase.  A charge matched to another scan
         of the receipt's purchase is not elsewhere: it is this purchase's charge, and the receipt a
         copy (one ``LCS03908`` receipt scanned twice: a scan matched the gallery's charge, and the
         other took a same-day charge of its amount under a name printed nowhere for its own)."""
         receipts, transactions = matched
         own = self._purchase(p.receipt)
-        return (all(t == p.transaction or (t in transactions and self._purchase(transactions[t]) != own)
+        return (all(t == p.transaction or t in apart or (t in transactions and self._purchase(transactions[t]) != own)
                     for t in self.per_receipt[p.receipt])
                 and all(self._purchase(r) == own or r in receipts for r in self.per_transaction[p.transaction]))
+
+    def named_apart(self, p: Pair, r: Receipt, transactions: list[Transaction], known: Vendors) -> frozenset[int]:
+        """The receipt's rival charges whose descriptor names another vendor of the batch rather than
+        the receipt's own (:meth:`.vendors.Vendors.names_another_rather`): that merchant's purchase of
+        the same amount that day, whose receipt was not given (a charge naming ``POPULAR BOOK CO`` is
+        no charge of a hardware shop's receipt, whatever its amount).  Only for a receipt whose vendor
+        was read confidently (an unread or doubtful vendor may be the one named), and a charge kept that
+        resembles no other vendor as much as a cut name does (``CUT_MERCHANT``): ``AMPANG 210 FIRST CITY``,
+        0.75 like ``FIRST CITY PARKING``, is as likely that vendor's as the rival is its own (legacy seed
+        241, SROIE 038, whose own charge was billed under another vendor's brand, ``SQ *WATSONS``)."""
+        kept = transactions[p.transaction].descriptor
+        if r.vendor_flagged or known.likeness_to_another(kept, besides=r) >= CUT_MERCHANT:
+            return frozenset()
+        return frozenset(j for j in self.per_receipt[p.receipt] if j != p.transaction and known.names_another_rather(
+            transactions[j].descriptor, besides=r, own=self.merchant[(p.receipt, j)]))
 
     def contested(self, p: Pair) -> bool:
         """``p`` has a rival candidate on either side (before any is set apart)."""
@@ -220,18 +240,30 @@ class _Rivals:
                 or len({self._purchase(r) for r in self.per_transaction[p.transaction]}) > 1)
 
 
-def _amount_and_day_alone(a: Assigned, r: Receipt, t: Transaction, known: Vendors, ms: MatchSettings,
-                          rivals: _Rivals, matched: Matched) -> bool:
+def _amount_and_day_alone(a: Assigned, r: Receipt, transactions: list[Transaction], known: Vendors,
+                          ms: MatchSettings, rivals: _Rivals, matched: Matched) -> bool:
     """A card billing under a name the receipt prints nowhere (a payment aggregator, a holding
     company) leaves only the amount and the day: they decide when they are mutual, the receipt's
     total unflagged (or another amount it prints confidently charged exactly, :func:`_exactly_charged`)
     and the only candidate of the transaction and the transaction the only one of
-    the receipt, the receipt saying it was paid by card, nothing else against the pair
-    (:func:`_sure_but_for_merchant`).  A receipt paid in cash, or silent on the payment (a
-    ``CASH INV`` with no payment row), has no card charge to find: a same-day same-amount charge
-    is someone else's purchase as likely.  A rival matched automatically to another receipt or
-    transaction (``matched``) is explained there and does not count."""
-    return (r.paid_by_card and rivals.sole(a.pair, matched) and _sure_but_for_merchant(a.pair, r, t, known, ms))
+    the receipt, the receipt saying it was paid by card or nothing of it (:func:`_paid_by_card_or_silent`),
+    nothing else against the pair (:func:`_sure_but_for_merchant`).  A receipt paid in cash has no
+    card charge to find: a same-day same-amount charge is someone else's purchase as likely.  A
+    rival matched automatically to another receipt or transaction (``matched``) is explained there
+    and does not count, nor does a rival charge naming
+    another vendor of the batch rather than the receipt's (:meth:`_Rivals.named_apart`)."""
+    t = transactions[a.pair.transaction]
+    return (_paid_by_card_or_silent(r, t, known) and _sure_but_for_merchant(a.pair, r, t, known, ms)
+            and rivals.sole(a.pair, matched, rivals.named_apart(a.pair, r, transactions, known)))
+
+
+def _paid_by_card_or_silent(r: Receipt, t: Transaction, known: Vendors) -> bool:
+    """The receipt says it was paid by card, or says nothing of the payment (no method, no change
+    handed back) and the charge names none of the batch's vendors by any name they print (their
+    owning company, a brand row: ``vendors.Vendors.named_by`` with aliases).  Silent, a receipt may
+    have been paid in cash: a same-day charge of its amount is then another purchase, as likely one
+    at a merchant of the batch under its company's name as under an aggregator's."""
+    return r.paid_by_card or (not r.paid_cash and not known.named_by(t.descriptor, besides=r, aliases=True))
 
 
 def _charged_elsewhere(p: Pair, r: Receipt) -> str | None:
@@ -252,7 +284,7 @@ def _decide(a: Assigned, receipts: list[Receipt], transactions: list[Transaction
     ms = settings.match
     p, r, t = a.pair, receipts[a.pair.receipt], transactions[a.pair.transaction]
     unread = not fallback and _vendor_unread(a, r, t, known, ms)
-    alone = not fallback and not unread and _amount_and_day_alone(a, r, t, known, ms, rivals, matched)
+    alone = not fallback and not unread and _amount_and_day_alone(a, r, transactions, known, ms, rivals, matched)
     apart = alone and rivals.contested(p)  # alone once the rivals matched elsewhere are set apart
     waived = unread or alone  # the merchant, and the score it lowered, are no evidence against the pair
     reasons = []

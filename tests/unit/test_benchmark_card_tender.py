@@ -120,3 +120,11 @@ def test_cash_named_as_received_names_the_card():
     # SROIE 274: 'RECEIVED CASH RM28.03' below 'NET TOTAL RM28.03', no change row.
     receipt = [line(0, 10, "NET TOTAL RM28.03"), line(30, 10, "RECEIVED CASH RM28.03")]
     assert texts(card_tender(receipt, Decimal("28.03"))) == ["NET TOTAL RM28.03", "RECEIVED VISA RM28.03"]
+
+
+def test_a_tender_label_led_by_the_currency_with_a_third_decimal_transcribed_is_a_cash_tender():
+    # SROIE 164 (SUNFISH): 'RM CASH' over 'CHANGE', its amount transcribed '100.000'; the card copy
+    # still said cash, so the benchmark showed a charged purchase's receipt paid in cash.
+    receipt = [line(0, 10, "SUBTOTAL"), line(0, 200, "28.70"), line(30, 10, "RM CASH"), line(30, 200, "100.000"),
+               line(60, 10, "CHANGE"), line(60, 200, "71.30")]
+    assert texts(card_tender(receipt, Decimal("28.70"))) == ["SUBTOTAL", "28.70", "RM VISA", "28.70"]

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pytest
 
+from docbatch.parse.receipt.labels import line_label
 from docbatch.parse.receipt.parser import ParsedReceipt, ReceiptHints, parse_receipt
 from docbatch.response import make_detection
 from docbatch.parse.catalog import RECEIPT_FIELDS
@@ -469,6 +470,35 @@ def test_a_cash_sale_title_names_no_payment_method(title: str) -> None:
     items = ("KEDAI MAJU SDN BHD", title, "Bread | 7.40", "TOTAL | 7.40")
     assert receipt(*items).fields["payment_method"] is None
     assert receipt(*items, "CASH | 10.00", "CHANGE | 2.60").fields["payment_method"] == "CASH"
+
+
+def test_a_dish_a_few_letters_from_tunai_is_no_cash_tender():
+    # SROIE 170 (ZEN AND COFFEE, card copy): '1 UNAGI DON 28.00' was read as a 'TUNAI' (cash) row, 0.8
+    # alike, so the receipt said it was paid in cash and its amount paid was the dish's price.
+    items = ("ZEN AND COFFEE 28 S/B", "1 UNAGI DON | 28.00", "1 TUNA SANDWICH | 9.00", "TOTAL | 37.00")
+    assert line_label("1 UNAGI DON") is None and line_label("1 TUNA SANDWICH") is None
+    fields = receipt(*items, "VISA | 37.00").fields
+    assert (fields["payment_method"], fields["amount_paid"]) == ("VISA", Decimal("37.00"))
+    assert receipt(*items, "TUNAI | 50.00", "BAKI | 13.00").fields["payment_method"] == "CASH"
+
+
+def test_change_handed_back_after_a_payment_row_naming_no_method_is_a_cash_payment():
+    # SROIE 073, 224 (LIAN HING, BOON SENG): 'PAID AMOUNT: 100.00' over 'CHANGE: 20.50' (or 'CHANGE: 0.00')
+    # names no method, yet a till prints the change of a cash tender only; the receipt said nothing of how
+    # it was paid.
+    items = ("LIAN HING STATIONERY SDN BHD", "PEN | 79.50", "TOTAL AMT PAYABLE: | 79.50")
+    fields = receipt(*items, "PAID AMOUNT: | 100.00", "CHANGE: | 20.50").fields
+    assert fields["payment_method"] == "CASH" and fields["amount_paid"] == Decimal("100.00")
+    assert receipt(*items, "PAID AMOUNT: | 79.50", "CHANGE: | 0.00").fields["payment_method"] == "CASH"
+    # a payment row with no change row says nothing of the method
+    assert receipt(*items, "PAID AMOUNT: | 79.50").fields["payment_method"] is None
+
+
+def test_a_cash_prize_to_be_won_is_no_cash_payment():
+    # SROIE 104 (CHILI'S): a survey footer's 'YOU COULD WIN RM500 CASH OR' was read as the cash tender.
+    items = ("CHILI'S GRILL & BAR", "TOSTADA CHIPS | 16.95", "TOTAL | 16.95", "YOU COULD WIN RM500 CASH OR")
+    assert receipt(*items).fields["payment_method"] is None
+    assert receipt(*items, "VISA | 16.95").fields["payment_method"] == "VISA"
 
 
 # --- a date whose first separator OCR lost (SROIE images 070, 073, as the local engine read them) --------

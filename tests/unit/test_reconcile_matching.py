@@ -303,15 +303,30 @@ def test_amount_and_day_alone_holds_on_an_amount_printed_confidently_beside_a_fl
     assert [r["doc_id"] for r in result.needs_review.to_pylist()] == ["unsure"]
 
 
-def test_a_receipt_paid_in_cash_or_silent_on_payment_is_not_matched_on_amount_and_day_alone():
-    # SROIE 349, a 'CASH INV' with no payment row, paid in cash, was matched to another merchant's
-    # same-day charge of its 36.55 (seed 11).
-    for method in ("CASH", None):
-        recs = receipts({"doc_id": "cash", "vendor_name": "KEDAI BUKU MAJU SDN BHD", "receipt_date": day(0),
-                         "total": "27.43", "payment_method": method})
-        result = reconcile(recs, statement((day(0), "MOLPAY SDN BHD", "27.43", "T1")))
-        assert result.matches.num_rows == 0
-        assert [r["review_reason"] for r in result.needs_review.to_pylist()] == ["low_score;merchant_mismatch"]
+def test_a_receipt_paid_in_cash_is_not_matched_on_amount_and_day_alone():
+    # A receipt paid in cash has no card charge: a same-day charge of its amount is another purchase.
+    recs = receipts({"doc_id": "cash", "vendor_name": "KEDAI BUKU MAJU SDN BHD", "receipt_date": day(0),
+                     "total": "27.43", "payment_method": "CASH"})
+    result = reconcile(recs, statement((day(0), "MOLPAY SDN BHD", "27.43", "T1")))
+    assert result.matches.num_rows == 0
+    assert [r["review_reason"] for r in result.needs_review.to_pylist()] == ["low_score;merchant_mismatch"]
+
+
+def test_a_receipt_silent_on_payment_matches_on_amount_and_day_alone_unless_the_charge_names_another_vendor():
+    # Session 18, tuning halves: receipts printing no payment row (a 'CASH SALE' title, a delivery
+    # invoice) billed under an aggregator's name were never matched, though a card paid most of them.
+    # Silent, a receipt may have been paid in cash: SROIE 191 (legacy seed 43) would take the same-day
+    # 34.00 billed as 'BOOST*DOMMAL FOOD SERV', the company printed on the batch's Domino's receipts.
+    silent = {"doc_id": "silent", "vendor_name": "ENW HARDWARE CENTRE (M) SDN. BHD", "receipt_date": day(0),
+              "total": "34.00", "payment_method": None}
+    dominos = {"doc_id": "pizza", "vendor_name": "DOMINO'S PIZZA", "receipt_date": day(-20), "total": "25.60",
+               "vendor_aliases": "DOMMAL FOOD SERVICES SDN BHD", "payment_method": "VISA"}
+    result = reconcile(receipts(silent, dominos), statement((day(0), "MOLPAY SDN BHD", "34.00", "T1")))
+    (row,) = result.matches.to_pylist()
+    assert row["doc_id"] == "silent" and "amount_and_day_alone" in row["reasons"]
+    result = reconcile(receipts(silent, dominos), statement((day(0), "BOOST*DOMMAL FOOD SERV KUALA LUMPUR MY",
+                                                             "34.00", "T1")))
+    assert result.matches.num_rows == 0
 
 
 def test_a_descriptor_naming_another_name_the_receipt_prints_matches_automatically():
@@ -583,6 +598,45 @@ def test_an_odd_tip_the_day_before_does_not_take_the_exact_charge_of_the_day_fro
     txns = statement((day(-1), day(1), "UNIHAKKA INTERNATIONAL", "8.60", "T1"),
                      (day(0), day(2), "UNIHAKKA INTERNATIONAL", "8.20", "T2"), columns=cols)
     assert [r["transaction_id"] for r in reconcile(recs, txns).matches.to_pylist()] == ["T2"]
+
+
+
+def test_a_rival_charge_naming_another_vendor_of_the_batch_does_not_compete_for_amount_and_day_alone():
+    # Tuning halves (session 18, e.g. seed 3024, SROIE 241): a 217.00 bill paid by card, billed that day as
+    # 'SENANGPAY' (an aggregator the receipt never prints), had a rival: the same day's 217.00 billed as
+    # 'POPULAR BOOK CO M', the name of another receipt's vendor (another purchase there, its receipt not
+    # given). That charge is the bookshop's; the aggregator's is the receipt's.
+    recs = receipts({"doc_id": "held", "vendor_name": "BEMED (SP) SDN. BHD", "receipt_date": day(0),
+                     "total": "217.00", "payment_method": "VISA"},
+                    {"doc_id": "book", "vendor_name": "POPULAR BOOK CO. (M) SDN BHD", "receipt_date": day(-20),
+                     "total": "12.90", "payment_method": "VISA"})
+    txns = statement((day(0), "SENANGPAY 413 SHAH ALAM MYS", "217.00", "T1"),
+                     (day(0), "POPULAR BOOK CO M", "217.00", "T2"), (day(-20), "POPULAR BOOK CO M SDN B", "12.90", "T3"))
+    result = reconcile(recs, txns)
+    assert sorted((r["doc_id"], r["transaction_id"]) for r in result.matches.to_pylist()) == [
+        ("book", "T3"), ("held", "T1")]
+    row = next(r for r in result.matches.to_pylist() if r["doc_id"] == "held")
+    assert "amount_and_day_alone" in row["reasons"]
+    # a receipt whose own vendor is in doubt may be the vendor named: it stays with a person
+    doubtful = receipts({**recs.to_pylist()[0], "vendor_name_confidence": 40.0,
+                         "review_reason": "vendor_name_low_confidence"}, recs.to_pylist()[1])
+    assert [r["doc_id"] for r in reconcile(doubtful, txns).matches.to_pylist()] == ["book"]
+
+
+
+def test_a_rival_named_after_another_vendor_is_not_set_apart_for_a_charge_resembling_another_vendor_in_part():
+    # Legacy seed 241, SROIE 038: its own 13.10 billed under another vendor's brand ('SQ *WATSONS') was set
+    # apart, and a same-day 13.10 'AMPANG 210 FIRST CITY', 0.75 like the vendor 'FIRST CITY PARKING', matched
+    # on amount and day alone. A charge resembling another vendor that much may be that vendor's.
+    recs = receipts({"doc_id": "aeon", "vendor_name": "YHM AEON TEBRAU CITY", "receipt_date": day(0),
+                     "total": "13.10", "payment_method": "VISA"},
+                    {"doc_id": "watsons", "vendor_name": "WATSONS PERSONAL CARE STORES", "receipt_date": day(-20),
+                     "total": "30.00", "payment_method": "VISA"},
+                    {"doc_id": "parking", "vendor_name": "FIRST CITY PARKING SDN BHD", "receipt_date": day(-30),
+                     "total": "3.00", "payment_method": "VISA"})
+    txns = statement((day(0), "SQ *WATSONS", "13.10", "T1"), (day(0), "AMPANG 210 FIRST CITY PETALING JAYA MY",
+                                                                 "13.10", "T2"))
+    assert reconcile(recs, txns).matches.num_rows == 0
 
 
 OFX_WITHOUT_CURDEF = """OFXHEADER:100

@@ -97,8 +97,9 @@ def _normalise(text: str) -> tuple[str, ...]:
     return tuple(words)
 
 
-#: Phrases one letter from another receipt word (``SUMMER CUP``, ``GST AMT``): read exactly only.
-_EXACT_PHRASES = frozenset({"SUMME", "GESAMT"})
+#: Phrases one letter from another receipt word (``SUMMER CUP``, ``GST AMT``), or as alike to an item's
+#: word as the cutoff allows (Malay ``TUNAI``, cash: ``UNAGI DON`` and ``TUNA`` are 0.8 alike), read exactly only.
+_EXACT_PHRASES = frozenset({"SUMME", "GESAMT", "TUNAI"})
 
 
 def _cutoff(phrase: str) -> float:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import Iterator
 
 from .header import Found
 from .labels import has_word
@@ -26,10 +27,11 @@ PAYMENT_METHODS = [
 
 
 #: Rows naming cash that say nothing of how this sale was paid: the cashier, a refund policy (``STRICTLY NO
-#: CASH REFUND``), a cash & carry store's name, and a document title (``CASH BILL``, ``CASH SALES``,
+#: CASH REFUND``), a cash & carry store's name, a document title (``CASH BILL``, ``CASH SALES``,
 #: ``CASH INV``, ``CASH RECEIPT``): in Malaysian usage a cash sale is one paid at once, as opposed to one
-#: on account, by card as well as in notes (Gardenia's card-paid delivery invoices are ``CASH INV``s).
-_NOT_A_PAYMENT = re.compile(r"CASH\s*(?:BILL|SALES?\b|INV(?:OICE)?\b|RECEIPT|REFUND|(?:&|AND)\s*CARRY)|CASHIER")
+#: on account, by card as well as in notes (Gardenia's card-paid delivery invoices are ``CASH INV``s), and
+#: a prize to be won (a survey footer's ``YOU COULD WIN RM500 CASH``).
+_NOT_A_PAYMENT = re.compile(r"CASH\s*(?:BILL|SALES?\b|INV(?:OICE)?\b|RECEIPT|REFUND|(?:&|AND)\s*CARRY)|CASHIER|\bWIN\b")
 
 
 def first_amount(lines: list[Line], label: str, *, before: int | None = None) -> tuple[Decimal, Line] | None:
@@ -57,15 +59,23 @@ def amount_tendered(lines: list[Line]) -> tuple[Decimal, Line] | None:
     Pairing the two rows (rather than the first of each anywhere) keeps an item that merely
     reads like a payment word (``MISTER POTATO`` ~ ``MASTER``) out of the sum.
     """
+    pair = next(_paid_then_change(lines), None)
+    if pair is None:
+        return None
+    paid, change = pair
+    # Magnitudes: tills print "CHANGE 6.00-" and "CASH -50.00" for money handed over and back.
+    return abs(paid.amounts[-1].value) - abs(change.amounts[-1].value), paid
+
+
+def _paid_then_change(lines: list[Line]) -> Iterator[tuple[Line, Line]]:
+    """Each change row printing its amount, with the payment row among the three just above it."""
     for ln in lines:
         if ln.label != "change" or not ln.amounts:
             continue
         paid = next((p for p in reversed(lines[max(0, ln.index - 3) : ln.index]) if p.label == "paid" and p.amounts),
                     None)
         if paid is not None:
-            # Magnitudes: tills print "CHANGE 6.00-" and "CASH -50.00" for money handed over and back.
-            return abs(paid.amounts[-1].value) - abs(ln.amounts[-1].value), paid
-    return None
+            yield paid, ln
 
 
 def card_charged(lines: list[Line]) -> Decimal | None:
@@ -81,6 +91,14 @@ def card_charged(lines: list[Line]) -> Decimal | None:
     return abs(card.amounts[-1].value) if card is not None else None
 
 
+def _change_given(lines: list[Line]) -> Found | None:
+    """Cash, on a receipt naming no method whose payment row is followed by a change row
+    (``PAID AMOUNT: 100.00`` over ``CHANGE: 20.50``, or ``CHANGE: 0.00`` for the exact sum): a till
+    prints the change of a cash tender only."""
+    pair = next(_paid_then_change(lines), None)
+    return Found("CASH", pair, 0.6) if pair else None
+
+
 def find_payment(lines: list[Line]) -> tuple[Found | None, Found | None]:
     """Payment method (canonical upper-case name) and the card's last four digits.
 
@@ -93,6 +111,8 @@ def find_payment(lines: list[Line]) -> tuple[Found | None, Found | None]:
                 break
         if method:
             break
+    if method is None:
+        method = _change_given(lines)
     card = None
     for ln in lines:
         m = re.search(r"(?:[X*•#]{2,}[\s\-]?){1,4}(\d{4})\b", ln.text.upper())
