@@ -39,6 +39,7 @@ These are properties of receipts and of OCR in general, not knowledge of particu
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable
 
 from ..country import MY_PLACE_NAMES, postcode_state_agrees, postcode_states
@@ -92,6 +93,7 @@ def repair_address(text: str) -> str:
 _MULTI_WORD_PLACES = [(name, name.split()) for name in MY_PLACE_NAMES if " " in name]
 
 
+@lru_cache(maxsize=4096)  # asked for every unknown word of every address row; batches repeat vendors
 def restored(text: str, line: str) -> bool:
     """Do the repairs restore the word ``text`` (a known word's look-alike misreading, ``INUAH``;
     a known slip, ``3R0``; a word of a place name its row ``line`` spells once repaired, ``SHAH

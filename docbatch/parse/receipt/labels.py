@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -149,24 +150,6 @@ def _has_prefixes(p: _Phrase, words: tuple[str, ...]) -> bool:
     return all(any(w.startswith(prefix) for w in words) for prefix in p.exact)
 
 
-def _matches(phrase: str, words: tuple[str, ...]) -> bool:
-    p = _phrase(phrase)
-    if not _has_prefixes(p, words):
-        return False
-    n = len(p.target)
-    for size in p.sizes:
-        by_length = _windows(words, size)
-        if p.cutoff >= 1.0:
-            if p.target in by_length.get(n, ()):
-                return True
-            continue
-        for length in range(n - p.slack, n + p.slack + 1):
-            for window in by_length.get(length, ()):
-                if Indel.normalized_similarity(window, p.target) >= p.cutoff:
-                    return True
-    return False
-
-
 @dataclass(frozen=True)
 class _Entry:
     """One vocabulary phrase as :func:`line_label` ranks it: longer first, then earlier class."""
@@ -176,27 +159,55 @@ class _Entry:
     phrase: _Phrase
 
 
-def _index() -> tuple[dict[tuple[int, str], list[_Entry]], dict[tuple[int, int], list[_Entry]]]:
-    """The vocabulary by what a window must be to match it, built once: exact phrases by
-    (window size, text), fuzzy ones by (window size, window length) within their slack."""
+@dataclass(frozen=True)
+class _Index:
+    """Phrases by what a window must be to match them: exact phrases by (window size, text),
+    fuzzy ones by (window size, window length) within their slack.  A window then looks up the
+    few phrases it could match instead of every phrase being tried on every window."""
+
+    exact: dict[tuple[int, str], list[_Entry]]
+    fuzzy: dict[tuple[int, int], list[_Entry]]
+    largest: int
+
+
+def _indexed(entries: list[tuple[str, str, int]]) -> _Index:
+    """(class, phrase, class order) triples as an :class:`_Index`."""
     exact: dict[tuple[int, str], list[_Entry]] = {}
     fuzzy: dict[tuple[int, int], list[_Entry]] = {}
-    for order, (cls, phrases) in enumerate(VOCABULARY):
-        for phrase in phrases:
-            p = _phrase(phrase)
-            n = len(p.target)
-            entry = _Entry((n, -order), cls, p)
-            for size in p.sizes:
-                if p.cutoff >= 1.0:
-                    exact.setdefault((size, p.target), []).append(entry)
-                    continue
-                for length in range(n - p.slack, n + p.slack + 1):
-                    fuzzy.setdefault((size, length), []).append(entry)
-    return exact, fuzzy
+    for cls, phrase, order in entries:
+        p = _phrase(phrase)
+        n = len(p.target)
+        entry = _Entry((n, -order), cls, p)
+        for size in p.sizes:
+            if p.cutoff >= 1.0:
+                exact.setdefault((size, p.target), []).append(entry)
+                continue
+            for length in range(n - p.slack, n + p.slack + 1):
+                fuzzy.setdefault((size, length), []).append(entry)
+    return _Index(exact, fuzzy, max(size for size, _ in [*exact, *fuzzy]))
 
 
-_EXACT_INDEX, _FUZZY_INDEX = _index()
-_LARGEST_WINDOW = max(size for size, _ in [*_EXACT_INDEX, *_FUZZY_INDEX])
+def _hits(index: _Index, words: tuple[str, ...]) -> Iterator[tuple[str, _Entry]]:
+    """Every (window, phrase) pair of ``words`` and ``index`` that agree in window size and in
+    text (exact phrases) or length (fuzzy ones): the candidates :func:`_fits` decides."""
+    for size in range(1, min(len(words), index.largest) + 1):
+        for length, windows in _windows(words, size).items():
+            for window in windows:
+                for entry in index.exact.get((size, window), ()):
+                    yield window, entry
+                for entry in index.fuzzy.get((size, length), ()):
+                    yield window, entry
+
+
+def _fits(p: _Phrase, window: str, words: tuple[str, ...]) -> bool:
+    """A candidate of :func:`_hits` matches: its exact prefixes are in the words and, for a
+    fuzzy phrase, the edit ratio reaches its cutoff."""
+    return ((not p.exact or _has_prefixes(p, words))
+            and (p.cutoff >= 1.0 or Indel.normalized_similarity(window, p.target) >= p.cutoff))
+
+
+_VOCABULARY_INDEX = _indexed([(cls, phrase, order) for order, (cls, phrases) in enumerate(VOCABULARY)
+                              for phrase in phrases])
 
 
 @lru_cache(maxsize=4096)
@@ -207,23 +218,22 @@ def line_label(label_text: str) -> str | None:
     :func:`has_word`: exact text for short phrases, a length within the slack and an edit
     ratio at the cutoff for the others); the matching phrase with the largest key wins."""
     words = _normalise(label_text)
-    if not words:
-        return None
     best: _Entry | None = None
-    for size in range(1, min(len(words), _LARGEST_WINDOW) + 1):
-        for length, windows in _windows(words, size).items():
-            for window in windows:
-                for entry in _EXACT_INDEX.get((size, window), ()):
-                    if (best is None or entry.key > best.key) and _has_prefixes(entry.phrase, words):
-                        best = entry
-                for entry in _FUZZY_INDEX.get((size, length), ()):
-                    if ((best is None or entry.key > best.key) and _has_prefixes(entry.phrase, words)
-                            and Indel.normalized_similarity(window, entry.phrase.target) >= entry.phrase.cutoff):
-                        best = entry
+    for window, entry in _hits(_VOCABULARY_INDEX, words):
+        if (best is None or entry.key > best.key) and _fits(entry.phrase, window, words):
+            best = entry
     return best.cls if best else None
 
 
+@lru_cache(maxsize=256)  # callers ask about a few constant tuples of phrases
+def _phrase_index(phrases: tuple[str, ...]) -> _Index:
+    return _indexed([("", phrase, 0) for phrase in phrases])
+
+
+@lru_cache(maxsize=8192)  # a receipt's rows are asked about payment, dates, savings, taxes; batches repeat rows
 def has_word(text: str, *phrases: str) -> bool:
     """Whether any of ``phrases`` occurs in ``text`` (same fuzzy rules as :func:`line_label`)."""
+    if not phrases:
+        return False
     words = _normalise(text)
-    return any(_matches(p, words) for p in phrases)
+    return any(_fits(entry.phrase, window, words) for window, entry in _hits(_phrase_index(phrases), words))

@@ -107,9 +107,14 @@ def repair_words(text: str) -> tuple[str, int]:
 
 
 def one_slip_apart(read: str, known: str) -> bool:
-    """``read`` is ``known`` with one look-alike character misread (any length, any case)."""
+    """``read`` is ``known`` with one look-alike character misread (any length, any case).
+
+    The lengths are compared first: most pairs asked about (a word against every place name's
+    words) differ there, and the letters need not be compared at all."""
+    if len(read) != len(known):
+        return False
     diff = [(a, b) for a, b in zip(read.upper(), known.upper()) if a != b]
-    return len(read) == len(known) and len(diff) == 1 and frozenset(diff[0]) in _LOOKALIKE
+    return len(diff) == 1 and frozenset(diff[0]) in _LOOKALIKE
 
 
 _PLACES = [name.split() for name in MY_PLACE_NAMES if " " in name]
