@@ -1,7 +1,9 @@
 """Helpers over the Amazon Rekognition DetectText response shape.
 
 Every engine returns this shape (a plain dict, JSON-serialisable), so parsers and sinks
-never learn which engine ran.  See
+never learn which engine ran, but for what the answer itself says: the model that read it
+(``TextModelVersion``), which the MRZ repair reads to undo the embedded model's measured
+misreads first (:func:`read_by_local_model`).  See
 https://docs.aws.amazon.com/rekognition/latest/APIReference/API_DetectText.html
 """
 
@@ -36,6 +38,16 @@ class Box:
         """The smallest box holding both."""
         left, top = min(self.left, other.left), min(self.top, other.top)
         return Box(left, top, max(self.right, other.right) - left, max(self.bottom, other.bottom) - top)
+
+
+#: How the embedded engine's ``TextModelVersion`` opens (``local-ppocr-<rapidocr version>``).
+LOCAL_MODEL_PREFIX = "local-"
+
+
+def read_by_local_model(response: Mapping[str, Any]) -> bool:
+    """Whether the embedded engine's model read ``response``: saved answers re-parsed later carry
+    no engine, only this, so the version string is the one place that says it."""
+    return str(response.get("TextModelVersion", "")).startswith(LOCAL_MODEL_PREFIX)
 
 
 def make_detection(

@@ -48,6 +48,7 @@ from typing import Any, ClassVar, Mapping
 from ..errors import BadImageError, InvalidRequest
 from ..records import Document, ImageInput
 from ..regions import Region, pixel_box, reframe
+from ..response import LOCAL_MODEL_PREFIX
 from .base import Engine, EngineOption, EngineSettings, ImageSpec
 from .local_glyphs import WORD_SCORE_TAG
 from .local_inputs import Sizing, decode, reduce
@@ -164,5 +165,5 @@ class LocalEngine(Engine):
                 height=height,
                 min_confidence=self.settings.min_confidence,
             ),
-            "TextModelVersion": f"local-ppocr-{self._version}",
+            "TextModelVersion": f"{LOCAL_MODEL_PREFIX}ppocr-{self._version}",
         }

@@ -25,6 +25,7 @@ from docbatch.engines.local_session import model_paths
 from docbatch.engines.local_words import WordPiece, line_words
 from docbatch.errors import BadImageError, ConfigError, InvalidRequest
 from docbatch.records import Document, ImageInput, S3Location
+from docbatch.response import read_by_local_model
 
 from ..conftest import SHARED
 
@@ -71,6 +72,7 @@ def assert_detect_text_shape(response: Mapping[str, Any]) -> None:
     """The DetectText contract parsers rely on: keys, types, 0..1 geometry, LINEs then WORDs."""
     assert set(response) == {"TextDetections", "TextModelVersion"}
     assert response["TextModelVersion"].startswith("local-ppocr-")
+    assert read_by_local_model(response)  # the MRZ repair undoes this model's misreads first
     detections = response["TextDetections"]
     lines = by_type(response, "LINE")
     assert [d["Type"] for d in detections] == ["LINE"] * len(lines) + ["WORD"] * (len(detections) - len(lines))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
-from ...response import box_of, lines as response_lines
+from ...response import box_of, lines as response_lines, read_by_local_model
 from ..layout import visual_rows
 from .mrz_decode import FILLER, Mrz
 from .mrz_repair import normalise, read_mrz
@@ -76,8 +76,8 @@ def _zone_lines(ordered: list[tuple[str, float]]) -> list[tuple[str, float]]:
 
 def _misreads(response: Mapping[str, Any]) -> frozenset[tuple[str, str]]:
     """The swaps undoing the commonest misreads of the engine that answered: measured for the
-    local engine alone (its ``TextModelVersion`` opens ``local-``), so none for the others."""
-    return LOCAL_ENGINE_MISREADS if str(response.get("TextModelVersion", "")).startswith("local-") else frozenset()
+    local engine alone (:func:`~docbatch.response.read_by_local_model`), so none for the others."""
+    return LOCAL_ENGINE_MISREADS if read_by_local_model(response) else frozenset()
 
 
 def find_mrz(response: Mapping[str, Any]) -> Mrz | None:
