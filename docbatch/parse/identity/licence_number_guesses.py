@@ -71,7 +71,6 @@ def _caption_cuts(value: str) -> list[int]:
     return cuts + [cut for distance, cut in sorted(inside) if distance <= 1]
 
 
-
 def every_group_reading(tokens: list[str], number: str, fits: Callable[[object], bool]) -> str | None:
     """A guessed reading of a row's ``tokens`` that spells every digit on it, where ``number``, the
     plain reading that fits the state's format, leaves digit groups out and the row ends with one

@@ -200,8 +200,7 @@ def _agree_countries(fmt: MrzFormat, lines: list[str]) -> tuple[list[str], list[
             guessed += [name] if lost else []
     for name, f in spots.items():
         value = lines[f.line][f.start:f.end]
-        near = {value[:i] + alt + value[i + 1:] for i, c in enumerate(value) for alt in _CODE_LOOKALIKES.get(c, "")}
-        near = {code for code in near if valid_country(code)}
+        near = {code for code in _lookalike_codes(value) if valid_country(code)}
         if not valid_country(value) and len(near) == 1:
             lines = _put(lines, f, near.pop())
             guessed.append(name)
@@ -218,10 +217,14 @@ def codes_a_lookalike_apart(mrz: Mrz) -> list[str]:
     out = []
     for name, other in (("issuing_country", "nationality"), ("nationality", "issuing_country")):
         value, ref = values[name], values[other]
-        if valid_country(value) and value != ref and ref in {
-                value[:i] + alt + value[i + 1:] for i, c in enumerate(value) for alt in _CODE_LOOKALIKES.get(c, "")}:
+        if valid_country(value) and value != ref and ref in _lookalike_codes(value):
             out.append(name)
     return out
+
+
+def _lookalike_codes(value: str) -> set[str]:
+    """``value`` with one letter the engine reads for another in a code put back (``_CODE_LOOKALIKES``)."""
+    return {value[:i] + alt + value[i + 1:] for i, c in enumerate(value) for alt in _CODE_LOOKALIKES.get(c, "")}
 
 
 def _put(lines: list[str], f: Any, value: str) -> list[str]:

@@ -59,6 +59,14 @@ class _Row:
         self.conf[name] = round(float(confidence), 2)
         self.source[name] = source
 
+    def doubt(self, names: list[str], reasons: list[str], why: str) -> bool:
+        """Put ``names`` under the review level and say ``why`` (``why: name,name``); whether any was."""
+        for name in names:
+            self.conf[name] = min(self.conf[name], LOW_CONFIDENCE)
+        if names:
+            reasons.append(f"{why}: " + ",".join(names))
+        return bool(names)
+
 
 #: What every field of an MRZ whose checks fail is worth: under the review level, since a
 #: failed check (or a code the standard rules out) means the zone may be misread or shifted.
@@ -267,27 +275,16 @@ def _read_mrz_document(row: _Row, reasons: list[str], response: Mapping[str, Any
     coded = "document_code" in mrz.guessed
     if coded:
         reasons.append("mrz document code read as no card code, taken as I: mrz_code")
-    countries = [name for name in ("issuing_country", "nationality") if name in mrz.guessed and name in row.conf]
-    for name in countries:
-        row.conf[name] = min(row.conf[name], LOW_CONFIDENCE)
-    if countries:
-        reasons.append("mrz country code read as none, taken as the other country field: " + ",".join(countries))
-    near = [name for name in codes_a_lookalike_apart(mrz) if name in row.conf]
-    for name in near:
-        row.conf[name] = min(row.conf[name], LOW_CONFIDENCE)
-    if near:
-        reasons.append("mrz country code one look-alike letter (H/I, N/Z) from the other country field: "
-                       + ",".join(near))
-    coded = coded or bool(countries) or bool(near)
+    countries = row.doubt([name for name in ("issuing_country", "nationality") if name in mrz.guessed
+                           and name in row.conf], reasons, "mrz country code read as none, taken as the other country field")
+    near = row.doubt([name for name in codes_a_lookalike_apart(mrz) if name in row.conf], reasons,
+                     "mrz country code one look-alike letter (H/I, N/Z) from the other country field")
+    coded = coded or countries or near
     disagree = _mrz_visual_disagreements(printed, mrz)
     if disagree:
         reasons.append("printed zone disagrees with mrz on: " + ",".join(disagree))
-    lone = _lone_k_or_c(row, mrz) if disagree is None else []
-    for name in lone:
-        row.conf[name] = min(row.conf[name], LOW_CONFIDENCE)
-    if lone:
-        reasons.append("mrz name holds a lone K or C no print confirms (an initial, or a filler misread): "
-                       + ",".join(lone))
+    lone = row.doubt(_lone_k_or_c(row, mrz) if disagree is None else [], reasons,
+                     "mrz name holds a lone K or C no print confirms (an initial, or a filler misread)")
     if (doubted or disagree or respelt or coded or lone) and "mrz_code" in row.conf:
         row.conf["mrz_code"] = min(row.conf["mrz_code"], INVALID_MRZ_CONFIDENCE)
     return None if disagree is None else not (disagree or respelt)
