@@ -259,6 +259,11 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[^\W_]+", clean_vendor(text).upper())
 
 
+def _opens_with(words: list[str], name: list[str]) -> bool:
+    """A row printing the name again with more words after it (the outlet: ``DOMINO'S PIZZA TAMAN UNIVERSITI``)."""
+    return len(words) > len(name) and words[:len(name)] == name
+
+
 _CONTACT = re.compile(r"\b(TEL|FAX|PHONE|GST|SST|VAT)\b")
 _TITLE = re.compile(r"\b(INVOICE|RECEIPT)\b")
 
@@ -306,8 +311,7 @@ def _vendor_doubt(used: list[Line], pool: list[Line], scores: dict[int, float], 
         return "name_row_below"
     taken = {ln.index for ln in used}
     name = _words(" ".join(ln.text for ln in used))
-    if any(ln.index > last.index and len(_words(ln.text)) > len(name) and _words(ln.text)[: len(name)] == name
-           for ln in pool):
+    if any(ln.index > last.index and _opens_with(_words(ln.text), name) for ln in pool):
         return "branch_row"
     for ln in pool:
         up = clean_vendor(ln.text.upper())
