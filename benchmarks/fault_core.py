@@ -127,6 +127,8 @@ def watched(scenario: Callable[[Bench], ScenarioResult]) -> Callable[..., Scenar
 
 
 def timed(name: str, bench: Bench) -> tuple[ScenarioResult, float]:
+    """A scenario's empty result over the bench's documents and its start on the monotonic clock
+    (the scenario sets ``seconds`` from it when it ends)."""
     return ScenarioResult(name, bench.docs), time.monotonic()
 
 
@@ -236,6 +238,7 @@ def finish(proc: subprocess.Popen[str], result: ScenarioResult, what: str, timeo
 
 
 def last_line(stderr: str) -> str:
+    """The last line a child wrote to stderr: where docbatch's one-line error stands."""
     lines = stderr.strip().splitlines()
     return lines[-1] if lines else ""
 

@@ -380,6 +380,8 @@ SCENARIOS: tuple[Callable[[Bench], ScenarioResult], ...] = (
 
 
 def format_table(results: Sequence[ScenarioResult]) -> str:
+    """The matrix as text: a row per scenario (a long failed-by-code cell moved under the table so
+    the columns stay readable), then each scenario's notes and problems."""
     head = ("scenario", "docs", "ok", "failed by code", "requests", "repeated", "redone", "lost", "wrong", "foreign",
             "secs", "verdict")
     body, details = [], []

@@ -104,6 +104,9 @@ def _outcome(server: FakeRekognitionServer, failed: int, wall: float, in_flight:
 
 
 def run_docbatch(manifest: Path, out: Path, *, quota: float, latency: float, tps: float | str) -> Outcome:
+    """docbatch's run against a fake server admitting ``quota`` calls a second: requests, how many were
+    throttled, the share of the quota the admitted calls used, failures, peak calls in flight and wall
+    time (``tps``: the pace docbatch is given, a number or ``auto``)."""
     with FakeRekognitionServer(engine=TinyReceipt(), tps=quota, latency=latency) as server:
         started = time.monotonic()
         summary = run_batch(RunConfig(
@@ -130,6 +133,8 @@ def naive_pool(client: Any, paths: list[Path], threads: int) -> int:
 
 
 def run_naive(paths: list[Path], *, quota: float, latency: float) -> Outcome:
+    """The same images through :func:`naive_pool` with boto3's own adaptive retries, against the
+    same quota: the baseline docbatch's pacing is measured against."""
     import boto3
     from botocore.config import Config
 
@@ -145,6 +150,8 @@ def run_naive(paths: list[Path], *, quota: float, latency: float) -> Outcome:
 
 
 def sparkline(seconds: list[tuple[int, int, int]], top: float) -> str:
+    """Calls admitted per second as one line of block characters (seconds with no call left out),
+    scaled to ``top``: the pace is seen at a glance beside the figures."""
     rows = [r for r in seconds if r[1] or r[2]]
     return "".join(SPARK[min(len(SPARK) - 1, int(r[1] / top * (len(SPARK) - 1) + 0.5))] for r in rows)
 

@@ -20,7 +20,7 @@ from .parse.catalog import TABLES
 from .parse.classify import classify
 from .parse.document import ParsedDocument, parse_document
 from .parse.redaction import redact_tables
-from .response import summarize, validate
+from .response import detections, summarize, validate
 from .runfolder import RunFolder
 from .state import RAW_INVALID, RAW_MISSING, RAW_MISSING_MESSAGE, JournalRow
 
@@ -164,7 +164,7 @@ def _word_cap(engine: str) -> int | None:
 
 def _detection_rows(doc_id: str, response: Mapping[str, Any]) -> list[dict[str, Any]]:
     rows = []
-    for d in response.get("TextDetections") or []:
+    for d in detections(response):
         geo = d.get("Geometry") or {}
         bb = geo.get("BoundingBox") or {}
         poly = geo.get("Polygon")

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Literal, Mapping
 
 from .errors import BadImageError
-from .response import Box
+from .response import Box, detections
 
 CapOrder = Literal["reading", "confidence", "random"]
 CAP_ORDERS: tuple[str, ...] = ("reading", "confidence", "random")
@@ -111,7 +111,7 @@ def reframe(response: Mapping[str, Any], seen: Region, asked: Region) -> dict[st
     """
     out = dict(response)
     dets = []
-    for det in response.get("TextDetections") or []:
+    for det in detections(response):
         moved = to_region(to_full(det, seen), asked) if seen != asked else dict(det)
         dets.append(_clamped(moved))
     out["TextDetections"] = dets
@@ -165,7 +165,7 @@ def within(response: Mapping[str, Any], region: Region) -> dict[str, Any]:
     """
     if region.is_full:
         return dict(response)
-    dets = list(response.get("TextDetections") or [])
+    dets = detections(response)
     lines = {d.get("Id") for d in dets if d.get("Type") == "LINE" and inside(d, region)}
     kept = [to_region(d, region) for d in dets
             if (d.get("Type") == "LINE" and d.get("Id") in lines)
@@ -208,7 +208,7 @@ def cap_words(detections: Iterable[Mapping[str, Any]], cap: int | None, *, order
 
 def answer_seed(response: Mapping[str, Any]) -> str:
     """A seed for ``random`` capping that depends only on the answer (deterministic runs)."""
-    texts = "\x1f".join(str(d.get("DetectedText")) for d in response.get("TextDetections") or [])
+    texts = "\x1f".join(str(d.get("DetectedText")) for d in detections(response))
     return hashlib.sha256(texts.encode("utf-8", "surrogatepass")).hexdigest()  # any text, even unencodable
 
 

@@ -52,7 +52,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 from .regions import FULL, Region, box, to_full
-from .response import words
+from .response import detections, words
 from .tile_merge import Answer, Line, merge, overlaps, same, touches_edge, within
 
 #: The engine's answer for a region (None: the whole image), in that region's frame.
@@ -161,7 +161,7 @@ class _Tiler:
 
     # -- answers --------------------------------------------------------------------------
     def parse(self, region: Region, response: Mapping[str, Any]) -> Answer:
-        dets = [to_full(d, region) for d in response.get("TextDetections") or []]
+        dets = [to_full(d, region) for d in detections(response)]
         lines: dict[Any, Line] = {}
         for d in dets:
             b = box(d)

@@ -51,6 +51,7 @@ import pandas as pd
 from docbatch.config import RunConfig
 from docbatch.runfolder import RunFolder
 from docbatch.answers import SOURCE_KEY
+from docbatch.engines.rekognition import RekognitionEngine
 from docbatch.runner import run_batch
 from docbatch.testing.fake_rekognition import FakeRekognitionServer, ReplayOnly
 
@@ -61,7 +62,8 @@ from .receipts import FIELDS, box_response, field_matches, sroie_image_size
 HELD_OUT_FROM = "313"
 #: The same for the 150 images (the parsers were tuned on the first half of them).
 IMAGES_HELD_OUT_FROM = "075"
-WORD_CAP = 100
+#: The cap the replayed answers are held to: Rekognition's, as its engine class states it.
+WORD_CAP = RekognitionEngine.word_cap
 
 
 def reading_order(response: Mapping[str, Any]) -> dict[str, Any]:
@@ -180,6 +182,8 @@ class Score:
 
 def score(truth: Mapping[str, Mapping[str, str]], docs: pd.DataFrame, receipts: pd.DataFrame,
           stems: list[str]) -> Score:
+    """One setup's figures over ``stems``: documents, calls (tiles), cap hits, rows needing review
+    and, per SROIE label, how many were scored and right."""
     s = Score()
     for stem in stems:
         if stem not in truth or stem not in docs.index:
@@ -234,6 +238,8 @@ def _splits(stems: list[str], held_from: str = HELD_OUT_FROM) -> list[list[str]]
 
 
 def perfect_lines(sroie: Path, work: Path, truth: Mapping[str, Mapping[str, str]], *, orders: bool) -> str:
+    """The table over SROIE's transcribed lines (no OCR error), uncapped, capped with tiling off
+    and on (and, with ``orders``, which 100 words the cap keeps), and through the Textract protocol."""
     stems = sorted(p.stem for p in (sroie / "box").glob("*.csv"))
     raw = {s: box_response(sroie / "box" / f"{s}.csv", image_size=sroie_image_size(sroie, s)) for s in stems}
     prepared = {"reading": {s: reading_order(r) for s, r in raw.items()}, "annotation": raw}
@@ -292,6 +298,8 @@ def _saved_answers(run: Path, images: list[Path]) -> Iterator[tuple[bytes, Mappi
 
 
 def ocr(sroie: Path, work: Path, truth: Mapping[str, Mapping[str, str]], jobs: int | None) -> str:
+    """The table over SROIE's images read by the local OCR: uncapped, then the same OCR behind the
+    capped Rekognition-protocol server (tiling off and on) and behind the Textract protocol."""
     images = sorted((sroie / "img").glob("*.jpg"))
     stems = [p.stem for p in images]
     manifest = _manifest(work / "ocr-manifest.csv", ((p.stem, str(p.resolve())) for p in images))

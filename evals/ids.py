@@ -62,13 +62,11 @@ _ID_TYPES = {"DRIVER LICENSE FRONT": "drivers_license", "PASSPORT": "passport"}
 
 
 def squeeze(value: object) -> str:
+    """A value as compared with the truth: dates in ISO form, else lower-case letters and digits only
+    (OCR spacing, ``<`` fillers and punctuation are no error of the field)."""
     if isinstance(value, dt.date):
         return value.isoformat()
     return re.sub(r"[^0-9a-z]", "", str(value).casefold())
-
-
-def _pct(n: int, d: int) -> str:
-    return f"{100 * n / d:.1f}%" if d else "-"
 
 
 # ---- MRZ text vectors --------------------------------------------------------------------
@@ -84,6 +82,8 @@ def _vector_field(mrz: Any, key: str, run_date: dt.date) -> object:
 
 
 def truth_mrz_value(key: str, value: str, run_date: dt.date) -> object:
+    """A truth file's MRZ field as the parser would give it: dates to ``date`` (two-digit years put in
+    the century a birth or an expiry date needs on ``run_date``), an unstated sex and blanks to None."""
     if key in ("birth_date", "expiry_date"):
         return mrz_date(value, birth=key == "birth_date", run_date=run_date)
     if key == "sex" and value == "<":
@@ -92,6 +92,9 @@ def truth_mrz_value(key: str, value: str, run_date: dt.date) -> object:
 
 
 def score_vectors(mrz_dir: Path, run_date: dt.date, verbose: bool) -> tuple[int, int, int, int]:
+    """The MRZ text vectors (no OCR in the way): (valid ones decoded right, valid ones, invalid ones
+    flagged invalid both as decoded and as repaired, invalid ones), so a repair that "fixes" a
+    broken check digit into a valid-looking zone shows as a miss."""
     vectors = json.loads((mrz_dir / "mrz_text_vectors.json").read_text(encoding="utf-8"))
     valid_ok = valid_n = invalid_ok = invalid_n = 0
     for vec in vectors:
@@ -288,6 +291,7 @@ def state_folds(states: list[str], k: int = STATE_FOLDS) -> dict[str, int]:
 
 
 def licence_splits() -> list[Split]:
+    """The licence tables' columns: the states tuned on, the held-out states, and all."""
     return [("tuned", lambda s: s not in HELD_OUT_STATES), ("held out", lambda s: s in HELD_OUT_STATES),
             ("all", lambda s: True)]
 

@@ -46,7 +46,7 @@ from docbatch.response import make_detection
 
 from . import add_data_option, shared_data
 from .pipeline import pipeline_responses, saved_responses
-from .scoring import Outcome, Split, accuracy_table, flag_table
+from .scoring import Outcome, Split, accuracy_table, flag_table, pct
 from .sroie_labels import TEXT_FIELDS, box_lines, box_rows, box_spellings, respelt
 from .scoring import is_flagged as scoring_flagged
 
@@ -133,6 +133,8 @@ def truth_money(text: str) -> Decimal | None:
 
 
 def field_matches(key: str, truth: str, value: object) -> bool:
+    """Whether a parsed value is SROIE's label ``truth`` for ``key``: dates and totals as values
+    (SROIE writes them in many forms), company and address as normalised text."""
     if value is None:
         return False
     if key == "date":
@@ -154,10 +156,6 @@ def is_flagged(parsed: ParsedReceipt, key: str) -> bool:
     ``needs_review`` for another field's reason does not flag this one.
     """
     return scoring_flagged(parsed.fields, FIELDS[key], below=REVIEW_BELOW, inclusive=True, aliases=REASON_ALIASES)
-
-
-def _pct(n: int, d: int) -> str:
-    return f"{100 * n / d:.1f}%" if d else "-"
 
 
 def _truth(sroie: Path, stem: str) -> dict[str, str] | None:
@@ -218,7 +216,7 @@ def _score(sroie: Path, title: str, stems: list[str], split: int, load: Callable
         splits += [(f"held out {cut}-{stems[-1]}", lambda s: s >= cut), ("all", lambda s: True)]
     outcomes, review = receipt_outcomes(sroie, stems, load, hints, verbose, box_spelt=box_spelt)
     docs = len({o.doc for o in outcomes})
-    print(f"{title}: {docs} documents, needs_review {_pct(review, docs)}")
+    print(f"{title}: {docs} documents, needs_review {pct(review, docs)}")
     print(accuracy_table(outcomes, list(FIELDS.values()), splits))
     print("  flags (wrong values flagged / wrong; right values flagged / right):")
     print(flag_table(outcomes, list(FIELDS.values()), splits))

@@ -40,6 +40,7 @@ Split = tuple[str, Callable[[str], bool]]
 
 
 def pct(n: int, d: int) -> str:
+    """``n`` of ``d`` as a percentage to one decimal, ``-`` for none of none (an empty split, not 0%)."""
     return f"{100 * n / d:.1f}%" if d else "-"
 
 

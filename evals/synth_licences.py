@@ -248,14 +248,24 @@ def _finish(c: _Card, p: dict[str, Any], rng: random.Random) -> Image.Image:
     """Signature (mixed case), then what photos and scans do: a small rotation, blur, a lower resolution."""
     sig = f"{p['first_name'].title()} {p['last_name'].title()}"
     c.text((40, c.h - 70), sig, font("DejaVuSerif-Italic.ttf", rng.randint(22, 30)), (40, 40, 110))
-    image = c.image
-    if rng.random() < 0.4:
-        image = image.rotate(rng.uniform(-2.5, 2.5), resample=Image.Resampling.BICUBIC, expand=True,
-                             fillcolor=(255, 255, 255))
-    if rng.random() < 0.3:
-        image = image.filter(ImageFilter.GaussianBlur(rng.uniform(0.6, 1.2)))
-    if rng.random() < 0.3:
-        scale = rng.uniform(0.6, 0.8)
+    return photographed(c.image, rng, turn=(0.4, 2.5), blur=(0.3, 0.6, 1.2), shrink=(0.3, 0.6, 0.8),
+                        paper=(255, 255, 255))
+
+
+def photographed(image: Image.Image, rng: random.Random, *, turn: tuple[float, float],
+                 blur: tuple[float, float, float], shrink: tuple[float, float, float],
+                 paper: tuple[int, int, int]) -> Image.Image:
+    """What photos and scans do to a generated document, each step by chance so that a set holds
+    clean and worn ones alike: ``turn`` (chance, degrees) a small rotation, the corners it opens
+    ``paper``-coloured; ``blur`` (chance, radius from, to); ``shrink`` (chance, scale from, to) a lower
+    resolution.  The licence and MRZ generators share it with their own odds (same seed, same images)."""
+    if rng.random() < turn[0]:
+        image = image.rotate(rng.uniform(-turn[1], turn[1]), resample=Image.Resampling.BICUBIC, expand=True,
+                             fillcolor=paper)
+    if rng.random() < blur[0]:
+        image = image.filter(ImageFilter.GaussianBlur(rng.uniform(blur[1], blur[2])))
+    if rng.random() < shrink[0]:
+        scale = rng.uniform(shrink[1], shrink[2])
         image = image.resize((round(image.width * scale), round(image.height * scale)), Image.Resampling.LANCZOS)
     return image
 

@@ -37,7 +37,7 @@ import sys
 from pathlib import Path
 from typing import Any, Mapping
 
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageDraw, ImageFont
 
 from docbatch.parse.identity.mrz_repair import normalise
 from docbatch.parse.identity.parser import parse_identity
@@ -45,7 +45,7 @@ from docbatch.parse.identity.parser import parse_identity
 from .ids import MRZ_FIELDS, licence_flagged, squeeze, truth_mrz_value
 from .pipeline import add_generated_arguments, generated_responses
 from .scoring import Outcome, accuracy_table, flag_table, numbered_halves
-from .synth_licences import font
+from .synth_licences import font, photographed
 
 #: Bumped whenever a change to the generator changes the documents (their folder is keyed by it).
 GENERATOR_VERSION = 4
@@ -216,15 +216,9 @@ def render(p: dict[str, Any], lay: dict[str, Any], rng: random.Random) -> Image.
 
 
 def _wear(image: Image.Image, rng: random.Random) -> Image.Image:
-    """What photos and scans do: a small rotation, blur, a lower resolution, JPEG."""
-    if rng.random() < 0.5:
-        image = image.rotate(rng.uniform(-3, 3), resample=Image.Resampling.BICUBIC, expand=True,
-                             fillcolor=(250, 250, 250))
-    if rng.random() < 0.35:
-        image = image.filter(ImageFilter.GaussianBlur(rng.uniform(0.6, 1.3)))
-    if rng.random() < 0.35:
-        scale = rng.uniform(0.55, 0.8)
-        image = image.resize((round(image.width * scale), round(image.height * scale)), Image.Resampling.LANCZOS)
+    """What photos and scans do (a small rotation, blur, a lower resolution), then JPEG."""
+    image = photographed(image, rng, turn=(0.5, 3), blur=(0.35, 0.6, 1.3), shrink=(0.35, 0.55, 0.8),
+                         paper=(250, 250, 250))
     if rng.random() < 0.5:
         buffer = io.BytesIO()
         image.save(buffer, "JPEG", quality=rng.randint(55, 90))

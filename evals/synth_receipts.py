@@ -77,6 +77,8 @@ def family_of(doc: str) -> str:
 
 
 def field_right(name: str, want: object, got: object) -> bool:
+    """Whether ``got`` is the generated receipt's ``want``: vendor text normalised (spacing and
+    punctuation are OCR's, not the parser's), amounts as decimals, the rest exactly."""
     if got is None:
         return False
     if name in ("vendor_name", "vendor_address"):

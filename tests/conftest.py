@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import io
 from pathlib import Path
 
@@ -13,6 +14,29 @@ from evals import shared_data
 ROOT = Path(__file__).resolve().parents[1]
 #: The shared data set: ``$DOCBATCH_SHARED_DATA``, else ``<project root>/../shared/data``.
 SHARED = shared_data()
+
+
+def _marked_slow_throughout(source: str) -> bool:
+    """Whether a test module's source gives every test in it the ``slow`` mark: a module-level
+    ``pytestmark = pytest.mark.slow`` (alone or in a list)."""
+    if "pytest.mark.slow" not in source:
+        return False
+    marks = None
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "pytestmark" for t in node.targets):
+            marks = node.value.elts if isinstance(node.value, (ast.List, ast.Tuple)) else [node.value]
+    return any(ast.unparse(mark) == "pytest.mark.slow" for mark in marks or ())
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Under ``-m "not slow"`` a module whose every test is slow is not imported at all: none of
+    its tests would run, and importing it (duckdb, Ray, moto's server, benchmarks) cost about a
+    third of the fast subset's collection. Any other mark expression collects every module."""
+    if (config.option.markexpr or "").split() != ["not", "slow"]:
+        return None
+    if not (collection_path.name.startswith("test_") and collection_path.suffix == ".py"):
+        return None
+    return True if _marked_slow_throughout(collection_path.read_text(encoding="utf-8")) else None
 
 
 def shared(*parts: str) -> Path:

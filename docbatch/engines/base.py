@@ -172,6 +172,8 @@ def _builtin() -> None:
 
 
 def engine_names() -> list[str]:
+    """Every engine a run may name: the built-in ones and those installed packages declare in the
+    ``docbatch.engines`` entry-point group, looked for on each call (a path added since is seen)."""
     _builtin()
     for ep in entry_points(group="docbatch.engines"):
         _REGISTRY.setdefault(ep.name, ep.load())
@@ -179,10 +181,17 @@ def engine_names() -> list[str]:
 
 
 def engine_class(name: str) -> type[Engine]:
-    if name not in engine_names():
+    """The engine class registered under ``name``; ``ConfigError`` naming the known ones if none is.
+
+    A name already registered is answered without reading the installed packages' entry points
+    again (a scan costs tens of milliseconds, and every run asks): a scan only adds names the
+    registry does not hold, so it could not change the answer."""
+    _builtin()
+    if name not in _REGISTRY and name not in engine_names():
         raise ConfigError(f"unknown engine {name!r}; known: {', '.join(engine_names())}")
     return _REGISTRY[name]()
 
 
 def create_engine(name: str, settings: EngineSettings) -> Engine:
+    """A new engine of the class registered under ``name``, built with the run's engine settings."""
     return engine_class(name)(settings)

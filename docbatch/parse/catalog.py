@@ -50,6 +50,13 @@ class Table:
         return tuple(f.name for f in self.fields)
 
 
+#: The review level of every ``<field>_confidence`` column (0..100): a parser that doubts a value
+#: puts its confidence at this level at most, and readers of the tables (the report, the
+#: evaluations) take a confidence at or under it as asking for a person.  One number for both
+#: parsers and the report, so a change of level changes them together.
+REVIEW_LEVEL = 50.0
+
+
 def _scored(fields: list[Field], *, sources: bool = False) -> list[Field]:
     """Each field, then a ``_confidence`` per field (and a ``_source`` per field for ids)."""
     out = list(fields)

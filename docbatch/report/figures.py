@@ -16,10 +16,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
-from ..parse.catalog import ID_FIELDS, RECEIPT_FIELDS, Field
+from ..parse.catalog import ID_FIELDS, RECEIPT_FIELDS, REVIEW_LEVEL, Field
 
-#: The parser's review level: a confidence at or under it asks for review.
-REVIEW_BELOW = 50.0
 #: Fields of each parsed table, in catalogue order.
 FIELDS: dict[str, tuple[Field, ...]] = {"receipts": RECEIPT_FIELDS, "ids": ID_FIELDS}
 #: A review reason's suffixes that name the state of the field before them (``total_missing``).
@@ -48,7 +46,7 @@ class FieldStats:
         """Share of filled values at or under the review level."""
         if not self.confidences:
             return None
-        return sum(c <= REVIEW_BELOW for c in self.confidences) / len(self.confidences)
+        return sum(c <= REVIEW_LEVEL for c in self.confidences) / len(self.confidences)
 
 
 def field_stats(table: str, rows: Sequence[Mapping[str, Any]]) -> list[FieldStats]:
@@ -106,7 +104,7 @@ def flagged_fields(table: str, row: Mapping[str, Any]) -> list[str]:
         found.update(n for t in tokens if (n := _field_named(t, names)))
     for name in names:
         conf = row.get(f"{name}_confidence")
-        if row.get(name) not in (None, "") and conf is not None and float(conf) <= REVIEW_BELOW:
+        if row.get(name) not in (None, "") and conf is not None and float(conf) <= REVIEW_LEVEL:
             found.add(name)
     return [n for n in names if n in found]
 

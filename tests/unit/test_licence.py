@@ -10,16 +10,14 @@ from docbatch.parse.identity.licence import parse_licence
 from docbatch.parse.identity.us_dates import us_date
 from docbatch.response import make_detection
 
+from ..support.licences import REVIEW, RUN, read_card, read_rows
 from ..support.responses import response_from_rows, response_from_words
-
-RUN = dt.date(2026, 6, 1)
-
 
 _response = response_from_rows
 
 
 def _fields(rows: list[tuple[str, float, float]]) -> dict[str, object]:
-    return parse_licence(_response(rows), run_date=RUN).values
+    return read_rows(rows).values
 
 
 def test_birth_date_label_read_with_zeros_or_eight():
@@ -112,11 +110,11 @@ def test_zip_code_with_one_digit_read_as_a_letter_still_makes_the_city_line():
 def test_zip_code_with_a_digit_read_as_a_symbol_still_makes_the_city_line_and_is_flagged():
     # The name block is found above the city line; the ZIP code holds a digit OCR could not read.
     rows = [("SAMPLE, CARON", 0.38, 0.65), ("123 MAIN STREET", 0.38, 0.70), ("LINCOLN,NE685#1-0000", 0.38, 0.74)]
-    out = parse_licence(_response(rows), run_date=RUN)
+    out = read_rows(rows)
     f = out.values
     assert (f["last_name"], f["first_name"], f["address"]) == ("SAMPLE", "CARON", "123 MAIN STREET")
     assert (f["city_in_address"], f["state_in_address"]) == ("LINCOLN", "NE")
-    assert out.confidence["zip_code_in_address"] < 50
+    assert out.confidence["zip_code_in_address"] < REVIEW
 
 
 def test_name_line_after_field_numbers_one_and_two_read_with_a_dot_is_not_the_street():
@@ -155,23 +153,23 @@ def test_date_with_its_second_separator_lost():
 
 
 def test_a_zero_read_for_the_o_of_a_family_name_is_the_letter():
-    numbered = parse_licence(response_from_rows([
+    numbered = read_rows([
         ("NEVADA", 0.05, 0.02), ("4D DLN 2203 5559 87", 0.30, 0.12), ("1 0'BRIEN", 0.30, 0.25),
-        ("2 WILLIAM", 0.30, 0.30), ("1289 PARK AVE", 0.31, 0.35), ("DOVER, NV 61273", 0.30, 0.40)]), run_date=RUN)
+        ("2 WILLIAM", 0.30, 0.30), ("1289 PARK AVE", 0.31, 0.35), ("DOVER, NV 61273", 0.30, 0.40)])
     assert (numbered.values["last_name"], numbered.values["first_name"]) == ("O'BRIEN", "WILLIAM")
     assert numbered.values["address"] == "1289 PARK AVE"
-    captioned = parse_licence(response_from_rows([("LAST NAME", 0.30, 0.25), ("0LSEN", 0.30, 0.29)]), run_date=RUN)
+    captioned = read_rows([("LAST NAME", 0.30, 0.25), ("0LSEN", 0.30, 0.29)])
     assert captioned.values["last_name"] == "OLSEN"
 
 
 def test_a_given_name_line_glued_to_its_field_number_by_a_one_for_i_is_read_and_flagged():
     # Rhode Island's "2 I AM" read "21AM": the 1 is the I the name opens with; whether the
     # given names are "IAM" or "I AM" nothing on the line tells, so the reading is flagged.
-    f = parse_licence(response_from_rows([
+    f = read_rows([
         ("RHODE ISLAND", 0.05, 0.02), ("SAMPLE", 0.366, 0.43), ("21AM", 0.342, 0.48),
-        ("8600 NEW LONDON AVE", 0.346, 0.53), ("CRANSTON, RI 02920", 0.37, 0.58)]), run_date=RUN)
-    assert f.values["last_name"] == "SAMPLE" and f.confidence["last_name"] >= 50
-    assert f.values["first_name"] == "IAM" and f.confidence["first_name"] < 50
+        ("8600 NEW LONDON AVE", 0.346, 0.53), ("CRANSTON, RI 02920", 0.37, 0.58)])
+    assert f.values["last_name"] == "SAMPLE" and f.confidence["last_name"] >= REVIEW
+    assert f.values["first_name"] == "IAM" and f.confidence["first_name"] < REVIEW
 
 
 def test_a_value_row_lifted_by_a_taller_word_beside_it_is_still_read_under_its_caption():
@@ -240,15 +238,15 @@ _SOUTH_DAKOTA_LOWRES = [
 
 
 def test_a_small_field_number_misread_as_a_letter_is_not_part_of_the_name_or_street():
-    f = parse_licence(_words(_SOUTH_DAKOTA_LOWRES), run_date=RUN)
+    f = read_card(_SOUTH_DAKOTA_LOWRES)
     assert (f.values["last_name"], f.values["first_name"]) == ("SAMPLE", "EMILY")
-    assert "middle_name" not in f.values and f.confidence["first_name"] >= 50
+    assert "middle_name" not in f.values and f.confidence["first_name"] >= REVIEW
     assert f.values["address"] == "118 WEST CAPITOL AVENUE"
 
 
 def test_an_initial_printed_as_large_as_the_name_stays_the_first_name():
     words = [w if w[0] != "R" else ("R", 99.0, 0.2973, 0.4378, 0.0324, 0.0644) for w in _SOUTH_DAKOTA_LOWRES]
-    f = parse_licence(_words(words), run_date=RUN)
+    f = read_card(words)
     assert (f.values["first_name"], f.values["middle_name"]) == ("R", "EMILY")
 
 
@@ -264,7 +262,7 @@ def test_a_street_whose_house_number_opens_with_8_keeps_it_after_the_small_field
              ("8760", 100.0, 0.3445, 0.3657, 0.06, 0.0414), ("PARK", 100.0, 0.4109, 0.3657, 0.0636, 0.0429),
              ("CT", 100.0, 0.4855, 0.3671, 0.0282, 0.0414), ("SALEM,", 100.0, 0.3209, 0.4214, 0.1, 0.0443),
              ("SC", 100.0, 0.4236, 0.4214, 0.03, 0.0443), ("57501", 100.0, 0.4618, 0.4214, 0.0764, 0.0443)]
-    assert parse_licence(_words(words), run_date=RUN).values["address"] == "8760 PARK CT"
+    assert read_card(words).values["address"] == "8760 PARK CT"
 
 
 def _illinois_lowres(signature: str) -> dict:

@@ -6,13 +6,7 @@ The card below is the local engine's reading of a clean generated Oklahoma card 
 
 from __future__ import annotations
 
-import datetime as dt
-
-from docbatch.parse.identity.licence import parse_licence
-
-from ..support.responses import response_from_rows, response_from_words
-
-RUN = dt.date(2026, 6, 1)
+from ..support.licences import read_card, read_rows
 
 _OKLAHOMA = [
     ('OKLAHOMA', 96.8, 0.040, 0.033, 0.216, 0.060),
@@ -49,13 +43,13 @@ _OKLAHOMA = [
 
 
 def test_a_state_code_with_a_letter_read_as_a_digit_still_makes_the_city_line() -> None:
-    f = parse_licence(response_from_words(_OKLAHOMA), run_date=RUN)
+    f = read_card(_OKLAHOMA)
     assert (f.values["city_in_address"], f.values["state_in_address"], f.values["zip_code_in_address"]) == (
         "FRANKLIN", "OK", "51733")
 
 
 def test_the_names_above_that_city_line_are_read() -> None:
-    f = parse_licence(response_from_words(_OKLAHOMA), run_date=RUN)
+    f = read_card(_OKLAHOMA)
     assert (f.values["last_name"], f.values["first_name"], f.values["middle_name"]) == ("LEE", "SARAH", "MARY")
     assert f.values["address"] == "134 MAIN BLVD"
 
@@ -65,5 +59,5 @@ def test_a_state_code_read_as_printed_wins_over_an_earlier_row_read_through_a_lo
     rows = [("ILLINOIS DRIVER'S LICENSE", 0.05, 0.03), ("DD 5D 43210 9876", 0.30, 0.12),
             ("SMITH", 0.30, 0.20), ("JOHN", 0.30, 0.26), ("123 MAIN ST", 0.30, 0.32),
             ("SPRINGFIELD, IL 62701", 0.30, 0.38)]
-    f = parse_licence(response_from_rows(rows), run_date=RUN)
+    f = read_rows(rows)
     assert (f.values["city_in_address"], f.values["state_in_address"]) == ("SPRINGFIELD", "IL")

@@ -9,17 +9,13 @@ left, top, width, height)``.
 
 from __future__ import annotations
 
-import datetime as dt
-
-from docbatch.parse.identity.licence import parse_licence
 from docbatch.parse.identity.licence_checks import check_name_shapes, check_signed
 from docbatch.parse.identity.licence_fields import LicenceFields
 from docbatch.parse.identity.licence_structure import mixed_case_rows, printed_signatures
 
-from ..support.responses import response_from_rows, response_from_words
+from ..support.licences import REVIEW, read_card, read_rows
+from ..support.responses import response_from_words
 
-RUN = dt.date(2026, 6, 1)
-REVIEW = 50
 _words = response_from_words
 
 
@@ -82,7 +78,7 @@ _IDAHO = [
 
 
 def _names(words):
-    f = parse_licence(_words(words), run_date=RUN)
+    f = read_card(words)
     return f.values.get("first_name"), f.values.get("last_name"), f.confidence.get("last_name")
 
 
@@ -174,7 +170,7 @@ def _worded_card(name_rows: list[str], signature: str | None) -> LicenceFields:
     rows += [(text, 0.33, 0.33 + 0.09 * k) for k, text in enumerate(name_rows)]
     rows += [("123 MAIN ST", 0.33, 0.51), ("SPRINGFIELD, GA 30301", 0.33, 0.60), ("SEX F", 0.33, 0.69)]
     rows += [(signature, 0.05, 0.90)] if signature else []
-    return parse_licence(response_from_rows(rows), run_date=RUN)
+    return read_rows(rows)
 
 
 def test_a_lost_captions_remnant_glued_to_a_name_goes_where_the_signature_spells_the_name_without_it():

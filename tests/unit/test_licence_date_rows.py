@@ -11,13 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from docbatch.parse.identity.licence import parse_licence
 from docbatch.parse.identity.licence_fields import number_readings
 
-from ..support.responses import response_from_words
-
-RUN = dt.date(2026, 6, 1)
-REVIEW = 50
+from ..support.licences import REVIEW, read_card
 
 #: Delaware, seed 211 card 022: the number 8514 (Delaware prints one to seven digits), the birth
 #: date's caption read as ``300808/26/1968`` on the row under it.
@@ -96,13 +92,13 @@ _SOUTH_CAROLINA = [
 
 
 def test_a_short_number_beside_its_caption_beats_digits_glued_to_the_birth_date_below():
-    f = parse_licence(response_from_words(_DELAWARE), run_date=RUN)
+    f = read_card(_DELAWARE)
     assert f.values["document_number"] == "8514"
     assert f.values["date_of_birth"] == dt.date(1968, 8, 26)
 
 
 def test_a_misread_number_is_flagged_not_replaced_by_digits_joined_to_the_birth_dates_month():
-    f = parse_licence(response_from_words(_SOUTH_CAROLINA), run_date=RUN)
+    f = read_card(_SOUTH_CAROLINA)
     # The P (a misread 1) cut off leaves ten digits that fit; a guess, so flagged.
     assert f.values["document_number"] == "5068610985"
     assert f.confidence["document_number"] < REVIEW

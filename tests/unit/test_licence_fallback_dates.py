@@ -14,12 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from docbatch.parse.identity.licence import parse_licence
-
-from ..support.responses import response_from_words
+from ..support.licences import REVIEW, read_card
 
 RUN = dt.date(2026, 12, 3)
-REVIEW = 50
 
 #: Hawaii: ``3.DOB`` read with nothing beside it (the date lost but ``98``), the issue date
 #: 02/17/2010 read alone at the top, the expiry cut to ``02/21/201``.
@@ -107,23 +104,22 @@ _ILLINOIS = [
 
 
 def test_a_fallback_date_is_flagged_when_its_label_was_read_with_no_date_beside_it() -> None:
-    out = parse_licence(response_from_words(_HAWAII), run_date=RUN)
+    out = read_card(_HAWAII, run_date=RUN)
     assert out.values["date_of_birth"] == dt.date(2010, 2, 17)  # the issue date: the birth date was not read
     assert out.confidence["date_of_birth"] < REVIEW
 
 
 def test_a_fallback_birth_date_sharing_month_and_day_with_the_expiry_is_not_flagged() -> None:
-    out = parse_licence(response_from_words(_ILLINOIS), run_date=RUN)
+    out = read_card(_ILLINOIS, run_date=RUN)
     assert out.values["date_of_birth"] == dt.date(1987, 11, 14)
     assert out.values["expiration_date"] == dt.date(2023, 11, 14)
     assert out.confidence["date_of_birth"] >= REVIEW
 
 
-
 def test_a_lost_labels_fallback_date_confirmed_by_the_birthday_is_not_flagged() -> None:
     # The same card had it kept its expiry's last digit and read the birth date where the issue date was.
     swap = {'02/17/2010': '02/21/1984', '02/21/201': '02/21/2018'}
-    out = parse_licence(response_from_words([(swap.get(w[0], w[0]), *w[1:]) for w in _HAWAII]), run_date=RUN)
+    out = read_card([(swap.get(w[0], w[0]), *w[1:]) for w in _HAWAII], run_date=RUN)
     assert out.values["date_of_birth"] == dt.date(1984, 2, 21)
     assert out.values["expiration_date"] == dt.date(2018, 2, 21)
     assert out.confidence["date_of_birth"] >= REVIEW

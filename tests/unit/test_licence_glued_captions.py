@@ -7,14 +7,7 @@ generated card (named where it stands)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
-from docbatch.parse.identity.licence import parse_licence
-
-from ..support.responses import response_from_words
-
-RUN = dt.date(2026, 6, 1)
-REVIEW = 50
+from ..support.licences import REVIEW, read_card
 
 #: Arizona: ``4d DLN`` read ``4DLN``, one ``D`` for the field number's letter and the label's first.
 _ARIZONA = [
@@ -124,18 +117,18 @@ _MINNESOTA = [
 
 
 def test_a_field_numbers_letter_shared_with_its_label_word_still_labels_the_number() -> None:
-    fields = parse_licence(response_from_words(_ARIZONA), run_date=RUN)
+    fields = read_card(_ARIZONA)
     assert fields.values["document_number"] == "D08954796"
     assert fields.confidence["document_number"] >= REVIEW
 
 
 def test_a_number_run_into_the_next_caption_and_its_field_number_is_read_without_them() -> None:
-    fields = parse_licence(response_from_words(_MINNESOTA), run_date=RUN)
+    fields = read_card(_MINNESOTA)
     assert fields.values["document_number"] == "A123456789123"
 
 
 def test_a_number_cut_at_a_glued_caption_keeps_its_words_confidence_when_the_uncut_one_fits_no_format() -> None:
-    fields = parse_licence(response_from_words(_MINNESOTA), run_date=RUN)
+    fields = read_card(_MINNESOTA)
     # A and 13 digits fits no Minnesota format: the 4 is the caption's, not the number's.
     assert fields.confidence["document_number"] >= REVIEW
 
@@ -178,7 +171,7 @@ _GEORGIA = [
 
 
 def test_a_misread_label_word_between_the_field_number_and_the_digits_is_no_part_of_the_number() -> None:
-    fields = parse_licence(response_from_words(_GEORGIA), run_date=RUN)
+    fields = read_card(_GEORGIA)
     assert fields.values["document_number"] == "242578716"
 
 
@@ -229,8 +222,8 @@ _GEORGIA_CLASS_NUMBER = [
 
 def test_the_next_captions_field_number_glued_to_the_numbers_end_is_dropped_when_only_then_it_fits() -> None:
     # Georgia prints 7 to 9 digits: with the 9, ten digits fit nothing; without it, the number fits.
-    f = parse_licence(response_from_words(_GEORGIA_CLASS_NUMBER), run_date=RUN)
-    assert f.values["document_number"] == "085467624" and f.confidence["document_number"] >= 50
+    f = read_card(_GEORGIA_CLASS_NUMBER)
+    assert f.values["document_number"] == "085467624" and f.confidence["document_number"] >= REVIEW
 
 
 #: Montana, seed 223 card 039 (clean): ``4d DLN 064-421-996-982-94`` printed under the next column,
@@ -277,6 +270,6 @@ _MONTANA = [
 
 
 def test_a_number_run_into_a_glued_value_is_flagged_where_one_digit_more_would_fit_too() -> None:
-    fields = parse_licence(response_from_words(_MONTANA), run_date=RUN)
+    fields = read_card(_MONTANA)
     assert fields.values["document_number"] == "0644219969829"
     assert fields.confidence["document_number"] < REVIEW

@@ -10,15 +10,9 @@ cards 000-023), named where it stands.
 
 from __future__ import annotations
 
-import datetime as dt
-
-from docbatch.parse.identity.licence import parse_licence
 from docbatch.parse.identity.licence_number_guesses import guessed_readings
 
-from ..support.responses import response_from_words
-
-RUN = dt.date(2026, 6, 1)
-REVIEW = 50
+from ..support.licences import REVIEW, read_card
 
 #: Georgia (seed 409 low res, card 002): ``4d DLN`` read ``4UN`` and glued to ``974-629-453``.
 _GEORGIA = [
@@ -320,53 +314,53 @@ _OKLAHOMA = [
 
 
 def test_a_caption_remnant_glued_before_the_digits_is_dropped_and_the_number_flagged() -> None:
-    f = parse_licence(response_from_words(_GEORGIA), run_date=RUN)
+    f = read_card(_GEORGIA)
     assert f.values["document_number"] == "974629453"
     assert f.confidence["document_number"] < REVIEW
 
 
 def test_a_caption_remnant_glued_before_the_digits_with_its_mark_is_dropped_and_the_number_flagged() -> None:
-    f = parse_licence(response_from_words(_GEORGIA_MARK), run_date=RUN)
+    f = read_card(_GEORGIA_MARK)
     assert f.values["document_number"] == "35248958"
     assert f.confidence["document_number"] < REVIEW
 
 
 def test_an_unlabelled_numbers_last_digit_taken_for_the_next_labels_field_number_is_read_back() -> None:
-    f = parse_licence(response_from_words(_MARYLAND_NINE), run_date=RUN)
+    f = read_card(_MARYLAND_NINE)
     assert f.values["document_number"] == "E156738386419"
 
 
 def test_a_last_digit_group_after_a_dash_is_the_numbers_not_the_next_captions_field_number() -> None:
-    f = parse_licence(response_from_words(_TENNESSEE), run_date=RUN)
+    f = read_card(_TENNESSEE)
     assert f.values["document_number"] == "389201139"
 
 
 def test_a_letter_glued_to_the_label_is_the_labels_when_only_the_digits_fit_and_the_number_flagged() -> None:
-    f = parse_licence(response_from_words(_PENNSYLVANIA), run_date=RUN)
+    f = read_card(_PENNSYLVANIA)
     assert f.values["document_number"] == "22499019"
     assert f.confidence["document_number"] < REVIEW
 
 
 def test_a_letter_glued_to_the_label_is_kept_when_both_readings_fit_and_the_number_flagged() -> None:
-    f = parse_licence(response_from_words(_OKLAHOMA), run_date=RUN)
+    f = read_card(_OKLAHOMA)
     assert f.values["document_number"] == "N007035365"
     assert f.confidence["document_number"] < REVIEW
 
 
 def test_a_number_ending_in_a_letter_is_cut_inside_the_letters_glued_after_it_and_flagged() -> None:
-    f = parse_licence(response_from_words(_IDAHO), run_date=RUN)
+    f = read_card(_IDAHO)
     assert f.values["document_number"] == "MM124493D"
     assert f.confidence["document_number"] < REVIEW
 
 
 def test_a_digit_read_as_its_look_alike_letter_in_a_glued_label_is_read_back_where_the_format_needs_it() -> None:
-    f = parse_licence(response_from_words(_NEW_JERSEY), run_date=RUN)
+    f = read_card(_NEW_JERSEY)
     assert f.values["document_number"] == "W30147896749195"
     assert f.confidence["document_number"] < REVIEW
 
 
 def test_one_letter_of_a_label_printed_over_the_digits_is_dropped_and_the_number_flagged() -> None:
-    f = parse_licence(response_from_words(_MARYLAND), run_date=RUN)
+    f = read_card(_MARYLAND)
     assert f.values["document_number"] == "A960303318157"
     assert f.confidence["document_number"] < REVIEW
 

@@ -6,13 +6,7 @@ Each card below is the engine's reading of a low-resolution generated card (``ev
 
 from __future__ import annotations
 
-import datetime as dt
-
-from docbatch.parse.identity.licence import parse_licence
-
-from ..support.responses import response_from_words
-
-RUN = dt.date(2026, 6, 1)
+from ..support.licences import REVIEW, read_card
 
 #: Wyoming, card 014: ``LN LEWIS`` then ``FN LINDA`` read ``EN LINDA`` (the endorsements label).
 _WYOMING = [
@@ -86,13 +80,13 @@ _SOUTH_CAROLINA = [
 
 
 def test_fn_read_as_the_endorsements_label_under_an_ln_caption_is_the_given_name_caption() -> None:
-    fields = parse_licence(response_from_words(_WYOMING), run_date=RUN)
+    fields = read_card(_WYOMING)
     assert fields.values["first_name"] == "LINDA"
     assert "endorsements" not in fields.values
 
 
 def test_fn_read_in_under_an_ln_caption_is_not_part_of_the_given_names() -> None:
-    fields = parse_licence(response_from_words(_SOUTH_CAROLINA), run_date=RUN)
+    fields = read_card(_SOUTH_CAROLINA)
     assert (fields.values["first_name"], fields.values["middle_name"]) == ("LISA", "H")
 
 
@@ -133,6 +127,6 @@ _ALASKA = [
 
 
 def test_the_one_name_line_left_when_the_family_name_is_labelled_is_the_given_name_in_doubt() -> None:
-    fields = parse_licence(response_from_words(_ALASKA), run_date=RUN)
+    fields = read_card(_ALASKA)
     assert (fields.values["last_name"], fields.values["first_name"]) == ("KOWALSKI", "WILLIAM")
-    assert fields.confidence["first_name"] < 50  # the line read at 56, a structure fallback: flagged
+    assert fields.confidence["first_name"] < REVIEW  # the line read at 56, a structure fallback: flagged

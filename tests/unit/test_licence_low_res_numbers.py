@@ -6,17 +6,11 @@ Each card below is the engine's reading of a low-resolution generated card (``ev
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
-from docbatch.parse.identity.licence import parse_licence
 from docbatch.parse.identity.licence_fields import number_readings
 
-from ..support.responses import response_from_words
-
-RUN = dt.date(2026, 6, 1)
-REVIEW = 50
+from ..support.licences import REVIEW, read_card
 
 #: New York, card 000: the letter and 18 digits, its ``DL`` label glued before them and the class
 #: ``D`` (its ``CLASS`` label printed over the number's end, unread) glued after.
@@ -125,18 +119,18 @@ _NEW_JERSEY = [
 
 
 def test_a_number_whose_print_runs_under_the_next_columns_labels_is_flagged() -> None:
-    fields = parse_licence(response_from_words(_NEW_JERSEY), run_date=RUN)
+    fields = read_card(_NEW_JERSEY)
     assert fields.values["document_number"] == "N04284479724747"  # as read: a 1 under CLASS read 4
     assert fields.confidence["document_number"] < REVIEW
 
 
 def test_a_number_ending_before_the_next_columns_labels_keeps_its_confidence() -> None:
-    fields = parse_licence(response_from_words(_NEVADA), run_date=RUN)
+    fields = read_card(_NEVADA)
     assert fields.confidence["document_number"] > 90
 
 
 def test_a_number_with_a_class_letter_glued_after_it_is_read_without_the_letter_and_flagged() -> None:
-    fields = parse_licence(response_from_words(_NEW_YORK), run_date=RUN)
+    fields = read_card(_NEW_YORK)
     # The letter ends the text: a neighbour's value or a misread digit, nothing tells which.
     assert fields.values["document_number"] == "J477291789413412168"
     assert fields.confidence["document_number"] < REVIEW
@@ -147,7 +141,7 @@ def test_one_letter_glued_after_the_digits_gives_the_reading_without_it() -> Non
 
 
 def test_a_label_whose_hash_sign_is_read_as_an_equals_sign_still_labels_the_number() -> None:
-    fields = parse_licence(response_from_words(_NEVADA), run_date=RUN)
+    fields = read_card(_NEVADA)
     assert fields.values["document_number"] == "345571113204"
     assert fields.confidence["document_number"] >= REVIEW
 
@@ -185,7 +179,7 @@ _COLORADO = [
 
 def test_a_lone_digit_glued_before_a_letter_number_is_a_caption_remnant_dropped_and_flagged() -> None:
     # No state's format opens with one digit and a letter; without the 0 the number fits Colorado's.
-    f = parse_licence(response_from_words(_COLORADO), run_date=RUN)
+    f = read_card(_COLORADO)
     assert f.values["document_number"] == "SF29435"
     assert f.confidence["document_number"] < REVIEW
 
@@ -258,6 +252,6 @@ _KANSAS = [
 
 @pytest.mark.parametrize(("words", "number"), [(_SOUTH_CAROLINA, "59838"), (_KANSAS, "M4G7U")])
 def test_a_number_of_its_states_own_shape_after_an_unread_label_word_is_read_and_flagged(words, number) -> None:
-    f = parse_licence(response_from_words(words), run_date=RUN)
+    f = read_card(words)
     assert f.values["document_number"] == number
     assert f.confidence["document_number"] < REVIEW

@@ -10,15 +10,9 @@ card (``evals.synth_licences --seed N --count 24 --degrade lowres``), named wher
 
 from __future__ import annotations
 
-import datetime as dt
-
-from docbatch.parse.identity.licence import parse_licence
 from docbatch.parse.identity.licence_number_guesses import guessed_readings
 
-from ..support.responses import response_from_words
-
-RUN = dt.date(2026, 6, 1)
-REVIEW = 50
+from ..support.licences import REVIEW, read_card
 
 #: Colorado (seed 5005 low res, card 003): ``4d DLN`` read ``4d DEN``, then the letter and six digits.
 _COLORADO = [
@@ -168,18 +162,18 @@ _MONTANA = [
 
 
 def test_a_misread_caption_word_before_a_number_opening_with_a_letter_is_no_part_of_it() -> None:
-    f = parse_licence(response_from_words(_COLORADO), run_date=RUN)
+    f = read_card(_COLORADO)
     assert f.values["document_number"] == "N244885"
 
 
 def test_a_field_number_read_as_two_digits_glued_before_the_caption_is_dropped_and_the_number_flagged() -> None:
-    f = parse_licence(response_from_words(_WEST_VIRGINIA), run_date=RUN)
+    f = read_card(_WEST_VIRGINIA)
     assert f.values["document_number"] == "YE992907"
     assert f.confidence["document_number"] < REVIEW
 
 
 def test_a_misread_caption_glued_to_the_numbers_letters_is_cut_where_the_format_fits_and_flagged() -> None:
-    f = parse_licence(response_from_words(_IDAHO), run_date=RUN)
+    f = read_card(_IDAHO)
     assert f.values["document_number"] == "RE216897K"
     assert f.confidence["document_number"] < REVIEW
 
@@ -192,6 +186,6 @@ def test_a_cut_inside_the_letters_leaves_only_a_number_caption_behind() -> None:
 
 
 def test_a_reading_that_leaves_the_rows_last_digit_group_gives_way_to_one_spelling_every_group() -> None:
-    f = parse_licence(response_from_words(_MONTANA), run_date=RUN)
+    f = read_card(_MONTANA)
     assert f.values["document_number"] == "153333252"
     assert f.confidence["document_number"] < REVIEW

@@ -7,14 +7,7 @@ evidence since), ``(text, confidence, left, top, width, height)``.
 
 from __future__ import annotations
 
-import datetime as dt
-
-from docbatch.parse.identity.licence import parse_licence
-
-from ..support.responses import response_from_rows, response_from_words
-
-RUN = dt.date(2026, 6, 1)
-REVIEW = 50
+from ..support.licences import REVIEW, read_card, read_rows
 
 #: Arkansas, card 024: ``4d DLN`` read ``0LN`` (a family-name caption), and ``9 CLASS DM`` right of it
 #: read ``$ CLASS DM``, the field number ``9`` a mark.
@@ -87,22 +80,22 @@ _INDIANA = [
 
 
 def test_a_label_after_marks_read_from_its_field_number_is_no_value_of_the_label_before_it() -> None:
-    fields = parse_licence(response_from_words(_ARKANSAS), run_date=RUN)
+    fields = read_card(_ARKANSAS)
     assert fields.values["last_name"] == "JONES"
 
 
 def test_a_one_letter_word_leading_a_name_row_does_not_decide_which_row_is_the_family_name() -> None:
-    fields = parse_licence(response_from_words(_INDIANA), run_date=RUN)
+    fields = read_card(_INDIANA)
     assert fields.values["last_name"] == "NAKAMURA"
 
 
 def test_a_one_letter_word_before_the_given_name_a_signature_opens_with_is_dropped() -> None:
-    fields = parse_licence(response_from_words(_INDIANA), run_date=RUN)
+    fields = read_card(_INDIANA)
     assert (fields.values["first_name"], fields.values.get("middle_name")) == ("NOAH", "F")
 
 
 def test_a_one_letter_word_before_given_names_no_signature_writes_is_flagged() -> None:
-    fields = parse_licence(response_from_rows([
+    fields = read_rows([
         ("INDIANA", 0.05, 0.02), ("DL 8909303713", 0.30, 0.15), ("NAKAMURA", 0.30, 0.30), ("R NOAH F", 0.30, 0.38),
-        ("2152 SUNSET DR", 0.30, 0.46), ("GREENVILLE, IN 78781", 0.30, 0.54)]), run_date=RUN)
+        ("2152 SUNSET DR", 0.30, 0.46), ("GREENVILLE, IN 78781", 0.30, 0.54)])
     assert fields.values["first_name"] == "R" and fields.confidence["first_name"] < REVIEW

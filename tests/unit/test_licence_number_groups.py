@@ -6,19 +6,12 @@ digit still fits; the groups, printed at one length but the last, show it.
 
 from __future__ import annotations
 
-import datetime as dt
-
-from docbatch.parse.identity.licence import parse_licence
-
-from ..support.responses import response_from_rows
-
-RUN = dt.date(2026, 6, 1)
-REVIEW = 50
+from ..support.licences import REVIEW, read_rows
 
 
 def _number(state_name: str, printed: str) -> tuple[object, float]:
-    f = parse_licence(response_from_rows([(state_name, 0.05, 0.02), (f"DL NO. {printed}", 0.30, 0.15),
-                                          ("EXP 08/31/2029", 0.30, 0.22)]), run_date=RUN)
+    f = read_rows([(state_name, 0.05, 0.02), (f"DL NO. {printed}", 0.30, 0.15),
+                                          ("EXP 08/31/2029", 0.30, 0.22)])
     return f.values["document_number"], f.confidence["document_number"]
 
 

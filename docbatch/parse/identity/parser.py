@@ -20,7 +20,7 @@ from typing import Any, Mapping
 
 from ...response import lines as response_lines
 from .aamva import parse_aamva
-from ..catalog import ID_FIELDS
+from ..catalog import ID_FIELDS, REVIEW_LEVEL
 from ..classify import cue_scores
 from .licence import parse_licence
 from .licence_fields import LicenceFields
@@ -34,8 +34,8 @@ from .mrz_rivals import breaks_a_check, lookalike_rivals, rival_print_shows
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in ID_FIELDS)
 #: Fields whose absence makes a document unusable for identity checks.
 KEY_FIELDS = ("last_name", "first_name", "date_of_birth", "expiration_date", "document_number")
-#: A key field read below this confidence sends the row to review.
-LOW_CONFIDENCE = 50.0
+#: A key field read below this confidence sends the row to review (the catalogue's review level).
+LOW_CONFIDENCE = REVIEW_LEVEL
 _COMPARED = ("document_number", "last_name", "first_name", "date_of_birth", "expiration_date")
 
 
