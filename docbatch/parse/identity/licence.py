@@ -25,7 +25,7 @@ import re
 from typing import Any, Mapping
 
 from .licence_checks import (NAME_CAPTIONS, card_state, check_name_shapes, check_names, check_number, check_signed,
-                             number_accepts, state_header, strip_caption_remnant)
+                             number_accepts, restore_seam_letter, state_header, strip_caption_remnant)
 from .licence_fields import LicenceFields
 from .licence_labels import Label, fill_from_labels, find_labels
 from .licence_number_print import check_print
@@ -85,6 +85,8 @@ def parse_licence(response: Mapping[str, Any], *, run_date: dt.date) -> LicenceF
                           {lab.field for lab in labels if NAME_CAPTIONS.get(lab.field) == _letters(lab)}, signed,
                           # A row of one letter (``r``, a small caption read in lower case) opens no signature.
                           {words[0] for words in signature_sequences(mixed) if any(len(w) >= 2 for w in words)})
+    restore_seam_letter(out, {lab.field for lab in labels if NAME_CAPTIONS.get(lab.field) == _letters(lab)
+                              and lab.seg.text[lab.end:lab.end + 1].isalpha()}, signed)
     first = str(out.values.get("first_name") or "")
     if first and "middle_name" not in out.values:
         last = str(out.values.get("last_name") or "")

@@ -176,6 +176,25 @@ def strip_caption_remnant(out: LicenceFields, labelled: set[str], captioned: set
             out.confidence[name] = round(out.confidence[name] * DOUBT, 2)
 
 
+def restore_seam_letter(out: LicenceFields, glued: set[str], support: set[str]) -> None:
+    """A name read glued to its two-letter caption (``FNOAH``: ``FN NOAH`` with the gap closed)
+    may have lost the letter the caption and the name had side by side at the seam: the engine
+    reads one ``N`` for both, and the name after the caption (``OAH``) lacks its first letter.
+    Where the signature spells the caption's last letter and the name as read (``Noah``) and not
+    the name without it, the letter is the name's: put back.
+
+    ``glued``: the name fields whose caption was read glued to the value (no space between);
+    ``support``: the signature's words.  A name the signature spells as read is kept as read.
+    """
+    for name in glued:
+        value = str(out.values.get(name) or "")
+        first, _, rest = value.partition(" ")
+        letter = NAME_CAPTIONS.get(name, "")[-1:]
+        if not first or not letter or first in support or letter + first not in support:
+            continue
+        out.values[name] = (letter + first + (" " + rest if rest else ""))
+
+
 def _caption_letter_word(out: LicenceFields, name: str, caption: str, signed: set[str]) -> bool:
     """A lost caption's other letter left as a word of its own before the name (``F JAMES``:
     ``FN`` with its ``N`` lost, the ``F`` read as the given name and ``JAMES`` as the middle one):

@@ -18,6 +18,7 @@ from .licence_checks import DOUBT
 from .licence_fields import LicenceFields, clean_number, label_remnant, number_readings
 from .licence_labels import Label, inline_value
 from .licence_number_guesses import every_group_reading, guessed_readings
+from .licence_number_rivals import after_lone_digit, rival_reading
 from .licence_numbers import opens_with_digit_then_letter
 from .licence_segments import Segment
 from .names import given_first, is_name, is_name_label, letters_for_digits, name_parts, written_first
@@ -380,6 +381,10 @@ def fallback_number(segs: list[Segment], used: set[int], out: LicenceFields, num
                         conf *= DOUBT
                     elif (numbered or captioned) and i == 0 and _caption_in_doubt(number, fits):
                         number, conf = number[1:], conf * DOUBT
+                    elif rival := rival_reading(tokens[i:], number, fits):
+                        # Beaten narrowly by a reading a token later: in doubt (licence_number_rivals).
+                        number = rival if after_lone_digit(tokens[i:], rival) else number
+                        conf *= DOUBT
                     out.put("document_number", number, conf * (1.0 if named else FALLBACK_CONFIDENCE))
                     return
         if _guessed_number(grouped_texts, out, fits):
