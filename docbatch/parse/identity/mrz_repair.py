@@ -41,8 +41,9 @@ _CODE_LETTER = {"TD3": "P", "MRVA": "V", "MRVB": "V"}
 #: another one read is a misread letter, taken as ``I`` (identity cards, the commonest) and
 #: reported as a guess, since no check digit covers the code and any of the three would do.
 _CARD_LETTERS = "ACI"
-#: Letters the local engine reads for others in a country code (``I`` after the chevron as
-#: ``H``, OCR-B's ``Z`` as ``N``): an unknown code one such swap from one valid code is that code, guessed.
+#: Letters the local engine reads for others in a country code or a name (``I`` after the chevron
+#: as ``H``, OCR-B's ``Z`` as ``N``): an unknown code one such swap from one valid code is that code,
+#: guessed; a name word such swaps make a printed word is that word (:func:`names_from_print`).
 _CODE_LOOKALIKES = {"H": "I", "N": "Z"}
 #: Letters OCR returns for ``<`` (beside the punctuation look-alikes mapped by normalise).
 _FILLER_LETTERS = "KC"
@@ -366,7 +367,8 @@ def names_from_print(mrz: Mrz, printed: Sequence[str]) -> Mrz:
     ``YILMAN`` on generated documents), and print spells the word right beside it.  A zone word
     (three letters or more) printed nowhere, of one printed word's length and one letter from it
     alone, takes that word; words of ``printed`` lines with digits (``09 JAN 1975``) are no names.
-    Failing that, a printed word one letter of a double longer or shorter (:func:`_doubled_apart`:
+    Failing that, a printed word the zone's is with letters read as the engine's code look-alikes
+    (``INGRID`` read ``HNGRHD``, tuning seed 5105), or one letter of a double longer or shorter (:func:`_doubled_apart`:
     ``NOOR`` read ``NO0OR`` in a line one character long, tuning seed 5101), the later words
     moved back to their places (the field's filler run gives or takes the letter; a field with
     no filler to give keeps its word).  The caller flags the change: it is one reading chosen over another.
@@ -380,7 +382,8 @@ def names_from_print(mrz: Mrz, printed: Sequence[str]) -> Mrz:
     pieces, last, room = [], 0, len(names) - len(names.rstrip(FILLER))
     for m in re.finditer(r"[A-Z]{3,}", names):
         word = m.group()
-        near = [w for w in words if _one_apart(w, word)] or [w for w in words if _doubled_apart(w, word)]
+        near = ([w for w in words if _one_apart(w, word)] or [w for w in words if _lookalikes_apart(w, word)]
+                or [w for w in words if _doubled_apart(w, word)])
         if word not in tokens and len(near) == 1 and len(near[0]) - len(word) <= room:
             pieces += [names[last:m.start()], near[0]]
             last, room = m.end(), room - (len(near[0]) - len(word))
@@ -397,6 +400,13 @@ def names_from_print(mrz: Mrz, printed: Sequence[str]) -> Mrz:
 
 def _one_apart(a: str, b: str) -> bool:
     return len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 1
+
+
+def _lookalikes_apart(printed: str, word: str) -> bool:
+    """Is the zone's ``word`` ``printed`` with some letters read as the engine's look-alikes
+    (``_CODE_LOOKALIKES``: ``INGRID`` read ``HNGRHD``, both ``I`` as ``H``), and nothing else?"""
+    return len(printed) == len(word) and printed != word and all(
+        p == w or _CODE_LOOKALIKES.get(w) == p for p, w in zip(printed, word))
 
 
 def _doubled_apart(a: str, b: str) -> bool:
