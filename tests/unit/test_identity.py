@@ -590,3 +590,43 @@ def test_a_number_whose_only_o_and_0_rivals_are_unlike_a_number_is_not_flagged()
     line2 = "X120003454UTO7408122F1204159<<<<<<<<<<<<<<02"
     f = parse_identity(_response([(TD3[0], 0.02, 0.80), (line2, 0.02, 0.88)], char_w=0.021), run_date=RUN).fields
     assert f["mrz_valid"] is True and f["document_number"] == "X12000345" and f["needs_review"] is False
+
+
+def _generated_visa(state: str, surname: str, given: str, number: str, zone: list[str]) -> dict:
+    """An ``evals.synth_mrz`` visa as the local engine read it: print's rows, then its ``zone`` lines."""
+    rows = [(state, 0.03, 0.03), ("VISA", 0.55, 0.08), ("Surname / Nom", 0.31, 0.13), (surname, 0.31, 0.16),
+            ("Given names / Prenoms", 0.31, 0.22), (given, 0.31, 0.25), ("Document no.", 0.31, 0.40),
+            (number, 0.31, 0.42), (zone[0], 0.05, 0.84), (zone[1], 0.05, 0.90)]
+    return parse_identity(_response(rows, char_w=0.02), run_date=RUN).fields
+
+
+def test_a_zone_name_word_with_a_letter_read_twice_is_respelt_as_printed_and_flagged():
+    # Tuning seed 5101's Argentine visa as the local engine read it: "NOOR" read "NO0OR", one O
+    # read twice (the line one character long); print spells NOOR.  Names carry no check digit.
+    f = _generated_visa("REPUBLICA ARGENTINA", "NGUYEN", "NOOR", "300247010",
+                        ["V<ARGNGUYEN<<NO0OR<<<<<<<<<<<<<<<<<<<<<<<<<<<", "3002470107ARG8906201<2507019<<<<<<<<<<<<<<<<"])
+    assert f["first_name"] == "NOOR" and f["mrz_code"].startswith("V<ARGNGUYEN<<NOOR<<<<")
+    assert "first_name" in f["review_reason"] and f["mrz_code_confidence"] < 50
+
+
+def test_a_zone_name_word_that_lost_one_of_a_doubled_letter_is_respelt_as_printed_and_flagged():
+    # The converse misread: the zone's "ANNA" read "ANA" (one N of two lost), print ANNA.
+    f = _passport("ERIKSSON<<ANA<MARIA", [("ERIKSSON", 0.31, 0.16), ("ANNA MARIA", 0.31, 0.25)])
+    assert f["first_name"] == "ANNA MARIA" and f["mrz_code"].startswith("P<UTOERIKSSON<<ANNA<MARIA<<")
+    assert "first_name" in f["review_reason"] and f["mrz_code_confidence"] < 50
+
+
+def test_a_zone_name_print_spells_with_another_letter_doubled_is_kept():
+    # A guard: print's "ANNA" beside the zone's "ANA" of another holder's name needs a letter
+    # added, and the zone's word "ANA" printed as a word elsewhere is the zone's own.
+    f = _passport("ERIKSSON<<ANA<MARIA", [("ERIKSSON", 0.31, 0.16), ("ANA MARIA", 0.31, 0.25)])
+    assert f["first_name"] == "ANA MARIA" and "first_name" not in (f["review_reason"] or "")
+
+
+def test_a_zone_name_word_with_two_i_read_h_is_respelt_as_printed_and_flagged():
+    # Tuning seed 5105's Nigerian visa as the local engine read it: "INGRID" read "HNGRHD" (both I as
+    # H, as it reads the I after a chevron); print spells INGRID, the engine's look-alikes put back.
+    f = _generated_visa("FEDERAL REPUBLIC OF NIGERIA", "OE", "INGRID", "EU045848",
+                        ["VΛNGAOEΛΛHNGRHDΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛ", "EU045848<1NGA9502286M2605214331195<<"])
+    assert f["first_name"] == "INGRID" and f["mrz_code"].startswith("V<NGAOE<<INGRID<<")
+    assert "first_name" in f["review_reason"] and f["mrz_code_confidence"] < 50

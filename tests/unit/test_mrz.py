@@ -382,9 +382,13 @@ def test_an_engine_whose_misreads_are_not_measured_keeps_the_fewest_swaps():
     assert mrz.valid and mrz.document_number == "0115000B0"
 
 
-def _visa(issuer: str, nationality: str) -> dict:
+def _visa_lines(issuer: str, nationality: str) -> list[str]:
     """The ICAO MRV-A specimen issued by ``issuer`` to a national of ``nationality`` (no check digit covers either)."""
-    return _response(["VISA", MRVA[0][:2] + issuer + MRVA[0][5:], MRVA[1][:10] + nationality + MRVA[1][13:]])
+    return ["VISA", MRVA[0][:2] + issuer + MRVA[0][5:], MRVA[1][:10] + nationality + MRVA[1][13:]]
+
+
+def _visa(issuer: str, nationality: str) -> dict:
+    return _response(_visa_lines(issuer, nationality))
 
 
 def test_a_valid_country_code_one_engine_lookalike_from_the_other_country_field_is_flagged():
@@ -401,3 +405,25 @@ def test_country_fields_apart_by_other_letters_are_trusted():
     # A visa issued by Honduras to a national of India's neighbour Nepal: no engine look-alike apart.
     f = parse_identity(_visa("HND", "NPL"), run_date=RUN).fields
     assert f["issuing_country"] == "HND" and "issuing_country" not in (f["review_reason"] or "")
+
+
+def test_a_country_code_one_lookalike_from_the_other_is_the_state_the_printed_zone_names_and_flagged():
+    # Tuning seed 5103's Indian card as the local engine read it: "I<IND" read "HΛHND" (both I as
+    # H), Honduras's code, beside nationality IND; the card's header prints REPUBLIC OF INDIA.
+    f = parse_identity(_response(["REPUBLIC OF INDIA", "IDENTITY CARD", "Surname / Nom", "OE",
+                                  "Given names / Prenoms", "AL", "Document no.", "V89009804",
+                                  "HΛHNDOEΛΛALΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛ", "V890098049IND5110283M3406061<<<<<<<8"]),
+                       run_date=RUN).fields
+    assert f["issuing_country"] == "IND" and f["mrz_code"].startswith("I<INDOE<<AL<")
+    assert "issuing_country" in f["review_reason"] and f["mrz_code_confidence"] <= 50
+
+
+def test_a_country_code_one_lookalike_from_the_other_is_kept_where_print_names_its_state():
+    f = parse_identity(_response(["REPUBLICA DE HONDURAS", *_visa_lines("HND", "IND")]), run_date=RUN).fields
+    assert f["issuing_country"] == "HND" and "issuing_country" in f["review_reason"]
+
+
+def test_a_country_code_one_lookalike_from_the_other_is_kept_where_print_names_both_states():
+    f = parse_identity(_response(["REPUBLICA DE HONDURAS", "Nationality INDIA", *_visa_lines("HND", "IND")]),
+                       run_date=RUN).fields
+    assert f["issuing_country"] == "HND" and "issuing_country" in f["review_reason"]

@@ -78,3 +78,27 @@ def test_a_local_engine_zone_is_repaired_by_the_o_and_i_it_read_as_digits_and_fl
     f = parse_identity(response, run_date=RUN).fields
     assert f["mrz_valid"] is True and f["document_number"] == "OI1500080"
     assert _flagged(f)
+
+
+def _card(zone: list[str]) -> dict:
+    """A generated TD1 card read by the local engine: its zone lines as read, beside print."""
+    rows = [("ESTADOS UNIDOS MEXICANOS", 0.04, 0.06), ("IDENTITY CARD", 0.54, 0.13), ("TANAKA", 0.32, 0.26),
+            ("ANNA JEAN-PIERRE WEI", 0.32, 0.36)] + [(line, 0.06, 0.72 + 0.1 * k) for k, line in enumerate(zone)]
+    return {**response_from_rows(rows, char_w=0.0125), "TextModelVersion": "local-ppocr-3.10.0"}
+
+
+def test_a_local_engine_number_whose_i_read_h_fails_its_check_is_repaired_by_the_i_and_flagged():
+    # Tuning seed 5102's Mexican card "ILIOGIRUA" as the local engine read it: its third I read H
+    # ("ILHOGIRUA", as it reads the card code's I<), failing the check by one.  One swap of
+    # another pair passed it too (the first I to 1: "1LHOGIRUA", 7 x 17 = 119), and was taken.
+    f = parse_identity(_card(["HΛMEXILHOGIRUA0ΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛ", "7208126F2910091MEX<<<<<<<<<<<6",
+                              "TANAKA<<ANNA<JEAN<PIERRE<WEI<<"]), run_date=RUN).fields
+    assert f["document_number"] == "ILIOGIRUA" and _flagged(f)
+
+
+def test_a_number_whose_two_i_read_h_pass_every_check_is_flagged():
+    # Seed 5102's Brazilian card "IKIILOIII" read "IKIHLOIHI": two I read H at weights 7 and 3
+    # (7 + 3 = 10) keep every check, so the zone proves neither reading.
+    f = parse_identity(_card(["HΛBRAIKIHLOIHI5ΛΛΛΛΛΛΛΛΛΛΛΛΛΛΛ", "7912034F3207084MEX<<<<<<<<<<<8",
+                              "NGUYEN<<KRZYSZTOF<MARIA<<<<<<<"]), run_date=RUN).fields
+    assert f["document_number"] == "IKIHLOIHI" and _flagged(f)

@@ -35,3 +35,10 @@ MRZ_COUNTRY_CODES: frozenset[str] = frozenset((_ISO + _ICAO_EXTRA).split())
 def valid_country(code: str) -> bool:
     """True when ``code`` (``<``-padded or not) is a known ICAO 9303 state code."""
     return code.replace("<", "") in MRZ_COUNTRY_CODES
+
+
+#: The names a state's documents print (in capitals, words squeezed of marks), for the codes one
+#: letter the local engine reads for another from another valid code (``mrz_repair``'s code
+#: look-alikes, ``I`` read ``H`` and ``Z`` read ``N``, over every code above: ``HND`` and ``IND``
+#: alone).  ICAO 9303 part 4 has the data page print the issuing state's name.
+STATE_NAMES: dict[str, tuple[str, ...]] = {"IND": ("INDIA", "BHARAT"), "HND": ("HONDURAS",)}

@@ -41,8 +41,9 @@ _CODE_LETTER = {"TD3": "P", "MRVA": "V", "MRVB": "V"}
 #: another one read is a misread letter, taken as ``I`` (identity cards, the commonest) and
 #: reported as a guess, since no check digit covers the code and any of the three would do.
 _CARD_LETTERS = "ACI"
-#: Letters the local engine reads for others in a country code (``I`` after the chevron as
-#: ``H``, OCR-B's ``Z`` as ``N``): an unknown code one such swap from one valid code is that code, guessed.
+#: Letters the local engine reads for others in a country code or a name (``I`` after the chevron
+#: as ``H``, OCR-B's ``Z`` as ``N``): an unknown code one such swap from one valid code is that code,
+#: guessed; a name word such swaps make a printed word is that word (:func:`names_from_print`).
 _CODE_LOOKALIKES = {"H": "I", "N": "Z"}
 #: Letters OCR returns for ``<`` (beside the punctuation look-alikes mapped by normalise).
 _FILLER_LETTERS = "KC"
@@ -366,7 +367,11 @@ def names_from_print(mrz: Mrz, printed: Sequence[str]) -> Mrz:
     ``YILMAN`` on generated documents), and print spells the word right beside it.  A zone word
     (three letters or more) printed nowhere, of one printed word's length and one letter from it
     alone, takes that word; words of ``printed`` lines with digits (``09 JAN 1975``) are no names.
-    The caller flags the change: it is one reading chosen over another.
+    Failing that, a printed word the zone's is with letters read as the engine's code look-alikes
+    (``INGRID`` read ``HNGRHD``, tuning seed 5105), or one letter of a double longer or shorter (:func:`_doubled_apart`:
+    ``NOOR`` read ``NO0OR`` in a line one character long, tuning seed 5101), the later words
+    moved back to their places (the field's filler run gives or takes the letter; a field with
+    no filler to give keeps its word).  The caller flags the change: it is one reading chosen over another.
     """
     spot = next(f for f in FORMATS[mrz.format].fields if f.name == "names")
     line = mrz.lines[spot.line]
@@ -374,12 +379,16 @@ def names_from_print(mrz: Mrz, printed: Sequence[str]) -> Mrz:
     split = [(text, [normalise(w) for w in re.split(r"[\W_]+", text)]) for text in printed]
     tokens = {w for _, ws in split for w in ws}
     words = {w for text, ws in split if not any(c.isdigit() for c in text) for w in ws if len(w) >= 3}
-    out = names
+    pieces, last, room = [], 0, len(names) - len(names.rstrip(FILLER))
     for m in re.finditer(r"[A-Z]{3,}", names):
-        near = [w for w in words if len(w) == len(m.group()) and _one_apart(w, m.group())]
-        if m.group() not in tokens and len(near) == 1:
-            out = out[:m.start()] + near[0] + out[m.end():]
-    out = _cut_word_from_print(out, printed)
+        word = m.group()
+        near = ([w for w in words if _one_apart(w, word)] or [w for w in words if _lookalikes_apart(w, word)]
+                or [w for w in words if _doubled_apart(w, word)])
+        if word not in tokens and len(near) == 1 and len(near[0]) - len(word) <= room:
+            pieces += [names[last:m.start()], near[0]]
+            last, room = m.end(), room - (len(near[0]) - len(word))
+    out = "".join(pieces) + names[last:]
+    out = _cut_word_from_print((out + FILLER * len(names))[:len(names)], printed)
     if out == names:
         return mrz
     lines = list(mrz.lines)
@@ -391,6 +400,22 @@ def names_from_print(mrz: Mrz, printed: Sequence[str]) -> Mrz:
 
 def _one_apart(a: str, b: str) -> bool:
     return len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 1
+
+
+def _lookalikes_apart(printed: str, word: str) -> bool:
+    """Is the zone's ``word`` ``printed`` with some letters read as the engine's look-alikes
+    (``_CODE_LOOKALIKES``: ``INGRID`` read ``HNGRHD``, both ``I`` as ``H``), and nothing else?"""
+    return len(printed) == len(word) and printed != word and all(
+        p == w or _CODE_LOOKALIKES.get(w) == p for p, w in zip(printed, word))
+
+
+def _doubled_apart(a: str, b: str) -> bool:
+    """Is one of ``a`` and ``b`` the other with one letter of a double more or fewer (``NOOOR``
+    and ``NOOR``, ``ANA`` and ``ANNA``)?  OCR reads a letter twice beside its double, or one for two."""
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return len(longer) == len(shorter) + 1 and any(
+        longer[:i] + longer[i + 1:] == shorter and longer[i] in longer[i - 1:i] + longer[i + 1:i + 2]
+        for i in range(len(longer)))
 
 
 def _cut_word_from_print(names: str, printed: Sequence[str]) -> str:

@@ -20,9 +20,11 @@ _AMBIGUOUS = {"0": "O", "O": "0", "D": "0", "Q": "0", "1": "I", "I": "1", "L": "
               "5": "S", "S": "5", "8": "B", "B": "8", "2": "Z", "Z": "2", "6": "G", "G": "6"}
 #: The swaps (zone character, repaired) that undo the local engine's misreads: it reads a letter
 #: ``O`` as ``0`` 69 times of 90 and ``I`` as ``1`` 9 of 90, and ``B``, ``S``, ``G``, ``L`` or any
-#: digit as anything never (:mod:`.mrz_rivals`).  Other engines are not measured (one reading digits
-#: as letters, ``8`` as ``B``, would make these swaps no likelier than the rest).
-LOCAL_ENGINE_MISREADS = frozenset({("0", "O"), ("1", "I")})
+#: digit as anything never (:mod:`.mrz_rivals`); and ``I`` as ``H`` (3 of 85 in numbers on the
+#: tuning halves of session 19, all on one seed's cards whose code ``I<`` it read ``H<`` too; ``H``
+#: as ``I`` 0 of 26).  ``H`` is no look-alike of ``I`` for the other engines, which are not measured
+#: (one reading digits as letters, ``8`` as ``B``, would make these swaps no likelier than the rest).
+LOCAL_ENGINE_MISREADS = frozenset({("0", "O"), ("1", "I"), ("H", "I")})
 #: How many such swaps rank before one swap of another pair: two, the most the local engine was
 #: seen to misread in one number.
 _MISREAD_SWAPS = 2
@@ -30,12 +32,14 @@ _MISREAD_SWAPS = 2
 _MOST_SWAPS = 3
 
 
-def _ambiguous_positions(fmt: MrzFormat, lines: Sequence[str], names: Iterable[str]) -> list[tuple[int, int, str]]:
+def _ambiguous_positions(fmt: MrzFormat, lines: Sequence[str], names: Iterable[str],
+                         misread: frozenset[tuple[str, str]]) -> list[tuple[int, int, str]]:
+    undo = dict(misread)
     out = []
     for f in fmt.fields:
         if f.name in names:
             for pos in range(f.start, f.end):
-                alt = _AMBIGUOUS.get(lines[f.line][pos])
+                alt = _AMBIGUOUS.get(lines[f.line][pos]) or undo.get(lines[f.line][pos])
                 if alt is not None:
                     out.append((f.line, pos, alt))
     return out[:10]
@@ -60,7 +64,7 @@ def resolve(fmt: MrzFormat, lines: list[str], check: str, fields: tuple[str, ...
     """
     if f"{check}_check" not in failed_checks(fmt, lines):
         return lines, False
-    spots = _ambiguous_positions(fmt, lines, fields)
+    spots = _ambiguous_positions(fmt, lines, fields, misread)
     picked = _fewest_swaps(fmt, lines, check, spots, _MOST_SWAPS, misread)
     if picked is None:
         return lines, False

@@ -30,6 +30,7 @@ from .mrz_find import find_mrz, has_mrz_marks
 from .mrz_repair import (codes_a_lookalike_apart, digits_for_letters, names_from_print, normalise,
                          number_from_print, same_shapes)
 from .mrz_rivals import breaks_a_check, lookalike_rivals, rival_print_shows
+from .mrz_states import state_print_names
 
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in ID_FIELDS)
 #: Fields whose absence makes a document unusable for identity checks.
@@ -253,6 +254,8 @@ def _read_mrz_document(row: _Row, reasons: list[str], response: Mapping[str, Any
     mrz = rival_print_shows(number_from_print(mrz, printed_words), printed_words)
     read = mrz
     mrz = explain_lookalikes(names_from_print(mrz, printed), LOW_CONFIDENCE)
+    apart = codes_a_lookalike_apart(mrz)
+    mrz = state_print_names(mrz, printed, apart)
     _from_mrz(row, mrz, run_date)
     respelt = [name for name, before, after in (("last_name", read.surname, mrz.surname),
                                                 ("first_name", read.given_names, mrz.given_names)) if before != after]
@@ -277,7 +280,7 @@ def _read_mrz_document(row: _Row, reasons: list[str], response: Mapping[str, Any
         reasons.append("mrz document code read as no card code, taken as I: mrz_code")
     countries = row.doubt([name for name in ("issuing_country", "nationality") if name in mrz.guessed
                            and name in row.conf], reasons, "mrz country code read as none, taken as the other country field")
-    near = row.doubt([name for name in codes_a_lookalike_apart(mrz) if name in row.conf], reasons,
+    near = row.doubt([name for name in apart if name in row.conf], reasons,
                      "mrz country code one look-alike letter (H/I, N/Z) from the other country field")
     coded = coded or countries or near
     disagree = _mrz_visual_disagreements(printed, mrz)
