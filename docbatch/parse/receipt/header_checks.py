@@ -17,8 +17,11 @@ confidence alone cannot tell them apart; the text itself can:
   in a row (``NO.55 55,57 & 59``: a list of house numbers names each once, so one of them
   is misread), four or six digits where the postcode stands before a town (``8175 MASAI``),
   a state's honorific without its state (``ANGOR DARUL EHSAN``), a registration's label read
-  into the block (``Company No, LOT 2685 ...``) and one letter glued after the full stop that
-  ends it (``KUALA SELANGOR.O``: a speck; both from SROIE's tuned images at 60% resolution);
+  into the block (``Company No, LOT 2685 ...``), one letter glued after the full stop that
+  ends it (``KUALA SELANGOR.O``: a speck), a digit's look-alike letter in the postcode before a
+  place (``B1700 PASIR GUDANG``) or glued before a house number a list of numbers continues
+  (``NO.5: S5,57 & 59`` for ``NO.53 55,57 & 59``; all from SROIE's tuned images at 60%
+  resolution, none in a tuned key address);
 * **misread words** (vendor or address drops to review level, :func:`misread_signs`): a
   word of eight letters or more one letter from a known header word but not itself one
   (``ENTYERPRISE``, ``ENTERORISE``, ``SETANGOR``), a digit between letters of a lower-case
@@ -45,7 +48,7 @@ from typing import Iterable
 from ..country import MY_PLACE_NAMES, postcode_state_agrees, postcode_states
 from ..letters import fold_marks
 from .lines import Line
-from .words import KNOWN_WORDS, one_slip_apart, repair_place_names, repair_words
+from .words import KNOWN_WORDS, one_glyph_apart, one_slip_apart, repair_place_names, repair_words
 
 #: Currencies of countries whose receipts are printed in unaccented Latin (and Chinese, Malay...).
 PLAIN_LATIN_CURRENCIES = frozenset({"MYR", "SGD", "AUD", "NZD", "HKD", "USD", "GBP", "INR", "PHP"})
@@ -75,6 +78,10 @@ _LABEL_IN_ADDRESS = re.compile(r"\b(?:COMPANY|CO)\.?\s*(?:NO|REG)\b")
 _STRAY_LAST_LETTER = re.compile(r"[A-Z]{3,}[.,][A-Z]$")
 #: A number printed twice in a row, as in a list of house numbers (``NO.55 55,57``), not a part of a code.
 _REPEATED_NUMBER = re.compile(r"(?<![\w/-])(\d+)(?:\s*[,&]\s*|\s+)\1(?![\w/-])")
+#: A digit's look-alike letter in a five-character postcode before a place (``B1700 PASIR GUDANG``).
+_LETTER_IN_POSTCODE = re.compile(r"(?<![\w/.\-])(?=\w{5}\b)\d*[BOSIZ]\d*\s*,?\s*(?:" + "|".join(MY_PLACE_NAMES) + r")\b")
+#: A digit's look-alike letter glued before a house number that a list of numbers continues (``S5,57 & 59``).
+_LETTER_IN_NUMBERS = re.compile(r"(?<![\w/.\-])[SOIZ]\d+\s*[,&]\s*\d")
 
 
 def repair_slips(text: str) -> str:
@@ -104,7 +111,7 @@ def restored(text: str, line: str) -> bool:
     if repair_words(repair_slips(text))[0] != text:
         return True
     word = re.sub(r"[\W_]+", "", text).upper()
-    near = [name for name, parts in _MULTI_WORD_PLACES if any(one_slip_apart(word, part) for part in parts)]
+    near = [name for name, parts in _MULTI_WORD_PLACES if any(one_glyph_apart(word, part) for part in parts)]
     if not near:
         return False
     repaired = repair_address(line).upper()
@@ -160,6 +167,10 @@ def address_signs(address: str) -> list[str]:
         signs.append("label_in_address")
     if _STRAY_LAST_LETTER.search(up):
         signs.append("stray_last_letter")
+    if _LETTER_IN_POSTCODE.search(up):
+        signs.append("letter_in_postcode")
+    if _LETTER_IN_NUMBERS.search(up):
+        signs.append("letter_in_numbers")
     return signs
 
 
