@@ -390,3 +390,60 @@ def test_a_registration_label_inside_an_address_flags_it(address, flagged):
 ])
 def test_one_letter_glued_after_the_addresss_last_full_stop_flags_it(address, flagged):
     assert ("stray_last_letter" in address_signs(address)) is flagged
+
+
+@pytest.mark.parametrize("address, flagged", [
+    # SROIE image 048 at 60% resolution: the postcode's 8 read as a B.
+    ("NO 4,JALAN PERJIRANAN 10, TAMAN AIR BIRU. B1700 PASIR GUDANG, JOHOR.", True),
+    ("NO 4,JALAN PERJIRANAN 10, TAMAN AIR BIRU. 81700 PASIR GUDANG, JOHOR.", False),
+    ("UNIT B1700, JALAN AMPANG, 50450 KUALA LUMPUR", False),  # a unit code, not where the postcode stands
+])
+def test_a_digits_look_alike_letter_in_the_postcode_before_a_place_flags_the_address(address, flagged):
+    assert ("letter_in_postcode" in address_signs(address)) is flagged
+
+
+@pytest.mark.parametrize("address, flagged", [
+    # SROIE image 000 at 60% resolution: "NO.53 55,57 & 59" read "NO.5: S5,57 & 59", the 5 as an S.
+    ("NO.5: S5,57 & 59, JALAN SAGU 18, TAMAN DAYA, 81100 JOHOR BAHRU, JOHOR.", True),
+    ("NO.53 55,57 & 59, JALAN SAGU 18, TAMAN DAYA, 81100 JOHOR BAHRU, JOHOR.", False),
+    ("LOT G29 & G30, AEON MALL TEBRAU CITY, 81100 JOHOR BAHRU.", False),  # SROIE 290: ground-floor lots
+])
+def test_a_digits_look_alike_letter_before_a_listed_house_number_flags_the_address(address, flagged):
+    assert ("letter_in_numbers" in address_signs(address)) is flagged
+
+
+def test_a_place_names_m_read_as_rn_is_repaired_by_the_other_words():
+    # SROIE image 060 at 60% resolution: "Kuala Lurnpur", the m's strokes parted.
+    f = header("BENS INDEPENDENT GROCER SDN. BHD", "Lot 6, Jalan Batai,", "Plaza Batai, Damansara Heights",
+               "50490, Kuala Lurnpur")
+    assert f["vendor_address"] == "Lot 6, Jalan Batai, Plaza Batai, Damansara Heights, 50490, Kuala Lumpur"
+
+
+@pytest.mark.parametrize("address, flagged", [
+    # SROIE image 000 blurred: "NO.53 55,57 & 59" read "NO.5: 55,57 & 59", the 3 as a colon.
+    ("NO.5: 55,57 & 59,JALAN SAGU 18, TAMAN DAYA, 81100 JOHOR BAHRU, JOHOR.", True),
+    ("NO: 28, JALAN ASTANA 1C, BANDAR BUKIT RAJA, 41050 KLANG SELANGOR", False),  # SROIE 016: a colon after NO
+])
+def test_a_colon_after_a_digit_flags_the_address(address, flagged):
+    assert ("colon_after_digit" in address_signs(address)) is flagged
+
+
+@pytest.mark.parametrize("address, flagged", [
+    # SROIE image 074 blurred: "OFF JALAN PUDU" read "QFF".
+    ("19, JALAN KANCIL, QFF JALAN PUDU. 55100 KUALA LUMPUR, MALAYSIA", True),
+    ("19, JALAN KANCIL, OFF JALAN PUDU, 55100 KUALA LUMPUR MALAYSIA", False),
+    ("22 CHAPEL STREET, BRISBANE QLD 4000", False),
+    ("LEVEL 1, 8 QUEEN ST, BRISBANE", False),
+])
+def test_a_word_with_a_q_no_u_follows_flags_the_address(address, flagged):
+    assert ("q_without_u" in address_signs(address)) is flagged
+
+
+@pytest.mark.parametrize("address, flagged", [
+    # SROIE image 053 blurred: "81200 JOHOR BAHRU" read "Johor Bahnu"; R and N are no look-alikes to repair.
+    ("12, JALAN TAMPOI 7/4,KAWASAN PERINDUSTRIAN, TAMPOI,81200 JOHOR BAHNU,JOHOR", True),
+    ("12, JALAN TAMPOI 7/4,KAWASAN PERINDUSTRIAN TAMPOI,81200 JOHOR BAHRU,JOHOR", False),
+    ("9, JALAN SUBANG JASA 3, 40150 SHAH ALAM, SELANGOR.", False),  # SROIE 189: a street, not the town
+])
+def test_a_two_word_town_after_the_postcode_one_letter_off_flags_the_address(address, flagged):
+    assert ("town_misread" in address_signs(address)) is flagged

@@ -313,3 +313,32 @@ def test_a_sum_off_the_total_in_its_cents_or_units_is_no_misread_digit():
                  ("TOTAL | 30.10", "CASH | -40.10", "CHANGE | 10.00")):
         _, reason, _ = doubt(*rows)
         assert "digit_misread" not in reason
+
+
+def test_a_subtotal_and_its_tax_one_first_digit_from_the_total_put_it_in_doubt():
+    # SROIE image 020 at 60% resolution: "Total Sales (Inclusive of GST) 64.50" (54.50 printed); the
+    # subtotal row lost its point ("5142"), the count row carries the sum, 51.42, and 51.42 + 3.08 = 54.50.
+    total, reason, conf = doubt("BRAISED PORK 20 7.00 | 1400", "TOTAL QTY: 7 | 51.42",
+                                "TOTAL SALES (EXCLUDING GST) 5142", "TOTAL GST | 3.08",
+                                "TOTAL SALES (INCLUSIVE OF GST) | 64.50")
+    assert total == Decimal("64.50")
+    assert "digit_misread" in reason and conf <= REVIEW_BELOW
+
+
+def test_a_subtotal_and_its_tax_adding_up_to_the_total_are_no_misread_digit():
+    _, reason, conf = doubt("PENCIL | 51.42", "SUBTOTAL | 51.42", "TOTAL GST | 3.08", "TOTAL | 54.50")
+    assert "total_doubt" not in reason and conf > REVIEW_BELOW
+
+
+def test_a_total_printed_without_cents_among_amounts_with_cents_puts_it_in_doubt():
+    # SROIE image 058 at 60% resolution: "Total Amount: $820" for $8.20, its point lost, read as 820.00.
+    total, reason, conf = doubt("MEAT 3 VEGE | $7.10", "VEGETABLE 1 | $1.10", "TOTAL AMOUNT: | $820",
+                                "CASH | $8.20", "CHANGE | $0.00")
+    assert total == Decimal("820.00")
+    assert "point_lost" in reason and conf <= REVIEW_BELOW
+
+
+def test_a_total_printed_without_cents_like_every_amount_of_its_receipt_is_no_lost_point():
+    # A currency without cents (yen, won): every amount is a whole figure.
+    _, reason, _ = doubt("RAMEN | ¥980", "GYOZA | ¥420", "TOTAL | ¥1400", "CASH | ¥2000", "CHANGE | ¥600")
+    assert "point_lost" not in reason

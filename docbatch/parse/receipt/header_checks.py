@@ -17,8 +17,13 @@ confidence alone cannot tell them apart; the text itself can:
   in a row (``NO.55 55,57 & 59``: a list of house numbers names each once, so one of them
   is misread), four or six digits where the postcode stands before a town (``8175 MASAI``),
   a state's honorific without its state (``ANGOR DARUL EHSAN``), a registration's label read
-  into the block (``Company No, LOT 2685 ...``) and one letter glued after the full stop that
-  ends it (``KUALA SELANGOR.O``: a speck; both from SROIE's tuned images at 60% resolution);
+  into the block (``Company No, LOT 2685 ...``), one letter glued after the full stop that
+  ends it (``KUALA SELANGOR.O``: a speck), a digit's look-alike letter in the postcode before a
+  place (``B1700 PASIR GUDANG``) or glued before a house number a list of numbers continues
+  (``NO.5: S5,57 & 59`` for ``NO.53 55,57 & 59``), a colon after a digit (``NO.5: 55,57``), a word
+  with a Q no U follows (``QFF JALAN PUDU``; but ``QLD``) and a two-word town after the postcode
+  one letter off (``81200 JOHOR BAHNU``: the other word names the town; all from SROIE's tuned
+  images at 60% resolution or blurred, none in a tuned key address);
 * **misread words** (vendor or address drops to review level, :func:`misread_signs`): a
   word of eight letters or more one letter from a known header word but not itself one
   (``ENTYERPRISE``, ``ENTERORISE``, ``SETANGOR``), a digit between letters of a lower-case
@@ -45,7 +50,7 @@ from typing import Iterable
 from ..country import MY_PLACE_NAMES, postcode_state_agrees, postcode_states
 from ..letters import fold_marks
 from .lines import Line
-from .words import KNOWN_WORDS, one_slip_apart, repair_place_names, repair_words
+from .words import KNOWN_WORDS, one_glyph_apart, one_slip_apart, repair_place_names, repair_words
 
 #: Currencies of countries whose receipts are printed in unaccented Latin (and Chinese, Malay...).
 PLAIN_LATIN_CURRENCIES = frozenset({"MYR", "SGD", "AUD", "NZD", "HKD", "USD", "GBP", "INR", "PHP"})
@@ -75,6 +80,17 @@ _LABEL_IN_ADDRESS = re.compile(r"\b(?:COMPANY|CO)\.?\s*(?:NO|REG)\b")
 _STRAY_LAST_LETTER = re.compile(r"[A-Z]{3,}[.,][A-Z]$")
 #: A number printed twice in a row, as in a list of house numbers (``NO.55 55,57``), not a part of a code.
 _REPEATED_NUMBER = re.compile(r"(?<![\w/-])(\d+)(?:\s*[,&]\s*|\s+)\1(?![\w/-])")
+#: A digit's look-alike letter in a five-character postcode before a place (``B1700 PASIR GUDANG``).
+_LETTER_IN_POSTCODE = re.compile(r"(?<![\w/.\-])(?=\w{5}\b)\d*[BOSIZ]\d*\s*,?\s*(?:" + "|".join(MY_PLACE_NAMES) + r")\b")
+#: A digit's look-alike letter glued before a house number that a list of numbers continues (``S5,57 & 59``).
+_LETTER_IN_NUMBERS = re.compile(r"(?<![\w/.\-])[SOIZ]\d+\s*[,&]\s*\d")
+#: A colon after a digit, which no address prints (``NO.5: 55,57`` for ``NO.53 55,57``: a digit read as a colon).
+_COLON_AFTER_DIGIT = re.compile(r"\d:")
+#: A word of three letters or more with a Q no U follows (``QFF JALAN PUDU`` for ``OFF``): an O misread;
+#: but Queensland's abbreviation (``Brisbane QLD 4000``).
+_Q_WITHOUT_U = re.compile(r"\b(?!QLD\b)(?=[A-Z]{3,}\b)[A-Z]*Q(?!U)[A-Z]*\b")
+#: The two words after a five-digit postcode, where the town stands (``81200 JOHOR BAHNU``).
+_TOWN_AFTER_POSTCODE = re.compile(r"(?<![\d\-])\d{5}\s*,?\s*([A-Z]+)\s+([A-Z]+)")
 
 
 def repair_slips(text: str) -> str:
@@ -104,7 +120,7 @@ def restored(text: str, line: str) -> bool:
     if repair_words(repair_slips(text))[0] != text:
         return True
     word = re.sub(r"[\W_]+", "", text).upper()
-    near = [name for name, parts in _MULTI_WORD_PLACES if any(one_slip_apart(word, part) for part in parts)]
+    near = [name for name, parts in _MULTI_WORD_PLACES if any(one_glyph_apart(word, part) for part in parts)]
     if not near:
         return False
     repaired = repair_address(line).upper()
@@ -160,7 +176,29 @@ def address_signs(address: str) -> list[str]:
         signs.append("label_in_address")
     if _STRAY_LAST_LETTER.search(up):
         signs.append("stray_last_letter")
+    if _LETTER_IN_POSTCODE.search(up):
+        signs.append("letter_in_postcode")
+    if _LETTER_IN_NUMBERS.search(up):
+        signs.append("letter_in_numbers")
+    if _COLON_AFTER_DIGIT.search(up):
+        signs.append("colon_after_digit")
+    if _Q_WITHOUT_U.search(up):
+        signs.append("q_without_u")
+    if any(_town_misread(m.group(1), m.group(2)) for m in _TOWN_AFTER_POSTCODE.finditer(up)):
+        signs.append("town_misread")
     return signs
+
+
+def _town_misread(first: str, second: str) -> bool:
+    """Do two words after a postcode spell a two-word town but for one letter of one word
+    (``JOHOR BAHNU``)?  The other word names the town, so the letter is misread (look-alike
+    slips are repaired before: ``SHAH ALAN``).  Only after the postcode: a street may be named
+    after a town one letter off (``JALAN SUBANG JASA 3``)."""
+    def one_letter(read: str, word: str) -> bool:
+        return len(read) == len(word) and sum(a != b for a, b in zip(read, word)) == 1
+
+    return any(first == a and one_letter(second, b) or second == b and one_letter(first, a)
+               for _, parts in _MULTI_WORD_PLACES if len(parts) == 2 for a, b in [parts])
 
 
 #: An upper-case letter inside a lower-case word that does not start a new lower-case run

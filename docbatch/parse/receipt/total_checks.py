@@ -25,11 +25,13 @@ Each check here names one such sign; the parser flags the total (reason
 * ``paid_below_total``: a payment row with no change row pays less than the total;
 * ``tip_unreconciled``: a tip with a value printed below the total, its tipped total printed
   nowhere (see :mod:`.tips`);
-* ``digit_misread``: the items add up, or cash minus change comes, to a sum one digit from the
-  total (``60.31`` for ``20.31``): one glyph of the total was misread, however sure the engine
-  was of it (SROIE image 001 at 60% resolution read the 6 as a 2 at 91%; the sum of
-  items that disagree for other reasons, an item missed or a discount, seldom differs in one
-  digit alone).
+* ``digit_misread``: the items add up, or cash minus change comes, or a subtotal plus the tax
+  after it comes, to a sum one digit from the total (``60.31`` for ``20.31``): one glyph of the
+  total was misread, however sure the engine was of it (SROIE image 001 at 60% resolution read
+  the 6 as a 2 at 91%; the sum of items that disagree for other reasons, an item missed or a
+  discount, seldom differs in one digit alone);
+* ``point_lost``: the total printed without cents on a receipt whose other amounts print them
+  (``$820`` for ``$8.20``).
 
 These are properties of receipts in general (arithmetic, labels), not of particular vendors.
 
@@ -88,18 +90,38 @@ def total_doubts(lines: Sequence[Line], total: Decimal, total_line: Line, *, rou
     doubts += _payment_doubts(lines, total, total_line, items_sum)
     if tip_unreconciled(lines, total, total_line):
         doubts.append("tip_unreconciled")
-    if any(_one_digit_apart(total, other) for other in _other_sums(lines, items_sum)):
+    if any(_one_digit_apart(total, other) for other in _other_sums(lines, total_line, items_sum)):
         doubts.append("digit_misread")
+    if _point_lost(lines, total, total_line):
+        doubts.append("point_lost")
     return doubts
 
 
-def _other_sums(lines: Sequence[Line], items_sum: Decimal | None) -> list[Decimal]:
+def _point_lost(lines: Sequence[Line], total: Decimal, total_line: Line) -> bool:
+    """Is the total printed without cents (``$820``) on a receipt whose other amounts print
+    theirs?  Its point was lost, or it is a whole figure nothing shows is (SROIE image 058 at 60%
+    resolution: ``Total Amount: $820`` for ``$8.20``, read as 820.00)."""
+    shown = [a for a in total_line.amounts if a.value == total]
+    others = [a for ln in lines for a in ln.amounts if ln is not total_line]
+    with_cents = sum(a.decimals == 2 for a in others)
+    return bool(shown) and shown[-1].decimals == 0 and with_cents >= 2 and with_cents * 3 >= len(others) * 2
+
+
+def _other_sums(lines: Sequence[Line], total_line: Line, items_sum: Decimal | None) -> list[Decimal]:
     """What else the receipt says was owed: the items' sum, cash minus change (cash printed
-    negative on some tills, ``CASH -40.10``, is still what was handed over)."""
+    negative on some tills, ``CASH -40.10``, is still what was handed over), and a subtotal or
+    count row's sum plus the tax printed between it and the total (SROIE image 020 at 60%
+    resolution: ``Total Qty: 7 51.42`` and ``Total GST 3.08`` over ``64.50`` for 54.50, its
+    subtotal row's point lost)."""
     out = [items_sum] if items_sum is not None else []
     paid, changes = _labelled(lines, "paid"), _labelled(lines, "change")
     if len(paid) == 1 and len(changes) == 1 and _last(changes[0]) > 0:
         out.append(abs(_last(paid[0])) - _last(changes[0]))
+    for sub in _labelled(lines, "subtotal", "count", before=total_line.index):
+        between = lines[sub.index + 1 : total_line.index]
+        taxes = sum((_last(ln) for ln in between if ln.label == "tax" and ln.amounts and _last(ln) > 0), Decimal(0))
+        if taxes:
+            out.append(_last(sub) + taxes)
     return out
 
 
