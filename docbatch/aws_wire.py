@@ -66,9 +66,14 @@ class _Connection:
         self.reader: BinaryIO = sock.makefile("rb")
 
     def dropped(self) -> bool:
-        """Closed by the server while idle (or holding bytes nobody asked for): urllib3's check."""
+        """Closed by the server while idle (or holding bytes nobody asked for): urllib3's check
+        (``poll``, which any descriptor number fits, unlike ``select``)."""
         try:
-            return bool(select.select([self.sock], [], [], 0)[0])
+            if not hasattr(select, "poll"):  # Windows
+                return bool(select.select([self.sock], [], [], 0)[0])
+            poller = select.poll()
+            poller.register(self.sock, select.POLLIN)
+            return bool(poller.poll(0))
         except (OSError, ValueError):
             return True
 
