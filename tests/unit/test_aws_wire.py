@@ -5,6 +5,8 @@ connection the server closed not reused, and TLS checked against the same CA bun
 
 from __future__ import annotations
 
+import os
+import resource
 import socket
 import ssl
 import subprocess
@@ -199,3 +201,23 @@ def test_a_certificate_no_bundle_vouches_for_is_refused_as_botocore_refuses_it(
     with pytest.raises(SSLError):
         wire(url).send(prepared(url))
     assert server.requests == []
+
+
+def test_a_connection_past_descriptor_1024_is_kept_alive_too(far_side: Callable[..., FarSide]) -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1200:
+        pytest.skip("this process may not hold 1,200 files")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1200), hard))
+    held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1030)]  # the next socket's number is past 1,024
+    try:
+        server = far_side(answer(b"{}"))
+        url = f"http://127.0.0.1:{server.port}/"
+        ours = wire(url)
+        for _ in range(3):
+            seen(ours.send, url)
+        ours.close()
+    finally:
+        for fd in held:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    assert server.connections == 1
