@@ -97,20 +97,23 @@ class Wire:
         self._connect_timeout, self._read_timeout = timeout
         self._max_pool = max_pool
         self._socket_options = list(socket_options)
-        self._tls = self._tls_context(verify) if self._https else None
+        self._verify = verify
+        self._tls: ssl.SSLContext | None = None
         self._idle: list[_Connection] = []
         self._lock = threading.Lock()
 
-    @staticmethod
-    def _tls_context(verify: bool | str) -> ssl.SSLContext:
-        context = create_urllib3_context()
-        if verify:
-            context.check_hostname = True
-            context.load_verify_locations(cafile=get_cert_path(verify))
-        else:
-            context.check_hostname = False
-            context.verify_mode = ssl.CERT_NONE
-        return context
+    def _tls_context(self) -> ssl.SSLContext:
+        """botocore's context with the CA bundle loaded, made at the first connection and kept."""
+        if self._tls is None:
+            context = create_urllib3_context()
+            if self._verify:
+                context.check_hostname = True
+                context.load_verify_locations(cafile=get_cert_path(self._verify))
+            else:
+                context.check_hostname = False
+                context.verify_mode = ssl.CERT_NONE
+            self._tls = context
+        return self._tls
 
     def send(self, request: Any) -> Answer:
         """Send botocore's prepared ``request`` (method, url, headers, body) and read the answer."""
@@ -165,16 +168,24 @@ class Wire:
             plain = socket.create_connection((self._host, self._port), timeout=self._connect_timeout)
             for option in self._socket_options:
                 plain.setsockopt(*option)
-            sock = self._tls.wrap_socket(plain, server_hostname=self._host) if self._tls is not None else plain
-        except ssl.SSLError as exc:  # before socket.timeout and OSError: it is both
-            _close(plain)
-            raise SSLError(endpoint_url=url, error=exc) from exc
         except (socket.timeout, TimeoutError) as exc:
             _close(plain)
             raise ConnectTimeoutError(endpoint_url=url, error=exc) from exc
         except OSError as exc:  # refused, unreachable, a name not resolved (socket.gaierror)
             _close(plain)
             raise EndpointConnectionError(endpoint_url=url, error=exc) from exc
+        sock = plain
+        if self._https:
+            # As urllib3 does it once the socket is open: the context (a CA bundle that cannot be
+            # read is an SSLError of the call, not of the engine's start), then the handshake.
+            try:
+                sock = self._tls_context().wrap_socket(plain, server_hostname=self._host)
+            except (socket.timeout, TimeoutError) as exc:  # urllib3: a timeout of the handshake is a read timeout
+                _close(plain)
+                raise ReadTimeoutError(endpoint_url=url, error=exc) from exc
+            except OSError as exc:  # ssl.SSLError is one
+                _close(plain)
+                raise SSLError(endpoint_url=url, error=exc) from exc
         sock.settimeout(self._read_timeout)
         return _Connection(sock)
 

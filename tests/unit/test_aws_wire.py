@@ -221,3 +221,16 @@ def test_a_connection_past_descriptor_1024_is_kept_alive_too(far_side: Callable[
             os.close(fd)
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
     assert server.connections == 1
+
+
+def test_a_ca_bundle_that_cannot_be_read_fails_the_call_as_botocore_fails_it(
+        far_side: Callable[..., FarSide], certificate: tuple[Path, Path], tmp_path: Path) -> None:
+    server = tls_server(far_side, certificate)
+    url = f"https://localhost:{server.port}/"
+    missing = str(tmp_path / "no-such-bundle.pem")
+    failures = []
+    for send in (botocore_session(missing).send, wire(url, missing).send):
+        with pytest.raises(SSLError) as caught:
+            send(prepared(url))
+        failures.append(str(caught.value))
+    assert failures[0] == failures[1]
