@@ -14,11 +14,16 @@ by manifest size, beside the pool a user would write instead.
   process's own CPU (all threads; docbatch's parse workers too), which other work on the
   machine does not inflate, split into the round's main thread (``time.thread_time``) and the
   request threads (read from ``/proc/self/task`` while they live: no profiler inflating it).
+  docbatch's wall is split by phase (a subscriber's marks at the run's start, at its last
+  result and at its end): start-up, the calls, then the tables and run.json, which a
+  Python client builds on one core after the calls while the server's core waits (the
+  naive pool keeps nothing: it has the calls phase only).
 * what the machine can do at all: the server's own CPU per document in both sides'
   rounds (read from /proc), the docs/s both sides could reach if the cores did nothing but
   client and server (cores x 1,000 / their CPU ms per document), and the server alone
   driven by a minimal client (8 keep-alive sockets sending pre-built requests): on 2 cores
-  with the server on one, that bounds any client's docs/s.
+  with the server on one, that bounds any client's docs/s; and 1,000 / the client's CPU ms,
+  the bound of a client whose work holds one interpreter lock (both sides here).
 * memory: a run of a ``--rows`` manifest through the replay engine (every 10th row answered
   by a saved one-line receipt, the others failing as "no saved response"), tables built, in
   a fresh process per size; peak RSS of the run's process and of its largest parse worker.
@@ -51,6 +56,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script 
 from benchmarks.quota import TinyReceipt, make_images, naive_pool  # noqa: E402
 from docbatch import RunConfig, run_batch  # noqa: E402
 from docbatch.cache import write_renamed  # noqa: E402
+from docbatch.progress import Subscriber  # noqa: E402
 from docbatch.testing.fake_rekognition import FakeRekognitionServer  # noqa: E402
 
 THREADS = 32
@@ -146,6 +152,10 @@ class Round:
     renamed_ms: float = float("nan")  # the same, the portable way (a temporary file renamed), same moment
     main_ms: float = float("nan")  # CPU per document of the round's main thread (docbatch: manifest, journal, tables)
     pool_ms: float = float("nan")  # CPU per document of the request threads (the pool's)
+    #: docbatch's wall seconds by phase: start-up (manifest, preflight, folder, journal) until
+    #: the run's start, the calls until the last document's result, then the tables and run.json.
+    phases_s: tuple[float, float, float] = (float("nan"),) * 3
+    tables_main_ms: float = float("nan")  # main-thread CPU per document of the last phase
 
 
 def file_cost(folder: Path, n: int, write: Callable[[Path, bytes], None] | None = None) -> float:
@@ -241,14 +251,38 @@ def _split(round_: Round, main_s: float, pool: ThreadCPU, n: int) -> Round:
     return round_
 
 
+class Phases(Subscriber):
+    """Wall clock and main-thread CPU at the run's start, at each result (the last one is kept)
+    and at its end: where a docbatch round's wall time goes (its subscribers run in the main thread)."""
+
+    def __init__(self) -> None:
+        self.marks: dict[str, tuple[float, float]] = {}
+
+    def _mark(self, name: str) -> None:
+        self.marks[name] = (time.monotonic(), time.thread_time())
+
+    def on_start(self, summary: Any) -> None:
+        self._mark("start")
+
+    def on_result(self, result: Any, summary: Any) -> None:
+        self._mark("last_result")
+
+    def on_end(self, summary: Any) -> None:
+        self._mark("end")
+
+
 def docbatch_round(manifest: Path, out: Path, endpoint: str, n: int) -> Round:
+    phases = Phases()
     started, cpu, main = time.monotonic(), _cpu(), time.thread_time()
     with ThreadCPU("docbatch_") as pool:  # the executor's request threads (docbatch_0, docbatch_1, ...)
         summary = run_batch(RunConfig(
             manifest=str(manifest), out=str(out), engine="rekognition", region="us-east-1", endpoint_url=endpoint,
-            tps=1e6, concurrency=THREADS, use_cache=False, formats=("parquet",)))
+            tps=1e6, concurrency=THREADS, use_cache=False, formats=("parquet",)), subscribers=[phases])
     wall, main = time.monotonic() - started, time.thread_time() - main
     done = Round(n / wall, (_cpu() - cpu) * 1000 / n, summary.failed + (n - summary.ok - summary.failed))
+    (start, _), (last, last_cpu), (end, end_cpu) = (phases.marks[k] for k in ("start", "last_result", "end"))
+    done.phases_s = (start - started, last - start, end - last)
+    done.tables_main_ms = (end_cpu - last_cpu) * 1000 / n
     return _split(done, main, pool, n)
 
 
@@ -358,6 +392,12 @@ def _best_case(rounds: list[Round]) -> float:
     return (os.cpu_count() or 1) * 1000 / per_doc
 
 
+def _one_interpreter(rounds: list[Round]) -> float:
+    """docs/s if the client's CPU all ran on one core, as one Python process's interpreter lock
+    lets it (its parse workers aside): a bound the two-core figure does not show."""
+    return 1000 / min(r.cpu_ms for r in rounds)
+
+
 def rows_of(ours: list[Round], theirs: list[Round], mem: list[dict[str, Any]], docs: int,
             alone: Ceiling | None = None) -> list[tuple[str, ...]]:
     rows = []
@@ -371,6 +411,11 @@ def rows_of(ours: list[Round], theirs: list[Round], mem: list[dict[str, Any]], d
                      _span([r.main_ms for r in ours], ".2f"), _span([r.main_ms for r in theirs], ".2f"), ""))
         rows.append(("    of which the request threads (docbatch's: read, prepare, call, validate, save the answer)",
                      _span([r.pool_ms for r in ours], ".2f"), _span([r.pool_ms for r in theirs], ".2f"), ""))
+        rows.append(("  docbatch's wall by phase, s: start-up / calls (to the last result) / tables and run.json",
+                     " | ".join(_span([r.phases_s[i] for r in ours], ".2f") for i in range(3)), "-", ""))
+        rows.append(("    docs/s of the calls phase alone; main-thread CPU ms per document of the last phase",
+                     f"{_span([docs / r.phases_s[1] for r in ours], ',.0f')}; "
+                     f"{_span([r.tables_main_ms for r in ours], '.2f')}", "-", ""))
         rows.append(("  CPU ms to save one answer in a fresh pack beside the run's (same count; docbatch's way)",
                      _span([r.pack_ms for r in ours], ".3f"), "-", ""))
         rows.append(("    the same as a file of its own (O_TMPFILE named by linkat: docbatch's before packs)",
@@ -381,6 +426,8 @@ def rows_of(ours: list[Round], theirs: list[Round], mem: list[dict[str, Any]], d
                      _span([r.server_ms for r in ours], ".2f"), _span([r.server_ms for r in theirs], ".2f"), ""))
         rows.append((f"  ceiling on {os.cpu_count()} idle cores: cores x 1,000 / (client + server CPU ms): docs/s",
                      f"{_best_case(ours):,.0f}", f"{_best_case(theirs):,.0f}", ">= 1,000"))
+        rows.append(("  the same with the client on one core (one interpreter lock): 1,000 / client CPU ms: docs/s",
+                     f"{_one_interpreter(ours):,.0f}", f"{_one_interpreter(theirs):,.0f}", ">= 1,000"))
     if alone is not None:
         rows.append(("the server alone, minimal keep-alive client (8 sockets, pre-built requests): requests/s",
                      "-", f"{alone.req_s:,.0f}", ""))

@@ -6,14 +6,17 @@ again for every call, the retry handler, the user-agent string rebuilt, the hist
 For the engines' one operation each, with botocore's retries off (:mod:`docbatch.aws`), none of
 that changes the request: :class:`DirectCall` builds the same request from the same pieces and
 sends it once: 0.2-0.3 ms of CPU less a call, about a quarter, in the 32-thread overhead round
-(``benchmarks/stage_cpu.py``; docs/performance.md, session 18).
+(``benchmarks/stage_cpu.py``; docs/performance.md, session 18).  Session 19 took the signing
+(:mod:`docbatch.aws_sign`) and the connections (:mod:`docbatch.aws_wire`) off botocore's
+general-purpose objects too: ~1.0 -> ~0.3 ms a call, one thread, same server.
 
 What it takes from the client and from botocore, so that what a call sends and raises is the
 client's own: the resolved endpoint, region, service model and config (``client.meta``); the
 session's credentials, the same (refreshable) object the client signs with; botocore's
-serializer for the protocol, its SigV4 signer, its HTTP session (``URLLib3Session``, which turns
-urllib3's failures into botocore's: connection refused, connect and read timeouts, a closed
-connection), its parser for the protocol, and the client's modeled error classes
+serializer for the protocol; SigV4 as botocore's signer computes it (held to it header for
+header); connections that fail as botocore's HTTP session fails (connection refused, connect
+and read timeouts, a closed connection, TLS), or that session itself where a proxy or a client
+certificate is configured; its parser for the protocol, and the client's modeled error classes
 (``client.exceptions.from_code``), so an error answer is the ``ClientError`` the client would
 raise.  The caller translates exceptions exactly as it does the client's
 (:func:`docbatch.aws.translate`).  Not for clients whose calls other code hooks (botocore
@@ -27,8 +30,7 @@ import socket
 from typing import Any, Mapping
 
 import botocore
-from botocore.auth import SigV4Auth
-from botocore.awsrequest import create_request_object, prepare_request_dict
+from botocore.awsrequest import AWSPreparedRequest, prepare_request_dict
 from botocore.endpoint import convert_to_response_dict
 from botocore.exceptions import NoCredentialsError
 from botocore.httpsession import URLLib3Session
@@ -37,6 +39,8 @@ from botocore.serialize import create_serializer
 from botocore.utils import get_environ_proxies
 
 from . import __version__
+from .aws_sign import Signer
+from .aws_wire import Wire
 
 _USER_AGENT = f"docbatch/{__version__} Botocore/{botocore.__version__}"
 
@@ -63,18 +67,23 @@ class DirectCall:
         self._region = meta.region_name
         self._signing_name = model.signing_name
         self._credentials = credentials
+        self._signer = Signer(self._signing_name, self._region)
         socket_options = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]  # as botocore's clients
         if config.tcp_keepalive:
             socket_options.append((socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1))
-        self._http = URLLib3Session(
-            verify=ca_bundle or os.environ.get("REQUESTS_CA_BUNDLE", True),
-            proxies=config.proxies if config.proxies is not None else get_environ_proxies(self._endpoint_url),
-            timeout=(config.connect_timeout, config.read_timeout),
-            max_pool_connections=config.max_pool_connections,
-            socket_options=socket_options,
-            client_cert=config.client_cert,
-            proxies_config=config.proxies_config,
-        )
+        verify = ca_bundle or os.environ.get("REQUESTS_CA_BUNDLE", True)
+        proxies = config.proxies if config.proxies is not None else get_environ_proxies(self._endpoint_url)
+        timeout = (config.connect_timeout, config.read_timeout)
+        self._http: Wire | URLLib3Session
+        if proxies or config.client_cert or config.proxies_config:
+            # What docbatch's own connections do not do: botocore's session does it.
+            self._http = URLLib3Session(verify=verify, proxies=proxies, timeout=timeout,
+                                        max_pool_connections=config.max_pool_connections,
+                                        socket_options=socket_options, client_cert=config.client_cert,
+                                        proxies_config=config.proxies_config)
+        else:
+            self._http = Wire(self._endpoint_url, timeout=timeout, max_pool=config.max_pool_connections,
+                              socket_options=socket_options, verify=verify)
 
     @property
     def signing_name(self) -> str:
@@ -90,11 +99,14 @@ class DirectCall:
         """The parsed answer (with ``ResponseMetadata``), or the exception the client raises."""
         request_dict = self._serializer.serialize_to_request(dict(params), self._operation)
         prepare_request_dict(request_dict, endpoint_url=self._endpoint_url, user_agent=_USER_AGENT)
-        request = create_request_object(request_dict)
         if self._credentials is None:
             raise NoCredentialsError()
-        SigV4Auth(self._credentials.get_frozen_credentials(), self._signing_name, self._region).add_auth(request)
-        http = self._http.send(request.prepare())
+        headers, body = dict(request_dict["headers"]), request_dict["body"]
+        self._signer.sign(request_dict["method"], request_dict["url"], headers, body,
+                          self._credentials.get_frozen_credentials())
+        headers["Content-Length"] = str(len(body))  # after signing: botocore's request gets it when prepared
+        http = self._http.send(AWSPreparedRequest(request_dict["method"], request_dict["url"], headers, body,
+                                                  stream_output=False))
         parsed: dict[str, Any] = create_parser(self._protocol).parse(
             convert_to_response_dict(http, self._operation), self._operation.output_shape)
         if http.status_code >= 300:

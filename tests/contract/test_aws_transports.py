@@ -1,6 +1,6 @@
-"""The AWS engines' two ways of sending a call (``direct_calls``: botocore's signer, HTTP session
-and parser without the boto3 client's per-call machinery, the default; or the boto3 client
-itself) are one behaviour: for every fault the project's protocol server injects, an endpoint
+"""The AWS engines' two ways of sending a call (``direct_calls``: SigV4 as botocore signs, over
+docbatch's own connections, parsed by botocore, without the boto3 client's per-call machinery,
+the default; or the boto3 client itself) are one behaviour: for every fault the project's protocol server injects, an endpoint
 nobody listens on and a caller without credentials, both raise the same docbatch error (type,
 code, message) after the same one request, and both return the same answer when there is one."""
 
