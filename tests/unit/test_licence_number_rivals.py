@@ -8,16 +8,10 @@ the comment says which.
 
 from __future__ import annotations
 
-import datetime as dt
-
-from docbatch.parse.identity.licence import parse_licence
 from docbatch.parse.identity.licence_number_rivals import rival_reading
 from docbatch.parse.identity.licence_numbers import number_fits
 
-from ..support.responses import response_from_words
-
-RUN = dt.date(2026, 6, 1)
-REVIEW = 50
+from ..support.licences import REVIEW, read_card
 
 #: Wyoming (seed 5009 low res, card 014), ``4d DLN 4104 9697 28``: the engine read ``4 DLN 4104 9697 28``,
 #: ``DLN`` at 57; without that word (taken out) the caption's field number ``4`` stands alone before
@@ -61,7 +55,7 @@ def _wyoming(value: object) -> bool:
 
 
 def test_a_number_beaten_narrowly_by_a_reading_a_token_later_is_that_reading_after_a_lone_digit_and_flagged() -> None:
-    f = parse_licence(response_from_words(_WYOMING), run_date=RUN)
+    f = read_card(_WYOMING)
     assert f.values["document_number"] == "4104969728"  # not 441049697, the 4 glued on and the 28 left out
     assert f.confidence["document_number"] < REVIEW
 

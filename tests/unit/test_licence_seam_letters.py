@@ -8,13 +8,7 @@ tuning-only card (``evals.synth_licences --seed N --count 24 --degrade lowres``)
 
 from __future__ import annotations
 
-import datetime as dt
-
-from docbatch.parse.identity.licence import parse_licence
-
-from ..support.responses import response_from_words
-
-RUN = dt.date(2026, 6, 1)
+from ..support.licences import read_card
 
 #: Alaska (seed 5007 low res, card 023): ``FN NOAH OMAR`` read ``FNOAH OMAR``; the signature ``Noah Jones``.
 _ALASKA = [
@@ -49,12 +43,12 @@ _ALASKA = [
 
 
 def test_the_letter_a_glued_caption_shares_with_the_name_is_the_names_where_the_signature_spells_it() -> None:
-    f = parse_licence(response_from_words(_ALASKA), run_date=RUN)
+    f = read_card(_ALASKA)
     assert f.values["first_name"] == "NOAH"
     assert f.values["middle_name"] == "OMAR"
 
 
 def test_a_glued_name_the_signature_does_not_spell_with_the_letter_is_kept_as_read() -> None:
     unsigned = [w for w in _ALASKA if w[0] != "Noah"]
-    f = parse_licence(response_from_words(unsigned), run_date=RUN)
+    f = read_card(unsigned)
     assert f.values["first_name"] == "OAH"

@@ -89,6 +89,15 @@ _COLON_AFTER_DIGIT = re.compile(r"\d:")
 #: A word of three letters or more with a Q no U follows (``QFF JALAN PUDU`` for ``OFF``): an O misread;
 #: but Queensland's abbreviation (``Brisbane QLD 4000``).
 _Q_WITHOUT_U = re.compile(r"\b(?!QLD\b)(?=[A-Z]{3,}\b)[A-Z]*Q(?!U)[A-Z]*\b")
+#: The signs a pattern alone shows, each by the name a review reason gives it, in the order they are named.
+_PATTERN_SIGNS = (
+    (_LABEL_IN_ADDRESS, "label_in_address"),
+    (_STRAY_LAST_LETTER, "stray_last_letter"),
+    (_LETTER_IN_POSTCODE, "letter_in_postcode"),
+    (_LETTER_IN_NUMBERS, "letter_in_numbers"),
+    (_COLON_AFTER_DIGIT, "colon_after_digit"),
+    (_Q_WITHOUT_U, "q_without_u"),
+)
 #: The two words after a five-digit postcode, where the town stands (``81200 JOHOR BAHNU``).
 _TOWN_AFTER_POSTCODE = re.compile(r"(?<![\d\-])\d{5}\s*,?\s*([A-Z]+)\s+([A-Z]+)")
 
@@ -172,18 +181,7 @@ def address_signs(address: str) -> list[str]:
     honorific = _HONORIFIC.search(up)
     if honorific and _HONORIFIC_STATE[honorific.group(1)] not in up:
         signs.append("state_unreadable")
-    if _LABEL_IN_ADDRESS.search(up):
-        signs.append("label_in_address")
-    if _STRAY_LAST_LETTER.search(up):
-        signs.append("stray_last_letter")
-    if _LETTER_IN_POSTCODE.search(up):
-        signs.append("letter_in_postcode")
-    if _LETTER_IN_NUMBERS.search(up):
-        signs.append("letter_in_numbers")
-    if _COLON_AFTER_DIGIT.search(up):
-        signs.append("colon_after_digit")
-    if _Q_WITHOUT_U.search(up):
-        signs.append("q_without_u")
+    signs += [name for pattern, name in _PATTERN_SIGNS if pattern.search(up)]
     if any(_town_misread(m.group(1), m.group(2)) for m in _TOWN_AFTER_POSTCODE.finditer(up)):
         signs.append("town_misread")
     return signs
