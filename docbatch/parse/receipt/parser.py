@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Mapping
 
-from ..catalog import RECEIPT_FIELDS
+from ..catalog import RECEIPT_FIELDS, REVIEW_LEVEL
 from ..country import country_currency
 from ..dates import DateCandidate, find_dates, find_time, plausible
 from .labels import has_word
@@ -40,8 +40,8 @@ from .total_checks import sum_before_rounding, total_doubts
 from .lines import Line, build_lines
 from .words import repair_words
 
-#: Fields at or below this confidence make the receipt need review (for the key fields).
-REVIEW_BELOW = 50.0
+#: Fields at or below the catalogue's review level make the receipt need review (for the key fields).
+REVIEW_BELOW = REVIEW_LEVEL
 _KEY_FIELDS = ("vendor_name", "receipt_date", "total")
 #: A total at or above this confidence (a total label, or confirmed by cash/change) is trusted:
 #: items that fail to add up then do not ask for review (items are read heuristically, and on
