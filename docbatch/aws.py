@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+from traceback import walk_tb
 from typing import Any
 
 import boto3
@@ -205,6 +206,11 @@ def translate(exc: BaseException, what: str) -> e.DocbatchError:
     if isinstance(exc, NoRegionError):
         return e.EnvironmentFailure(f"{what}: no AWS region: pass --region or set AWS_DEFAULT_REGION",
                                     error_code="no_region")
+    if _raised_reading_an_answer(exc):
+        # A 200 whose JSON does not fit the operation's shape (``null``, an object for a list):
+        # botocore's parser raises on it (AttributeError, TypeError, its ResponseParserError): the
+        # far side's answer is wrong, not docbatch, so it is sent again like any invalid answer.
+        return e.InvalidResponse(f"{what}: the answer does not fit the operation's shape ({type(exc).__name__})")
     if isinstance(exc, ParamValidationError):  # botocore's own check, before any request: a retry fails alike
         return e.InvalidRequest(f"{what}: {exc}", error_code="invalid_parameter")
     if isinstance(exc, BotoCoreError):
@@ -214,3 +220,8 @@ def translate(exc: BaseException, what: str) -> e.DocbatchError:
     if isinstance(exc, (ConnectionError, TimeoutError)):
         return e.ConnectionFailed(f"{what}: {type(exc).__name__}")
     raise exc
+
+
+def _raised_reading_an_answer(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised inside botocore's response parser (not docbatch's code)."""
+    return any(frame.f_globals.get("__name__") == "botocore.parsers" for frame, _ in walk_tb(exc.__traceback__))
