@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import threading
 from traceback import walk_tb
+from urllib.parse import urlsplit
 from typing import Any
 
 import boto3
@@ -117,7 +118,23 @@ def make_client(
         max_pool_connections=max(10, max_pool),
         parameter_validation=validate_params,
     )
+    if endpoint_url is not None:
+        check_endpoint(endpoint_url)
     return session.client(service, region_name=region, endpoint_url=endpoint_url, config=config)
+
+
+def check_endpoint(url: str) -> None:
+    """Refuse an endpoint URL botocore or pyarrow cannot use, in one line: they raise a bare
+    ValueError or ArrowInvalid (a traceback) for ``127.0.0.1:9977`` without its scheme, a port
+    past 65535 or a broken IPv6 host, and botocore takes ``ftp://...`` to fail each call instead."""
+    try:
+        parts = urlsplit(url)
+        usable = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+        parts.port  # noqa: B018 - read for its ValueError: a port out of range
+    except ValueError:
+        usable = False
+    if not usable:
+        raise e.ConfigError(f"endpoint URL {url!r} is not http(s)://host[:port] (e.g. http://127.0.0.1:9977)")
 
 
 def direct_call(client: Any, session: boto3.session.Session, operation: str) -> DirectCall:
