@@ -17,9 +17,10 @@ import datetime as dt
 import hashlib
 import hmac
 import logging
+import math
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Mapping
 
 from .errors import ConfigError
@@ -312,6 +313,10 @@ class RunConfig:
         if bad or not self.formats:
             raise ConfigError(f"unknown output format(s) {bad}; choose from {', '.join(FORMATS)}")
         check_partition_keys(self.partition_by)
+        for option in fields(self):  # inf or nan (a flag, a job's TOML, DOCBATCH_*) reaches sockets and sleeps
+            value = getattr(self, option.name)
+            if isinstance(value, float) and not math.isfinite(value):
+                raise ConfigError(f"{option.name} is {value}: give it a finite number")
         if self.doc_type not in ("receipt", "id", "auto"):
             raise ConfigError(f"doc_type must be receipt, id or auto, not {self.doc_type!r}")
         if isinstance(self.tps, str) and self.tps.strip().lower() == AUTO_TPS:
