@@ -237,6 +237,13 @@ def parse_settings(values: Mapping[str, Any], *, run_date: dt.date | None = None
     )
 
 
+def check_formats(formats: tuple[str, ...]) -> None:
+    """Refuse output formats docbatch cannot write (a run's ``--format`` and a re-parse's alike)."""
+    bad = [f for f in formats if f not in FORMATS]
+    if bad or not formats:
+        raise ConfigError(f"unknown output format(s) {bad}; choose from {', '.join(FORMATS)}")
+
+
 #: What a run option of each annotated kind takes, and how its error says so.
 _KINDS: dict[str, tuple[tuple[type, ...], str]] = {
     "bool": ((bool,), "true or false"), "int": ((int,), "a whole number"),
@@ -333,9 +340,7 @@ class RunConfig:
     shard: str | None = None
 
     def __post_init__(self) -> None:
-        bad = [f for f in self.formats if f not in FORMATS]
-        if bad or not self.formats:
-            raise ConfigError(f"unknown output format(s) {bad}; choose from {', '.join(FORMATS)}")
+        check_formats(self.formats)
         check_partition_keys(self.partition_by)
         for option in fields(self):
             value = getattr(self, option.name)

@@ -188,3 +188,19 @@ def test_a_run_folders_raw_folder_replays_its_packed_answers(tmp_path):
     summary = run_batch(again)
     docs = pd.read_parquet(tmp_path / "again" / "documents")
     assert (summary.ok, docs["status"].tolist()) == (1, ["ok"])
+
+
+@pytest.mark.parametrize("formats", ["xml", ",", "parquet,xlsx"])
+def test_reparse_with_an_unknown_format_is_refused_and_leaves_the_folder_as_it_was(tmp_path, formats):
+    """Before, a KeyError traceback from the table writers, after the folder was locked and a
+    staging build begun (left behind)."""
+    from click.testing import CliRunner
+
+    from docbatch.cli import main
+
+    assert run_batch(replay_config(tmp_path, ["x/a.png"])).exit_code == 0
+    out = tmp_path / "out"
+    before = sorted(p.name for p in out.iterdir())
+    result = CliRunner().invoke(main, ["reparse", str(out), "--format", formats])
+    assert result.exit_code == 2 and result.output.startswith("docbatch: error: unknown output format(s)"), result.output
+    assert sorted(p.name for p in out.iterdir()) == before
