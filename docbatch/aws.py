@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import threading
+from traceback import walk_tb
+from urllib.parse import urlsplit
 from typing import Any
 
 import boto3
@@ -116,7 +118,23 @@ def make_client(
         max_pool_connections=max(10, max_pool),
         parameter_validation=validate_params,
     )
+    if endpoint_url is not None:
+        check_endpoint(endpoint_url)
     return session.client(service, region_name=region, endpoint_url=endpoint_url, config=config)
+
+
+def check_endpoint(url: str) -> None:
+    """Refuse an endpoint URL botocore or pyarrow cannot use, in one line: they raise a bare
+    ValueError or ArrowInvalid (a traceback) for ``127.0.0.1:9977`` without its scheme, a port
+    past 65535 or a broken IPv6 host, and botocore takes ``ftp://...`` to fail each call instead."""
+    try:
+        parts = urlsplit(url)
+        usable = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+        parts.port  # noqa: B018 - read for its ValueError: a port out of range
+    except ValueError:
+        usable = False
+    if not usable:
+        raise e.ConfigError(f"endpoint URL {url!r} is not http(s)://host[:port] (e.g. http://127.0.0.1:9977)")
 
 
 def direct_call(client: Any, session: boto3.session.Session, operation: str) -> DirectCall:
@@ -205,6 +223,11 @@ def translate(exc: BaseException, what: str) -> e.DocbatchError:
     if isinstance(exc, NoRegionError):
         return e.EnvironmentFailure(f"{what}: no AWS region: pass --region or set AWS_DEFAULT_REGION",
                                     error_code="no_region")
+    if _raised_reading_an_answer(exc):
+        # A 200 whose JSON does not fit the operation's shape (``null``, an object for a list):
+        # botocore's parser raises on it (AttributeError, TypeError, its ResponseParserError): the
+        # far side's answer is wrong, not docbatch, so it is sent again like any invalid answer.
+        return e.InvalidResponse(f"{what}: the answer does not fit the operation's shape ({type(exc).__name__})")
     if isinstance(exc, ParamValidationError):  # botocore's own check, before any request: a retry fails alike
         return e.InvalidRequest(f"{what}: {exc}", error_code="invalid_parameter")
     if isinstance(exc, BotoCoreError):
@@ -214,3 +237,8 @@ def translate(exc: BaseException, what: str) -> e.DocbatchError:
     if isinstance(exc, (ConnectionError, TimeoutError)):
         return e.ConnectionFailed(f"{what}: {type(exc).__name__}")
     raise exc
+
+
+def _raised_reading_an_answer(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised inside botocore's response parser (not docbatch's code)."""
+    return any(frame.f_globals.get("__name__") == "botocore.parsers" for frame, _ in walk_tb(exc.__traceback__))

@@ -17,9 +17,10 @@ import datetime as dt
 import hashlib
 import hmac
 import logging
+import math
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Mapping
 
 from .errors import ConfigError
@@ -236,6 +237,37 @@ def parse_settings(values: Mapping[str, Any], *, run_date: dt.date | None = None
     )
 
 
+def check_formats(formats: tuple[str, ...]) -> None:
+    """Refuse output formats docbatch cannot write (a run's ``--format`` and a re-parse's alike)."""
+    bad = [f for f in formats if f not in FORMATS]
+    if bad or not formats:
+        raise ConfigError(f"unknown output format(s) {bad}; choose from {', '.join(FORMATS)}")
+
+
+#: What a run option of each annotated kind takes, and how its error says so.
+_KINDS: dict[str, tuple[tuple[type, ...], str]] = {
+    "bool": ((bool,), "true or false"), "int": ((int,), "a whole number"),
+    "float": ((int, float), "a number"), "str": ((str,), "text"),
+}
+
+
+def _mistyped(annotation: str, value: Any) -> str | None:
+    """What is wrong with the type of ``value`` for an option annotated ``annotation`` (None: nothing).
+
+    A job file's TOML is not typed by click as flags are: ``replace = "false"`` is a truthy string
+    (it took the folder for another manifest's batch), ``max_attempts = true`` an int of 1.
+    Annotations of other kinds (tuples, dates) are left to the checks that follow."""
+    kinds = [k for k in annotation.split(" | ") if k != "None"]
+    if value is None and len(kinds) < len(annotation.split(" | ")):
+        return None
+    if annotation.startswith("Mapping"):
+        return None if isinstance(value, Mapping) else "give it a table of options"
+    if not kinds or any(k not in _KINDS for k in kinds):
+        return None
+    ok = any(isinstance(value, _KINDS[k][0]) and (k == "bool" or not isinstance(value, bool)) for k in kinds)
+    return None if ok else "give it " + " or ".join(_KINDS[k][1] for k in kinds)
+
+
 @dataclass(frozen=True)
 class RunConfig:
     """All options of one batch run (keyword-only; see ``docbatch run --help``)."""
@@ -308,10 +340,15 @@ class RunConfig:
     shard: str | None = None
 
     def __post_init__(self) -> None:
-        bad = [f for f in self.formats if f not in FORMATS]
-        if bad or not self.formats:
-            raise ConfigError(f"unknown output format(s) {bad}; choose from {', '.join(FORMATS)}")
+        check_formats(self.formats)
         check_partition_keys(self.partition_by)
+        for option in fields(self):
+            value = getattr(self, option.name)
+            mistyped = _mistyped(str(option.type), value)
+            if mistyped:
+                raise ConfigError(f"{option.name} = {value!r}: {mistyped}")
+            if isinstance(value, float) and not math.isfinite(value):  # inf or nan reach sockets and sleeps
+                raise ConfigError(f"{option.name} is {value}: give it a finite number")
         if self.doc_type not in ("receipt", "id", "auto"):
             raise ConfigError(f"doc_type must be receipt, id or auto, not {self.doc_type!r}")
         if isinstance(self.tps, str) and self.tps.strip().lower() == AUTO_TPS:

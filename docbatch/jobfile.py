@@ -82,8 +82,10 @@ def build_config(values: Mapping[str, Any], *, date: dt.date | None = None) -> R
     for listed in ("formats", "partition_by"):  # "a,b" from a flag or the environment, a list in TOML
         if isinstance(vals.get(listed), str):
             vals[listed] = tuple(x.strip() for x in vals[listed].split(",") if x.strip())
-        elif listed in vals:
+        elif isinstance(vals.get(listed), (list, tuple)):
             vals[listed] = tuple(vals[listed])
+        elif listed in vals:
+            raise ConfigError(f"{listed} = {vals[listed]!r}: give it a list of names, or one comma-separated")
     for required in ("manifest", "out"):
         if not vals.get(required):
             raise ConfigError(f"no {required} given (job file or --{required})")

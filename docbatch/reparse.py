@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from .config import OutputSettings, SourceSettings, parse_settings, table_settings
+from .config import OutputSettings, SourceSettings, check_formats, parse_settings, table_settings
 from .errors import ConfigError, ExitCode
 from .outputs import build_outputs
 from .runfolder import RunFolder
@@ -23,6 +23,8 @@ def reparse_run(out: str | Path, *, formats: str | None = None, redact: bool | N
     """Re-parse the last completed run in ``out`` (a folder or ``s3://`` URI; of one ``shard``,
     "i/N", in a split run's folder: each shard re-parses its own rows); returns rows written
     per table.  ``sources`` says how to reach an S3 run folder (region, profile, endpoint)."""
+    if formats is not None:
+        check_formats(tuple(f.strip() for f in formats.split(",") if f.strip()))
     folder = RunFolder(out, sources=sources, shard=Shard.parse(shard) if shard else None)
     meta = folder.read_run_json()
     if meta is None:
@@ -37,7 +39,7 @@ def reparse_run(out: str | Path, *, formats: str | None = None, redact: bool | N
 def _rebuild(folder: RunFolder, meta: dict, formats: str | None, redact: bool | None,
              commit_check: Callable[[], None]) -> dict[str, int]:
     cfg = meta["config"]
-    fmts = tuple(f.strip() for f in formats.split(",")) if formats else tuple(cfg["formats"])
+    fmts = tuple(f.strip() for f in formats.split(",") if f.strip()) if formats else tuple(cfg["formats"])
     parse = parse_settings({**cfg, "redact": cfg.get("redact", False) if redact is None else redact})
     folder.restore_journal()  # on S3: the checkpointed journal (a no-op on a local folder)
     journal = Journal(folder.journal_path)

@@ -62,6 +62,7 @@ class S3Place:
             kwargs.update(access_key=frozen.access_key, secret_key=frozen.secret_key,
                           session_token=frozen.token)
         if self.sources.s3_endpoint_url:
+            aws.check_endpoint(self.sources.s3_endpoint_url)
             parts = urlsplit(self.sources.s3_endpoint_url)
             kwargs.update(endpoint_override=parts.netloc, scheme=parts.scheme or "https")
         return pafs.S3FileSystem(**kwargs)

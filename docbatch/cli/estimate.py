@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from .group import main
+from .group import FiniteFloatRange, main
 from .run import config_from, run
 
 
@@ -31,10 +31,10 @@ def _estimate(job: Path | None, no_cache: bool | None, job_date: Any, calls_per_
 estimate = click.Command(
     "estimate", callback=_estimate, help=_estimate.__doc__, short_help="Paid calls a run would make, and their price.",
     params=[p for p in run.params if p.name != "dry_run"] + [
-        click.Option(["--calls-per-page"], type=click.FloatRange(min=1.0), envvar="DOCBATCH_CALLS_PER_PAGE",
+        click.Option(["--calls-per-page"], type=FiniteFloatRange(min=1.0), envvar="DOCBATCH_CALLS_PER_PAGE",
                      help="Paid calls expected per page past the engine's word cap (tiling), e.g. 1.69 for "
                      "long receipts (default: measured on the run folder's earlier answers)."),
-        click.Option(["--price-per-call"], type=click.FloatRange(min=0.0), envvar="DOCBATCH_PRICE_PER_CALL",
+        click.Option(["--price-per-call"], type=FiniteFloatRange(min=0.0), envvar="DOCBATCH_PRICE_PER_CALL",
                      help="US$ per paid call (default: the engine's first-tier list price: Rekognition "
                      "DetectText 0.001, Textract DetectDocumentText 0.0015)."),
     ])

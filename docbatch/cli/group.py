@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import functools
+import math
 import os
 import signal
 import sys
@@ -14,6 +15,17 @@ import click
 
 from .. import __version__, logs
 from ..errors import DocbatchError, StorageError
+
+
+class FiniteFloatRange(click.FloatRange):
+    """click's FloatRange, refusing inf and nan: a range check compares, and nan passes every
+    comparison (``--calls-per-page nan`` reached ``math.ceil`` as a traceback)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return number
 
 
 def log_options(f: Any) -> Any:

@@ -19,8 +19,8 @@ from .group import main
 @click.option("--fault", "faults", multiple=True,
               help="Inject faults, e.g. 'http500:first=2' (each image fails twice first), 'reset:every=5', "
                    "'slow:probability=0.1:seed=7:seconds=30'. Kinds: http500 http503 reset slow invalid_image "
-                   "throttle html200 truncated200 notext200 (200 answers that are not responses) denied expired "
-                   "(the caller refused). Repeatable.")
+                   "throttle html200 truncated200 notext200 null200 misshapen200 (200 answers that are not "
+                   "responses) denied expired (the caller refused). Repeatable.")
 def fake_rekognition(host: str, port: int, replay_dir: str | None, s3_endpoint_url: str | None,
                      tps: float | None, throttle_code: str, latency: float, faults: tuple[str, ...]) -> None:
     """Serve the Rekognition DetectText protocol on 127.0.0.1 for offline pipeline tests.

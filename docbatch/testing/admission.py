@@ -23,6 +23,9 @@ _GARBAGE = {
     "html200": b"<html><body><h1>502 Bad Gateway</h1></body></html>",
     "truncated200": b'{"TextDetections": [{"DetectedText": "TOT',
     "notext200": b'{"TextModelVersion": "3.0"}',
+    # JSON the SDK's parser cannot lay on the operation's shape (it raises while reading it)
+    "null200": b"null",
+    "misshapen200": b'{"TextDetections": {"Type": "LINE", "DetectedText": "TOTAL"}}',
 }
 
 

@@ -1,9 +1,10 @@
 """Failures the fake Rekognition server injects, and when each fires.
 
 A :class:`Fault` names a kind (``http500``, ``http503``, ``reset``, ``slow``,
-``invalid_image``, ``throttle``, and three 200 answers that are not valid responses:
+``invalid_image``, ``throttle``, and five 200 answers that are not valid responses:
 ``html200`` as from a proxy, ``truncated200`` cut mid-JSON, ``notext200`` without
-``TextDetections``; ``denied`` and ``expired`` refuse the caller as IAM and STS do) and
+``TextDetections``, ``null200`` a JSON ``null`` and ``misshapen200`` an object where the
+operation has a list; ``denied`` and ``expired`` refuse the caller as IAM and STS do) and
 one trigger (every n-th request, the first n per
 image, or a probability); ``docbatch fake-rekognition --fault`` takes the CLI form
 ``KIND:key=value[:key=value...]`` (:meth:`Fault.parse`).  :class:`FaultSchedule` is the
@@ -21,7 +22,7 @@ from typing import Any, Callable, Literal, Sequence, get_args
 from ..errors import ConfigError
 
 FaultKind = Literal["http500", "http503", "reset", "slow", "invalid_image", "throttle",
-                    "html200", "truncated200", "notext200", "denied", "expired"]
+                    "html200", "truncated200", "notext200", "null200", "misshapen200", "denied", "expired"]
 FAULT_KINDS: tuple[str, ...] = get_args(FaultKind)
 _FAULT_OPTIONS: dict[str, Callable[[str], Any]] = {
     "every": int, "first": int, "seed": int, "probability": float, "seconds": float,

@@ -87,6 +87,23 @@ def test_a_timeout_that_is_not_positive_is_a_one_line_error_with_exit_code_2(tmp
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("option, value, name", [
+    ("--tps", "inf", "tps"), ("--tps", "nan", "tps"), ("--read-timeout", "inf", "read_timeout"),
+    ("--lock-wait", "nan", "lock_wait"),
+])
+def test_an_infinite_or_nan_number_is_a_one_line_error_with_exit_code_2(tmp_path, aws_env, option, value, name):
+    """Before, --tps inf or nan was an OverflowError/ValueError traceback (exit 1), and --read-timeout inf
+    ran the batch with every call failing on the socket's timeout: every document retried, then failed."""
+    (tmp_path / "m.csv").write_text("source\na.png\n")
+    result = CliRunner().invoke(main, ["run", "--engine", "rekognition", "--region", "us-east-1",
+                                       "--endpoint-url", "http://127.0.0.1:9", "--manifest", str(tmp_path / "m.csv"),
+                                       "--out", str(tmp_path / "out"), option, value])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"docbatch: error: {name} ") and "finite" in result.output
+    assert len(result.output.splitlines()) == 1
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.slow  # two child processes: `docbatch fake-rekognition` and `docbatch run`
 def test_run_against_the_fake_rekognition_command(tmp_path, aws_env):
     replay = tmp_path / "replay"

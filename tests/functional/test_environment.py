@@ -83,6 +83,29 @@ def test_an_unreachable_endpoint_is_named_host_and_port(tmp_path):
     _assert_stopped_cleanly(proc, tmp_path / "out", f"127.0.0.1:{port}", "rekognition")
 
 
+def test_an_endpoint_url_without_its_scheme_is_named_in_one_line(tmp_path):
+    proc = _cli(["--manifest", str(_manifest(tmp_path)), "--out", str(tmp_path / "out"), "--engine", "rekognition",
+                 "--endpoint-url", "127.0.0.1:9977"], DUMMY_ENV, tmp_path)
+    _assert_stopped_cleanly(proc, tmp_path / "out", "127.0.0.1:9977", "http://")
+
+
+@pytest.mark.slow  # a real `docbatch run` child process per case
+@pytest.mark.parametrize("url", ["http://", "http://127.0.0.1:99999", "http://[::1", "ftp://127.0.0.1:9977"],
+                         ids=["no-host", "port-out-of-range", "broken-ipv6", "not-http"])
+def test_a_malformed_endpoint_url_stops_the_run_naming_it(tmp_path, url):
+    proc = _cli(["--manifest", str(_manifest(tmp_path)), "--out", str(tmp_path / "out"), "--engine", "rekognition",
+                 "--endpoint-url", url], DUMMY_ENV, tmp_path)
+    _assert_stopped_cleanly(proc, tmp_path / "out", url)
+
+
+@pytest.mark.slow  # a real `docbatch run` child process
+def test_an_s3_endpoint_url_without_its_scheme_stops_a_run_into_a_bucket_naming_it(tmp_path):
+    (tmp_path / "replay").mkdir()
+    proc = _cli(["--manifest", str(_manifest(tmp_path)), "--out", "s3://runs-env/nightly/", "--engine", "replay",
+                 "--replay-dir", str(tmp_path / "replay"), "--s3-endpoint-url", "localhost:9000"], DUMMY_ENV, tmp_path)
+    _assert_stopped_cleanly(proc, tmp_path / "out", "localhost:9000", "http://")
+
+
 @pytest.mark.slow  # a real `docbatch run` child process
 def test_a_bucket_that_refuses_us_stops_the_run_naming_it(tmp_path, moto_url):
     class Forbidden(http.server.BaseHTTPRequestHandler):
@@ -252,3 +275,18 @@ def test_an_endpoint_that_goes_away_mid_run_stops_it_and_marks_nothing_failed(tm
     with bench.server() as server:
         resumed = run_batch(bench.config(bench.manifest(), out, server))
     assert (resumed.ok, resumed.failed) == (12, 0)
+
+
+@pytest.mark.slow  # a real docbatch child process per command
+@pytest.mark.parametrize("command", [["report", "s3://runs-env/nightly/", "-o", "r.html"],
+                                     ["reparse", "s3://runs-env/nightly/"], ["merge", "s3://runs-env/nightly/"],
+                                     ["parts", "s3://runs-env/nightly/", "receipts"]],
+                         ids=["report", "reparse", "merge", "parts"])
+def test_a_command_reading_a_run_folder_on_s3_names_an_s3_endpoint_without_its_scheme(tmp_path, command):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(DUMMY_ENV, AWS_SHARED_CREDENTIALS_FILE=os.devnull, AWS_CONFIG_FILE=os.devnull, PYTHONPATH=str(ROOT))
+    proc = subprocess.run([sys.executable, "-m", "docbatch", *command, "--s3-endpoint-url", "localhost:9000"],
+                          env=env, capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.strip().startswith("docbatch: error:") and "localhost:9000" in proc.stderr
+    assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1

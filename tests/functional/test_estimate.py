@@ -114,3 +114,13 @@ def test_on_a_new_machine_an_s3_folders_estimate_counts_what_the_bucket_says_is_
         plan = plan_run(config)
     assert (plan.done, plan.calls) == (5, 0)
     assert not (tmp_path / "machine-2").exists()
+
+
+@pytest.mark.parametrize("option, value", [("--calls-per-page", "nan"), ("--calls-per-page", "inf"),
+                                           ("--price-per-call", "nan"), ("--price-per-call", "inf")])
+def test_an_infinite_or_nan_estimate_figure_is_refused_in_one_line(tmp_path, aws_env, option, value):
+    """Before, --calls-per-page nan or inf was a ValueError/OverflowError traceback (math.ceil), and
+    --price-per-call nan or inf priced the run at $nan or $inf."""
+    result = CliRunner().invoke(main, ["estimate", str(ROOT / "jobs" / "sample.toml"), "--engine", "replay",
+                                       "--replay-dir", str(tmp_path), "--out", str(tmp_path / "out"), option, value])
+    assert result.exit_code == 2 and "is not a finite number" in result.output, result.output

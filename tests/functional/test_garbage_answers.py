@@ -13,7 +13,7 @@ from docbatch.testing.faults import Fault
 
 from ..support.bench import Bench, TinyReceiptEngine, sent_forms
 
-GARBAGE = ["html200", "truncated200", "notext200"]
+GARBAGE = ["html200", "truncated200", "notext200", "null200", "misshapen200"]
 
 
 @pytest.mark.slow  # a whole batch through servers per kind

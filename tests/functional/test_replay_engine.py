@@ -67,6 +67,22 @@ def test_a_missing_saved_response_fails_only_that_document(tmp_path):
     assert summary.exit_code == 3
 
 
+@pytest.mark.parametrize("answer", [
+    '{"TextDetections": {"Type": "LINE"}}',
+    '{"TextDetections": [{"Type": "LINE", "DetectedText": "TOTAL 1.00", "Id": 0, "Confidence": NaN}]}',
+], ids=["detections-an-object", "nan-confidence"])
+def test_a_saved_response_the_answer_check_refuses_fails_its_document_at_once(tmp_path, answer):
+    """A file reads the same on every attempt: before, it was ``invalid_response`` and sent through the
+    retry layer's eight attempts and their backoff (seconds per document), then called transient."""
+    cfg = replay_config(tmp_path, ["x/a.png", "x/b.png"])
+    (tmp_path / "replay" / "b.json").write_text(answer)
+    summary = run_batch(cfg)
+    docs = pd.read_parquet(tmp_path / "out" / "documents").set_index("doc_id")
+    assert (docs.loc["a", "status"], summary.exit_code) == ("ok", 3)
+    assert (docs.loc["b", "error_code"], docs.loc["b", "attempts"]) == ("bad_replay_file", 1)
+    assert docs.loc["b", "error_message"].startswith("saved response b.json: the answer ")
+
+
 @pytest.mark.slow  # starts a pool of parser worker processes
 def test_parsing_in_worker_processes_gives_the_same_tables_as_in_one(tmp_path):
     from docbatch.config import OutputSettings, ParseSettings
@@ -172,3 +188,19 @@ def test_a_run_folders_raw_folder_replays_its_packed_answers(tmp_path):
     summary = run_batch(again)
     docs = pd.read_parquet(tmp_path / "again" / "documents")
     assert (summary.ok, docs["status"].tolist()) == (1, ["ok"])
+
+
+@pytest.mark.parametrize("formats", ["xml", ",", "parquet,xlsx"])
+def test_reparse_with_an_unknown_format_is_refused_and_leaves_the_folder_as_it_was(tmp_path, formats):
+    """Before, a KeyError traceback from the table writers, after the folder was locked and a
+    staging build begun (left behind)."""
+    from click.testing import CliRunner
+
+    from docbatch.cli import main
+
+    assert run_batch(replay_config(tmp_path, ["x/a.png"])).exit_code == 0
+    out = tmp_path / "out"
+    before = sorted(p.name for p in out.iterdir())
+    result = CliRunner().invoke(main, ["reparse", str(out), "--format", formats])
+    assert result.exit_code == 2 and result.output.startswith("docbatch: error: unknown output format(s)"), result.output
+    assert sorted(p.name for p in out.iterdir()) == before

@@ -32,3 +32,22 @@ def test_a_job_key_spelt_as_its_command_line_flag_is_refused_naming_the_job_key(
         load_job(job)
     assert str(refused.value) == ("unknown option(s): format (in a job file: formats), "
                                   "no_cache (in a job file: use_cache = false)")
+
+
+@pytest.mark.parametrize("line, named", [
+    ('replace = "false"', "replace"),  # a string is truthy: it made the folder's batch this manifest's
+    ('redact = "no"', "redact"),
+    ('use_cache = "false"', "use_cache"),
+    ('max_attempts = true', "max_attempts"),  # a bool is an int to Python: one attempt
+    ('concurrency = 2.5', "concurrency"),
+    ('concurrency = "4"', "concurrency"),  # before: "'<' not supported between instances of 'str' and 'int'"
+    ('read_timeout = "30"', "read_timeout"),
+    ('engine_options = 3', "engine_options"),  # before: a TypeError traceback
+    ('formats = 3', "formats"),  # before: a TypeError traceback
+])
+def test_a_job_value_of_the_wrong_type_is_refused_naming_its_key(tmp_path, line, named):
+    job = tmp_path / "j.toml"
+    job.write_text(f'[job]\nmanifest = "m.csv"\nout = "out"\nengine = "replay"\n{line}\n')
+    with pytest.raises(ConfigError) as refused:
+        load_job(job)
+    assert str(refused.value).startswith(f"{named} = ")
